@@ -1,0 +1,76 @@
+"""Organisations and their members' roles. What a role may do is decided in accounts.policy."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from standortlotse.geo.models import District, Municipality, Region
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        MUNICIPALITY = "municipality", _("municipal administration")
+        ECONOMIC_DEVELOPMENT = "economic_development", _("district economic development office")
+        REGIONAL_MARKETING = "regional_marketing", _("regional marketing association")
+        CHAMBER = "chamber", _("chamber")
+        STATE_AGENCY = "state_agency", _("state agency")
+        NETWORK_PARTNER = "network_partner", _("network partner")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    municipality = models.ForeignKey(
+        Municipality, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="organisations", verbose_name=_("municipality"),
+    )
+    district = models.ForeignKey(
+        District, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="organisations", verbose_name=_("district"),
+    )
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="organisations", verbose_name=_("region"),
+    )
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        MUNICIPAL_EDITOR = "municipal_editor", _("municipal editor")
+        REGIONAL_MODERATOR = "regional_moderator", _("regional moderator")
+        STATE_ADMIN = "state_admin", _("state administrator")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+
+    class Meta:
+        unique_together = [("user", "organisation", "role")]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self):
+        return f"{self.user} – {self.organisation} ({self.get_role_display()})"
+
+    def clean(self):
+        org = self.organisation
+        if self.role == self.Role.MUNICIPAL_EDITOR and not org.municipality_id:
+            raise ValidationError(
+                _("A municipal editor needs an organisation with a municipality.")
+            )
+        if self.role == self.Role.REGIONAL_MODERATOR and not org.region_id:
+            raise ValidationError(_("A regional moderator needs an organisation with a region."))

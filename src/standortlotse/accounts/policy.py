@@ -1,0 +1,79 @@
+"""The one place that decides who may edit what.
+
+Every record that belongs to a municipality (properties now, places and more later) is
+editable by: state administrators and superusers (everything), regional moderators (all
+municipalities of their organisation's region) and municipal editors (their organisation's
+municipality only). Views and API endpoints ask these functions and nothing else.
+"""
+
+from django.db.models import Q, QuerySet
+
+from standortlotse.accounts.models import Membership
+from standortlotse.geo.models import Municipality
+
+Role = Membership.Role
+
+
+def _memberships(user):
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cache = getattr(user, "_standortlotse_memberships", None)
+    if cache is None:
+        cache = list(user.memberships.select_related("organisation"))
+        user._standortlotse_memberships = cache
+    return cache
+
+
+def is_state_admin(user) -> bool:
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    return any(m.role == Role.STATE_ADMIN for m in _memberships(user))
+
+
+def is_editor(user) -> bool:
+    """True for anyone who may use the back office (Datenpflege)."""
+    return is_state_admin(user) or bool(_memberships(user))
+
+
+def municipality_scope(user) -> Q | None:
+    """A filter on Municipality for what the user may edit; None means everything."""
+    if is_state_admin(user):
+        return None
+    condition = Q(pk__in=[])
+    for membership in _memberships(user):
+        org = membership.organisation
+        if membership.role == Role.MUNICIPAL_EDITOR and org.municipality_id:
+            condition |= Q(pk=org.municipality_id)
+        elif membership.role == Role.REGIONAL_MODERATOR and org.region_id:
+            condition |= Q(district__regions=org.region_id)
+    return condition
+
+
+def editable_municipalities(user) -> QuerySet:
+    scope = municipality_scope(user)
+    municipalities = Municipality.objects.select_related("district")
+    if scope is None:
+        return municipalities.all()
+    return municipalities.filter(scope).distinct()
+
+
+def editable_records(user, queryset: QuerySet) -> QuerySet:
+    """Restrict a queryset of municipality-bound records to those the user may edit."""
+    scope = municipality_scope(user)
+    if scope is None:
+        return queryset
+    if not is_editor(user):
+        return queryset.none()
+    return queryset.filter(municipality__in=editable_municipalities(user).values("pk"))
+
+
+def can_edit_in(user, municipality) -> bool:
+    if municipality is None:
+        return False
+    if is_state_admin(user):
+        return True
+    return editable_municipalities(user).filter(pk=municipality.pk).exists()
+
+
+def can_edit(user, record) -> bool:
+    return can_edit_in(user, getattr(record, "municipality", None))

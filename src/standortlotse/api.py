@@ -1,0 +1,18 @@
+"""The JSON API (django-ninja); OpenAPI schema at /api/openapi.json, docs at /api/docs."""
+
+from ninja import NinjaAPI
+
+from standortlotse.geo.api import router as geo_router
+from standortlotse.properties.api import router as properties_router
+
+api = NinjaAPI(
+    title="Standortlotse API",
+    version="1",
+    description=(
+        "Open data of the Standortlotse: published commercial properties and the regions. "
+        "Read endpoints need no key. Write endpoints need an editor's session and CSRF token."
+    ),
+    urls_namespace="api",
+)
+api.add_router("/", properties_router)
+api.add_router("/geo", geo_router)

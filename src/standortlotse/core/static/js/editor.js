@@ -1,0 +1,103 @@
+/* Editor map: click sets the point (lat/lon inputs), the polygon tool draws the outline
+   (GeoJSON textarea). Inputs stay the source of truth, so typing works without the map. */
+(function () {
+  "use strict";
+
+  function num(input) {
+    var value = parseFloat(String(input.value).replace(",", "."));
+    return isNaN(value) ? null : value;
+  }
+
+  function init() {
+    var el = document.getElementById("editor-map");
+    if (!el) { return; }
+    var lat = document.getElementById("id_lat");
+    var lon = document.getElementById("id_lon");
+    var outlineInput = document.getElementById("id_outline");
+    var municipality = document.getElementById("id_municipality");
+    var centres = JSON.parse(document.getElementById("municipality-centres").textContent);
+    var map = window.StandortlotseMap.create(el);
+    var hasPoint = num(lat) !== null && num(lon) !== null;
+    window.StandortlotseMap.loadOutlines(map, el.dataset.outlinesUrl, !hasPoint);
+    var marker = null;
+    var outlineLayer = null;
+
+    function setMarker(latlng, pan) {
+      if (!marker) {
+        marker = L.marker(latlng, { draggable: true, title: "Standort", alt: "Standort" }).addTo(map);
+        marker.on("dragend", function () { writePoint(marker.getLatLng()); });
+      } else {
+        marker.setLatLng(latlng);
+      }
+      if (pan) { map.setView(latlng, Math.max(map.getZoom(), 13)); }
+    }
+
+    function writePoint(latlng) {
+      lat.value = latlng.lat.toFixed(6);
+      lon.value = latlng.lng.toFixed(6);
+    }
+
+    function showOutline(text) {
+      if (outlineLayer) { map.removeLayer(outlineLayer); outlineLayer = null; }
+      if (!text) { return; }
+      try {
+        outlineLayer = L.geoJSON(JSON.parse(text), { style: { color: "#b4461e" } }).addTo(map);
+      } catch (e) { /* invalid text: the server explains the error on save */ }
+    }
+
+    if (hasPoint) { setMarker([num(lat), num(lon)], true); }
+    showOutline(outlineInput.value);
+
+    map.on("click", function (event) {
+      if (map.pm && map.pm.globalDrawModeEnabled()) { return; }
+      setMarker(event.latlng, false);
+      writePoint(event.latlng);
+    });
+    [lat, lon].forEach(function (input) {
+      input.addEventListener("change", function () {
+        if (num(lat) !== null && num(lon) !== null) { setMarker([num(lat), num(lon)], true); }
+      });
+    });
+    outlineInput.addEventListener("change", function () { showOutline(outlineInput.value); });
+    if (municipality) {
+      municipality.addEventListener("change", function () {
+        var centre = centres[municipality.value];
+        if (centre && (num(lat) === null || num(lon) === null)) { map.setView(centre, 13); }
+      });
+    }
+
+    if (map.pm) {
+      map.pm.setLang(document.documentElement.lang === "en" ? "en" : "de");
+      map.pm.addControls({
+        position: "topleft", drawMarker: false, drawCircleMarker: false, drawPolyline: false,
+        drawRectangle: true, drawCircle: false, drawText: false, cutPolygon: false,
+        rotateMode: false, dragMode: false, editMode: true, removalMode: true
+      });
+      map.on("pm:create", function (event) {
+        if (outlineLayer) { map.removeLayer(outlineLayer); }
+        outlineLayer = event.layer;
+        outlineInput.value = JSON.stringify(event.layer.toGeoJSON().geometry);
+        event.layer.on("pm:edit", function () {
+          outlineInput.value = JSON.stringify(event.layer.toGeoJSON().geometry);
+        });
+      });
+      map.on("pm:remove", function () { outlineInput.value = ""; outlineLayer = null; });
+    }
+
+    var summary = document.getElementById("error-summary");
+    if (summary) { summary.focus(); }
+  }
+
+  function photoPreview(event) {
+    var input = event.target;
+    if (input.type !== "file" || input.name !== "image") { return; }
+    var preview = input.form.querySelector("[data-photo-preview]");
+    if (!preview || !input.files.length) { return; }
+    preview.src = URL.createObjectURL(input.files[0]);
+    preview.alt = "";
+    preview.hidden = false;
+  }
+
+  document.addEventListener("DOMContentLoaded", init);
+  document.addEventListener("change", photoPreview);
+})();

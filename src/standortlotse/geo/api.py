@@ -1,0 +1,58 @@
+"""Read API for the geography used by filters and maps."""
+
+from django.http import HttpResponse
+from ninja import Router, Schema
+
+from standortlotse.geo.models import District, Municipality, Region
+
+router = Router(tags=["geography"])
+
+
+class RegionOut(Schema):
+    id: int
+    name: str
+    slug: str
+    district_ids: list[int]
+
+    @staticmethod
+    def resolve_district_ids(obj):
+        return [d.pk for d in obj.districts.all()]
+
+
+class MunicipalityOut(Schema):
+    id: int
+    name: str
+    ags: str
+    district_id: int
+    lat: float
+    lon: float
+
+
+@router.get("/regions", response=list[RegionOut])
+def regions(request):
+    return Region.objects.prefetch_related("districts")
+
+
+@router.get("/municipalities", response=list[MunicipalityOut])
+def municipalities(request, district: int | None = None):
+    qs = Municipality.objects.all()
+    if district:
+        qs = qs.filter(district_id=district)
+    return qs
+
+
+@router.get("/districts.geojson", response=dict, summary="District outlines as GeoJSON")
+def districts_geojson(request, response: HttpResponse):
+    response["Cache-Control"] = "public, max-age=86400"
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": d.pk,
+                "geometry": d.outline,
+                "properties": {"name": d.name, "key": d.key},
+            }
+            for d in District.objects.exclude(outline=None)
+        ],
+    }

@@ -1,0 +1,68 @@
+"""Administrative geography: Bundesland → Landkreis → Gemeinde, and marketing regions."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class State(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    code = models.CharField(_("state key"), max_length=2, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("federal state")
+        verbose_name_plural = _("federal states")
+
+    def __str__(self):
+        return self.name
+
+
+class District(models.Model):
+    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="districts")
+    name = models.CharField(_("name"), max_length=150)
+    key = models.CharField(_("district key"), max_length=5, unique=True)
+    outline = models.JSONField(_("outline (GeoJSON)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+
+    def __str__(self):
+        return self.name
+
+
+class Municipality(models.Model):
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="municipalities")
+    name = models.CharField(_("name"), max_length=150)
+    ags = models.CharField(_("official municipality key (AGS)"), max_length=8, unique=True)
+    association = models.CharField(_("municipal association"), max_length=150, blank=True)
+    lat = models.FloatField(_("latitude"))
+    lon = models.FloatField(_("longitude"))
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+
+    def __str__(self):
+        return self.name
+
+
+class Region(models.Model):
+    """A marketing region grouping whole districts (e.g. Altmark)."""
+
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("slug"), unique=True)
+    districts = models.ManyToManyField(District, related_name="regions", verbose_name=_("districts"))
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self):
+        return self.name
+
+    def municipalities(self):
+        return Municipality.objects.filter(district__in=self.districts.all())

@@ -1,0 +1,258 @@
+"""Demo and scale data: plausible Altmark records for `make run`, synthetic ones for benchmarks.
+
+Everything is generated locally and deterministically (seeded); demo records carry is_demo=True
+and say so on every page.
+"""
+
+import random
+from datetime import timedelta
+from decimal import Decimal
+from io import BytesIO
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image, ImageDraw
+
+from standortlotse.accounts.models import Membership, Organisation
+from standortlotse.geo.models import District, Municipality, Region, State
+from standortlotse.properties.models import (
+    Availability, Kind, MarketingType, OwnerType, PlanningStatus, Property, PropertyPhoto,
+    RailSiding, Status, Zoning,
+)
+
+DEMO_PASSWORD = "altmark-demo-2026"
+
+TITLES = {
+    Kind.PLOT: ["Gewerbefläche {place} Nord", "Industriefläche an der B{road}", "Baufeld {n} {place}"],
+    Kind.BUSINESS_PARK: ["Gewerbegebiet {place}-Süd", "Industrie- und Gewerbepark {place}"],
+    Kind.HALL: ["Lagerhalle {place}", "Produktionshalle mit Kranbahn in {place}"],
+    Kind.OFFICE: ["Büroetage im Zentrum von {place}", "Büroräume am Bahnhof {place}"],
+    Kind.RETAIL: ["Ladenlokal am Markt {place}", "Verkaufsfläche Innenstadt {place}"],
+    Kind.VACANT_BUILDING: ["Ehemalige Schule {place}", "Alter Bahnhof {place}", "Vierseithof bei {place}"],
+    Kind.BROWNFIELD: ["Brachfläche ehemaliges Werk {place}", "Konversionsfläche {place}"],
+}
+DESCRIPTIONS_DE = {
+    Kind.PLOT: "Voll erschlossene Fläche mit guter Anbindung. Teilung nach Bedarf möglich.",
+    Kind.BUSINESS_PARK: "Gewerbegebiet mit freien Baufeldern, Breitband und kurzen Wegen zur Autobahn.",
+    Kind.HALL: "Ebenerdige Halle mit Rolltoren, Sozialräumen und Außenfläche.",
+    Kind.OFFICE: "Helle Büroräume, teilbar, mit Glasfaseranschluss.",
+    Kind.RETAIL: "Ladenlokal in Laufalage mit Schaufenster.",
+    Kind.VACANT_BUILDING: "Leerstehendes Gebäude mit Charakter, ideal für Coworking, Handwerk oder Wohnen und Arbeiten.",
+    Kind.BROWNFIELD: "Ehemals gewerblich genutzte Fläche, Altlastengutachten liegt vor.",
+}
+DESCRIPTIONS_EN = {
+    Kind.PLOT: "Fully serviced plot with good transport links. Can be divided as needed.",
+    Kind.BUSINESS_PARK: "Business park with free plots, broadband and short distance to the motorway.",
+    Kind.HALL: "Ground-level hall with roller doors, staff rooms and outdoor area.",
+    Kind.OFFICE: "Bright offices, divisible, fibre connection.",
+    Kind.RETAIL: "Retail unit in a busy street with shop window.",
+    Kind.VACANT_BUILDING: "Vacant building with character, suited to coworking, crafts or living and working.",
+    Kind.BROWNFIELD: "Former industrial site; a contamination survey is available.",
+}
+AREA_RANGES = {
+    Kind.PLOT: (5_000, 120_000), Kind.BUSINESS_PARK: (20_000, 400_000), Kind.HALL: (800, 12_000),
+    Kind.OFFICE: (80, 1_500), Kind.RETAIL: (60, 900), Kind.VACANT_BUILDING: (300, 5_000),
+    Kind.BROWNFIELD: (10_000, 250_000),
+}
+JUNCTIONS = ["AS Stendal (A14)", "AS Colbitz (A14)", "AS Osterburg (A14)", "AS Wolmirstedt (A14)",
+             "AS Uelzen (A39)"]
+
+
+def demo_photo(seed: int, label: str) -> ContentFile:
+    """A simple, locally drawn illustration: sky, field, a building; labelled DEMO."""
+    rnd = random.Random(seed)
+    image = Image.new("RGB", (800, 500), (196, 222, 240))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([0, 300, 800, 500], fill=(120 + rnd.randint(0, 40), 160, 90))
+    x = rnd.randint(80, 420)
+    width, height = rnd.randint(200, 330), rnd.randint(90, 170)
+    colour = (rnd.randint(120, 200), rnd.randint(90, 140), rnd.randint(70, 110))
+    draw.rectangle([x, 300 - height, x + width, 300], fill=colour, outline=(60, 60, 60), width=3)
+    draw.polygon([(x - 10, 300 - height), (x + width // 2, 240 - height), (x + width + 10, 300 - height)],
+                 fill=(90, 60, 50))
+    draw.text((20, 20), f"DEMO – {label}", fill=(20, 20, 20))
+    buffer = BytesIO()
+    image.save(buffer, format="JPEG", quality=80)
+    return ContentFile(buffer.getvalue())
+
+
+def _random_fields(rnd: random.Random, kind: str) -> dict:
+    low, high = AREA_RANGES[kind]
+    total = rnd.randrange(low, high, 10)
+    available = max(low // 2, int(total * rnd.choice([1, 1, 0.8, 0.6, 0.4])))
+    availability = rnd.choice([Availability.IMMEDIATELY] * 5 + [Availability.FROM_DATE, Availability.RESERVED])
+    big = kind in {Kind.PLOT, Kind.BUSINESS_PARK, Kind.BROWNFIELD}
+    price = None if rnd.random() < 0.2 else Decimal(rnd.randint(8, 45) if big else rnd.randint(60, 400)) / (1 if big else 10)
+    return {
+        "area_total_m2": total,
+        "area_available_m2": available,
+        "divisible": rnd.random() < 0.6 if big else False,
+        "smallest_plot_m2": min(available, rnd.choice([2_000, 5_000, 10_000])) if big else None,
+        "zoning": rnd.choice([Zoning.GI, Zoning.GE, Zoning.GE, Zoning.MI, Zoning.SO]) if big or kind == Kind.HALL else rnd.choice([Zoning.MI, Zoning.NONE]),
+        "planning_status": rnd.choice(PlanningStatus.values),
+        "marketing_type": rnd.choice(MarketingType.values if big else [MarketingType.SALE, MarketingType.LEASE]),
+        "price_per_m2": price,
+        "price_on_request": price is None,
+        "availability": availability,
+        "available_from": timezone.localdate() + timedelta(days=rnd.randint(30, 400)) if availability == Availability.FROM_DATE else None,
+        "owner_type": rnd.choice(OwnerType.values),
+        "motorway_junction": rnd.choice(JUNCTIONS),
+        "motorway_km": Decimal(rnd.randint(5, 600)) / 10,
+        "federal_road_km": Decimal(rnd.randint(1, 120)) / 10,
+        "rail_siding": rnd.choice([RailSiding.YES, RailSiding.POSSIBLE, RailSiding.NO, RailSiding.NO]) if big else RailSiding.NO,
+        "inland_port_km": Decimal(rnd.randint(50, 900)) / 10,
+        "airport_km": Decimal(rnd.randint(400, 1600)) / 10,
+        "electricity_kv": rnd.choice([None, 20, 20, 110]) if big else None,
+        "electricity_mw": Decimal(rnd.randint(5, 400)) / 10 if big else None,
+        "gas": rnd.random() < 0.7,
+        "hydrogen": rnd.random() < 0.1,
+        "water": True,
+        "waste_water": rnd.random() < 0.9,
+        "broadband_mbits": rnd.choice([None, 100, 250, 500, 1000, 1000]),
+        "mobile_coverage": rnd.choice(["5G", "LTE", "LTE", ""]),
+        "operation_24_7": rnd.random() < 0.6 if big else None,
+        "max_building_height_m": Decimal(rnd.randint(8, 30)) if big else None,
+        "grz": Decimal(rnd.choice([60, 70, 80])) / 100 if big else None,
+        "funding_area": rnd.random() < 0.85,
+        "funding_rate": Decimal(rnd.choice([10, 20, 30])) if rnd.random() < 0.7 else None,
+    }
+
+
+@transaction.atomic
+def create_demo_data(count: int = 40, seed: int = 2026) -> dict:
+    """Organisations, users of every role and `count` demo properties (idempotent)."""
+    region = Region.objects.get(slug="altmark")
+    stendal = Municipality.objects.get(name="Stendal")
+    gardelegen = Municipality.objects.get(name="Gardelegen")
+    orgs = {
+        "stendal": Organisation.objects.get_or_create(
+            name="Hansestadt Stendal – Wirtschaftsförderung",
+            defaults={"kind": Organisation.Kind.MUNICIPALITY, "municipality": stendal,
+                      "email": "wirtschaft@stendal.example"})[0],
+        "gardelegen": Organisation.objects.get_or_create(
+            name="Hansestadt Gardelegen – Stadtverwaltung",
+            defaults={"kind": Organisation.Kind.MUNICIPALITY, "municipality": gardelegen,
+                      "email": "wirtschaft@gardelegen.example"})[0],
+        "region": Organisation.objects.get_or_create(
+            name="Altmärkischer Regionalmarketing- und Tourismusverband (ART)",
+            defaults={"kind": Organisation.Kind.REGIONAL_MARKETING, "region": region,
+                      "email": "info@altmark.example"})[0],
+        "state": Organisation.objects.get_or_create(
+            name="Investitions- und Marketinggesellschaft Sachsen-Anhalt (IMG)",
+            defaults={"kind": Organisation.Kind.STATE_AGENCY, "email": "invest@img.example"})[0],
+    }
+    for district in District.objects.filter(regions=region):
+        Organisation.objects.get_or_create(
+            name=f"Wirtschaftsförderung {district.name}",
+            defaults={"kind": Organisation.Kind.ECONOMIC_DEVELOPMENT, "district": district,
+                      "region": region},
+        )
+    users = [
+        ("redaktion-stendal", orgs["stendal"], Membership.Role.MUNICIPAL_EDITOR),
+        ("redaktion-gardelegen", orgs["gardelegen"], Membership.Role.MUNICIPAL_EDITOR),
+        ("moderation-altmark", orgs["region"], Membership.Role.REGIONAL_MODERATOR),
+        ("landesadmin", orgs["state"], Membership.Role.STATE_ADMIN),
+    ]
+    User = get_user_model()
+    for username, org, role in users:
+        user, created = User.objects.get_or_create(username=username, defaults={"email": f"{username}@example.org"})
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.is_staff = role == Membership.Role.STATE_ADMIN
+            user.save()
+        Membership.objects.get_or_create(user=user, organisation=org, role=role)
+
+    existing = Property.objects.filter(is_demo=True).count()
+    rnd = random.Random(seed)
+    municipalities = list(Municipality.objects.filter(district__regions=region).select_related("district"))
+    kinds = list(Kind.values)
+    created = 0
+    for n in range(existing, count):
+        kind = kinds[n % len(kinds)]
+        # Stendal and Gardelegen get several records so the editor demo has something to show.
+        municipality = stendal if n % 5 == 0 else gardelegen if n % 7 == 0 else rnd.choice(municipalities)
+        title = rnd.choice(TITLES[kind]).format(place=municipality.name, road=rnd.choice([71, 188, 189, 107]), n=n)
+        prop = Property(
+            title=title, kind=kind, municipality=municipality, is_demo=True,
+            street=f"{rnd.choice(['Industriestraße', 'Am Bahnhof', 'Gewerbering', 'Hauptstraße'])} {rnd.randint(1, 40)}",
+            postcode="39576" if municipality.district.key == "15090" else "29410",
+            locality=municipality.name,
+            lat=round(municipality.lat + rnd.uniform(-0.015, 0.015), 6),
+            lon=round(municipality.lon + rnd.uniform(-0.02, 0.02), 6),
+            description_de=DESCRIPTIONS_DE[kind] + " (Demo-Datensatz)",
+            description_en=DESCRIPTIONS_EN[kind] + " (demo record)",
+            contact_name=rnd.choice(["Anna Schulze", "Jens Krüger", "Katrin Wendt", "Tobias Lange"]),
+            contact_organisation=f"Wirtschaftsförderung {municipality.district.name}",
+            contact_email="ansiedlung@altmark.example",
+            contact_phone="+49 3931 000000",
+            data_source="Demo-Daten Standortlotse",
+            verified_on=timezone.localdate() - timedelta(days=rnd.randint(0, 400)),
+            status=Status.DRAFT if n % 9 == 4 else Status.PUBLISHED,
+            published_at=timezone.now() - timedelta(days=rnd.randint(0, 300)),
+            **_random_fields(rnd, kind),
+        )
+        if kind in {Kind.PLOT, Kind.BUSINESS_PARK}:
+            d = 0.002 + rnd.random() * 0.003
+            lon, lat = prop.lon, prop.lat
+            prop.outline = {"type": "Polygon", "coordinates": [[
+                [round(lon - d, 6), round(lat - d / 2, 6)], [round(lon + d, 6), round(lat - d / 2, 6)],
+                [round(lon + d, 6), round(lat + d / 2, 6)], [round(lon - d, 6), round(lat + d / 2, 6)],
+                [round(lon - d, 6), round(lat - d / 2, 6)]]]}
+        prop._change_reason = "demo data"
+        prop.save()
+        photo = PropertyPhoto(property=prop, alt_text=f"Illustration: {prop.get_kind_display()} (Demo)", credit="Standortlotse (generiert)")
+        photo.image.save(f"demo-{n}.jpg", demo_photo(seed + n, str(prop.get_kind_display())), save=False)
+        photo.save()
+        created += 1
+    return {"created": created, "password": DEMO_PASSWORD, "users": [u[0] for u in users]}
+
+
+SYNTHETIC_STATE = "99"
+
+
+def _synthetic_municipalities(rnd: random.Random, count: int = 400) -> list[Municipality]:
+    state, _ = State.objects.get_or_create(code=SYNTHETIC_STATE, defaults={"name": "Synthetische Testdaten"})
+    existing = list(Municipality.objects.filter(district__state=state))
+    if existing:
+        return existing
+    districts = [
+        District.objects.create(state=state, name=f"Testkreis {i:02d}", key=f"99{i:03d}")
+        for i in range(40)
+    ]
+    municipalities = [
+        Municipality(
+            district=districts[i % 40], name=f"Testgemeinde {i:03d}", ags=f"99{i % 40:03d}{i:03d}",
+            lat=round(rnd.uniform(47.5, 54.8), 5), lon=round(rnd.uniform(6.2, 14.8), 5),
+        )
+        for i in range(count)
+    ]
+    return Municipality.objects.bulk_create(municipalities)
+
+
+def generate_properties(count: int = 100_000, seed: int = 7, batch: int = 5000) -> int:
+    """Synthetic published properties across Germany, for benchmarks (no history, no photos)."""
+    rnd = random.Random(seed)
+    municipalities = _synthetic_municipalities(rnd)
+    kinds = list(Kind.values)
+    now = timezone.now()
+    created = 0
+    while created < count:
+        rows = []
+        for i in range(created, min(count, created + batch)):
+            kind = rnd.choice(kinds)
+            m = rnd.choice(municipalities)
+            rows.append(Property(
+                title=f"Synthetische {Kind(kind).label} {i}", kind=kind, municipality=m,
+                lat=round(m.lat + rnd.uniform(-0.08, 0.08), 6), lon=round(m.lon + rnd.uniform(-0.1, 0.1), 6),
+                status=Status.PUBLISHED if rnd.random() < 0.9 else Status.DRAFT,
+                published_at=now - timedelta(minutes=rnd.randint(0, 500_000)),
+                description_de="Synthetischer Datensatz für Lasttests.",
+                data_source="synthetic", verified_on=now.date(),
+                **_random_fields(rnd, kind),
+            ))
+        with transaction.atomic():
+            Property.objects.bulk_create(rows, batch_size=1000)
+        created += len(rows)
+    return created

@@ -1,0 +1,219 @@
+"""Forms of the property register: the editor's form in sections, search, photos, documents."""
+
+import json
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from standortlotse.accounts import policy
+from standortlotse.core.validators import validate_pdf, validate_photo
+from standortlotse.geo.models import District, Municipality, Region
+from standortlotse.properties.models import (
+    Availability, Kind, Property, PropertyDocument, RailSiding, Zoning,
+)
+from standortlotse.properties.selectors import SORTS, SearchCriteria
+
+# Bounding box of Germany with a margin: points outside are almost always swapped lat/lon.
+GERMANY_BOUNDS = {"lat": (47.0, 55.2), "lon": (5.5, 15.5)}
+
+SECTIONS = [
+    (_("Basics"), ["title", "kind", "municipality", "street", "postcode", "locality",
+                   "external_id"]),
+    (_("Location on the map"), ["lat", "lon", "outline"]),
+    (_("Area"), ["area_total_m2", "area_available_m2", "divisible", "smallest_plot_m2"]),
+    (_("Planning law"), ["zoning", "planning_status", "grz", "gfz", "bmz",
+                         "max_building_height_m", "operation_24_7", "noise_limits"]),
+    (_("Marketing"), ["marketing_type", "price_per_m2", "price_on_request", "availability",
+                      "available_from", "owner_type", "funding_area", "funding_rate"]),
+    (_("Transport access"), ["motorway_junction", "motorway_km", "federal_road_km",
+                             "rail_siding", "inland_port_km", "airport_km"]),
+    (_("Utilities"), ["electricity_kv", "electricity_mw", "gas", "hydrogen", "water",
+                      "waste_water", "broadband_mbits", "mobile_coverage"]),
+    (_("Description"), ["description_de", "description_en"]),
+    (_("Contact and source"), ["contact_name", "contact_organisation", "contact_email",
+                               "contact_phone", "data_source", "verified_on"]),
+]
+
+YES_NO_UNKNOWN = [("", _("unknown")), ("true", _("yes")), ("false", _("no"))]
+
+
+class PropertyForm(forms.ModelForm):
+    outline = forms.CharField(
+        label=_("outline (GeoJSON polygon)"), required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "geojson"}),
+        help_text=_("Drawn on the map, or pasted as GeoJSON (Polygon, WGS84)."),
+    )
+
+    class Meta:
+        model = Property
+        fields = [name for _title, names in SECTIONS for name in names]
+        widgets = {
+            "description_de": forms.Textarea(attrs={"rows": 6}),
+            "description_en": forms.Textarea(attrs={"rows": 6}),
+            "available_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "verified_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "lat": forms.NumberInput(attrs={"step": "0.000001"}),
+            "lon": forms.NumberInput(attrs={"step": "0.000001"}),
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if user is not None:
+            self.fields["municipality"].queryset = policy.editable_municipalities(user)
+        for form_field in self.fields.values():
+            if isinstance(form_field, forms.NullBooleanField):
+                form_field.widget = forms.Select(choices=YES_NO_UNKNOWN)
+        if self.instance.outline and not self.is_bound:
+            self.initial["outline"] = json.dumps(self.instance.outline)
+
+    def sections(self):
+        for title, names in SECTIONS:
+            yield title, [self[name] for name in names]
+
+    def clean_outline(self):
+        raw = (self.cleaned_data.get("outline") or "").strip()
+        if not raw:
+            return None
+        try:
+            value = json.loads(raw)
+        except json.JSONDecodeError:
+            raise ValidationError(_("The outline is not valid GeoJSON text."))
+        if isinstance(value, dict) and value.get("type") == "Feature":
+            value = value.get("geometry")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        lat, lon = data.get("lat"), data.get("lon")
+        if lat is not None and lon is not None:
+            lat_ok = GERMANY_BOUNDS["lat"][0] <= lat <= GERMANY_BOUNDS["lat"][1]
+            lon_ok = GERMANY_BOUNDS["lon"][0] <= lon <= GERMANY_BOUNDS["lon"][1]
+            if not (lat_ok and lon_ok):
+                self.add_error(
+                    "lat",
+                    _("The point lies outside Germany. Are latitude and longitude swapped?"),
+                )
+        total, available = data.get("area_total_m2"), data.get("area_available_m2")
+        smallest = data.get("smallest_plot_m2")
+        if total is not None and available is not None and available > total:
+            self.add_error(
+                "area_available_m2", _("The available area cannot exceed the total area.")
+            )
+        if smallest is not None and available is not None and smallest > available:
+            self.add_error(
+                "smallest_plot_m2", _("The smallest plot cannot exceed the available area.")
+            )
+        if data.get("price_on_request") and data.get("price_per_m2") is not None:
+            self.add_error(
+                "price_per_m2", _("Give either a price or 'price on request', not both.")
+            )
+        if data.get("availability") == Availability.FROM_DATE and not data.get("available_from"):
+            self.add_error(
+                "available_from", _("Give the date from which the property is available.")
+            )
+        return data
+
+
+class PhotoForm(forms.Form):
+    image = forms.ImageField(label=_("photo"), validators=[validate_photo])
+    alt_text = forms.CharField(
+        label=_("alternative text"), max_length=250,
+        help_text=_("Describe what the photo shows, for people who cannot see it."),
+    )
+    credit = forms.CharField(label=_("photo credit"), max_length=150, required=False)
+
+
+class DocumentForm(forms.ModelForm):
+    class Meta:
+        model = PropertyDocument
+        fields = ["file", "title", "description"]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        validate_pdf(upload)
+        return upload
+
+
+RAIL_CHOICES = [
+    ("", _("any")),
+    (RailSiding.YES, _("existing")),
+    (RailSiding.POSSIBLE, _("existing or possible")),
+]
+SORT_LABELS = {
+    "newest": _("newest first"),
+    "area_desc": _("largest area first"),
+    "area_asc": _("smallest area first"),
+    "price_asc": _("lowest price first"),
+    "motorway": _("closest to motorway"),
+    "title": _("title A–Z"),
+}
+
+
+class SearchForm(forms.Form):
+    """Public search filters. All optional; invalid values give a message, never a 500."""
+
+    q = forms.CharField(label=_("Search text"), required=False, max_length=200)
+    kind = forms.MultipleChoiceField(
+        label=_("Kind"), choices=Kind.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=Region.objects.all(), required=False,
+        empty_label=_("all regions"),
+    )
+    district = forms.ModelChoiceField(
+        label=_("District"), queryset=District.objects.all(), required=False,
+        empty_label=_("all districts"),
+    )
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"), queryset=Municipality.objects.all(), required=False,
+        empty_label=_("all municipalities"),
+    )
+    area_min = forms.IntegerField(label=_("Area from (m²)"), required=False, min_value=0)
+    area_max = forms.IntegerField(label=_("Area up to (m²)"), required=False, min_value=0)
+    zoning = forms.MultipleChoiceField(
+        label=_("Zoning"), choices=Zoning.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    availability = forms.MultipleChoiceField(
+        label=_("Availability"), choices=Availability.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    price_max = forms.DecimalField(
+        label=_("Price up to (€/m²)"), required=False, min_value=Decimal("0"),
+        max_digits=9, decimal_places=2,
+    )
+    rail_siding = forms.ChoiceField(
+        label=_("Railway siding"), choices=RAIL_CHOICES, required=False
+    )
+    motorway_km_max = forms.DecimalField(
+        label=_("Motorway junction within (km)"), required=False, min_value=Decimal("0"),
+        max_digits=6, decimal_places=1,
+    )
+    broadband_min = forms.IntegerField(
+        label=_("Broadband at least (Mbit/s)"), required=False, min_value=0
+    )
+    funding_area = forms.NullBooleanField(
+        label=_("GRW funding area"), required=False,
+        widget=forms.Select(choices=[("", _("any")), ("true", _("yes")), ("false", _("no"))]),
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"), required=False,
+        choices=[(key, SORT_LABELS[key]) for key in SORTS],
+    )
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("area_min"), data.get("area_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("area_max", _("'Area up to' must not be smaller than 'Area from'."))
+        return data
+
+    def criteria(self) -> SearchCriteria:
+        data = dict(self.cleaned_data)
+        for key in ("municipality", "district", "region"):
+            data[key] = data[key].pk if data.get(key) else None
+        return SearchCriteria.from_mapping(data)

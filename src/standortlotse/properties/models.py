@@ -1,0 +1,284 @@
+"""The property register: commercial land, business parks, halls, offices, retail, Leerstand."""
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from standortlotse.core.validators import validate_geojson_polygon
+from standortlotse.geo.models import Municipality
+
+
+class Kind(models.TextChoices):
+    PLOT = "plot", _("commercial/industrial plot")
+    BUSINESS_PARK = "business_park", _("business park with free plots")
+    HALL = "hall", _("hall/warehouse")
+    OFFICE = "office", _("office")
+    RETAIL = "retail", _("retail")
+    VACANT_BUILDING = "vacant_building", _("vacant building for reuse")
+    BROWNFIELD = "brownfield", _("brownfield")
+
+
+class Zoning(models.TextChoices):
+    GI = "GI", _("GI – industrial zone")
+    GE = "GE", _("GE – commercial zone")
+    MI = "MI", _("MI – mixed zone")
+    SO = "SO", _("SO – special zone")
+    NONE = "none", _("none")
+
+
+class PlanningStatus(models.TextChoices):
+    BPLAN = "bplan", _("legally binding B-Plan")
+    IN_PREPARATION = "in_preparation", _("B-Plan in preparation")
+    SECTION_34 = "section_34", _("§34 BauGB (built-up area)")
+    FNP_ONLY = "fnp_only", _("land use plan only")
+
+
+class MarketingType(models.TextChoices):
+    SALE = "sale", _("sale")
+    LEASE = "lease", _("lease")
+    HEREDITARY_LEASE = "hereditary_lease", _("hereditary lease")
+
+
+class Availability(models.TextChoices):
+    IMMEDIATELY = "immediately", _("immediately")
+    FROM_DATE = "from_date", _("from date")
+    RESERVED = "reserved", _("reserved")
+    SOLD = "sold", _("sold")
+
+
+class OwnerType(models.TextChoices):
+    MUNICIPAL = "municipal", _("municipal")
+    PRIVATE = "private", _("private")
+    OTHER = "other", _("other")
+
+
+class RailSiding(models.TextChoices):
+    YES = "yes", _("yes")
+    POSSIBLE = "possible", _("possible")
+    NO = "no", _("no")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    PUBLISHED = "published", _("published")
+    ARCHIVED = "archived", _("archived")
+
+
+def _km(label):
+    return models.DecimalField(
+        label, max_digits=6, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))], help_text=_("km"),
+    )
+
+
+def _nonneg(field_cls, label, help_text="", **kwargs):
+    return field_cls(
+        label, null=True, blank=True, validators=[MinValueValidator(0)], help_text=help_text,
+        **kwargs,
+    )
+
+
+class PublishedQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+
+class Property(models.Model):
+    # Identity and place
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, default=Kind.PLOT)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="properties",
+        verbose_name=_("municipality"),
+    )
+    street = models.CharField(_("street and number"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    locality = models.CharField(_("locality"), max_length=150, blank=True)
+    lat = models.FloatField(
+        _("latitude"), validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    lon = models.FloatField(
+        _("longitude"), validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    outline = models.JSONField(
+        _("outline (GeoJSON polygon)"), null=True, blank=True,
+        validators=[validate_geojson_polygon],
+    )
+    external_id = models.CharField(_("external ID"), max_length=100, blank=True, db_index=True)
+
+    # Area
+    area_total_m2 = _nonneg(models.PositiveIntegerField, _("total area"), _("m²"))
+    area_available_m2 = _nonneg(models.PositiveIntegerField, _("available area"), _("m²"))
+    divisible = models.BooleanField(_("divisible"), null=True, blank=True)
+    smallest_plot_m2 = _nonneg(models.PositiveIntegerField, _("smallest plot"), _("m²"))
+
+    # Planning
+    zoning = models.CharField(_("zoning"), max_length=8, choices=Zoning.choices, blank=True)
+    planning_status = models.CharField(
+        _("planning status"), max_length=20, choices=PlanningStatus.choices, blank=True
+    )
+
+    # Marketing
+    marketing_type = models.CharField(
+        _("marketing type"), max_length=20, choices=MarketingType.choices, blank=True
+    )
+    price_per_m2 = models.DecimalField(
+        _("price"), max_digits=9, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))], help_text=_("€/m²"),
+    )
+    price_on_request = models.BooleanField(_("price on request"), default=False)
+    availability = models.CharField(
+        _("availability"), max_length=16, choices=Availability.choices,
+        default=Availability.IMMEDIATELY,
+    )
+    available_from = models.DateField(_("available from"), null=True, blank=True)
+    owner_type = models.CharField(
+        _("owner type"), max_length=16, choices=OwnerType.choices, blank=True
+    )
+
+    # Access
+    motorway_junction = models.CharField(_("motorway junction"), max_length=150, blank=True)
+    motorway_km = _km(_("distance to motorway junction"))
+    federal_road_km = _km(_("distance to federal road"))
+    rail_siding = models.CharField(
+        _("railway siding"), max_length=10, choices=RailSiding.choices, blank=True
+    )
+    inland_port_km = _km(_("distance to inland port"))
+    airport_km = _km(_("distance to airport"))
+
+    # Utilities
+    electricity_kv = _nonneg(models.PositiveIntegerField, _("electricity voltage"), _("kV"))
+    electricity_mw = models.DecimalField(
+        _("electric power available"), max_digits=7, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))], help_text=_("MW"),
+    )
+    gas = models.BooleanField(_("natural gas"), null=True, blank=True)
+    hydrogen = models.BooleanField(_("hydrogen"), null=True, blank=True)
+    water = models.BooleanField(_("water"), null=True, blank=True)
+    waste_water = models.BooleanField(_("waste water"), null=True, blank=True)
+    broadband_mbits = _nonneg(models.PositiveIntegerField, _("fibre broadband"), _("Mbit/s"))
+    mobile_coverage = models.CharField(_("mobile coverage"), max_length=50, blank=True)
+
+    # Permits
+    operation_24_7 = models.BooleanField(_("24/7 operation allowed"), null=True, blank=True)
+    noise_limits = models.CharField(_("noise limits"), max_length=200, blank=True)
+    max_building_height_m = models.DecimalField(
+        _("maximum building height"), max_digits=6, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))], help_text=_("m"),
+    )
+    grz = models.DecimalField(
+        _("GRZ (site coverage ratio)"), max_digits=4, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+    )
+    gfz = models.DecimalField(
+        _("GFZ (floor area ratio)"), max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    bmz = models.DecimalField(
+        _("BMZ (building volume ratio)"), max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+    # Funding
+    funding_area = models.BooleanField(_("GRW funding area"), null=True, blank=True)
+    funding_rate = models.DecimalField(
+        _("maximum funding rate"), max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text=_("%"),
+    )
+
+    # Texts
+    description_de = models.TextField(_("description (German)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+
+    # Contact and provenance
+    contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
+    contact_organisation = models.CharField(_("contact organisation"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
+    data_source = models.CharField(_("data source"), max_length=200, blank=True)
+    verified_on = models.DateField(_("verified on"), null=True, blank=True)
+    is_demo = models.BooleanField(_("demo record"), default=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = PublishedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("property")
+        verbose_name_plural = _("properties")
+        indexes = [
+            models.Index(fields=["status", "lat", "lon"]),
+            models.Index(fields=["status", "kind"]),
+            models.Index(fields=["status", "municipality"]),
+            models.Index(fields=["status", "area_available_m2"]),
+            models.Index(fields=["status", "-published_at"], name="property_status_published"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("properties:detail", args=[self.pk])
+
+    @property
+    def is_public(self):
+        return self.status == Status.PUBLISHED
+
+    def description(self, language: str) -> str:
+        if language.startswith("en") and self.description_en:
+            return self.description_en
+        return self.description_de or self.description_en
+
+    def mark_verified(self, when=None):
+        self.verified_on = when or timezone.localdate()
+
+
+class PropertyPhoto(models.Model):
+    property = models.ForeignKey(Property, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to="properties/photos/%Y/")
+    alt_text = models.CharField(
+        _("alternative text"), max_length=250,
+        help_text=_("Describe what the photo shows, for people who cannot see it."),
+    )
+    credit = models.CharField(_("photo credit"), max_length=150, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self):
+        return self.alt_text
+
+
+class PropertyDocument(models.Model):
+    property = models.ForeignKey(Property, on_delete=models.CASCADE, related_name="documents")
+    file = models.FileField(_("document (PDF)"), upload_to="properties/documents/%Y/")
+    title = models.CharField(_("document title"), max_length=200)
+    description = models.CharField(
+        _("short description"), max_length=250, blank=True,
+        help_text=_("What the document contains, e.g. 'B-Plan No. 12, text part'."),
+    )
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self):
+        return self.title
+

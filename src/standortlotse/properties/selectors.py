@@ -1,0 +1,108 @@
+"""Reading the property register: the public search used by the pages and the API."""
+
+from dataclasses import dataclass, field, fields
+from decimal import Decimal
+
+from django.db.models import F, Q, QuerySet
+
+from standortlotse.properties.models import Property, RailSiding
+
+SORTS = {
+    "newest": ("-published_at", "-pk"),
+    "area_desc": (F("area_available_m2").desc(nulls_last=True), "-pk"),
+    "area_asc": (F("area_available_m2").asc(nulls_last=True), "pk"),
+    "price_asc": (F("price_per_m2").asc(nulls_last=True), "pk"),
+    "motorway": (F("motorway_km").asc(nulls_last=True), "pk"),
+    "title": ("title", "pk"),
+}
+
+MAX_COMPARE = 4
+
+
+@dataclass
+class SearchCriteria:
+    q: str = ""
+    kind: list[str] = field(default_factory=list)
+    municipality: int | None = None
+    district: int | None = None
+    region: int | None = None
+    area_min: int | None = None
+    area_max: int | None = None
+    zoning: list[str] = field(default_factory=list)
+    availability: list[str] = field(default_factory=list)
+    price_max: Decimal | None = None
+    rail_siding: str = ""  # "yes" or "possible" (yes or possible)
+    motorway_km_max: Decimal | None = None
+    broadband_min: int | None = None
+    funding_area: bool | None = None
+    bbox: tuple[float, float, float, float] | None = None  # west, south, east, north
+    sort: str = "newest"
+
+    @classmethod
+    def from_mapping(cls, data) -> "SearchCriteria":
+        names = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in names and v not in (None, "", [])}
+        return cls(**values)
+
+
+def published_properties() -> QuerySet:
+    return Property.objects.published().select_related("municipality__district")
+
+
+def search(criteria: SearchCriteria, base: QuerySet | None = None) -> QuerySet:
+    qs = published_properties() if base is None else base
+    c = criteria
+    if c.q:
+        for word in c.q.split()[:8]:
+            qs = qs.filter(
+                Q(title__icontains=word)
+                | Q(description_de__icontains=word)
+                | Q(description_en__icontains=word)
+                | Q(municipality__name__icontains=word)
+                | Q(locality__icontains=word)
+            )
+    if c.kind:
+        qs = qs.filter(kind__in=c.kind)
+    if c.municipality:
+        qs = qs.filter(municipality_id=c.municipality)
+    if c.district:
+        qs = qs.filter(municipality__district_id=c.district)
+    if c.region:
+        qs = qs.filter(municipality__district__regions=c.region)
+    if c.area_min is not None:
+        qs = qs.filter(area_available_m2__gte=c.area_min)
+    if c.area_max is not None:
+        qs = qs.filter(area_available_m2__lte=c.area_max)
+    if c.zoning:
+        qs = qs.filter(zoning__in=c.zoning)
+    if c.availability:
+        qs = qs.filter(availability__in=c.availability)
+    if c.price_max is not None:
+        qs = qs.filter(price_per_m2__lte=c.price_max)
+    if c.rail_siding == RailSiding.YES:
+        qs = qs.filter(rail_siding=RailSiding.YES)
+    elif c.rail_siding == RailSiding.POSSIBLE:
+        qs = qs.filter(rail_siding__in=[RailSiding.YES, RailSiding.POSSIBLE])
+    if c.motorway_km_max is not None:
+        qs = qs.filter(motorway_km__lte=c.motorway_km_max)
+    if c.broadband_min is not None:
+        qs = qs.filter(broadband_mbits__gte=c.broadband_min)
+    if c.funding_area is not None:
+        qs = qs.filter(funding_area=c.funding_area)
+    if c.bbox:
+        west, south, east, north = c.bbox
+        qs = qs.filter(lat__gte=south, lat__lte=north, lon__gte=west, lon__lte=east)
+    return qs.order_by(*SORTS.get(c.sort, SORTS["newest"]))
+
+
+def compare(ids) -> list[Property]:
+    """Up to four published properties in the order asked for."""
+    wanted = []
+    for value in ids:
+        if value not in wanted:
+            wanted.append(value)
+    wanted = wanted[:MAX_COMPARE]
+    found = {
+        p.pk: p for p in published_properties().filter(pk__in=wanted).prefetch_related("photos")
+    }
+    return [found[pk] for pk in wanted if pk in found]

@@ -1,0 +1,161 @@
+"""Writing to the property register: status changes, verification, photos, completeness."""
+
+from dataclasses import dataclass
+from io import BytesIO
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from PIL import Image, ImageOps
+
+from standortlotse.accounts import policy
+from standortlotse.properties.models import Property, PropertyPhoto, Status
+
+# Fields that make a record useful to an investor, with their weight in the score.
+COMPLETENESS_FIELDS = {
+    "street": 1, "postcode": 1, "outline": 1,
+    "area_total_m2": 2, "area_available_m2": 3, "zoning": 2, "planning_status": 2,
+    "marketing_type": 2, "price": 2, "owner_type": 1,
+    "motorway_km": 2, "rail_siding": 1, "federal_road_km": 1,
+    "electricity_mw": 1, "broadband_mbits": 2, "water": 1, "waste_water": 1, "gas": 1,
+    "operation_24_7": 1, "grz": 1, "funding_area": 1,
+    "description_de": 3, "description_en": 1, "photos": 3,
+    "contact_name": 2, "contact_email": 2, "verified_on": 2,
+}
+
+MISSING_LABELS = {
+    "price": gettext_lazy("price or 'on request'"),
+    "photos": gettext_lazy("photos"),
+}
+
+
+def _is_filled(prop: Property, name: str, photo_count: int) -> bool:
+    if name == "photos":
+        return photo_count > 0
+    if name == "price":
+        return prop.price_per_m2 is not None or prop.price_on_request
+    value = getattr(prop, name)
+    return value not in (None, "", {}, [])
+
+
+@dataclass
+class Completeness:
+    percent: int
+    missing: list[str]
+
+
+def completeness(prop: Property, photo_count: int | None = None) -> Completeness:
+    if photo_count is None:
+        photo_count = prop.photos.count() if prop.pk else 0
+    total = sum(COMPLETENESS_FIELDS.values())
+    got = 0
+    missing = []
+    for name, weight in COMPLETENESS_FIELDS.items():
+        if _is_filled(prop, name, photo_count):
+            got += weight
+        else:
+            label = MISSING_LABELS.get(name) or Property._meta.get_field(name).verbose_name
+            missing.append(str(label))
+    return Completeness(percent=round(100 * got / total), missing=missing)
+
+
+def _require_edit(user, prop):
+    if not policy.can_edit(user, prop):
+        raise PermissionDenied
+
+
+TRANSITIONS = {
+    "publish": ({Status.DRAFT, Status.ARCHIVED}, Status.PUBLISHED),
+    "archive": ({Status.DRAFT, Status.PUBLISHED}, Status.ARCHIVED),
+    "unpublish": ({Status.PUBLISHED, Status.ARCHIVED}, Status.DRAFT),
+}
+
+
+@transaction.atomic
+def change_status(user, prop: Property, action: str) -> Property:
+    _require_edit(user, prop)
+    if action not in TRANSITIONS:
+        raise ValidationError(_("Unknown action."))
+    allowed_from, target = TRANSITIONS[action]
+    if prop.status not in allowed_from:
+        raise ValidationError(
+            _("A record with status '%(status)s' cannot be changed this way.")
+            % {"status": prop.get_status_display()}
+        )
+    prop.status = target
+    if target == Status.PUBLISHED and prop.published_at is None:
+        prop.published_at = timezone.now()
+    prop._change_reason = action
+    prop.save()
+    return prop
+
+
+@transaction.atomic
+def confirm_current(user, prop: Property) -> Property:
+    """'Still current' in one click: sets the verified-on date to today."""
+    _require_edit(user, prop)
+    prop.mark_verified()
+    prop._change_reason = "confirmed"
+    prop.save()
+    return prop
+
+
+MAX_PHOTO_EDGE = 1920
+
+
+def _normalised_image(upload) -> ContentFile:
+    """Re-encode the photo: strips metadata and anything that is not pixels, caps its size."""
+    with Image.open(upload) as image:
+        image = ImageOps.exif_transpose(image)
+        image.thumbnail((MAX_PHOTO_EDGE, MAX_PHOTO_EDGE))
+        if image.mode not in ("RGB", "L"):
+            image = image.convert("RGB")
+        buffer = BytesIO()
+        image.save(buffer, format="JPEG", quality=85, optimize=True)
+    return ContentFile(buffer.getvalue())
+
+
+@transaction.atomic
+def add_photo(user, prop: Property, upload, alt_text: str, credit: str = "") -> PropertyPhoto:
+    _require_edit(user, prop)
+    photo = PropertyPhoto(
+        property=prop, alt_text=alt_text, credit=credit, position=prop.photos.count()
+    )
+    photo.image.save("photo.jpg", _normalised_image(upload), save=False)
+    photo.save()
+    return photo
+
+
+@transaction.atomic
+def remove_photo(user, photo: PropertyPhoto) -> None:
+    _require_edit(user, photo.property)
+    photo.image.delete(save=False)
+    photo.delete()
+
+
+def changes_of(prop: Property) -> list[dict]:
+    """History entries, newest first, each with who, when and which fields changed how."""
+    entries = []
+    records = list(prop.history.select_related("history_user").order_by("-history_date"))
+    for newer, older in zip(records, records[1:] + [None]):
+        changes = []
+        if older is not None:
+            delta = newer.diff_against(older)
+            for change in delta.changes:
+                field = Property._meta.get_field(change.field)
+                changes.append(
+                    {"field": str(field.verbose_name), "old": change.old, "new": change.new}
+                )
+        entries.append(
+            {
+                "when": newer.history_date,
+                "who": newer.history_user.get_username() if newer.history_user else "",
+                "type": newer.history_type,
+                "reason": newer.history_change_reason or "",
+                "changes": changes,
+            }
+        )
+    return entries

@@ -1,0 +1,24 @@
+from django import template
+
+from standortlotse.properties.presenters import format_area
+
+register = template.Library()
+
+
+@register.filter
+def area(value):
+    return format_area(value)
+
+
+@register.filter
+def jsonld(value):
+    """A schema.org block; escaped like json_script so text cannot close the tag."""
+    import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
+    from django.utils.html import format_html
+    from django.utils.safestring import mark_safe
+
+    text = json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
+    text = text.replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026")
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))

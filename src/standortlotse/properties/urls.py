@@ -1,0 +1,28 @@
+from django.urls import path
+
+from standortlotse.properties import views
+
+app_name = "properties"
+
+urlpatterns = [
+    path("immobilien/", views.search, name="search"),
+    path("immobilien/vergleich/", views.compare, name="compare"),
+    path("immobilien/<int:pk>/", views.detail, name="detail"),
+    path("datenpflege/", views.editor_list, name="editor_list"),
+    path("datenpflege/neu/", views.editor_create, name="editor_create"),
+    path("datenpflege/<int:pk>/", views.editor_edit, name="editor_edit"),
+    path("datenpflege/<int:pk>/verlauf/", views.editor_history, name="editor_history"),
+    path(
+        "datenpflege/<int:pk>/aktion/<slug:action>/", views.editor_action, name="editor_action"
+    ),
+    path("datenpflege/<int:pk>/fotos/", views.editor_photo_add, name="editor_photo_add"),
+    path(
+        "datenpflege/<int:pk>/fotos/<int:photo_pk>/loeschen/",
+        views.editor_photo_delete, name="editor_photo_delete",
+    ),
+    path("datenpflege/<int:pk>/dokumente/", views.editor_document_add, name="editor_document_add"),
+    path(
+        "datenpflege/<int:pk>/dokumente/<int:document_pk>/loeschen/",
+        views.editor_document_delete, name="editor_document_delete",
+    ),
+]

@@ -1,0 +1,289 @@
+"""Pages of the property register. Views parse input, call services/selectors, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from standortlotse.accounts import policy
+from standortlotse.properties import selectors, services
+from standortlotse.properties.forms import DocumentForm, PhotoForm, PropertyForm, SearchForm
+from standortlotse.properties.models import Property, PropertyDocument, PropertyPhoto, Status
+from standortlotse.properties.presenters import fact_rows, json_ld
+
+PAGE_SIZE = 20
+
+
+def search(request):
+    form = SearchForm(request.GET or None)
+    if form.is_bound:
+        form.is_valid()  # errors are shown; valid filters still apply
+        criteria = form.criteria()
+    else:
+        criteria = selectors.SearchCriteria()
+    results = selectors.search(criteria).prefetch_related("photos")
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "properties/search.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "compare_ids": _compare_ids(request),
+            "max_compare": selectors.MAX_COMPARE,
+        },
+    )
+
+
+def _compare_ids(request) -> list[int]:
+    ids = []
+    for raw in request.GET.getlist("ids"):
+        for part in raw.split(","):
+            if part.strip().isdigit():
+                ids.append(int(part))
+    return ids
+
+
+def detail(request, pk):
+    prop = get_object_or_404(
+        Property.objects.select_related("municipality__district").prefetch_related(
+            "photos", "documents"
+        ),
+        pk=pk,
+    )
+    if not prop.is_public and not policy.can_edit(request.user, prop):
+        raise Http404
+    return render(
+        request,
+        "properties/detail.html",
+        {
+            "prop": prop,
+            "facts": fact_rows(prop),
+            "description": prop.description(get_language() or "de"),
+            "json_ld": json_ld(prop, request),
+            "map_data": _map_data(prop),
+            "absolute_url": request.build_absolute_uri(prop.get_absolute_url()),
+        },
+    )
+
+
+def _map_data(prop):
+    return {"lat": prop.lat, "lon": prop.lon, "outline": prop.outline, "title": prop.title}
+
+
+def compare(request):
+    ids = _compare_ids(request)
+    props = selectors.compare(ids)
+    too_many = len(set(ids)) > selectors.MAX_COMPARE
+    rows = []
+    if props:
+        fact_tables = [dict((label, value) for label, value in fact_rows(p)) for p in props]
+        labels = []
+        for table in fact_tables:
+            for label in table:
+                if label not in labels:
+                    labels.append(label)
+        rows = [(label, [table.get(label, "–") for table in fact_tables]) for label in labels]
+    return render(
+        request,
+        "properties/compare.html",
+        {"props": props, "rows": rows, "too_many": too_many, "max_compare": selectors.MAX_COMPARE},
+    )
+
+
+# --- Back office (Datenpflege) -------------------------------------------------------------
+
+
+def _editor_required(view):
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not policy.is_editor(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _editable(request, pk) -> Property:
+    # Records outside the editor's scope do not exist for them: 404, nothing revealed.
+    return get_object_or_404(
+        policy.editable_records(request.user, Property.objects.all()), pk=pk
+    )
+
+
+@_editor_required
+def editor_list(request):
+    records = (
+        policy.editable_records(request.user, Property.objects.all())
+        .select_related("municipality")
+        .annotate(photo_count=Count("photos"))
+        .order_by("-updated_at")
+    )
+    status = request.GET.get("status", "")
+    if status in Status.values:
+        records = records.filter(status=status)
+    text = request.GET.get("q", "").strip()
+    if text:
+        records = records.filter(title__icontains=text)
+    page = Paginator(records, 50).get_page(request.GET.get("page"))
+    for prop in page:
+        prop.completeness = services.completeness(prop, prop.photo_count)
+    return render(
+        request,
+        "properties/editor_list.html",
+        {"page": page, "status": status, "q": text, "statuses": Status.choices},
+    )
+
+
+@_editor_required
+def editor_create(request):
+    form = PropertyForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        prop = form.save(commit=False)
+        if not policy.can_edit(request.user, prop):
+            raise PermissionDenied
+        prop._change_reason = "created"
+        prop.save()
+        messages.success(request, _("The record was saved as a draft. Add photos and publish it."))
+        return redirect("properties:editor_edit", pk=prop.pk)
+    return render(request, "properties/editor_form.html", _form_context(form, None))
+
+
+@_editor_required
+def editor_edit(request, pk):
+    prop = _editable(request, pk)
+    form = PropertyForm(request.POST or None, instance=prop, user=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            prop = form.save(commit=False)
+            prop._change_reason = "edited"
+            prop.save()
+            messages.success(request, _("Your changes were saved."))
+            return redirect("properties:editor_edit", pk=prop.pk)
+        messages.error(request, _("Please correct the marked fields. Nothing was saved yet."))
+    return render(request, "properties/editor_form.html", _form_context(form, prop))
+
+
+def _form_context(form, prop, photo_form=None, document_form=None):
+    return {
+        "form": form,
+        "prop": prop,
+        "completeness": services.completeness(prop) if prop else None,
+        "photo_form": photo_form or PhotoForm(),
+        "document_form": document_form or DocumentForm(),
+        "municipality_centres": {
+            str(m.pk): [m.lat, m.lon] for m in form.fields["municipality"].queryset
+        },
+    }
+
+
+@_editor_required
+@require_POST
+def editor_action(request, pk, action):
+    prop = _editable(request, pk)
+    try:
+        if action == "confirm":
+            services.confirm_current(request.user, prop)
+            messages.success(request, _("Confirmed as current today."))
+        else:
+            services.change_status(request.user, prop, action)
+            messages.success(
+                request, _("Status is now: %(status)s.") % {"status": prop.get_status_display()}
+            )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    next_url = request.POST.get("next")
+    if next_url == "list":
+        return redirect("properties:editor_list")
+    return redirect("properties:editor_edit", pk=prop.pk)
+
+
+@_editor_required
+@require_POST
+def editor_photo_add(request, pk):
+    prop = _editable(request, pk)
+    photo_form = PhotoForm(request.POST, request.FILES)
+    if photo_form.is_valid():
+        services.add_photo(
+            request.user, prop, photo_form.cleaned_data["image"],
+            photo_form.cleaned_data["alt_text"], photo_form.cleaned_data["credit"],
+        )
+        if request.htmx:
+            photo_form = PhotoForm()
+        else:
+            messages.success(request, _("The photo was added."))
+            return redirect(reverse("properties:editor_edit", args=[pk]) + "#photos")
+    if request.htmx:
+        return render(
+            request, "properties/_photos.html", {"prop": prop, "photo_form": photo_form}
+        )
+    form = PropertyForm(instance=prop, user=request.user)
+    messages.error(request, _("The photo could not be added."))
+    return render(
+        request, "properties/editor_form.html", _form_context(form, prop, photo_form=photo_form),
+        status=422,
+    )
+
+
+@_editor_required
+@require_POST
+def editor_photo_delete(request, pk, photo_pk):
+    prop = _editable(request, pk)
+    photo = get_object_or_404(PropertyPhoto, pk=photo_pk, property=prop)
+    services.remove_photo(request.user, photo)
+    if request.htmx:
+        return render(request, "properties/_photos.html", {"prop": prop, "photo_form": PhotoForm()})
+    messages.success(request, _("The photo was removed."))
+    return redirect(reverse("properties:editor_edit", args=[pk]) + "#photos")
+
+
+@_editor_required
+@require_POST
+def editor_document_add(request, pk):
+    prop = _editable(request, pk)
+    document_form = DocumentForm(request.POST, request.FILES)
+    if document_form.is_valid():
+        document = document_form.save(commit=False)
+        document.property = prop
+        document.save()
+        messages.success(request, _("The document was added."))
+        return redirect(reverse("properties:editor_edit", args=[pk]) + "#documents")
+    form = PropertyForm(instance=prop, user=request.user)
+    messages.error(request, _("The document could not be added."))
+    return render(
+        request, "properties/editor_form.html",
+        _form_context(form, prop, document_form=document_form), status=422,
+    )
+
+
+@_editor_required
+@require_POST
+def editor_document_delete(request, pk, document_pk):
+    prop = _editable(request, pk)
+    document = get_object_or_404(PropertyDocument, pk=document_pk, property=prop)
+    document.file.delete(save=False)
+    document.delete()
+    messages.success(request, _("The document was removed."))
+    return redirect(reverse("properties:editor_edit", args=[pk]) + "#documents")
+
+
+@_editor_required
+def editor_history(request, pk):
+    prop = _editable(request, pk)
+    return render(
+        request, "properties/editor_history.html",
+        {"prop": prop, "entries": services.changes_of(prop)},
+    )
+
