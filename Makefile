@@ -1,0 +1,56 @@
+# Standortlotse: `make run` starts the platform with demo data, `make test` runs all tests.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test test-sqlite test-postgres install install-test browser messages bench check-deploy clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+install-test: $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+
+# Debian's Chromium for the Playwright tests (no browser download).
+browser:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; fi; \
+	fi
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install-test browser
+	$(MAKE) test-sqlite
+	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+		$(MAKE) test-postgres; \
+	else echo "PostgreSQL at $(PG_URL) not reachable: skipped the PostgreSQL run"; fi
+
+test-sqlite:
+	DATABASE_URL= $(BIN)/python -m pytest -q
+
+test-postgres:
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -q
+
+messages: $(BIN)/python
+	cd src/standortlotse && ../../$(BIN)/django-admin makemessages -l de -l en --no-obsolete --ignore "core/static/vendor/*"
+	cd src/standortlotse && ../../$(BIN)/django-admin compilemessages
+
+bench: install-test
+	$(BIN)/python bench/search_api.py
+
+check-deploy: install
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$(openssl rand -hex 32) DJANGO_ALLOWED_HOSTS=example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) staticfiles media standortlotse.sqlite3*
