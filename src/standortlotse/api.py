@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from standortlotse.geo.api import router as geo_router
+from standortlotse.properties.api import FieldErrors
 from standortlotse.properties.api import router as properties_router
 
 api = NinjaAPI(
@@ -16,3 +17,8 @@ api = NinjaAPI(
 )
 api.add_router("/", properties_router)
 api.add_router("/geo", geo_router)
+
+
+@api.exception_handler(FieldErrors)
+def field_errors(request, exc: FieldErrors):
+    return api.create_response(request, {"detail": exc.errors}, status=422)

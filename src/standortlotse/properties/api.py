@@ -23,6 +23,14 @@ from standortlotse.properties.models import (
 
 router = Router(tags=["properties"])
 
+
+class FieldErrors(Exception):
+    """Validation errors per field, answered as 422 {"detail": {field: [messages]}}."""
+
+    def __init__(self, errors: dict):
+        super().__init__("invalid fields")
+        self.errors = errors
+
 MAX_LIMIT = 200
 MAX_GEOJSON_LIMIT = 5000
 
@@ -301,7 +309,8 @@ class PropertyWrite(Schema):
 
 
 def _form_data(instance: Property | None, payload: PropertyWrite) -> dict:
-    data = model_to_dict(instance, fields=PropertyForm.Meta.fields) if instance else {}
+    # Start from the stored record, or from the model's defaults for a new one.
+    data = model_to_dict(instance or Property(), fields=PropertyForm.Meta.fields)
     data.update(payload.dict(exclude_unset=True))
     outline = data.get("outline")
     data["outline"] = json.dumps(outline) if outline else ""
@@ -311,7 +320,7 @@ def _form_data(instance: Property | None, payload: PropertyWrite) -> dict:
 def _save(request, payload: PropertyWrite, instance: Property | None):
     form = PropertyForm(_form_data(instance, payload), instance=instance, user=request.user)
     if not form.is_valid():
-        raise HttpError(422, {key: list(errors) for key, errors in form.errors.items()})
+        raise FieldErrors({key: list(errors) for key, errors in form.errors.items()})
     prop = form.save(commit=False)
     if not policy.can_edit(request.user, prop):
         raise HttpError(403, "You may not edit records of this municipality.")
