@@ -30,7 +30,6 @@ import math
 import os
 import platform
 import random
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -183,11 +182,10 @@ def data_key(count: int) -> str:
     return digest.hexdigest()[:16]
 
 
-def pg_admin_url(url: str) -> str:
+def pg_conninfo(url: str, dbname: str | None = None) -> str:
+    """The URL with another database name (default: the maintenance database `postgres`)."""
     parts = urlsplit(url)
-    return urlunsplit((parts.scheme.replace("postgres", "postgresql", 1)
-                       if parts.scheme == "postgres" else parts.scheme,
-                       parts.netloc, "/postgres", parts.query, ""))
+    return urlunsplit((parts.scheme, parts.netloc, "/" + (dbname or "postgres"), parts.query, ""))
 
 
 def pg_dbname(url: str) -> str:
@@ -200,7 +198,7 @@ def pg_reachable(url: str) -> str | None:
     except ImportError:
         return "psycopg is not installed"
     try:
-        psycopg.connect(pg_admin_url(url), connect_timeout=3).close()
+        psycopg.connect(pg_conninfo(url), connect_timeout=3).close()
     except Exception as error:  # noqa: BLE001 - any connection problem means "skip"
         return str(error).strip().splitlines()[0]
     return None
@@ -216,7 +214,7 @@ def read_marker(engine: str, url: str, sqlite_path: Path | None) -> str | None:
                 row = conn.execute(f"SELECT key FROM {MARKER_TABLE}").fetchone()
         else:
             import psycopg
-            with psycopg.connect(pg_admin_url(url).rsplit("/", 1)[0] + "/" + pg_dbname(url),
+            with psycopg.connect(pg_conninfo(url, pg_dbname(url)),
                                  connect_timeout=3) as conn:
                 row = conn.execute(f"SELECT key FROM {MARKER_TABLE}").fetchone()
     except Exception:  # noqa: BLE001 - no database or no marker table: not prepared
@@ -235,7 +233,7 @@ def write_marker(engine: str, url: str, sqlite_path: Path | None, key: str) -> N
             conn.execute(f"INSERT INTO {MARKER_TABLE} (key) VALUES (?)", (key,))
     else:
         import psycopg
-        with psycopg.connect(pg_admin_url(url).rsplit("/", 1)[0] + "/" + pg_dbname(url)) as conn:
+        with psycopg.connect(pg_conninfo(url, pg_dbname(url))) as conn:
             for statement in sql:
                 conn.execute(statement)
             conn.execute(f"INSERT INTO {MARKER_TABLE} (key) VALUES (%s)", (key,))
@@ -252,7 +250,7 @@ def reset_database(engine: str, url: str, sqlite_path: Path | None) -> None:
     name = pg_dbname(url)
     if name in PROTECTED_PG_DATABASES:
         raise SystemExit(f"refusing to drop PostgreSQL database {name!r}; use --pg-url")
-    with psycopg.connect(pg_admin_url(url), autocommit=True) as conn:
+    with psycopg.connect(pg_conninfo(url), autocommit=True) as conn:
         conn.execute(pgsql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(pgsql.Identifier(name)))
         conn.execute(pgsql.SQL("CREATE DATABASE {}").format(pgsql.Identifier(name)))
 
@@ -274,7 +272,7 @@ def analyze(engine: str, url: str) -> float:
         return 0.0
     import psycopg
     started = time.perf_counter()
-    with psycopg.connect(pg_admin_url(url).rsplit("/", 1)[0] + "/" + pg_dbname(url),
+    with psycopg.connect(pg_conninfo(url, pg_dbname(url)),
                          autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
     return time.perf_counter() - started
@@ -303,6 +301,9 @@ def prepare(engine: str, url: str, sqlite_path: Path | None, count: int, fresh: 
 
 def child(args) -> None:
     sys.path.insert(0, str(SRC))
+    import warnings
+    # WhiteNoise warns that STATIC_ROOT has not been collected; the API serves no static files.
+    warnings.filterwarnings("ignore", message="No directory at")
     import django
     django.setup()
     from django.db import connection
@@ -541,7 +542,6 @@ def main() -> int:
                 continue
             targets.append(("postgres", args.pg_url, None))
 
-    exit_code = 0
     for engine, url, sqlite_path in targets:
         print(f"\n== {engine}: {url}", flush=True)
         preparation = prepare(engine, url, sqlite_path, args.count, args.fresh)
@@ -561,22 +561,23 @@ def main() -> int:
         print_table(engine, result)
         if args.explain:
             print_plans(result)
-        if not result["list_overall"]["meets_target"]:
-            exit_code = 0  # a missed target is a finding, not a failure of the benchmark
         if args.drop:
             if engine == "sqlite":
-                shutil.rmtree(sqlite_path.parent, ignore_errors=True)
+                for suffix in ("", "-wal", "-shm"):
+                    Path(str(sqlite_path) + suffix).unlink(missing_ok=True)
             else:
                 import psycopg
                 from psycopg import sql as pgsql
-                with psycopg.connect(pg_admin_url(url), autocommit=True) as conn:
+                with psycopg.connect(pg_conninfo(url), autocommit=True) as conn:
                     conn.execute(pgsql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
                         pgsql.Identifier(pg_dbname(url))))
 
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(report, indent=1, default=str))
-    print(f"\nResults written to {args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output}")
-    return exit_code
+    shown = args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output
+    print(f"\nResults written to {shown}")
+    # A missed target is a finding reported above, not a failure of the benchmark run.
+    return 0
 
 
 if __name__ == "__main__":

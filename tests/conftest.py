@@ -4,6 +4,7 @@ import shutil
 import tempfile
 
 import pytest
+from django.utils import translation
 
 from standortlotse.accounts.models import Membership
 from standortlotse.factories import (
@@ -14,7 +15,17 @@ Role = Membership.Role
 
 
 @pytest.fixture(autouse=True)
+def _german_by_default():
+    # A request under /en/ leaves English active in the thread; reverse() would then add /en/.
+    translation.activate("de")
+    yield
+    translation.activate("de")
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings):
+    # Fast hashing: the tests create many users; production keeps Django's default hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     path = tempfile.mkdtemp(prefix="standortlotse-media-")
     settings.MEDIA_ROOT = path
     yield path

@@ -1,0 +1,308 @@
+"""Browser tests: Playwright (sync API) driving Debian's Chromium against pytest-django's
+live server.
+
+* One Chromium for the whole session, a fresh context (cookies, localStorage) per test.
+* Nothing leaves the machine: every request that is not for the live server is recorded and
+  aborted (like uMap's integration tests mock the tiles). Tests assert that public pages
+  attempt no third-party request before the visitor consents to the background map.
+* Console errors, uncaught page errors and Content-Security-Policy violations are collected
+  and asserted to be absent on every page a test visits (``Watch.check``) and once more when
+  the test ends.
+* axe-core (vendored) is served to the page from the live server's own origin through a
+  Playwright route, so the app's strict CSP (script-src 'self', no 'unsafe-inline') stays
+  fully in force while the accessibility audit runs.
+"""
+
+import json
+import os
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+# The sync API keeps an asyncio loop running in the main thread; Django's ORM (used by the
+# fixtures and the live server setup in the same thread) would otherwise refuse to run.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+import pytest  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+AXE_PATH = Path(__file__).resolve().parents[1] / "vendor" / "axe.min.js"
+# Served by the route below, never by Django: same origin as the app, so CSP allows it.
+AXE_URL_PATH = "/__browser-tests__/axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PASSWORD = "secret-pass-123"
+
+# Recorded in every document before any page script runs; CSP does not apply to init scripts.
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__cspViolations.push({
+    directive: e.violatedDirective, blocked: e.blockedURI, source: e.sourceFile,
+    line: e.lineNumber, sample: e.sample
+  });
+});
+"""
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+@pytest.fixture(scope="session")
+def pw_browser():
+    """One headless Debian Chromium for the session (never downloads a browser)."""
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"{CHROMIUM} not installed (make browser)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+class Watch:
+    """Everything a browser context did that a test must look at: third-party requests
+    (all aborted), console errors, uncaught errors and CSP violations."""
+
+    def __init__(self, origin: str):
+        self.origin = origin
+        self.requests = []  # every http(s) URL requested, in order
+        self.external = []  # URLs for another origin: recorded and aborted
+        self.console_errors = []
+        self.page_errors = []
+        self.csp_violations = []
+        self.allow_external = False  # set by tests that expect (aborted) tile requests
+        self.tolerated = []  # (regex, reason): known app bugs, each covered by an xfail test
+
+    # --- hooks -------------------------------------------------------------------------
+    def route(self, route):
+        request = route.request
+        url = request.url
+        self.requests.append(url)
+        if _origin(url) != self.origin:
+            self.external.append(url)
+            route.abort()
+            return
+        if urlsplit(url).path == AXE_URL_PATH:
+            route.fulfill(
+                status=200, path=str(AXE_PATH),
+                headers={"Content-Type": "application/javascript; charset=utf-8"},
+            )
+            return
+        route.continue_()
+
+    def console(self, message):
+        if message.type != "error":
+            return
+        location = message.location or {}
+        self.console_errors.append(
+            {"text": message.text, "url": location.get("url", ""),
+             "page": message.page.url if message.page else ""}
+        )
+
+    def web_error(self, web_error):
+        page = web_error.page
+        self.page_errors.append(
+            {"error": str(web_error.error), "page": page.url if page else ""}
+        )
+
+    # --- assertions --------------------------------------------------------------------
+    def tolerate(self, pattern: str, reason: str):
+        """Ignore console errors matching pattern (text or resource URL). Only for a known
+        app bug that has its own strict xfail test; the reason says which."""
+        self.tolerated.append((re.compile(pattern), reason))
+
+    def _relevant_console_errors(self):
+        errors = []
+        for error in self.console_errors:
+            if any(
+                rx.search(error["text"]) or rx.search(error["url"]) for rx, _ in self.tolerated
+            ):
+                continue
+            # With allow_external the aborted tile images log "Failed to load resource";
+            # those (and only those) are expected.
+            if (
+                self.allow_external
+                and error["url"]
+                and _origin(error["url"]) != self.origin
+                and error["text"].startswith("Failed to load resource")
+            ):
+                continue
+            errors.append(error)
+        return errors
+
+    def collect_csp(self, page):
+        try:
+            found = page.evaluate("() => window.__cspViolations || []")
+        except Exception:  # page gone or navigating: the console still has them
+            found = []
+        for violation in found:
+            violation["page"] = page.url
+            if violation not in self.csp_violations:
+                self.csp_violations.append(violation)
+
+    def check(self, page=None, *, external_ok=None):
+        """Assert a clean page: no console error, no uncaught error, no CSP violation and
+        (unless allowed) no request to another origin."""
+        if page is not None:
+            self.collect_csp(page)
+        allow = self.allow_external if external_ok is None else external_ok
+        problems = []
+        if self.external and not allow:
+            problems.append("requests to other origins: " + json.dumps(self.external, indent=1))
+        errors = self._relevant_console_errors()
+        if errors:
+            problems.append("console errors: " + json.dumps(errors, indent=1))
+        if self.page_errors:
+            problems.append("uncaught page errors: " + json.dumps(self.page_errors, indent=1))
+        if self.csp_violations:
+            problems.append("CSP violations: " + json.dumps(self.csp_violations, indent=1))
+        where = page.url if page is not None else "(end of test)"
+        assert not problems, f"on {where}:\n" + "\n".join(problems)
+
+
+class UI:
+    """One browser context (with its Watch) and a page in it, plus the steps tests share."""
+
+    def __init__(self, context, watch, live_server):
+        self.context = context
+        self.watch = watch
+        self.live_server = live_server
+        self.page = context.new_page()
+
+    def url(self, path: str) -> str:
+        return self.live_server.url + path
+
+    def path(self) -> str:
+        parts = urlsplit(self.page.url)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+
+    def visit(self, path: str):
+        """Open a page, let its scripts and fetches settle, and assert it is clean."""
+        response = self.page.goto(self.url(path))
+        assert response is not None, path
+        assert response.ok, f"{path}: HTTP {response.status}"
+        self.settle()
+        return response
+
+    def settle(self, *, check: bool = True):
+        """After a navigation: wait for the load event and for what the maps fetch (outlines,
+        markers), then check the page. (Cheaper than "networkidle", which always idles
+        500 ms, and the map fetches are the only requests after load.)"""
+        self.page.wait_for_load_state("load")
+        self.wait_for_maps()
+        if check:
+            self.watch.check(self.page)
+
+    def wait_for_maps(self):
+        """Wait until each map (if scripts run) has drawn the outlines and markers it fetched."""
+        if not self.page.evaluate("() => !!window.L"):
+            return
+        maps = self.page.locator("[data-map]")
+        for index in range(maps.count()):
+            el = maps.nth(index)
+            el.locator(".leaflet-overlay-pane path").first.wait_for(state="attached")
+            if el.get_attribute("data-map") == "search":
+                self.page.wait_for_function(
+                    "el => el.dataset.markers !== undefined", arg=el.element_handle()
+                )
+
+    def submit(self, locator):
+        """Click a submit button and wait for the resulting page."""
+        with self.page.expect_navigation():
+            locator.click()
+        self.settle()
+
+    def login(self, username: str, password: str = PASSWORD):
+        self.visit("/konto/anmelden/")
+        self.page.fill("#id_username", username)
+        self.page.fill("#id_password", password)
+        self.submit(self.page.locator("form.narrow-form [type=submit]"))
+        assert self.path() == "/datenpflege/", f"login failed, now at {self.page.url}"
+
+    def axe(self):
+        """Run axe-core (WCAG 2.0/2.1 A and AA); return the violations."""
+        if not self.page.evaluate("() => !!window.axe"):
+            # Same origin via the route: allowed by the app's CSP (a path= tag is inline and
+            # would be refused by script-src 'self').
+            self.page.add_script_tag(url=self.url(AXE_URL_PATH))
+        result = self.page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+        )
+        return result["violations"]
+
+    def assert_accessible(self, ignore=None):
+        """axe finds nothing (after `ignore(violations)`, for a known, separately xfailed
+        bug), and the page stayed clean while it ran."""
+        violations = self.axe()
+        if ignore is not None:
+            violations = ignore(violations)
+        assert not violations, f"axe on {self.path()}:\n{format_violations(violations)}"
+        self.watch.check(self.page)
+
+
+def format_violations(violations) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"- {violation['id']} [{violation['impact']}]: {violation['help']}")
+        for node in violation["nodes"][:8]:
+            summary = (node.get("failureSummary") or "").replace("\n", " ")
+            lines.append(f"    {node['target']}  {summary[:300]}")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def new_ui(pw_browser, live_server):
+    """new_ui(**context_options) -> UI in a fresh, routed and watched browser context."""
+    origin = _origin(live_server.url)
+    made = []
+
+    def make(**options):
+        options.setdefault("locale", "de-DE")
+        options.setdefault("viewport", {"width": 1280, "height": 900})
+        context = pw_browser.new_context(**options)
+        context.set_default_timeout(10_000)
+        context.set_default_navigation_timeout(15_000)
+        watch = Watch(origin)
+        context.route("**/*", watch.route)
+        context.on("console", watch.console)
+        context.on("weberror", watch.web_error)
+        if options.get("java_script_enabled", True):
+            context.add_init_script(CSP_LISTENER)
+        ui = UI(context, watch, live_server)
+        made.append(ui)
+        return ui
+
+    yield make
+    for ui in made:
+        ui.watch.collect_csp(ui.page)
+        ui.context.close()
+    # Anything that slipped past the per-page checks (e.g. an error after the last check).
+    for ui in made:
+        ui.watch.check()
+
+
+@pytest.fixture
+def ui(new_ui):
+    return new_ui()
+
+
+@pytest.fixture
+def live_world(transactional_db, live_server, settings, request):
+    """The shared `world` (tests/conftest.py), built in a transactional database so that the
+    live server thread sees it. A fast hasher: the world has four users to create and the
+    tests log in often (the live server thread shares these settings)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    return request.getfixturevalue("world")

@@ -1,0 +1,157 @@
+"""axe-core (WCAG 2.0/2.1, levels A and AA) on every kind of page, public and back office,
+with the maps drawn, and the maps working with every third-party request blocked."""
+
+import pytest
+
+from standortlotse.properties.models import Zoning
+
+pytestmark = pytest.mark.browser
+
+
+def _enrich(prop):
+    """Fill the facts an investor sees, so the detail and compare tables are not empty."""
+    prop.description_de = "Voll erschlossene Fläche am Stadtrand.\n\nGleisanschluss möglich."
+    prop.description_en = "Fully serviced plot on the edge of town."
+    prop.zoning = Zoning.GI
+    prop.contact_name = "Erika Muster"
+    prop.contact_email = "wirtschaft@example.org"
+    prop.contact_phone = "03931 123 456"
+    prop.outline = {
+        "type": "Polygon",
+        "coordinates": [[[11.85, 52.59], [11.87, 52.59], [11.87, 52.61], [11.85, 52.59]]],
+    }
+    prop.save()
+
+
+PUBLIC_PAGES = {
+    "home": lambda w: "/",
+    "search": lambda w: "/immobilien/",
+    "search-filtered": lambda w: "/immobilien/?kind=plot&area_min=1000",
+    "detail": lambda w: f"/immobilien/{w.prop_a.pk}/",
+    "compare": lambda w: f"/immobilien/vergleich/?ids={w.prop_a.pk}&ids={w.prop_b.pk}",
+    "compare-empty": lambda w: "/immobilien/vergleich/",
+    "login": lambda w: "/konto/anmelden/",
+    "home-en": lambda w: "/en/",
+    "search-en": lambda w: "/en/immobilien/",
+    "detail-en": lambda w: f"/en/immobilien/{w.prop_a.pk}/",
+}
+
+
+@pytest.mark.parametrize("name", PUBLIC_PAGES)
+def test_public_page_is_accessible(live_world, ui, name):
+    _enrich(live_world.prop_a)
+    path = PUBLIC_PAGES[name](live_world)
+    ui.visit(path)
+    if name.startswith("search"):
+        assert ui.page.locator(".result-list li.result").count() >= 1
+    if name == "compare":
+        assert ui.page.locator("table.compare thead th").count() == 2
+    ui.assert_accessible()
+
+
+def test_search_with_invalid_filter_is_accessible(live_world, ui):
+    """The error summary of the filter form. The map's 422 is a known bug, tested in
+    test_investor_search_compare.py::test_map_uses_the_same_filters_as_the_list_when_one_is_invalid."""
+    ui.watch.tolerate(r"/api/properties\.geojson\?.*area_min=-5", "map gets the raw query")
+    ui.visit("/immobilien/?area_min=-5")
+    assert ui.page.locator(".filters .error-summary").is_visible()
+    assert ui.page.locator(".result-list li.result").count() == 3
+    ui.assert_accessible()
+
+
+EDITOR_PAGES = {
+    "list": lambda w: "/datenpflege/",
+    "create": lambda w: "/datenpflege/neu/",
+    "edit": lambda w: f"/datenpflege/{w.prop_a.pk}/",
+    "history": lambda w: f"/datenpflege/{w.prop_a.pk}/verlauf/",
+}
+
+GEOMAN_BUTTON = ".leaflet-buttons-control-button"
+GEOMAN_BUG = (
+    "App bug: the Leaflet-Geoman toolbar buttons (<a href='#' role='button'> with only an icon; "
+    "the title sits on the parent div) have no accessible name (axe link-name, WCAG 2.4.4/4.1.2). "
+    "editor.js should label them after map.pm.addControls(), e.g. copy the parent's title "
+    "into aria-label."
+)
+
+
+def _without_geoman_toolbar(violations):
+    """Drop the known, separately tested Geoman toolbar violation (see GEOMAN_BUG)."""
+    rest = []
+    for violation in violations:
+        nodes = violation["nodes"]
+        if violation["id"] == "link-name":
+            nodes = [n for n in nodes if not any(GEOMAN_BUTTON in t for t in n["target"])]
+        if nodes:
+            rest.append({**violation, "nodes": nodes})
+    return rest
+
+
+@pytest.mark.parametrize("name", EDITOR_PAGES)
+def test_editor_page_is_accessible(live_world, ui, name):
+    _enrich(live_world.prop_a)  # also a second history entry with field changes
+    ui.login("editor_a")
+    ui.visit(EDITOR_PAGES[name](live_world))
+    if name == "history":
+        assert ui.page.locator("ol.history > li").count() >= 2
+        assert ui.page.locator("table.changes").count() >= 1
+    if name in ("create", "edit"):
+        assert ui.page.locator(f"#editor-map {GEOMAN_BUTTON}").count() >= 1
+    ui.assert_accessible(ignore=_without_geoman_toolbar)
+
+
+@pytest.mark.xfail(strict=True, reason=GEOMAN_BUG)
+def test_editor_map_toolbar_buttons_have_accessible_names(live_world, ui):
+    ui.login("editor_a")
+    ui.visit("/datenpflege/neu/")
+    ui.assert_accessible()
+
+
+def test_editor_form_with_errors_is_accessible(live_world, ui):
+    """The error summary and the marked fields after an invalid save."""
+    ui.login("editor_a")
+    ui.visit("/datenpflege/neu/")
+    ui.page.fill("#id_lat", "11.8")  # swapped coordinates: outside Germany
+    ui.page.fill("#id_lon", "52.6")
+    ui.submit(ui.page.locator("form.editor-form .form-actions [type=submit]"))
+    summary = ui.page.locator("#error-summary")
+    assert summary.is_visible()
+    assert summary.evaluate("el => el === document.activeElement")  # focused for AT users
+    ui.assert_accessible(ignore=_without_geoman_toolbar)
+
+
+def test_detail_map_draws_outlines_and_marker_offline(live_world, ui):
+    """No tile server, no CDN: outlines and the marker come from our own origin only."""
+    _enrich(live_world.prop_a)
+    ui.visit(f"/immobilien/{live_world.prop_a.pk}/")
+    detail_map = ui.page.locator("#detail-map")
+    assert detail_map.locator(".leaflet-marker-icon").count() == 1
+    # district outlines plus the property's own outline
+    assert detail_map.locator(".leaflet-overlay-pane path").count() >= 2
+    assert detail_map.locator(".leaflet-tile").count() == 0  # no consent, no tiles
+    assert ui.watch.external == []
+
+
+def test_search_map_draws_outlines_offline(live_world, ui):
+    ui.visit("/immobilien/")
+    search_map = ui.page.locator("#search-map")
+    assert search_map.locator(".leaflet-overlay-pane path").count() >= 1
+    assert search_map.locator(".leaflet-tile").count() == 0
+    assert ui.watch.external == []
+
+
+MARKER_BUG = (
+    "App bug: map.js creates the map without maxZoom (only the tile layer, added after "
+    "consent, brings maxZoom 19); Leaflet.markercluster's onAdd then throws 'Map has no "
+    "maxZoom specified', the .catch() swallows it and sets data-markers='error': without "
+    "consent the search map shows no markers at all. Fix: L.map(el, {maxZoom: 19, ...})."
+)
+
+
+@pytest.mark.xfail(strict=True, reason=MARKER_BUG)
+def test_search_map_draws_markers_before_consent(live_world, ui):
+    ui.visit("/immobilien/")
+    search_map = ui.page.locator("#search-map")
+    assert search_map.get_attribute("data-markers") == "3"
+    # Markers, possibly clustered (clusters are marker icons as well).
+    assert search_map.locator(".leaflet-marker-icon").count() >= 1
