@@ -1,0 +1,125 @@
+"""The property and geography API: filters, bbox, pagination, errors, GeoJSON, writes, OpenAPI."""
+
+import json
+
+import pytest
+
+from standortlotse.factories import PropertyFactory
+from standortlotse.properties.models import Property, Status
+
+pytestmark = pytest.mark.django_db
+
+
+def test_list_with_filters_and_pagination(client, world):
+    PropertyFactory(title="Draft", municipality=world.mun_a, status=Status.DRAFT)
+    data = client.get("/api/properties", {"limit": 2}).json()
+    assert data["count"] == 3 and data["limit"] == 2 and len(data["items"]) == 2
+    data = client.get("/api/properties", {"limit": 2, "offset": 2}).json()
+    assert len(data["items"]) == 1
+    data = client.get("/api/properties", {"kind": "hall"}).json()
+    assert [i["title"] for i in data["items"]] == ["Halle Gardelegen"]
+    item = data["items"][0]
+    assert item["municipality"] == {"id": world.mun_b.pk, "name": "Gardelegen", "ags": "15081135", "district": "Altmarkkreis Salzwedel"}
+    assert item["url"] == f"/immobilien/{world.prop_b.pk}/"
+    data = client.get("/api/properties", {"region": world.region.pk, "sort": "title"}).json()
+    assert [i["title"] for i in data["items"]] == ["Gewerbepark Stendal Nord", "Halle Gardelegen"]
+
+
+def test_repeated_kind_parameter(client, world):
+    data = client.get("/api/properties?kind=hall&kind=plot").json()
+    assert data["count"] == 3
+
+
+def test_bbox(client, world):
+    # Stendal (11.86, 52.6) inside, Gardelegen (11.39, 52.53) and Haldensleben outside
+    data = client.get("/api/properties", {"bbox": "11.6,52.5,12.0,52.7"}).json()
+    assert [i["title"] for i in data["items"]] == ["Gewerbepark Stendal Nord"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"bbox": "1,2,3"},
+        {"bbox": "a,b,c,d"},
+        {"bbox": "12,52,11,53"},
+        {"limit": 0},
+        {"limit": 10_000},
+        {"offset": -1},
+        {"area_min": "viel"},
+        {"kind": "castle"},
+        {"sort": "random"},
+        {"rail_siding": "maybe"},
+    ],
+)
+def test_bad_parameters_give_422_with_reason(client, world, params):
+    response = client.get("/api/properties", params)
+    assert response.status_code == 422
+    assert response.json()["detail"]
+
+
+def test_detail_and_draft_hidden(client, world):
+    data = client.get(f"/api/properties/{world.prop_a.pk}").json()
+    assert data["title"] == world.prop_a.title and data["status"] == "published"
+    assert data["photos"] == [] and data["municipality"]["ags"] == "15090535"
+    Property.objects.filter(pk=world.prop_a.pk).update(status=Status.DRAFT)
+    assert client.get(f"/api/properties/{world.prop_a.pk}").status_code == 404
+    assert client.get("/api/properties/999999").status_code == 404
+
+
+def test_geojson_feature_collection(client, world):
+    data = client.get("/api/properties.geojson", {"kind": "plot"}).json()
+    assert data["type"] == "FeatureCollection"
+    assert len(data["features"]) == 2
+    feature = data["features"][0]
+    assert feature["type"] == "Feature" and feature["geometry"]["type"] == "Point"
+    lon, lat = feature["geometry"]["coordinates"]
+    assert -180 <= lon <= 180 and -90 <= lat <= 90
+    assert set(feature["properties"]) >= {"title", "kind", "url", "municipality"}
+
+
+def test_editor_patch_validates_like_the_form(client, world):
+    client.force_login(world.editor_a)
+    url = f"/api/properties/{world.prop_a.pk}"
+    response = client.patch(url, json.dumps({"area_available_m2": 999_999}), content_type="application/json")
+    assert response.status_code == 422
+    assert "area_available_m2" in response.json()["detail"]
+    response = client.patch(url, json.dumps({"unknown_field": 1}), content_type="application/json")
+    assert response.status_code == 422
+    response = client.patch(url, json.dumps({"rail_siding": "yes", "broadband_mbits": 1000}), content_type="application/json")
+    assert response.status_code == 200
+    world.prop_a.refresh_from_db()
+    assert world.prop_a.rail_siding == "yes" and world.prop_a.title == "Gewerbepark Stendal Nord"
+    assert world.prop_a.history.first().history_user == world.editor_a
+
+
+def test_editor_creates_and_publishes_via_api(client, world):
+    client.force_login(world.editor_a)
+    payload = {"title": "API-Fläche", "kind": "plot", "municipality": world.mun_a.pk, "lat": 52.59, "lon": 11.85}
+    response = client.post("/api/properties", json.dumps(payload), content_type="application/json")
+    assert response.status_code == 201, response.content
+    pk = response.json()["id"]
+    assert response.json()["status"] == "draft"
+    response = client.post(f"/api/properties/{pk}/publish")
+    assert response.status_code == 200 and response.json()["status"] == "published"
+    assert client.post(f"/api/properties/{pk}/publish").status_code == 422
+
+
+def test_openapi_schema_and_docs(client):
+    schema = client.get("/api/openapi.json").json()
+    assert schema["info"]["title"] == "Standortlotse API"
+    paths = schema["paths"]
+    assert {"/api/properties", "/api/properties/{pk}", "/api/properties.geojson"} <= set(paths)
+    params = {p["name"] for p in paths["/api/properties"]["get"]["parameters"]}
+    assert {"bbox", "kind", "area_min", "limit", "offset", "rail_siding"} <= params
+    docs = client.get("/api/docs").content.decode()
+    assert "cdn." not in docs and "/static/ninja/" in docs
+
+
+def test_geography_endpoints(client, world):
+    regions = client.get("/api/geo/regions").json()
+    assert regions[0]["name"] == "Altmark" and len(regions[0]["district_ids"]) == 2
+    municipalities = client.get("/api/geo/municipalities", {"district": world.district_stendal.pk}).json()
+    assert [m["name"] for m in municipalities] == ["Stendal"]
+    outlines = client.get("/api/geo/districts.geojson")
+    assert "max-age" in outlines["Cache-Control"]
+    assert {f["properties"]["key"] for f in outlines.json()["features"]} == {"15090", "15081", "15083"}
