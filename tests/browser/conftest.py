@@ -144,6 +144,8 @@ class Watch:
         return errors
 
     def collect_csp(self, page):
+        if page.is_closed() or not page.context.pages:
+            return
         try:
             found = page.evaluate("() => window.__cspViolations || []")
         except Exception:  # page gone or navigating: the console still has them
@@ -176,7 +178,8 @@ class Watch:
 class UI:
     """One browser context (with its Watch) and a page in it, plus the steps tests share."""
 
-    def __init__(self, context, watch, live_server):
+    def __init__(self, context, watch, live_server, *, javascript=True):
+        self.javascript = javascript
         self.context = context
         self.watch = watch
         self.live_server = live_server
@@ -208,7 +211,7 @@ class UI:
 
     def wait_for_maps(self):
         """Wait until each map (if scripts run) has drawn the outlines and markers it fetched."""
-        if not self.page.evaluate("() => !!window.L"):
+        if not self.javascript or not self.page.evaluate("() => !!window.L"):
             return
         maps = self.page.locator("[data-map]")
         for index in range(maps.count()):
@@ -279,9 +282,10 @@ def new_ui(pw_browser, live_server):
         context.route("**/*", watch.route)
         context.on("console", watch.console)
         context.on("weberror", watch.web_error)
-        if options.get("java_script_enabled", True):
+        javascript = options.get("java_script_enabled", True)
+        if javascript:
             context.add_init_script(CSP_LISTENER)
-        ui = UI(context, watch, live_server)
+        ui = UI(context, watch, live_server, javascript=javascript)
         made.append(ui)
         return ui
 

@@ -31,12 +31,6 @@ def validate_geojson_polygon(value):
         )
 
 
-def point_in_outline(lat: float, lon: float, outline) -> bool:
-    from shapely.geometry import Point
-
-    return shape(outline).buffer(1e-4).contains(Point(lon, lat))
-
-
 def validate_upload_size(upload):
     if upload.size > settings.MAX_UPLOAD_BYTES:
         raise ValidationError(

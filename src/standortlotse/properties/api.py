@@ -10,6 +10,7 @@ from django.forms.models import model_to_dict
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
+from ninja import Status as Reply
 from ninja.errors import HttpError
 from ninja.security import django_auth
 from pydantic import field_validator
@@ -345,7 +346,7 @@ def _editable_for_write(request, pk) -> Property:
 def create_property(request, payload: PropertyWrite):
     if not policy.is_editor(request.user):
         raise HttpError(403, "Only editors may create records.")
-    return 201, _save(request, payload, None)
+    return Reply(201, _save(request, payload, None))
 
 
 @router.patch(
