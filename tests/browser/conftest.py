@@ -119,17 +119,21 @@ class Watch:
         )
 
     # --- assertions --------------------------------------------------------------------
-    def tolerate(self, pattern: str, reason: str):
-        """Ignore console errors matching pattern (text or resource URL). Only for a known
-        app bug that has its own strict xfail test; the reason says which."""
-        self.tolerated.append((re.compile(pattern), reason))
+    def tolerate(self, url: str, reason: str, text: str = ""):
+        """Ignore console errors whose resource URL matches `url` (and text matches `text`).
+        Only for a known app bug that has its own strict xfail test; `reason` says which."""
+        self.tolerated.append((re.compile(url), re.compile(text), reason))
+
+    def _is_tolerated(self, error) -> bool:
+        return any(
+            url_rx.search(error["url"]) and text_rx.search(error["text"])
+            for url_rx, text_rx, _reason in self.tolerated
+        )
 
     def _relevant_console_errors(self):
         errors = []
         for error in self.console_errors:
-            if any(
-                rx.search(error["text"]) or rx.search(error["url"]) for rx, _ in self.tolerated
-            ):
+            if self._is_tolerated(error):
                 continue
             # With allow_external the aborted tile images log "Failed to load resource";
             # those (and only those) are expected.
@@ -144,7 +148,7 @@ class Watch:
         return errors
 
     def collect_csp(self, page):
-        if page.is_closed() or not page.context.pages:
+        if page.is_closed():
             return
         try:
             found = page.evaluate("() => window.__cspViolations || []")

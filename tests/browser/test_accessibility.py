@@ -51,8 +51,8 @@ def test_public_page_is_accessible(live_world, ui, name):
 
 def test_search_with_invalid_filter_is_accessible(live_world, ui):
     """The error summary of the filter form. The map's 422 is a known bug, tested in
-    test_investor_search_compare.py::test_map_uses_the_same_filters_as_the_list_when_one_is_invalid."""
-    ui.watch.tolerate(r"/api/properties\.geojson\?.*area_min=-5", "map gets the raw query")
+    test_investor_search_compare.py::test_map_gets_*."""
+    ui.watch.tolerate(r"/api/properties\.geojson\?", "MAP_QUERY_BUG", text=r"\b422\b")
     ui.visit("/immobilien/?area_min=-5")
     assert ui.page.locator(".filters .error-summary").is_visible()
     assert ui.page.locator(".result-list li.result").count() == 3

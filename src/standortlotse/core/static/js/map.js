@@ -49,7 +49,8 @@
   }
 
   function create(el, options) {
-    var map = L.map(el, options || {}).setView([52.7, 11.6], 8);
+    // maxZoom must be known without a tile layer (marker clustering needs it).
+    var map = L.map(el, Object.assign({ maxZoom: 18, minZoom: 5 }, options || {})).setView([52.7, 11.6], 8);
     maps.push(map);
     if (consentGiven()) { addTiles(map); }
     return map;
