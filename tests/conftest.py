@@ -26,6 +26,8 @@ def _german_by_default():
 def _media_root(settings):
     # Fast hashing: the tests create many users; production keeps Django's default hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Background tasks run at once in tests; mail goes to django.core.mail.outbox.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     path = tempfile.mkdtemp(prefix="standortlotse-media-")
     settings.MEDIA_ROOT = path
     yield path

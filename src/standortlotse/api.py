@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from standortlotse.geo.api import router as geo_router
+from standortlotse.places.api import router as places_router
 from standortlotse.properties.api import FieldErrors
 from standortlotse.properties.api import router as properties_router
 
@@ -16,6 +17,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", properties_router)
+api.add_router("/", places_router)
 api.add_router("/geo", geo_router)
 
 

@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "standortlotse.geo",
     "standortlotse.accounts",
     "standortlotse.properties",
+    "standortlotse.places",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -86,7 +89,10 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "standortlotse.core.context_processors.site",
             ],
-            "builtins": ["standortlotse.properties.templatetags.property_tags"],
+            "builtins": [
+                "standortlotse.core.templatetags.core_tags",
+                "standortlotse.properties.templatetags.property_tags",
+            ],
         },
     },
 ]
@@ -146,6 +152,25 @@ EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "standortlotse@localhost")
+
+# Background work (emails, imports): django-tasks with its database backend; `manage.py
+# db_worker` runs the queue. Tests use the immediate backend.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("STANDORTLOTSE_TASK_BACKEND", "django_tasks_db.DatabaseBackend")
+    }
+}
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+        if os.environ.get("REDIS_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# Rate limits of public forms; behind a reverse proxy the client address is in X-Forwarded-For.
+RATELIMIT_TRUST_PROXY = env_bool("STANDORTLOTSE_TRUST_PROXY", False)
+PLACE_SUBMISSIONS_PER_HOUR = int(os.environ.get("STANDORTLOTSE_PLACE_SUBMISSIONS_PER_HOUR", 5))
+PLACE_LINK_VALID_DAYS = int(os.environ.get("STANDORTLOTSE_PLACE_LINK_VALID_DAYS", 180))
 
 # Map: base tiles are loaded only after the visitor consents (no third-party request before).
 MAP_TILE_URL = os.environ.get(

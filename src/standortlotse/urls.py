@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("", core_views.home, name="home"),
     path("", include("standortlotse.properties.urls")),
     path("", include("standortlotse.accounts.urls")),
+    path("", include("standortlotse.places.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -1,7 +1,8 @@
 """Browser tests: Playwright (sync API) driving Debian's Chromium against pytest-django's
 live server.
 
-* One Chromium for the whole session, a fresh context (cookies, localStorage) per test.
+* One Chromium for the whole session (started by the first browser test, stopped after the
+  last one), a fresh context (cookies, localStorage) per test.
 * Nothing leaves the machine: every request that is not for the live server is recorded and
   aborted (like uMap's integration tests mock the tiles). Tests assert that public pages
   attempt no third-party request before the visitor consents to the background map.
@@ -19,11 +20,7 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-# The sync API keeps an asyncio loop running in the main thread; Django's ORM (used by the
-# fixtures and the live server setup in the same thread) would otherwise refuse to run.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-import pytest  # noqa: E402
+import pytest
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -57,19 +54,73 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-@pytest.fixture(scope="session")
-def pw_browser():
-    """One headless Debian Chromium for the session (never downloads a browser)."""
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"{CHROMIUM} not installed (make browser)")
-    from playwright.sync_api import sync_playwright
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
+
+class Chromium:
+    """Playwright (sync API) with one headless Debian Chromium; never downloads a browser.
+
+    While the sync API is alive it keeps an asyncio loop "running" in the main thread, so
+    Django refuses ORM calls there (SynchronousOnlyOperation) unless DJANGO_ALLOW_ASYNC_UNSAFE
+    is set. The variable is therefore set exactly as long as Playwright runs, and Playwright
+    is stopped right after the last browser test (see pytest_runtest_teardown below): the
+    tests that run later get neither the loop nor the variable (`manage.py check --deploy`
+    in a subprocess rejects it, async.E001).
+    """
+
+    def __init__(self):
+        self._playwright = None
+        self._browser = None
+        self._saved_env = None
+
+    @property
+    def browser(self):
+        if self._browser is None:
+            self._start()
+        return self._browser
+
+    def _start(self):
+        from playwright.sync_api import sync_playwright
+
+        self._saved_env = os.environ.get(ASYNC_UNSAFE)
+        os.environ[ASYNC_UNSAFE] = "true"
+        self._playwright = sync_playwright().start()
+        self._browser = self._playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
-        yield browser
-        browser.close()
+
+    def stop(self):
+        if self._playwright is None:
+            return
+        try:
+            if self._browser is not None:
+                self._browser.close()
+        finally:
+            self._playwright.stop()
+            self._playwright = self._browser = None
+            if self._saved_env is None:
+                os.environ.pop(ASYNC_UNSAFE, None)
+            else:
+                os.environ[ASYNC_UNSAFE] = self._saved_env
+
+
+_CHROMIUM = Chromium()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """The session's Chromium (`chromium.browser`), started on first use."""
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"{CHROMIUM} not installed (make browser)")
+    yield _CHROMIUM
+    _CHROMIUM.stop()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After the last browser test in a row (fixtures already torn down), stop Playwright."""
+    if nextitem is None or "chromium" not in getattr(nextitem, "fixturenames", ()):
+        _CHROMIUM.stop()
 
 
 class Watch:
@@ -84,7 +135,7 @@ class Watch:
         self.page_errors = []
         self.csp_violations = []
         self.allow_external = False  # set by tests that expect (aborted) tile requests
-        self.tolerated = []  # (regex, reason): known app bugs, each covered by an xfail test
+        self.tolerated = []  # (url regex, text regex, reason): known bugs with an xfail test
 
     # --- hooks -------------------------------------------------------------------------
     def route(self, route):
@@ -159,14 +210,13 @@ class Watch:
             if violation not in self.csp_violations:
                 self.csp_violations.append(violation)
 
-    def check(self, page=None, *, external_ok=None):
+    def check(self, page=None):
         """Assert a clean page: no console error, no uncaught error, no CSP violation and
-        (unless allowed) no request to another origin."""
+        (unless allow_external) no request to another origin."""
         if page is not None:
             self.collect_csp(page)
-        allow = self.allow_external if external_ok is None else external_ok
         problems = []
-        if self.external and not allow:
+        if self.external and not self.allow_external:
             problems.append("requests to other origins: " + json.dumps(self.external, indent=1))
         errors = self._relevant_console_errors()
         if errors:
@@ -270,8 +320,18 @@ def format_violations(violations) -> str:
     return "\n".join(lines)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        # Only a test that passed gets the final clean-browser check at teardown; a failed
+        # or xfailed one has already reported (or is expected to have) its problem.
+        item.browser_call_passed = report.passed and not hasattr(report, "wasxfail")
+    return report
+
+
 @pytest.fixture
-def new_ui(pw_browser, live_server):
+def new_ui(chromium, live_server, request):
     """new_ui(**context_options) -> UI in a fresh, routed and watched browser context."""
     origin = _origin(live_server.url)
     made = []
@@ -279,7 +339,7 @@ def new_ui(pw_browser, live_server):
     def make(**options):
         options.setdefault("locale", "de-DE")
         options.setdefault("viewport", {"width": 1280, "height": 900})
-        context = pw_browser.new_context(**options)
+        context = chromium.browser.new_context(**options)
         context.set_default_timeout(10_000)
         context.set_default_navigation_timeout(15_000)
         watch = Watch(origin)
@@ -298,8 +358,9 @@ def new_ui(pw_browser, live_server):
         ui.watch.collect_csp(ui.page)
         ui.context.close()
     # Anything that slipped past the per-page checks (e.g. an error after the last check).
-    for ui in made:
-        ui.watch.check()
+    if getattr(request.node, "browser_call_passed", False):
+        for ui in made:
+            ui.watch.check()
 
 
 @pytest.fixture

@@ -132,26 +132,14 @@ def test_detail_map_draws_outlines_and_marker_offline(live_world, ui):
     assert ui.watch.external == []
 
 
-def test_search_map_draws_outlines_offline(live_world, ui):
+def test_search_map_draws_outlines_and_markers_offline(live_world, ui):
+    """Before consent (no tile layer) the search map still has its outlines and markers.
+    (Regression: Leaflet.markercluster refused to work on a map without maxZoom.)"""
     ui.visit("/immobilien/")
     search_map = ui.page.locator("#search-map")
     assert search_map.locator(".leaflet-overlay-pane path").count() >= 1
-    assert search_map.locator(".leaflet-tile").count() == 0
-    assert ui.watch.external == []
-
-
-MARKER_BUG = (
-    "App bug: map.js creates the map without maxZoom (only the tile layer, added after "
-    "consent, brings maxZoom 19); Leaflet.markercluster's onAdd then throws 'Map has no "
-    "maxZoom specified', the .catch() swallows it and sets data-markers='error': without "
-    "consent the search map shows no markers at all. Fix: L.map(el, {maxZoom: 19, ...})."
-)
-
-
-@pytest.mark.xfail(strict=True, reason=MARKER_BUG)
-def test_search_map_draws_markers_before_consent(live_world, ui):
-    ui.visit("/immobilien/")
-    search_map = ui.page.locator("#search-map")
     assert search_map.get_attribute("data-markers") == "3"
     # Markers, possibly clustered (clusters are marker icons as well).
     assert search_map.locator(".leaflet-marker-icon").count() >= 1
+    assert search_map.locator(".leaflet-tile").count() == 0  # no consent, no tiles
+    assert ui.watch.external == []

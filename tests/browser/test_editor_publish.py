@@ -33,7 +33,8 @@ def test_editor_creates_and_publishes_a_property(live_world, new_ui):
     assert page.input_value("#id_lat") == "" and page.input_value("#id_lon") == ""
     assert editor_map.locator(".leaflet-marker-icon").count() == 0
     box = editor_map.bounding_box()
-    editor_map.click(position={"x": box["width"] * 0.6, "y": box["height"] * 0.55})
+    # Off the centre, clear of the zoom/draw controls (top left) and the sticky save bar.
+    editor_map.click(position={"x": box["width"] * 0.6, "y": box["height"] * 0.4})
     page.wait_for_function("() => document.getElementById('id_lat').value !== ''")
     lat, lon = float(page.input_value("#id_lat")), float(page.input_value("#id_lon"))
     # Selecting Stendal centred the map on it (zoom 13), so the point is close by.

@@ -77,3 +77,34 @@ def can_edit_in(user, municipality) -> bool:
 
 def can_edit(user, record) -> bool:
     return can_edit_in(user, getattr(record, "municipality", None))
+
+
+def moderated_regions(user) -> QuerySet:
+    """Regions whose places the user reviews: regional moderators their region, admins all."""
+    from standortlotse.geo.models import Region
+
+    if is_state_admin(user):
+        return Region.objects.all()
+    ids = [
+        m.organisation.region_id
+        for m in _memberships(user)
+        if m.role == Role.REGIONAL_MODERATOR and m.organisation.region_id
+    ]
+    return Region.objects.filter(pk__in=ids)
+
+
+def is_moderator(user) -> bool:
+    return is_state_admin(user) or moderated_regions(user).exists()
+
+
+def can_moderate(user, record) -> bool:
+    region_id = getattr(record, "region_id", None)
+    if region_id is None:
+        return False
+    return is_state_admin(user) or moderated_regions(user).filter(pk=region_id).exists()
+
+
+def moderated_records(user, queryset: QuerySet) -> QuerySet:
+    if is_state_admin(user):
+        return queryset
+    return queryset.filter(region__in=moderated_regions(user))

@@ -1,9 +1,24 @@
 from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language
 
 
 def site(request):
+    language = get_language() or settings.LANGUAGE_CODE
     return {
         "SITE_NAME": settings.SITE_NAME,
         "MAP_TILE_URL": settings.MAP_TILE_URL,
         "MAP_TILE_ATTRIBUTION": settings.MAP_TILE_ATTRIBUTION,
+        # Links to the page in the other languages (language switch, hreflang).
+        "language_links": language_links(request, language),
+        "lang_prefix": "" if language == settings.LANGUAGE_CODE else f"/{language}",
     }
+
+
+def language_links(request, current) -> list[dict]:
+    query = request.META.get("QUERY_STRING", "")
+    links = []
+    for code, _name in settings.LANGUAGES:
+        url = translate_url(request.path, code)
+        links.append({"code": code, "url": url + (f"?{query}" if query else ""), "current": code == current})
+    return links

@@ -212,6 +212,21 @@ class SearchForm(forms.Form):
             self.add_error("area_max", _("'Area up to' must not be smaller than 'Area from'."))
         return data
 
+    def api_query(self) -> str:
+        """The valid, non-empty filters as API query parameters (for the map's data)."""
+        from django.http import QueryDict
+
+        query = QueryDict(mutable=True)
+        for name, value in self.cleaned_data.items():
+            if value in (None, "", []) or name == "sort":
+                continue
+            if hasattr(value, "pk"):
+                value = value.pk
+            if isinstance(value, bool):
+                value = "true" if value else "false"
+            query.setlist(name, [str(v) for v in value] if isinstance(value, list) else [str(value)])
+        return query.urlencode()
+
     def criteria(self) -> SearchCriteria:
         data = dict(self.cleaned_data)
         for key in ("municipality", "district", "region"):

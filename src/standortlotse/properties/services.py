@@ -106,7 +106,7 @@ def confirm_current(user, prop: Property) -> Property:
 MAX_PHOTO_EDGE = 1920
 
 
-def _normalised_image(upload) -> ContentFile:
+def normalised_image(upload) -> ContentFile:
     """Re-encode the photo: strips metadata and anything that is not pixels, caps its size."""
     with Image.open(upload) as image:
         image = ImageOps.exif_transpose(image)
@@ -124,7 +124,7 @@ def add_photo(user, prop: Property, upload, alt_text: str, credit: str = "") -> 
     photo = PropertyPhoto(
         property=prop, alt_text=alt_text, credit=credit, position=prop.photos.count()
     )
-    photo.image.save("photo.jpg", _normalised_image(upload), save=False)
+    photo.image.save("photo.jpg", normalised_image(upload), save=False)
     photo.save()
     return photo
 

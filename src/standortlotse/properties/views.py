@@ -1,7 +1,6 @@
 """Pages of the property register. Views parse input, call services/selectors, render."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from standortlotse.accounts import policy
+from standortlotse.accounts.decorators import editor_required
 from standortlotse.properties import selectors, services
 from standortlotse.properties.forms import DocumentForm, PhotoForm, PropertyForm, SearchForm
 from standortlotse.properties.models import Property, PropertyDocument, PropertyPhoto, Status
@@ -26,8 +26,10 @@ def search(request):
     if form.is_bound:
         form.is_valid()  # errors are shown; valid filters still apply
         criteria = form.criteria()
+        map_query = form.api_query()
     else:
         criteria = selectors.SearchCriteria()
+        map_query = ""
     results = selectors.search(criteria).prefetch_related("photos")
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -39,6 +41,7 @@ def search(request):
             "form": form,
             "page": page,
             "query": query.urlencode(),
+            "map_query": map_query,
             "compare_ids": _compare_ids(request),
             "max_compare": selectors.MAX_COMPARE,
         },
@@ -104,18 +107,6 @@ def compare(request):
 # --- Back office (Datenpflege) -------------------------------------------------------------
 
 
-def _editor_required(view):
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not policy.is_editor(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
-
-
 def _editable(request, pk) -> Property:
     # Records outside the editor's scope do not exist for them: 404, nothing revealed.
     return get_object_or_404(
@@ -123,7 +114,7 @@ def _editable(request, pk) -> Property:
     )
 
 
-@_editor_required
+@editor_required
 def editor_list(request):
     records = (
         policy.editable_records(request.user, Property.objects.all())
@@ -147,7 +138,7 @@ def editor_list(request):
     )
 
 
-@_editor_required
+@editor_required
 def editor_create(request):
     form = PropertyForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -161,7 +152,7 @@ def editor_create(request):
     return render(request, "properties/editor_form.html", _form_context(form, None))
 
 
-@_editor_required
+@editor_required
 def editor_edit(request, pk):
     prop = _editable(request, pk)
     form = PropertyForm(request.POST or None, instance=prop, user=request.user)
@@ -189,7 +180,7 @@ def _form_context(form, prop, photo_form=None, document_form=None):
     }
 
 
-@_editor_required
+@editor_required
 @require_POST
 def editor_action(request, pk, action):
     prop = _editable(request, pk)
@@ -210,7 +201,7 @@ def editor_action(request, pk, action):
     return redirect("properties:editor_edit", pk=prop.pk)
 
 
-@_editor_required
+@editor_required
 @require_POST
 def editor_photo_add(request, pk):
     prop = _editable(request, pk)
@@ -237,7 +228,7 @@ def editor_photo_add(request, pk):
     )
 
 
-@_editor_required
+@editor_required
 @require_POST
 def editor_photo_delete(request, pk, photo_pk):
     prop = _editable(request, pk)
@@ -249,7 +240,7 @@ def editor_photo_delete(request, pk, photo_pk):
     return redirect(reverse("properties:editor_edit", args=[pk]) + "#photos")
 
 
-@_editor_required
+@editor_required
 @require_POST
 def editor_document_add(request, pk):
     prop = _editable(request, pk)
@@ -268,7 +259,7 @@ def editor_document_add(request, pk):
     )
 
 
-@_editor_required
+@editor_required
 @require_POST
 def editor_document_delete(request, pk, document_pk):
     prop = _editable(request, pk)
@@ -279,7 +270,7 @@ def editor_document_delete(request, pk, document_pk):
     return redirect(reverse("properties:editor_edit", args=[pk]) + "#documents")
 
 
-@_editor_required
+@editor_required
 def editor_history(request, pk):
     prop = _editable(request, pk)
     return render(

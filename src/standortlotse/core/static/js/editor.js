@@ -46,7 +46,7 @@
     }
 
     if (hasPoint) { setMarker([num(lat), num(lon)], true); }
-    showOutline(outlineInput.value);
+    if (outlineInput) { showOutline(outlineInput.value); }
 
     map.on("click", function (event) {
       if (map.pm && map.pm.globalDrawModeEnabled()) { return; }
@@ -58,7 +58,9 @@
         if (num(lat) !== null && num(lon) !== null) { setMarker([num(lat), num(lon)], true); }
       });
     });
-    outlineInput.addEventListener("change", function () { showOutline(outlineInput.value); });
+    if (outlineInput) {
+      outlineInput.addEventListener("change", function () { showOutline(outlineInput.value); });
+    }
     if (municipality) {
       municipality.addEventListener("change", function () {
         var centre = centres[municipality.value];
@@ -66,12 +68,17 @@
       });
     }
 
-    if (map.pm) {
+    if (map.pm && outlineInput) {
       map.pm.setLang(document.documentElement.lang === "en" ? "en" : "de");
       map.pm.addControls({
         position: "topleft", drawMarker: false, drawCircleMarker: false, drawPolyline: false,
         drawRectangle: true, drawCircle: false, drawText: false, cutPolygon: false,
         rotateMode: false, dragMode: false, editMode: true, removalMode: true
+      });
+      // Geoman's icon buttons carry their name only on the parent's title: give the links one.
+      el.querySelectorAll(".leaflet-pm-toolbar .button-container").forEach(function (container) {
+        var link = container.querySelector("a");
+        if (link && container.title) { link.setAttribute("aria-label", container.title); }
       });
       map.on("pm:create", function (event) {
         if (outlineLayer) { map.removeLayer(outlineLayer); }

@@ -56,13 +56,19 @@
     return map;
   }
 
-  function popupContent(feature) {
+  function popupContent(feature, prefix) {
     var wrapper = document.createElement("div");
     var link = document.createElement("a");
-    link.href = feature.properties.url;
-    link.textContent = feature.properties.title;
+    var url = feature.properties.url;
+    // The API answers in the default language; keep the visitor's language in the link.
+    if (prefix && url.charAt(0) === "/" && url.indexOf(prefix + "/") !== 0) { url = prefix + url; }
+    link.href = url;
+    link.textContent = feature.properties.title || feature.properties.name;
     var meta = document.createElement("p");
-    meta.textContent = feature.properties.kind_label + " · " + feature.properties.municipality;
+    meta.textContent = feature.properties.kind_label || feature.properties.pitch || "";
+    if (feature.properties.municipality && feature.properties.kind_label) {
+      meta.textContent += " · " + feature.properties.municipality;
+    }
     wrapper.appendChild(link);
     wrapper.appendChild(meta);
     return wrapper;
@@ -77,9 +83,10 @@
         var group = L.markerClusterGroup ? L.markerClusterGroup() : L.featureGroup();
         L.geoJSON(data, {
           onEachFeature: function (feature, layer) {
-            layer.bindPopup(popupContent(feature));
-            layer.options.title = feature.properties.title;
-            layer.options.alt = feature.properties.title;
+            var title = feature.properties.title || feature.properties.name;
+            layer.bindPopup(popupContent(feature, el.dataset.langPrefix || ""));
+            layer.options.title = title;
+            layer.options.alt = title;
           }
         }).eachLayer(function (layer) { group.addLayer(layer); });
         map.addLayer(group);

@@ -1,0 +1,21 @@
+"""View guards for the back office; what a user may do with a record is decided in policy."""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+
+from standortlotse.accounts import policy
+
+
+def editor_required(view):
+    """Logged in and member of an organisation with a role (else login page or 403)."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not policy.is_editor(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped

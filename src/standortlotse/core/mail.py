@@ -1,0 +1,47 @@
+"""Outgoing email: rendered in the request, sent by a background task with retries.
+
+The web request only enqueues (after the transaction commits); the task worker sends through
+Django's email backend and, when the mail server fails, enqueues itself again with a growing
+delay, up to MAX_ATTEMPTS. Addresses are never logged.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django_tasks import task
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+BACKOFF_SECONDS = [60, 300, 900, 3600, 6 * 3600]
+
+
+@task()
+def send_email_task(to: list[str], subject: str, body: str, attempt: int = 1) -> str:
+    try:
+        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to).send()
+    except OSError as error:  # SMTP and connection errors
+        if attempt >= MAX_ATTEMPTS:
+            logger.error("email %r given up after %d attempts: %s", subject, attempt, type(error).__name__)
+            raise
+        delay = BACKOFF_SECONDS[min(attempt - 1, len(BACKOFF_SECONDS) - 1)]
+        logger.warning("email %r failed (attempt %d), retry in %ds", subject, attempt, delay)
+        send_email_task.using(run_after=timezone.now() + timedelta(seconds=delay)).enqueue(
+            to, subject, body, attempt + 1
+        )
+        return "retry"
+    return "sent"
+
+
+def queue_email(to: str | list[str], template: str, context: dict) -> None:
+    """Render `<template>_subject.txt` and `<template>_body.txt` now, send after commit."""
+    recipients = [to] if isinstance(to, str) else list(to)
+    context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **context}
+    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+    body = render_to_string(f"{template}_body.txt", context)
+    transaction.on_commit(lambda: send_email_task.enqueue(recipients, subject, body))

@@ -1,0 +1,28 @@
+"""A small fixed-window rate limit for public forms, kept in Django's cache.
+
+The client is identified by a salted hash of its IP address, so no address is stored.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+
+
+def client_key(request) -> str:
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "") if settings.RATELIMIT_TRUST_PROXY else ""
+    ip = forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
+    return hashlib.sha256((settings.SECRET_KEY + ip).encode()).hexdigest()[:32]
+
+
+def hit(request, scope: str, limit: int, window_seconds: int) -> bool:
+    """Count one use; True while the client stays within `limit` uses per window."""
+    key = f"ratelimit:{scope}:{client_key(request)}"
+    if cache.add(key, 1, window_seconds):
+        return True
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, window_seconds)
+        return True
+    return count <= limit

@@ -1,0 +1,295 @@
+"""Exchanging places with partner networks: the open feed format and its import.
+
+One record format serves the JSON feed, the GeoJSON feed (as feature properties) and the CSV
+template (lists joined by ';'). Imports match by (source, external ID), preview first, and never
+overwrite a local edit: when both sides changed, the incoming record is kept as a conflict.
+"""
+
+import csv
+import hashlib
+import io
+import json
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from standortlotse.accounts import policy
+from standortlotse.core.sanitize import clean_html
+from standortlotse.geo.models import Municipality
+from standortlotse.places.models import ATTRIBUTE_GROUPS, ImportConflict, Place, Status, Transition
+
+FORMAT_VERSION = "standortlotse-places/1"
+TEXT_FIELDS = [
+    "name", "pitch", "story", "street", "postcode", "locality", "opening_info", "website",
+    "contact_name", "contact_email", "contact_phone", "former_use", "languages", "accessibility",
+]
+LIST_FIELDS = ["fields", "types", "offers", "social_links", "tags"]
+CSV_COLUMNS = ["id", "municipality_ags", "lat", "lon"] + TEXT_FIELDS + LIST_FIELDS + ["licence", "updated_at"]
+GROUP_OF = {"fields": "field", "types": "type", "offers": "offer"}
+
+
+def content_of(place: Place) -> dict:
+    """The exchanged content of a place (what an import compares and writes)."""
+    data = {name: getattr(place, name) for name in TEXT_FIELDS}
+    data.update({
+        "municipality_ags": place.municipality.ags,
+        "lat": round(place.lat, 6),
+        "lon": round(place.lon, 6),
+        "fields": place.values_of("field"),
+        "types": place.values_of("type"),
+        "offers": place.values_of("offer"),
+        "social_links": place.social_link_list(),
+        "tags": place.tag_list(),
+    })
+    return data
+
+
+def record_of(place: Place, request=None) -> dict:
+    record = {"id": str(place.uid), **content_of(place)}
+    record["licence"] = place.licence
+    record["updated_at"] = place.updated_at.isoformat()
+    record["url"] = settings.SITE_URL.rstrip("/") + place.get_absolute_url()
+    record["region"] = place.region.slug
+    record["verified_on"] = place.verified_on.isoformat() if place.verified_on else None
+    record["photos"] = [
+        {"url": settings.SITE_URL.rstrip("/") + p.image.url, "alt": p.alt_text, "credit": p.credit}
+        for p in place.photos.all()
+    ]
+    return record
+
+
+def json_feed(places) -> dict:
+    return {
+        "format": FORMAT_VERSION,
+        "generated_at": timezone.now().isoformat(),
+        "licence": "CC-BY-4.0",
+        "attribution": settings.SITE_NAME,
+        "places": [record_of(p) for p in places],
+    }
+
+
+def geojson_feed(places) -> dict:
+    features = []
+    for place in places:
+        record = record_of(place)
+        features.append({
+            "type": "Feature",
+            "id": record["id"],
+            "geometry": {"type": "Point", "coordinates": [record.pop("lon"), record.pop("lat")]},
+            "properties": record,
+        })
+    return {"type": "FeatureCollection", "format": FORMAT_VERSION, "licence": "CC-BY-4.0", "features": features}
+
+
+def csv_template(places=()) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    for place in places:
+        record = record_of(place)
+        for name in LIST_FIELDS:
+            record[name] = ";".join(record[name])
+        writer.writerow({k: _csv_safe(v) for k, v in record.items()})
+    return out.getvalue()
+
+
+def _csv_safe(value):
+    # Spreadsheets execute cells starting with these characters as formulas.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+# --- parsing ---------------------------------------------------------------------------------
+
+def parse(raw: bytes, filename: str) -> list[dict]:
+    """Records from a JSON feed, a GeoJSON FeatureCollection or a CSV template file."""
+    name = filename.lower()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252")
+    if name.endswith(".csv"):
+        sample = text[:2048]
+        delimiter = ";" if sample.count(";") > sample.count(",") and "," not in sample.splitlines()[0] else ","
+        rows = list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
+        records = []
+        for row in rows:
+            record = {k.strip(): (v or "").strip() for k, v in row.items() if k}
+            for list_name in LIST_FIELDS:
+                record[list_name] = [x.strip() for x in record.get(list_name, "").split(";") if x.strip()]
+            records.append(record)
+        return records
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValidationError(_("The file is neither valid JSON nor CSV (%(error)s).") % {"error": error.msg})
+    if isinstance(data, dict) and data.get("type") == "FeatureCollection":
+        records = []
+        for feature in data.get("features", []):
+            props = dict(feature.get("properties") or {})
+            coords = (feature.get("geometry") or {}).get("coordinates") or [None, None]
+            props["lon"], props["lat"] = coords[0], coords[1]
+            props.setdefault("id", feature.get("id"))
+            records.append(props)
+        return records
+    if isinstance(data, dict) and isinstance(data.get("places"), list):
+        return data["places"]
+    raise ValidationError(_("The file contains no places in a known format."))
+
+
+# --- planning and applying -------------------------------------------------------------------
+
+@dataclass
+class Row:
+    number: int
+    action: str  # new, update, unchanged, conflict, error
+    external_id: str
+    name: str
+    data: dict = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    place: Place | None = None
+
+
+def _normalise(record: dict) -> tuple[dict, list[str]]:
+    errors = []
+    data = {}
+    for name in TEXT_FIELDS:
+        value = record.get(name) or ""
+        data[name] = str(value).strip()
+    data["story"] = clean_html(data["story"])
+    if not data["name"]:
+        errors.append(_("name is missing"))
+    if len(data["pitch"]) > 200:
+        errors.append(_("pitch is longer than 200 characters"))
+    try:
+        data["lat"] = round(float(str(record.get("lat")).replace(",", ".")), 6)
+        data["lon"] = round(float(str(record.get("lon")).replace(",", ".")), 6)
+        if not (-90 <= data["lat"] <= 90 and -180 <= data["lon"] <= 180):
+            raise ValueError
+    except (TypeError, ValueError):
+        errors.append(_("coordinates are missing or invalid"))
+    data["municipality_ags"] = str(record.get("municipality_ags") or "").strip()
+    for list_name in LIST_FIELDS:
+        value = record.get(list_name) or []
+        if isinstance(value, str):
+            value = [x.strip() for x in value.split(";") if x.strip()]
+        data[list_name] = sorted(str(x).strip() for x in value if str(x).strip()) if list_name in GROUP_OF else [str(x).strip() for x in value]
+    for list_name, group in GROUP_OF.items():
+        allowed = set(ATTRIBUTE_GROUPS[group].values)
+        unknown = [v for v in data[list_name] if v not in allowed]
+        if unknown:
+            errors.append(_("unknown %(name)s: %(values)s") % {"name": list_name, "values": ", ".join(unknown)})
+    if not data["fields"]:
+        errors.append(_("at least one field is required"))
+    return data, errors
+
+
+def fingerprint(content: dict) -> str:
+    return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def plan(records: list[dict], source: str, region) -> list[Row]:
+    municipalities = {m.ags: m for m in Municipality.objects.filter(district__regions=region)}
+    existing = {
+        p.external_id: p
+        for p in Place.objects.filter(source=source).select_related("municipality").prefetch_related("attributes")
+    }
+    rows = []
+    seen = set()
+    for number, record in enumerate(records, start=1):
+        external_id = str(record.get("id") or record.get("external_id") or "").strip()
+        data, errors = _normalise(record)
+        row = Row(number=number, action="error", external_id=external_id, name=data.get("name", ""), data=data)
+        if not external_id:
+            errors.append(_("ID is missing"))
+        elif external_id in seen:
+            errors.append(_("ID appears twice in the file"))
+        seen.add(external_id)
+        if data["municipality_ags"] not in municipalities:
+            errors.append(_("municipality key %(ags)s is not in this region") % {"ags": data["municipality_ags"] or "–"})
+        if errors:
+            row.errors = errors
+            rows.append(row)
+            continue
+        place = existing.get(external_id)
+        row.place = place
+        if place is None:
+            row.action = "new"
+        else:
+            incoming = fingerprint(data)
+            local = fingerprint(content_of(place))
+            if incoming == place.import_hash or incoming == local:
+                row.action = "unchanged"
+            elif local == place.import_hash:
+                row.action = "update"
+            else:
+                row.action = "conflict"
+        rows.append(row)
+    return rows
+
+
+def _write(place: Place, data: dict, municipality) -> None:
+    for name in TEXT_FIELDS:
+        setattr(place, name, data[name])
+    place.municipality = municipality
+    place.lat, place.lon = data["lat"], data["lon"]
+    place.social_links = "\n".join(data["social_links"])
+    place.tags = ", ".join(data["tags"])
+    place.save()
+    for list_name, group in GROUP_OF.items():
+        place.set_values(group, data[list_name])
+    place.import_hash = fingerprint(content_of(place))
+    place.save(update_fields=["import_hash"])
+
+
+@transaction.atomic
+def apply(rows: list[Row], source: str, region, user) -> dict:
+    """Write new and updated places (published, as the partner published them); keep conflicts."""
+    municipalities = {m.ags: m for m in Municipality.objects.filter(district__regions=region)}
+    counts = {"new": 0, "update": 0, "unchanged": 0, "conflict": 0, "error": 0}
+    for row in rows:
+        counts[row.action] += 1
+        if row.action == "new":
+            place = Place(
+                region=region, source=source, external_id=row.external_id, status=Status.PUBLISHED,
+                owner_name=source, owner_email=settings.DEFAULT_FROM_EMAIL,
+                published_at=timezone.now(), verified_on=timezone.localdate(),
+            )
+            _write(place, row.data, municipalities[row.data["municipality_ags"]])
+            Transition.objects.create(place=place, from_status="", to_status=place.status, actor=user,
+                                      actor_label="import", message=_("Imported from %(source)s.") % {"source": source})
+        elif row.action == "update":
+            _write(row.place, row.data, municipalities[row.data["municipality_ags"]])
+            Transition.objects.create(place=row.place, from_status=row.place.status, to_status=row.place.status,
+                                      actor=user, actor_label="import",
+                                      message=_("Updated from %(source)s.") % {"source": source})
+        elif row.action == "conflict":
+            ImportConflict.objects.create(place=row.place, source=source, data=row.data)
+    return counts
+
+
+@transaction.atomic
+def resolve_conflict(user, conflict: ImportConflict, take_incoming: bool) -> None:
+    """The moderator keeps the local version or takes the partner's; either way it is logged."""
+    place = conflict.place
+    if not policy.can_moderate(user, place):
+        raise PermissionDenied
+    if take_incoming:
+        municipality = Municipality.objects.get(ags=conflict.data["municipality_ags"])
+        _write(place, conflict.data, municipality)
+    else:
+        # Remember the partner's version as seen, so the next import does not raise it again.
+        place.import_hash = fingerprint(conflict.data)
+        place.save(update_fields=["import_hash"])
+    conflict.resolved = True
+    conflict.save(update_fields=["resolved"])
+    Transition.objects.create(
+        place=place, from_status=place.status, to_status=place.status, actor=user,
+        message=_("Import conflict resolved: %(choice)s.") % {
+            "choice": _("partner version taken") if take_incoming else _("local version kept")},
+    )

@@ -1,0 +1,164 @@
+"""Forms of the places: public submission, owner update, moderation, search, import."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from standortlotse.core.sanitize import clean_html
+from standortlotse.core.validators import validate_photo
+from standortlotse.geo.models import Municipality, Region
+from standortlotse.places.models import Field, Offer, Place, PlaceType, Status
+
+CONTENT_FIELDS = [
+    "name", "pitch", "story", "municipality", "street", "postcode", "locality", "lat", "lon",
+    "opening_info", "website", "social_links", "contact_name", "contact_email", "contact_phone",
+    "former_use", "languages", "accessibility", "tags",
+]
+OWNER_FIELDS = ["owner_name", "owner_email", "owner_phone"]
+
+
+class PlaceForm(forms.ModelForm):
+    """Content of a place plus its fields, types and offers; one optional photo."""
+
+    place_fields = forms.MultipleChoiceField(
+        label=_("Fields"), choices=Field.choices, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Choose at least one."),
+    )
+    types = forms.MultipleChoiceField(
+        label=_("Type of place"), choices=PlaceType.choices, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Choose at least one."),
+    )
+    offers = forms.MultipleChoiceField(
+        label=_("Offers"), choices=Offer.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    photo = forms.ImageField(label=_("Photo"), required=False, validators=[validate_photo])
+    photo_alt = forms.CharField(
+        label=_("What does the photo show?"), max_length=250, required=False,
+        help_text=_("Short description for people who cannot see the photo."),
+    )
+    photo_credit = forms.CharField(label=_("Photo credit"), max_length=150, required=False)
+
+    class Meta:
+        model = Place
+        fields = CONTENT_FIELDS + OWNER_FIELDS
+        widgets = {
+            "pitch": forms.TextInput(attrs={"maxlength": 200}),
+            "story": forms.Textarea(attrs={"rows": 8}),
+            "social_links": forms.Textarea(attrs={"rows": 3}),
+            "accessibility": forms.Textarea(attrs={"rows": 3}),
+            "lat": forms.NumberInput(attrs={"step": "0.000001"}),
+            "lon": forms.NumberInput(attrs={"step": "0.000001"}),
+        }
+
+    def __init__(self, *args, region: Region | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.region = region or getattr(self.instance, "region", None)
+        municipalities = Municipality.objects.all()
+        if self.region is not None:
+            municipalities = municipalities.filter(district__regions=self.region)
+        self.fields["municipality"].queryset = municipalities
+        self.fields["lat"].required = False
+        self.fields["lon"].required = False
+        self.fields["lat"].help_text = _("Optional: click on the map, or leave empty for the centre of the municipality.")
+        if self.instance.pk and not self.is_bound:
+            self.initial["place_fields"] = self.instance.values_of("field")
+            self.initial["types"] = self.instance.values_of("type")
+            self.initial["offers"] = self.instance.values_of("offer")
+
+    def clean_story(self):
+        return clean_html(self.cleaned_data.get("story", ""))
+
+    def clean_social_links(self):
+        lines = [line.strip() for line in self.cleaned_data.get("social_links", "").splitlines() if line.strip()]
+        validator = forms.URLField()
+        for line in lines:
+            try:
+                validator.clean(line)
+            except ValidationError:
+                raise ValidationError(_("'%(line)s' is not a valid web address.") % {"line": line})
+        return "\n".join(lines)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("photo") and not data.get("photo_alt"):
+            self.add_error("photo_alt", _("Please describe the photo in a few words."))
+        lat, lon = data.get("lat"), data.get("lon")
+        if (lat is None) != (lon is None):
+            self.add_error("lon", _("Give both latitude and longitude, or neither."))
+        municipality = data.get("municipality")
+        if municipality and lat is None and lon is None:
+            data["lat"], data["lon"] = municipality.lat, municipality.lon
+        return data
+
+    def attribute_values(self) -> dict:
+        return {
+            "field": self.cleaned_data["place_fields"],
+            "type": self.cleaned_data["types"],
+            "offer": self.cleaned_data.get("offers") or [],
+        }
+
+
+class SubmissionForm(PlaceForm):
+    """The public call for participation: adds consent and a honeypot."""
+
+    consent = forms.BooleanField(
+        label=_("I agree that my details are processed to review and publish the place, as described in the privacy notice."),
+    )
+    # Bots fill every field; people do not see this one.
+    homepage = forms.CharField(required=False, label=_("Leave this field empty"))
+    photo_token = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_homepage(self):
+        if self.cleaned_data.get("homepage"):
+            raise ValidationError(_("This form could not be sent. Please try again."))
+        return ""
+
+
+class ModerationForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[
+            (Status.IN_REVIEW, _("Start review")),
+            (Status.CHANGES_REQUESTED, _("Request changes")),
+            (Status.PUBLISHED, _("Publish")),
+            (Status.REJECTED, _("Reject")),
+        ],
+        label=_("Decision"),
+    )
+    message = forms.CharField(
+        label=_("Message to the submitter"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Required when requesting changes or rejecting."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") in (Status.CHANGES_REQUESTED, Status.REJECTED) and not data.get("message", "").strip():
+            self.add_error("message", _("Please tell the submitter what to change or why the place is rejected."))
+        return data
+
+
+class PlaceSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search text"), required=False, max_length=200)
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.all(), required=False,
+                                    empty_label=_("all regions"), to_field_name="slug")
+    field = forms.MultipleChoiceField(label=_("Field"), choices=Field.choices, required=False,
+                                      widget=forms.CheckboxSelectMultiple)
+    type = forms.MultipleChoiceField(label=_("Type of place"), choices=PlaceType.choices, required=False,
+                                     widget=forms.CheckboxSelectMultiple)
+    offer = forms.MultipleChoiceField(label=_("Offers"), choices=Offer.choices, required=False,
+                                      widget=forms.CheckboxSelectMultiple)
+    municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.all(),
+                                          required=False, empty_label=_("all municipalities"))
+
+
+class ImportForm(forms.Form):
+    source = forms.CharField(
+        label=_("Source (name of the partner network)"), max_length=100,
+        help_text=_("Places are matched by this source and their ID in it."),
+    )
+    file = forms.FileField(label=_("File (JSON, GeoJSON or CSV)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 20 * 1024 * 1024:
+            raise ValidationError(_("The file is too large (at most 20 MB)."))
+        return upload

@@ -1,0 +1,266 @@
+"""Creative and future places (Kreativorte / Zukunftsorte), their review log and owner links."""
+
+import hashlib
+import secrets
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from standortlotse.geo.models import Municipality, Region
+
+
+class Field(models.TextChoices):
+    HOUSING = "housing", _("Housing/Building")
+    WORK = "work", _("Work/Economy")
+    LIFE = "life", _("Life/Tourism")
+
+
+class PlaceType(models.TextChoices):
+    COWORKING = "coworking", _("coworking")
+    COLIVING = "coliving", _("co-living")
+    CREATIVE_HUB = "creative_hub", _("creative hub")
+    MAKER_SPACE = "maker_space", _("maker space")
+    CULTURE = "culture", _("culture")
+    VILLAGE_SHOP = "village_shop", _("village shop/meeting place")
+    FOUNDERS_HUB = "founders_hub", _("founders' hub")
+    WORK_FROM_COUNTRY = "work_from_country", _("holiday/work from the country")
+    OTHER = "other", _("other")
+
+
+class Offer(models.TextChoices):
+    DESKS = "desks", _("desks to rent")
+    TRIAL_LIVING = "trial_living", _("trial living")
+    EVENTS = "events", _("events")
+    ROOMS = "rooms", _("rooms to rent")
+    RESIDENCIES = "residencies", _("residencies")
+    WORKSHOP = "workshop", _("workshop and tools")
+    CAFE = "cafe", _("café/meeting point")
+    ADVICE = "advice", _("advice and networking")
+
+
+ATTRIBUTE_GROUPS = {"field": Field, "type": PlaceType, "offer": Offer}
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", _("submitted")
+    IN_REVIEW = "in_review", _("in review")
+    CHANGES_REQUESTED = "changes_requested", _("changes requested")
+    PUBLISHED = "published", _("published")
+    REJECTED = "rejected", _("rejected")
+
+
+class PlaceQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+
+class Place(models.Model):
+    uid = models.UUIDField(_("stable ID"), default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=150)
+    pitch = models.CharField(_("short pitch"), max_length=200)
+    story = models.TextField(_("story"), blank=True)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="places", verbose_name=_("region"))
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="places", verbose_name=_("municipality")
+    )
+    lat = models.FloatField(_("latitude"), validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    lon = models.FloatField(_("longitude"), validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    street = models.CharField(_("street and number"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    locality = models.CharField(_("locality"), max_length=150, blank=True)
+    opening_info = models.CharField(_("opening info"), max_length=300, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    social_links = models.TextField(_("social media links"), blank=True, help_text=_("One address per line."))
+    contact_name = models.CharField(_("public contact person"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("public contact email"), blank=True)
+    contact_phone = models.CharField(_("public contact phone"), max_length=50, blank=True)
+    owner_name = models.CharField(_("your name"), max_length=150)
+    owner_email = models.EmailField(_("your email (not published)"))
+    owner_phone = models.CharField(_("your phone (not published)"), max_length=50, blank=True)
+    former_use = models.CharField(
+        _("former use of the building"), max_length=200, blank=True,
+        help_text=_("If the place reactivates a vacant building: what was it before?"),
+    )
+    languages = models.CharField(_("languages spoken"), max_length=200, blank=True)
+    accessibility = models.TextField(_("accessibility notes"), blank=True)
+    tags = models.CharField(_("tags"), max_length=300, blank=True, help_text=_("Separated by commas."))
+
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED, db_index=True)
+    owner_trusted = models.BooleanField(_("owner is trusted"), default=False, help_text=_("Updates by the owner are published without review."))
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    token_expires_at = models.DateTimeField(null=True, blank=True)
+    verified_on = models.DateField(_("verified on"), null=True, blank=True)
+    confirmation_requested_at = models.DateTimeField(null=True, blank=True)
+    unconfirmed = models.BooleanField(_("not confirmed by the owner"), default=False)
+    licence = models.CharField(_("licence"), max_length=50, default="CC-BY-4.0")
+    source = models.CharField(_("source"), max_length=100, blank=True, help_text=_("Partner feed the place was imported from."))
+    external_id = models.CharField(_("external ID"), max_length=100, blank=True, db_index=True)
+    import_hash = models.CharField(max_length=64, blank=True)
+    is_demo = models.BooleanField(_("demo record"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PlaceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
+        indexes = [models.Index(fields=["status", "lat", "lon"])]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("places:detail", args=[self.pk])
+
+    @property
+    def is_public(self):
+        return self.status == Status.PUBLISHED
+
+    def values_of(self, group: str) -> list[str]:
+        cached = getattr(self, "_prefetched_objects_cache", {}).get("attributes")
+        attrs = cached if cached is not None else self.attributes.all()
+        return sorted(a.value for a in attrs if a.group == group)
+
+    def labels_of(self, group: str) -> list[str]:
+        choices = dict(ATTRIBUTE_GROUPS[group].choices)
+        return [str(choices.get(v, v)) for v in self.values_of(group)]
+
+    # Template-friendly shortcuts (templates cannot pass arguments).
+    @property
+    def field_labels(self):
+        return self.labels_of("field")
+
+    @property
+    def type_labels(self):
+        return self.labels_of("type")
+
+    @property
+    def offer_labels(self):
+        return self.labels_of("offer")
+
+    def set_values(self, group: str, values) -> None:
+        wanted = set(values)
+        self.attributes.filter(group=group).exclude(value__in=wanted).delete()
+        have = set(self.attributes.filter(group=group).values_list("value", flat=True))
+        PlaceAttribute.objects.bulk_create(
+            [PlaceAttribute(place=self, group=group, value=v) for v in sorted(wanted - have)]
+        )
+        getattr(self, "_prefetched_objects_cache", {}).pop("attributes", None)
+
+    # Owner link: only a hash is stored; the raw token exists in the email and the URL.
+    def new_owner_token(self) -> str:
+        token = secrets.token_urlsafe(32)
+        self.token_hash = hash_token(token)
+        self.token_expires_at = timezone.now() + timedelta(days=settings.PLACE_LINK_VALID_DAYS)
+        return token
+
+    def social_link_list(self) -> list[str]:
+        return [line.strip() for line in self.social_links.splitlines() if line.strip()]
+
+    def tag_list(self) -> list[str]:
+        return [t.strip() for t in self.tags.split(",") if t.strip()]
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class PlaceAttribute(models.Model):
+    """One field, type or offer of a place (kept as rows so filters work on every database)."""
+
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="attributes")
+    group = models.CharField(max_length=10, choices=[(g, g) for g in ATTRIBUTE_GROUPS])
+    value = models.CharField(max_length=30)
+
+    class Meta:
+        unique_together = [("place", "group", "value")]
+        indexes = [models.Index(fields=["group", "value"])]
+
+
+class PlacePhoto(models.Model):
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to="places/photos/%Y/")
+    alt_text = models.CharField(_("alternative text"), max_length=250)
+    credit = models.CharField(_("photo credit"), max_length=150, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+
+class Transition(models.Model):
+    """The review log: every change of status or content, with who and when."""
+
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    actor_label = models.CharField(max_length=50, blank=True)  # "submitter", "owner", "system", "import"
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def who(self) -> str:
+        return self.actor.get_username() if self.actor else self.actor_label
+
+
+class PendingUpdate(models.Model):
+    """An owner's proposed change to a published place, waiting for review."""
+
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="pending_updates")
+    data = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+
+
+class ImportConflict(models.Model):
+    """An incoming partner record that would overwrite a local edit: a moderator decides."""
+
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="import_conflicts")
+    source = models.CharField(max_length=100)
+    data = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved = models.BooleanField(default=False)
+
+
+class RegionSettings(models.Model):
+    """Per-region texts and rules of the places portal."""
+
+    region = models.OneToOneField(Region, on_delete=models.CASCADE, related_name="place_settings")
+    intro_de = models.TextField(_("portal introduction (German)"), blank=True)
+    intro_en = models.TextField(_("portal introduction (English)"), blank=True)
+    criteria_de = models.TextField(_("editorial criteria (German)"), blank=True)
+    criteria_en = models.TextField(_("editorial criteria (English)"), blank=True)
+    moderator_email = models.EmailField(_("moderation email"), blank=True)
+    confirm_every_days = models.PositiveIntegerField(_("ask owners to confirm every (days)"), default=365)
+    confirm_grace_days = models.PositiveIntegerField(_("flag as unconfirmed after (days)"), default=30)
+
+    class Meta:
+        verbose_name = _("region settings for places")
+        verbose_name_plural = _("region settings for places")
+
+    def __str__(self):
+        return str(self.region)
+
+    @classmethod
+    def for_region(cls, region):
+        return cls.objects.get_or_create(region=region)[0]
+
+    def intro(self, language):
+        return self.intro_en if language.startswith("en") and self.intro_en else self.intro_de
+
+    def criteria(self, language):
+        return self.criteria_en if language.startswith("en") and self.criteria_en else self.criteria_de

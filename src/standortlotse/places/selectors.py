@@ -1,0 +1,71 @@
+"""Reading places: public search, nearby places and properties."""
+
+import math
+
+from django.db.models import Q, QuerySet
+
+from standortlotse.places.models import Place, PlaceAttribute
+from standortlotse.properties.selectors import published_properties
+
+NEARBY_KM = 20
+
+
+def published_places() -> QuerySet:
+    return (
+        Place.objects.published()
+        .select_related("municipality__district", "region")
+        .prefetch_related("attributes", "photos")
+    )
+
+
+def search(criteria: dict, base: QuerySet | None = None) -> QuerySet:
+    qs = published_places() if base is None else base
+    if criteria.get("q"):
+        for word in criteria["q"].split()[:8]:
+            qs = qs.filter(
+                Q(name__icontains=word) | Q(pitch__icontains=word) | Q(story__icontains=word)
+                | Q(tags__icontains=word) | Q(municipality__name__icontains=word)
+            )
+    if criteria.get("region"):
+        qs = qs.filter(region=criteria["region"])
+    if criteria.get("municipality"):
+        qs = qs.filter(municipality=criteria["municipality"])
+    for group in ("field", "type", "offer"):
+        values = criteria.get(group)
+        if values:
+            qs = qs.filter(pk__in=PlaceAttribute.objects.filter(
+                group=group, value__in=values).values("place"))
+    return qs.order_by("name", "pk")
+
+
+def distance_km(lat1, lon1, lat2, lon2) -> float:
+    """Great-circle distance (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371 * 2 * math.asin(math.sqrt(a))
+
+
+def _around(qs, lat, lon, km, limit, exclude_pk=None):
+    dlat = km / 111.0
+    dlon = km / (111.0 * max(math.cos(math.radians(lat)), 0.1))
+    candidates = qs.filter(lat__range=(lat - dlat, lat + dlat), lon__range=(lon - dlon, lon + dlon))
+    if exclude_pk is not None:
+        candidates = candidates.exclude(pk=exclude_pk)
+    ranked = sorted(
+        ((distance_km(lat, lon, c.lat, c.lon), c) for c in candidates[:500]), key=lambda pair: pair[0]
+    )
+    result = []
+    for distance, item in ranked[:limit]:
+        if distance <= km:
+            item.distance_km = distance
+            result.append(item)
+    return result
+
+
+def nearby_places(place: Place, km=NEARBY_KM, limit=4):
+    return _around(published_places(), place.lat, place.lon, km, limit, exclude_pk=place.pk)
+
+
+def nearby_properties(place: Place, km=NEARBY_KM, limit=4):
+    return _around(published_properties(), place.lat, place.lon, km, limit)

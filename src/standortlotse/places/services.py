@@ -1,0 +1,235 @@
+"""Writing places: submission, review workflow, owner updates, owner links, confirmations."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from standortlotse.accounts import policy
+from standortlotse.accounts.models import Membership
+from standortlotse.core.mail import queue_email
+from standortlotse.places.models import (
+    PendingUpdate, Place, PlacePhoto, RegionSettings, Status, Transition, hash_token,
+)
+from standortlotse.properties.services import normalised_image
+
+# Which review decisions are allowed from which status.
+MODERATOR_TRANSITIONS = {
+    Status.SUBMITTED: {Status.IN_REVIEW, Status.CHANGES_REQUESTED, Status.PUBLISHED, Status.REJECTED},
+    Status.IN_REVIEW: {Status.CHANGES_REQUESTED, Status.PUBLISHED, Status.REJECTED},
+    Status.CHANGES_REQUESTED: {Status.IN_REVIEW, Status.PUBLISHED, Status.REJECTED},
+    Status.PUBLISHED: {Status.IN_REVIEW, Status.REJECTED},
+    Status.REJECTED: {Status.IN_REVIEW},
+}
+
+
+def owner_url(place: Place, token: str) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("places:owner", args=[token])
+
+
+def _log(place, to_status, *, actor=None, label="", message="", from_status=None):
+    Transition.objects.create(
+        place=place, from_status=place.status if from_status is None else from_status,
+        to_status=to_status, actor=actor, actor_label=label, message=message,
+    )
+
+
+def moderator_emails(region) -> list[str]:
+    configured = RegionSettings.for_region(region).moderator_email
+    if configured:
+        return [configured]
+    return sorted({
+        m.user.email for m in Membership.objects.select_related("user", "organisation").filter(
+            role=Membership.Role.REGIONAL_MODERATOR, organisation__region=region, user__is_active=True
+        ) if m.user.email
+    })
+
+
+def _notify_moderators(place, template, **context):
+    recipients = moderator_emails(place.region)
+    if recipients:
+        queue_email(recipients, template, {"place": place, **context})
+
+
+def _save_photo(place, photo, alt_text, credit=""):
+    item = PlacePhoto(place=place, alt_text=alt_text, credit=credit, position=place.photos.count())
+    item.image.save("photo.jpg", normalised_image(photo), save=False)
+    item.save()
+    return item
+
+
+def region_for(municipality):
+    region = municipality.district.regions.order_by("pk").first()
+    if region is None:
+        raise ValidationError(_("This municipality belongs to no region with a places portal."))
+    return region
+
+
+@transaction.atomic
+def submit(form, region=None) -> tuple[Place, str]:
+    """A new place from the public form; returns it and the raw owner token."""
+    place = form.save(commit=False)
+    place.region = region or region_for(place.municipality)
+    place.status = Status.SUBMITTED
+    token = place.new_owner_token()
+    place.save()
+    for group, values in form.attribute_values().items():
+        place.set_values(group, values)
+    photo = form.cleaned_data.get("photo")
+    if photo:
+        _save_photo(place, photo, form.cleaned_data["photo_alt"], form.cleaned_data.get("photo_credit", ""))
+    _log(place, Status.SUBMITTED, label="submitter", from_status="")
+    queue_email(place.owner_email, "places/email/submitted", {"place": place, "link": owner_url(place, token)})
+    _notify_moderators(place, "places/email/new_submission")
+    return place, token
+
+
+@transaction.atomic
+def moderate(user, place: Place, to_status: str, message: str = "") -> Place:
+    if not policy.can_moderate(user, place):
+        raise PermissionDenied
+    if to_status not in MODERATOR_TRANSITIONS.get(place.status, set()):
+        raise ValidationError(
+            _("A place with status '%(status)s' cannot be changed this way.") % {"status": place.get_status_display()}
+        )
+    if to_status in (Status.CHANGES_REQUESTED, Status.REJECTED) and not message.strip():
+        raise ValidationError(_("A message to the submitter is required."))
+    _log(place, to_status, actor=user, message=message)
+    previous = place.status
+    place.status = to_status
+    if to_status == Status.PUBLISHED:
+        place.published_at = place.published_at or timezone.now()
+        place.verified_on = place.verified_on or timezone.localdate()
+    place.save()
+    template = {
+        Status.CHANGES_REQUESTED: "places/email/changes_requested",
+        Status.PUBLISHED: "places/email/published",
+        Status.REJECTED: "places/email/rejected",
+    }.get(to_status)
+    if template and previous != to_status:
+        context = {"place": place, "message": message}
+        if to_status == Status.CHANGES_REQUESTED:
+            # The submitter needs a working link: a fresh one replaces the old.
+            context["link"] = owner_url(place, place.new_owner_token())
+            place.save(update_fields=["token_hash", "token_expires_at"])
+        queue_email(place.owner_email, template, context)
+    return place
+
+
+def place_for_token(token: str) -> Place | None:
+    """The place an owner link points to, if the link is valid and not expired."""
+    if not token or len(token) > 100:
+        return None
+    place = Place.objects.filter(token_hash=hash_token(token)).first()
+    if place is None or place.token_expires_at is None or place.token_expires_at < timezone.now():
+        return None
+    return place
+
+
+def _apply(place: Place, data: dict, attributes: dict):
+    for name, value in data.items():
+        setattr(place, name, value)
+    place.save()
+    for group, values in attributes.items():
+        place.set_values(group, values)
+
+
+@transaction.atomic
+def owner_update(place: Place, form) -> str:
+    """The owner's edit: applied directly before publication or for trusted owners,
+    otherwise kept as a pending update for review. Returns 'applied' or 'pending'."""
+    data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+    attributes = form.attribute_values()
+    photo = form.cleaned_data.get("photo")
+    if photo:
+        _save_photo(place, photo, form.cleaned_data["photo_alt"], form.cleaned_data.get("photo_credit", ""))
+    if place.status != Status.PUBLISHED or place.owner_trusted:
+        from_status = place.status
+        if place.status == Status.CHANGES_REQUESTED:
+            place.status = Status.SUBMITTED
+        _apply(place, data, attributes)
+        _log(place, place.status, label="owner", message=_("Updated by the owner."), from_status=from_status)
+        if from_status == Status.CHANGES_REQUESTED:
+            _notify_moderators(place, "places/email/resubmitted")
+        return "applied"
+    serialisable = {k: (v.pk if hasattr(v, "pk") else v) for k, v in data.items()}
+    PendingUpdate.objects.create(place=place, data={"fields": serialisable, "attributes": attributes})
+    _log(place, place.status, label="owner", message=_("Update proposed by the owner, waiting for review."))
+    _notify_moderators(place, "places/email/update_proposed")
+    return "pending"
+
+
+@transaction.atomic
+def decide_update(user, update: PendingUpdate, accept: bool) -> None:
+    place = update.place
+    if not policy.can_moderate(user, place):
+        raise PermissionDenied
+    if accept:
+        from standortlotse.geo.models import Municipality
+
+        fields = dict(update.data["fields"])
+        if "municipality" in fields:
+            fields["municipality"] = Municipality.objects.get(pk=fields["municipality"])
+        _apply(place, fields, update.data["attributes"])
+    _log(place, place.status, actor=user,
+         message=_("Owner's update accepted.") if accept else _("Owner's update declined."))
+    update.delete()
+
+
+@transaction.atomic
+def set_trusted(user, place: Place, trusted: bool) -> None:
+    if not policy.can_moderate(user, place):
+        raise PermissionDenied
+    place.owner_trusted = trusted
+    place.save(update_fields=["owner_trusted", "updated_at"])
+    _log(place, place.status, actor=user,
+         message=_("Owner marked as trusted.") if trusted else _("Owner no longer trusted."))
+
+
+@transaction.atomic
+def rotate_link(place: Place, *, actor=None) -> str:
+    """Invalidate the old owner link and send a new one to the owner."""
+    token = place.new_owner_token()
+    place.save(update_fields=["token_hash", "token_expires_at", "updated_at"])
+    _log(place, place.status, actor=actor, label="" if actor else "owner", message=_("New private link issued."))
+    queue_email(place.owner_email, "places/email/new_link", {"place": place, "link": owner_url(place, token)})
+    return token
+
+
+@transaction.atomic
+def confirm_by_owner(place: Place) -> None:
+    place.verified_on = timezone.localdate()
+    place.unconfirmed = False
+    place.confirmation_requested_at = None
+    place.save(update_fields=["verified_on", "unconfirmed", "confirmation_requested_at", "updated_at"])
+    _log(place, place.status, label="owner", message=_("Confirmed as current by the owner."))
+
+
+def send_confirmation_requests(now=None) -> dict:
+    """The yearly question to owners, and flags for places whose owners did not answer."""
+    now = now or timezone.now()
+    asked = flagged = 0
+    for place in Place.objects.published().select_related("region"):
+        rules = RegionSettings.for_region(place.region)
+        if place.confirmation_requested_at is None:
+            last = place.verified_on or (place.published_at or place.created_at).date()
+            if last <= (now - timedelta(days=rules.confirm_every_days)).date():
+                with transaction.atomic():
+                    token = place.new_owner_token()
+                    place.confirmation_requested_at = now
+                    place.save(update_fields=["token_hash", "token_expires_at", "confirmation_requested_at"])
+                    _log(place, place.status, label="system", message=_("Owner asked to confirm the place."))
+                    queue_email(place.owner_email, "places/email/confirm_request",
+                                {"place": place, "link": owner_url(place, token)})
+                asked += 1
+        elif not place.unconfirmed and place.confirmation_requested_at <= now - timedelta(days=rules.confirm_grace_days):
+            with transaction.atomic():
+                place.unconfirmed = True
+                place.save(update_fields=["unconfirmed"])
+                _log(place, place.status, label="system", message=_("Not confirmed by the owner: flagged for the moderators."))
+            flagged += 1
+    return {"asked": asked, "flagged": flagged}

@@ -1,0 +1,81 @@
+"""Journey: a visitor switches the search page to English and back; the page, its URL, the
+language of the document and the filters (query string) follow."""
+
+from urllib.parse import urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+SWITCH_BACK_BUG = (
+    "App bug: the 'Deutsch' button on an English page (/en/...) leaves the visitor on the "
+    "English page. set_language (urls.py, outside i18n_patterns) runs translate_url(next, "
+    "'de') with German active, because Django's LocaleMiddleware activates LANGUAGE_CODE for "
+    "every unprefixed path when prefix_default_language=False; resolve('/en/...') then fails, "
+    "next is returned unchanged and the /en/ prefix wins over the new cookie. Fix: wrap "
+    "set_language in a view that first activates the language of the `next` path "
+    "(translation.get_language_from_path) so translate_url can resolve it; or render, per "
+    "language button, `next` already translated to that language."
+)
+
+
+def _switch(ui, code):
+    button = ui.page.locator(f'form.lang-switch button[name="language"][value="{code}"]')
+    assert button.count() == 1, f"no switch to {code!r} on {ui.page.url}"
+    assert button.get_attribute("lang") == code  # announced in its own language
+    ui.submit(button)
+
+
+def _lang(ui):
+    return ui.page.locator("html").get_attribute("lang")
+
+
+def test_switch_search_page_to_english(live_world, ui):
+    page = ui.page
+    ui.visit("/immobilien/?kind=hall")
+    assert _lang(ui) == "de"
+    assert page.locator('form.lang-switch button[value="de"]').count() == 0
+    german_heading = page.locator("h1").inner_text()
+
+    _switch(ui, "en")
+    parts = urlsplit(page.url)
+    assert parts.path.startswith("/en/"), page.url
+    assert parts.path == "/en/immobilien/"
+    assert parts.query == "kind=hall"  # the filters survive the switch
+    assert _lang(ui) == "en"
+    assert page.locator("h1").inner_text() == "Find commercial properties" != german_heading
+    assert page.locator('form.lang-switch button[value="en"]').count() == 0
+    assert page.locator('form.lang-switch button[value="de"]').count() == 1
+    assert page.locator(".result-list li.result h3 a").all_inner_texts() == ["Halle Gardelegen"]
+    # Links on the English page stay English.
+    assert page.locator("a.brand").get_attribute("href") == "/en/"
+    detail_href = page.locator(".result-list li.result h3 a").get_attribute("href")
+    assert detail_href == f"/en/immobilien/{live_world.prop_b.pk}/"
+    ui.visit(detail_href)
+    assert _lang(ui) == "en"
+
+    # Unprefixed URLs are German whatever the cookie says (prefix_default_language=False).
+    ui.visit("/immobilien/?kind=hall")
+    assert _lang(ui) == "de"
+    assert page.locator("h1").inner_text() == german_heading
+
+
+@pytest.mark.xfail(strict=True, reason=SWITCH_BACK_BUG)
+def test_switch_search_page_back_to_german(live_world, ui):
+    ui.visit("/immobilien/?kind=hall")
+    _switch(ui, "en")
+    assert urlsplit(ui.page.url).path == "/en/immobilien/"
+
+    _switch(ui, "de")
+    parts = urlsplit(ui.page.url)
+    assert parts.path == "/immobilien/", ui.page.url
+    assert parts.query == "kind=hall"
+    assert _lang(ui) == "de"
+
+
+def test_language_switch_works_without_javascript(live_world, new_ui):
+    ui = new_ui(java_script_enabled=False)
+    ui.visit(f"/immobilien/{live_world.prop_a.pk}/")
+    _switch(ui, "en")
+    assert urlsplit(ui.page.url).path == f"/en/immobilien/{live_world.prop_a.pk}/"
+    assert _lang(ui) == "en"
