@@ -4,6 +4,7 @@ import shutil
 import tempfile
 
 import pytest
+from django.core.cache import cache
 from django.utils import translation
 
 from standortlotse.accounts.models import Membership
@@ -28,6 +29,7 @@ def _media_root(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Background tasks run at once in tests; mail goes to django.core.mail.outbox.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    cache.clear()  # rate-limit counters must not leak between tests
     path = tempfile.mkdtemp(prefix="standortlotse-media-")
     settings.MEDIA_ROOT = path
     yield path

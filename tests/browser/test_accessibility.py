@@ -50,9 +50,7 @@ def test_public_page_is_accessible(live_world, ui, name):
 
 
 def test_search_with_invalid_filter_is_accessible(live_world, ui):
-    """The error summary of the filter form. The map's 422 is a known bug, tested in
-    test_investor_search_compare.py::test_map_gets_*."""
-    ui.watch.tolerate(r"/api/properties\.geojson\?", "MAP_QUERY_BUG", text=r"\b422\b")
+    """The error summary of the filter form (the map gets the valid filters only)."""
     ui.visit("/immobilien/?area_min=-5")
     assert ui.page.locator(".filters .error-summary").is_visible()
     assert ui.page.locator(".result-list li.result").count() == 3
@@ -67,24 +65,6 @@ EDITOR_PAGES = {
 }
 
 GEOMAN_BUTTON = ".leaflet-buttons-control-button"
-GEOMAN_BUG = (
-    "App bug: the Leaflet-Geoman toolbar buttons (<a href='#' role='button'> with only an icon; "
-    "the title sits on the parent div) have no accessible name (axe link-name, WCAG 2.4.4/4.1.2). "
-    "editor.js should label them after map.pm.addControls(), e.g. copy the parent's title "
-    "into aria-label."
-)
-
-
-def _without_geoman_toolbar(violations):
-    """Drop the known, separately tested Geoman toolbar violation (see GEOMAN_BUG)."""
-    rest = []
-    for violation in violations:
-        nodes = violation["nodes"]
-        if violation["id"] == "link-name":
-            nodes = [n for n in nodes if not any(GEOMAN_BUTTON in t for t in n["target"])]
-        if nodes:
-            rest.append({**violation, "nodes": nodes})
-    return rest
 
 
 @pytest.mark.parametrize("name", EDITOR_PAGES)
@@ -97,13 +77,18 @@ def test_editor_page_is_accessible(live_world, ui, name):
         assert ui.page.locator("table.changes").count() >= 1
     if name in ("create", "edit"):
         assert ui.page.locator(f"#editor-map {GEOMAN_BUTTON}").count() >= 1
-    ui.assert_accessible(ignore=_without_geoman_toolbar)
+    ui.assert_accessible()
 
 
-@pytest.mark.xfail(strict=True, reason=GEOMAN_BUG)
 def test_editor_map_toolbar_buttons_have_accessible_names(live_world, ui):
+    """Geoman's icon-only toolbar links carry their parent's title as aria-label."""
     ui.login("editor_a")
     ui.visit("/datenpflege/neu/")
+    buttons = ui.page.locator(f"#editor-map {GEOMAN_BUTTON}")
+    assert buttons.count() >= 1
+    for button in buttons.all():
+        label = button.get_attribute("aria-label")
+        assert label and label.strip(), button.evaluate("el => el.outerHTML")
     ui.assert_accessible()
 
 
@@ -117,7 +102,7 @@ def test_editor_form_with_errors_is_accessible(live_world, ui):
     summary = ui.page.locator("#error-summary")
     assert summary.is_visible()
     assert summary.evaluate("el => el === document.activeElement")  # focused for AT users
-    ui.assert_accessible(ignore=_without_geoman_toolbar)
+    ui.assert_accessible()
 
 
 def test_detail_map_draws_outlines_and_marker_offline(live_world, ui):

@@ -63,7 +63,6 @@ def _compare_ticked(ui, expected_titles):
 
 
 def test_investor_filters_opens_a_result_and_compares_two(halls, ui):
-    _tolerate_map_query_bug(ui)  # known: see test_map_gets_the_filters_of_a_submitted_search_form
     page = ui.page
     ui.visit("/")
     # From the start page's search box to the search.
@@ -127,46 +126,34 @@ def test_search_and_compare_work_without_javascript(halls, new_ui):
     assert not any("/api/" in url for url in ui.watch.requests)
 
 
-MAP_QUERY_BUG = (
-    "App bug: search.html passes the page's raw query string to the map "
-    "(data-geojson-url='/api/properties.geojson?{{ query }}'), but the API (ninja Filters "
-    "schema) rejects with 422 what the page accepts: the empty parameters that every "
-    "submission of the filter form sends (region=&district=&municipality=&area_max=&"
-    "price_max=&motorway_km_max=&broadband_min=&funding_area=) and invalid values the page "
-    "ignores with a message (area_min=-5). The map then shows no markers and the console logs "
-    "the 422. Fix: build the map's query in views.search from the form's valid, non-empty "
-    "cleaned values (and/or let the API schema treat '' as None)."
-)
-
-
-def _tolerate_map_query_bug(ui):
-    ui.watch.tolerate(r"/api/properties\.geojson\?", MAP_QUERY_BUG, text=r"\b422\b")
-
-
 def _geojson_after(ui, action):
     with ui.page.expect_response(lambda r: "/api/properties.geojson" in r.url) as info:
         action()
     return info.value
 
 
-@pytest.mark.xfail(strict=True, reason=MAP_QUERY_BUG)
 def test_map_gets_the_filters_of_a_submitted_search_form(halls, ui):
+    """Every submission of the filter form sends the empty fields too; the map gets only the
+    applied filters (regression: the raw query string made the API answer 422)."""
     ui.visit("/immobilien/")
     page = ui.page
-    _tolerate_map_query_bug(ui)  # asserted below, with the response
     filters = page.locator("form.filters")
     filters.locator('input[name="kind"][value="hall"]').check()
     filters.locator("#id_area_min").fill("10000")
     response = _geojson_after(ui, lambda: filters.locator("button[type=submit]").click())
     assert response.status == 200, f"{response.url}: HTTP {response.status}"
     assert len(response.json()["features"]) == 2
+    assert "=&" not in response.url and not response.url.endswith("="), response.url
+    ui.settle()
+    assert page.locator("#search-map").get_attribute("data-markers") == "2"
 
 
-@pytest.mark.xfail(strict=True, reason=MAP_QUERY_BUG)
 def test_map_gets_the_valid_filters_when_one_is_invalid(halls, ui):
-    _tolerate_map_query_bug(ui)  # asserted below, with the response
     page = ui.page
     response = _geojson_after(ui, lambda: page.goto(ui.url("/immobilien/?kind=hall&area_min=-5")))
     assert len(_result_titles(page)) == 3  # area_min ignored with a message, kind applied
     assert response.status == 200, f"{response.url}: HTTP {response.status}"
     assert len(response.json()["features"]) == 3
+    assert "area_min" not in response.url, response.url
+    ui.settle()
+    assert page.locator("#search-map").get_attribute("data-markers") == "3"

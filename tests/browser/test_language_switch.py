@@ -7,17 +7,6 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-SWITCH_BACK_BUG = (
-    "App bug: the 'Deutsch' button on an English page (/en/...) leaves the visitor on the "
-    "English page. set_language (urls.py, outside i18n_patterns) runs translate_url(next, "
-    "'de') with German active, because Django's LocaleMiddleware activates LANGUAGE_CODE for "
-    "every unprefixed path when prefix_default_language=False; resolve('/en/...') then fails, "
-    "next is returned unchanged and the /en/ prefix wins over the new cookie. Fix: wrap "
-    "set_language in a view that first activates the language of the `next` path "
-    "(translation.get_language_from_path) so translate_url can resolve it; or render, per "
-    "language button, `next` already translated to that language."
-)
-
 
 def _switch(ui, code):
     button = ui.page.locator(f'form.lang-switch button[name="language"][value="{code}"]')
@@ -60,8 +49,8 @@ def test_switch_search_page_to_english(live_world, ui):
     assert page.locator("h1").inner_text() == german_heading
 
 
-@pytest.mark.xfail(strict=True, reason=SWITCH_BACK_BUG)
 def test_switch_search_page_back_to_german(live_world, ui):
+    """Regression: the Deutsch button on /en/ pages left the visitor on the English page."""
     ui.visit("/immobilien/?kind=hall")
     _switch(ui, "en")
     assert urlsplit(ui.page.url).path == "/en/immobilien/"
@@ -78,4 +67,20 @@ def test_language_switch_works_without_javascript(live_world, new_ui):
     ui.visit(f"/immobilien/{live_world.prop_a.pk}/")
     _switch(ui, "en")
     assert urlsplit(ui.page.url).path == f"/en/immobilien/{live_world.prop_a.pk}/"
+    assert _lang(ui) == "en"
+
+
+def test_map_popup_links_keep_the_language(live_world, ui):
+    """Regression: the popup of a marker on /en/immobilien/ linked to the German detail page
+    (the API answers with unprefixed URLs)."""
+    page = ui.page
+    ui.visit("/en/immobilien/?kind=hall")  # just world.prop_b: one marker, no cluster
+    search_map = page.locator("#search-map")
+    assert search_map.get_attribute("data-markers") == "1"
+    search_map.locator(".leaflet-marker-icon").click()
+    link = search_map.locator(".leaflet-popup-content a")
+    link.wait_for()
+    assert link.get_attribute("href") == f"/en/immobilien/{live_world.prop_b.pk}/"
+    ui.submit(link)
+    assert urlsplit(page.url).path == f"/en/immobilien/{live_world.prop_b.pk}/"
     assert _lang(ui) == "en"

@@ -31,9 +31,10 @@ def send_email_task(to: list[str], subject: str, body: str, attempt: int = 1) ->
             raise
         delay = BACKOFF_SECONDS[min(attempt - 1, len(BACKOFF_SECONDS) - 1)]
         logger.warning("email %r failed (attempt %d), retry in %ds", subject, attempt, delay)
-        send_email_task.using(run_after=timezone.now() + timedelta(seconds=delay)).enqueue(
-            to, subject, body, attempt + 1
-        )
+        retry = send_email_task
+        if retry.get_backend().supports_defer:
+            retry = retry.using(run_after=timezone.now() + timedelta(seconds=delay))
+        retry.enqueue(to, subject, body, attempt + 1)
         return "retry"
     return "sent"
 

@@ -31,6 +31,7 @@ class PlaceForm(forms.ModelForm):
     offers = forms.MultipleChoiceField(
         label=_("Offers"), choices=Offer.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https", max_length=200)
     photo = forms.ImageField(label=_("Photo"), required=False, validators=[validate_photo])
     photo_alt = forms.CharField(
         label=_("What does the photo show?"), max_length=250, required=False,
@@ -70,7 +71,7 @@ class PlaceForm(forms.ModelForm):
 
     def clean_social_links(self):
         lines = [line.strip() for line in self.cleaned_data.get("social_links", "").splitlines() if line.strip()]
-        validator = forms.URLField()
+        validator = forms.URLField(assume_scheme="https")
         for line in lines:
             try:
                 validator.clean(line)

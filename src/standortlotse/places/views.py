@@ -126,7 +126,7 @@ def _restore_photo(request, data):
         return request.FILES
     files = request.FILES.copy()
     with default_storage.open(path) as handle:
-        files["photo"] = SimpleUploadedFile("photo", handle.read())
+        files["photo"] = SimpleUploadedFile("kept-photo.jpg", handle.read())
     return files
 
 

@@ -1,0 +1,393 @@
+"""Creative places: submission, owner link, moderation workflow and permissions, reminders."""
+
+import re
+from datetime import timedelta
+from io import BytesIO
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+
+from standortlotse.accounts.models import Membership
+from standortlotse.factories import DistrictFactory, MunicipalityFactory, RegionFactory, member
+from standortlotse.places import services
+from standortlotse.places.models import PendingUpdate, Place, RegionSettings, Status, Transition
+
+pytestmark = pytest.mark.django_db
+
+
+def png(name="ort.png"):
+    buffer = BytesIO()
+    Image.new("RGB", (300, 200), (200, 120, 40)).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def submission(world, **overrides):
+    data = {
+        "name": "Coworking Alte Schule", "pitch": "Schreibtische im Dorf",
+        "story": "<p>Unsere <strong>Geschichte</strong></p><script>alert(1)</script>",
+        "place_fields": ["work"], "types": ["coworking"], "offers": ["desks", "events"],
+        "municipality": world.mun_a.pk, "owner_name": "Erika Muster",
+        "owner_email": "erika@example.org", "consent": "on", "tags": "Glasfaser, Garten",
+    }
+    data.update(overrides)
+    return data
+
+
+def link_from(message) -> str:
+    return re.search(r"http\S+/orte/mein-ort/(\S+)/", message.body).group(1)
+
+
+@pytest.fixture
+def submit(client, world, django_capture_on_commit_callbacks):
+    def _submit(**overrides):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(reverse("places:submit", args=["altmark"]), submission(world, **overrides))
+    return _submit
+
+
+@pytest.fixture
+def place(world, submit):
+    response = submit(photo=png(), photo_alt="Der Coworking-Raum")
+    assert response.status_code == 302, response.context["form"].errors
+    return Place.objects.get(name="Coworking Alte Schule")
+
+
+def moderate(client, user, place, action, message="", capture=None):
+    client.force_login(user)
+    return client.post(reverse("places:review", args=[place.pk]), {"action": action, "message": message})
+
+
+# --- submission ------------------------------------------------------------------------------
+
+def test_submission_creates_place_logs_and_mails(world, place):
+    assert place.status == Status.SUBMITTED and place.region == world.region
+    assert place.values_of("field") == ["work"] and place.values_of("offer") == ["desks", "events"]
+    assert "<script>" not in place.story and "<strong>Geschichte</strong>" in place.story
+    assert place.photos.get().alt_text == "Der Coworking-Raum"
+    assert (place.lat, place.lon) == (world.mun_a.lat, world.mun_a.lon)  # centre when no point given
+    log = place.transitions.get()
+    assert (log.from_status, log.to_status, log.actor_label) == ("", "submitted", "submitter")
+    to_owner = [m for m in mail.outbox if m.to == ["erika@example.org"]]
+    assert len(to_owner) == 1
+    assert "Coworking Alte Schule" in to_owner[0].subject
+    assert "Erika Muster" in to_owner[0].body
+    token = link_from(to_owner[0])
+    assert services.place_for_token(token) == place
+    assert place.token_hash and token not in place.token_hash  # only a hash is stored
+    to_moderator = [m for m in mail.outbox if m.to == ["moderator@example.org"]]
+    assert to_moderator and f"/datenpflege/orte/{place.pk}/" in to_moderator[0].body
+
+
+def test_submission_page_shows_region_criteria(client, world):
+    RegionSettings.objects.create(region=world.region, criteria_de="Nur Orte mit Angebot vor Ort.")
+    content = client.get(reverse("places:submit", args=["altmark"])).content.decode()
+    assert "Nur Orte mit Angebot vor Ort." in content and 'name="consent"' in content
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"consent": ""}, "consent"),
+        ({"homepage": "http://spam.example"}, "homepage"),
+        ({"place_fields": []}, "place_fields"),
+        ({"pitch": "x" * 201}, "pitch"),
+        ({"municipality": "999999"}, "municipality"),
+        ({"owner_email": "keine-mail"}, "owner_email"),
+        ({"social_links": "https://ok.example\nkein link"}, "social_links"),
+        ({"lat": "52.6"}, "lon"),
+    ],
+)
+def test_submission_errors_keep_input(world, submit, overrides, field):
+    response = submit(**overrides)
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert 'value="Coworking Alte Schule"' in response.content.decode()
+    assert not Place.objects.exists() and not mail.outbox
+
+
+def test_submission_municipality_outside_region_refused(world, submit):
+    response = submit(municipality=world.mun_c.pk)
+    assert "municipality" in response.context["form"].errors
+
+
+def test_valid_photo_is_kept_across_a_failed_submission(world, submit, client):
+    response = submit(photo=png(), photo_alt="Foto", consent="")
+    token = response.context["form"].data["photo_token"]
+    assert token.endswith(".img")
+    assert 'name="photo_token"' in response.content.decode()
+    response = submit(photo_token=token, photo_alt="Foto")
+    assert response.status_code == 302
+    assert Place.objects.get().photos.count() == 1
+
+
+def test_bad_photo_refused(world, submit):
+    fake = SimpleUploadedFile("x.png", b"<svg xmlns='http://www.w3.org/2000/svg'/>", content_type="image/png")
+    response = submit(photo=fake, photo_alt="x")
+    assert "photo" in response.context["form"].errors and not Place.objects.exists()
+
+
+def test_rate_limit_keeps_the_entries(world, submit, settings):
+    settings.PLACE_SUBMISSIONS_PER_HOUR = 2
+    from django.core.cache import cache
+
+    cache.clear()
+    assert submit().status_code == 302
+    assert submit(name="Zweiter Ort").status_code == 302
+    response = submit(name="Dritter Ort")
+    assert response.status_code == 429
+    assert 'value="Dritter Ort"' in response.content.decode()
+    assert not Place.objects.filter(name="Dritter Ort").exists()
+    cache.clear()
+
+
+# --- owner link ---------------------------------------------------------------------------------
+
+def owner_token(place):
+    return link_from([m for m in mail.outbox if "/orte/mein-ort/" in m.body and m.to == [place.owner_email]][-1])
+
+
+def test_owner_edits_before_publication(client, world, place, django_capture_on_commit_callbacks):
+    token = owner_token(place)
+    data = submission(world, name="Coworking Alte Schule", pitch="Neuer Pitch")
+    data.pop("consent")
+    response = client.post(reverse("places:owner", args=[token]), data)
+    assert response.status_code == 302
+    place.refresh_from_db()
+    assert place.pitch == "Neuer Pitch" and place.status == Status.SUBMITTED
+    assert place.transitions.first().actor_label == "owner"
+
+
+def test_owner_link_only_reaches_its_own_place(client, world, place, submit):
+    submit(name="Anderer Ort", owner_email="other@example.org")
+    other = Place.objects.get(name="Anderer Ort")
+    token = owner_token(place)
+    data = submission(world, name="Übernahme", pitch="gekapert")
+    client.post(reverse("places:owner", args=[token]), data)
+    other.refresh_from_db()
+    assert other.name == "Anderer Ort"
+    assert services.place_for_token(token) == place
+
+
+@pytest.mark.parametrize("token", ["falsch", "", "x" * 200])
+def test_invalid_owner_link(client, world, place, token):
+    if not token:
+        return
+    response = client.get(reverse("places:owner", args=[token]))
+    assert response.status_code == 404
+
+
+def test_owner_link_expires(client, world, place):
+    token = owner_token(place)
+    Place.objects.filter(pk=place.pk).update(token_expires_at=timezone.now() - timedelta(minutes=1))
+    assert client.get(reverse("places:owner", args=[token])).status_code == 404
+
+
+def test_owner_rotates_link(client, world, place, django_capture_on_commit_callbacks):
+    old = owner_token(place)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("places:owner", args=[old]), {"action": "rotate"})
+    assert response.status_code == 200
+    new = owner_token(place)
+    assert new != old
+    assert client.get(reverse("places:owner", args=[old])).status_code == 404
+    assert client.get(reverse("places:owner", args=[new])).status_code == 200
+
+
+# --- moderation -------------------------------------------------------------------------------------
+
+def test_full_review_workflow_with_emails(client, world, place, django_capture_on_commit_callbacks):
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert moderate(client, world.moderator, place, "in_review").status_code == 302
+        moderate(client, world.moderator, place, "changes_requested", "Bitte ein Foto vom Eingang ergänzen.")
+    place.refresh_from_db()
+    assert place.status == Status.CHANGES_REQUESTED
+    request_mail = mail.outbox[-1]
+    assert request_mail.to == ["erika@example.org"]
+    assert "Bitte ein Foto vom Eingang ergänzen." in request_mail.body
+    token = link_from(request_mail)
+    page = client.get(reverse("places:owner", args=[token])).content.decode()
+    assert "Bitte ein Foto vom Eingang ergänzen." in page
+    data = submission(world, pitch="Jetzt mit Foto")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("places:owner", args=[token]), {**data, "photo": png(), "photo_alt": "Eingang"})
+    place.refresh_from_db()
+    assert place.status == Status.SUBMITTED and place.photos.count() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        moderate(client, world.moderator, place, "published")
+    place.refresh_from_db()
+    assert place.status == Status.PUBLISHED and place.published_at and place.verified_on
+    assert "online" in mail.outbox[-1].subject and place.get_absolute_url() in mail.outbox[-1].body
+    client.logout()
+    assert client.get(place.get_absolute_url()).status_code == 200
+    steps = [(t.from_status, t.to_status, t.who()) for t in place.transitions.order_by("created_at", "pk")]
+    assert steps == [
+        ("", "submitted", "submitter"),
+        ("submitted", "in_review", "moderator"),
+        ("in_review", "changes_requested", "moderator"),
+        ("changes_requested", "submitted", "owner"),
+        ("submitted", "published", "moderator"),
+    ]
+
+
+def test_reject_requires_reason_and_mails_it(client, world, place, django_capture_on_commit_callbacks):
+    response = moderate(client, world.moderator, place, "rejected", "")
+    assert response.status_code == 200 and "message" in response.context["form"].errors
+    with django_capture_on_commit_callbacks(execute=True):
+        moderate(client, world.moderator, place, "rejected", "Kein Angebot vor Ort.")
+    place.refresh_from_db()
+    assert place.status == Status.REJECTED and "Kein Angebot vor Ort." in mail.outbox[-1].body
+    assert client.get(place.get_absolute_url()).status_code == 200  # moderator preview
+    client.logout()
+    assert client.get(place.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("start", "target", "allowed"),
+    [
+        (Status.SUBMITTED, Status.PUBLISHED, True),
+        (Status.IN_REVIEW, Status.SUBMITTED, False),
+        (Status.REJECTED, Status.PUBLISHED, False),
+        (Status.REJECTED, Status.IN_REVIEW, True),
+        (Status.PUBLISHED, Status.CHANGES_REQUESTED, False),
+        (Status.PUBLISHED, Status.IN_REVIEW, True),
+    ],
+)
+def test_transition_rules(world, place, start, target, allowed):
+    Place.objects.filter(pk=place.pk).update(status=start)
+    place.refresh_from_db()
+    if allowed:
+        services.moderate(world.moderator, place, target, "Grund")
+        assert place.status == target
+    else:
+        with pytest.raises(Exception):
+            services.moderate(world.moderator, place, target, "Grund")
+        place.refresh_from_db()
+        assert place.status == start
+
+
+def test_moderator_of_other_region_cannot_touch(client, world, place):
+    other_district = DistrictFactory(name="Landkreis Prignitz", key="12070")
+    other_region = RegionFactory(name="Prignitz", slug="prignitz", districts=[other_district])
+    outsider = member(Membership.Role.REGIONAL_MODERATOR, region=other_region, username="mod_b")
+    client.force_login(outsider)
+    assert client.get(reverse("places:review", args=[place.pk])).status_code == 404
+    for url in ("places:review_trust", "places:review_rotate"):
+        assert client.post(reverse(url, args=[place.pk]), {"trusted": "1"}).status_code == 404
+    assert client.post(reverse("places:review", args=[place.pk]), {"action": "published"}).status_code == 404
+    assert b"Coworking Alte Schule" not in client.get(reverse("places:queue")).content
+    with pytest.raises(Exception):
+        services.moderate(outsider, place, Status.PUBLISHED)
+    place.refresh_from_db()
+    assert place.status == Status.SUBMITTED and not place.owner_trusted
+
+
+def test_municipal_editor_and_anonymous_cannot_moderate(client, world, place):
+    assert client.get(reverse("places:queue")).status_code == 302
+    client.force_login(world.editor_a)
+    assert client.get(reverse("places:queue")).status_code == 403
+    assert client.post(reverse("places:review", args=[place.pk]), {"action": "published"}).status_code == 403
+    place.refresh_from_db()
+    assert place.status == Status.SUBMITTED
+
+
+def test_state_admin_moderates_everywhere(client, world, place):
+    moderate(client, world.state_admin, place, "published")
+    place.refresh_from_db()
+    assert place.status == Status.PUBLISHED
+
+
+def test_queue_lists_and_counts(client, world, place):
+    client.force_login(world.moderator)
+    response = client.get(reverse("places:queue"))
+    assert b"Coworking Alte Schule" in response.content
+    assert response.context["counts"]["submitted"] == 1
+
+
+# --- owner updates after publication -----------------------------------------------------------------
+
+def publish(world, place):
+    services.moderate(world.moderator, place, Status.PUBLISHED)
+
+
+def test_owner_update_of_published_place_waits_for_review(client, world, place, django_capture_on_commit_callbacks):
+    publish(world, place)
+    token = owner_token(place)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("places:owner", args=[token]), submission(world, pitch="Noch besser"))
+    place.refresh_from_db()
+    assert place.pitch == "Schreibtische im Dorf"  # public version unchanged
+    update = PendingUpdate.objects.get(place=place)
+    assert update.data["fields"]["pitch"] == "Noch besser"
+    assert any("Noch besser" not in m.body and f"/datenpflege/orte/{place.pk}/" in m.body for m in mail.outbox)
+    client.force_login(world.moderator)
+    client.post(reverse("places:review_update", args=[place.pk, update.pk]), {"decision": "accept"})
+    place.refresh_from_db()
+    assert place.pitch == "Noch besser" and not PendingUpdate.objects.exists()
+
+
+def test_declined_update_changes_nothing(client, world, place):
+    publish(world, place)
+    client.post(reverse("places:owner", args=[owner_token(place)]), submission(world, pitch="Abgelehnt"))
+    update = PendingUpdate.objects.get()
+    client.force_login(world.moderator)
+    client.post(reverse("places:review_update", args=[place.pk, update.pk]), {"decision": "decline"})
+    place.refresh_from_db()
+    assert place.pitch == "Schreibtische im Dorf" and not PendingUpdate.objects.exists()
+
+
+def test_trusted_owner_updates_directly(client, world, place):
+    publish(world, place)
+    client.force_login(world.moderator)
+    client.post(reverse("places:review_trust", args=[place.pk]), {"trusted": "1"})
+    client.logout()
+    client.post(reverse("places:owner", args=[owner_token(place)]), submission(world, pitch="Sofort online"))
+    place.refresh_from_db()
+    assert place.owner_trusted and place.pitch == "Sofort online" and place.status == Status.PUBLISHED
+
+
+# --- yearly confirmation ------------------------------------------------------------------------------
+
+def test_confirmation_requests_and_flags(client, world, place, django_capture_on_commit_callbacks):
+    publish(world, place)
+    RegionSettings.objects.update_or_create(region=world.region, defaults={"confirm_every_days": 365, "confirm_grace_days": 30})
+    Place.objects.filter(pk=place.pk).update(verified_on=timezone.localdate() - timedelta(days=400))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.send_confirmation_requests() == {"asked": 1, "flagged": 0}
+    assert services.send_confirmation_requests() == {"asked": 0, "flagged": 0}  # asked only once
+    assert "still current" in mail.outbox[-1].subject or "aktuell" in mail.outbox[-1].subject
+    token = link_from(mail.outbox[-1])
+    later = timezone.now() + timedelta(days=31)
+    assert services.send_confirmation_requests(now=later) == {"asked": 0, "flagged": 1}
+    place.refresh_from_db()
+    assert place.unconfirmed and place.status == Status.PUBLISHED  # flagged, not deleted
+    client.force_login(world.moderator)
+    assert b"Coworking Alte Schule" in client.get(reverse("places:queue") + "?status=attention").content
+    client.logout()
+    client.post(reverse("places:owner", args=[token]), {"action": "confirm"})
+    place.refresh_from_db()
+    assert not place.unconfirmed and place.verified_on == timezone.localdate()
+
+
+# --- email background task ------------------------------------------------------------------------------
+
+def test_email_task_retries_when_mail_server_fails(monkeypatch, settings):
+    from standortlotse.core import mail as core_mail
+
+    calls = {"n": 0}
+
+    def flaky_send(self, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] < 3:
+            raise ConnectionRefusedError("mail server down")
+        return 1
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", flaky_send)
+    result = core_mail.send_email_task.enqueue(["a@example.org"], "Betreff", "Text")
+    assert calls["n"] == 3
+    assert result.return_value == "retry"
