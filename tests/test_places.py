@@ -391,3 +391,17 @@ def test_email_task_retries_when_mail_server_fails(monkeypatch, settings):
     result = core_mail.send_email_task.enqueue(["a@example.org"], "Betreff", "Text")
     assert calls["n"] == 3
     assert result.return_value == "retry"
+
+
+def test_region_settings_by_moderator_only(client, world):
+    url = reverse("places:region_settings", args=["altmark"])
+    client.force_login(world.editor_a)
+    assert client.get(url).status_code == 403
+    client.force_login(world.moderator)
+    response = client.post(url, {"criteria_de": "Neue Kriterien", "confirm_every_days": 180, "confirm_grace_days": 14})
+    assert response.status_code == 302
+    assert RegionSettings.objects.get(region=world.region).criteria_de == "Neue Kriterien"
+    assert "Neue Kriterien" in client.get(reverse("places:submit", args=["altmark"])).content.decode()
+    response = client.post(url, {"confirm_every_days": "nie", "confirm_grace_days": 14, "criteria_de": "Behalten"})
+    assert response.status_code == 200 and "confirm_every_days" in response.context["form"].errors
+    assert "Behalten" in response.content.decode()

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from standortlotse.core.sanitize import clean_html
 from standortlotse.core.validators import validate_photo
 from standortlotse.geo.models import Municipality, Region
-from standortlotse.places.models import Field, Offer, Place, PlaceType, Status
+from standortlotse.places.models import Field, Offer, Place, PlaceType, RegionSettings, Status
 
 CONTENT_FIELDS = [
     "name", "pitch", "story", "municipality", "street", "postcode", "locality", "lat", "lon",
@@ -149,6 +149,14 @@ class PlaceSearchForm(forms.Form):
                                       widget=forms.CheckboxSelectMultiple)
     municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.all(),
                                           required=False, empty_label=_("all municipalities"))
+
+
+class RegionSettingsForm(forms.ModelForm):
+    class Meta:
+        model = RegionSettings
+        fields = ["intro_de", "intro_en", "criteria_de", "criteria_en", "moderator_email",
+                  "confirm_every_days", "confirm_grace_days"]
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in ["intro_de", "intro_en", "criteria_de", "criteria_en"]}
 
 
 class ImportForm(forms.Form):

@@ -17,6 +17,7 @@ urlpatterns = [
     path("region/<slug:slug>/mitmachen/", views.submit, name="submit"),
     path("datenpflege/orte/", views.queue, name="queue"),
     path("datenpflege/orte/import/", views.import_upload, name="import"),
+    path("datenpflege/orte/region/<slug:slug>/", views.region_settings, name="region_settings"),
     path("datenpflege/orte/import/anwenden/", views.import_apply, name="import_apply"),
     path("datenpflege/orte/<int:pk>/", views.review, name="review"),
     path("datenpflege/orte/<int:pk>/vertrauen/", views.review_trust, name="review_trust"),

@@ -22,7 +22,9 @@ from standortlotse.accounts import policy
 from standortlotse.core import ratelimit
 from standortlotse.geo.models import Region
 from standortlotse.places import exchange, selectors, services
-from standortlotse.places.forms import ImportForm, ModerationForm, PlaceForm, PlaceSearchForm, SubmissionForm
+from standortlotse.places.forms import (
+    ImportForm, ModerationForm, PlaceForm, PlaceSearchForm, RegionSettingsForm, SubmissionForm,
+)
 from standortlotse.places.models import ImportConflict, PendingUpdate, Place, RegionSettings, Status
 from standortlotse.places.presenters import json_ld
 from standortlotse.accounts.decorators import editor_required
@@ -226,6 +228,7 @@ def queue(request):
     ).order_by("-updated_at")
     return render(request, "places/queue.html", {
         "places": places[:200], "status": status, "statuses": Status.choices, "counts": counts,
+        "regions": policy.moderated_regions(request.user),
     })
 
 
@@ -285,6 +288,17 @@ def review_conflict(request, pk, conflict_pk):
     conflict = get_object_or_404(ImportConflict, pk=conflict_pk, place=place, resolved=False)
     exchange.resolve_conflict(request.user, conflict, take_incoming=request.POST.get("decision") == "incoming")
     return redirect("places:review", pk=pk)
+
+
+@moderator_required
+def region_settings(request, slug):
+    region = get_object_or_404(policy.moderated_regions(request.user), slug=slug)
+    form = RegionSettingsForm(request.POST or None, instance=RegionSettings.for_region(region))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The settings were saved."))
+        return redirect("places:region_settings", slug=slug)
+    return render(request, "places/region_settings.html", {"form": form, "region": region})
 
 
 @moderator_required

@@ -134,7 +134,8 @@ def editor_list(request):
     return render(
         request,
         "properties/editor_list.html",
-        {"page": page, "status": status, "q": text, "statuses": Status.choices},
+        {"page": page, "status": status, "q": text, "statuses": Status.choices,
+         "is_moderator": policy.is_moderator(request.user)},
     )
 
 
