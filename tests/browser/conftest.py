@@ -12,12 +12,19 @@ live server.
 * axe-core (vendored) is served to the page from the live server's own origin through a
   Playwright route, so the app's strict CSP (script-src 'self', no 'unsafe-inline') stays
   fully in force while the accessibility audit runs.
+* Uploaded media (/media/...) is answered by the route from the test's MEDIA_ROOT, as the web
+  server in front of Django does in production (Django's dev `serve` pattern is bound to the
+  MEDIA_ROOT of import time, not to the temporary one of each test).
+* A test can stand up a page of another site (`Watch.serve`, e.g. a partner page that embeds
+  the widget); those requests are answered by the route and listed in `Watch.served`, never
+  sent anywhere.
 """
 
 import json
+import mimetypes
 import os
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 import pytest
@@ -35,6 +42,7 @@ AXE_PATH = Path(__file__).resolve().parents[1] / "vendor" / "axe.min.js"
 # Served by the route below, never by Django: same origin as the app, so CSP allows it.
 AXE_URL_PATH = "/__browser-tests__/axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+MEDIA_URL_PATH = "/media/"  # settings.MEDIA_URL
 PASSWORD = "secret-pass-123"
 
 # Recorded in every document before any page script runs; CSP does not apply to init scripts.
@@ -136,23 +144,53 @@ class Watch:
         self.csp_violations = []
         self.allow_external = False  # set by tests that expect (aborted) tile requests
         self.tolerated = []  # (url regex, text regex, reason): known bugs with an xfail test
+        self.sites = {}  # origin -> {path: (content type, body)}: other sites' pages (`serve`)
+        self.served = []  # URLs of those sites that were requested (answered by the route)
 
     # --- hooks -------------------------------------------------------------------------
     def route(self, route):
         request = route.request
         url = request.url
         self.requests.append(url)
-        if _origin(url) != self.origin:
+        origin, path = _origin(url), urlsplit(url).path
+        if origin in self.sites:
+            self.served.append(url)
+            page = self.sites[origin].get(path)
+            if page is None:
+                route.fulfill(status=404, body="", headers={"Content-Type": "text/plain"})
+            else:
+                route.fulfill(status=200, body=page[1], headers={"Content-Type": page[0]})
+            return
+        if origin != self.origin:
             self.external.append(url)
             route.abort()
             return
-        if urlsplit(url).path == AXE_URL_PATH:
+        if path == AXE_URL_PATH:
             route.fulfill(
                 status=200, path=str(AXE_PATH),
                 headers={"Content-Type": "application/javascript; charset=utf-8"},
             )
             return
+        if path.startswith(MEDIA_URL_PATH):
+            self._serve_media(route, path[len(MEDIA_URL_PATH):])
+            return
         route.continue_()
+
+    def serve(self, url: str, body: str, content_type: str = "text/html; charset=utf-8"):
+        """Answer `url` (on another site) with `body`; the rest of that site answers 404."""
+        self.sites.setdefault(_origin(url), {})[urlsplit(url).path or "/"] = (content_type, body)
+
+    @staticmethod
+    def _serve_media(route, relative: str):
+        from django.conf import settings
+
+        parts = PurePosixPath(relative).parts
+        file = Path(settings.MEDIA_ROOT).joinpath(*parts) if parts else None
+        if not parts or ".." in parts or file is None or not file.is_file():
+            route.fulfill(status=404, body="", headers={"Content-Type": "text/plain"})
+            return
+        content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        route.fulfill(status=200, path=str(file), headers={"Content-Type": content_type})
 
     def console(self, message):
         if message.type != "error":
@@ -290,11 +328,17 @@ class UI:
         assert self.path() == "/datenpflege/", f"login failed, now at {self.page.url}"
 
     def axe(self):
-        """Run axe-core (WCAG 2.0/2.1 A and AA); return the violations."""
-        if not self.page.evaluate("() => !!window.axe"):
-            # Same origin via the route: allowed by the app's CSP (a path= tag is inline and
-            # would be refused by script-src 'self').
-            self.page.add_script_tag(url=self.url(AXE_URL_PATH))
+        """Run axe-core (WCAG 2.0/2.1 A and AA), frames of our origin included; return the
+        violations."""
+        for frame in self.page.frames:
+            # Frames need their own axe to be audited; only ours get one (the CSP of other
+            # origins is not ours to satisfy).
+            if _origin(frame.url) != self.watch.origin:
+                continue
+            if not frame.evaluate("() => !!window.axe"):
+                # Same origin via the route: allowed by the app's CSP (a path= tag is inline
+                # and would be refused by script-src 'self').
+                frame.add_script_tag(url=self.url(AXE_URL_PATH))
         result = self.page.evaluate(
             "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
         )
@@ -375,3 +419,114 @@ def live_world(transactional_db, live_server, settings, request):
     tests log in often (the live server thread shares these settings)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return request.getfixturevalue("world")
+
+
+# --- Creative places ---------------------------------------------------------------------------
+
+OWNER_LINK = re.compile(r"https?://\S+?(/orte/mein-ort/[^/\s]+/)")
+
+
+def png_bytes(size=(320, 200), colour=(200, 120, 40)) -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", size, colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def png_file(tmp_path) -> Path:
+    """A small real PNG on disk, for <input type=file> (set_input_files)."""
+    path = tmp_path / "ort.png"
+    path.write_bytes(png_bytes())
+    return path
+
+
+def make_place(world, name, *, municipality=None, status="published", fields=("work",),
+               types=("coworking",), offers=(), photo_alt="", **extra):
+    """A place straight in the database (the submission itself is tested in the browser)."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from standortlotse.places.models import Place, PlacePhoto
+
+    municipality = municipality or world.mun_a
+    values = {
+        "pitch": f"{name}: Raum für Ideen", "owner_name": "Erika Muster",
+        "owner_email": "erika@example.org", "lat": municipality.lat + 0.004,
+        "lon": municipality.lon + 0.004,
+    }
+    values.update(extra)
+    place = Place.objects.create(
+        name=name, region=world.region, municipality=municipality, status=status,
+        published_at=timezone.now() if status == "published" else None,
+        verified_on=timezone.localdate() if status == "published" else None, **values,
+    )
+    place.set_values("field", fields)
+    place.set_values("type", types)
+    place.set_values("offer", offers)
+    if photo_alt:
+        photo = PlacePhoto(place=place, alt_text=photo_alt, credit="Foto: Erika Muster")
+        photo.image.save("photo.png", ContentFile(png_bytes()), save=False)
+        photo.save()
+    return place
+
+
+def owner_token(place) -> str:
+    """A fresh private owner link token (as the emails carry it) for `place`."""
+    token = place.new_owner_token()
+    place.save(update_fields=["token_hash", "token_expires_at"])
+    return token
+
+
+def owner_link_path(message) -> str:
+    """The path of the private owner link in an email (SITE_URL is not the live server)."""
+    match = OWNER_LINK.search(message.body)
+    assert match, f"no owner link in the email {message.subject!r}:\n{message.body}"
+    return match.group(1)
+
+
+def mails_to(outbox, address):
+    return [m for m in outbox if address in m.to]
+
+
+@pytest.fixture
+def places_world(live_world, settings, mailoutbox):
+    """The `world` with the places portal of the Altmark: two published places (one with a
+    photo), one submitted, texts for the portal. Emails are sent at once by the task backend
+    (in the live server's thread, same process) into `world.outbox`; the submission rate
+    limit does not get in the way of a test suite that submits from 127.0.0.1 all day."""
+    from django.core.cache import cache
+
+    from standortlotse.places.models import RegionSettings
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.PLACE_SUBMISSIONS_PER_HOUR = 1000
+    cache.clear()
+    w = live_world
+    w.outbox = mailoutbox
+    rules = RegionSettings.for_region(w.region)
+    rules.intro_de = "Coworking, Kultur und Dorfläden zwischen Elbe und Heide."
+    rules.intro_en = "Coworking, culture and village shops between the Elbe and the heath."
+    rules.criteria_de = "Wir veröffentlichen Orte, die offen für andere sind."
+    rules.save()
+    w.place_a = make_place(
+        w, "Coworking Alte Schule", municipality=w.mun_a, offers=("desks", "events"),
+        photo_alt="Der Arbeitsraum mit großen Fenstern", story="<p>Seit 2021 <strong>offen</strong>.</p>",
+        opening_info="Mo–Fr 9–18 Uhr", website="https://alte-schule.example",
+        contact_name="Erika Muster", contact_email="kontakt@alte-schule.example",
+        contact_phone="03931 123 456", tags="Glasfaser, Garten", former_use="Dorfschule",
+    )
+    w.place_b = make_place(
+        w, "Kulturscheune Gardelegen", municipality=w.mun_b, fields=("life",),
+        types=("culture",), offers=("events",),
+    )
+    w.place_submitted = make_place(
+        w, "Dorfladen Kläden", municipality=w.mun_a, status="submitted", fields=("life",),
+        types=("village_shop",),
+    )
+    w.published_places = [w.place_a, w.place_b]
+    return w

@@ -13,6 +13,54 @@ from standortlotse.places.models import Offer, PlaceType
 router = Router(tags=["places"])
 
 
+class PhotoRecord(Schema):
+    url: str
+    alt: str
+    credit: str
+
+
+class PlaceRecord(Schema):
+    """One place in the exchange format (see docs/places-exchange.md)."""
+
+    id: UUID = Field(..., description="Stable ID; never reused")
+    name: str
+    pitch: str
+    story: str = Field(..., description="Sanitised HTML")
+    municipality_ags: str = Field(..., description="Official municipality key (AGS)")
+    lat: float
+    lon: float
+    street: str
+    postcode: str
+    locality: str
+    opening_info: str
+    website: str
+    contact_name: str
+    contact_email: str
+    contact_phone: str
+    former_use: str
+    languages: str
+    accessibility: str
+    fields: list[PlaceField]
+    types: list[PlaceType]
+    offers: list[Offer]
+    social_links: list[str]
+    tags: list[str]
+    licence: str
+    updated_at: datetime
+    url: str
+    region: str
+    verified_on: str | None
+    photos: list[PhotoRecord]
+
+
+class Feed(Schema):
+    format: str
+    generated_at: datetime
+    licence: str
+    attribution: str
+    places: list[PlaceRecord]
+
+
 class PlaceFilters(Schema):
     updated_since: datetime | None = Field(None, description="Only places changed at or after this time (ISO 8601)")
     region: str | None = Field(None, description="Region slug, e.g. altmark")
@@ -34,7 +82,7 @@ class PlaceFilters(Schema):
         return qs
 
 
-@router.get("/places", response=dict, summary="Published places (JSON feed)")
+@router.get("/places", response=Feed, summary="Published places (JSON feed)")
 def places_json(request, filters: Query[PlaceFilters]):
     """Records carry stable IDs (`id`), `updated_at` and the licence; import the same format
     elsewhere. Use `updated_since` to fetch only what changed."""
@@ -46,6 +94,6 @@ def places_geojson(request, filters: Query[PlaceFilters]):
     return exchange.geojson_feed(filters.queryset())
 
 
-@router.get("/places/{uid}", response=dict, summary="One published place by its stable ID")
+@router.get("/places/{uid}", response=PlaceRecord, summary="One published place by its stable ID")
 def place_detail(request, uid: UUID):
     return exchange.record_of(get_object_or_404(selectors.published_places(), uid=uid))
