@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from standortlotse.core.sanitize import clean_html
 from standortlotse.core.validators import validate_photo
@@ -141,7 +142,7 @@ class PlaceSearchForm(forms.Form):
     q = forms.CharField(label=_("Search text"), required=False, max_length=200)
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.all(), required=False,
                                     empty_label=_("all regions"), to_field_name="slug")
-    field = forms.MultipleChoiceField(label=_("Field"), choices=Field.choices, required=False,
+    field = forms.MultipleChoiceField(label=pgettext_lazy("places filter", "Field"), choices=Field.choices, required=False,
                                       widget=forms.CheckboxSelectMultiple)
     type = forms.MultipleChoiceField(label=_("Type of place"), choices=PlaceType.choices, required=False,
                                      widget=forms.CheckboxSelectMultiple)
