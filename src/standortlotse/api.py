@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from standortlotse.cases.api import router as cases_router
 from standortlotse.geo.api import router as geo_router
 from standortlotse.places.api import router as places_router
 from standortlotse.properties.api import FieldErrors
@@ -19,6 +20,7 @@ api = NinjaAPI(
 api.add_router("/", properties_router)
 api.add_router("/", places_router)
 api.add_router("/geo", geo_router)
+api.add_router("/", cases_router)
 
 
 @api.exception_handler(FieldErrors)

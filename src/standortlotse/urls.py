@@ -19,6 +19,8 @@ urlpatterns += i18n_patterns(
     path("", include("standortlotse.properties.urls")),
     path("", include("standortlotse.accounts.urls")),
     path("", include("standortlotse.places.urls")),
+    path("", include("standortlotse.inquiries.urls")),
+    path("", include("standortlotse.cases.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

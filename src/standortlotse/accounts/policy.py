@@ -108,3 +108,33 @@ def moderated_records(user, queryset: QuerySet) -> QuerySet:
     if is_state_admin(user):
         return queryset
     return queryset.filter(region__in=moderated_regions(user))
+
+
+def organisation_ids(user) -> list[int]:
+    return sorted({m.organisation_id for m in _memberships(user)})
+
+
+def visible_inquiries(user, queryset: QuerySet) -> QuerySet:
+    """Inquiries reach the members of the receiving organisation; state admins see all."""
+    if is_state_admin(user):
+        return queryset
+    return queryset.filter(recipient_id__in=organisation_ids(user))
+
+
+def visible_cases(user, queryset: QuerySet) -> QuerySet:
+    """Investor cases: the owning organisation and organisations it was shared with."""
+    if is_state_admin(user):
+        return queryset
+    orgs = organisation_ids(user)
+    return queryset.filter(Q(owner_id__in=orgs) | Q(shares__organisation_id__in=orgs)).distinct()
+
+
+def owns_case(user, case) -> bool:
+    return is_state_admin(user) or case.owner_id in organisation_ids(user)
+
+
+def may_see_company(user, case) -> bool:
+    """Confidential cases show the company only to the owner and to sharers it was disclosed to."""
+    if not case.confidential or owns_case(user, case):
+        return True
+    return case.shares.filter(organisation_id__in=organisation_ids(user), company_disclosed=True).exists()

@@ -1,0 +1,187 @@
+"""Matching a search profile against the published properties.
+
+Must-haves filter in the database (kind, zoning, price, motorway distance, districts, date,
+rail siding, power, broadband, 24/7, and at least half the wished area). The database also
+computes the score, so only the best few rows leave it; for those, `explain` lists in words why
+each matches and what it misses ("Gleisanschluss: ja", "Fläche 3,2 ha von 5 ha gewünscht").
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Case, ExpressionWrapper, F, FloatField, Q, Value, When
+from django.db.models.functions import Cast, Least
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from standortlotse.properties.models import Availability, RailSiding
+from standortlotse.properties.selectors import published_properties
+
+# Nice-to-haves an investor can weigh (0–5), with the condition that fulfils them.
+NICE_TO_HAVES = {
+    "rail_siding": (gettext_lazy("railway siding"), Q(rail_siding=RailSiding.YES), Q(rail_siding=RailSiding.POSSIBLE)),
+    "funding_area": (gettext_lazy("GRW funding area"), Q(funding_area=True), None),
+    "operation_24_7": (gettext_lazy("24/7 operation allowed"), Q(operation_24_7=True), None),
+    "gas": (gettext_lazy("natural gas"), Q(gas=True), None),
+    "hydrogen": (gettext_lazy("hydrogen"), Q(hydrogen=True), None),
+    "gigabit": (gettext_lazy("gigabit broadband"), Q(broadband_mbits__gte=1000), None),
+    "immediately": (gettext_lazy("available immediately"), Q(availability=Availability.IMMEDIATELY), None),
+    "divisible": (gettext_lazy("divisible"), Q(divisible=True), None),
+    "municipal_owner": (gettext_lazy("municipal owner"), Q(owner_type="municipal"), None),
+}
+AREA_WEIGHT = 3
+MIN_AREA_SHARE = Decimal("0.5")
+RESULT_LIMIT = 50
+
+
+def must_have_filter(profile) -> Q:
+    q = Q(availability__in=[Availability.IMMEDIATELY, Availability.FROM_DATE])
+    if profile.kinds:
+        q &= Q(kind__in=profile.kinds)
+    if profile.zoning:
+        q &= Q(zoning__in=profile.zoning)
+    if profile.area_min_m2:
+        q &= Q(area_available_m2__gte=int(profile.area_min_m2 * MIN_AREA_SHARE))
+    if profile.area_max_m2:
+        # Divisible plots may be larger than wished: the investor takes a part.
+        q &= Q(area_available_m2__lte=profile.area_max_m2) | Q(divisible=True, smallest_plot_m2__lte=profile.area_max_m2)
+    if profile.available_by:
+        q &= Q(availability=Availability.IMMEDIATELY) | Q(available_from__lte=profile.available_by)
+    if profile.price_max is not None:
+        q &= Q(price_per_m2__lte=profile.price_max) | Q(price_on_request=True)
+    if profile.motorway_km_max is not None:
+        q &= Q(motorway_km__lte=profile.motorway_km_max)
+    if profile.need_rail_siding:
+        q &= Q(rail_siding=RailSiding.YES)
+    if profile.need_electricity_mw is not None:
+        q &= Q(electricity_mw__gte=profile.need_electricity_mw)
+    if profile.need_broadband_mbits is not None:
+        q &= Q(broadband_mbits__gte=profile.need_broadband_mbits)
+    if profile.need_operation_24_7:
+        q &= Q(operation_24_7=True)
+    return q
+
+
+def _weights(profile) -> dict[str, int]:
+    return {k: int(v) for k, v in (profile.weights or {}).items() if k in NICE_TO_HAVES and int(v) > 0}
+
+
+def score_expression(profile):
+    parts = []
+    total = 0
+    for key, weight in _weights(profile).items():
+        _label, full, half = NICE_TO_HAVES[key]
+        whens = [When(full, then=Value(float(weight)))]
+        if half is not None:
+            whens.append(When(half, then=Value(weight / 2)))
+        parts.append(Case(*whens, default=Value(0.0), output_field=FloatField()))
+        total += weight
+    if profile.area_min_m2:
+        share = Least(
+            ExpressionWrapper(Cast("area_available_m2", FloatField()) / float(profile.area_min_m2), output_field=FloatField()),
+            Value(1.0),
+        )
+        parts.append(ExpressionWrapper(share * AREA_WEIGHT, output_field=FloatField()))
+        total += AREA_WEIGHT
+    if not parts:
+        return Value(100.0, output_field=FloatField())
+    expression = parts[0]
+    for part in parts[1:]:
+        expression = expression + part
+    return ExpressionWrapper(expression * (100.0 / total), output_field=FloatField())
+
+
+def candidates(profile):
+    qs = published_properties().filter(must_have_filter(profile))
+    district_ids = list(profile.districts.values_list("pk", flat=True)) if profile.pk else []
+    if district_ids:
+        qs = qs.filter(municipality__district__in=district_ids)
+    return qs
+
+
+@dataclass
+class Match:
+    property: object
+    score: int
+    reasons: list[str] = field(default_factory=list)
+    misses: list[str] = field(default_factory=list)
+
+
+def _ha(m2) -> str:
+    return number_format(Decimal(m2) / Decimal(10_000), decimal_pos=1) + " ha"
+
+
+def explain(profile, prop) -> tuple[list[str], list[str]]:
+    """Why a property matches and what it misses, in words."""
+    reasons, misses = [], []
+    if profile.kinds:
+        reasons.append(_("kind: %(kind)s") % {"kind": prop.get_kind_display()})
+    if profile.area_min_m2 and prop.area_available_m2 is not None:
+        if prop.area_available_m2 >= profile.area_min_m2:
+            reasons.append(_("area %(have)s (wished at least %(want)s)") % {
+                "have": _ha(prop.area_available_m2), "want": _ha(profile.area_min_m2)})
+        else:
+            misses.append(_("area %(have)s of %(want)s wished") % {
+                "have": _ha(prop.area_available_m2), "want": _ha(profile.area_min_m2)})
+    if profile.zoning and prop.zoning:
+        reasons.append(_("zoning: %(zoning)s") % {"zoning": prop.zoning})
+    if profile.price_max is not None:
+        if prop.price_per_m2 is not None:
+            reasons.append(_("price %(price)s €/m² (at most %(max)s)") % {
+                "price": number_format(prop.price_per_m2, 2), "max": number_format(profile.price_max, 2)})
+        else:
+            misses.append(_("price on request"))
+    if profile.motorway_km_max is not None and prop.motorway_km is not None:
+        reasons.append(_("motorway %(km)s km") % {"km": number_format(prop.motorway_km, 1)})
+    if profile.need_rail_siding:
+        reasons.append(_("railway siding: yes"))
+    if profile.need_electricity_mw is not None:
+        reasons.append(_("electric power %(mw)s MW") % {"mw": number_format(prop.electricity_mw, 1)})
+    if profile.need_broadband_mbits is not None:
+        reasons.append(_("broadband %(mbits)s Mbit/s") % {"mbits": prop.broadband_mbits})
+    if profile.need_operation_24_7:
+        reasons.append(_("24/7 operation allowed"))
+    for key in _weights(profile):
+        label, full, half = NICE_TO_HAVES[key]
+        if _holds(prop, key, "full"):
+            reasons.append(_("%(label)s: yes") % {"label": label})
+        elif half is not None and _holds(prop, key, "half"):
+            reasons.append(_("%(label)s: possible") % {"label": label})
+        else:
+            misses.append(_("%(label)s: no") % {"label": label})
+    return reasons, misses
+
+
+def _holds(prop, key, level) -> bool:
+    checks = {
+        ("rail_siding", "full"): prop.rail_siding == RailSiding.YES,
+        ("rail_siding", "half"): prop.rail_siding == RailSiding.POSSIBLE,
+        ("funding_area", "full"): prop.funding_area is True,
+        ("operation_24_7", "full"): prop.operation_24_7 is True,
+        ("gas", "full"): prop.gas is True,
+        ("hydrogen", "full"): prop.hydrogen is True,
+        ("gigabit", "full"): (prop.broadband_mbits or 0) >= 1000,
+        ("immediately", "full"): prop.availability == Availability.IMMEDIATELY,
+        ("divisible", "full"): prop.divisible is True,
+        ("municipal_owner", "full"): prop.owner_type == "municipal",
+    }
+    return checks.get((key, level), False)
+
+
+def match(profile, limit: int = RESULT_LIMIT) -> list[Match]:
+    ranked = (
+        candidates(profile)
+        .annotate(score=score_expression(profile))
+        .order_by("-score", F("area_available_m2").desc(nulls_last=True), "pk")[:limit]
+    )
+    results = []
+    for prop in ranked:
+        reasons, misses = explain(profile, prop)
+        results.append(Match(property=prop, score=round(prop.score), reasons=reasons, misses=misses))
+    return results
+
+
+def matches_property(profile, prop) -> bool:
+    return candidates(profile).filter(pk=prop.pk).exists()
+

@@ -1,0 +1,145 @@
+"""Investor service: search profiles (what an investor needs) and cases (Ansiedlungsprojekte)."""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from standortlotse.accounts.models import Organisation
+from standortlotse.geo.models import District
+
+
+class SearchProfile(models.Model):
+    """An investor's requirements. Must-haves filter, nice-to-haves (weights 0–5) rank."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kinds = models.JSONField(_("kinds"), default=list, blank=True)
+    area_min_m2 = models.PositiveIntegerField(_("area at least (m²)"), null=True, blank=True)
+    area_max_m2 = models.PositiveIntegerField(_("area at most (m²)"), null=True, blank=True)
+    zoning = models.JSONField(_("zoning"), default=list, blank=True)
+    available_by = models.DateField(_("available by"), null=True, blank=True)
+    price_max = models.DecimalField(_("price at most (€/m²)"), max_digits=9, decimal_places=2, null=True, blank=True)
+    motorway_km_max = models.DecimalField(_("motorway junction within (km)"), max_digits=6, decimal_places=1,
+                                          null=True, blank=True)
+    districts = models.ManyToManyField(District, blank=True, verbose_name=_("preferred districts"))
+    # must-haves
+    need_rail_siding = models.BooleanField(_("railway siding required"), default=False)
+    need_electricity_mw = models.DecimalField(_("electric power at least (MW)"), max_digits=7, decimal_places=2,
+                                              null=True, blank=True)
+    need_broadband_mbits = models.PositiveIntegerField(_("broadband at least (Mbit/s)"), null=True, blank=True)
+    need_operation_24_7 = models.BooleanField(_("24/7 operation required"), default=False)
+    # nice-to-haves: {"rail_siding": 3, "funding_area": 5, ...}
+    weights = models.JSONField(_("nice-to-haves"), default=dict, blank=True)
+
+    email = models.EmailField(_("email for alerts"), blank=True)
+    alerts = models.BooleanField(_("send me new matching properties"), default=False)
+    unsubscribe_token = models.CharField(max_length=64, default=secrets.token_urlsafe, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("search profile")
+        verbose_name_plural = _("search profiles")
+
+    def __str__(self):
+        return f"{_('Search profile')} {self.uid}"
+
+    def get_absolute_url(self):
+        return reverse("cases:profile_results", args=[self.uid])
+
+
+class AlertSent(models.Model):
+    """Which property was already announced to which profile (no repeats)."""
+
+    profile = models.ForeignKey(SearchProfile, on_delete=models.CASCADE, related_name="alerts_sent")
+    property = models.ForeignKey("properties.Property", on_delete=models.CASCADE)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        unique_together = [("profile", "property")]
+
+
+class Stage(models.TextChoices):
+    LEAD = "lead", _("lead")
+    QUALIFIED = "qualified", _("qualified")
+    OFFERED = "offered", _("properties offered")
+    SITE_VISIT = "site_visit", _("site visit")
+    DECISION = "decision", _("decision pending")
+    SETTLED = "settled", _("settled")
+    LOST = "lost", _("lost")
+
+
+class Source(models.TextChoices):
+    INQUIRY = "inquiry", _("inquiry")
+    PROFILE = "profile", _("search profile on the website")
+    FAIR = "fair", _("fair")
+    STATE_AGENCY = "state_agency", _("state agency")
+    PARTNER = "partner", _("partner")
+
+
+class Case(models.Model):
+    company = models.CharField(_("company"), max_length=200)
+    sector = models.CharField(_("sector"), max_length=150, blank=True)
+    description = models.TextField(_("project description"), blank=True)
+    jobs_planned = models.PositiveIntegerField(_("jobs planned"), null=True, blank=True)
+    investment_eur = models.PositiveBigIntegerField(_("investment volume (€)"), null=True, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
+    profile = models.ForeignKey(SearchProfile, null=True, blank=True, on_delete=models.SET_NULL,
+                                verbose_name=_("space needs"))
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.INQUIRY)
+    confidential = models.BooleanField(_("confidential"), default=False,
+                                       help_text=_("Hides the company name from organisations it is shared with."))
+    owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="owned_cases",
+                              verbose_name=_("owning organisation"))
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.LEAD, db_index=True)
+    lost_reason = models.CharField(_("reason for loss"), max_length=300, blank=True)
+    offered_properties = models.ManyToManyField("properties.Property", blank=True, verbose_name=_("offered properties"))
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    stage_changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("investor case")
+        verbose_name_plural = _("investor cases")
+
+    def __str__(self):
+        return f"#{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("cases:detail", args=[self.pk])
+
+
+class CaseShare(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="shares")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, verbose_name=_("organisation"))
+    company_disclosed = models.BooleanField(_("company name disclosed"), default=False)
+    shared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        unique_together = [("case", "organisation")]
+
+
+class CaseTask(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
+    title = models.CharField(_("task"), max_length=200)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    done = models.BooleanField(_("done"), default=False)
+
+    class Meta:
+        ordering = ["done", "due_on", "pk"]
+
+
+class Activity(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="activities")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL)
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]

@@ -1,0 +1,234 @@
+"""Investor service: profiles become cases; cases move through the pipeline; alerts go out."""
+
+import csv
+import io
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from standortlotse.accounts import policy
+from standortlotse.accounts.models import Organisation
+from standortlotse.cases import matching
+from standortlotse.cases.models import Activity, AlertSent, Case, CaseShare, CaseTask, SearchProfile, Source, Stage
+from standortlotse.core.mail import queue_email
+from standortlotse.inquiries import routing
+from standortlotse.inquiries.models import Topic
+
+
+def _log(case, user, text):
+    org = None
+    if user is not None:
+        membership = user.memberships.select_related("organisation").first() if user.is_authenticated else None
+        org = membership.organisation if membership else None
+    Activity.objects.create(case=case, actor=user, organisation=org, text=text)
+
+
+@transaction.atomic
+def case_from_profile(profile: SearchProfile, data: dict) -> Case:
+    """The investor's profile becomes a case of the responsible agency."""
+    region = None
+    district = profile.districts.order_by("pk").first()
+    if district is not None:
+        region = district.regions.order_by("pk").first()
+    owner, _region = routing.route(topic=Topic.INVESTMENT, region=region)
+    case = Case.objects.create(
+        company=data["company"], sector=data.get("sector", ""), description=data.get("description", ""),
+        jobs_planned=data.get("jobs_planned"), investment_eur=data.get("investment_eur"),
+        contact_name=data.get("contact_name", ""), contact_email=data.get("email", ""),
+        contact_phone=data.get("phone", ""), profile=profile, source=Source.PROFILE,
+        confidential=data.get("confidential", False), owner=owner,
+    )
+    _log(case, None, _("Case created from a search profile on the website."))
+    recipients = routing.recipient_emails(owner)
+    if recipients:
+        queue_email(recipients, "cases/email/new_case", {"case": case})
+    return case
+
+
+def _require_owner(user, case):
+    if not policy.owns_case(user, case):
+        raise PermissionDenied
+
+
+def _require_visible(user, case):
+    if not policy.visible_cases(user, Case.objects.filter(pk=case.pk)).exists():
+        raise PermissionDenied
+
+
+@transaction.atomic
+def change_stage(user, case: Case, stage: str, lost_reason: str = "") -> None:
+    _require_owner(user, case)
+    if stage not in Stage.values:
+        raise ValidationError(_("Unknown stage."))
+    if stage == Stage.LOST and not lost_reason.strip():
+        raise ValidationError(_("Please give the reason why the case was lost."))
+    previous = case.get_stage_display()
+    case.stage = stage
+    case.lost_reason = lost_reason if stage == Stage.LOST else ""
+    case.stage_changed_at = timezone.now()
+    case.save()
+    _log(case, user, _("Stage: %(old)s → %(new)s.") % {"old": previous, "new": case.get_stage_display()}
+         + (f" {lost_reason}" if stage == Stage.LOST else ""))
+
+
+@transaction.atomic
+def offer_property(user, case: Case, prop) -> None:
+    _require_owner(user, case)
+    case.offered_properties.add(prop)
+    _log(case, user, _("Property offered: %(title)s.") % {"title": prop.title})
+
+
+@transaction.atomic
+def share(user, case: Case, organisation: Organisation, disclose: bool = False) -> CaseShare:
+    _require_owner(user, case)
+    if organisation.pk == case.owner_id:
+        raise ValidationError(_("The case already belongs to this organisation."))
+    item, _created = CaseShare.objects.update_or_create(
+        case=case, organisation=organisation, defaults={"company_disclosed": disclose}
+    )
+    _log(case, user, _("Shared with %(org)s%(disclosed)s.") % {
+        "org": organisation.name, "disclosed": _(" (company disclosed)") if disclose else ""})
+    return item
+
+
+@transaction.atomic
+def unshare(user, case: Case, organisation: Organisation) -> None:
+    _require_owner(user, case)
+    CaseShare.objects.filter(case=case, organisation=organisation).delete()
+    _log(case, user, _("No longer shared with %(org)s.") % {"org": organisation.name})
+
+
+@transaction.atomic
+def add_task(user, case, title, due_on=None) -> CaseTask:
+    _require_visible(user, case)
+    item = CaseTask.objects.create(case=case, title=title, due_on=due_on)
+    _log(case, user, _("Task added: %(title)s.") % {"title": title})
+    return item
+
+
+@transaction.atomic
+def complete_task(user, item: CaseTask) -> None:
+    _require_visible(user, item.case)
+    item.done = True
+    item.save(update_fields=["done"])
+    _log(item.case, user, _("Task done: %(title)s.") % {"title": item.title})
+
+
+@transaction.atomic
+def add_activity(user, case, text) -> None:
+    _require_visible(user, case)
+    _log(case, user, text)
+
+
+def company_label(user, case) -> str:
+    return case.company if policy.may_see_company(user, case) else _("confidential (%(id)s)") % {"id": f"#{case.pk}"}
+
+
+def board(user, *, stage=None, source=None, since=None, until=None):
+    cases = policy.visible_cases(user, Case.objects.select_related("owner"))
+    if source:
+        cases = cases.filter(source=source)
+    if since:
+        cases = cases.filter(created_at__date__gte=since)
+    if until:
+        cases = cases.filter(created_at__date__lte=until)
+    counts = {row["stage"]: row["n"] for row in cases.values("stage").annotate(n=Count("pk", distinct=True))}
+    if stage:
+        cases = cases.filter(stage=stage)
+    columns = []
+    for value, label in Stage.choices:
+        items = [c for c in cases if c.stage == value]
+        for c in items:
+            c.company_label = company_label(user, c)
+        columns.append({"stage": value, "label": label, "count": counts.get(value, 0), "cases": items})
+    return columns
+
+
+EXPORT_COLUMNS = ["id", "company", "sector", "stage", "source", "owner", "jobs_planned", "investment_eur",
+                  "created_at", "stage_changed_at", "lost_reason", "offered_properties"]
+
+
+def export_rows(user, cases):
+    for case in cases.prefetch_related("offered_properties"):
+        yield [
+            case.pk, company_label(user, case), case.sector, case.get_stage_display(), case.get_source_display(),
+            case.owner.name, case.jobs_planned, case.investment_eur,
+            timezone.localtime(case.created_at).strftime("%Y-%m-%d"),
+            timezone.localtime(case.stage_changed_at).strftime("%Y-%m-%d"), case.lost_reason,
+            "; ".join(p.title for p in case.offered_properties.all()),
+        ]
+
+
+def _cell(value):
+    # No formulas in spreadsheets from user text.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def export_csv(user, cases) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(EXPORT_COLUMNS)
+    for row in export_rows(user, cases):
+        writer.writerow([_cell(v) for v in row])
+    return out.getvalue()
+
+
+def export_xlsx(user, cases) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Ansiedlungsprojekte"
+    sheet.append(EXPORT_COLUMNS)
+    for row in export_rows(user, cases):
+        sheet.append([_cell(v) for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- alerts ----------------------------------------------------------------------------------
+
+@task()
+def alert_profiles_task(property_id: int) -> int:
+    from standortlotse.properties.models import Property
+
+    prop = Property.objects.filter(pk=property_id).select_related("municipality").first()
+    if prop is None:
+        return 0
+    sent = 0
+    for profile in SearchProfile.objects.filter(alerts=True).exclude(email=""):
+        if AlertSent.objects.filter(profile=profile, property=prop).exists():
+            continue
+        if matching.matches_property(profile, prop):
+            AlertSent.objects.create(profile=profile, property=prop)
+            queue_email(profile.email, "cases/email/alert", {
+                "property": prop,
+                "url": settings.SITE_URL.rstrip("/") + prop.get_absolute_url(),
+                "results_url": settings.SITE_URL.rstrip("/") + profile.get_absolute_url(),
+                "unsubscribe_url": settings.SITE_URL.rstrip("/") + reverse("cases:unsubscribe", args=[profile.unsubscribe_token]),
+            })
+            sent += 1
+    return sent
+
+
+def unsubscribe(token: str) -> bool:
+    return SearchProfile.objects.filter(unsubscribe_token=token).update(alerts=False) > 0
+
+
+def profile_data_about(user, email: str) -> dict:
+    profiles = SearchProfile.objects.filter(email__iexact=email) if policy.is_state_admin(user) else SearchProfile.objects.none()
+    cases = policy.visible_cases(user, Case.objects.filter(contact_email__iexact=email))
+    return {
+        "search_profiles": [{"id": str(p.uid), "created_at": p.created_at.isoformat(), "alerts": p.alerts} for p in profiles],
+        "cases": [{"id": c.pk, "company": company_label(user, c), "contact_name": c.contact_name,
+                   "contact_email": c.contact_email, "contact_phone": c.contact_phone} for c in cases],
+    }

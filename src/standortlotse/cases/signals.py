@@ -1,0 +1,16 @@
+"""When a property is published or changed, saved search profiles may need an alert."""
+
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from standortlotse.properties.models import Property, Status
+
+
+@receiver(post_save, sender=Property)
+def property_saved(sender, instance, raw=False, **kwargs):
+    if raw or instance.status != Status.PUBLISHED:
+        return
+    from standortlotse.cases.services import alert_profiles_task
+
+    transaction.on_commit(lambda: alert_profiles_task.enqueue(instance.pk))

@@ -1,0 +1,53 @@
+"""The contact form shown on every property, place and guide page, and on its own."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from standortlotse.inquiries.models import Inquiry, Status
+
+
+class InquiryForm(forms.ModelForm):
+    consent = forms.BooleanField(
+        label=_("I agree that my details are passed on to the responsible office to answer my inquiry, as described in the privacy notice."),
+    )
+    homepage = forms.CharField(required=False, label=_("Leave this field empty"))
+
+    class Meta:
+        model = Inquiry
+        fields = ["name", "organisation_name", "email", "phone", "topic", "message"]
+        widgets = {"message": forms.Textarea(attrs={"rows": 6})}
+
+    def clean_homepage(self):
+        if self.cleaned_data.get("homepage"):
+            raise ValidationError(_("This form could not be sent. Please try again."))
+        return ""
+
+    def clean_message(self):
+        message = self.cleaned_data["message"].strip()
+        if len(message) < 10:
+            raise ValidationError(_("Please describe your request in a few words (at least 10 characters)."))
+        if len(message) > 5000:
+            raise ValidationError(_("Please keep the message under 5,000 characters."))
+        return message
+
+
+class AnswerForm(forms.Form):
+    text = forms.CharField(label=_("Answer to the inquirer (sent by email)"), widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Internal note (not sent)"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AssignForm(forms.Form):
+    assigned_to = forms.ModelChoiceField(label=_("Assigned to"), queryset=None, required=False,
+                                         empty_label=_("nobody"))
+
+    def __init__(self, *args, members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].queryset = members
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Status.choices)

@@ -1,0 +1,72 @@
+"""Who answers an inquiry: explicit rules per region and topic, then the responsible office of
+the property or place, then general rules, then the state agency."""
+
+from django.db.models import Q
+
+from standortlotse.accounts.models import Membership, Organisation
+from standortlotse.inquiries.models import RoutingRule
+
+Kind = Organisation.Kind
+
+
+def region_of(*, property=None, place=None, region=None):
+    if place is not None:
+        return place.region
+    if property is not None:
+        return property.municipality.district.regions.order_by("pk").first()
+    return region
+
+
+def _rule(region, topic):
+    return (
+        RoutingRule.objects.filter(region=region, topic=topic).select_related("organisation")
+        .order_by("pk").first()
+    )
+
+
+def _responsible_for_target(property=None, place=None):
+    if property is not None:
+        municipality = property.municipality
+        office = (
+            Organisation.objects.filter(kind=Kind.MUNICIPALITY, municipality=municipality)
+            .filter(Q(memberships__isnull=False) | ~Q(email="")).distinct().order_by("pk").first()
+        )
+        return office or Organisation.objects.filter(
+            kind=Kind.ECONOMIC_DEVELOPMENT, district=municipality.district
+        ).order_by("pk").first()
+    if place is not None:
+        return Organisation.objects.filter(
+            kind=Kind.REGIONAL_MARKETING, region=place.region
+        ).order_by("pk").first() or Organisation.objects.filter(
+            memberships__role=Membership.Role.REGIONAL_MODERATOR, region=place.region
+        ).order_by("pk").first()
+    return None
+
+
+def route(*, topic: str, property=None, place=None, region=None):
+    """The organisation that receives the inquiry, and the region it belongs to."""
+    region = region_of(property=property, place=place, region=region)
+    candidates = [
+        lambda: _rule(region, topic) if region else None,
+        lambda: _responsible_for_target(property, place),
+        lambda: _rule(region, "") if region else None,
+        lambda: _rule(None, topic),
+        lambda: _rule(None, ""),
+        lambda: Organisation.objects.filter(kind=Kind.STATE_AGENCY).order_by("pk").first(),
+        lambda: Organisation.objects.order_by("pk").first(),
+    ]
+    for candidate in candidates:
+        found = candidate()
+        if found is not None:
+            organisation = getattr(found, "organisation", found)
+            return organisation, region
+    raise LookupError("No organisation exists to receive inquiries.")
+
+
+def recipient_emails(organisation) -> list[str]:
+    emails = {organisation.email} if organisation.email else set()
+    emails |= {
+        m.user.email for m in organisation.memberships.select_related("user")
+        if m.user.email and m.user.is_active
+    }
+    return sorted(emails)

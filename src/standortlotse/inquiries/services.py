@@ -1,0 +1,148 @@
+"""Inquiries: receiving, routing, answering, response times, retention and data access."""
+
+from datetime import timedelta
+from statistics import median
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from standortlotse.accounts import policy
+from standortlotse.core.mail import queue_email
+from standortlotse.inquiries import routing
+from standortlotse.inquiries.models import Inquiry, Note, RetentionPolicy, Status
+
+ANONYMISED_EMAIL = "anonymised@invalid"
+
+
+@transaction.atomic
+def receive(form, *, language="de", property=None, place=None, region=None, page_url="") -> Inquiry:
+    inquiry = form.save(commit=False)
+    inquiry.recipient, inquiry.region = routing.route(
+        topic=inquiry.topic, property=property, place=place, region=region
+    )
+    inquiry.property, inquiry.place = property, place
+    inquiry.language, inquiry.page_url = language, page_url[:300]
+    inquiry.save()
+    recipients = routing.recipient_emails(inquiry.recipient)
+    if place is not None and place.contact_email:
+        recipients = sorted(set(recipients) | {place.contact_email})
+    if recipients:
+        queue_email(recipients, "inquiries/email/new", {"inquiry": inquiry})
+    queue_email(inquiry.email, "inquiries/email/confirmation", {"inquiry": inquiry})
+    return inquiry
+
+
+def _require(user, inquiry):
+    if not policy.visible_inquiries(user, Inquiry.objects.filter(pk=inquiry.pk)).exists():
+        raise PermissionDenied
+
+
+def members_of(organisation):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(memberships__organisation=organisation, is_active=True).distinct()
+
+
+@transaction.atomic
+def assign(user, inquiry: Inquiry, assignee) -> None:
+    _require(user, inquiry)
+    if assignee is not None and not members_of(inquiry.recipient).filter(pk=assignee.pk).exists():
+        raise PermissionDenied
+    inquiry.assigned_to = assignee
+    if inquiry.status == Status.NEW:
+        inquiry.status = Status.IN_PROGRESS
+    inquiry.save(update_fields=["assigned_to", "status"])
+    Note.objects.create(inquiry=inquiry, author=user, kind=Note.Kind.EVENT,
+                        text=_("Assigned to %(name)s.") % {"name": assignee.get_username() if assignee else "–"})
+
+
+@transaction.atomic
+def add_note(user, inquiry: Inquiry, text: str) -> Note:
+    _require(user, inquiry)
+    return Note.objects.create(inquiry=inquiry, author=user, kind=Note.Kind.NOTE, text=text)
+
+
+@transaction.atomic
+def answer(user, inquiry: Inquiry, text: str) -> None:
+    _require(user, inquiry)
+    if inquiry.anonymised_at:
+        raise PermissionDenied
+    Note.objects.create(inquiry=inquiry, author=user, kind=Note.Kind.ANSWER, text=text)
+    inquiry.first_answered_at = inquiry.first_answered_at or timezone.now()
+    inquiry.status = Status.ANSWERED
+    inquiry.save(update_fields=["first_answered_at", "status"])
+    queue_email(inquiry.email, "inquiries/email/answer", {"inquiry": inquiry, "text": text, "sender": user})
+
+
+@transaction.atomic
+def set_status(user, inquiry: Inquiry, status: str) -> None:
+    _require(user, inquiry)
+    inquiry.status = status
+    inquiry.closed_at = timezone.now() if status == Status.CLOSED else None
+    inquiry.save(update_fields=["status", "closed_at"])
+    Note.objects.create(inquiry=inquiry, author=user, kind=Note.Kind.EVENT,
+                        text=_("Status: %(status)s.") % {"status": inquiry.get_status_display()})
+
+
+def response_times(inquiries) -> list[dict]:
+    """Per organisation: number of inquiries, answered share and median hours to first answer."""
+    per_org = {}
+    for inquiry in inquiries.select_related("recipient"):
+        row = per_org.setdefault(inquiry.recipient_id, {"organisation": inquiry.recipient, "count": 0, "hours": []})
+        row["count"] += 1
+        if inquiry.first_answered_at:
+            row["hours"].append((inquiry.first_answered_at - inquiry.created_at).total_seconds() / 3600)
+    result = []
+    for row in per_org.values():
+        hours = row.pop("hours")
+        row["answered"] = len(hours)
+        row["median_hours"] = round(median(hours), 1) if hours else None
+        result.append(row)
+    return sorted(result, key=lambda r: r["organisation"].name)
+
+
+def anonymise(inquiry: Inquiry, now=None) -> None:
+    inquiry.name = "–"
+    inquiry.organisation_name = ""
+    inquiry.email = ANONYMISED_EMAIL
+    inquiry.phone = ""
+    inquiry.message = _("[removed after the retention period]")
+    inquiry.page_url = ""
+    inquiry.anonymised_at = now or timezone.now()
+    inquiry.save()
+    inquiry.notes.exclude(kind=Note.Kind.EVENT).update(text=_("[removed after the retention period]"))
+
+
+def apply_retention(now=None) -> int:
+    """Anonymise closed inquiries whose retention period (per region, default 12 months) is over."""
+    now = now or timezone.now()
+    months = {p.region_id: p.months_after_closing for p in RetentionPolicy.objects.all()}
+    done = 0
+    for inquiry in Inquiry.objects.filter(status=Status.CLOSED, anonymised_at=None, closed_at__isnull=False):
+        keep = months.get(inquiry.region_id, 12)
+        if inquiry.closed_at <= now - timedelta(days=round(30.44 * keep)):
+            with transaction.atomic():
+                anonymise(inquiry, now)
+            done += 1
+    return done
+
+
+def data_about(user, email: str) -> dict:
+    """Everything stored about one email address that this user may see (data subject access)."""
+    email = email.strip().lower()
+    inquiries = policy.visible_inquiries(user, Inquiry.objects.filter(email__iexact=email))
+    data = {"email": email, "generated_at": timezone.now().isoformat(), "inquiries": []}
+    for inquiry in inquiries.prefetch_related("notes"):
+        data["inquiries"].append({
+            "id": str(inquiry.uid), "created_at": inquiry.created_at.isoformat(), "name": inquiry.name,
+            "organisation": inquiry.organisation_name, "email": inquiry.email, "phone": inquiry.phone,
+            "topic": inquiry.topic, "message": inquiry.message, "about": inquiry.subject_title(),
+            "status": inquiry.status, "recipient": inquiry.recipient.name,
+            "answers": [n.text for n in inquiry.notes.all() if n.kind == Note.Kind.ANSWER],
+        })
+    from standortlotse.cases.services import profile_data_about
+
+    data.update(profile_data_about(user, email))
+    return data

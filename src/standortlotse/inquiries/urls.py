@@ -1,0 +1,14 @@
+from django.urls import path
+
+from standortlotse.inquiries import views
+
+app_name = "inquiries"
+
+urlpatterns = [
+    path("kontakt/", views.contact, name="contact"),
+    path("kontakt/danke/", views.thanks, name="thanks"),
+    path("kontakt/<slug:kind>/<int:pk>/", views.contact, name="contact_about"),
+    path("datenpflege/anfragen/", views.inbox, name="inbox"),
+    path("datenpflege/anfragen/auskunft/", views.data_access, name="data_access"),
+    path("datenpflege/anfragen/<int:pk>/", views.inquiry_detail, name="detail"),
+]

@@ -1,0 +1,125 @@
+"""Contact forms (public) and the inquiry inbox (back office)."""
+
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from standortlotse.accounts import policy
+from standortlotse.accounts.decorators import editor_required
+from standortlotse.core import ratelimit
+from standortlotse.inquiries import services
+from standortlotse.inquiries.forms import AnswerForm, AssignForm, InquiryForm, NoteForm, StatusForm
+from standortlotse.inquiries.models import Inquiry, Status, Topic
+from standortlotse.places.models import Place
+from standortlotse.places.models import Status as PlaceStatus
+from standortlotse.properties.models import Property
+from standortlotse.properties.models import Status as PropertyStatus
+
+
+def _target(kind, pk):
+    if kind == "immobilie":
+        prop = get_object_or_404(Property, pk=pk, status=PropertyStatus.PUBLISHED)
+        return {"property": prop}, Topic.PROPERTY, prop.title, prop.get_absolute_url()
+    if kind == "ort":
+        place = get_object_or_404(Place, pk=pk, status=PlaceStatus.PUBLISHED)
+        return {"place": place}, Topic.PLACE, place.name, place.get_absolute_url()
+    if kind is None:
+        return {}, Topic.OTHER, "", ""
+    raise Http404
+
+
+def contact(request, kind=None, pk=None):
+    target, topic, title, back_url = _target(kind, pk)
+    form = InquiryForm(request.POST or None, initial={"topic": request.GET.get("thema") or topic})
+    status = 200
+    if request.method == "POST":
+        allowed = ratelimit.hit(request, "inquiry", settings.INQUIRIES_PER_HOUR, 3600)
+        if form.is_valid() and allowed:
+            inquiry = services.receive(form, language=get_language() or "de", page_url=back_url, **target)
+            request.session["last_inquiry"] = inquiry.pk
+            return redirect("inquiries:thanks")
+        if not allowed:
+            form.add_error(None, _("Many messages came from your connection in a short time. "
+                                   "Please try again in an hour; your entries are kept in this form."))
+            status = 429
+    return render(request, "inquiries/contact.html",
+                  {"form": form, "title": title, "back_url": back_url}, status=status)
+
+
+def thanks(request):
+    inquiry = Inquiry.objects.filter(pk=request.session.get("last_inquiry")).select_related("recipient").first()
+    return render(request, "inquiries/thanks.html", {"inquiry": inquiry})
+
+
+# --- inbox --------------------------------------------------------------------------------------
+
+def _visible(request):
+    return policy.visible_inquiries(request.user, Inquiry.objects.all())
+
+
+@editor_required
+def inbox(request):
+    inquiries = _visible(request).select_related("recipient", "assigned_to", "property", "place")
+    status = request.GET.get("status", "")
+    if status in Status.values:
+        inquiries = inquiries.filter(status=status)
+    elif status != "all":
+        inquiries = inquiries.exclude(status=Status.CLOSED)
+    if request.GET.get("mine"):
+        inquiries = inquiries.filter(assigned_to=request.user)
+    return render(request, "inquiries/inbox.html", {
+        "inquiries": inquiries[:200], "status": status, "statuses": Status.choices,
+        "response_times": services.response_times(_visible(request)),
+    })
+
+
+@editor_required
+def inquiry_detail(request, pk):
+    inquiry = get_object_or_404(_visible(request).select_related("recipient", "assigned_to"), pk=pk)
+    members = services.members_of(inquiry.recipient)
+    forms = {
+        "answer_form": AnswerForm(),
+        "note_form": NoteForm(),
+        "assign_form": AssignForm(initial={"assigned_to": inquiry.assigned_to_id}, members=members),
+        "status_form": StatusForm(initial={"status": inquiry.status}),
+    }
+    if request.method == "POST":
+        action = request.POST.get("action")
+        form_class = {"answer": AnswerForm, "note": NoteForm, "status": StatusForm}.get(action)
+        if action == "assign":
+            form = AssignForm(request.POST, members=members)
+        elif form_class:
+            form = form_class(request.POST)
+        else:
+            raise Http404
+        if form.is_valid():
+            data = form.cleaned_data
+            if action == "answer":
+                services.answer(request.user, inquiry, data["text"])
+                messages.success(request, _("The answer was sent."))
+            elif action == "note":
+                services.add_note(request.user, inquiry, data["text"])
+            elif action == "assign":
+                services.assign(request.user, inquiry, data["assigned_to"])
+            else:
+                services.set_status(request.user, inquiry, data["status"])
+            return redirect("inquiries:detail", pk=pk)
+        forms[f"{action}_form"] = form
+    return render(request, "inquiries/detail.html", {"inquiry": inquiry, "notes": inquiry.notes.select_related("author"), **forms})
+
+
+@editor_required
+def data_access(request):
+    email = request.GET.get("email", "").strip()
+    if email and "@" in email:
+        data = services.data_about(request.user, email)
+        response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
+        response["Content-Disposition"] = 'attachment; filename="auskunft.json"'
+        return response
+    return render(request, "inquiries/data_access.html", {"email": email})
