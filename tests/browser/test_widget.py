@@ -2,7 +2,10 @@
 shows the places standalone (own minimal page, no app chrome, no scripts), sets no cookie and
 loads nothing from anywhere but our origin. The rest of the site refuses to be framed.
 
-The partner page (http://partner.example/) is answered by the test's route, never fetched."""
+The partner page (https://partner.example/) is answered by the test's route, never fetched.
+Here our site runs on localhost, so Chromium's Local Network Access checks would block a public
+page from framing it (in production both sites are public); the partner origin is granted
+that permission, which needs a secure origin, hence https."""
 
 import re
 from urllib.parse import parse_qs, urlsplit
@@ -11,7 +14,7 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-PARTNER = "http://partner.example"
+PARTNER = "https://partner.example"
 
 
 def _partner_page(iframe_html: str) -> str:
@@ -22,8 +25,14 @@ def _partner_page(iframe_html: str) -> str:
     )
 
 
-def _open_partner(ui, iframe_html: str, path: str = "/"):
+def _as_partner(ui, iframe_html: str, path: str = "/"):
+    """Serve the partner page; let it reach our (here: local) site, as a public one would."""
     ui.watch.serve(PARTNER + path, _partner_page(iframe_html))
+    ui.context.grant_permissions(["local-network-access"], origin=PARTNER)
+
+
+def _open_partner(ui, iframe_html: str, path: str = "/"):
+    _as_partner(ui, iframe_html, path)
     with ui.page.expect_response(lambda r: "/widget/orte/" in r.url) as widget_response:
         response = ui.page.goto(PARTNER + path)
     assert response.ok
@@ -130,7 +139,7 @@ def test_the_rest_of_the_site_refuses_to_be_framed(places_world, ui):
     """Clickjacking protection stays on everywhere else (X-Frame-Options DENY and CSP
     frame-ancestors 'self'): a partner framing the places list gets an empty frame."""
     src = ui.url("/orte/")
-    ui.watch.serve(PARTNER + "/", _partner_page(f'<iframe src="{src}" title="Orte"></iframe>'))
+    _as_partner(ui, f'<iframe src="{src}" title="Orte"></iframe>')
     with ui.page.expect_response(lambda r: r.url == src) as framed:
         ui.page.goto(PARTNER + "/")
     ui.page.wait_for_load_state("load")
