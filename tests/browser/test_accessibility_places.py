@@ -1,7 +1,8 @@
 """axe-core (WCAG 2.0/2.1, levels A and AA) on every page of the creative places: public
 list and map, detail, region portal, the submission form (empty and with errors), the thank-you
 page, the owner's private page (valid and invalid link), moderation queue and review, the
-import (empty and with a preview), the embed builder and the widget; in German and English.
+import (empty and with a preview), the region's portal settings, the embed builder and the
+widget; in German and English.
 
 Selection by ids, names, URLs and classes only: the places' UI strings are not translated yet."""
 
@@ -140,6 +141,7 @@ MODERATION_PAGES = {
     "review-submitted": lambda w: f"/datenpflege/orte/{w.place_submitted.pk}/",
     "review-published": lambda w: f"/datenpflege/orte/{w.place_a.pk}/",
     "import": lambda w: "/datenpflege/orte/import/",
+    "region-settings": lambda w: "/datenpflege/orte/region/altmark/",
     "queue-en": lambda w: "/en/datenpflege/orte/",
     "review-en": lambda w: f"/en/datenpflege/orte/{w.place_submitted.pk}/",
 }
@@ -159,6 +161,8 @@ def test_moderation_page_is_accessible(places_world, ui, name):
         assert page.locator("ol.history").count() == 1
     if name == "import":
         assert page.locator('input[type=file][name="file"]').count() == 1
+    if name == "region-settings":
+        assert page.input_value("#id_intro_de") == "Coworking, Kultur und Dorfläden zwischen Elbe und Heide."
     ui.assert_accessible()
 
 

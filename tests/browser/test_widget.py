@@ -51,9 +51,13 @@ def _assert_only_partner_page_and_our_origin(ui, path="/"):
 
 
 def _frame(ui):
-    frames = [f for f in ui.page.frames if f.url.startswith(ui.watch.origin + "/widget/orte/")]
-    assert len(frames) == 1, [f.url for f in ui.page.frames]
-    return frames[0]
+    """The widget's frame in the partner page, loaded."""
+    iframes = ui.page.locator("iframe")
+    assert iframes.count() == 1
+    frame = iframes.element_handle().content_frame()
+    frame.wait_for_load_state("load")
+    assert frame.url.startswith(ui.watch.origin + "/widget/orte/"), frame.url
+    return frame
 
 
 def test_widget_renders_standalone_in_a_partner_page(places_world, ui):
