@@ -45,8 +45,14 @@ def test_demo_data_loads(django_user_model):
     assert Property.objects.filter(is_demo=True).count() == 8
     assert Property.objects.filter(is_demo=True, photos__isnull=False).distinct().count() == 8
     assert django_user_model.objects.filter(username="redaktion-stendal").exists()
+    from standortlotse.cases.models import Case
+    from standortlotse.places.models import Place
+
+    assert Place.objects.published().filter(is_demo=True).count() == 20
+    assert Case.objects.filter(company__startswith="Demo:").count() == 4
     call_command("load_demo", "--count", "8")
     assert Property.objects.filter(is_demo=True).count() == 8
+    assert Place.objects.count() == 20 and Case.objects.count() == 4
 
 
 def test_generate_properties_command():
