@@ -59,9 +59,10 @@
   function popupContent(feature, prefix) {
     var wrapper = document.createElement("div");
     var link = document.createElement("a");
-    var url = feature.properties.url;
-    // The API answers in the default language; keep the visitor's language in the link.
-    if (prefix && url.charAt(0) === "/" && url.indexOf(prefix + "/") !== 0) { url = prefix + url; }
+    // Feeds give absolute URLs in the default language: link to the path on this site and
+    // keep the visitor's language prefix.
+    var url = new URL(feature.properties.url, window.location.href).pathname;
+    if (prefix && url.indexOf(prefix + "/") !== 0) { url = prefix + url; }
     link.href = url;
     link.textContent = feature.properties.title || feature.properties.name;
     var meta = document.createElement("p");
