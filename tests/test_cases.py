@@ -11,7 +11,7 @@ from django.utils import translation
 from standortlotse.accounts.models import Organisation
 from standortlotse.cases import matching, services
 from standortlotse.cases.models import AlertSent, Case, SearchProfile, Stage
-from standortlotse.factories import OrganisationFactory, PropertyFactory
+from standortlotse.factories import PropertyFactory
 from standortlotse.properties.models import Property, Status
 
 pytestmark = pytest.mark.django_db

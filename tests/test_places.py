@@ -12,9 +12,9 @@ from django.utils import timezone
 from PIL import Image
 
 from standortlotse.accounts.models import Membership
-from standortlotse.factories import DistrictFactory, MunicipalityFactory, RegionFactory, member
+from standortlotse.factories import DistrictFactory, RegionFactory, member
 from standortlotse.places import services
-from standortlotse.places.models import PendingUpdate, Place, RegionSettings, Status, Transition
+from standortlotse.places.models import PendingUpdate, Place, RegionSettings, Status
 
 pytestmark = pytest.mark.django_db
 

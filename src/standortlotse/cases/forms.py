@@ -1,19 +1,19 @@
 """Forms of the investor service: the public search profile and the case back office."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from standortlotse.accounts.models import Organisation
 from standortlotse.cases.matching import NICE_TO_HAVES
 from standortlotse.cases.models import Case, SearchProfile, Source, Stage
+from standortlotse.core.forms import HoneypotMixin
 from standortlotse.geo.models import District
 from standortlotse.properties.models import Kind, Zoning
 
 WEIGHT_CHOICES = [(0, _("not important")), (1, "1"), (2, "2"), (3, "3"), (4, "4"), (5, _("5 – very important"))]
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(HoneypotMixin, forms.ModelForm):
     kinds = forms.MultipleChoiceField(label=_("Kind of property"), choices=Kind.choices, required=False,
                                       widget=forms.CheckboxSelectMultiple)
     zoning = forms.MultipleChoiceField(label=_("Zoning"), choices=Zoning.choices, required=False,
@@ -33,7 +33,6 @@ class ProfileForm(forms.ModelForm):
     description = forms.CharField(label=_("Project description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     confidential = forms.BooleanField(label=_("Treat my company name confidentially"), required=False)
     consent = forms.BooleanField(label=_("I agree that my details are passed to the investor service of the region to advise me, as described in the privacy notice."))
-    homepage = forms.CharField(required=False, label=_("Leave this field empty"))
 
     class Meta:
         model = SearchProfile
@@ -51,11 +50,6 @@ class ProfileForm(forms.ModelForm):
 
     def weight_fields(self):
         return [self[f"weight_{key}"] for key in NICE_TO_HAVES]
-
-    def clean_homepage(self):
-        if self.cleaned_data.get("homepage"):
-            raise ValidationError(_("This form could not be sent. Please try again."))
-        return ""
 
     def clean(self):
         data = super().clean()

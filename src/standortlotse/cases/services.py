@@ -17,6 +17,7 @@ from standortlotse.accounts.models import Organisation
 from standortlotse.cases import matching
 from standortlotse.cases.models import Activity, AlertSent, Case, CaseShare, CaseTask, SearchProfile, Source, Stage
 from standortlotse.core.mail import queue_email
+from standortlotse.core.spreadsheet import safe_cell
 from standortlotse.inquiries import routing
 from standortlotse.inquiries.models import Topic
 
@@ -165,19 +166,12 @@ def export_rows(user, cases):
         ]
 
 
-def _cell(value):
-    # No formulas in spreadsheets from user text.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def export_csv(user, cases) -> str:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow(EXPORT_COLUMNS)
     for row in export_rows(user, cases):
-        writer.writerow([_cell(v) for v in row])
+        writer.writerow([safe_cell(v) for v in row])
     return out.getvalue()
 
 
@@ -189,7 +183,7 @@ def export_xlsx(user, cases) -> bytes:
     sheet.title = "Ansiedlungsprojekte"
     sheet.append(EXPORT_COLUMNS)
     for row in export_rows(user, cases):
-        sheet.append([_cell(v) for v in row])
+        sheet.append([safe_cell(v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -15,7 +15,7 @@ from standortlotse.cases.forms import (
     ActivityForm, BoardFilterForm, CaseForm, ProfileForm, ShareForm, StageForm, TaskForm,
 )
 from standortlotse.cases.models import Case, CaseTask, SearchProfile
-from standortlotse.core import ratelimit
+from standortlotse.core.forms import within_rate_limit
 from standortlotse.properties.selectors import published_properties
 
 
@@ -23,15 +23,12 @@ def profile(request):
     form = ProfileForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        allowed = ratelimit.hit(request, "profile", settings.INQUIRIES_PER_HOUR, 3600)
-        if form.is_valid() and allowed:
+        if not within_rate_limit(request, form, "profile", settings.INQUIRIES_PER_HOUR):
+            status = 429
+        elif form.is_valid():
             saved = form.save()
             services.case_from_profile(saved, form.cleaned_data)
             return redirect("cases:profile_results", uid=saved.uid)
-        if not allowed:
-            form.add_error(None, _("Many requests came from your connection in a short time. "
-                                   "Please try again in an hour; your entries are kept in this form."))
-            status = 429
     return render(request, "cases/profile.html", {"form": form}, status=status)
 
 

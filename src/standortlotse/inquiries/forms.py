@@ -4,24 +4,19 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from standortlotse.core.forms import HoneypotMixin
 from standortlotse.inquiries.models import Inquiry, Status
 
 
-class InquiryForm(forms.ModelForm):
+class InquiryForm(HoneypotMixin, forms.ModelForm):
     consent = forms.BooleanField(
         label=_("I agree that my details are passed on to the responsible office to answer my inquiry, as described in the privacy notice."),
     )
-    homepage = forms.CharField(required=False, label=_("Leave this field empty"))
 
     class Meta:
         model = Inquiry
         fields = ["name", "organisation_name", "email", "phone", "topic", "message"]
         widgets = {"message": forms.Textarea(attrs={"rows": 6})}
-
-    def clean_homepage(self):
-        if self.cleaned_data.get("homepage"):
-            raise ValidationError(_("This form could not be sent. Please try again."))
-        return ""
 
     def clean_message(self):
         message = self.cleaned_data["message"].strip()

@@ -8,11 +8,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from standortlotse.accounts import policy
 from standortlotse.accounts.decorators import editor_required
-from standortlotse.core import ratelimit
+from standortlotse.core.forms import within_rate_limit
 from standortlotse.inquiries import services
 from standortlotse.inquiries.forms import AnswerForm, AssignForm, InquiryForm, NoteForm, StatusForm
 from standortlotse.inquiries.models import Inquiry, Status, Topic
@@ -39,15 +38,12 @@ def contact(request, kind=None, pk=None):
     form = InquiryForm(request.POST or None, initial={"topic": request.GET.get("thema") or topic})
     status = 200
     if request.method == "POST":
-        allowed = ratelimit.hit(request, "inquiry", settings.INQUIRIES_PER_HOUR, 3600)
-        if form.is_valid() and allowed:
+        if not within_rate_limit(request, form, "inquiry", settings.INQUIRIES_PER_HOUR):
+            status = 429
+        elif form.is_valid():
             inquiry = services.receive(form, language=get_language() or "de", page_url=back_url, **target)
             request.session["last_inquiry"] = inquiry.pk
             return redirect("inquiries:thanks")
-        if not allowed:
-            form.add_error(None, _("Many messages came from your connection in a short time. "
-                                   "Please try again in an hour; your entries are kept in this form."))
-            status = 429
     return render(request, "inquiries/contact.html",
                   {"form": form, "title": title, "back_url": back_url}, status=status)
 

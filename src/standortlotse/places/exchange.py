@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from standortlotse.accounts import policy
 from standortlotse.core.sanitize import clean_html
+from standortlotse.core.spreadsheet import safe_cell
 from standortlotse.geo.models import Municipality
 from standortlotse.places.models import ATTRIBUTE_GROUPS, ImportConflict, Place, Status, Transition
 
@@ -93,15 +94,8 @@ def csv_template(places=()) -> str:
         record = record_of(place)
         for name in LIST_FIELDS:
             record[name] = ";".join(record[name])
-        writer.writerow({k: _csv_safe(v) for k, v in record.items()})
+        writer.writerow({k: safe_cell(v) for k, v in record.items()})
     return out.getvalue()
-
-
-def _csv_safe(value):
-    # Spreadsheets execute cells starting with these characters as formulas.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 # --- parsing ---------------------------------------------------------------------------------

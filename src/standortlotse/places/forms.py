@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from standortlotse.core.forms import HoneypotMixin
 from standortlotse.core.sanitize import clean_html
 from standortlotse.core.validators import validate_photo
 from standortlotse.geo.models import Municipality, Region
@@ -100,20 +101,13 @@ class PlaceForm(forms.ModelForm):
         }
 
 
-class SubmissionForm(PlaceForm):
+class SubmissionForm(HoneypotMixin, PlaceForm):
     """The public call for participation: adds consent and a honeypot."""
 
     consent = forms.BooleanField(
         label=_("I agree that my details are processed to review and publish the place, as described in the privacy notice."),
     )
-    # Bots fill every field; people do not see this one.
-    homepage = forms.CharField(required=False, label=_("Leave this field empty"))
     photo_token = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def clean_homepage(self):
-        if self.cleaned_data.get("homepage"):
-            raise ValidationError(_("This form could not be sent. Please try again."))
-        return ""
 
 
 class ModerationForm(forms.Form):

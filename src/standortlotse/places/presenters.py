@@ -2,6 +2,7 @@
 
 from django.utils.html import strip_tags
 
+from standortlotse.core.schema import geo, postal_address
 from standortlotse.places.models import PlaceType
 
 # Types that are businesses in schema.org terms; the rest are plain places.
@@ -18,15 +19,11 @@ def json_ld(place, request) -> dict:
         "url": url,
         "name": place.name,
         "description": place.pitch or strip_tags(place.story)[:300],
-        "geo": {"@type": "GeoCoordinates", "latitude": place.lat, "longitude": place.lon},
-        "address": {
-            "@type": "PostalAddress",
-            "streetAddress": place.street,
-            "postalCode": place.postcode,
-            "addressLocality": place.locality or place.municipality.name,
-            "addressRegion": place.municipality.district.name,
-            "addressCountry": "DE",
-        },
+        "geo": geo(place.lat, place.lon),
+        "address": postal_address(
+            place.street, place.postcode, place.locality or place.municipality.name,
+            place.municipality.district.name,
+        ),
         "keywords": ", ".join(place.labels_of("type") + place.tag_list()),
     }
     photos = [request.build_absolute_uri(p.image.url) for p in place.photos.all()]

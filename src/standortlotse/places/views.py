@@ -19,7 +19,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST
 
 from standortlotse.accounts import policy
-from standortlotse.core import ratelimit
+from standortlotse.core.forms import within_rate_limit
 from standortlotse.geo.models import Region
 from standortlotse.places import exchange, selectors, services
 from standortlotse.places.forms import (
@@ -137,14 +137,10 @@ def submit(request, slug):
     rules = RegionSettings.for_region(region)
     if request.method == "POST":
         form = SubmissionForm(request.POST, _restore_photo(request, request.POST), region=region)
-        allowed = ratelimit.hit(request, "place-submit", settings.PLACE_SUBMISSIONS_PER_HOUR, 3600)
-        if form.is_valid() and allowed:
+        allowed = within_rate_limit(request, form, "place-submit", settings.PLACE_SUBMISSIONS_PER_HOUR)
+        if allowed and form.is_valid():
             services.submit(form, region)
             return redirect("places:submitted")
-        if not allowed:
-            # Keep everything entered; the visitor can send it again later.
-            form.add_error(None, _("Many submissions came from your connection in a short time. "
-                                   "Please try again in an hour; your entries are kept in this form."))
         _keep_photo(form)
         status = 200 if allowed else 429
     else:

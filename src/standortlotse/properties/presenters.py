@@ -6,6 +6,7 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
+from standortlotse.core.schema import geo, postal_address
 from standortlotse.properties.models import Availability, Property
 
 
@@ -103,15 +104,11 @@ def json_ld(prop: Property, request) -> dict:
     place = {
         "@type": "Place",
         "name": prop.title,
-        "geo": {"@type": "GeoCoordinates", "latitude": prop.lat, "longitude": prop.lon},
-        "address": {
-            "@type": "PostalAddress",
-            "streetAddress": prop.street,
-            "postalCode": prop.postcode,
-            "addressLocality": prop.locality or prop.municipality.name,
-            "addressRegion": prop.municipality.district.name,
-            "addressCountry": "DE",
-        },
+        "geo": geo(prop.lat, prop.lon),
+        "address": postal_address(
+            prop.street, prop.postcode, prop.locality or prop.municipality.name,
+            prop.municipality.district.name,
+        ),
     }
     if prop.area_available_m2:
         place["additionalProperty"] = [{
