@@ -405,3 +405,50 @@ def test_region_settings_by_moderator_only(client, world):
     response = client.post(url, {"confirm_every_days": "nie", "confirm_grace_days": 14, "criteria_de": "Behalten"})
     assert response.status_code == 200 and "confirm_every_days" in response.context["form"].errors
     assert "Behalten" in response.content.decode()
+
+
+def test_kept_photo_is_reused_then_removed(world, submit, settings):
+    import os
+
+    from standortlotse.places import kept_photos
+
+    tmp = os.path.join(settings.MEDIA_ROOT, kept_photos.TEMP_PHOTO_DIR)
+    first = submit(photo=png(), photo_alt="Foto", consent="")
+    token = first.context["form"].data["photo_token"]
+    second = submit(photo_token=token, photo_alt="Foto", consent="")
+    assert second.context["form"].data["photo_token"] == token  # no second copy
+    assert os.listdir(tmp) == [token]
+    third = submit(photo=png("neu.png"), photo_token=token, photo_alt="Neu", consent="")
+    new_token = third.context["form"].data["photo_token"]
+    assert new_token != token and os.listdir(tmp) == [new_token]  # replaced, not piled up
+    assert submit(photo_token=new_token, photo_alt="Neu").status_code == 302
+    assert os.listdir(tmp) == []  # removed after success
+
+
+def test_clear_removes_only_old_kept_photos(world, submit, settings):
+    import os
+    import time
+
+    from standortlotse.places import kept_photos
+
+    token = submit(photo=png(), photo_alt="Foto", consent="").context["form"].data["photo_token"]
+    path = os.path.join(settings.MEDIA_ROOT, kept_photos.TEMP_PHOTO_DIR, token)
+    assert kept_photos.clear() == 0
+    old = time.time() - 2 * 86400
+    os.utime(path, (old, old))
+    assert kept_photos.clear() == 1 and not os.path.exists(path)
+
+
+def test_failed_attempts_do_not_count_against_the_limit(world, submit, settings):
+    settings.PLACE_SUBMISSIONS_PER_HOUR = 1
+    for _ in range(3):
+        assert submit(consent="").status_code == 200
+    assert submit().status_code == 302
+
+
+def test_owner_sees_request_after_new_link(client, world, place, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.moderate(world.moderator, place, Status.CHANGES_REQUESTED, "Bitte Öffnungszeiten ergänzen.")
+        services.rotate_link(place)
+    page = client.get(reverse("places:owner", args=[owner_token(place)])).content.decode()
+    assert "Bitte Öffnungszeiten ergänzen." in page

@@ -11,6 +11,7 @@ import json
 import pytest
 
 from places_support import owner_token
+from standortlotse.places import services
 
 pytestmark = pytest.mark.browser
 
@@ -110,8 +111,6 @@ def test_owner_page_is_accessible(places_world, ui, english):
 
 def test_owner_page_with_message_and_errors_is_accessible(places_world, ui):
     """After a change request the editorial message is shown; an invalid edit marks fields."""
-    from standortlotse.places import services
-
     world = places_world
     place = services.moderate(world.moderator, world.place_submitted, "changes_requested",
                               "Bitte ergänzt ein Foto und die Öffnungszeiten.")

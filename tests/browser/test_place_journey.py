@@ -11,7 +11,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from places_support import mails_to, owner_link_path
+from places_support import mails_to, owner_link_path, owner_token
+from standortlotse.places import services
 from standortlotse.places.models import Place
 
 pytestmark = pytest.mark.browser
@@ -300,3 +301,27 @@ def test_the_hidden_honeypot_refuses_bots(places_world, ui, png_file):
     assert page.locator("#error-summary").is_visible()
     assert not Place.objects.filter(name=NAME).exists()
     assert mails_to(places_world.outbox, OWNER_EMAIL) == []
+
+
+def test_owner_keeps_seeing_the_request_after_asking_for_a_new_link(places_world, ui):
+    world = places_world
+    place = services.moderate(world.moderator, world.place_submitted, "changes_requested", CHANGES)
+    page = ui.page
+    ui.visit(f"/orte/mein-ort/{owner_token(place)}/")
+    assert CHANGES in page.locator(".editor-status .notice").inner_text()
+    before = len(mails_to(world.outbox, place.owner_email))
+    ui.submit(page.locator('form:has(input[name="action"][value="rotate"]) [type=submit]'))
+    mails = mails_to(world.outbox, place.owner_email)
+    assert len(mails) == before + 1
+    ui.visit(owner_link_path(mails[-1]))
+    assert page.locator(".editor-status .status-changes_requested").count() == 1
+    assert CHANGES in page.locator(".editor-status .notice").inner_text()
+
+
+def test_chosen_photo_is_previewed(places_world, ui, png_file):
+    page = ui.page
+    ui.visit(FORM)
+    page.set_input_files('input[name="photo"]', str(png_file))
+    preview = page.locator("[data-photo-preview]")
+    preview.wait_for(state="visible", timeout=2_000)
+    assert preview.get_attribute("src").startswith("blob:")

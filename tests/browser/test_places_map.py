@@ -60,27 +60,23 @@ def _popup_link(ui, path):
     return link
 
 
-def test_popup_links_to_the_place(places_world, ui):
+def test_popup_links_to_the_place_on_this_site(places_world, ui):
+    """The feed's URLs are absolute (SITE_URL); the popup links to the path on the site the
+    visitor is on."""
     world = places_world
     link = _popup_link(ui, f"/orte/?municipality={world.mun_b.pk}")
     assert link.inner_text() == world.place_b.name
-    assert urlsplit(link.get_attribute("href")).path == f"/orte/{world.place_b.pk}/"
+    assert link.get_attribute("href") == f"/orte/{world.place_b.pk}/"
+    ui.submit(link)
+    assert ui.path() == f"/orte/{world.place_b.pk}/"
+    assert ui.page.locator("h1").inner_text() == world.place_b.name
 
 
-PLACES_POPUP_LANGUAGE_BUG = (
-    "App bug: on /en/orte/ a marker's popup links to the German page /orte/<pk>/. The places "
-    "GeoJSON gives each feature an absolute url (exchange.py, record_of: "
-    "record['url'] = settings.SITE_URL.rstrip('/') + place.get_absolute_url(), built with the "
-    "default language active in the API), and map.js popupContent() adds the visitor's "
-    "language prefix (data-lang-prefix) only to URLs starting with '/'. Fix: in map.js parse "
-    "the url (new URL(url, location.href)) and prefix its pathname when it has no language "
-    "prefix yet (and use the path for same-site links), or give features a relative `path` "
-    "property for the map."
-)
-
-
-@pytest.mark.xfail(strict=True, reason=PLACES_POPUP_LANGUAGE_BUG)
 def test_popup_link_keeps_the_language(places_world, ui):
+    """Regression: on /en/orte/ the popup linked to the German page (absolute feed URL)."""
     world = places_world
     link = _popup_link(ui, f"/en/orte/?municipality={world.mun_b.pk}")
-    assert urlsplit(link.get_attribute("href")).path == f"/en/orte/{world.place_b.pk}/"
+    assert link.get_attribute("href") == f"/en/orte/{world.place_b.pk}/"
+    ui.submit(link)
+    assert ui.path() == f"/en/orte/{world.place_b.pk}/"
+    assert ui.page.locator("html").get_attribute("lang") == "en"

@@ -23,12 +23,12 @@ def profile(request):
     form = ProfileForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if not within_rate_limit(request, form, "profile", settings.INQUIRIES_PER_HOUR):
+        if form.is_valid():
+            if within_rate_limit(request, form, "profile", settings.INQUIRIES_PER_HOUR):
+                saved = form.save()
+                services.case_from_profile(saved, form.cleaned_data)
+                return redirect("cases:profile_results", uid=saved.uid)
             status = 429
-        elif form.is_valid():
-            saved = form.save()
-            services.case_from_profile(saved, form.cleaned_data)
-            return redirect("cases:profile_results", uid=saved.uid)
     return render(request, "cases/profile.html", {"form": form}, status=status)
 
 

@@ -20,10 +20,9 @@ class HoneypotMixin(forms.Form):
 
 
 def within_rate_limit(request, form, scope: str, per_hour: int) -> bool:
-    """Count one submission; over the limit the form gets an error and keeps every entry."""
+    """Count one complete submission; over the limit the form gets an error and keeps every entry."""
     if ratelimit.hit(request, scope, per_hour, 3600):
         return True
-    form.is_valid()  # errors of the fields are shown too
     form.add_error(None, _("Many submissions came from your connection in a short time. "
                            "Please try again in an hour; your entries are kept in this form."))
     return False

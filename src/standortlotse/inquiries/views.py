@@ -38,12 +38,12 @@ def contact(request, kind=None, pk=None):
     form = InquiryForm(request.POST or None, initial={"topic": request.GET.get("thema") or topic})
     status = 200
     if request.method == "POST":
-        if not within_rate_limit(request, form, "inquiry", settings.INQUIRIES_PER_HOUR):
+        if form.is_valid():
+            if within_rate_limit(request, form, "inquiry", settings.INQUIRIES_PER_HOUR):
+                inquiry = services.receive(form, language=get_language() or "de", page_url=back_url, **target)
+                request.session["last_inquiry"] = inquiry.pk
+                return redirect("inquiries:thanks")
             status = 429
-        elif form.is_valid():
-            inquiry = services.receive(form, language=get_language() or "de", page_url=back_url, **target)
-            request.session["last_inquiry"] = inquiry.pk
-            return redirect("inquiries:thanks")
     return render(request, "inquiries/contact.html",
                   {"form": form, "title": title, "back_url": back_url}, status=status)
 

@@ -1,14 +1,10 @@
 """Pages of the creative places: public map/list, detail, submission, owner link, moderation."""
 
-import uuid
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +17,7 @@ from django.views.decorators.http import require_POST
 from standortlotse.accounts import policy
 from standortlotse.core.forms import within_rate_limit
 from standortlotse.geo.models import Region
-from standortlotse.places import exchange, selectors, services
+from standortlotse.places import exchange, kept_photos, selectors, services
 from standortlotse.places.forms import (
     ImportForm, ModerationForm, PlaceForm, PlaceSearchForm, RegionSettingsForm, SubmissionForm,
 )
@@ -107,42 +103,21 @@ def submit_choose_region(request):
     return render(request, "places/submit_choose.html", {"regions": regions})
 
 
-TEMP_PHOTO_DIR = "places/tmp"
-
-
-def _keep_photo(form) -> None:
-    """Keep a valid photo across a failed submission so nobody has to pick it again."""
-    photo = form.cleaned_data.get("photo") if hasattr(form, "cleaned_data") else None
-    if photo:
-        name = default_storage.save(f"{TEMP_PHOTO_DIR}/{uuid.uuid4().hex}.img", photo)
-        form.data = form.data.copy()
-        form.data["photo_token"] = name.rsplit("/", 1)[-1]
-
-
-def _restore_photo(request, data):
-    token = data.get("photo_token", "")
-    if not token or request.FILES.get("photo") or "/" in token or not token.endswith(".img"):
-        return request.FILES
-    path = f"{TEMP_PHOTO_DIR}/{token}"
-    if not default_storage.exists(path):
-        return request.FILES
-    files = request.FILES.copy()
-    with default_storage.open(path) as handle:
-        files["photo"] = SimpleUploadedFile("kept-photo.jpg", handle.read())
-    return files
-
-
 def submit(request, slug):
     region = get_object_or_404(Region, slug=slug)
     rules = RegionSettings.for_region(region)
     if request.method == "POST":
-        form = SubmissionForm(request.POST, _restore_photo(request, request.POST), region=region)
-        allowed = within_rate_limit(request, form, "place-submit", settings.PLACE_SUBMISSIONS_PER_HOUR)
-        if allowed and form.is_valid():
-            services.submit(form, region)
-            return redirect("places:submitted")
-        _keep_photo(form)
-        status = 200 if allowed else 429
+        files, kept = kept_photos.restore(request, request.POST)
+        form = SubmissionForm(request.POST, files, region=region)
+        status = 200
+        # Only complete submissions count against the limit: fixing typos never locks anyone out.
+        if form.is_valid():
+            if within_rate_limit(request, form, "place-submit", settings.PLACE_SUBMISSIONS_PER_HOUR):
+                services.submit(form, region)
+                kept_photos.discard(kept)
+                return redirect("places:submitted")
+            status = 429
+        kept_photos.keep(request, form, kept)
     else:
         form = SubmissionForm(region=region)
         status = 200
@@ -182,8 +157,13 @@ def owner(request, token):
                              else _("Thank you! Your changes were saved and will be reviewed."))
             return redirect("places:owner", token=token)
         messages.error(request, _("Please correct the marked fields. Nothing was saved yet."))
+    # The moderator's request: the step into "changes requested", not later log entries.
+    request_note = (
+        place.transitions.filter(to_status=Status.CHANGES_REQUESTED)
+        .exclude(from_status=F("to_status")).exclude(message="").first()
+    )
     return render(request, "places/owner.html", {
-        "place": place, "form": form, "token": token,
+        "place": place, "form": form, "token": token, "request_note": request_note,
         "transitions": place.transitions.all()[:10],
         "pending": place.pending_updates.exists(),
         "municipality_centres": _centres(form),

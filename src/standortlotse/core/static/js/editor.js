@@ -97,7 +97,7 @@
 
   function photoPreview(event) {
     var input = event.target;
-    if (input.type !== "file" || input.name !== "image") { return; }
+    if (input.type !== "file" || !input.form) { return; }
     var preview = input.form.querySelector("[data-photo-preview]");
     if (!preview || !input.files.length) { return; }
     preview.src = URL.createObjectURL(input.files[0]);

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from standortlotse.places.services import send_confirmation_requests
+from standortlotse.places import kept_photos
 
 
 class Command(BaseCommand):
@@ -9,3 +10,4 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         result = send_confirmation_requests()
         self.stdout.write(f"Asked {result['asked']} owners, flagged {result['flagged']} places.")
+        self.stdout.write(f"Removed {kept_photos.clear()} photos of unfinished submissions.")
