@@ -255,4 +255,13 @@ def generate_properties(count: int = 100_000, seed: int = 7, batch: int = 5000) 
         with transaction.atomic():
             Property.objects.bulk_create(rows, batch_size=1000)
         created += len(rows)
+    _refresh_planner_statistics()
     return created
+
+
+def _refresh_planner_statistics():
+    """After a bulk load the query planner needs fresh statistics to pick the right index."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
