@@ -112,7 +112,8 @@ def inquiry_detail(request, pk):
 
 @editor_required
 def data_access(request):
-    email = request.GET.get("email", "").strip()
+    # POST keeps the address out of URLs and so out of access logs.
+    email = request.POST.get("email", "").strip() if request.method == "POST" else ""
     if email and "@" in email:
         data = services.data_about(request.user, email)
         response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
