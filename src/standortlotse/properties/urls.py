@@ -7,6 +7,7 @@ app_name = "properties"
 urlpatterns = [
     path("immobilien/", views.search, name="search"),
     path("immobilien/vergleich/", views.compare, name="compare"),
+    path("immobilien/export.<str:fmt>", views.export, name="export"),
     path("immobilien/<int:pk>/", views.detail, name="detail"),
     path("datenpflege/", views.editor_list, name="editor_list"),
     path("datenpflege/neu/", views.editor_create, name="editor_create"),

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from standortlotse.accounts import policy
 from standortlotse.accounts.decorators import editor_required
-from standortlotse.properties import selectors, services
+from standortlotse.properties import exchange, selectors, services
 from standortlotse.properties.forms import DocumentForm, PhotoForm, PropertyForm, SearchForm
 from standortlotse.properties.models import Property, PropertyDocument, PropertyPhoto, Status
 from standortlotse.properties.presenters import fact_rows, json_ld
@@ -21,15 +21,18 @@ from standortlotse.properties.presenters import fact_rows, json_ld
 PAGE_SIZE = 20
 
 
-def search(request):
+def _search_form(request):
+    """The search form and its criteria: errors are shown, the valid filters still apply."""
     form = SearchForm(request.GET or None)
-    if form.is_bound:
-        form.is_valid()  # errors are shown; valid filters still apply
-        criteria = form.criteria()
-        map_query = form.api_query()
-    else:
-        criteria = selectors.SearchCriteria()
-        map_query = ""
+    if not form.is_bound:
+        return form, selectors.SearchCriteria()
+    form.is_valid()
+    return form, form.criteria()
+
+
+def search(request):
+    form, criteria = _search_form(request)
+    map_query = form.api_query() if form.is_bound else ""
     results = selectors.search(criteria).prefetch_related("photos")
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -46,6 +49,26 @@ def search(request):
             "max_compare": selectors.MAX_COMPARE,
         },
     )
+
+
+EXPORTS = {
+    "csv": ("text/csv; charset=utf-8", exchange.to_csv),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exchange.to_xlsx),
+    "geojson": ("application/geo+json", exchange.to_geojson),
+}
+EXPORT_LIMIT = 20_000
+
+
+def export(request, fmt):
+    """The current search result in the columns of the import template."""
+    if fmt not in EXPORTS:
+        raise Http404
+    _form, criteria = _search_form(request)
+    content_type, render_export = EXPORTS[fmt]
+    ids = list(selectors.search(criteria).values_list("pk", flat=True)[:EXPORT_LIMIT])
+    response = HttpResponse(render_export(Property.objects.filter(pk__in=ids).order_by("pk")), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="immobilien.{fmt}"'
+    return response
 
 
 def _compare_ids(request) -> list[int]:

@@ -1,0 +1,85 @@
+"""Property exports in the columns of the import template (CSV, XLSX, GeoJSON).
+
+One column list serves every format, so a later import reads back exactly what was exported.
+Values are written as plain data: numbers with a dot, booleans as ja/nein, dates as ISO.
+"""
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+from django.core.serializers.json import DjangoJSONEncoder
+
+from standortlotse.core.spreadsheet import safe_cell
+from standortlotse.properties.models import Property
+
+COLUMNS = [
+    "external_id", "title", "kind", "municipality_ags", "street", "postcode", "locality", "lat", "lon",
+    "area_total_m2", "area_available_m2", "divisible", "smallest_plot_m2", "zoning", "planning_status",
+    "marketing_type", "price_per_m2", "price_on_request", "availability", "available_from", "owner_type",
+    "motorway_junction", "motorway_km", "federal_road_km", "rail_siding", "inland_port_km", "airport_km",
+    "electricity_kv", "electricity_mw", "gas", "hydrogen", "water", "waste_water", "broadband_mbits",
+    "mobile_coverage", "operation_24_7", "noise_limits", "max_building_height_m", "grz", "gfz", "bmz",
+    "funding_area", "funding_rate", "description_de", "description_en", "contact_name",
+    "contact_organisation", "contact_email", "contact_phone", "data_source", "verified_on", "outline",
+]
+
+
+def _value(prop: Property, column: str):
+    if column == "municipality_ags":
+        return prop.municipality.ags
+    if column == "external_id":
+        return prop.external_id or f"standortlotse-{prop.pk}"
+    if column == "outline":
+        return json.dumps(prop.outline) if prop.outline else ""
+    value = getattr(prop, column)
+    if isinstance(value, bool):
+        return "ja" if value else "nein"
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def rows(queryset):
+    for prop in queryset.select_related("municipality").iterator(chunk_size=2000):
+        yield [_value(prop, column) for column in COLUMNS]
+
+
+def to_csv(queryset) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(COLUMNS)
+    for row in rows(queryset):
+        writer.writerow([safe_cell(v) for v in row])
+    return out.getvalue()
+
+
+def to_xlsx(queryset) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Immobilien")
+    sheet.append(COLUMNS)
+    for row in rows(queryset):
+        sheet.append([safe_cell(v) for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def to_geojson(queryset) -> str:
+    features = []
+    for prop in queryset.select_related("municipality").iterator(chunk_size=2000):
+        properties = {column: _value(prop, column) for column in COLUMNS if column not in ("lat", "lon", "outline")}
+        features.append({
+            "type": "Feature",
+            "id": properties["external_id"],
+            "geometry": {"type": "Point", "coordinates": [prop.lon, prop.lat]},
+            "properties": {**properties, "outline": prop.outline},
+        })
+    return json.dumps({"type": "FeatureCollection", "features": features}, cls=DjangoJSONEncoder, ensure_ascii=False)
