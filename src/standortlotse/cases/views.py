@@ -38,10 +38,12 @@ def profile_results(request, uid):
 
 
 def unsubscribe(request, token):
-    done = False
+    done = unknown = False
     if request.method == "POST":
         done = services.unsubscribe(token)
-    return render(request, "cases/unsubscribe.html", {"done": done, "token": token})
+        unknown = not done
+    return render(request, "cases/unsubscribe.html", {"done": done, "unknown": unknown, "token": token},
+                  status=404 if unknown else 200)
 
 
 # --- back office -------------------------------------------------------------------------------

@@ -22,9 +22,9 @@ BACKOFF_SECONDS = [60, 300, 900, 3600, 6 * 3600]
 
 
 @task()
-def send_email_task(to: list[str], subject: str, body: str, attempt: int = 1) -> str:
+def send_email_task(to: list[str], subject: str, body: str, attempt: int = 1, reply_to: list[str] | None = None) -> str:
     try:
-        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to).send()
+        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to, reply_to=reply_to).send()
     except OSError as error:  # SMTP and connection errors
         if attempt >= MAX_ATTEMPTS:
             logger.error("email %r given up after %d attempts: %s", subject, attempt, type(error).__name__)
@@ -34,15 +34,15 @@ def send_email_task(to: list[str], subject: str, body: str, attempt: int = 1) ->
         retry = send_email_task
         if retry.get_backend().supports_defer:
             retry = retry.using(run_after=timezone.now() + timedelta(seconds=delay))
-        retry.enqueue(to, subject, body, attempt + 1)
+        retry.enqueue(to, subject, body, attempt + 1, reply_to)
         return "retry"
     return "sent"
 
 
-def queue_email(to: str | list[str], template: str, context: dict) -> None:
+def queue_email(to: str | list[str], template: str, context: dict, reply_to: list[str] | None = None) -> None:
     """Render `<template>_subject.txt` and `<template>_body.txt` now, send after commit."""
     recipients = [to] if isinstance(to, str) else list(to)
     context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **context}
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
     body = render_to_string(f"{template}_body.txt", context)
-    transaction.on_commit(lambda: send_email_task.enqueue(recipients, subject, body))
+    transaction.on_commit(lambda: send_email_task.enqueue(recipients, subject, body, 1, reply_to))

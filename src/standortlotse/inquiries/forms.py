@@ -10,7 +10,7 @@ from standortlotse.inquiries.models import Inquiry, Status
 
 class InquiryForm(HoneypotMixin, forms.ModelForm):
     consent = forms.BooleanField(
-        label=_("I agree that my details are passed on to the responsible office to answer my inquiry, as described in the privacy notice."),
+        label=_("I agree that my details are passed on to the responsible office (for a creative place: to the place) to answer my inquiry, as described in the privacy notice."),
     )
 
     class Meta:
@@ -28,10 +28,19 @@ class InquiryForm(HoneypotMixin, forms.ModelForm):
 
 
 class AnswerForm(forms.Form):
+    # Several forms share the inquiry page: each gets its own ids.
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_answer_%s")
+        super().__init__(*args, **kwargs)
+
     text = forms.CharField(label=_("Answer to the inquirer (sent by email)"), widget=forms.Textarea(attrs={"rows": 6}))
 
 
 class NoteForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_note_%s")
+        super().__init__(*args, **kwargs)
+
     text = forms.CharField(label=_("Internal note (not sent)"), widget=forms.Textarea(attrs={"rows": 3}))
 
 

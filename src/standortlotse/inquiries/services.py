@@ -3,9 +3,11 @@
 from datetime import timedelta
 from statistics import median
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from standortlotse.accounts import policy
@@ -26,11 +28,16 @@ def receive(form, *, language="de", property=None, place=None, region=None, page
     inquiry.language, inquiry.page_url = language, page_url[:300]
     inquiry.save()
     recipients = routing.recipient_emails(inquiry.recipient)
-    if place is not None and place.contact_email:
-        recipients = sorted(set(recipients) | {place.contact_email})
-    if recipients:
-        queue_email(recipients, "inquiries/email/new", {"inquiry": inquiry})
-    queue_email(inquiry.email, "inquiries/email/confirmation", {"inquiry": inquiry})
+    # Staff read the back office in the site's language; the visitor gets their own.
+    with translation.override(settings.LANGUAGE_CODE):
+        if recipients:
+            queue_email(recipients, "inquiries/email/new", {"inquiry": inquiry})
+        if place is not None and place.contact_email:
+            # The place's own contact has no back-office access: they get the message itself.
+            queue_email(place.contact_email, "inquiries/email/for_place", {"inquiry": inquiry, "place": place},
+                        reply_to=[inquiry.email])
+    with translation.override(inquiry.language):
+        queue_email(inquiry.email, "inquiries/email/confirmation", {"inquiry": inquiry})
     return inquiry
 
 
@@ -73,7 +80,8 @@ def answer(user, inquiry: Inquiry, text: str) -> None:
     inquiry.first_answered_at = inquiry.first_answered_at or timezone.now()
     inquiry.status = Status.ANSWERED
     inquiry.save(update_fields=["first_answered_at", "status"])
-    queue_email(inquiry.email, "inquiries/email/answer", {"inquiry": inquiry, "text": text, "sender": user})
+    with translation.override(inquiry.language):
+        queue_email(inquiry.email, "inquiries/email/answer", {"inquiry": inquiry, "text": text, "sender": user})
 
 
 @transaction.atomic

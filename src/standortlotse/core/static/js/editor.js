@@ -91,8 +91,6 @@
       map.on("pm:remove", function () { outlineInput.value = ""; outlineLayer = null; });
     }
 
-    var summary = document.getElementById("error-summary");
-    if (summary) { summary.focus(); }
   }
 
   function photoPreview(event) {
