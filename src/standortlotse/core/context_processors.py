@@ -19,6 +19,7 @@ def language_links(request, current) -> list[dict]:
     query = request.META.get("QUERY_STRING", "")
     links = []
     for code, _name in settings.LANGUAGES:
-        url = translate_url(request.path, code)
-        links.append({"code": code, "url": url + (f"?{query}" if query else ""), "current": code == current})
+        path = translate_url(request.path, code)
+        links.append({"code": code, "path": path, "url": path + (f"?{query}" if query else ""),
+                      "current": code == current})
     return links

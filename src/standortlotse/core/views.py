@@ -1,7 +1,7 @@
 """Site-wide pages: start page and health check."""
 
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from standortlotse.properties.selectors import published_properties
@@ -16,3 +16,20 @@ def health(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /datenpflege/",
+        "Disallow: /en/datenpflege/",
+        "Disallow: /konto/",
+        "Disallow: /en/konto/",
+        "Disallow: /orte/mein-ort/",
+        "Disallow: /en/orte/mein-ort/",
+        "Disallow: /investieren/ergebnis/",
+        "Disallow: /en/investieren/ergebnis/",
+        "Disallow: /admin/",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

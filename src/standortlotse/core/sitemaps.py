@@ -1,0 +1,57 @@
+"""sitemap.xml for search engines: every public page type, in German and English (hreflang)."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from standortlotse.geo.models import Region
+from standortlotse.places.selectors import published_places
+from standortlotse.properties.selectors import published_properties
+
+
+class I18nSitemap(Sitemap):
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class StaticPages(I18nSitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return ["home", "properties:search", "places:search", "cases:profile", "inquiries:contact",
+                "places:submit_choose"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class PropertyPages(I18nSitemap):
+    changefreq = "weekly"
+    limit = 5000
+
+    def items(self):
+        return published_properties().select_related(None).only("pk", "updated_at").order_by("pk")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class PlacePages(I18nSitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return published_places().select_related(None).prefetch_related(None).only("pk", "updated_at").order_by("pk")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class RegionPages(I18nSitemap):
+    def items(self):
+        return Region.objects.order_by("pk")
+
+    def location(self, item):
+        return reverse("places:region", args=[item.slug])
+
+
+SITEMAPS = {"pages": StaticPages, "properties": PropertyPages, "places": PlacePages, "regions": RegionPages}
