@@ -192,3 +192,19 @@ def test_editor_list_shows_only_own_records(client, world):
     content = client.get(reverse("properties:editor_list")).content.decode()
     assert world.prop_a.title in content and world.prop_b.title in content
     assert world.prop_c.title not in content
+
+
+def test_login_locks_after_repeated_failures(client, world, settings):
+    settings.LOGIN_FAILURES_ALLOWED = 3
+    url = reverse("accounts:login")
+    for _ in range(3):
+        response = client.post(url, {"username": "editor_a", "password": "falsch"})
+        assert response.status_code == 200
+    response = client.post(url, {"username": "editor_a", "password": "secret-pass-123"})
+    assert response.status_code == 200 and "15" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    from django.core.cache import cache
+
+    cache.clear()  # the window has passed
+    response = client.post(url, {"username": "editor_a", "password": "secret-pass-123"})
+    assert response.status_code == 302 and client.session["_auth_user_id"] == str(world.editor_a.pk)

@@ -179,6 +179,7 @@ CACHES = {
 # Rate limits of public forms; behind a reverse proxy the client address is in X-Forwarded-For.
 RATELIMIT_TRUST_PROXY = env_bool("STANDORTLOTSE_TRUST_PROXY", False)
 PLACE_SUBMISSIONS_PER_HOUR = int(os.environ.get("STANDORTLOTSE_PLACE_SUBMISSIONS_PER_HOUR", 5))
+LOGIN_FAILURES_ALLOWED = int(os.environ.get("STANDORTLOTSE_LOGIN_FAILURES_ALLOWED", 5))
 INQUIRIES_PER_HOUR = int(os.environ.get("STANDORTLOTSE_INQUIRIES_PER_HOUR", 10))
 PLACE_LINK_VALID_DAYS = int(os.environ.get("STANDORTLOTSE_PLACE_LINK_VALID_DAYS", 180))
 

@@ -26,3 +26,8 @@ def hit(request, scope: str, limit: int, window_seconds: int) -> bool:
         cache.add(key, 1, window_seconds)
         return True
     return count <= limit
+
+
+def count(request, scope: str) -> int:
+    """How often the client used `scope` in the current window (without counting this call)."""
+    return cache.get(f"ratelimit:{scope}:{client_key(request)}", 0)
