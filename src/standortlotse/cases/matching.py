@@ -170,15 +170,20 @@ def _holds(prop, key, level) -> bool:
 
 
 def match(profile, limit: int = RESULT_LIMIT) -> list[Match]:
-    ranked = (
+    # Rank on (id, score) only, so the database sorts narrow rows (from the covering index on
+    # SQLite); then load the few winners whole.
+    ranked = list(
         candidates(profile)
         .annotate(score=score_expression(profile))
-        .order_by("-score", F("area_available_m2").desc(nulls_last=True), "pk")[:limit]
+        .order_by("-score", F("area_available_m2").desc(nulls_last=True), "pk")
+        .values_list("pk", "score")[:limit]
     )
+    loaded = published_properties().in_bulk([pk for pk, _score in ranked])
     results = []
-    for prop in ranked:
+    for pk, score in ranked:
+        prop = loaded[pk]
         reasons, misses = explain(profile, prop)
-        results.append(Match(property=prop, score=round(prop.score), reasons=reasons, misses=misses))
+        results.append(Match(property=prop, score=round(score), reasons=reasons, misses=misses))
     return results
 
 
