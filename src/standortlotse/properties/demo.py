@@ -260,8 +260,13 @@ def generate_properties(count: int = 100_000, seed: int = 7, batch: int = 5000) 
 
 
 def _refresh_planner_statistics():
-    """After a bulk load the query planner needs fresh statistics to pick the right index."""
+    """After a bulk load PostgreSQL needs fresh statistics to pick the right index.
+
+    Not on SQLite: with statistics its planner starts from the municipality join and sorts every
+    match (measured: 21 → 172 ms p95 for a zoning filter on 100,000 rows).
+    """
     from django.db import connection
 
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE properties_property")

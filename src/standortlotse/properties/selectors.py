@@ -46,7 +46,11 @@ class SearchCriteria:
 
 
 def published_properties() -> QuerySet:
-    return Property.objects.published().select_related("municipality__district")
+    # District outlines are large and never needed in a list.
+    return (
+        Property.objects.published().select_related("municipality__district")
+        .defer("municipality__district__outline")
+    )
 
 
 def search(criteria: SearchCriteria, base: QuerySet | None = None) -> QuerySet:
