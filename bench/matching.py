@@ -232,39 +232,11 @@ def child(args) -> None:
             profile = objects[slowest["profile"]]
             with CaptureQueriesContext(connection) as captured:
                 matching.match(profile)
-            statements = []
-            for query in captured.captured_queries:
-                text = query["sql"]
-                if connection.vendor == "postgresql":
-                    explain = "EXPLAIN (ANALYZE, BUFFERS) " + text
-                else:
-                    explain = "EXPLAIN QUERY PLAN " + text
-                with connection.cursor() as cursor:
-                    cursor.execute(explain)
-                    rows_plan = cursor.fetchall()
-                    runs = []
-                    for _ in range(5):
-                        started = time.perf_counter()
-                        cursor.execute(text)
-                        cursor.fetchall()
-                        runs.append((time.perf_counter() - started) * 1000)
-                if connection.vendor == "postgresql":
-                    plan_text = [row[0] for row in rows_plan]
-                else:
-                    plan_text = [f"{row[0]}|{row[1]}| {row[-1]}" for row in rows_plan]
-                statements.append({"sql": text, "ms": prep.percentile(runs, 50), "plan": plan_text})
+            statements = prep.statement_plans(connection, captured.captured_queries)
             plans[name] = {"profile": specs[slowest["profile"]], "ms": slowest["ms"],
                            "candidates": slowest["candidates"], "statements": statements}
 
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("SELECT current_setting('server_version')")
-            else:
-                cursor.execute("SELECT sqlite_version()")
-            server_version = cursor.fetchone()[0]
-            cursor.execute("SELECT COUNT(*), SUM(CASE WHEN status = 'published' THEN 1 ELSE 0 END) "
-                           "FROM properties_property")
-            total, published = cursor.fetchone()
+        server_version, total, published = prep.database_facts(connection)
         # Nothing of the benchmark stays in the shared database.
         transaction.set_rollback(True)
 

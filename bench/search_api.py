@@ -153,6 +153,47 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[rank - 1]
 
 
+def statement_plans(connection, captured_queries) -> list[dict]:
+    """SQL, median time alone (rows included, 5 runs) and query plan of each captured statement."""
+    statements = []
+    for query in captured_queries:
+        sql = query["sql"]
+        if connection.vendor == "postgresql":
+            explain = "EXPLAIN (ANALYZE, BUFFERS) " + sql
+        else:
+            explain = "EXPLAIN QUERY PLAN " + sql
+        with connection.cursor() as cursor:
+            cursor.execute(explain)
+            rows = cursor.fetchall()
+            runs = []
+            for _ in range(5):
+                started = time.perf_counter()
+                cursor.execute(sql)
+                cursor.fetchall()
+                runs.append((time.perf_counter() - started) * 1000)
+        if connection.vendor == "postgresql":
+            plan_text = [row[0] for row in rows]
+        else:
+            plan_text = [f"{row[0]}|{row[1]}| {row[-1]}" for row in rows]
+        statements.append({"sql": sql, "ms": percentile(runs, 50), "plan": plan_text})
+    return statements
+
+
+def database_facts(connection) -> tuple[str, int, int]:
+    """Server version, number of properties and of published properties."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT current_setting('server_version')")
+        else:
+            cursor.execute("SELECT sqlite_version()")
+        server_version = cursor.fetchone()[0]
+        cursor.execute("SELECT COUNT(*), SUM(CASE WHEN status = 'published' THEN 1 ELSE 0 END) "
+                       "FROM properties_property")
+        total, published = cursor.fetchone()
+    return server_version, total, published
+
+
+
 # --- Parent: database preparation ---------------------------------------------------------------
 
 def bench_env(database_url: str) -> dict:
@@ -386,39 +427,9 @@ def child(args) -> None:
         shapes[name]["url_example"] = url
         with CaptureQueriesContext(connection) as captured:
             client.get(url)
-        statements = []
-        for query in captured.captured_queries:
-            sql = query["sql"]
-            if connection.vendor == "postgresql":
-                explain = "EXPLAIN (ANALYZE, BUFFERS) " + sql
-            else:
-                explain = "EXPLAIN QUERY PLAN " + sql
-            with connection.cursor() as cursor:
-                cursor.execute(explain)
-                rows = cursor.fetchall()
-                # Statement alone, rows included (execute + fetchall), median of 5 runs.
-                runs = []
-                for _ in range(5):
-                    started = time.perf_counter()
-                    cursor.execute(sql)
-                    cursor.fetchall()
-                    runs.append((time.perf_counter() - started) * 1000)
-            if connection.vendor == "postgresql":
-                plan_text = [row[0] for row in rows]
-            else:
-                plan_text = [f"{row[0]}|{row[1]}| {row[-1]}" for row in rows]
-            statements.append({"sql": sql, "ms": percentile(runs, 50), "plan": plan_text})
-        plans[name] = {"url": url, "statements": statements}
+        plans[name] = {"url": url, "statements": statement_plans(connection, captured.captured_queries)}
 
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT current_setting('server_version')")
-        else:
-            cursor.execute("SELECT sqlite_version()")
-        server_version = cursor.fetchone()[0]
-        cursor.execute("SELECT COUNT(*), SUM(CASE WHEN status = 'published' THEN 1 ELSE 0 END) "
-                       "FROM properties_property")
-        total, published = cursor.fetchone()
+    server_version, total, published = database_facts(connection)
 
     result = {
         "vendor": connection.vendor,
