@@ -15,6 +15,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from standortlotse.geo.models import Municipality
 from standortlotse.properties.models import Availability, RailSiding
 from standortlotse.properties.selectors import published_properties
 
@@ -96,7 +97,9 @@ def candidates(profile):
     qs = published_properties().filter(must_have_filter(profile))
     district_ids = list(profile.districts.values_list("pk", flat=True)) if profile.pk else []
     if district_ids:
-        qs = qs.filter(municipality__district__in=district_ids)
+        # Municipality ids first: the (status, municipality) index then does the work, no join.
+        municipality_ids = list(Municipality.objects.filter(district__in=district_ids).values_list("pk", flat=True))
+        qs = qs.filter(municipality_id__in=municipality_ids)
     return qs
 
 
