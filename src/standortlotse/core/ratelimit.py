@@ -15,9 +15,13 @@ def client_key(request) -> str:
     return hashlib.sha256((settings.SECRET_KEY + ip).encode()).hexdigest()[:32]
 
 
+def _key(request, scope: str) -> str:
+    return f"ratelimit:{scope}:{client_key(request)}"
+
+
 def hit(request, scope: str, limit: int, window_seconds: int) -> bool:
     """Count one use; True while the client stays within `limit` uses per window."""
-    key = f"ratelimit:{scope}:{client_key(request)}"
+    key = _key(request, scope)
     if cache.add(key, 1, window_seconds):
         return True
     try:
@@ -30,4 +34,4 @@ def hit(request, scope: str, limit: int, window_seconds: int) -> bool:
 
 def count(request, scope: str) -> int:
     """How often the client used `scope` in the current window (without counting this call)."""
-    return cache.get(f"ratelimit:{scope}:{client_key(request)}", 0)
+    return cache.get(_key(request, scope), 0)

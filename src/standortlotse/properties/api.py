@@ -8,8 +8,6 @@ from typing import Any, Literal
 from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
 from django.http import JsonResponse
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 from ninja import Status as Reply
@@ -237,15 +235,7 @@ def properties_geojson(request, filters: Query[Filters], limit: int = 1000, offs
 
 
 def _visible(request, pk) -> Property:
-    prop = get_object_or_404(
-        Property.objects.select_related("municipality__district").prefetch_related(
-            "photos", "documents"
-        ),
-        pk=pk,
-    )
-    if not prop.is_public and not policy.can_edit(request.user, prop):
-        raise Http404
-    return prop
+    return selectors.visible_property(request.user, pk)
 
 
 @router.get("/properties/{int:pk}", response=PropertyDetail, summary="One property")

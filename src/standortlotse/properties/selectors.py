@@ -4,7 +4,10 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
 from django.db.models import F, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 
+from standortlotse.accounts import policy
 from standortlotse.properties.models import Property, RailSiding
 
 SORTS = {
@@ -51,6 +54,18 @@ def published_properties() -> QuerySet:
         Property.objects.published().select_related("municipality__district")
         .defer("municipality__district__outline")
     )
+
+
+def visible_property(user, pk) -> Property:
+    """A property with its photos and documents: published ones for everybody, others only for
+    those who may edit them (a preview); anything else is 404."""
+    prop = get_object_or_404(
+        Property.objects.select_related("municipality__district").prefetch_related("photos", "documents"),
+        pk=pk,
+    )
+    if not prop.is_public and not policy.can_edit(user, prop):
+        raise Http404
+    return prop
 
 
 def search(criteria: SearchCriteria, base: QuerySet | None = None) -> QuerySet:

@@ -81,14 +81,7 @@ def _compare_ids(request) -> list[int]:
 
 
 def detail(request, pk):
-    prop = get_object_or_404(
-        Property.objects.select_related("municipality__district").prefetch_related(
-            "photos", "documents"
-        ),
-        pk=pk,
-    )
-    if not prop.is_public and not policy.can_edit(request.user, prop):
-        raise Http404
+    prop = selectors.visible_property(request.user, pk)
     return render(
         request,
         "properties/detail.html",
