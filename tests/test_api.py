@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.urls import reverse
 
 from standortlotse.factories import PropertyFactory
 from standortlotse.properties.models import Property, Status
@@ -123,3 +124,27 @@ def test_geography_endpoints(client, world):
     outlines = client.get("/api/geo/districts.geojson")
     assert "max-age" in outlines["Cache-Control"]
     assert {f["properties"]["key"] for f in outlines.json()["features"]} == {"15090", "15081", "15083"}
+
+
+def test_count_is_capped_and_says_so(client, world, settings, monkeypatch):
+    from standortlotse.properties import selectors
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", 4)
+    monkeypatch.setattr(selectors.count_matches, "__defaults__", (0, 4))
+    for i in range(6):
+        PropertyFactory(title=f"Halle {i}", municipality=world.mun_a)
+    # 9 published in all: a full first page of 2 → counted up to the cap
+    data = client.get("/api/properties", {"limit": 2}).json()
+    assert (data["count"], data["count_exact"]) == (4, False)
+    # a deep page raises the cap to offset + limit
+    data = client.get("/api/properties", {"limit": 2, "offset": 4}).json()
+    assert (data["count"], data["count_exact"]) == (6, False)
+    # a page that is not full knows the exact count
+    data = client.get("/api/properties", {"limit": 2, "offset": 8}).json()
+    assert (data["count"], data["count_exact"]) == (9, True)
+    data = client.get("/api/properties", {"limit": 50}).json()
+    assert (data["count"], data["count_exact"]) == (9, True)
+    data = client.get("/api/properties", {"q": "Gardelegen", "limit": 1}).json()
+    assert (data["count"], data["count_exact"]) == (1, True)
+    page = client.get(reverse("properties:search")).content.decode()
+    assert "Mehr als 4 Immobilien gefunden" in page

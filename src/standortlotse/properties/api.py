@@ -173,7 +173,11 @@ class PropertyDetail(PropertySummary):
 
 
 class Page(Schema):
-    count: int
+    count: int = Field(description=(
+        "Number of matches. Counted up to 1,000 (or up to offset + limit); when `count_exact` "
+        "is false there are more than `count`."
+    ))
+    count_exact: bool
     limit: int
     offset: int
     items: list[PropertySummary]
@@ -196,7 +200,11 @@ def list_properties(request, filters: Query[Filters], limit: int = 50, offset: i
     limit, offset = _window(limit, offset, MAX_LIMIT)
     results = selectors.search(filters.criteria())
     items = list(results[offset:offset + limit])
-    return {"count": results.count(), "limit": limit, "offset": offset, "items": items}
+    counted = selectors.count_for_page(results, items, limit, offset)
+    return {
+        "count": counted.value, "count_exact": counted.exact, "limit": limit, "offset": offset,
+        "items": items,
+    }
 
 
 @router.get(

@@ -252,6 +252,8 @@ def generate_properties(count: int = 100_000, seed: int = 7, batch: int = 5000) 
                 data_source="synthetic", verified_on=now.date(),
                 **_random_fields(rnd, kind),
             ))
+        for prop in rows:  # bulk_create does not call save()
+            prop.search_text = prop.build_search_text()
         with transaction.atomic():
             Property.objects.bulk_create(rows, batch_size=1000)
         created += len(rows)

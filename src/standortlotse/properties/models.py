@@ -1,6 +1,7 @@
 """The property register: commercial land, business parks, halls, offices, retail, Leerstand."""
 
 from decimal import Decimal
+from functools import lru_cache
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -9,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from standortlotse.core.textsearch import SearchTextField, index_words
 from standortlotse.core.validators import validate_geojson_polygon
 from standortlotse.geo.models import Municipality
 
@@ -86,6 +88,18 @@ def _nonneg(field_cls, label, help_text="", **kwargs):
 class PublishedQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
+
+
+@lru_cache(maxsize=None)
+def _kind_names(kind: str) -> str:
+    """The German and English name of a kind, so "Halle" and "hall" find halls."""
+    from django.utils import translation
+
+    names = []
+    for language in ("de", "en"):
+        with translation.override(language):
+            names.append(str(Kind(kind).label) if kind in Kind.values else "")
+    return " ".join(names)
 
 
 class Property(models.Model):
@@ -211,8 +225,10 @@ class Property(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Normalised words of the texts for the full-text search (core.textsearch), set on save.
+    search_text = SearchTextField()
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "search_text"])
     objects = PublishedQuerySet.as_manager()
 
     class Meta:
@@ -248,6 +264,16 @@ class Property(models.Model):
     def get_absolute_url(self):
         return reverse("properties:detail", args=[self.pk])
 
+    def save(self, *args, **kwargs):
+        self.search_text = self.build_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "search_text" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_text"]
+        super().save(*args, **kwargs)
+
+    def build_search_text(self) -> str:
+        return property_search_text(self, self.municipality.name if self.municipality_id else "")
+
     @property
     def is_public(self):
         return self.status == Status.PUBLISHED
@@ -259,6 +285,18 @@ class Property(models.Model):
 
     def mark_verified(self, when=None):
         self.verified_on = when or timezone.localdate()
+
+
+def property_search_text(prop, municipality_name: str) -> str:
+    """Title, place names, kind (German and English) and both descriptions, normalised.
+
+    Takes any object with the property's attributes, so the migration that fills the column can
+    use it with its historical model.
+    """
+    return index_words(
+        prop.title, prop.locality, prop.street, municipality_name, _kind_names(prop.kind),
+        prop.description_de, prop.description_en,
+    )
 
 
 class PropertyPhoto(models.Model):

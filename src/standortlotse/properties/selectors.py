@@ -3,11 +3,14 @@
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
-from django.db.models import F, Q, QuerySet
+from django.core.paginator import Paginator
+from django.db.models import F, QuerySet
+from django.utils.functional import cached_property
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from standortlotse.accounts import policy
+from standortlotse.core import textsearch
 from standortlotse.properties.models import Property, RailSiding
 
 SORTS = {
@@ -20,6 +23,40 @@ SORTS = {
 }
 
 MAX_COMPARE = 4
+
+# Counting every match of a broad search costs more than finding the page (PostgreSQL has to
+# visit each match). Beyond this many the lists say "more than 1,000".
+COUNT_CAP = 1000
+
+
+@dataclass(frozen=True)
+class MatchCount:
+    value: int
+    exact: bool  # False: there are more than ``value`` matches
+
+
+def count_matches(results: QuerySet, at_least: int = 0, cap: int = COUNT_CAP) -> MatchCount:
+    """The number of matches up to ``cap`` (or ``at_least``, for deep pages)."""
+    cap = max(cap, at_least)
+    found = results.order_by().values("pk")[: cap + 1].count()
+    return MatchCount(min(found, cap), found <= cap)
+
+
+def count_for_page(results: QuerySet, items: list, limit: int, offset: int) -> MatchCount:
+    """The count that goes with a page: known without a query when the page is not full."""
+    if len(items) < limit and (items or offset == 0):
+        return MatchCount(offset + len(items), True)
+    return count_matches(results, at_least=offset + limit)
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts up to COUNT_CAP; ``count_exact`` says whether there are more."""
+
+    @cached_property
+    def count(self):
+        counted = count_matches(self.object_list)
+        self.count_exact = counted.exact
+        return counted.value
 
 
 @dataclass
@@ -71,15 +108,8 @@ def visible_property(user, pk) -> Property:
 def search(criteria: SearchCriteria, base: QuerySet | None = None) -> QuerySet:
     qs = published_properties() if base is None else base
     c = criteria
-    if c.q:
-        for word in c.q.split()[:8]:
-            qs = qs.filter(
-                Q(title__icontains=word)
-                | Q(description_de__icontains=word)
-                | Q(description_en__icontains=word)
-                | Q(municipality__name__icontains=word)
-                | Q(locality__icontains=word)
-            )
+    if c.q and (terms := textsearch.query_words(c.q)):
+        qs = qs.filter(search_text__matches=terms)
     if c.kind:
         qs = qs.filter(kind__in=c.kind)
     if c.municipality:

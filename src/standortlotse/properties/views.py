@@ -34,7 +34,7 @@ def search(request):
     form, criteria = _search_form(request)
     map_query = form.api_query() if form.is_bound else ""
     results = selectors.search(criteria).prefetch_related("photos")
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.CappedPaginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -1,0 +1,78 @@
+"""Full-text search: normalisation (unit) and matching on the database in use."""
+
+import pytest
+
+from standortlotse.core import textsearch
+from standortlotse.factories import PropertyFactory
+from standortlotse.properties.models import Property
+from standortlotse.properties.selectors import SearchCriteria, search
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Gewerbeflächen", "Gewerbefläche"),
+        ("Tangermuende", "Tangermünde"),
+        ("Strasse", "Straße"),
+        ("Hallen", "Halle"),
+        ("BÜROS", "Bueros"),
+        ("Café", "cafe"),
+    ],
+)
+def test_word_forms_normalise_alike(a, b):
+    assert textsearch.words(a) == textsearch.words(b)
+
+
+def test_index_words_keeps_each_word_once_in_order():
+    assert textsearch.index_words("Halle Halle", "Lager und Halle") == "hall lag und"
+
+
+def test_query_words_are_limited_and_unique():
+    assert textsearch.query_words("Halle halle HALLEN") == ["hall"]
+    assert len(textsearch.query_words(" ".join(f"wort{i}" for i in range(20)))) == 8
+    assert textsearch.query_words("!!! ---") == []
+
+
+def _found(q):
+    return set(search(SearchCriteria(q=q)).values_list("title", flat=True))
+
+
+@pytest.mark.django_db
+def test_search_stems_folds_and_matches_prefixes(world):
+    PropertyFactory(title="Gewerbefläche am Hafen", municipality=world.mun_a, locality="Tangermünde")
+    PropertyFactory(title="Bürogebäude", municipality=world.mun_b, kind="office",
+                    description_en="Bright rooms")
+    assert _found("Gewerbeflächen") == {"Gewerbefläche am Hafen"}
+    assert _found("tangermuende") == {"Gewerbefläche am Hafen"}
+    # the kind's name counts: every plot is a "Gewerbe-/Industriefläche"
+    assert _found("Gewerbe") == {"Gewerbefläche am Hafen", "Gewerbepark Stendal Nord", "Fläche Haldensleben"}
+    assert _found("Gewerbe Hafen") == {"Gewerbefläche am Hafen"}
+    assert _found("bueros") == set()  # "Bürogebäude" is one word: prefix "buro" matches, "buros" not
+    assert _found("buro") == {"Bürogebäude"}
+    assert _found("office") == {"Bürogebäude"}
+    # every word must match; the municipality name and the kind (both languages) count too
+    assert _found("Halle Gardelegen") == {"Halle Gardelegen"}
+    assert _found("hall gardelegen") == {"Halle Gardelegen"}
+    assert _found("Halle Stendal") == set()
+    assert _found("Haldensleben") == {"Fläche Haldensleben"}
+
+
+@pytest.mark.django_db
+def test_search_text_follows_edits_and_municipality_renames(world):
+    prop = world.prop_a
+    prop.title = "Logistikzentrum"
+    prop.save(update_fields=["title"])
+    assert _found("Logistik") == {"Logistikzentrum"}
+    assert _found("Gewerbepark") == set()
+    world.mun_a.name = "Hansestadt Stendal"
+    world.mun_a.save()
+    assert _found("Hansestadt") == {"Logistikzentrum"}
+    prop.delete()
+    assert _found("Logistik") == set()
+    assert not Property.objects.filter(search_text__matches=["logistik"]).exists()
+
+
+@pytest.mark.django_db
+def test_hostile_queries_are_harmless(world):
+    for q in ['"', "' OR 1=1 --", "NEAR(a b)", "*", "a AND", "\\", "é" * 300]:
+        assert isinstance(_found(q), set)
