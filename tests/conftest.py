@@ -29,11 +29,15 @@ def _media_root(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Background tasks run at once in tests; mail goes to django.core.mail.outbox.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()  # rate-limit counters must not leak between tests
     path = tempfile.mkdtemp(prefix="standortlotse-media-")
+    private = tempfile.mkdtemp(prefix="standortlotse-private-")
     settings.MEDIA_ROOT = path
+    settings.PRIVATE_ROOT = private
     yield path
     shutil.rmtree(path, ignore_errors=True)
+    shutil.rmtree(private, ignore_errors=True)
 
 
 @pytest.fixture

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "standortlotse.places",
     "standortlotse.inquiries",
     "standortlotse.cases",
+    "standortlotse.exchange",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -136,6 +137,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", PROJECT_DIR / "staticfiles"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", PROJECT_DIR / "media"))
+# Files that must never be served (uploaded import files): outside MEDIA_ROOT.
+PRIVATE_ROOT = Path(os.environ.get("STANDORTLOTSE_PRIVATE_ROOT", PROJECT_DIR / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -173,7 +176,12 @@ CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
         if os.environ.get("REDIS_URL")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        # Without Redis a file cache, so that the web server, its workers and the background
+        # worker share rate-limit counters and import progress on one machine.
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("STANDORTLOTSE_CACHE_DIR", str(PROJECT_DIR / "var" / "cache")),
+        }
     )
 }
 # Rate limits of public forms; behind a reverse proxy the client address is in X-Forwarded-For.

@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("", include("standortlotse.places.urls")),
     path("", include("standortlotse.inquiries.urls")),
     path("", include("standortlotse.cases.urls")),
+    path("", include("standortlotse.exchange.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

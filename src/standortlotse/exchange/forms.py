@@ -1,0 +1,41 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from standortlotse.exchange import readers
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("CSV (comma or semicolon, UTF-8 or Windows-1252), Excel (XLSX), GeoJSON, GeoPackage or a zipped Shapefile; at most 100 MB."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > readers.MAX_FILE_BYTES:
+            raise forms.ValidationError(_("The file is larger than 100 MB."))
+        return upload
+
+
+class MappingForm(forms.Form):
+    """One select per header of the file: which template column it fills (or none)."""
+
+    def __init__(self, *args, headers, columns, initial_mapping, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("– do not import –"))] + columns
+        self.headers = headers
+        for index, header in enumerate(headers):
+            self.fields[f"col_{index}"] = forms.ChoiceField(
+                label=header, choices=choices, required=False, initial=initial_mapping.get(header, ""),
+            )
+
+    def mapping(self) -> dict[str, str]:
+        return {header: self.cleaned_data.get(f"col_{i}", "") for i, header in enumerate(self.headers)}
+
+
+class ConfirmForm(forms.Form):
+    publish = forms.BooleanField(
+        label=_("Publish new records at once"), required=False,
+        help_text=_("Otherwise they are created as drafts that you publish after a check."),
+    )
+    skip_errors = forms.BooleanField(label=_("Skip the rows with errors"), required=False)

@@ -1,0 +1,95 @@
+"""Bulk imports: the uploaded file, the column mapping, the preview per row and the outcome."""
+
+import uuid
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def private_storage():
+    # Uploaded import files are never served: they live outside MEDIA_ROOT.
+    return FileSystemStorage(location=settings.PRIVATE_ROOT)
+
+
+class ImportJob(models.Model):
+    class State(models.TextChoices):
+        MAPPING = "mapping", _("columns to assign")
+        ANALYSING = "analysing", _("checking")
+        PREVIEW = "preview", _("preview ready")
+        IMPORTING = "importing", _("importing")
+        DONE = "done", _("imported")
+        FAILED = "failed", _("failed")
+        DISCARDED = "discarded", _("discarded")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    target = models.CharField(max_length=30, default="properties")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs")
+    organisation = models.ForeignKey("accounts.Organisation", null=True, blank=True, on_delete=models.SET_NULL)
+    file = models.FileField(storage=private_storage, upload_to="imports/%Y/%m/")
+    filename = models.CharField(max_length=255)
+    file_kind = models.CharField(max_length=20)
+    file_note = models.CharField(max_length=200, blank=True)
+    headers = models.JSONField(default=list)
+    mapping = models.JSONField(default=dict)  # header → column ("" = ignore)
+    publish = models.BooleanField(default=False)
+    skip_errors = models.BooleanField(default=False)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.MAPPING)
+    counts = models.JSONField(default=dict)  # outcome → rows
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.filename
+
+    @property
+    def busy(self):
+        return self.state in (self.State.ANALYSING, self.State.IMPORTING)
+
+    @property
+    def row_total(self):
+        return sum(self.counts.get(k, 0) for k in ("new", "update", "unchanged", "error"))
+
+    @property
+    def error_rows(self):
+        return self.counts.get("error", 0)
+
+
+class ImportRow(models.Model):
+    """What the preview found for one row of the file (and what the import then did)."""
+
+    class Outcome(models.TextChoices):
+        NEW = "new", _("new")
+        UPDATE = "update", _("update")
+        UNCHANGED = "unchanged", _("unchanged")
+        ERROR = "error", _("error")
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="rows")
+    number = models.PositiveIntegerField()
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    external_id = models.CharField(max_length=100, blank=True)
+    title = models.CharField(max_length=200, blank=True)
+    messages = models.JSONField(default=list)  # [[column, message], ...] errors, then ["", warning]
+    changed = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["number"]
+        indexes = [models.Index(fields=["job", "outcome", "number"])]
+
+
+class ColumnMemory(models.Model):
+    """The column an organisation assigned to a header last time, suggested next time."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE)
+    target = models.CharField(max_length=30)
+    header = models.CharField(max_length=200)
+    column = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "target", "header"], name="column_memory_unique")]

@@ -1,0 +1,236 @@
+"""Bulk import, step by step: upload → map columns → check (preview) → confirm → import.
+
+Nothing is written to the register before the user confirms, and the import itself runs in one
+transaction: either every accepted row is written or none. Checking and importing run as
+background tasks for large files; they stream the file in batches, so memory does not grow with
+its size. Progress goes to the cache (shared by web and worker processes).
+"""
+
+from __future__ import annotations
+
+import os
+from itertools import islice
+
+from django.core.cache import cache
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from standortlotse.accounts import policy
+from standortlotse.exchange import readers
+from standortlotse.exchange.models import ColumnMemory, ImportJob, ImportRow
+from standortlotse.properties import importing as property_import
+
+TARGETS = {property_import.KEY: property_import}
+BATCH = 1000
+State = ImportJob.State
+
+
+class ImportError_(Exception):
+    """A step that cannot be taken now; the message is for the user."""
+
+
+def target_of(job: ImportJob):
+    return TARGETS[job.target]
+
+
+def _organisation(user):
+    ids = policy.organisation_ids(user)
+    return ids[0] if ids else None
+
+
+def start(user, upload, target: str = property_import.KEY, publish: bool = False) -> ImportJob:
+    """Store the upload, check what it is (refusing hostile files) and suggest a mapping."""
+    module = TARGETS[target]
+    job = ImportJob(target=target, created_by=user, filename=os.path.basename(upload.name)[:255], publish=publish)
+    job.organisation_id = _organisation(user)
+    job.file.save(f"{job.id}{os.path.splitext(upload.name)[1].lower()}", File(upload), save=False)
+    try:
+        table = readers.open_table(job.file.path, job.filename, module.known_headers())
+    except readers.Refused:
+        job.file.delete(save=False)
+        raise
+    job.file_kind, job.file_note, job.headers = table.kind, table.note[:200], table.headers
+    job.mapping = suggested_mapping(job)
+    job.save()
+    return job
+
+
+def suggested_mapping(job: ImportJob) -> dict[str, str]:
+    module = target_of(job)
+    mapping = {header: "" for header in job.headers}
+    mapping.update(module.suggest(job.headers))
+    if job.organisation_id:
+        remembered = dict(
+            ColumnMemory.objects.filter(organisation_id=job.organisation_id, target=job.target, header__in=job.headers)
+            .values_list("header", "column")
+        )
+        mapping.update(remembered)
+    return mapping
+
+
+def set_mapping(job: ImportJob, mapping: dict[str, str]) -> None:
+    """Save the user's mapping, remember it for the organisation and start the check."""
+    module = target_of(job)
+    if job.busy:
+        raise ImportError_(_("This import is running; wait until it is finished."))
+    if job.state in (State.DONE, State.DISCARDED):
+        raise ImportError_(_("This import is finished; start a new one."))
+    used = [c for c in mapping.values() if c]
+    duplicates = sorted({c for c in used if used.count(c) > 1})
+    if duplicates:
+        raise ImportError_(_("Each column may be assigned only once: %(columns)s") % {"columns": ", ".join(module.column_label(c) for c in duplicates)})
+    missing = [c for c in module.REQUIRED if c not in used]
+    if missing:
+        raise ImportError_(_("Please assign: %(columns)s") % {"columns": ", ".join(module.column_label(c) for c in missing)})
+    job.mapping = {h: mapping.get(h, "") for h in job.headers}
+    job.state, job.counts, job.message = State.ANALYSING, {}, ""
+    job.save(update_fields=["mapping", "state", "counts", "message"])
+    if job.organisation_id:
+        for header, column in job.mapping.items():
+            ColumnMemory.objects.update_or_create(
+                organisation_id=job.organisation_id, target=job.target, header=header[:200], defaults={"column": column}
+            )
+    from standortlotse.exchange.tasks import analyse_task
+
+    transaction.on_commit(lambda: analyse_task.enqueue(str(job.id)))
+
+
+def progress_key(job_id) -> str:
+    return f"import-progress:{job_id}"
+
+
+def progress(job: ImportJob) -> dict:
+    return cache.get(progress_key(job.id)) or {"done": 0}
+
+
+def _report_progress(job: ImportJob, done: int):
+    cache.set(progress_key(job.id), {"done": done}, 3600)
+
+
+def _batches(iterable, size):
+    iterator = iter(iterable)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _table(job):
+    return readers.open_table(job.file.path, job.filename, target_of(job).known_headers())
+
+
+def analyse(job: ImportJob) -> ImportJob:
+    """Check every row: new / update / unchanged / error, stored per row for the preview."""
+    module = target_of(job)
+    ctx = module.Context(job.created_by, job.mapping, job.headers)
+    counts = {"new": 0, "update": 0, "unchanged": 0, "error": 0, "warning": 0}
+    ImportRow.objects.filter(job=job).delete()
+    seen_ids: dict[str, int] = {}
+    done = 0
+    try:
+        for batch in _batches(_table(job).rows(), BATCH):
+            converted = [module.convert(row, ctx) for row in batch]
+            for row in converted:
+                if row.external_id:
+                    if row.external_id in seen_ids:
+                        row.errors.append((module.column_label("external_id"), _("The ID “%(id)s” occurs already in row %(row)d.") % {"id": row.external_id, "row": seen_ids[row.external_id]}))
+                    else:
+                        seen_ids[row.external_id] = row.number
+            results = []
+            for outcome, row, _existing, changed in module.plan(converted, ctx):
+                counts[outcome] += 1
+                counts["warning"] += bool(row.warnings)
+                results.append(ImportRow(
+                    job=job, number=row.number, outcome=outcome, external_id=row.external_id[:100],
+                    title=str(row.values.get("title", ""))[:200],
+                    messages=[list(e) for e in row.errors] + [["", w] for w in row.warnings], changed=changed,
+                ))
+            ImportRow.objects.bulk_create(results)
+            done += len(batch)
+            _report_progress(job, done)
+    except readers.Refused as refused:
+        return _fail(job, str(refused))
+    job.counts = counts
+    job.state = State.PREVIEW
+    job.save(update_fields=["counts", "state"])
+    return job
+
+
+def confirm(job: ImportJob, skip_errors: bool, publish: bool) -> None:
+    if job.state != State.PREVIEW:
+        raise ImportError_(_("Only a checked import can be confirmed."))
+    if job.error_rows and not skip_errors:
+        raise ImportError_(_("%(n)d rows have errors. Correct the file and upload it again, or confirm that these rows are skipped.") % {"n": job.error_rows})
+    if not (job.counts.get("new") or job.counts.get("update")):
+        raise ImportError_(_("There is nothing to import: no new or changed rows."))
+    job.skip_errors, job.publish, job.state = skip_errors, publish, State.IMPORTING
+    job.save(update_fields=["skip_errors", "publish", "state"])
+    from standortlotse.exchange.tasks import apply_task
+
+    transaction.on_commit(lambda: apply_task.enqueue(str(job.id)))
+
+
+class _Changed(Exception):
+    pass
+
+
+def apply(job: ImportJob) -> ImportJob:
+    """Write the accepted rows in one transaction; a row that now checks differently than in the
+    preview (the file or the register changed meanwhile) stops the import, and nothing is written."""
+    module = target_of(job)
+    ctx = module.Context(job.created_by, job.mapping, job.headers)
+    expected = dict(ImportRow.objects.filter(job=job).values_list("number", "outcome"))
+    written = {"new": 0, "update": 0}
+    reason = _("import of %(file)s") % {"file": job.filename}
+    done = 0
+    try:
+        with transaction.atomic():
+            for batch in _batches(_table(job).rows(), BATCH):
+                converted = [module.convert(row, ctx) for row in batch]
+                outcomes = module.plan(converted, ctx)
+                for outcome, row, _e, _c in outcomes:
+                    if expected.get(row.number) != outcome and not (expected.get(row.number) == "error"):
+                        raise _Changed(row.number)
+                accepted = [o for o in outcomes if o[0] in ("new", "update") and expected.get(o[1].number) == o[0]]
+                result = module.write(accepted, job.created_by, job.publish, reason)
+                for key in written:
+                    written[key] += result[key]
+                done += len(batch)
+                _report_progress(job, done)
+    except _Changed as changed:
+        return _fail(job, _("Row %(row)d differs from the preview (the file or the register changed meanwhile). Nothing was imported; please check again.") % {"row": changed.args[0]})
+    except readers.Refused as refused:
+        return _fail(job, str(refused))
+    job.counts = {**job.counts, "written_new": written["new"], "written_update": written["update"]}
+    job.state, job.finished_at = State.DONE, timezone.now()
+    job.save(update_fields=["counts", "state", "finished_at"])
+    return job
+
+
+def _fail(job: ImportJob, message: str) -> ImportJob:
+    job.state, job.message, job.finished_at = State.FAILED, message, timezone.now()
+    job.save(update_fields=["state", "message", "finished_at"])
+    return job
+
+
+def discard(job: ImportJob) -> None:
+    if job.busy:
+        raise ImportError_(_("This import is running; wait until it is finished."))
+    job.file.delete(save=False)
+    job.state = State.DISCARDED
+    job.save(update_fields=["file", "state"])
+
+
+def visible_jobs(user):
+    return ImportJob.objects.filter(created_by=user)
+
+
+def report_rows(job: ImportJob):
+    """The downloadable report: one line per row of the file with what happened to it."""
+    labels = dict(ImportRow.Outcome.choices)
+    for row in job.rows.all().iterator(chunk_size=2000):
+        errors = "; ".join(f"{c}: {m}" if c else m for c, m in row.messages)
+        outcome = str(labels[row.outcome])
+        if job.state == State.DONE and row.outcome == "error":
+            outcome = _("skipped (error)")
+        yield [row.number, outcome, row.external_id, row.title, ", ".join(row.changed), errors]

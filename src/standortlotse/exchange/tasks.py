@@ -1,0 +1,37 @@
+"""Background tasks of the bulk import (django-tasks; `manage.py db_worker` runs them)."""
+
+import logging
+
+from django.utils import translation
+from django_tasks import task
+
+logger = logging.getLogger(__name__)
+
+
+def _run(job_id: str, step: str):
+    from standortlotse.exchange import services
+    from standortlotse.exchange.models import ImportJob
+
+    job = ImportJob.objects.select_related("created_by").filter(pk=job_id).first()
+    if job is None:
+        return
+    expected = ImportJob.State.ANALYSING if step == "analyse" else ImportJob.State.IMPORTING
+    if job.state != expected:
+        return
+    # Messages for the preview are stored in German, the primary language of the back office.
+    with translation.override("de"):
+        try:
+            getattr(services, step)(job)
+        except Exception:
+            logger.exception("import %s failed in step %s", job_id, step)
+            services._fail(job, translation.gettext("An unexpected error stopped the import; nothing was written. The operators have been told."))
+
+
+@task()
+def analyse_task(job_id: str):
+    _run(job_id, "analyse")
+
+
+@task()
+def apply_task(job_id: str):
+    _run(job_id, "apply")

@@ -1,0 +1,205 @@
+"""Back-office pages of the bulk import; the steps themselves are in services."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from standortlotse.accounts.decorators import editor_required
+from standortlotse.core.ratelimit import hit
+from standortlotse.exchange import readers, services
+from standortlotse.exchange.forms import ConfirmForm, MappingForm, UploadForm
+from standortlotse.exchange.models import ImportJob, ImportRow
+from standortlotse.properties import importing as property_import
+from standortlotse.properties.exchange import COLUMNS
+
+UPLOADS_PER_HOUR = 60
+
+
+def _job(request, job_id) -> ImportJob:
+    return get_object_or_404(services.visible_jobs(request.user), pk=job_id)
+
+
+@editor_required
+def start(request):
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        if not hit(request, f"import-upload:{request.user.pk}", UPLOADS_PER_HOUR, 3600):
+            form.add_error("file", _("Too many uploads in the last hour; please wait a little."))
+        else:
+            try:
+                job = services.start(request.user, form.cleaned_data["file"])
+            except readers.Refused as refused:
+                form.add_error("file", str(refused))
+            else:
+                return redirect("exchange:job", job_id=job.pk)
+    jobs = services.visible_jobs(request.user).exclude(state=ImportJob.State.DISCARDED)[:20]
+    return render(request, "exchange/start.html", {"form": form, "jobs": jobs}, status=400 if form.errors else 200)
+
+
+def _column_choices():
+    return [(c, property_import.column_label(c)) for c in COLUMNS]
+
+
+@editor_required
+def job(request, job_id):
+    job = _job(request, job_id)
+    context = {"job": job, "progress": services.progress(job)}
+    if job.state == ImportJob.State.MAPPING or request.GET.get("step") == "mapping":
+        context["mapping_form"] = MappingForm(headers=job.headers, columns=_column_choices(), initial_mapping=job.mapping)
+    if job.state in (ImportJob.State.PREVIEW, ImportJob.State.DONE, ImportJob.State.FAILED):
+        outcome = request.GET.get("outcome", "")
+        rows = job.rows.all()
+        if outcome in ImportRow.Outcome.values:
+            rows = rows.filter(outcome=outcome)
+        elif job.counts.get("error"):
+            outcome = ""
+        context.update({
+            "rows": Paginator(rows, 100).get_page(request.GET.get("page")),
+            "outcome": outcome,
+            "outcomes": ImportRow.Outcome.choices,
+            "confirm_form": ConfirmForm(initial={"publish": job.publish}),
+        })
+    return render(request, "exchange/job.html", context)
+
+
+@editor_required
+def job_progress(request, job_id):
+    """The progress fragment, polled by htmx while the job runs; a finished job reloads the page."""
+    job = _job(request, job_id)
+    response = render(request, "exchange/_progress.html", {"job": job, "progress": services.progress(job)})
+    if not job.busy:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@editor_required
+@require_POST
+def mapping(request, job_id):
+    job = _job(request, job_id)
+    form = MappingForm(request.POST, headers=job.headers, columns=_column_choices(), initial_mapping=job.mapping)
+    if form.is_valid():
+        try:
+            services.set_mapping(job, form.mapping())
+        except services.ImportError_ as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("exchange:job", job_id=job.pk)
+    return render(request, "exchange/job.html", {"job": job, "mapping_form": form, "progress": {}}, status=400)
+
+
+@editor_required
+@require_POST
+def confirm(request, job_id):
+    job = _job(request, job_id)
+    form = ConfirmForm(request.POST)
+    form.is_valid()
+    try:
+        services.confirm(job, form.cleaned_data.get("skip_errors", False), form.cleaned_data.get("publish", False))
+    except services.ImportError_ as error:
+        messages.error(request, str(error))
+    return redirect("exchange:job", job_id=job.pk)
+
+
+@editor_required
+@require_POST
+def discard(request, job_id):
+    job = _job(request, job_id)
+    try:
+        services.discard(job)
+    except services.ImportError_ as error:
+        messages.error(request, str(error))
+        return redirect("exchange:job", job_id=job.pk)
+    messages.success(request, _("The import was discarded and its file deleted."))
+    return redirect("exchange:start")
+
+
+@editor_required
+def report(request, job_id):
+    job = _job(request, job_id)
+    if job.state not in (ImportJob.State.PREVIEW, ImportJob.State.DONE, ImportJob.State.FAILED):
+        raise Http404
+    headers = [_("row"), _("result"), _("external ID"), _("title"), _("changed fields"), _("errors and notes")]
+    body = readers.csv_text(headers, services.report_rows(job))
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}.csv"'
+    return response
+
+
+@editor_required
+def template_file(request, fmt):
+    headers = list(COLUMNS)
+    rows = property_import.template_example()
+    if fmt == "csv":
+        response = HttpResponse(readers.csv_text(headers, rows), content_type="text/csv; charset=utf-8")
+    elif fmt == "xlsx":
+        response = HttpResponse(_template_xlsx(headers, rows), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="standortlotse-vorlage-immobilien.{fmt}"'
+    return response
+
+
+def _template_xlsx(headers, rows) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Immobilien"
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    info = workbook.create_sheet("Spalten")
+    info.append([_("column"), _("meaning"), _("accepted values")])
+    for name, label, accepted in column_docs():
+        info.append([name, label, accepted])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def column_docs():
+    """(column, meaning, accepted values) for the column list page and the template."""
+    from standortlotse.properties.models import Property
+
+    docs = []
+    for name in COLUMNS:
+        label = property_import.column_label(name)
+        if name == "municipality_ags":
+            accepted = _("8-digit official key (AGS) or the name, e.g. 15090535 or Stendal")
+        elif name == "outline":
+            accepted = _("GeoJSON polygon; from GIS files the geometry is taken")
+        else:
+            model_field = Property._meta.get_field(name)
+            internal = model_field.get_internal_type()
+            if model_field.choices:
+                accepted = ", ".join(str(lbl) for _v, lbl in model_field.choices)
+            elif name.endswith("_m2"):
+                accepted = _("square metres or hectares: 12.500 · 12.500 m² · 3,5 ha · ca. 2 ha")
+            elif internal in ("DecimalField", "FloatField", "PositiveIntegerField"):
+                accepted = _("number, decimal comma or point: 4,5 · 4.5")
+            elif internal == "BooleanField":
+                accepted = _("ja / nein (also x, yes, no, 1, 0)")
+            elif internal == "DateField":
+                accepted = _("date: 01.03.2025 or 2025-03-01")
+            else:
+                accepted = _("text")
+            if name == "availability":
+                accepted += " · " + _("a date means “from date”; “sofort” = immediately")
+            if name == "lat" or name == "lon":
+                accepted = _("WGS84 decimal degrees (52,6 or 52.6); without coordinates the municipality centre is taken")
+        required = name in property_import.REQUIRED
+        docs.append((name, f"{label}{' *' if required else ''}", accepted))
+    return docs
+
+
+@editor_required
+def columns(request):
+    return render(request, "exchange/columns.html", {"docs": column_docs()})
