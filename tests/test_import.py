@@ -13,7 +13,7 @@ from openpyxl import Workbook
 
 from standortlotse.exchange import readers, services, values
 from standortlotse.exchange.models import ColumnMemory, ImportJob
-from standortlotse.properties.exchange import COLUMNS, to_csv, to_geojson, to_xlsx
+from standortlotse.properties.exchange import COLUMNS, to_csv, to_geojson, to_gpkg, to_xlsx
 from standortlotse.properties.models import Property, Status
 
 pytestmark = pytest.mark.django_db
@@ -214,14 +214,15 @@ def test_mapping_is_suggested_validated_and_remembered(world):
     assert again.mapping["Objektname"] == "title"
 
 
-@pytest.mark.parametrize("fmt", ["csv", "xlsx", "geojson"])
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "geojson", "gpkg"])
 def test_exports_reimport_losslessly(world, fmt):
     source = world.prop_a
     source.area_available_m2, source.price_per_m2, source.description_de = 4200, Decimal("12.5"), "=SUMME(A1) Text; mit Semikolon"
     source.outline = {"type": "Polygon", "coordinates": [[[11.8, 52.6], [11.81, 52.6], [11.81, 52.61], [11.8, 52.6]]]}
     source.save()
     queryset = Property.objects.filter(pk__in=[world.prop_a.pk, world.prop_b.pk])
-    exported = {"csv": lambda: to_csv(queryset).encode(), "xlsx": lambda: to_xlsx(queryset), "geojson": lambda: to_geojson(queryset).encode()}[fmt]()
+    exported = {"csv": lambda: to_csv(queryset).encode(), "xlsx": lambda: to_xlsx(queryset),
+                "geojson": lambda: to_geojson(queryset).encode(), "gpkg": lambda: to_gpkg(queryset)}[fmt]()
     before = {p.pk: p for p in queryset}
     Property.objects.filter(pk__in=before).delete()
     job = run(world.state_admin, f"export.{fmt}", exported, publish=True)

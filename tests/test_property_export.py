@@ -54,3 +54,16 @@ def test_xlsx_and_geojson_exports(client, world):
 
 def test_unknown_export_format(client, world):
     assert client.get("/immobilien/export.pdf").status_code == 404
+
+
+def test_geopackage_export_opens_as_a_layer(client, world, tmp_path):
+    import pyogrio
+
+    response = client.get(reverse("properties:export", args=["gpkg"]), {"q": "Gardelegen"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/geopackage+sqlite3"
+    path = tmp_path / "export.gpkg"
+    path.write_bytes(response.content)
+    info = pyogrio.read_info(str(path))
+    assert info["features"] == 1 and info["crs"] == "EPSG:4326" and info["geometry_type"] == "Point"
+    _meta, _fids, _geometry, columns = pyogrio.raw.read(str(path))
+    assert list(columns[1]) == ["Halle Gardelegen"]

@@ -83,3 +83,33 @@ def to_geojson(queryset) -> str:
             "properties": {**properties, "outline": prop.outline},
         })
     return json.dumps({"type": "FeatureCollection", "features": features}, cls=DjangoJSONEncoder, ensure_ascii=False)
+
+
+def to_gpkg(queryset) -> bytes:
+    """A GeoPackage (opens in QGIS) with one point layer "immobilien" in WGS84; the columns are
+    the template columns as text, the outline as GeoJSON text, so the file re-imports losslessly."""
+    import os
+    import tempfile
+
+    import numpy as np
+    import pyogrio
+    import shapely
+
+    props = list(queryset.select_related("municipality"))
+    geometries = np.array([shapely.to_wkb(shapely.Point(p.lon, p.lat)) for p in props], dtype=object)
+    fields = [c for c in COLUMNS]
+    data = []
+    for column in fields:
+        values = []
+        for prop in props:
+            value = _value(prop, column)
+            values.append("" if value is None else str(value))
+        data.append(np.array(values, dtype=object))
+    with tempfile.TemporaryDirectory(prefix="standortlotse-gpkg-") as folder:
+        path = os.path.join(folder, "immobilien.gpkg")
+        pyogrio.raw.write(
+            path, geometries, data, fields, crs="EPSG:4326", driver="GPKG", geometry_type="Point",
+            layer="immobilien", encoding="UTF-8",
+        )
+        with open(path, "rb") as handle:
+            return handle.read()

@@ -55,6 +55,7 @@ EXPORTS = {
     "csv": ("text/csv; charset=utf-8", exchange.to_csv),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exchange.to_xlsx),
     "geojson": ("application/geo+json", exchange.to_geojson),
+    "gpkg": ("application/geopackage+sqlite3", exchange.to_gpkg),
 }
 EXPORT_LIMIT = 20_000
 
