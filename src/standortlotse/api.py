@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from standortlotse.cases.api import router as cases_router
+from standortlotse.exchange.changes import router as changes_router
 from standortlotse.exchange.ogc import router as ogc_router
 from standortlotse.geo.api import router as geo_router
 from standortlotse.places.api import router as places_router
@@ -23,6 +24,7 @@ api.add_router("/", places_router)
 api.add_router("/geo", geo_router)
 api.add_router("/", cases_router)
 api.add_router("/ogc", ogc_router)
+api.add_router("/", changes_router)
 
 
 @api.exception_handler(FieldErrors)

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ExchangeConfig(AppConfig):
     name = "standortlotse.exchange"
     verbose_name = _("Data exchange")
+
+    def ready(self):
+        from standortlotse.exchange import changes  # noqa: F401  (deletion signals)

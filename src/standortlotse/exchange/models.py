@@ -93,3 +93,42 @@ class ColumnMemory(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organisation", "target", "header"], name="column_memory_unique")]
+
+
+class ApiKey(models.Model):
+    """A read key of a consumer organisation (state system, partner portal) for the change feed.
+
+    Only a hash of the secret is stored; the key is shown once when it is created.
+    """
+
+    class Scope(models.TextChoices):
+        PROPERTIES = "properties", _("properties")
+        PLACES = "places", _("places")
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="api_keys")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=12, unique=True, editable=False)
+    secret_hash = models.CharField(max_length=64, editable=False)
+    scopes = models.JSONField(_("scopes"), default=list)
+    requests_per_hour = models.PositiveIntegerField(_("requests per hour"), default=600)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+
+    def __str__(self):
+        return f"{self.organisation} – {self.name} ({self.prefix}…)"
+
+
+class Tombstone(models.Model):
+    """A record that was deleted, so the change feed can tell consumers."""
+
+    entity = models.CharField(max_length=20)  # "properties" or "places"
+    key = models.CharField(max_length=64)
+    deleted_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["entity", "deleted_at", "id"])]
