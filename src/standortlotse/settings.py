@@ -189,6 +189,10 @@ RATELIMIT_TRUST_PROXY = env_bool("STANDORTLOTSE_TRUST_PROXY", False)
 PLACE_SUBMISSIONS_PER_HOUR = int(os.environ.get("STANDORTLOTSE_PLACE_SUBMISSIONS_PER_HOUR", 5))
 LOGIN_FAILURES_ALLOWED = int(os.environ.get("STANDORTLOTSE_LOGIN_FAILURES_ALLOWED", 5))
 INQUIRIES_PER_HOUR = int(os.environ.get("STANDORTLOTSE_INQUIRIES_PER_HOUR", 10))
+# Freshness of property data: a reminder to the editors after this many days without
+# confirmation, flagged publicly as "not confirmed" after the same period again.
+PROPERTY_REMINDER_DAYS = int(os.environ.get("STANDORTLOTSE_PROPERTY_REMINDER_DAYS", 182))
+PROPERTY_FLAG_DAYS = int(os.environ.get("STANDORTLOTSE_PROPERTY_FLAG_DAYS", 182))
 PLACE_LINK_VALID_DAYS = int(os.environ.get("STANDORTLOTSE_PLACE_LINK_VALID_DAYS", 180))
 
 # Map: base tiles are loaded only after the visitor consents (no third-party request before).

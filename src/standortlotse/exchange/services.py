@@ -16,6 +16,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from standortlotse.accounts import policy
 from standortlotse.exchange import readers
@@ -160,7 +161,11 @@ def confirm(job: ImportJob, skip_errors: bool, publish: bool) -> None:
     if job.state != State.PREVIEW:
         raise ImportError_(_("Only a checked import can be confirmed."))
     if job.error_rows and not skip_errors:
-        raise ImportError_(_("%(n)d rows have errors. Correct the file and upload it again, or confirm that these rows are skipped.") % {"n": job.error_rows})
+        raise ImportError_(ngettext(
+            "%(n)d row has errors. Correct the file and upload it again, or confirm that it is skipped.",
+            "%(n)d rows have errors. Correct the file and upload it again, or confirm that these rows are skipped.",
+            job.error_rows,
+        ) % {"n": job.error_rows})
     if not (job.counts.get("new") or job.counts.get("update")):
         raise ImportError_(_("There is nothing to import: no new or changed rows."))
     job.skip_errors, job.publish, job.state = skip_errors, publish, State.IMPORTING

@@ -225,10 +225,11 @@ class Property(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Normalised words of the texts for the full-text search (core.textsearch), set on save.
     search_text = SearchTextField()
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "search_text"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "search_text", "reminder_sent_at"])
     objects = PublishedQuerySet.as_manager()
 
     class Meta:
@@ -285,6 +286,14 @@ class Property(models.Model):
 
     def mark_verified(self, when=None):
         self.verified_on = when or timezone.localdate()
+        self.reminder_sent_at = None
+
+    @property
+    def not_confirmed(self) -> bool:
+        """Not confirmed for the reminder period plus the flag period: shown publicly."""
+        from standortlotse.properties.freshness import is_flagged
+
+        return is_flagged(self)
 
 
 def property_search_text(prop, municipality_name: str) -> str:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("immobilien/export.<str:fmt>", views.export, name="export"),
     path("immobilien/<int:pk>/", views.detail, name="detail"),
     path("datenpflege/", views.editor_list, name="editor_list"),
+    path("datenpflege/aktualitaet/", views.freshness_dashboard, name="freshness"),
     path("datenpflege/neu/", views.editor_create, name="editor_create"),
     path("datenpflege/<int:pk>/", views.editor_edit, name="editor_edit"),
     path("datenpflege/<int:pk>/verlauf/", views.editor_history, name="editor_history"),

@@ -1,5 +1,6 @@
 """Pages of the property register. Views parse input, call services/selectors, render."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -216,7 +217,24 @@ def editor_action(request, pk, action):
     next_url = request.POST.get("next")
     if next_url == "list":
         return redirect("properties:editor_list")
+    if next_url == "freshness":
+        return redirect("properties:freshness")
     return redirect("properties:editor_edit", pk=prop.pk)
+
+
+@editor_required
+def freshness_dashboard(request):
+    """How current the data of each municipality is, and the records nobody confirmed."""
+    from standortlotse.properties import freshness
+
+    rows = freshness.dashboard(request.user)
+    totals = {key: sum(getattr(r, key) for r in rows) for key in ("published", "current", "due", "not_confirmed")}
+    return render(request, "properties/freshness.html", {
+        "rows": rows, "totals": totals,
+        "flagged": freshness.flagged(request.user)[:200],
+        "reminder_months": round(settings.PROPERTY_REMINDER_DAYS / 30.4),
+        "flag_months": round((settings.PROPERTY_REMINDER_DAYS + settings.PROPERTY_FLAG_DAYS) / 30.4),
+    })
 
 
 @editor_required

@@ -1,0 +1,135 @@
+"""How current the register is, and reminders to keep it so.
+
+A published property is *current* while its verified-on date is younger than
+``PROPERTY_REMINDER_DAYS`` (default six months). After that its editors get a reminder email
+(again after each further period while nothing happens). After ``PROPERTY_FLAG_DAYS`` more it is
+*not confirmed*: the public pages say so and moderators find it in their list. Nothing is
+unpublished automatically. ``manage.py property_reminders`` runs the reminders (daily cron).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Min, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from standortlotse.accounts import policy
+from standortlotse.accounts.models import Membership
+from standortlotse.core.mail import queue_email
+from standortlotse.properties.models import Property, Status
+
+
+def reminder_before(today: date | None = None) -> date:
+    return (today or timezone.localdate()) - timedelta(days=settings.PROPERTY_REMINDER_DAYS)
+
+
+def flag_before(today: date | None = None) -> date:
+    return reminder_before(today) - timedelta(days=settings.PROPERTY_FLAG_DAYS)
+
+
+def is_flagged(prop: Property, today: date | None = None) -> bool:
+    return prop.status == Status.PUBLISHED and (prop.verified_on is None or prop.verified_on < flag_before(today))
+
+
+def _unconfirmed_since(before: date) -> Q:
+    return Q(verified_on__isnull=True) | Q(verified_on__lt=before)
+
+
+def due_for_reminder(today: date | None = None):
+    now = timezone.now() if today is None else timezone.make_aware(timezone.datetime.combine(today, timezone.datetime.min.time()))
+    resend = now - timedelta(days=settings.PROPERTY_REMINDER_DAYS)
+    return (
+        Property.objects.published()
+        .filter(_unconfirmed_since(reminder_before(today)))
+        .filter(Q(reminder_sent_at__isnull=True) | Q(reminder_sent_at__lt=resend))
+        .select_related("municipality__district")
+    )
+
+
+def editors_of(municipality) -> list[str]:
+    """Email addresses of the municipality's editors, else of the moderators of its region."""
+    members = Membership.objects.filter(
+        role=Membership.Role.MUNICIPAL_EDITOR, organisation__municipality=municipality, user__is_active=True,
+    ).exclude(user__email="")
+    emails = sorted({m.user.email for m in members.select_related("user")})
+    if emails:
+        return emails
+    members = Membership.objects.filter(
+        role=Membership.Role.REGIONAL_MODERATOR, organisation__region__districts=municipality.district_id,
+        user__is_active=True,
+    ).exclude(user__email="")
+    return sorted({m.user.email for m in members.select_related("user")})
+
+
+def send_reminders(today: date | None = None) -> int:
+    """One email per editor listing their records that need confirming; returns mails queued."""
+    by_recipient: dict[str, list[Property]] = defaultdict(list)
+    due = list(due_for_reminder(today))
+    recipients_cache: dict[int, list[str]] = {}
+    for prop in due:
+        if prop.municipality_id not in recipients_cache:
+            recipients_cache[prop.municipality_id] = editors_of(prop.municipality)
+        for email in recipients_cache[prop.municipality_id]:
+            by_recipient[email].append(prop)
+    link = settings.SITE_URL.rstrip("/") + reverse("properties:freshness")
+    for email, props in by_recipient.items():
+        queue_email(email, "properties/email/freshness_reminder", {
+            "properties": props, "link": link, "months": round(settings.PROPERTY_REMINDER_DAYS / 30.4),
+        })
+    Property.objects.filter(pk__in=[p.pk for p in due if recipients_cache.get(p.municipality_id)]).update(
+        reminder_sent_at=timezone.now()
+    )
+    return len(by_recipient)
+
+
+@dataclass
+class MunicipalityFreshness:
+    municipality: str
+    district: str
+    published: int
+    current: int
+    due: int
+    not_confirmed: int
+    oldest: date | None
+
+    @property
+    def percent_current(self) -> int:
+        return round(100 * self.current / self.published) if self.published else 100
+
+
+def dashboard(user, today: date | None = None) -> list[MunicipalityFreshness]:
+    """Per municipality the user may edit: how many published records are current, due, flagged."""
+    reminder, flag = reminder_before(today), flag_before(today)
+    rows = (
+        policy.editable_records(user, Property.objects.published())
+        .values("municipality__name", "municipality__district__name")
+        .annotate(
+            published=Count("pk"),
+            current=Count("pk", filter=Q(verified_on__gte=reminder)),
+            not_confirmed=Count("pk", filter=_unconfirmed_since(flag)),
+            oldest=Min("verified_on"),
+        )
+        .order_by("municipality__district__name", "municipality__name")
+    )
+    return [
+        MunicipalityFreshness(
+            r["municipality__name"], r["municipality__district__name"], r["published"], r["current"],
+            r["published"] - r["current"] - r["not_confirmed"], r["not_confirmed"], r["oldest"],
+        )
+        for r in rows
+    ]
+
+
+def flagged(user, today: date | None = None):
+    """Published records in the user's scope that are not confirmed (the moderator's list)."""
+    return (
+        policy.editable_records(user, Property.objects.published())
+        .filter(_unconfirmed_since(flag_before(today)))
+        .select_related("municipality")
+        .order_by("verified_on", "pk")
+    )
