@@ -34,6 +34,9 @@ PUBLIC_PAGES = {
     "home-en": lambda w: "/en/",
     "search-en": lambda w: "/en/immobilien/",
     "detail-en": lambda w: f"/en/immobilien/{w.prop_a.pk}/",
+    "statistics": lambda w: "/statistik/",
+    "statistics-en": lambda w: "/en/statistik/",
+    "search-text": lambda w: "/immobilien/?q=Gewerbe",
 }
 
 
@@ -62,6 +65,7 @@ EDITOR_PAGES = {
     "create": lambda w: "/datenpflege/neu/",
     "edit": lambda w: f"/datenpflege/{w.prop_a.pk}/",
     "history": lambda w: f"/datenpflege/{w.prop_a.pk}/verlauf/",
+    "freshness": lambda w: "/datenpflege/aktualitaet/",
 }
 
 GEOMAN_BUTTON = ".leaflet-buttons-control-button"

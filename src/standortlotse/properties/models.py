@@ -344,3 +344,14 @@ class PropertyDocument(models.Model):
     def __str__(self):
         return self.title
 
+
+
+class StatisticsSnapshot(models.Model):
+    """Figures of the register at one time (``manage.py statistics_snapshot``, run daily)."""
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    data = models.JSONField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        get_latest_by = "created_at"

@@ -314,3 +314,32 @@ def editor_history(request, pk):
         {"prop": prop, "entries": services.changes_of(prop)},
     )
 
+
+
+def statistics_page(request):
+    from standortlotse.properties import statistics
+
+    snap = statistics.latest()
+    data = snap.data
+    return render(request, "properties/statistics.html", {
+        "snapshot": snap, "totals": data["totals"],
+        "totals_ha": round(data["totals"]["area_m2"] / 10_000, 1),
+        "charts": [
+            ("district", _("Available area by district"), statistics.bars(data["district"])),
+            ("zoning", _("Available area by zoning"), statistics.bars(data["zoning"])),
+            ("availability", _("Available area by availability"), statistics.bars(data["availability"])),
+        ],
+        "regions": statistics.bars(data["region"]),
+        "municipalities": statistics.bars(data["municipality"]),
+    })
+
+
+def statistics_csv(request):
+    from standortlotse.exchange.readers import csv_text
+    from standortlotse.properties import statistics
+
+    snap = statistics.latest()
+    body = csv_text(["dimension", "key", "label", "count", "area_available_m2"], statistics.csv_rows(snap.data))
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="standortlotse-statistik.csv"'
+    return response

@@ -1,0 +1,81 @@
+"""Statistics of the published register: available area and records by area and attribute.
+
+Computed by ``snapshot()`` (daily via ``manage.py statistics_snapshot``) and stored, so the
+public page reads one row. Every breakdown adds up to the totals of the same snapshot: records
+without an available area count with 0 m², and regions are listed separately because a
+district may belong to more than one.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone, translation
+
+from standortlotse.geo.models import Region
+from standortlotse.properties.models import Availability, Kind, Property, StatisticsSnapshot, Zoning
+
+DIMENSIONS = ("district", "municipality", "zoning", "availability", "kind")
+
+
+def _rows(queryset, field, labels=None):
+    rows = (
+        queryset.values(field)
+        .annotate(count=Count("pk"), area_m2=Coalesce(Sum("area_available_m2"), Value(0)))
+        .order_by(field)
+    )
+    result = []
+    for row in rows:
+        key = row[field] if row[field] not in (None, "") else "-"
+        result.append({"key": key, "label": (labels or {}).get(key, key), "count": row["count"], "area_m2": row["area_m2"]})
+    return result
+
+
+def compute() -> dict:
+    published = Property.objects.published()
+    totals = published.aggregate(count=Count("pk"), area_m2=Coalesce(Sum("area_available_m2"), Value(0)))
+    with translation.override("de"):
+        zoning = {k: str(v) for k, v in Zoning.choices}
+        availability = {k: str(v) for k, v in Availability.choices}
+        kinds = {k: str(v) for k, v in Kind.choices}
+    data = {
+        "generated_at": timezone.now().isoformat(),
+        "totals": totals,
+        "district": _rows(published, "municipality__district__name"),
+        "municipality": _rows(published, "municipality__name"),
+        "zoning": _rows(published, "zoning", zoning),
+        "availability": _rows(published, "availability", availability),
+        "kind": _rows(published, "kind", kinds),
+        "region": [],
+    }
+    for region in Region.objects.order_by("name"):
+        figures = published.filter(municipality__district__regions=region).aggregate(
+            count=Count("pk"), area_m2=Coalesce(Sum("area_available_m2"), Value(0))
+        )
+        data["region"].append({"key": region.slug, "label": region.name, **figures})
+    return data
+
+
+def snapshot() -> StatisticsSnapshot:
+    return StatisticsSnapshot.objects.create(data=compute())
+
+
+def latest(max_age_hours: int = 26) -> StatisticsSnapshot:
+    """The newest snapshot; a new one when none is younger than a day (and a bit)."""
+    found = StatisticsSnapshot.objects.order_by("-created_at").first()
+    if found is None or (timezone.now() - found.created_at).total_seconds() > max_age_hours * 3600:
+        found = snapshot()
+    return found
+
+
+def csv_rows(data: dict):
+    for dimension in ("region", *DIMENSIONS):
+        for row in data.get(dimension, []):
+            yield [dimension, row["key"], row["label"], row["count"], row["area_m2"]]
+    yield ["total", "", "", data["totals"]["count"], data["totals"]["area_m2"]]
+
+
+def bars(rows: list[dict], width: int = 400) -> list[dict]:
+    """Rows with the bar length in pixels for the SVG chart (the largest area is ``width``)."""
+    largest = max((r["area_m2"] for r in rows), default=0) or 1
+    return [{**r, "bar": round(width * r["area_m2"] / largest), "ha": round(r["area_m2"] / 10_000, 1)} for r in rows]
