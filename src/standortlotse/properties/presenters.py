@@ -98,6 +98,17 @@ def fact_rows(prop: Property) -> list[tuple[str, str]]:
     return [(str(label), value) for label, value in rows if value]
 
 
+def compare_rows(props: list[Property]) -> list[tuple[str, list[str]]]:
+    """The facts of several properties side by side: (label, [value per property])."""
+    tables = [dict(fact_rows(p)) for p in props]
+    labels: list[str] = []
+    for table in tables:
+        for label in table:
+            if label not in labels:
+                labels.append(label)
+    return [(label, [table.get(label, "–") for table in tables]) for label in labels]
+
+
 def json_ld(prop: Property, request) -> dict:
     """schema.org RealEstateListing about a Place, with an Offer when it is marketed."""
     url = request.build_absolute_uri(prop.get_absolute_url())

@@ -17,7 +17,7 @@ from standortlotse.accounts.decorators import editor_required
 from standortlotse.properties import exchange, selectors, services
 from standortlotse.properties.forms import DocumentForm, PhotoForm, PropertyForm, SearchForm
 from standortlotse.properties.models import Property, PropertyDocument, PropertyPhoto, Status
-from standortlotse.properties.presenters import fact_rows, json_ld
+from standortlotse.properties.presenters import compare_rows, fact_rows, json_ld
 
 PAGE_SIZE = 20
 
@@ -106,15 +106,7 @@ def compare(request):
     ids = _compare_ids(request)
     props = selectors.compare(ids)
     too_many = len(set(ids)) > selectors.MAX_COMPARE
-    rows = []
-    if props:
-        fact_tables = [dict((label, value) for label, value in fact_rows(p)) for p in props]
-        labels = []
-        for table in fact_tables:
-            for label in table:
-                if label not in labels:
-                    labels.append(label)
-        rows = [(label, [table.get(label, "–") for table in fact_tables]) for label in labels]
+    rows = compare_rows(props)
     return render(
         request,
         "properties/compare.html",
@@ -343,3 +335,26 @@ def statistics_csv(request):
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="standortlotse-statistik.csv"'
     return response
+
+
+def _pdf_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def expose(request, pk):
+    """One-click PDF exposé in the page's language (German, or English under /en/)."""
+    from standortlotse.properties import expose as pdf
+
+    prop = selectors.visible_property(request.user, pk)
+    return _pdf_response(pdf.property_pdf(prop, get_language() or "de"), f"expose-{prop.pk}.pdf")
+
+
+def compare_pdf(request):
+    from standortlotse.properties import expose as pdf
+
+    props = selectors.compare(_compare_ids(request))
+    if not props:
+        raise Http404
+    return _pdf_response(pdf.comparison_pdf(props, get_language() or "de"), "vergleich.pdf")
