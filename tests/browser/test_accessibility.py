@@ -66,6 +66,9 @@ EDITOR_PAGES = {
     "edit": lambda w: f"/datenpflege/{w.prop_a.pk}/",
     "history": lambda w: f"/datenpflege/{w.prop_a.pk}/verlauf/",
     "freshness": lambda w: "/datenpflege/aktualitaet/",
+    "consent-list": lambda w: "/datenpflege/eigentuemer/",
+    "consent-edit": lambda w: f"/datenpflege/{w.prop_a.pk}/eigentuemer/",
+    "import-start": lambda w: "/datenpflege/import/",
 }
 
 GEOMAN_BUTTON = ".leaflet-buttons-control-button"
@@ -132,3 +135,16 @@ def test_search_map_draws_outlines_and_markers_offline(live_world, ui):
     assert search_map.locator(".leaflet-marker-icon").count() >= 1
     assert search_map.locator(".leaflet-tile").count() == 0  # no consent, no tiles
     assert ui.watch.external == []
+
+
+def test_owner_consent_answer_page_is_accessible(live_world, ui):
+    from standortlotse.properties import consent
+
+    prop = live_world.prop_a
+    prop.owner_type = "private"
+    prop.save()
+    consent.save_owner(live_world.editor_a, prop, "Erna Müller", "", "Dorfstraße 2")
+    (_consent, url), = consent.request(live_world.editor_a, [prop], "letter")
+    ui.visit("/" + url.split("://", 1)[1].split("/", 1)[1])  # the path of the answer link
+    assert ui.page.get_by_role("button").count() >= 2
+    ui.assert_accessible()

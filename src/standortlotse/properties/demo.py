@@ -18,7 +18,7 @@ from PIL import Image, ImageDraw
 from standortlotse.accounts.models import Membership, Organisation
 from standortlotse.geo.models import District, Municipality, Region, State
 from standortlotse.properties.models import (
-    Availability, Kind, MarketingType, OwnerType, PlanningStatus, Property, PropertyPhoto,
+    Availability, Kind, MarketingType, OwnerConsent, OwnerType, PlanningStatus, Property, PropertyPhoto,
     RailSiding, Status, Zoning,
 )
 
@@ -202,6 +202,15 @@ def create_demo_data(count: int = 40, seed: int = 2026) -> dict:
                 [round(lon - d, 6), round(lat - d / 2, 6)]]]}
         prop._change_reason = "demo data"
         prop.save()
+        if prop.owner_type == OwnerType.PRIVATE:
+            # Private plots: published ones have the owner's consent, drafts are still asking.
+            OwnerConsent.objects.create(
+                property=prop, owner_name="Familie Beispiel (Demo)", owner_email="eigentuemer@altmark.example",
+                owner_address="Dorfstraße 1\n39576 Stendal",
+                state=OwnerConsent.State.GRANTED if prop.status == Status.PUBLISHED else OwnerConsent.State.NOT_ASKED,
+                responded_on=timezone.localdate() if prop.status == Status.PUBLISHED else None,
+                how=OwnerConsent.How.LETTER if prop.status == Status.PUBLISHED else "",
+            )
         photo = PropertyPhoto(property=prop, alt_text=f"Illustration: {prop.get_kind_display()} (Demo)", credit="Standortlotse (generiert)")
         photo.image.save(f"demo-{n}.jpg", demo_photo(seed + n, str(prop.get_kind_display())), save=False)
         photo.save()

@@ -11,7 +11,7 @@ from standortlotse.accounts import policy
 from standortlotse.core.validators import validate_pdf, validate_photo
 from standortlotse.geo.models import District, Municipality, Region
 from standortlotse.properties.models import (
-    Availability, Kind, Property, PropertyDocument, RailSiding, Zoning,
+    Availability, Kind, OwnerConsent, Property, PropertyDocument, RailSiding, Zoning,
 )
 from standortlotse.properties.selectors import SORTS, SearchCriteria
 
@@ -232,3 +232,24 @@ class SearchForm(forms.Form):
         for key in ("municipality", "district", "region"):
             data[key] = data[key].pk if data.get(key) else None
         return SearchCriteria.from_mapping(data)
+
+
+class OwnerForm(forms.Form):
+    owner_name = forms.CharField(label=_("Owner"), max_length=200, required=False)
+    owner_email = forms.EmailField(label=_("Owner's email"), required=False)
+    owner_address = forms.CharField(
+        label=_("Owner's postal address"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For letters: name, street, postcode and town, one per line."),
+    )
+
+
+class ConsentRecordForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("Answer"), widget=forms.RadioSelect,
+        choices=[("granted", _("The owner agrees to publication")), ("refused", _("The owner refuses"))],
+    )
+    responded_on = forms.DateField(label=_("Answered on"), widget=forms.DateInput(attrs={"type": "date"}))
+    how = forms.ChoiceField(label=_("How"), choices=[
+        (value, label) for value, label in OwnerConsent.How.choices if value != "online"
+    ])
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

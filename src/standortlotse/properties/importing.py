@@ -382,6 +382,8 @@ def _complete(result: Converted, ctx: Context):
         result.errors.append((labelled.get("availability", column_label("availability")), _("“from date” needs a date in “available from”.")))
     if values.get("available_from") and "availability" not in values:
         values["availability"] = Availability.FROM_DATE
+    if values.get("owner_type") == OwnerType.PRIVATE:
+        result.warnings.append(_("Private owner: published only after the owner's consent is recorded."))
 
 
 # --- matching and writing ------------------------------------------------------------------
@@ -447,7 +449,7 @@ def write(outcomes, user, publish: bool, reason: str) -> dict[str, int]:
     for outcome, row, prop, changed in outcomes:
         if outcome == "new":
             prop = Property(**{k: val for k, val in row.values.items()})
-            if publish:
+            if publish and prop.owner_type != OwnerType.PRIVATE:  # private plots need consent first
                 prop.status, prop.published_at = Status.PUBLISHED, now
             prop.search_text = prop.build_search_text()
             new.append(prop)

@@ -355,3 +355,41 @@ class StatisticsSnapshot(models.Model):
     class Meta:
         ordering = ["-created_at"]
         get_latest_by = "created_at"
+
+
+class OwnerConsent(models.Model):
+    """A private owner's consent to publishing their plot: asked by letter or email, answered
+    online with a private link or recorded by the editor. The owner's contact data stay in the
+    back office (never in exports, API or the public pages)."""
+
+    class State(models.TextChoices):
+        NOT_ASKED = "not_asked", _("not asked yet")
+        REQUESTED = "requested", _("requested")
+        GRANTED = "granted", _("granted")
+        REFUSED = "refused", _("refused")
+
+    class How(models.TextChoices):
+        ONLINE = "online", _("online with the private link")
+        LETTER = "letter", _("letter")
+        EMAIL = "email", _("email")
+        IN_PERSON = "in_person", _("in person")
+        PHONE = "phone", _("phone")
+        CONTRACT = "contract", _("contract")
+
+    property = models.OneToOneField(Property, on_delete=models.CASCADE, related_name="owner_consent")
+    owner_name = models.CharField(_("owner"), max_length=200, blank=True)
+    owner_email = models.EmailField(_("owner's email"), blank=True)
+    owner_address = models.TextField(_("owner's postal address"), blank=True)
+    state = models.CharField(_("consent"), max_length=12, choices=State.choices, default=State.NOT_ASKED)
+    requested_at = models.DateTimeField(_("requested at"), null=True, blank=True)
+    requested_how = models.CharField(max_length=12, choices=How.choices, blank=True)
+    responded_on = models.DateField(_("answered on"), null=True, blank=True)
+    how = models.CharField(_("answered how"), max_length=12, choices=How.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    token_expires = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("owner consent")
+        verbose_name_plural = _("owner consents")

@@ -85,6 +85,14 @@ def change_status(user, prop: Property, action: str) -> Property:
             _("A record with status '%(status)s' cannot be changed this way.")
             % {"status": prop.get_status_display()}
         )
+    if target == Status.PUBLISHED:
+        from standortlotse.properties.consent import may_publish
+
+        if not may_publish(prop):
+            raise ValidationError(_(
+                "This plot is privately owned: record the owner's consent to publication first "
+                "(Data maintenance → Owner consent)."
+            ))
     prop.status = target
     if target == Status.PUBLISHED and prop.published_at is None:
         prop.published_at = timezone.now()

@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -358,3 +359,85 @@ def compare_pdf(request):
     if not props:
         raise Http404
     return _pdf_response(pdf.comparison_pdf(props, get_language() or "de"), "vergleich.pdf")
+
+
+# --- Owner consent (private plots) ----------------------------------------------------------------
+
+
+@editor_required
+def consent_list(request):
+    from standortlotse.properties import consent
+    from standortlotse.properties.models import OwnerConsent
+
+    records = list(consent.private_records(request.user))
+    state = request.GET.get("state", "")
+    rows = [(prop, consent.consent_of(prop)) for prop in records]
+    if state in OwnerConsent.State.values:
+        rows = [(p, c) for p, c in rows if c.state == state]
+    if request.method == "POST":
+        ids = {int(i) for i in request.POST.getlist("ids") if i.isdigit()}
+        chosen = [p for p in records if p.pk in ids]
+        channel = request.POST.get("channel")
+        if not chosen or channel not in ("email", "letter"):
+            messages.error(request, _("Choose at least one plot and how to ask."))
+            return redirect("properties:consent_list")
+        requested = consent.request(request.user, chosen, channel)
+        if channel == "letter":
+            if not any(url for _c, url in requested):
+                messages.error(request, _("No letter to write: the chosen owners have already agreed."))
+                return redirect("properties:consent_list")
+            return _pdf_response(consent.letters_pdf(requested), "zustimmung-briefe.pdf")
+        sent = sum(1 for _c, url in requested if url)
+        missing = [c.property.title for c, url in requested if not url]
+        messages.success(request, _("%(n)d owners were asked by email.") % {"n": sent})
+        if missing:
+            messages.warning(request, _("No email address for: %(titles)s. Send them a letter.") % {"titles": ", ".join(missing)})
+        return redirect("properties:consent_list")
+    return render(request, "properties/consent_list.html", {
+        "rows": rows, "state": state, "states": OwnerConsent.State.choices,
+    })
+
+
+@editor_required
+def consent_edit(request, pk):
+    from standortlotse.properties import consent
+    from standortlotse.properties.forms import ConsentRecordForm, OwnerForm
+
+    prop = _editable(request, pk)
+    current = consent.consent_of(prop)
+    owner_form = OwnerForm(initial={"owner_name": current.owner_name, "owner_email": current.owner_email, "owner_address": current.owner_address})
+    record_form = ConsentRecordForm(initial={"responded_on": timezone.localdate()})
+    status = 200
+    if request.method == "POST":
+        if request.POST.get("form") == "owner":
+            owner_form = OwnerForm(request.POST)
+            if owner_form.is_valid():
+                consent.save_owner(request.user, prop, **owner_form.cleaned_data)
+                messages.success(request, _("The owner's details were saved."))
+                return redirect("properties:consent_edit", pk=pk)
+        else:
+            record_form = ConsentRecordForm(request.POST)
+            if record_form.is_valid():
+                data = record_form.cleaned_data
+                consent.record(request.user, prop, data["state"], data["responded_on"], data["how"], data["note"])
+                messages.success(request, _("The owner's answer was recorded."))
+                return redirect("properties:consent_edit", pk=pk)
+        status = 400
+    return render(request, "properties/consent_edit.html", {
+        "prop": prop, "consent": current, "owner_form": owner_form, "record_form": record_form,
+    }, status=status)
+
+
+def consent_response(request, token):
+    """The owner's answer through the private link (no account needed)."""
+    from standortlotse.properties import consent
+
+    found = consent.by_token(token)
+    if found is None:
+        return render(request, "properties/consent_response.html", {"invalid": True}, status=404)
+    if request.method == "POST":
+        answer = request.POST.get("answer")
+        if answer in ("yes", "no"):
+            done = consent.respond(token, answer == "yes")
+            return render(request, "properties/consent_response.html", {"done": done, "prop": done.property})
+    return render(request, "properties/consent_response.html", {"consent": found, "prop": found.property})
