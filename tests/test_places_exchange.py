@@ -248,3 +248,28 @@ def test_csv_template_download_and_formula_safety(client, world):
     assert header.startswith("id,municipality_ags,lat,lon,name,pitch")
     place = make_place(world, "=HYPERLINK(\"http://evil\")")
     assert "'=HYPERLINK" in exchange.csv_template([place])
+
+
+def test_places_import_reads_excel_and_refuses_hostile_files(world):
+    import io
+
+    from django.core.exceptions import ValidationError
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["name", "municipality_ags", "lat", "lon", "fields", "pitch"])
+    sheet.append(["Werkhof Test", "15090535", 52.6, 11.86, "work", "- Werkstatt und Café"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    records = exchange.parse(buffer.getvalue(), "orte.xlsx")
+    assert records[0]["name"] == "Werkhof Test" and records[0]["fields"] == ["work"]
+    assert records[0]["pitch"] == "- Werkstatt und Café"
+    with pytest.raises(ValidationError):
+        exchange.parse(b"\x89PNG\r\n\x1a\n\x00", "orte.csv")
+    with pytest.raises(ValidationError, match="Formel|formula"):
+        exchange.parse(b"name;municipality_ags\n=HYPERLINK(1);15090535\n", "orte.csv")
+    records = exchange.parse(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": "abc", "geometry": {"type": "Point", "coordinates": [11.8, 52.6]}, "properties": {"name": "X"}}
+    ]}).encode(), "orte.geojson")
+    assert records[0]["id"] == "abc" and records[0]["lat"] == 52.6

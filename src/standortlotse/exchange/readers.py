@@ -31,7 +31,8 @@ MAX_CELL_CHARS = 10_000
 MAX_COLUMNS = 300
 HEADER_SEARCH_ROWS = 15
 
-FORMULA = re.compile(r"^\s*(=|@|[+-]\s*[A-Za-z(])")
+# What a spreadsheet would run: "=…", "@…", "+A1…", "-SUM(…" (not "- bullet" or "-5").
+FORMULA = re.compile(r"^\s*(=|@|[+-][A-Za-z(])")
 
 
 class Refused(Exception):
@@ -266,6 +267,8 @@ def read_geojson(path: str) -> Table:
         raise Refused(_("The GeoJSON file must hold a FeatureCollection."))
     features = data["features"]
     headers: dict[str, None] = {}
+    if any(isinstance(f, dict) and f.get("id") is not None for f in features):
+        headers["id"] = None
     for feature in features:
         if isinstance(feature, dict) and isinstance(feature.get("properties"), dict):
             for key in feature["properties"]:
@@ -279,6 +282,8 @@ def read_geojson(path: str) -> Table:
             cells = {}
             for header in headers:
                 value = (props or {}).get(header)
+                if header == "id" and value is None and isinstance(feature, dict):
+                    value = feature.get("id")
                 if isinstance(value, (dict, list)):
                     value = json.dumps(value)
                 _check_cell(value, number, header)

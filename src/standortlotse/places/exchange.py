@@ -101,39 +101,55 @@ def csv_template(places=()) -> str:
 # --- parsing ---------------------------------------------------------------------------------
 
 def parse(raw: bytes, filename: str) -> list[dict]:
-    """Records from a JSON feed, a GeoJSON FeatureCollection or a CSV template file."""
-    name = filename.lower()
+    """Records from a JSON feed, or any file the bulk import reads (CSV, XLSX, GeoJSON,
+    GeoPackage, zipped Shapefile), checked by the same hostile-file rules."""
+    import os
+    import tempfile
+
+    from standortlotse.exchange import readers
+
+    suffix = os.path.splitext(filename.lower())[1]
+    with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
+        handle.write(raw)
+        handle.flush()
+        try:
+            kind = readers.sniff(handle.name, filename)
+            if kind == "geojson":
+                data = _json(raw)
+                if isinstance(data, dict) and isinstance(data.get("places"), list):
+                    return data["places"]
+            table = readers.open_table(handle.name, filename, set(TEXT_FIELDS) | set(LIST_FIELDS))
+            return [_record(row) for row in table.rows()]
+        except readers.Refused as refused:
+            raise ValidationError(str(refused)) from None
+
+
+def _json(raw: bytes):
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252")
-    if name.endswith(".csv"):
-        sample = text[:2048]
-        delimiter = ";" if sample.count(";") > sample.count(",") and "," not in sample.splitlines()[0] else ","
-        rows = list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
-        records = []
-        for row in rows:
-            record = {k.strip(): (v or "").strip() for k, v in row.items() if k}
-            for list_name in LIST_FIELDS:
-                record[list_name] = [x.strip() for x in record.get(list_name, "").split(";") if x.strip()]
-            records.append(record)
-        return records
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ValidationError(_("The file is neither valid JSON nor CSV (%(error)s).") % {"error": error.msg})
-    if isinstance(data, dict) and data.get("type") == "FeatureCollection":
-        records = []
-        for feature in data.get("features", []):
-            props = dict(feature.get("properties") or {})
-            coords = (feature.get("geometry") or {}).get("coordinates") or [None, None]
-            props["lon"], props["lat"] = coords[0], coords[1]
-            props.setdefault("id", feature.get("id"))
-            records.append(props)
-        return records
-    if isinstance(data, dict) and isinstance(data.get("places"), list):
-        return data["places"]
-    raise ValidationError(_("The file contains no places in a known format."))
+        return json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValidationError(_("The file is neither valid JSON nor CSV (%(error)s).") % {"error": str(error)}) from None
+
+
+def _record(row) -> dict:
+    from standortlotse.exchange import values
+
+    record = {}
+    for key, value in row.cells.items():
+        if value is None:
+            value = ""
+        if key in LIST_FIELDS:
+            value = json.loads(value) if isinstance(value, str) and value.startswith("[") else [
+                x.strip() for x in str(value).split(";") if x.strip()
+            ]
+        elif isinstance(value, str):
+            value = values.text(value)  # also undoes the export's formula guard ("'=…")
+        record[key.strip()] = value
+    geometry = row.geometry or {}
+    if geometry.get("type") == "Point":
+        record["lon"], record["lat"] = geometry["coordinates"][:2]
+    record.setdefault("id", record.get("id") or "")
+    return record
 
 
 # --- planning and applying -------------------------------------------------------------------
