@@ -159,7 +159,7 @@ class ImportForm(forms.Form):
         label=_("Source (name of the partner network)"), max_length=100,
         help_text=_("Places are matched by this source and their ID in it."),
     )
-    file = forms.FileField(label=_("File (JSON, GeoJSON or CSV)"))
+    file = forms.FileField(label=_("File (JSON, GeoJSON, CSV, Excel, GeoPackage or zipped Shapefile)"))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
