@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "standortlotse.inquiries",
     "standortlotse.cases",
     "standortlotse.exchange",
+    "standortlotse.guides",
+    "standortlotse.search",
     "django_tasks",
     "django_tasks_db",
 ]

@@ -9,6 +9,7 @@ from django.views.static import serve
 
 from standortlotse.api import api
 from standortlotse.core import views as core_views
+from standortlotse.search import views as search_views
 from standortlotse.core.sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -28,6 +29,8 @@ urlpatterns += i18n_patterns(
     path("", include("standortlotse.inquiries.urls")),
     path("", include("standortlotse.cases.urls")),
     path("", include("standortlotse.exchange.urls")),
+    path("", include("standortlotse.guides.urls")),
+    path("suche/", search_views.search, name="search"),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

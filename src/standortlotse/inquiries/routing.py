@@ -43,11 +43,23 @@ def _responsible_for_target(property=None, place=None):
     return None
 
 
-def route(*, topic: str, property=None, place=None, region=None):
+def _directory(region, topic, property=None, place=None, municipality=None):
+    """The contacts directory: a network partner serving this topic where the target is."""
+    from standortlotse.guides.services import routing_contact
+
+    municipality = municipality or (property.municipality if property is not None else None) or (
+        place.municipality if place is not None else None
+    )
+    contact = routing_contact(region, municipality, topic)
+    return contact.organisation if contact else None
+
+
+def route(*, topic: str, property=None, place=None, region=None, municipality=None):
     """The organisation that receives the inquiry, and the region it belongs to."""
     region = region_of(property=property, place=place, region=region)
     candidates = [
         lambda: _rule(region, topic) if region else None,
+        lambda: _directory(region, topic, property, place, municipality) if topic not in ("", "property", "place") else None,
         lambda: _responsible_for_target(property, place),
         lambda: _rule(region, "") if region else None,
         lambda: _rule(None, topic),

@@ -19,11 +19,17 @@ ANONYMISED_EMAIL = "anonymised@invalid"
 
 
 @transaction.atomic
-def receive(form, *, language="de", property=None, place=None, region=None, page_url="") -> Inquiry:
+def receive(form, *, language="de", property=None, place=None, region=None, municipality=None,
+            organisation=None, page_url="") -> Inquiry:
+    """Store and route an inquiry. ``organisation`` (a contact chosen from the directory) is the
+    recipient itself; otherwise the routing decides."""
     inquiry = form.save(commit=False)
-    inquiry.recipient, inquiry.region = routing.route(
-        topic=inquiry.topic, property=property, place=place, region=region
-    )
+    if organisation is not None:
+        inquiry.recipient, inquiry.region = organisation, region
+    else:
+        inquiry.recipient, inquiry.region = routing.route(
+            topic=inquiry.topic, property=property, place=place, region=region, municipality=municipality,
+        )
     inquiry.property, inquiry.place = property, place
     inquiry.language, inquiry.page_url = language, page_url[:300]
     inquiry.save()

@@ -28,6 +28,20 @@ def _target(kind, pk):
     if kind == "ort":
         place = get_object_or_404(Place, pk=pk, status=PlaceStatus.PUBLISHED)
         return {"place": place}, Topic.PLACE, place.name, place.get_absolute_url()
+    if kind == "kontakt":
+        from standortlotse.guides.models import Contact
+
+        contact = get_object_or_404(Contact.objects.published().select_related("organisation", "region"), pk=pk)
+        topic = contact.topics[0] if contact.topics else Topic.OTHER
+        return ({"organisation": contact.organisation, "region": contact.region}, topic, str(contact),
+                contact.get_absolute_url())
+    if kind == "gemeinde":
+        from standortlotse.geo.models import Municipality
+        from standortlotse.guides.services import region_of_municipality
+
+        municipality = get_object_or_404(Municipality, pk=pk)
+        return ({"municipality": municipality, "region": region_of_municipality(municipality)}, Topic.OTHER,
+                municipality.name, "")
     if kind is None:
         return {}, Topic.OTHER, "", ""
     raise Http404

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from standortlotse.core.textsearch import SearchTextField, index_words
 from standortlotse.geo.models import Municipality, Region
 
 
@@ -19,6 +20,13 @@ class Field(models.TextChoices):
     HOUSING = "housing", _("Housing/Building")
     WORK = "work", _("Work/Economy")
     LIFE = "life", _("Life/Tourism")
+
+
+def place_search_text(place, municipality_name: str) -> str:
+    import nh3
+
+    story = nh3.clean(place.story or "", tags=set())
+    return index_words(place.name, place.pitch, place.tags, municipality_name, story)
 
 
 class PlaceType(models.TextChoices):
@@ -106,6 +114,8 @@ class Place(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Normalised words for the full-text search (core.textsearch), set on save.
+    search_text = SearchTextField()
 
     objects = PlaceQuerySet.as_manager()
 
@@ -120,6 +130,13 @@ class Place(models.Model):
 
     def get_absolute_url(self):
         return reverse("places:detail", args=[self.pk])
+
+    def save(self, *args, **kwargs):
+        self.search_text = place_search_text(self, self.municipality.name if self.municipality_id else "")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "search_text" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_text"]
+        super().save(*args, **kwargs)
 
     @property
     def is_public(self):

@@ -2,9 +2,10 @@
 
 import math
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from standortlotse.places.models import Place, PlaceAttribute
+from standortlotse.core import textsearch
 from standortlotse.properties.selectors import published_properties
 
 NEARBY_KM = 20
@@ -20,12 +21,8 @@ def published_places() -> QuerySet:
 
 def search(criteria: dict, base: QuerySet | None = None) -> QuerySet:
     qs = published_places() if base is None else base
-    if criteria.get("q"):
-        for word in criteria["q"].split()[:8]:
-            qs = qs.filter(
-                Q(name__icontains=word) | Q(pitch__icontains=word) | Q(story__icontains=word)
-                | Q(tags__icontains=word) | Q(municipality__name__icontains=word)
-            )
+    if criteria.get("q") and (terms := textsearch.query_words(criteria["q"])):
+        qs = qs.filter(search_text__matches=terms)
     if criteria.get("region"):
         qs = qs.filter(region=criteria["region"])
     if criteria.get("municipality"):
