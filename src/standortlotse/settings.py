@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "standortlotse.exchange",
     "standortlotse.guides",
     "standortlotse.search",
+    "standortlotse.reach",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -77,6 +78,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "standortlotse.reach.middleware.ReachMiddleware",
 ]
 
 ROOT_URLCONF = "standortlotse.urls"

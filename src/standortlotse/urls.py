@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("", include("standortlotse.cases.urls")),
     path("", include("standortlotse.exchange.urls")),
     path("", include("standortlotse.guides.urls")),
+    path("", include("standortlotse.reach.urls")),
     path("suche/", search_views.search, name="search"),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.browser
 
 
 def _switch(ui, code):
-    button = ui.page.locator(f'form.lang-switch button[name="language"][value="{code}"]')
+    button = ui.page.locator(f'a.lang-switch[hreflang="{code}"]')
     assert button.count() == 1, f"no switch to {code!r} on {ui.page.url}"
     assert button.get_attribute("lang") == code  # announced in its own language
     ui.submit(button)
@@ -23,7 +23,7 @@ def test_switch_search_page_to_english(live_world, ui):
     page = ui.page
     ui.visit("/immobilien/?kind=hall")
     assert _lang(ui) == "de"
-    assert page.locator('form.lang-switch button[value="de"]').count() == 0
+    assert page.locator('a.lang-switch[hreflang="de"]').count() == 0
     german_heading = page.locator("h1").inner_text()
 
     _switch(ui, "en")
@@ -33,8 +33,8 @@ def test_switch_search_page_to_english(live_world, ui):
     assert parts.query == "kind=hall"  # the filters survive the switch
     assert _lang(ui) == "en"
     assert page.locator("h1").inner_text() == "Find commercial properties" != german_heading
-    assert page.locator('form.lang-switch button[value="en"]').count() == 0
-    assert page.locator('form.lang-switch button[value="de"]').count() == 1
+    assert page.locator('a.lang-switch[hreflang="en"]').count() == 0
+    assert page.locator('a.lang-switch[hreflang="de"]').count() == 1
     assert page.locator(".result-list li.result h3 a").all_inner_texts() == ["Halle Gardelegen"]
     # Links on the English page stay English.
     assert page.locator("a.brand").get_attribute("href") == "/en/"

@@ -1,0 +1,92 @@
+"""Counting a page view (called by the middleware) and reading the figures for the dashboards."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from urllib.parse import urlsplit
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Sum
+from django.utils import timezone
+
+from standortlotse.reach.models import PageViewDay
+
+COUNTED_VIEWS = {
+    "properties:detail": "property",
+    "places:detail": "place",
+    "guides:guide": "guide",
+    "guides:event": "event",
+}
+SKIPPED_PREFIXES = ("/datenpflege", "/api/", "/admin", "/static/", "/media/", "/konto/", "/health", "/widget/",
+                    "/en/datenpflege", "/en/konto/", "/zustimmung/", "/orte/mein-ort/")
+BOT = re.compile(r"bot|crawl|spider|slurp|preview|headless|monitor|curl|wget|python-requests", re.IGNORECASE)
+
+
+def should_count(request, response) -> bool:
+    if request.method != "GET" or response.status_code != 200:
+        return False
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return False
+    if request.path.startswith(SKIPPED_PREFIXES) or getattr(request, "user", None) and request.user.is_authenticated:
+        return False  # staff looking at their own records are not reach
+    return not BOT.search(request.META.get("HTTP_USER_AGENT", ""))
+
+
+def referrer_domain(request) -> str:
+    referer = request.META.get("HTTP_REFERER", "")
+    host = urlsplit(referer).hostname or ""
+    if not host or host == request.get_host().split(":")[0]:
+        return ""
+    return host.removeprefix("www.")[:100]
+
+
+def count(request) -> None:
+    match = getattr(request, "resolver_match", None)
+    kind = COUNTED_VIEWS.get(match.view_name if match else "", "")
+    object_id = None
+    if kind:
+        raw = match.kwargs.get("pk")
+        if raw is None and kind == "guide":
+            from standortlotse.guides.models import Guide
+
+            raw = Guide.objects.filter(region__slug=match.kwargs.get("region"), slug=match.kwargs.get("slug")).values_list("pk", flat=True).first()
+        object_id = int(raw) if raw is not None else None
+    key = {
+        "day": timezone.localdate(),
+        "path": request.path[:300],
+        "referrer": referrer_domain(request),
+        "campaign": request.GET.get("utm_campaign", "")[:100],
+        "source": request.GET.get("utm_source", "")[:100],
+    }
+    updated = PageViewDay.objects.filter(**key).update(views=F("views") + 1)
+    if not updated:
+        try:
+            with transaction.atomic():
+                PageViewDay.objects.create(**key, kind=kind, object_id=object_id, views=1)
+        except IntegrityError:  # created by a parallel request meanwhile
+            PageViewDay.objects.filter(**key).update(views=F("views") + 1)
+
+
+def period(days: int = 30) -> tuple[date, date]:
+    today = timezone.localdate()
+    return today - timedelta(days=days - 1), today
+
+
+def daily(views, start, end) -> list[tuple[date, int]]:
+    per_day = dict(views.filter(day__range=(start, end)).values_list("day").annotate(n=Sum("views")))
+    return [(start + timedelta(days=i), per_day.get(start + timedelta(days=i), 0)) for i in range((end - start).days + 1)]
+
+
+def listing_figures(kind: str, ids: list[int], start, end) -> dict[int, int]:
+    rows = (PageViewDay.objects.filter(kind=kind, object_id__in=ids, day__range=(start, end))
+            .values("object_id").annotate(n=Sum("views")))
+    return {r["object_id"]: r["n"] for r in rows}
+
+
+def inquiries_per_listing(property_ids: list[int], start, end) -> dict[int, int]:
+    from standortlotse.inquiries.models import Inquiry
+
+    rows = (Inquiry.objects.filter(property_id__in=property_ids, created_at__date__range=(start, end))
+            .values("property_id").annotate(n=Count("pk")))
+    return {r["property_id"]: r["n"] for r in rows}
