@@ -350,3 +350,17 @@ def test_import_pages_walk_through(client, world):
     assert client.get(reverse("exchange:report", args=[job.pk])).status_code == 404
     client.logout()
     assert client.get(reverse("exchange:start")).status_code == 302
+
+
+def test_duplicate_ids_in_a_file_are_errors(world):
+    rows = [["external_id", "title", "municipality_ags"], ["D-1", "Erste", "Stendal"], ["D-1", "Zweite", "Stendal"],
+            ["D-2", "Dritte", "Stendal"]]
+    job = run(world.moderator, "d.csv", csv_bytes(rows), skip_errors=True)
+    outcomes = dict(job.rows.values_list("number", "outcome"))
+    assert outcomes == {2: "new", 3: "error", 4: "new"}
+    assert "2" in job.rows.get(number=3).messages[0][1]
+    assert job.counts["error"] == 1 and job.counts["new"] == 2
+    assert list(Property.objects.filter(external_id="D-1").values_list("title", flat=True)) == ["Erste"]
+    created = Property.objects.get(external_id="D-2")
+    entry = created.history.get()
+    assert entry.history_type == "+" and entry.history_user == world.moderator and entry.title == "Dritte"

@@ -80,7 +80,11 @@ class ImportRow(models.Model):
 
     class Meta:
         ordering = ["number"]
-        indexes = [models.Index(fields=["job", "outcome", "number"])]
+        indexes = [
+            models.Index(fields=["job", "outcome", "number"]),
+            models.Index(fields=["job", "number"]),
+            models.Index(fields=["job", "external_id"]),
+        ]
 
 
 class ColumnMemory(models.Model):

@@ -126,17 +126,10 @@ def analyse(job: ImportJob) -> ImportJob:
     ctx = module.Context(job.created_by, job.mapping, job.headers)
     counts = {"new": 0, "update": 0, "unchanged": 0, "error": 0, "warning": 0}
     ImportRow.objects.filter(job=job).delete()
-    seen_ids: dict[str, int] = {}
     done = 0
     try:
         for batch in _batches(_table(job).rows(), BATCH):
             converted = [module.convert(row, ctx) for row in batch]
-            for row in converted:
-                if row.external_id:
-                    if row.external_id in seen_ids:
-                        row.errors.append((module.column_label("external_id"), _("The ID “%(id)s” occurs already in row %(row)d.") % {"id": row.external_id, "row": seen_ids[row.external_id]}))
-                    else:
-                        seen_ids[row.external_id] = row.number
             results = []
             for outcome, row, _existing, changed in module.plan(converted, ctx):
                 counts[outcome] += 1
@@ -151,10 +144,31 @@ def analyse(job: ImportJob) -> ImportJob:
             _report_progress(job, done)
     except readers.Refused as refused:
         return _fail(job, str(refused))
+    _mark_duplicate_ids(job, module, counts)
     job.counts = counts
     job.state = State.PREVIEW
     job.save(update_fields=["counts", "state"])
     return job
+
+
+def _mark_duplicate_ids(job: ImportJob, module, counts: dict) -> None:
+    """A second row with the same external ID is an error (found in SQL, not in memory)."""
+    from django.db.models import Count, Min
+
+    duplicates = (
+        ImportRow.objects.filter(job=job).exclude(external_id="").values("external_id")
+        .annotate(n=Count("pk"), first=Min("number")).filter(n__gt=1)
+    )
+    for duplicate in duplicates.iterator():
+        later = ImportRow.objects.filter(job=job, external_id=duplicate["external_id"], number__gt=duplicate["first"])
+        for row in later:
+            if row.outcome != "error":
+                counts[row.outcome] -= 1
+                counts["error"] += 1
+            row.outcome = "error"
+            row.messages = [[module.column_label("external_id"), _("The ID “%(id)s” occurs already in row %(row)d.") % {
+                "id": row.external_id, "row": duplicate["first"]}], *row.messages]
+            row.save(update_fields=["outcome", "messages"])
 
 
 def confirm(job: ImportJob, skip_errors: bool, publish: bool) -> None:
@@ -184,7 +198,6 @@ def apply(job: ImportJob) -> ImportJob:
     preview (the file or the register changed meanwhile) stops the import, and nothing is written."""
     module = target_of(job)
     ctx = module.Context(job.created_by, job.mapping, job.headers)
-    expected = dict(ImportRow.objects.filter(job=job).values_list("number", "outcome"))
     written = {"new": 0, "update": 0}
     reason = _("import of %(file)s") % {"file": job.filename}
     done = 0
@@ -193,6 +206,9 @@ def apply(job: ImportJob) -> ImportJob:
             for batch in _batches(_table(job).rows(), BATCH):
                 converted = [module.convert(row, ctx) for row in batch]
                 outcomes = module.plan(converted, ctx)
+                # What the preview said about these rows (one batch at a time: memory stays flat).
+                expected = dict(ImportRow.objects.filter(
+                    job=job, number__in=[row.number for row in batch]).values_list("number", "outcome"))
                 for outcome, row, _e, _c in outcomes:
                     if expected.get(row.number) != outcome and not (expected.get(row.number) == "error"):
                         raise _Changed(row.number)

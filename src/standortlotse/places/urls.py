@@ -7,6 +7,7 @@ app_name = "places"
 urlpatterns = [
     path("orte/", views.search, name="search"),
     path("orte/<int:pk>/", views.detail, name="detail"),
+    path("orte/<int:pk>/og.png", views.og_image, name="og_image"),
     path("orte/mitmachen/", views.submit_choose_region, name="submit_choose"),
     path("orte/mitmachen/danke/", views.submitted, name="submitted"),
     path("orte/mein-ort/<str:token>/", views.owner, name="owner"),

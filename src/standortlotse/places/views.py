@@ -71,6 +71,7 @@ def detail(request, pk):
         "nearby_properties": selectors.nearby_properties(place),
         "json_ld": json_ld(place, request),
         "absolute_url": request.build_absolute_uri(place.get_absolute_url()),
+        "og_image": request.build_absolute_uri(reverse("places:og_image", args=[place.pk])),
         "map_data": {"lat": place.lat, "lon": place.lon, "title": place.name, "outline": None},
     })
 
@@ -355,3 +356,18 @@ def csv_template(request):
     response["Content-Disposition"] = 'attachment; filename="orte-vorlage.csv"'
     return response
 
+
+
+def og_image(request, pk):
+    """The social card of a place (Open Graph image), drawn here and cached."""
+    from standortlotse.core.ogimage import cached_card
+
+    place = get_object_or_404(Place.objects.select_related("municipality"), pk=pk)
+    if not place.is_public and not policy.can_moderate(request.user, place):
+        raise Http404
+    photo = place.photos.first()
+    png = cached_card(f"place:{place.pk}:{place.updated_at.timestamp()}", place.name,
+                      f"{place.pitch} · {place.municipality.name}", photo.image if photo else None)
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -440,10 +440,34 @@ def plan(converted: list[Converted], ctx: Context) -> list[tuple[str, Converted,
     return outcome
 
 
+HISTORY_META = ("history_id", "history_date", "history_change_reason", "history_type", "history_user")
+
+
+def _record_history(ids: list[int], user, reason: str, kind: str) -> None:
+    """History rows for many records in one statement per batch: the same rows
+    django-simple-history writes, copied in SQL from the table (building 70-column model objects
+    for each of 100,000 rows took a third of an import)."""
+    from django.db import connection
+
+    history = Property.history.model
+    quote = connection.ops.quote_name
+    columns = [f.column for f in history._meta.fields if f.name not in HISTORY_META]
+    target = ", ".join(quote(c) for c in [*columns, "history_date", "history_change_reason", "history_type", "history_user_id"])
+    source = ", ".join(quote(c) for c in columns)
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {quote(history._meta.db_table)} ({target}) "
+                f"SELECT {source}, %s, %s, %s, %s FROM {quote(Property._meta.db_table)} WHERE {quote('id')} IN ({marks})",
+                [now, reason[:100], kind, getattr(user, "pk", None), *chunk],
+            )
+
+
 def write(outcomes, user, publish: bool, reason: str) -> dict[str, int]:
     """Create and update the records of one batch (the caller holds the transaction)."""
-    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
-
     now = timezone.now()
     new, updated, fields = [], [], set()
     for outcome, row, prop, changed in outcomes:
@@ -461,10 +485,12 @@ def write(outcomes, user, publish: bool, reason: str) -> dict[str, int]:
             fields.update(changed)
             updated.append(prop)
     if new:
-        bulk_create_with_history(new, Property, batch_size=1000, default_user=user, default_change_reason=reason)
+        created = Property.objects.bulk_create(new, batch_size=500)
+        _record_history([p.pk for p in created], user, reason, "+")  # SQLite ≥ 3.35 and PostgreSQL return the IDs
     if updated:
-        names = sorted({("municipality" if f == "municipality" else f) for f in fields} | {"search_text", "updated_at"})
-        bulk_update_with_history(updated, Property, names, batch_size=1000, default_user=user, default_change_reason=reason)
+        names = sorted(set(fields) | {"search_text", "updated_at"})
+        Property.objects.bulk_update(updated, names, batch_size=500)
+        _record_history([p.pk for p in updated], user, reason, "~")
     return {"new": len(new), "update": len(updated)}
 
 

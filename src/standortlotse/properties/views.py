@@ -1,5 +1,6 @@
 """Pages of the property register. Views parse input, call services/selectors, render."""
 
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST
 
 from standortlotse.accounts import policy
@@ -95,6 +97,7 @@ def detail(request, pk):
             "json_ld": json_ld(prop, request),
             "map_data": _map_data(prop),
             "absolute_url": request.build_absolute_uri(prop.get_absolute_url()),
+            "og_image": request.build_absolute_uri(reverse("properties:og_image", args=[prop.pk])),
         },
     )
 
@@ -441,3 +444,43 @@ def consent_response(request, token):
             done = consent.respond(token, answer == "yes")
             return render(request, "properties/consent_response.html", {"done": done, "prop": done.property})
     return render(request, "properties/consent_response.html", {"consent": found, "prop": found.property})
+
+
+# --- Widget for municipality websites ------------------------------------------------------------
+
+WIDGET_LIMIT = 50
+
+
+@xframe_options_exempt
+@csp_replace({"frame-ancestors": ["*"]})  # other sites may frame the widget
+def widget(request):
+    """Properties of a municipality, district or region for an iframe on another website."""
+    form, criteria = _search_form(request)
+    props = selectors.search(criteria)[:WIDGET_LIMIT]
+    return render(request, "properties/widget.html", {"props": props, "query": form.api_query() if form.is_bound else ""})
+
+
+def embed_builder(request):
+    form, _criteria = _search_form(request)
+    query = form.api_query() if form.is_bound else ""
+    src = request.build_absolute_uri(reverse("properties:widget")) + (f"?{query}" if query else "")
+    snippet = (
+        f'<iframe src="{src}" title="{_("Commercial properties")}" width="100%" height="500" '
+        f'loading="lazy" style="border:0"></iframe>'
+    )
+    return render(request, "properties/embed.html", {"form": form, "snippet": snippet, "src": src})
+
+
+def og_image(request, pk):
+    """The social card of a property (Open Graph image), drawn here and cached."""
+    from standortlotse.core.ogimage import cached_card
+
+    prop = selectors.visible_property(request.user, pk)
+    photo = prop.photos.first()
+    png = cached_card(
+        f"property:{prop.pk}:{prop.updated_at.timestamp()}", prop.title,
+        f"{prop.get_kind_display()} · {prop.municipality.name}", photo.image if photo else None,
+    )
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
