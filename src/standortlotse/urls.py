@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("", include("standortlotse.guides.urls")),
     path("", include("standortlotse.reach.urls")),
     path("suche/", search_views.search, name="search"),
+    path("barrierefreiheit/", core_views.accessibility, name="accessibility"),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -19,7 +19,8 @@ class StaticPages(I18nSitemap):
 
     def items(self):
         return ["home", "properties:search", "places:search", "cases:profile", "inquiries:contact",
-                "places:submit_choose"]
+                "places:submit_choose", "guides:entry", "guides:guide_list", "guides:contacts", "guides:events",
+                "properties:statistics", "accessibility"]
 
     def location(self, item):
         return reverse(item)
@@ -54,4 +55,29 @@ class RegionPages(I18nSitemap):
         return reverse("places:region", args=[item.slug])
 
 
-SITEMAPS = {"pages": StaticPages, "properties": PropertyPages, "places": PlacePages, "regions": RegionPages}
+class GuidePages(I18nSitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        from standortlotse.guides.models import Guide
+
+        return Guide.objects.published().select_related("region").order_by("pk")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class EventPages(I18nSitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        from standortlotse.guides.services import upcoming_events
+
+        return upcoming_events()
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+SITEMAPS = {"pages": StaticPages, "properties": PropertyPages, "places": PlacePages, "regions": RegionPages,
+            "guides": GuidePages, "events": EventPages}

@@ -9,7 +9,9 @@ from standortlotse.properties.selectors import published_properties
 
 def home(request):
     latest = published_properties().prefetch_related("photos").order_by("-published_at")[:6]
-    return render(request, "core/home.html", {"latest": latest})
+    from standortlotse.guides.models import Audience
+
+    return render(request, "core/home.html", {"latest": latest, "audiences": Audience.choices})
 
 
 def health(request):
@@ -33,3 +35,11 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def accessibility(request):
+    """Erklärung zur Barrierefreiheit (BITV 2.0 / EU 2016/2102) with a feedback form."""
+    from standortlotse.inquiries.forms import InquiryForm
+
+    form = InquiryForm(initial={"topic": "other"})
+    return render(request, "core/accessibility.html", {"form": form})

@@ -27,7 +27,9 @@ def _language():
 
 def entry(request):
     """The guided entry: who, topic, municipality → a shareable overview."""
-    form = EntryForm(request.GET or None)
+    complete = request.GET.get("wer") and request.GET.get("thema")
+    # A first choice from the home page ("?wer=returner") preselects, it is not yet an answer.
+    form = EntryForm(request.GET if complete else None, initial={"who": request.GET.get("wer", "")})
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         result = services.overview(data["who"], data["theme"], data["municipality"])

@@ -7,6 +7,7 @@ app_name = "inquiries"
 urlpatterns = [
     path("kontakt/", views.contact, name="contact"),
     path("kontakt/danke/", views.thanks, name="thanks"),
+    path("kontakt/barrierefreiheit/", views.contact, {"kind": "barrierefreiheit"}, name="accessibility_feedback"),
     path("kontakt/<slug:kind>/<int:pk>/", views.contact, name="contact_about"),
     path("datenpflege/anfragen/", views.inbox, name="inbox"),
     path("datenpflege/anfragen/auskunft/", views.data_access, name="data_access"),

@@ -42,6 +42,10 @@ def _target(kind, pk):
         municipality = get_object_or_404(Municipality, pk=pk)
         return ({"municipality": municipality, "region": region_of_municipality(municipality)}, Topic.OTHER,
                 municipality.name, "")
+    if kind == "barrierefreiheit":
+        from django.urls import reverse
+
+        return {}, Topic.OTHER, _("accessibility"), reverse("accessibility")
     if kind is None:
         return {}, Topic.OTHER, "", ""
     raise Http404
