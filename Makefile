@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test test-sqlite test-postgres install install-test sysdeps browser messages bench check-deploy clean
+.PHONY: run test test-sqlite test-postgres install install-test sysdeps browser security messages bench check-deploy clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,11 @@ messages: $(BIN)/python
 
 bench: install-test
 	$(BIN)/python bench/search_api.py
+
+# Static security check of our code: fails on any high-severity finding (medium ones are
+# reviewed in docs/security.md).
+security: install-test
+	$(BIN)/bandit -q -r src -x '*/migrations/*' --severity-level high
 
 check-deploy: install
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$($(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))") DJANGO_ALLOWED_HOSTS=example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
