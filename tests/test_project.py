@@ -44,3 +44,15 @@ def test_check_deploy_is_clean_with_production_settings():
         cwd=ROOT, env=env, capture_output=True, text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_collectstatic_with_the_production_storage(tmp_path, settings):
+    """Production hashes the static files; every file they reference must exist."""
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = str(tmp_path)
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
+    call_command("collectstatic", "--noinput", verbosity=0)
+    manifest = (tmp_path / "staticfiles.json").read_text()
+    assert "vendor/leaflet/images/marker-icon.png" in manifest and "js/map.js" in manifest

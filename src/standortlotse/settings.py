@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "standortlotse.guides",
     "standortlotse.search",
     "standortlotse.reach",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -73,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -191,6 +194,9 @@ CACHES = {
 # Rate limits of public forms; behind a reverse proxy the client address is in X-Forwarded-For.
 RATELIMIT_TRUST_PROXY = env_bool("STANDORTLOTSE_TRUST_PROXY", False)
 PLACE_SUBMISSIONS_PER_HOUR = int(os.environ.get("STANDORTLOTSE_PLACE_SUBMISSIONS_PER_HOUR", 5))
+# Two-factor login (TOTP apps) is optional per user; set this to require it for the back office.
+REQUIRE_TWO_FACTOR = env_bool("STANDORTLOTSE_REQUIRE_TWO_FACTOR", False)
+OTP_TOTP_ISSUER = os.environ.get("STANDORTLOTSE_SITE_NAME", "Standortlotse")
 LOGIN_FAILURES_ALLOWED = int(os.environ.get("STANDORTLOTSE_LOGIN_FAILURES_ALLOWED", 5))
 INQUIRIES_PER_HOUR = int(os.environ.get("STANDORTLOTSE_INQUIRIES_PER_HOUR", 10))
 # Freshness of property data: a reminder to the editors after this many days without

@@ -3,7 +3,9 @@
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 
 from standortlotse.accounts import policy
 
@@ -16,6 +18,8 @@ def editor_required(view):
     def wrapped(request, *args, **kwargs):
         if not policy.is_editor(request.user):
             raise PermissionDenied
+        if settings.REQUIRE_TWO_FACTOR and not request.user.is_verified():
+            return redirect("accounts:two_factor")
         return view(request, *args, **kwargs)
 
     return wrapped

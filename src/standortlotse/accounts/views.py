@@ -26,6 +26,12 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form):
         if self.locked:
             return self.form_invalid(form)
+        from standortlotse.accounts import twofactor
+
+        user = form.get_user()
+        if twofactor.confirmed_device(user) is not None:
+            # Password correct; the code from the app follows before anybody is logged in.
+            return twofactor.start_second_step(self.request, user, self.get_success_url())
         return super().form_valid(form)
 
     def form_invalid(self, form):

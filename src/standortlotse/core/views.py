@@ -15,8 +15,14 @@ def home(request):
 
 
 def health(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """For load balancers: 200 when the database answers, 503 otherwise."""
+    from django.db import DatabaseError
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return JsonResponse({"status": "database unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
 
 

@@ -5,6 +5,16 @@
   var CONSENT_KEY = "standortlotse-map-consent";
   var maps = [];
 
+  // Leaflet guesses its image folder from its CSS file name, which the production static
+  // storage hashes: give it the real (hashed) URLs from the page.
+  (function useStaticIcons() {
+    var data = document.getElementById("leaflet-icons");
+    if (data && window.L && L.Icon && L.Icon.Default) {
+      L.Icon.Default.imagePath = "";  // a string: no guessing, no prefix to the full URLs below
+      L.Icon.Default.mergeOptions(JSON.parse(data.textContent));
+    }
+  })();
+
   function consentGiven() {
     try { return window.localStorage.getItem(CONSENT_KEY) === "1"; } catch (e) { return false; }
   }
