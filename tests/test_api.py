@@ -148,3 +148,19 @@ def test_count_is_capped_and_says_so(client, world, settings, monkeypatch):
     assert (data["count"], data["count_exact"]) == (1, True)
     page = client.get(reverse("properties:search")).content.decode()
     assert "Mehr als 4 Immobilien gefunden" in page
+
+
+def test_map_clusters_group_by_zoom(client, world):
+    for i in range(6):
+        PropertyFactory(title=f"Nah {i}", municipality=world.mun_a, lat=52.6 + i * 0.0001, lon=11.86)
+    far = client.get("/api/properties/clusters", {"zoom": 6}).json()
+    counts = sorted(f["properties"].get("count", 1) for f in far["features"])
+    assert sum(counts) == Property.objects.published().count() == 9
+    assert max(counts) >= 7  # Stendal's six plus prop_a share a cell at zoom 6
+    near = client.get("/api/properties/clusters", {"zoom": 19, "bbox": "11.8,52.5,11.9,52.7"}).json()
+    singles = [f for f in near["features"] if "title" in f["properties"]]
+    assert singles and all(f["properties"]["url"].startswith("/immobilien/") for f in singles)
+    assert sum(f["properties"].get("count", 1) for f in near["features"]) == 7  # only inside the bbox
+    filtered = client.get("/api/properties/clusters", {"zoom": 6, "kind": "hall"}).json()
+    assert sum(f["properties"].get("count", 1) for f in filtered["features"]) == 1
+    assert client.get("/api/properties/clusters", {"zoom": 30}).status_code == 422

@@ -242,6 +242,29 @@ def properties_geojson(request, filters: Query[Filters], limit: int = 1000, offs
     return JsonResponse({"type": "FeatureCollection", "features": features})
 
 
+@router.get(
+    "/properties/clusters",
+    summary="Published properties clustered for a map view (GeoJSON)",
+    description=(
+        "For maps with many properties: the matches in `bbox` grouped into grid cells of about "
+        "64 pixels at the given `zoom` (web map zoom levels 0–20). A cell with several properties "
+        "is one feature with `count`; a cell with one property is that property with `title` "
+        "and `url`. Same filters as /api/properties."
+    ),
+    response={200: dict},
+)
+def properties_clusters(request, filters: Query[Filters], zoom: int = 8):
+    if not 0 <= zoom <= 20:
+        raise HttpError(422, "zoom must be between 0 and 20")
+    criteria = filters.criteria()
+    features = selectors.clusters(criteria, zoom)
+    url_template = reverse("properties:detail", args=[0]).replace("/0/", "/{}/")
+    for feature in features:
+        if "id" in feature:
+            feature["properties"]["url"] = url_template.format(feature["id"])
+    return JsonResponse({"type": "FeatureCollection", "zoom": zoom, "features": features})
+
+
 def _visible(request, pk) -> Property:
     return selectors.visible_property(request.user, pk)
 

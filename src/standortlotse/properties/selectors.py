@@ -155,3 +155,40 @@ def compare(ids) -> list[Property]:
         p.pk: p for p in published_properties().filter(pk__in=wanted).prefetch_related("photos")
     }
     return [found[pk] for pk in wanted if pk in found]
+
+
+MAX_CLUSTER_SINGLES = 1000
+
+
+def clusters(criteria: SearchCriteria, zoom: int) -> list[dict]:
+    """Matches grouped into grid cells of about 64 px at ``zoom`` (GeoJSON features).
+
+    One SQL query groups by cell (count, mean position, one id); a second fetches the titles of
+    cells that hold a single property. The payload stays small at every zoom level.
+    """
+    import math
+
+    from django.db.models import Avg, Count, FloatField, Min
+    from django.db.models.functions import Cast, Floor
+
+    cell_lon = 360 / (2 ** zoom) / 4
+    middle = (criteria.bbox[1] + criteria.bbox[3]) / 2 if criteria.bbox else 51.0
+    cell_lat = cell_lon * max(0.2, math.cos(math.radians(middle)))
+    rows = (
+        search(criteria).order_by()
+        .annotate(cx=Floor(Cast("lon", FloatField()) / cell_lon), cy=Floor(Cast("lat", FloatField()) / cell_lat))
+        .values("cx", "cy")
+        .annotate(n=Count("pk"), lat=Avg("lat"), lon=Avg("lon"), one=Min("pk"))
+    )
+    rows = list(rows)
+    singles = [r["one"] for r in rows if r["n"] == 1][:MAX_CLUSTER_SINGLES]
+    titles = dict(Property.objects.filter(pk__in=singles).values_list("pk", "title"))
+    features = []
+    for row in rows:
+        point = {"type": "Point", "coordinates": [round(row["lon"], 5), round(row["lat"], 5)]}
+        if row["n"] == 1 and row["one"] in titles:
+            features.append({"type": "Feature", "id": row["one"], "geometry": point,
+                             "properties": {"title": titles[row["one"]]}})
+        else:
+            features.append({"type": "Feature", "geometry": point, "properties": {"count": row["n"]}})
+    return features
