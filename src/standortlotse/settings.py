@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "standortlotse.reach.middleware.ReachMiddleware",
+    "standortlotse.core.middleware.FailureMiddleware",
 ]
 
 ROOT_URLCONF = "standortlotse.urls"

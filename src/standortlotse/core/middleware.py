@@ -1,0 +1,44 @@
+"""Clear error pages instead of a server error when the database or the disk fails.
+
+The database down or restarting (OperationalError, InterfaceError): 503 with Retry-After and a
+page that says nothing was saved. Disk full while storing an upload (ENOSPC, EDQUOT): 507 with the
+same promise. Writes that belong together run in transactions (services), so nothing is half
+saved. The pages are rendered without the database (no session, no user, no context processors).
+"""
+
+import errno
+import logging
+
+from django.db import InterfaceError, OperationalError
+from django.template.loader import render_to_string
+from django.http import HttpResponse
+
+logger = logging.getLogger(__name__)
+DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
+
+
+def _page(request, template: str, status: int) -> HttpResponse:
+    from django.utils.translation import get_language
+
+    html = render_to_string(template, {"LANGUAGE_CODE": get_language() or "de", "path": request.path})
+    response = HttpResponse(html, status=status)
+    if status == 503:
+        response["Retry-After"] = "30"
+    return response
+
+
+class FailureMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, (OperationalError, InterfaceError)):
+            logger.error("database unavailable: %s", type(exception).__name__)
+            return _page(request, "errors/503.html", 503)
+        if isinstance(exception, OSError) and exception.errno in DISK_FULL:
+            logger.error("storage full while handling an upload")
+            return _page(request, "errors/507.html", 507)
+        return None
