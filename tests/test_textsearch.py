@@ -76,3 +76,14 @@ def test_search_text_follows_edits_and_municipality_renames(world):
 def test_hostile_queries_are_harmless(world):
     for q in ['"', "' OR 1=1 --", "NEAR(a b)", "*", "a AND", "\\", "é" * 300]:
         assert isinstance(_found(q), set)
+
+
+@pytest.mark.django_db
+def test_few_and_many_matches_give_the_same_results(world, monkeypatch):
+    for i in range(5):
+        PropertyFactory(title=f"Lagerhalle {i}", municipality=world.mun_a)
+    few = _found("Lagerhalle")
+    assert textsearch.matching_ids(Property, ["lagerhall"]) is not None  # id list path
+    monkeypatch.setattr(textsearch, "FEW", 2)
+    assert textsearch.matching_ids(Property, ["lagerhall"]) is None  # too many: ordered walk
+    assert _found("Lagerhalle") == few and len(few) == 5

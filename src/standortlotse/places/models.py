@@ -123,7 +123,11 @@ class Place(models.Model):
         ordering = ["name"]
         verbose_name = _("place")
         verbose_name_plural = _("places")
-        indexes = [models.Index(fields=["status", "lat", "lon"])]
+        indexes = [
+            models.Index(fields=["status", "lat", "lon"]),
+            # Lists and the one search order places by name: a page without sorting every match.
+            models.Index(fields=["status", "name", "id"], name="place_status_name"),
+        ]
 
     def __str__(self):
         return self.name

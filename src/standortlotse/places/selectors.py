@@ -21,8 +21,8 @@ def published_places() -> QuerySet:
 
 def search(criteria: dict, base: QuerySet | None = None) -> QuerySet:
     qs = published_places() if base is None else base
-    if criteria.get("q") and (terms := textsearch.query_words(criteria["q"])):
-        qs = qs.filter(search_text__matches=terms)
+    if criteria.get("q"):
+        qs = textsearch.filter_matches(qs, criteria["q"])
     if criteria.get("region"):
         qs = qs.filter(region=criteria["region"])
     if criteria.get("municipality"):

@@ -108,8 +108,8 @@ def visible_property(user, pk) -> Property:
 def search(criteria: SearchCriteria, base: QuerySet | None = None) -> QuerySet:
     qs = published_properties() if base is None else base
     c = criteria
-    if c.q and (terms := textsearch.query_words(c.q)):
-        qs = qs.filter(search_text__matches=terms)
+    if c.q:
+        qs = textsearch.filter_matches(qs, c.q)
     if c.kind:
         qs = qs.filter(kind__in=c.kind)
     if c.municipality:

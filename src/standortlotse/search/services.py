@@ -133,7 +133,7 @@ def search(query: str, language: str = "de") -> Result:
     en = language.startswith("en")
 
     def take(queryset):
-        rows = list(queryset.filter(search_text__matches=terms)[: PER_GROUP + 1])
+        rows = list(textsearch.filter_matches(queryset, terms)[: PER_GROUP + 1])
         return rows[:PER_GROUP], len(rows) > PER_GROUP
 
     props, more = take(published_properties().order_by("-published_at", "-pk"))
