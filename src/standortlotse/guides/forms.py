@@ -91,6 +91,9 @@ class EventForm(_RegionScoped):
     def __init__(self, *args, regions=None, **kwargs):
         super().__init__(*args, regions=regions, **kwargs)
         self.fields["organiser"].queryset = Contact.objects.filter(region__in=regions)
+        from standortlotse.places.selectors import published_places
+
+        self.fields["place"].queryset = published_places().filter(region__in=regions)
         for name in ("starts_at", "ends_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M"]
 

@@ -415,7 +415,8 @@ def consent_edit(request, pk):
         if request.POST.get("form") == "owner":
             owner_form = OwnerForm(request.POST)
             if owner_form.is_valid():
-                consent.save_owner(request.user, prop, **owner_form.cleaned_data)
+                data = owner_form.cleaned_data
+                consent.save_owner(request.user, prop, data["owner_name"], data["owner_email"], data["owner_address"])
                 messages.success(request, _("The owner's details were saved."))
                 return redirect("properties:consent_edit", pk=pk)
         else:

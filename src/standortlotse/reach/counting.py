@@ -23,12 +23,26 @@ SKIPPED_PREFIXES = ("/datenpflege", "/api/", "/admin", "/static/", "/media/", "/
 BOT = re.compile(r"bot|crawl|spider|slurp|preview|headless|monitor|curl|wget|python-requests", re.IGNORECASE)
 
 
+def _without_language(path: str) -> str:
+    from django.conf import settings
+
+    for code, _name in settings.LANGUAGES:
+        if path.startswith(f"/{code}/"):
+            return path[len(code) + 1:]
+    return path
+
+
 def should_count(request, response) -> bool:
     if request.method != "GET" or response.status_code != 200:
         return False
     if not response.get("Content-Type", "").startswith("text/html"):
         return False
-    if request.path.startswith(SKIPPED_PREFIXES) or getattr(request, "user", None) and request.user.is_authenticated:
+    match = getattr(request, "resolver_match", None)
+    if match is not None and any(name in ("token", "uid") for name in match.kwargs):
+        return False  # private links (owner pages, consent answers, unsubscribe) are never stored
+    if _without_language(request.path).startswith(SKIPPED_PREFIXES):
+        return False
+    if getattr(request, "user", None) and request.user.is_authenticated:
         return False  # staff looking at their own records are not reach
     return not BOT.search(request.META.get("HTTP_USER_AGENT", ""))
 
