@@ -136,6 +136,10 @@ class Place(models.Model):
         return reverse("places:detail", args=[self.pk])
 
     def save(self, *args, **kwargs):
+        from standortlotse.core.sanitize import clean_html
+
+        # The story is shown as HTML: whatever wrote it (form, import, admin), only the allow-list stays.
+        self.story = clean_html(self.story)
         self.search_text = place_search_text(self, self.municipality.name if self.municipality_id else "")
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "search_text" not in update_fields:
