@@ -164,3 +164,29 @@ def test_map_clusters_group_by_zoom(client, world):
     filtered = client.get("/api/properties/clusters", {"zoom": 6, "kind": "hall"}).json()
     assert sum(f["properties"].get("count", 1) for f in filtered["features"]) == 1
     assert client.get("/api/properties/clusters", {"zoom": 30}).status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        ("/api/places", {"updated_since": "2000-01-01T00:00:00-16:00"}),
+        ("/api/places", {"updated_since": "0001-01-01T00:00:00+01:00"}),
+        ("/api/properties", {"offset": str(2**70)}),
+        ("/api/properties.geojson", {"offset": str(2**70)}),
+        ("/api/ogc/collections/properties/items", {"offset": str(2**70)}),
+        ("/api/properties", {"municipality": str(2**70)}),
+        ("/api/properties/clusters", {"region": str(2**64)}),
+        ("/api/geo/municipalities", {"district": str(2**70)}),
+        ("/api/places", {"region": "\x00"}),
+        ("/immobilien/", {"q": "a\x00b"}),
+    ],
+)
+def test_values_the_database_cannot_store_are_refused_cleanly(client, world, url, params):
+    response = client.get(url, params)
+    assert 400 <= response.status_code < 500, (url, params, response.status_code)
+
+
+def test_property_schema_names_are_unique(client):
+    schema = client.get("/api/openapi.json").json()
+    municipality = schema["components"]["schemas"]["PropertyMunicipality"]
+    assert "id" in municipality["properties"]

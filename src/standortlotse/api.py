@@ -15,7 +15,8 @@ api = NinjaAPI(
     version="1",
     description=(
         "Open data of the Standortlotse: published commercial properties and the regions. "
-        "Read endpoints need no key. Write endpoints need an editor's session and CSRF token."
+        "Read endpoints need no key. Write endpoints need an editor's session and CSRF token. "
+        "A query parameter containing a NUL character is refused with 400 on every operation."
     ),
     urls_namespace="api",
 )

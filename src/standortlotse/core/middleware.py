@@ -32,6 +32,15 @@ class FailureMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # A NUL character in a query parameter is never meaningful, and PostgreSQL cannot compare
+        # text with it: refuse it here for every page and API operation.
+        if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
+            message = "Query parameters must not contain NUL characters."
+            if request.path.startswith("/api/"):
+                from django.http import JsonResponse
+
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 
     def process_exception(self, request, exception):

@@ -26,6 +26,7 @@ from ninja import Router
 from ninja.errors import HttpError
 from ninja.security import APIKeyHeader
 
+from standortlotse.core.apiinput import checked_time
 from standortlotse.exchange.models import ApiKey, Tombstone
 from standortlotse.places import exchange as places_exchange
 from standortlotse.places.models import Place
@@ -201,6 +202,4 @@ def change_feed(request, entity: str, since: datetime | None = None, cursor: str
     _check_scope(request, entity)
     if not 1 <= limit <= MAX_LIMIT:
         raise HttpError(400, f"limit must be between 1 and {MAX_LIMIT}")
-    if since is not None and timezone.is_naive(since):
-        since = timezone.make_aware(since, timezone.get_current_timezone())
-    return changes(entity, since, cursor, limit)
+    return changes(entity, checked_time(since, "since"), cursor, limit)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from ninja import Router
 from ninja.errors import HttpError
 
+from standortlotse.core.apiinput import MAX_OFFSET
 from standortlotse.places import exchange as places_exchange
 from standortlotse.places.selectors import published_places
 from standortlotse.properties import selectors as property_selectors
@@ -166,8 +167,8 @@ def items(request, name: str, bbox: str | None = None, limit: int = DEFAULT_LIMI
     spec = _collection(name)
     if not 1 <= limit <= MAX_LIMIT:
         raise HttpError(400, f"limit must be between 1 and {MAX_LIMIT}")
-    if offset < 0:
-        raise HttpError(400, "offset must not be negative")
+    if not 0 <= offset <= MAX_OFFSET:
+        raise HttpError(400, f"offset must be between 0 and {MAX_OFFSET}")
     queryset = spec["queryset"]()
     box = _bbox(bbox)
     if box:

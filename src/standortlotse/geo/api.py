@@ -1,7 +1,7 @@
 """Read API for the geography used by filters and maps."""
 
 from django.http import HttpResponse
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from standortlotse.geo.models import District, Municipality, Region
 
@@ -34,7 +34,7 @@ def regions(request):
 
 
 @router.get("/municipalities", response=list[MunicipalityOut])
-def municipalities(request, district: int | None = None):
+def municipalities(request, district: int | None = Query(None, ge=1, le=2**63 - 1)):
     qs = Municipality.objects.all()
     if district:
         qs = qs.filter(district_id=district)

@@ -6,6 +6,8 @@ from uuid import UUID
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
+from standortlotse.core.apiinput import checked_time
+
 from standortlotse.places import exchange, selectors
 from standortlotse.places.models import Field as PlaceField
 from standortlotse.places.models import Offer, PlaceType
@@ -78,7 +80,7 @@ class PlaceFilters(Schema):
         if self.municipality:
             qs = qs.filter(municipality__ags=self.municipality)
         if self.updated_since:
-            qs = qs.filter(updated_at__gte=self.updated_since)
+            qs = qs.filter(updated_at__gte=checked_time(self.updated_since, "updated_since"))
         return qs
 
 

@@ -16,6 +16,7 @@ from ninja.security import django_auth
 from pydantic import field_validator
 
 from standortlotse.accounts import policy
+from standortlotse.core.apiinput import MAX_ID, checked_offset
 from standortlotse.properties import selectors, services
 from standortlotse.properties.forms import PropertyForm
 from standortlotse.properties.models import (
@@ -39,9 +40,9 @@ MAX_GEOJSON_LIMIT = 5000
 class Filters(Schema):
     q: str = Field("", max_length=200, description="Full text in title, description, place")
     kind: list[Kind] = Field([], description="Property kinds (repeat the parameter)")
-    municipality: int | None = Field(None, description="Municipality ID")
-    district: int | None = Field(None, description="District ID")
-    region: int | None = Field(None, description="Region ID")
+    municipality: int | None = Field(None, ge=1, le=MAX_ID, description="Municipality ID")
+    district: int | None = Field(None, ge=1, le=MAX_ID, description="District ID")
+    region: int | None = Field(None, ge=1, le=MAX_ID, description="Region ID")
     area_min: int | None = Field(None, ge=0, description="Available area at least (m²)")
     area_max: int | None = Field(None, ge=0, description="Available area at most (m²)")
     zoning: list[Zoning] = []
@@ -78,7 +79,7 @@ class Filters(Schema):
         return selectors.SearchCriteria.from_mapping(data)
 
 
-class MunicipalityOut(Schema):
+class PropertyMunicipality(Schema):
     id: int
     name: str
     ags: str
@@ -89,7 +90,7 @@ class PropertySummary(Schema):
     id: int
     title: str
     kind: str
-    municipality: MunicipalityOut
+    municipality: PropertyMunicipality
     lat: float
     lon: float
     area_available_m2: int | None
@@ -190,9 +191,7 @@ class ErrorOut(Schema):
 def _window(limit: int, offset: int, cap: int) -> tuple[int, int]:
     if limit < 1 or limit > cap:
         raise HttpError(422, f"limit must be between 1 and {cap}")
-    if offset < 0:
-        raise HttpError(422, "offset must not be negative")
-    return limit, offset
+    return limit, checked_offset(offset)
 
 
 @router.get("/properties", response=Page, summary="Search published properties")
