@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test test-sqlite test-postgres install install-test sysdeps browser security messages bench check-deploy clean
+.PHONY: run test test-sqlite test-postgres install install-test sysdeps browser security messages bench soak load check-deploy clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,14 @@ messages: $(BIN)/python
 
 bench: install-test
 	$(BIN)/python bench/search_api.py
+
+# Fault runs against a real server (root: restarts PostgreSQL, mounts a tmpfs); see bench/README.md.
+soak: install-test
+	$(BIN)/python bench/faults.py
+
+# Proof under load (docs/performance-load.md): nginx + gunicorn + PostgreSQL on loopback; needs nginx and wrk.
+load: install-test
+	$(BIN)/python bench/load.py
 
 # Static security check of our code: fails on any high-severity finding (medium ones are
 # reviewed in docs/security.md).
