@@ -7,6 +7,7 @@ from ninja import Router, Schema
 from ninja.security import django_auth
 
 from standortlotse.accounts import policy
+from standortlotse.core.apischema import errors
 from standortlotse.cases import services
 from standortlotse.cases.models import Case
 
@@ -34,7 +35,7 @@ def _out(user, case) -> dict:
     }
 
 
-@router.get("/cases", response=list[CaseOut], summary="Cases visible to the logged-in staff member")
+@router.get("/cases", response={200: list[CaseOut], **errors(401)}, summary="Cases visible to the logged-in staff member")
 def list_cases(request, stage: str | None = None):
     cases = policy.visible_cases(request.user, Case.objects.select_related("owner"))
     if stage:
@@ -42,7 +43,7 @@ def list_cases(request, stage: str | None = None):
     return [_out(request.user, c) for c in cases[:500]]
 
 
-@router.get("/cases/{int:pk}", response=CaseOut, summary="One case")
+@router.get("/cases/{int:pk}", response={200: CaseOut, **errors(401, 404)}, summary="One case")
 def get_case(request, pk: int):
     case = get_object_or_404(policy.visible_cases(request.user, Case.objects.select_related("owner")), pk=pk)
     return _out(request.user, case)

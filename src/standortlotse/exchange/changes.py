@@ -27,6 +27,7 @@ from ninja.errors import HttpError
 from ninja.security import APIKeyHeader
 
 from standortlotse.core.apiinput import checked_time
+from standortlotse.core.apischema import errors
 from standortlotse.exchange.models import ApiKey, Tombstone
 from standortlotse.places import exchange as places_exchange
 from standortlotse.places.models import Place
@@ -186,7 +187,7 @@ def _check_scope(request, entity):
 
 
 @router.get(
-    "/changes/{entity}", auth=KeyAuth(), response={200: dict},
+    "/changes/{entity}", auth=KeyAuth(), response={200: dict, **errors(400, 401, 403, 404, 422, 429)},
     summary="Changes of public properties or places since a time (API key)",
     description=(
         "All changes of public records, oldest first, deletions included (`action: delete` when a "

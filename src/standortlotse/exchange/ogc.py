@@ -16,6 +16,7 @@ from ninja import Router
 from ninja.errors import HttpError
 
 from standortlotse.core.apiinput import MAX_OFFSET
+from standortlotse.core.apischema import errors
 from standortlotse.places import exchange as places_exchange
 from standortlotse.places.selectors import published_places
 from standortlotse.properties import selectors as property_selectors
@@ -144,7 +145,7 @@ def collections(request):
     })
 
 
-@router.get("/collections/{name}", summary="OGC API – Features: one collection")
+@router.get("/collections/{name}", response={200: dict, **errors(404)}, summary="OGC API – Features: one collection")
 def collection(request, name: str):
     _collection(name)
     return _json(_collection_info(name, _base(request)))
@@ -162,7 +163,7 @@ def _bbox(raw: str | None):
     return parts
 
 
-@router.get("/collections/{name}/items", summary="OGC API – Features: items of a collection")
+@router.get("/collections/{name}/items", response={200: dict, **errors(400, 404, 422)}, summary="OGC API – Features: items of a collection")
 def items(request, name: str, bbox: str | None = None, limit: int = DEFAULT_LIMIT, offset: int = 0):
     spec = _collection(name)
     if not 1 <= limit <= MAX_LIMIT:
@@ -197,7 +198,7 @@ def items(request, name: str, bbox: str | None = None, limit: int = DEFAULT_LIMI
     return _json(body, content_type="application/geo+json")
 
 
-@router.get("/collections/{name}/items/{feature_id}", summary="OGC API – Features: one item")
+@router.get("/collections/{name}/items/{feature_id}", response={200: dict, **errors(404)}, summary="OGC API – Features: one item")
 def item(request, name: str, feature_id: str):
     spec = _collection(name)
     try:

@@ -3,6 +3,8 @@
 from django.http import HttpResponse
 from ninja import Query, Router, Schema
 
+from standortlotse.core.apischema import errors
+
 from standortlotse.geo.models import District, Municipality, Region
 
 router = Router(tags=["geography"])
@@ -33,7 +35,7 @@ def regions(request):
     return Region.objects.prefetch_related("districts")
 
 
-@router.get("/municipalities", response=list[MunicipalityOut])
+@router.get("/municipalities", response={200: list[MunicipalityOut], **errors(422)})
 def municipalities(request, district: int | None = Query(None, ge=1, le=2**63 - 1)):
     qs = Municipality.objects.all()
     if district:

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
 from standortlotse.core.apiinput import checked_time
+from standortlotse.core.apischema import errors
 
 from standortlotse.places import exchange, selectors
 from standortlotse.places.models import Field as PlaceField
@@ -84,18 +85,18 @@ class PlaceFilters(Schema):
         return qs
 
 
-@router.get("/places", response=Feed, summary="Published places (JSON feed)")
+@router.get("/places", response={200: Feed, **errors(422)}, summary="Published places (JSON feed)")
 def places_json(request, filters: Query[PlaceFilters]):
     """Records carry stable IDs (`id`), `updated_at` and the licence; import the same format
     elsewhere. Use `updated_since` to fetch only what changed."""
     return exchange.json_feed(filters.queryset())
 
 
-@router.get("/places.geojson", response=dict, summary="Published places (GeoJSON)")
+@router.get("/places.geojson", response={200: dict, **errors(422)}, summary="Published places (GeoJSON)")
 def places_geojson(request, filters: Query[PlaceFilters]):
     return exchange.geojson_feed(filters.queryset())
 
 
-@router.get("/places/{uid}", response=PlaceRecord, summary="One published place by its stable ID")
+@router.get("/places/{uid}", response={200: PlaceRecord, **errors(404, 422)}, summary="One published place by its stable ID")
 def place_detail(request, uid: UUID):
     return exchange.record_of(get_object_or_404(selectors.published_places(), uid=uid))

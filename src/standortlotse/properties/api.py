@@ -17,6 +17,7 @@ from pydantic import field_validator
 
 from standortlotse.accounts import policy
 from standortlotse.core.apiinput import MAX_ID, checked_offset
+from standortlotse.core.apischema import errors
 from standortlotse.properties import selectors, services
 from standortlotse.properties.forms import PropertyForm
 from standortlotse.properties.models import (
@@ -184,8 +185,6 @@ class Page(Schema):
     items: list[PropertySummary]
 
 
-class ErrorOut(Schema):
-    detail: Any
 
 
 def _window(limit: int, offset: int, cap: int) -> tuple[int, int]:
@@ -194,7 +193,7 @@ def _window(limit: int, offset: int, cap: int) -> tuple[int, int]:
     return limit, checked_offset(offset)
 
 
-@router.get("/properties", response=Page, summary="Search published properties")
+@router.get("/properties", response={200: Page, **errors(422)}, summary="Search published properties")
 def list_properties(request, filters: Query[Filters], limit: int = 50, offset: int = 0):
     limit, offset = _window(limit, offset, MAX_LIMIT)
     results = selectors.search(filters.criteria())
@@ -209,7 +208,7 @@ def list_properties(request, filters: Query[Filters], limit: int = 50, offset: i
 @router.get(
     "/properties.geojson",
     summary="Published properties as a GeoJSON FeatureCollection",
-    response={200: dict},
+    response={200: dict, **errors(422)},
 )
 def properties_geojson(request, filters: Query[Filters], limit: int = 1000, offset: int = 0):
     limit, offset = _window(limit, offset, MAX_GEOJSON_LIMIT)
@@ -250,7 +249,7 @@ def properties_geojson(request, filters: Query[Filters], limit: int = 1000, offs
         "is one feature with `count`; a cell with one property is that property with `title` "
         "and `url`. Same filters as /api/properties."
     ),
-    response={200: dict},
+    response={200: dict, **errors(422)},
 )
 def properties_clusters(request, filters: Query[Filters], zoom: int = 8):
     if not 0 <= zoom <= 20:
@@ -268,7 +267,7 @@ def _visible(request, pk) -> Property:
     return selectors.visible_property(request.user, pk)
 
 
-@router.get("/properties/{int:pk}", response=PropertyDetail, summary="One property")
+@router.get("/properties/{int:pk}", response={200: PropertyDetail, **errors(404)}, summary="One property")
 def get_property(request, pk: int):
     return _visible(request, pk)
 
@@ -365,7 +364,7 @@ def _editable_for_write(request, pk) -> Property:
 
 
 @router.post(
-    "/properties", auth=django_auth, response={201: PropertyDetail, 403: ErrorOut, 422: ErrorOut},
+    "/properties", auth=django_auth, response={201: PropertyDetail, **errors(400, 401, 403, 422)},
     summary="Create a property (draft)",
 )
 def create_property(request, payload: PropertyWrite):
@@ -376,7 +375,7 @@ def create_property(request, payload: PropertyWrite):
 
 @router.patch(
     "/properties/{int:pk}", auth=django_auth,
-    response={200: PropertyDetail, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: PropertyDetail, **errors(400, 401, 403, 404, 422)},
     summary="Change fields of a property",
 )
 def update_property(request, pk: int, payload: PropertyWrite):
@@ -386,7 +385,7 @@ def update_property(request, pk: int, payload: PropertyWrite):
 
 @router.post(
     "/properties/{int:pk}/{action}", auth=django_auth,
-    response={200: PropertyDetail, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: PropertyDetail, **errors(400, 401, 403, 404, 422)},
     summary="publish, archive, unpublish or confirm a property",
 )
 def property_action(request, pk: int, action: Literal["publish", "archive", "unpublish", "confirm"]):

@@ -1,0 +1,14 @@
+"""Error answers of the JSON API, documented per operation in OpenAPI."""
+
+from typing import Any
+
+from ninja import Schema
+
+
+class ErrorOut(Schema):
+    detail: Any
+
+
+def errors(*codes: int) -> dict:
+    """``response={200: X, **errors(404, 422)}``: the error codes an operation can answer."""
+    return {code: ErrorOut for code in codes}
