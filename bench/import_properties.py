@@ -595,18 +595,7 @@ def main() -> int:
         "databases": {},
         "skipped": {},
     }
-    targets = []
-    for name in databases:
-        if name == "sqlite":
-            path = args.sqlite_path.resolve()
-            targets.append(("sqlite", f"sqlite:///{path}", path))
-        else:
-            problem = prep.pg_reachable(args.pg_url)
-            if problem:
-                print(f"PostgreSQL at {args.pg_url} not reachable ({problem}): skipped")
-                report["skipped"]["postgres"] = problem
-                continue
-            targets.append(("postgres", args.pg_url, None))
+    targets = prep.database_targets(databases, args.sqlite_path, args.pg_url, report)
 
     workdir = args.workdir.resolve()
     shutil.rmtree(workdir, ignore_errors=True)

@@ -382,18 +382,7 @@ def main() -> int:
         "databases": {},
         "skipped": {},
     }
-    targets = []
-    for name in databases:
-        if name == "sqlite":
-            path = args.sqlite_path.resolve()
-            targets.append(("sqlite", f"sqlite:///{path}", path))
-        else:
-            problem = prep.pg_reachable(args.pg_url)
-            if problem:
-                print(f"PostgreSQL at {args.pg_url} not reachable ({problem}): skipped")
-                report["skipped"]["postgres"] = problem
-                continue
-            targets.append(("postgres", args.pg_url, None))
+    targets = prep.database_targets(databases, args.sqlite_path, args.pg_url, report)
 
     for engine, url, sqlite_path in targets:
         print(f"\n== {engine}: {url}", flush=True)

@@ -233,6 +233,24 @@ def pg_dbname(url: str) -> str:
     return urlsplit(url).path.lstrip("/")
 
 
+def database_targets(databases, sqlite_path, pg_url: str, report: dict) -> list[tuple]:
+    """(name, database URL, SQLite path or None) per database to benchmark; PostgreSQL is
+    skipped (and noted in the report) when it does not answer."""
+    targets = []
+    for name in databases:
+        if name == "sqlite":
+            path = sqlite_path.resolve()
+            targets.append(("sqlite", f"sqlite:///{path}", path))
+        else:
+            problem = pg_reachable(pg_url)
+            if problem:
+                print(f"PostgreSQL at {pg_url} not reachable ({problem}): skipped")
+                report["skipped"]["postgres"] = problem
+                continue
+            targets.append(("postgres", pg_url, None))
+    return targets
+
+
 def pg_reachable(url: str) -> str | None:
     try:
         import psycopg
