@@ -208,7 +208,7 @@ http {{
         server_name 127.0.0.1 localhost;
         client_max_body_size 110m;
         gzip on; gzip_types {gzip_types};
-        location /static/ {{ alias {static}/; expires 1y; add_header Cache-Control "public, immutable"; }}
+        location /static/ {{ alias {static}/; gzip_static on; expires 1y; add_header Cache-Control "public, immutable"; }}
         location /media/  {{ alias {media}/; expires 7d; add_header X-Content-Type-Options nosniff; }}
         # Only for this benchmark: a saved copy of a property detail page, as a static file.
         location = /saved/detail.html {{ alias {wd}/saved/detail.html; }}
@@ -221,8 +221,8 @@ http {{
     }}
 }}
 """
-DOC_GZIP_TYPES = ("text/html application/json application/geo+json text/csv text/calendar "
-                  "application/atom+xml")
+DOC_GZIP_TYPES = ("text/css application/javascript application/json application/geo+json "
+                  "text/csv text/calendar application/atom+xml")
 
 
 class Stack:
