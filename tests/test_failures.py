@@ -62,3 +62,22 @@ def test_unknown_pages_get_a_helpful_404(client, world):
     response = client.get("/gibt-es-nicht/")
     assert response.status_code == 404
     assert reverse("search") in response.content.decode()
+
+
+def test_disk_full_leaves_no_partial_file(client, world, monkeypatch, settings):
+    import os
+
+    from django.core.files.storage import FileSystemStorage
+
+    def partial_then_full(self, name, content):
+        path = self.path(name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as handle:
+            handle.write(b"\xff\xd8 partial")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(FileSystemStorage, "_save", partial_then_full)
+    response = client.post(reverse("places:submit", args=["altmark"]), submission(world, photo=png(), photo_alt="Foto"))
+    assert response.status_code == 507 and not Place.objects.exists()
+    left = [f for _root, _dirs, files in os.walk(settings.MEDIA_ROOT) for f in files]
+    assert left == []

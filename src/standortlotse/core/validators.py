@@ -63,3 +63,17 @@ def validate_photo(upload):
         upload.seek(0)
     if image_format not in {"JPEG", "PNG", "WEBP"}:
         raise ValidationError(_("The file is not a valid JPEG, PNG or WebP photo."))
+
+
+def store_upload(field_file, extension: str, content) -> None:
+    """Save ``content`` under a new random name; if the disk fills up midway, the partial file
+    is removed before the error goes on (the name is unique, so nothing else can be hit)."""
+    import uuid
+
+    name = field_file.field.generate_filename(field_file.instance, f"{uuid.uuid4().hex}.{extension}")
+    try:
+        field_file.save(name.rsplit("/", 1)[-1], content, save=False)
+    except OSError:
+        if field_file.storage.exists(name):
+            field_file.storage.delete(name)
+        raise

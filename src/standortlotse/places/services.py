@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from standortlotse.accounts import policy
 from standortlotse.accounts.models import Membership
 from standortlotse.core.mail import queue_email
+from standortlotse.core.validators import store_upload
 from standortlotse.places.models import (
     PendingUpdate, Place, PlacePhoto, RegionSettings, Status, Transition, hash_token,
 )
@@ -57,7 +58,7 @@ def _notify_moderators(place, template, **context):
 
 def _save_photo(place, photo, alt_text, credit=""):
     item = PlacePhoto(place=place, alt_text=alt_text, credit=credit, position=place.photos.count())
-    item.image.save("photo.jpg", normalised_image(photo), save=False)
+    store_upload(item.image, "jpg", normalised_image(photo))
     item.save()
     return item
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps
 
 from standortlotse.accounts import policy
+from standortlotse.core.validators import store_upload
 from standortlotse.properties.models import Property, PropertyPhoto, Status
 
 # Fields that make a record useful to an investor, with their weight in the score.
@@ -132,7 +133,7 @@ def add_photo(user, prop: Property, upload, alt_text: str, credit: str = "") -> 
     photo = PropertyPhoto(
         property=prop, alt_text=alt_text, credit=credit, position=prop.photos.count()
     )
-    photo.image.save("photo.jpg", normalised_image(upload), save=False)
+    store_upload(photo.image, "jpg", normalised_image(upload))
     photo.save()
     return photo
 
