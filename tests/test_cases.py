@@ -263,3 +263,19 @@ def test_manual_case_creation_only_for_own_organisations(client, world):
     assert response.status_code == 200 and "owner" in response.context["form"].errors
     response = client.post(reverse("cases:create"), {"company": "X", "source": "fair", "owner": own.pk})
     assert response.status_code == 302 and Case.objects.get().owner == own
+
+
+def test_every_nice_to_have_is_checked_like_in_the_database(world):
+    """The reasons shown come from the same conditions the database ranks with."""
+    from standortlotse.cases import matching
+    from standortlotse.properties.models import Property
+
+    prop = Property.objects.get(pk=world.prop_a.pk)
+    prop.rail_siding, prop.broadband_mbits, prop.gas, prop.owner_type = "possible", 1000, True, "municipal"
+    prop.save()
+    for key, (_label, full, half) in matching.NICE_TO_HAVES.items():
+        for level, condition in (("full", full), ("half", half)):
+            if condition is None:
+                continue
+            in_database = Property.objects.filter(condition, pk=prop.pk).exists()
+            assert matching._holds(prop, key, level) == in_database, (key, level)

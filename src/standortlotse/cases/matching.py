@@ -157,19 +157,31 @@ def explain(profile, prop) -> tuple[list[str], list[str]]:
 
 
 def _holds(prop, key, level) -> bool:
-    checks = {
-        ("rail_siding", "full"): prop.rail_siding == RailSiding.YES,
-        ("rail_siding", "half"): prop.rail_siding == RailSiding.POSSIBLE,
-        ("funding_area", "full"): prop.funding_area is True,
-        ("operation_24_7", "full"): prop.operation_24_7 is True,
-        ("gas", "full"): prop.gas is True,
-        ("hydrogen", "full"): prop.hydrogen is True,
-        ("gigabit", "full"): (prop.broadband_mbits or 0) >= 1000,
-        ("immediately", "full"): prop.availability == Availability.IMMEDIATELY,
-        ("divisible", "full"): prop.divisible is True,
-        ("municipal_owner", "full"): prop.owner_type == "municipal",
-    }
-    return checks.get((key, level), False)
+    """The same condition as in the database ranking, checked on the loaded property: each
+    nice-to-have is defined once, as its ``Q`` in NICE_TO_HAVES."""
+    _label, full, half = NICE_TO_HAVES[key]
+    condition = full if level == "full" else half
+    return condition is not None and _q_holds(prop, condition)
+
+
+def _q_holds(obj, condition: Q) -> bool:
+    """Evaluate a simple Q (exact and gte lookups, AND/OR, negation) on an object in memory."""
+    results = []
+    for child in condition.children:
+        if isinstance(child, Q):
+            results.append(_q_holds(obj, child))
+            continue
+        name, expected = child
+        field, _sep, lookup = name.partition("__")
+        value = getattr(obj, field)
+        if lookup in ("", "exact"):
+            results.append(value == expected)
+        elif lookup == "gte":
+            results.append(value is not None and value >= expected)
+        else:  # a new nice-to-have with another lookup must be taught here
+            raise ValueError(f"lookup {lookup!r} is not supported in nice-to-haves")
+    outcome = all(results) if condition.connector == Q.AND else any(results)
+    return not outcome if condition.negated else outcome
 
 
 def match(profile, limit: int = RESULT_LIMIT) -> list[Match]:
