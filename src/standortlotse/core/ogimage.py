@@ -56,6 +56,17 @@ def card(title: str, subtitle: str, photo=None) -> bytes:
     return buffer.getvalue()
 
 
+def card_response(record, title: str, subtitle: str):
+    """The PNG response of a record's social card, cached until the record changes."""
+    from django.http import HttpResponse
+
+    photo = record.photos.first()
+    key = f"{record._meta.label_lower}:{record.pk}:{record.updated_at.timestamp()}"
+    response = HttpResponse(cached_card(key, title, subtitle, photo.image if photo else None), content_type="image/png")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 def cached_card(key: str, title: str, subtitle: str, photo=None) -> bytes:
     cache_key = f"og:{key}"
     png = cache.get(cache_key)

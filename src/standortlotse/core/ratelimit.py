@@ -21,7 +21,11 @@ def _key(request, scope: str) -> str:
 
 def hit(request, scope: str, limit: int, window_seconds: int) -> bool:
     """Count one use; True while the client stays within `limit` uses per window."""
-    key = _key(request, scope)
+    return hit_key(_key(request, scope), limit, window_seconds)
+
+
+def hit_key(key: str, limit: int, window_seconds: int) -> bool:
+    """Count one use of ``key`` (any cache key); True while it stays within ``limit`` per window."""
     if cache.add(key, 1, window_seconds):
         return True
     try:

@@ -17,7 +17,6 @@ import secrets
 from datetime import datetime
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
@@ -26,6 +25,7 @@ from ninja import Router
 from ninja.errors import HttpError
 from ninja.security import APIKeyHeader
 
+from standortlotse.core import ratelimit
 from standortlotse.core.apiinput import checked_time
 from standortlotse.core.apischema import errors
 from standortlotse.exchange.models import ApiKey, Tombstone
@@ -76,15 +76,8 @@ class KeyAuth(APIKeyHeader):
         found = key_for(key)
         if found is None:
             return None
-        window = int(timezone.now().timestamp() // 3600)
-        counter = f"apikey:{found.pk}:{window}"
-        cache.add(counter, 0, 3700)
-        try:
-            used = cache.incr(counter)
-        except ValueError:
-            cache.set(counter, 1, 3700)
-            used = 1
-        if used > found.requests_per_hour:
+        hour = int(timezone.now().timestamp() // 3600)
+        if not ratelimit.hit_key(f"apikey:{found.pk}:{hour}", found.requests_per_hour, 3700):
             raise HttpError(429, "Rate limit of this API key reached; try again in the next hour.")
         if found.last_used_at is None or (timezone.now() - found.last_used_at).total_seconds() > 300:
             ApiKey.objects.filter(pk=found.pk).update(last_used_at=timezone.now())

@@ -15,6 +15,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST
 
 from standortlotse.accounts import policy
+from standortlotse.core import embed
 from standortlotse.core.forms import within_rate_limit
 from standortlotse.geo.models import Region
 from standortlotse.places import exchange, kept_photos, selectors, services
@@ -334,12 +335,7 @@ def import_apply(request):
 
 def embed_builder(request):
     form = PlaceSearchForm(request.GET or None)
-    query = request.GET.urlencode()
-    src = request.build_absolute_uri(reverse("places:widget")) + (f"?{query}" if query else "")
-    snippet = (
-        f'<iframe src="{src}" title="{_("Creative places")}" width="100%" height="500" '
-        f'loading="lazy" style="border:0"></iframe>'
-    )
+    snippet, src = embed.snippet(request, "places:widget", request.GET.urlencode(), _("Creative places"))
     return render(request, "places/embed.html", {"form": form, "snippet": snippet, "src": src})
 
 
@@ -360,14 +356,9 @@ def csv_template(request):
 
 def og_image(request, pk):
     """The social card of a place (Open Graph image), drawn here and cached."""
-    from standortlotse.core.ogimage import cached_card
+    from standortlotse.core.ogimage import card_response
 
     place = get_object_or_404(Place.objects.select_related("municipality"), pk=pk)
     if not place.is_public and not policy.can_moderate(request.user, place):
         raise Http404
-    photo = place.photos.first()
-    png = cached_card(f"place:{place.pk}:{place.updated_at.timestamp()}", place.name,
-                      f"{place.pitch} · {place.municipality.name}", photo.image if photo else None)
-    response = HttpResponse(png, content_type="image/png")
-    response["Cache-Control"] = "public, max-age=86400"
-    return response
+    return card_response(place, place.name, f"{place.pitch} · {place.municipality.name}")

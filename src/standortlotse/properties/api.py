@@ -187,6 +187,11 @@ class Page(Schema):
 
 
 
+def _detail_url_template() -> str:
+    """One reverse() for many features: the detail URL differs only in the id."""
+    return reverse("properties:detail", args=[0]).replace("/0/", "/{}/")
+
+
 def _window(limit: int, offset: int, cap: int) -> tuple[int, int]:
     if limit < 1 or limit > cap:
         raise HttpError(422, f"limit must be between 1 and {cap}")
@@ -217,8 +222,7 @@ def properties_geojson(request, filters: Query[Filters], limit: int = 1000, offs
         "municipality__name",
     )[offset:offset + limit]
     kinds = dict(Kind.choices)
-    # One reverse() for all features: the detail URL differs only in the id.
-    url_template = reverse("properties:detail", args=[0]).replace("/0/", "/{}/")
+    url_template = _detail_url_template()
     features = [
         {
             "type": "Feature",
@@ -256,7 +260,7 @@ def properties_clusters(request, filters: Query[Filters], zoom: int = 8):
         raise HttpError(422, "zoom must be between 0 and 20")
     criteria = filters.criteria()
     features = selectors.clusters(criteria, zoom)
-    url_template = reverse("properties:detail", args=[0]).replace("/0/", "/{}/")
+    url_template = _detail_url_template()
     for feature in features:
         if "id" in feature:
             feature["properties"]["url"] = url_template.format(feature["id"])

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from standortlotse.accounts import policy
 from standortlotse.accounts.decorators import editor_required
+from standortlotse.core import embed
 from standortlotse.properties import exchange, selectors, services
 from standortlotse.properties.forms import DocumentForm, PhotoForm, PropertyForm, SearchForm
 from standortlotse.properties.models import Property, PropertyDocument, PropertyPhoto, Status
@@ -464,24 +465,13 @@ def widget(request):
 def embed_builder(request):
     form, _criteria = _search_form(request)
     query = form.api_query() if form.is_bound else ""
-    src = request.build_absolute_uri(reverse("properties:widget")) + (f"?{query}" if query else "")
-    snippet = (
-        f'<iframe src="{src}" title="{_("Commercial properties")}" width="100%" height="500" '
-        f'loading="lazy" style="border:0"></iframe>'
-    )
+    snippet, src = embed.snippet(request, "properties:widget", query, _("Commercial properties"))
     return render(request, "properties/embed.html", {"form": form, "snippet": snippet, "src": src})
 
 
 def og_image(request, pk):
     """The social card of a property (Open Graph image), drawn here and cached."""
-    from standortlotse.core.ogimage import cached_card
+    from standortlotse.core.ogimage import card_response
 
     prop = selectors.visible_property(request.user, pk)
-    photo = prop.photos.first()
-    png = cached_card(
-        f"property:{prop.pk}:{prop.updated_at.timestamp()}", prop.title,
-        f"{prop.get_kind_display()} · {prop.municipality.name}", photo.image if photo else None,
-    )
-    response = HttpResponse(png, content_type="image/png")
-    response["Cache-Control"] = "public, max-age=86400"
-    return response
+    return card_response(prop, prop.title, f"{prop.get_kind_display()} · {prop.municipality.name}")
