@@ -260,10 +260,10 @@ def _parse(name: str, raw, ctx: Context, header: str, result: Converted):
             result.warnings.append(warning)
         return value
     if name.endswith("_m2") and internal == "PositiveIntegerField":
-        if unit in ("ha", "hektar") and not isinstance(raw, str):
-            return int((Decimal(str(raw)) * 10_000).to_integral_value())
-        if unit in ("ha", "hektar") and v.number(raw)[1] == "":
-            return int((v.number(raw)[0] * 10_000).to_integral_value())
+        if unit in ("ha", "hektar"):  # "Fläche (ha)": plain numbers are hectares
+            amount, written_unit = v.number(raw)
+            if written_unit == "":
+                return int((amount * 10_000).to_integral_value())
         return v.area_m2(raw)
     if internal in ("PositiveIntegerField", "IntegerField"):
         return v.integer(raw, UNIT_WORDS.get(name, ()))

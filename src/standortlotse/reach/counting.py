@@ -18,8 +18,8 @@ COUNTED_VIEWS = {
     "guides:guide": "guide",
     "guides:event": "event",
 }
-SKIPPED_PREFIXES = ("/datenpflege", "/api/", "/admin", "/static/", "/media/", "/konto/", "/health", "/widget/",
-                    "/en/datenpflege", "/en/konto/", "/zustimmung/", "/orte/mein-ort/")
+# Checked without the language prefix; private links are skipped by their token (should_count).
+SKIPPED_PREFIXES = ("/datenpflege", "/api/", "/admin", "/static/", "/media/", "/konto/", "/health", "/widget/")
 BOT = re.compile(r"bot|crawl|spider|slurp|preview|headless|monitor|curl|wget|python-requests", re.IGNORECASE)
 
 
