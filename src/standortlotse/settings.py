@@ -11,6 +11,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from standortlotse.core import logs
+
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
 
@@ -248,15 +250,12 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    # PDF rendering reports every step at INFO.
-    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
-}
+# One JSON object per line in production (plain text while developing); personal data and
+# private-link secrets are filtered out of every record (core/logs.py).
+LOGGING = logs.config(
+    os.environ.get("DJANGO_LOG_FORMAT", "plain" if DEBUG else "json"),
+    os.environ.get("DJANGO_LOG_LEVEL", "INFO"),
+)
 
 NINJA_PAGINATION_PER_PAGE = 50
 # In production media is served by nginx or object storage; the app serves it only when asked.

@@ -2,7 +2,8 @@
 
 The web request only enqueues (after the transaction commits); the task worker sends through
 Django's email backend and, when the mail server fails, enqueues itself again with a growing
-delay, up to MAX_ATTEMPTS. Addresses are never logged.
+delay, up to MAX_ATTEMPTS. Neither addresses nor subjects (they carry names of places and
+inquirers' topics) are logged.
 """
 
 import logging
@@ -27,10 +28,10 @@ def send_email_task(to: list[str], subject: str, body: str, attempt: int = 1, re
         EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to, reply_to=reply_to).send()
     except OSError as error:  # SMTP and connection errors
         if attempt >= MAX_ATTEMPTS:
-            logger.error("email %r given up after %d attempts: %s", subject, attempt, type(error).__name__)
+            logger.error("email given up after %d attempts: %s", attempt, type(error).__name__)
             raise
         delay = BACKOFF_SECONDS[min(attempt - 1, len(BACKOFF_SECONDS) - 1)]
-        logger.warning("email %r failed (attempt %d), retry in %ds", subject, attempt, delay)
+        logger.warning("email failed (attempt %d), retry in %ds: %s", attempt, delay, type(error).__name__)
         retry = send_email_task
         if retry.get_backend().supports_defer:
             retry = retry.using(run_after=timezone.now() + timedelta(seconds=delay))

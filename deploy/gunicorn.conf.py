@@ -1,0 +1,24 @@
+"""gunicorn settings for production (docs/deployment.md): `gunicorn -c deploy/gunicorn.conf.py`.
+
+gunicorn's own log lines (start, worker exits, one access line per request) go through the
+app's log configuration: one JSON object per line, with private-link secrets and email
+addresses removed (src/standortlotse/core/logs.py). The access line has method, path without
+the query string (search words stay out of the log), status, bytes and seconds, and no client
+address; add `%(h)s` to the format if the operator needs addresses for abuse handling.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+from standortlotse.core import logs  # noqa: E402
+
+wsgi_app = "standortlotse.wsgi"
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", "4"))
+timeout = 60
+accesslog = "-"
+access_log_format = "%(m)s %(U)s %(s)s %(b)s %(L)s"
+logconfig_dict = logs.config(os.environ.get("DJANGO_LOG_FORMAT", "json"), os.environ.get("DJANGO_LOG_LEVEL", "INFO"))

@@ -1,0 +1,79 @@
+"""Log output: one JSON object per line in production, and nothing personal in it.
+
+Every record passes `PrivacyFilter` (attached to the handler, so it also covers Django's and
+gunicorn's own loggers): private-link secrets in paths (owner links, consent answers,
+unsubscribe links, investor result pages) and email addresses in messages are replaced, and
+Django's `request` attribute is reduced to method and path without the query string, so a
+form's content or a search term never reaches the log.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+# The path segment after these prefixes is a secret that works like a password.
+PRIVATE_SEGMENT = re.compile(r"(/(?:mein-ort|zustimmung|abmelden|ergebnis)/)[^/?#\s\"']+")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+REDACTED = "[redacted]"
+
+
+def redact(text: str) -> str:
+    return EMAIL.sub("[email]", PRIVATE_SEGMENT.sub(r"\1" + REDACTED, text))
+
+
+class PrivacyFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if record.exc_info and not record.exc_text:
+            # Formatted once here so that the traceback's text is redacted too.
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            # Formatters use exc_text when exc_info is gone; handlers that run before this one
+            # (Django's admin mails) have already seen the full exception.
+            record.exc_text, record.exc_info = redact(record.exc_text), None
+        record.msg, record.args = redact(message), ()
+        request = getattr(record, "request", None)
+        if request is not None and not isinstance(request, str):
+            record.method = getattr(request, "method", "")
+            record.path = redact(getattr(request, "path", ""))
+        return True
+
+
+def config(fmt: str, level: str) -> dict:
+    """The LOGGING setting: `fmt` is "json" (production default) or "plain"."""
+    formatters = {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s",
+            "timestamp": "time",  # ISO 8601 in UTC, the same in every process
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            # Django adds the request object (replaced by method and path in PrivacyFilter) and the
+            # server to some records: not for the log.
+            "reserved_attrs": [*_reserved(), "request", "server_time"],
+            "json_ensure_ascii": False,
+        },
+    }
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"privacy": {"()": "standortlotse.core.logs.PrivacyFilter"}},
+        "formatters": {"main": formatters[fmt]},
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "main", "filters": ["privacy"]}},
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": {
+            # PDF rendering reports every step at INFO.
+            **{name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
+            # gunicorn's own loggers (with gunicorn -c deploy/gunicorn.conf.py) go through the same
+            # handler, so access lines are JSON and redacted as well.
+            "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
+            "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        },
+    }
+
+
+def _reserved() -> list[str]:
+    from pythonjsonlogger.core import RESERVED_ATTRS
+
+    return list(RESERVED_ATTRS)
