@@ -1,19 +1,26 @@
 #!/usr/bin/env python
-"""Proof under load: a production-like instance (nginx + gunicorn + PostgreSQL) on loopback.
+"""Proof under load: a production-like instance (nginx + gunicorn + PostgreSQL or SQLite) on loopback.
 
-1. Prepares its own PostgreSQL database (default
+1. Prepares its own database (``--database postgres``, the default:
    ``postgres://postgres@127.0.0.1:5432/standortlotse_bench_load``, dropped and created, never
-   ``test``/``postgres``): ``migrate``, ``load_geo``, ``load_demo``, ``generate_properties 100000
-   --seed 7`` and 200 seeded investor search profiles, then ``VACUUM ANALYZE``. A marker table
-   (``bench_load_marker``) lets the next run reuse the data (``--fresh`` regenerates it).
+   ``test``/``postgres``; ``--database sqlite``: the file ``load.sqlite3`` under
+   ``$TMPDIR/standortlotse-bench/load/sqlite/``, as ``DATABASE_URL=sqlite:////abs/path``):
+   ``migrate``, ``load_geo``, ``load_demo``, ``generate_properties 100000 --seed 7`` and 200
+   seeded investor search profiles, then ``VACUUM ANALYZE`` (PostgreSQL) or ``ANALYZE`` (SQLite).
+   A marker table (``bench_load_marker``) in that database lets the next run reuse the data
+   (``--fresh`` regenerates it). Each database has its own media folder (the demo photos).
 2. Starts the stack with ``DJANGO_DEBUG=0``: ``collectstatic`` into a temp ``STATIC_ROOT``,
    gunicorn (``PYTHONPATH=src gunicorn standortlotse.wsgi -w N``) and Debian's nginx with the
    server block of ``docs/deployment.md`` (plain HTTP on 127.0.0.1, nginx serves ``/static/``
    and ``/media/`` itself and proxies the rest).
 3. Measures, in this order:
-   - throughput with ``wrk``: a saved copy of a property detail page served by nginx as a file,
-     the app with a different detail page per request ("uncached") and the app with one detail
-     page over and over ("same URL": the app has no page cache);
+   - throughput with ``wrk``: a saved copy of a property detail page served by nginx as a file;
+     two floors: a minimal WSGI app (``floor_app`` below: the saved page's bytes, no framework)
+     under gunicorn with the same worker count, directly and through nginx, and the app's
+     ``/health/`` (one ``SELECT 1``, all middleware) through nginx; the app with a different
+     detail page per request ("uncached"), the app with one detail page over and over ("same
+     URL": the app has no page cache) and the same URL through nginx's micro-cache. Each row is
+     also shown as a fraction of nginx static;
    - API latency per endpoint (sequential requests through nginx): ``/api/properties`` with
      filters + bbox, ``/api/properties/clusters`` at zoom 6/9/12 with 1280x800 px viewports
      (payload sizes printed), the investor results page (``matching.match``) and ``/suche/``;
@@ -21,10 +28,12 @@
      them to a browser that accepts gzip (map tiles are never loaded before consent anyway);
    - load: ``--clients`` (50) concurrent clients for ``--duration`` (60) s on public pages and
      the contact form (GET form, POST with the CSRF token, follow the redirect).
-4. Prints a table, writes ``bench/results/load.json`` and stops everything it started.
+4. Prints a table, writes ``bench/results/load.json`` (``load-sqlite.json`` for SQLite) and stops
+   everything it started.
 
 Run from the repository root as root (nginx binds only to 127.0.0.1):  python bench/load.py
-Needs: ``apt-get install nginx wrk``; PostgreSQL at 127.0.0.1:5432 (trust auth).
+Needs: ``apt-get install nginx wrk``; for ``--database postgres`` PostgreSQL at 127.0.0.1:5432
+(trust auth).
 Results and analysis: docs/performance-load.md.
 """
 
@@ -45,6 +54,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections import Counter, defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
@@ -56,10 +66,16 @@ import search_api as prep  # noqa: E402  shared helpers (database reset, manage.
 
 ROOT = prep.ROOT
 SRC = prep.SRC
-RESULTS = ROOT / "bench" / "results" / "load.json"
+RESULTS = {"postgres": ROOT / "bench" / "results" / "load.json",
+           "sqlite": ROOT / "bench" / "results" / "load-sqlite.json"}
+DATABASE_LABELS = {"postgres": "PostgreSQL", "sqlite": "SQLite"}
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/standortlotse_bench_load"
 MARKER_TABLE = "bench_load_marker"
 PROFILES = 200
+# The issue's scale: 100,000 properties (--count), 10,000 places and 1,000 generated guides
+# (plus the demo places and guides of load_demo).
+PLACES = 10_000
+GUIDES = 1_000
 WORKDIR = Path(tempfile.gettempdir()) / "standortlotse-bench" / "load"
 
 # Targets from the issue "Proof under load".
@@ -79,29 +95,96 @@ def data_key(count: int) -> str:
         if path.exists():
             digest.update(path.read_bytes())
     digest.update(f"profiles={PROFILES};matching={(BENCH / 'matching.py').read_bytes()!r}".encode())
+    import inspect
+
+    import onesearch
+    digest.update(f"places={PLACES};guides={GUIDES};{inspect.getsource(onesearch.create_places)}".encode())
+    digest.update(inspect.getsource(setup_child).encode())
     return digest.hexdigest()[:16]
 
 
-def read_marker(url: str):
+def connect(args):
+    """A DB-API connection to the benchmark database (commits on a clean exit of ``with``)."""
+    if args.database == "sqlite":
+        import sqlite3
+        return sqlite3.connect(args.sqlite_path, timeout=30)
     import psycopg
+    return psycopg.connect(prep.pg_conninfo(args.pg_url, prep.pg_dbname(args.pg_url)), connect_timeout=10)
+
+
+def query(args, sql: str, params: tuple = ()) -> list[tuple]:
+    conn = connect(args)
     try:
-        with psycopg.connect(prep.pg_conninfo(url, prep.pg_dbname(url)), connect_timeout=3) as conn:
-            row = conn.execute(f"SELECT key, info FROM {MARKER_TABLE}").fetchone()
+        with conn:
+            return list(conn.execute(sql, params).fetchall())
+    finally:
+        conn.close()
+
+
+def read_marker(args):
+    if args.database == "sqlite" and not args.sqlite_path.exists():
+        return None
+    try:
+        rows = query(args, f"SELECT key, info FROM {MARKER_TABLE}")
     except Exception:  # noqa: BLE001 - no database or no marker: not prepared
         return None
-    return (row[0], json.loads(row[1])) if row else None
+    return (rows[0][0], json.loads(rows[0][1])) if rows else None
 
 
-def write_marker(url: str, key: str, info: dict) -> None:
-    import psycopg
-    with psycopg.connect(prep.pg_conninfo(url, prep.pg_dbname(url))) as conn:
-        conn.execute(f"DROP TABLE IF EXISTS {MARKER_TABLE}")
-        conn.execute(f"CREATE TABLE {MARKER_TABLE} (key varchar(64) NOT NULL, info text NOT NULL)")
-        conn.execute(f"INSERT INTO {MARKER_TABLE} (key, info) VALUES (%s, %s)", (key, json.dumps(info)))
+def write_marker(args, key: str, info: dict) -> None:
+    placeholder = "?" if args.database == "sqlite" else "%s"
+    conn = connect(args)
+    try:
+        with conn:
+            conn.execute(f"DROP TABLE IF EXISTS {MARKER_TABLE}")
+            conn.execute(f"CREATE TABLE {MARKER_TABLE} (key varchar(64) NOT NULL, info text NOT NULL)")
+            conn.execute(f"INSERT INTO {MARKER_TABLE} (key, info) VALUES ({placeholder}, {placeholder})",
+                         (key, json.dumps(info)))
+    finally:
+        conn.close()
+
+
+def analyze(args) -> float:
+    """PostgreSQL: VACUUM ANALYZE; SQLite: ANALYZE (statistics for the query planner)."""
+    if args.database == "postgres":
+        return prep.vacuum_analyze(args.pg_url)
+    import sqlite3
+    started = time.perf_counter()
+    conn = sqlite3.connect(args.sqlite_path, timeout=30)
+    try:
+        conn.execute("ANALYZE")
+        conn.commit()
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+    return time.perf_counter() - started
+
+
+def database_facts(args) -> dict:
+    """Server version and, for SQLite, the file's journal mode and size."""
+    if args.database == "postgres":
+        return {"version": query(args, "SHOW server_version")[0][0], "url": args.pg_url}
+    facts = {"version": query(args, "SELECT sqlite_version()")[0][0], "path": str(args.sqlite_path),
+             "journal_mode": query(args, "PRAGMA journal_mode")[0][0],
+             "file_mb": round(args.sqlite_path.stat().st_size / 1024 / 1024, 1)}
+    return facts
+
+
+def django_database_settings(env: dict) -> dict:
+    """ENGINE, CONN_MAX_AGE and OPTIONS of the default database as the app sees them."""
+    code = ("import django, json; django.setup(); from django.conf import settings; "
+            "d = settings.DATABASES['default']; "
+            "print(json.dumps({k: d.get(k) for k in ('ENGINE', 'CONN_MAX_AGE', 'OPTIONS')}, default=str))")
+    try:
+        out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                             text=True, check=True, timeout=60).stdout
+        return json.loads(out.strip().splitlines()[-1])
+    except Exception as error:  # noqa: BLE001 - informational only
+        return {"error": str(error)}
 
 
 def app_env(args, dirs: dict, port: int) -> dict:
-    env = prep.bench_env(args.pg_url)
+    env = prep.bench_env(args.database_url)
     env.update({
         "DJANGO_STATIC_ROOT": str(dirs["static"]),
         "DJANGO_MEDIA_ROOT": str(dirs["media"]),
@@ -113,6 +196,7 @@ def app_env(args, dirs: dict, port: int) -> dict:
         "STANDORTLOTSE_SITE_URL": f"http://127.0.0.1:{port}",
         # 50 clients post the contact form from one address for a minute.
         "STANDORTLOTSE_INQUIRIES_PER_HOUR": "1000000",
+        "STANDORTLOTSE_PLACE_SUBMISSIONS_PER_HOUR": "1000000",
         "DJANGO_LOG_LEVEL": "WARNING",
     })
     return env
@@ -121,13 +205,14 @@ def app_env(args, dirs: dict, port: int) -> dict:
 def prepare(args, dirs: dict) -> dict:
     key = data_key(args.count)
     env = app_env(args, dirs, args.port)
-    marker = None if args.fresh else read_marker(args.pg_url)
+    marker = None if args.fresh else read_marker(args)
     if marker and marker[0] == key and any(dirs["media"].iterdir()):
         info = marker[1]
         print(f"  reusing the database prepared {info.get('prepared_at', '?')} (marker {key})", flush=True)
         return {"reused": True, "marker": key, **info}
-    print(f"  preparing {args.pg_url} (marker {key}) ...", flush=True)
-    prep.reset_database("postgres", args.pg_url, None)
+    print(f"  preparing {args.database_url} (marker {key}) ...", flush=True)
+    prep.reset_database(args.database, args.database_url,
+                        args.sqlite_path if args.database == "sqlite" else None)
     shutil.rmtree(dirs["media"], ignore_errors=True)
     dirs["media"].mkdir(parents=True)
     timings = {"migrate_s": prep.run_manage(env, "migrate", "--noinput")}
@@ -138,10 +223,10 @@ def prepare(args, dirs: dict) -> dict:
     started = time.perf_counter()
     subprocess.run([sys.executable, __file__, "--setup-child"], cwd=ROOT, env=env, check=True)
     timings["profiles_s"] = time.perf_counter() - started
-    timings["vacuum_analyze_s"] = prep.vacuum_analyze(args.pg_url)
+    timings["vacuum_analyze_s" if args.database == "postgres" else "analyze_s"] = analyze(args)
     info = {"prepared_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             **{name: round(value, 1) for name, value in timings.items()}}
-    write_marker(args.pg_url, key, info)
+    write_marker(args, key, info)
     print("  " + ", ".join(f"{name[:-2]} {value:.1f} s" for name, value in timings.items()), flush=True)
     return {"reused": False, "marker": key, **info}
 
@@ -156,6 +241,11 @@ def setup_child() -> None:
     from standortlotse.geo.models import District
     from standortlotse.properties.demo import SYNTHETIC_STATE
 
+    import onesearch
+    from standortlotse.guides.demo import generate_guides
+
+    onesearch.create_places(PLACES)
+    generate_guides(GUIDES, seed=prep.SEED_DATA)
     districts = list(District.objects.filter(state__code=SYNTHETIC_STATE).values_list("pk", flat=True))
     from datetime import date
     for _name, spec in matching_bench.profile_plan(random.Random(2026), PROFILES, districts):
@@ -169,19 +259,37 @@ def setup_child() -> None:
 
 def sample_ids(args) -> dict:
     """Published property ids (synthetic and demo), profile uids and a guide URL."""
-    import psycopg
-    with psycopg.connect(prep.pg_conninfo(args.pg_url, prep.pg_dbname(args.pg_url))) as conn:
-        ids = [r[0] for r in conn.execute(
-            "SELECT id FROM properties_property WHERE status = 'published' ORDER BY id").fetchall()]
-        uids = [str(r[0]) for r in conn.execute(
-            "SELECT uid FROM cases_searchprofile WHERE email = 'bench-load@example.invalid' ORDER BY id")]
-        guides = [f"/lotse/{r[0]}/{r[1]}/" for r in conn.execute(
-            "SELECT r.slug, g.slug FROM guides_guide g JOIN geo_region r ON r.id = g.region_id "
-            "WHERE g.status = 'published' ORDER BY g.id")]
-    return {"property_ids": ids, "profile_uids": uids, "guide_urls": guides}
+    ids = [r[0] for r in query(args, "SELECT id FROM properties_property WHERE status = 'published' ORDER BY id")]
+    # SQLite stores a UUIDField as 32 hex digits; the URL wants the dashed form.
+    uids = [str(uuid.UUID(str(r[0]))) for r in query(
+        args, "SELECT uid FROM cases_searchprofile WHERE email = 'bench-load@example.invalid' ORDER BY id")]
+    guides = [f"/lotse/{r[0]}/{r[1]}/" for r in query(
+        args, "SELECT r.slug, g.slug FROM guides_guide g JOIN geo_region r ON r.id = g.region_id "
+        "WHERE g.status = 'published' ORDER BY g.id")]
+    places = [r[0] for r in query(args, "SELECT id FROM places_place WHERE status = 'published' ORDER BY id")]
+    return {"property_ids": ids, "profile_uids": uids, "guide_urls": guides, "place_ids": places}
 
 
 # --- The stack: collectstatic, gunicorn, nginx ---------------------------------------------------
+
+_floor_body: list[bytes] = []
+
+
+def floor_app(environ, start_response):
+    """The WSGI floor: no framework, no database; answers every request with the bytes of the
+    saved detail page (``BENCH_LOAD_FLOOR_BODY``), read once per worker.
+
+    Served as ``gunicorn load:floor_app --pythonpath bench`` with the app's worker count, so its
+    throughput is what any sync Python WSGI app could reach on this machine.
+    """
+    if not _floor_body:
+        _floor_body.append(Path(environ.get("BENCH_LOAD_FLOOR_BODY")
+                                or os.environ["BENCH_LOAD_FLOOR_BODY"]).read_bytes())
+    body = _floor_body[0]
+    start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"),
+                              ("Content-Length", str(len(body)))])
+    return [body]
+
 
 NGINX_CONF = """\
 worker_processes auto;
@@ -202,6 +310,7 @@ http {{
     uwsgi_temp_path {wd}/nginx-tmp/uwsgi;
     scgi_temp_path {wd}/nginx-tmp/scgi;
     upstream app_servers {{ server 127.0.0.1:{app_port}; }}
+    upstream floor_servers {{ server 127.0.0.1:{floor_port}; }}
     proxy_cache_path {wd}/nginx-cache keys_zone=pages:10m max_size=200m inactive=10m;
     # The server block of docs/deployment.md, on plain HTTP and loopback.
     server {{
@@ -213,6 +322,13 @@ http {{
         location /media/  {{ alias {media}/; expires 7d; add_header X-Content-Type-Options nosniff; }}
         # Only for this benchmark: a saved copy of a property detail page, as a static file.
         location = /saved/detail.html {{ alias {wd}/saved/detail.html; }}
+        # Only for this benchmark: the minimal WSGI app (floor_app), proxied like the app.
+        location = /floor/ {{
+            proxy_pass http://floor_servers;
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        }}
         location / {{
             proxy_pass http://app_servers;
             proxy_set_header Host $host;
@@ -245,6 +361,7 @@ class Stack:
         self.args, self.dirs = args, dirs
         self.env = app_env(args, dirs, args.port)
         self.gunicorn = None
+        self.floor = None
         self.nginx_conf = dirs["work"] / "nginx.conf"
         self.base = f"http://127.0.0.1:{args.port}"
 
@@ -254,6 +371,7 @@ class Stack:
 
     def start(self) -> None:
         work = self.dirs["work"]
+        media = self.dirs["media"]
         for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
             (work / "nginx-tmp" / name).mkdir(parents=True, exist_ok=True)
         (work / "nginx-cache").mkdir(exist_ok=True)
@@ -266,6 +384,10 @@ class Stack:
             if parent == Path(tempfile.gettempdir()):
                 break
             parent.chmod(0o755)
+        for parent in media.parents:  # the SQLite media folder is one level deeper
+            if parent == work.parent:
+                break
+            parent.chmod(0o755)
         gunicorn = Path(sys.executable).parent / "gunicorn"
         self.gunicorn = subprocess.Popen(
             [str(gunicorn), "standortlotse.wsgi", "-b", f"127.0.0.1:{self.args.app_port}",
@@ -273,7 +395,8 @@ class Stack:
             cwd=ROOT, env=self.env, stdout=open(work / "gunicorn.log", "w"), stderr=subprocess.STDOUT)
         self.nginx_conf.write_text(NGINX_CONF.format(
             wd=work, port=self.args.port, app_port=self.args.app_port, static=self.dirs["static"],
-            media=self.dirs["media"], gzip_types=DOC_GZIP_TYPES, cache_port=self.args.port + 2))
+            media=self.dirs["media"], gzip_types=DOC_GZIP_TYPES, cache_port=self.args.port + 2,
+            floor_port=self.args.floor_port))
         subprocess.run(["nginx", "-t", "-q", "-c", str(self.nginx_conf)], check=True)
         subprocess.run(["nginx", "-c", str(self.nginx_conf)], check=True)  # daemonises, pid file
         self.wait_ready()
@@ -292,6 +415,40 @@ class Stack:
             time.sleep(0.5)
         raise SystemExit("the stack did not answer /health/ within 60 s")
 
+    def start_floor(self, body: Path) -> None:
+        """gunicorn with floor_app, the app's worker count, on --floor-port."""
+        import requests
+        gunicorn = Path(sys.executable).parent / "gunicorn"
+        env = dict(os.environ, BENCH_LOAD_FLOOR_BODY=str(body))
+        self.floor = subprocess.Popen(
+            [str(gunicorn), "load:floor_app", "--pythonpath", str(BENCH), "-b",
+             f"127.0.0.1:{self.args.floor_port}", "-w", str(self.args.workers), "--timeout", "60"],
+            cwd=ROOT, env=env, stdout=open(self.dirs["work"] / "gunicorn-floor.log", "w"),
+            stderr=subprocess.STDOUT)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                if requests.get(self.base + "/floor/", timeout=5).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            if self.floor.poll() is not None:
+                raise SystemExit("gunicorn (floor_app) exited; see " + str(self.dirs["work"] / "gunicorn-floor.log"))
+            time.sleep(0.3)
+        raise SystemExit("floor_app did not answer within 30 s")
+
+    @staticmethod
+    def _terminate(process) -> None:
+        if process and process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+    def stop_floor(self) -> None:
+        self._terminate(self.floor)
+
     def stop(self) -> None:
         pid_file = self.dirs["work"] / "nginx.pid"
         if pid_file.exists():
@@ -300,12 +457,8 @@ class Stack:
                 if not pid_file.exists():
                     break
                 time.sleep(0.1)
-        if self.gunicorn and self.gunicorn.poll() is None:
-            self.gunicorn.send_signal(signal.SIGTERM)
-            try:
-                self.gunicorn.wait(30)
-            except subprocess.TimeoutExpired:
-                self.gunicorn.kill()
+        self._terminate(self.floor)
+        self._terminate(self.gunicorn)
 
 
 # --- 1. Throughput with wrk ---------------------------------------------------------------------
@@ -363,20 +516,43 @@ def throughput(args, stack: Stack, ids: list[int]) -> dict:
     fresh_ids = rnd.sample(ids, min(len(ids), 20000))
     for warm in fresh_ids[:50]:  # each gunicorn worker imports its views and templates once
         requests.get(f"{stack.base}/immobilien/{warm}/", timeout=30)
+    for _ in range(20):
+        requests.get(f"{stack.base}/health/", timeout=30)
+    stack.start_floor(stack.dirs["work"] / "saved" / "detail.html")
+    floor_direct = f"http://127.0.0.1:{args.floor_port}/"
+    floor_check = requests.get(floor_direct, timeout=30).content
     runs = {}
-    for name, url, mode in (("nginx_static_copy", f"{stack.base}/saved/detail.html", "same"),
-                            ("app_uncached", f"{stack.base}/immobilien/{detail_id}/", "fresh"),
-                            ("app_same_url", detail_url, "same"),
-                            ("app_micro_cached", detail_url.replace(f":{args.port}/", f":{args.port + 2}/"), "same")):
-        print(f"  wrk {name}: {args.wrk_duration} s, {args.wrk_connections} connections ...", flush=True)
-        runs[name] = run_wrk(args, url, mode, fresh_ids)
+    try:
+        for name, url, mode in (("nginx_static_copy", f"{stack.base}/saved/detail.html", "same"),
+                                ("floor_wsgi_direct", floor_direct, "same"),
+                                ("floor_wsgi_nginx", f"{stack.base}/floor/", "same"),
+                                ("floor_django_health", f"{stack.base}/health/", "same"),
+                                ("app_uncached", f"{stack.base}/immobilien/{detail_id}/", "fresh"),
+                                ("app_same_url", detail_url, "same"),
+                                ("app_micro_cached", detail_url.replace(f":{args.port}/", f":{args.port + 2}/"), "same")):
+            print(f"  wrk {name}: {args.wrk_duration} s, {args.wrk_connections} connections ...", flush=True)
+            runs[name] = run_wrk(args, url, mode, fresh_ids)
+            if name == "floor_wsgi_nginx":
+                stack.stop_floor()  # idle from here on; stopped so it holds no CPU or memory
+    finally:
+        stack.stop_floor()
     static_rps = runs["nginx_static_copy"]["rps"]
-    return {"detail_id": detail_id, "saved_copy_bytes": len(html), "runs": runs,
+    return {"detail_id": detail_id, "saved_copy_bytes": len(html), "floor_body_bytes": len(floor_check),
+            "runs": runs,
+            "ratio_to_static": {name: run["rps"] / static_rps for name, run in runs.items()},
             "ratio_uncached": runs["app_uncached"]["rps"] / static_rps,
             "ratio_same_url": runs["app_same_url"]["rps"] / static_rps,
             "ratio_micro_cached": runs["app_micro_cached"]["rps"] / static_rps,
+            "ratio_floor_wsgi_direct": runs["floor_wsgi_direct"]["rps"] / static_rps,
+            "ratio_floor_wsgi_nginx": runs["floor_wsgi_nginx"]["rps"] / static_rps,
+            "ratio_floor_django_health": runs["floor_django_health"]["rps"] / static_rps,
             "target_ratio_uncached": TARGET_RATIO_UNCACHED, "target_ratio_cached": TARGET_RATIO_CACHED,
-            "app_page_cache": False}
+            "app_page_cache": False,
+            "floors": {"floor_wsgi_direct": "minimal WSGI app (bench/load.py floor_app, the saved page's bytes) "
+                                            "under gunicorn -w WORKERS, wrk straight to gunicorn (sync workers "
+                                            "close each connection; no gzip)",
+                       "floor_wsgi_nginx": "the same app through nginx (proxied like the app, gzip by nginx)",
+                       "floor_django_health": "the app's /health/ (one SELECT 1, full middleware) through nginx"}}
 
 
 # --- 2. API latency -----------------------------------------------------------------------------
@@ -406,7 +582,8 @@ def api_shapes(rnd: random.Random, samples: dict) -> dict:
 
     def onesearch():
         return "/suche/?" + urlencode({"q": rnd.choice(["Halle", "Gewerbe", "Lager Halle", "Stendal",
-                                                      "Gardelgen", "Gewerbeflächen", "Bahnhof"])})
+                                                      "Gardelgen", "Gewerbeflächen", "Bahnhof",
+                                                      "Coworking", "Kita", "Glasfaser"])})
 
     return {
         "api_properties_filters_bbox": ("kind + area + motorway + bbox (zoom-8 viewport)", filters_bbox),
@@ -414,7 +591,7 @@ def api_shapes(rnd: random.Random, samples: dict) -> dict:
         "api_clusters_z9": ("clusters, zoom 9, 1280x800 px viewport", clusters(9)),
         "api_clusters_z12": ("clusters, zoom 12, 1280x800 px viewport", clusters(12)),
         "matching_results_page": ("investor results page (matching.match + template)", matching),
-        "onesearch_page": ("/suche/?q= (no places in this database)", onesearch),
+        "onesearch_page": ("/suche/?q= (properties, places, guides)", onesearch),
     }
 
 
@@ -559,8 +736,37 @@ def load_test(args, stack: Stack, samples: dict) -> dict:
             timed(session, "contact_thanks", "GET", posted.headers["Location"],
                   cookies={"sessionid": posted.cookies.get("sessionid", "")})
 
+    places = samples.get("place_ids") or []
+
+    def submit_place(session, rnd):
+        form = timed(session, "place_form_get", "GET", "/region/altmark/mitmachen/")
+        if form is None or form.status_code != 200:
+            return
+        token = CSRF_RE.search(form.text)
+        select = re.search(r'<select name="municipality".*?</select>', form.text, re.S)
+        options = re.findall(r'<option value="(\d+)"', select.group(0)) if select else []
+        cookies = {"csrftoken": form.cookies.get("csrftoken") or session.cookies.get("csrftoken", "")}
+        marker = rnd.randrange(10**9)
+        data = {"csrfmiddlewaretoken": token.group(1) if token else "", "name": f"Lastort {marker}",
+                "pitch": "Ein Ort aus dem Lasttest", "story": "<p>Lasttest: bitte ignorieren.</p>",
+                "place_fields": ["work"], "types": ["coworking"], "offers": ["desks"],
+                "municipality": options[0] if options else "", "owner_name": "Last Test",
+                "owner_email": f"bench-place{marker}@example.invalid", "consent": "on", "homepage": ""}
+        posted = timed(session, "place_form_post", "POST", "/region/altmark/mitmachen/", data=data,
+                       cookies=cookies, headers={"Referer": stack.base + "/region/altmark/mitmachen/"})
+        if posted is not None and posted.status_code == 302:
+            timed(session, "place_thanks", "GET", posted.headers["Location"],
+                  cookies={"sessionid": posted.cookies.get("sessionid", "")})
+
     actions = [
         ("home", 3, lambda s, r: timed(s, "home", "GET", "/")),
+        ("place_search", 1, lambda s, r: timed(s, "place_search", "GET", "/orte/?" + urlencode(
+            r.choice([{}, {"field": "work"}, {"q": "Coworking"}])))),
+        ("place_detail", 2, lambda s, r: timed(s, "place_detail", "GET", f"/orte/{r.choice(places)}/")
+         if places else None),
+        ("onesearch", 1, lambda s, r: timed(s, "onesearch", "GET", "/suche/?" + urlencode(
+            {"q": r.choice(["Halle", "Coworking", "Kita", "Stendal", "Glasfaser"])}))),
+        ("place_form", 1, submit_place),
         ("search", 3, lambda s, r: timed(s, "search", "GET", "/immobilien/?" + urlencode(
             r.choice([{}, {"kind": r.choice(prep.KINDS)}, {"q": "Halle"}, {"kind": "hall", "page": 2}]),
             doseq=True))),
@@ -601,6 +807,7 @@ def load_test(args, stack: Stack, samples: dict) -> dict:
             "rps": len(records) / wall, "server_errors_5xx": server_errors,
             "connection_errors": connection_errors, "client_errors_4xx": unexpected,
             "inquiries_posted": per_action.get("contact_post", {}).get("outcomes", {}).get("302", 0),
+            "places_submitted": per_action.get("place_form_post", {}).get("outcomes", {}).get("302", 0),
             "meets_target": server_errors == 0 and connection_errors == 0, "actions": per_action,
             "think_time": "none (closed loop: each client sends its next request when the last answered)"}
 
@@ -612,17 +819,30 @@ def yes(ok: bool) -> str:
 
 
 def print_report(report: dict) -> None:
+    db = report.get("database", "postgres")
+    facts = report.get("database_facts", {})
+    where = facts.get("path", "") if db == "sqlite" else ""
+    journal = f", journal_mode={facts['journal_mode']}" if facts.get("journal_mode") else ""
     print(f"\nProof under load: {report['machine']['cpus']} CPUs, gunicorn -w {report['settings']['workers']} "
-          f"behind nginx, PostgreSQL {report.get('postgres_version', '?')}, "
+          f"behind nginx, database: {DATABASE_LABELS[db]} {facts.get('version', '?')}"
+          f"{f' ({where}{journal})' if where else ''}, "
           f"{report.get('properties_published', 0):,} published properties")
     tp = report.get("throughput")
     if tp:
         print(f"\n1. Throughput (wrk -t{report['settings']['wrk_threads']} -c{report['settings']['wrk_connections']} "
-              f"-d{report['settings']['wrk_duration']}s, Accept-Encoding: gzip)")
-        print(f"  {'run':<24} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
+              f"-d{report['settings']['wrk_duration']}s, Accept-Encoding: gzip; database {DATABASE_LABELS[db]})")
+        print(f"  {'run':<24} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7} "
+              f"{'KB/req':>7} {'of static':>10}")
+        static_rps = tp["runs"]["nginx_static_copy"]["rps"]
         for name, run in tp["runs"].items():
             print(f"  {name:<24} {run['rps']:9.1f} {run['p50_ms']:8.1f} {run['p95_ms']:8.1f} "
-                  f"{run['p99_ms']:8.1f} {run['errors']:7d}")
+                  f"{run['p99_ms']:8.1f} {run['errors']:7d} {run['kb_per_request']:7.1f} "
+                  f"{run['rps'] / static_rps:10.1%}")
+        if "ratio_floor_wsgi_direct" in tp:
+            print(f"  floors: minimal WSGI app under gunicorn -w {report['settings']['workers']} "
+                  f"{tp['ratio_floor_wsgi_direct']:.1%} of static directly, {tp['ratio_floor_wsgi_nginx']:.1%} "
+                  f"through nginx; Django /health/ through nginx {tp['ratio_floor_django_health']:.1%} "
+                  f"(the uncached target is {TARGET_RATIO_UNCACHED:.0%})")
         print(f"  ratio uncached/static {tp['ratio_uncached']:.1%} (target >= {TARGET_RATIO_UNCACHED:.0%}: "
               f"{yes(tp['ratio_uncached'] >= TARGET_RATIO_UNCACHED)}); same URL/static "
               f"{tp['ratio_same_url']:.1%} (target >= {TARGET_RATIO_CACHED:.0%} cached: "
@@ -657,22 +877,60 @@ def print_report(report: dict) -> None:
         print(f"\n4. Load: {load['clients']} clients, {load['duration_s']} s, no think time: "
               f"{load['requests']:,} requests ({load['rps']:.1f}/s), 5xx {load['server_errors_5xx']}, "
               f"connection errors {load['connection_errors']}, 4xx {load['client_errors_4xx']}, "
-              f"inquiries stored {load['inquiries_posted']} -> {yes(load['meets_target'])}")
+              f"inquiries stored {load['inquiries_posted']}, places submitted {load.get('places_submitted', 0)} "
+              f"-> {yes(load['meets_target'])}")
         print(f"  {'action':<16} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  outcomes")
         for name, a in load["actions"].items():
             print(f"  {name:<16} {a['n']:6d} {a['p50_ms']:8.0f} {a['p95_ms']:8.0f} {a['p99_ms']:8.0f}  {a['outcomes']}")
+    log = report.get("gunicorn_log")
+    if log:
+        print(f"\n  gunicorn log (whole run): {log['lines']} lines, OperationalError {log['operational_error']}, "
+              f"'database is locked' {log['database_is_locked']}, 'Service Unavailable' {log['service_unavailable']}, "
+              f"'page view not counted' {log['page_view_not_counted']}, ERROR {log['error']}, "
+              f"Traceback {log['traceback']}, WARNING {log['warning']}")
+        for line in log["sample"]:
+            print(f"    {line[:200]}")
     print(f"\n  1-minute load average {report['load_average_before'][0]:.2f} before, "
           f"{report['load_average_after'][0]:.2f} after.")
 
 
+def summarize_gunicorn_log(path: Path) -> dict:
+    """Counts of the lines that matter in the app's gunicorn log, and the first few of them.
+
+    A database error on a request is logged by core.middleware as "database unavailable:
+    OperationalError" (the exception's text, e.g. SQLite's "database is locked", is not in the
+    line) and by django.request as "Service Unavailable: <path>" with status 503; a failed page
+    view count (reach middleware) as a WARNING "page view not counted" with the traceback.
+    """
+    lines = path.read_text(errors="replace").splitlines() if path.exists() else []
+    interesting = [line for line in lines if any(word in line for word in (
+        "database is locked", "ERROR", "Traceback", "WARNING", "OperationalError", "page view not counted",
+        "Service Unavailable"))]
+    return {"lines": len(lines),
+            "database_is_locked": sum("database is locked" in line for line in lines),
+            "page_view_not_counted": sum("page view not counted" in line for line in lines),
+            "error": sum("ERROR" in line for line in lines),
+            "traceback": sum("Traceback" in line for line in lines),
+            "warning": sum("WARNING" in line for line in lines),
+            "operational_error": sum("OperationalError" in line for line in lines),
+            "service_unavailable": sum("Service Unavailable" in line for line in lines),
+            "sample": interesting[:10]}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database", choices=("postgres", "sqlite"), default="postgres",
+                        help="database engine (default postgres)")
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_LOAD_PG_URL", DEFAULT_PG_URL))
+    parser.add_argument("--sqlite-path", type=Path, default=None,
+                        help="SQLite file (default WORKDIR/sqlite/load.sqlite3)")
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--fresh", action="store_true", help="regenerate the database")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
     parser.add_argument("--port", type=int, default=8480, help="nginx port on 127.0.0.1")
     parser.add_argument("--app-port", type=int, default=8481, help="gunicorn port on 127.0.0.1")
+    parser.add_argument("--floor-port", type=int, default=8483,
+                        help="gunicorn port of the minimal WSGI app (wrk part); nginx's micro-cache is on PORT+2")
     parser.add_argument("--wrk-duration", type=int, default=15)
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--wrk-connections", type=int, default=32)
@@ -685,34 +943,50 @@ def main() -> int:
                         help="before measuring, wait (up to 10 min) until the 1-minute load average is below LOAD")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--workdir", default=str(WORKDIR), help="media (kept with the database) and temp dirs")
-    parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--output", type=Path, default=None,
+                        help="default bench/results/load.json (postgres) or load-sqlite.json (sqlite)")
     parser.add_argument("--setup-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.setup_child:
         setup_child()
         return 0
-    if prep.pg_dbname(args.pg_url) in prep.PROTECTED_PG_DATABASES:
-        parser.error(f"--pg-url must name a benchmark database, not {prep.pg_dbname(args.pg_url)!r}")
-    problem = prep.pg_reachable(args.pg_url)
-    if problem:
-        raise SystemExit(f"PostgreSQL at {args.pg_url} not reachable: {problem}")
+    base = Path(args.workdir).resolve()
+    if args.output is None:
+        args.output = RESULTS[args.database]
+    if args.database == "postgres":
+        if prep.pg_dbname(args.pg_url) in prep.PROTECTED_PG_DATABASES:
+            parser.error(f"--pg-url must name a benchmark database, not {prep.pg_dbname(args.pg_url)!r}")
+        problem = prep.pg_reachable(args.pg_url)
+        if problem:
+            raise SystemExit(f"PostgreSQL at {args.pg_url} not reachable: {problem}")
+        args.database_url = args.pg_url
+        args.sqlite_path = None
+        media = base / "media"
+    else:
+        # The project's convention (settings.py, dj_database_url): sqlite:/// + absolute path.
+        args.sqlite_path = (args.sqlite_path or base / "sqlite" / "load.sqlite3").resolve()
+        args.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        args.database_url = f"sqlite:///{args.sqlite_path}"
+        media = base / "sqlite" / "media"
+    if len({args.port, args.app_port, args.port + 2, args.floor_port}) < 4:
+        parser.error("--port, --app-port, --port + 2 (micro-cache) and --floor-port must differ")
     for tool in ("nginx", "wrk"):
         if not shutil.which(tool):
             raise SystemExit(f"{tool} is missing: apt-get install -y nginx wrk")
 
-    base = Path(args.workdir)
     base.mkdir(parents=True, exist_ok=True)
     run_dir = Path(tempfile.mkdtemp(prefix="run-", dir=base))
-    dirs = {"media": base / "media", "work": run_dir, "static": run_dir / "static",
+    dirs = {"media": media, "work": run_dir, "static": run_dir / "static",
             "cache": run_dir / "cache", "private": run_dir / "private"}
     for key in ("media", "cache", "private"):
         dirs[key].mkdir(parents=True, exist_ok=True)
     args.workdir = str(run_dir)
     parts = set(args.only.split(","))
 
-    print(f"== database {args.pg_url}", flush=True)
+    print(f"== database {DATABASE_LABELS[args.database]}: {args.database_url}", flush=True)
     preparation = prepare(args, dirs)
     if args.prepare_only:
+        shutil.rmtree(run_dir, ignore_errors=True)
         return 0
     samples = sample_ids(args)
     if args.wait_quiet is not None:
@@ -721,7 +995,8 @@ def main() -> int:
             time.sleep(5)
         print(f"  waited {time.time() - waited:.0f} s for load average {os.getloadavg()[0]:.2f}", flush=True)
     report = {
-        "benchmark": "proof under load (nginx + gunicorn + PostgreSQL on loopback)",
+        "benchmark": f"proof under load (nginx + gunicorn + {DATABASE_LABELS[args.database]} on loopback)",
+        "database": args.database,
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": prep.machine_info(),
         "settings": {k: v for k, v in vars(args).items() if k not in ("output", "setup_child")},
@@ -730,9 +1005,12 @@ def main() -> int:
         "load_average_before": [round(x, 2) for x in os.getloadavg()],
     }
     report["settings"]["output"] = str(args.output)
-    import psycopg
-    with psycopg.connect(prep.pg_conninfo(args.pg_url, prep.pg_dbname(args.pg_url))) as conn:
-        report["postgres_version"] = conn.execute("SHOW server_version").fetchone()[0]
+    report["database_facts"] = database_facts(args)
+    if args.database == "postgres":
+        report["postgres_version"] = report["database_facts"]["version"]
+    else:
+        report["sqlite_version"] = report["database_facts"]["version"]
+    report["django_database_settings"] = django_database_settings(app_env(args, dirs, args.port))
     report["nginx_version"] = subprocess.run(["nginx", "-v"], capture_output=True, text=True).stderr.strip()
 
     stack = Stack(args, dirs)
@@ -762,6 +1040,7 @@ def main() -> int:
     finally:
         stack.stop()
         print("== stopped nginx and gunicorn", flush=True)
+        report["gunicorn_log"] = summarize_gunicorn_log(dirs["work"] / "gunicorn.log")
     report["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     print_report(report)
     args.output.parent.mkdir(parents=True, exist_ok=True)

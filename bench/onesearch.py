@@ -152,18 +152,15 @@ STORY_EXTRAS = ["Getragen von einem Verein mit vielen Ehrenamtlichen.",
                 "Das Gebäude stand lange leer und wird Schritt für Schritt saniert."]
 
 
-def setup_child(args) -> None:
-    """Runs inside the benchmark database: places, demo guides/contacts/events, guides."""
-    sys.path.insert(0, str(SRC))
-    import django
-    django.setup()
+def create_places(count: int) -> list:
+    """Bulk-creates COUNT published places in the Altmark (seeded; also used by bench/load.py).
+    Returns the Altmark region's municipalities. Call inside a set-up Django process."""
     from datetime import timedelta
 
     from django.db import transaction
     from django.utils import timezone as dj_timezone
 
     from standortlotse.geo.models import Municipality, Region
-    from standortlotse.guides import demo as guides_demo
     from standortlotse.places.demo import DEMO_PLACES
     from standortlotse.places.models import Place, Status, place_search_text
 
@@ -173,7 +170,7 @@ def setup_child(args) -> None:
     now = dj_timezone.now()
     started = time.perf_counter()
     places = []
-    for i in range(args.places):
+    for i in range(count):
         m = rnd.choice(municipalities)
         town = m.name.split(" (")[0]
         demo = rnd.choice(DEMO_PLACES)  # name, municipality, fields, types, offers, pitch, former use
@@ -196,6 +193,24 @@ def setup_child(args) -> None:
         places.append(place)
     with transaction.atomic():
         Place.objects.bulk_create(places, batch_size=1000)
+    return municipalities
+
+
+def setup_child(args) -> None:
+    """Runs inside the benchmark database: places, demo guides/contacts/events, guides."""
+    sys.path.insert(0, str(SRC))
+    import django
+    django.setup()
+    from django.db import transaction
+    from django.utils import timezone as dj_timezone
+
+    from standortlotse.geo.models import Region
+    from standortlotse.guides import demo as guides_demo
+
+    started = time.perf_counter()
+    municipalities = create_places(args.places)
+    region = Region.objects.get(slug="altmark")
+    now = dj_timezone.now()
     timings = {"places_s": time.perf_counter() - started}
 
     started = time.perf_counter()
@@ -242,7 +257,7 @@ def data_key(args) -> str:
                      "standortlotse/guides/demo.py", "standortlotse/properties/models.py"):
         digest.update(relative.encode())
         digest.update((SRC / relative).read_bytes())
-    for obj in (setup_child, _fallback_contacts_events, PLACE_PATTERNS, PLACE_TAGS, RARE_TAGS,
+    for obj in (create_places, setup_child, _fallback_contacts_events, PLACE_PATTERNS, PLACE_TAGS, RARE_TAGS,
                 STORY_EXTRAS):
         digest.update((inspect.getsource(obj) if callable(obj) else repr(obj)).encode())
     return digest.hexdigest()[:16]
