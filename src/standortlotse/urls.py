@@ -39,3 +39,5 @@ urlpatterns += i18n_patterns(
 
 if settings.DEBUG or settings.SERVE_MEDIA:
     urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+
+handler500 = "standortlotse.core.views.server_error"

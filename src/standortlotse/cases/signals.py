@@ -1,9 +1,9 @@
 """When a property is published or changed, saved search profiles may need an alert."""
 
-from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from standortlotse.core.queue import enqueue_with_transaction
 from standortlotse.properties.models import Property, Status
 
 
@@ -13,4 +13,4 @@ def property_saved(sender, instance, raw=False, **kwargs):
         return
     from standortlotse.cases.services import alert_profiles_task
 
-    transaction.on_commit(lambda: alert_profiles_task.enqueue(instance.pk))
+    enqueue_with_transaction(alert_profiles_task, instance.pk)

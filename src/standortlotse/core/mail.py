@@ -1,6 +1,6 @@
 """Outgoing email: rendered in the request, sent by a background task with retries.
 
-The web request only enqueues (after the transaction commits); the task worker sends through
+The web request only enqueues, in its transaction (core/queue.py); the task worker sends through
 Django's email backend and, when the mail server fails, enqueues itself again with a growing
 delay, up to MAX_ATTEMPTS. Neither addresses nor subjects (they carry names of places and
 inquirers' topics) are logged.
@@ -11,10 +11,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
+
+from standortlotse.core.queue import enqueue_with_transaction
 
 logger = logging.getLogger(__name__)
 
@@ -41,9 +42,10 @@ def send_email_task(to: list[str], subject: str, body: str, attempt: int = 1, re
 
 
 def queue_email(to: str | list[str], template: str, context: dict, reply_to: list[str] | None = None) -> None:
-    """Render `<template>_subject.txt` and `<template>_body.txt` now, send after commit."""
+    """Render `<template>_subject.txt` and `<template>_body.txt` now; the worker sends the mail once
+    the caller's transaction has committed."""
     recipients = [to] if isinstance(to, str) else list(to)
     context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **context}
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
     body = render_to_string(f"{template}_body.txt", context)
-    transaction.on_commit(lambda: send_email_task.enqueue(recipients, subject, body, 1, reply_to))
+    enqueue_with_transaction(send_email_task, recipients, subject, body, 1, reply_to)

@@ -44,10 +44,17 @@ class FailureMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, (OperationalError, InterfaceError)):
-            logger.error("database unavailable: %s", type(exception).__name__)
-            return _page(request, "errors/503.html", 503)
-        if isinstance(exception, OSError) and exception.errno in DISK_FULL:
-            logger.error("storage full while handling an upload")
-            return _page(request, "errors/507.html", 507)
-        return None
+        return failure_response(request, exception)
+
+
+def failure_response(request, exception) -> HttpResponse | None:
+    """The 503/507 page for a database or disk failure, None for any other exception. Used for
+    exceptions of views (FailureMiddleware) and, through the 500 handler (core.views.server_error),
+    of other middleware, e.g. a session that cannot be saved."""
+    if isinstance(exception, (OperationalError, InterfaceError)):
+        logger.error("database unavailable: %s", type(exception).__name__)
+        return _page(request, "errors/503.html", 503)
+    if isinstance(exception, OSError) and exception.errno in DISK_FULL:
+        logger.error("storage full while handling an upload")
+        return _page(request, "errors/507.html", 507)
+    return None

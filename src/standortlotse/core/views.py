@@ -1,4 +1,4 @@
-"""Site-wide pages: start page and health check."""
+"""Site-wide pages: start page, health check, the 500 handler."""
 
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
@@ -49,3 +49,16 @@ def accessibility(request):
 
     form = InquiryForm(initial={"topic": "other"})
     return render(request, "core/accessibility.html", {"form": form})
+
+
+def server_error(request):
+    """The 500 handler. A database or disk failure outside a view (in a middleware, e.g. while
+    the session is saved) gets the same clear 503/507 page as one inside a view."""
+    import sys
+
+    from django.views import defaults
+
+    from standortlotse.core.middleware import failure_response
+
+    response = failure_response(request, sys.exc_info()[1])
+    return response if response is not None else defaults.server_error(request)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from standortlotse.accounts import policy
+from standortlotse.core.queue import enqueue_with_transaction
 from standortlotse.exchange import readers
 from standortlotse.exchange.models import ColumnMemory, ImportJob, ImportRow
 from standortlotse.properties import importing as property_import
@@ -95,7 +96,7 @@ def set_mapping(job: ImportJob, mapping: dict[str, str]) -> None:
             )
     from standortlotse.exchange.tasks import analyse_task
 
-    transaction.on_commit(lambda: analyse_task.enqueue(str(job.id)))
+    enqueue_with_transaction(analyse_task, str(job.id))
 
 
 def progress_key(job_id) -> str:
@@ -186,7 +187,7 @@ def confirm(job: ImportJob, skip_errors: bool, publish: bool) -> None:
     job.save(update_fields=["skip_errors", "publish", "state"])
     from standortlotse.exchange.tasks import apply_task
 
-    transaction.on_commit(lambda: apply_task.enqueue(str(job.id)))
+    enqueue_with_transaction(apply_task, str(job.id))
 
 
 class _Changed(Exception):

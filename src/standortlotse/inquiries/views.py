@@ -59,15 +59,25 @@ def contact(request, kind=None, pk=None):
         if form.is_valid():
             if within_rate_limit(request, form, "inquiry", settings.INQUIRIES_PER_HOUR):
                 inquiry = services.receive(form, language=get_language() or "de", page_url=back_url, **target)
-                request.session["last_inquiry"] = inquiry.pk
-                return redirect("inquiries:thanks")
+                # A signed cookie, not the session: after the inquiry's commit nothing else is
+                # written to the database, so a database failure cannot turn a saved inquiry into
+                # an error page (docs/faults.md).
+                response = redirect("inquiries:thanks")
+                response.set_signed_cookie(
+                    THANKS_COOKIE, inquiry.pk, salt=THANKS_COOKIE, max_age=3600, httponly=True,
+                    secure=settings.SESSION_COOKIE_SECURE, samesite="Lax")
+                return response
             status = 429
     return render(request, "inquiries/contact.html",
                   {"form": form, "title": title, "back_url": back_url}, status=status)
 
 
+THANKS_COOKIE = "inquiry_sent"
+
+
 def thanks(request):
-    inquiry = Inquiry.objects.filter(pk=request.session.get("last_inquiry")).select_related("recipient").first()
+    pk = request.get_signed_cookie(THANKS_COOKIE, default=None, salt=THANKS_COOKIE, max_age=3600)
+    inquiry = Inquiry.objects.filter(pk=pk).select_related("recipient").first() if pk and pk.isdigit() else None
     return render(request, "inquiries/thanks.html", {"inquiry": inquiry})
 
 
