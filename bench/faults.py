@@ -21,6 +21,12 @@ Scenarios, run in the order 3, 2, 1 (see docs/faults.md for what they check and 
    `--restart-after` seconds, but only once `pgrep -f` has found no pytest run and no other
    benchmark (`--quiet-pattern`) for `--quiet-seconds` (they use the same PostgreSQL). Every response is recorded and
    afterwards matched against the database by a unique marker in the message / place name.
+   `--restarts N` restarts N times, `--restart-every` seconds apart. Then tasks left in RUNNING by a
+   worker that died are looked up (each worker process gets its own --worker-id), `manage.py
+   tasks_recover --minutes --recover-minutes` runs as cron would, and the script checks that the
+   re-queued tasks end SUCCESSFUL, nothing stays RUNNING, and every mail task of the stream arrived
+   (duplicates of re-run tasks are counted, not failed). `--smtp-delay` makes the sink answer late,
+   which keeps the worker busy, so that a restart is more likely to hit it in the middle of a task.
 2. Mail server down: the sink is stopped, inquiries are submitted, the worker's failed first
    attempts and the re-enqueued retries (DBTaskResult rows) are shown, the sink starts again and
    the script waits until each inquiry's mails arrived (first retry after 60 s, see core/mail.py).
@@ -47,6 +53,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from io import BytesIO
 from pathlib import Path
 
@@ -100,6 +107,7 @@ class _SmtpHandler(socketserver.StreamRequestHandler):
                         break
                     chunks.append(data[1:] if data.startswith(b"..") else data)
                 self.server.sink.store(sender, rcpts, b"".join(chunks))
+                time.sleep(self.server.sink.delay)  # a slow mail server: stored, the answer comes late
                 self.send("250 OK queued")
             elif verb == "RSET":
                 sender, rcpts = None, []
@@ -121,8 +129,8 @@ class _SmtpServer(socketserver.ThreadingTCPServer):
 class SmtpSink:
     """Stores every message; stop() closes the port (connection refused), start() opens it again."""
 
-    def __init__(self, port: int):
-        self.port = port
+    def __init__(self, port: int, delay: float = 0):
+        self.port, self.delay = port, delay
         self.messages = []  # {"t", "from", "rcpts", "subject", "body"}
         self.lock = threading.Lock()
         self.server = None
@@ -154,6 +162,11 @@ class SmtpSink:
         with self.lock:
             return [m for m in self.messages if text in m["body"]]
 
+    def received(self) -> Counter:
+        """How often each mail arrived, by mail_key()."""
+        with self.lock:
+            return Counter(mail_key(m["rcpts"], m["body"]) for m in self.messages)
+
 
 # --- processes -----------------------------------------------------------------------------------
 
@@ -162,7 +175,9 @@ class Processes:
         self.env, self.workdir, self.port = env, workdir, port
         self.gunicorn = None
         self.worker = None
-        self.worker_exits = []  # {"t", "returncode", "log_tail"}
+        self.worker_id = None  # --worker-id of the current db_worker; it ends up in DBTaskResult.worker_ids
+        self.worker_count = 0
+        self.worker_exits = []  # {"t", "returncode", "worker_id", "log_tail"}
         self._stop = threading.Event()
         self._supervisor = None
 
@@ -171,11 +186,22 @@ class Processes:
         return subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=logfile, stderr=subprocess.STDOUT,
                                 start_new_session=True)
 
+    def _spawn_worker(self):
+        # Each worker process gets its own id, so a RUNNING row can be told apart: claimed by the
+        # live worker (in progress) or by one that has exited (stuck).
+        self.worker_count += 1
+        self.worker_id = f"faults-{os.getpid()}-{self.worker_count}"
+        return self._spawn([str(PY), "manage.py", "db_worker", "--interval", "1", "--worker-id", self.worker_id],
+                           "worker.log")
+
+    def dead_worker_ids(self) -> set:
+        return {e["worker_id"] for e in self.worker_exits}
+
     def start(self):
         self.gunicorn = self._spawn([str(GUNICORN), "standortlotse.wsgi", "-b", f"127.0.0.1:{self.port}", "-w", "2",
                                      "--timeout", "60", "--access-logfile", str(self.workdir / "access.log")],
                                     "gunicorn.log")
-        self.worker = self._spawn([str(PY), "manage.py", "db_worker", "--interval", "1"], "worker.log")
+        self.worker = self._spawn_worker()
         self._supervisor = threading.Thread(target=self._supervise, daemon=True)
         self._supervisor.start()
         deadline = time.time() + 60
@@ -194,10 +220,11 @@ class Processes:
             code = self.worker.poll()
             if code is not None and not self._stop.is_set():
                 tail = (self.workdir / "worker.log").read_text(errors="replace").splitlines()[-6:]
-                self.worker_exits.append({"t": time.time(), "returncode": code, "log_tail": tail})
-                log(f"task worker exited with {code}; restarting it (as systemd Restart=always would)")
+                self.worker_exits.append({"t": time.time(), "returncode": code, "worker_id": self.worker_id,
+                                          "log_tail": tail})
+                log(f"task worker {self.worker_id} exited with {code}; restarting it (as systemd Restart=always would)")
                 time.sleep(1)
-                self.worker = self._spawn([str(PY), "manage.py", "db_worker", "--interval", "1"], "worker.log")
+                self.worker = self._spawn_worker()
             time.sleep(0.3)
 
     def url(self, path):
@@ -364,21 +391,48 @@ def task_rows(pg_url, like):
         FROM django_tasks_database_dbtaskresult WHERE args_kwargs::text LIKE %s ORDER BY enqueued_at""", [like])
 
 
-def pending_tasks(pg_url):
-    return db_query(pg_url, """SELECT status, count(*) FROM django_tasks_database_dbtaskresult
-                               WHERE status IN ('READY', 'RUNNING') GROUP BY status""")
+TASKS = "django_tasks_database_dbtaskresult"
+# django_tasks_db stores "run as soon as possible" as run_after = 9999-01-01 (models.get_date_max()).
+DUE = "(run_after <= now() OR run_after >= '9999-01-01')"
 
 
-def wait_for_queue(pg_url, timeout, due_only=True):
-    """Until no task is RUNNING and no READY task is due; returns what is left."""
+def wait_for_queue(pg_url, timeout, ignore_workers=lambda: ()):
+    """Until no READY task is due and no task is RUNNING, except RUNNING tasks claimed by one of
+    `ignore_workers()` (worker ids); returns what is left as {status: count}."""
     deadline = time.time() + timeout
     while True:
-        left = db_query(pg_url, """SELECT status, count(*) FROM django_tasks_database_dbtaskresult
-                                   WHERE status = 'RUNNING' OR (status = 'READY' AND (run_after <= now() OR %s))
-                                   GROUP BY status""", [not due_only])
+        left = db_query(pg_url, f"""SELECT status, count(*) FROM {TASKS}
+                                    WHERE (status = 'RUNNING' AND NOT COALESCE(worker_ids->>-1, '') = ANY(%s))
+                                       OR (status = 'READY' AND {DUE}) GROUP BY status""",
+                        [sorted(ignore_workers())])
         if not left or time.time() > deadline:
             return dict(left)
         time.sleep(1)
+
+
+def mail_key(recipients, body):
+    """What identifies one mail: its recipients and its body (whitespace as sent over SMTP aside)."""
+    return tuple(sorted(r.lower() for r in recipients)), " ".join(body.split())
+
+
+def running_tasks(pg_url):
+    rows = db_query(pg_url, f"""SELECT id::text, COALESCE(worker_ids->>-1, ''), started_at,
+                                       EXTRACT(EPOCH FROM now() - started_at)::float, task_path,
+                                       args_kwargs->'args'->0, args_kwargs->'args'->>1, args_kwargs->'args'->>2
+                                FROM {TASKS} WHERE status = 'RUNNING' ORDER BY started_at""")
+    return [{"id": pk, "worker": worker, "started_at": str(started), "age_s": round(age, 1), "task": path,
+             "subject": subject, "key": mail_key(to if isinstance(to, list) else [str(to)], body or "")}
+            for pk, worker, started, age, path, to, subject, body in rows]
+
+
+def mail_tasks(pg_url, since):
+    """Every mail task enqueued since `since` (epoch seconds)."""
+    rows = db_query(pg_url, f"""SELECT id::text, status, return_value::text, worker_ids,
+                                       args_kwargs->'args'->0, args_kwargs->'args'->>2
+                                FROM {TASKS} WHERE task_path LIKE %s AND enqueued_at >= to_timestamp(%s)""",
+                    ["%send_email_task", since])
+    return [{"id": pk, "status": status, "return_value": value, "worker_ids": workers, "key": mail_key(to, body)}
+            for pk, status, value, workers, to, body in rows]
 
 
 # --- scenario 1: PostgreSQL restart --------------------------------------------------------------
@@ -423,7 +477,7 @@ def scenario_restart(args, procs, sink, run):
         n = 0
         while not stop.is_set():
             n += 1
-            post_inquiry(client, f"FLT-{run}-S1I{thread_no}-{n}")
+            post_inquiry(client, f"{tag}I{thread_no}-{n}")
             time.sleep(args.pause)
 
     def places():
@@ -431,12 +485,14 @@ def scenario_restart(args, procs, sink, run):
         n = 0
         while not stop.is_set():
             n += 1
-            post_place(client, f"FLT-{run}-S1P-{n}")
+            post_place(client, f"{tag}P-{n}")
             time.sleep(args.pause)
 
     for attempt in range(1, 4):
         if not wait_quiet(args.quiet_pattern, args.quiet_seconds, args.quiet_timeout):
             return {"skipped": f"other runs kept going for {args.quiet_timeout} s: PostgreSQL not restarted"}
+        # Markers per attempt, so what an aborted attempt saved is not counted as "saved twice".
+        tag = f"FLT-{run}-S1{'ABC'[attempt - 1]}"
         records.clear()
         stop.clear()
         threads = [threading.Thread(target=inquiries, args=(i,)) for i in range(args.inquiry_threads)]
@@ -452,8 +508,16 @@ def scenario_restart(args, procs, sink, run):
             for thread in threads:
                 thread.join()
             continue
-        down, up = restart_postgres(args.pg_cluster)
-        log(f"PostgreSQL restarted in {up - down:.1f} s")
+        restarts = []
+        for number in range(args.restarts):
+            if number:
+                time.sleep(max(0, begin + args.restart_after + number * args.restart_every - time.time()))
+                if busy(args.quiet_pattern):
+                    log("a test run or benchmark started meanwhile: no further restart")
+                    break
+            down, up = restart_postgres(args.pg_cluster)
+            restarts.append({"t_down": round(down - begin, 2), "seconds": round(up - down, 2)})
+            log(f"PostgreSQL restart {number + 1}/{args.restarts} took {up - down:.1f} s")
         time.sleep(max(0, begin + args.duration - time.time()))
         stop.set()
         for thread in threads:
@@ -462,13 +526,11 @@ def scenario_restart(args, procs, sink, run):
     else:
         return {"skipped": "test runs kept starting: PostgreSQL not restarted"}
 
-    # Afterwards: what the database holds, and the mails for what was saved.
-    saved_inquiries = stored_inquiries(args.pg_url, f"FLT-{run}-S1")
-    saved_places = stored_places(args.pg_url, f"FLT-{run}-S1")
-    left = wait_for_queue(args.pg_url, args.queue_timeout)
+    # Afterwards: what the database holds.
+    saved_inquiries = stored_inquiries(args.pg_url, tag)
+    saved_places = stored_places(args.pg_url, tag)
     posts = [r for r in records if r["method"] == "POST"]
-    summary = {"restart": {"t_down": down - begin, "seconds": round(up - down, 2)},
-               "duration": round(time.time() - begin, 1), "tasks_left_after_wait": left}
+    summary = {"restarts": restarts, "stream_s": round(time.time() - begin, 1)}
     problems = []
     for kind, saved in (("inquiry", saved_inquiries), ("place", saved_places)):
         mine = [r for r in posts if r["kind"] == kind]
@@ -481,14 +543,11 @@ def scenario_restart(args, procs, sink, run):
         errored = [r for r in mine if r["outcome"] != "success"]
         saved_despite_error = [r["marker"] for r in errored if r["marker"] in saved]
         unclear = [r for r in errored if r["outcome"] not in ("503-page", "507-page")]
-        # Mails: the confirmation (inquiry) or the owner link (place) goes to the marker's address.
-        no_mail = [m for m in saved if len(sink.to(f"{m.lower()}@example.org")) != 1]
         entry = {"posts": len(mine), "outcomes": outcomes, "saved_in_db": len(saved),
                  "success_but_missing_in_db": lost, "saved_twice": duplicated,
                  "error_page_but_saved": saved_despite_error,
                  "unclear_responses": [{k: r.get(k) for k in ("marker", "status", "outcome", "body_head", "error")}
-                                       for r in unclear],
-                 "saved_without_exactly_one_mail": no_mail}
+                                       for r in unclear]}
         gets = [r for r in records if r["method"] == "GET" and r["kind"] == kind]
         entry["form_gets"] = {}
         for r in gets:
@@ -503,19 +562,106 @@ def scenario_restart(args, procs, sink, run):
                             f"({sorted({r['outcome'] for r in unclear})})")
         if saved_despite_error:
             problems.append(f"{kind}: {len(saved_despite_error)} saved although the page said 'not saved'")
-        if no_mail:
-            problems.append(f"{kind}: {len(no_mail)} saved without exactly one mail to the sender")
     summary["worker_exits"] = [{**e, "t": round(e["t"] - begin, 1)} for e in procs.worker_exits]
     if procs.worker_exits:
         problems.append(f"task worker exited {len(procs.worker_exits)}× (restarted by the supervisor)")
+
+    # Stuck tasks: the live worker works off the queue; a task still RUNNING after that was claimed
+    # by a worker process that has exited (every worker gets its own --worker-id).
+    left = wait_for_queue(args.pg_url, args.queue_timeout, procs.dead_worker_ids)
+    dead = procs.dead_worker_ids()
+    running = running_tasks(args.pg_url)
+    stuck = [t for t in running if t["worker"] in dead]
+    received = sink.received()
+    for t in stuck:
+        t["mail_already_received"] = received[t["key"]]
+    recovery = {"stuck_running_found": len(stuck),
+                "stuck_tasks": [{k: v for k, v in t.items() if k != "key"} for t in stuck],
+                "tasks_left_before_recovery": left}
     if left:
-        problems.append(f"tasks not done after {args.queue_timeout} s: {left}")
-        # Which, and whether their mail went out anyway (the worker may die after sending).
-        stuck = db_query(args.pg_url, """SELECT args_kwargs->'args'->>1, args_kwargs->'args'->>2, started_at
-                                         FROM django_tasks_database_dbtaskresult WHERE status = 'RUNNING'""")
-        summary["running_tasks"] = [{"subject": subject, "started": str(started),
-                                     "same_mail_received": sum(1 for m in sink.messages if m["body"].strip() == body.strip())}
-                                    for subject, body, started in stuck]
+        problems.append(f"before tasks_recover, after {args.queue_timeout} s: tasks neither done nor stuck: {left}")
+
+    # Then tasks_recover, as cron runs it (deployment.md: every 10 minutes, default --minutes 30).
+    # 30 min is far longer than any task of the live worker runs, so it never re-queues a task in
+    # progress. Here --recover-minutes (default 1, the smallest value above 0 that the int option
+    # takes) plays that role: a mail task takes well under a second, and the script waits until
+    # the stuck tasks are that old. --minutes 0 would also re-queue a task that the live worker
+    # has just claimed, and it would run twice. Nothing is edited by hand: the rows are only read.
+    if stuck:
+        wait = max(0.0, args.recover_minutes * 60 + 2 - min(t["age_s"] for t in stuck))
+        log(f"{len(stuck)} task(s) stuck in RUNNING (claimed by a worker that exited); tasks_recover "
+            f"--minutes {args.recover_minutes} in {wait:.0f} s, when they are old enough")
+        time.sleep(wait)
+    else:
+        log("no task stuck in RUNNING: the worker did not die in the middle of a task in this run, so "
+            "tasks_recover is NOT tested (run anyway: it must re-queue nothing)")
+    started = time.time()
+    command = [str(PY), "manage.py", "tasks_recover", "--minutes", str(args.recover_minutes)]
+    result = subprocess.run(command, cwd=ROOT, env=procs.env, capture_output=True, text=True)
+    found = re.search(r"(\d+) stuck task", result.stdout)
+    requeued = int(found.group(1)) if found else None
+    log(f"manage.py tasks_recover --minutes {args.recover_minutes}: {result.stdout.strip() or result.stderr.strip()[-300:]}")
+    recovery.update({"tested": bool(stuck), "command": " ".join(command[1:]), "returncode": result.returncode,
+                     "output": result.stdout.strip(), "requeued": requeued})
+    if result.returncode != 0 or requeued is None:
+        problems.append(f"tasks_recover failed ({result.returncode}): {result.stderr.strip()[-300:]}")
+    elif requeued != len(stuck):
+        problems.append(f"tasks_recover re-queued {requeued} task(s), but {len(stuck)} were stuck")
+
+    # The live worker picks the re-queued tasks up; afterwards nothing may stay RUNNING.
+    left = wait_for_queue(args.pg_url, args.queue_timeout)
+    recovery["done_after_s"] = round(time.time() - started, 1)
+    recovery["tasks_left_after_recovery"] = left
+    still_running = running_tasks(args.pg_url)
+    recovery["running_after_recovery"] = len(still_running)
+    if left or still_running:
+        problems.append(f"after tasks_recover and {args.queue_timeout} s: {left or {}}, "
+                        f"{len(still_running)} RUNNING")
+    time.sleep(3)  # a mail sent twice would arrive now
+
+    # Mails. Every mail task of the stream (confirmations, notifications, owner links) against what
+    # the sink received; a re-run stuck task whose mail had already gone out sends it again.
+    tasks = mail_tasks(args.pg_url, begin)
+    stuck_ids = {t["id"] for t in stuck}
+    recovered = [t for t in tasks if t["id"] in stuck_ids]
+    final = db_query(args.pg_url, f"""SELECT id::text, status, return_value::text, worker_ids, finished_at
+                                      FROM {TASKS} WHERE id::text = ANY(%s)""", [sorted(stuck_ids)])
+    recovery["recovered_succeeded"] = sum(1 for row in final if row[1] == "SUCCESSFUL")
+    recovery["recovered_final"] = [{"id": pk, "status": status, "return_value": value, "worker_ids": workers,
+                                    "finished_at": str(finished)} for pk, status, value, workers, finished in final]
+    if recovery["recovered_succeeded"] != len(stuck):
+        problems.append(f"only {recovery['recovered_succeeded']} of {len(stuck)} re-queued tasks SUCCESSFUL")
+    received = sink.received()
+    keys = {t["key"] for t in tasks}
+    recovered_keys = {t["key"] for t in recovered}
+    missing = [k for k in keys if received[k] == 0]
+    extra = {k: received[k] - 1 for k in keys if received[k] > 1}
+    mails = {"tasks": len(tasks), "distinct_mails": len(keys), "received": sum(received[k] for k in keys),
+             "never_received": len(missing),
+             "duplicates_of_recovered_tasks": sum(n for k, n in extra.items() if k in recovered_keys),
+             "duplicates_other": sum(n for k, n in extra.items() if k not in recovered_keys),
+             "duplicate_subjects": sorted({t["subject"] for t in stuck if t["key"] in extra})}
+    if missing:
+        problems.append(f"{len(missing)} mail task(s) of the stream whose mail never arrived")
+    if mails["duplicates_other"]:
+        problems.append(f"{mails['duplicates_other']} mail(s) arrived twice without a re-queued task behind them")
+    # And per saved record, which also finds a mail whose task was never enqueued: the confirmation
+    # (inquiry) or owner link (place) to the marker's address, and the staff notification (to the
+    # organisation / the region's moderators, with the link to the record in the back office).
+    for kind, saved, staff_link in (("inquiry", saved_inquiries, "/datenpflege/anfragen/{}/"),
+                                    ("place", saved_places, "/datenpflege/orte/{}/")):
+        sender = {m: len(sink.to(f"{m.lower()}@example.org")) for m in saved}
+        staff = {m: sum(len(sink.containing(staff_link.format(pk))) for pk in pks) for m, pks in saved.items()}
+        entry = summary[kind]
+        entry["saved_without_mail_to_sender"] = [m for m, n in sender.items() if n == 0]
+        entry["saved_without_staff_mail"] = [m for m, n in staff.items() if n == 0]
+        entry["saved_with_a_mail_twice"] = [m for m in saved if sender[m] > 1 or staff[m] > 1]
+        for what in ("saved_without_mail_to_sender", "saved_without_staff_mail"):
+            if entry[what]:
+                problems.append(f"{kind}: {len(entry[what])} {what.replace('_', ' ')}")
+    recovery["duplicates"] = mails["duplicates_of_recovered_tasks"] + mails["duplicates_other"]
+    summary["mails"] = mails
+    summary["recovery"] = recovery
     summary["problems"] = problems
     errors = sorted(r["t"] - begin for r in posts if r["outcome"] != "success")
     summary["error_window"] = [round(errors[0], 2), round(errors[-1], 2)] if errors else None
@@ -676,6 +822,12 @@ def main():
     parser.add_argument("--smtp-port", type=int, default=0)
     parser.add_argument("--duration", type=float, default=40)
     parser.add_argument("--restart-after", type=float, default=10)
+    parser.add_argument("--restarts", type=int, default=1, help="PostgreSQL restarts during the stream")
+    parser.add_argument("--restart-every", type=float, default=10, help="seconds between two restarts")
+    parser.add_argument("--recover-minutes", type=int, default=1,
+                        help="tasks_recover --minutes after the stream (cron in production: default 30)")
+    parser.add_argument("--smtp-delay", type=float, default=0,
+                        help="the sink answers each mail this many seconds late (keeps the worker busy)")
     parser.add_argument("--inquiry-threads", type=int, default=2)
     parser.add_argument("--pause", type=float, default=0.05, help="seconds between two submissions per thread")
     parser.add_argument("--quiet-pattern", default=QUIET_PATTERN, help="pgrep -f pattern of runs not to disturb")
@@ -688,6 +840,8 @@ def main():
     parser.add_argument("--output", default=str(ROOT / "bench" / "results" / "faults.json"))
     args = parser.parse_args()
     scenarios = {s.strip() for s in args.scenarios.split(",")}
+    if args.restarts < 1 or args.restart_after + (args.restarts - 1) * args.restart_every >= args.duration:
+        parser.error("every restart must fall within --duration")
 
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -715,7 +869,7 @@ def main():
     run = secrets.token_hex(3).upper()
     results = {"run": run, "started": time.strftime("%Y-%m-%d %H:%M:%S"), "pg_url": args.pg_url,
                "settings": {k: v for k, v in vars(args).items()}, "scenarios": {}}
-    sink = SmtpSink(smtp_port)
+    sink = SmtpSink(smtp_port, args.smtp_delay)
     sink.start()
     procs = Processes(env, workdir, port)
     log(f"run {run}: gunicorn on :{port}, SMTP sink on :{smtp_port}, logs in {workdir}")
@@ -748,6 +902,18 @@ def main():
     log(f"results in {args.output}; {len(problems)} problem(s)")
     for p in problems:
         print("  -", p)
+    recovery = results["scenarios"].get("1_postgres_restart", {}).get("recovery")
+    if recovery is not None:
+        mails = results["scenarios"]["1_postgres_restart"]["mails"]
+        if recovery["tested"]:
+            log(f"tasks_recover: {recovery['stuck_running_found']} stuck task(s) found, {recovery['requeued']} "
+                f"re-queued, {recovery['recovered_succeeded']} SUCCESSFUL afterwards, "
+                f"{recovery['running_after_recovery']} still RUNNING; duplicate mails: "
+                f"{mails['duplicates_of_recovered_tasks']} from re-run tasks, {mails['duplicates_other']} other; "
+                f"mails never received: {mails['never_received']}")
+        else:
+            log(f"tasks_recover NOT tested: no task was stuck in RUNNING in this run (worker exits: "
+                f"{results['worker_exits_total']}); it re-queued {recovery['requeued']}")
     return 1 if problems else 0
 
 
