@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from standortlotse.core.images import StoredDimensions
 from standortlotse.core.textsearch import SearchTextField, index_words
 from standortlotse.geo.models import Municipality, Region
 
@@ -211,7 +212,7 @@ class PlaceAttribute(models.Model):
         indexes = [models.Index(fields=["group", "value"])]
 
 
-class PlacePhoto(models.Model):
+class PlacePhoto(StoredDimensions):
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(_("photo"), upload_to="places/photos/%Y/")
     alt_text = models.CharField(_("alternative text"), max_length=250)

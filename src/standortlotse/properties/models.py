@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from standortlotse.core.images import StoredDimensions
 from standortlotse.core.textsearch import SearchTextField, index_words
 from standortlotse.core.validators import validate_geojson_polygon
 from standortlotse.geo.models import Municipality
@@ -308,7 +309,7 @@ def property_search_text(prop, municipality_name: str) -> str:
     )
 
 
-class PropertyPhoto(models.Model):
+class PropertyPhoto(StoredDimensions):
     property = models.ForeignKey(Property, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(_("photo"), upload_to="properties/photos/%Y/")
     alt_text = models.CharField(

@@ -1,0 +1,37 @@
+"""Photos keep their pixel size in the database.
+
+Pages need width and height for every <img> (no layout shift). Asking the ImageField for them
+opens and decodes the file on every page view, which costs time on disk and a download per photo
+on object storage, and breaks the page when a file is missing. So the size is read once, when
+the photo is saved (the upload is at hand then), and stored.
+"""
+
+from django.db import models
+
+
+class StoredDimensions(models.Model):
+    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.image and (self.width is None or self.height is None):
+            self.width, self.height = read_dimensions(self.image)
+        super().save(*args, **kwargs)
+
+
+def read_dimensions(image) -> tuple[int | None, int | None]:
+    try:
+        return image.width, image.height
+    except (OSError, ValueError, TypeError):  # missing or unreadable file: no size, no error
+        return None, None
+
+
+def backfill(model) -> None:
+    """For migrations: the size of photos saved before the columns existed."""
+    for photo in model.objects.filter(width__isnull=True).exclude(image="").iterator():
+        width, height = read_dimensions(photo.image)
+        if width:
+            model.objects.filter(pk=photo.pk).update(width=width, height=height)
