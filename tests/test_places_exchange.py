@@ -273,3 +273,22 @@ def test_places_import_reads_excel_and_refuses_hostile_files(world):
         {"type": "Feature", "id": "abc", "geometry": {"type": "Point", "coordinates": [11.8, 52.6]}, "properties": {"name": "X"}}
     ]}).encode(), "orte.geojson")
     assert records[0]["id"] == "abc" and records[0]["lat"] == 52.6
+
+
+def test_nearby_places_nearest_first_across_the_first_and_the_full_radius(client, world, places):
+    """Five places 1–15 km north: the first radius (5 km) holds two, so the full 20 km is
+    searched; the four nearest come back in distance order, the 15 km one is the fifth."""
+    base = places["cowork"]
+    made = [make_place(world, f"Nord {km} km", lat=base.lat + km / 111.2, lon=base.lon) for km in (15, 1, 9, 4, 12)]
+    nearby = client.get(base.get_absolute_url()).context["nearby_places"]
+    assert [p.name for p in nearby] == ["Nord 1 km", "Nord 4 km", "Nord 9 km", "Nord 12 km"]
+    assert [round(p.distance_km) for p in nearby] == [1, 4, 9, 12]
+    assert made[0] not in nearby
+
+
+def test_nearby_places_dense_neighbourhood_uses_the_first_radius(client, world, places):
+    base = places["cowork"]
+    for n in range(6):
+        make_place(world, f"Dicht {n}", lat=base.lat + (n + 1) * 0.004, lon=base.lon)
+    nearby = client.get(base.get_absolute_url()).context["nearby_places"]
+    assert [p.name for p in nearby] == ["Dicht 0", "Dicht 1", "Dicht 2", "Dicht 3"]
