@@ -159,6 +159,27 @@ STORAGES = {
         )
     },
 }
+# Media on S3-compatible object storage (AWS S3, MinIO, Ceph, Hetzner, IONOS …) instead of
+# MEDIA_ROOT: set the bucket. Credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or
+# an instance role). Files are public-read by URL, as on disk behind nginx; serve them from the
+# agency's own domain (STANDORTLOTSE_S3_CUSTOM_DOMAIN or the endpoint), so that public pages make
+# no third-party requests. Import files stay local (STANDORTLOTSE_PRIVATE_ROOT).
+S3_BUCKET = os.environ.get("STANDORTLOTSE_S3_BUCKET", "")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": os.environ.get("STANDORTLOTSE_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("STANDORTLOTSE_S3_REGION") or None,
+            "custom_domain": os.environ.get("STANDORTLOTSE_S3_CUSTOM_DOMAIN") or None,
+            "location": os.environ.get("STANDORTLOTSE_S3_PREFIX", "media"),
+            "querystring_auth": False,  # stable, cacheable URLs; the objects are public media
+            "file_overwrite": False,  # a second upload with the same name never replaces the first
+            "object_parameters": {"CacheControl": "public, max-age=604800"},
+        },
+    }
+
 # Uploads: photos and PDFs only, checked by content (see core.uploads); this caps the request.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
