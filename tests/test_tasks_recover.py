@@ -25,3 +25,34 @@ def test_stuck_running_tasks_are_requeued(settings):
     call_command("tasks_recover", "--minutes", "30")
     assert DBTaskResult.objects.get(pk=row.pk).status == TaskResultStatus.READY
     assert DBTaskResult.objects.get(id=fresh_id).status == TaskResultStatus.RUNNING  # still working
+
+
+def test_documented_pruning_removes_old_finished_mail_tasks(settings):
+    """The cron line of docs/deployment.md: finished mail tasks (they hold addresses and texts)
+    go after 7 days, failed ones after 30; queued and running ones stay."""
+    import re
+    import shlex
+    from pathlib import Path
+
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from standortlotse.core.mail import send_email_task
+
+    line = next(l for l in (Path(__file__).resolve().parent.parent / "docs" / "deployment.md").read_text().splitlines()
+                if "prune_db_task_results" in l and l[:1].isdigit())
+    arguments = shlex.split(re.sub(r"^.*?manage\.py ", "", line))
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    now = timezone.now()
+    rows = {}
+    for name, status, age_days in [("old_sent", TaskResultStatus.SUCCESSFUL, 8), ("new_sent", TaskResultStatus.SUCCESSFUL, 2),
+                                   ("old_failed", TaskResultStatus.FAILED, 31), ("young_failed", TaskResultStatus.FAILED, 8),
+                                   ("queued", TaskResultStatus.READY, 40), ("running", TaskResultStatus.RUNNING, 40)]:
+        rows[name] = send_email_task.enqueue([f"{name}@example.org"], "s", "b", 1, None).id
+        finished = now - timedelta(days=age_days)
+        DBTaskResult.objects.filter(id=rows[name]).update(
+            status=status, enqueued_at=finished, started_at=finished,
+            finished_at=finished if status in (TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED) else None)
+    call_command(*arguments)
+    left = {str(pk) for pk in DBTaskResult.objects.values_list("id", flat=True)}
+    assert {name for name, pk in rows.items() if pk in left} == {"new_sent", "young_failed", "queued", "running"}
