@@ -6,7 +6,7 @@ from django.db.models import ExpressionWrapper, F, FloatField, QuerySet
 
 from standortlotse.places.models import Place, PlaceAttribute
 from standortlotse.core import textsearch
-from standortlotse.properties.selectors import published_properties
+from standortlotse.properties.models import Property
 
 NEARBY_KM = 20
 
@@ -79,8 +79,11 @@ def _nearest_within(qs, lat, lon, km, limit, exclude_pk):
 
 
 def nearby_places(place: Place, km=NEARBY_KM, limit=4):
-    return _around(published_places(), place.lat, place.lon, km, limit, exclude_pk=place.pk)
+    # The list shows name and distance only: no joins, no prefetches.
+    base = Place.objects.published().only("pk", "name", "lat", "lon")
+    return _around(base, place.lat, place.lon, km, limit, exclude_pk=place.pk)
 
 
 def nearby_properties(place: Place, km=NEARBY_KM, limit=4):
-    return _around(published_properties(), place.lat, place.lon, km, limit)
+    base = Property.objects.published().only("pk", "title", "kind", "lat", "lon")
+    return _around(base, place.lat, place.lon, km, limit)
