@@ -5,24 +5,19 @@ the public forms' rate limit counts across all clients of the cache, and import 
 readable from another connection, as from another app server.
 """
 
-import json
-import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 from django.core.cache import caches
 from django.urls import reverse
 
+from settings_probe import setting_from_environment  # noqa: E402 (tests/ is on the path)
 from standortlotse.inquiries.models import Inquiry
 
 pytestmark = pytest.mark.django_db
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def free_port() -> int:
@@ -62,10 +57,7 @@ def redis_cache(settings, redis_url):
 
 def configured_cache(**env) -> dict:
     """CACHES["default"] as settings.py builds it from these environment variables."""
-    environment = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "DJANGO_SETTINGS_MODULE": "standortlotse.settings", **env}
-    code = "import json, django; django.setup(); from django.conf import settings; print(json.dumps(settings.CACHES['default']))"
-    result = subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True)
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return setting_from_environment("CACHES['default']", **env)
 
 
 def test_without_redis_a_file_cache():

@@ -5,11 +5,6 @@ subprocess); the bucket is moto's in-process S3, so uploads, reads (photo sizes,
 and deletes go through boto3 exactly as against a real endpoint.
 """
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import boto3
 import pytest
@@ -19,11 +14,11 @@ from moto import mock_aws
 from standortlotse.places.models import PlacePhoto
 from standortlotse.properties.models import PropertyPhoto, Status
 
-from test_places import png, submission  # noqa: E402 (tests/ is on the path)
+from settings_probe import setting_from_environment  # noqa: E402 (tests/ is on the path)
+from test_places import png, submission  # noqa: E402
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parent.parent
 BUCKET = "standortlotse-media"
 ENDPOINT = "https://s3.example-agency.de"
 REGION = "eu-central-1"
@@ -31,10 +26,7 @@ REGION = "eu-central-1"
 
 def configured_storage(**env) -> dict:
     """STORAGES["default"] as settings.py builds it from these environment variables."""
-    environment = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "DJANGO_SETTINGS_MODULE": "standortlotse.settings", **env}
-    code = "import json, django; django.setup(); from django.conf import settings; print(json.dumps(settings.STORAGES['default']))"
-    result = subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True)
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return setting_from_environment("STORAGES['default']", **env)
 
 
 S3_ENV = {"STANDORTLOTSE_S3_BUCKET": BUCKET, "STANDORTLOTSE_S3_ENDPOINT_URL": ENDPOINT,

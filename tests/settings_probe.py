@@ -1,0 +1,18 @@
+"""Read a setting as settings.py builds it from given environment variables (in a subprocess, so
+the test process's own settings stay untouched)."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def setting_from_environment(expression: str, **env):
+    """`expression` is evaluated on `settings`, e.g. "STORAGES['default']"; returns its JSON value."""
+    environment = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "DJANGO_SETTINGS_MODULE": "standortlotse.settings", **env}
+    code = f"import json, django; django.setup(); from django.conf import settings; print(json.dumps(settings.{expression}))"
+    result = subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
