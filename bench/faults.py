@@ -472,20 +472,13 @@ def scenario_restart(args, procs, sink, run):
     records, lock = [], threading.Lock()
     stop = threading.Event()
 
-    def inquiries(thread_no):
+    def stream(post, prefix):
+        """One client posting one form until stopped; markers `<tag><prefix>-<n>`."""
         client = FormClient(procs.url(""), records, lock)
         n = 0
         while not stop.is_set():
             n += 1
-            post_inquiry(client, f"{tag}I{thread_no}-{n}")
-            time.sleep(args.pause)
-
-    def places():
-        client = FormClient(procs.url(""), records, lock)
-        n = 0
-        while not stop.is_set():
-            n += 1
-            post_place(client, f"{tag}P-{n}")
+            post(client, f"{tag}{prefix}-{n}")
             time.sleep(args.pause)
 
     for attempt in range(1, 4):
@@ -495,8 +488,8 @@ def scenario_restart(args, procs, sink, run):
         tag = f"FLT-{run}-S1{'ABC'[attempt - 1]}"
         records.clear()
         stop.clear()
-        threads = [threading.Thread(target=inquiries, args=(i,)) for i in range(args.inquiry_threads)]
-        threads.append(threading.Thread(target=places))
+        threads = [threading.Thread(target=stream, args=(post_inquiry, f"I{i}")) for i in range(args.inquiry_threads)]
+        threads.append(threading.Thread(target=stream, args=(post_place, "P")))
         begin = time.time()
         log(f"stream started ({args.inquiry_threads} inquiry threads, 1 place thread) for {args.duration} s")
         for thread in threads:

@@ -402,22 +402,26 @@ class Stack:
         self.wait_ready()
 
     def wait_ready(self) -> None:
+        self._wait_for("/health/", self.gunicorn, "gunicorn", "gunicorn.log", 60, 0.5,
+                       "the stack did not answer /health/ within 60 s")
+
+    def _wait_for(self, path, process, name, log, seconds, pause, timeout_message) -> None:
+        """Until ``path`` answers 200 through nginx; stop early if ``process`` exits."""
         import requests
-        deadline = time.time() + 60
+        deadline = time.time() + seconds
         while time.time() < deadline:
             try:
-                if requests.get(self.base + "/health/", timeout=5).status_code == 200:
+                if requests.get(self.base + path, timeout=5).status_code == 200:
                     return
             except requests.RequestException:
                 pass
-            if self.gunicorn.poll() is not None:
-                raise SystemExit("gunicorn exited; see " + str(self.dirs["work"] / "gunicorn.log"))
-            time.sleep(0.5)
-        raise SystemExit("the stack did not answer /health/ within 60 s")
+            if process.poll() is not None:
+                raise SystemExit(f"{name} exited; see " + str(self.dirs["work"] / log))
+            time.sleep(pause)
+        raise SystemExit(timeout_message)
 
     def start_floor(self, body: Path) -> None:
         """gunicorn with floor_app, the app's worker count, on --floor-port."""
-        import requests
         gunicorn = Path(sys.executable).parent / "gunicorn"
         env = dict(os.environ, BENCH_LOAD_FLOOR_BODY=str(body))
         self.floor = subprocess.Popen(
@@ -425,17 +429,8 @@ class Stack:
              f"127.0.0.1:{self.args.floor_port}", "-w", str(self.args.workers), "--timeout", "60"],
             cwd=ROOT, env=env, stdout=open(self.dirs["work"] / "gunicorn-floor.log", "w"),
             stderr=subprocess.STDOUT)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                if requests.get(self.base + "/floor/", timeout=5).status_code == 200:
-                    return
-            except requests.RequestException:
-                pass
-            if self.floor.poll() is not None:
-                raise SystemExit("gunicorn (floor_app) exited; see " + str(self.dirs["work"] / "gunicorn-floor.log"))
-            time.sleep(0.3)
-        raise SystemExit("floor_app did not answer within 30 s")
+        self._wait_for("/floor/", self.floor, "gunicorn (floor_app)", "gunicorn-floor.log", 30, 0.3,
+                       "floor_app did not answer within 30 s")
 
     @staticmethod
     def _terminate(process) -> None:

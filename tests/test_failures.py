@@ -48,10 +48,7 @@ def test_database_outage_during_an_inquiry(client, world, monkeypatch):
         raise OperationalError("terminating connection due to administrator command")
 
     monkeypatch.setattr(services, "receive", unavailable)
-    response = client.post(reverse("inquiries:contact_about", args=["immobilie", world.prop_a.pk]), {
-        "name": "Max", "email": "max@example.com", "topic": "property", "message": "Ist die Fläche noch frei?",
-        "consent": "on",
-    })
+    response = contact_post(client, world)
     assert response.status_code == 503 and response["Retry-After"] == "30"
     page = response.content.decode()
     assert "Traceback" not in page and ("nicht gespeichert" in page or "not saved" in page)

@@ -12,9 +12,10 @@ from django.urls import reverse
 from moto import mock_aws
 
 from standortlotse.places.models import PlacePhoto
-from standortlotse.properties.models import PropertyPhoto, Status
+from standortlotse.properties.models import PropertyPhoto
 
 from settings_probe import setting_from_environment  # noqa: E402 (tests/ is on the path)
+from test_photo_dimensions import published  # noqa: E402
 from test_places import png, submission  # noqa: E402
 
 pytestmark = pytest.mark.django_db
@@ -67,9 +68,7 @@ def test_bucket_settings_from_the_environment(s3_storage_setting):
 
 
 def test_property_photo_goes_to_the_bucket_and_the_page_links_it(client, world, bucket):
-    prop = world.prop_a
-    prop.status = Status.PUBLISHED
-    prop.save()
+    prop = published(world.prop_a)
     client.force_login(world.editor_a)
     response = client.post(reverse("properties:editor_photo_add", args=[prop.pk]), {"image": png("halle.png"), "alt_text": "Halle"})
     assert response.status_code == 302

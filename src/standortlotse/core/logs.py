@@ -34,7 +34,7 @@ class PrivacyFilter(logging.Filter):
             record.exc_text, record.exc_info = redact(record.exc_text), None
         record.msg, record.args = redact(message), ()
         request = getattr(record, "request", None)
-        if request is not None and not isinstance(request, str):
+        if request is not None:
             record.method = getattr(request, "method", "")
             record.path = redact(getattr(request, "path", ""))
         return True

@@ -51,6 +51,11 @@ def _target(kind, pk):
     raise Http404
 
 
+# The thanks page finds the just-sent inquiry through this signed cookie (see contact()).
+THANKS_COOKIE = "inquiry_sent"
+THANKS_COOKIE_SECONDS = 3600
+
+
 def contact(request, kind=None, pk=None):
     target, topic, title, back_url = _target(kind, pk)
     form = InquiryForm(request.POST or None, initial={"topic": request.GET.get("thema") or topic})
@@ -64,7 +69,7 @@ def contact(request, kind=None, pk=None):
                 # an error page (docs/faults.md).
                 response = redirect("inquiries:thanks")
                 response.set_signed_cookie(
-                    THANKS_COOKIE, inquiry.pk, salt=THANKS_COOKIE, max_age=3600, httponly=True,
+                    THANKS_COOKIE, inquiry.pk, salt=THANKS_COOKIE, max_age=THANKS_COOKIE_SECONDS, httponly=True,
                     secure=settings.SESSION_COOKIE_SECURE, samesite="Lax")
                 return response
             status = 429
@@ -72,11 +77,8 @@ def contact(request, kind=None, pk=None):
                   {"form": form, "title": title, "back_url": back_url}, status=status)
 
 
-THANKS_COOKIE = "inquiry_sent"
-
-
 def thanks(request):
-    pk = request.get_signed_cookie(THANKS_COOKIE, default=None, salt=THANKS_COOKIE, max_age=3600)
+    pk = request.get_signed_cookie(THANKS_COOKIE, default=None, salt=THANKS_COOKIE, max_age=THANKS_COOKIE_SECONDS)
     inquiry = Inquiry.objects.filter(pk=pk).select_related("recipient").first() if pk and pk.isdigit() else None
     return render(request, "inquiries/thanks.html", {"inquiry": inquiry})
 
