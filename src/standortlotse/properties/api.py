@@ -400,6 +400,8 @@ def property_action(request, pk: int, action: Literal["publish", "archive", "unp
         else:
             services.change_status(request.user, prop, action)
     except ValidationError as error:
+        if hasattr(error, "error_dict"):  # a record rule: answered per field, like a PATCH
+            raise FieldErrors(error.message_dict)
         raise HttpError(422, " ".join(error.messages))
     return prop
 

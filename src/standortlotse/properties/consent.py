@@ -1,7 +1,8 @@
 """Owner consent for private plots: ask (mail merge by email or letter), track, publish only then.
 
 A property whose owner type is "private" can be published only when its owner's consent is
-recorded (``may_publish``). Editors ask many owners at once: by email with a private response
+recorded (the record rule ``Property.lacks_owner_consent``, which every write path asks). A
+refusal recorded for a published plot takes it offline at once and tells its editors. Editors ask many owners at once: by email with a private response
 link, or as letters (one PDF, a page per owner, with the same link and a QR code). Owners answer
 online; editors can also record an answer given by letter, phone or in person. Only a hash of each
 link is stored; a new request makes the old link invalid.
@@ -23,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from standortlotse.accounts import policy
 from standortlotse.core.mail import queue_email
-from standortlotse.properties.models import OwnerConsent, OwnerType, Property
+from standortlotse.properties.models import OwnerConsent, OwnerType, Property, Status
 
 LINK_VALID_DAYS = 90
 State = OwnerConsent.State
@@ -42,7 +43,25 @@ def consent_of(prop: Property) -> OwnerConsent:
 
 
 def may_publish(prop: Property) -> bool:
-    return not needs_consent(prop) or consent_of(prop).state == State.GRANTED
+    return not prop.lacks_owner_consent(status=Status.PUBLISHED)
+
+
+def _enforce(consent: OwnerConsent) -> bool:
+    """After an answer: a published plot that now lacks consent goes back to draft and its
+    editors get a mail. Returns whether it was taken offline."""
+    from standortlotse.properties.freshness import editors_of
+
+    prop = consent.property
+    if not prop.lacks_owner_consent():
+        return False
+    prop.status = Status.DRAFT
+    prop._change_reason = "owner consent refused"
+    prop.save()
+    recipients = editors_of(prop.municipality)
+    if recipients:
+        link = settings.SITE_URL.rstrip("/") + reverse("properties:consent_edit", args=[prop.pk])
+        queue_email(recipients, "properties/email/consent_refused", {"prop": prop, "consent": consent, "link": link})
+    return True
 
 
 def _require_edit(user, prop):
@@ -58,6 +77,7 @@ def save_owner(user, prop: Property, name: str, email: str, address: str) -> Own
     return consent
 
 
+@transaction.atomic
 def record(user, prop: Property, state: str, on, how: str, note: str = "") -> OwnerConsent:
     """An answer the editor received (letter, phone, in person, contract)."""
     _require_edit(user, prop)
@@ -67,6 +87,7 @@ def record(user, prop: Property, state: str, on, how: str, note: str = "") -> Ow
     consent.state, consent.responded_on, consent.how, consent.note = state, on, how, note
     consent.token_hash, consent.token_expires = "", None
     consent.save()
+    _enforce(consent)
     return consent
 
 
@@ -130,6 +151,7 @@ def by_token(token: str) -> OwnerConsent | None:
     return consent
 
 
+@transaction.atomic
 def respond(token: str, agree: bool) -> OwnerConsent:
     consent = by_token(token)
     if consent is None:
@@ -138,6 +160,7 @@ def respond(token: str, agree: bool) -> OwnerConsent:
     consent.responded_on, consent.how = timezone.localdate(), How.ONLINE
     consent.token_hash, consent.token_expires = "", None
     consent.save()
+    _enforce(consent)
     return consent
 
 

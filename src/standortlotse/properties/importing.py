@@ -27,7 +27,8 @@ from standortlotse.exchange import values as v
 from standortlotse.geo.models import Municipality
 from standortlotse.properties.exchange import COLUMNS
 from standortlotse.properties.models import (
-    Availability, Kind, MarketingType, OwnerType, PlanningStatus, Property, RailSiding, Status, Zoning,
+    CONSENT_MISSING_FOR_OWNER_TYPE, Availability, Kind, MarketingType, OwnerConsent, OwnerType, PlanningStatus,
+    Property, RailSiding, Status, Zoning,
 )
 
 KEY = "properties"
@@ -422,6 +423,9 @@ def changes(prop: Property, values: dict) -> list[str]:
 def plan(converted: list[Converted], ctx: Context) -> list[tuple[str, Converted, Property | None, list[str]]]:
     """Outcome per row: ("error" | "new" | "update" | "unchanged", row, existing, changed fields)."""
     existing = find_existing([c.external_id for c in converted if c.external_id])
+    public = [p.pk for p in existing.values() if p.status == Status.PUBLISHED]
+    consented = set(OwnerConsent.objects.filter(property_id__in=public, state=OwnerConsent.State.GRANTED).values_list("property_id", flat=True))
+    owner_header = {c: h for h, c in ctx.mapping.items()}.get("owner_type") or column_label("owner_type")
     outcome = []
     for row in converted:
         if row.errors:
@@ -436,6 +440,10 @@ def plan(converted: list[Converted], ctx: Context) -> list[tuple[str, Converted,
             outcome.append(("error", row, prop, []))
             continue
         changed = changes(prop, row.values)
+        if prop.lacks_owner_consent(owner_type=row.values.get("owner_type", prop.owner_type), granted=prop.pk in consented):
+            row.errors.append((owner_header, str(CONSENT_MISSING_FOR_OWNER_TYPE)))
+            outcome.append(("error", row, prop, []))
+            continue
         outcome.append(("update" if changed else "unchanged", row, prop, changed))
     return outcome
 
@@ -473,7 +481,7 @@ def write(outcomes, user, publish: bool, reason: str) -> dict[str, int]:
     for outcome, row, prop, changed in outcomes:
         if outcome == "new":
             prop = Property(**{k: val for k, val in row.values.items()})
-            if publish and prop.owner_type != OwnerType.PRIVATE:  # private plots need consent first
+            if publish and not prop.lacks_owner_consent(status=Status.PUBLISHED, granted=False):  # a new record has no consent yet
                 prop.status, prop.published_at = Status.PUBLISHED, now
             prop.search_text = prop.build_search_text()
             new.append(prop)

@@ -3,6 +3,7 @@
 from decimal import Decimal
 from functools import lru_cache
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -84,6 +85,19 @@ def _nonneg(field_cls, label, help_text="", **kwargs):
         label, null=True, blank=True, validators=[MinValueValidator(0)], help_text=help_text,
         **kwargs,
     )
+
+
+# The owner-consent rule's messages: the first where the owner type makes a published record
+# private (form, API, admin, import), the second where a private record is to be published.
+CONSENT_MISSING_FOR_OWNER_TYPE = _(
+    "A published plot can be privately owned only when its owner's consent to publication is "
+    "recorded (Data maintenance → Owner consent). Record the consent first, or unpublish the "
+    "record before changing the owner type."
+)
+CONSENT_MISSING_FOR_PUBLISHING = _(
+    "This plot is privately owned: record the owner's consent to publication first "
+    "(Data maintenance → Owner consent)."
+)
 
 
 class PublishedQuerySet(models.QuerySet):
@@ -279,6 +293,30 @@ class Property(models.Model):
     @property
     def is_public(self):
         return self.status == Status.PUBLISHED
+
+    # --- Record rule: a private plot is public only with its owner's recorded consent. Forms, the
+    # API and the admin meet it through clean(); change_status, the import and the consent answers
+    # ask lacks_owner_consent() with the state they are about to write.
+
+    def has_owner_consent(self) -> bool:
+        if self.pk is None:
+            return False
+        # Asked fresh: a consent answered a moment ago must count, a cached relation must not.
+        return OwnerConsent.objects.filter(property_id=self.pk, state=OwnerConsent.State.GRANTED).exists()
+
+    def lacks_owner_consent(self, status: str | None = None, owner_type: str | None = None,
+                            granted: bool | None = None) -> bool:
+        """Whether the record (or the given new status / owner type) breaks the consent rule."""
+        status = self.status if status is None else status
+        owner_type = self.owner_type if owner_type is None else owner_type
+        if status != Status.PUBLISHED or owner_type != OwnerType.PRIVATE:
+            return False
+        return not (self.has_owner_consent() if granted is None else granted)
+
+    def clean(self):
+        super().clean()
+        if self.lacks_owner_consent():
+            raise ValidationError({"owner_type": CONSENT_MISSING_FOR_OWNER_TYPE})
 
     def description(self, language: str) -> str:
         if language.startswith("en") and self.description_en:

@@ -13,7 +13,9 @@ from PIL import Image, ImageOps
 
 from standortlotse.accounts import policy
 from standortlotse.core.validators import store_upload
-from standortlotse.properties.models import Property, PropertyPhoto, Status
+from standortlotse.properties.models import (
+    CONSENT_MISSING_FOR_PUBLISHING, Property, PropertyPhoto, Status,
+)
 
 # Fields that make a record useful to an investor, with their weight in the score.
 COMPLETENESS_FIELDS = {
@@ -86,14 +88,8 @@ def change_status(user, prop: Property, action: str) -> Property:
             _("A record with status '%(status)s' cannot be changed this way.")
             % {"status": prop.get_status_display()}
         )
-    if target == Status.PUBLISHED:
-        from standortlotse.properties.consent import may_publish
-
-        if not may_publish(prop):
-            raise ValidationError(_(
-                "This plot is privately owned: record the owner's consent to publication first "
-                "(Data maintenance → Owner consent)."
-            ))
+    if prop.lacks_owner_consent(status=target):
+        raise ValidationError({"status": CONSENT_MISSING_FOR_PUBLISHING})
     prop.status = target
     if target == Status.PUBLISHED and prop.published_at is None:
         prop.published_at = timezone.now()

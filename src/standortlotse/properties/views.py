@@ -424,8 +424,14 @@ def consent_edit(request, pk):
             record_form = ConsentRecordForm(request.POST)
             if record_form.is_valid():
                 data = record_form.cleaned_data
+                was_public = prop.is_public
                 consent.record(request.user, prop, data["state"], data["responded_on"], data["how"], data["note"])
                 messages.success(request, _("The owner's answer was recorded."))
+                if was_public and not prop.is_public:
+                    messages.warning(request, _(
+                        "The owner refuses publication: the record was taken offline and is a draft again. "
+                        "Its editors were informed by email."
+                    ))
                 return redirect("properties:consent_edit", pk=pk)
         status = 400
     return render(request, "properties/consent_edit.html", {
