@@ -48,7 +48,7 @@ from standortlotse.exchange.models import ImportJob, ImportRow
 from standortlotse.factories import PropertyFactory, RegionFactory, member
 from standortlotse.guides.models import Contact, Event, Guide
 from standortlotse.inquiries.models import Inquiry
-from standortlotse.places.models import ImportConflict, PendingUpdate, Place, RegionSettings
+from standortlotse.places.models import HeldPhoto, ImportConflict, PendingUpdate, Place, RegionSettings
 from standortlotse.places.models import Status as PlaceStatus
 from standortlotse.properties import consent
 from standortlotse.properties.models import OwnerConsent, Property, PropertyDocument, PropertyPhoto, Status
@@ -143,6 +143,13 @@ def objs(world):
     o.place_pub = place(SECRETS["place_pub"], o.region, w.mun_a, PlaceStatus.PUBLISHED, SECRETS["place_pub_mail"])
     o.place_other = place(SECRETS["place_other"], o.region_other, w.mun_c, PlaceStatus.SUBMITTED, "boerde@example.org")
     o.update = PendingUpdate.objects.create(place=o.place_a, data={"fields": {"pitch": "Neuer Pitch vom Owner"}, "attributes": {}})
+    o.held = HeldPhoto(update=o.update, alt_text="Neues Foto vom Owner")
+    o.held.image.save("held.jpg", ContentFile(_jpeg()), save=False)
+    o.held.save()
+    o.update_other = PendingUpdate.objects.create(place=o.place_other, data={"fields": {}, "attributes": {}})
+    o.held_other = HeldPhoto(update=o.update_other, alt_text="Foto Boerde")
+    o.held_other.image.save("held.jpg", ContentFile(_jpeg()), save=False)
+    o.held_other.save()
     o.conflict = ImportConflict.objects.create(place=o.place_a, source="partnernetz",
                                                data={"name": "Partnerversion", "municipality_ags": w.mun_a.ags})
 
@@ -371,6 +378,13 @@ BACK_OFFICE = [
         args=lambda o: {"pk": o.place_a.pk, "update_pk": o.update.pk}, data=lambda o: {"decision": "accept"},
         leaks=("place_a",),
         state=lambda o: (PendingUpdate.objects.filter(pk=o.update.pk).exists(), _fresh(Place, o.place_a.pk, "pitch"))),
+    Row("places:review_held_photo", "held photo of an owner's update", MODERATION,
+        args=lambda o: {"pk": o.place_a.pk, "photo_pk": o.held.pk}),
+    Row("places:review_held_photo", "held photo in another region", MODERATION_OTHER,
+        args=lambda o: {"pk": o.place_other.pk, "photo_pk": o.held_other.pk}),
+    Row("places:review_held_photo", "held photo through another place",
+        roles(editor_a=403, editor_b=403, moderator=404, state_admin=404),
+        args=lambda o: {"pk": o.place_a.pk, "photo_pk": o.held_other.pk}),
     Row("places:review_conflict", "keep local version", MODERATION, method="POST",
         args=lambda o: {"pk": o.place_a.pk, "conflict_pk": o.conflict.pk}, data=lambda o: {"decision": "local"},
         leaks=("place_a",), state=lambda o: _fresh(ImportConflict, o.conflict.pk, "resolved", "place__import_hash")),

@@ -350,6 +350,99 @@ def test_trusted_owner_updates_directly(client, world, place):
     assert place.owner_trusted and place.pitch == "Sofort online" and place.status == Status.PUBLISHED
 
 
+# --- photos in owner updates: held with the update until a moderator decides ---------------------------
+
+def _public_views(client, place):
+    """What the public sees of the place: page, feed record, social card status."""
+    client.logout()
+    page = client.get(reverse("places:detail", args=[place.pk])).content.decode()
+    record = client.get(f"/api/places/{place.uid}").json()
+    feed = client.get("/api/places").json()["places"]
+    return page, record, feed
+
+
+def _owner_adds_photo(client, world, place, capture):
+    with capture(execute=True):
+        client.post(reverse("places:owner", args=[owner_token(place)]),
+                    submission(world, photo=png("neu.png"), photo_alt="Neuer Hofladen", photo_credit="Foto: Eigentümerin"))
+
+
+def test_untrusted_owner_photo_waits_for_review(client, world, place, settings, django_capture_on_commit_callbacks):
+    import os
+
+    publish(world, place)
+    _owner_adds_photo(client, world, place, django_capture_on_commit_callbacks)
+    assert place.photos.count() == 1  # only the photo of the submission
+    page, record, feed = _public_views(client, place)
+    assert "Neuer Hofladen" not in page and "Eigentümerin" not in page
+    assert [p["alt"] for p in record["photos"]] == ["Der Coworking-Raum"]
+    assert [p["alt"] for p in feed[0]["photos"]] == ["Der Coworking-Raum"]
+    from standortlotse.places.models import HeldPhoto
+
+    held = HeldPhoto.objects.get(update__place=place)
+    assert held.alt_text == "Neuer Hofladen"
+    path = held.image.path
+    assert os.path.exists(path) and not path.startswith(str(settings.MEDIA_ROOT))  # in no public storage
+    # the moderator sees the held photo in the review, and only the moderator can fetch it
+    photo_url = reverse("places:review_held_photo", args=[place.pk, held.pk])
+    assert client.get(photo_url).status_code == 302
+    client.force_login(world.moderator)
+    review = client.get(reverse("places:review", args=[place.pk])).content.decode()
+    assert photo_url in review and "Neuer Hofladen" in review
+    response = client.get(photo_url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"
+
+
+def test_accepted_owner_photo_goes_online(client, world, place, django_capture_on_commit_callbacks):
+    import os
+
+    from standortlotse.places.models import HeldPhoto
+
+    publish(world, place)
+    _owner_adds_photo(client, world, place, django_capture_on_commit_callbacks)
+    held_path = HeldPhoto.objects.get().image.path
+    client.force_login(world.moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("places:review_update", args=[place.pk, PendingUpdate.objects.get().pk]), {"decision": "accept"})
+    new = place.photos.get(alt_text="Neuer Hofladen")
+    assert new.credit == "Foto: Eigentümerin" and os.path.exists(new.image.path)
+    assert not HeldPhoto.objects.exists() and not os.path.exists(held_path)
+    page, record, _feed = _public_views(client, place)
+    assert "Neuer Hofladen" in page and new.image.url in page
+    assert "Neuer Hofladen" in [p["alt"] for p in record["photos"]]
+
+
+def test_declined_owner_photo_is_deleted(client, world, place, django_capture_on_commit_callbacks):
+    import os
+
+    from standortlotse.places.models import HeldPhoto
+
+    publish(world, place)
+    _owner_adds_photo(client, world, place, django_capture_on_commit_callbacks)
+    held_path = HeldPhoto.objects.get().image.path
+    client.force_login(world.moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("places:review_update", args=[place.pk, PendingUpdate.objects.get().pk]), {"decision": "decline"})
+    assert place.photos.count() == 1 and not HeldPhoto.objects.exists()
+    assert not os.path.exists(held_path)  # the file is gone from storage
+    page, _record, _feed = _public_views(client, place)
+    assert "Neuer Hofladen" not in page
+
+
+def test_trusted_owner_photo_is_online_at_once(client, world, place, django_capture_on_commit_callbacks):
+    from standortlotse.places.models import HeldPhoto
+
+    publish(world, place)
+    services.set_trusted(world.moderator, place, True)
+    _owner_adds_photo(client, world, place, django_capture_on_commit_callbacks)
+    assert place.photos.filter(alt_text="Neuer Hofladen").exists() and not HeldPhoto.objects.exists()
+    assert not PendingUpdate.objects.exists()
+    page, record, _feed = _public_views(client, place)
+    assert "Neuer Hofladen" in page and "Neuer Hofladen" in [p["alt"] for p in record["photos"]]
+
+
 # --- yearly confirmation ------------------------------------------------------------------------------
 
 def test_confirmation_requests_and_flags(client, world, place, django_capture_on_commit_callbacks):

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class PlacesConfig(AppConfig):
     name = "standortlotse.places"
     verbose_name = _("Creative places")
+
+    def ready(self):
+        from standortlotse.places import signals  # noqa: F401

@@ -252,6 +252,26 @@ class PendingUpdate(models.Model):
         ordering = ["created_at"]
 
 
+def held_photo_storage():
+    """Held photos are not public: they live with the import files, outside the media storage."""
+    from standortlotse.exchange.models import private_storage
+
+    return private_storage()
+
+
+class HeldPhoto(models.Model):
+    """A photo of an owner's pending update: outside the public media until a moderator accepts
+    the update (then it becomes a PlacePhoto) or declines it (then the file is deleted)."""
+
+    update = models.ForeignKey(PendingUpdate, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), storage=held_photo_storage, upload_to="places/held/%Y/")
+    alt_text = models.CharField(_("alternative text"), max_length=250)
+    credit = models.CharField(_("photo credit"), max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+
 class ImportConflict(models.Model):
     """An incoming partner record that would overwrite a local edit: a moderator decides."""
 

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +15,7 @@ from standortlotse.accounts.models import Membership
 from standortlotse.core.mail import queue_email
 from standortlotse.core.validators import store_upload
 from standortlotse.places.models import (
-    PendingUpdate, Place, PlacePhoto, RegionSettings, Status, Transition, hash_token,
+    HeldPhoto, PendingUpdate, Place, PlacePhoto, RegionSettings, Status, Transition, hash_token,
 )
 from standortlotse.properties.services import normalised_image
 
@@ -142,23 +143,29 @@ def _apply(place: Place, data: dict, attributes: dict):
 @transaction.atomic
 def owner_update(place: Place, form) -> str:
     """The owner's edit: applied directly before publication or for trusted owners,
-    otherwise kept as a pending update for review. Returns 'applied' or 'pending'."""
+    otherwise kept whole, a new photo included, as a pending update for review.
+    Returns 'applied' or 'pending'."""
     data = {name: form.cleaned_data[name] for name in form.Meta.fields}
     attributes = form.attribute_values()
     photo = form.cleaned_data.get("photo")
-    if photo:
-        _save_photo(place, photo, form.cleaned_data["photo_alt"], form.cleaned_data.get("photo_credit", ""))
+    photo_text = (form.cleaned_data.get("photo_alt", ""), form.cleaned_data.get("photo_credit", ""))
     if place.status != Status.PUBLISHED or place.owner_trusted:
         from_status = place.status
         if place.status == Status.CHANGES_REQUESTED:
             place.status = Status.SUBMITTED
         _apply(place, data, attributes)
+        if photo:
+            _save_photo(place, photo, *photo_text)
         _log(place, place.status, label="owner", message=_("Updated by the owner."), from_status=from_status)
         if from_status == Status.CHANGES_REQUESTED:
             _notify_moderators(place, "places/email/resubmitted")
         return "applied"
     serialisable = {k: (v.pk if hasattr(v, "pk") else v) for k, v in data.items()}
-    PendingUpdate.objects.create(place=place, data={"fields": serialisable, "attributes": attributes})
+    update = PendingUpdate.objects.create(place=place, data={"fields": serialisable, "attributes": attributes})
+    if photo:  # held outside the public media with the update, like every other part of it
+        held = HeldPhoto(update=update, alt_text=photo_text[0], credit=photo_text[1])
+        store_upload(held.image, "jpg", normalised_image(photo))
+        held.save()
     _log(place, place.status, label="owner", message=_("Update proposed by the owner, waiting for review."))
     _notify_moderators(place, "places/email/update_proposed")
     return "pending"
@@ -176,9 +183,14 @@ def decide_update(user, update: PendingUpdate, accept: bool) -> None:
         if "municipality" in fields:
             fields["municipality"] = Municipality.objects.get(pk=fields["municipality"])
         _apply(place, fields, update.data["attributes"])
+        for held in update.photos.all():  # copied into the public media; the held file goes with the update
+            item = PlacePhoto(place=place, alt_text=held.alt_text, credit=held.credit, position=place.photos.count())
+            with held.image.open("rb") as handle:
+                store_upload(item.image, "jpg", ContentFile(handle.read()))
+            item.save()
     _log(place, place.status, actor=user,
          message=_("Owner's update accepted.") if accept else _("Owner's update declined."))
-    update.delete()
+    update.delete()  # its held photos' files are removed after commit (places/signals.py)
 
 
 @transaction.atomic

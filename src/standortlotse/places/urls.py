@@ -24,5 +24,6 @@ urlpatterns = [
     path("datenpflege/orte/<int:pk>/vertrauen/", views.review_trust, name="review_trust"),
     path("datenpflege/orte/<int:pk>/neuer-link/", views.review_rotate, name="review_rotate"),
     path("datenpflege/orte/<int:pk>/aenderung/<int:update_pk>/", views.review_update, name="review_update"),
+    path("datenpflege/orte/<int:pk>/aenderung/foto/<int:photo_pk>/", views.review_held_photo, name="review_held_photo"),
     path("datenpflege/orte/<int:pk>/konflikt/<int:conflict_pk>/", views.review_conflict, name="review_conflict"),
 ]

@@ -22,7 +22,7 @@ from standortlotse.places import exchange, kept_photos, selectors, services
 from standortlotse.places.forms import (
     ImportForm, ModerationForm, PlaceForm, PlaceSearchForm, RegionSettingsForm, SubmissionForm,
 )
-from standortlotse.places.models import ImportConflict, PendingUpdate, Place, RegionSettings, Status
+from standortlotse.places.models import HeldPhoto, ImportConflict, PendingUpdate, Place, RegionSettings, Status
 from standortlotse.places.presenters import json_ld
 from standortlotse.accounts.decorators import editor_required
 
@@ -227,7 +227,7 @@ def review(request, pk):
             form.add_error(None, error)
     return render(request, "places/review.html", {
         "place": place, "form": form, "transitions": place.transitions.select_related("actor"),
-        "pending_updates": place.pending_updates.all(),
+        "pending_updates": place.pending_updates.prefetch_related("photos"),
         "conflicts": place.import_conflicts.filter(resolved=False),
         "allowed": services.MODERATOR_TRANSITIONS.get(place.status, set()),
     })
@@ -240,6 +240,19 @@ def review_update(request, pk, update_pk):
     update = get_object_or_404(PendingUpdate, pk=update_pk, place=place)
     services.decide_update(request.user, update, accept=request.POST.get("decision") == "accept")
     return redirect("places:review", pk=pk)
+
+
+@moderator_required
+def review_held_photo(request, pk, photo_pk):
+    """A photo of an owner's pending update, for the moderator only (it is in no public storage)."""
+    from django.http import FileResponse
+
+    place = _moderated(request, pk)
+    held = get_object_or_404(HeldPhoto, pk=photo_pk, update__place=place)
+    response = FileResponse(held.image.open("rb"), content_type="image/jpeg")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @moderator_required
