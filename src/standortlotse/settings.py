@@ -215,8 +215,14 @@ CACHES = {
         }
     )
 }
-# Rate limits of public forms; behind a reverse proxy the client address is in X-Forwarded-For.
-RATELIMIT_TRUST_PROXY = env_bool("STANDORTLOTSE_TRUST_PROXY", False)
+# Client address for rate limits and the login lockout (core/clientaddress.py): the number of
+# reverse proxies in front of the app that append to X-Forwarded-For (nginx:
+# $proxy_add_x_forwarded_for); the address the outermost of them appended is the client's.
+# 0: REMOTE_ADDR only. STANDORTLOTSE_TRUST_PROXY=1 (older setting) means one proxy.
+_hops = os.environ.get("STANDORTLOTSE_TRUSTED_PROXY_HOPS") or ("1" if env_bool("STANDORTLOTSE_TRUST_PROXY", False) else "0")
+if not _hops.strip().isdigit():
+    raise RuntimeError(f"STANDORTLOTSE_TRUSTED_PROXY_HOPS must be a whole number of proxies (0, 1, 2 …), not {_hops!r}")
+TRUSTED_PROXY_HOPS = int(_hops)
 PLACE_SUBMISSIONS_PER_HOUR = int(os.environ.get("STANDORTLOTSE_PLACE_SUBMISSIONS_PER_HOUR", 5))
 # Two-factor login (TOTP apps) is optional per user; set this to require it for the back office.
 REQUIRE_TWO_FACTOR = env_bool("STANDORTLOTSE_REQUIRE_TWO_FACTOR", False)
