@@ -53,7 +53,7 @@ def test_code_attempts_are_braked(client, world, settings):
     for _ in range(5):
         client.post(reverse("accounts:login_code"), {"code": wrong})
     response = client.post(reverse("accounts:login_code"), {"code": good})
-    assert response.status_code == 400 and "_auth_user_id" not in client.session
+    assert response.status_code == 429 and "_auth_user_id" not in client.session
 
 
 def test_users_without_device_log_in_as_before_and_can_switch_off(client, world):

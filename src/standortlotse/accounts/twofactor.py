@@ -2,7 +2,7 @@
 
 A user with a confirmed device logs in in two steps: password first (the LoginView keeps only the
 user's id in the session, it does not log in), then the six-digit code. Failed codes count like
-failed passwords (the same brake). With ``REQUIRE_TWO_FACTOR`` a password-only session is not
+failed passwords (the same lockout, lockout.py). With ``REQUIRE_TWO_FACTOR`` a password-only session is not
 fully logged in: ``is_fully_authenticated`` is the one test that the back office, the API's
 session auth, the admin site and the staff previews of unpublished records ask.
 """
@@ -22,10 +22,9 @@ from django.utils.translation import gettext_lazy
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from standortlotse.core import ratelimit
+from standortlotse.accounts import lockout
 
 PENDING = "two_factor_pending"
-LOCK_SECONDS = 15 * 60
 
 
 class CodeForm(forms.Form):
@@ -93,20 +92,19 @@ def login_code(request):
         request.session.pop(PENDING, None)
         return redirect("accounts:login")
     form = CodeForm(request.POST or None)
-    key = f"login-code:{user.pk}"
     if request.method == "POST":
-        if ratelimit.count(request, key) >= 5:
-            form.add_error(None, _("Too many failed attempts. Please wait 15 minutes and try again."))
-        elif form.is_valid() and device.verify_token(form.cleaned_data["code"]):
+        username = user.get_username()
+        if lockout.is_locked(request, username):
+            return lockout.locked_out(request)
+        if form.is_valid() and device.verify_token(form.cleaned_data["code"]):
             request.session.pop(PENDING, None)
             user.backend = pending["backend"]
             login(request, user)
             otp_login(request, device)
             return redirect(_safe_next(request, pending.get("next")))
-        else:
-            ratelimit.hit(request, key, 5, LOCK_SECONDS)
-            if form.is_valid():
-                form.add_error("code", _("The code is not correct (or has expired). Try the current one."))
+        lockout.record_failure(request, username)
+        if form.is_valid():
+            form.add_error("code", _("The code is not correct (or has expired). Try the current one."))
     return render(request, "accounts/login_code.html", {"form": form}, status=400 if form.errors else 200)
 
 

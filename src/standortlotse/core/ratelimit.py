@@ -36,7 +36,3 @@ def hit_key(key: str, limit: int, window_seconds: int) -> bool:
         return True
     return count <= limit
 
-
-def count(request, scope: str) -> int:
-    """How often the client used `scope` in the current window (without counting this call)."""
-    return cache.get(_key(request, scope), 0)
