@@ -2,9 +2,9 @@
 
 A user with a confirmed device logs in in two steps: password first (the LoginView keeps only the
 user's id in the session, it does not log in), then the six-digit code. Failed codes count like
-failed passwords (the same lockout, lockout.py). With ``REQUIRE_TWO_FACTOR`` a password-only session is not
-fully logged in: ``is_fully_authenticated`` is the one test that the back office, the API's
-session auth, the admin site and the staff previews of unpublished records ask.
+failed passwords (the same lockout, lockout.py). With ``REQUIRE_TWO_FACTOR`` a password-only
+session is not fully logged in: ``is_fully_authenticated`` is the one test that the back office,
+the API's session auth, the admin site and the staff previews of unpublished records ask.
 """
 
 from __future__ import annotations
