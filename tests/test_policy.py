@@ -195,16 +195,20 @@ def test_editor_list_shows_only_own_records(client, world):
 
 
 def test_login_locks_after_repeated_failures(client, world, settings):
-    settings.LOGIN_FAILURES_ALLOWED = 3
+    settings.AXES_FAILURE_LIMIT = 3
     url = reverse("accounts:login")
-    for _ in range(3):
+    for _ in range(2):
         response = client.post(url, {"username": "editor_a", "password": "falsch"})
         assert response.status_code == 200
+    assert client.post(url, {"username": "editor_a", "password": "falsch"}).status_code == 429
     response = client.post(url, {"username": "editor_a", "password": "secret-pass-123"})
-    assert response.status_code == 200 and "15" in response.content.decode()
+    assert response.status_code == 429 and "15" in response.content.decode()
     assert "_auth_user_id" not in client.session
-    from django.core.cache import cache
+    from datetime import timedelta
 
-    cache.clear()  # the window has passed
+    from axes.models import AccessAttempt
+    from django.utils import timezone
+
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))  # cool-off over
     response = client.post(url, {"username": "editor_a", "password": "secret-pass-123"})
     assert response.status_code == 302 and client.session["_auth_user_id"] == str(world.editor_a.pk)

@@ -53,7 +53,7 @@ def test_code_attempts_are_braked(client, world, settings):
     for _ in range(5):
         client.post(reverse("accounts:login_code"), {"code": wrong})
     response = client.post(reverse("accounts:login_code"), {"code": good})
-    assert response.status_code == 400 and "_auth_user_id" not in client.session
+    assert response.status_code == 429 and "_auth_user_id" not in client.session
 
 
 def test_users_without_device_log_in_as_before_and_can_switch_off(client, world):
@@ -73,3 +73,91 @@ def test_required_two_factor_sends_staff_to_the_setup(client, world, settings):
     client.force_login(world.editor_a)
     response = client.get("/datenpflege/")
     assert response.status_code == 302 and response.url == reverse("accounts:two_factor")
+
+
+# --- REQUIRE_TWO_FACTOR holds on every logged-in surface (issue 12) -------------------------------
+
+import json  # noqa: E402
+
+
+def verify_session(client, user):
+    """The TOTP step for a logged-in session without a device: set up the app, confirm a code."""
+    page = client.get(reverse("accounts:two_factor"))
+    assert page.status_code == 200
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    assert client.post(reverse("accounts:two_factor"), {"code": code_for(device)}).status_code == 302
+    return device
+
+
+def rename(client, prop, title):
+    return client.patch(f"/api/properties/{prop.pk}", json.dumps({"title": title}), content_type="application/json")
+
+
+def test_required_two_factor_holds_for_api_session_writes_and_private_reads(client, world, settings):
+    settings.REQUIRE_TWO_FACTOR = True
+    world.prop_b.status = "draft"
+    world.prop_b.save()
+    client.force_login(world.state_admin)  # the password alone
+    assert rename(client, world.prop_a, "Umbenannt ohne Code").status_code == 401
+    world.prop_a.refresh_from_db()
+    assert world.prop_a.title == "Gewerbepark Stendal Nord"
+    assert client.post("/api/properties", json.dumps({"title": "Neu"}), content_type="application/json").status_code == 401
+    assert client.post(f"/api/properties/{world.prop_a.pk}/archive").status_code == 401
+    assert client.get("/api/cases").status_code == 401
+    # unpublished records stay hidden, as for anybody without a login
+    assert client.get(f"/api/properties/{world.prop_b.pk}").status_code == 404
+    assert client.get(reverse("properties:detail", args=[world.prop_b.pk])).status_code == 404
+
+    verify_session(client, world.state_admin)
+    assert rename(client, world.prop_a, "Umbenannt mit Code").status_code == 200
+    world.prop_a.refresh_from_db()
+    assert world.prop_a.title == "Umbenannt mit Code"
+    assert client.get("/api/cases").status_code == 200
+    assert client.get(f"/api/properties/{world.prop_b.pk}").status_code == 200
+    assert client.get(reverse("properties:detail", args=[world.prop_b.pk])).status_code == 200
+
+
+def test_required_two_factor_holds_for_the_admin(client, world, settings):
+    settings.REQUIRE_TWO_FACTOR = True
+    staff = world.state_admin
+    staff.is_staff = staff.is_superuser = True
+    staff.save()
+    client.force_login(staff)
+    response = client.get(reverse("admin:index"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("accounts:two_factor")
+    assert client.get(reverse("admin:properties_property_changelist")).status_code == 302
+    verify_session(client, staff)
+    assert client.get(reverse("admin:index")).status_code == 200
+    assert client.get(reverse("admin:properties_property_changelist")).status_code == 200
+
+
+def test_a_session_of_a_user_with_an_app_but_without_the_code_goes_to_the_code_step(client, world, settings):
+    settings.REQUIRE_TWO_FACTOR = True
+    device = set_up(client, world.editor_a)
+    client.force_login(world.editor_a)  # e.g. a session from before the requirement was switched on
+    response = client.get("/datenpflege/")
+    assert response.status_code == 302 and response.url == reverse("accounts:login_code")
+    response = client.post(reverse("accounts:login_code"), {"code": code_for(device, offset=1)})
+    assert response.status_code == 302 and response.url == "/datenpflege/"
+    assert client.get("/datenpflege/").status_code == 200
+
+
+def test_without_the_requirement_a_password_session_works_as_before(client, world, settings):
+    settings.REQUIRE_TWO_FACTOR = False
+    staff = world.state_admin
+    staff.is_staff = staff.is_superuser = True
+    staff.save()
+    client.force_login(staff)
+    assert rename(client, world.prop_a, "Umbenannt").status_code == 200
+    assert client.get("/api/cases").status_code == 200
+    assert client.get(reverse("admin:index")).status_code == 200
+    assert client.get("/datenpflege/").status_code == 200
+
+
+def test_the_admin_has_no_password_form_of_its_own(client, world):
+    """Its form would skip the code step and the lockout: it hands over to the one login page."""
+    response = client.get(reverse("admin:login") + "?next=/admin/")
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:login") + "?next=/admin/"
+    response = client.post(reverse("admin:login"), {"username": "editor_a", "password": "secret-pass-123"})
+    assert response.status_code == 302 and "_auth_user_id" not in client.session

@@ -6,6 +6,7 @@ DJANGO_DEBUG=0, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -39,7 +40,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "standortlotse.accounts.apps.StaffAdminConfig",  # django.contrib.admin behind our login
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -85,6 +87,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "standortlotse.reach.middleware.ReachMiddleware",
     "standortlotse.core.middleware.FailureMiddleware",
+    "axes.middleware.AxesMiddleware",  # turns a lockout into accounts/lockout.locked_out
 ]
 
 ROOT_URLCONF = "standortlotse.urls"
@@ -215,13 +218,34 @@ CACHES = {
         }
     )
 }
-# Rate limits of public forms; behind a reverse proxy the client address is in X-Forwarded-For.
-RATELIMIT_TRUST_PROXY = env_bool("STANDORTLOTSE_TRUST_PROXY", False)
+# Client address for rate limits and the login lockout (core/clientaddress.py): the number of
+# reverse proxies in front of the app that append to X-Forwarded-For (nginx:
+# $proxy_add_x_forwarded_for); the address the outermost of them appended is the client's.
+# 0: REMOTE_ADDR only. STANDORTLOTSE_TRUST_PROXY=1 (older setting) means one proxy.
+_hops = os.environ.get("STANDORTLOTSE_TRUSTED_PROXY_HOPS") or ("1" if env_bool("STANDORTLOTSE_TRUST_PROXY", False) else "0")
+if not _hops.strip().isdigit():
+    raise RuntimeError(f"STANDORTLOTSE_TRUSTED_PROXY_HOPS must be a whole number of proxies (0, 1, 2 …), not {_hops!r}")
+TRUSTED_PROXY_HOPS = int(_hops)
 PLACE_SUBMISSIONS_PER_HOUR = int(os.environ.get("STANDORTLOTSE_PLACE_SUBMISSIONS_PER_HOUR", 5))
 # Two-factor login (TOTP apps) is optional per user; set this to require it for the back office.
 REQUIRE_TWO_FACTOR = env_bool("STANDORTLOTSE_REQUIRE_TWO_FACTOR", False)
 OTP_TOTP_ISSUER = os.environ.get("STANDORTLOTSE_SITE_NAME", "Standortlotse")
-LOGIN_FAILURES_ALLOWED = int(os.environ.get("STANDORTLOTSE_LOGIN_FAILURES_ALLOWED", 5))
+# Login lockout (django-axes, accounts/lockout.py): failed passwords and codes per account and,
+# separately, per client address (4 times as many); then 15 minutes locked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked account or address before the password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("STANDORTLOTSE_LOGIN_FAILURES_ALLOWED", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own, not the combination
+AXES_HANDLER = "standortlotse.accounts.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "standortlotse.core.clientaddress.client_address"
+AXES_LOCKOUT_CALLABLE = "standortlotse.accounts.lockout.locked_out"
+AXES_RESET_ON_SUCCESS = False  # else logging in to one's own account would clear an address's count
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # locked 15 minutes, not longer while tried
+AXES_DISABLE_ACCESS_LOG = True  # no record of successful logins with address and browser
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "csrfmiddlewaretoken"]
 INQUIRIES_PER_HOUR = int(os.environ.get("STANDORTLOTSE_INQUIRIES_PER_HOUR", 10))
 # Freshness of property data: a reminder to the editors after this many days without
 # confirmation, flagged publicly as "not confirmed" after the same period again.

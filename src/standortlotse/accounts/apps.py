@@ -1,7 +1,17 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
+    default = True
     name = "standortlotse.accounts"
     verbose_name = _("Organisations and roles")
+
+
+class StaffAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with ``adminsite.StaffAdminSite`` as ``admin.site`` (named in
+    INSTALLED_APPS instead of django.contrib.admin)."""
+
+    default = False  # named explicitly; AccountsConfig stays this module's default
+    default_site = "standortlotse.accounts.adminsite.StaffAdminSite"

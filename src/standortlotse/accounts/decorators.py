@@ -3,11 +3,9 @@
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
 
-from standortlotse.accounts import policy
+from standortlotse.accounts import policy, twofactor
 
 
 def editor_required(view):
@@ -18,8 +16,8 @@ def editor_required(view):
     def wrapped(request, *args, **kwargs):
         if not policy.is_editor(request.user):
             raise PermissionDenied
-        if settings.REQUIRE_TWO_FACTOR and not request.user.is_verified():
-            return redirect("accounts:two_factor")
+        if not twofactor.is_fully_authenticated(request):
+            return twofactor.second_step(request, request.get_full_path())
         return view(request, *args, **kwargs)
 
     return wrapped

@@ -2,13 +2,17 @@
 
 A user with a confirmed device logs in in two steps: password first (the LoginView keeps only the
 user's id in the session, it does not log in), then the six-digit code. Failed codes count like
-failed passwords (the same brake). ``REQUIRE_TWO_FACTOR`` makes the back office insist on it.
+failed passwords (the same lockout, lockout.py). With ``REQUIRE_TWO_FACTOR`` a password-only
+session is not fully logged in: ``is_fully_authenticated`` is the one test that the back office,
+the API's session auth, the admin site and the staff previews of unpublished records ask.
 """
 
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import get_user_model, login
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, get_user_model, login
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.decorators import login_required
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -18,10 +22,9 @@ from django.utils.translation import gettext_lazy
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from standortlotse.core import ratelimit
+from standortlotse.accounts import lockout
 
 PENDING = "two_factor_pending"
-LOCK_SECONDS = 15 * 60
 
 
 class CodeForm(forms.Form):
@@ -34,6 +37,33 @@ class CodeForm(forms.Form):
         if not code.isdigit():
             raise forms.ValidationError(_("Enter the six digits shown in your app."))
         return code
+
+
+def is_fully_authenticated(request) -> bool:
+    """Logged in, and with the second factor too where ``REQUIRE_TWO_FACTOR`` asks for it."""
+    user = request.user
+    if not user.is_authenticated:
+        return False
+    if not settings.REQUIRE_TWO_FACTOR:
+        return True
+    is_verified = getattr(user, "is_verified", None)  # set by django_otp's OTPMiddleware
+    return bool(is_verified and is_verified())
+
+
+def acting_user(request):
+    """The user whose rights apply to this request: a password-only session where two factors
+    are required counts as anonymous (public pages show it nothing unpublished)."""
+    return request.user if is_fully_authenticated(request) else AnonymousUser()
+
+
+def second_step(request, next_url: str = ""):
+    """Where a logged-in but not fully authenticated user goes: the code step if the user has an
+    app set up, else the setup page."""
+    user = request.user
+    if confirmed_device(user) is not None:
+        user.backend = request.session.get(BACKEND_SESSION_KEY, settings.AUTHENTICATION_BACKENDS[-1])
+        return start_second_step(request, user, next_url)
+    return redirect("accounts:two_factor")
 
 
 def confirmed_device(user) -> TOTPDevice | None:
@@ -62,20 +92,19 @@ def login_code(request):
         request.session.pop(PENDING, None)
         return redirect("accounts:login")
     form = CodeForm(request.POST or None)
-    key = f"login-code:{user.pk}"
     if request.method == "POST":
-        if ratelimit.count(request, key) >= 5:
-            form.add_error(None, _("Too many failed attempts. Please wait 15 minutes and try again."))
-        elif form.is_valid() and device.verify_token(form.cleaned_data["code"]):
+        username = user.get_username()
+        if lockout.is_locked(request, username):
+            return lockout.locked_out(request)
+        if form.is_valid() and device.verify_token(form.cleaned_data["code"]):
             request.session.pop(PENDING, None)
             user.backend = pending["backend"]
             login(request, user)
             otp_login(request, device)
             return redirect(_safe_next(request, pending.get("next")))
-        else:
-            ratelimit.hit(request, key, 5, LOCK_SECONDS)
-            if form.is_valid():
-                form.add_error("code", _("The code is not correct (or has expired). Try the current one."))
+        lockout.record_failure(request, username)
+        if form.is_valid():
+            form.add_error("code", _("The code is not correct (or has expired). Try the current one."))
     return render(request, "accounts/login_code.html", {"form": form}, status=400 if form.errors else 200)
 
 

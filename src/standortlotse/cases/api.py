@@ -4,14 +4,14 @@ from datetime import datetime
 
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.security import django_auth
 
 from standortlotse.accounts import policy
+from standortlotse.accounts.apiauth import staff_session
 from standortlotse.core.apischema import errors
 from standortlotse.cases import services
 from standortlotse.cases.models import Case
 
-router = Router(tags=["investor cases"], auth=django_auth)
+router = Router(tags=["investor cases"], auth=staff_session)
 
 
 class CaseOut(Schema):

@@ -1,6 +1,7 @@
 """A small fixed-window rate limit for public forms, kept in Django's cache.
 
-The client is identified by a salted hash of its IP address, so no address is stored.
+The client is identified by a salted hash of its address (``core.clientaddress``, which decides
+how far ``X-Forwarded-For`` is trusted), so no address is stored.
 """
 
 import hashlib
@@ -8,11 +9,11 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 
+from standortlotse.core.clientaddress import client_address
+
 
 def client_key(request) -> str:
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "") if settings.RATELIMIT_TRUST_PROXY else ""
-    ip = forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
-    return hashlib.sha256((settings.SECRET_KEY + ip).encode()).hexdigest()[:32]
+    return hashlib.sha256((settings.SECRET_KEY + client_address(request)).encode()).hexdigest()[:32]
 
 
 def _key(request, scope: str) -> str:
@@ -35,7 +36,3 @@ def hit_key(key: str, limit: int, window_seconds: int) -> bool:
         return True
     return count <= limit
 
-
-def count(request, scope: str) -> int:
-    """How often the client used `scope` in the current window (without counting this call)."""
-    return cache.get(_key(request, scope), 0)

@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from standortlotse.accounts import policy
+from standortlotse.accounts import policy, twofactor
 from standortlotse.accounts.decorators import editor_required
 from standortlotse.geo.models import Municipality
 from standortlotse.guides import calendar, services
@@ -68,7 +68,7 @@ def _guide_json_ld(guide, request, language):
 
 def guide(request, region, slug):
     guide = get_object_or_404(Guide.objects.select_related("region", "contact__organisation"), region__slug=region, slug=slug)
-    if guide.status != Status.PUBLISHED and not policy.can_moderate(request.user, guide):
+    if guide.status != Status.PUBLISHED and not policy.can_moderate(twofactor.acting_user(request), guide):
         raise Http404
     language = _language()
     related = services.published_guides(guide.region).filter(theme=guide.theme).exclude(pk=guide.pk)[:4]
@@ -120,7 +120,7 @@ def _event_json_ld(event, request, language):
 
 def event(request, pk):
     event = get_object_or_404(Event.objects.select_related("municipality", "place", "organiser__organisation", "region"), pk=pk)
-    if event.status != Status.PUBLISHED and not policy.can_moderate(request.user, event):
+    if event.status != Status.PUBLISHED and not policy.can_moderate(twofactor.acting_user(request), event):
         raise Http404
     language = _language()
     return render(request, "guides/event.html", {

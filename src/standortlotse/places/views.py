@@ -14,7 +14,7 @@ from csp.decorators import csp_replace
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST
 
-from standortlotse.accounts import policy
+from standortlotse.accounts import policy, twofactor
 from standortlotse.core import embed
 from standortlotse.core.forms import within_rate_limit
 from standortlotse.geo.models import Region
@@ -64,7 +64,7 @@ def detail(request, pk):
         Place.objects.select_related("municipality__district", "region").prefetch_related("attributes", "photos"),
         pk=pk,
     )
-    if not place.is_public and not policy.can_moderate(request.user, place):
+    if not place.is_public and not policy.can_moderate(twofactor.acting_user(request), place):
         raise Http404
     return render(request, "places/detail.html", {
         "place": place,
@@ -372,6 +372,6 @@ def og_image(request, pk):
     from standortlotse.core.ogimage import card_response
 
     place = get_object_or_404(Place.objects.select_related("municipality"), pk=pk)
-    if not place.is_public and not policy.can_moderate(request.user, place):
+    if not place.is_public and not policy.can_moderate(twofactor.acting_user(request), place):
         raise Http404
     return card_response(place, place.name, f"{place.pitch} · {place.municipality.name}")

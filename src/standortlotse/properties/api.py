@@ -12,10 +12,10 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 from ninja import Status as Reply
 from ninja.errors import HttpError
-from ninja.security import django_auth
 from pydantic import field_validator
 
-from standortlotse.accounts import policy
+from standortlotse.accounts import policy, twofactor
+from standortlotse.accounts.apiauth import staff_session
 from standortlotse.core.apiinput import MAX_ID, checked_offset
 from standortlotse.core.apischema import errors
 from standortlotse.properties import selectors, services
@@ -268,7 +268,7 @@ def properties_clusters(request, filters: Query[Filters], zoom: int = 8):
 
 
 def _visible(request, pk) -> Property:
-    return selectors.visible_property(request.user, pk)
+    return selectors.visible_property(twofactor.acting_user(request), pk)
 
 
 @router.get("/properties/{int:pk}", response={200: PropertyDetail, **errors(404)}, summary="One property")
@@ -368,7 +368,7 @@ def _editable_for_write(request, pk) -> Property:
 
 
 @router.post(
-    "/properties", auth=django_auth, response={201: PropertyDetail, **errors(400, 401, 403, 422)},
+    "/properties", auth=staff_session, response={201: PropertyDetail, **errors(400, 401, 403, 422)},
     summary="Create a property (draft)",
 )
 def create_property(request, payload: PropertyWrite):
@@ -378,7 +378,7 @@ def create_property(request, payload: PropertyWrite):
 
 
 @router.patch(
-    "/properties/{int:pk}", auth=django_auth,
+    "/properties/{int:pk}", auth=staff_session,
     response={200: PropertyDetail, **errors(400, 401, 403, 404, 422)},
     summary="Change fields of a property",
 )
@@ -388,7 +388,7 @@ def update_property(request, pk: int, payload: PropertyWrite):
 
 
 @router.post(
-    "/properties/{int:pk}/{action}", auth=django_auth,
+    "/properties/{int:pk}/{action}", auth=staff_session,
     response={200: PropertyDetail, **errors(400, 401, 403, 404, 422)},
     summary="publish, archive, unpublish or confirm a property",
 )

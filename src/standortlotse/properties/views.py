@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST
 
-from standortlotse.accounts import policy
+from standortlotse.accounts import policy, twofactor
 from standortlotse.accounts.decorators import editor_required
 from standortlotse.core import embed
 from standortlotse.properties import exchange, selectors, services
@@ -87,7 +87,7 @@ def _compare_ids(request) -> list[int]:
 
 
 def detail(request, pk):
-    prop = selectors.visible_property(request.user, pk)
+    prop = selectors.visible_property(twofactor.acting_user(request), pk)
     return render(
         request,
         "properties/detail.html",
@@ -352,7 +352,7 @@ def expose(request, pk):
     """One-click PDF exposé in the page's language (German, or English under /en/)."""
     from standortlotse.properties import expose as pdf
 
-    prop = selectors.visible_property(request.user, pk)
+    prop = selectors.visible_property(twofactor.acting_user(request), pk)
     return _pdf_response(pdf.property_pdf(prop, get_language() or "de"), f"expose-{prop.pk}.pdf")
 
 
@@ -479,5 +479,5 @@ def og_image(request, pk):
     """The social card of a property (Open Graph image), drawn here and cached."""
     from standortlotse.core.ogimage import card_response
 
-    prop = selectors.visible_property(request.user, pk)
+    prop = selectors.visible_property(twofactor.acting_user(request), pk)
     return card_response(prop, prop.title, f"{prop.get_kind_display()} · {prop.municipality.name}")
