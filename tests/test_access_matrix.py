@@ -295,7 +295,7 @@ BACK_OFFICE = [
     Row("properties:consent_list", "ask owner of A by letter", roles(editor_b=NOOP), method="POST",
         data=lambda o: {"ids": [o.plot_a.pk], "channel": "letter"},
         hide={"editor_b": ("plot_a", "plot_owner")},
-        state=lambda o: _fresh(OwnerConsent, o.plot_a.owner_consent.pk, "state", "token_hash")),
+        state=lambda o: (_fresh(OwnerConsent, o.plot_a.owner_consent.pk, "state"), o.plot_a.owner_consent.links.count())),
     Row("properties:consent_edit", "private plot of A", SCOPE_A, args=lambda o: {"pk": o.plot_a.pk},
         leaks=("plot_a", "plot_owner", "plot_owner_mail"), show={"editor_a": ("plot_owner_mail",)}),
     Row("properties:consent_edit", "record consent of A's owner", SCOPE_A, method="POST",
@@ -786,7 +786,42 @@ def test_owner_link_stops_working_when_rotated_or_expired(objs):
 
     token = objs.place_a.new_owner_token()
     objs.place_a.owner_links.update(expires_at=timezone.now() - timedelta(minutes=1))
-    assert owner.get(reverse("places:owner", args=[token])).status_code == 404
+    stale = owner.get(reverse("places:owner", args=[token]))
+    assert stale.status_code == 404 and reverse("places:owner_link_request") in stale.content.decode()
+
+
+# --- "send me a fresh link": public, and it tells nobody anything -----------------------------------
+
+FRESH_LINK_FORMS = [("places:owner_link_request", "place_a_mail"), ("properties:consent_link_request", "plot_owner_mail")]
+
+
+@pytest.mark.parametrize(("name", "address"), FRESH_LINK_FORMS)
+def test_fresh_link_forms_answer_every_role_alike_and_reveal_nothing(objs, name, address, settings,
+                                                                    django_capture_on_commit_callbacks):
+    capture = django_capture_on_commit_callbacks
+    from django.core import mail
+
+    settings.FRESH_LINKS_PER_HOUR = settings.FRESH_LINKS_PER_EMAIL_PER_DAY = 100  # 12 requests from one address
+    if name == "properties:consent_link_request":
+        consent.request(objs.world.editor_a, [objs.plot_a], "letter")  # an open request
+    url = reverse(name)
+    answers = {}
+    for role in ROLES:
+        client = client_for(role, objs)
+        assert client.get(url).status_code == 200, role
+        for email in (SECRETS[address], f"{role}-unknown@example.org"):
+            mail.outbox.clear()
+            with capture(execute=True):
+                response = send(client, "POST", url, {"email": email}, json_body=False)
+            assert response.status_code == 200, (role, email)
+            body = _body(response)
+            assert not [key for key, text in SECRETS.items() if text in body], (role, email)
+            answers[(role, email == SECRETS[address])] = re.sub(r'value="[^"]*" name="csrfmiddlewaretoken"', "", body)
+            # a link goes to the stored address only, never to whoever asked
+            expected = [[SECRETS[address]]] if email == SECRETS[address] else []
+            assert [m.to for m in mail.outbox] == expected, role
+    anonymous = answers[("anonymous", True)]
+    assert answers[("anonymous", False)] == anonymous  # known and unknown addresses look the same
 
 
 # --- the change feed with keys -----------------------------------------------------------------
