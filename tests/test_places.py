@@ -619,3 +619,15 @@ def test_fresh_link_form_refuses_bots_bad_input_and_missing_csrf(world, place, d
     guarded = Client(enforce_csrf_checks=True)
     assert guarded.post(reverse("places:owner_link_request"), {"email": "erika@example.org"}).status_code == 403
     assert not mail.outbox
+
+
+def test_text_search_follows_new_and_changed_places_after_the_link_migration(world, place):
+    """The owner-link migration removes two columns, which rebuilds the table on SQLite and drops
+    the full-text triggers; they must be back (else new and changed places are never found)."""
+    from standortlotse.places import selectors
+
+    services.moderate(world.moderator, place, Status.PUBLISHED)
+    assert list(selectors.search({"q": "Coworking"})) == [place]
+    place.pitch = "Jetzt mit Siebdruckwerkstatt"
+    place.save()
+    assert list(selectors.search({"q": "Siebdruckwerkstatt"})) == [place]

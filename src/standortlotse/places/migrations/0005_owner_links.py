@@ -5,6 +5,8 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.db import migrations, models
 
+from standortlotse.core.textsearch import fts_triggers_restore_operation
+
 
 def keep_current_links(apps, schema_editor):
     """The one link each place had keeps working until its old expiry."""
@@ -48,4 +50,6 @@ class Migration(migrations.Migration):
             model_name='place',
             name='token_hash',
         ),
+        # Removing the columns rebuilt the table on SQLite, which dropped its full-text triggers.
+        fts_triggers_restore_operation("places_place"),
     ]
