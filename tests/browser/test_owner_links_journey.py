@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.db.models import F
 from django.utils import timezone
 
-from places_support import mails_to, owner_link_path
+from places_support import decide, mails_to, owner_link_path
 from standortlotse.places.models import OwnerLink, Place
 
 pytestmark = pytest.mark.browser
@@ -23,16 +23,6 @@ NAME = "Dorfwerkstatt Uenglingen"
 OWNER_EMAIL = "paula.werkstatt@example.org"
 CHANGES = "Bitte ergänzt die Öffnungszeiten."
 NEW_PITCH = "Offene Werkstatt im Dorf, Do–Sa 14–19 Uhr"
-
-
-def _decide(moderator, pk, action, message=""):
-    page = moderator.page
-    moderator.visit(f"/datenpflege/orte/{pk}/")
-    page.select_option("#id_action", action)
-    if message:
-        page.fill("#id_message", message)
-    moderator.submit(page.locator("form:has(#id_action) [type=submit]"))
-    assert page.locator(f".editor-status .status-{action}").count() == 1, page.url
 
 
 def _status(ui, status):
@@ -78,7 +68,7 @@ def test_links_of_every_mail_work_until_a_year_later(places_world, new_ui):
     # --- The moderator asks for changes. ----------------------------------------------------
     moderator = new_ui()
     moderator.login("moderator")
-    _decide(moderator, place.pk, "changes_requested", CHANGES)
+    decide(moderator, place.pk, "changes_requested", CHANGES)
     mails = mails_to(outbox, OWNER_EMAIL)
     assert len(mails) == 2 and CHANGES in mails[-1].body
 
@@ -96,7 +86,7 @@ def test_links_of_every_mail_work_until_a_year_later(places_world, new_ui):
     _status(owner, "submitted")
 
     # --- The moderator publishes; the "online" mail carries a working link too. -------------
-    _decide(moderator, place.pk, "published")
+    decide(moderator, place.pk, "published")
     mails = mails_to(outbox, OWNER_EMAIL)
     assert len(mails) == 3
     for mail in mails:

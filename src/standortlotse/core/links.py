@@ -85,6 +85,21 @@ def _email_key(scope: str, email: str) -> str:
     return f"ratelimit:{scope}-email:{digest}"
 
 
+def fresh_link_request(request, scope: str, send) -> tuple[FreshLinkForm, int, bool]:
+    """The fresh-link form of one domain: (form, HTTP status, sent). ``send(email, name)`` mails
+    the links; it runs only for a valid, non-bot request within the limits, and the caller shows
+    the same "if the address is known, we have sent a link" page whatever it found."""
+    form = FreshLinkForm(request.POST or None)
+    if request.method != "POST":
+        return form, 200, False
+    if not form.is_valid():
+        return form, 400, False
+    if not within_fresh_link_limits(request, form, scope):
+        return form, 429, False
+    send(form.cleaned_data["email"], form.cleaned_data["name"])
+    return form, 200, True
+
+
 def within_fresh_link_limits(request, form: FreshLinkForm, scope: str) -> bool:
     """Count one request per client address and per entered email (whether or not it is known);
     over either limit the form gets an error and nothing is sent."""

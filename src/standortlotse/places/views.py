@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from standortlotse.accounts import policy
 from standortlotse.core import embed
 from standortlotse.core.forms import within_rate_limit
-from standortlotse.core.links import FreshLinkForm, within_fresh_link_limits
+from standortlotse.core.links import FreshLinkForm, fresh_link_request
 from standortlotse.geo.models import Region
 from standortlotse.places import exchange, kept_photos, selectors, services
 from standortlotse.places.forms import (
@@ -176,15 +176,9 @@ def owner(request, token):
 
 def owner_link_request(request):
     """"Send me a fresh link": the same answer whether or not the address belongs to a place."""
-    form = FreshLinkForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            status = 429
-            if within_fresh_link_limits(request, form, "place-link"):
-                services.send_fresh_links(form.cleaned_data["email"], form.cleaned_data["name"])
-                return render(request, "places/owner_link_sent.html")
+    form, status, sent = fresh_link_request(request, "place-link", services.send_fresh_links)
+    if sent:
+        return render(request, "places/owner_link_sent.html")
     return render(request, "places/owner_link_request.html", {"form": form}, status=status)
 
 

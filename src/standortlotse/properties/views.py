@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from standortlotse.accounts import policy
 from standortlotse.accounts.decorators import editor_required
 from standortlotse.core import embed
-from standortlotse.core.links import FreshLinkForm, within_fresh_link_limits
+from standortlotse.core.links import FreshLinkForm, fresh_link_request
 from standortlotse.properties import exchange, selectors, services
 from standortlotse.properties.forms import DocumentForm, PhotoForm, PropertyForm, SearchForm
 from standortlotse.properties.models import Property, PropertyDocument, PropertyPhoto, Status
@@ -455,16 +455,8 @@ def consent_link_request(request):
     """"Send me a fresh link" for consent requests: the same answer whether or not the address is known."""
     from standortlotse.properties import consent
 
-    form = FreshLinkForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            status = 429
-            if within_fresh_link_limits(request, form, "consent-link"):
-                consent.send_fresh_links(form.cleaned_data["email"], form.cleaned_data["name"])
-                return render(request, "properties/consent_link_request.html", {"sent": True})
-    return render(request, "properties/consent_link_request.html", {"form": form}, status=status)
+    form, status, sent = fresh_link_request(request, "consent-link", consent.send_fresh_links)
+    return render(request, "properties/consent_link_request.html", {"form": form, "sent": sent}, status=status)
 
 
 # --- Widget for municipality websites ------------------------------------------------------------
