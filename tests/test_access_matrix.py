@@ -302,7 +302,7 @@ BACK_OFFICE = [
     Row("properties:consent_list", "ask owner of A by letter", roles(editor_b=NOOP), method="POST",
         data=lambda o: {"ids": [o.plot_a.pk], "channel": "letter"},
         hide={"editor_b": ("plot_a", "plot_owner")},
-        state=lambda o: _fresh(OwnerConsent, o.plot_a.owner_consent.pk, "state", "token_hash")),
+        state=lambda o: (_fresh(OwnerConsent, o.plot_a.owner_consent.pk, "state"), o.plot_a.owner_consent.links.count())),
     Row("properties:consent_edit", "private plot of A", SCOPE_A, args=lambda o: {"pk": o.plot_a.pk},
         leaks=("plot_a", "plot_owner", "plot_owner_mail"), show={"editor_a": ("plot_owner_mail",)}),
     Row("properties:consent_edit", "record consent of A's owner", SCOPE_A, method="POST",
@@ -373,7 +373,7 @@ BACK_OFFICE = [
     Row("places:review_trust", "trust owner", MODERATION, method="POST", args=lambda o: {"pk": o.place_a.pk},
         data=lambda o: {"trusted": "1"}, leaks=("place_a",), state=lambda o: _fresh(Place, o.place_a.pk, "owner_trusted")),
     Row("places:review_rotate", "new owner link", MODERATION, method="POST", args=lambda o: {"pk": o.place_a.pk},
-        leaks=("place_a",), state=lambda o: _fresh(Place, o.place_a.pk, "token_hash")),
+        leaks=("place_a",), state=lambda o: sorted(o.place_a.owner_links.valid().values_list("token_hash", flat=True))),
     Row("places:review_update", "accept owner's update", MODERATION, method="POST",
         args=lambda o: {"pk": o.place_a.pk, "update_pk": o.update.pk}, data=lambda o: {"decision": "accept"},
         leaks=("place_a",),
@@ -799,9 +799,43 @@ def test_owner_link_stops_working_when_rotated_or_expired(objs):
     assert _fresh(Place, objs.place_a.pk, "name", "pitch", "status") == before
 
     token = objs.place_a.new_owner_token()
-    Place.objects.filter(pk=objs.place_a.pk).update(token_hash=objs.place_a.token_hash,
-                                                    token_expires_at=timezone.now() - timedelta(minutes=1))
-    assert owner.get(reverse("places:owner", args=[token])).status_code == 404
+    objs.place_a.owner_links.update(expires_at=timezone.now() - timedelta(minutes=1))
+    stale = owner.get(reverse("places:owner", args=[token]))
+    assert stale.status_code == 404 and reverse("places:owner_link_request") in stale.content.decode()
+
+
+# --- "send me a fresh link": public, and it tells nobody anything -----------------------------------
+
+FRESH_LINK_FORMS = [("places:owner_link_request", "place_a_mail"), ("properties:consent_link_request", "plot_owner_mail")]
+
+
+@pytest.mark.parametrize(("name", "address"), FRESH_LINK_FORMS)
+def test_fresh_link_forms_answer_every_role_alike_and_reveal_nothing(objs, name, address, settings,
+                                                                    django_capture_on_commit_callbacks):
+    capture = django_capture_on_commit_callbacks
+    from django.core import mail
+
+    settings.FRESH_LINKS_PER_HOUR = settings.FRESH_LINKS_PER_EMAIL_PER_DAY = 100  # 12 requests from one address
+    if name == "properties:consent_link_request":
+        consent.request(objs.world.editor_a, [objs.plot_a], "letter")  # an open request
+    url = reverse(name)
+    answers = {}
+    for role in ROLES:
+        client = client_for(role, objs)
+        assert client.get(url).status_code == 200, role
+        for email in (SECRETS[address], f"{role}-unknown@example.org"):
+            mail.outbox.clear()
+            with capture(execute=True):
+                response = send(client, "POST", url, {"email": email}, json_body=False)
+            assert response.status_code == 200, (role, email)
+            body = _body(response)
+            assert not [key for key, text in SECRETS.items() if text in body], (role, email)
+            answers[(role, email == SECRETS[address])] = re.sub(r'value="[^"]*" name="csrfmiddlewaretoken"', "", body)
+            # a link goes to the stored address only, never to whoever asked
+            expected = [[SECRETS[address]]] if email == SECRETS[address] else []
+            assert [m.to for m in mail.outbox] == expected, role
+    anonymous = answers[("anonymous", True)]
+    assert answers[("anonymous", False)] == anonymous  # known and unknown addresses look the same
 
 
 # --- the change feed with keys -----------------------------------------------------------------

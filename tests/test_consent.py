@@ -57,7 +57,10 @@ def test_email_request_and_online_answer(client, world, plots):
     client.post("/" + path, {"answer": "yes"})
     stored = OwnerConsent.objects.get(property=with_mail)
     assert (stored.state, stored.how, stored.responded_on) == ("granted", "online", timezone.localdate())
-    assert client.get("/" + path).status_code == 404  # the link is used up
+    again = client.get("/" + path)  # the link shows the recorded answer instead of going dead
+    assert again.status_code == 200 and 'name="answer"' not in again.content.decode()
+    client.post("/" + path, {"answer": "no"})  # a second answer changes nothing
+    assert OwnerConsent.objects.get(property=with_mail).state == "granted"
     assert consent.may_publish(type(with_mail).objects.get(pk=with_mail.pk))
 
 
@@ -246,3 +249,71 @@ def test_owner_refusing_by_link_unpublishes_and_tells_the_editors(client, world,
     assert with_mail.status == Status.DRAFT
     assert [m.to for m in mail.outbox] == [[world.editor_a.email]]
     assert "Acker Müller" in mail.outbox[0].subject
+# --- answer links that never go dead (issue 12) ------------------------------------------------
+
+LINK = re.compile(r"https?://\S+?(/zustimmung/[^/\s]+/)")
+
+
+def _path(url: str) -> str:
+    return LINK.search(url).group(1)
+
+
+def test_a_later_request_or_answer_ends_no_earlier_link(client, world, plots):
+    with_mail, _b, _m = plots
+    by_letter = _path(consent.request(world.editor_a, [with_mail], "letter")[0][1])
+    assert not mail.outbox  # a letter sends nothing
+    consent.request(world.editor_a, [with_mail], "email")
+    by_mail = _path(mail.outbox[-1].body)
+    for path in (by_letter, by_mail):  # the letter's link still works after the email
+        page = client.get(path)
+        assert page.status_code == 200 and 'name="answer"' in page.content.decode()
+    client.post(by_letter, {"answer": "no"})
+    assert OwnerConsent.objects.get(property=with_mail).state == "refused"
+    for path in (by_letter, by_mail):
+        page = client.get(path)
+        assert page.status_code == 200 and "Acker Müller" in page.content.decode()
+        assert 'name="answer"' not in page.content.decode()
+    client.post(by_mail, {"answer": "yes"})
+    assert OwnerConsent.objects.get(property=with_mail).state == "refused"
+
+
+def test_an_answer_recorded_by_the_editor_keeps_the_link_working(client, world, plots):
+    with_mail, _b, _m = plots
+    consent.request(world.editor_a, [with_mail], "email")
+    path = _path(mail.outbox[-1].body)
+    consent.record(world.editor_a, with_mail, "granted", timezone.localdate(), "phone")
+    page = client.get(path)
+    assert page.status_code == 200 and "Acker Müller" in page.content.decode()
+
+
+def test_expired_link_leads_to_a_fresh_link_for_the_stored_address(client, world, plots):
+    with_mail, by_post, _m = plots
+    consent.request(world.editor_a, [with_mail, by_post], "email")
+    path = _path(mail.outbox[-1].body)
+    OwnerConsent.objects.get(property=with_mail).links.update(expires_at=timezone.now() - timezone.timedelta(minutes=1))
+    stale = client.get(path)
+    assert stale.status_code == 404 and "Acker Müller" not in stale.content.decode()
+    assert f'action="{reverse("properties:consent_link_request")}"' in stale.content.decode()
+    mail.outbox.clear()
+    url = reverse("properties:consent_link_request")
+    known = client.post(url, {"email": "ERNA@example.org"})
+    assert known.status_code == 200 and [m.to for m in mail.outbox] == [["erna@example.org"]]
+    fresh = _path(mail.outbox[-1].body)
+    assert 'name="answer"' in client.get(fresh).content.decode()
+    unknown = client.post(url, {"email": "niemand@example.org"})
+    assert unknown.content == known.content and len(mail.outbox) == 1
+    consent.record(world.editor_a, with_mail, "refused", timezone.localdate(), "phone")
+    client.post(url, {"email": "erna@example.org"})  # no open request: nothing to send
+    assert len(mail.outbox) == 1
+
+
+def test_consent_fresh_link_is_rate_limited_and_has_a_honeypot(client, world, plots, settings):
+    settings.FRESH_LINKS_PER_EMAIL_PER_DAY = 1
+    with_mail, _b, _m = plots
+    consent.request(world.editor_a, [with_mail], "email")
+    mail.outbox.clear()
+    url = reverse("properties:consent_link_request")
+    assert client.post(url, {"email": "erna@example.org", "homepage": "x"}).status_code == 400
+    assert client.post(url, {"email": "erna@example.org"}).status_code == 200
+    assert client.post(url, {"email": "erna@example.org"}).status_code == 429
+    assert len(mail.outbox) == 1

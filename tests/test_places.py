@@ -7,6 +7,7 @@ from io import BytesIO
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -77,7 +78,8 @@ def test_submission_creates_place_logs_and_mails(world, place):
     assert "Erika Muster" in to_owner[0].body
     token = link_from(to_owner[0])
     assert services.place_for_token(token) == place
-    assert place.token_hash and token not in place.token_hash  # only a hash is stored
+    stored = place.owner_links.get().token_hash
+    assert stored and token not in stored  # only a hash is stored
     to_moderator = [m for m in mail.outbox if m.to == ["moderator@example.org"]]
     assert to_moderator and f"/datenpflege/orte/{place.pk}/" in to_moderator[0].body
 
@@ -182,7 +184,7 @@ def test_invalid_owner_link(client, world, place, token):
 
 def test_owner_link_expires(client, world, place):
     token = owner_token(place)
-    Place.objects.filter(pk=place.pk).update(token_expires_at=timezone.now() - timedelta(minutes=1))
+    place.owner_links.update(expires_at=timezone.now() - timedelta(minutes=1))
     assert client.get(reverse("places:owner", args=[token])).status_code == 404
 
 
@@ -545,3 +547,180 @@ def test_owner_sees_request_after_new_link(client, world, place, django_capture_
         services.rotate_link(place)
     page = client.get(reverse("places:owner", args=[owner_token(place)])).content.decode()
     assert "Bitte Öffnungszeiten ergänzen." in page
+
+
+# --- owner links that never go dead (issue 12) -----------------------------------------------------
+
+OWNER_LINK = re.compile(r"https?://\S+?(/orte/mein-ort/[^/\s]+/)")
+
+
+def owner_link_paths(address="erika@example.org") -> list[str]:
+    """The owner-link path in every mail sent to ``address`` so far (each such mail must have one)."""
+    paths = []
+    for message in mail.outbox:
+        if message.to == [address]:
+            match = OWNER_LINK.search(message.body)
+            assert match, f"the mail {message.subject!r} carries no private link:\n{message.body}"
+            paths.append(match.group(1))
+    return paths
+
+
+def assert_every_link_opens(client, place, step):
+    paths = owner_link_paths()
+    assert paths, step
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code == 200, f"after {step}: {path} answers {response.status_code}"
+        assert place.name in response.content.decode(), step
+
+
+def test_every_mail_link_keeps_working_through_every_review_state(client, world, place, django_capture_on_commit_callbacks):
+    """submitted → in review → changes requested → edited by the owner (with the latest link) →
+    published → owner's update pending → yearly confirmation → rejected → back in review: after
+    each step the link of every mail sent so far still opens the owner page."""
+    owner = Client()
+    assert_every_link_opens(owner, place, "submission")
+
+    def step(name, action, message=""):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.moderate(world.moderator, place, action, message)
+        place.refresh_from_db()
+        assert place.status == action
+        assert_every_link_opens(owner, place, name)
+
+    step("in review", Status.IN_REVIEW)
+    step("changes requested", Status.CHANGES_REQUESTED, "Bitte Öffnungszeiten ergänzen.")
+    latest = owner_link_paths()[-1]
+    data = submission(world, pitch="Mit Öffnungszeiten")
+    data.pop("consent")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert owner.post(latest, data).status_code == 302
+    place.refresh_from_db()
+    assert place.status == Status.SUBMITTED and place.pitch == "Mit Öffnungszeiten"
+    assert_every_link_opens(owner, place, "the owner's edit")
+    step("published", Status.PUBLISHED)
+    assert "online" in mail.outbox[-1].subject
+    with django_capture_on_commit_callbacks(execute=True):
+        owner.post(owner_link_paths()[0], submission(world, pitch="Noch aktueller"))
+    assert place.pending_updates.exists()
+    assert_every_link_opens(owner, place, "the owner's update waiting for review")
+
+    Place.objects.filter(pk=place.pk).update(verified_on=timezone.localdate() - timedelta(days=400))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.send_confirmation_requests()["asked"] == 1
+    assert_every_link_opens(owner, place, "the confirmation request")
+    assert owner.post(owner_link_paths()[-1], {"action": "confirm"}).status_code == 302
+    assert_every_link_opens(owner, place, "the confirmation")
+    step("rejected", Status.REJECTED, "Das Angebot gibt es nicht mehr.")
+    step("back in review", Status.IN_REVIEW)
+
+
+def test_rejected_submission_keeps_its_link(client, world, place, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.moderate(world.moderator, place, Status.REJECTED, "Kein Angebot vor Ort.")
+    assert len(owner_link_paths()) == 2
+    assert_every_link_opens(Client(), place, "rejection")
+
+
+def test_explicit_new_link_ends_every_earlier_link(client, world, place, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.moderate(world.moderator, place, Status.CHANGES_REQUESTED, "Bitte ergänzen.")
+    first, second = owner_link_paths()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(second, {"action": "rotate"}).status_code == 200
+    *old, new = owner_link_paths()
+    assert old == [first, second]
+    for path in old:
+        response = client.get(path)
+        assert response.status_code == 404 and place.name not in response.content.decode()
+    assert client.get(new).status_code == 200
+
+
+def fresh_link(client, email, name="", **extra):
+    with_callbacks = extra.pop("capture")
+    with with_callbacks(execute=True):
+        return client.post(reverse("places:owner_link_request"), {"email": email, "name": name, **extra})
+
+
+def test_stale_link_leads_to_the_fresh_link_form(client, world, place):
+    path = owner_link_paths()[0]
+    place.owner_links.update(expires_at=timezone.now() - timedelta(minutes=1))
+    response = client.get(path)
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert place.name not in body and "erika@example.org" not in body
+    assert f'action="{reverse("places:owner_link_request")}"' in body
+    assert 'name="email"' in body and 'name="homepage"' in body and "csrfmiddlewaretoken" in body
+    assert 'class="site-header' in body or "<header" in body  # our page, not a bare 404
+    assert client.get(reverse("places:owner_link_request")).status_code == 200
+
+
+def _without_csrf(body: str) -> str:
+    return re.sub(r'value="[^"]+" name="csrfmiddlewaretoken"|name="csrfmiddlewaretoken" value="[^"]+"', "", body)
+
+
+def test_fresh_link_only_for_a_stored_address_and_the_same_answer(client, world, place, django_capture_on_commit_callbacks):
+    earlier = owner_link_paths()
+    mail.outbox.clear()
+    known = fresh_link(client, "  ERIKA@example.org ", capture=django_capture_on_commit_callbacks)
+    assert known.status_code == 200
+    assert [m.to for m in mail.outbox] == [["erika@example.org"]]  # the stored address
+    fresh = owner_link_paths()[0]
+    assert client.get(fresh).status_code == 200
+    assert client.get(earlier[0]).status_code == 200  # asking for a link ends no other link
+    unknown = fresh_link(client, "fremd@example.org", capture=django_capture_on_commit_callbacks)
+    assert unknown.status_code == 200 and len(mail.outbox) == 1
+    assert _without_csrf(unknown.content.decode()) == _without_csrf(known.content.decode())
+    assert "erika" not in known.content.decode().lower()
+
+
+def test_fresh_link_with_a_name_only_for_that_place(client, world, place, submit, django_capture_on_commit_callbacks):
+    submit(name="Dorfladen Kläden")
+    mail.outbox.clear()
+    fresh_link(client, "erika@example.org", "dorfladen", capture=django_capture_on_commit_callbacks)
+    assert len(mail.outbox) == 1 and "Dorfladen Kläden" in mail.outbox[0].subject
+    fresh_link(client, "erika@example.org", capture=django_capture_on_commit_callbacks)
+    assert len(mail.outbox) == 3  # both places
+    fresh_link(client, "erika@example.org", "Gibt es nicht", capture=django_capture_on_commit_callbacks)
+    assert len(mail.outbox) == 3
+
+
+def test_fresh_link_rate_limit_per_email_and_per_client(client, world, place, settings, django_capture_on_commit_callbacks):
+    settings.FRESH_LINKS_PER_EMAIL_PER_DAY = 2
+    settings.FRESH_LINKS_PER_HOUR = 4
+    mail.outbox.clear()
+    for _ in range(2):
+        assert fresh_link(client, "erika@example.org", capture=django_capture_on_commit_callbacks).status_code == 200
+    # the same address from another connection is refused too: per address
+    other = Client(REMOTE_ADDR="10.9.8.7")
+    limited = fresh_link(other, "erika@example.org", capture=django_capture_on_commit_callbacks)
+    assert limited.status_code == 429 and len(mail.outbox) == 2
+    assert "try again later" in limited.content.decode() or "später" in limited.content.decode()
+    # unknown addresses count alike, and the client's own limit ends at 4 requests an hour
+    assert fresh_link(client, "a@example.org", capture=django_capture_on_commit_callbacks).status_code == 200
+    assert fresh_link(client, "b@example.org", capture=django_capture_on_commit_callbacks).status_code == 200
+    assert fresh_link(client, "c@example.org", capture=django_capture_on_commit_callbacks).status_code == 429
+
+
+def test_fresh_link_form_refuses_bots_bad_input_and_missing_csrf(world, place, django_capture_on_commit_callbacks):
+    client = Client()
+    mail.outbox.clear()
+    bot = fresh_link(client, "erika@example.org", homepage="http://spam.example", capture=django_capture_on_commit_callbacks)
+    assert bot.status_code == 400 and not mail.outbox
+    bad = fresh_link(client, "keine-adresse", capture=django_capture_on_commit_callbacks)
+    assert bad.status_code == 400 and "email" in bad.context["form"].errors and not mail.outbox
+    guarded = Client(enforce_csrf_checks=True)
+    assert guarded.post(reverse("places:owner_link_request"), {"email": "erika@example.org"}).status_code == 403
+    assert not mail.outbox
+
+
+def test_text_search_follows_new_and_changed_places_after_the_link_migration(world, place):
+    """The owner-link migration removes two columns, which rebuilds the table on SQLite and drops
+    the full-text triggers; they must be back (else new and changed places are never found)."""
+    from standortlotse.places import selectors
+
+    services.moderate(world.moderator, place, Status.PUBLISHED)
+    assert list(selectors.search({"q": "Coworking"})) == [place]
+    place.pitch = "Jetzt mit Siebdruckwerkstatt"
+    place.save()
+    assert list(selectors.search({"q": "Siebdruckwerkstatt"})) == [place]

@@ -252,6 +252,9 @@ INQUIRIES_PER_HOUR = int(os.environ.get("STANDORTLOTSE_INQUIRIES_PER_HOUR", 10))
 PROPERTY_REMINDER_DAYS = int(os.environ.get("STANDORTLOTSE_PROPERTY_REMINDER_DAYS", 182))
 PROPERTY_FLAG_DAYS = int(os.environ.get("STANDORTLOTSE_PROPERTY_FLAG_DAYS", 182))
 PLACE_LINK_VALID_DAYS = int(os.environ.get("STANDORTLOTSE_PLACE_LINK_VALID_DAYS", 180))
+# "Send me a fresh link" (core/links.py): per client address per hour, per entered email per day.
+FRESH_LINKS_PER_HOUR = int(os.environ.get("STANDORTLOTSE_FRESH_LINKS_PER_HOUR", 5))
+FRESH_LINKS_PER_EMAIL_PER_DAY = int(os.environ.get("STANDORTLOTSE_FRESH_LINKS_PER_EMAIL_PER_DAY", 3))
 
 # Map: base tiles are loaded only after the visitor consents (no third-party request before).
 MAP_TILE_URL = os.environ.get(

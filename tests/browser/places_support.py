@@ -47,9 +47,7 @@ def make_place(world, name, *, municipality=None, status="published", fields=("w
 
 def owner_token(place) -> str:
     """A fresh private owner link token (as the emails carry it) for `place`."""
-    token = place.new_owner_token()
-    place.save(update_fields=["token_hash", "token_expires_at"])
-    return token
+    return place.new_owner_token()
 
 
 def owner_link_path(message) -> str:
@@ -61,3 +59,15 @@ def owner_link_path(message) -> str:
 
 def mails_to(outbox, address):
     return [m for m in outbox if address in m.to]
+
+
+def decide(moderator, pk, action, message=""):
+    """The moderator's review decision on the place's review page (a logged-in UI)."""
+    page = moderator.page
+    moderator.visit(f"/datenpflege/orte/{pk}/")
+    page.select_option("#id_action", action)
+    if message:
+        page.fill("#id_message", message)
+    moderator.submit(page.locator("form:has(#id_action) [type=submit]"))
+    assert moderator.path() == f"/datenpflege/orte/{pk}/"
+    assert page.locator(f".editor-status .status-{action}").count() == 1, page.url

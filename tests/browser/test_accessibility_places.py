@@ -131,6 +131,22 @@ def test_owner_invalid_link_page_is_accessible(places_world, ui):
     # The only console error allowed: the expected 404 of the document itself.
     ui.watch.console_errors = [e for e in ui.watch.console_errors if "404" not in e["text"]]
     assert ui.page.locator("h1").count() == 1
+    assert ui.page.locator('form[action="/orte/neuer-link/"] #id_email').count() == 1
+    ui.assert_accessible()
+
+
+def test_fresh_link_page_is_accessible_also_with_an_error(places_world, ui):
+    page = ui.page
+    ui.visit("/orte/neuer-link/")
+    ui.assert_accessible()
+    page.fill("#id_email", "keine-adresse")
+    with page.expect_navigation() as navigation:
+        page.locator('form[action="/orte/neuer-link/"] [type=submit]').click()
+    response = navigation.value
+    assert response.status == 400
+    ui.settle(check=False)
+    ui.watch.console_errors = [e for e in ui.watch.console_errors if "400" not in e["text"]]
+    assert page.locator("#error-summary a[href='#id_email']").count() == 1
     ui.assert_accessible()
 
 

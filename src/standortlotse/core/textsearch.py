@@ -180,18 +180,11 @@ def fts_index_operation(table: str, column: str = "search_text", pk: str = "id")
     def forwards(apps, schema_editor):
         vendor = schema_editor.connection.vendor
         if vendor == "sqlite":
-            for statement in (
+            schema_editor.execute(
                 f"CREATE VIRTUAL TABLE {fts} USING fts5({column}, content='{table}', "
-                f"content_rowid='{pk}', tokenize='unicode61 remove_diacritics 2')",
-                f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN "
-                f"INSERT INTO {fts}(rowid, {column}) VALUES (new.{pk}, new.{column}); END",
-                f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN "
-                f"INSERT INTO {fts}({fts}, rowid, {column}) VALUES ('delete', old.{pk}, old.{column}); END",
-                f"CREATE TRIGGER {fts}_au AFTER UPDATE OF {column} ON {table} BEGIN "
-                f"INSERT INTO {fts}({fts}, rowid, {column}) VALUES ('delete', old.{pk}, old.{column}); "
-                f"INSERT INTO {fts}(rowid, {column}) VALUES (new.{pk}, new.{column}); END",
-                f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
-            ):
+                f"content_rowid='{pk}', tokenize='unicode61 remove_diacritics 2')"
+            )
+            for statement in _sqlite_triggers(table, column, pk):
                 schema_editor.execute(statement)
         elif vendor == "postgresql":
             # A stored tsvector next to the text: to_tsvector() runs once per write, not per row
@@ -214,3 +207,36 @@ def fts_index_operation(table: str, column: str = "search_text", pk: str = "id")
 
     return migrations.RunPython(forwards, backwards)
 
+
+
+def _sqlite_triggers(table: str, column: str, pk: str) -> list[str]:
+    """The triggers that keep SQLite's FTS table in step with ``table``, then a rebuild."""
+    fts = fts_table(table)
+    return [
+        f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN "
+        f"INSERT INTO {fts}(rowid, {column}) VALUES (new.{pk}, new.{column}); END",
+        f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN "
+        f"INSERT INTO {fts}({fts}, rowid, {column}) VALUES ('delete', old.{pk}, old.{column}); END",
+        f"CREATE TRIGGER {fts}_au AFTER UPDATE OF {column} ON {table} BEGIN "
+        f"INSERT INTO {fts}({fts}, rowid, {column}) VALUES ('delete', old.{pk}, old.{column}); "
+        f"INSERT INTO {fts}(rowid, {column}) VALUES (new.{pk}, new.{column}); END",
+        f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
+    ]
+
+
+def fts_triggers_restore_operation(table: str, column: str = "search_text", pk: str = "id"):
+    """A migration operation for after a schema change that makes SQLite rebuild ``table``
+    (removing or altering a column): the rebuild drops the table's triggers, so the full-text
+    index would silently stop following writes. Puts them back; nothing to do on PostgreSQL,
+    whose generated search column survives such changes."""
+    from django.db import migrations
+
+    def forwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "sqlite":
+            fts = fts_table(table)
+            for suffix in ("ai", "ad", "au"):
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {fts}_{suffix}")
+            for statement in _sqlite_triggers(table, column, pk):
+                schema_editor.execute(statement)
+
+    return migrations.RunPython(forwards, forwards)

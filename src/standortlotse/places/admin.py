@@ -22,7 +22,6 @@ class PlaceAdmin(admin.ModelAdmin):
     list_filter = ["status", "region", "unconfirmed", "is_demo"]
     search_fields = ["name", "external_id"]
     raw_id_fields = ["municipality"]
-    exclude = ["token_hash"]
     inlines = [PhotoInline, TransitionInline]
 
     def get_queryset(self, request):

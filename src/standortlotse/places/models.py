@@ -1,9 +1,6 @@
 """Creative and future places (Kreativorte / Zukunftsorte), their review log and owner links."""
 
-import hashlib
-import secrets
 import uuid
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -13,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from standortlotse.core.images import StoredDimensions
+from standortlotse.core.links import PrivateLink
 from standortlotse.core.textsearch import SearchTextField, index_words
 from standortlotse.geo.models import Municipality, Region
 
@@ -102,8 +100,6 @@ class Place(models.Model):
 
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED, db_index=True)
     owner_trusted = models.BooleanField(_("owner is trusted"), default=False, help_text=_("Updates by the owner are published without review."))
-    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
-    token_expires_at = models.DateTimeField(null=True, blank=True)
     verified_on = models.DateField(_("verified on"), null=True, blank=True)
     confirmation_requested_at = models.DateTimeField(null=True, blank=True)
     unconfirmed = models.BooleanField(_("not confirmed by the owner"), default=False)
@@ -182,12 +178,9 @@ class Place(models.Model):
         )
         getattr(self, "_prefetched_objects_cache", {}).pop("attributes", None)
 
-    # Owner link: only a hash is stored; the raw token exists in the email and the URL.
     def new_owner_token(self) -> str:
-        token = secrets.token_urlsafe(32)
-        self.token_hash = hash_token(token)
-        self.token_expires_at = timezone.now() + timedelta(days=settings.PLACE_LINK_VALID_DAYS)
-        return token
+        """Issue one more private owner link (the place must be saved); earlier links stay valid."""
+        return OwnerLink.issue(place=self, valid_days=settings.PLACE_LINK_VALID_DAYS)
 
     def social_link_list(self) -> list[str]:
         return [line.strip() for line in self.social_links.splitlines() if line.strip()]
@@ -196,8 +189,10 @@ class Place(models.Model):
         return [t.strip() for t in self.tags.split(",") if t.strip()]
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+class OwnerLink(PrivateLink):
+    """One private link of a place's submitter/owner (core/links.py): one per mail that carries it."""
+
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="owner_links")
 
 
 class PlaceAttribute(models.Model):

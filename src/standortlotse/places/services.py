@@ -15,7 +15,7 @@ from standortlotse.accounts.models import Membership
 from standortlotse.core.mail import queue_email
 from standortlotse.core.validators import store_upload
 from standortlotse.places.models import (
-    HeldPhoto, PendingUpdate, Place, PlacePhoto, RegionSettings, Status, Transition, hash_token,
+    HeldPhoto, OwnerLink, PendingUpdate, Place, PlacePhoto, RegionSettings, Status, Transition,
 )
 from standortlotse.properties.services import normalised_image
 
@@ -31,6 +31,13 @@ MODERATOR_TRANSITIONS = {
 
 def owner_url(place: Place, token: str) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("places:owner", args=[token])
+
+
+def new_owner_url(place: Place) -> str:
+    """A new private link for a mail to the owner. Each owner mail carries its own link and
+    issuing one never ends another: a link from an older mail keeps working until it expires
+    or the owner explicitly asks for a new one (rotate_link)."""
+    return owner_url(place, place.new_owner_token())
 
 
 def _log(place, to_status, *, actor=None, label="", message="", from_status=None):
@@ -77,8 +84,8 @@ def submit(form, region=None) -> tuple[Place, str]:
     place = form.save(commit=False)
     place.region = region or region_for(place.municipality)
     place.status = Status.SUBMITTED
-    token = place.new_owner_token()
     place.save()
+    token = place.new_owner_token()
     for group, values in form.attribute_values().items():
         place.set_values(group, values)
     photo = form.cleaned_data.get("photo")
@@ -113,23 +120,14 @@ def moderate(user, place: Place, to_status: str, message: str = "") -> Place:
         Status.REJECTED: "places/email/rejected",
     }.get(to_status)
     if template and previous != to_status:
-        context = {"place": place, "message": message}
-        if to_status == Status.CHANGES_REQUESTED:
-            # The submitter needs a working link: a fresh one replaces the old.
-            context["link"] = owner_url(place, place.new_owner_token())
-            place.save(update_fields=["token_hash", "token_expires_at"])
-        queue_email(place.owner_email, template, context)
+        queue_email(place.owner_email, template, {"place": place, "message": message, "link": new_owner_url(place)})
     return place
 
 
 def place_for_token(token: str) -> Place | None:
-    """The place an owner link points to, if the link is valid and not expired."""
-    if not token or len(token) > 100:
-        return None
-    place = Place.objects.filter(token_hash=hash_token(token)).first()
-    if place is None or place.token_expires_at is None or place.token_expires_at < timezone.now():
-        return None
-    return place
+    """The place an owner link points to, if the link is valid (not expired, not revoked)."""
+    link = OwnerLink.objects.select_related("place").find(token)
+    return link.place if link else None
 
 
 def _apply(place: Place, data: dict, attributes: dict):
@@ -205,12 +203,34 @@ def set_trusted(user, place: Place, trusted: bool) -> None:
 
 @transaction.atomic
 def rotate_link(place: Place, *, actor=None) -> str:
-    """Invalidate the old owner link and send a new one to the owner."""
+    """The owner's or a moderator's explicit "new link": every earlier link of the place stops
+    working (e.g. one was forwarded by mistake) and a new one is sent to the stored address."""
+    place.owner_links.revoke()
     token = place.new_owner_token()
-    place.save(update_fields=["token_hash", "token_expires_at", "updated_at"])
+    place.save(update_fields=["updated_at"])
     _log(place, place.status, actor=actor, label="" if actor else "owner", message=_("New private link issued."))
     queue_email(place.owner_email, "places/email/new_link", {"place": place, "link": owner_url(place, token)})
     return token
+
+
+FRESH_LINK_MAX_PLACES = 10
+
+
+@transaction.atomic
+def send_fresh_links(email: str, name: str = "") -> int:
+    """The "send me a fresh link" form: a new link for each place whose stored submitter/owner
+    address is ``email`` (optionally only those whose name contains ``name``), mailed to the
+    stored address. Earlier links keep working, so a stranger who knows the address can neither
+    end the owner's links nor learn anything. Returns how many places matched (never shown)."""
+    places = Place.objects.filter(owner_email__iexact=email.strip())
+    if name.strip():
+        places = places.filter(name__icontains=name.strip())
+    count = 0
+    for place in places.order_by("pk")[:FRESH_LINK_MAX_PLACES]:
+        _log(place, place.status, label="system", message=_("A fresh private link was sent to the stored address."))
+        queue_email(place.owner_email, "places/email/fresh_link", {"place": place, "link": new_owner_url(place)})
+        count += 1
+    return count
 
 
 @transaction.atomic
@@ -232,12 +252,11 @@ def send_confirmation_requests(now=None) -> dict:
             last = place.verified_on or (place.published_at or place.created_at).date()
             if last <= (now - timedelta(days=rules.confirm_every_days)).date():
                 with transaction.atomic():
-                    token = place.new_owner_token()
                     place.confirmation_requested_at = now
-                    place.save(update_fields=["token_hash", "token_expires_at", "confirmation_requested_at"])
+                    place.save(update_fields=["confirmation_requested_at"])
                     _log(place, place.status, label="system", message=_("Owner asked to confirm the place."))
                     queue_email(place.owner_email, "places/email/confirm_request",
-                                {"place": place, "link": owner_url(place, token)})
+                                {"place": place, "link": new_owner_url(place)})
                 asked += 1
         elif not place.unconfirmed and place.confirmation_requested_at <= now - timedelta(days=rules.confirm_grace_days):
             with transaction.atomic():

@@ -11,6 +11,7 @@ urlpatterns = [
     path("orte/mitmachen/", views.submit_choose_region, name="submit_choose"),
     path("orte/mitmachen/danke/", views.submitted, name="submitted"),
     path("orte/mein-ort/<str:token>/", views.owner, name="owner"),
+    path("orte/neuer-link/", views.owner_link_request, name="owner_link_request"),
     path("orte/einbetten/", views.embed_builder, name="embed"),
     path("orte/vorlage.csv", views.csv_template, name="csv_template"),
     path("widget/orte/", views.widget, name="widget"),

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from standortlotse.accounts import policy, twofactor
 from standortlotse.core import embed
 from standortlotse.core.forms import within_rate_limit
+from standortlotse.core.links import FreshLinkForm, fresh_link_request
 from standortlotse.geo.models import Region
 from standortlotse.places import exchange, kept_photos, selectors, services
 from standortlotse.places.forms import (
@@ -142,7 +143,8 @@ def submitted(request):
 def owner(request, token):
     place = services.place_for_token(token)
     if place is None:
-        return render(request, "places/owner_invalid.html", status=404)
+        # Unknown, expired and revoked links look alike; the page offers a fresh link.
+        return render(request, "places/owner_invalid.html", {"form": FreshLinkForm()}, status=404)
     form = PlaceForm(request.POST or None, request.FILES or None, instance=place)
     if request.method == "POST":
         action = request.POST.get("action", "update")
@@ -170,6 +172,14 @@ def owner(request, token):
         "pending": place.pending_updates.exists(),
         "municipality_centres": _centres(form),
     })
+
+
+def owner_link_request(request):
+    """"Send me a fresh link": the same answer whether or not the address belongs to a place."""
+    form, status, sent = fresh_link_request(request, "place-link", services.send_fresh_links)
+    if sent:
+        return render(request, "places/owner_link_sent.html")
+    return render(request, "places/owner_link_request.html", {"form": form}, status=status)
 
 
 # --- moderation ---------------------------------------------------------------------------------

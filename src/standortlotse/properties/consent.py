@@ -5,14 +5,12 @@ recorded (the record rule ``Property.lacks_owner_consent``, which every write pa
 refusal recorded for a published plot takes it offline at once and tells its editors. Editors ask many owners at once: by email with a private response
 link, or as letters (one PDF, a page per owner, with the same link and a QR code). Owners answer
 online; editors can also record an answer given by letter, phone or in person. Only a hash of each
-link is stored; a new request makes the old link invalid.
+link is stored (core/links.py). Every request issues its own link and ends none: the letter's link
+still works after a later email, and after the answer a link shows what was recorded until it
+expires; an expired link leads to a form that sends a fresh one to the owner's stored address.
 """
 
 from __future__ import annotations
-
-import hashlib
-import secrets
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from standortlotse.accounts import policy
 from standortlotse.core.mail import queue_email
-from standortlotse.properties.models import OwnerConsent, OwnerType, Property, Status
+from standortlotse.properties.models import ConsentLink, OwnerConsent, OwnerType, Property, Status
 
 LINK_VALID_DAYS = 90
 State = OwnerConsent.State
@@ -85,18 +83,24 @@ def record(user, prop: Property, state: str, on, how: str, note: str = "") -> Ow
         raise ValidationError(_("Record either consent or refusal."))
     consent = consent_of(prop)
     consent.state, consent.responded_on, consent.how, consent.note = state, on, how, note
-    consent.token_hash, consent.token_expires = "", None
     consent.save()
     _enforce(consent)
     return consent
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def response_url(token: str) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("properties:consent_response", args=[token])
+
+
+def new_response_url(consent: OwnerConsent) -> str:
+    """A new answer link for one mail or letter; earlier links stay valid until they expire."""
+    return response_url(ConsentLink.issue(consent=consent, valid_days=LINK_VALID_DAYS))
+
+
+def _mail_request(consent: OwnerConsent, prop: Property, url: str, template="properties/email/consent_request"):
+    queue_email(consent.owner_email, template, {
+        "consent": consent, "prop": prop, "url": url, "days": LINK_VALID_DAYS,
+    }, reply_to=[prop.contact_email] if prop.contact_email else None)
 
 
 @transaction.atomic
@@ -117,16 +121,12 @@ def request(user, props: list[Property], channel: str) -> list[tuple[OwnerConsen
         if channel == "email" and not consent.owner_email:
             result.append((consent, ""))
             continue
-        token = secrets.token_urlsafe(24)
-        consent.token_hash, consent.token_expires = _hash(token), timezone.now() + timedelta(days=LINK_VALID_DAYS)
         consent.state, consent.requested_at = State.REQUESTED, timezone.now()
         consent.requested_how = How.EMAIL if channel == "email" else How.LETTER
         consent.save()
-        url = response_url(token)
+        url = new_response_url(consent)
         if channel == "email":
-            queue_email(consent.owner_email, "properties/email/consent_request", {
-                "consent": consent, "prop": prop, "url": url, "days": LINK_VALID_DAYS,
-            }, reply_to=[prop.contact_email] if prop.contact_email else None)
+            _mail_request(consent, prop, url)
         result.append((consent, url))
     return result
 
@@ -145,23 +145,45 @@ def letters_pdf(requested: list[tuple[OwnerConsent, str]]) -> bytes:
 
 
 def by_token(token: str) -> OwnerConsent | None:
-    consent = OwnerConsent.objects.select_related("property__municipality").filter(token_hash=_hash(token or "")).first()
-    if consent is None or not consent.token_hash or consent.token_expires is None or consent.token_expires < timezone.now():
-        return None
-    return consent
+    """The consent a valid (unexpired) answer link belongs to, answered or not."""
+    link = ConsentLink.objects.select_related("consent__property__municipality").find(token)
+    return link.consent if link else None
 
 
 @transaction.atomic
 def respond(token: str, agree: bool) -> OwnerConsent:
+    """The owner's online answer; once an answer is recorded the link only shows it (a change
+    goes through the municipality, which records it)."""
     consent = by_token(token)
     if consent is None:
         raise ValidationError(_("This link is not valid (any more). Please contact the municipality."))
+    if consent.state != State.REQUESTED:
+        return consent
     consent.state = State.GRANTED if agree else State.REFUSED
     consent.responded_on, consent.how = timezone.localdate(), How.ONLINE
-    consent.token_hash, consent.token_expires = "", None
     consent.save()
     _enforce(consent)
     return consent
+
+
+FRESH_LINK_MAX = 10
+
+
+@transaction.atomic
+def send_fresh_links(email: str, name: str = "") -> int:
+    """The "send me a fresh link" form: a new answer link for each open request whose stored owner
+    address is ``email`` (optionally only plots whose title contains ``name``), mailed to that
+    stored address. Returns how many matched (never shown to the requester)."""
+    open_requests = OwnerConsent.objects.select_related("property__municipality").filter(
+        owner_email__iexact=email.strip(), state=State.REQUESTED, property__owner_type=OwnerType.PRIVATE,
+    )
+    if name.strip():
+        open_requests = open_requests.filter(property__title__icontains=name.strip())
+    count = 0
+    for consent in open_requests.order_by("pk")[:FRESH_LINK_MAX]:
+        _mail_request(consent, consent.property, new_response_url(consent))
+        count += 1
+    return count
 
 
 def private_records(user):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from standortlotse.core.images import StoredDimensions
+from standortlotse.core.links import PrivateLink
 from standortlotse.core.textsearch import SearchTextField, index_words
 from standortlotse.core.validators import validate_geojson_polygon
 from standortlotse.geo.models import Municipality
@@ -425,10 +426,14 @@ class OwnerConsent(models.Model):
     responded_on = models.DateField(_("answered on"), null=True, blank=True)
     how = models.CharField(_("answered how"), max_length=12, choices=How.choices, blank=True)
     note = models.TextField(_("note"), blank=True)
-    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
-    token_expires = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("owner consent")
         verbose_name_plural = _("owner consents")
+
+
+class ConsentLink(PrivateLink):
+    """One private answer link of a consent request (core/links.py): one per mail or letter."""
+
+    consent = models.ForeignKey(OwnerConsent, on_delete=models.CASCADE, related_name="links")

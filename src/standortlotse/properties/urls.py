@@ -20,6 +20,7 @@ urlpatterns = [
     path("datenpflege/aktualitaet/", views.freshness_dashboard, name="freshness"),
     path("datenpflege/eigentuemer/", views.consent_list, name="consent_list"),
     path("datenpflege/<int:pk>/eigentuemer/", views.consent_edit, name="consent_edit"),
+    path("zustimmung/neuer-link/", views.consent_link_request, name="consent_link_request"),
     path("zustimmung/<str:token>/", views.consent_response, name="consent_response"),
     path("datenpflege/neu/", views.editor_create, name="editor_create"),
     path("datenpflege/<int:pk>/", views.editor_edit, name="editor_edit"),

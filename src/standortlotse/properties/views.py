@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from standortlotse.accounts import policy, twofactor
 from standortlotse.accounts.decorators import editor_required
 from standortlotse.core import embed
+from standortlotse.core.links import FreshLinkForm, fresh_link_request
 from standortlotse.properties import exchange, selectors, services
 from standortlotse.properties.forms import DocumentForm, PhotoForm, PropertyForm, SearchForm
 from standortlotse.properties.models import Property, PropertyDocument, PropertyPhoto, Status
@@ -445,13 +446,23 @@ def consent_response(request, token):
 
     found = consent.by_token(token)
     if found is None:
-        return render(request, "properties/consent_response.html", {"invalid": True}, status=404)
-    if request.method == "POST":
+        # Unknown and expired links look alike; the page offers a fresh link.
+        return render(request, "properties/consent_response.html", {"invalid": True, "form": FreshLinkForm()},
+                      status=404)
+    if request.method == "POST" and found.state == consent.State.REQUESTED:
         answer = request.POST.get("answer")
         if answer in ("yes", "no"):
             done = consent.respond(token, answer == "yes")
             return render(request, "properties/consent_response.html", {"done": done, "prop": done.property})
     return render(request, "properties/consent_response.html", {"consent": found, "prop": found.property})
+
+
+def consent_link_request(request):
+    """"Send me a fresh link" for consent requests: the same answer whether or not the address is known."""
+    from standortlotse.properties import consent
+
+    form, status, sent = fresh_link_request(request, "consent-link", consent.send_fresh_links)
+    return render(request, "properties/consent_link_request.html", {"form": form, "sent": sent}, status=status)
 
 
 # --- Widget for municipality websites ------------------------------------------------------------
