@@ -62,6 +62,8 @@ def everywhere(world, settings):
     w.inquiry = _inquiry(property=w.prop_a)
     inquiry_services.answer(w.editor_a, w.inquiry, f"Guten Tag {NAME}, gern.")
     w.feedback = _inquiry(page_url=reverse("accessibility"))
+    w.other_inquiry = Inquiry.objects.create(name="Otto Anders", email="otto@example.org", recipient=org_a,
+                                             message=f"Frau Mustermann ist unter {STORED} erreichbar.")
 
     w.profile = SearchProfile.objects.create(email=STORED, alerts=True, kinds=["plot"])
     AlertSent.objects.create(profile=w.profile, property=w.prop_b)
@@ -149,6 +151,7 @@ def test_access_export_covers_every_kind_of_record(client, everywhere):
     assert data["accessibility_feedback"][0]["page"] == reverse("accessibility")
     assert data["search_profiles"][0]["alerts"] is True
     assert {p["name"] for p in data["places"]} == {"Scheune Muster", "Hof Muster", "Coworking Nord"}
+    assert "otto" not in json.dumps(data["places"]).lower()  # the owner of the place Erika is contact of
     assert data["owner_consents"][0]["owner_address"] == POSTAL
     assert data["directory_contacts"][0]["events"] == ["Hoffest"]
     assert len(data["property_contacts_history"]) == 2
@@ -179,7 +182,11 @@ def test_export_of_an_editor_holds_only_their_records(client, everywhere):
     assert data["inquiries"] == [] and data["case_contacts"] == [] and data["owner_consents"] == []
     assert data["queued_mails"] == [] and data["other_texts"] == [] and data["property_contacts_history"] == []
     data = json.loads(_export(client, everywhere.editor_a).content)
-    assert len(data["inquiries"]) == 1 and len(data["owner_consents"]) == 1 and len(data["case_contacts"]) == 1
+    assert len(data["owner_consents"]) == 1 and len(data["case_contacts"]) == 1
+    own, mention = data["inquiries"]  # the person's inquiry, and Otto's that quotes the address
+    assert own["name"] == NAME
+    assert mention["mentions"] == {"message": f"Frau Mustermann ist unter {STORED} erreichbar."}
+    assert "otto" not in json.dumps(data).lower()  # nothing of the other person
 
 
 def test_erasure_in_one_step_leaves_nothing_of_the_address(client, everywhere):
@@ -189,7 +196,7 @@ def test_erasure_in_one_step_leaves_nothing_of_the_address(client, everywhere):
     assert page.status_code == 200
     plan = {row["key"]: row for row in page.context["plan"]}
     assert plan["places"]["delete"] == 1 and plan["places"]["anonymise"] == 2
-    assert plan["inquiries"]["anonymise"] == 1 and plan["queued_mails"]["delete"] >= 4
+    assert plan["inquiries"]["anonymise"] == 2 and plan["queued_mails"]["delete"] >= 4
     assert plan["property_contacts"]["history"] == 2
     assert Place.objects.filter(pk=w.submitted.pk).exists()  # the confirm page changes nothing
 
@@ -209,6 +216,9 @@ def test_erasure_in_one_step_leaves_nothing_of_the_address(client, everywhere):
     assert contact_place.owner_email == "otto@example.org"
     inquiry = Inquiry.objects.get(pk=w.inquiry.pk)
     assert inquiry.anonymised_at and inquiry.phone == "" and inquiry.first_answered_at
+    other = Inquiry.objects.get(pk=w.other_inquiry.pk)  # someone else's: only the address goes
+    assert (other.name, other.email, other.anonymised_at) == ("Otto Anders", "otto@example.org", None)
+    assert other.message == "Frau Mustermann ist unter [entfernt] erreichbar."
     case = Case.objects.get(pk=w.case.pk)
     assert (case.contact_name, case.contact_email, case.contact_phone) == ("", "", "")
     record = OwnerConsent.objects.get(property=w.plot)

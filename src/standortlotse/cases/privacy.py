@@ -9,6 +9,13 @@ from standortlotse.cases.models import Activity, AlertSent, Case, SearchProfile
 from standortlotse.privacy.registry import Provider, plain, register
 
 
+def of_own_cases(user, queryset, owner_path):
+    """Contact persons and logs of a case are shown to its owning organisation only."""
+    if policy.is_state_admin(user):
+        return queryset
+    return queryset.filter(**{f"{owner_path}__in": policy.organisation_ids(user)})
+
+
 @register
 class SearchProfileProvider(Provider):
     """A profile with ``alerts`` is the alert subscription; it is deleted (its case keeps the
@@ -55,10 +62,7 @@ class CaseContactProvider(Provider):
     erase_by = "anonymise"
 
     def visible(self, user, queryset):
-        # Contact persons are shown to the owning organisation only.
-        if policy.is_state_admin(user):
-            return queryset
-        return queryset.filter(owner_id__in=policy.organisation_ids(user))
+        return of_own_cases(user, queryset, "owner_id")
 
     def export(self, case):
         data = super().export(case)
@@ -78,6 +82,4 @@ class CaseActivityProvider(Provider):
     erase_by = "anonymise"
 
     def visible(self, user, queryset):
-        if policy.is_state_admin(user):
-            return queryset
-        return queryset.filter(case__owner_id__in=policy.organisation_ids(user))
+        return of_own_cases(user, queryset, "case__owner_id")

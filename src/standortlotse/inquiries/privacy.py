@@ -40,6 +40,9 @@ class _InquiryData(Provider):
     def anonymise(self, inquiry, email):
         from standortlotse.inquiries.services import anonymise
 
+        if inquiry.email.strip().lower() != email:
+            super().anonymise(inquiry, email)  # someone else's inquiry that quotes the address
+            return
         anonymise(inquiry, text=_("[removed on request of the person]"))
 
 

@@ -9,6 +9,10 @@ from standortlotse.places.models import PendingUpdate, Place, RegionSettings, St
 from standortlotse.privacy.registry import Provider, register
 
 
+def of_moderated_places(user, queryset):
+    return queryset.filter(place__in=policy.moderated_records(user, Place.objects.all()))
+
+
 @register
 class PlaceProvider(Provider):
     """A submission that never went public is deleted with its submitter; a published place
@@ -54,7 +58,7 @@ class PlaceUpdateProvider(Provider):
         return Q(place__owner_email__iexact=email)
 
     def visible(self, user, queryset):
-        return queryset.filter(place__in=policy.moderated_records(user, Place.objects.all()))
+        return of_moderated_places(user, queryset)
 
 
 @register
@@ -67,7 +71,7 @@ class PlaceReviewLogProvider(Provider):
     erase_by = "anonymise"
 
     def visible(self, user, queryset):
-        return queryset.filter(place__in=policy.moderated_records(user, Place.objects.all()))
+        return of_moderated_places(user, queryset)
 
 
 @register

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import json
 import re
 import uuid
 
@@ -140,6 +141,23 @@ class Provider:
         return found
 
     # --- export ----------------------------------------------------------------------------
+
+    def belongs_to(self, record, email: str) -> bool:
+        """The record is the person's own (an email field holds the address), not a mention."""
+        return any((getattr(record, f, "") or "").strip().lower() == email for f in self.email_fields)
+
+    def export_for(self, record, email: str) -> dict:
+        """The person's own record in full; someone else's record that quotes the address only
+        with the texts that quote it (art. 15(4): the copy must not give away other people)."""
+        if not self.email_fields or self.belongs_to(record, email):
+            # ... and without another person of the same record (the owner of a place whose
+            # public contact asks).
+            others = {name for field, group in self.email_fields.items()
+                      if (getattr(record, field, "") or "").strip().lower() != email for name in (field, *group)}
+            return {key: value for key, value in self.export(record).items() if key not in others}
+        mentions = {name: plain(getattr(record, name)) for name in self.text_fields
+                    if email in json.dumps(plain(getattr(record, name)), ensure_ascii=False).lower()}
+        return {"id": plain(record.pk), "mentions": mentions}
 
     def export(self, record) -> dict:
         return {name: plain(getattr(record, name)) for name in self.export_fields}

@@ -124,7 +124,7 @@ def export_data(email: str, user) -> dict:
     data = {"email": email, "generated_at": timezone.now().isoformat(), "complete": complete}
     shown = set()
     for item in collect(email, user):
-        data[item.key] = [item.provider.export(record) for record in item.records]
+        data[item.key] = [item.provider.export_for(record, email) for record in item.records]
         shown |= {(record._meta.label, record.pk) for record in item.records}
         if history_model_of(item.provider.model) is not None:
             data[f"{item.key}_history"] = [item.provider.export_history(row) for row in item.history]
