@@ -70,7 +70,7 @@ def everywhere(world, settings):
     w.case = Case.objects.create(company="Muster Logistik GmbH", contact_name=NAME, contact_email=STORED,
                                  contact_phone=PHONE, owner=org_a, profile=w.profile,
                                  description=f"Rückruf über {ADDRESS}")
-    Activity.objects.create(case=w.case, text=f"Telefonat, Protokoll an {ADDRESS} geschickt")
+    Activity.objects.create(case=w.case, text=f"Telefonat mit {NAME}, Protokoll an {ADDRESS} geschickt")
 
     def place(name, status, **people):
         return Place.objects.create(name=name, pitch="Ein Ort", region=w.region, municipality=w.mun_a, lat=52.6,
@@ -105,7 +105,7 @@ def everywhere(world, settings):
     w.account = UserFactory(username="emuster", email=STORED, first_name="Erika", last_name="Mustermann")
     w.organisation = OrganisationFactory(name="Büro Muster", email=STORED)
     LogEntry.objects.create(user=w.state_admin, content_type=ContentType.objects.get_for_model(Inquiry),
-                            object_id=str(w.inquiry.pk), object_repr=f"Anfrage von {ADDRESS}", action_flag=CHANGE,
+                            object_id=str(w.inquiry.pk), object_repr=f"{NAME} <{ADDRESS}>", action_flag=CHANGE,
                             change_message="[]")
     return w
 
@@ -218,7 +218,9 @@ def test_erasure_in_one_step_leaves_nothing_of_the_address(client, everywhere):
     assert inquiry.anonymised_at and inquiry.phone == "" and inquiry.first_answered_at
     other = Inquiry.objects.get(pk=w.other_inquiry.pk)  # someone else's: only the address goes
     assert (other.name, other.email, other.anonymised_at) == ("Otto Anders", "otto@example.org", None)
-    assert other.message == "Frau Mustermann ist unter [entfernt] erreichbar."
+    # ... and the person's names known from her own records (here the account's last name)
+    assert other.message == "Frau [entfernt] ist unter [entfernt] erreichbar."
+    assert Activity.objects.get().text == "Telefonat mit [entfernt], Protokoll an [entfernt] geschickt"
     case = Case.objects.get(pk=w.case.pk)
     assert (case.contact_name, case.contact_email, case.contact_phone) == ("", "", "")
     record = OwnerConsent.objects.get(property=w.plot)

@@ -30,8 +30,8 @@ class UserAccountProvider(Provider):
             "memberships": [str(m) for m in user.memberships.select_related("organisation")],
         }
 
-    def anonymise(self, user, email):
-        self.blank(user, email)
+    def anonymise(self, user, email, also=()):
+        self.blank(user, email, also)
         if email in user.get_username().lower():
             user.username = f"erased-{user.pk}"
         user.is_active = False

@@ -37,11 +37,11 @@ class _InquiryData(Provider):
             "answers": [n.text for n in inquiry.notes.all() if n.kind == Note.Kind.ANSWER],
         }
 
-    def anonymise(self, inquiry, email):
+    def anonymise(self, inquiry, email, also=()):
         from standortlotse.inquiries.services import anonymise
 
         if inquiry.email.strip().lower() != email:
-            super().anonymise(inquiry, email)  # someone else's inquiry that quotes the address
+            super().anonymise(inquiry, email, also)  # someone else's inquiry that quotes the address
             return
         anonymise(inquiry, text=_("[removed on request of the person]"))
 

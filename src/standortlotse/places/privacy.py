@@ -37,10 +37,10 @@ class PlaceProvider(Provider):
     def action(self, place, email):
         return "delete" if self._owner(place, email) and place.status != Status.PUBLISHED else "anonymise"
 
-    def anonymise(self, place, email):
+    def anonymise(self, place, email, also=()):
         if self._owner(place, email):
             place.token_hash, place.token_expires_at = "", None
-        self.blank(place, email)
+        self.blank(place, email, also)
         place.save()
 
 

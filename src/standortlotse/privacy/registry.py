@@ -43,14 +43,18 @@ def removed_text() -> str:
     return _("[removed]")
 
 
-def scrub(value, email: str):
-    """The value with every occurrence of the address (any case) replaced, also inside JSON."""
+def scrub(value, email: str, also=()):
+    """The value with every occurrence of the address (any case) replaced, also inside JSON;
+    ``also``: the person's names and phone numbers, replaced as well (in texts known to be
+    about the person)."""
     if isinstance(value, str):
-        return re.sub(re.escape(email), removed_text(), value, flags=re.IGNORECASE)
+        for text in sorted({email, *also}, key=len, reverse=True):
+            value = re.sub(re.escape(text), removed_text(), value, flags=re.IGNORECASE)
+        return value
     if isinstance(value, list):
-        return [scrub(v, email) for v in value]
+        return [scrub(v, email, also) for v in value]
     if isinstance(value, dict):
-        return {scrub(k, email): scrub(v, email) for k, v in value.items()}
+        return {scrub(k, email, also): scrub(v, email, also) for k, v in value.items()}
     return value
 
 
@@ -174,8 +178,9 @@ class Provider:
         """"delete" or "anonymise" for this record."""
         return self.erase_by
 
-    def blank(self, record, email: str) -> None:
-        """Blank the person's fields and replace the address in the texts (not saved)."""
+    def blank(self, record, email: str, also=()) -> None:
+        """Blank the person's fields and replace the address (and ``also``, their names and
+        phone numbers) in the texts (not saved)."""
         names = {f.name for f in record._meta.get_fields()}
         for field, group in self.email_fields.items():
             if field in names and (getattr(record, field) or "").strip().lower() == email:
@@ -184,17 +189,17 @@ class Provider:
                         setattr(record, name, self.blank_values.get(name, ""))
         for name in self.text_fields:
             if name in names:
-                setattr(record, name, scrub(getattr(record, name), email))
+                setattr(record, name, scrub(getattr(record, name), email, also))
 
-    def anonymise(self, record, email: str) -> None:
-        self.blank(record, email)
+    def anonymise(self, record, email: str, also=()) -> None:
+        self.blank(record, email, also)
         record.save()
 
     def delete(self, record, email: str) -> None:
         record.delete()
 
-    def anonymise_history(self, row, email: str) -> None:
-        self.blank(row, email)
+    def anonymise_history(self, row, email: str, also=()) -> None:
+        self.blank(row, email, also)
         if hasattr(row, "history_change_reason"):
-            row.history_change_reason = scrub(row.history_change_reason, email)
+            row.history_change_reason = scrub(row.history_change_reason, email, also)
         row.save()

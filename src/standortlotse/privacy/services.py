@@ -55,8 +55,9 @@ class Found:
         return self.provider.key
 
 
-def collect(email: str, user=None) -> list[Found]:
-    """What every provider holds about the address; with a user only what they may see."""
+def collect(email: str, user=None) -> tuple[list[Found], set[str]]:
+    """What every provider holds about the address (with a user: only what they may see), and
+    the names and phone numbers of the person in their own records."""
     from standortlotse.accounts import policy
 
     complete = user is None or policy.is_state_admin(user)
@@ -74,7 +75,7 @@ def collect(email: str, user=None) -> list[Found]:
         if history_model is not None and complete:
             history = list(provider.find(email, model=history_model))
         found.append(Found(provider, records, history))
-    return found
+    return found, identifiers
 
 
 def _text_fields(model):
@@ -123,7 +124,7 @@ def export_data(email: str, user) -> dict:
     complete = user is None or policy.is_state_admin(user)
     data = {"email": email, "generated_at": timezone.now().isoformat(), "complete": complete}
     shown = set()
-    for item in collect(email, user):
+    for item in collect(email, user)[0]:
         data[item.key] = [item.provider.export_for(record, email) for record in item.records]
         shown |= {(record._meta.label, record.pk) for record in item.records}
         if history_model_of(item.provider.model) is not None:
@@ -188,7 +189,7 @@ def plan(email: str) -> list[dict]:
     email = normalise(email)
     rows = []
     shown = set()
-    for item in collect(email):
+    for item in collect(email)[0]:
         actions = [item.provider.action(record, email) for record in item.records]
         shown |= {(r._meta.label, r.pk) for r in item.records} | {(r._meta.label, r.pk) for r in item.history}
         if item.records or item.history:
@@ -212,7 +213,7 @@ def erase(email: str, *, by=None, via=ErasureRecord.Via.BACK_OFFICE) -> ErasureR
     if by is not None and (by.email or "").strip().lower() == email:
         raise ValidationError({"email": _("You cannot erase the address of your own account.")})
     counts = {}
-    found = collect(email)
+    found, identifiers = collect(email)
     for item in found:
         done = {"deleted": 0, "anonymised": 0}
         for record in item.records:
@@ -223,7 +224,7 @@ def erase(email: str, *, by=None, via=ErasureRecord.Via.BACK_OFFICE) -> ErasureR
                 item.provider.delete(record, email)
                 done["deleted"] += 1
             else:
-                item.provider.anonymise(record, email)
+                item.provider.anonymise(record, email, identifiers)
                 done["anonymised"] += 1
         if any(done.values()):
             counts[item.key] = done
@@ -234,12 +235,12 @@ def erase(email: str, *, by=None, via=ErasureRecord.Via.BACK_OFFICE) -> ErasureR
             continue
         rows = list(item.provider.find(email, model=history_model))
         for row in rows:
-            item.provider.anonymise_history(row, email)
+            item.provider.anonymise_history(row, email, identifiers)
         if rows:
             counts[f"{item.key}_history"] = {"deleted": 0, "anonymised": len(rows)}
     swept = 0
     for model, pk, name, value in sweep(email):
-        new = scrub(value, email)
+        new = scrub(value, email, identifiers)
         max_length = model._meta.get_field(name).max_length
         if isinstance(new, str) and max_length:
             new = new[:max_length]

@@ -41,7 +41,7 @@ class OwnerConsentProvider(Provider):
     def visible(self, user, queryset):
         return queryset.filter(property__in=policy.editable_records(user, Property.objects.all()))
 
-    def anonymise(self, consent, email):
+    def anonymise(self, consent, email, also=()):
         if (consent.owner_email or "").strip().lower() == email:
             consent.token_hash, consent.token_expires = "", None
-        super().anonymise(consent, email)
+        super().anonymise(consent, email, also)
