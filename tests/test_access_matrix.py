@@ -231,6 +231,7 @@ REGION_CONTENT_OTHER = roles(editor_a=404, editor_b=404, moderator=404)
 ORG_A = roles(editor_b=404, moderator=404)                              # inquiries/cases of A's organisation
 SHARED_WITH_B = roles(moderator=404)                                    # a case of A shared with B
 CREATOR_A = roles(editor_b=404, moderator=404, state_admin=404)         # editor_a's own import job
+STATE_ONLY = roles(editor_a=403, editor_b=403, moderator=403)           # erasure of personal data
 
 
 def api(default, **per_role):
@@ -392,11 +393,24 @@ BACK_OFFICE = [
     Row("inquiries:inbox", "inbox", EVERY_EDITOR,
         hide=to(("editor_b", "moderator"), "inquiry_a", "inquiry_a_mail"),
         show={"editor_a": ("inquiry_a",), "state_admin": ("inquiry_a",)}),
-    Row("inquiries:data_access", "form", EVERY_EDITOR),
-    Row("inquiries:data_access", "export about an inquirer of A", EVERY_EDITOR, method="POST",
-        data=lambda o: {"email": SECRETS["inquiry_a_mail"]},
+    # data subject rights: the export for every editor (what they may see), erasure for state admins
+    Row("privacy:export", "form", EVERY_EDITOR),
+    Row("privacy:export", "export about an inquirer of A", EVERY_EDITOR, method="POST",
+        data=lambda o: {"email": SECRETS["inquiry_a_mail"], "format": "json"},
         hide=to(("editor_b", "moderator"), "inquiry_a", "inquiry_a_text"),
         show={"editor_a": ("inquiry_a", "inquiry_a_text"), "state_admin": ("inquiry_a",)}),
+    Row("privacy:export", "export about a case contact of A", EVERY_EDITOR, method="POST",
+        data=lambda o: {"email": SECRETS["case_a_mail"], "format": "json"},
+        hide=to(("editor_b", "moderator"), "case_a"), show={"editor_a": ("case_a",), "state_admin": ("case_a",)}),
+    Row("privacy:erase", "form", STATE_ONLY),
+    Row("privacy:erase", "what erasing an inquirer of A would do (changes nothing)",
+        roles(editor_a=403, editor_b=403, moderator=403, state_admin=NOOP), method="POST",
+        data=lambda o: {"email": SECRETS["inquiry_a_mail"]}, leaks=("inquiry_a", "inquiry_a_text"),
+        state=lambda o: _fresh(Inquiry, o.inquiry.pk, "name", "email"), effective=False),
+    Row("privacy:erase", "erase an inquirer of A", STATE_ONLY, method="POST",
+        data=lambda o: {"email": SECRETS["inquiry_a_mail"], "confirm": "yes"}, leaks=("inquiry_a", "inquiry_a_text"),
+        state=lambda o: _fresh(Inquiry, o.inquiry.pk, "name", "email")),
+    Row("privacy:erasures", "erasure records", STATE_ONLY),
     Row("inquiries:detail", "inquiry to A", ORG_A, args=lambda o: {"pk": o.inquiry.pk},
         leaks=("inquiry_a", "inquiry_a_mail", "inquiry_a_text"), show={"editor_a": ("inquiry_a_text",)}),
     Row("inquiries:detail", "close inquiry to A", ORG_A, method="POST", args=lambda o: {"pk": o.inquiry.pk},
@@ -718,7 +732,7 @@ def test_every_cell_has_an_expectation():
         for names in (row.leaks, *row.hide.values(), *row.show.values()):
             assert set(names) <= set(SECRETS), row.id()
     for row in BACK_OFFICE:
-        if row.method == "POST" and row.key not in {"inquiries:data_access"}:  # a read in a POST body
+        if row.method == "POST" and row.key not in {"privacy:export"}:  # a read in a POST body
             assert row.state is not None, f"{row.id()}: a state-changing row must compare before/after"
     assert {key for key, _role in KNOWN_BUGS} <= {row.id() for row in BACK_OFFICE + API}
 

@@ -202,12 +202,12 @@ def test_retention_command_and_open_inquiries_untouched(world, inquiry):
 
 def test_data_subject_export(client, world, inquiry):
     client.force_login(world.editor_a)
-    response = client.post(reverse("inquiries:data_access"), {"email": "MAX@example.com"})
+    response = client.post(reverse("privacy:export"), {"email": "MAX@example.com", "format": "json"})
     data = json.loads(response.content)
     assert response["Content-Disposition"].startswith("attachment")
     assert data["inquiries"][0]["message"].startswith("Ist die Fläche")
     client.force_login(world.editor_b)
-    data = json.loads(client.post(reverse("inquiries:data_access"), {"email": "max@example.com"}).content)
+    data = json.loads(client.post(reverse("privacy:export"), {"email": "max@example.com", "format": "json"}).content)
     assert data["inquiries"] == []  # only what the user may see
 
 

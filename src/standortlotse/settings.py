@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "standortlotse.guides",
     "standortlotse.search",
     "standortlotse.reach",
+    "standortlotse.privacy",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_tasks",

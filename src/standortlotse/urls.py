@@ -31,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("", include("standortlotse.exchange.urls")),
     path("", include("standortlotse.guides.urls")),
     path("", include("standortlotse.reach.urls")),
+    path("", include("standortlotse.privacy.urls")),
     path("suche/", search_views.search, name="search"),
     path("barrierefreiheit/", core_views.accessibility, name="accessibility"),
     path("admin/", admin.site.urls),

@@ -282,7 +282,7 @@ def test_data_access_export(investor_world, new_ui):
         ui = new_ui()
         ui.login(username)
         ui.visit("/datenpflege/anfragen/")
-        ui.submit(ui.page.locator('main a[href="/datenpflege/anfragen/auskunft/"]'))
+        ui.submit(ui.page.locator('main a[href="/datenpflege/datenschutz/auskunft/"]'))
         ui.page.fill("#id_email", VISITOR_EMAIL.upper())
         with ui.page.expect_download() as info:
             ui.page.locator("main form [type=submit]").click()

@@ -21,3 +21,16 @@ def editor_required(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def state_admin_required(view):
+    """A back-office member who is a state administrator (else login page or 403)."""
+
+    @wraps(view)
+    @editor_required
+    def wrapped(request, *args, **kwargs):
+        if not policy.is_state_admin(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -216,16 +216,3 @@ def alert_profiles_task(property_id: int) -> int:
 
 def unsubscribe(token: str) -> bool:
     return SearchProfile.objects.filter(unsubscribe_token=token).update(alerts=False) > 0
-
-
-def profile_data_about(user, email: str) -> dict:
-    profiles = SearchProfile.objects.filter(email__iexact=email) if policy.is_state_admin(user) else SearchProfile.objects.none()
-    # Contact persons are shown to the owning organisation only, so only its cases are exported.
-    cases = Case.objects.filter(contact_email__iexact=email)
-    if not policy.is_state_admin(user):
-        cases = cases.filter(owner_id__in=policy.organisation_ids(user))
-    return {
-        "search_profiles": [{"id": str(p.uid), "created_at": p.created_at.isoformat(), "alerts": p.alerts} for p in profiles],
-        "cases": [{"id": c.pk, "company": company_label(user, c), "contact_name": c.contact_name,
-                   "contact_email": c.contact_email, "contact_phone": c.contact_phone} for c in cases],
-    }

@@ -1,4 +1,5 @@
-"""Inquiries: receiving, routing, answering, response times, retention and data access."""
+"""Inquiries: receiving, routing, answering, response times and retention (data subject rights:
+inquiries/privacy.py)."""
 
 from datetime import timedelta
 from statistics import median
@@ -117,16 +118,18 @@ def response_times(inquiries) -> list[dict]:
     return sorted(result, key=lambda r: r["organisation"].name)
 
 
-def anonymise(inquiry: Inquiry, now=None) -> None:
+def anonymise(inquiry: Inquiry, now=None, text=None) -> None:
+    """Remove the inquirer's data, keep the figures. ``text`` replaces message and answers."""
+    text = text or _("[removed after the retention period]")
     inquiry.name = "–"
     inquiry.organisation_name = ""
     inquiry.email = ANONYMISED_EMAIL
     inquiry.phone = ""
-    inquiry.message = _("[removed after the retention period]")
+    inquiry.message = text
     inquiry.page_url = ""
     inquiry.anonymised_at = now or timezone.now()
     inquiry.save()
-    inquiry.notes.exclude(kind=Note.Kind.EVENT).update(text=_("[removed after the retention period]"))
+    inquiry.notes.exclude(kind=Note.Kind.EVENT).update(text=text)
 
 
 def apply_retention(now=None) -> int:
@@ -141,22 +144,3 @@ def apply_retention(now=None) -> int:
                 anonymise(inquiry, now)
             done += 1
     return done
-
-
-def data_about(user, email: str) -> dict:
-    """Everything stored about one email address that this user may see (data subject access)."""
-    email = email.strip().lower()
-    inquiries = policy.visible_inquiries(user, Inquiry.objects.filter(email__iexact=email))
-    data = {"email": email, "generated_at": timezone.now().isoformat(), "inquiries": []}
-    for inquiry in inquiries.prefetch_related("notes"):
-        data["inquiries"].append({
-            "id": str(inquiry.uid), "created_at": inquiry.created_at.isoformat(), "name": inquiry.name,
-            "organisation": inquiry.organisation_name, "email": inquiry.email, "phone": inquiry.phone,
-            "topic": inquiry.topic, "message": inquiry.message, "about": inquiry.subject_title(),
-            "status": inquiry.status, "recipient": inquiry.recipient.name,
-            "answers": [n.text for n in inquiry.notes.all() if n.kind == Note.Kind.ANSWER],
-        })
-    from standortlotse.cases.services import profile_data_about
-
-    data.update(profile_data_about(user, email))
-    return data

@@ -10,6 +10,5 @@ urlpatterns = [
     path("kontakt/barrierefreiheit/", views.contact, {"kind": "barrierefreiheit"}, name="accessibility_feedback"),
     path("kontakt/<slug:kind>/<int:pk>/", views.contact, name="contact_about"),
     path("datenpflege/anfragen/", views.inbox, name="inbox"),
-    path("datenpflege/anfragen/auskunft/", views.data_access, name="data_access"),
     path("datenpflege/anfragen/<int:pk>/", views.inquiry_detail, name="detail"),
 ]

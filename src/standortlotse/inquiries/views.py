@@ -1,10 +1,8 @@
 """Contact forms (public) and the inquiry inbox (back office)."""
 
-import json
-
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -138,15 +136,3 @@ def inquiry_detail(request, pk):
             return redirect("inquiries:detail", pk=pk)
         forms[f"{action}_form"] = form
     return render(request, "inquiries/detail.html", {"inquiry": inquiry, "notes": inquiry.notes.select_related("author"), **forms})
-
-
-@editor_required
-def data_access(request):
-    # POST keeps the address out of URLs and so out of access logs.
-    email = request.POST.get("email", "").strip() if request.method == "POST" else ""
-    if email and "@" in email:
-        data = services.data_about(request.user, email)
-        response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
-        response["Content-Disposition"] = 'attachment; filename="auskunft.json"'
-        return response
-    return render(request, "inquiries/data_access.html", {"email": email})

@@ -1,0 +1,86 @@
+"""Personal data of creative places (submitters/owners and public contacts) for the data
+subject rights (privacy app)."""
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from standortlotse.accounts import policy
+from standortlotse.places.models import PendingUpdate, Place, RegionSettings, Status, Transition
+from standortlotse.privacy.registry import Provider, register
+
+
+def of_moderated_places(user, queryset):
+    return queryset.filter(place__in=policy.moderated_records(user, Place.objects.all()))
+
+
+@register
+class PlaceProvider(Provider):
+    """A submission that never went public is deleted with its submitter; a published place
+    stays (it belongs to the region's map), without the person's name, address and phone, and
+    its owner link stops working."""
+
+    key = "places"
+    label = _("creative places (submitters, owners, contacts)")
+    model = Place
+    email_fields = {"owner_email": ("owner_name", "owner_phone"), "contact_email": ("contact_name", "contact_phone")}
+    text_fields = ("name", "pitch", "story", "opening_info", "social_links", "accessibility", "website", "tags")
+    export_fields = ("uid", "name", "status", "created_at", "owner_name", "owner_email", "owner_phone",
+                     "contact_name", "contact_email", "contact_phone", "street", "postcode", "locality", "website",
+                     "social_links", "story")
+
+    def visible(self, user, queryset):
+        return policy.moderated_records(user, queryset)
+
+    def _owner(self, place, email):
+        return (place.owner_email or "").strip().lower() == email
+
+    def action(self, place, email):
+        return "delete" if self._owner(place, email) and place.status != Status.PUBLISHED else "anonymise"
+
+    def anonymise(self, place, email, also=()):
+        if self._owner(place, email):
+            place.owner_links.all().delete()  # the owner's private links stop working
+        self.blank(place, email, also)
+        place.save()
+
+
+@register
+class PlaceUpdateProvider(Provider):
+    """An owner's proposed change that quotes the address: the proposal is dropped."""
+
+    key = "place_updates"
+    label = _("proposed changes of places")
+    model = PendingUpdate
+    text_fields = ("data",)
+    export_fields = ("place_id", "created_at", "data")
+
+    def condition(self, email, identifiers):
+        return Q(place__owner_email__iexact=email)
+
+    def visible(self, user, queryset):
+        return of_moderated_places(user, queryset)
+
+
+@register
+class PlaceReviewLogProvider(Provider):
+    key = "place_review_log"
+    label = _("review log of places")
+    model = Transition
+    text_fields = ("message",)
+    export_fields = ("place_id", "created_at", "to_status", "message")
+    erase_by = "anonymise"
+
+    def visible(self, user, queryset):
+        return of_moderated_places(user, queryset)
+
+
+@register
+class ModerationAddressProvider(Provider):
+    """A region's moderation mailbox, when it is a person's own address."""
+
+    key = "moderation_addresses"
+    label = _("moderation addresses of regions")
+    model = RegionSettings
+    email_fields = {"moderator_email": ()}
+    export_fields = ("region", "moderator_email")
+    erase_by = "anonymise"
