@@ -262,6 +262,43 @@ def test_guide_image_named_html_is_re_encoded_under_a_random_jpg_name(client, wo
     assert b"<script" not in image.read()
 
 
+def _owner_link(client, world, django_capture_on_commit_callbacks):
+    from test_places import owner_token
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(reverse("places:submit", args=["altmark"]), submission(world)).status_code == 302
+    return reverse("places:owner", args=[owner_token(Place.objects.get())])
+
+
+def _stored_files():
+    from django.conf import settings
+
+    return [path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()]
+
+
+@pytest.mark.parametrize("case", PHOTO_POLYGLOTS)
+def test_owner_link_photo_refuses_polyglots(client, world, django_capture_on_commit_callbacks, case):
+    url = _owner_link(client, world, django_capture_on_commit_callbacks)
+    name, content = PHOTO_POLYGLOTS[case]
+    data = submission(world, photo=upload(name, content), photo_alt="Raum")
+    data.pop("consent")
+    response = client.post(url, data)
+    assert response.status_code in (200, 400, 422) and "photo" in response.context["form"].errors
+    assert not _stored_files()
+
+
+def test_owner_link_photo_is_stored_only_as_re_encoded_pixels(client, world, django_capture_on_commit_callbacks):
+    url = _owner_link(client, world, django_capture_on_commit_callbacks)
+    data = submission(world, photo=upload("x.jpg", JPEG_WITH_HTML, "image/jpeg"), photo_alt="Raum")
+    data.pop("consent")
+    assert client.post(url, data).status_code == 302
+    stored = _stored_files()
+    assert stored  # kept for the place or for the review, but only as pixels under a random name
+    for path in stored:
+        assert re.fullmatch(r"[0-9a-f]{32}\.(jpg|img)", path.name), path
+        assert SCRIPT not in path.read_bytes() and b"<html" not in path.read_bytes()
+
+
 @pytest.mark.parametrize("model", [PropertyPhoto, PlacePhoto])
 @pytest.mark.parametrize("case", PHOTO_POLYGLOTS)
 def test_admin_photo_inlines_refuse_polyglots(world, model, case):
