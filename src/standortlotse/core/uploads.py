@@ -68,7 +68,7 @@ def nginx_media_block(media_root: str = "/srv/standortlotse/media/") -> str:
         "# media headers: the rule of standortlotse.core.uploads.media_headers (http context)",
         f'map $uri $media_disposition {{ ~*\\.({inline})$ ""; default attachment; }}',
         "# in the server block:",
-        f"location /media/ {{",
+        "location /media/ {",
         f"    alias {media_root}; expires 7d;",
         f"    types {{ {type_lines} }}",
         f"    default_type {UNKNOWN_TYPE};",
