@@ -53,6 +53,8 @@ from standortlotse.places.models import Status as PlaceStatus
 from standortlotse.properties import consent
 from standortlotse.properties.models import OwnerConsent, Property, PropertyDocument, PropertyPhoto, Status
 
+from test_upload_safety import valid_pdf  # noqa: E402 (tests/ is on the path)
+
 pytestmark = pytest.mark.django_db
 
 ROLES = ("anonymous", "owner", "editor_a", "editor_b", "moderator", "state_admin")
@@ -102,7 +104,7 @@ def _jpeg() -> bytes:
     return buffer.getvalue()
 
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = valid_pdf()  # parsed as PDF on upload
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from standortlotse.core import uploads
 from standortlotse.factories import PropertyFactory
 from standortlotse.properties import services
 from standortlotse.properties.models import Status
@@ -105,7 +106,7 @@ def test_photo_is_reencoded_and_stripped(world):
     photo = services.add_photo(world.editor_a, world.prop_a, jpeg_upload(), "Halle von Süden")
     with Image.open(photo.image.path) as stored:
         assert stored.format == "JPEG"
-        assert max(stored.size) <= services.MAX_PHOTO_EDGE
+        assert max(stored.size) <= uploads.MAX_PHOTO_EDGE
         assert 0x010F not in stored.getexif()
     services.remove_photo(world.editor_a, photo)
     assert not world.prop_a.photos.exists()

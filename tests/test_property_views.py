@@ -11,6 +11,8 @@ from PIL import Image
 from standortlotse.factories import PropertyFactory
 from standortlotse.properties.models import Property, Status
 
+from test_upload_safety import valid_pdf  # noqa: E402 (tests/ is on the path)
+
 pytestmark = pytest.mark.django_db
 
 
@@ -280,7 +282,7 @@ def test_document_upload_pdf_only(client, world):
     fake = SimpleUploadedFile("bplan.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
     response = client.post(url, {"file": fake, "title": "B-Plan"})
     assert response.status_code == 422 and not world.prop_a.documents.exists()
-    pdf = SimpleUploadedFile("bplan.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    pdf = SimpleUploadedFile("bplan.pdf", valid_pdf(), content_type="application/pdf")
     response = client.post(url, {"file": pdf, "title": "B-Plan Nr. 12"})
     assert response.status_code == 302
     doc = world.prop_a.documents.get()

@@ -60,7 +60,7 @@ def test_without_a_bucket_media_stay_on_disk():
 
 
 def test_bucket_settings_from_the_environment(s3_storage_setting):
-    assert s3_storage_setting["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert s3_storage_setting["BACKEND"] == "standortlotse.core.storage.MediaS3Storage"
     options = s3_storage_setting["OPTIONS"]
     assert options["bucket_name"] == BUCKET and options["endpoint_url"] == ENDPOINT
     assert options["region_name"] == REGION and options["location"] == "media"
@@ -117,3 +117,67 @@ def test_old_kept_photos_are_cleared_from_the_bucket(client, world, bucket):
     client.post(reverse("places:submit", args=["altmark"]), submission(world, photo=png(), photo_alt="Foto", consent=""))
     assert len(keys(bucket)) == 1
     assert kept_photos.clear() == 0  # fresh: kept for the visitor's next try
+
+
+# --- safe headers as object metadata (issue 12) --------------------------------------------
+
+def head(client, key) -> dict:
+    return client.head_object(Bucket=BUCKET, Key=key)
+
+
+def test_document_object_is_a_pdf_download_whatever_the_browser_declared(client, world, bucket):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from standortlotse.properties.models import PropertyDocument
+    from test_upload_safety import RANDOM_PDF, valid_pdf
+
+    client.force_login(world.editor_a)
+    crafted = SimpleUploadedFile("x.html", valid_pdf(), content_type="text/html")
+    response = client.post(reverse("properties:editor_document_add", args=[world.prop_a.pk]),
+                           {"file": crafted, "title": "B-Plan"})
+    assert response.status_code == 302
+    document = PropertyDocument.objects.get()
+    assert RANDOM_PDF.match(document.file.name)
+    stored = head(bucket, f"media/{document.file.name}")
+    assert stored["ContentType"] == "application/pdf" and stored["ContentDisposition"] == "attachment"
+    assert stored["CacheControl"] == "public, max-age=604800"
+
+
+def test_photo_object_is_an_image_shown_inline(client, world, bucket):
+    client.force_login(world.editor_a)
+    client.post(reverse("properties:editor_photo_add", args=[world.prop_a.pk]),
+                {"image": png("halle.png"), "alt_text": "Halle"})
+    photo = PropertyPhoto.objects.get()
+    assert photo.image.name.endswith(".jpg")
+    stored = head(bucket, f"media/{photo.image.name}")
+    assert stored["ContentType"] == "image/jpeg" and "ContentDisposition" not in stored
+
+
+def test_any_other_object_is_unknown_bytes_to_download(bucket):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import storages
+
+    name = storages.create_storage(storages.backends["default"]).save("properties/documents/2024/x.html",
+                                                                   ContentFile(b"<script>alert(1)</script>"))
+    stored = head(bucket, f"media/{name}")
+    assert stored["ContentType"] == "application/octet-stream" and stored["ContentDisposition"] == "attachment"
+
+
+def test_media_metadata_re_stamps_objects_stored_before(bucket):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    key = "media/properties/documents/2024/x.html"
+    bucket.put_object(Bucket=BUCKET, Key=key, Body=b"%PDF-1.4<script>alert(1)</script>", ContentType="text/html")
+    listed = StringIO()
+    call_command("media_metadata", stdout=listed)
+    assert "text/html → application/octet-stream" in listed.getvalue()
+    assert head(bucket, key)["ContentType"] == "text/html"  # listing changes nothing
+    call_command("media_metadata", "--apply", stdout=StringIO())
+    stored = head(bucket, key)
+    assert stored["ContentType"] == "application/octet-stream" and stored["ContentDisposition"] == "attachment"
+    assert bucket.get_object(Bucket=BUCKET, Key=key)["Body"].read().startswith(b"%PDF-1.4")
+    again = StringIO()
+    call_command("media_metadata", stdout=again)
+    assert "0 object(s)" in again.getvalue()

@@ -171,7 +171,8 @@ STORAGES = {
 S3_BUCKET = os.environ.get("STANDORTLOTSE_S3_BUCKET", "")
 if S3_BUCKET:
     STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        # S3Storage with per-object ContentType/ContentDisposition from core.uploads.media_headers
+        "BACKEND": "standortlotse.core.storage.MediaS3Storage",
         "OPTIONS": {
             "bucket_name": S3_BUCKET,
             "endpoint_url": os.environ.get("STANDORTLOTSE_S3_ENDPOINT_URL") or None,
@@ -184,7 +185,7 @@ if S3_BUCKET:
         },
     }
 
-# Uploads: photos and PDFs only, checked by content (see core.uploads); this caps the request.
+# Uploads: photos and PDFs only, checked by content (core.validators, core.uploads); this caps the request.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MAX_UPLOAD_BYTES = int(os.environ.get("STANDORTLOTSE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))

@@ -5,12 +5,12 @@ from django.contrib.sitemaps.views import index as sitemap_index
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.i18n import set_language
-from django.views.static import serve
 
 from standortlotse.api import api
 from standortlotse.core import views as core_views
 from standortlotse.search import views as search_views
 from standortlotse.core.sitemaps import SITEMAPS
+from standortlotse.core.uploads import serve_media
 
 urlpatterns = [
     path("api/", api.urls),
@@ -39,6 +39,6 @@ urlpatterns += i18n_patterns(
 )
 
 if settings.DEBUG or settings.SERVE_MEDIA:
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+    urlpatterns += [path("media/<path:path>", serve_media)]
 
 handler500 = "standortlotse.core.views.server_error"

@@ -1,8 +1,11 @@
 """Validators shared by all domain apps: GeoJSON geometry and uploaded files."""
 
+from io import BytesIO
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from shapely.geometry import shape
 from shapely.validation import explain_validity
 
@@ -39,13 +42,85 @@ def validate_upload_size(upload):
         )
 
 
+# Markup a browser would run if the file were ever taken for a page. A PDF's first kilobyte is
+# header, objects and dictionaries: none of these tags belong there.
+_MARKUP = (b"<html", b"<script", b"<svg", b"<body", b"<iframe", b"<!doctype", b"<object", b"<embed")
+_PDF_ERRORS = {
+    "unreadable": _lazy(
+        "Document (PDF): the file is not a readable PDF document. Accepted: PDF files that open "
+        "in a PDF reader."
+    ),
+    "markup": _lazy(
+        "Document (PDF): the file contains web page content (HTML, SVG or script) and is refused. "
+        "Accepted: plain PDF documents."
+    ),
+    "trailing": _lazy(
+        "Document (PDF): the file carries other data after the end of the PDF and is refused. "
+        "Accepted: plain PDF documents; save it again from the PDF reader."
+    ),
+    "encrypted": _lazy(
+        "Document (PDF): the file is password-protected or encrypted. Accepted: PDF files without "
+        "a password; save it again without protection."
+    ),
+    "script": _lazy(
+        "Document (PDF): the file contains JavaScript or actions that run on opening and is "
+        "refused. Accepted: PDF documents without scripts; export it again as a plain PDF."
+    ),
+}
+
+
 def validate_pdf(upload):
-    """Check the content, not the name: a PDF starts with %PDF-."""
+    """The whole file must parse as a PDF (pypdf): not encrypted, at least one page, no script,
+    no markup in its head and nothing after its last %%EOF (a PDF with a page appended)."""
+    import logging
+
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
     validate_upload_size(upload)
-    head = upload.read(5)
     upload.seek(0)
-    if head != b"%PDF-":
-        raise ValidationError(_("The file is not a PDF document."))
+    data = upload.read()
+    upload.seek(0)
+    if not data.startswith(b"%PDF-"):
+        raise ValidationError(_PDF_ERRORS["unreadable"], code="unreadable")
+    if any(tag in data[:1024].lower() for tag in _MARKUP):
+        raise ValidationError(_PDF_ERRORS["markup"], code="markup")
+    end = data.rfind(b"%%EOF")
+    if end < 0 or data[end + 5:].strip(b"\r\n\t \x00"):
+        raise ValidationError(_PDF_ERRORS["trailing"] if end >= 0 else _PDF_ERRORS["unreadable"],
+                              code="trailing" if end >= 0 else "unreadable")
+    pypdf_log = logging.getLogger("pypdf")
+    level = pypdf_log.level
+    pypdf_log.setLevel(logging.ERROR)  # its repair notes are no news for us
+    try:
+        reader = PdfReader(BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise ValidationError(_PDF_ERRORS["encrypted"], code="encrypted")
+        if len(reader.pages) < 1:
+            raise ValidationError(_PDF_ERRORS["unreadable"], code="unreadable")
+        for page in reader.pages:
+            page.mediabox  # every page must resolve
+        root = reader.trailer["/Root"].get_object()
+        names = root.get("/Names")
+        scripted = (
+            "/OpenAction" in root and _is_script(root["/OpenAction"])
+            or "/AA" in root
+            or (names is not None and "/JavaScript" in names.get_object())
+            or b"/JavaScript" in data or b"/Launch" in data
+        )
+    except ValidationError:
+        raise
+    except (PyPdfError, KeyError, ValueError, TypeError, AttributeError, RecursionError, OSError):
+        raise ValidationError(_PDF_ERRORS["unreadable"], code="unreadable")
+    finally:
+        pypdf_log.setLevel(level)
+    if scripted:
+        raise ValidationError(_PDF_ERRORS["script"], code="script")
+
+
+def _is_script(action) -> bool:
+    action = action.get_object()
+    return hasattr(action, "get") and action.get("/S") in ("/JavaScript", "/Launch")
 
 
 def validate_photo(upload):
@@ -70,10 +145,15 @@ def store_upload(field_file, extension: str, content) -> None:
     is removed before the error goes on (the name is unique, so nothing else can be hit)."""
     import uuid
 
-    name = field_file.field.generate_filename(field_file.instance, f"{uuid.uuid4().hex}.{extension}")
+    field = field_file.field
+    name = field.generate_filename(field_file.instance, f"{uuid.uuid4().hex}.{extension}")
     try:
-        field_file.save(name.rsplit("/", 1)[-1], content, save=False)
+        # Saved through the storage under exactly this name (FieldFile.save would draw a new
+        # random one from upload_to, and the clean-up below would look for the wrong file).
+        field_file.name = field_file.storage.save(name, content, max_length=field.max_length)
     except OSError:
         if field_file.storage.exists(name):
             field_file.storage.delete(name)
         raise
+    setattr(field_file.instance, field.attname, field_file.name)
+    field_file._committed = True

@@ -1,7 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from standortlotse.core.validators import validate_photo
 from standortlotse.geo.models import Municipality
 from standortlotse.guides.models import Audience, Contact, Event, Guide, Theme
 from standortlotse.inquiries.models import Topic
@@ -44,12 +43,6 @@ class GuideForm(_RegionScoped):
         super().__init__(*args, regions=regions, **kwargs)
         self.fields["contact"].queryset = Contact.objects.filter(region__in=regions)
         self.fields["audiences"].help_text = _("None: for everybody.")
-
-    def clean_image(self):
-        image = self.cleaned_data.get("image")
-        if image and hasattr(image, "content_type"):
-            validate_photo(image)
-        return image
 
     def clean(self):
         data = super().clean()

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from standortlotse.core.textsearch import SearchTextField, index_words
+from standortlotse.core.uploads import PhotoField
 from standortlotse.geo.models import District, Municipality, Region
 
 
@@ -113,7 +114,7 @@ class Guide(models.Model):
     body_en = models.TextField(_("text (English)"), blank=True)
     body_html_de = models.TextField(editable=False, default="")
     body_html_en = models.TextField(editable=False, default="")
-    image = models.ImageField(_("image"), upload_to="guides/%Y/", blank=True)
+    image = PhotoField(_("image"), folder="guides/%Y/", blank=True)
     image_alt = models.CharField(_("alternative text of the image"), max_length=250, blank=True)
     contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="guides",
                                 verbose_name=_("responsible contact"))

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from standortlotse.core import ratelimit
+from standortlotse.core.uploads import normalised_image
 
 TEMP_PHOTO_DIR = "places/tmp"
 
@@ -28,7 +29,9 @@ def keep(request, form, kept: str | None) -> None:
     if token is None:
         if not ratelimit.hit(request, "photo-keep", 30, 3600):
             return
-        token = default_storage.save(f"{TEMP_PHOTO_DIR}/{uuid.uuid4().hex}.img", photo).rsplit("/", 1)[-1]
+        # The re-encoded pixels, not the upload: the copy sits in public media until it is used.
+        copy = normalised_image(photo)
+        token = default_storage.save(f"{TEMP_PHOTO_DIR}/{uuid.uuid4().hex}.img", copy).rsplit("/", 1)[-1]
         discard(form.data.get("photo_token"))
     form.data = form.data.copy()
     form.data["photo_token"] = token

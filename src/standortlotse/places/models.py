@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from standortlotse.core.images import StoredDimensions
 from standortlotse.core.links import PrivateLink
 from standortlotse.core.textsearch import SearchTextField, index_words
+from standortlotse.core.uploads import PhotoField
 from standortlotse.geo.models import Municipality, Region
 
 
@@ -209,7 +210,7 @@ class PlaceAttribute(models.Model):
 
 class PlacePhoto(StoredDimensions):
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("photo"), upload_to="places/photos/%Y/")
+    image = PhotoField(_("photo"), folder="places/photos/%Y/")
     alt_text = models.CharField(_("alternative text"), max_length=250)
     credit = models.CharField(_("photo credit"), max_length=150, blank=True)
     position = models.PositiveSmallIntegerField(default=0)

@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from standortlotse.accounts import policy
 from standortlotse.accounts.models import Membership
 from standortlotse.core.mail import queue_email
+from standortlotse.core.uploads import normalised_image
 from standortlotse.core.validators import store_upload
 from standortlotse.places.models import (
     HeldPhoto, OwnerLink, PendingUpdate, Place, PlacePhoto, RegionSettings, Status, Transition,
 )
-from standortlotse.properties.services import normalised_image
 
 # Which review decisions are allowed from which status.
 MODERATOR_TRANSITIONS = {

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from standortlotse.accounts import policy
-from standortlotse.core.validators import validate_pdf, validate_photo
+from standortlotse.core.validators import validate_photo
 from standortlotse.geo.models import District, Municipality, Region
 from standortlotse.properties.models import (
     Availability, Kind, OwnerConsent, Property, PropertyDocument, RailSiding, Zoning,
@@ -131,10 +131,7 @@ class DocumentForm(forms.ModelForm):
         model = PropertyDocument
         fields = ["file", "title", "description"]
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        validate_pdf(upload)
-        return upload
+    # The file is parsed as PDF by the model field (core.uploads.DocumentField), on every path.
 
 
 RAIL_CHOICES = [

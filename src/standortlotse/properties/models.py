@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from standortlotse.core.images import StoredDimensions
 from standortlotse.core.links import PrivateLink
 from standortlotse.core.textsearch import SearchTextField, index_words
+from standortlotse.core.uploads import DocumentField, PhotoField
 from standortlotse.core.validators import validate_geojson_polygon
 from standortlotse.geo.models import Municipality
 
@@ -350,7 +351,7 @@ def property_search_text(prop, municipality_name: str) -> str:
 
 class PropertyPhoto(StoredDimensions):
     property = models.ForeignKey(Property, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("photo"), upload_to="properties/photos/%Y/")
+    image = PhotoField(_("photo"), folder="properties/photos/%Y/")
     alt_text = models.CharField(
         _("alternative text"), max_length=250,
         help_text=_("Describe what the photo shows, for people who cannot see it."),
@@ -369,7 +370,7 @@ class PropertyPhoto(StoredDimensions):
 
 class PropertyDocument(models.Model):
     property = models.ForeignKey(Property, on_delete=models.CASCADE, related_name="documents")
-    file = models.FileField(_("document (PDF)"), upload_to="properties/documents/%Y/")
+    file = DocumentField(_("document (PDF)"), folder="properties/documents/%Y/")
     title = models.CharField(_("document title"), max_length=200)
     description = models.CharField(
         _("short description"), max_length=250, blank=True,

@@ -1,17 +1,15 @@
 """Writing to the property register: status changes, verification, photos, completeness."""
 
 from dataclasses import dataclass
-from io import BytesIO
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from PIL import Image, ImageOps
 
 from standortlotse.accounts import policy
+from standortlotse.core.uploads import normalised_image
 from standortlotse.core.validators import store_upload
 from standortlotse.properties.models import (
     CONSENT_MISSING_FOR_PUBLISHING, Property, PropertyPhoto, Status,
@@ -106,21 +104,6 @@ def confirm_current(user, prop: Property) -> Property:
     prop._change_reason = "confirmed"
     prop.save()
     return prop
-
-
-MAX_PHOTO_EDGE = 1920
-
-
-def normalised_image(upload) -> ContentFile:
-    """Re-encode the photo: strips metadata and anything that is not pixels, caps its size."""
-    with Image.open(upload) as image:
-        image = ImageOps.exif_transpose(image)
-        image.thumbnail((MAX_PHOTO_EDGE, MAX_PHOTO_EDGE))
-        if image.mode not in ("RGB", "L"):
-            image = image.convert("RGB")
-        buffer = BytesIO()
-        image.save(buffer, format="JPEG", quality=85, optimize=True)
-    return ContentFile(buffer.getvalue())
 
 
 @transaction.atomic
