@@ -87,3 +87,24 @@ def test_few_and_many_matches_give_the_same_results(world, monkeypatch):
     monkeypatch.setattr(textsearch, "FEW", 2)
     assert textsearch.matching_ids(Property, ["lagerhall"]) is None  # too many: ordered walk
     assert _found("Lagerhalle") == few and len(few) == 5
+
+
+@pytest.mark.django_db
+def test_every_full_text_table_keeps_its_triggers_after_all_migrations():
+    """A migration that makes SQLite rebuild a searched table (altering or removing a column)
+    drops the table's triggers, and the index then silently stops following writes: every
+    such migration must end with ``fts_triggers_restore_operation``."""
+    from django.apps import apps
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL keeps its generated search column; there are no triggers")
+    tables = [m._meta.db_table for m in apps.get_models()
+              if any(isinstance(f, textsearch.SearchTextField) for f in m._meta.local_fields)]
+    assert tables
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        triggers = {row[0] for row in cursor.fetchall()}
+    missing = [f"{textsearch.fts_table(t)}_{s}" for t in tables for s in ("ai", "ad", "au")
+               if f"{textsearch.fts_table(t)}_{s}" not in triggers]
+    assert missing == []

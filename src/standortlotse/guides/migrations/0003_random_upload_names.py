@@ -4,6 +4,8 @@ import standortlotse.core.uploads
 import standortlotse.core.validators
 from django.db import migrations
 
+from standortlotse.core.textsearch import fts_triggers_restore_operation
+
 
 class Migration(migrations.Migration):
 
@@ -17,4 +19,6 @@ class Migration(migrations.Migration):
             name='image',
             field=standortlotse.core.uploads.PhotoField(blank=True, upload_to=standortlotse.core.uploads.RandomName('guides/%Y/', ('jpg', 'jpeg', 'png', 'webp')), validators=[standortlotse.core.uploads.NewUploadsOnly(standortlotse.core.validators.validate_photo)], verbose_name='image'),
         ),
+        # Altering the column rebuilt the table on SQLite, which dropped its full-text triggers.
+        fts_triggers_restore_operation("guides_guide"),
     ]

@@ -8,7 +8,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('properties', '0008_photo_dimensions'),
+        ('properties', '0009_consent_links'),
     ]
 
     operations = [

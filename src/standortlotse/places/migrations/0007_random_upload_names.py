@@ -8,7 +8,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('places', '0004_photo_dimensions'),
+        ('places', '0006_owner_links'),
     ]
 
     operations = [
