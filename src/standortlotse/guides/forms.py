@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from standortlotse.core.fields import WebURLFormField
 from standortlotse.core.validators import validate_photo
 from standortlotse.geo.models import Municipality
 from standortlotse.guides.models import Audience, Contact, Event, Guide, Theme
@@ -60,7 +61,7 @@ class GuideForm(_RegionScoped):
 
 class ContactForm(_RegionScoped):
     topics = _multi(Topic.choices, _("Topics"))
-    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    website = WebURLFormField(label=_("website"), required=False)
     audiences = _multi(Audience.choices, _("Target groups"))
 
     class Meta:
@@ -77,7 +78,7 @@ class ContactForm(_RegionScoped):
 
 
 class EventForm(_RegionScoped):
-    url = forms.URLField(label=_("further information"), required=False, assume_scheme="https")
+    url = WebURLFormField(label=_("further information"), required=False)
 
     class Meta:
         model = Event
