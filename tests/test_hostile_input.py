@@ -448,3 +448,11 @@ def test_undeliverable_notice_to_a_broken_address_does_not_loop(world, finished_
     settings.MANAGERS = [("Admin", "admin@example.org")]
     send_email_task.enqueue(["kaputt\n@x.de"], "Betreff", "Text", 1, None, undeliverable_notice(["auch\nkaputt@x.de"], "X"))
     assert [r.status for r in finished_mail_tasks] == ["FAILED", "FAILED"] and not mail.outbox
+
+
+def test_undeliverable_mail_without_notice_goes_to_the_state_agency(world, finished_mail_tasks):
+    from standortlotse.core.mail import send_email_task
+
+    send_email_task.enqueue(["owner@example.org\nBcc: x@y.de"], "Ihr Ort „Atelier“", "Text", 1, None)
+    assert [r.status for r in finished_mail_tasks] == ["SUCCESSFUL", "FAILED"]  # the notice runs inside
+    assert mail.outbox[0].to == ["state_admin@example.org"] and "Atelier" in mail.outbox[0].subject

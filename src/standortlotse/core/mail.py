@@ -4,8 +4,8 @@ The web request only enqueues, in its transaction (core/queue.py); the task work
 Django's email backend and, when the mail server fails, enqueues itself again with a growing
 delay, up to MAX_ATTEMPTS. A mail that can never be sent (a recipient or reply-to that is not a
 valid address, a header with a line break) is not retried: the task fails once, and the people
-named in its ``notice`` (the moderators of the record's region, see ``undeliverable_notice``) get
-a mail naming the record to correct. Neither addresses nor subjects (they carry names of places
+named in its ``notice`` (the moderators of the record's region, see ``undeliverable_notice``;
+without one, the state agency) get a mail naming the record to correct. Neither addresses nor subjects (they carry names of places
 and inquirers' topics) are logged.
 """
 
@@ -26,6 +26,15 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
 BACKOFF_SECONDS = [60, 300, 900, 3600, 6 * 3600]
+
+
+def _no_fallback() -> list[str]:
+    return []
+
+
+# Who is told about an undeliverable mail that came without a notice: the accounts app sets the
+# state agency here (core imports no domain app); then the MANAGERS setting.
+fallback_notice_recipients = _no_fallback
 
 
 class Undeliverable(Exception):
@@ -50,7 +59,7 @@ def _notify_undeliverable(notice: dict | None, subject: str) -> None:
     notice = notice or {}
     if notice.get("silent"):
         return
-    recipients = notice.get("to") or [address for _name, address in settings.MANAGERS]
+    recipients = notice.get("to") or fallback_notice_recipients() or [address for _name, address in settings.MANAGERS]
     if not recipients:
         logger.error("undeliverable email: nobody to notify")
         return
@@ -105,7 +114,7 @@ def queue_email(to: str | list[str], template: str, context: dict, reply_to: lis
                 notice: dict | None = None) -> None:
     """Render `<template>_subject.txt` and `<template>_body.txt` now; the worker sends the mail once
     the caller's transaction has committed. ``notice`` (``undeliverable_notice``) says whom to
-    tell if the mail can never be sent; without it, the MANAGERS setting."""
+    tell if the mail can never be sent; without it, the state agency (or the MANAGERS setting)."""
     recipients = [to] if isinstance(to, str) else list(to)
     context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **context}
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())

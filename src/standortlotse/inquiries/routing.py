@@ -87,10 +87,7 @@ def recipient_emails(organisation) -> list[str]:
 def notice_recipients(region) -> list[str]:
     """Who hears of a mail about an inquiry that can never be sent: the region's moderators,
     else the state agency."""
+    from standortlotse.accounts.apps import state_agency_emails
     from standortlotse.places.services import moderator_emails
 
-    emails = moderator_emails(region) if region is not None else []
-    if emails:
-        return emails
-    agency = Organisation.objects.filter(kind=Kind.STATE_AGENCY).order_by("pk").first()
-    return recipient_emails(agency) if agency else []
+    return (moderator_emails(region) if region is not None else []) or state_agency_emails()
