@@ -456,3 +456,14 @@ def test_undeliverable_mail_without_notice_goes_to_the_state_agency(world, finis
     send_email_task.enqueue(["owner@example.org\nBcc: x@y.de"], "Ihr Ort „Atelier“", "Text", 1, None)
     assert [r.status for r in finished_mail_tasks] == ["SUCCESSFUL", "FAILED"]  # the notice runs inside
     assert mail.outbox[0].to == ["state_admin@example.org"] and "Atelier" in mail.outbox[0].subject
+
+
+def test_header_injection_in_the_subject_fails_once_with_a_notice(world, finished_mail_tasks):
+    from standortlotse.core.mail import send_email_task, undeliverable_notice
+
+    notice = undeliverable_notice(["moderator@example.org"], "Ort „Atelier“", "https://example.org/datenpflege/orte/1/")
+    send_email_task.enqueue(["gut@example.org"], "Betreff\nBcc: x@y.de", "Text", 1, None, notice)
+    assert [r.status for r in finished_mail_tasks] == ["SUCCESSFUL", "FAILED"]
+    assert finished_mail_tasks[1].errors[0].exception_class_path.endswith("Undeliverable")
+    assert [m.to for m in mail.outbox] == [["moderator@example.org"]]
+    assert "https://example.org/datenpflege/orte/1/" in mail.outbox[0].body
