@@ -5,8 +5,8 @@ Django's email backend and, when the mail server fails, enqueues itself again wi
 delay, up to MAX_ATTEMPTS. A mail that can never be sent (a recipient or reply-to that is not a
 valid address, a header with a line break) is not retried: the task fails once, and the people
 named in its ``notice`` (the moderators of the record's region, see ``undeliverable_notice``;
-without one, the state agency) get a mail naming the record to correct. Neither addresses nor subjects (they carry names of places
-and inquirers' topics) are logged.
+without one, the state agency) get a mail naming the record to correct. Neither addresses nor
+subjects (they carry names of places and inquirers' topics) are logged.
 """
 
 import logging

@@ -218,12 +218,10 @@ def field_errors(data: dict) -> list[str]:
             validate_web_url(link)
         except ValidationError as error:
             errors.append(_refusal("social_links", error))
-    for name, joined in (("social_links", "\n".join(data.get("social_links") or [])),
-                         ("tags", ", ".join(data.get("tags") or []))):
-        try:
-            Place._meta.get_field(name).run_validators(joined)
-        except ValidationError as error:
-            errors.append(_refusal(name, error))
+    try:
+        Place._meta.get_field("tags").run_validators(", ".join(data.get("tags") or []))
+    except ValidationError as error:
+        errors.append(_refusal("tags", error))
     return errors
 
 
