@@ -167,12 +167,16 @@ def test_update_unchanged_and_permissions(world):
     job = run(world.editor_a, "a.csv", csv_bytes(rows), skip_errors=True)
     outcomes = dict(job.rows.values_list("number", "outcome"))
     assert outcomes == {2: "update", 3: "unchanged", 4: "error"}
-    assert "Gardelegen" in job.rows.get(number=4).messages[0][1]
+    # The refusal says only that the municipality is outside the editor's scope, never which one.
+    assert job.rows.get(number=4).messages[0][1] == "Nicht in Ihren Gemeinden."
+    assert "Gardelegen" not in str(job.rows.get(number=4).messages)
     assert Property.objects.get(external_id="X-1").area_available_m2 == 1500
     assert not Property.objects.filter(external_id="X-3").exists()
     # editor B cannot update A's record through its external ID
     job = run(world.editor_b, "b.csv", csv_bytes([rows[0], ["X-1", "Übernahme", "15081135", "52,5", "11,4", ""]]))
     assert job.rows.get().outcome == "error"
+    messages = str(job.rows.get().messages)
+    assert "Der Datensatz mit dieser ID ist nicht in Ihren Gemeinden." in messages and "Stendal" not in messages
     assert Property.objects.get(external_id="X-1").title == "Fläche eins"
 
 

@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from standortlotse.core.fields import EmailAddressField, WebURLField
+from standortlotse.core.validators import TEXT_LINE
 from standortlotse.geo.models import District, Municipality, Region
 
 
@@ -17,7 +19,7 @@ class Organisation(models.Model):
         STATE_AGENCY = "state_agency", _("state agency")
         NETWORK_PARTNER = "network_partner", _("network partner")
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=TEXT_LINE)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     municipality = models.ForeignKey(
         Municipality, null=True, blank=True, on_delete=models.PROTECT,
@@ -31,9 +33,9 @@ class Organisation(models.Model):
         Region, null=True, blank=True, on_delete=models.PROTECT,
         related_name="organisations", verbose_name=_("region"),
     )
-    email = models.EmailField(_("email"), blank=True)
-    phone = models.CharField(_("phone"), max_length=50, blank=True)
-    website = models.URLField(_("website"), blank=True)
+    email = EmailAddressField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True, validators=TEXT_LINE)
+    website = WebURLField(_("website"), blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -7,6 +7,7 @@ from standortlotse.accounts.models import Organisation
 from standortlotse.cases.matching import NICE_TO_HAVES
 from standortlotse.cases.models import Case, SearchProfile, Source, Stage
 from standortlotse.core.forms import HoneypotMixin
+from standortlotse.core.validators import TEXT, TEXT_LINE
 from standortlotse.geo.models import District
 from standortlotse.properties.models import Kind, Zoning
 
@@ -24,13 +25,14 @@ class ProfileForm(HoneypotMixin, forms.ModelForm):
     available_by = forms.DateField(label=_("available by"), required=False,
                                    widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     # About the project (becomes the case for the investor service)
-    company = forms.CharField(label=_("Company"), max_length=200)
-    sector = forms.CharField(label=_("Sector"), max_length=150, required=False)
-    contact_name = forms.CharField(label=_("Your name"), max_length=150)
-    phone = forms.CharField(label=_("Phone (optional)"), max_length=50, required=False)
+    company = forms.CharField(label=_("Company"), max_length=200, validators=TEXT_LINE)
+    sector = forms.CharField(label=_("Sector"), max_length=150, required=False, validators=TEXT_LINE)
+    contact_name = forms.CharField(label=_("Your name"), max_length=150, validators=TEXT_LINE)
+    phone = forms.CharField(label=_("Phone (optional)"), max_length=50, required=False, validators=TEXT_LINE)
     jobs_planned = forms.IntegerField(label=_("Jobs planned"), min_value=0, required=False)
     investment_eur = forms.IntegerField(label=_("Investment volume (€)"), min_value=0, required=False)
-    description = forms.CharField(label=_("Project description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(label=_("Project description"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                                  validators=TEXT)
     confidential = forms.BooleanField(label=_("Treat my company name confidentially"), required=False)
     consent = forms.BooleanField(label=_("I agree that my details are passed to the investor service of the region to advise me, as described in the privacy notice."))
 
@@ -82,7 +84,7 @@ class CaseForm(forms.ModelForm):
 
 class StageForm(forms.Form):
     stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices)
-    lost_reason = forms.CharField(label=_("Reason for loss"), required=False, max_length=300)
+    lost_reason = forms.CharField(label=_("Reason for loss"), required=False, max_length=300, validators=TEXT_LINE)
 
 
 class ShareForm(forms.Form):
@@ -91,12 +93,12 @@ class ShareForm(forms.Form):
 
 
 class TaskForm(forms.Form):
-    title = forms.CharField(label=_("Task"), max_length=200)
+    title = forms.CharField(label=_("Task"), max_length=200, validators=TEXT_LINE)
     due_on = forms.DateField(label=_("due on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class ActivityForm(forms.Form):
-    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), validators=TEXT)
 
 
 class BoardFilterForm(forms.Form):

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from standortlotse.accounts.models import Organisation
+from standortlotse.core.fields import EmailAddressField
+from standortlotse.core.validators import TEXT, TEXT_LINE
 from standortlotse.geo.models import District
 
 
@@ -34,7 +36,7 @@ class SearchProfile(models.Model):
     # nice-to-haves: {"rail_siding": 3, "funding_area": 5, ...}
     weights = models.JSONField(_("nice-to-haves"), default=dict, blank=True)
 
-    email = models.EmailField(_("email for alerts"), blank=True)
+    email = EmailAddressField(_("email for alerts"), blank=True)
     alerts = models.BooleanField(_("send me new matching properties"), default=False)
     unsubscribe_token = models.CharField(max_length=64, default=secrets.token_urlsafe, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -80,14 +82,14 @@ class Source(models.TextChoices):
 
 
 class Case(models.Model):
-    company = models.CharField(_("company"), max_length=200)
-    sector = models.CharField(_("sector"), max_length=150, blank=True)
-    description = models.TextField(_("project description"), blank=True)
+    company = models.CharField(_("company"), max_length=200, validators=TEXT_LINE)
+    sector = models.CharField(_("sector"), max_length=150, blank=True, validators=TEXT_LINE)
+    description = models.TextField(_("project description"), blank=True, validators=TEXT)
     jobs_planned = models.PositiveIntegerField(_("jobs planned"), null=True, blank=True)
     investment_eur = models.PositiveBigIntegerField(_("investment volume (€)"), null=True, blank=True)
-    contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
-    contact_email = models.EmailField(_("contact email"), blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=150, blank=True, validators=TEXT_LINE)
+    contact_email = EmailAddressField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True, validators=TEXT_LINE)
     profile = models.ForeignKey(SearchProfile, null=True, blank=True, on_delete=models.SET_NULL,
                                 verbose_name=_("space needs"))
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.INQUIRY)
@@ -96,7 +98,7 @@ class Case(models.Model):
     owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="owned_cases",
                               verbose_name=_("owning organisation"))
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.LEAD, db_index=True)
-    lost_reason = models.CharField(_("reason for loss"), max_length=300, blank=True)
+    lost_reason = models.CharField(_("reason for loss"), max_length=300, blank=True, validators=TEXT_LINE)
     offered_properties = models.ManyToManyField("properties.Property", blank=True, verbose_name=_("offered properties"))
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -126,7 +128,7 @@ class CaseShare(models.Model):
 
 class CaseTask(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
-    title = models.CharField(_("task"), max_length=200)
+    title = models.CharField(_("task"), max_length=200, validators=TEXT_LINE)
     due_on = models.DateField(_("due on"), null=True, blank=True)
     done = models.BooleanField(_("done"), default=False)
 
@@ -138,7 +140,7 @@ class Activity(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="activities")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL)
-    text = models.TextField()
+    text = models.TextField(validators=TEXT)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,11 +1,112 @@
-"""Validators shared by all domain apps: GeoJSON geometry and uploaded files."""
+"""Validators shared by all domain apps: text, web addresses, email addresses, GeoJSON geometry
+and uploaded files.
 
+The text validators sit on the model fields (``validators=TEXT_LINE`` / ``TEXT``), web and email
+addresses use the fields of ``core.fields``; so every write path that validates through the model
+(forms, the API's forms, admin, the imports calling ``Field.clean``) applies the same rules.
+"""
+
+import unicodedata
 from io import BytesIO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
+
+# Characters that change how text is displayed without being visible: bidi embeddings, overrides
+# and isolates (they reorder a name on screen, e.g. "Stadt\u202eladnetS") and zero-width
+# characters (they make two different names look the same). Refused, not stripped: whatever the
+# user entered is either stored as entered or refused with a message saying what to remove.
+INVISIBLE = frozenset(
+    [chr(c) for c in range(0x202A, 0x202F)]  # LRE, RLE, PDF, LRO, RLO
+    + [chr(c) for c in range(0x2066, 0x206A)]  # LRI, RLI, FSI, PDI
+    + ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"]  # zero-width space, non-joiner, joiner; word joiner; BOM
+)
+LINE_BREAKS_AND_TABS = {"\n", "\r", "\t"}
+
+
+def _describe(char: str) -> str:
+    return f"U+{ord(char):04X} {unicodedata.name(char, 'CONTROL CHARACTER')}"
+
+
+def _check_characters(value, allow: set[str]) -> None:
+    if not isinstance(value, str):
+        return
+    for position, char in enumerate(value, start=1):
+        if char in INVISIBLE:
+            raise ValidationError(
+                _("The text contains an invisible formatting character (%(char)s) at position %(position)d; "
+                  "please remove it. Right-to-left overrides and zero-width characters are not accepted.")
+                % {"char": _describe(char), "position": position},
+                code="invisible_character",
+            )
+        if char not in allow and unicodedata.category(char) == "Cc":
+            if char in LINE_BREAKS_AND_TABS:
+                message = _("The text contains a line break or tab at position %(position)d; this field takes one line.")
+            else:
+                message = _("The text contains a control character (%(char)s) at position %(position)d; "
+                            "please remove it.")
+            raise ValidationError(message % {"char": _describe(char), "position": position}, code="control_character")
+
+
+def validate_text_line(value) -> None:
+    """One line of text (names, titles, addresses): no control characters, no line breaks,
+    no bidi overrides or zero-width characters."""
+    _check_characters(value, allow=set())
+
+
+def validate_text(value) -> None:
+    """Multi-line text (descriptions, messages): line breaks and tabs allowed, other control
+    characters, bidi overrides and zero-width characters refused."""
+    _check_characters(value, allow=LINE_BREAKS_AND_TABS)
+
+
+@deconstructible
+class WebURLValidator(URLValidator):
+    """A full web address with http:// or https:// only: javascript:, data:, vbscript:, file:,
+    ftp: and addresses without a scheme ("www.example.org", "//example.org") are refused."""
+
+    schemes = ["http", "https"]
+    message = gettext_lazy("Enter a full web address starting with https:// (or http://), e.g. https://www.example.org.")
+
+    def __call__(self, value):
+        _check_characters(value, allow=set())
+        super().__call__(value)
+
+
+validate_web_url = WebURLValidator()
+
+
+@deconstructible
+class StrictEmailValidator(EmailValidator):
+    """Django's syntax check plus no control characters or invisible characters anywhere: an
+    address with a line break would inject mail headers ("a@b.de\\nBcc: …")."""
+
+    message = gettext_lazy("Enter a valid email address, e.g. name@example.org (one address, no line breaks).")
+
+    def __call__(self, value):
+        if isinstance(value, str) and any(c in INVISIBLE or unicodedata.category(c) == "Cc" for c in value):
+            raise ValidationError(self.message, code=self.code, params={"value": value})
+        super().__call__(value)
+
+
+validate_email_address = StrictEmailValidator()
+
+TEXT_LINE = [validate_text_line]
+TEXT = [validate_text]
+
+
+def is_web_url(value) -> bool:
+    """For templates and presenters: only an http(s) address may become a link."""
+    try:
+        validate_web_url(value)
+    except ValidationError:
+        return False
+    return True
 from shapely.geometry import shape
 from shapely.validation import explain_validity
 

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from standortlotse.core.validators import TEXT_LINE
+
 
 class PrivateStorage(FileSystemStorage):
     """Uploaded import files are never served: they live outside MEDIA_ROOT and have no URL.
@@ -130,7 +132,7 @@ class ApiKey(models.Model):
         PLACES = "places", _("places")
 
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="api_keys")
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=TEXT_LINE)
     prefix = models.CharField(max_length=12, unique=True, editable=False)
     secret_hash = models.CharField(max_length=64, editable=False)
     scopes = models.JSONField(_("scopes"), default=list)

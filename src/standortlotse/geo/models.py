@@ -3,9 +3,11 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from standortlotse.core.validators import TEXT_LINE
+
 
 class State(models.Model):
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=TEXT_LINE)
     code = models.CharField(_("state key"), max_length=2, unique=True)
 
     class Meta:
@@ -19,7 +21,7 @@ class State(models.Model):
 
 class District(models.Model):
     state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="districts")
-    name = models.CharField(_("name"), max_length=150)
+    name = models.CharField(_("name"), max_length=150, validators=TEXT_LINE)
     key = models.CharField(_("district key"), max_length=5, unique=True)
     outline = models.JSONField(_("outline (GeoJSON)"), null=True, blank=True)
 
@@ -34,9 +36,9 @@ class District(models.Model):
 
 class Municipality(models.Model):
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="municipalities")
-    name = models.CharField(_("name"), max_length=150)
+    name = models.CharField(_("name"), max_length=150, validators=TEXT_LINE)
     ags = models.CharField(_("official municipality key (AGS)"), max_length=8, unique=True)
-    association = models.CharField(_("municipal association"), max_length=150, blank=True)
+    association = models.CharField(_("municipal association"), max_length=150, blank=True, validators=TEXT_LINE)
     lat = models.FloatField(_("latitude"))
     lon = models.FloatField(_("longitude"))
 
@@ -52,7 +54,7 @@ class Municipality(models.Model):
 class Region(models.Model):
     """A marketing region grouping whole districts (e.g. Altmark)."""
 
-    name = models.CharField(_("name"), max_length=150)
+    name = models.CharField(_("name"), max_length=150, validators=TEXT_LINE)
     slug = models.SlugField(_("slug"), unique=True)
     districts = models.ManyToManyField(District, related_name="regions", verbose_name=_("districts"))
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from standortlotse.core.fields import WebURLFormField
 from standortlotse.geo.models import Municipality
 from standortlotse.guides.models import Audience, Contact, Event, Guide, Theme
 from standortlotse.inquiries.models import Topic
@@ -53,7 +54,7 @@ class GuideForm(_RegionScoped):
 
 class ContactForm(_RegionScoped):
     topics = _multi(Topic.choices, _("Topics"))
-    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    website = WebURLFormField(label=_("website"), required=False)
     audiences = _multi(Audience.choices, _("Target groups"))
 
     class Meta:
@@ -70,7 +71,7 @@ class ContactForm(_RegionScoped):
 
 
 class EventForm(_RegionScoped):
-    url = forms.URLField(label=_("further information"), required=False, assume_scheme="https")
+    url = WebURLFormField(label=_("further information"), required=False)
 
     class Meta:
         model = Event

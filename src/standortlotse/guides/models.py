@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from standortlotse.core.fields import EmailAddressField, WebURLField
 from standortlotse.core.textsearch import SearchTextField, index_words
 from standortlotse.core.uploads import PhotoField
+from standortlotse.core.validators import TEXT, TEXT_LINE
 from standortlotse.geo.models import District, Municipality, Region
 
 
@@ -56,19 +58,19 @@ class Contact(models.Model):
         "accounts.Organisation", on_delete=models.PROTECT, related_name="directory_entries",
         verbose_name=_("organisation"), help_text=_("Inquiries to this contact reach this organisation."),
     )
-    person = models.CharField(_("contact person"), max_length=150, blank=True)
-    role_de = models.CharField(_("role (German)"), max_length=150, blank=True)
-    role_en = models.CharField(_("role (English)"), max_length=150, blank=True)
-    email = models.EmailField(_("email"), blank=True)
-    phone = models.CharField(_("phone"), max_length=50, blank=True)
-    website = models.URLField(_("website"), blank=True)
+    person = models.CharField(_("contact person"), max_length=150, blank=True, validators=TEXT_LINE)
+    role_de = models.CharField(_("role (German)"), max_length=150, blank=True, validators=TEXT_LINE)
+    role_en = models.CharField(_("role (English)"), max_length=150, blank=True, validators=TEXT_LINE)
+    email = EmailAddressField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True, validators=TEXT_LINE)
+    website = WebURLField(_("website"), blank=True)
     topics = models.JSONField(_("topics"), default=list, help_text=_("Inquiry topics this contact answers."))
     audiences = models.JSONField(_("target groups"), default=list, blank=True)
     districts = models.ManyToManyField(District, blank=True, verbose_name=_("districts served"))
     municipalities = models.ManyToManyField(Municipality, blank=True, verbose_name=_("municipalities served"),
                                             help_text=_("Empty together with the districts: the whole region."))
-    description_de = models.TextField(_("description (German)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
+    description_de = models.TextField(_("description (German)"), blank=True, validators=TEXT)
+    description_en = models.TextField(_("description (English)"), blank=True, validators=TEXT)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PUBLISHED)
     updated_at = models.DateTimeField(auto_now=True)
     search_text = SearchTextField()
@@ -106,16 +108,16 @@ class Guide(models.Model):
     slug = models.SlugField(_("address (slug)"), max_length=120)
     theme = models.CharField(_("theme"), max_length=10, choices=Theme.choices)
     audiences = models.JSONField(_("target groups"), default=list)
-    title_de = models.CharField(_("title (German)"), max_length=200)
-    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
-    summary_de = models.CharField(_("summary (German)"), max_length=300, blank=True)
-    summary_en = models.CharField(_("summary (English)"), max_length=300, blank=True)
-    body_de = models.TextField(_("text (German)"), help_text=_("Markdown: ## heading, **bold**, - list, [link](https://…)."))
-    body_en = models.TextField(_("text (English)"), blank=True)
+    title_de = models.CharField(_("title (German)"), max_length=200, validators=TEXT_LINE)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True, validators=TEXT_LINE)
+    summary_de = models.CharField(_("summary (German)"), max_length=300, blank=True, validators=TEXT_LINE)
+    summary_en = models.CharField(_("summary (English)"), max_length=300, blank=True, validators=TEXT_LINE)
+    body_de = models.TextField(_("text (German)"), help_text=_("Markdown: ## heading, **bold**, - list, [link](https://…)."), validators=TEXT)
+    body_en = models.TextField(_("text (English)"), blank=True, validators=TEXT)
     body_html_de = models.TextField(editable=False, default="")
     body_html_en = models.TextField(editable=False, default="")
     image = PhotoField(_("image"), folder="guides/%Y/", blank=True)
-    image_alt = models.CharField(_("alternative text of the image"), max_length=250, blank=True)
+    image_alt = models.CharField(_("alternative text of the image"), max_length=250, blank=True, validators=TEXT_LINE)
     contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="guides",
                                 verbose_name=_("responsible contact"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -162,18 +164,18 @@ class Guide(models.Model):
 class Event(models.Model):
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="events", verbose_name=_("region"))
-    title_de = models.CharField(_("title (German)"), max_length=200)
-    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    title_de = models.CharField(_("title (German)"), max_length=200, validators=TEXT_LINE)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True, validators=TEXT_LINE)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
-    location = models.CharField(_("location"), max_length=250, help_text=_("Address or place name."))
+    location = models.CharField(_("location"), max_length=250, help_text=_("Address or place name."), validators=TEXT_LINE)
     municipality = models.ForeignKey(Municipality, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("municipality"))
     place = models.ForeignKey("places.Place", null=True, blank=True, on_delete=models.SET_NULL, related_name="events",
                               verbose_name=_("creative place"), help_text=_("For open days at a place."))
-    description_de = models.TextField(_("description (German)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
+    description_de = models.TextField(_("description (German)"), blank=True, validators=TEXT)
+    description_en = models.TextField(_("description (English)"), blank=True, validators=TEXT)
     organiser = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("organiser"))
-    url = models.URLField(_("further information"), blank=True)
+    url = WebURLField(_("further information"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PUBLISHED)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)

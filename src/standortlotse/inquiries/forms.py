@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from standortlotse.core.forms import HoneypotMixin
+from standortlotse.core.validators import TEXT
 from standortlotse.inquiries.models import Inquiry, Status
 
 
@@ -33,7 +34,8 @@ class AnswerForm(forms.Form):
         kwargs.setdefault("auto_id", "id_answer_%s")
         super().__init__(*args, **kwargs)
 
-    text = forms.CharField(label=_("Answer to the inquirer (sent by email)"), widget=forms.Textarea(attrs={"rows": 6}))
+    text = forms.CharField(label=_("Answer to the inquirer (sent by email)"), widget=forms.Textarea(attrs={"rows": 6}),
+                           validators=TEXT)
 
 
 class NoteForm(forms.Form):
@@ -41,7 +43,7 @@ class NoteForm(forms.Form):
         kwargs.setdefault("auto_id", "id_note_%s")
         super().__init__(*args, **kwargs)
 
-    text = forms.CharField(label=_("Internal note (not sent)"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label=_("Internal note (not sent)"), widget=forms.Textarea(attrs={"rows": 3}), validators=TEXT)
 
 
 class AssignForm(forms.Form):

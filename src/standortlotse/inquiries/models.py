@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from standortlotse.accounts.models import Organisation
+from standortlotse.core.fields import EmailAddressField
+from standortlotse.core.validators import TEXT, TEXT_LINE
 from standortlotse.geo.models import Region
 
 
@@ -56,12 +58,12 @@ class RetentionPolicy(models.Model):
 
 class Inquiry(models.Model):
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(_("name"), max_length=150)
-    organisation_name = models.CharField(_("company or organisation"), max_length=200, blank=True)
-    email = models.EmailField(_("email"))
-    phone = models.CharField(_("phone (optional)"), max_length=50, blank=True)
+    name = models.CharField(_("name"), max_length=150, validators=TEXT_LINE)
+    organisation_name = models.CharField(_("company or organisation"), max_length=200, blank=True, validators=TEXT_LINE)
+    email = EmailAddressField(_("email"))
+    phone = models.CharField(_("phone (optional)"), max_length=50, blank=True, validators=TEXT_LINE)
     topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices, default=Topic.OTHER)
-    message = models.TextField(_("message"))
+    message = models.TextField(_("message"), validators=TEXT)
     language = models.CharField(max_length=8, default="de")
     # What the inquiry is about (any may be empty: the general contact form).
     property = models.ForeignKey("properties.Property", null=True, blank=True, on_delete=models.SET_NULL,
@@ -105,7 +107,7 @@ class Note(models.Model):
     inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.NOTE)
-    text = models.TextField()
+    text = models.TextField(validators=TEXT)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -82,3 +82,12 @@ def recipient_emails(organisation) -> list[str]:
         if m.user.email and m.user.is_active
     }
     return sorted(emails)
+
+
+def notice_recipients(region) -> list[str]:
+    """Who hears of a mail about an inquiry that can never be sent: the region's moderators,
+    else the state agency."""
+    from standortlotse.accounts.apps import state_agency_emails
+    from standortlotse.places.services import moderator_emails
+
+    return (moderator_emails(region) if region is not None else []) or state_agency_emails()

@@ -7,12 +7,13 @@ from statistics import median
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from standortlotse.accounts import policy
-from standortlotse.core.mail import queue_email
+from standortlotse.core.mail import queue_email, undeliverable_notice
 from standortlotse.inquiries import routing
 from standortlotse.inquiries.models import Inquiry, Note, RetentionPolicy, Status
 
@@ -35,17 +36,37 @@ def receive(form, *, language="de", property=None, place=None, region=None, muni
     inquiry.language, inquiry.page_url = language, page_url[:300]
     inquiry.save()
     recipients = routing.recipient_emails(inquiry.recipient)
+    notice = _notice(inquiry)
     # Staff read the back office in the site's language; the visitor gets their own.
     with translation.override(settings.LANGUAGE_CODE):
         if recipients:
-            queue_email(recipients, "inquiries/email/new", {"inquiry": inquiry})
+            queue_email(recipients, "inquiries/email/new", {"inquiry": inquiry}, notice=notice)
         if place is not None and place.contact_email:
             # The place's own contact has no back-office access: they get the message itself.
             queue_email(place.contact_email, "inquiries/email/for_place", {"inquiry": inquiry, "place": place},
-                        reply_to=[inquiry.email])
+                        reply_to=[inquiry.email], notice=_place_notice(place))
     with translation.override(inquiry.language):
-        queue_email(inquiry.email, "inquiries/email/confirmation", {"inquiry": inquiry})
+        queue_email(inquiry.email, "inquiries/email/confirmation", {"inquiry": inquiry}, notice=notice)
     return inquiry
+
+
+def _notice(inquiry: Inquiry) -> dict:
+    """Whom to tell when a mail about this inquiry can never be sent (core.mail)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        record = _("inquiry %(id)s about %(about)s") % {"id": inquiry.pk, "about": inquiry.subject_title()}
+    return undeliverable_notice(
+        routing.notice_recipients(inquiry.region), record,
+        settings.SITE_URL.rstrip("/") + reverse("inquiries:detail", args=[inquiry.pk]),
+    )
+
+
+def _place_notice(place) -> dict:
+    with translation.override(settings.LANGUAGE_CODE):
+        record = _("the place “%(name)s” (public contact email)") % {"name": place.name}
+    return undeliverable_notice(
+        routing.notice_recipients(place.region), record,
+        settings.SITE_URL.rstrip("/") + reverse("places:review", args=[place.pk]),
+    )
 
 
 def _require(user, inquiry):
@@ -88,7 +109,8 @@ def answer(user, inquiry: Inquiry, text: str) -> None:
     inquiry.status = Status.ANSWERED
     inquiry.save(update_fields=["first_answered_at", "status"])
     with translation.override(inquiry.language):
-        queue_email(inquiry.email, "inquiries/email/answer", {"inquiry": inquiry, "text": text, "sender": user})
+        queue_email(inquiry.email, "inquiries/email/answer", {"inquiry": inquiry, "text": text, "sender": user},
+                    notice=_notice(inquiry))
 
 
 @transaction.atomic

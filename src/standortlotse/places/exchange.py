@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from standortlotse.accounts import policy
 from standortlotse.core.sanitize import clean_html
 from standortlotse.core.spreadsheet import safe_cell
+from standortlotse.core.validators import validate_web_url
 from standortlotse.geo.models import Municipality
 from standortlotse.places.models import ATTRIBUTE_GROUPS, ImportConflict, Place, Status, Transition
 
@@ -174,8 +175,6 @@ def _normalise(record: dict) -> tuple[dict, list[str]]:
     data["story"] = clean_html(data["story"])
     if not data["name"]:
         errors.append(_("name is missing"))
-    if len(data["pitch"]) > 200:
-        errors.append(_("pitch is longer than 200 characters"))
     try:
         data["lat"] = round(float(str(record.get("lat")).replace(",", ".")), 6)
         data["lon"] = round(float(str(record.get("lon")).replace(",", ".")), 6)
@@ -196,7 +195,34 @@ def _normalise(record: dict) -> tuple[dict, list[str]]:
             errors.append(_("unknown %(name)s: %(values)s") % {"name": list_name, "values": ", ".join(unknown)})
     if not data["fields"]:
         errors.append(_("at least one field is required"))
+    errors.extend(field_errors(data))
     return data, errors
+
+
+def _refusal(name: str, error: ValidationError) -> str:
+    return _("%(field)s: %(message)s") % {"field": Place._meta.get_field(name).verbose_name, "message": " ".join(error.messages)}
+
+
+def field_errors(data: dict) -> list[str]:
+    """The model's field rules (length, control and invisible characters, http(s) web addresses,
+    email syntax) for an incoming record: a feed stores nothing the place form would refuse."""
+    errors = []
+    for name in TEXT_FIELDS:
+        if data.get(name):
+            try:
+                Place._meta.get_field(name).run_validators(data[name])
+            except ValidationError as error:
+                errors.append(_refusal(name, error))
+    for link in data.get("social_links") or []:
+        try:
+            validate_web_url(link)
+        except ValidationError as error:
+            errors.append(_refusal("social_links", error))
+    try:
+        Place._meta.get_field("tags").run_validators(", ".join(data.get("tags") or []))
+    except ValidationError as error:
+        errors.append(_refusal("tags", error))
+    return errors
 
 
 def fingerprint(content: dict) -> str:
@@ -221,12 +247,16 @@ def plan(records: list[dict], source: str, region) -> list[Row]:
             errors.append(_("ID appears twice in the file"))
         seen.add(external_id)
         if data["municipality_ags"] not in municipalities:
-            errors.append(_("municipality key %(ags)s is not in this region") % {"ags": data["municipality_ags"] or "–"})
+            errors.append(_("municipality key %(ags)s: not in your municipalities") % {"ags": data["municipality_ags"] or "–"})
+        place = existing.get(external_id)
+        if place is not None and place.region_id != region.pk:
+            # Another region's place with the same partner ID: not ours to update, and not ours
+            # to describe (no name, no municipality).
+            errors.append(_("The place with this ID is not in your municipalities."))
         if errors:
             row.errors = errors
             rows.append(row)
             continue
-        place = existing.get(external_id)
         row.place = place
         if place is None:
             row.action = "new"
@@ -244,6 +274,9 @@ def plan(records: list[dict], source: str, region) -> list[Row]:
 
 
 def _write(place: Place, data: dict, municipality) -> None:
+    errors = field_errors(data)  # also for conflicts stored before these rules existed
+    if errors:
+        raise ValidationError(errors)
     for name in TEXT_FIELDS:
         setattr(place, name, data[name])
     place.municipality = municipality

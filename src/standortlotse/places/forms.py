@@ -5,9 +5,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from standortlotse.core.fields import WebURLFormField
 from standortlotse.core.forms import HoneypotMixin
 from standortlotse.core.sanitize import clean_html
-from standortlotse.core.validators import validate_photo
+from standortlotse.core.validators import TEXT, TEXT_LINE, validate_photo
 from standortlotse.geo.models import Municipality, Region
 from standortlotse.places.models import Field, Offer, Place, PlaceType, RegionSettings, Status
 
@@ -33,13 +34,13 @@ class PlaceForm(forms.ModelForm):
     offers = forms.MultipleChoiceField(
         label=_("Offers"), choices=Offer.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
-    website = forms.URLField(label=_("website"), required=False, assume_scheme="https", max_length=200)
+    website = WebURLFormField(label=_("website"), required=False, max_length=200)
     photo = forms.ImageField(label=_("Photo"), required=False, validators=[validate_photo])
     photo_alt = forms.CharField(
-        label=_("What does the photo show?"), max_length=250, required=False,
+        label=_("What does the photo show?"), max_length=250, required=False, validators=TEXT_LINE,
         help_text=_("Short description for people who cannot see the photo."),
     )
-    photo_credit = forms.CharField(label=_("Photo credit"), max_length=150, required=False)
+    photo_credit = forms.CharField(label=_("Photo credit"), max_length=150, required=False, validators=TEXT_LINE)
 
     class Meta:
         model = Place
@@ -73,13 +74,14 @@ class PlaceForm(forms.ModelForm):
 
     def clean_social_links(self):
         lines = [line.strip() for line in self.cleaned_data.get("social_links", "").splitlines() if line.strip()]
-        validator = forms.URLField(assume_scheme="https")
+        validator = WebURLFormField()  # the same rule as the website and the feed import: http(s) only
+        cleaned = []
         for line in lines:
             try:
-                validator.clean(line)
-            except ValidationError:
-                raise ValidationError(_("'%(line)s' is not a valid web address.") % {"line": line})
-        return "\n".join(lines)
+                cleaned.append(validator.clean(line))
+            except ValidationError as error:
+                raise ValidationError(_("'%(line)s' is not a valid web address.") % {"line": line} + " " + " ".join(error.messages))
+        return "\n".join(cleaned)
 
     def clean(self):
         data = super().clean()
@@ -121,7 +123,7 @@ class ModerationForm(forms.Form):
         label=_("Decision"),
     )
     message = forms.CharField(
-        label=_("Message to the submitter"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Message to the submitter"), required=False, widget=forms.Textarea(attrs={"rows": 4}), validators=TEXT,
         help_text=_("Required when requesting changes or rejecting."),
     )
 
@@ -156,7 +158,7 @@ class RegionSettingsForm(forms.ModelForm):
 
 class ImportForm(forms.Form):
     source = forms.CharField(
-        label=_("Source (name of the partner network)"), max_length=100,
+        label=_("Source (name of the partner network)"), max_length=100, validators=TEXT_LINE,
         help_text=_("Places are matched by this source and their ID in it."),
     )
     file = forms.FileField(label=_("File (JSON, GeoJSON, CSV, Excel, GeoPackage or zipped Shapefile)"))

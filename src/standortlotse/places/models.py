@@ -9,10 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from standortlotse.core.fields import EmailAddressField, WebURLField
 from standortlotse.core.images import StoredDimensions
 from standortlotse.core.links import PrivateLink
 from standortlotse.core.textsearch import SearchTextField, index_words
 from standortlotse.core.uploads import PhotoField
+from standortlotse.core.validators import TEXT, TEXT_LINE
 from standortlotse.geo.models import Municipality, Region
 
 
@@ -70,43 +72,43 @@ class PlaceQuerySet(models.QuerySet):
 
 class Place(models.Model):
     uid = models.UUIDField(_("stable ID"), default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(_("name"), max_length=150)
-    pitch = models.CharField(_("short pitch"), max_length=200)
-    story = models.TextField(_("story"), blank=True)
+    name = models.CharField(_("name"), max_length=150, validators=TEXT_LINE)
+    pitch = models.CharField(_("short pitch"), max_length=200, validators=TEXT_LINE)
+    story = models.TextField(_("story"), blank=True, validators=TEXT)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="places", verbose_name=_("region"))
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="places", verbose_name=_("municipality")
     )
     lat = models.FloatField(_("latitude"), validators=[MinValueValidator(-90), MaxValueValidator(90)])
     lon = models.FloatField(_("longitude"), validators=[MinValueValidator(-180), MaxValueValidator(180)])
-    street = models.CharField(_("street and number"), max_length=200, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
-    locality = models.CharField(_("locality"), max_length=150, blank=True)
-    opening_info = models.CharField(_("opening info"), max_length=300, blank=True)
-    website = models.URLField(_("website"), blank=True)
-    social_links = models.TextField(_("social media links"), blank=True, help_text=_("One address per line."))
-    contact_name = models.CharField(_("public contact person"), max_length=150, blank=True)
-    contact_email = models.EmailField(_("public contact email"), blank=True)
-    contact_phone = models.CharField(_("public contact phone"), max_length=50, blank=True)
-    owner_name = models.CharField(_("your name"), max_length=150)
-    owner_email = models.EmailField(_("your email (not published)"))
-    owner_phone = models.CharField(_("your phone (not published)"), max_length=50, blank=True)
+    street = models.CharField(_("street and number"), max_length=200, blank=True, validators=TEXT_LINE)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True, validators=TEXT_LINE)
+    locality = models.CharField(_("locality"), max_length=150, blank=True, validators=TEXT_LINE)
+    opening_info = models.CharField(_("opening info"), max_length=300, blank=True, validators=TEXT_LINE)
+    website = WebURLField(_("website"), blank=True)
+    social_links = models.TextField(_("social media links"), blank=True, help_text=_("One address per line."), validators=TEXT)
+    contact_name = models.CharField(_("public contact person"), max_length=150, blank=True, validators=TEXT_LINE)
+    contact_email = EmailAddressField(_("public contact email"), blank=True)
+    contact_phone = models.CharField(_("public contact phone"), max_length=50, blank=True, validators=TEXT_LINE)
+    owner_name = models.CharField(_("your name"), max_length=150, validators=TEXT_LINE)
+    owner_email = EmailAddressField(_("your email (not published)"))
+    owner_phone = models.CharField(_("your phone (not published)"), max_length=50, blank=True, validators=TEXT_LINE)
     former_use = models.CharField(
-        _("former use of the building"), max_length=200, blank=True,
+        _("former use of the building"), max_length=200, blank=True, validators=TEXT_LINE,
         help_text=_("If the place reactivates a vacant building: what was it before?"),
     )
-    languages = models.CharField(_("languages spoken"), max_length=200, blank=True)
-    accessibility = models.TextField(_("accessibility notes"), blank=True)
-    tags = models.CharField(_("tags"), max_length=300, blank=True, help_text=_("Separated by commas."))
+    languages = models.CharField(_("languages spoken"), max_length=200, blank=True, validators=TEXT_LINE)
+    accessibility = models.TextField(_("accessibility notes"), blank=True, validators=TEXT)
+    tags = models.CharField(_("tags"), max_length=300, blank=True, help_text=_("Separated by commas."), validators=TEXT_LINE)
 
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED, db_index=True)
     owner_trusted = models.BooleanField(_("owner is trusted"), default=False, help_text=_("Updates by the owner are published without review."))
     verified_on = models.DateField(_("verified on"), null=True, blank=True)
     confirmation_requested_at = models.DateTimeField(null=True, blank=True)
     unconfirmed = models.BooleanField(_("not confirmed by the owner"), default=False)
-    licence = models.CharField(_("licence"), max_length=50, default="CC-BY-4.0")
-    source = models.CharField(_("source"), max_length=100, blank=True, help_text=_("Partner feed the place was imported from."))
-    external_id = models.CharField(_("external ID"), max_length=100, blank=True, db_index=True)
+    licence = models.CharField(_("licence"), max_length=50, default="CC-BY-4.0", validators=TEXT_LINE)
+    source = models.CharField(_("source"), max_length=100, blank=True, help_text=_("Partner feed the place was imported from."), validators=TEXT_LINE)
+    external_id = models.CharField(_("external ID"), max_length=100, blank=True, db_index=True, validators=TEXT_LINE)
     import_hash = models.CharField(max_length=64, blank=True)
     is_demo = models.BooleanField(_("demo record"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -211,8 +213,8 @@ class PlaceAttribute(models.Model):
 class PlacePhoto(StoredDimensions):
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="photos")
     image = PhotoField(_("photo"), folder="places/photos/%Y/")
-    alt_text = models.CharField(_("alternative text"), max_length=250)
-    credit = models.CharField(_("photo credit"), max_length=150, blank=True)
+    alt_text = models.CharField(_("alternative text"), max_length=250, validators=TEXT_LINE)
+    credit = models.CharField(_("photo credit"), max_length=150, blank=True, validators=TEXT_LINE)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -227,7 +229,7 @@ class Transition(models.Model):
     to_status = models.CharField(max_length=20)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     actor_label = models.CharField(max_length=50, blank=True)  # "submitter", "owner", "system", "import"
-    message = models.TextField(blank=True)
+    message = models.TextField(blank=True, validators=TEXT)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -261,8 +263,8 @@ class HeldPhoto(models.Model):
 
     update = models.ForeignKey(PendingUpdate, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(_("photo"), storage=held_photo_storage, upload_to="places/held/%Y/")
-    alt_text = models.CharField(_("alternative text"), max_length=250)
-    credit = models.CharField(_("photo credit"), max_length=150, blank=True)
+    alt_text = models.CharField(_("alternative text"), max_length=250, validators=TEXT_LINE)
+    credit = models.CharField(_("photo credit"), max_length=150, blank=True, validators=TEXT_LINE)
 
     class Meta:
         ordering = ["pk"]
@@ -272,7 +274,7 @@ class ImportConflict(models.Model):
     """An incoming partner record that would overwrite a local edit: a moderator decides."""
 
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="import_conflicts")
-    source = models.CharField(max_length=100)
+    source = models.CharField(max_length=100, validators=TEXT_LINE)
     data = models.JSONField()
     created_at = models.DateTimeField(default=timezone.now)
     resolved = models.BooleanField(default=False)
@@ -282,11 +284,11 @@ class RegionSettings(models.Model):
     """Per-region texts and rules of the places portal."""
 
     region = models.OneToOneField(Region, on_delete=models.CASCADE, related_name="place_settings")
-    intro_de = models.TextField(_("portal introduction (German)"), blank=True)
-    intro_en = models.TextField(_("portal introduction (English)"), blank=True)
-    criteria_de = models.TextField(_("editorial criteria (German)"), blank=True)
-    criteria_en = models.TextField(_("editorial criteria (English)"), blank=True)
-    moderator_email = models.EmailField(_("moderation email"), blank=True)
+    intro_de = models.TextField(_("portal introduction (German)"), blank=True, validators=TEXT)
+    intro_en = models.TextField(_("portal introduction (English)"), blank=True, validators=TEXT)
+    criteria_de = models.TextField(_("editorial criteria (German)"), blank=True, validators=TEXT)
+    criteria_en = models.TextField(_("editorial criteria (English)"), blank=True, validators=TEXT)
+    moderator_email = EmailAddressField(_("moderation email"), blank=True)
     confirm_every_days = models.PositiveIntegerField(_("ask owners to confirm every (days)"), default=365)
     confirm_grace_days = models.PositiveIntegerField(_("flag as unconfirmed after (days)"), default=30)
 

@@ -3,6 +3,7 @@
 from django.utils.html import strip_tags
 
 from standortlotse.core.schema import geo, postal_address
+from standortlotse.core.validators import is_web_url
 from standortlotse.places.models import PlaceType
 
 # Types that are businesses in schema.org terms; the rest are plain places.
@@ -29,7 +30,8 @@ def json_ld(place, request) -> dict:
     photos = [request.build_absolute_uri(p.image.url) for p in place.photos.all()]
     if photos:
         data["image"] = photos
-    links = ([place.website] if place.website else []) + place.social_link_list()
+    # Only http(s) addresses, also for records stored before the field rules (core.validators).
+    links = [link for link in [place.website, *place.social_link_list()] if is_web_url(link)]
     if links:
         data["sameAs"] = links
     if place.contact_email:

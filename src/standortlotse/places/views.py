@@ -287,7 +287,10 @@ def review_rotate(request, pk):
 def review_conflict(request, pk, conflict_pk):
     place = _moderated(request, pk)
     conflict = get_object_or_404(ImportConflict, pk=conflict_pk, place=place, resolved=False)
-    exchange.resolve_conflict(request.user, conflict, take_incoming=request.POST.get("decision") == "incoming")
+    try:
+        exchange.resolve_conflict(request.user, conflict, take_incoming=request.POST.get("decision") == "incoming")
+    except ValidationError as error:
+        messages.error(request, _("The partner's version cannot be taken: %(errors)s") % {"errors": "; ".join(error.messages)})
     return redirect("places:review", pk=pk)
 
 

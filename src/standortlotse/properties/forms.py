@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from standortlotse.accounts import policy
-from standortlotse.core.validators import validate_photo
+from standortlotse.core.fields import EmailAddressFormField
+from standortlotse.core.validators import TEXT, TEXT_LINE, validate_photo
 from standortlotse.geo.models import District, Municipality, Region
 from standortlotse.properties.models import (
     Availability, Kind, OwnerConsent, Property, PropertyDocument, RailSiding, Zoning,
@@ -120,10 +121,10 @@ class PropertyForm(forms.ModelForm):
 class PhotoForm(forms.Form):
     image = forms.ImageField(label=_("photo"), validators=[validate_photo])
     alt_text = forms.CharField(
-        label=_("alternative text"), max_length=250,
+        label=_("alternative text"), max_length=250, validators=TEXT_LINE,
         help_text=_("Describe what the photo shows, for people who cannot see it."),
     )
-    credit = forms.CharField(label=_("photo credit"), max_length=150, required=False)
+    credit = forms.CharField(label=_("photo credit"), max_length=150, required=False, validators=TEXT_LINE)
 
 
 class DocumentForm(forms.ModelForm):
@@ -232,10 +233,10 @@ class SearchForm(forms.Form):
 
 
 class OwnerForm(forms.Form):
-    owner_name = forms.CharField(label=_("Owner"), max_length=200, required=False)
-    owner_email = forms.EmailField(label=_("Owner's email"), required=False)
+    owner_name = forms.CharField(label=_("Owner"), max_length=200, required=False, validators=TEXT_LINE)
+    owner_email = EmailAddressFormField(label=_("Owner's email"), required=False)
     owner_address = forms.CharField(
-        label=_("Owner's postal address"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Owner's postal address"), required=False, widget=forms.Textarea(attrs={"rows": 3}), validators=TEXT,
         help_text=_("For letters: name, street, postcode and town, one per line."),
     )
 
@@ -249,4 +250,4 @@ class ConsentRecordForm(forms.Form):
     how = forms.ChoiceField(label=_("How"), choices=[
         (value, label) for value, label in OwnerConsent.How.choices if value != "online"
     ])
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), validators=TEXT)

@@ -298,7 +298,9 @@ def convert(row, ctx: Context) -> Converted:
             if column == "municipality_ags":
                 municipality = _municipality(raw, ctx)
                 if municipality.pk not in ctx.editable:
-                    raise v.BadValue(_("You may not edit records of %(name)s.") % {"name": municipality.name})
+                    # Only that it is outside the editor's scope: which municipality it is, is
+                    # none of the refusal's business (the same answer for every foreign record).
+                    raise v.BadValue(_("Not in your municipalities."))
                 result.values["municipality"] = municipality
                 continue
             if column == "available_from" and not isinstance(raw, (int, float)) and v.fold(v.text(raw)) in ("sofort", "absofort"):
@@ -436,7 +438,7 @@ def plan(converted: list[Converted], ctx: Context) -> list[tuple[str, Converted,
             outcome.append(("new", row, None, []))
             continue
         if prop.municipality_id not in ctx.editable:
-            row.errors.append((column_label("external_id"), _("The record with this ID belongs to %(name)s, which you may not edit.") % {"name": prop.municipality.name}))
+            row.errors.append((column_label("external_id"), _("The record with this ID is not in your municipalities.")))
             outcome.append(("error", row, prop, []))
             continue
         changed = changes(prop, row.values)

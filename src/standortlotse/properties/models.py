@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from standortlotse.core.fields import EmailAddressField
 from standortlotse.core.images import StoredDimensions
 from standortlotse.core.links import PrivateLink
 from standortlotse.core.textsearch import SearchTextField, index_words
 from standortlotse.core.uploads import DocumentField, PhotoField
-from standortlotse.core.validators import validate_geojson_polygon
+from standortlotse.core.validators import TEXT, TEXT_LINE, validate_geojson_polygon
 from standortlotse.geo.models import Municipality
 
 
@@ -121,7 +122,7 @@ def _kind_names(kind: str) -> str:
 
 class Property(models.Model):
     # Identity and place
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=TEXT_LINE)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, default=Kind.PLOT)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
@@ -130,9 +131,9 @@ class Property(models.Model):
         Municipality, on_delete=models.PROTECT, related_name="properties",
         verbose_name=_("municipality"),
     )
-    street = models.CharField(_("street and number"), max_length=200, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
-    locality = models.CharField(_("locality"), max_length=150, blank=True)
+    street = models.CharField(_("street and number"), max_length=200, blank=True, validators=TEXT_LINE)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True, validators=TEXT_LINE)
+    locality = models.CharField(_("locality"), max_length=150, blank=True, validators=TEXT_LINE)
     lat = models.FloatField(
         _("latitude"), validators=[MinValueValidator(-90), MaxValueValidator(90)]
     )
@@ -143,7 +144,7 @@ class Property(models.Model):
         _("outline (GeoJSON polygon)"), null=True, blank=True,
         validators=[validate_geojson_polygon],
     )
-    external_id = models.CharField(_("external ID"), max_length=100, blank=True, db_index=True)
+    external_id = models.CharField(_("external ID"), max_length=100, blank=True, db_index=True, validators=TEXT_LINE)
 
     # Area
     area_total_m2 = _nonneg(models.PositiveIntegerField, _("total area"), _("m²"))
@@ -176,7 +177,7 @@ class Property(models.Model):
     )
 
     # Access
-    motorway_junction = models.CharField(_("motorway junction"), max_length=150, blank=True)
+    motorway_junction = models.CharField(_("motorway junction"), max_length=150, blank=True, validators=TEXT_LINE)
     motorway_km = _km(_("distance to motorway junction"))
     federal_road_km = _km(_("distance to federal road"))
     rail_siding = models.CharField(
@@ -196,11 +197,11 @@ class Property(models.Model):
     water = models.BooleanField(_("water"), null=True, blank=True)
     waste_water = models.BooleanField(_("waste water"), null=True, blank=True)
     broadband_mbits = _nonneg(models.PositiveIntegerField, _("fibre broadband"), _("Mbit/s"))
-    mobile_coverage = models.CharField(_("mobile coverage"), max_length=50, blank=True)
+    mobile_coverage = models.CharField(_("mobile coverage"), max_length=50, blank=True, validators=TEXT_LINE)
 
     # Permits
     operation_24_7 = models.BooleanField(_("24/7 operation allowed"), null=True, blank=True)
-    noise_limits = models.CharField(_("noise limits"), max_length=200, blank=True)
+    noise_limits = models.CharField(_("noise limits"), max_length=200, blank=True, validators=TEXT_LINE)
     max_building_height_m = models.DecimalField(
         _("maximum building height"), max_digits=6, decimal_places=2, null=True, blank=True,
         validators=[MinValueValidator(Decimal("0"))], help_text=_("m"),
@@ -227,15 +228,15 @@ class Property(models.Model):
     )
 
     # Texts
-    description_de = models.TextField(_("description (German)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
+    description_de = models.TextField(_("description (German)"), blank=True, validators=TEXT)
+    description_en = models.TextField(_("description (English)"), blank=True, validators=TEXT)
 
     # Contact and provenance
-    contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
-    contact_organisation = models.CharField(_("contact organisation"), max_length=200, blank=True)
-    contact_email = models.EmailField(_("contact email"), blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
-    data_source = models.CharField(_("data source"), max_length=200, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=150, blank=True, validators=TEXT_LINE)
+    contact_organisation = models.CharField(_("contact organisation"), max_length=200, blank=True, validators=TEXT_LINE)
+    contact_email = EmailAddressField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True, validators=TEXT_LINE)
+    data_source = models.CharField(_("data source"), max_length=200, blank=True, validators=TEXT_LINE)
     verified_on = models.DateField(_("verified on"), null=True, blank=True)
     is_demo = models.BooleanField(_("demo record"), default=False)
 
@@ -353,10 +354,10 @@ class PropertyPhoto(StoredDimensions):
     property = models.ForeignKey(Property, on_delete=models.CASCADE, related_name="photos")
     image = PhotoField(_("photo"), folder="properties/photos/%Y/")
     alt_text = models.CharField(
-        _("alternative text"), max_length=250,
+        _("alternative text"), max_length=250, validators=TEXT_LINE,
         help_text=_("Describe what the photo shows, for people who cannot see it."),
     )
-    credit = models.CharField(_("photo credit"), max_length=150, blank=True)
+    credit = models.CharField(_("photo credit"), max_length=150, blank=True, validators=TEXT_LINE)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -371,9 +372,9 @@ class PropertyPhoto(StoredDimensions):
 class PropertyDocument(models.Model):
     property = models.ForeignKey(Property, on_delete=models.CASCADE, related_name="documents")
     file = DocumentField(_("document (PDF)"), folder="properties/documents/%Y/")
-    title = models.CharField(_("document title"), max_length=200)
+    title = models.CharField(_("document title"), max_length=200, validators=TEXT_LINE)
     description = models.CharField(
-        _("short description"), max_length=250, blank=True,
+        _("short description"), max_length=250, blank=True, validators=TEXT_LINE,
         help_text=_("What the document contains, e.g. 'B-Plan No. 12, text part'."),
     )
 
@@ -418,15 +419,15 @@ class OwnerConsent(models.Model):
         CONTRACT = "contract", _("contract")
 
     property = models.OneToOneField(Property, on_delete=models.CASCADE, related_name="owner_consent")
-    owner_name = models.CharField(_("owner"), max_length=200, blank=True)
-    owner_email = models.EmailField(_("owner's email"), blank=True)
-    owner_address = models.TextField(_("owner's postal address"), blank=True)
+    owner_name = models.CharField(_("owner"), max_length=200, blank=True, validators=TEXT_LINE)
+    owner_email = EmailAddressField(_("owner's email"), blank=True)
+    owner_address = models.TextField(_("owner's postal address"), blank=True, validators=TEXT)
     state = models.CharField(_("consent"), max_length=12, choices=State.choices, default=State.NOT_ASKED)
     requested_at = models.DateTimeField(_("requested at"), null=True, blank=True)
     requested_how = models.CharField(max_length=12, choices=How.choices, blank=True)
     responded_on = models.DateField(_("answered on"), null=True, blank=True)
     how = models.CharField(_("answered how"), max_length=12, choices=How.choices, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, validators=TEXT)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -1,0 +1,45 @@
+"""Model fields for web and email addresses with the project's rules (core.validators): http(s)
+only, no control or invisible characters. One message per problem, from model and form alike."""
+
+from django import forms
+from django.db import models
+
+from standortlotse.core.validators import validate_email_address, validate_web_url
+
+
+class WebURLFormField(forms.URLField):
+    # Forms keep the convenience of "www.example.org" → "https://www.example.org"; imports and
+    # the API validate the stored value, which must carry its scheme.
+    default_validators = [validate_web_url]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("assume_scheme", "https")
+        super().__init__(**kwargs)
+
+
+class EmailAddressFormField(forms.EmailField):
+    default_validators = [validate_email_address]
+
+
+class _SameColumnAsDjangoField:
+    """Migrations see Django's own field: the rules are Python-side only, and a changed field
+    path would make SQLite rebuild the table (dropping the full-text triggers, core.textsearch)."""
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        base = next(c for c in type(self).__mro__ if c.__module__ == "django.db.models.fields")
+        return name, f"django.db.models.{base.__name__}", args, kwargs
+
+
+class WebURLField(_SameColumnAsDjangoField, models.URLField):
+    default_validators = [validate_web_url]
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": WebURLFormField, **kwargs})
+
+
+class EmailAddressField(_SameColumnAsDjangoField, models.EmailField):
+    default_validators = [validate_email_address]
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": EmailAddressFormField, **kwargs})
