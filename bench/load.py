@@ -217,7 +217,7 @@ def prepare(args, dirs: dict) -> dict:
     dirs["media"].mkdir(parents=True)
     timings = {"migrate_s": prep.run_manage(env, "migrate", "--noinput")}
     timings["load_geo_s"] = prep.run_manage(env, "load_geo")
-    timings["load_demo_s"] = prep.run_manage(env, "load_demo")
+    timings["load_demo_s"] = prep.run_manage(env, "load_demo", "--allow-production")
     timings["generate_properties_s"] = prep.run_manage(
         env, "generate_properties", str(args.count), "--seed", str(prep.SEED_DATA))
     started = time.perf_counter()

@@ -85,7 +85,7 @@ def test_paging_through_many_changes_at_the_same_time(client, world, key):
 
 
 def test_places_feed_and_command(client, db, capsys):
-    call_command("load_demo", "--count", "1")
+    call_command("load_demo", "--count", "1", "--allow-production")
     org = OrganisationFactory(name="Partnernetz Brandenburg")
     call_command("create_api_key", "Partnernetz Brandenburg", "--scope", "places")
     plain = capsys.readouterr().out.strip().splitlines()[-1]

@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from standortlotse.core import logs
+from standortlotse.core import logs, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -32,8 +32,12 @@ DEBUG = env_bool("DJANGO_DEBUG", True)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
+        # Refused rather than generated: every app server must sign with the same key.
         raise RuntimeError("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG=0")
-    SECRET_KEY = "dev-only-insecure-key-standortlotse-" + "x" * 32
+    # Development: a random key per installation, created on first start (not in the repository).
+    SECRET_KEY = secret_key.load_or_create(
+        Path(os.environ.get("STANDORTLOTSE_SECRET_KEY_FILE", PROJECT_DIR / "var" / "secret_key"))
+    )
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
@@ -185,8 +189,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MAX_UPLOAD_BYTES = int(os.environ.get("STANDORTLOTSE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
 
-EMAIL_BACKEND = os.environ.get(
-    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+# Development prints mails to the console; production sends them by SMTP unless told otherwise
+# (`check --deploy` warns about backends that do not deliver: core/checks.py).
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "standortlotse@localhost")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
