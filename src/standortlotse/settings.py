@@ -75,6 +75,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "standortlotse.core.headers.HeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -259,7 +260,8 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
-        "frame-ancestors": ["'self'"],
+        # The same as X-Frame-Options: DENY; widget views replace it with * (and drop XFO).
+        "frame-ancestors": ["'none'"],
     }
 }
 
@@ -268,6 +270,10 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 # Widgets for other sites (later) opt out per view; everything else must not be framed.
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Anonymous visitors get the CSRF cookie only on pages with a form to post (Django sets it when
+# the page uses the token); no script reads it, and it ends with the browser session.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_AGE = None
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
