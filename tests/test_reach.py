@@ -103,7 +103,7 @@ def test_random_campaign_values_add_a_bounded_number_of_rows(client, world):
     assert rows.get(campaign=counting.OTHER, source=counting.OTHER).views > 9_000
 
 
-def test_the_daily_cap_over_all_pages_holds_too(world, settings, monkeypatch):
+def test_the_daily_cap_over_all_pages_holds_too(client, world, settings, monkeypatch):
     from django.test import RequestFactory
     from django.urls import resolve
 
@@ -119,6 +119,9 @@ def test_the_daily_cap_over_all_pages_holds_too(world, settings, monkeypatch):
     tagged = PageViewDay.objects.exclude(campaign="")
     assert tagged.exclude(campaign=counting.OTHER).count() == 3
     assert sum(tagged.values_list("views", flat=True)) == 6
+    client.force_login(world.moderator)
+    page = client.get(reverse("reach:dashboard")).content.decode()
+    assert "weitere (mehr neue Werte als das Tageslimit)" in page and "(other)" not in page
     # Control characters and overlong values never reach the table.
     request = factory.get(world.prop_a.get_absolute_url(), {"utm_campaign": "\u202emesse\x00" + "x" * 500})
     request.resolver_match = resolve(world.prop_a.get_absolute_url())
