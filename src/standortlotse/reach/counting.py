@@ -70,8 +70,9 @@ def _tag(value: str) -> str:
 
 
 def _bounded(key: dict) -> dict:
-    """The key itself if its row exists or may be created; else the same with OTHER as tags."""
-    if not any(key[field] for field in TAG_FIELDS) or PageViewDay.objects.filter(**key).exists():
+    """For a row not there yet: the key itself while the caps allow a new row, else the same
+    with OTHER for every tag it has."""
+    if not any(key[field] for field in TAG_FIELDS):
         return key
     tagged = PageViewDay.objects.filter(day=key["day"]).exclude(referrer="", campaign="", source="")
     if (tagged.filter(path=key["path"]).count() < MAX_TAGGED_ROWS_PER_PATH_PER_DAY
