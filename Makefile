@@ -32,6 +32,9 @@ browser:
 		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; fi; \
 	fi
 
+# Development mode (DEBUG on, published demo password); mails go to this console by choice:
+# without DJANGO_EMAIL_BACKEND production sends by SMTP.
+run: export DJANGO_EMAIL_BACKEND := django.core.mail.backends.console.EmailBackend
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo

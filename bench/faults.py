@@ -251,7 +251,7 @@ def prepare(pg_url: str, env: dict):
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
-    for args in (["migrate", "--noinput"], ["load_demo"], ["collectstatic", "--noinput"]):
+    for args in (["migrate", "--noinput"], ["load_demo", "--allow-production"], ["collectstatic", "--noinput"]):
         started = time.time()
         subprocess.run([str(PY), "manage.py", *args], cwd=ROOT, env=env, check=True,
                        stdout=subprocess.DEVNULL)

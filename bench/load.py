@@ -64,6 +64,9 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 import search_api as prep  # noqa: E402  shared helpers (database reset, manage.py, percentiles)
 
+sys.path.insert(0, str(BENCH.parent))
+from deploy import nginx as documented_nginx  # noqa: E402  the guide's micro-cache block
+
 ROOT = prep.ROOT
 SRC = prep.SRC
 RESULTS = {"postgres": ROOT / "bench" / "results" / "load.json",
@@ -217,7 +220,7 @@ def prepare(args, dirs: dict) -> dict:
     dirs["media"].mkdir(parents=True)
     timings = {"migrate_s": prep.run_manage(env, "migrate", "--noinput")}
     timings["load_geo_s"] = prep.run_manage(env, "load_geo")
-    timings["load_demo_s"] = prep.run_manage(env, "load_demo")
+    timings["load_demo_s"] = prep.run_manage(env, "load_demo", "--allow-production")
     timings["generate_properties_s"] = prep.run_manage(
         env, "generate_properties", str(args.count), "--seed", str(prep.SEED_DATA))
     started = time.perf_counter()
@@ -311,7 +314,7 @@ http {{
     scgi_temp_path {wd}/nginx-tmp/scgi;
     upstream app_servers {{ server 127.0.0.1:{app_port}; }}
     upstream floor_servers {{ server 127.0.0.1:{floor_port}; }}
-    proxy_cache_path {wd}/nginx-cache keys_zone=pages:10m max_size=200m inactive=10m;
+    {cache_http}
     # The server block of docs/deployment.md, on plain HTTP and loopback.
     server {{
         listen 127.0.0.1:{port};
@@ -336,7 +339,8 @@ http {{
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
         }}
     }}
-    # The same, with the optional micro-cache of docs/deployment.md (anonymous pages, 30 s).
+    # The same, with the optional micro-cache of docs/deployment.md (anonymous pages, 30 s),
+    # read from the guide by deploy/nginx.py.
     server {{
         listen 127.0.0.1:{cache_port};
         server_name 127.0.0.1 localhost;
@@ -346,8 +350,7 @@ http {{
             proxy_set_header Host $host;
             proxy_set_header X-Forwarded-Proto $scheme;
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-            proxy_cache pages; proxy_cache_valid 200 30s; proxy_cache_bypass $cookie_sessionid; proxy_no_cache $cookie_sessionid;
-            proxy_cache_methods GET HEAD; proxy_ignore_headers Set-Cookie;
+            {cache_location}
         }}
     }}
 }}
@@ -393,10 +396,12 @@ class Stack:
             [str(gunicorn), "standortlotse.wsgi", "-b", f"127.0.0.1:{self.args.app_port}",
              "-w", str(self.args.workers), "--timeout", "60"],
             cwd=ROOT, env=self.env, stdout=open(work / "gunicorn.log", "w"), stderr=subprocess.STDOUT)
+        cache_http, cache_location = documented_nginx.micro_cache(work / "nginx-cache")
         self.nginx_conf.write_text(NGINX_CONF.format(
             wd=work, port=self.args.port, app_port=self.args.app_port, static=self.dirs["static"],
             media=self.dirs["media"], gzip_types=DOC_GZIP_TYPES, cache_port=self.args.port + 2,
-            floor_port=self.args.floor_port))
+            floor_port=self.args.floor_port, cache_http=cache_http,
+            cache_location=cache_location.replace("\n", "\n            ")))
         subprocess.run(["nginx", "-t", "-q", "-c", str(self.nginx_conf)], check=True)
         subprocess.run(["nginx", "-c", str(self.nginx_conf)], check=True)  # daemonises, pid file
         self.wait_ready()

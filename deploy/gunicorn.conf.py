@@ -5,6 +5,7 @@ app's log configuration: one JSON object per line, with private-link secrets and
 addresses removed (src/standortlotse/core/logs.py). The access line has method, path without
 the query string (search words stay out of the log), status, bytes and seconds, and no client
 address; add `%(h)s` to the format if the operator needs addresses for abuse handling.
+Responses carry no `Server: gunicorn` banner (nginx, with `server_tokens off`, names only itself).
 """
 
 import os
@@ -13,7 +14,22 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
+from gunicorn.http import wsgi as _gunicorn_wsgi  # noqa: E402
+
 from standortlotse.core import logs  # noqa: E402
+
+
+def _without_server_banner(default_headers):
+    # gunicorn has no setting for it: its status lines always include "Server: gunicorn".
+    def headers(response):
+        return [line for line in default_headers(response) if not line.lower().startswith("server:")]
+
+    return headers
+
+
+if not getattr(_gunicorn_wsgi.Response.default_headers, "without_banner", False):
+    _gunicorn_wsgi.Response.default_headers = _without_server_banner(_gunicorn_wsgi.Response.default_headers)
+    _gunicorn_wsgi.Response.default_headers.without_banner = True
 
 wsgi_app = "standortlotse.wsgi"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")

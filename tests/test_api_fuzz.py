@@ -255,7 +255,7 @@ def flatmap_path_parameters(context, path_parameters):
 def fuzz_env(db):
     """Demo data, an API key for the change feed, and the IDs of existing records."""
     with open(os.devnull, "w") as quiet:
-        call_command("load_demo", "--count", "10", stdout=quiet)
+        call_command("load_demo", "--count", "10", "--allow-production", stdout=quiet)
     _key, plain = create_key(
         Organisation.objects.first(), "fuzz", ["properties", "places"], requests_per_hour=10**9,
     )

@@ -85,7 +85,7 @@ def test_paging_through_many_changes_at_the_same_time(client, world, key):
 
 
 def test_places_feed_and_command(client, db, capsys):
-    call_command("load_demo", "--count", "1")
+    call_command("load_demo", "--count", "1", "--allow-production")
     org = OrganisationFactory(name="Partnernetz Brandenburg")
     call_command("create_api_key", "Partnernetz Brandenburg", "--scope", "places")
     plain = capsys.readouterr().out.strip().splitlines()[-1]
@@ -99,3 +99,39 @@ def test_feed_is_in_the_openapi_schema(client):
     schema = client.get("/api/openapi.json").json()
     operation = schema["paths"]["/api/changes/{entity}"]["get"]
     assert operation["security"] and "X-API-Key" in str(schema["components"]["securitySchemes"])
+
+
+def _encoded(text: str) -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize("raw, reason", [
+    ('["2026-01-01T00:00:00+00:00", 0, 1e999]', "position must be an integer"),   # infinity
+    ('["2026-01-01T00:00:00+00:00", 1e999, 1]', "unknown position kind"),
+    ('["2026-01-01T00:00:00+00:00", 0, 99999999999999999999999]', "position must be an integer"),
+    ('["2026-01-01T00:00:00+00:00", 0, -1]', "position must be an integer"),
+    ('["2026-01-01T00:00:00+00:00", 0, 1.5]', "position must be an integer"),
+    ('["2026-01-01T00:00:00+00:00", true, 1]', "unknown position kind"),
+    ('["2026-01-01T00:00:00+00:00", 7, 1]', "unknown position kind"),
+    ('["2026-01-01T00:00:00+00:00", 0, NaN]', "not a cursor of this feed"),
+    ('["2026-01-01T00:00:00+00:00", 0, Infinity]', "not a cursor of this feed"),
+    ('["2026-13-45T99:00:00", 0, 1]', "not an ISO 8601"),
+    ('["2026-01-01T00:00:00", 0, 1]', "no time zone"),
+    ('[1e999, 0, 1]', "not an ISO 8601"),
+    ('{"a": 1, "b": 2, "c": 3}', "not a cursor of this feed"),
+    ('["2026-01-01T00:00:00+00:00", 0]', "not a cursor of this feed"),
+    ('"just a string"', "not a cursor of this feed"),
+])
+def test_malformed_cursors_are_a_400_with_a_clear_message(client, world, key, raw, reason):
+    response = feed(client, key, cursor=_encoded(raw))
+    assert response.status_code == 400, response.content
+    assert reason in response.json()["detail"] and "cursor is not valid" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("cursor", ["nonsense!", "ä", "x" * 5000, "%%%%", "AAAA"])
+def test_cursors_that_are_not_base64_json_are_a_400(client, world, key, cursor):
+    response = feed(client, key, cursor=cursor)
+    assert response.status_code == 400
+    assert "cursor is not valid" in response.json()["detail"]

@@ -41,7 +41,7 @@ def test_demo_data_loads(django_user_model):
 
     from standortlotse.properties.models import Property
 
-    call_command("load_demo", "--count", "8")
+    call_command("load_demo", "--count", "8", "--allow-production")
     assert Property.objects.filter(is_demo=True).count() == 8
     assert Property.objects.filter(is_demo=True, photos__isnull=False).distinct().count() == 8
     assert django_user_model.objects.filter(username="redaktion-stendal").exists()
@@ -50,7 +50,7 @@ def test_demo_data_loads(django_user_model):
 
     assert Place.objects.published().filter(is_demo=True).count() == 20
     assert Case.objects.filter(company__startswith="Demo:").count() == 4
-    call_command("load_demo", "--count", "8")
+    call_command("load_demo", "--count", "8", "--allow-production")
     assert Property.objects.filter(is_demo=True).count() == 8
     assert Place.objects.count() == 20 and Case.objects.count() == 4
 

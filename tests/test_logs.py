@@ -4,7 +4,14 @@ import io
 import json
 import logging
 import logging.config
+import os
 import runpy
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -149,3 +156,52 @@ def test_health_is_not_logged_with_personal_data(client, captured):
     captured("django.request", "django.server")
     assert client.get(reverse("health"), {"q": "anna@example.org"}).status_code == 200
     assert "anna@example.org" not in captured.text()
+
+
+def test_every_handler_of_every_logger_filters_after_django_setup():
+    """Django configures its DEFAULT_LOGGING before ours: no handler of it may survive unfiltered
+    (runserver's "django.server" had its own handler and bypassed the filter)."""
+    code = (
+        "import logging, django; django.setup()\n"
+        "from standortlotse.core.logs import PrivacyFilter\n"
+        "loggers = [logging.getLogger()] + [l for l in logging.root.manager.loggerDict.values() if isinstance(l, logging.Logger)]\n"
+        "bad = [(l.name, type(h).__name__) for l in loggers for h in l.handlers if not any(isinstance(f, PrivacyFilter) for f in h.filters)]\n"
+        "print(bad)\n"
+        "logging.getLogger('django.server').info('\"%s\" %s %s', 'GET /orte/mein-ort/geheim-777/ HTTP/1.1', '200', '5')\n"
+        "logging.getLogger('django.request').warning('Not Found: %s', '/zustimmung/geheim-888/')\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "DJANGO_SETTINGS_MODULE": "standortlotse.settings",
+           "DJANGO_DEBUG": "1", "DJANGO_LOG_FORMAT": "plain"}
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+    assert "geheim-777" not in result.stderr and "geheim-888" not in result.stderr
+    assert result.stderr.count("/orte/mein-ort/[redacted]/") == 1  # once, through the one handler
+    assert result.stderr.count("/zustimmung/[redacted]/") == 1
+
+
+def test_runserver_request_lines_carry_no_private_link(tmp_path):
+    port = _free_port()
+    env = {**os.environ, "DJANGO_DEBUG": "1", "DJANGO_LOG_FORMAT": "plain",
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    server = subprocess.Popen([sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+                              cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/orte/mein-ort/geheim-999-token/", timeout=5)
+                break
+            except urllib.error.HTTPError:
+                break  # any answer: the request line is logged
+            except OSError:
+                time.sleep(0.1)
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0]
+    assert "/orte/mein-ort/[redacted]/" in output, output
+    assert "geheim-999-token" not in output
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

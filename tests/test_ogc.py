@@ -86,7 +86,7 @@ def test_bad_parameters_get_400(client, world, query):
 def test_places_collection(client, db):
     from django.core.management import call_command
 
-    call_command("load_demo", "--count", "2")
+    call_command("load_demo", "--count", "2", "--allow-production")
     page = client.get(f"{BASE}/collections/places/items", {"limit": 5}).json()
     assert page["numberReturned"] == 5
     feature = page["features"][0]

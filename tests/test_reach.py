@@ -76,3 +76,56 @@ def test_qr_code_for_a_campaign(client, world):
     assert png.content.startswith(b"\x89PNG")
     bad = client.get(reverse("reach:qr"), {**params, "page": "https://evil.example/x"})
     assert bad.status_code == 400
+
+
+def test_random_campaign_values_add_a_bounded_number_of_rows(client, world):
+    """10,000 requests with random campaign, source and referrer values: the rows they add are
+    capped per page and day; the views still count, under "(other)"."""
+    import secrets
+
+    from django.test import RequestFactory
+    from django.urls import resolve
+
+    from standortlotse.reach import counting
+
+    url = world.prop_a.get_absolute_url()
+    for i in range(20):  # the real path: middleware after the page
+        client.get(url, {"utm_campaign": secrets.token_hex(8)}, HTTP_USER_AGENT="Mozilla/5.0")
+    factory = RequestFactory()
+    for i in range(9_980):
+        request = factory.get(url, {"utm_campaign": secrets.token_hex(8), "utm_source": secrets.token_hex(4)},
+                              HTTP_REFERER=f"https://{secrets.token_hex(6)}.example/", HTTP_USER_AGENT="Mozilla/5.0")
+        request.resolver_match = resolve(url)
+        counting.count(request)
+    rows = PageViewDay.objects.filter(path=url)
+    assert rows.count() <= counting.MAX_TAGGED_ROWS_PER_PATH_PER_DAY + 2
+    assert sum(rows.values_list("views", flat=True)) == 10_000
+    assert rows.get(campaign=counting.OTHER, source=counting.OTHER).views > 9_000
+
+
+def test_the_daily_cap_over_all_pages_holds_too(client, world, settings, monkeypatch):
+    from django.test import RequestFactory
+    from django.urls import resolve
+
+    from standortlotse.reach import counting
+
+    monkeypatch.setattr(counting, "MAX_TAGGED_ROWS_PER_DAY", 3)
+    factory = RequestFactory()
+    for prop in (world.prop_a, world.prop_b, world.prop_c):
+        for campaign in ("a", "b"):
+            request = factory.get(prop.get_absolute_url(), {"utm_campaign": campaign})
+            request.resolver_match = resolve(prop.get_absolute_url())
+            counting.count(request)
+    tagged = PageViewDay.objects.exclude(campaign="")
+    assert tagged.exclude(campaign=counting.OTHER).count() == 3
+    assert sum(tagged.values_list("views", flat=True)) == 6
+    client.force_login(world.moderator)
+    page = client.get(reverse("reach:dashboard")).content.decode()
+    assert "weitere (mehr neue Werte als das Tageslimit)" in page and "(other)" not in page
+    # Control characters and overlong values never reach the table.
+    request = factory.get(world.prop_a.get_absolute_url(), {"utm_campaign": "\u202emesse\x00" + "x" * 500})
+    request.resolver_match = resolve(world.prop_a.get_absolute_url())
+    counting.count(request)
+    campaigns = list(PageViewDay.objects.values_list("campaign", flat=True))
+    assert not [c for c in campaigns if "\x00" in c or "\u202e" in c]
+    assert max(len(c) for c in campaigns) <= 100

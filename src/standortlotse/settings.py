@@ -12,7 +12,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from standortlotse.core import logs
+from standortlotse.core import logs, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -33,8 +33,12 @@ DEBUG = env_bool("DJANGO_DEBUG", True)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
+        # Refused rather than generated: every app server must sign with the same key.
         raise RuntimeError("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG=0")
-    SECRET_KEY = "dev-only-insecure-key-standortlotse-" + "x" * 32
+    # Development: a random key per installation, created on first start (not in the repository).
+    SECRET_KEY = secret_key.load_or_create(
+        Path(os.environ.get("STANDORTLOTSE_SECRET_KEY_FILE", PROJECT_DIR / "var" / "secret_key"))
+    )
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
@@ -74,6 +78,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "standortlotse.core.headers.HeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -190,8 +195,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MAX_UPLOAD_BYTES = int(os.environ.get("STANDORTLOTSE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
 
-EMAIL_BACKEND = os.environ.get(
-    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+# Development prints mails to the console; production sends them by SMTP unless told otherwise
+# (`check --deploy` warns about backends that do not deliver: core/checks.py).
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "standortlotse@localhost")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -282,7 +289,8 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
-        "frame-ancestors": ["'self'"],
+        # The same as X-Frame-Options: DENY; widget views replace it with * (and drop XFO).
+        "frame-ancestors": ["'none'"],
     }
 }
 
@@ -291,6 +299,10 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 # Widgets for other sites (later) opt out per view; everything else must not be framed.
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Anonymous visitors get the CSRF cookie only on pages with a form to post (Django sets it when
+# the page uses the token); no script reads it, and it ends with the browser session.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_AGE = None
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

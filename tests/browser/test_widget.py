@@ -141,7 +141,7 @@ def test_snippet_from_the_embed_builder_works_on_a_partner_page(places_world, ui
 
 def test_the_rest_of_the_site_refuses_to_be_framed(places_world, ui):
     """Clickjacking protection stays on everywhere else (X-Frame-Options DENY and CSP
-    frame-ancestors 'self'): a partner framing the places list gets an empty frame."""
+    frame-ancestors 'none', which agree): a partner framing the places list gets an empty frame."""
     src = ui.url("/orte/")
     _as_partner(ui, f'<iframe src="{src}" title="Orte"></iframe>')
     with ui.page.expect_response(lambda r: r.url == src) as framed:
@@ -149,7 +149,7 @@ def test_the_rest_of_the_site_refuses_to_be_framed(places_world, ui):
     ui.page.wait_for_load_state("load")
     headers = framed.value.headers
     assert headers.get("x-frame-options", "").upper() == "DENY"
-    assert "frame-ancestors 'self'" in headers.get("content-security-policy", "")
+    assert "frame-ancestors 'none'" in headers.get("content-security-policy", "")
     frame = ui.page.frames[1]
     # Chromium replaces the refused document with its error page.
     assert not frame.url.startswith(ui.watch.origin), frame.url

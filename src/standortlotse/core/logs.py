@@ -1,7 +1,7 @@
 """Log output: one JSON object per line in production, and nothing personal in it.
 
-Every record passes `PrivacyFilter` (attached to the handler, so it also covers Django's and
-gunicorn's own loggers): private-link secrets in paths (owner links, consent answers,
+Every record passes `PrivacyFilter` (attached to the one handler every logger writes to, so it
+also covers Django's, runserver's and gunicorn's own loggers): private-link secrets in paths (owner links, consent answers,
 unsubscribe links, investor result pages) and email addresses in messages are replaced, and
 Django's `request` attribute is reduced to method and path without the query string, so a
 form's content or a search term never reaches the log.
@@ -63,6 +63,12 @@ def config(fmt: str, level: str) -> dict:
         "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "main", "filters": ["privacy"]}},
         "root": {"handlers": ["console"], "level": level},
         "loggers": {
+            # Django's own defaults (django.utils.log.DEFAULT_LOGGING, configured before this)
+            # give "django" and "django.server" (runserver's request lines) handlers without the
+            # filter; listing them here with no handlers removes those, so their records reach
+            # the filtered root handler only.
+            "django": {"handlers": [], "level": "INFO", "propagate": True},
+            "django.server": {"handlers": [], "level": "INFO", "propagate": True},
             # PDF rendering reports every step at INFO.
             **{name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
             # gunicorn's own loggers (with gunicorn -c deploy/gunicorn.conf.py) go through the same

@@ -105,13 +105,43 @@ def _cursor(moment: datetime, rank: int, pk: int) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
+MAX_CURSOR_LENGTH = 200
+MAX_KEY = 2**63 - 1  # primary keys are 64-bit (BigAutoField)
+
+
 def _parse_cursor(cursor: str) -> tuple[datetime, int, int]:
+    """The (time, rank, key) of a cursor this feed handed out; anything else is a 400 with a
+    clear message (the cursor is opaque to consumers, so every part is checked here)."""
+    invalid = "cursor is not valid ({}); pass the cursor of the previous answer unchanged"
+    if len(cursor) > MAX_CURSOR_LENGTH:
+        raise HttpError(400, invalid.format(f"longer than {MAX_CURSOR_LENGTH} characters"))
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        moment, rank, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        return datetime.fromisoformat(moment), int(rank), int(pk)
+        raw = base64.urlsafe_b64decode(padded.encode("ascii"))
+        value = json.loads(raw, parse_constant=_refuse_constant)
+    except (ValueError, TypeError):  # bad base64, bad UTF-8, bad JSON, NaN/Infinity
+        raise HttpError(400, invalid.format("not a cursor of this feed")) from None
+    if not isinstance(value, list) or len(value) != 3:
+        raise HttpError(400, invalid.format("not a cursor of this feed"))
+    moment, rank, pk = value
+    # Numbers must be plain integers: 1e999 (infinity), 1.5 or true are refused, not converted.
+    if type(rank) is not int or rank not in (0, 1):
+        raise HttpError(400, invalid.format("unknown position kind"))
+    if type(pk) is not int or not 0 <= pk <= MAX_KEY:
+        raise HttpError(400, invalid.format(f"position must be an integer from 0 to {MAX_KEY}"))
+    try:
+        if not isinstance(moment, str):
+            raise TypeError
+        parsed = datetime.fromisoformat(moment)
     except (ValueError, TypeError):
-        raise HttpError(400, "cursor is not valid; use the cursor of the previous answer") from None
+        raise HttpError(400, invalid.format("time is not an ISO 8601 date and time")) from None
+    if parsed.tzinfo is None:
+        raise HttpError(400, invalid.format("time has no time zone"))
+    return parsed, rank, pk
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not allowed")
 
 
 def _property_record(prop: Property) -> dict:

@@ -5,6 +5,7 @@ and say so on every page.
 """
 
 import random
+import secrets
 from datetime import timedelta
 from decimal import Decimal
 from io import BytesIO
@@ -22,7 +23,13 @@ from standortlotse.properties.models import (
     RailSiding, Status, Zoning,
 )
 
+# Published in the README: only ever set while DEBUG is on (see demo_password()).
 DEMO_PASSWORD = "altmark-demo-2026"
+
+
+def demo_password(production: bool) -> str:
+    """The published password in development; in production mode a fresh random one."""
+    return secrets.token_urlsafe(12) if production else DEMO_PASSWORD
 
 TITLES = {
     Kind.PLOT: ["Gewerbefläche {place} Nord", "Industriefläche an der B{road}", "Baufeld {n} {place}"],
@@ -121,8 +128,10 @@ def _random_fields(rnd: random.Random, kind: str) -> dict:
 
 
 @transaction.atomic
-def create_demo_data(count: int = 40, seed: int = 2026) -> dict:
-    """Organisations, users of every role and `count` demo properties (idempotent)."""
+def create_demo_data(count: int = 40, seed: int = 2026, production: bool = False) -> dict:
+    """Organisations, users of every role and `count` demo properties (idempotent). Returns the
+    passwords set in this run by username: the published DEMO_PASSWORD, or random ones with
+    `production` (DEBUG off), so that no known password exists on a production instance."""
     region = Region.objects.get(slug="altmark")
     stendal = Municipality.objects.get(name="Stendal")
     gardelegen = Municipality.objects.get(name="Gardelegen")
@@ -156,10 +165,13 @@ def create_demo_data(count: int = 40, seed: int = 2026) -> dict:
         ("landesadmin", orgs["state"], Membership.Role.STATE_ADMIN),
     ]
     User = get_user_model()
+    passwords = {}
     for username, org, role in users:
         user, created = User.objects.get_or_create(username=username, defaults={"email": f"{username}@example.org"})
-        if created:
-            user.set_password(DEMO_PASSWORD)
+        # In production mode an account that still has the published password gets a random one.
+        if created or (production and user.check_password(DEMO_PASSWORD)):
+            passwords[username] = demo_password(production)
+            user.set_password(passwords[username])
             user.is_staff = role == Membership.Role.STATE_ADMIN
             user.save()
         Membership.objects.get_or_create(user=user, organisation=org, role=role)
@@ -215,7 +227,7 @@ def create_demo_data(count: int = 40, seed: int = 2026) -> dict:
         photo.image.save(f"demo-{n}.jpg", demo_photo(seed + n, str(prop.get_kind_display())), save=False)
         photo.save()
         created += 1
-    return {"created": created, "password": DEMO_PASSWORD, "users": [u[0] for u in users]}
+    return {"created": created, "passwords": passwords, "users": [u[0] for u in users]}
 
 
 SYNTHETIC_STATE = "99"

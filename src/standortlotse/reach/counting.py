@@ -55,6 +55,32 @@ def referrer_domain(request) -> str:
     return host.removeprefix("www.")[:100]
 
 
+# What an anonymous request can add to the database is bounded: campaign, source and referring
+# site come from the visitor, so new combinations of them per day are capped per page and in
+# total; beyond the cap a view is counted under OTHER (the views are kept, the values are not).
+MAX_TAGGED_ROWS_PER_PATH_PER_DAY = 50
+MAX_TAGGED_ROWS_PER_DAY = 2000
+OTHER = "(other)"
+TAG_FIELDS = ("referrer", "campaign", "source")
+
+
+def _tag(value: str) -> str:
+    # Printable text only, at most 100 characters (the column width).
+    return "".join(ch for ch in value if ch.isprintable()).strip()[:100]
+
+
+def _bounded(key: dict) -> dict:
+    """For a row not there yet: the key itself while the caps allow a new row, else the same
+    with OTHER for every tag it has."""
+    if not any(key[field] for field in TAG_FIELDS):
+        return key
+    tagged = PageViewDay.objects.filter(day=key["day"]).exclude(referrer="", campaign="", source="")
+    if (tagged.filter(path=key["path"]).count() < MAX_TAGGED_ROWS_PER_PATH_PER_DAY
+            and tagged.count() < MAX_TAGGED_ROWS_PER_DAY):
+        return key
+    return {**key, **{field: OTHER for field in TAG_FIELDS if key[field]}}
+
+
 def count(request) -> None:
     match = getattr(request, "resolver_match", None)
     kind = COUNTED_VIEWS.get(match.view_name if match else "", "")
@@ -70,11 +96,12 @@ def count(request) -> None:
         "day": timezone.localdate(),
         "path": request.path[:300],
         "referrer": referrer_domain(request),
-        "campaign": request.GET.get("utm_campaign", "")[:100],
-        "source": request.GET.get("utm_source", "")[:100],
+        "campaign": _tag(request.GET.get("utm_campaign", "")),
+        "source": _tag(request.GET.get("utm_source", "")),
     }
     updated = PageViewDay.objects.filter(**key).update(views=F("views") + 1)
     if not updated:
+        key = _bounded(key)
         try:
             with transaction.atomic():
                 PageViewDay.objects.create(**key, kind=kind, object_id=object_id, views=1)

@@ -63,6 +63,7 @@ def dashboard(request):
         peak = max((n for _d, n in per_day), default=0) or 1
         context.update({
             "site": True,
+            "other": counting.OTHER,
             "per_day": [(d, n, 60 - round(60 * n / peak), round(60 * n / peak)) for d, n in per_day],
             "site_total": sum(n for _d, n in per_day),
             "top_pages": all_views.values("path").annotate(n=Sum("views")).order_by("-n")[:15],

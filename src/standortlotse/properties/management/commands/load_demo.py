@@ -1,5 +1,6 @@
+from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from standortlotse.cases.demo import create_demo_cases
 from standortlotse.guides.demo import create_demo_guides
@@ -8,18 +9,34 @@ from standortlotse.properties.demo import create_demo_data
 
 
 class Command(BaseCommand):
-    help = "Load the Altmark geography, demo organisations/users and demo properties (idempotent)."
+    help = (
+        "Load the Altmark geography, demo organisations/users and demo properties (idempotent). "
+        "Refused with DJANGO_DEBUG=0 unless --allow-production is given; the demo accounts then "
+        "get random passwords, printed once."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--count", type=int, default=40)
+        parser.add_argument(
+            "--allow-production", action="store_true",
+            help="Load demo data although DJANGO_DEBUG=0 (benchmarks, demo instances); the demo "
+            "accounts get random passwords instead of the published one.",
+        )
 
     def handle(self, *args, **options):
+        production = not settings.DEBUG
+        if production and not options["allow_production"]:
+            raise CommandError(
+                "load_demo refuses to run with DJANGO_DEBUG=0: it creates demo records and staff "
+                "accounts. Pass --allow-production to load them anyway (with random passwords)."
+            )
         call_command("load_geo", stdout=self.stdout)
-        result = create_demo_data(options["count"])
+        result = create_demo_data(options["count"], production=production)
         self.stdout.write(f"Created {result['created']} demo properties.")
         self.stdout.write(f"Created {create_demo_places()} demo places.")
         self.stdout.write(f"Created {create_demo_cases()} demo investor cases.")
         self.stdout.write(f"Created {create_demo_guides()} demo guides (with contacts and events).")
-        self.stdout.write(
-            "Demo logins (password '%s'): %s" % (result["password"], ", ".join(result["users"]))
-        )
+        self.stdout.write("Demo logins: " + ", ".join(result["users"]))
+        for username, password in result["passwords"].items():
+            # Printed once: only the hash is stored.
+            self.stdout.write(f"  {username}: password '{password}'")
