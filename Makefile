@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test test-sqlite test-postgres install install-test sysdeps browser security messages bench soak load check-deploy clean
+.PHONY: run dev test test-sqlite test-postgres install install-test sysdeps browser security messages bench soak load check-deploy clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,10 +32,30 @@ browser:
 		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; fi; \
 	fi
 
-# Development mode (DEBUG on, published demo password); mails go to this console by choice:
-# without DJANGO_EMAIL_BACKEND production sends by SMTP.
-run: export DJANGO_EMAIL_BACKEND := django.core.mail.backends.console.EmailBackend
+# `make run`: the platform as in production (DEBUG off, gunicorn, static files through WhiteNoise,
+# friendly error pages, media with the safe upload headers), only over plain HTTP on this machine,
+# with mails printed to this console (chosen explicitly: production sends by SMTP) and the demo
+# data; the demo logins get fresh random passwords, printed at every start. The secret key is
+# generated once into var/secret_key (not in the repository).
+RUN_ENV := DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost DJANGO_SECURE_SSL_REDIRECT=0 \
+	DJANGO_HSTS_SECONDS=0 DJANGO_SECURE_COOKIES=0 STANDORTLOTSE_SERVE_MEDIA=1 DJANGO_LOG_FORMAT=plain \
+	DJANGO_EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend GUNICORN_WORKERS=2
+SECRET_KEY_CMD := $(BIN)/python -c 'import sys; sys.path.insert(0, "src"); from pathlib import Path; from standortlotse.core.secret_key import load_or_create; print(load_or_create(Path("var/secret_key")))'
+
 run: install
+	@export $(RUN_ENV) DJANGO_SECRET_KEY="$$($(SECRET_KEY_CMD))" && \
+	$(BIN)/python manage.py migrate --noinput && \
+	$(BIN)/python manage.py collectstatic --noinput -v0 && \
+	$(BIN)/python manage.py load_demo --allow-production --new-passwords && \
+	echo "Background worker (emails) runs beside the server; mails appear in this console." && \
+	echo "Open http://127.0.0.1:8000/ (back office: /datenpflege/, log in with a demo login above)." && \
+	{ $(BIN)/python manage.py db_worker --interval 2 & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	  $(BIN)/gunicorn -c deploy/gunicorn.conf.py; }
+
+# `make dev`: development mode (DEBUG on with Django's debug pages, runserver reloading on code
+# changes, the published demo password); mails go to this console.
+dev: export DJANGO_EMAIL_BACKEND := django.core.mail.backends.console.EmailBackend
+dev: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	@echo "Background worker (emails) runs beside the server; mails appear in this console."

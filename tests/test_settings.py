@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from settings_probe import setting_from_environment
+from settings_probe import setting_from_environment, settings_from_environment
 from standortlotse.properties.demo import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,9 +48,35 @@ def test_check_deploy_accepts_smtp():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_make_run_chooses_the_console_backend_explicitly():
+def make_variable(name: str) -> dict:
+    """The environment a Makefile variable like RUN_ENV sets (continued lines joined)."""
+    text = (ROOT / "Makefile").read_text().replace("\\\n", " ")
+    (line,) = [line for line in text.splitlines() if line.startswith(f"{name} :=")]
+    return dict(item.split("=", 1) for item in line.split(":=", 1)[1].split())
+
+
+def test_make_run_is_production_mode_with_console_mail_chosen_explicitly():
+    env = make_variable("RUN_ENV")
+    assert env["DJANGO_DEBUG"] == "0"
+    assert env["DJANGO_EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
     makefile = (ROOT / "Makefile").read_text()
-    assert "run: export DJANGO_EMAIL_BACKEND := django.core.mail.backends.console.EmailBackend" in makefile
+    assert "load_demo --allow-production --new-passwords" in makefile and "gunicorn -c deploy/gunicorn.conf.py" in makefile
+    # `make dev` is the development mode (DEBUG on), with console mail too
+    assert "dev: export DJANGO_EMAIL_BACKEND := django.core.mail.backends.console.EmailBackend" in makefile
+
+
+def test_make_run_settings_are_production_over_plain_http_on_this_machine():
+    env = {**make_variable("RUN_ENV"), "DJANGO_SECRET_KEY": PRODUCTION["DJANGO_SECRET_KEY"]}
+    expected = {
+        "DEBUG": False, "SECURE_SSL_REDIRECT": False, "SESSION_COOKIE_SECURE": False, "CSRF_COOKIE_SECURE": False,
+        "SECURE_HSTS_SECONDS": 0, "SERVE_MEDIA": True, "ALLOWED_HOSTS": ["127.0.0.1", "localhost"],
+        "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+        "STORAGES['staticfiles']['BACKEND']": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+    }
+    assert settings_from_environment(expected, **env) == list(expected.values())
+    # without the make-run switches production keeps its secure cookies
+    for name in ("SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"):
+        assert setting_from_environment(name, **PRODUCTION) is True
 
 
 # --- Secret key -----------------------------------------------------------------------------------
@@ -126,3 +152,21 @@ def test_load_demo_in_development_keeps_the_published_password(settings):
     call_command("load_demo", "--count", "1", stdout=out)
     assert get_user_model().objects.get(username="landesadmin").check_password(DEMO_PASSWORD)
     assert DEMO_PASSWORD in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_load_demo_new_passwords_gives_working_fresh_passwords_at_every_start(settings):
+    settings.DEBUG = False
+
+    def start():
+        out = StringIO()
+        call_command("load_demo", "--count", "1", "--allow-production", "--new-passwords", stdout=out)
+        return {line.split(":")[0].strip(): line.split("'")[1]
+                for line in out.getvalue().splitlines() if "password '" in line}
+
+    first, second = start(), start()
+    assert set(first) == set(second) == {"redaktion-stendal", "redaktion-gardelegen", "moderation-altmark", "landesadmin"}
+    for username, password in second.items():
+        user = get_user_model().objects.get(username=username)
+        assert user.check_password(password) and not user.check_password(first[username])
+        assert not user.check_password(DEMO_PASSWORD)

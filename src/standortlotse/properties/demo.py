@@ -128,7 +128,8 @@ def _random_fields(rnd: random.Random, kind: str) -> dict:
 
 
 @transaction.atomic
-def create_demo_data(count: int = 40, seed: int = 2026, production: bool = False) -> dict:
+def create_demo_data(count: int = 40, seed: int = 2026, production: bool = False,
+                     new_passwords: bool = False) -> dict:
     """Organisations, users of every role and `count` demo properties (idempotent). Returns the
     passwords set in this run by username: the published DEMO_PASSWORD, or random ones with
     `production` (DEBUG off), so that no known password exists on a production instance."""
@@ -168,8 +169,9 @@ def create_demo_data(count: int = 40, seed: int = 2026, production: bool = False
     passwords = {}
     for username, org, role in users:
         user, created = User.objects.get_or_create(username=username, defaults={"email": f"{username}@example.org"})
-        # In production mode an account that still has the published password gets a random one.
-        if created or (production and user.check_password(DEMO_PASSWORD)):
+        # In production mode an account that still has the published password gets a random one;
+        # `new_passwords` (make run) gives every demo account a fresh one, printed each start.
+        if created or (production and (new_passwords or user.check_password(DEMO_PASSWORD))):
             passwords[username] = demo_password(production)
             user.set_password(passwords[username])
             user.is_staff = role == Membership.Role.STATE_ADMIN
