@@ -2,82 +2,25 @@
 (CSRF token and cookie) are never shared between visitors, pages without a form still are."""
 
 import re
-import shutil
-import socket
-import subprocess
-import tempfile
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 from deploy import nginx as documented_nginx
+from nginx_support import needs_nginx, proxy_to, running_nginx
 
-pytestmark = pytest.mark.skipif(shutil.which("nginx") is None, reason="needs nginx (apt-get install nginx; .ci/run installs it)")
-
-CONFIG = """\
-worker_processes 1;
-daemon off;
-pid {wd}/nginx.pid;
-error_log {wd}/error.log warn;
-events {{ worker_connections 64; }}
-http {{
-    access_log off;
-    client_body_temp_path {wd}/tmp/body;
-    proxy_temp_path {wd}/tmp/proxy;
-    fastcgi_temp_path {wd}/tmp/fastcgi;
-    uwsgi_temp_path {wd}/tmp/uwsgi;
-    scgi_temp_path {wd}/tmp/scgi;
-    {cache_http}
-    server {{
-        listen 127.0.0.1:{port};
-        location / {{
-            proxy_pass http://127.0.0.1:{app_port};
-            proxy_set_header Host $host;
-            proxy_set_header X-Forwarded-Proto $scheme;
-            {cache_location}
-            add_header X-Cache-Status $upstream_cache_status always;  # only for this test
-        }}
-    }}
-}}
-"""
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+pytestmark = needs_nginx
 
 
 @pytest.fixture
-def nginx(live_server):
+def nginx(live_server, tmp_path):
     """nginx with the guide's micro-cache block on a loopback port, proxying to the live server."""
-    work = Path(tempfile.mkdtemp(prefix="standortlotse-nginx-"))
-    for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (work / "tmp" / name).mkdir(parents=True)
-    (work / "cache").mkdir()
-    for path in [work, *work.rglob("*")]:
-        path.chmod(0o777)  # nginx workers run as another user
-    port = _free_port()
-    cache_http, cache_location = documented_nginx.micro_cache(work / "cache")
-    conf = work / "nginx.conf"
-    conf.write_text(CONFIG.format(wd=work, port=port, app_port=live_server.url.rsplit(":", 1)[1],
-                                  cache_http=cache_http, cache_location=cache_location))
-    process = subprocess.Popen(["nginx", "-c", str(conf), "-p", str(work)], stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    try:
+    cache_http, cache_location = documented_nginx.micro_cache(tmp_path / "cache")
+    location = proxy_to(live_server, cache_location,
+                        "add_header X-Cache-Status $upstream_cache_status always;  # only for this test")
+    with running_nginx(tmp_path, http=cache_http, server=location) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(10)
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def get(url):

@@ -7,50 +7,16 @@ a temp config, in front of pytest-django's live server; the test stops it at the
 
 import http.client
 import re
-import shutil
-import socket
-import subprocess
-import tempfile
 import time
-from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import pytest
 from django.urls import reverse
 
+from nginx_support import needs_nginx, proxy_to, running_nginx
 from standortlotse.inquiries.models import Inquiry
 
-NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
-pytestmark = pytest.mark.skipif(NGINX is None, reason="nginx is not installed (apt-get install nginx; CI installs it)")
-
-# The location block of docs/deployment.md ("5. nginx"), on plain HTTP and loopback.
-CONFIG = """\
-daemon off;
-master_process off;
-pid {wd}/nginx.pid;
-error_log {wd}/error.log warn;
-events {{ worker_connections 64; }}
-http {{
-    access_log off;
-    client_body_temp_path {wd}/body; proxy_temp_path {wd}/proxy; fastcgi_temp_path {wd}/fastcgi;
-    uwsgi_temp_path {wd}/uwsgi; scgi_temp_path {wd}/scgi;
-    server {{
-        listen 127.0.0.1:{port};
-        location / {{
-            proxy_pass http://127.0.0.1:{app_port};
-            proxy_set_header Host $host;
-            proxy_set_header X-Forwarded-Proto $scheme;
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-        }}
-    }}
-}}
-"""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+pytestmark = needs_nginx
 
 
 class Proxy:
@@ -85,28 +51,9 @@ class Proxy:
 
 
 @pytest.fixture
-def nginx(live_server):
-    work = Path(tempfile.mkdtemp(prefix="standortlotse-nginx-"))
-    port = free_port()
-    conf = work / "nginx.conf"
-    conf.write_text(CONFIG.format(wd=work, port=port, app_port=urlsplit(live_server.url).port))
-    process = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(work)], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.STDOUT)
-    try:
-        deadline = time.time() + 20
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.time() > deadline:
-                    raise RuntimeError("nginx did not start: " + (work / "error.log").read_text(errors="replace"))
-                time.sleep(0.1)
-        yield Proxy(port)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        shutil.rmtree(work, ignore_errors=True)
+def nginx(live_server, tmp_path):
+    with running_nginx(tmp_path, server=proxy_to(live_server)) as base:
+        yield Proxy(urlsplit(base).port)
 
 
 @pytest.fixture

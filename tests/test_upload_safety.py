@@ -6,12 +6,7 @@ Django here, by the documented nginx (a real nginx, when installed) and as S3 ob
 (tests/test_s3_media.py).
 """
 
-import os
 import re
-import shutil
-import socket
-import subprocess
-import time
 import urllib.request
 from io import BytesIO
 from pathlib import Path
@@ -32,6 +27,7 @@ from standortlotse.guides.models import Guide
 from standortlotse.places.models import Place, PlacePhoto
 from standortlotse.properties.models import PropertyDocument, PropertyPhoto
 
+from nginx_support import NGINX, running_nginx  # noqa: E402 (tests/ is on the path)
 from test_places import submission  # noqa: E402 (tests/ is on the path)
 
 pytestmark = pytest.mark.django_db
@@ -371,52 +367,17 @@ def test_the_deployment_guide_carries_the_nginx_block_of_the_rule():
         position = guide.index(line.strip(), position) + 1
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def nginx(tmp_path):
-    binary = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
-    if not binary:
+    if NGINX is None:
         pytest.skip("nginx is not installed")
     media = tmp_path / "media"
     media.mkdir()
-    port = _free_port()
-    block = uploads.nginx_media_block(f"{media}/")
-    http_part, server_part = block.split("# in the server block:\n")
-    # As root, nginx hands requests to an unprivileged worker that cannot read pytest's tmp_path.
-    user = "user root;" if os.geteuid() == 0 else ""
+    http_part, server_part = uploads.nginx_media_block(f"{media}/").split("# in the server block:\n")
     # As in a stock nginx.conf: the type table that the media location must not use.
     mime_types = "include /etc/nginx/mime.types;" if Path("/etc/nginx/mime.types").exists() else ""
-    (tmp_path / "nginx.conf").write_text(f"""
-{user} daemon off; pid {tmp_path}/nginx.pid; error_log {tmp_path}/error.log;
-events {{}}
-http {{
-    {mime_types}
-    access_log off; client_body_temp_path {tmp_path}; proxy_temp_path {tmp_path};
-    fastcgi_temp_path {tmp_path}; uwsgi_temp_path {tmp_path}; scgi_temp_path {tmp_path};
-{http_part}
-    server {{ listen 127.0.0.1:{port};
-{server_part}
-    }}
-}}
-""")
-    process = subprocess.Popen([binary, "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-            break
-        except OSError:
-            if process.poll() is not None:
-                pytest.fail(process.stderr.read().decode())
-            time.sleep(0.05)
-    yield media, f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(timeout=10)
+    with running_nginx(tmp_path / "nginx", http=mime_types + "\n" + http_part, server=server_part) as base:
+        yield media, base
 
 
 @pytest.mark.parametrize("name", ["ab.pdf", "ab.jpg", "ab.png", "ab.webp", "x.html", "x.svg", "x.js", "ab.img",
