@@ -137,7 +137,7 @@ BACK_OFFICE = {
     "inbox": ("editor_a", lambda w: "/datenpflege/anfragen/"),
     "inbox-all": ("state_admin", lambda w: "/datenpflege/anfragen/?status=all"),
     "inquiry": ("editor_a", lambda w: f"/datenpflege/anfragen/{w.inquiry.pk}/"),
-    "data-access": ("editor_a", lambda w: "/datenpflege/anfragen/auskunft/"),
+    "data-access": ("editor_a", lambda w: "/datenpflege/datenschutz/auskunft/"),
     "board": ("state_admin", lambda w: "/datenpflege/ansiedlung/"),
     "board-filtered": ("state_admin", lambda w: "/datenpflege/ansiedlung/?stage=offered&source=profile"),
     "board-sharer": ("editor_a", lambda w: "/datenpflege/ansiedlung/"),

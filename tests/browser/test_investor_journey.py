@@ -307,7 +307,7 @@ def test_sharer_cannot_export_the_contact_of_a_shared_case(investor_world, ui):
     ui.login("editor_a")
     ui.visit(f"/datenpflege/ansiedlung/{case.pk}/")
     assert CONTACT not in page.content() and "0171 555 0199" not in page.content()
-    ui.visit("/datenpflege/anfragen/auskunft/")
+    ui.visit("/datenpflege/datenschutz/auskunft/")
     page.fill("#id_email", EMAIL)
     with page.expect_download() as info:
         page.locator("main form [type=submit]").click()
