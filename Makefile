@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run dev test test-sqlite test-postgres install install-test sysdeps browser security messages bench soak load check-deploy clean
+.PHONY: run dev test lint test-sqlite test-postgres install install-test sysdeps browser security messages bench soak load check-deploy clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,11 @@ test: install-test browser
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		$(MAKE) test-sqlite PYTEST_ARGS="--ignore=tests/browser" && $(MAKE) test-postgres; \
 	else echo "PostgreSQL at $(PG_URL) not reachable: everything on SQLite only"; $(MAKE) test-sqlite; fi
+
+# The layering (core at the bottom, the domain apps, the portal on top) as import-linter
+# contracts in pyproject.toml ([tool.importlinter]); fails on any import against them.
+lint: install-test
+	PYTHONPATH=src $(BIN)/lint-imports
 
 test-sqlite:
 	DATABASE_URL= $(BIN)/python -m pytest -q $(PYTEST_ARGS)

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "standortlotse.search",
     "standortlotse.reach",
     "standortlotse.privacy",
+    "standortlotse.portal",  # the site as a whole, above every domain app
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_tasks",

@@ -8,21 +8,22 @@ from django.views.i18n import set_language
 
 from standortlotse.api import api
 from standortlotse.core import views as core_views
-from standortlotse.search import views as search_views
-from standortlotse.core.sitemaps import SITEMAPS
 from standortlotse.core.uploads import serve_media
+from standortlotse.portal import views as portal_views
+from standortlotse.portal.sitemaps import SITEMAPS
+from standortlotse.search import views as search_views
 
 urlpatterns = [
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("health/", core_views.health, name="health"),
-    path("robots.txt", core_views.robots_txt, name="robots_txt"),
+    path("robots.txt", portal_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap_index, {"sitemaps": SITEMAPS}, name="sitemap_index"),
     path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
 ]
 
 urlpatterns += i18n_patterns(
-    path("", core_views.home, name="home"),
+    path("", portal_views.home, name="home"),
     path("", include("standortlotse.properties.urls")),
     path("", include("standortlotse.accounts.urls")),
     path("", include("standortlotse.places.urls")),
@@ -33,7 +34,7 @@ urlpatterns += i18n_patterns(
     path("", include("standortlotse.reach.urls")),
     path("", include("standortlotse.privacy.urls")),
     path("suche/", search_views.search, name="search"),
-    path("barrierefreiheit/", core_views.accessibility, name="accessibility"),
+    path("barrierefreiheit/", portal_views.accessibility, name="accessibility"),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -9,7 +9,7 @@ municipality only). Views and API endpoints ask these functions and nothing else
 from django.db.models import Q, QuerySet
 
 from standortlotse.accounts.models import Membership
-from standortlotse.geo.models import Municipality
+from standortlotse.geo.models import Municipality, Region
 
 Role = Membership.Role
 
@@ -81,8 +81,6 @@ def can_edit(user, record) -> bool:
 
 def moderated_regions(user) -> QuerySet:
     """Regions whose places the user reviews: regional moderators their region, admins all."""
-    from standortlotse.geo.models import Region
-
     if is_state_admin(user):
         return Region.objects.all()
     ids = [

@@ -20,6 +20,7 @@ from standortlotse.core.mail import queue_email
 from standortlotse.core.spreadsheet import safe_cell
 from standortlotse.inquiries import routing
 from standortlotse.inquiries.models import Topic
+from standortlotse.properties.models import Property
 
 
 def _log(case, user, text):
@@ -193,8 +194,6 @@ def export_xlsx(user, cases) -> bytes:
 
 @task()
 def alert_profiles_task(property_id: int) -> int:
-    from standortlotse.properties.models import Property
-
     prop = Property.objects.filter(pk=property_id).select_related("municipality").first()
     if prop is None:
         return 0

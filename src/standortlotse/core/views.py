@@ -1,17 +1,8 @@
-"""Site-wide pages: start page, health check, the 500 handler."""
+"""Pages of the ground floor: the health check and the 500 handler (the site-wide pages that compose
+domain apps live in standortlotse.portal)."""
 
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
-
-from standortlotse.properties.selectors import published_properties
-
-
-def home(request):
-    latest = published_properties().prefetch_related("photos").order_by("-published_at")[:6]
-    from standortlotse.guides.models import Audience
-
-    return render(request, "core/home.html", {"latest": latest, "audiences": Audience.choices})
+from django.http import JsonResponse
 
 
 def health(request):
@@ -24,31 +15,6 @@ def health(request):
     except DatabaseError:
         return JsonResponse({"status": "database unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
-
-
-def robots_txt(request):
-    lines = [
-        "User-agent: *",
-        "Disallow: /datenpflege/",
-        "Disallow: /en/datenpflege/",
-        "Disallow: /konto/",
-        "Disallow: /en/konto/",
-        "Disallow: /orte/mein-ort/",
-        "Disallow: /en/orte/mein-ort/",
-        "Disallow: /investieren/ergebnis/",
-        "Disallow: /en/investieren/ergebnis/",
-        "Disallow: /admin/",
-        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
-    ]
-    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
-
-
-def accessibility(request):
-    """Erklärung zur Barrierefreiheit (BITV 2.0 / EU 2016/2102) with a feedback form."""
-    from standortlotse.inquiries.forms import InquiryForm
-
-    form = InquiryForm(initial={"topic": "other"})
-    return render(request, "core/accessibility.html", {"form": form})
 
 
 def server_error(request):

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from standortlotse.core.spreadsheet import safe_cell
+
 MAX_FILE_BYTES = 100 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 500 * 1024 * 1024
 MAX_ZIP_RATIO = 100
@@ -375,8 +377,6 @@ def open_table(path: str, filename: str, known: set[str]) -> Table:
 
 def csv_text(headers: list[str], rows: list[list]) -> bytes:
     """A CSV file (semicolon, UTF-8 with BOM for Excel) from rows: used for templates and reports."""
-    from standortlotse.core.spreadsheet import safe_cell
-
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow(headers)

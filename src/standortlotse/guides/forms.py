@@ -5,6 +5,7 @@ from standortlotse.core.fields import WebURLFormField
 from standortlotse.geo.models import Municipality
 from standortlotse.guides.models import Audience, Contact, Event, Guide, Theme
 from standortlotse.inquiries.models import Topic
+from standortlotse.places.selectors import published_places
 
 
 class EntryForm(forms.Form):
@@ -85,8 +86,6 @@ class EventForm(_RegionScoped):
     def __init__(self, *args, regions=None, **kwargs):
         super().__init__(*args, regions=regions, **kwargs)
         self.fields["organiser"].queryset = Contact.objects.filter(region__in=regions)
-        from standortlotse.places.selectors import published_places
-
         self.fields["place"].queryset = published_places().filter(region__in=regions)
         for name in ("starts_at", "ends_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M"]

@@ -18,6 +18,9 @@ from django.utils import timezone
 from standortlotse.accounts import policy
 from standortlotse.geo.models import Municipality, Region
 from standortlotse.guides.models import Audience, Contact, Event, Guide, Theme
+from standortlotse.places.selectors import published_places
+from standortlotse.properties.models import Kind
+from standortlotse.properties.selectors import published_properties
 
 # Inquiry topics (inquiries.models.Topic) that fit a theme or a target group.
 THEME_TOPICS = {Theme.WORK: "work", Theme.HOUSING: "housing", Theme.LIFE: "life"}
@@ -104,10 +107,6 @@ class Overview:
 
 
 def overview(audience: str, theme: str, municipality: Municipality | None, region: Region | None = None) -> Overview:
-    from standortlotse.places.selectors import published_places
-    from standortlotse.properties.models import Kind
-    from standortlotse.properties.selectors import published_properties
-
     region = region or region_of_municipality(municipality) or Region.objects.order_by("pk").first()
     result = Overview(audience, theme, municipality, region)
     guides = published_guides(region)

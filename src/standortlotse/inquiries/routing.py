@@ -3,8 +3,10 @@ the property or place, then general rules, then the state agency."""
 
 from django.db.models import Q
 
+from standortlotse.accounts.apps import state_agency_emails
 from standortlotse.accounts.models import Membership, Organisation
 from standortlotse.inquiries.models import RoutingRule
+from standortlotse.places.services import moderator_emails
 
 Kind = Organisation.Kind
 
@@ -87,7 +89,4 @@ def recipient_emails(organisation) -> list[str]:
 def notice_recipients(region) -> list[str]:
     """Who hears of a mail about an inquiry that can never be sent: the region's moderators,
     else the state agency."""
-    from standortlotse.accounts.apps import state_agency_emails
-    from standortlotse.places.services import moderator_emails
-
     return (moderator_emails(region) if region is not None else []) or state_agency_emails()

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from standortlotse.accounts import policy
 from standortlotse.accounts.decorators import editor_required
 from standortlotse.core.forms import within_rate_limit
+from standortlotse.geo.models import Municipality
 from standortlotse.inquiries import services
 from standortlotse.inquiries.forms import AnswerForm, AssignForm, InquiryForm, NoteForm, StatusForm
 from standortlotse.inquiries.models import Inquiry, Status, Topic
@@ -34,7 +35,6 @@ def _target(kind, pk):
         return ({"organisation": contact.organisation, "region": contact.region}, topic, str(contact),
                 contact.get_absolute_url())
     if kind == "gemeinde":
-        from standortlotse.geo.models import Municipality
         from standortlotse.guides.services import region_of_municipality
 
         municipality = get_object_or_404(Municipality, pk=pk)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from standortlotse.core.fields import EmailAddressField, WebURLField
 from standortlotse.core.images import StoredDimensions
 from standortlotse.core.links import PrivateLink
+from standortlotse.core.sanitize import clean_html
 from standortlotse.core.textsearch import SearchTextField, index_words
 from standortlotse.core.uploads import PhotoField
 from standortlotse.core.validators import TEXT, TEXT_LINE
@@ -136,8 +137,6 @@ class Place(models.Model):
         return reverse("places:detail", args=[self.pk])
 
     def save(self, *args, **kwargs):
-        from standortlotse.core.sanitize import clean_html
-
         # The story is shown as HTML: whatever wrote it (form, import, admin), only the allow-list stays.
         self.story = clean_html(self.story)
         self.search_text = place_search_text(self, self.municipality.name if self.municipality_id else "")

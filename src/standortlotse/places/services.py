@@ -15,6 +15,7 @@ from standortlotse.accounts.models import Membership
 from standortlotse.core.mail import queue_email
 from standortlotse.core.uploads import normalised_image
 from standortlotse.core.validators import store_upload
+from standortlotse.geo.models import Municipality
 from standortlotse.places.models import (
     HeldPhoto, OwnerLink, PendingUpdate, Place, PlacePhoto, RegionSettings, Status, Transition,
 )
@@ -175,8 +176,6 @@ def decide_update(user, update: PendingUpdate, accept: bool) -> None:
     if not policy.can_moderate(user, place):
         raise PermissionDenied
     if accept:
-        from standortlotse.geo.models import Municipality
-
         fields = dict(update.data["fields"])
         if "municipality" in fields:
             fields["municipality"] = Municipality.objects.get(pk=fields["municipality"])

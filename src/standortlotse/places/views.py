@@ -18,6 +18,7 @@ from standortlotse.accounts import policy, twofactor
 from standortlotse.core import embed
 from standortlotse.core.forms import within_rate_limit
 from standortlotse.core.links import FreshLinkForm, fresh_link_request
+from standortlotse.core.ogimage import card_response
 from standortlotse.geo.models import Region
 from standortlotse.places import exchange, kept_photos, selectors, services
 from standortlotse.places.forms import (
@@ -26,6 +27,7 @@ from standortlotse.places.forms import (
 from standortlotse.places.models import HeldPhoto, ImportConflict, PendingUpdate, Place, RegionSettings, Status
 from standortlotse.places.presenters import json_ld
 from standortlotse.accounts.decorators import editor_required
+from standortlotse.properties.selectors import published_properties
 
 PAGE_SIZE = 24
 
@@ -92,8 +94,6 @@ def region_portal(request, slug):
 
 
 def region_property_count(region) -> int:
-    from standortlotse.properties.selectors import published_properties
-
     return published_properties().filter(municipality__district__regions=region).count()
 
 
@@ -382,8 +382,6 @@ def csv_template(request):
 
 def og_image(request, pk):
     """The social card of a place (Open Graph image), drawn here and cached."""
-    from standortlotse.core.ogimage import card_response
-
     place = get_object_or_404(Place.objects.select_related("municipality"), pk=pk)
     if not place.is_public and not policy.can_moderate(twofactor.acting_user(request), place):
         raise Http404

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from standortlotse.core.spreadsheet import safe_cell
 from standortlotse.privacy.models import ErasureRecord
 from standortlotse.privacy.registry import Provider, history_model_of, plain, providers, scrub
 
@@ -140,8 +141,6 @@ def export_data(email: str, user) -> dict:
 
 
 def _cell(value):
-    from standortlotse.core.spreadsheet import safe_cell
-
     if isinstance(value, (list, dict)):
         value = json.dumps(value, ensure_ascii=False)
     return safe_cell(value)

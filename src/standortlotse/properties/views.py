@@ -19,6 +19,7 @@ from standortlotse.accounts import policy, twofactor
 from standortlotse.accounts.decorators import editor_required
 from standortlotse.core import embed
 from standortlotse.core.links import FreshLinkForm, fresh_link_request
+from standortlotse.core.ogimage import card_response
 from standortlotse.properties import exchange, selectors, services
 from standortlotse.properties.forms import DocumentForm, PhotoForm, PropertyForm, SearchForm
 from standortlotse.properties.models import Property, PropertyDocument, PropertyPhoto, Status
@@ -488,7 +489,5 @@ def embed_builder(request):
 
 def og_image(request, pk):
     """The social card of a property (Open Graph image), drawn here and cached."""
-    from standortlotse.core.ogimage import card_response
-
     prop = selectors.visible_property(twofactor.acting_user(request), pk)
     return card_response(prop, prop.title, f"{prop.get_kind_display()} · {prop.municipality.name}")

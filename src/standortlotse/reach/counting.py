@@ -10,6 +10,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Sum
 from django.utils import timezone
 
+from standortlotse.guides.models import Guide
+from standortlotse.inquiries.models import Inquiry
 from standortlotse.reach.models import PageViewDay
 
 COUNTED_VIEWS = {
@@ -88,8 +90,6 @@ def count(request) -> None:
     if kind:
         raw = match.kwargs.get("pk")
         if raw is None and kind == "guide":
-            from standortlotse.guides.models import Guide
-
             raw = Guide.objects.filter(region__slug=match.kwargs.get("region"), slug=match.kwargs.get("slug")).values_list("pk", flat=True).first()
         object_id = int(raw) if raw is not None else None
     key = {
@@ -126,8 +126,6 @@ def listing_figures(kind: str, ids: list[int], start, end) -> dict[int, int]:
 
 
 def inquiries_per_listing(property_ids: list[int], start, end) -> dict[int, int]:
-    from standortlotse.inquiries.models import Inquiry
-
     rows = (Inquiry.objects.filter(property_id__in=property_ids, created_at__date__range=(start, end))
             .values("property_id").annotate(n=Count("pk")))
     return {r["property_id"]: r["n"] for r in rows}

@@ -16,6 +16,9 @@ from django.utils.translation import gettext_lazy
 
 from standortlotse.accounts import policy
 from standortlotse.accounts.decorators import editor_required
+from standortlotse.guides.models import Guide
+from standortlotse.places.models import Place
+from standortlotse.properties.models import Property
 from standortlotse.reach import counting
 from standortlotse.reach.models import PageViewDay
 
@@ -24,10 +27,6 @@ PERIODS = (7, 30, 90, 365)
 
 @editor_required
 def dashboard(request):
-    from standortlotse.guides.models import Guide
-    from standortlotse.places.models import Place
-    from standortlotse.properties.models import Property
-
     days = int(request.GET.get("tage", 30)) if request.GET.get("tage", "30").isdigit() else 30
     days = days if days in PERIODS else 30
     start, end = counting.period(days)

@@ -23,6 +23,10 @@ from django.utils.translation import gettext_lazy as _
 
 from standortlotse.core import textsearch
 from standortlotse.exchange.values import fold
+from standortlotse.geo.models import Municipality
+from standortlotse.guides.models import Contact, Event, Guide
+from standortlotse.places.selectors import published_places
+from standortlotse.properties.selectors import published_properties
 
 PER_GROUP = 5
 _WORDS_CACHE_KEY = "onesearch:municipality-names:v1"
@@ -32,8 +36,6 @@ def _municipality_names() -> dict[str, str]:
     """Folded name → name of every municipality and locality we know (cached ten minutes)."""
     names = cache.get(_WORDS_CACHE_KEY)
     if names is None:
-        from standortlotse.geo.models import Municipality
-
         names = {}
         for name in Municipality.objects.values_list("name", flat=True):
             for part in [name, *name.replace("(", " ").replace(")", " ").replace("-", " ").split()]:
@@ -120,10 +122,6 @@ def _strip_tags(html: str) -> str:
 
 
 def search(query: str, language: str = "de") -> Result:
-    from standortlotse.guides.models import Contact, Event, Guide
-    from standortlotse.places.selectors import published_places
-    from standortlotse.properties.selectors import published_properties
-
     query = (query or "").strip()[:200]
     fixed, changed = corrected(query)
     terms = textsearch.query_words(fixed)

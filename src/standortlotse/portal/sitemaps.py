@@ -4,6 +4,8 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from standortlotse.geo.models import Region
+from standortlotse.guides.models import Guide
+from standortlotse.guides.services import upcoming_events
 from standortlotse.places.selectors import published_places
 from standortlotse.properties.selectors import published_properties
 
@@ -59,8 +61,6 @@ class GuidePages(I18nSitemap):
     changefreq = "monthly"
 
     def items(self):
-        from standortlotse.guides.models import Guide
-
         return Guide.objects.published().select_related("region").order_by("pk")
 
     def lastmod(self, item):
@@ -71,8 +71,6 @@ class EventPages(I18nSitemap):
     changefreq = "weekly"
 
     def items(self):
-        from standortlotse.guides.services import upcoming_events
-
         return upcoming_events()
 
     def lastmod(self, item):
