@@ -113,7 +113,7 @@ MESSY_HEADER = ["Objekt-Nr.", "Bezeichnung", "Gemeinde", "Fläche (ha)", "Gesamt
 def messy_rows(world):
     return [
         MESSY_HEADER,
-        ["A-1", "Gewerbegebiet Süd", "Stendal", "3,5", "12.500 m²", "sofort", "GE", "18,50 €", "möglich", "ja", "01.03.2025"],
+        ["A-1", "Gewerbegebiet Süd", "Stendal", "3,5", "42.500 m²", "sofort", "GE", "18,50 €", "möglich", "ja", "01.03.2025"],
         ["A-2", "Halle Nord", "15081135", "0,48", "ca. 2 ha", "01.03.2026", "GE/GI", "", "ja", "nein", "2025-02-01"],
         ["A-3", "Kaputt", "Atlantis", "viel", "", "irgendwann", "XY", "teuer", "", "", ""],
     ]
@@ -137,7 +137,7 @@ def test_messy_xlsx_is_read_with_german_values(world):
     job.refresh_from_db()
     assert job.state == ImportJob.State.DONE
     south = Property.objects.get(external_id="A-1")
-    assert (south.area_available_m2, south.area_total_m2, south.availability) == (35000, 12500, "immediately")
+    assert (south.area_available_m2, south.area_total_m2, south.availability) == (35000, 42500, "immediately")
     assert south.price_per_m2 == Decimal("18.50") and south.rail_siding == "possible" and south.funding_area is True
     assert str(south.verified_on) == "2025-03-01" and south.status == Status.PUBLISHED
     assert (south.lat, south.lon) == (world.mun_a.lat, world.mun_a.lon)  # centre taken, with a note

@@ -135,6 +135,17 @@ def validate_geojson_polygon(value):
         )
 
 
+# Bounding box of Germany with a margin: points outside are almost always swapped lat/lon.
+GERMANY_BOUNDS = {"lat": (47.0, 55.2), "lon": (5.5, 15.5)}
+POINT_OUTSIDE_GERMANY = _lazy("The point lies outside Germany. Are latitude and longitude swapped?")
+
+
+def point_in_germany(lat, lon) -> bool:
+    """Whether a WGS84 point lies in Germany's box (record rule of properties and places)."""
+    return (GERMANY_BOUNDS["lat"][0] <= lat <= GERMANY_BOUNDS["lat"][1]
+            and GERMANY_BOUNDS["lon"][0] <= lon <= GERMANY_BOUNDS["lon"][1])
+
+
 def validate_upload_size(upload):
     if upload.size > settings.MAX_UPLOAD_BYTES:
         raise ValidationError(

@@ -5,6 +5,7 @@ template (lists joined by ';'). Imports match by (source, external ID), preview 
 overwrite a local edit: when both sides changed, the incoming record is kept as a conflict.
 """
 
+import copy
 import csv
 import hashlib
 import io
@@ -225,6 +226,26 @@ def field_errors(data: dict) -> list[str]:
     return errors
 
 
+def _assign(place: Place, data: dict, municipality) -> None:
+    for name in TEXT_FIELDS:
+        setattr(place, name, data[name])
+    place.municipality = municipality
+    place.lat, place.lon = data["lat"], data["lon"]
+    place.social_links = "\n".join(data["social_links"])
+    place.tags = ", ".join(data["tags"])
+
+
+def record_rule_errors(place: Place | None, data: dict, municipality) -> list[str]:
+    """The place as the record would leave it, checked by the model's record rules (the same
+    as the forms and the admin); each message names the field. The stored place is not touched."""
+    candidate = copy.copy(place) if place is not None else Place()
+    _assign(candidate, data, municipality)
+    return [
+        _("%(field)s: %(message)s") % {"field": Place._meta.get_field(name).verbose_name, "message": message}
+        for name, messages in candidate.record_errors().items() for message in messages
+    ]
+
+
 def fingerprint(content: dict) -> str:
     return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -253,6 +274,8 @@ def plan(records: list[dict], source: str, region) -> list[Row]:
             # Another region's place with the same partner ID: not ours to update, and not ours
             # to describe (no name, no municipality).
             errors.append(_("The place with this ID is not in your municipalities."))
+        if not errors:
+            errors.extend(record_rule_errors(place, data, municipalities[data["municipality_ags"]]))
         if errors:
             row.errors = errors
             rows.append(row)
@@ -274,15 +297,11 @@ def plan(records: list[dict], source: str, region) -> list[Row]:
 
 
 def _write(place: Place, data: dict, municipality) -> None:
-    errors = field_errors(data)  # also for conflicts stored before these rules existed
+    # Also for conflicts stored before these rules existed.
+    errors = field_errors(data) + record_rule_errors(place, data, municipality)
     if errors:
         raise ValidationError(errors)
-    for name in TEXT_FIELDS:
-        setattr(place, name, data[name])
-    place.municipality = municipality
-    place.lat, place.lon = data["lat"], data["lon"]
-    place.social_links = "\n".join(data["social_links"])
-    place.tags = ", ".join(data["tags"])
+    _assign(place, data, municipality)
     place.save()
     for list_name, group in GROUP_OF.items():
         place.set_values(group, data[list_name])

@@ -3,6 +3,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -15,7 +16,7 @@ from standortlotse.core.links import PrivateLink
 from standortlotse.core.sanitize import clean_html
 from standortlotse.core.textsearch import SearchTextField, index_words
 from standortlotse.core.uploads import PhotoField
-from standortlotse.core.validators import TEXT, TEXT_LINE
+from standortlotse.core.validators import POINT_OUTSIDE_GERMANY, TEXT, TEXT_LINE, point_in_germany
 from standortlotse.geo.models import Municipality, Region
 
 
@@ -148,6 +149,22 @@ class Place(models.Model):
     @property
     def is_public(self):
         return self.status == Status.PUBLISHED
+
+    # --- Record rules: the forms and the admin meet them through clean() (ModelForm._post_clean),
+    # the partner feed import through record_errors() for each incoming record.
+
+    def record_errors(self) -> dict[str, list]:
+        """Field → messages for every record rule the values break (empty when none)."""
+        errors: dict[str, list] = {}
+        if self.lat is not None and self.lon is not None and not point_in_germany(self.lat, self.lon):
+            errors.setdefault("lat", []).append(POINT_OUTSIDE_GERMANY)
+        return errors
+
+    def clean(self):
+        super().clean()
+        errors = self.record_errors()
+        if errors:
+            raise ValidationError(errors)
 
     def values_of(self, group: str) -> list[str]:
         cached = getattr(self, "_prefetched_objects_cache", {}).get("attributes")

@@ -16,9 +16,6 @@ from standortlotse.properties.models import (
 )
 from standortlotse.properties.selectors import SORTS, SearchCriteria
 
-# Bounding box of Germany with a margin: points outside are almost always swapped lat/lon.
-GERMANY_BOUNDS = {"lat": (47.0, 55.2), "lon": (5.5, 15.5)}
-
 SECTIONS = [
     (_("Basics"), ["title", "kind", "municipality", "street", "postcode", "locality",
                    "external_id"]),
@@ -86,36 +83,8 @@ class PropertyForm(forms.ModelForm):
             value = value.get("geometry")
         return value
 
-    def clean(self):
-        data = super().clean()
-        lat, lon = data.get("lat"), data.get("lon")
-        if lat is not None and lon is not None:
-            lat_ok = GERMANY_BOUNDS["lat"][0] <= lat <= GERMANY_BOUNDS["lat"][1]
-            lon_ok = GERMANY_BOUNDS["lon"][0] <= lon <= GERMANY_BOUNDS["lon"][1]
-            if not (lat_ok and lon_ok):
-                self.add_error(
-                    "lat",
-                    _("The point lies outside Germany. Are latitude and longitude swapped?"),
-                )
-        total, available = data.get("area_total_m2"), data.get("area_available_m2")
-        smallest = data.get("smallest_plot_m2")
-        if total is not None and available is not None and available > total:
-            self.add_error(
-                "area_available_m2", _("The available area cannot exceed the total area.")
-            )
-        if smallest is not None and available is not None and smallest > available:
-            self.add_error(
-                "smallest_plot_m2", _("The smallest plot cannot exceed the available area.")
-            )
-        if data.get("price_on_request") and data.get("price_per_m2") is not None:
-            self.add_error(
-                "price_per_m2", _("Give either a price or 'price on request', not both.")
-            )
-        if data.get("availability") == Availability.FROM_DATE and not data.get("available_from"):
-            self.add_error(
-                "available_from", _("Give the date from which the property is available.")
-            )
-        return data
+    # The rules spanning fields (area, price, availability date, point in Germany, owner consent)
+    # live in Property.clean(), which the ModelForm runs and maps to the fields.
 
 
 class PhotoForm(forms.Form):

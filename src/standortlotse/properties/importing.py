@@ -12,6 +12,7 @@ The generic machinery (upload, mapping, preview, background run, report) lives i
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from standortlotse.exchange import values as v
 from standortlotse.geo.models import Municipality
 from standortlotse.properties.exchange import COLUMNS
 from standortlotse.properties.models import (
-    CONSENT_MISSING_FOR_OWNER_TYPE, Availability, Kind, MarketingType, OwnerConsent, OwnerType, PlanningStatus,
+    Availability, Kind, MarketingType, OwnerConsent, OwnerType, PlanningStatus,
     Property, RailSiding, Status, Zoning,
 )
 
@@ -381,8 +382,6 @@ def _complete(result: Converted, ctx: Context):
     elif "lat" not in values and municipality is not None:
         values["lat"], values["lon"] = municipality.lat, municipality.lon
         result.warnings.append(_("No coordinates: the centre of %(name)s was taken; please set the point on the map.") % {"name": municipality.name})
-    if values.get("availability") == Availability.FROM_DATE and not values.get("available_from"):
-        result.errors.append((labelled.get("availability", column_label("availability")), _("“from date” needs a date in “available from”.")))
     if values.get("available_from") and "availability" not in values:
         values["availability"] = Availability.FROM_DATE
     if values.get("owner_type") == OwnerType.PRIVATE:
@@ -427,27 +426,42 @@ def plan(converted: list[Converted], ctx: Context) -> list[tuple[str, Converted,
     existing = find_existing([c.external_id for c in converted if c.external_id])
     public = [p.pk for p in existing.values() if p.status == Status.PUBLISHED]
     consented = set(OwnerConsent.objects.filter(property_id__in=public, state=OwnerConsent.State.GRANTED).values_list("property_id", flat=True))
-    owner_header = {c: h for h, c in ctx.mapping.items()}.get("owner_type") or column_label("owner_type")
     outcome = []
     for row in converted:
         if row.errors:
             outcome.append(("error", row, None, []))
             continue
         prop = existing.get(row.external_id) if row.external_id else None
-        if prop is None:
-            outcome.append(("new", row, None, []))
-            continue
-        if prop.municipality_id not in ctx.editable:
+        if prop is not None and prop.municipality_id not in ctx.editable:
             row.errors.append((column_label("external_id"), _("The record with this ID is not in your municipalities.")))
             outcome.append(("error", row, prop, []))
             continue
-        changed = changes(prop, row.values)
-        if prop.lacks_owner_consent(owner_type=row.values.get("owner_type", prop.owner_type), granted=prop.pk in consented):
-            row.errors.append((owner_header, str(CONSENT_MISSING_FOR_OWNER_TYPE)))
+        if _break_record_rules(row, prop, ctx, granted=prop is not None and prop.pk in consented):
             outcome.append(("error", row, prop, []))
             continue
+        if prop is None:
+            outcome.append(("new", row, None, []))
+            continue
+        changed = changes(prop, row.values)
         outcome.append(("update" if changed else "unchanged", row, prop, changed))
     return outcome
+
+
+def _break_record_rules(row: Converted, prop: Property | None, ctx: Context, granted: bool) -> bool:
+    """The record as the row would leave it, checked by the model's record rules (the same as
+    form, API and admin); each broken rule is named by the column of the user's file."""
+    if prop is None:
+        record = Property(**row.values)
+    else:
+        record = copy.copy(prop)  # the stored record stays as it is until write()
+        for name, value in row.values.items():
+            setattr(record, name, value)
+    errors = record.record_errors(granted=granted)
+    headers = {c: h for h, c in ctx.mapping.items()}
+    for name, messages in errors.items():
+        label = headers.get(name) or column_label(name)
+        row.errors.extend((label, str(message)) for message in messages)
+    return bool(errors)
 
 
 HISTORY_META = ("history_id", "history_date", "history_change_reason", "history_type", "history_user")

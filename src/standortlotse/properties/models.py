@@ -16,7 +16,9 @@ from standortlotse.core.images import StoredDimensions
 from standortlotse.core.links import PrivateLink
 from standortlotse.core.textsearch import SearchTextField, index_words
 from standortlotse.core.uploads import DocumentField, PhotoField
-from standortlotse.core.validators import TEXT, TEXT_LINE, validate_geojson_polygon
+from standortlotse.core.validators import (
+    POINT_OUTSIDE_GERMANY, TEXT, TEXT_LINE, point_in_germany, validate_geojson_polygon,
+)
 from standortlotse.geo.models import Municipality
 
 
@@ -101,6 +103,12 @@ CONSENT_MISSING_FOR_PUBLISHING = _(
     "This plot is privately owned: record the owner's consent to publication first "
     "(Data maintenance → Owner consent)."
 )
+
+
+AVAILABLE_EXCEEDS_TOTAL = _("The available area cannot exceed the total area.")
+SMALLEST_EXCEEDS_AVAILABLE = _("The smallest plot cannot exceed the available area.")
+PRICE_AND_ON_REQUEST = _("Give either a price or 'price on request', not both.")
+DATE_MISSING_FOR_FROM_DATE = _("Give the date from which the property is available.")
 
 
 class PublishedQuerySet(models.QuerySet):
@@ -298,8 +306,8 @@ class Property(models.Model):
         return self.status == Status.PUBLISHED
 
     # --- Record rule: a private plot is public only with its owner's recorded consent. Forms, the
-    # API and the admin meet it through clean(); change_status, the import and the consent answers
-    # ask lacks_owner_consent() with the state they are about to write.
+    # API, the admin and the import meet it with the other record rules below; change_status and
+    # the consent answers ask lacks_owner_consent() with the state they are about to write.
 
     def has_owner_consent(self) -> bool:
         if self.pk is None:
@@ -316,10 +324,41 @@ class Property(models.Model):
             return False
         return not (self.has_owner_consent() if granted is None else granted)
 
+    # --- Record rules: the one home of every rule that spans fields. The form and the admin meet
+    # them through clean() (ModelForm._post_clean), the API through the editor form, the import
+    # through check_record() with the consent it fetched for the whole batch.
+
     def clean(self):
         super().clean()
-        if self.lacks_owner_consent():
-            raise ValidationError({"owner_type": CONSENT_MISSING_FOR_OWNER_TYPE})
+        self.check_record()
+
+    def record_errors(self, granted: bool | None = None) -> dict[str, list]:
+        """Field → messages for every record rule the values break (empty when none).
+
+        ``granted``: the owner's consent when the caller knows it already (the import asks once
+        per batch); otherwise it is looked up.
+        """
+        errors: dict[str, list] = {}
+        lat, lon = self.lat, self.lon
+        if lat is not None and lon is not None and not point_in_germany(lat, lon):
+            errors.setdefault("lat", []).append(POINT_OUTSIDE_GERMANY)
+        total, available, smallest = self.area_total_m2, self.area_available_m2, self.smallest_plot_m2
+        if total is not None and available is not None and available > total:
+            errors.setdefault("area_available_m2", []).append(AVAILABLE_EXCEEDS_TOTAL)
+        if smallest is not None and available is not None and smallest > available:
+            errors.setdefault("smallest_plot_m2", []).append(SMALLEST_EXCEEDS_AVAILABLE)
+        if self.price_on_request and self.price_per_m2 is not None:
+            errors.setdefault("price_per_m2", []).append(PRICE_AND_ON_REQUEST)
+        if self.availability == Availability.FROM_DATE and not self.available_from:
+            errors.setdefault("available_from", []).append(DATE_MISSING_FOR_FROM_DATE)
+        if self.lacks_owner_consent(granted=granted):
+            errors.setdefault("owner_type", []).append(CONSENT_MISSING_FOR_OWNER_TYPE)
+        return errors
+
+    def check_record(self, granted: bool | None = None) -> None:
+        errors = self.record_errors(granted)
+        if errors:
+            raise ValidationError(errors)
 
     def description(self, language: str) -> str:
         if language.startswith("en") and self.description_en:
