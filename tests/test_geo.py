@@ -63,3 +63,13 @@ def test_generate_properties_command():
     call_command("generate_properties", "300")
     assert Property.objects.count() == 300
     assert Property.objects.published().count() > 200
+
+
+def test_region_of_a_municipality_and_a_district(world):
+    from standortlotse.factories import DistrictFactory, MunicipalityFactory
+
+    assert world.mun_a.region == world.region and world.mun_b.region == world.region
+    assert world.district_stendal.region == world.region
+    assert world.mun_c.region is None and world.district_other.region is None  # outside the Altmark
+    lonely = MunicipalityFactory(name="Nirgendwo", ags="15099001", district=DistrictFactory(key="15099"))
+    assert lonely.region is None

@@ -212,3 +212,24 @@ def test_login_locks_after_repeated_failures(client, world, settings):
     AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))  # cool-off over
     response = client.post(url, {"username": "editor_a", "password": "secret-pass-123"})
     assert response.status_code == 302 and client.session["_auth_user_id"] == str(world.editor_a.pk)
+
+
+def test_moderator_required_lets_only_moderators_through_and_keeps_the_view_name(rf, world):
+    from django.core.exceptions import PermissionDenied
+    from django.http import HttpResponse
+
+    from standortlotse.accounts.decorators import moderator_required
+
+    @moderator_required
+    def review_queue(request):
+        """The queue."""
+        return HttpResponse("ok")
+
+    assert review_queue.__name__ == "review_queue" and review_queue.__doc__ == "The queue."
+    request = rf.get("/datenpflege/orte/")
+    request.user = world.moderator
+    request.session = {}
+    assert review_queue(request).status_code == 200
+    request.user = world.editor_a
+    with pytest.raises(PermissionDenied):
+        review_queue(request)

@@ -3,11 +3,11 @@
 from ninja import NinjaAPI
 
 from standortlotse.cases.api import router as cases_router
+from standortlotse.core.apischema import FieldErrors
 from standortlotse.exchange.changes import router as changes_router
 from standortlotse.exchange.ogc import router as ogc_router
 from standortlotse.geo.api import router as geo_router
 from standortlotse.places.api import router as places_router
-from standortlotse.properties.api import FieldErrors
 from standortlotse.properties.api import router as properties_router
 
 api = NinjaAPI(

@@ -23,6 +23,19 @@ def editor_required(view):
     return wrapped
 
 
+def moderator_required(view):
+    """A back-office member who moderates a region (else login page or 403)."""
+
+    @wraps(view)
+    @editor_required
+    def wrapped(request, *args, **kwargs):
+        if not policy.is_moderator(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def state_admin_required(view):
     """A back-office member who is a state administrator (else login page or 403)."""
 

@@ -37,7 +37,7 @@ def case_from_profile(profile: SearchProfile, data: dict) -> Case:
     region = None
     district = profile.districts.order_by("pk").first()
     if district is not None:
-        region = district.regions.order_by("pk").first()
+        region = district.region
     owner, _region = routing.route(topic=Topic.INVESTMENT, region=region)
     case = Case.objects.create(
         company=data["company"], sector=data.get("sector", ""), description=data.get("description", ""),

@@ -12,3 +12,12 @@ class ErrorOut(Schema):
 def errors(*codes: int) -> dict:
     """``response={200: X, **errors(404, 422)}``: the error codes an operation can answer."""
     return {code: ErrorOut for code in codes}
+
+
+class FieldErrors(Exception):
+    """Validation errors per field, answered as 422 {"detail": {field: [messages]}} (the handler
+    is registered on the API in standortlotse/api.py)."""
+
+    def __init__(self, errors: dict):
+        super().__init__("invalid fields")
+        self.errors = errors

@@ -33,6 +33,11 @@ class District(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def region(self) -> "Region | None":
+        """The marketing region of the district (the first one, if it belongs to several)."""
+        return self.regions.order_by("pk").first()
+
 
 class Municipality(models.Model):
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="municipalities")
@@ -49,6 +54,11 @@ class Municipality(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def region(self) -> "Region | None":
+        """The marketing region the municipality belongs to (through its district)."""
+        return Region.objects.filter(districts=self.district_id).order_by("pk").first()
 
 
 class Region(models.Model):

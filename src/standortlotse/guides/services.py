@@ -69,12 +69,6 @@ def routing_contact(region, municipality, topic) -> Contact | None:
     return candidates[0] if candidates else None
 
 
-def region_of_municipality(municipality: Municipality | None) -> Region | None:
-    if municipality is None:
-        return None
-    return Region.objects.filter(districts=municipality.district_id).order_by("pk").first()
-
-
 def published_guides(region=None):
     guides = Guide.objects.published().select_related("region", "contact__organisation")
     return guides.filter(region=region) if region is not None else guides
@@ -107,7 +101,7 @@ class Overview:
 
 
 def overview(audience: str, theme: str, municipality: Municipality | None, region: Region | None = None) -> Overview:
-    region = region or region_of_municipality(municipality) or Region.objects.order_by("pk").first()
+    region = region or (municipality.region if municipality else None) or Region.objects.order_by("pk").first()
     result = Overview(audience, theme, municipality, region)
     guides = published_guides(region)
     if theme:

@@ -85,7 +85,7 @@ def contacts(request):
 
     topic = request.GET.get("thema", "")
     municipality = Municipality.objects.filter(pk=request.GET.get("gemeinde") or None).first() if (request.GET.get("gemeinde") or "").isdigit() else None
-    region = services.region_of_municipality(municipality) if municipality else None
+    region = municipality.region if municipality else None
     found = services.contacts_for(region, municipality, [topic] if topic in Topic.values else None) if (municipality or topic) else list(Contact.objects.published().select_related("organisation", "region"))
     return render(request, "guides/contacts.html", {
         "contacts": found, "topics": Topic.choices, "topic": topic, "municipality": municipality,

@@ -15,7 +15,7 @@ def region_of(*, property=None, place=None, region=None):
     if place is not None:
         return place.region
     if property is not None:
-        return property.municipality.district.regions.order_by("pk").first()
+        return property.municipality.region
     return region
 
 

@@ -35,10 +35,8 @@ def _target(kind, pk):
         return ({"organisation": contact.organisation, "region": contact.region}, topic, str(contact),
                 contact.get_absolute_url())
     if kind == "gemeinde":
-        from standortlotse.guides.services import region_of_municipality
-
         municipality = get_object_or_404(Municipality, pk=pk)
-        return ({"municipality": municipality, "region": region_of_municipality(municipality)}, Topic.OTHER,
+        return ({"municipality": municipality, "region": municipality.region}, Topic.OTHER,
                 municipality.name, "")
     if kind == "barrierefreiheit":
         from django.urls import reverse

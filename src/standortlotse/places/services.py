@@ -73,7 +73,7 @@ def _save_photo(place, photo, alt_text, credit=""):
 
 
 def region_for(municipality):
-    region = municipality.district.regions.order_by("pk").first()
+    region = municipality.region
     if region is None:
         raise ValidationError(_("This municipality belongs to no region with a places portal."))
     return region

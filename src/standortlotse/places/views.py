@@ -26,7 +26,7 @@ from standortlotse.places.forms import (
 )
 from standortlotse.places.models import HeldPhoto, ImportConflict, PendingUpdate, Place, RegionSettings, Status
 from standortlotse.places.presenters import json_ld
-from standortlotse.accounts.decorators import editor_required
+from standortlotse.accounts.decorators import editor_required, moderator_required
 from standortlotse.properties.selectors import published_properties
 
 PAGE_SIZE = 24
@@ -183,17 +183,6 @@ def owner_link_request(request):
 
 
 # --- moderation ---------------------------------------------------------------------------------
-
-def moderator_required(view):
-    @editor_required
-    def wrapped(request, *args, **kwargs):
-        if not policy.is_moderator(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    return wrapped
-
 
 @moderator_required
 def queue(request):

@@ -17,7 +17,7 @@ from pydantic import field_validator
 from standortlotse.accounts import policy, twofactor
 from standortlotse.accounts.apiauth import staff_session
 from standortlotse.core.apiinput import MAX_ID, checked_offset
-from standortlotse.core.apischema import errors
+from standortlotse.core.apischema import FieldErrors, errors
 from standortlotse.properties import selectors, services
 from standortlotse.properties.forms import PropertyForm
 from standortlotse.properties.models import (
@@ -26,13 +26,6 @@ from standortlotse.properties.models import (
 
 router = Router(tags=["properties"])
 
-
-class FieldErrors(Exception):
-    """Validation errors per field, answered as 422 {"detail": {field: [messages]}}."""
-
-    def __init__(self, errors: dict):
-        super().__init__("invalid fields")
-        self.errors = errors
 
 MAX_LIMIT = 200
 MAX_GEOJSON_LIMIT = 5000
