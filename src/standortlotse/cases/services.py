@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from standortlotse.accounts import policy
+from standortlotse.accounts.recipients import organisation_addresses
 from standortlotse.accounts.models import Organisation
 from standortlotse.cases import matching
 from standortlotse.cases.models import Activity, AlertSent, Case, CaseShare, CaseTask, SearchProfile, Source, Stage
@@ -47,7 +48,7 @@ def case_from_profile(profile: SearchProfile, data: dict) -> Case:
         confidential=data.get("confidential", False), owner=owner,
     )
     _log(case, None, _("Case created from a search profile on the website."))
-    recipients = routing.recipient_emails(owner)
+    recipients = organisation_addresses(owner)
     if recipients:
         queue_email(recipients, "cases/email/new_case", {"case": case})
     return case

@@ -3,7 +3,7 @@ the property or place, then general rules, then the state agency."""
 
 from django.db.models import Q
 
-from standortlotse.accounts.apps import state_agency_emails
+from standortlotse.accounts.recipients import state_agency
 from standortlotse.accounts.models import Membership, Organisation
 from standortlotse.inquiries.models import RoutingRule
 from standortlotse.places.services import moderator_emails
@@ -77,16 +77,7 @@ def route(*, topic: str, property=None, place=None, region=None, municipality=No
     raise LookupError("No organisation exists to receive inquiries.")
 
 
-def recipient_emails(organisation) -> list[str]:
-    emails = {organisation.email} if organisation.email else set()
-    emails |= {
-        m.user.email for m in organisation.memberships.select_related("user")
-        if m.user.email and m.user.is_active
-    }
-    return sorted(emails)
-
-
 def notice_recipients(region) -> list[str]:
     """Who hears of a mail about an inquiry that can never be sent: the region's moderators,
     else the state agency."""
-    return (moderator_emails(region) if region is not None else []) or state_agency_emails()
+    return (moderator_emails(region) if region is not None else []) or state_agency()

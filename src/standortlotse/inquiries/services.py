@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from standortlotse.accounts import policy
+from standortlotse.accounts.recipients import organisation_addresses
 from standortlotse.core.mail import queue_email, undeliverable_notice
 from standortlotse.inquiries import routing
 from standortlotse.inquiries.models import Inquiry, Note, RetentionPolicy, Status
@@ -35,7 +36,7 @@ def receive(form, *, language="de", property=None, place=None, region=None, muni
     inquiry.property, inquiry.place = property, place
     inquiry.language, inquiry.page_url = language, page_url[:300]
     inquiry.save()
-    recipients = routing.recipient_emails(inquiry.recipient)
+    recipients = organisation_addresses(inquiry.recipient)
     notice = _notice(inquiry)
     # Staff read the back office in the site's language; the visitor gets their own.
     with translation.override(settings.LANGUAGE_CODE):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from standortlotse.accounts import policy
-from standortlotse.accounts.models import Membership
+from standortlotse.accounts.recipients import moderators_of_region
 from standortlotse.core.mail import queue_email
 from standortlotse.core.uploads import normalised_image
 from standortlotse.core.validators import store_upload
@@ -49,14 +49,9 @@ def _log(place, to_status, *, actor=None, label="", message="", from_status=None
 
 
 def moderator_emails(region) -> list[str]:
+    """The region's configured moderation address, else its moderators (accounts.recipients)."""
     configured = RegionSettings.for_region(region).moderator_email
-    if configured:
-        return [configured]
-    return sorted({
-        m.user.email for m in Membership.objects.select_related("user", "organisation").filter(
-            role=Membership.Role.REGIONAL_MODERATOR, organisation__region=region, user__is_active=True
-        ) if m.user.email
-    })
+    return [configured] if configured else moderators_of_region(region)
 
 
 def _notify_moderators(place, template, **context):

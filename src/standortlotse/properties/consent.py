@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from standortlotse.accounts import policy
+from standortlotse.accounts.recipients import editors_of_municipality
 from standortlotse.core.mail import queue_email
 from standortlotse.properties.models import ConsentLink, OwnerConsent, OwnerType, Property, Status
 
@@ -47,15 +48,13 @@ def may_publish(prop: Property) -> bool:
 def _enforce(consent: OwnerConsent) -> bool:
     """After an answer: a published plot that now lacks consent goes back to draft and its
     editors get a mail. Returns whether it was taken offline."""
-    from standortlotse.properties.freshness import editors_of
-
     prop = consent.property
     if not prop.lacks_owner_consent():
         return False
     prop.status = Status.DRAFT
     prop._change_reason = "owner consent refused"
     prop.save()
-    recipients = editors_of(prop.municipality)
+    recipients = editors_of_municipality(prop.municipality)
     if recipients:
         link = settings.SITE_URL.rstrip("/") + reverse("properties:consent_edit", args=[prop.pk])
         queue_email(recipients, "properties/email/consent_refused", {"prop": prop, "consent": consent, "link": link})

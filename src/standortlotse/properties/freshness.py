@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from standortlotse.accounts import policy
-from standortlotse.accounts.models import Membership
+from standortlotse.accounts.recipients import editors_of_municipality
 from standortlotse.core.mail import queue_email
 from standortlotse.properties.models import Property, Status
 
@@ -51,21 +51,6 @@ def due_for_reminder(today: date | None = None):
     )
 
 
-def editors_of(municipality) -> list[str]:
-    """Email addresses of the municipality's editors, else of the moderators of its region."""
-    members = Membership.objects.filter(
-        role=Membership.Role.MUNICIPAL_EDITOR, organisation__municipality=municipality, user__is_active=True,
-    ).exclude(user__email="")
-    emails = sorted({m.user.email for m in members.select_related("user")})
-    if emails:
-        return emails
-    members = Membership.objects.filter(
-        role=Membership.Role.REGIONAL_MODERATOR, organisation__region__districts=municipality.district_id,
-        user__is_active=True,
-    ).exclude(user__email="")
-    return sorted({m.user.email for m in members.select_related("user")})
-
-
 def send_reminders(today: date | None = None) -> int:
     """One email per editor listing their records that need confirming; returns mails queued."""
     by_recipient: dict[str, list[Property]] = defaultdict(list)
@@ -73,7 +58,7 @@ def send_reminders(today: date | None = None) -> int:
     recipients_cache: dict[int, list[str]] = {}
     for prop in due:
         if prop.municipality_id not in recipients_cache:
-            recipients_cache[prop.municipality_id] = editors_of(prop.municipality)
+            recipients_cache[prop.municipality_id] = editors_of_municipality(prop.municipality)
         for email in recipients_cache[prop.municipality_id]:
             by_recipient[email].append(prop)
     link = settings.SITE_URL.rstrip("/") + reverse("properties:freshness")
