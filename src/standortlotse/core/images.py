@@ -7,6 +7,9 @@ the photo is saved (the upload is at hand then), and stored.
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from standortlotse.core.validators import TEXT_LINE
 
 
 class StoredDimensions(models.Model):
@@ -20,6 +23,24 @@ class StoredDimensions(models.Model):
         if self.image and (self.width is None or self.height is None):
             self.width, self.height = read_dimensions(self.image)
         super().save(*args, **kwargs)
+
+
+class Photo(StoredDimensions):
+    """A photo of a record: alternative text, credit, position in the gallery, stored size.
+
+    Each concrete photo model declares its own ``image = PhotoField(_("photo"), folder=...)``
+    (the folder is the only difference) and its link to the record."""
+
+    alt_text = models.CharField(_("alternative text"), max_length=250, validators=TEXT_LINE)
+    credit = models.CharField(_("photo credit"), max_length=150, blank=True, validators=TEXT_LINE)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.alt_text
 
 
 def read_dimensions(image) -> tuple[int | None, int | None]:

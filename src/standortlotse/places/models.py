@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from standortlotse.core.fields import EmailAddressField, WebURLField
-from standortlotse.core.images import StoredDimensions
+from standortlotse.core.images import Photo
 from standortlotse.core.links import PrivateLink
 from standortlotse.core.sanitize import clean_html
 from standortlotse.core.textsearch import SearchTextField, index_words
@@ -226,15 +226,9 @@ class PlaceAttribute(models.Model):
         indexes = [models.Index(fields=["group", "value"])]
 
 
-class PlacePhoto(StoredDimensions):
+class PlacePhoto(Photo):
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="photos")
     image = PhotoField(_("photo"), folder="places/photos/%Y/")
-    alt_text = models.CharField(_("alternative text"), max_length=250, validators=TEXT_LINE)
-    credit = models.CharField(_("photo credit"), max_length=150, blank=True, validators=TEXT_LINE)
-    position = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["position", "pk"]
 
 
 class Transition(models.Model):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from standortlotse.core.fields import EmailAddressField
-from standortlotse.core.images import StoredDimensions
+from standortlotse.core.images import Photo
 from standortlotse.core.links import PrivateLink
 from standortlotse.core.textsearch import SearchTextField, index_words
 from standortlotse.core.uploads import DocumentField, PhotoField
@@ -389,23 +389,18 @@ def property_search_text(prop, municipality_name: str) -> str:
     )
 
 
-class PropertyPhoto(StoredDimensions):
+class PropertyPhoto(Photo):
     property = models.ForeignKey(Property, on_delete=models.CASCADE, related_name="photos")
     image = PhotoField(_("photo"), folder="properties/photos/%Y/")
+    # As in Photo, plus a hint for the editors' form.
     alt_text = models.CharField(
         _("alternative text"), max_length=250, validators=TEXT_LINE,
         help_text=_("Describe what the photo shows, for people who cannot see it."),
     )
-    credit = models.CharField(_("photo credit"), max_length=150, blank=True, validators=TEXT_LINE)
-    position = models.PositiveSmallIntegerField(default=0)
 
-    class Meta:
-        ordering = ["position", "pk"]
+    class Meta(Photo.Meta):
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
-
-    def __str__(self):
-        return self.alt_text
 
 
 class PropertyDocument(models.Model):
