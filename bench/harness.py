@@ -316,23 +316,39 @@ def vacuum_analyze(url: str) -> float:
     return time.perf_counter() - started
 
 
-def prepare(engine: str, url: str, sqlite_path: Path | None, count: int, fresh: bool,
-            table: str = MARKER_TABLE) -> dict:
-    key = data_key(count)
-    env = bench_env(url)
+def reused_preparation(engine: str, url: str, sqlite_path: Path | None, key: str, fresh: bool,
+                       table: str = MARKER_TABLE) -> dict | None:
+    """The preparation recorded in the marker table when it matches key (and not fresh), else None."""
     marker = None if fresh else read_marker(engine, url, sqlite_path, table)
-    if marker and marker[0] == key:
-        info = marker[1]
-        print(f"  reusing the database prepared {info.get('prepared_at', '?')} (marker {key}): "
-              + ", ".join(f"{name[:-2]} {value:.1f} s" for name, value in info.items()
-                          if name.endswith("_s")), flush=True)
-        return {"reused": True, "marker": key, **info}
-    print(f"  preparing a new database (marker {key}) ...", flush=True)
+    if not (marker and marker[0] == key):
+        return None
+    info = marker[1]
+    print(f"  reusing the database prepared {info.get('prepared_at', '?')} (marker {key}): "
+          + ", ".join(f"{name[:-2]} {value:.1f} s" for name, value in info.items()
+                      if name.endswith("_s")), flush=True)
+    return {"reused": True, "marker": key, **info}
+
+
+def generate_base_data(engine: str, url: str, sqlite_path: Path | None, count: int) -> tuple[dict, dict]:
+    """Empty database, then migrate, load_geo and generate_properties COUNT --seed SEED_DATA;
+    returns (environment of the manage.py runs, timings in seconds)."""
+    env = bench_env(url)
     reset_database(engine, url, sqlite_path)
     timings = {"migrate_s": run_manage(env, "migrate", "--noinput")}
     timings["load_geo_s"] = run_manage(env, "load_geo")
     timings["generate_properties_s"] = run_manage(
         env, "generate_properties", str(count), "--seed", str(SEED_DATA))
+    return env, timings
+
+
+def prepare(engine: str, url: str, sqlite_path: Path | None, count: int, fresh: bool,
+            table: str = MARKER_TABLE) -> dict:
+    key = data_key(count)
+    reused = reused_preparation(engine, url, sqlite_path, key, fresh, table)
+    if reused:
+        return reused
+    print(f"  preparing a new database (marker {key}) ...", flush=True)
+    _, timings = generate_base_data(engine, url, sqlite_path, count)
     if engine == "postgres":
         timings["vacuum_analyze_s"] = vacuum_analyze(url)
     info = {"prepared_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -341,6 +357,12 @@ def prepare(engine: str, url: str, sqlite_path: Path | None, count: int, fresh: 
     print("  " + ", ".join(f"{name[:-2]} {value:.1f} s" for name, value in timings.items()),
           flush=True)
     return {"reused": False, "marker": key, **info}
+
+
+def print_load_average(result: dict) -> None:
+    if "load_average_after" in result:
+        print(f"  1-minute load average {result['load_average_before'][0]:.2f} before, "
+              f"{result['load_average_after'][0]:.2f} after ({os.cpu_count()} CPUs).")
 
 
 def print_statements(statements: list[dict], sql_width: int) -> None:

@@ -295,9 +295,7 @@ def print_table(label: str, result: dict) -> None:
           "must-haves (counted separately, untimed)"
           + (f";\n  best{repeat} p95: p95 over profiles of each profile's fastest call." if repeat > 1
              else "."))
-    if "load_average_after" in result:
-        print(f"  1-minute load average {result['load_average_before'][0]:.2f} before, "
-              f"{result['load_average_after'][0]:.2f} after ({os.cpu_count()} CPUs).")
+    harness.print_load_average(result)
 
 
 def print_plans(result: dict) -> None:

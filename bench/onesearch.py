@@ -264,20 +264,11 @@ def data_key(args) -> str:
 
 def prepare(engine: str, url: str, sqlite_path: Path | None, args) -> dict:
     key = data_key(args)
-    marker = None if args.fresh else harness.read_marker(engine, url, sqlite_path, MARKER_TABLE)
-    if marker and marker[0] == key:
-        info = marker[1]
-        print(f"  reusing the database prepared {info.get('prepared_at', '?')} (marker {key}): "
-              + ", ".join(f"{name[:-2]} {value:.1f} s" for name, value in info.items()
-                          if name.endswith("_s")), flush=True)
-        return {"reused": True, "marker": key, **info}
+    reused = harness.reused_preparation(engine, url, sqlite_path, key, args.fresh, MARKER_TABLE)
+    if reused:
+        return reused
     print(f"  preparing a new database (marker {key}) ...", flush=True)
-    env = harness.bench_env(url)
-    harness.reset_database(engine, url, sqlite_path)
-    timings = {"migrate_s": harness.run_manage(env, "migrate", "--noinput")}
-    timings["load_geo_s"] = harness.run_manage(env, "load_geo")
-    timings["generate_properties_s"] = harness.run_manage(
-        env, "generate_properties", str(args.count), "--seed", str(SEED_DATA))
+    env, timings = harness.generate_base_data(engine, url, sqlite_path, args.count)
     started = time.perf_counter()
     out = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--setup-child",
                           "--places", str(args.places), "--guides", str(args.guides)],
@@ -464,9 +455,7 @@ def print_table(label: str, result: dict) -> None:
           "services.search(q, 'de')\n  without template; SQL p95 = time inside cursor.execute; "
           "stmts = SQL statements per search; hits = shown hits (<= 5 per group); fixed = share "
           "of typo-corrected queries.")
-    if "load_average_after" in result:
-        print(f"  1-minute load average {result['load_average_before'][0]:.2f} before, "
-              f"{result['load_average_after'][0]:.2f} after ({os.cpu_count()} CPUs).")
+    harness.print_load_average(result)
 
 
 def print_plans(result: dict) -> None:

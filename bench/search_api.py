@@ -39,10 +39,9 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from harness import (  # noqa: E402  the shared bench harness
     DEFAULT_PG_URL, DEFAULT_SQLITE, KINDS, PROTECTED_PG_DATABASES, RESULTS_DIR, ROOT, SEED_DATA, SRC,
-    SqlTimer, bench_env,
-    database_facts, git_commit, kind_area_filter, load_average, machine_info, percentile,
-    database_targets, pg_conninfo, pg_dbname, prepare, print_statements, statement_plans,
-    write_results,
+    SqlTimer, bench_env, database_facts, database_targets, git_commit, kind_area_filter,
+    load_average, machine_info, percentile, pg_conninfo, pg_dbname, prepare, print_load_average,
+    print_statements, statement_plans, write_results,
 )
 
 RESULTS = RESULTS_DIR / "search_api.json"
@@ -254,9 +253,7 @@ def print_table(label: str, result: dict) -> None:
     print("  ms: server time of client.get (WSGI stack, no network); SQL p95: time inside "
           "cursor.execute per request\n  (PostgreSQL: rows included; SQLite: first step only, "
           "rows stepped later are not counted).")
-    if "load_average_after" in result:
-        print(f"  1-minute load average {result['load_average_before'][0]:.2f} before, "
-              f"{result['load_average_after'][0]:.2f} after ({os.cpu_count()} CPUs).")
+    print_load_average(result)
 
 
 def print_plans(result: dict) -> None:
