@@ -60,7 +60,10 @@ from pathlib import Path
 import psycopg
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import harness  # noqa: E402  the shared bench harness (quiet machine, results)
+
+ROOT = harness.ROOT
 PY = ROOT / ".venv" / "bin" / "python"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/standortlotse_faults"
@@ -245,7 +248,7 @@ class Processes:
 
 def prepare(pg_url: str, env: dict):
     name = pg_url.rsplit("/", 1)[1]
-    if name in ("test", "postgres", "template0", "template1") or not name:
+    if name in harness.PROTECTED_PG_DATABASES or not name:
         sys.exit(f"refusing to drop database {name!r}")
     admin = pg_url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin, autocommit=True) as conn:
@@ -440,22 +443,9 @@ def mail_tasks(pg_url, since):
 QUIET_PATTERN = r"pytest|bench/(load|search_api|matching|onesearch|import_properties)\.py"
 
 
-def busy(pattern) -> bool:
-    """Another test run or benchmark uses PostgreSQL (pgrep -f never matches itself)."""
-    return subprocess.run(["pgrep", "-f", pattern], stdout=subprocess.DEVNULL).returncode == 0
-
-
 def wait_quiet(pattern, seconds, timeout):
     log(f"waiting until nothing matches {pattern!r} for {seconds} s (they share PostgreSQL)")
-    deadline = time.time() + timeout
-    quiet_since = time.time()
-    while time.time() < deadline:
-        if busy(pattern):
-            quiet_since = time.time()
-        elif time.time() - quiet_since >= seconds:
-            return True
-        time.sleep(1)
-    return False
+    return harness.wait_no_process(pattern, seconds, timeout)
 
 
 def restart_postgres(cluster):
@@ -495,7 +485,7 @@ def scenario_restart(args, procs, sink, run):
         for thread in threads:
             thread.start()
         time.sleep(args.restart_after)
-        if busy(args.quiet_pattern):
+        if harness.busy(args.quiet_pattern):
             log("a test run or benchmark started meanwhile: stream stopped, no restart; waiting again")
             stop.set()
             for thread in threads:
@@ -505,7 +495,7 @@ def scenario_restart(args, procs, sink, run):
         for number in range(args.restarts):
             if number:
                 time.sleep(max(0, begin + args.restart_after + number * args.restart_every - time.time()))
-                if busy(args.quiet_pattern):
+                if harness.busy(args.quiet_pattern):
                     log("a test run or benchmark started meanwhile: no further restart")
                     break
             down, up = restart_postgres(args.pg_cluster)
@@ -830,7 +820,7 @@ def main():
     parser.add_argument("--mail-inquiries", type=int, default=3)
     parser.add_argument("--mail-down-extra", type=float, default=0, help="keep the sink down longer (s)")
     parser.add_argument("--mail-wait", type=float, default=240)
-    parser.add_argument("--output", default=str(ROOT / "bench" / "results" / "faults.json"))
+    parser.add_argument("--output", default=str(harness.RESULTS_DIR / "faults.json"))
     args = parser.parse_args()
     scenarios = {s.strip() for s in args.scenarios.split(",")}
     if args.restarts < 1 or args.restart_after + (args.restarts - 1) * args.restart_every >= args.duration:

@@ -55,11 +55,11 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
-import search_api as prep  # shared helpers: environment, database reset, manage.py, machine info
+import harness  # noqa: E402  the shared bench harness (database choice and preparation, timing, plans, results)
 
-ROOT = prep.ROOT
-SRC = prep.SRC
-RESULTS = ROOT / "bench" / "results" / "import_properties.json"
+ROOT = harness.ROOT
+SRC = harness.SRC
+RESULTS = harness.RESULTS_DIR / "import_properties.json"
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/standortlotse_bench_import"
 DEFAULT_SQLITE = Path(tempfile.gettempdir()) / "standortlotse-bench" / "import.sqlite3"
 DEFAULT_WORKDIR = Path(tempfile.gettempdir()) / "standortlotse-bench" / "import-files"
@@ -239,15 +239,7 @@ def child_run(args) -> dict:
     from standortlotse.properties.models import Property
 
     user = get_user_model().objects.get(pk=args.user_id)
-    sql = {"n": 0, "s": 0.0}
-
-    def timing_wrapper(execute, statement, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(statement, params, many, context)
-        finally:
-            sql["n"] += 1
-            sql["s"] += time.perf_counter() - started
+    sql = harness.SqlTimer()
 
     profiler = None
     if args.profile_output:
@@ -258,7 +250,7 @@ def child_run(args) -> dict:
     baseline = _rss_mb()
 
     def step(name, function):
-        sql["n"], sql["s"] = 0, 0.0
+        sql.reset()
         wall, cpu = time.perf_counter(), time.process_time()
         if profiler:
             profiler.enable()
@@ -268,11 +260,11 @@ def child_run(args) -> dict:
             if profiler:
                 profiler.disable()
         phases[name] = {"s": time.perf_counter() - wall, "cpu_s": time.process_time() - cpu,
-                        "sql_s": sql["s"], "queries": sql["n"], **_rss_mb()}
+                        "sql_s": sql.seconds, "queries": sql.count, **_rss_mb()}
         return result
 
     path = Path(args.file)
-    with connection.execute_wrapper(timing_wrapper):
+    with connection.execute_wrapper(sql):
         with open(path, "rb") as handle:
             job = step("start", lambda: services.start(user, File(handle, name=path.name)))
         unmapped = {h: job.mapping.get(h, "") for h in HEADERS
@@ -392,7 +384,7 @@ def child(args) -> None:
 # --- Parent -------------------------------------------------------------------------------------
 
 def child_env(url: str, workdir: Path) -> dict:
-    env = prep.bench_env(url)
+    env = harness.bench_env(url)
     env.update({
         "STANDORTLOTSE_TASK_BACKEND": IMMEDIATE_BACKEND,
         "STANDORTLOTSE_PRIVATE_ROOT": str(workdir / "private"),
@@ -419,10 +411,10 @@ def run_child(env: dict, mode: str, *extra: str) -> dict:
 
 def prepare(engine: str, url: str, sqlite_path: Path | None) -> dict:
     print("  fresh database: migrate, load_geo ...", flush=True)
-    prep.reset_database(engine, url, sqlite_path)
-    env = prep.bench_env(url)
-    timings = {"migrate_s": prep.run_manage(env, "migrate", "--noinput"),
-               "load_geo_s": prep.run_manage(env, "load_geo")}
+    harness.reset_database(engine, url, sqlite_path)
+    env = harness.bench_env(url)
+    timings = {"migrate_s": harness.run_manage(env, "migrate", "--noinput"),
+               "load_geo_s": harness.run_manage(env, "load_geo")}
     print("  " + ", ".join(f"{k[:-2]} {v:.1f} s" for k, v in timings.items()), flush=True)
     return {name: round(value, 2) for name, value in timings.items()}
 
@@ -516,7 +508,7 @@ def server_version(engine: str, url: str, sqlite_path: Path | None) -> str:
         import sqlite3
         return "SQLite " + sqlite3.sqlite_version
     import psycopg
-    with psycopg.connect(prep.pg_conninfo(url, prep.pg_dbname(url))) as conn:
+    with psycopg.connect(harness.pg_conninfo(url, harness.pg_dbname(url))) as conn:
         version = conn.execute("SELECT current_setting('server_version')").fetchone()[0]
     return "PostgreSQL " + version
 
@@ -528,9 +520,9 @@ def drop(engine: str, url: str, sqlite_path: Path | None) -> None:
         return
     import psycopg
     from psycopg import sql as pgsql
-    with psycopg.connect(prep.pg_conninfo(url), autocommit=True) as conn:
+    with psycopg.connect(harness.pg_conninfo(url), autocommit=True) as conn:
         conn.execute(pgsql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-            pgsql.Identifier(prep.pg_dbname(url))))
+            pgsql.Identifier(harness.pg_dbname(url))))
 
 
 def main() -> int:
@@ -580,14 +572,14 @@ def main() -> int:
     unknown = set(databases) - {"sqlite", "postgres"}
     if unknown:
         parser.error(f"unknown database(s): {', '.join(sorted(unknown))}")
-    if prep.pg_dbname(args.pg_url) in prep.PROTECTED_PG_DATABASES:
+    if harness.pg_dbname(args.pg_url) in harness.PROTECTED_PG_DATABASES:
         parser.error("--pg-url must name a benchmark database, "
-                     f"not {prep.pg_dbname(args.pg_url)!r}")
+                     f"not {harness.pg_dbname(args.pg_url)!r}")
 
     report = {
         "benchmark": "bulk import of properties (CSV)",
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": prep.machine_info(),
+        "machine": harness.machine_info(),
         "settings": {"rows": sizes, "seed": args.seed, "profile_rows": args.profile,
                      "headers": HEADERS, "target_rows": TARGET_ROWS,
                      "target_seconds": TARGET_SECONDS, "memory_growth_limit": MEMORY_GROWTH_LIMIT,
@@ -595,7 +587,7 @@ def main() -> int:
         "databases": {},
         "skipped": {},
     }
-    targets = prep.database_targets(databases, args.sqlite_path, args.pg_url, report)
+    targets = harness.database_targets(databases, args.sqlite_path, args.pg_url, report)
 
     workdir = args.workdir.resolve()
     shutil.rmtree(workdir, ignore_errors=True)
@@ -610,7 +602,7 @@ def main() -> int:
     try:
         for engine, url, sqlite_path in targets:
             print(f"\n== {engine}: {url}", flush=True)
-            load_before = [round(x, 2) for x in os.getloadavg()]
+            load_before = harness.load_average()
             preparation = prepare(engine, url, sqlite_path)
             env = child_env(url, workdir)
             # The same seed gives the same files for every database; write them only once.
@@ -649,7 +641,7 @@ def main() -> int:
                 result["profile"]["rows"] = args.profile
                 result["profile"]["profile_file"] = str(profile_path)
             result["load_average_before"] = load_before
-            result["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+            result["load_average_after"] = harness.load_average()
             result["verdict"] = verdict(result["runs"])
             report["databases"][engine] = result
             print_table(engine, result)
@@ -661,10 +653,7 @@ def main() -> int:
         if not args.keep_files:
             shutil.rmtree(workdir, ignore_errors=True)
 
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(report, indent=1, default=str))
-    shown = args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output
-    print(f"\nResults written to {shown}")
+    harness.write_results(report, args.output)
     # A missed target is a finding reported above, not a failure of the benchmark run.
     return 0
 

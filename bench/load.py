@@ -62,15 +62,15 @@ from urllib.parse import urlencode
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
-import search_api as prep  # noqa: E402  shared helpers (database reset, manage.py, percentiles)
+import harness  # noqa: E402  the shared bench harness (database choice and preparation, timing, plans, results)
 
 sys.path.insert(0, str(BENCH.parent))
 from deploy import nginx as documented_nginx  # noqa: E402  the guide's micro-cache block
 
-ROOT = prep.ROOT
-SRC = prep.SRC
-RESULTS = {"postgres": ROOT / "bench" / "results" / "load.json",
-           "sqlite": ROOT / "bench" / "results" / "load-sqlite.json"}
+ROOT = harness.ROOT
+SRC = harness.SRC
+RESULTS = {"postgres": harness.RESULTS_DIR / "load.json",
+           "sqlite": harness.RESULTS_DIR / "load-sqlite.json"}
 DATABASE_LABELS = {"postgres": "PostgreSQL", "sqlite": "SQLite"}
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/standortlotse_bench_load"
 MARKER_TABLE = "bench_load_marker"
@@ -87,13 +87,13 @@ TARGET_RATIO_CACHED = 0.50
 TARGET_PAYLOAD_BYTES = 50 * 1024
 TARGET_PAGE_BYTES = 150 * 1024
 
-percentile = prep.percentile
+percentile = harness.percentile
 
 
 # --- Database -----------------------------------------------------------------------------------
 
 def data_key(count: int) -> str:
-    digest = hashlib.sha256(prep.data_key(count).encode())
+    digest = hashlib.sha256(harness.data_key(count).encode())
     for path in [SRC / "standortlotse" / name / "demo.py" for name in ("properties", "places", "cases", "guides")]:
         if path.exists():
             digest.update(path.read_bytes())
@@ -112,7 +112,7 @@ def connect(args):
         import sqlite3
         return sqlite3.connect(args.sqlite_path, timeout=30)
     import psycopg
-    return psycopg.connect(prep.pg_conninfo(args.pg_url, prep.pg_dbname(args.pg_url)), connect_timeout=10)
+    return psycopg.connect(harness.pg_conninfo(args.pg_url, harness.pg_dbname(args.pg_url)), connect_timeout=10)
 
 
 def query(args, sql: str, params: tuple = ()) -> list[tuple]:
@@ -150,7 +150,7 @@ def write_marker(args, key: str, info: dict) -> None:
 def analyze(args) -> float:
     """PostgreSQL: VACUUM ANALYZE; SQLite: ANALYZE (statistics for the query planner)."""
     if args.database == "postgres":
-        return prep.vacuum_analyze(args.pg_url)
+        return harness.vacuum_analyze(args.pg_url)
     import sqlite3
     started = time.perf_counter()
     conn = sqlite3.connect(args.sqlite_path, timeout=30)
@@ -187,7 +187,7 @@ def django_database_settings(env: dict) -> dict:
 
 
 def app_env(args, dirs: dict, port: int) -> dict:
-    env = prep.bench_env(args.database_url)
+    env = harness.bench_env(args.database_url)
     env.update({
         "DJANGO_STATIC_ROOT": str(dirs["static"]),
         "DJANGO_MEDIA_ROOT": str(dirs["media"]),
@@ -214,15 +214,15 @@ def prepare(args, dirs: dict) -> dict:
         print(f"  reusing the database prepared {info.get('prepared_at', '?')} (marker {key})", flush=True)
         return {"reused": True, "marker": key, **info}
     print(f"  preparing {args.database_url} (marker {key}) ...", flush=True)
-    prep.reset_database(args.database, args.database_url,
+    harness.reset_database(args.database, args.database_url,
                         args.sqlite_path if args.database == "sqlite" else None)
     shutil.rmtree(dirs["media"], ignore_errors=True)
     dirs["media"].mkdir(parents=True)
-    timings = {"migrate_s": prep.run_manage(env, "migrate", "--noinput")}
-    timings["load_geo_s"] = prep.run_manage(env, "load_geo")
-    timings["load_demo_s"] = prep.run_manage(env, "load_demo", "--allow-production")
-    timings["generate_properties_s"] = prep.run_manage(
-        env, "generate_properties", str(args.count), "--seed", str(prep.SEED_DATA))
+    timings = {"migrate_s": harness.run_manage(env, "migrate", "--noinput")}
+    timings["load_geo_s"] = harness.run_manage(env, "load_geo")
+    timings["load_demo_s"] = harness.run_manage(env, "load_demo", "--allow-production")
+    timings["generate_properties_s"] = harness.run_manage(
+        env, "generate_properties", str(args.count), "--seed", str(harness.SEED_DATA))
     started = time.perf_counter()
     subprocess.run([sys.executable, __file__, "--setup-child"], cwd=ROOT, env=env, check=True)
     timings["profiles_s"] = time.perf_counter() - started
@@ -248,7 +248,7 @@ def setup_child() -> None:
     from standortlotse.guides.demo import generate_guides
 
     onesearch.create_places(PLACES)
-    generate_guides(GUIDES, seed=prep.SEED_DATA)
+    generate_guides(GUIDES, seed=harness.SEED_DATA)
     districts = list(District.objects.filter(state__code=SYNTHETIC_STATE).values_list("pk", flat=True))
     from datetime import date
     for _name, spec in matching_bench.profile_plan(random.Random(2026), PROFILES, districts):
@@ -370,7 +370,7 @@ class Stack:
 
     def collectstatic(self) -> float:
         shutil.rmtree(self.dirs["static"], ignore_errors=True)
-        return prep.run_manage(self.env, "collectstatic", "--noinput")
+        return harness.run_manage(self.env, "collectstatic", "--noinput")
 
     def start(self) -> None:
         work = self.dirs["work"]
@@ -569,7 +569,7 @@ def viewport_bbox(rnd: random.Random, zoom: int, width_px: int = 1280, height_px
 
 def api_shapes(rnd: random.Random, samples: dict) -> dict:
     def filters_bbox():
-        params = prep._q_kind_area(rnd)
+        params = harness.kind_area_filter(rnd)
         params["bbox"] = viewport_bbox(rnd, 8)
         params["motorway_km_max"] = rnd.choice([10, 20, 30])
         return "/api/properties?" + urlencode(params, doseq=True)
@@ -768,7 +768,7 @@ def load_test(args, stack: Stack, samples: dict) -> dict:
             {"q": r.choice(["Halle", "Coworking", "Kita", "Stendal", "Glasfaser"])}))),
         ("place_form", 1, submit_place),
         ("search", 3, lambda s, r: timed(s, "search", "GET", "/immobilien/?" + urlencode(
-            r.choice([{}, {"kind": r.choice(prep.KINDS)}, {"q": "Halle"}, {"kind": "hall", "page": 2}]),
+            r.choice([{}, {"kind": r.choice(harness.KINDS)}, {"q": "Halle"}, {"kind": "hall", "page": 2}]),
             doseq=True))),
         ("detail", 4, lambda s, r: timed(s, "detail", "GET", f"/immobilien/{r.choice(ids)}/")),
         ("guide", 2, lambda s, r: timed(s, "guide", "GET", r.choice(["/lotse/", "/lotse/themen/", *guides]))),
@@ -954,9 +954,9 @@ def main() -> int:
     if args.output is None:
         args.output = RESULTS[args.database]
     if args.database == "postgres":
-        if prep.pg_dbname(args.pg_url) in prep.PROTECTED_PG_DATABASES:
-            parser.error(f"--pg-url must name a benchmark database, not {prep.pg_dbname(args.pg_url)!r}")
-        problem = prep.pg_reachable(args.pg_url)
+        if harness.pg_dbname(args.pg_url) in harness.PROTECTED_PG_DATABASES:
+            parser.error(f"--pg-url must name a benchmark database, not {harness.pg_dbname(args.pg_url)!r}")
+        problem = harness.pg_reachable(args.pg_url)
         if problem:
             raise SystemExit(f"PostgreSQL at {args.pg_url} not reachable: {problem}")
         args.database_url = args.pg_url
@@ -990,19 +990,17 @@ def main() -> int:
         return 0
     samples = sample_ids(args)
     if args.wait_quiet is not None:
-        waited = time.time()
-        while os.getloadavg()[0] >= args.wait_quiet and time.time() - waited < 600:
-            time.sleep(5)
-        print(f"  waited {time.time() - waited:.0f} s for load average {os.getloadavg()[0]:.2f}", flush=True)
+        waited = harness.wait_low_load(args.wait_quiet, poll_s=5, say=None)
+        print(f"  waited {waited:.0f} s for load average {os.getloadavg()[0]:.2f}", flush=True)
     report = {
         "benchmark": f"proof under load (nginx + gunicorn + {DATABASE_LABELS[args.database]} on loopback)",
         "database": args.database,
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": prep.machine_info(),
+        "machine": harness.machine_info(),
         "settings": {k: v for k, v in vars(args).items() if k not in ("output", "setup_child")},
         "preparation": preparation,
         "properties_published": len(samples["property_ids"]),
-        "load_average_before": [round(x, 2) for x in os.getloadavg()],
+        "load_average_before": harness.load_average(),
     }
     report["settings"]["output"] = str(args.output)
     report["database_facts"] = database_facts(args)
@@ -1041,11 +1039,9 @@ def main() -> int:
         stack.stop()
         print("== stopped nginx and gunicorn", flush=True)
         report["gunicorn_log"] = summarize_gunicorn_log(dirs["work"] / "gunicorn.log")
-    report["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+    report["load_average_after"] = harness.load_average()
     print_report(report)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(report, indent=1, default=str))
-    print(f"\nResults written to {args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output}")
+    harness.write_results(report, args.output)
     shutil.rmtree(run_dir, ignore_errors=True)
     return 0
 

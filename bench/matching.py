@@ -3,7 +3,7 @@
 
 For each database (SQLite file in a temp dir; PostgreSQL if it answers) the script
 
-1. prepares the benchmark database with the functions of ``bench/search_api.py`` (imported,
+1. prepares the benchmark database with the functions of ``bench/harness.py`` (imported,
    not copied): ``migrate``, ``load_geo``, ``generate_properties COUNT``, reused when the
    marker table says it holds the same data, so both benchmarks share one generated database;
 2. starts a child process with ``django.setup()`` and production-like settings
@@ -39,14 +39,14 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
-import search_api as prep  # shared database preparation (marker, migrate, generate)
+import harness  # noqa: E402  the shared bench harness (database choice and preparation, timing, plans, results)
 
-ROOT = prep.ROOT
-SRC = prep.SRC
-RESULTS = ROOT / "bench" / "results" / "matching.json"
+ROOT = harness.ROOT
+SRC = harness.SRC
+RESULTS = harness.RESULTS_DIR / "matching.json"
 TARGET_P95_MS = 100.0
-KINDS = prep.KINDS
-AREA_RANGES = prep.AREA_RANGES
+KINDS = harness.KINDS
+AREA_RANGES = harness.AREA_RANGES
 BIG_KINDS = ["plot", "business_park", "brownfield"]
 WEIGHT_KEYS = ["rail_siding", "funding_area", "operation_24_7", "gas", "hydrogen", "gigabit",
                "immediately", "divisible", "municipal_owner"]  # matching.NICE_TO_HAVES
@@ -153,15 +153,7 @@ def child(args) -> None:
     warmup = [(name, SHAPES[name][0](rnd, districts)) for name in rnd.choices(list(SHAPES), k=args.warmup)]
     warmup += [(name, SHAPES[name][0](rnd, districts)) for name in SHAPES]
 
-    sql = {"ms": 0.0, "n": 0}
-
-    def timing_wrapper(execute, statement, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(statement, params, many, context)
-        finally:
-            sql["ms"] += (time.perf_counter() - started) * 1000
-            sql["n"] += 1
+    sql = harness.SqlTimer()
 
     def save(spec: dict) -> SearchProfile:
         fields = {k: v for k, v in spec.items() if k != "districts"}
@@ -177,19 +169,19 @@ def child(args) -> None:
     with transaction.atomic():
         warm_profiles = [(name, save(spec)) for name, spec in warmup]
         timed_profiles = [(name, spec, save(spec)) for name, spec in plan]
-        with connection.execute_wrapper(timing_wrapper):
+        with connection.execute_wrapper(sql):
             for _name, profile in warm_profiles:
                 matching.match(profile)
             order = [entry for entry in timed_profiles for _ in range(args.repeat)]
             rnd.shuffle(order)
             started_all = time.perf_counter()
             for name, spec, profile in order:
-                sql["ms"], sql["n"] = 0.0, 0
+                sql.reset()
                 started = time.perf_counter()
                 matches = matching.match(profile)
                 elapsed = (time.perf_counter() - started) * 1000
                 samples.append({"shape": name, "profile": profile.pk, "ms": elapsed,
-                                "sql_ms": sql["ms"], "queries": sql["n"], "results": len(matches),
+                                "sql_ms": sql.ms, "queries": sql.count, "results": len(matches),
                                 "reasons": sum(len(m.reasons) + len(m.misses) for m in matches)})
             wall = time.perf_counter() - started_all
 
@@ -215,15 +207,15 @@ def child(args) -> None:
             shapes[name] = {
                 "description": SHAPES[name][2],
                 "n": len(rows),
-                "p50_ms": prep.percentile(ms, 50),
-                "p95_ms": prep.percentile(ms, 95),
+                "p50_ms": harness.percentile(ms, 50),
+                "p95_ms": harness.percentile(ms, 95),
                 "max_ms": max(ms),
                 "mean_ms": sum(ms) / len(ms),
-                "best_of_repeat_p50_ms": prep.percentile(best_ms, 50),
-                "best_of_repeat_p95_ms": prep.percentile(best_ms, 95),
-                "sql_p50_ms": prep.percentile([s["sql_ms"] for s in rows], 50),
-                "sql_p95_ms": prep.percentile([s["sql_ms"] for s in rows], 95),
-                "python_p50_ms": prep.percentile([s["ms"] - s["sql_ms"] for s in rows], 50),
+                "best_of_repeat_p50_ms": harness.percentile(best_ms, 50),
+                "best_of_repeat_p95_ms": harness.percentile(best_ms, 95),
+                "sql_p50_ms": harness.percentile([s["sql_ms"] for s in rows], 50),
+                "sql_p95_ms": harness.percentile([s["sql_ms"] for s in rows], 95),
+                "python_p50_ms": harness.percentile([s["ms"] - s["sql_ms"] for s in rows], 50),
                 "mean_candidates": sum(s["candidates"] for s in rows) / len(rows),
                 "mean_results": sum(s["results"] for s in rows) / len(rows),
             }
@@ -232,11 +224,11 @@ def child(args) -> None:
             profile = objects[slowest["profile"]]
             with CaptureQueriesContext(connection) as captured:
                 matching.match(profile)
-            statements = prep.statement_plans(connection, captured.captured_queries)
+            statements = harness.statement_plans(connection, captured.captured_queries)
             plans[name] = {"profile": specs[slowest["profile"]], "ms": slowest["ms"],
                            "candidates": slowest["candidates"], "statements": statements}
 
-        server_version, total, published = prep.database_facts(connection)
+        server_version, total, published = harness.database_facts(connection)
         # Nothing of the benchmark stays in the shared database.
         transaction.set_rollback(True)
 
@@ -255,14 +247,14 @@ def child(args) -> None:
         "shapes": shapes,
         "overall": {
             "n": len(all_ms),
-            "p50_ms": prep.percentile(all_ms, 50),
-            "p95_ms": prep.percentile(all_ms, 95),
+            "p50_ms": harness.percentile(all_ms, 50),
+            "p95_ms": harness.percentile(all_ms, 95),
             "max_ms": max(all_ms),
             "mean_candidates": sum(s["candidates"] for s in samples) / len(samples),
-            "best_of_repeat_p50_ms": prep.percentile(list(best.values()), 50),
-            "best_of_repeat_p95_ms": prep.percentile(list(best.values()), 95),
+            "best_of_repeat_p50_ms": harness.percentile(list(best.values()), 50),
+            "best_of_repeat_p95_ms": harness.percentile(list(best.values()), 95),
             "target_p95_ms": TARGET_P95_MS,
-            "meets_target": prep.percentile(all_ms, 95) <= TARGET_P95_MS,
+            "meets_target": harness.percentile(all_ms, 95) <= TARGET_P95_MS,
         },
         "slowest": [{**s, "spec": specs[s["profile"]]} for s in slowest],
         "samples": [{k: (round(v, 3) if isinstance(v, float) else v) for k, v in s.items()}
@@ -303,26 +295,14 @@ def print_table(label: str, result: dict) -> None:
           "must-haves (counted separately, untimed)"
           + (f";\n  best{repeat} p95: p95 over profiles of each profile's fastest call." if repeat > 1
              else "."))
-    if "load_average_after" in result:
-        print(f"  1-minute load average {result['load_average_before'][0]:.2f} before, "
-              f"{result['load_average_after'][0]:.2f} after ({os.cpu_count()} CPUs).")
+    harness.print_load_average(result)
 
 
 def print_plans(result: dict) -> None:
     for name, entry in result["plans"].items():
         print(f"\n  [{name}] slowest profile {entry['ms']:.1f} ms, {entry['candidates']:,} "
               f"candidates: {json.dumps(entry['profile'])}")
-        for statement in entry["statements"]:
-            print(f"    {statement['ms']:.1f} ms (median of 5)  {statement['sql'][:300]}")
-            for line in statement["plan"]:
-                print(f"      {line}")
-
-
-def wait_quiet(limit: float, timeout_s: float = 600) -> None:
-    deadline = time.monotonic() + timeout_s
-    while os.getloadavg()[0] >= limit and time.monotonic() < deadline:
-        print(f"  load average {os.getloadavg()[0]:.2f} >= {limit}: waiting ...", flush=True)
-        time.sleep(15)
+        harness.print_statements(entry["statements"], 300)
 
 
 def main() -> int:
@@ -341,10 +321,10 @@ def main() -> int:
                         help="synthetic properties in the shared benchmark database (default 100000)")
     parser.add_argument("--seed", type=int, default=2026, help="seed of the profiles")
     parser.add_argument("--sqlite-path", type=Path,
-                        default=Path(tempfile.gettempdir()) / "standortlotse-bench" / "bench.sqlite3",
+                        default=harness.DEFAULT_SQLITE,
                         help="SQLite benchmark database (default: the one of search_api.py)")
-    parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", prep.DEFAULT_PG_URL),
-                        help=f"PostgreSQL benchmark database (default {prep.DEFAULT_PG_URL}, "
+    parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", harness.DEFAULT_PG_URL),
+                        help=f"PostgreSQL benchmark database (default {harness.DEFAULT_PG_URL}, "
                              "shared with search_api.py)")
     parser.add_argument("--fresh", action="store_true",
                         help="regenerate the data even if a matching marker exists")
@@ -367,26 +347,26 @@ def main() -> int:
     unknown = set(databases) - {"sqlite", "postgres"}
     if unknown:
         parser.error(f"unknown database(s): {', '.join(sorted(unknown))}")
-    if prep.pg_dbname(args.pg_url) in prep.PROTECTED_PG_DATABASES:
-        parser.error(f"--pg-url must name a benchmark database, not {prep.pg_dbname(args.pg_url)!r}")
+    if harness.pg_dbname(args.pg_url) in harness.PROTECTED_PG_DATABASES:
+        parser.error(f"--pg-url must name a benchmark database, not {harness.pg_dbname(args.pg_url)!r}")
 
     report = {
         "benchmark": "investor matching (cases.matching.match)",
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": prep.machine_info(),
+        "machine": harness.machine_info(),
         "settings": {"count": args.count, "profiles": args.profiles, "repeat": args.repeat,
-                     "warmup": args.warmup, "seed": args.seed, "data_seed": prep.SEED_DATA,
+                     "warmup": args.warmup, "seed": args.seed, "data_seed": harness.SEED_DATA,
                      "target_p95_ms": TARGET_P95_MS},
         "shapes": {name: {"share": share, "description": text}
                    for name, (_, share, text) in SHAPES.items()},
         "databases": {},
         "skipped": {},
     }
-    targets = prep.database_targets(databases, args.sqlite_path, args.pg_url, report)
+    targets = harness.database_targets(databases, args.sqlite_path, args.pg_url, report)
 
     for engine, url, sqlite_path in targets:
         print(f"\n== {engine}: {url}", flush=True)
-        preparation = prep.prepare(engine, url, sqlite_path, args.count, args.fresh)
+        preparation = harness.prepare(engine, url, sqlite_path, args.count, args.fresh)
         with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
             child_output = handle.name
         try:
@@ -395,26 +375,23 @@ def main() -> int:
                        "--repeat", str(args.repeat), "--warmup", str(args.warmup),
                        "--seed", str(args.seed)]
             if args.wait_quiet:
-                wait_quiet(args.wait_quiet)
-            load_before = [round(x, 2) for x in os.getloadavg()]
+                harness.wait_low_load(args.wait_quiet)
+            load_before = harness.load_average()
             print(f"  timing matching.match for {args.profiles} profiles "
                   f"(load average {load_before[0]:.2f}) ...", flush=True)
-            subprocess.run(command, cwd=ROOT, env=prep.bench_env(url), check=True)
+            subprocess.run(command, cwd=ROOT, env=harness.bench_env(url), check=True)
             result = json.loads(Path(child_output).read_text())
         finally:
             Path(child_output).unlink(missing_ok=True)
         result["preparation"] = preparation
         result["load_average_before"] = load_before
-        result["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+        result["load_average_after"] = harness.load_average()
         report["databases"][engine] = result
         print_table(engine, result)
         if args.explain:
             print_plans(result)
 
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(report, indent=1, default=str))
-    shown = args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output
-    print(f"\nResults written to {shown}")
+    harness.write_results(report, args.output)
     # A missed target is a finding reported above, not a failure of the benchmark run.
     return 0
 

@@ -3,7 +3,7 @@
 
 For each database (SQLite file in a temp dir; PostgreSQL if it answers) the script
 
-1. prepares its own benchmark database with the helpers of ``bench/search_api.py`` (imported,
+1. prepares its own benchmark database with the helpers of ``bench/harness.py`` (imported,
    not copied): ``migrate``, ``load_geo`` and ``generate_properties COUNT --seed 7`` in
    subprocesses, then a setup child that bulk-creates ``--places`` published places in the
    Altmark (with their ``search_text``: bulk_create does not call save()), loads the demo guides,
@@ -43,17 +43,16 @@ from urllib.parse import urlencode
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
-import search_api as prep  # noqa: E402  shared helpers: env, reset, migrate, marker, percentiles
-from matching import wait_quiet  # noqa: E402
+import harness  # noqa: E402  the shared bench harness (database choice and preparation, timing, plans, results)
 
-ROOT = prep.ROOT
-SRC = prep.SRC
-RESULTS = ROOT / "bench" / "results" / "onesearch.json"
+ROOT = harness.ROOT
+SRC = harness.SRC
+RESULTS = harness.RESULTS_DIR / "onesearch.json"
 TARGET_P95_MS = 30.0
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/standortlotse_bench_onesearch"
 DEFAULT_SQLITE = Path(tempfile.gettempdir()) / "standortlotse-bench" / "onesearch.sqlite3"
 MARKER_TABLE = "bench_onesearch_marker"
-SEED_DATA = prep.SEED_DATA  # generate_properties --seed 7; also the seed of places and guides
+SEED_DATA = harness.SEED_DATA  # generate_properties --seed 7; also the seed of places and guides
 
 # --- Query shapes (plain strings, so the parent needs no Django) --------------------------------
 
@@ -248,9 +247,9 @@ def _fallback_contacts_events(region, municipalities, now) -> None:
 # --- Parent: database preparation ---------------------------------------------------------------
 
 def data_key(args) -> str:
-    """The properties' key of search_api.py plus everything that shapes places, guides and the
+    """The properties' key of harness.data_key plus everything that shapes places, guides and the
     stored search text."""
-    digest = hashlib.sha256(prep.data_key(args.count).encode())
+    digest = hashlib.sha256(harness.data_key(args.count).encode())
     digest.update(f"places={args.places};guides={args.guides};seed={SEED_DATA}".encode())
     for relative in ("standortlotse/core/textsearch.py", "standortlotse/places/models.py",
                      "standortlotse/places/demo.py", "standortlotse/guides/models.py",
@@ -264,22 +263,12 @@ def data_key(args) -> str:
 
 
 def prepare(engine: str, url: str, sqlite_path: Path | None, args) -> dict:
-    prep.MARKER_TABLE = MARKER_TABLE  # read_marker/write_marker use the module's table name
     key = data_key(args)
-    marker = None if args.fresh else prep.read_marker(engine, url, sqlite_path)
-    if marker and marker[0] == key:
-        info = marker[1]
-        print(f"  reusing the database prepared {info.get('prepared_at', '?')} (marker {key}): "
-              + ", ".join(f"{name[:-2]} {value:.1f} s" for name, value in info.items()
-                          if name.endswith("_s")), flush=True)
-        return {"reused": True, "marker": key, **info}
+    reused = harness.reused_preparation(engine, url, sqlite_path, key, args.fresh, MARKER_TABLE)
+    if reused:
+        return reused
     print(f"  preparing a new database (marker {key}) ...", flush=True)
-    env = prep.bench_env(url)
-    prep.reset_database(engine, url, sqlite_path)
-    timings = {"migrate_s": prep.run_manage(env, "migrate", "--noinput")}
-    timings["load_geo_s"] = prep.run_manage(env, "load_geo")
-    timings["generate_properties_s"] = prep.run_manage(
-        env, "generate_properties", str(args.count), "--seed", str(SEED_DATA))
+    env, timings = harness.generate_base_data(engine, url, sqlite_path, args.count)
     started = time.perf_counter()
     out = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--setup-child",
                           "--places", str(args.places), "--guides", str(args.guides)],
@@ -288,11 +277,11 @@ def prepare(engine: str, url: str, sqlite_path: Path | None, args) -> dict:
     setup = json.loads(out.stdout.strip().splitlines()[-1])
     print(f"  {setup['note']}", flush=True)
     if engine == "postgres":
-        timings["vacuum_analyze_s"] = prep.vacuum_analyze(url)
+        timings["vacuum_analyze_s"] = harness.vacuum_analyze(url)
     info = {"prepared_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "setup_note": setup["note"],
             **{name: round(value, 2) for name, value in timings.items()}}
-    prep.write_marker(engine, url, sqlite_path, key, info)
+    harness.write_marker(engine, url, sqlite_path, key, info, MARKER_TABLE)
     print("  " + ", ".join(f"{name[:-2]} {value:.1f} s" for name, value in timings.items()),
           flush=True)
     return {"reused": False, "marker": key, **info}
@@ -326,32 +315,24 @@ def child(args) -> None:
 
     client = Client(raise_request_exception=True)
     rnd = random.Random(args.seed)
-    sql = {"ms": 0.0, "n": 0}
-
-    def timing_wrapper(execute, sql_text, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(sql_text, params, many, context)
-        finally:
-            sql["ms"] += (time.perf_counter() - started) * 1000
-            sql["n"] += 1
+    sql = harness.SqlTimer()
 
     def page(query):
-        sql["ms"], sql["n"] = 0.0, 0
+        sql.reset()
         started = time.perf_counter()
         response = client.get(page_url(query))
         elapsed = (time.perf_counter() - started) * 1000
         if response.status_code != 200:
             raise SystemExit(f"{page_url(query)} answered {response.status_code}")
-        return elapsed, sql["ms"], sql["n"], len(response.content)
+        return elapsed, sql.ms, sql.count, len(response.content)
 
     def direct(query):
-        sql["ms"], sql["n"] = 0.0, 0
+        sql.reset()
         started = time.perf_counter()
         with translation.override("de"):
             result = services.search(query, "de")
         elapsed = (time.perf_counter() - started) * 1000
-        return elapsed, sql["ms"], sql["n"], result
+        return elapsed, sql.ms, sql.count, result
 
     plan = [(name, SHAPES[name][0](rnd)) for name in SHAPES for _ in range(args.requests)]
     warmup = [(name, SHAPES[name][0](rnd)) for name in rnd.choices(list(SHAPES), k=args.warmup)]
@@ -363,7 +344,7 @@ def child(args) -> None:
     samples = {name: {"page_ms": [], "page_sql_ms": [], "page_queries": [], "bytes": [],
                       "search_ms": [], "search_sql_ms": [], "search_queries": [], "hits": [],
                       "groups": {}, "corrected": 0, "queries_seen": {}} for name in SHAPES}
-    with connection.execute_wrapper(timing_wrapper):
+    with connection.execute_wrapper(sql):
         for name, query in warmup:
             page(query)
             direct(query)
@@ -391,7 +372,7 @@ def child(args) -> None:
         direct_wall = time.perf_counter() - started
 
     def stats(values):
-        return {"p50_ms": prep.percentile(values, 50), "p95_ms": prep.percentile(values, 95),
+        return {"p50_ms": harness.percentile(values, 50), "p95_ms": harness.percentile(values, 95),
                 "max_ms": max(values), "mean_ms": sum(values) / len(values)}
 
     shapes = {}
@@ -400,11 +381,11 @@ def child(args) -> None:
         slowest = max(s["queries_seen"], key=s["queries_seen"].get)
         shapes[name] = {
             "description": SHAPES[name][1], "n": n,
-            "page": {**stats(s["page_ms"]), "sql_p95_ms": prep.percentile(s["page_sql_ms"], 95),
+            "page": {**stats(s["page_ms"]), "sql_p95_ms": harness.percentile(s["page_sql_ms"], 95),
                      "mean_queries": sum(s["page_queries"]) / n,
                      "mean_bytes": sum(s["bytes"]) / n},
             "search": {**stats(s["search_ms"]),
-                       "sql_p95_ms": prep.percentile(s["search_sql_ms"], 95),
+                       "sql_p95_ms": harness.percentile(s["search_sql_ms"], 95),
                        "mean_queries": sum(s["search_queries"]) / n},
             "mean_hits": sum(s["hits"]) / n,
             "mean_hits_per_group": {k: v / n for k, v in s["groups"].items()},
@@ -419,7 +400,7 @@ def child(args) -> None:
         "page": {**stats(all_page), "n": len(all_page)},
         "search": {**stats(all_search), "n": len(all_search)},
         "target_p95_ms": TARGET_P95_MS,
-        "meets_target": prep.percentile(all_page, 95) <= TARGET_P95_MS,
+        "meets_target": harness.percentile(all_page, 95) <= TARGET_P95_MS,
     }
 
     # Query capture only now: the SQL, its time alone and the plan of the slowest query per shape.
@@ -429,9 +410,9 @@ def child(args) -> None:
         with CaptureQueriesContext(connection) as captured, translation.override("de"):
             services.search(query, "de")
         plans[name] = {"query": query,
-                       "statements": prep.statement_plans(connection, captured.captured_queries)}
+                       "statements": harness.statement_plans(connection, captured.captured_queries)}
 
-    server_version, total, published = prep.database_facts(connection)
+    server_version, total, published = harness.database_facts(connection)
     result = {
         "vendor": connection.vendor, "server_version": server_version,
         "properties_total": total, "properties_published": int(published or 0),
@@ -474,18 +455,13 @@ def print_table(label: str, result: dict) -> None:
           "services.search(q, 'de')\n  without template; SQL p95 = time inside cursor.execute; "
           "stmts = SQL statements per search; hits = shown hits (<= 5 per group); fixed = share "
           "of typo-corrected queries.")
-    if "load_average_after" in result:
-        print(f"  1-minute load average {result['load_average_before'][0]:.2f} before, "
-              f"{result['load_average_after'][0]:.2f} after ({os.cpu_count()} CPUs).")
+    harness.print_load_average(result)
 
 
 def print_plans(result: dict) -> None:
     for name, entry in result["plans"].items():
         print(f"\n  [{name}] q={entry['query']!r}")
-        for statement in entry["statements"]:
-            print(f"    {statement['ms']:.1f} ms (median of 5)  {statement['sql'][:600]}")
-            for line in statement["plan"]:
-                print(f"      {line}")
+        harness.print_statements(entry["statements"], 600)
 
 
 def main() -> int:
@@ -527,41 +503,41 @@ def main() -> int:
     databases = [name.strip() for name in args.databases.split(",") if name.strip()]
     if set(databases) - {"sqlite", "postgres"}:
         parser.error(f"unknown database(s): {', '.join(sorted(set(databases) - {'sqlite', 'postgres'}))}")
-    if prep.pg_dbname(args.pg_url) in prep.PROTECTED_PG_DATABASES:
-        parser.error(f"--pg-url must name a benchmark database, not {prep.pg_dbname(args.pg_url)!r}")
+    if harness.pg_dbname(args.pg_url) in harness.PROTECTED_PG_DATABASES:
+        parser.error(f"--pg-url must name a benchmark database, not {harness.pg_dbname(args.pg_url)!r}")
 
     report = {
         "benchmark": "one search (/suche/ and services.search)",
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": prep.machine_info(),
+        "machine": harness.machine_info(),
         "settings": {"count": args.count, "places": args.places, "guides": args.guides,
                      "requests_per_shape": args.requests, "warmup": args.warmup,
                      "seed": args.seed, "data_seed": SEED_DATA, "target_p95_ms": TARGET_P95_MS},
         "shapes": {name: SHAPES[name][1] for name in SHAPES},
         "databases": {}, "skipped": {},
     }
-    targets = prep.database_targets(databases, args.sqlite_path, args.pg_url, report)
+    targets = harness.database_targets(databases, args.sqlite_path, args.pg_url, report)
 
     workdir = Path(tempfile.mkdtemp(prefix="onesearch-"))
     for engine, url, sqlite_path in targets:
         print(f"\n== {engine}: {url}", flush=True)
         preparation = prepare(engine, url, sqlite_path, args)
-        env = prep.bench_env(url)
+        env = harness.bench_env(url)
         env["STANDORTLOTSE_CACHE_DIR"] = str(workdir / f"cache-{engine}")  # production file cache
         child_output = workdir / f"result-{engine}.json"
         command = [sys.executable, str(Path(__file__).resolve()), "--child-output",
                    str(child_output), "--requests", str(args.requests),
                    "--warmup", str(args.warmup), "--seed", str(args.seed)]
         if args.wait_quiet:
-            wait_quiet(args.wait_quiet)
-        load_before = [round(x, 2) for x in os.getloadavg()]
+            harness.wait_low_load(args.wait_quiet)
+        load_before = harness.load_average()
         print(f"  timing {len(SHAPES)} shapes x {args.requests} queries, page and search() "
               f"(load average {load_before[0]:.2f}) ...", flush=True)
         subprocess.run(command, cwd=ROOT, env=env, check=True)
         result = json.loads(child_output.read_text())
         result["preparation"] = preparation
         result["load_average_before"] = load_before
-        result["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+        result["load_average_after"] = harness.load_average()
         report["databases"][engine] = result
         print_table(engine, result)
         if args.explain:
@@ -573,15 +549,12 @@ def main() -> int:
             else:
                 import psycopg
                 from psycopg import sql as pgsql
-                with psycopg.connect(prep.pg_conninfo(url), autocommit=True) as conn:
+                with psycopg.connect(harness.pg_conninfo(url), autocommit=True) as conn:
                     conn.execute(pgsql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                        pgsql.Identifier(prep.pg_dbname(url))))
+                        pgsql.Identifier(harness.pg_dbname(url))))
 
     shutil.rmtree(workdir, ignore_errors=True)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(report, indent=1, default=str))
-    shown = args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output
-    print(f"\nResults written to {shown}")
+    harness.write_results(report, args.output)
     return 0  # a missed target is a finding reported above, not a failure of the run
 
 

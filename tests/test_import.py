@@ -13,7 +13,7 @@ from openpyxl import Workbook
 
 from standortlotse.exchange import readers, services, values
 from standortlotse.exchange.models import ColumnMemory, ImportJob
-from standortlotse.properties.exchange import COLUMNS, to_csv, to_geojson, to_gpkg, to_xlsx
+from standortlotse.properties.exports import COLUMNS, to_csv, to_geojson, to_gpkg, to_xlsx
 from standortlotse.properties.models import Property, Status
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +100,7 @@ def run(user, name, content, mapping=None, publish=False, skip_errors=False, con
     if confirm and job.state == ImportJob.State.PREVIEW:
         try:
             services.confirm(job, skip_errors=skip_errors, publish=publish)
-        except services.ImportError_:
+        except services.ImportStepRefused:
             return job
         job.refresh_from_db()
     return job
@@ -150,7 +150,7 @@ def test_messy_xlsx_is_read_with_german_values(world):
 def test_errors_block_the_import_unless_skipped(world):
     job = run(world.moderator, "f.csv", csv_bytes(messy_rows(world)))
     assert job.state == ImportJob.State.PREVIEW
-    with pytest.raises(services.ImportError_):
+    with pytest.raises(services.ImportStepRefused):
         services.confirm(job, skip_errors=False, publish=False)
     assert not Property.objects.filter(external_id__startswith="A-").exists()
 
@@ -208,9 +208,9 @@ def test_mapping_is_suggested_validated_and_remembered(world):
     job = services.start(world.editor_a, upload("m.csv", csv_bytes(rows)))
     assert job.mapping["Kennung"] == "external_id" and job.mapping["Kommune"] == "municipality_ags"
     assert job.mapping["Objektname"] == "" and job.mapping["Sonstiges"] == ""
-    with pytest.raises(services.ImportError_, match="title|Titel"):
+    with pytest.raises(services.ImportStepRefused, match="title|Titel"):
         services.set_mapping(job, job.mapping)  # title not assigned
-    with pytest.raises(services.ImportError_):
+    with pytest.raises(services.ImportStepRefused):
         services.set_mapping(job, {**job.mapping, "Objektname": "title", "Sonstiges": "title"})
     services.set_mapping(job, {**job.mapping, "Objektname": "title"})
     assert ColumnMemory.objects.filter(header="Objektname", column="title").exists()

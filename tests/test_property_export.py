@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from standortlotse.factories import PropertyFactory
-from standortlotse.properties.exchange import COLUMNS
+from standortlotse.properties.exports import COLUMNS
 from standortlotse.properties.models import Status
 
 pytestmark = pytest.mark.django_db

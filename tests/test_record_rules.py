@@ -105,7 +105,7 @@ def test_property_import_names_the_files_columns(world, external_id):
             errors.setdefault(column, []).append(message)
     by_column = {"Verfügbare Fläche": "area_available_m2", "Preis": "price_per_m2", "Breite": "lat"}
     assert errors == {column: expected_property_errors()[name] for column, name in by_column.items()}
-    with pytest.raises(imports.ImportError_):
+    with pytest.raises(imports.ImportStepRefused):
         imports.confirm(job, skip_errors=False, publish=False)
     assert Property.objects.count() == count and _stored(world.prop_a) == before
 

@@ -297,7 +297,7 @@ CONTENT_SECURITY_POLICY = {
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
-# Widgets for other sites (later) opt out per view; everything else must not be framed.
+# The widgets for other sites (places and properties) opt out per view; everything else must not be framed.
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 # Anonymous visitors get the CSRF cookie only on pages with a form to post (Django sets it when

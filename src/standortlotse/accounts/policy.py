@@ -1,7 +1,7 @@
 """The one place that decides who may edit what.
 
-Every record that belongs to a municipality (properties now, places and more later) is
-editable by: state administrators and superusers (everything), regional moderators (all
+Every record that belongs to a municipality (properties, places, guides and the other municipal
+records) is editable by: state administrators and superusers (everything), regional moderators (all
 municipalities of their organisation's region) and municipal editors (their organisation's
 municipality only). Views and API endpoints ask these functions and nothing else.
 """

@@ -32,7 +32,7 @@ from standortlotse.exchange.models import ApiKey, Tombstone
 from standortlotse.places import exchange as places_exchange
 from standortlotse.places.models import Place
 from standortlotse.places.models import Status as PlaceStatus
-from standortlotse.properties.exchange import COLUMNS, _value
+from standortlotse.properties.exports import COLUMNS, _value
 from standortlotse.properties.models import Property
 from standortlotse.properties.models import Status as PropertyStatus
 

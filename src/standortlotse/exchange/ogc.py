@@ -20,7 +20,7 @@ from standortlotse.core.apischema import errors
 from standortlotse.places import exchange as places_exchange
 from standortlotse.places.selectors import published_places
 from standortlotse.properties import selectors as property_selectors
-from standortlotse.properties.exchange import COLUMNS, _value
+from standortlotse.properties.exports import COLUMNS, _value
 
 router = Router(tags=["OGC API – Features"])
 

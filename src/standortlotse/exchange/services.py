@@ -29,7 +29,7 @@ BATCH = 1000
 State = ImportJob.State
 
 
-class ImportError_(Exception):
+class ImportStepRefused(Exception):
     """A step that cannot be taken now; the message is for the user."""
 
 
@@ -76,16 +76,16 @@ def set_mapping(job: ImportJob, mapping: dict[str, str]) -> None:
     """Save the user's mapping, remember it for the organisation and start the check."""
     module = target_of(job)
     if job.busy:
-        raise ImportError_(_("This import is running; wait until it is finished."))
+        raise ImportStepRefused(_("This import is running; wait until it is finished."))
     if job.state in (State.DONE, State.DISCARDED):
-        raise ImportError_(_("This import is finished; start a new one."))
+        raise ImportStepRefused(_("This import is finished; start a new one."))
     used = [c for c in mapping.values() if c]
     duplicates = sorted({c for c in used if used.count(c) > 1})
     if duplicates:
-        raise ImportError_(_("Each column may be assigned only once: %(columns)s") % {"columns": ", ".join(module.column_label(c) for c in duplicates)})
+        raise ImportStepRefused(_("Each column may be assigned only once: %(columns)s") % {"columns": ", ".join(module.column_label(c) for c in duplicates)})
     missing = [c for c in module.REQUIRED if c not in used]
     if missing:
-        raise ImportError_(_("Please assign: %(columns)s") % {"columns": ", ".join(module.column_label(c) for c in missing)})
+        raise ImportStepRefused(_("Please assign: %(columns)s") % {"columns": ", ".join(module.column_label(c) for c in missing)})
     job.mapping = {h: mapping.get(h, "") for h in job.headers}
     job.state, job.counts, job.message = State.ANALYSING, {}, ""
     job.save(update_fields=["mapping", "state", "counts", "message"])
@@ -174,15 +174,15 @@ def _mark_duplicate_ids(job: ImportJob, module, counts: dict) -> None:
 
 def confirm(job: ImportJob, skip_errors: bool, publish: bool) -> None:
     if job.state != State.PREVIEW:
-        raise ImportError_(_("Only a checked import can be confirmed."))
+        raise ImportStepRefused(_("Only a checked import can be confirmed."))
     if job.error_rows and not skip_errors:
-        raise ImportError_(ngettext(
+        raise ImportStepRefused(ngettext(
             "%(n)d row has errors. Correct the file and upload it again, or confirm that it is skipped.",
             "%(n)d rows have errors. Correct the file and upload it again, or confirm that these rows are skipped.",
             job.error_rows,
         ) % {"n": job.error_rows})
     if not (job.counts.get("new") or job.counts.get("update")):
-        raise ImportError_(_("There is nothing to import: no new or changed rows."))
+        raise ImportStepRefused(_("There is nothing to import: no new or changed rows."))
     job.skip_errors, job.publish, job.state = skip_errors, publish, State.IMPORTING
     job.save(update_fields=["skip_errors", "publish", "state"])
     from standortlotse.exchange.tasks import apply_task
@@ -237,7 +237,7 @@ def _fail(job: ImportJob, message: str) -> ImportJob:
 
 def discard(job: ImportJob) -> None:
     if job.busy:
-        raise ImportError_(_("This import is running; wait until it is finished."))
+        raise ImportStepRefused(_("This import is running; wait until it is finished."))
     job.file.delete(save=False)
     job.state = State.DISCARDED
     job.save(update_fields=["file", "state"])

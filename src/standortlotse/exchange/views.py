@@ -13,7 +13,7 @@ from standortlotse.exchange import readers, services
 from standortlotse.exchange.forms import ConfirmForm, MappingForm, UploadForm
 from standortlotse.exchange.models import ImportJob, ImportRow
 from standortlotse.properties import importing as property_import
-from standortlotse.properties.exchange import COLUMNS
+from standortlotse.properties.exports import COLUMNS
 
 UPLOADS_PER_HOUR = 60
 
@@ -83,7 +83,7 @@ def mapping(request, job_id):
     if form.is_valid():
         try:
             services.set_mapping(job, form.mapping())
-        except services.ImportError_ as error:
+        except services.ImportStepRefused as error:
             form.add_error(None, str(error))
         else:
             return redirect("exchange:job", job_id=job.pk)
@@ -98,7 +98,7 @@ def confirm(request, job_id):
     form.is_valid()
     try:
         services.confirm(job, form.cleaned_data.get("skip_errors", False), form.cleaned_data.get("publish", False))
-    except services.ImportError_ as error:
+    except services.ImportStepRefused as error:
         messages.error(request, str(error))
     return redirect("exchange:job", job_id=job.pk)
 
@@ -109,7 +109,7 @@ def discard(request, job_id):
     job = _job(request, job_id)
     try:
         services.discard(job)
-    except services.ImportError_ as error:
+    except services.ImportStepRefused as error:
         messages.error(request, str(error))
         return redirect("exchange:job", job_id=job.pk)
     messages.success(request, _("The import was discarded and its file deleted."))

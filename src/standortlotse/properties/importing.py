@@ -3,11 +3,14 @@
 The generic machinery (upload, mapping, preview, background run, report) lives in
 ``standortlotse.exchange``; this module is the property-specific part it calls:
 
-* ``COLUMN_SPECS``: every template column with its German label, accepted header names and
-  parser (German number, area, date, yes/no and choice forms from ``exchange.values``).
+* the columns: ``COLUMNS`` of ``properties.exports`` (one list for export and import), their
+  labels (``column_label``), accepted header names (``HEADER_ALIASES``, ``header_index``,
+  ``suggest``) and choice synonyms; values are parsed with the German number, area, date,
+  yes/no and choice forms of ``exchange.values``.
 * ``convert``: one file row plus the column mapping → field values, errors and warnings.
-* ``plan_batch`` / ``write_batch``: match rows to existing records by external ID (or the
-  ``standortlotse-<id>`` IDs our exports carry), decide new / update / unchanged, and write.
+* ``plan`` / ``write``: match rows to existing records by external ID (or the
+  ``standortlotse-<id>`` IDs our exports carry, see ``find_existing``), decide new / update /
+  unchanged, and write.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from standortlotse.accounts import policy
 from standortlotse.core.validators import validate_geojson_polygon
 from standortlotse.exchange import values as v
 from standortlotse.geo.models import Municipality
-from standortlotse.properties.exchange import COLUMNS
+from standortlotse.properties.exports import COLUMNS
 from standortlotse.properties.models import (
     Availability, Kind, MarketingType, OwnerConsent, OwnerType, PlanningStatus,
     Property, RailSiding, Status, Zoning,

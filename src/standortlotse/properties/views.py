@@ -20,7 +20,7 @@ from standortlotse.accounts.decorators import editor_required
 from standortlotse.core import embed
 from standortlotse.core.links import FreshLinkForm, fresh_link_request
 from standortlotse.core.ogimage import card_response
-from standortlotse.properties import exchange, selectors, services
+from standortlotse.properties import exports, selectors, services
 from standortlotse.properties.forms import DocumentForm, PhotoForm, PropertyForm, SearchForm
 from standortlotse.properties.models import Property, PropertyDocument, PropertyPhoto, Status
 from standortlotse.properties.presenters import compare_rows, fact_rows, json_ld
@@ -59,10 +59,10 @@ def search(request):
 
 
 EXPORTS = {
-    "csv": ("text/csv; charset=utf-8", exchange.to_csv),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exchange.to_xlsx),
-    "geojson": ("application/geo+json", exchange.to_geojson),
-    "gpkg": ("application/geopackage+sqlite3", exchange.to_gpkg),
+    "csv": ("text/csv; charset=utf-8", exports.to_csv),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exports.to_xlsx),
+    "geojson": ("application/geo+json", exports.to_geojson),
+    "gpkg": ("application/geopackage+sqlite3", exports.to_gpkg),
 }
 EXPORT_LIMIT = 20_000
 
