@@ -311,3 +311,11 @@ def test_security_headers(client, world):
 def test_home_and_health(client, world):
     assert world.prop_a.title.encode() in client.get("/").content
     assert client.get("/health/").json() == {"status": "ok"}
+
+
+def test_result_list_does_not_show_the_raw_zoning_none(client, world):
+    world.prop_a.zoning = "none"
+    world.prop_a.save()
+    page = client.get(reverse("properties:search")).content.decode()
+    assert "Gewerbepark Stendal Nord" in page
+    assert "· none<" not in page and "· none " not in page
