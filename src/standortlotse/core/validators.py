@@ -15,7 +15,6 @@ from django.core.validators import EmailValidator, URLValidator
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import gettext_lazy
 
 # Characters that change how text is displayed without being visible: bidi embeddings, overrides
 # and isolates (they reorder a name on screen, e.g. "Stadt\u202eladnetS") and zero-width
@@ -71,7 +70,7 @@ class WebURLValidator(URLValidator):
     ftp: and addresses without a scheme ("www.example.org", "//example.org") are refused."""
 
     schemes = ["http", "https"]
-    message = gettext_lazy("Enter a full web address starting with https:// (or http://), e.g. https://www.example.org.")
+    message = _lazy("Enter a full web address starting with https:// (or http://), e.g. https://www.example.org.")
 
     def __call__(self, value):
         _check_characters(value, allow=set())
@@ -86,7 +85,7 @@ class StrictEmailValidator(EmailValidator):
     """Django's syntax check plus no control characters or invisible characters anywhere: an
     address with a line break would inject mail headers ("a@b.de\\nBcc: …")."""
 
-    message = gettext_lazy("Enter a valid email address, e.g. name@example.org (one address, no line breaks).")
+    message = _lazy("Enter a valid email address, e.g. name@example.org (one address, no line breaks).")
 
     def __call__(self, value):
         if isinstance(value, str) and any(c in INVISIBLE or unicodedata.category(c) == "Cc" for c in value):
