@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from standortlotse.accounts.models import Organisation
 from standortlotse.factories import OrganisationFactory
+from standortlotse.guides.models import Topic
 from standortlotse.inquiries import routing, services
-from standortlotse.inquiries.models import Inquiry, RetentionPolicy, RoutingRule, Status, Topic
+from standortlotse.inquiries.models import Inquiry, RetentionPolicy, RoutingRule, Status
 from standortlotse.places.models import Place
 
 pytestmark = pytest.mark.django_db

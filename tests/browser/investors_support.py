@@ -99,7 +99,8 @@ def make_case(world, company, *, profile=None, confidential=False, stage="lead",
 
 def make_inquiry(world, *, prop=None, name="Max Investor", email="max@example.com", **extra):
     """An inquiry about `prop` (default: a Stendal plot), routed as the public form routes it."""
-    from standortlotse.inquiries.models import Inquiry, Topic
+    from standortlotse.guides.models import Topic
+    from standortlotse.inquiries.models import Inquiry
     from standortlotse.inquiries.routing import route
 
     prop = prop or world.plots[FULL]

@@ -9,6 +9,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Organisations and roles")
 
     def ready(self):
+        # A run-time hook, not a cycle (core imports no domain app): core/mail.py tells the state
+        # agency about undeliverable mail. Imported here because recipients needs the models,
+        # which cannot be imported before the app registry is ready.
         from standortlotse.accounts import recipients
         from standortlotse.core import mail
 

@@ -19,8 +19,8 @@ from standortlotse.cases import matching
 from standortlotse.cases.models import Activity, AlertSent, Case, CaseShare, CaseTask, SearchProfile, Source, Stage
 from standortlotse.core.mail import queue_email
 from standortlotse.core.spreadsheet import safe_cell
+from standortlotse.guides.models import Topic
 from standortlotse.inquiries import routing
-from standortlotse.inquiries.models import Topic
 from standortlotse.properties.models import Property
 
 

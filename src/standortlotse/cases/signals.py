@@ -3,6 +3,7 @@
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from standortlotse.cases.services import alert_profiles_task
 from standortlotse.core.queue import enqueue_with_transaction
 from standortlotse.properties.models import Property, Status
 
@@ -11,6 +12,4 @@ from standortlotse.properties.models import Property, Status
 def property_saved(sender, instance, raw=False, **kwargs):
     if raw or instance.status != Status.PUBLISHED:
         return
-    from standortlotse.cases.services import alert_profiles_task
-
     enqueue_with_transaction(alert_profiles_task, instance.pk)

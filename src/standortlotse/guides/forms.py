@@ -3,8 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from standortlotse.core.fields import WebURLFormField
 from standortlotse.geo.models import Municipality
-from standortlotse.guides.models import Audience, Contact, Event, Guide, Theme
-from standortlotse.inquiries.models import Topic
+from standortlotse.guides.models import Audience, Contact, Event, Guide, Theme, Topic
 from standortlotse.places.selectors import published_places
 
 

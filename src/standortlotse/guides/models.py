@@ -17,6 +17,21 @@ from standortlotse.core.textsearch import SearchTextField, index_words
 from standortlotse.core.uploads import PhotoField
 from standortlotse.core.validators import TEXT, TEXT_LINE
 from standortlotse.geo.models import District, Municipality, Region
+from standortlotse.guides.rendering import markdown_html
+
+
+class Topic(models.TextChoices):
+    """What a visitor asks about (an inquiry's topic) and what a directory contact answers; the
+    inquiries app routes by it."""
+
+    PROPERTY = "property", _("property or site")
+    INVESTMENT = "investment", _("investment and settlement")
+    FOUNDING = "founding", _("founding a business")
+    WORK = "work", _("work and skilled workers")
+    HOUSING = "housing", _("housing and building")
+    LIFE = "life", _("life in the region")
+    PLACE = "place", _("creative place")
+    OTHER = "other", _("other")
 
 
 class Audience(models.TextChoices):
@@ -153,8 +168,6 @@ class Guide(models.Model):
         return index_words(self.title_de, self.title_en, self.summary_de, self.summary_en, self.body_de, self.body_en)
 
     def save(self, *args, **kwargs):
-        from standortlotse.guides.rendering import markdown_html
-
         self.body_html_de = markdown_html(self.body_de)
         self.body_html_en = markdown_html(self.body_en)
         self.search_text = self.build_search_text()

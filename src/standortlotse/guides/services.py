@@ -22,7 +22,7 @@ from standortlotse.places.selectors import published_places
 from standortlotse.properties.models import Kind
 from standortlotse.properties.selectors import published_properties
 
-# Inquiry topics (inquiries.models.Topic) that fit a theme or a target group.
+# Inquiry topics (``guides.models.Topic``) that fit a theme or a target group.
 THEME_TOPICS = {Theme.WORK: "work", Theme.HOUSING: "housing", Theme.LIFE: "life"}
 AUDIENCE_TOPICS = {Audience.FOUNDER: "founding", Audience.INVESTOR: "investment"}
 

@@ -18,7 +18,7 @@ from standortlotse.accounts.decorators import editor_required
 from standortlotse.geo.models import Municipality
 from standortlotse.guides import calendar, services
 from standortlotse.guides.forms import ContactForm, EntryForm, EventForm, GuideForm
-from standortlotse.guides.models import Audience, Contact, Event, Guide, Status, Theme
+from standortlotse.guides.models import Audience, Contact, Event, Guide, Status, Theme, Topic
 
 
 def _language():
@@ -81,8 +81,6 @@ def guide(request, region, slug):
 
 
 def contacts(request):
-    from standortlotse.inquiries.models import Topic
-
     topic = request.GET.get("thema", "")
     municipality = Municipality.objects.filter(pk=request.GET.get("gemeinde") or None).first() if (request.GET.get("gemeinde") or "").isdigit() else None
     region = municipality.region if municipality else None

@@ -10,17 +10,7 @@ from standortlotse.accounts.models import Organisation
 from standortlotse.core.fields import EmailAddressField
 from standortlotse.core.validators import TEXT, TEXT_LINE
 from standortlotse.geo.models import Region
-
-
-class Topic(models.TextChoices):
-    PROPERTY = "property", _("property or site")
-    INVESTMENT = "investment", _("investment and settlement")
-    FOUNDING = "founding", _("founding a business")
-    WORK = "work", _("work and skilled workers")
-    HOUSING = "housing", _("housing and building")
-    LIFE = "life", _("life in the region")
-    PLACE = "place", _("creative place")
-    OTHER = "other", _("other")
+from standortlotse.guides.models import Topic
 
 
 class Status(models.TextChoices):

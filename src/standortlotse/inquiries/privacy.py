@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from standortlotse.accounts import policy
+from standortlotse.inquiries import services
 from standortlotse.inquiries.models import Inquiry, Note
 from standortlotse.privacy.registry import Provider, plain, register
 
@@ -38,12 +39,10 @@ class _InquiryData(Provider):
         }
 
     def anonymise(self, inquiry, email, also=()):
-        from standortlotse.inquiries.services import anonymise
-
         if inquiry.email.strip().lower() != email:
             super().anonymise(inquiry, email, also)  # someone else's inquiry that quotes the address
             return
-        anonymise(inquiry, text=_("[removed on request of the person]"))
+        services.anonymise(inquiry, text=_("[removed on request of the person]"))
 
 
 @register

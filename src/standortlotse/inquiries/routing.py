@@ -5,6 +5,7 @@ from django.db.models import Q
 
 from standortlotse.accounts.recipients import state_agency
 from standortlotse.accounts.models import Membership, Organisation
+from standortlotse.guides.services import routing_contact
 from standortlotse.inquiries.models import RoutingRule
 from standortlotse.places.services import moderator_emails
 
@@ -47,8 +48,6 @@ def _responsible_for_target(property=None, place=None):
 
 def _directory(region, topic, property=None, place=None, municipality=None):
     """The contacts directory: a network partner serving this topic where the target is."""
-    from standortlotse.guides.services import routing_contact
-
     municipality = municipality or (property.municipality if property is not None else None) or (
         place.municipality if place is not None else None
     )

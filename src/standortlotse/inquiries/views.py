@@ -11,9 +11,10 @@ from standortlotse.accounts import policy
 from standortlotse.accounts.decorators import editor_required
 from standortlotse.core.forms import within_rate_limit
 from standortlotse.geo.models import Municipality
+from standortlotse.guides.models import Contact, Topic
 from standortlotse.inquiries import services
 from standortlotse.inquiries.forms import AnswerForm, AssignForm, InquiryForm, NoteForm, StatusForm
-from standortlotse.inquiries.models import Inquiry, Status, Topic
+from standortlotse.inquiries.models import Inquiry, Status
 from standortlotse.places.models import Place
 from standortlotse.places.models import Status as PlaceStatus
 from standortlotse.properties.models import Property
@@ -28,8 +29,6 @@ def _target(kind, pk):
         place = get_object_or_404(Place, pk=pk, status=PlaceStatus.PUBLISHED)
         return {"place": place}, Topic.PLACE, place.name, place.get_absolute_url()
     if kind == "kontakt":
-        from standortlotse.guides.models import Contact
-
         contact = get_object_or_404(Contact.objects.published().select_related("organisation", "region"), pk=pk)
         topic = contact.topics[0] if contact.topics else Topic.OTHER
         return ({"organisation": contact.organisation, "region": contact.region}, topic, str(contact),

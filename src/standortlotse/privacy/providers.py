@@ -1,11 +1,16 @@
-"""Personal data in models that are not the project's own: the queue of background tasks."""
+"""Personal data in models that cannot describe themselves in a ``privacy.py`` of their own: the
+queue of background tasks (a third-party model), and back-office accounts (Django's user model)
+and organisations' addresses, which live in ``accounts``, the app below privacy (it imports no
+app built on it, privacy included)."""
 
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 
+from standortlotse.accounts.models import Organisation
 from standortlotse.privacy.registry import Provider, plain, register
 
 MAIL_TASK = "standortlotse.core.mail.send_email_task"
@@ -43,3 +48,46 @@ class TaskRowProvider(Provider):
         else:
             data["arguments"] = record.args_kwargs
         return data
+
+
+@register
+class UserAccountProvider(Provider):
+    """An account is never deleted (imports, notes and answers keep their author): it is closed
+    and keeps no name, address or password."""
+
+    key = "user_accounts"
+    label = _("back-office accounts")
+    model = get_user_model()
+    email_fields = {"email": ("first_name", "last_name")}
+    erase_by = "anonymise"
+
+    def condition(self, email, identifiers):
+        return Q(username__iexact=email)
+
+    def export(self, user):
+        return {
+            "username": user.get_username(), "first_name": user.first_name, "last_name": user.last_name,
+            "email": user.email, "date_joined": plain(user.date_joined), "last_login": plain(user.last_login),
+            "memberships": [str(m) for m in user.memberships.select_related("organisation")],
+        }
+
+    def anonymise(self, user, email, also=()):
+        self.blank(user, email, also)
+        if email in user.get_username().lower():
+            user.username = f"erased-{user.pk}"
+        user.is_active = False
+        user.set_unusable_password()
+        user.save()
+        user.memberships.all().delete()
+
+
+@register
+class OrganisationAddressProvider(Provider):
+    """An organisation is no person; only a personal address used as its address is removed."""
+
+    key = "organisations"
+    label = _("organisations' addresses")
+    model = Organisation
+    email_fields = {"email": ()}
+    export_fields = ("name", "email", "phone")
+    erase_by = "anonymise"

@@ -19,6 +19,8 @@ from django.db.models import Q
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
+from standortlotse.accounts import policy
+
 _providers: dict[str, Provider] = {}
 
 # Names and phone numbers shorter than this are not used to find mail texts (too many false hits).
@@ -129,8 +131,6 @@ class Provider:
 
     def visible(self, user, queryset):
         """What of it this user may export; the default: state administrators only."""
-        from standortlotse.accounts import policy
-
         return queryset if policy.is_state_admin(user) else queryset.none()
 
     def identifiers(self, record, email: str) -> set[str]:

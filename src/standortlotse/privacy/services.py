@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from standortlotse.accounts import policy
 from standortlotse.core.spreadsheet import safe_cell
 from standortlotse.privacy.models import ErasureRecord
 from standortlotse.privacy.registry import Provider, history_model_of, plain, providers, scrub
@@ -59,8 +60,6 @@ class Found:
 def collect(email: str, user=None) -> tuple[list[Found], set[str]]:
     """What every provider holds about the address (with a user: only what they may see), and
     the names and phone numbers of the person in their own records."""
-    from standortlotse.accounts import policy
-
     complete = user is None or policy.is_state_admin(user)
     identifiers: set[str] = set()
     found = []
@@ -119,8 +118,6 @@ def sweep(email: str) -> list[tuple]:
 def export_data(email: str, user) -> dict:
     """The access export: every record of the address this user may see (``None``: the
     management command, everything), by kind."""
-    from standortlotse.accounts import policy
-
     email = normalise(email)
     complete = user is None or policy.is_state_admin(user)
     data = {"email": email, "generated_at": timezone.now().isoformat(), "complete": complete}

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from standortlotse.accounts import policy
 from standortlotse.accounts.recipients import editors_of_municipality
 from standortlotse.core.mail import queue_email
+from standortlotse.properties.expose import html_pdf, qr_svg
 from standortlotse.properties.models import ConsentLink, OwnerConsent, OwnerType, Property, Status
 
 LINK_VALID_DAYS = 90
@@ -131,8 +132,6 @@ def request(user, props: list[Property], channel: str) -> list[tuple[OwnerConsen
 
 
 def letters_pdf(requested: list[tuple[OwnerConsent, str]]) -> bytes:
-    from standortlotse.properties.expose import _pdf, qr_svg
-
     letters = [
         {"consent": consent, "prop": consent.property, "url": url, "qr": qr_svg(url)}
         for consent, url in requested if url
@@ -140,7 +139,7 @@ def letters_pdf(requested: list[tuple[OwnerConsent, str]]) -> bytes:
     html = render_to_string("properties/consent_letters.html", {
         "letters": letters, "today": timezone.localdate(), "days": LINK_VALID_DAYS, "SITE_NAME": settings.SITE_NAME,
     })
-    return _pdf(html)
+    return html_pdf(html)
 
 
 def by_token(token: str) -> OwnerConsent | None:

@@ -115,8 +115,9 @@ def embedded_only_fetcher():
     return URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
 
 
-def _pdf(html: str) -> bytes:
-    from weasyprint import HTML
+def html_pdf(html: str) -> bytes:
+    """The PDF of an HTML page that embeds everything it shows (exposés, consent letters)."""
+    from weasyprint import HTML  # heavy (Pango, fonts): loaded with the first PDF, not with the app
 
     return HTML(string=html, url_fetcher=embedded_only_fetcher(), base_url=None).write_pdf()
 
@@ -130,7 +131,7 @@ def property_pdf(prop: Property, language: str) -> bytes:
             "photos": _photos(prop), "created": timezone.localdate(), "SITE_NAME": settings.SITE_NAME,
             "LANGUAGE_CODE": language,
         })
-    return _pdf(html)
+    return html_pdf(html)
 
 
 def comparison_pdf(props: list[Property], language: str) -> bytes:
@@ -140,4 +141,4 @@ def comparison_pdf(props: list[Property], language: str) -> bytes:
             "urls": [page_url(p, language) for p in props],
             "created": timezone.localdate(), "SITE_NAME": settings.SITE_NAME, "LANGUAGE_CODE": language,
         })
-    return _pdf(html)
+    return html_pdf(html)

@@ -21,19 +21,7 @@ from django.utils import timezone
 from standortlotse.accounts import policy
 from standortlotse.accounts.recipients import editors_of_municipality
 from standortlotse.core.mail import queue_email
-from standortlotse.properties.models import Property, Status
-
-
-def reminder_before(today: date | None = None) -> date:
-    return (today or timezone.localdate()) - timedelta(days=settings.PROPERTY_REMINDER_DAYS)
-
-
-def flag_before(today: date | None = None) -> date:
-    return reminder_before(today) - timedelta(days=settings.PROPERTY_FLAG_DAYS)
-
-
-def is_flagged(prop: Property, today: date | None = None) -> bool:
-    return prop.status == Status.PUBLISHED and (prop.verified_on is None or prop.verified_on < flag_before(today))
+from standortlotse.properties.models import Property, flag_before, reminder_before
 
 
 def _unconfirmed_since(before: date) -> Q:

@@ -1,8 +1,10 @@
 """The property register: commercial land, business parks, halls, offices, retail, Leerstand."""
 
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -372,9 +374,17 @@ class Property(models.Model):
     @property
     def not_confirmed(self) -> bool:
         """Not confirmed for the reminder period plus the flag period: shown publicly."""
-        from standortlotse.properties.freshness import is_flagged
+        return self.status == Status.PUBLISHED and (self.verified_on is None or self.verified_on < flag_before())
 
-        return is_flagged(self)
+
+def reminder_before(today: date | None = None) -> date:
+    """Published properties verified before this day are due for a reminder (freshness.py)."""
+    return (today or timezone.localdate()) - timedelta(days=settings.PROPERTY_REMINDER_DAYS)
+
+
+def flag_before(today: date | None = None) -> date:
+    """Published properties verified before this day are *not confirmed*."""
+    return reminder_before(today) - timedelta(days=settings.PROPERTY_FLAG_DAYS)
 
 
 def property_search_text(prop, municipality_name: str) -> str:
