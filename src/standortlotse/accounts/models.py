@@ -45,6 +45,11 @@ class Organisation(models.Model):
     def __str__(self):
         return self.name
 
+    @classmethod
+    def state_agency(cls) -> "Organisation | None":
+        """The state agency (the first created, should there be several), or None."""
+        return cls.objects.filter(kind=cls.Kind.STATE_AGENCY).order_by("pk").first()
+
 
 class Membership(models.Model):
     class Role(models.TextChoices):

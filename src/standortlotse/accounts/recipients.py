@@ -48,5 +48,5 @@ def editors_of_municipality(municipality) -> list[str]:
 def state_agency() -> list[str]:
     """The state agency's address and its active members' addresses (the last resort for
     notices); empty when there is no state agency."""
-    agency = Organisation.objects.filter(kind=Organisation.Kind.STATE_AGENCY).order_by("pk").first()
+    agency = Organisation.state_agency()
     return organisation_addresses(agency) if agency is not None else []

@@ -15,7 +15,7 @@ DEMO_CASES = [
 
 @transaction.atomic
 def create_demo_cases() -> int:
-    owner = Organisation.objects.filter(kind=Organisation.Kind.STATE_AGENCY).order_by("pk").first()
+    owner = Organisation.state_agency()
     district_office = Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY, municipality__name="Stendal").first()
     if owner is None:
         return 0

@@ -65,7 +65,7 @@ def route(*, topic: str, property=None, place=None, region=None, municipality=No
         lambda: _rule(region, "") if region else None,
         lambda: _rule(None, topic),
         lambda: _rule(None, ""),
-        lambda: Organisation.objects.filter(kind=Kind.STATE_AGENCY).order_by("pk").first(),
+        Organisation.state_agency,
         lambda: Organisation.objects.order_by("pk").first(),
     ]
     for candidate in candidates:
