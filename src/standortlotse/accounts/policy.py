@@ -127,6 +127,13 @@ def visible_cases(user, queryset: QuerySet) -> QuerySet:
     return queryset.filter(Q(owner_id__in=orgs) | Q(shares__organisation_id__in=orgs)).distinct()
 
 
+def owned_cases(user, queryset: QuerySet) -> QuerySet:
+    """Investor cases of the user's own organisations (not those shared with them)."""
+    if is_state_admin(user):
+        return queryset
+    return queryset.filter(owner_id__in=organisation_ids(user))
+
+
 def owns_case(user, case) -> bool:
     return is_state_admin(user) or case.owner_id in organisation_ids(user)
 

@@ -6,14 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from standortlotse.accounts import policy
 from standortlotse.cases.models import Activity, AlertSent, Case, SearchProfile
-from standortlotse.privacy.registry import Provider, plain, register
-
-
-def of_own_cases(user, queryset, owner_path):
-    """Contact persons and logs of a case are shown to its owning organisation only."""
-    if policy.is_state_admin(user):
-        return queryset
-    return queryset.filter(**{f"{owner_path}__in": policy.organisation_ids(user)})
+from standortlotse.privacy.registry import Provider, plain, register, visible_by
 
 
 @register
@@ -60,9 +53,7 @@ class CaseContactProvider(Provider):
     export_fields = ("id", "company", "sector", "contact_name", "contact_email", "contact_phone", "description",
                      "stage", "created_at")
     erase_by = "anonymise"
-
-    def visible(self, user, queryset):
-        return of_own_cases(user, queryset, "owner_id")
+    visible = visible_by(policy.owned_cases)  # contact persons: the owning organisation only
 
     def export(self, case):
         data = super().export(case)
@@ -80,6 +71,4 @@ class CaseActivityProvider(Provider):
     text_fields = ("text",)
     export_fields = ("case_id", "created_at", "text")
     erase_by = "anonymise"
-
-    def visible(self, user, queryset):
-        return of_own_cases(user, queryset, "case__owner_id")
+    visible = visible_by(policy.owned_cases, through="case")  # the log, as its case

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from standortlotse.accounts import policy
 from standortlotse.guides.models import Contact, Event
-from standortlotse.privacy.registry import Provider, register
+from standortlotse.privacy.registry import Provider, register, visible_by
 
 
 @register
@@ -20,9 +20,7 @@ class DirectoryContactProvider(Provider):
     text_fields = ("description_de", "description_en", "website")
     export_fields = ("id", "organisation", "region", "person", "role_de", "email", "phone", "description_de")
     erase_by = "anonymise"
-
-    def visible(self, user, queryset):
-        return policy.moderated_records(user, queryset)
+    visible = visible_by(policy.moderated_records)
 
     def export(self, contact):
         data = super().export(contact)
@@ -40,9 +38,7 @@ class EventProvider(Provider):
     text_fields = ("title_de", "title_en", "location", "description_de", "description_en", "url")
     export_fields = ("uid", "title_de", "starts_at", "location", "organiser", "description_de")
     erase_by = "anonymise"
+    visible = visible_by(policy.moderated_records)
 
     def condition(self, email, identifiers):
         return Q(organiser__email__iexact=email)
-
-    def visible(self, user, queryset):
-        return policy.moderated_records(user, queryset)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from standortlotse.accounts import policy
 from standortlotse.inquiries import services
 from standortlotse.inquiries.models import Inquiry, Note
-from standortlotse.privacy.registry import Provider, plain, register
+from standortlotse.privacy.registry import Provider, address_in, plain, register, visible_by
 
 
 def accessibility_pages() -> set[str]:
@@ -25,9 +25,12 @@ class _InquiryData(Provider):
     email_fields = {"email": ("name", "organisation_name", "phone")}
     text_fields = ("message",)
     erase_by = "anonymise"  # the figures (response times per organisation) stay
+    visible = visible_by(policy.visible_inquiries)
+    accessibility_feedback = False  # True: only the feedback on the accessibility statement; False: the others
 
-    def visible(self, user, queryset):
-        return policy.visible_inquiries(user, queryset)
+    def find(self, email, identifiers=frozenset(), model=None):
+        found, pages = super().find(email, identifiers, model), accessibility_pages()
+        return found.filter(page_url__in=pages) if self.accessibility_feedback else found.exclude(page_url__in=pages)
 
     def export(self, inquiry):
         return {
@@ -39,7 +42,7 @@ class _InquiryData(Provider):
         }
 
     def anonymise(self, inquiry, email, also=()):
-        if inquiry.email.strip().lower() != email:
+        if not address_in(inquiry, "email", email):
             super().anonymise(inquiry, email, also)  # someone else's inquiry that quotes the address
             return
         services.anonymise(inquiry, text=_("[removed on request of the person]"))
@@ -50,14 +53,9 @@ class InquiryProvider(_InquiryData):
     key = "inquiries"
     label = gettext_lazy("inquiries")
 
-    def find(self, email, identifiers=frozenset(), model=None):
-        return super().find(email, identifiers, model).exclude(page_url__in=accessibility_pages())
-
 
 @register
 class AccessibilityFeedbackProvider(_InquiryData):
     key = "accessibility_feedback"
     label = gettext_lazy("feedback on the accessibility statement")
-
-    def find(self, email, identifiers=frozenset(), model=None):
-        return super().find(email, identifiers, model).filter(page_url__in=accessibility_pages())
+    accessibility_feedback = True

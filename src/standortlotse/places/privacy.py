@@ -6,11 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from standortlotse.accounts import policy
 from standortlotse.places.models import PendingUpdate, Place, RegionSettings, Status, Transition
-from standortlotse.privacy.registry import Provider, register
-
-
-def of_moderated_places(user, queryset):
-    return queryset.filter(place__in=policy.moderated_records(user, Place.objects.all()))
+from standortlotse.privacy.registry import Provider, address_in, register, visible_by
 
 
 @register
@@ -27,21 +23,12 @@ class PlaceProvider(Provider):
     export_fields = ("uid", "name", "status", "created_at", "owner_name", "owner_email", "owner_phone",
                      "contact_name", "contact_email", "contact_phone", "street", "postcode", "locality", "website",
                      "social_links", "story")
-
-    def visible(self, user, queryset):
-        return policy.moderated_records(user, queryset)
-
-    def _owner(self, place, email):
-        return (place.owner_email or "").strip().lower() == email
+    links_of = {"owner_email": "owner_links"}  # the owner's private links stop working
+    visible = visible_by(policy.moderated_records)
 
     def action(self, place, email):
-        return "delete" if self._owner(place, email) and place.status != Status.PUBLISHED else "anonymise"
-
-    def anonymise(self, place, email, also=()):
-        if self._owner(place, email):
-            place.owner_links.all().delete()  # the owner's private links stop working
-        self.blank(place, email, also)
-        place.save()
+        owner = address_in(place, "owner_email", email)
+        return "delete" if owner and place.status != Status.PUBLISHED else "anonymise"
 
 
 @register
@@ -53,12 +40,10 @@ class PlaceUpdateProvider(Provider):
     model = PendingUpdate
     text_fields = ("data",)
     export_fields = ("place_id", "created_at", "data")
+    visible = visible_by(policy.moderated_records, through="place")
 
     def condition(self, email, identifiers):
         return Q(place__owner_email__iexact=email)
-
-    def visible(self, user, queryset):
-        return of_moderated_places(user, queryset)
 
 
 @register
@@ -69,9 +54,7 @@ class PlaceReviewLogProvider(Provider):
     text_fields = ("message",)
     export_fields = ("place_id", "created_at", "to_status", "message")
     erase_by = "anonymise"
-
-    def visible(self, user, queryset):
-        return of_moderated_places(user, queryset)
+    visible = visible_by(policy.moderated_records, through="place")
 
 
 @register

@@ -73,6 +73,25 @@ def plain(value):
     return value
 
 
+def address_in(record, field: str, email: str) -> bool:
+    """The record's email field holds the address (``email`` in lower case)."""
+    return (getattr(record, field, "") or "").strip().lower() == email
+
+
+def visible_by(rule, through: str = ""):
+    """A ``Provider.visible`` from a rule of accounts/policy.py (``rule(user, queryset)``: the
+    records the user may see); with ``through``, the rule decides on the related record
+    (``through="place"``: the records of the places the user may see)."""
+
+    def visible(self, user, queryset):
+        if not through:
+            return rule(user, queryset)
+        related = self.model._meta.get_field(through).related_model
+        return queryset.filter(**{f"{through}__in": rule(user, related.objects.all())})
+
+    return visible
+
+
 def history_model_of(model):
     """The django-simple-history model of ``model`` (its copies of every version), or None."""
     from simple_history.exceptions import NotHistoricalModelError
@@ -101,6 +120,9 @@ class Provider:
     blank_values: dict[str, str] = {}   # replacement other than "" for a field
     order = 100
     uses_identifiers = False  # also finds records by the names/phones of the records found before
+    # email field -> the record's private links (core.links) that stop working when the address
+    # in that field is erased, e.g. {"owner_email": "owner_links"}
+    links_of: dict[str, str] = {}
 
     # --- finding ---------------------------------------------------------------------------
 
@@ -137,7 +159,7 @@ class Provider:
         """Names and phone numbers of the person in this record (to find mail texts about them)."""
         found = set()
         for field, group in self.email_fields.items():
-            if (getattr(record, field, "") or "").strip().lower() == email:
+            if address_in(record, field, email):
                 for name in group:
                     value = getattr(record, name, "")
                     if isinstance(value, str) and len(value.strip()) >= MIN_IDENTIFIER_LENGTH:
@@ -148,7 +170,7 @@ class Provider:
 
     def belongs_to(self, record, email: str) -> bool:
         """The record is the person's own (an email field holds the address), not a mention."""
-        return any((getattr(record, f, "") or "").strip().lower() == email for f in self.email_fields)
+        return any(address_in(record, field, email) for field in self.email_fields)
 
     def export_for(self, record, email: str) -> dict:
         """The person's own record in full; someone else's record that quotes the address only
@@ -157,7 +179,7 @@ class Provider:
             # ... and without another person of the same record (the owner of a place whose
             # public contact asks).
             others = {name for field, group in self.email_fields.items()
-                      if (getattr(record, field, "") or "").strip().lower() != email for name in (field, *group)}
+                      if not address_in(record, field, email) for name in (field, *group)}
             return {key: value for key, value in self.export(record).items() if key not in others}
         mentions = {name: plain(getattr(record, name)) for name in self.text_fields
                     if email in json.dumps(plain(getattr(record, name)), ensure_ascii=False).lower()}
@@ -183,7 +205,7 @@ class Provider:
         phone numbers) in the texts (not saved)."""
         names = {f.name for f in record._meta.get_fields()}
         for field, group in self.email_fields.items():
-            if field in names and (getattr(record, field) or "").strip().lower() == email:
+            if field in names and address_in(record, field, email):
                 for name in (field, *group):
                     if name in names:
                         setattr(record, name, self.blank_values.get(name, ""))
@@ -192,6 +214,9 @@ class Provider:
                 setattr(record, name, scrub(getattr(record, name), email, also))
 
     def anonymise(self, record, email: str, also=()) -> None:
+        for field, links in self.links_of.items():
+            if address_in(record, field, email):
+                getattr(record, links).all().delete()
         self.blank(record, email, also)
         record.save()
 

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from standortlotse.accounts import policy
 from standortlotse.core.spreadsheet import safe_cell
 from standortlotse.privacy.models import ErasureRecord
-from standortlotse.privacy.registry import Provider, history_model_of, plain, providers, scrub
+from standortlotse.privacy.registry import Provider, address_in, history_model_of, plain, providers, scrub
 
 # A plain check, not RFC 5322: enough that no search runs for "" or for a fragment.
 ADDRESS = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -206,7 +206,7 @@ def _fresh(record):
 def erase(email: str, *, by=None, via=ErasureRecord.Via.BACK_OFFICE) -> ErasureRecord:
     """Delete or anonymise everything about the address, in one transaction, and record it."""
     email = normalise(email)
-    if by is not None and (by.email or "").strip().lower() == email:
+    if by is not None and address_in(by, "email", email):
         raise ValidationError({"email": _("You cannot erase the address of your own account.")})
     counts = {}
     found, identifiers = collect(email)

@@ -5,7 +5,7 @@ contact fields; the privacy app anonymises those rows too."""
 from django.utils.translation import gettext_lazy as _
 
 from standortlotse.accounts import policy
-from standortlotse.privacy.registry import Provider, register
+from standortlotse.privacy.registry import Provider, register, visible_by
 from standortlotse.properties.models import OwnerConsent, Property
 
 
@@ -20,8 +20,7 @@ class PropertyContactProvider(Provider):
                      "contact_phone", "data_source")
     erase_by = "anonymise"
 
-    def visible(self, user, queryset):
-        return policy.editable_records(user, queryset)
+    visible = visible_by(policy.editable_records)
 
 
 @register
@@ -37,11 +36,5 @@ class OwnerConsentProvider(Provider):
     export_fields = ("property", "owner_name", "owner_email", "owner_address", "state", "requested_at",
                      "responded_on", "how", "note")
     erase_by = "anonymise"
-
-    def visible(self, user, queryset):
-        return queryset.filter(property__in=policy.editable_records(user, Property.objects.all()))
-
-    def anonymise(self, consent, email, also=()):
-        if (consent.owner_email or "").strip().lower() == email:
-            consent.links.all().delete()  # the answer links stop working
-        super().anonymise(consent, email, also)
+    links_of = {"owner_email": "links"}  # the answer links stop working
+    visible = visible_by(policy.editable_records, through="property")
