@@ -115,53 +115,42 @@ def detail(request, pk):
     })
 
 
+# Posted actions that come with a form: the form's name in the page (shown again with its errors).
+FORM_ACTIONS = {"edit": ("edit_form", CaseForm), "stage": ("stage_form", StageForm), "share": ("share_form", ShareForm),
+                "task": ("task_form", TaskForm), "activity": ("activity_form", ActivityForm)}
+
+
 def _handle(request, case, action, forms) -> bool:
     """Run one posted action; False re-renders with the form's errors."""
     user = request.user
     owner_only = {"edit", "stage", "share", "unshare", "offer"}
     if action in owner_only and not policy.owns_case(user, case):
         raise PermissionDenied
+    if action in FORM_ACTIONS:
+        name, form_class = FORM_ACTIONS[action]
+        form = form_class(request.POST, **({"instance": case, "owners": _owner_choices(user)} if action == "edit" else {}))
+        if not form.is_valid():
+            forms[name] = form
+            return False
+        data = form.cleaned_data
     if action == "edit":
-        form = CaseForm(request.POST, instance=case, owners=_owner_choices(user))
-        if form.is_valid():
-            form.save()
-            services.add_activity(user, case, _("Case details changed."))
-            return True
-        forms["edit_form"] = form
+        form.save()
+        services.add_activity(user, case, _("Case details changed."))
     elif action == "stage":
-        form = StageForm(request.POST)
-        if form.is_valid():
-            services.change_stage(user, case, form.cleaned_data["stage"], form.cleaned_data["lost_reason"])
-            return True
-        forms["stage_form"] = form
+        services.change_stage(user, case, data["stage"], data["lost_reason"])
     elif action == "share":
-        form = ShareForm(request.POST)
-        if form.is_valid():
-            services.share(user, case, form.cleaned_data["organisation"], form.cleaned_data["disclose"])
-            return True
-        forms["share_form"] = form
+        services.share(user, case, data["organisation"], data["disclose"])
     elif action == "unshare":
         services.unshare(user, case, get_object_or_404(Organisation, pk=request.POST.get("organisation")))
-        return True
     elif action == "offer":
         services.offer_property(user, case, get_object_or_404(published_properties(), pk=request.POST.get("property")))
-        return True
     elif action == "task":
-        form = TaskForm(request.POST)
-        if form.is_valid():
-            services.add_task(user, case, form.cleaned_data["title"], form.cleaned_data["due_on"])
-            return True
-        forms["task_form"] = form
+        services.add_task(user, case, data["title"], data["due_on"])
     elif action == "task_done":
         services.complete_task(user, get_object_or_404(CaseTask, pk=request.POST.get("task"), case=case))
-        return True
     elif action == "activity":
-        form = ActivityForm(request.POST)
-        if form.is_valid():
-            services.add_activity(user, case, form.cleaned_data["text"])
-            return True
-        forms["activity_form"] = form
+        services.add_activity(user, case, data["text"])
     else:
         raise PermissionDenied
-    return False
+    return True
 

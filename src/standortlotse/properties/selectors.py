@@ -105,39 +105,32 @@ def visible_property(user, pk) -> Property:
     return prop
 
 
+# A search criterion and the lookup it filters by; a criterion in BOUNDS applies whenever it is
+# given (0 included), the others when they are not empty.
+CRITERIA_LOOKUPS = (
+    ("kind", "kind__in"), ("municipality", "municipality_id"), ("district", "municipality__district_id"),
+    ("region", "municipality__district__regions"), ("area_min", "area_available_m2__gte"),
+    ("area_max", "area_available_m2__lte"), ("zoning", "zoning__in"), ("availability", "availability__in"),
+    ("price_max", "price_per_m2__lte"), ("motorway_km_max", "motorway_km__lte"),
+    ("broadband_min", "broadband_mbits__gte"), ("funding_area", "funding_area"),
+)
+BOUNDS = {"area_min", "area_max", "price_max", "motorway_km_max", "broadband_min", "funding_area"}
+
+
 def search(criteria: SearchCriteria, base: QuerySet | None = None) -> QuerySet:
     qs = published_properties() if base is None else base
     c = criteria
     if c.q:
         qs = textsearch.filter_matches(qs, c.q)
-    if c.kind:
-        qs = qs.filter(kind__in=c.kind)
-    if c.municipality:
-        qs = qs.filter(municipality_id=c.municipality)
-    if c.district:
-        qs = qs.filter(municipality__district_id=c.district)
-    if c.region:
-        qs = qs.filter(municipality__district__regions=c.region)
-    if c.area_min is not None:
-        qs = qs.filter(area_available_m2__gte=c.area_min)
-    if c.area_max is not None:
-        qs = qs.filter(area_available_m2__lte=c.area_max)
-    if c.zoning:
-        qs = qs.filter(zoning__in=c.zoning)
-    if c.availability:
-        qs = qs.filter(availability__in=c.availability)
-    if c.price_max is not None:
-        qs = qs.filter(price_per_m2__lte=c.price_max)
+    for name, lookup in CRITERIA_LOOKUPS:
+        value = getattr(c, name)
+        given = value is not None if name in BOUNDS else bool(value)
+        if given:
+            qs = qs.filter(**{lookup: value})
     if c.rail_siding == RailSiding.YES:
         qs = qs.filter(rail_siding=RailSiding.YES)
     elif c.rail_siding == RailSiding.POSSIBLE:
         qs = qs.filter(rail_siding__in=[RailSiding.YES, RailSiding.POSSIBLE])
-    if c.motorway_km_max is not None:
-        qs = qs.filter(motorway_km__lte=c.motorway_km_max)
-    if c.broadband_min is not None:
-        qs = qs.filter(broadband_mbits__gte=c.broadband_min)
-    if c.funding_area is not None:
-        qs = qs.filter(funding_area=c.funding_area)
     if c.bbox:
         west, south, east, north = c.bbox
         qs = qs.filter(lat__gte=south, lat__lte=north, lon__gte=west, lon__lte=east)
