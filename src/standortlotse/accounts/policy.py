@@ -1,9 +1,12 @@
-"""The one place that decides who may edit what.
+"""The one place that decides who may see and change what.
 
-Every record that belongs to a municipality (properties, places, guides and the other municipal
-records) is editable by: state administrators and superusers (everything), regional moderators (all
-municipalities of their organisation's region) and municipal editors (their organisation's
-municipality only). Views and API endpoints ask these functions and nothing else.
+Records that belong to a municipality (properties) are editable by: state administrators and
+superusers (everything), regional moderators (all municipalities of their organisation's region)
+and municipal editors (their organisation's municipality only). Records that belong to a region
+(creative places, guides, contacts, events) are moderated by the regional moderators of that
+region and by state administrators. Inquiries reach the members of the receiving organisation,
+investor cases their owning organisation and those it shares them with. Views, API endpoints,
+imports, exports and the privacy export ask these functions and nothing else.
 """
 
 from django.db.models import Q, QuerySet
