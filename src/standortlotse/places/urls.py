@@ -1,6 +1,6 @@
 from django.urls import path
 
-from standortlotse.places import views
+from standortlotse.places.views import moderation as views
 
 app_name = "places"
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from standortlotse.properties import views
+from standortlotse.properties.views import backoffice as views
 
 app_name = "properties"
 
