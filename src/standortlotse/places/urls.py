@@ -1,13 +1,6 @@
 from django.urls import path
 
-from standortlotse.places.views import (
-    embedding,
-    importing,
-    moderation,
-    owner,
-    public,
-    submission,
-)
+from standortlotse.places.views import embedding, importing, moderation, owner, public, submission
 
 app_name = "places"
 

@@ -14,14 +14,7 @@ from standortlotse.accounts import policy
 from standortlotse.accounts.decorators import moderator_required
 from standortlotse.places import exchange, services
 from standortlotse.places.forms import ModerationForm, RegionSettingsForm
-from standortlotse.places.models import (
-    HeldPhoto,
-    ImportConflict,
-    PendingUpdate,
-    Place,
-    RegionSettings,
-    Status,
-)
+from standortlotse.places.models import HeldPhoto, ImportConflict, PendingUpdate, Place, RegionSettings, Status
 
 
 @moderator_required

@@ -16,12 +16,7 @@ from standortlotse.accounts import policy
 from standortlotse.accounts.decorators import editor_required
 from standortlotse.properties import freshness, services
 from standortlotse.properties.forms import DocumentForm, PhotoForm, PropertyForm
-from standortlotse.properties.models import (
-    Property,
-    PropertyDocument,
-    PropertyPhoto,
-    Status,
-)
+from standortlotse.properties.models import Property, PropertyDocument, PropertyPhoto, Status
 
 
 def editable_property(request, pk) -> Property:
