@@ -196,7 +196,7 @@ def write_type(name: str):
     try:
         return WRITE_TYPES[field.get_internal_type()]
     except KeyError:
-        raise TypeError(f"No API type for {name} ({field.get_internal_type()}): add it to WRITE_TYPES")
+        raise TypeError(f"No API type for {name} ({field.get_internal_type()}): add it to WRITE_TYPES") from None
 
 
 class _Write(Schema):
