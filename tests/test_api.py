@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from standortlotse.factories import PropertyFactory
+from standortlotse.properties.forms import PropertyForm
 from standortlotse.properties.models import Property, Status
 
 pytestmark = pytest.mark.django_db
@@ -190,3 +191,26 @@ def test_property_schema_names_are_unique(client):
     schema = client.get("/api/openapi.json").json()
     municipality = schema["components"]["schemas"]["PropertyMunicipality"]
     assert "id" in municipality["properties"]
+
+
+def test_write_schema_is_the_editor_form_with_a_type_for_every_field(client):
+    # properties/schemas.py builds PropertyWrite from PropertyForm.Meta.fields: a field added to
+    # the form is writable through the API, described with its type, optional and nullable.
+    write = client.get("/api/openapi.json").json()["components"]["schemas"]["PropertyWrite"]
+    assert list(write["properties"]) == PropertyForm.Meta.fields
+    assert write["additionalProperties"] is False and "required" not in write
+    for name, spec in write["properties"].items():
+        assert spec["anyOf"][-1] == {"type": "null"}, name
+        assert all("type" in option or "$ref" in option for option in spec["anyOf"][:-1]), name
+    types = {name: spec["anyOf"][:-1] for name, spec in write["properties"].items()}
+    assert types["title"] == [{"type": "string"}]
+    assert types["kind"] == [{"$ref": "#/components/schemas/Kind"}]
+    assert types["rail_siding"] == [{"$ref": "#/components/schemas/RailSiding"}, {"const": "", "type": "string"}]
+    assert types["zoning"] == [{"type": "string"}]  # any text; the form answers unknown values
+    assert types["municipality"] == [{"type": "integer"}]
+    assert types["lat"] == [{"type": "number"}]
+    assert types["outline"] == [{"additionalProperties": True, "type": "object"}]
+    assert types["area_total_m2"] == [{"type": "integer"}]
+    assert types["price_per_m2"] == [{"type": "number"}, {"type": "string"}]
+    assert types["price_on_request"] == [{"type": "boolean"}]
+    assert types["available_from"] == [{"format": "date", "type": "string"}]

@@ -76,7 +76,7 @@ def _values(case, name) -> list:
 
 #
 # TODO(api-datetime): 500 for a valid ISO 8601 time the database cannot take: `updated_since`
-# of GET /api/places and /api/places.geojson (src/standortlotse/places/api.py,
+# of GET /api/places and /api/places.geojson (src/standortlotse/places/schemas.py,
 # PlaceFilters.queryset: qs.filter(updated_at__gte=self.updated_since)) and `since` of
 # GET /api/changes/{entity} (src/standortlotse/exchange/changes.py, changes(): the
 # updated_at__gte/deleted_at__gte filters). PostgreSQL rejects UTC offsets beyond ±15:59
@@ -156,7 +156,7 @@ def _integer_out_of_range(case) -> bool:
 
 # TODO(api-nul): PostgreSQL only: 500 ("PostgreSQL text fields cannot contain NUL (0x00)
 # bytes") for a NUL character in a text filter that goes to the database as it is: `region` and
-# `municipality` of GET /api/places and /api/places.geojson (src/standortlotse/places/api.py,
+# `municipality` of GET /api/places and /api/places.geojson (src/standortlotse/places/schemas.py,
 # PlaceFilters.queryset: region__slug=..., municipality__ags=...) and `stage` of GET /api/cases
 # (src/standortlotse/cases/api.py, list_cases(): cases.filter(stage=stage)), e.g.
 # GET /api/cases?stage=%00. Reject NUL (422) or match nothing, then drop this exclusion.

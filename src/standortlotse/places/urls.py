@@ -1,30 +1,30 @@
 from django.urls import path
 
-from standortlotse.places import views
+from standortlotse.places.views import embedding, importing, moderation, owner, public, submission
 
 app_name = "places"
 
 urlpatterns = [
-    path("orte/", views.search, name="search"),
-    path("orte/<int:pk>/", views.detail, name="detail"),
-    path("orte/<int:pk>/og.png", views.og_image, name="og_image"),
-    path("orte/mitmachen/", views.submit_choose_region, name="submit_choose"),
-    path("orte/mitmachen/danke/", views.submitted, name="submitted"),
-    path("orte/mein-ort/<str:token>/", views.owner, name="owner"),
-    path("orte/neuer-link/", views.owner_link_request, name="owner_link_request"),
-    path("orte/einbetten/", views.embed_builder, name="embed"),
-    path("orte/vorlage.csv", views.csv_template, name="csv_template"),
-    path("widget/orte/", views.widget, name="widget"),
-    path("region/<slug:slug>/", views.region_portal, name="region"),
-    path("region/<slug:slug>/mitmachen/", views.submit, name="submit"),
-    path("datenpflege/orte/", views.queue, name="queue"),
-    path("datenpflege/orte/import/", views.import_upload, name="import"),
-    path("datenpflege/orte/region/<slug:slug>/", views.region_settings, name="region_settings"),
-    path("datenpflege/orte/import/anwenden/", views.import_apply, name="import_apply"),
-    path("datenpflege/orte/<int:pk>/", views.review, name="review"),
-    path("datenpflege/orte/<int:pk>/vertrauen/", views.review_trust, name="review_trust"),
-    path("datenpflege/orte/<int:pk>/neuer-link/", views.review_rotate, name="review_rotate"),
-    path("datenpflege/orte/<int:pk>/aenderung/<int:update_pk>/", views.review_update, name="review_update"),
-    path("datenpflege/orte/<int:pk>/aenderung/foto/<int:photo_pk>/", views.review_held_photo, name="review_held_photo"),
-    path("datenpflege/orte/<int:pk>/konflikt/<int:conflict_pk>/", views.review_conflict, name="review_conflict"),
+    path("orte/", public.search, name="search"),
+    path("orte/<int:pk>/", public.detail, name="detail"),
+    path("orte/<int:pk>/og.png", public.og_image, name="og_image"),
+    path("orte/mitmachen/", submission.submit_choose_region, name="submit_choose"),
+    path("orte/mitmachen/danke/", submission.submitted, name="submitted"),
+    path("orte/mein-ort/<str:token>/", owner.owner, name="owner"),
+    path("orte/neuer-link/", owner.owner_link_request, name="owner_link_request"),
+    path("orte/einbetten/", embedding.embed_builder, name="embed"),
+    path("orte/vorlage.csv", importing.csv_template, name="csv_template"),
+    path("widget/orte/", embedding.widget, name="widget"),
+    path("region/<slug:slug>/", public.region_portal, name="region"),
+    path("region/<slug:slug>/mitmachen/", submission.submit, name="submit"),
+    path("datenpflege/orte/", moderation.queue, name="queue"),
+    path("datenpflege/orte/import/", importing.import_upload, name="import"),
+    path("datenpflege/orte/region/<slug:slug>/", moderation.region_settings, name="region_settings"),
+    path("datenpflege/orte/import/anwenden/", importing.import_apply, name="import_apply"),
+    path("datenpflege/orte/<int:pk>/", moderation.review, name="review"),
+    path("datenpflege/orte/<int:pk>/vertrauen/", moderation.review_trust, name="review_trust"),
+    path("datenpflege/orte/<int:pk>/neuer-link/", moderation.review_rotate, name="review_rotate"),
+    path("datenpflege/orte/<int:pk>/aenderung/<int:update_pk>/", moderation.review_update, name="review_update"),
+    path("datenpflege/orte/<int:pk>/aenderung/foto/<int:photo_pk>/", moderation.review_held_photo, name="review_held_photo"),
+    path("datenpflege/orte/<int:pk>/konflikt/<int:conflict_pk>/", moderation.review_conflict, name="review_conflict"),
 ]

@@ -1,183 +1,32 @@
-"""JSON API of the property register: public read endpoints, editor write endpoints."""
+"""JSON API of the property register: public read endpoints, editor write endpoints.
+
+The schemas are in properties/schemas.py."""
 
 import json
-from datetime import date, datetime
-from decimal import Decimal
-from typing import Any, Literal
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
 from django.http import JsonResponse
 from django.urls import reverse
-from ninja import Field, Query, Router, Schema
+from ninja import Query, Router
 from ninja import Status as Reply
 from ninja.errors import HttpError
-from pydantic import field_validator
 
 from standortlotse.accounts import policy, twofactor
 from standortlotse.accounts.apiauth import staff_session
-from standortlotse.core.apiinput import MAX_ID, checked_offset
+from standortlotse.core.apiinput import checked_offset
 from standortlotse.core.apischema import FieldErrors, errors
 from standortlotse.properties import selectors, services
 from standortlotse.properties.forms import PropertyForm
-from standortlotse.properties.models import (
-    Availability, Kind, Property, RailSiding, Zoning,
-)
+from standortlotse.properties.models import Kind, Property
+from standortlotse.properties.schemas import Filters, Page, PropertyDetail, PropertyWrite
 
 router = Router(tags=["properties"])
 
 
 MAX_LIMIT = 200
 MAX_GEOJSON_LIMIT = 5000
-
-
-class Filters(Schema):
-    q: str = Field("", max_length=200, description="Full text in title, description, place")
-    kind: list[Kind] = Field([], description="Property kinds (repeat the parameter)")
-    municipality: int | None = Field(None, ge=1, le=MAX_ID, description="Municipality ID")
-    district: int | None = Field(None, ge=1, le=MAX_ID, description="District ID")
-    region: int | None = Field(None, ge=1, le=MAX_ID, description="Region ID")
-    area_min: int | None = Field(None, ge=0, description="Available area at least (m²)")
-    area_max: int | None = Field(None, ge=0, description="Available area at most (m²)")
-    zoning: list[Zoning] = []
-    availability: list[Availability] = []
-    price_max: Decimal | None = Field(None, ge=0, description="Price at most (€/m²)")
-    rail_siding: Literal["", "yes", "possible"] = Field(
-        "", description="'yes': siding exists; 'possible': exists or possible"
-    )
-    motorway_km_max: Decimal | None = Field(None, ge=0, description="Motorway within (km)")
-    broadband_min: int | None = Field(None, ge=0, description="Broadband at least (Mbit/s)")
-    funding_area: bool | None = None
-    bbox: str | None = Field(
-        None, description="west,south,east,north in WGS84 degrees", examples=["11.0,52.3,12.3,53.1"]
-    )
-    sort: Literal[tuple(selectors.SORTS)] = "newest"  # type: ignore[valid-type]
-
-    @field_validator("bbox")
-    @classmethod
-    def _parse_bbox(cls, value):
-        if value in (None, ""):
-            return None
-        try:
-            west, south, east, north = (float(part) for part in value.split(","))
-        except ValueError:
-            raise ValueError("bbox must be four numbers: west,south,east,north")
-        if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
-            raise ValueError("bbox must satisfy west<=east and south<=north within WGS84 bounds")
-        return value
-
-    def criteria(self) -> selectors.SearchCriteria:
-        data = self.dict()
-        if data.get("bbox"):
-            data["bbox"] = tuple(float(part) for part in data["bbox"].split(","))
-        return selectors.SearchCriteria.from_mapping(data)
-
-
-class PropertyMunicipality(Schema):
-    id: int
-    name: str
-    ags: str
-    district: str = Field(..., alias="district.name")
-
-
-class PropertySummary(Schema):
-    id: int
-    title: str
-    kind: str
-    municipality: PropertyMunicipality
-    lat: float
-    lon: float
-    area_available_m2: int | None
-    area_total_m2: int | None
-    zoning: str
-    availability: str
-    price_per_m2: Decimal | None
-    price_on_request: bool
-    rail_siding: str
-    motorway_km: Decimal | None
-    broadband_mbits: int | None
-    funding_area: bool | None
-    verified_on: date | None
-    url: str
-
-    @staticmethod
-    def resolve_url(obj):
-        return obj.get_absolute_url()
-
-
-class PhotoOut(Schema):
-    url: str
-    alt_text: str
-    credit: str
-
-    @staticmethod
-    def resolve_url(obj):
-        return obj.image.url
-
-
-class DocumentOut(Schema):
-    url: str
-    title: str
-    description: str
-
-    @staticmethod
-    def resolve_url(obj):
-        return obj.file.url
-
-
-class PropertyDetail(PropertySummary):
-    status: str
-    street: str
-    postcode: str
-    locality: str
-    outline: dict | None
-    divisible: bool | None
-    smallest_plot_m2: int | None
-    planning_status: str
-    marketing_type: str
-    available_from: date | None
-    owner_type: str
-    motorway_junction: str
-    federal_road_km: Decimal | None
-    inland_port_km: Decimal | None
-    airport_km: Decimal | None
-    electricity_kv: int | None
-    electricity_mw: Decimal | None
-    gas: bool | None
-    hydrogen: bool | None
-    water: bool | None
-    waste_water: bool | None
-    mobile_coverage: str
-    operation_24_7: bool | None
-    noise_limits: str
-    max_building_height_m: Decimal | None
-    grz: Decimal | None
-    gfz: Decimal | None
-    bmz: Decimal | None
-    funding_rate: Decimal | None
-    description_de: str
-    description_en: str
-    contact_name: str
-    contact_organisation: str
-    contact_email: str
-    contact_phone: str
-    data_source: str
-    updated_at: datetime
-    photos: list[PhotoOut]
-    documents: list[DocumentOut]
-
-
-class Page(Schema):
-    count: int = Field(description=(
-        "Number of matches. Counted up to 1,000 (or up to offset + limit); when `count_exact` "
-        "is false there are more than `count`."
-    ))
-    count_exact: bool
-    limit: int
-    offset: int
-    items: list[PropertySummary]
-
-
 
 
 def _detail_url_template() -> str:
@@ -270,65 +119,6 @@ def get_property(request, pk: int):
 
 
 # --- Editor write access (session login + CSRF token) ----------------------------------------
-
-class PropertyWrite(Schema):
-    """Fields to set; omitted fields keep their value. Same rules as the editor form."""
-
-    model_config = {"extra": "forbid"}
-
-    title: str | None = None
-    kind: Kind | None = None
-    municipality: int | None = None
-    street: str | None = None
-    postcode: str | None = None
-    locality: str | None = None
-    lat: float | None = None
-    lon: float | None = None
-    outline: dict | None = None
-    external_id: str | None = None
-    area_total_m2: int | None = None
-    area_available_m2: int | None = None
-    divisible: bool | None = None
-    smallest_plot_m2: int | None = None
-    zoning: str | None = None
-    planning_status: str | None = None
-    marketing_type: str | None = None
-    price_per_m2: Decimal | None = None
-    price_on_request: bool | None = None
-    availability: str | None = None
-    available_from: date | None = None
-    owner_type: str | None = None
-    motorway_junction: str | None = None
-    motorway_km: Decimal | None = None
-    federal_road_km: Decimal | None = None
-    rail_siding: RailSiding | Literal[""] | None = None
-    inland_port_km: Decimal | None = None
-    airport_km: Decimal | None = None
-    electricity_kv: int | None = None
-    electricity_mw: Decimal | None = None
-    gas: bool | None = None
-    hydrogen: bool | None = None
-    water: bool | None = None
-    waste_water: bool | None = None
-    broadband_mbits: int | None = None
-    mobile_coverage: str | None = None
-    operation_24_7: bool | None = None
-    noise_limits: str | None = None
-    max_building_height_m: Decimal | None = None
-    grz: Decimal | None = None
-    gfz: Decimal | None = None
-    bmz: Decimal | None = None
-    funding_area: bool | None = None
-    funding_rate: Decimal | None = None
-    description_de: str | None = None
-    description_en: str | None = None
-    contact_name: str | None = None
-    contact_organisation: str | None = None
-    contact_email: str | None = None
-    contact_phone: str | None = None
-    data_source: str | None = None
-    verified_on: date | None = None
-
 
 def _form_data(instance: Property | None, payload: PropertyWrite) -> dict:
     # Start from the stored record, or from the model's defaults for a new one.

@@ -1,0 +1,1 @@
+"""Pages of the creative places, one module per concern (see docs/architecture.md)."""

@@ -1,0 +1,72 @@
+"""Importing a partner's file of places (moderators: upload, preview, apply) and the public CSV
+template of the format. The mapping and the rules are in places/exchange.py."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from standortlotse.accounts import policy
+from standortlotse.accounts.decorators import moderator_required
+from standortlotse.places import exchange
+from standortlotse.places.forms import ImportForm
+
+
+@moderator_required
+def import_upload(request):
+    regions = policy.moderated_regions(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    form.fields["region"] = _region_field(regions)
+    rows = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            records = exchange.parse(form.cleaned_data["file"].read(), form.cleaned_data["file"].name)
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            region = form.cleaned_data["region"]
+            rows = exchange.plan(records, form.cleaned_data["source"], region)
+            request.session["place_import"] = {
+                "records": records, "source": form.cleaned_data["source"], "region": region.pk,
+            }
+    return render(request, "places/import.html", {"form": form, "rows": rows, "summary": _summary(rows)})
+
+
+def _region_field(regions):
+    return forms.ModelChoiceField(label=_("Region"), queryset=regions, initial=regions.first())
+
+
+def _summary(rows):
+    if rows is None:
+        return None
+    summary = {"new": 0, "update": 0, "unchanged": 0, "conflict": 0, "error": 0}
+    for row in rows:
+        summary[row.action] += 1
+    return summary
+
+
+@moderator_required
+@require_POST
+def import_apply(request):
+    pending = request.session.pop("place_import", None)
+    if not pending:
+        messages.error(request, _("There is no import to apply. Please upload the file again."))
+        return redirect("places:import")
+    region = get_object_or_404(policy.moderated_regions(request.user), pk=pending["region"])
+    rows = exchange.plan(pending["records"], pending["source"], region)
+    counts = exchange.apply(rows, pending["source"], region, request.user)
+    messages.success(request, _(
+        "Import done: %(new)d new, %(update)d updated, %(unchanged)d unchanged, "
+        "%(conflict)d conflicts for review, %(error)d rows with errors skipped."
+    ) % counts)
+    return redirect(reverse("places:queue") + "?status=attention")
+
+
+def csv_template(request):
+    response = HttpResponse(exchange.csv_template(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="orte-vorlage.csv"'
+    return response

@@ -1,0 +1,1 @@
+"""Pages of the property register, one module per concern (see docs/architecture.md)."""

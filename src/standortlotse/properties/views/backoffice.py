@@ -1,0 +1,207 @@
+"""Back office (Datenpflege) of the property register: the editor's list, form, status actions,
+photos, documents, history and the freshness dashboard. Editors only; records outside their
+scope answer 404."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from standortlotse.accounts import policy
+from standortlotse.accounts.decorators import editor_required
+from standortlotse.properties import freshness, services
+from standortlotse.properties.forms import DocumentForm, PhotoForm, PropertyForm
+from standortlotse.properties.models import Property, PropertyDocument, PropertyPhoto, Status
+
+
+def editable_property(request, pk) -> Property:
+    # Records outside the editor's scope do not exist for them: 404, nothing revealed.
+    return get_object_or_404(
+        policy.editable_records(request.user, Property.objects.all()), pk=pk
+    )
+
+
+@editor_required
+def editor_list(request):
+    records = (
+        policy.editable_records(request.user, Property.objects.all())
+        .select_related("municipality")
+        .annotate(photo_count=Count("photos"))
+        .order_by("-updated_at")
+    )
+    status = request.GET.get("status", "")
+    if status in Status.values:
+        records = records.filter(status=status)
+    text = request.GET.get("q", "").strip()
+    if text:
+        records = records.filter(title__icontains=text)
+    page = Paginator(records, 50).get_page(request.GET.get("page"))
+    for prop in page:
+        prop.completeness = services.completeness(prop, prop.photo_count)
+    return render(
+        request,
+        "properties/editor_list.html",
+        {"page": page, "status": status, "q": text, "statuses": Status.choices,
+         "is_moderator": policy.is_moderator(request.user)},
+    )
+
+
+@editor_required
+def editor_create(request):
+    form = PropertyForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        prop = form.save(commit=False)
+        if not policy.can_edit(request.user, prop):
+            raise PermissionDenied
+        prop._change_reason = "created"
+        prop.save()
+        messages.success(request, _("The record was saved as a draft. Add photos and publish it."))
+        return redirect("properties:editor_edit", pk=prop.pk)
+    return render(request, "properties/editor_form.html", _form_context(form, None))
+
+
+@editor_required
+def editor_edit(request, pk):
+    prop = editable_property(request, pk)
+    form = PropertyForm(request.POST or None, instance=prop, user=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            prop = form.save(commit=False)
+            prop._change_reason = "edited"
+            prop.save()
+            messages.success(request, _("Your changes were saved."))
+            return redirect("properties:editor_edit", pk=prop.pk)
+        messages.error(request, _("Please correct the marked fields. Nothing was saved yet."))
+    return render(request, "properties/editor_form.html", _form_context(form, prop))
+
+
+def _form_context(form, prop, photo_form=None, document_form=None):
+    return {
+        "form": form,
+        "prop": prop,
+        "completeness": services.completeness(prop) if prop else None,
+        "photo_form": photo_form or PhotoForm(),
+        "document_form": document_form or DocumentForm(),
+        "municipality_centres": {
+            str(m.pk): [m.lat, m.lon] for m in form.fields["municipality"].queryset
+        },
+    }
+
+
+@editor_required
+@require_POST
+def editor_action(request, pk, action):
+    prop = editable_property(request, pk)
+    try:
+        if action == "confirm":
+            services.confirm_current(request.user, prop)
+            messages.success(request, _("Confirmed as current today."))
+        else:
+            services.change_status(request.user, prop, action)
+            messages.success(
+                request, _("Status is now: %(status)s.") % {"status": prop.get_status_display()}
+            )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    next_url = request.POST.get("next")
+    if next_url == "list":
+        return redirect("properties:editor_list")
+    if next_url == "freshness":
+        return redirect("properties:freshness")
+    return redirect("properties:editor_edit", pk=prop.pk)
+
+
+@editor_required
+def freshness_dashboard(request):
+    """How current the data of each municipality is, and the records nobody confirmed."""
+    rows = freshness.dashboard(request.user)
+    totals = {key: sum(getattr(r, key) for r in rows) for key in ("published", "current", "due", "not_confirmed")}
+    return render(request, "properties/freshness.html", {
+        "rows": rows, "totals": totals,
+        "flagged": freshness.flagged(request.user)[:200],
+        "reminder_months": round(settings.PROPERTY_REMINDER_DAYS / 30.4),
+        "flag_months": round((settings.PROPERTY_REMINDER_DAYS + settings.PROPERTY_FLAG_DAYS) / 30.4),
+    })
+
+
+@editor_required
+@require_POST
+def editor_photo_add(request, pk):
+    prop = editable_property(request, pk)
+    photo_form = PhotoForm(request.POST, request.FILES)
+    if photo_form.is_valid():
+        services.add_photo(
+            request.user, prop, photo_form.cleaned_data["image"],
+            photo_form.cleaned_data["alt_text"], photo_form.cleaned_data["credit"],
+        )
+        if request.htmx:
+            photo_form = PhotoForm()
+        else:
+            messages.success(request, _("The photo was added."))
+            return redirect(reverse("properties:editor_edit", args=[pk]) + "#photos")
+    if request.htmx:
+        return render(
+            request, "properties/_photos.html", {"prop": prop, "photo_form": photo_form}
+        )
+    form = PropertyForm(instance=prop, user=request.user)
+    messages.error(request, _("The photo could not be added."))
+    return render(
+        request, "properties/editor_form.html", _form_context(form, prop, photo_form=photo_form),
+        status=422,
+    )
+
+
+@editor_required
+@require_POST
+def editor_photo_delete(request, pk, photo_pk):
+    prop = editable_property(request, pk)
+    photo = get_object_or_404(PropertyPhoto, pk=photo_pk, property=prop)
+    services.remove_photo(request.user, photo)
+    if request.htmx:
+        return render(request, "properties/_photos.html", {"prop": prop, "photo_form": PhotoForm()})
+    messages.success(request, _("The photo was removed."))
+    return redirect(reverse("properties:editor_edit", args=[pk]) + "#photos")
+
+
+@editor_required
+@require_POST
+def editor_document_add(request, pk):
+    prop = editable_property(request, pk)
+    document_form = DocumentForm(request.POST, request.FILES)
+    if document_form.is_valid():
+        document = document_form.save(commit=False)
+        document.property = prop
+        document.save()
+        messages.success(request, _("The document was added."))
+        return redirect(reverse("properties:editor_edit", args=[pk]) + "#documents")
+    form = PropertyForm(instance=prop, user=request.user)
+    messages.error(request, _("The document could not be added."))
+    return render(
+        request, "properties/editor_form.html",
+        _form_context(form, prop, document_form=document_form), status=422,
+    )
+
+
+@editor_required
+@require_POST
+def editor_document_delete(request, pk, document_pk):
+    prop = editable_property(request, pk)
+    document = get_object_or_404(PropertyDocument, pk=document_pk, property=prop)
+    document.file.delete(save=False)
+    document.delete()
+    messages.success(request, _("The document was removed."))
+    return redirect(reverse("properties:editor_edit", args=[pk]) + "#documents")
+
+
+@editor_required
+def editor_history(request, pk):
+    prop = editable_property(request, pk)
+    return render(
+        request, "properties/editor_history.html",
+        {"prop": prop, "entries": services.changes_of(prop)},
+    )

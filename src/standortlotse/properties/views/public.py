@@ -1,0 +1,165 @@
+"""Public pages of the property register: search, export, detail, comparison, exposé, statistics.
+
+No login needed; unpublished records are visible only to who may edit them
+(`selectors.visible_property`). `properties/expose.py` loads WeasyPrint only when it renders a
+PDF, so it is imported at the top here like everything else.
+"""
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from standortlotse.accounts import twofactor
+from standortlotse.core.ogimage import card_response
+from standortlotse.exchange.readers import csv_text
+from standortlotse.properties import exports, selectors, statistics
+from standortlotse.properties import expose as pdf
+from standortlotse.properties.forms import SearchForm
+from standortlotse.properties.models import Property
+from standortlotse.properties.presenters import compare_rows, fact_rows, json_ld
+
+PAGE_SIZE = 20
+
+
+def search_form(request):
+    """The search form and its criteria: errors are shown, the valid filters still apply."""
+    form = SearchForm(request.GET or None)
+    if not form.is_bound:
+        return form, selectors.SearchCriteria()
+    form.is_valid()
+    return form, form.criteria()
+
+
+def search(request):
+    form, criteria = search_form(request)
+    map_query = form.api_query() if form.is_bound else ""
+    results = selectors.search(criteria).prefetch_related("photos")
+    page = selectors.CappedPaginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "properties/search.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "map_query": map_query,
+            "compare_ids": _compare_ids(request),
+            "max_compare": selectors.MAX_COMPARE,
+        },
+    )
+
+
+EXPORTS = {
+    "csv": ("text/csv; charset=utf-8", exports.to_csv),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exports.to_xlsx),
+    "geojson": ("application/geo+json", exports.to_geojson),
+    "gpkg": ("application/geopackage+sqlite3", exports.to_gpkg),
+}
+EXPORT_LIMIT = 20_000
+
+
+def export(request, fmt):
+    """The current search result in the columns of the import template."""
+    if fmt not in EXPORTS:
+        raise Http404
+    _form, criteria = search_form(request)
+    content_type, render_export = EXPORTS[fmt]
+    ids = list(selectors.search(criteria).values_list("pk", flat=True)[:EXPORT_LIMIT])
+    response = HttpResponse(render_export(Property.objects.filter(pk__in=ids).order_by("pk")), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="immobilien.{fmt}"'
+    return response
+
+
+def _compare_ids(request) -> list[int]:
+    ids = []
+    for raw in request.GET.getlist("ids"):
+        for part in raw.split(","):
+            if part.strip().isdigit():
+                ids.append(int(part))
+    return ids
+
+
+def detail(request, pk):
+    prop = selectors.visible_property(twofactor.acting_user(request), pk)
+    return render(
+        request,
+        "properties/detail.html",
+        {
+            "prop": prop,
+            "facts": fact_rows(prop),
+            "description": prop.description(get_language() or "de"),
+            "json_ld": json_ld(prop, request),
+            "map_data": _map_data(prop),
+            "absolute_url": request.build_absolute_uri(prop.get_absolute_url()),
+            "og_image": request.build_absolute_uri(reverse("properties:og_image", args=[prop.pk])),
+        },
+    )
+
+
+def _map_data(prop):
+    return {"lat": prop.lat, "lon": prop.lon, "outline": prop.outline, "title": prop.title}
+
+
+def compare(request):
+    ids = _compare_ids(request)
+    props = selectors.compare(ids)
+    too_many = len(set(ids)) > selectors.MAX_COMPARE
+    rows = compare_rows(props)
+    return render(
+        request,
+        "properties/compare.html",
+        {"props": props, "rows": rows, "too_many": too_many, "max_compare": selectors.MAX_COMPARE},
+    )
+
+
+def statistics_page(request):
+    snap = statistics.latest()
+    data = snap.data
+    return render(request, "properties/statistics.html", {
+        "snapshot": snap, "totals": data["totals"],
+        "totals_ha": round(data["totals"]["area_m2"] / 10_000, 1),
+        "charts": [
+            ("district", _("Available area by district"), statistics.bars(data["district"])),
+            ("zoning", _("Available area by zoning"), statistics.bars(data["zoning"])),
+            ("availability", _("Available area by availability"), statistics.bars(data["availability"])),
+        ],
+        "regions": statistics.bars(data["region"]),
+        "municipalities": statistics.bars(data["municipality"]),
+    })
+
+
+def statistics_csv(request):
+    snap = statistics.latest()
+    body = csv_text(["dimension", "key", "label", "count", "area_available_m2"], statistics.csv_rows(snap.data))
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="standortlotse-statistik.csv"'
+    return response
+
+
+def pdf_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def expose(request, pk):
+    """One-click PDF exposé in the page's language (German, or English under /en/)."""
+    prop = selectors.visible_property(twofactor.acting_user(request), pk)
+    return pdf_response(pdf.property_pdf(prop, get_language() or "de"), f"expose-{prop.pk}.pdf")
+
+
+def compare_pdf(request):
+    props = selectors.compare(_compare_ids(request))
+    if not props:
+        raise Http404
+    return pdf_response(pdf.comparison_pdf(props, get_language() or "de"), "vergleich.pdf")
+
+
+def og_image(request, pk):
+    """The social card of a property (Open Graph image), drawn here and cached."""
+    prop = selectors.visible_property(twofactor.acting_user(request), pk)
+    return card_response(prop, prop.title, f"{prop.get_kind_display()} · {prop.municipality.name}")
