@@ -11,7 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from standortlotse.exchange import readers, services, values
+from standortlotse.core.tabular import readers, values
+from standortlotse.exchange import services
 from standortlotse.exchange.models import ColumnMemory, ImportJob
 from standortlotse.properties.exports import COLUMNS, to_csv, to_geojson, to_gpkg, to_xlsx
 from standortlotse.properties.models import Property, Status

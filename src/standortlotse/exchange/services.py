@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 
 from standortlotse.accounts import policy
 from standortlotse.core.queue import enqueue_with_transaction
-from standortlotse.exchange import readers
+from standortlotse.core.tabular import readers
 from standortlotse.exchange.models import ColumnMemory, ImportJob, ImportRow
 from standortlotse.properties import importing as property_import
 

@@ -9,7 +9,8 @@ from django.views.decorators.http import require_POST
 
 from standortlotse.accounts.decorators import editor_required
 from standortlotse.core.ratelimit import hit
-from standortlotse.exchange import readers, services
+from standortlotse.core.tabular import readers
+from standortlotse.exchange import services
 from standortlotse.exchange.forms import ConfirmForm, MappingForm, UploadForm
 from standortlotse.exchange.models import ImportJob, ImportRow
 from standortlotse.properties import importing as property_import

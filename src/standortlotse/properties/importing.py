@@ -26,8 +26,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from standortlotse.accounts import policy
+from standortlotse.core.tabular import values as v
 from standortlotse.core.validators import validate_geojson_polygon
-from standortlotse.exchange import values as v
 from standortlotse.geo.models import Municipality
 from standortlotse.properties.exports import COLUMNS
 from standortlotse.properties.models import (
