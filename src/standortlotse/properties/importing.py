@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from standortlotse.accounts import policy
 from standortlotse.core.tabular import values as v
+from standortlotse.core.textsearch import fold
 from standortlotse.core.validators import validate_geojson_polygon
 from standortlotse.geo.models import Municipality
 from standortlotse.properties.exports import COLUMNS
@@ -37,7 +38,7 @@ from standortlotse.properties.models import (
 
 KEY = "properties"
 
-# Header names seen in municipal lists, folded (see values.fold), besides the column name and
+# Header names seen in municipal lists, folded (see textsearch.fold), besides the column name and
 # the German and English field labels.
 HEADER_ALIASES = {
     "external_id": ["id", "objektid", "objektnummer", "objektnr", "nr", "nummer", "externeid", "kennung", "flaechenid"],
@@ -173,11 +174,11 @@ def header_index() -> dict[str, str]:
     index: dict[str, str] = {}
     for name in COLUMNS:
         for alias in HEADER_ALIASES.get(name, []):
-            index.setdefault(v.fold(alias), name)
+            index.setdefault(fold(alias), name)
     for name in COLUMNS:
         for label in _labels(name):
-            index.setdefault(v.fold(label), name)
-        index[v.fold(name)] = name
+            index.setdefault(fold(label), name)
+        index[fold(name)] = name
     return index
 
 
@@ -200,7 +201,7 @@ def suggest(headers: list[str]) -> dict[str, str]:
     used: set[str] = set()
     for header in headers:
         bare = _UNIT_HINT.sub("", header)
-        for candidate in (v.fold(header), v.fold(bare)):
+        for candidate in (fold(header), fold(bare)):
             column = index.get(candidate)
             if column and column not in used:
                 result[header] = column
@@ -212,12 +213,12 @@ def suggest(headers: list[str]) -> dict[str, str]:
 def _choice_synonyms(name: str) -> dict[str, str]:
     synonyms = {}
     for value, _label in _model_field(name).choices:
-        synonyms[v.fold(value)] = value
+        synonyms[fold(value)] = value
         for language in ("de", "en"):
             with translation.override(language):
                 label = str(dict(_model_field(name).choices)[value])
-            synonyms[v.fold(label)] = value
-            synonyms[v.fold(label.split("–")[0])] = value
+            synonyms[fold(label)] = value
+            synonyms[fold(label.split("–")[0])] = value
     for key, value in CHOICE_SYNONYMS.get(name, {}).items():
         synonyms[key] = str(value)
     return synonyms
@@ -234,8 +235,8 @@ class Context:
         self.municipalities = {m.ags: m for m in Municipality.objects.all()}
         self.by_name = {}
         for m in self.municipalities.values():
-            self.by_name.setdefault(v.fold(m.name), m)
-            self.by_name.setdefault(v.fold(m.name.replace("Hansestadt", "").replace("Stadt", "")), m)
+            self.by_name.setdefault(fold(m.name), m)
+            self.by_name.setdefault(fold(m.name.replace("Hansestadt", "").replace("Stadt", "")), m)
         scope = policy.editable_municipalities(user).values_list("pk", flat=True)
         self.editable = set(scope)
         self.fields = {name: _model_field(name) for name in COLUMNS if name != "municipality_ags"}
@@ -249,7 +250,7 @@ def _municipality(raw, ctx: Context) -> Municipality:
         if found:
             return found
         raise v.BadValue(_("No municipality has the key “%(ags)s”.") % {"ags": key})
-    found = ctx.by_name.get(v.fold(key))
+    found = ctx.by_name.get(fold(key))
     if found:
         return found
     raise v.BadValue(_("Unknown municipality “%(name)s” (use the name or the 8-digit AGS).") % {"name": key})
@@ -307,7 +308,7 @@ def convert(row, ctx: Context) -> Converted:
                     raise v.BadValue(_("Not in your municipalities."))
                 result.values["municipality"] = municipality
                 continue
-            if column == "available_from" and not isinstance(raw, (int, float)) and v.fold(v.text(raw)) in ("sofort", "absofort"):
+            if column == "available_from" and not isinstance(raw, (int, float)) and fold(v.text(raw)) in ("sofort", "absofort"):
                 result.values.setdefault("availability", Availability.IMMEDIATELY)
                 continue
             if column == "availability" and not isinstance(raw, str):

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from standortlotse.core.spreadsheet import safe_cell
-from standortlotse.core.tabular.values import fold
+from standortlotse.core.textsearch import fold
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 500 * 1024 * 1024
