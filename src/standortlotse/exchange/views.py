@@ -15,6 +15,7 @@ from standortlotse.exchange.forms import ConfirmForm, MappingForm, UploadForm
 from standortlotse.exchange.models import ImportJob, ImportRow
 from standortlotse.properties import importing as property_import
 from standortlotse.properties.exports import COLUMNS
+from standortlotse.properties.models import Property
 
 UPLOADS_PER_HOUR = 60
 
@@ -168,8 +169,6 @@ def _template_xlsx(headers, rows) -> bytes:
 
 def column_docs():
     """(column, meaning, accepted values) for the column list page and the template."""
-    from standortlotse.properties.models import Property
-
     docs = []
     for name in COLUMNS:
         label = property_import.column_label(name)
