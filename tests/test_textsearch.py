@@ -23,6 +23,17 @@ def test_word_forms_normalise_alike(a, b):
     assert textsearch.words(a) == textsearch.words(b)
 
 
+def test_fold_is_the_one_normaliser_for_labels_and_search_words():
+    # labels, header names, choices: umlauts spelt out, nothing but a-z and 0-9
+    assert textsearch.fold("Objekt-Nr.") == "objektnr"
+    assert textsearch.fold("Fläche (m²)") == textsearch.fold("Flaeche m2") == "flaechem2"
+    assert textsearch.fold("GROẞE Straße") == "grossestrasse"
+    assert textsearch.fold(15090535) == "15090535"
+    # around the stemmer: umlauts kept for it, dropped after it, other accents always go
+    assert textsearch.fold("Tangermünde Café", umlauts="keep", letters_only=False) == "tangermünde cafe"
+    assert textsearch.fold("Tangermünde Café", umlauts="drop", letters_only=False) == "tangermunde cafe"
+
+
 def test_index_words_keeps_each_word_once_in_order():
     assert textsearch.index_words("Halle Halle", "Lager und Halle") == "hall lag und"
 

@@ -6,6 +6,9 @@ Both databases get the same normalised text, so they find the same records:
   its texts, lower-cased, stemmed with the German Snowball stemmer (which also folds "ue" and "ü"
   alike: "Tangermuende" and "Tangermünde" both become ``tangermund``) and stripped of other
   accents. The model fills it on save (``index_words``).
+* ``fold`` is the one text normaliser: the stemmer's words above, and (with umlauts spelt
+  out, letters and digits only) the header names, choice values and municipality names of
+  imports (``core.tabular``) and the place-name correction of the one search.
 * The query is normalised the same way and every word is matched as a prefix, so "Gewerbe"
   finds "Gewerbeflächen" (``gewerbeflach``).
 * The index is database specific: on SQLite an FTS5 table kept in step by triggers
@@ -20,6 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Literal
 
 import snowballstemmer
 from django.db import models
@@ -31,14 +35,29 @@ _stemmer = snowballstemmer.stemmer("german")
 
 
 _DIAERESIS = "\u0308"
+_SPELT_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
+_NOT_LETTER_OR_DIGIT = re.compile(r"[^a-z0-9]")
 
 
-def _strip_accents(word: str, keep_umlauts: bool) -> str:
-    decomposed = unicodedata.normalize("NFKD", word)
+def fold(text, *, umlauts: Literal["spell", "keep", "drop"] = "spell", letters_only: bool = True) -> str:
+    """The one text normaliser: lower case, "ß" as "ss", accents and compatibility forms
+    undone ("é" → "e", "²" → "2").
+
+    ``umlauts="spell"`` writes umlauts out ("ä" → "ae": "Fläche" = "Flaeche"), ``"keep"``
+    leaves them (the German stemmer folds them itself), ``"drop"`` takes their dots off.
+    ``letters_only`` keeps nothing but a–z and 0–9: the defaults compare labels, header names,
+    choice values and municipality names ("Objekt-Nr." = "objektnr"); ``normalise_word`` uses
+    the other forms around the stemmer.
+    """
+    text = str(text).lower().replace("ß", "ss")
+    if umlauts == "spell":
+        text = text.translate(_SPELT_UMLAUTS)
     kept = "".join(
-        ch for ch in decomposed
-        if not unicodedata.combining(ch) or (keep_umlauts and ch == _DIAERESIS)
+        ch for ch in unicodedata.normalize("NFKD", text)
+        if not unicodedata.combining(ch) or (umlauts == "keep" and ch == _DIAERESIS)
     )
+    if letters_only:
+        return _NOT_LETTER_OR_DIGIT.sub("", kept)
     return unicodedata.normalize("NFC", kept)
 
 
@@ -46,8 +65,8 @@ def _strip_accents(word: str, keep_umlauts: bool) -> str:
 def normalise_word(word: str) -> str:
     # Foreign accents go before stemming ("Café" = "cafe"); the stemmer needs the umlauts and
     # folds them itself, any left over go afterwards.
-    word = _strip_accents(word.lower().replace("ß", "ss"), keep_umlauts=True)
-    return _strip_accents(_stemmer.stemWord(word), keep_umlauts=False)
+    word = fold(word, umlauts="keep", letters_only=False)
+    return fold(_stemmer.stemWord(word), umlauts="drop", letters_only=False)
 
 
 def words(text: str) -> list[str]:

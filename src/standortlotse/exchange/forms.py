@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from standortlotse.exchange import readers
+from standortlotse.core.tabular import readers
 
 
 class UploadForm(forms.Form):

@@ -1,39 +1,16 @@
-"""Bulk imports: the uploaded file, the column mapping, the preview per row and the outcome."""
+"""Bulk imports: the uploaded file, the column mapping, the preview per row and the outcome.
 
-import os
+Uploaded import files are never served (``core.privatestorage``)."""
+
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from standortlotse.core.privatestorage import private_storage
 from standortlotse.core.validators import TEXT_LINE
-
-
-class PrivateStorage(FileSystemStorage):
-    """Uploaded import files are never served: they live outside MEDIA_ROOT and have no URL.
-
-    The folder is read from the settings at each use, not when the model is loaded, so that
-    STANDORTLOTSE_PRIVATE_ROOT (and a test's own folder) is where the files really go.
-    """
-
-    @property
-    def base_location(self):
-        return settings.PRIVATE_ROOT
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    @property
-    def base_url(self):
-        return None  # url() refuses: there is no address for these files
-
-
-def private_storage():
-    return PrivateStorage()
 
 
 class ImportJob(models.Model):

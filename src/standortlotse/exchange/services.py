@@ -20,7 +20,8 @@ from django.utils.translation import ngettext
 
 from standortlotse.accounts import policy
 from standortlotse.core.queue import enqueue_with_transaction
-from standortlotse.exchange import readers
+from standortlotse.core.tabular import readers
+from standortlotse.exchange import tasks  # imports this module back: its tasks are looked up when enqueued
 from standortlotse.exchange.models import ColumnMemory, ImportJob, ImportRow
 from standortlotse.properties import importing as property_import
 
@@ -94,9 +95,7 @@ def set_mapping(job: ImportJob, mapping: dict[str, str]) -> None:
             ColumnMemory.objects.update_or_create(
                 organisation_id=job.organisation_id, target=job.target, header=header[:200], defaults={"column": column}
             )
-    from standortlotse.exchange.tasks import analyse_task
-
-    enqueue_with_transaction(analyse_task, str(job.id))
+    enqueue_with_transaction(tasks.analyse_task, str(job.id))
 
 
 def progress_key(job_id) -> str:
@@ -185,9 +184,7 @@ def confirm(job: ImportJob, skip_errors: bool, publish: bool) -> None:
         raise ImportStepRefused(_("There is nothing to import: no new or changed rows."))
     job.skip_errors, job.publish, job.state = skip_errors, publish, State.IMPORTING
     job.save(update_fields=["skip_errors", "publish", "state"])
-    from standortlotse.exchange.tasks import apply_task
-
-    enqueue_with_transaction(apply_task, str(job.id))
+    enqueue_with_transaction(tasks.apply_task, str(job.id))
 
 
 class _Changed(Exception):

@@ -5,13 +5,13 @@ import logging
 from django.utils import translation
 from django_tasks import task
 
+from standortlotse.exchange import services
+from standortlotse.exchange.models import ImportJob
+
 logger = logging.getLogger(__name__)
 
 
 def _run(job_id: str, step: str):
-    from standortlotse.exchange import services
-    from standortlotse.exchange.models import ImportJob
-
     job = ImportJob.objects.select_related("created_by").filter(pk=job_id).first()
     if job is None:
         return

@@ -9,11 +9,13 @@ from django.views.decorators.http import require_POST
 
 from standortlotse.accounts.decorators import editor_required
 from standortlotse.core.ratelimit import hit
-from standortlotse.exchange import readers, services
+from standortlotse.core.tabular import readers
+from standortlotse.exchange import services
 from standortlotse.exchange.forms import ConfirmForm, MappingForm, UploadForm
 from standortlotse.exchange.models import ImportJob, ImportRow
 from standortlotse.properties import importing as property_import
 from standortlotse.properties.exports import COLUMNS
+from standortlotse.properties.models import Property
 
 UPLOADS_PER_HOUR = 60
 
@@ -167,8 +169,6 @@ def _template_xlsx(headers, rows) -> bytes:
 
 def column_docs():
     """(column, meaning, accepted values) for the column list page and the template."""
-    from standortlotse.properties.models import Property
-
     docs = []
     for name in COLUMNS:
         label = property_import.column_label(name)

@@ -10,6 +10,8 @@ import csv
 import hashlib
 import io
 import json
+import os
+import tempfile
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -21,6 +23,7 @@ from django.utils.translation import gettext as _
 from standortlotse.accounts import policy
 from standortlotse.core.sanitize import clean_html
 from standortlotse.core.spreadsheet import safe_cell
+from standortlotse.core.tabular import readers, values
 from standortlotse.core.validators import validate_web_url
 from standortlotse.geo.models import Municipality
 from standortlotse.places.models import ATTRIBUTE_GROUPS, ImportConflict, Place, Status, Transition
@@ -105,11 +108,6 @@ def csv_template(places=()) -> str:
 def parse(raw: bytes, filename: str) -> list[dict]:
     """Records from a JSON feed, or any file the bulk import reads (CSV, XLSX, GeoJSON,
     GeoPackage, zipped Shapefile), checked by the same hostile-file rules."""
-    import os
-    import tempfile
-
-    from standortlotse.exchange import readers
-
     suffix = os.path.splitext(filename.lower())[1]
     with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
         handle.write(raw)
@@ -134,8 +132,6 @@ def _json(raw: bytes):
 
 
 def _record(row) -> dict:
-    from standortlotse.exchange import values
-
     record = {}
     for key, value in row.cells.items():
         if value is None:

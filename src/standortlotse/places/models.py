@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from standortlotse.core.fields import EmailAddressField, WebURLField
 from standortlotse.core.images import Photo
 from standortlotse.core.links import PrivateLink
+from standortlotse.core.privatestorage import private_storage
 from standortlotse.core.sanitize import clean_html
 from standortlotse.core.textsearch import SearchTextField, index_words
 from standortlotse.core.uploads import PhotoField
@@ -262,8 +263,6 @@ class PendingUpdate(models.Model):
 
 def held_photo_storage():
     """Held photos are not public: they live with the import files, outside the media storage."""
-    from standortlotse.exchange.models import private_storage
-
     return private_storage()
 
 

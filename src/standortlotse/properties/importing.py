@@ -1,12 +1,15 @@
 """Bulk import of properties: what each template column means and how a row becomes a record.
 
-The generic machinery (upload, mapping, preview, background run, report) lives in
-``standortlotse.exchange``; this module is the property-specific part it calls:
+The steps (upload, mapping, preview, background run, report) are ``exchange/services.py``,
+which registers this module in ``TARGETS`` and calls its ``KEY``, ``REQUIRED``,
+``column_label``, ``known_headers``, ``suggest``, ``Context``, ``convert``, ``plan`` and
+``write``. The generic parts are in ``core/tabular``: reading the file (``readers``), matching
+headers and choices (``columns``) and the German number, area, date, yes/no and choice forms
+(``values``). What is property-specific is here:
 
 * the columns: ``COLUMNS`` of ``properties.exports`` (one list for export and import), their
-  labels (``column_label``), accepted header names (``HEADER_ALIASES``, ``header_index``,
-  ``suggest``) and choice synonyms; values are parsed with the German number, area, date,
-  yes/no and choice forms of ``exchange.values``.
+  labels (``column_label``), the header names seen in municipal lists (``HEADER_ALIASES``)
+  and the choice synonyms (``CHOICE_SYNONYMS``) and units (``UNIT_WORDS``) of their values.
 * ``convert``: one file row plus the column mapping → field values, errors and warnings.
 * ``plan`` / ``write``: match rows to existing records by external ID (or the
   ``standortlotse-<id>`` IDs our exports carry, see ``find_existing``), decide new / update /
@@ -22,12 +25,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from standortlotse.accounts import policy
+from standortlotse.core.tabular import columns as tabular
+from standortlotse.core.tabular import values as v
+from standortlotse.core.textsearch import fold
 from standortlotse.core.validators import validate_geojson_polygon
-from standortlotse.exchange import values as v
 from standortlotse.geo.models import Municipality
 from standortlotse.properties.exports import COLUMNS
 from standortlotse.properties.models import (
@@ -37,7 +42,7 @@ from standortlotse.properties.models import (
 
 KEY = "properties"
 
-# Header names seen in municipal lists, folded (see values.fold), besides the column name and
+# Header names seen in municipal lists, folded (see textsearch.fold), besides the column name and
 # the German and English field labels.
 HEADER_ALIASES = {
     "external_id": ["id", "objektid", "objektnummer", "objektnr", "nr", "nummer", "externeid", "kennung", "flaechenid"],
@@ -161,66 +166,21 @@ def column_label(name: str) -> str:
 def _labels(name: str) -> list[str]:
     if name == "municipality_ags":
         return ["Gemeinde", "municipality"]
-    result = []
-    for language in ("de", "en"):
-        with translation.override(language):
-            result.append(str(_model_field(name).verbose_name))
-    return result
+    return tabular.field_labels(_model_field(name))
 
 
 def header_index() -> dict[str, str]:
     """Folded header name → column, for suggesting the mapping."""
-    index: dict[str, str] = {}
-    for name in COLUMNS:
-        for alias in HEADER_ALIASES.get(name, []):
-            index.setdefault(v.fold(alias), name)
-    for name in COLUMNS:
-        for label in _labels(name):
-            index.setdefault(v.fold(label), name)
-        index[v.fold(name)] = name
-    return index
+    return tabular.header_index(COLUMNS, HEADER_ALIASES, _labels)
 
 
 def known_headers() -> set[str]:
     return set(header_index())
 
 
-_UNIT_HINT = re.compile(r"[\(\[]\s*([^)\]]+?)\s*[\)\]]|\bin\s+(ha|m²|m2|qm|km|€)\s*$", re.IGNORECASE)
-
-
-def header_unit(header: str) -> str:
-    match = _UNIT_HINT.search(header)
-    return (match.group(1) or match.group(2)).strip().lower() if match else ""
-
-
 def suggest(headers: list[str]) -> dict[str, str]:
     """Header → column for the headers we recognise (each column used once)."""
-    index = header_index()
-    result: dict[str, str] = {}
-    used: set[str] = set()
-    for header in headers:
-        bare = _UNIT_HINT.sub("", header)
-        for candidate in (v.fold(header), v.fold(bare)):
-            column = index.get(candidate)
-            if column and column not in used:
-                result[header] = column
-                used.add(column)
-                break
-    return result
-
-
-def _choice_synonyms(name: str) -> dict[str, str]:
-    synonyms = {}
-    for value, _label in _model_field(name).choices:
-        synonyms[v.fold(value)] = value
-        for language in ("de", "en"):
-            with translation.override(language):
-                label = str(dict(_model_field(name).choices)[value])
-            synonyms[v.fold(label)] = value
-            synonyms[v.fold(label.split("–")[0])] = value
-    for key, value in CHOICE_SYNONYMS.get(name, {}).items():
-        synonyms[key] = str(value)
-    return synonyms
+    return tabular.suggest(headers, header_index())
 
 
 class Context:
@@ -229,13 +189,13 @@ class Context:
     def __init__(self, user, mapping: dict[str, str], headers: list[str]):
         self.user = user
         self.mapping = {h: c for h, c in mapping.items() if c}
-        self.units = {h: header_unit(h) for h in self.mapping}
-        self.synonyms = {name: _choice_synonyms(name) for name in CHOICE_SYNONYMS}
+        self.units = {h: tabular.header_unit(h) for h in self.mapping}
+        self.synonyms = {name: tabular.choice_synonyms(_model_field(name), CHOICE_SYNONYMS[name]) for name in CHOICE_SYNONYMS}
         self.municipalities = {m.ags: m for m in Municipality.objects.all()}
         self.by_name = {}
         for m in self.municipalities.values():
-            self.by_name.setdefault(v.fold(m.name), m)
-            self.by_name.setdefault(v.fold(m.name.replace("Hansestadt", "").replace("Stadt", "")), m)
+            self.by_name.setdefault(fold(m.name), m)
+            self.by_name.setdefault(fold(m.name.replace("Hansestadt", "").replace("Stadt", "")), m)
         scope = policy.editable_municipalities(user).values_list("pk", flat=True)
         self.editable = set(scope)
         self.fields = {name: _model_field(name) for name in COLUMNS if name != "municipality_ags"}
@@ -249,7 +209,7 @@ def _municipality(raw, ctx: Context) -> Municipality:
         if found:
             return found
         raise v.BadValue(_("No municipality has the key “%(ags)s”.") % {"ags": key})
-    found = ctx.by_name.get(v.fold(key))
+    found = ctx.by_name.get(fold(key))
     if found:
         return found
     raise v.BadValue(_("Unknown municipality “%(name)s” (use the name or the 8-digit AGS).") % {"name": key})
@@ -307,7 +267,7 @@ def convert(row, ctx: Context) -> Converted:
                     raise v.BadValue(_("Not in your municipalities."))
                 result.values["municipality"] = municipality
                 continue
-            if column == "available_from" and not isinstance(raw, (int, float)) and v.fold(v.text(raw)) in ("sofort", "absofort"):
+            if column == "available_from" and not isinstance(raw, (int, float)) and fold(v.text(raw)) in ("sofort", "absofort"):
                 result.values.setdefault("availability", Availability.IMMEDIATELY)
                 continue
             if column == "availability" and not isinstance(raw, str):

@@ -22,7 +22,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from standortlotse.core import textsearch
-from standortlotse.exchange.values import fold
+from standortlotse.core.textsearch import fold
 from standortlotse.geo.models import Municipality
 from standortlotse.guides.models import Contact, Event, Guide
 from standortlotse.places.selectors import published_places

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from standortlotse.accounts import twofactor
 from standortlotse.core.ogimage import card_response
-from standortlotse.exchange.readers import csv_text
+from standortlotse.core.tabular.readers import csv_text
 from standortlotse.properties import exports, selectors, statistics
 from standortlotse.properties import expose as pdf
 from standortlotse.properties.forms import SearchForm

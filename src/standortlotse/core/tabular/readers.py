@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from standortlotse.core.spreadsheet import safe_cell
+from standortlotse.core.textsearch import fold
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 500 * 1024 * 1024
@@ -139,8 +140,6 @@ def _check_cell(value, number: int, header: str):
 
 def _find_header(first_rows: list[tuple[int, list]], known: set[str]) -> int:
     """Index of the header row: blank rows and merged title rows above it are skipped."""
-    from standortlotse.exchange.values import fold
-
     best, best_score = 0, (-1, -1)
     for index, (_number, cells) in enumerate(first_rows):
         filled = [c for c in cells if c not in (None, "") and str(c).strip()]

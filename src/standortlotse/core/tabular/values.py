@@ -13,6 +13,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from standortlotse.core.textsearch import fold
+
 
 class BadValue(ValueError):
     """A value that cannot be read; ``str(error)`` is the message for the user."""
@@ -143,15 +145,10 @@ def parse_date(value) -> date:
     raise BadValue(_("“%(value)s” is not a date (use DD.MM.YYYY).") % {"value": raw})
 
 
-def fold(word: str) -> str:
-    """Lower case without umlauts, accents, spaces and punctuation: for comparing labels."""
-    word = str(word).lower().replace("²", "2").replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
-    return re.sub(r"[^a-z0-9]", "", word)
-
-
 def choice(value, synonyms: dict[str, str], what: str) -> tuple[str, str]:
-    """A choice value from its code, label or a synonym. Several values ("GE/GI") take the first
-    and return a warning as the second element (empty otherwise)."""
+    """A choice value from its code, label or a synonym (the keys of ``synonyms`` are folded,
+    ``textsearch.fold``). Several values ("GE/GI") take the first and return a warning as the
+    second element (empty otherwise)."""
     raw = text(value)
     key = fold(raw)
     if key in synonyms:
