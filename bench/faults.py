@@ -583,7 +583,8 @@ def scenario_restart(args, procs, sink, run):
     result = subprocess.run(command, cwd=ROOT, env=procs.env, capture_output=True, text=True)
     found = re.search(r"(\d+) stuck task", result.stdout)
     requeued = int(found.group(1)) if found else None
-    log(f"manage.py tasks_recover --minutes {args.recover_minutes}: {result.stdout.strip() or result.stderr.strip()[-300:]}")
+    output = result.stdout.strip() or result.stderr.strip()[-300:]
+    log(f"manage.py tasks_recover --minutes {args.recover_minutes}: {output}")
     recovery.update({"tested": bool(stuck), "command": " ".join(command[1:]), "returncode": result.returncode,
                      "output": result.stdout.strip(), "requeued": requeued})
     if result.returncode != 0 or requeued is None:
@@ -851,7 +852,7 @@ def main():
         prepare(args.pg_url, env)
     run = secrets.token_hex(3).upper()
     results = {"run": run, "started": time.strftime("%Y-%m-%d %H:%M:%S"), "pg_url": args.pg_url,
-               "settings": {k: v for k, v in vars(args).items()}, "scenarios": {}}
+               "settings": dict(vars(args)), "scenarios": {}}
     sink = SmtpSink(smtp_port, args.smtp_delay)
     sink.start()
     procs = Processes(env, workdir, port)

@@ -321,7 +321,8 @@ http {{
         server_name 127.0.0.1 localhost;
         client_max_body_size 110m;
         gzip on; gzip_types {gzip_types};
-        location /static/ {{ alias {static}/; gzip_static on; expires 1y; add_header Cache-Control "public, immutable"; }}
+        location /static/ {{ alias {static}/; gzip_static on; expires 1y;
+            add_header Cache-Control "public, immutable"; }}
         location /media/  {{ alias {media}/; expires 7d; add_header X-Content-Type-Options nosniff; }}
         # Only for this benchmark: a saved copy of a property detail page, as a static file.
         location = /saved/detail.html {{ alias {wd}/saved/detail.html; }}
@@ -774,7 +775,7 @@ def load_test(args, stack: Stack, samples: dict) -> dict:
         ("guide", 2, lambda s, r: timed(s, "guide", "GET", r.choice(["/lotse/", "/lotse/themen/", *guides]))),
         ("contact", 1, contact),
     ]
-    names, weights = zip(*[(a, w) for a, w, _ in actions])
+    names, weights = zip(*[(a, w) for a, w, _ in actions], strict=True)
     handlers = {a: h for a, _, h in actions}
 
     def client(number):

@@ -89,7 +89,7 @@ def _p_must_haves(rnd, districts):
         "need_operation_24_7": True,
         "price_max": rnd.choice([15, 20, 25, 30, 40]),
         "motorway_km_max": rnd.choice([10, 20, 30, 40]),
-        "available_by": (date.today() + timedelta(days=rnd.randint(30, 365))).isoformat(),
+        "available_by": (datetime.now(UTC).date() + timedelta(days=rnd.randint(30, 365))).isoformat(),
     }
     for key in rnd.sample(list(options), rnd.randint(2, 5)):
         profile[key] = options[key]
@@ -175,7 +175,7 @@ def child(args) -> None:
             order = [entry for entry in timed_profiles for _ in range(args.repeat)]
             rnd.shuffle(order)
             started_all = time.perf_counter()
-            for name, spec, profile in order:
+            for name, _spec, profile in order:
                 sql.reset()
                 started = time.perf_counter()
                 matches = matching.match(profile)

@@ -167,7 +167,6 @@ def create_places(count: int) -> list:
     region = Region.objects.get(slug="altmark")
     municipalities = list(Municipality.objects.filter(district__regions=region).order_by("pk"))
     now = dj_timezone.now()
-    started = time.perf_counter()
     places = []
     for i in range(count):
         m = rnd.choice(municipalities)
@@ -345,7 +344,7 @@ def child(args) -> None:
                       "search_ms": [], "search_sql_ms": [], "search_queries": [], "hits": [],
                       "groups": {}, "corrected": 0, "queries_seen": {}} for name in SHAPES}
     with connection.execute_wrapper(sql):
-        for name, query in warmup:
+        for _name, query in warmup:
             page(query)
             direct(query)
         started = time.perf_counter()

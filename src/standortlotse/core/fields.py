@@ -1,6 +1,8 @@
 """Model fields for web and email addresses with the project's rules (core.validators): http(s)
 only, no control or invisible characters. One message per problem, from model and form alike."""
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.db import models
 
@@ -21,7 +23,13 @@ class EmailAddressFormField(forms.EmailField):
     default_validators = [validate_email_address]
 
 
-class _SameColumnAsDjangoField:
+if TYPE_CHECKING:  # the mixin only ever sits in front of a Django field
+    _FieldBase = models.Field
+else:
+    _FieldBase = object
+
+
+class _SameColumnAsDjangoField(_FieldBase):
     """Migrations see Django's own field: the rules are Python-side only, and a changed field
     path would make SQLite rebuild the table (dropping the full-text triggers, core.textsearch)."""
 
@@ -34,12 +42,14 @@ class _SameColumnAsDjangoField:
 class WebURLField(_SameColumnAsDjangoField, models.URLField):
     default_validators = [validate_web_url]
 
-    def formfield(self, **kwargs):
-        return super().formfield(**{"form_class": WebURLFormField, **kwargs})
+    def formfield(self, form_class=None, choices_form_class=None, **kwargs: Any) -> Any:
+        return super().formfield(form_class=form_class or WebURLFormField,
+                                 choices_form_class=choices_form_class, **kwargs)
 
 
 class EmailAddressField(_SameColumnAsDjangoField, models.EmailField):
     default_validators = [validate_email_address]
 
-    def formfield(self, **kwargs):
-        return super().formfield(**{"form_class": EmailAddressFormField, **kwargs})
+    def formfield(self, form_class=None, choices_form_class=None, **kwargs: Any) -> Any:
+        return super().formfield(form_class=form_class or EmailAddressFormField,
+                                 choices_form_class=choices_form_class, **kwargs)

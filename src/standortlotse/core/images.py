@@ -7,6 +7,7 @@ the photo is saved (the upload is at hand then), and stored.
 """
 
 from django.db import models
+from django.db.models.fields.files import ImageFieldFile
 from django.utils.translation import gettext_lazy as _
 
 from standortlotse.core.validators import TEXT_LINE
@@ -15,6 +16,7 @@ from standortlotse.core.validators import TEXT_LINE
 class StoredDimensions(models.Model):
     width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image: ImageFieldFile  # each concrete model declares its own field (see Photo)
 
     class Meta:
         abstract = True

@@ -1,8 +1,9 @@
 """Log output: one JSON object per line in production, and nothing personal in it.
 
 Every record passes `PrivacyFilter` (attached to the one handler every logger writes to, so it
-also covers Django's, runserver's and gunicorn's own loggers): private-link secrets in paths (owner links, consent answers,
-unsubscribe links, investor result pages) and email addresses in messages are replaced, and
+also covers Django's, runserver's and gunicorn's own loggers): private-link secrets in paths
+(owner links, consent answers, unsubscribe links, investor result pages) and email addresses in
+messages are replaced, and
 Django's `request` attribute is reduced to method and path without the query string, so a
 form's content or a search term never reaches the log.
 """

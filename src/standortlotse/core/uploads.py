@@ -10,6 +10,7 @@ docs/deployment.md (``nginx_media_block``, compared with the guide by the tests)
 import posixpath
 import uuid
 from io import BytesIO
+from typing import Any
 
 from django import forms
 from django.core.files.base import ContentFile
@@ -59,7 +60,7 @@ def media_headers(name: str) -> dict[str, str]:
 
 def nginx_media_block(media_root: str = "/srv/standortlotse/media/") -> str:
     """The nginx configuration that sends the headers of ``media_headers`` (docs/deployment.md)."""
-    types = {}
+    types: dict[str, list[str]] = {}
     for extension, content_type in MEDIA_TYPES.items():
         types.setdefault(content_type, []).append(extension)
     type_lines = " ".join(f"{content_type} {' '.join(exts)};" for content_type, exts in types.items())
@@ -85,7 +86,7 @@ def serve_media(request, path):
     from django.conf import settings
     from django.views.static import serve
 
-    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response = serve(request, path, document_root=str(settings.MEDIA_ROOT))
     # Django's guesses go: a stored ``.gz`` is bytes to download, not a transport encoding, and
     # the file response's own ``inline; filename=…`` would show the uploader's old name.
     for guessed in ("Content-Encoding", "Content-Disposition"):
@@ -101,8 +102,8 @@ def normalised_image(upload) -> ContentFile:
     from PIL import Image, ImageOps
 
     upload.seek(0)
-    with Image.open(upload) as image:
-        image = ImageOps.exif_transpose(image)
+    with Image.open(upload) as opened:
+        image = ImageOps.exif_transpose(opened)
         image.thumbnail((MAX_PHOTO_EDGE, MAX_PHOTO_EDGE))
         if image.mode not in ("RGB", "L"):
             image = image.convert("RGB")
@@ -157,8 +158,9 @@ class PhotoField(models.ImageField):
         kwargs.setdefault("validators", [NewUploadsOnly(validate_photo)])
         super().__init__(*args, **kwargs)
 
-    def formfield(self, **kwargs):
-        return super().formfield(**{"form_class": PhotoFormField, **kwargs})
+    def formfield(self, form_class=None, choices_form_class=None, **kwargs: Any) -> Any:
+        return super().formfield(form_class=form_class or PhotoFormField,
+                                 choices_form_class=choices_form_class, **kwargs)
 
 
 class DocumentField(models.FileField):

@@ -8,6 +8,7 @@ addresses use the fields of ``core.fields``; so every write path that validates 
 
 import unicodedata
 from io import BytesIO
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +16,8 @@ from django.core.validators import EmailValidator, URLValidator
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from shapely.geometry import shape
+from shapely.validation import explain_validity
 
 # Characters that change how text is displayed without being visible: bidi embeddings, overrides
 # and isolates (they reorder a name on screen, e.g. "Stadt\u202eladnetS") and zero-width
@@ -106,10 +109,6 @@ def is_web_url(value) -> bool:
     except ValidationError:
         return False
     return True
-from shapely.geometry import shape
-from shapely.validation import explain_validity
-
-
 def validate_geojson_polygon(value):
     """Accept a GeoJSON Polygon or MultiPolygon in WGS84 that is geometrically valid."""
     if value in (None, "", {}):
@@ -118,8 +117,8 @@ def validate_geojson_polygon(value):
         raise ValidationError(_("The outline must be a GeoJSON Polygon or MultiPolygon."))
     try:
         geometry = shape(value)
-    except Exception:  # shapely raises several types for malformed coordinates
-        raise ValidationError(_("The outline has malformed coordinates."))
+    except Exception as error:  # shapely raises several types for malformed coordinates
+        raise ValidationError(_("The outline has malformed coordinates.")) from error
     if geometry.is_empty:
         raise ValidationError(_("The outline is empty."))
     minx, miny, maxx, maxy = geometry.bounds
@@ -186,6 +185,7 @@ def validate_pdf(upload):
     import logging
 
     from pypdf import PdfReader
+    from pypdf.generic import DictionaryObject
     from pypdf.errors import PyPdfError
 
     validate_upload_size(upload)
@@ -210,19 +210,21 @@ def validate_pdf(upload):
         if len(reader.pages) < 1:
             raise ValidationError(_PDF_ERRORS["unreadable"], code="unreadable")
         for page in reader.pages:
-            page.mediabox  # every page must resolve
-        root = reader.trailer["/Root"].get_object()
+            _mediabox = page.mediabox  # every page must resolve
+        # A catalog or name tree that is no dictionary raises below and counts as unreadable.
+        root = cast(DictionaryObject, reader.trailer["/Root"].get_object())
         names = root.get("/Names")
         scripted = (
             "/OpenAction" in root and _is_script(root["/OpenAction"])
             or "/AA" in root
-            or (names is not None and "/JavaScript" in names.get_object())
+            or (names is not None and "/JavaScript" in cast(DictionaryObject, names.get_object()))
             or b"/JavaScript" in data or b"/Launch" in data
         )
     except ValidationError:
         raise
-    except (PyPdfError, KeyError, ValueError, TypeError, AttributeError, RecursionError, OSError):
-        raise ValidationError(_PDF_ERRORS["unreadable"], code="unreadable")
+    except (PyPdfError, KeyError, ValueError, TypeError, AttributeError, RecursionError,
+            OSError) as error:
+        raise ValidationError(_PDF_ERRORS["unreadable"], code="unreadable") from error
     finally:
         pypdf_log.setLevel(level)
     if scripted:
@@ -243,8 +245,9 @@ def validate_photo(upload):
         with Image.open(upload) as image:
             image_format = image.format
             image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise ValidationError(_("The file is not a valid JPEG, PNG or WebP photo."))
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
+            Image.DecompressionBombError) as error:
+        raise ValidationError(_("The file is not a valid JPEG, PNG or WebP photo.")) from error
     finally:
         upload.seek(0)
     if image_format not in {"JPEG", "PNG", "WEBP"}:

@@ -25,3 +25,6 @@ class PageViewDay(models.Model):
             )
         ]
         indexes = [models.Index(fields=["kind", "object_id", "day"]), models.Index(fields=["day"])]
+
+    def __str__(self):
+        return f"{self.day} {self.path}: {self.views}"
