@@ -6,6 +6,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from standortlotse.accounts.models import Organisation
@@ -61,6 +62,9 @@ class AlertSent(models.Model):
 
     class Meta:
         unique_together = [("profile", "property")]
+
+    def __str__(self):
+        return f"profile {self.profile_id} → property {self.property_id}"
 
 
 class Stage(models.TextChoices):
@@ -125,6 +129,9 @@ class CaseShare(models.Model):
     class Meta:
         unique_together = [("case", "organisation")]
 
+    def __str__(self):
+        return f"#{self.case_id} → organisation {self.organisation_id}"
+
 
 class CaseTask(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
@@ -134,6 +141,9 @@ class CaseTask(models.Model):
 
     class Meta:
         ordering = ["done", "due_on", "pk"]
+
+    def __str__(self):
+        return self.title
 
 
 class Activity(models.Model):
@@ -145,3 +155,7 @@ class Activity(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        when = f" {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}" if self.created_at else ""
+        return f"#{self.case_id}{when}"

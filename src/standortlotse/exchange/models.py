@@ -85,6 +85,9 @@ class ImportRow(models.Model):
             models.Index(fields=["job", "external_id"]),
         ]
 
+    def __str__(self):
+        return f"row {self.number}: {self.outcome}"
+
 
 class ColumnMemory(models.Model):
     """The column an organisation assigned to a header last time, suggested next time."""
@@ -96,6 +99,9 @@ class ColumnMemory(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organisation", "target", "header"], name="column_memory_unique")]
+
+    def __str__(self):
+        return f"{self.target}: {self.header} → {self.column or '–'}"
 
 
 class ApiKey(models.Model):
@@ -135,3 +141,6 @@ class Tombstone(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["entity", "deleted_at", "id"])]
+
+    def __str__(self):
+        return f"{self.entity}/{self.key}"

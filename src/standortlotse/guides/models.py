@@ -100,6 +100,10 @@ class Contact(models.Model):
     def __str__(self):
         return f"{self.person} ({self.organisation})" if self.person else str(self.organisation)
 
+    def save(self, *args, **kwargs):
+        self.search_text = self.build_search_text()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("guides:contacts") + f"#kontakt-{self.pk}"
 
@@ -112,10 +116,6 @@ class Contact(models.Model):
     def build_search_text(self):
         return index_words(self.person, self.organisation.name, self.role_de, self.role_en, self.description_de,
                            self.description_en, " ".join(self.topics))
-
-    def save(self, *args, **kwargs):
-        self.search_text = self.build_search_text()
-        super().save(*args, **kwargs)
 
 
 class Guide(models.Model):
@@ -150,6 +150,12 @@ class Guide(models.Model):
     def __str__(self):
         return self.title_de
 
+    def save(self, *args, **kwargs):
+        self.body_html_de = markdown_html(self.body_de)
+        self.body_html_en = markdown_html(self.body_en)
+        self.search_text = self.build_search_text()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("guides:guide", args=[self.region.slug, self.slug])
 
@@ -166,12 +172,6 @@ class Guide(models.Model):
 
     def build_search_text(self):
         return index_words(self.title_de, self.title_en, self.summary_de, self.summary_en, self.body_de, self.body_en)
-
-    def save(self, *args, **kwargs):
-        self.body_html_de = markdown_html(self.body_de)
-        self.body_html_en = markdown_html(self.body_en)
-        self.search_text = self.build_search_text()
-        super().save(*args, **kwargs)
 
 
 class Event(models.Model):
@@ -204,6 +204,10 @@ class Event(models.Model):
     def __str__(self):
         return self.title_de
 
+    def save(self, *args, **kwargs):
+        self.search_text = self.build_search_text()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("guides:event", args=[self.pk])
 
@@ -216,7 +220,3 @@ class Event(models.Model):
     def build_search_text(self):
         return index_words(self.title_de, self.title_en, self.location, self.description_de, self.description_en,
                            self.municipality.name if self.municipality_id else "")
-
-    def save(self, *args, **kwargs):
-        self.search_text = self.build_search_text()
-        super().save(*args, **kwargs)

@@ -45,6 +45,9 @@ class RetentionPolicy(models.Model):
         verbose_name = _("retention period")
         verbose_name_plural = _("retention periods")
 
+    def __str__(self):
+        return str(self.region)
+
 
 class Inquiry(models.Model):
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -102,3 +105,6 @@ class Note(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"#{self.inquiry_id} {self.get_kind_display()}"

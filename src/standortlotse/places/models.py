@@ -135,9 +135,6 @@ class Place(models.Model):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("places:detail", args=[self.pk])
-
     def save(self, *args, **kwargs):
         # The story is shown as HTML: whatever wrote it (form, import, admin), only the allow-list stays.
         self.story = clean_html(self.story)
@@ -146,6 +143,9 @@ class Place(models.Model):
         if update_fields is not None and "search_text" not in update_fields:
             kwargs["update_fields"] = [*update_fields, "search_text"]
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("places:detail", args=[self.pk])
 
     @property
     def is_public(self):
@@ -226,6 +226,9 @@ class PlaceAttribute(models.Model):
         unique_together = [("place", "group", "value")]
         indexes = [models.Index(fields=["group", "value"])]
 
+    def __str__(self):
+        return f"{self.group}: {self.value}"
+
 
 class PlacePhoto(Photo):
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="photos")
@@ -246,6 +249,9 @@ class Transition(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
 
+    def __str__(self):
+        return f"{self.from_status or '–'} → {self.to_status}"
+
     def who(self) -> str:
         return self.actor.get_username() if self.actor else self.actor_label
 
@@ -259,6 +265,9 @@ class PendingUpdate(models.Model):
 
     class Meta:
         ordering = ["created_at"]
+
+    def __str__(self):
+        return f"place {self.place_id}, {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
 
 
 def held_photo_storage():
@@ -278,6 +287,9 @@ class HeldPhoto(models.Model):
     class Meta:
         ordering = ["pk"]
 
+    def __str__(self):
+        return self.image.name or self.alt_text
+
 
 class ImportConflict(models.Model):
     """An incoming partner record that would overwrite a local edit: a moderator decides."""
@@ -287,6 +299,9 @@ class ImportConflict(models.Model):
     data = models.JSONField()
     created_at = models.DateTimeField(default=timezone.now)
     resolved = models.BooleanField(default=False)
+
+    def __str__(self):
+        return f"{self.source} → place {self.place_id}"
 
 
 class RegionSettings(models.Model):

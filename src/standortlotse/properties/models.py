@@ -290,15 +290,15 @@ class Property(models.Model):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
-        return reverse("properties:detail", args=[self.pk])
-
     def save(self, *args, **kwargs):
         self.search_text = self.build_search_text()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "search_text" not in update_fields:
             kwargs["update_fields"] = [*update_fields, "search_text"]
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("properties:detail", args=[self.pk])
 
     def build_search_text(self) -> str:
         return property_search_text(self, self.municipality.name if self.municipality_id else "")
@@ -442,6 +442,9 @@ class StatisticsSnapshot(models.Model):
         ordering = ["-created_at"]
         get_latest_by = "created_at"
 
+    def __str__(self):
+        return f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
+
 
 class OwnerConsent(models.Model):
     """A private owner's consent to publishing their plot: asked by letter or email, answered
@@ -477,6 +480,9 @@ class OwnerConsent(models.Model):
     class Meta:
         verbose_name = _("owner consent")
         verbose_name_plural = _("owner consents")
+
+    def __str__(self):
+        return f"property {self.property_id}: {self.state}"
 
 
 class ConsentLink(PrivateLink):
