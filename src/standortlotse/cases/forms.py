@@ -34,7 +34,8 @@ class ProfileForm(HoneypotMixin, forms.ModelForm):
     description = forms.CharField(label=_("Project description"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
                                   validators=TEXT)
     confidential = forms.BooleanField(label=_("Treat my company name confidentially"), required=False)
-    consent = forms.BooleanField(label=_("I agree that my details are passed to the investor service of the region to advise me, as described in the privacy notice."))
+    consent = forms.BooleanField(label=_("I agree that my details are passed to the investor service of the region to advise me, "
+        "as described in the privacy notice."))
 
     class Meta:
         model = SearchProfile

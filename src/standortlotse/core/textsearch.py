@@ -232,13 +232,19 @@ def _sqlite_triggers(table: str, column: str, pk: str) -> list[str]:
     """The triggers that keep SQLite's FTS table in step with ``table``, then a rebuild."""
     fts = fts_table(table)
     return [
-        f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN "
-        f"INSERT INTO {fts}(rowid, {column}) VALUES (new.{pk}, new.{column}); END",
-        f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN "
-        f"INSERT INTO {fts}({fts}, rowid, {column}) VALUES ('delete', old.{pk}, old.{column}); END",
-        f"CREATE TRIGGER {fts}_au AFTER UPDATE OF {column} ON {table} BEGIN "
-        f"INSERT INTO {fts}({fts}, rowid, {column}) VALUES ('delete', old.{pk}, old.{column}); "
-        f"INSERT INTO {fts}(rowid, {column}) VALUES (new.{pk}, new.{column}); END",
+        (
+            f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN "
+            f"INSERT INTO {fts}(rowid, {column}) VALUES (new.{pk}, new.{column}); END"
+        ),
+        (
+            f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN "
+            f"INSERT INTO {fts}({fts}, rowid, {column}) VALUES ('delete', old.{pk}, old.{column}); END"
+        ),
+        (
+            f"CREATE TRIGGER {fts}_au AFTER UPDATE OF {column} ON {table} BEGIN "
+            f"INSERT INTO {fts}({fts}, rowid, {column}) VALUES ('delete', old.{pk}, old.{column}); "
+            f"INSERT INTO {fts}(rowid, {column}) VALUES (new.{pk}, new.{column}); END"
+        ),
         f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
     ]
 

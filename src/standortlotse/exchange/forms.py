@@ -7,7 +7,8 @@ from standortlotse.core.tabular import readers
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
-        help_text=_("CSV (comma or semicolon, UTF-8 or Windows-1252), Excel (XLSX), GeoJSON, GeoPackage or a zipped Shapefile; at most 100 MB."),
+        help_text=_("CSV (comma or semicolon, UTF-8 or Windows-1252), Excel (XLSX), GeoJSON, GeoPackage "
+            "or a zipped Shapefile; at most 100 MB."),
     )
 
     def clean_file(self):

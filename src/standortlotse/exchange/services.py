@@ -217,7 +217,8 @@ def apply(job: ImportJob) -> ImportJob:
                 done += len(batch)
                 _report_progress(job, done)
     except _Changed as changed:
-        return _fail(job, _("Row %(row)d differs from the preview (the file or the register changed meanwhile). Nothing was imported; please check again.") % {"row": changed.args[0]})
+        return _fail(job, _("Row %(row)d differs from the preview (the file or the register changed meanwhile). "
+            "Nothing was imported; please check again.") % {"row": changed.args[0]})
     except readers.Refused as refused:
         return _fail(job, str(refused))
     job.counts = {**job.counts, "written_new": written["new"], "written_update": written["update"]}

@@ -32,23 +32,26 @@ CONTACTS = [
 GUIDES = [
     ("zurueck-in-die-altmark", Theme.WORK, ["returner"], "Zurück in die Altmark: Arbeit finden",
      "Back to the Altmark: finding work", "Jobs, Netzwerke und Beratung für Rückkehrende.",
-     "## Jobs finden\n\nViele Betriebe der Altmark suchen Fachkräfte. Das **Rückkehr-Netzwerk** vermittelt Kontakte.\n\n"
-     "## Beratung\n\n- Gespräch vor dem Umzug\n- Hilfe bei Bewerbungen\n- Kontakte zu Arbeitgebern\n",
+     ("## Jobs finden\n\nViele Betriebe der Altmark suchen Fachkräfte. "
+      "Das **Rückkehr-Netzwerk** vermittelt Kontakte.\n\n"
+      "## Beratung\n\n- Gespräch vor dem Umzug\n- Hilfe bei Bewerbungen\n- Kontakte zu Arbeitgebern\n"),
      "## Finding a job\n\nMany companies in the Altmark are looking for skilled workers.\n", 2),
     ("wohnen-und-bauen", Theme.HOUSING, ["returner", "newcomer", "stayer"], "Wohnen und Bauen",
      "Housing and building", "Bauplätze, Mietwohnungen und leerstehende Häuser mit Potenzial.",
-     "## Bauplätze\n\nDie Gemeinden bieten günstige Bauplätze an.\n\n## Leerstand nutzen\n\nAlte Höfe und Häuser "
-     "warten auf neue Ideen. Fördermittel helfen bei der Sanierung.\n", "## Building plots\n\nAffordable plots.\n", 4),
+     ("## Bauplätze\n\nDie Gemeinden bieten günstige Bauplätze an.\n\n"
+      "## Leerstand nutzen\n\nAlte Höfe und Häuser warten auf neue Ideen. "
+      "Fördermittel helfen bei der Sanierung.\n"), "## Building plots\n\nAffordable plots.\n", 4),
     ("kinderbetreuung-und-schulen", Theme.LIFE, ["returner", "newcomer", "stayer"], "Kinderbetreuung und Schulen",
      "Childcare and schools", "Kita-Plätze, Schulen und Wege dorthin.",
-     "## Kita\n\nIn der Altmark gibt es in der Regel kurze Wartezeiten.\n\n## Schulen\n\nGrund- und weiterführende "
-     "Schulen, Schulbus inklusive.\n", "", 2),
+     ("## Kita\n\nIn der Altmark gibt es in der Regel kurze Wartezeiten.\n\n"
+      "## Schulen\n\nGrund- und weiterführende Schulen, Schulbus inklusive.\n"), "", 2),
     ("gesundheit-und-mobilitaet", Theme.LIFE, [], "Gesundheit und Mobilität", "Health and mobility",
-     "Ärztinnen, Kliniken, Bus und Bahn.", "## Gesundheit\n\nKliniken in Stendal und Salzwedel.\n\n## Mobilität\n\n"
-     "ICE-Halt Stendal, Rufbus in der Fläche.\n", "", 3),
+     "Ärztinnen, Kliniken, Bus und Bahn.", ("## Gesundheit\n\nKliniken in Stendal und Salzwedel.\n\n## Mobilität\n\n"
+                                            "ICE-Halt Stendal, Rufbus in der Fläche.\n"), "", 3),
     ("gruenden-in-der-altmark", Theme.WORK, ["founder"], "Gründen in der Altmark", "Founding in the Altmark",
-     "Beratung, Förderung, Räume.", "## Beratung\n\nDas Gründungsnetzwerk berät kostenlos.\n\n## Räume\n\n"
-     "Coworking-Spaces und günstige Gewerbeflächen.\n", "## Advice\n\nFree advice for founders.\n", 5),
+     "Beratung, Förderung, Räume.", ("## Beratung\n\nDas Gründungsnetzwerk berät kostenlos.\n\n## Räume\n\n"
+                                     "Coworking-Spaces und günstige Gewerbeflächen.\n"),
+     "## Advice\n\nFree advice for founders.\n", 5),
     ("investieren-standortfaktoren", Theme.WORK, ["investor"], "Investieren: Standortfaktoren",
      "Investing: location factors", "Flächen, Verkehr, Energie, Förderung (GRW).",
      "## Flächen\n\nGroße, erschlossene Industrieflächen an A14 und B189.\n\n## Förderung\n\nGRW-Fördergebiet.\n",

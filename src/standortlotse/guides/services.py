@@ -112,7 +112,7 @@ def overview(audience: str, theme: str, municipality: Municipality | None, regio
         places = places.filter(attributes__group="field", attributes__value=theme).distinct()
     if municipality is not None:
         nearby = list(places.filter(municipality=municipality)[:6])
-        result.places = nearby + [p for p in places.exclude(municipality=municipality)[: 6 - len(nearby)]]
+        result.places = nearby + list(places.exclude(municipality=municipality)[: 6 - len(nearby)])
     else:
         result.places = list(places[:6])
     wants_properties = audience in (Audience.FOUNDER, Audience.INVESTOR) or theme in (Theme.WORK, Theme.HOUSING)

@@ -11,7 +11,8 @@ from standortlotse.inquiries.models import Inquiry, Status
 
 class InquiryForm(HoneypotMixin, forms.ModelForm):
     consent = forms.BooleanField(
-        label=_("I agree that my details are passed on to the responsible office (for a creative place: to the place) to answer my inquiry, as described in the privacy notice."),
+        label=_("I agree that my details are passed on to the responsible office (for a creative place: "
+            "to the place) to answer my inquiry, as described in the privacy notice."),
     )
 
     class Meta:

@@ -80,7 +80,8 @@ class PlaceForm(forms.ModelForm):
             try:
                 cleaned.append(validator.clean(line))
             except ValidationError as error:
-                raise ValidationError(_("'%(line)s' is not a valid web address.") % {"line": line} + " " + " ".join(error.messages))
+                message = _("'%(line)s' is not a valid web address.") % {"line": line}
+                raise ValidationError(message + " " + " ".join(error.messages)) from error
         return "\n".join(cleaned)
 
     def clean(self):

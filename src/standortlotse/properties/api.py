@@ -184,7 +184,7 @@ def property_action(request, pk: int, action: Literal["publish", "archive", "unp
             services.change_status(request.user, prop, action)
     except ValidationError as error:
         if hasattr(error, "error_dict"):  # a record rule: answered per field, like a PATCH
-            raise FieldErrors(error.message_dict)
-        raise HttpError(422, " ".join(error.messages))
+            raise FieldErrors(error.message_dict) from error
+        raise HttpError(422, " ".join(error.messages)) from error
     return prop
 

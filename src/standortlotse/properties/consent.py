@@ -1,13 +1,14 @@
 """Owner consent for private plots: ask (mail merge by email or letter), track, publish only then.
 
-A property whose owner type is "private" can be published only when its owner's consent is
-recorded (the record rule ``Property.lacks_owner_consent``, which every write path asks). A
-refusal recorded for a published plot takes it offline at once and tells its editors. Editors ask many owners at once: by email with a private response
-link, or as letters (one PDF, a page per owner, with the same link and a QR code). Owners answer
-online; editors can also record an answer given by letter, phone or in person. Only a hash of each
-link is stored (core/links.py). Every request issues its own link and ends none: the letter's link
-still works after a later email, and after the answer a link shows what was recorded until it
-expires; an expired link leads to a form that sends a fresh one to the owner's stored address.
+A property whose owner type is "private" can be published only when its owner's consent is recorded
+(the record rule ``Property.lacks_owner_consent``, which every write path asks). A refusal recorded
+for a published plot takes it offline at once and tells its editors. Editors ask many owners at
+once: by email with a private response link, or as letters (one PDF, a page per owner, with the
+same link and a QR code). Owners answer online; editors can also record an answer given by letter,
+phone or in person. Only a hash of each link is stored (core/links.py). Every request issues its
+own link and ends none: the letter's link still works after a later email, and after the answer a
+link shows what was recorded until it expires; an expired link leads to a form that sends a fresh
+one to the owner's stored address.
 """
 
 from __future__ import annotations

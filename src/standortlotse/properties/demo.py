@@ -31,6 +31,8 @@ def demo_password(production: bool) -> str:
     """The published password in development; in production mode a fresh random one."""
     return secrets.token_urlsafe(12) if production else DEMO_PASSWORD
 
+STREETS = ["Industriestraße", "Am Bahnhof", "Gewerbering", "Hauptstraße"]
+
 TITLES = {
     Kind.PLOT: ["Gewerbefläche {place} Nord", "Industriefläche an der B{road}", "Baufeld {n} {place}"],
     Kind.BUSINESS_PARK: ["Gewerbegebiet {place}-Süd", "Industrie- und Gewerbepark {place}"],
@@ -46,7 +48,10 @@ DESCRIPTIONS_DE = {
     Kind.HALL: "Ebenerdige Halle mit Rolltoren, Sozialräumen und Außenfläche.",
     Kind.OFFICE: "Helle Büroräume, teilbar, mit Glasfaseranschluss.",
     Kind.RETAIL: "Ladenlokal in Laufalage mit Schaufenster.",
-    Kind.VACANT_BUILDING: "Leerstehendes Gebäude mit Charakter, ideal für Coworking, Handwerk oder Wohnen und Arbeiten.",
+    Kind.VACANT_BUILDING: (
+        "Leerstehendes Gebäude mit Charakter, "
+        "ideal für Coworking, Handwerk oder Wohnen und Arbeiten."
+    ),
     Kind.BROWNFIELD: "Ehemals gewerblich genutzte Fläche, Altlastengutachten liegt vor.",
 }
 DESCRIPTIONS_EN = {
@@ -190,7 +195,7 @@ def create_demo_data(count: int = 40, seed: int = 2026, production: bool = False
         title = rnd.choice(TITLES[kind]).format(place=municipality.name, road=rnd.choice([71, 188, 189, 107]), n=n)
         prop = Property(
             title=title, kind=kind, municipality=municipality, is_demo=True,
-            street=f"{rnd.choice(['Industriestraße', 'Am Bahnhof', 'Gewerbering', 'Hauptstraße'])} {rnd.randint(1, 40)}",
+            street=f"{rnd.choice(STREETS)} {rnd.randint(1, 40)}",
             postcode="39576" if municipality.district.key == "15090" else "29410",
             locality=municipality.name,
             lat=round(municipality.lat + rnd.uniform(-0.015, 0.015), 6),

@@ -97,7 +97,7 @@ def to_gpkg(queryset) -> bytes:
 
     props = list(queryset.select_related("municipality"))
     geometries = np.array([shapely.to_wkb(shapely.Point(p.lon, p.lat)) for p in props], dtype=object)
-    fields = [c for c in COLUMNS]
+    fields = list(COLUMNS)
     data = []
     for column in fields:
         values = []

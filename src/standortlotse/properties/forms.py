@@ -78,7 +78,7 @@ class PropertyForm(forms.ModelForm):
         try:
             value = json.loads(raw)
         except json.JSONDecodeError:
-            raise ValidationError(_("The outline is not valid GeoJSON text."))
+            raise ValidationError(_("The outline is not valid GeoJSON text.")) from None
         if isinstance(value, dict) and value.get("type") == "Feature":
             value = value.get("geometry")
         return value

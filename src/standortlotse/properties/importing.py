@@ -448,7 +448,8 @@ def _record_history(ids: list[int], user, reason: str, kind: str) -> None:
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(
                 f"INSERT INTO {quote(history._meta.db_table)} ({target}) "
-                f"SELECT {source}, %s, %s, %s, %s FROM {quote(Property._meta.db_table)} WHERE {quote('id')} IN ({marks})",
+                f"SELECT {source}, %s, %s, %s, %s FROM {quote(Property._meta.db_table)} "
+                f"WHERE {quote('id')} IN ({marks})",
                 [now, reason[:100], kind, getattr(user, "pk", None), *chunk],
             )
 
@@ -459,7 +460,7 @@ def write(outcomes, user, publish: bool, reason: str) -> dict[str, int]:
     new, updated, fields = [], [], set()
     for outcome, row, prop, changed in outcomes:
         if outcome == "new":
-            prop = Property(**{k: val for k, val in row.values.items()})
+            prop = Property(**row.values)
             if publish and not prop.lacks_owner_consent(status=Status.PUBLISHED, granted=False):  # a new record has no consent yet
                 prop.status, prop.published_at = Status.PUBLISHED, now
             prop.search_text = prop.build_search_text()

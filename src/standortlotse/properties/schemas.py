@@ -49,7 +49,7 @@ class Filters(Schema):
         try:
             west, south, east, north = (float(part) for part in value.split(","))
         except ValueError:
-            raise ValueError("bbox must be four numbers: west,south,east,north")
+            raise ValueError("bbox must be four numbers: west,south,east,north") from None
         if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
             raise ValueError("bbox must satisfy west<=east and south<=north within WGS84 bounds")
         return value

@@ -128,7 +128,7 @@ def changes_of(prop: Property) -> list[dict]:
     """History entries, newest first, each with who, when and which fields changed how."""
     entries = []
     records = list(prop.history.select_related("history_user").order_by("-history_date"))
-    for newer, older in zip(records, records[1:] + [None]):
+    for newer, older in zip(records, records[1:] + [None], strict=True):
         changes = []
         if older is not None:
             delta = newer.diff_against(older)

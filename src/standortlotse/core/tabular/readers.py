@@ -90,7 +90,8 @@ def sniff(path: str, filename: str) -> str:
     else:
         actual = "binary"
     if actual != expected:
-        raise Refused(_("The file is called “%(name)s” but its content is not %(kind)s. Please check that you chose the right file.") % {"name": filename, "kind": KIND_NAMES.get(expected, expected)})
+        raise Refused(_("The file is called “%(name)s” but its content is not %(kind)s. "
+            "Please check that you chose the right file.") % {"name": filename, "kind": KIND_NAMES.get(expected, expected)})
     return actual
 
 
@@ -193,7 +194,8 @@ def _tabular(kind: str, raw_rows, known: set[str], check_formulas: bool) -> Tabl
                 value = cells[position] if position < len(cells) else None
                 _check_cell(value, number, header)
                 if check_formulas and isinstance(value, str) and FORMULA.match(value):
-                    raise Refused(_("Row %(row)d, column “%(column)s” holds a spreadsheet formula (%(value)s). Formulas are not imported; please save the values instead.") % {"row": number, "column": header, "value": value[:40]})
+                    raise Refused(_("Row %(row)d, column “%(column)s” holds a spreadsheet formula (%(value)s). "
+                        "Formulas are not imported; please save the values instead.") % {"row": number, "column": header, "value": value[:40]})
                 values[header] = value
             yield Row(number, values)
 
@@ -333,7 +335,7 @@ def _gis_rows(source, count, to_wgs84):
         names = [str(n) for n in meta["fields"]]
         for offset in range(len(geometries) if geometries is not None else 0):
             cells = {}
-            for name, column in zip(names, columns):
+            for name, column in zip(names, columns, strict=True):
                 value = column[offset]
                 value = value.item() if hasattr(value, "item") else value
                 _check_cell(value, start + offset + 1, name)

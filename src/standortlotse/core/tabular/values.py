@@ -139,7 +139,7 @@ def parse_date(value) -> date:
     raw = text(value)
     for fmt in _DATE_FORMATS:
         try:
-            return datetime.strptime(raw, fmt).date()
+            return datetime.strptime(raw, fmt).date()  # noqa: DTZ007 - a calendar date: no time, no zone
         except ValueError:
             continue
     raise BadValue(_("“%(value)s” is not a date (use DD.MM.YYYY).") % {"value": raw})
