@@ -88,7 +88,7 @@ def login_code(request):
         return redirect("accounts:login")
     user = get_user_model().objects.filter(pk=pending["user"], is_active=True).first()
     device = confirmed_device(user) if user else None
-    if device is None:
+    if user is None or device is None:
         request.session.pop(PENDING, None)
         return redirect("accounts:login")
     form = CodeForm(request.POST or None)
@@ -98,8 +98,7 @@ def login_code(request):
             return lockout.locked_out(request)
         if form.is_valid() and device.verify_token(form.cleaned_data["code"]):
             request.session.pop(PENDING, None)
-            user.backend = pending["backend"]
-            login(request, user)
+            login(request, user, backend=pending["backend"])
             otp_login(request, device)
             return redirect(_safe_next(request, pending.get("next")))
         lockout.record_failure(request, username)

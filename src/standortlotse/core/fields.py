@@ -9,6 +9,15 @@ from django.db import models
 from standortlotse.core.validators import validate_email_address, validate_web_url
 
 
+def concrete_field(model: type[models.Model], name: str) -> models.Field:
+    """The model's field ``name``, a concrete one with validators, choices and a verbose name
+    (``get_field`` also answers reverse relations and generic foreign keys, which have none)."""
+    model_field = model._meta.get_field(name)
+    if not isinstance(model_field, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is not a concrete field")
+    return model_field
+
+
 class WebURLFormField(forms.URLField):
     # Forms keep the convenience of "www.example.org" → "https://www.example.org"; imports and
     # the API validate the stored value, which must carry its scheme.

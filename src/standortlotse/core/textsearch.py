@@ -161,7 +161,7 @@ def matching_ids(model, terms: list[str], limit: int | None = None) -> list[int]
     if connection.vendor == "sqlite":
         fts = quote(fts_table(table))
         sql = f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s LIMIT %s"
-        params = [sqlite_match(terms), limit + 1]
+        params: list[str | int] = [sqlite_match(terms), limit + 1]
     elif connection.vendor == "postgresql":
         sql = (f"SELECT {quote(model._meta.pk.column)} FROM {quote(table)} "
                f"WHERE search_vector @@ to_tsquery('simple'::regconfig, %s) LIMIT %s")

@@ -14,10 +14,12 @@ import hashlib
 import hmac
 import json
 import secrets
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any, TypedDict
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils import timezone
@@ -152,7 +154,16 @@ def _property_record(prop: Property) -> dict:
     return record
 
 
-ENTITIES = {
+class Entity(TypedDict):
+    """How the change feed reads one kind of record."""
+
+    queryset: Callable[[], QuerySet[Any]]  # every record that was ever published
+    key: Callable[[Any], str]
+    public: Callable[[Any], bool]
+    record: Callable[[Any], dict]
+
+
+ENTITIES: dict[str, Entity] = {
     "properties": {
         "queryset": lambda: Property.objects.filter(published_at__isnull=False).select_related("municipality"),
         "key": lambda p: str(p.pk),

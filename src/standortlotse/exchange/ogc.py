@@ -7,8 +7,12 @@ to the landing page URL.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypedDict
+
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db.models import QuerySet
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -68,7 +72,17 @@ def _place_feature(place, base) -> dict:
     }
 
 
-COLLECTIONS = {
+class Collection(TypedDict):
+    """One feature collection: its description, its records and how one becomes a feature."""
+
+    title: str
+    description: str
+    queryset: Callable[[], QuerySet[Any]]
+    feature: Callable[[Any, str], dict]
+    lookup: str  # the field an item's id is looked up by
+
+
+COLLECTIONS: dict[str, Collection] = {
     "properties": {
         "title": "Gewerbeflächen und Immobilien",
         "description": "Published commercial land, business parks, halls, offices, retail and vacant buildings.",
@@ -86,7 +100,7 @@ COLLECTIONS = {
 }
 
 
-def _collection(name) -> dict:
+def _collection(name) -> Collection:
     if name not in COLLECTIONS:
         raise HttpError(404, f"Collection '{name}' does not exist.")
     return COLLECTIONS[name]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from standortlotse.accounts.decorators import editor_required
+from standortlotse.core.fields import concrete_field
 from standortlotse.core.ratelimit import hit
 from standortlotse.core.tabular import readers
 from standortlotse.exchange import services
@@ -177,7 +178,7 @@ def column_docs():
         elif name == "outline":
             accepted = _("GeoJSON polygon; from GIS files the geometry is taken")
         else:
-            model_field = Property._meta.get_field(name)
+            model_field = concrete_field(Property, name)
             internal = model_field.get_internal_type()
             if model_field.choices:
                 accepted = ", ".join(str(lbl) for _v, lbl in model_field.choices)

@@ -13,6 +13,7 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from standortlotse.accounts import policy
+from standortlotse.core.fields import concrete_field
 from standortlotse.core.sanitize import clean_html
 from standortlotse.core.spreadsheet import safe_cell
 from standortlotse.core.tabular import readers, values
@@ -164,8 +166,8 @@ class Row:
 
 
 def _normalise(record: dict) -> tuple[dict, list[str]]:
-    errors = []
-    data = {}
+    errors: list[str] = []
+    data: dict[str, Any] = {}
     for name in TEXT_FIELDS:
         value = record.get(name) or ""
         data[name] = str(value).strip()
@@ -197,7 +199,7 @@ def _normalise(record: dict) -> tuple[dict, list[str]]:
 
 
 def _refusal(name: str, error: ValidationError) -> str:
-    return _("%(field)s: %(message)s") % {"field": Place._meta.get_field(name).verbose_name, "message": " ".join(error.messages)}
+    return _("%(field)s: %(message)s") % {"field": concrete_field(Place, name).verbose_name, "message": " ".join(error.messages)}
 
 
 def field_errors(data: dict) -> list[str]:
@@ -207,7 +209,7 @@ def field_errors(data: dict) -> list[str]:
     for name in TEXT_FIELDS:
         if data.get(name):
             try:
-                Place._meta.get_field(name).run_validators(data[name])
+                concrete_field(Place, name).run_validators(data[name])
             except ValidationError as error:
                 errors.append(_refusal(name, error))
     for link in data.get("social_links") or []:
@@ -216,7 +218,7 @@ def field_errors(data: dict) -> list[str]:
         except ValidationError as error:
             errors.append(_refusal("social_links", error))
     try:
-        Place._meta.get_field("tags").run_validators(", ".join(data.get("tags") or []))
+        concrete_field(Place, "tags").run_validators(", ".join(data.get("tags") or []))
     except ValidationError as error:
         errors.append(_refusal("tags", error))
     return errors
@@ -237,7 +239,7 @@ def record_rule_errors(place: Place | None, data: dict, municipality) -> list[st
     candidate = copy.copy(place) if place is not None else Place()
     _assign(candidate, data, municipality)
     return [
-        _("%(field)s: %(message)s") % {"field": Place._meta.get_field(name).verbose_name, "message": message}
+        _("%(field)s: %(message)s") % {"field": concrete_field(Place, name).verbose_name, "message": message}
         for name, messages in candidate.record_errors().items() for message in messages
     ]
 
@@ -322,11 +324,13 @@ def apply(rows: list[Row], source: str, region, user) -> dict:
             Transition.objects.create(place=place, from_status="", to_status=place.status, actor=user,
                                       actor_label="import", message=_("Imported from %(source)s.") % {"source": source})
         elif row.action == "update":
+            assert row.place is not None  # plan() sets it for every update and conflict
             _write(row.place, row.data, municipalities[row.data["municipality_ags"]])
             Transition.objects.create(place=row.place, from_status=row.place.status, to_status=row.place.status,
                                       actor=user, actor_label="import",
                                       message=_("Updated from %(source)s.") % {"source": source})
         elif row.action == "conflict":
+            assert row.place is not None
             ImportConflict.objects.create(place=row.place, source=source, data=row.data)
     return counts
 

@@ -13,6 +13,8 @@ import decimal
 import json
 import re
 import uuid
+from collections.abc import Set
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Q
@@ -20,6 +22,9 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from standortlotse.accounts import policy
+
+if TYPE_CHECKING:  # django-stubs' helper types: installed with the lint tools, not at run time
+    from django_stubs_ext import StrOrPromise
 
 _providers: dict[str, Provider] = {}
 
@@ -108,8 +113,8 @@ class Provider:
     records that need more than "blank these fields" or "delete"."""
 
     key = ""                 # its section in the export, e.g. "inquiries"
-    label = ""               # shown in the back office (lazy translation)
-    model = None
+    label: StrOrPromise = ""  # shown in the back office (lazy translation)
+    model: type[models.Model] | None = None
     # email field -> the fields that describe the same person (name, phone, postal address):
     # when the address matches, all of them are blanked together.
     email_fields: dict[str, tuple[str, ...]] = {}
@@ -126,11 +131,11 @@ class Provider:
 
     # --- finding ---------------------------------------------------------------------------
 
-    def condition(self, email: str, identifiers: set[str]) -> Q:
+    def condition(self, email: str, identifiers: Set[str]) -> Q:
         """Extra lookups (e.g. through a relation); ``email`` is lower case."""
         return Q(pk__in=[])
 
-    def find(self, email: str, identifiers: set[str] = frozenset(), model=None):
+    def find(self, email: str, identifiers: Set[str] = frozenset(), model=None):
         model = model or self.model
         names = {f.name for f in model._meta.get_fields()}
         queryset = model._base_manager.all()

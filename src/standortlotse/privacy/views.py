@@ -56,9 +56,10 @@ def erase(request):
 
 @state_admin_required
 def erasures(request):
-    records = list(ErasureRecord.objects.select_related("erased_by")[:200])
     names = services.labels()
-    for record in records:
-        record.rows = [(names.get(kind, kind), done.get("deleted", 0), done.get("anonymised", 0))
-                       for kind, done in record.counts.items()]
+    records = [
+        (record, [(names.get(kind, kind), done.get("deleted", 0), done.get("anonymised", 0))
+                  for kind, done in record.counts.items()])
+        for record in ErasureRecord.objects.select_related("erased_by")[:200]
+    ]
     return render(request, "privacy/erasures.html", {"records": records})

@@ -25,10 +25,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from standortlotse.accounts import policy
+from standortlotse.core.fields import concrete_field
 from standortlotse.core.tabular import columns as tabular
 from standortlotse.core.tabular import values as v
 from standortlotse.core.textsearch import fold
@@ -92,7 +94,7 @@ HEADER_ALIASES = {
     "outline": ["umriss", "geometrie", "polygon"],
 }
 
-CHOICE_SYNONYMS = {
+CHOICE_SYNONYMS: dict[str, dict[str, str]] = {
     "kind": {
         "gewerbegrundstueck": Kind.PLOT, "gewerbeflaeche": Kind.PLOT, "industrieflaeche": Kind.PLOT, "grundstueck": Kind.PLOT,
         "baugrundstueck": Kind.PLOT, "gewerbegebiet": Kind.BUSINESS_PARK, "gewerbepark": Kind.BUSINESS_PARK,
@@ -153,8 +155,8 @@ class Converted:
     external_id: str = ""
 
 
-def _model_field(name):
-    return Property._meta.get_field(name)
+def _model_field(name: str) -> models.Field:
+    return concrete_field(Property, name)
 
 
 def column_label(name: str) -> str:
@@ -192,7 +194,7 @@ class Context:
         self.units = {h: tabular.header_unit(h) for h in self.mapping}
         self.synonyms = {name: tabular.choice_synonyms(_model_field(name), CHOICE_SYNONYMS[name]) for name in CHOICE_SYNONYMS}
         self.municipalities = {m.ags: m for m in Municipality.objects.all()}
-        self.by_name = {}
+        self.by_name: dict[str, Municipality] = {}
         for m in self.municipalities.values():
             self.by_name.setdefault(fold(m.name), m)
             self.by_name.setdefault(fold(m.name.replace("Hansestadt", "").replace("Stadt", "")), m)
@@ -232,7 +234,7 @@ def _parse(name: str, raw, ctx: Context, header: str, result: Converted):
         return v.area_m2(raw)
     if internal in ("PositiveIntegerField", "IntegerField"):
         return v.integer(raw, UNIT_WORDS.get(name, ()))
-    if internal == "DecimalField":
+    if isinstance(model_field, models.DecimalField):
         amount = v.decimal(raw, UNIT_WORDS.get(name, ()))
         return amount.quantize(Decimal(1).scaleb(-model_field.decimal_places))
     if internal == "FloatField":
@@ -389,7 +391,7 @@ def plan(converted: list[Converted], ctx: Context) -> list[tuple[str, Converted,
     existing = find_existing([c.external_id for c in converted if c.external_id])
     public = [p.pk for p in existing.values() if p.status == Status.PUBLISHED]
     consented = set(OwnerConsent.objects.filter(property_id__in=public, state=OwnerConsent.State.GRANTED).values_list("property_id", flat=True))
-    outcome = []
+    outcome: list[tuple[str, Converted, Property | None, list[str]]] = []
     for row in converted:
         if row.errors:
             outcome.append(("error", row, None, []))

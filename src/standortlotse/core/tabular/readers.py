@@ -18,7 +18,7 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -53,7 +53,7 @@ class Row:
 class Table:
     kind: str  # csv, xlsx, geojson, gpkg, shapefile
     headers: list[str]
-    rows_factory: object = field(repr=False)
+    rows_factory: Callable[[], Iterator[Row]] = field(repr=False)
     note: str = ""
 
     def rows(self) -> Iterator[Row]:
@@ -153,7 +153,8 @@ def _find_header(first_rows: list[tuple[int, list]], known: set[str]) -> int:
 
 
 def _headers(cells: list) -> list[str]:
-    headers, seen = [], {}
+    headers: list[str] = []
+    seen: dict[str, int] = {}
     for position, cell in enumerate(cells, start=1):
         name = str(cell).strip() if cell not in (None, "") else _("column %(n)d") % {"n": position}
         if name in seen:
