@@ -5,7 +5,7 @@ import pytest
 from standortlotse.accounts import recipients
 from standortlotse.accounts.models import Membership, Organisation
 from standortlotse.core import mail
-from standortlotse.factories import OrganisationFactory, UserFactory, member
+from tests.factories import OrganisationFactory, UserFactory, member
 
 Role = Membership.Role
 

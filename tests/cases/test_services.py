@@ -11,8 +11,8 @@ from django.utils import translation
 from standortlotse.accounts.models import Organisation
 from standortlotse.cases import matching, services
 from standortlotse.cases.models import AlertSent, Case, SearchProfile, Stage
-from standortlotse.factories import PropertyFactory
 from standortlotse.properties.models import Property, Status
+from tests.factories import PropertyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -167,7 +167,7 @@ def case(world):
 def staff(world, case):
     """An agency employee (owner side, not admin) and a district office employee."""
     from standortlotse.accounts.models import Membership
-    from standortlotse.factories import UserFactory
+    from tests.factories import UserFactory
 
     owner_org = case.owner
     agency_user = UserFactory(username="agency_staff")

@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from standortlotse.exchange import changes
 from standortlotse.exchange.models import ApiKey
-from standortlotse.factories import OrganisationFactory, PropertyFactory
 from standortlotse.places.models import Place
 from standortlotse.properties import services
 from standortlotse.properties.models import Property, Status
+from tests.factories import OrganisationFactory, PropertyFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/api/changes/properties"

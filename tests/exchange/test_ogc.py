@@ -2,7 +2,7 @@
 
 import pytest
 
-from standortlotse.factories import PropertyFactory
+from tests.factories import PropertyFactory
 from standortlotse.properties.models import Status
 
 pytestmark = pytest.mark.django_db

@@ -66,7 +66,7 @@ def test_generate_properties_command():
 
 
 def test_region_of_a_municipality_and_a_district(world):
-    from standortlotse.factories import DistrictFactory, MunicipalityFactory
+    from tests.factories import DistrictFactory, MunicipalityFactory
 
     assert world.mun_a.region == world.region and world.mun_b.region == world.region
     assert world.district_stendal.region == world.region

@@ -8,9 +8,9 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from standortlotse.accounts.models import Organisation
-from standortlotse.factories import OrganisationFactory, PropertyFactory
 from standortlotse.guides.models import Contact, Event, Guide, Status
 from standortlotse.inquiries import routing
+from tests.factories import OrganisationFactory, PropertyFactory
 
 pytestmark = pytest.mark.django_db
 

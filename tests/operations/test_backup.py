@@ -9,7 +9,7 @@ import psycopg
 import pytest
 from django.db import connection
 
-from standortlotse.factories import PropertyFactory
+from tests.factories import PropertyFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 

@@ -20,7 +20,7 @@ from django.urls import reverse
 from standortlotse.core import logs
 from standortlotse.core import mail as core_mail
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def production_handler(fmt="json"):
@@ -181,7 +181,7 @@ def test_every_handler_of_every_logger_filters_after_django_setup():
 
 def test_runserver_request_lines_carry_no_private_link(tmp_path):
     port = _free_port()
-    env = {**os.environ, "DJANGO_DEBUG": "1", "DJANGO_LOG_FORMAT": "plain",
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "standortlotse.settings", "DJANGO_DEBUG": "1", "DJANGO_LOG_FORMAT": "plain",
            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
     server = subprocess.Popen([sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

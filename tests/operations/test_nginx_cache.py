@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from deploy import nginx as documented_nginx
-from nginx_support import needs_nginx, proxy_to, running_nginx
+from tests.operations.nginx_support import needs_nginx, proxy_to, running_nginx
 
 pytestmark = needs_nginx
 

@@ -13,7 +13,7 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 from django.urls import reverse
 
-from nginx_support import needs_nginx, proxy_to, running_nginx
+from tests.operations.nginx_support import needs_nginx, proxy_to, running_nginx
 from standortlotse.inquiries.models import Inquiry
 
 pytestmark = needs_nginx

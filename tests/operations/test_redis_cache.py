@@ -13,8 +13,8 @@ import time
 import pytest
 from django.core.cache import caches
 
-from settings_probe import setting_from_environment  # noqa: E402 (tests/ is on the path)
-from test_failures import contact_post  # noqa: E402
+from tests.operations.settings_probe import setting_from_environment  # noqa: E402
+from tests.operations.test_failures import contact_post  # noqa: E402
 from standortlotse.inquiries.models import Inquiry
 
 pytestmark = pytest.mark.django_db

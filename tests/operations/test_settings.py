@@ -13,15 +13,15 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from settings_probe import setting_from_environment, settings_from_environment
+from tests.operations.settings_probe import setting_from_environment, settings_from_environment
 from standortlotse.properties.demo import DEMO_PASSWORD
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "prod-Key-4-tests_" + "AbCdEf0123456789" * 3, "DJANGO_ALLOWED_HOSTS": "example.org"}
 
 
 def check_deploy(**env):
-    environment = {**os.environ, **PRODUCTION, "DATABASE_URL": "", **env}
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "standortlotse.settings", **PRODUCTION, "DATABASE_URL": "", **env}
     return subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                           cwd=ROOT, env=environment, capture_output=True, text=True)
 

@@ -39,7 +39,7 @@ def test_documented_pruning_removes_old_finished_mail_tasks(settings):
 
     from standortlotse.core.mail import send_email_task
 
-    line = next(l for l in (Path(__file__).resolve().parent.parent / "docs" / "deployment.md").read_text().splitlines()
+    line = next(l for l in (Path(__file__).resolve().parents[2] / "docs" / "deployment.md").read_text().splitlines()
                 if "prune_db_task_results" in l and l[:1].isdigit())
     arguments = shlex.split(re.sub(r"^.*?manage\.py ", "", line))
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

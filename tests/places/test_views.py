@@ -13,9 +13,9 @@ from django.utils import timezone
 from PIL import Image
 
 from standortlotse.accounts.models import Membership
-from standortlotse.factories import DistrictFactory, RegionFactory, member
 from standortlotse.places import services
 from standortlotse.places.models import PendingUpdate, Place, RegionSettings, Status
+from tests.factories import DistrictFactory, RegionFactory, member
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from standortlotse.accounts.models import Organisation
 from standortlotse.cases.models import Activity, AlertSent, Case, SearchProfile
-from standortlotse.factories import OrganisationFactory, PropertyFactory, UserFactory
 from standortlotse.guides.models import Contact, Event
 from standortlotse.inquiries import services as inquiry_services
 from standortlotse.inquiries.forms import InquiryForm
@@ -29,6 +28,7 @@ from standortlotse.privacy.models import ErasureRecord
 from standortlotse.privacy.registry import history_model_of, providers
 from standortlotse.properties import consent
 from standortlotse.properties.models import OwnerConsent, Property
+from tests.factories import OrganisationFactory, PropertyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import polib
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_german_catalogue_is_complete_and_compiled():
@@ -36,7 +36,7 @@ def test_all_ui_strings_are_in_the_catalogue(tmp_path):
 
 def test_check_deploy_is_clean_with_production_settings():
     env = {
-        **os.environ, "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 30 + "-prod-AbC123!@#%^&*()_+-=",
+        **os.environ, "DJANGO_SETTINGS_MODULE": "standortlotse.settings", "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 30 + "-prod-AbC123!@#%^&*()_+-=",
         "DJANGO_ALLOWED_HOSTS": "standortlotse.example.org", "DATABASE_URL": "",
     }
     result = subprocess.run(

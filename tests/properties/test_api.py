@@ -5,7 +5,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from standortlotse.factories import PropertyFactory
+from tests.factories import PropertyFactory
 from standortlotse.properties.models import Property, Status
 
 pytestmark = pytest.mark.django_db

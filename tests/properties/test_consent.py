@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from standortlotse.factories import PropertyFactory
+from tests.factories import PropertyFactory
 from standortlotse.properties import consent, services
 from standortlotse.properties.models import OwnerConsent, Status
 
@@ -184,7 +184,7 @@ def test_admin_refuses_private_owner_and_publishing_without_consent(rf, world, p
 
 
 def test_import_update_refuses_private_owner_on_a_published_record(world, public_plot):
-    from test_import import csv_bytes, run
+    from tests.test_import import csv_bytes, run
 
     from standortlotse.exchange.models import ImportJob
 

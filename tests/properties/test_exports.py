@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from standortlotse.factories import PropertyFactory
+from tests.factories import PropertyFactory
 from standortlotse.properties.exports import COLUMNS
 from standortlotse.properties.models import Status
 

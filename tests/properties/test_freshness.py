@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from standortlotse.factories import PropertyFactory
+from tests.factories import PropertyFactory
 from standortlotse.properties import freshness
 from standortlotse.properties.models import Property
 

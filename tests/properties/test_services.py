@@ -9,9 +9,9 @@ from django.utils import timezone
 from PIL import Image
 
 from standortlotse.core import uploads
-from standortlotse.factories import PropertyFactory
 from standortlotse.properties import services
 from standortlotse.properties.models import Status
+from tests.factories import PropertyFactory
 
 pytestmark = pytest.mark.django_db
 

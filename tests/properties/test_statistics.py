@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from standortlotse.factories import PropertyFactory
+from tests.factories import PropertyFactory
 from standortlotse.properties import statistics
 from standortlotse.properties.models import Property, StatisticsSnapshot
 

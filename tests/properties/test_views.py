@@ -8,10 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from standortlotse.factories import PropertyFactory
+from tests.factories import PropertyFactory
 from standortlotse.properties.models import Property, Status
 
-from test_upload_safety import valid_pdf  # noqa: E402 (tests/ is on the path)
+from tests.security.test_upload_safety import valid_pdf  # noqa: E402
 
 pytestmark = pytest.mark.django_db
 

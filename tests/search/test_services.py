@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from standortlotse.factories import MunicipalityFactory, PropertyFactory
+from tests.factories import MunicipalityFactory, PropertyFactory
 from standortlotse.guides.models import Contact, Event, Guide, Status
 from standortlotse.search import services
 

@@ -37,9 +37,9 @@ from schemathesis.specs.openapi.checks import response_schema_conformance, statu
 from standortlotse.accounts.models import Membership, Organisation
 from standortlotse.cases.models import Case
 from standortlotse.exchange.changes import create_key
-from standortlotse.factories import OrganisationFactory, member
 from standortlotse.places.models import Place
 from standortlotse.properties.models import Property
+from tests.factories import OrganisationFactory, member
 
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance]
 MIN_TOTAL_REQUESTS = 1000

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db
 
 
@@ -53,7 +53,7 @@ def test_gunicorn_with_the_documented_config_sends_no_server_banner(tmp_path):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    env = {**os.environ, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "1", "DJANGO_DEBUG": "1",
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "standortlotse.settings", "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "1", "DJANGO_DEBUG": "1",
            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "PYTHONPATH": str(ROOT / "src")}
     gunicorn = Path(sys.executable).parent / "gunicorn"
     server = subprocess.Popen([str(gunicorn), "-c", "deploy/gunicorn.conf.py"], cwd=ROOT, env=env,

@@ -27,12 +27,12 @@ from standortlotse.guides.models import Guide
 from standortlotse.places.models import Place, PlacePhoto
 from standortlotse.properties.models import PropertyDocument, PropertyPhoto
 
-from nginx_support import NGINX, running_nginx  # noqa: E402 (tests/ is on the path)
-from test_places import submission  # noqa: E402 (tests/ is on the path)
+from tests.operations.nginx_support import NGINX, running_nginx  # noqa: E402
+from tests.places.test_views import submission  # noqa: E402
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = b"<script>fetch('/api/properties/1',{method:'PATCH'})</script>"
 RANDOM_PDF = re.compile(r"^properties/documents/\d{4}/[0-9a-f]{32}\.pdf$")
 
@@ -234,7 +234,7 @@ def test_guide_image_named_html_is_re_encoded_under_a_random_jpg_name(client, wo
 
 
 def _owner_link(client, world, django_capture_on_commit_callbacks):
-    from test_places import owner_token
+    from tests.places.test_views import owner_token
 
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(reverse("places:submit", args=["altmark"]), submission(world)).status_code == 302
