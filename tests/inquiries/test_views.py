@@ -10,10 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from standortlotse.accounts.models import Organisation
-from standortlotse.factories import OrganisationFactory
 from standortlotse.inquiries import routing, services
-from standortlotse.inquiries.models import Inquiry, RetentionPolicy, RoutingRule, Status, Topic
-from standortlotse.places.models import Place
+from standortlotse.inquiries.models import Inquiry, RetentionPolicy, Status, Topic
+from tests.factories import OrganisationFactory, PlaceFactory, RoutingRuleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -39,14 +38,14 @@ def test_property_without_municipal_office_goes_to_district_office(world, agency
 
 def test_rule_per_region_and_topic_wins(world, agency):
     chamber = OrganisationFactory(name="IHK", kind=Organisation.Kind.CHAMBER)
-    RoutingRule.objects.create(region=world.region, topic=Topic.PROPERTY, organisation=chamber)
+    RoutingRuleFactory(region=world.region, topic=Topic.PROPERTY, organisation=chamber)
     assert routing.route(topic=Topic.PROPERTY, property=world.prop_a)[0] == chamber
     assert routing.route(topic=Topic.FOUNDING, property=world.prop_a)[0] == org_of(world.editor_a)
 
 
 def test_place_goes_to_region_moderation(world, agency):
-    place = Place.objects.create(name="Ort", pitch="p", region=world.region, municipality=world.mun_a, lat=52.6,
-                                 lon=11.8, owner_name="o", owner_email="o@example.org", status="published")
+    place = PlaceFactory(name="Ort", pitch="p", region=world.region, municipality=world.mun_a, lon=11.8, owner_name="o",
+                         status="published")
     assert routing.route(topic=Topic.PLACE, place=place)[0] == org_of(world.moderator)
 
 
@@ -54,7 +53,7 @@ def test_general_inquiry_fallbacks(world, agency):
     first_agency = Organisation.objects.filter(kind=Organisation.Kind.STATE_AGENCY).order_by("pk").first()
     assert routing.route(topic=Topic.WORK)[0] == first_agency
     partner = OrganisationFactory(name="Netzwerk", kind=Organisation.Kind.NETWORK_PARTNER)
-    RoutingRule.objects.create(region=None, topic=Topic.WORK, organisation=partner)
+    RoutingRuleFactory(region=None, topic=Topic.WORK, organisation=partner)
     assert routing.route(topic=Topic.WORK)[0] == partner
 
 
@@ -212,9 +211,8 @@ def test_data_subject_export(client, world, inquiry):
 
 
 def test_inquiry_about_place_mails_the_place_contact(world, agency, send):
-    place = Place.objects.create(name="Ort", pitch="p", region=world.region, municipality=world.mun_a, lat=52.6,
-                                 lon=11.8, owner_name="o", owner_email="o@example.org", status="published",
-                                 contact_email="hallo@ort.example")
+    place = PlaceFactory(name="Ort", pitch="p", region=world.region, municipality=world.mun_a, lon=11.8, owner_name="o",
+                         status="published", contact_email="hallo@ort.example")
     send(reverse("inquiries:contact_about", args=["ort", place.pk]), topic="place")
     assert Inquiry.objects.get().recipient == org_of(world.moderator)
     assert any("hallo@ort.example" in m.to for m in mail.outbox)

@@ -9,25 +9,22 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from standortlotse.guides.models import Contact, Event, Guide, Status
+from standortlotse.guides.models import Status
+from tests.factories import ContactFactory, EventFactory, GuideFactory, PlaceFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def pages(world):
-    from standortlotse.places.models import Place
     from standortlotse.places.models import Status as PlaceStatus
 
-    place = Place.objects.create(region=world.region, municipality=world.mun_a, name="Kulturhof", pitch="Kunst im Dorf",
-                                 lat=52.6, lon=11.86, owner_name="O", owner_email="o@example.org",
-                                 status=PlaceStatus.PUBLISHED, published_at=timezone.now())
-    guide = Guide.objects.create(region=world.region, slug="leben", theme="life", title_de="Leben", body_de="Text",
-                                 status=Status.PUBLISHED)
-    event = Event.objects.create(region=world.region, title_de="Hoffest", starts_at=timezone.now() + timedelta(days=5),
-                                 location="Stendal")
-    Contact.objects.create(region=world.region, organisation=world.editor_a.memberships.get().organisation,
-                           person="P", topics=["work"])
+    place = PlaceFactory(region=world.region, municipality=world.mun_a, name="Kulturhof", pitch="Kunst im Dorf",
+                         status=PlaceStatus.PUBLISHED, published_at=timezone.now())
+    guide = GuideFactory(region=world.region, slug="leben", theme="life", title_de="Leben", status=Status.PUBLISHED)
+    event = EventFactory(region=world.region, title_de="Hoffest", starts_at=timezone.now() + timedelta(days=5))
+    ContactFactory(region=world.region, organisation=world.editor_a.memberships.get().organisation,
+                   person="P", topics=["work"])
     return {"place": place, "guide": guide, "event": event}
 
 

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from standortlotse.reach.models import PageViewDay
+from tests.factories import PlaceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -12,11 +13,11 @@ pytestmark = pytest.mark.django_db
 def place(world):
     from django.utils import timezone
 
-    from standortlotse.places.models import Place, Status
+    from standortlotse.places.models import Status
 
-    return Place.objects.create(
+    return PlaceFactory(
         region=world.region, municipality=world.mun_a, name="Coworking Stendal", pitch="Arbeiten im Bahnhof",
-        lat=52.6, lon=11.86, owner_name="O", owner_email="o@example.org", status=Status.PUBLISHED, published_at=timezone.now(),
+        status=Status.PUBLISHED, published_at=timezone.now(),
     )
 
 

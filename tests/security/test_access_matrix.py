@@ -45,15 +45,15 @@ from standortlotse.accounts.models import Membership
 from standortlotse.cases.models import Case, CaseShare, SearchProfile
 from standortlotse.exchange import changes
 from standortlotse.exchange.models import ImportJob, ImportRow
-from standortlotse.factories import PropertyFactory, RegionFactory, member
 from standortlotse.guides.models import Contact, Event, Guide
 from standortlotse.inquiries.models import Inquiry
 from standortlotse.places.models import HeldPhoto, ImportConflict, PendingUpdate, Place, RegionSettings
 from standortlotse.places.models import Status as PlaceStatus
 from standortlotse.properties import consent
 from standortlotse.properties.models import OwnerConsent, Property, PropertyDocument, PropertyPhoto, Status
+from tests.factories import PlaceFactory, PropertyFactory, RegionFactory, member
 
-from test_upload_safety import valid_pdf  # noqa: E402 (tests/ is on the path)
+from tests.security.test_upload_safety import valid_pdf  # noqa: E402
 
 pytestmark = pytest.mark.django_db
 
@@ -132,9 +132,9 @@ def objs(world):
 
     # places
     def place(name, region, municipality, status, owner_mail, owner_name="Otto Owner"):
-        return Place.objects.create(
+        return PlaceFactory(
             name=name, pitch="Ein Ort zum Arbeiten", region=region, municipality=municipality,
-            lat=municipality.lat, lon=municipality.lon, owner_name=owner_name, owner_email=owner_mail,
+            owner_name=owner_name, owner_email=owner_mail,
             status=status, published_at=timezone.now() if status == PlaceStatus.PUBLISHED else None,
         )
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from standortlotse.guides.models import Contact, Event, Guide, Status
 from standortlotse.places.models import Place
 from standortlotse.places.models import Status as PlaceStatus
+from tests.factories import EventFactory, PlaceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -239,8 +240,7 @@ def test_taking_a_stored_hostile_conflict_is_refused(client, world):
     from standortlotse.places import exchange
     from standortlotse.places.models import ImportConflict
 
-    place = Place.objects.create(name="Ort", pitch="p", region=world.region, municipality=world.mun_a, lat=52.6,
-                                 lon=11.86, owner_name="O", owner_email="o@example.org", status=PlaceStatus.PUBLISHED)
+    place = PlaceFactory(name="Ort", pitch="p", region=world.region, municipality=world.mun_a, status=PlaceStatus.PUBLISHED)
     data = {**exchange.content_of(place), "website": "javascript:alert(1)"}
     conflict = ImportConflict.objects.create(place=place, source="partner", data=data)  # stored before the rules
     client.force_login(world.moderator)
@@ -252,13 +252,13 @@ def test_taking_a_stored_hostile_conflict_is_refused(client, world):
 
 
 def test_partner_id_of_another_regions_place_is_refused_without_naming_it(world):
-    from standortlotse.factories import DistrictFactory, MunicipalityFactory, RegionFactory
+    from tests.factories import DistrictFactory, MunicipalityFactory, RegionFactory
     from standortlotse.places import exchange
 
     other_region = RegionFactory(name="Harz", slug="harz", districts=[DistrictFactory(name="Landkreis Harz", key="15085")])
     elsewhere = MunicipalityFactory(name="Wernigerode", ags="15085370", district=other_region.districts.get())
-    Place.objects.create(name="Ort im Harz", pitch="p", region=other_region, municipality=elsewhere, lat=51.8,
-                         lon=10.8, owner_name="O", owner_email="o@example.org", source="partner", external_id="p-9")
+    PlaceFactory(name="Ort im Harz", pitch="p", region=other_region, municipality=elsewhere, lat=51.8, lon=10.8,
+                 source="partner", external_id="p-9")
     record = {**hostile_feed(world)[4], "id": "p-9", "name": "Übernahme"}
     row = exchange.plan([record], "partner", world.region)[0]
     assert row.action == "error" and row.errors == ["Der Ort mit dieser ID ist nicht in Ihren Gemeinden."]
@@ -372,9 +372,9 @@ def test_admin_forms_refuse_the_same_values(rf, world):
 # --- stored bad data (from before the rules) never becomes a link --------------------------
 
 def test_place_page_never_links_a_stored_non_http_address(client, world):
-    place = Place.objects.create(
-        name="Alter Datensatz", pitch="p", region=world.region, municipality=world.mun_a, lat=52.6, lon=11.86,
-        owner_name="O", owner_email="o@example.org", status=PlaceStatus.PUBLISHED, published_at=timezone.now(),
+    place = PlaceFactory(
+        name="Alter Datensatz", pitch="p", region=world.region, municipality=world.mun_a,
+        status=PlaceStatus.PUBLISHED, published_at=timezone.now(),
         website="javascript:alert(document.cookie)", social_links="data:text/html,x\nhttps://ok.example/\nvbscript:x",
     )
     html = client.get(place.get_absolute_url()).content.decode()
@@ -384,8 +384,8 @@ def test_place_page_never_links_a_stored_non_http_address(client, world):
 
 
 def test_event_page_never_links_a_stored_non_http_address(client, world):
-    event = Event.objects.create(region=world.region, title_de="Termin", location="Stendal", status=Status.PUBLISHED,
-                                 starts_at=timezone.now() + timedelta(days=2), url="javascript:alert(1)")
+    event = EventFactory(region=world.region, title_de="Termin", starts_at=timezone.now() + timedelta(days=2),
+                         url="javascript:alert(1)")
     html = client.get(event.get_absolute_url()).content.decode()
     assert 'href="javascript:' not in html
 
@@ -409,10 +409,10 @@ def finished_mail_tasks():
 
 def test_inquiry_to_a_place_with_a_stored_bcc_email_fails_once_and_notifies_moderators(
         client, world, django_capture_on_commit_callbacks, finished_mail_tasks, caplog):
-    place = Place.objects.create(
-        name="Ort mit kaputter Adresse", pitch="p", region=world.region, municipality=world.mun_a, lat=52.6,
-        lon=11.86, owner_name="O", owner_email="o@example.org", status=PlaceStatus.PUBLISHED,
-        published_at=timezone.now(), contact_email=BCC_EMAIL,  # stored by the feed before the rules
+    place = PlaceFactory(
+        name="Ort mit kaputter Adresse", pitch="p", region=world.region, municipality=world.mun_a,
+        status=PlaceStatus.PUBLISHED, published_at=timezone.now(),
+        contact_email=BCC_EMAIL,  # stored by the feed before the rules
     )
     data = {"name": "Max Investor", "email": "max@example.com", "topic": "place", "message": "Ist der Ort noch frei?", "consent": "on"}
     for _attempt in range(2):  # every inquiry: one failure each, never a retry
