@@ -9,7 +9,7 @@ from standortlotse.places.models import Place, PlacePhoto
 from standortlotse.properties import services as property_services
 from standortlotse.properties.models import PropertyPhoto, Status
 
-from tests.places.test_views import png, submission  # noqa: E402
+from tests.places.support import png, submission  # noqa: E402
 
 pytestmark = pytest.mark.django_db
 

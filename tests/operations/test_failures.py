@@ -10,7 +10,7 @@ from django.urls import reverse
 from standortlotse.inquiries.models import Inquiry
 from standortlotse.places.models import Place
 
-from tests.places.test_views import png, submission  # noqa: E402
+from tests.places.support import png, submission  # noqa: E402
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from standortlotse.properties.models import PropertyPhoto
 
 from tests.operations.settings_probe import setting_from_environment  # noqa: E402
 from tests.core.test_images import published  # noqa: E402
-from tests.places.test_views import png, submission  # noqa: E402
+from tests.places.support import png, submission  # noqa: E402
 
 pytestmark = pytest.mark.django_db
 

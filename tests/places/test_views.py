@@ -1,8 +1,8 @@
-"""Creative places: submission, owner link, moderation workflow and permissions, reminders."""
+"""Request tests of places/views.py: submission, owner link, moderation workflow and permissions,
+owner updates and their photos, confirmation requests, region settings, fresh owner links."""
 
 import re
 from datetime import timedelta
-from io import BytesIO
 
 import pytest
 from django.core import mail
@@ -10,51 +10,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
 
 from standortlotse.accounts.models import Membership
 from standortlotse.places import services
 from standortlotse.places.models import PendingUpdate, Place, RegionSettings, Status
 from tests.factories import DistrictFactory, RegionFactory, member
+from tests.places.support import link_from, owner_token, png, submission
 
 pytestmark = pytest.mark.django_db
-
-
-def png(name="ort.png"):
-    buffer = BytesIO()
-    Image.new("RGB", (300, 200), (200, 120, 40)).save(buffer, format="PNG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
-
-
-def submission(world, **overrides):
-    data = {
-        "name": "Coworking Alte Schule", "pitch": "Schreibtische im Dorf",
-        "story": "<p>Unsere <strong>Geschichte</strong></p><script>alert(1)</script>",
-        "place_fields": ["work"], "types": ["coworking"], "offers": ["desks", "events"],
-        "municipality": world.mun_a.pk, "owner_name": "Erika Muster",
-        "owner_email": "erika@example.org", "consent": "on", "tags": "Glasfaser, Garten",
-    }
-    data.update(overrides)
-    return data
-
-
-def link_from(message) -> str:
-    return re.search(r"http\S+/orte/mein-ort/(\S+)/", message.body).group(1)
-
-
-@pytest.fixture
-def submit(client, world, django_capture_on_commit_callbacks):
-    def _submit(**overrides):
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post(reverse("places:submit", args=["altmark"]), submission(world, **overrides))
-    return _submit
-
-
-@pytest.fixture
-def place(world, submit):
-    response = submit(photo=png(), photo_alt="Der Coworking-Raum")
-    assert response.status_code == 302, response.context["form"].errors
-    return Place.objects.get(name="Coworking Alte Schule")
 
 
 def moderate(client, user, place, action, message="", capture=None):
@@ -147,9 +110,6 @@ def test_rate_limit_keeps_the_entries(world, submit, settings):
 
 
 # --- owner link ---------------------------------------------------------------------------------
-
-def owner_token(place):
-    return link_from([m for m in mail.outbox if "/orte/mein-ort/" in m.body and m.to == [place.owner_email]][-1])
 
 
 def test_owner_edits_before_publication(client, world, place, django_capture_on_commit_callbacks):
@@ -246,30 +206,6 @@ def test_reject_requires_reason_and_mails_it(client, world, place, django_captur
     assert client.get(place.get_absolute_url()).status_code == 200  # moderator preview
     client.logout()
     assert client.get(place.get_absolute_url()).status_code == 404
-
-
-@pytest.mark.parametrize(
-    ("start", "target", "allowed"),
-    [
-        (Status.SUBMITTED, Status.PUBLISHED, True),
-        (Status.IN_REVIEW, Status.SUBMITTED, False),
-        (Status.REJECTED, Status.PUBLISHED, False),
-        (Status.REJECTED, Status.IN_REVIEW, True),
-        (Status.PUBLISHED, Status.CHANGES_REQUESTED, False),
-        (Status.PUBLISHED, Status.IN_REVIEW, True),
-    ],
-)
-def test_transition_rules(world, place, start, target, allowed):
-    Place.objects.filter(pk=place.pk).update(status=start)
-    place.refresh_from_db()
-    if allowed:
-        services.moderate(world.moderator, place, target, "Grund")
-        assert place.status == target
-    else:
-        with pytest.raises(Exception):
-            services.moderate(world.moderator, place, target, "Grund")
-        place.refresh_from_db()
-        assert place.status == start
 
 
 def test_moderator_of_other_region_cannot_touch(client, world, place):
@@ -469,25 +405,6 @@ def test_confirmation_requests_and_flags(client, world, place, django_capture_on
     assert not place.unconfirmed and place.verified_on == timezone.localdate()
 
 
-# --- email background task ------------------------------------------------------------------------------
-
-def test_email_task_retries_when_mail_server_fails(monkeypatch, settings):
-    from standortlotse.core import mail as core_mail
-
-    calls = {"n": 0}
-
-    def flaky_send(self, *args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] < 3:
-            raise ConnectionRefusedError("mail server down")
-        return 1
-
-    monkeypatch.setattr("django.core.mail.EmailMessage.send", flaky_send)
-    result = core_mail.send_email_task.enqueue(["a@example.org"], "Betreff", "Text")
-    assert calls["n"] == 3
-    assert result.return_value == "retry"
-
-
 def test_region_settings_by_moderator_only(client, world):
     url = reverse("places:region_settings", args=["altmark"])
     client.force_login(world.editor_a)
@@ -500,38 +417,6 @@ def test_region_settings_by_moderator_only(client, world):
     response = client.post(url, {"confirm_every_days": "nie", "confirm_grace_days": 14, "criteria_de": "Behalten"})
     assert response.status_code == 200 and "confirm_every_days" in response.context["form"].errors
     assert "Behalten" in response.content.decode()
-
-
-def test_kept_photo_is_reused_then_removed(world, submit, settings):
-    import os
-
-    from standortlotse.places import kept_photos
-
-    tmp = os.path.join(settings.MEDIA_ROOT, kept_photos.TEMP_PHOTO_DIR)
-    first = submit(photo=png(), photo_alt="Foto", consent="")
-    token = first.context["form"].data["photo_token"]
-    second = submit(photo_token=token, photo_alt="Foto", consent="")
-    assert second.context["form"].data["photo_token"] == token  # no second copy
-    assert os.listdir(tmp) == [token]
-    third = submit(photo=png("neu.png"), photo_token=token, photo_alt="Neu", consent="")
-    new_token = third.context["form"].data["photo_token"]
-    assert new_token != token and os.listdir(tmp) == [new_token]  # replaced, not piled up
-    assert submit(photo_token=new_token, photo_alt="Neu").status_code == 302
-    assert os.listdir(tmp) == []  # removed after success
-
-
-def test_clear_removes_only_old_kept_photos(world, submit, settings):
-    import os
-    import time
-
-    from standortlotse.places import kept_photos
-
-    token = submit(photo=png(), photo_alt="Foto", consent="").context["form"].data["photo_token"]
-    path = os.path.join(settings.MEDIA_ROOT, kept_photos.TEMP_PHOTO_DIR, token)
-    assert kept_photos.clear() == 0
-    old = time.time() - 2 * 86400
-    os.utime(path, (old, old))
-    assert kept_photos.clear() == 1 and not os.path.exists(path)
 
 
 def test_failed_attempts_do_not_count_against_the_limit(world, submit, settings):
@@ -712,15 +597,3 @@ def test_fresh_link_form_refuses_bots_bad_input_and_missing_csrf(world, place, d
     guarded = Client(enforce_csrf_checks=True)
     assert guarded.post(reverse("places:owner_link_request"), {"email": "erika@example.org"}).status_code == 403
     assert not mail.outbox
-
-
-def test_text_search_follows_new_and_changed_places_after_the_link_migration(world, place):
-    """The owner-link migration removes two columns, which rebuilds the table on SQLite and drops
-    the full-text triggers; they must be back (else new and changed places are never found)."""
-    from standortlotse.places import selectors
-
-    services.moderate(world.moderator, place, Status.PUBLISHED)
-    assert list(selectors.search({"q": "Coworking"})) == [place]
-    place.pitch = "Jetzt mit Siebdruckwerkstatt"
-    place.save()
-    assert list(selectors.search({"q": "Siebdruckwerkstatt"})) == [place]

@@ -28,7 +28,7 @@ from standortlotse.places.models import Place, PlacePhoto
 from standortlotse.properties.models import PropertyDocument, PropertyPhoto
 
 from tests.operations.nginx_support import NGINX, running_nginx  # noqa: E402
-from tests.places.test_views import submission  # noqa: E402
+from tests.places.support import submission  # noqa: E402
 
 pytestmark = pytest.mark.django_db
 
@@ -234,7 +234,7 @@ def test_guide_image_named_html_is_re_encoded_under_a_random_jpg_name(client, wo
 
 
 def _owner_link(client, world, django_capture_on_commit_callbacks):
-    from tests.places.test_views import owner_token
+    from tests.places.support import owner_token
 
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(reverse("places:submit", args=["altmark"]), submission(world)).status_code == 302
