@@ -1,93 +1,19 @@
-"""Investor service: matching on crafted data, profile → case, alerts, case permissions, board, exports."""
+"""Request tests of the investor service (cases/views.py): profile → case, alerts, case permissions,
+pipeline, board and its exports."""
 
-from decimal import Decimal
 from io import BytesIO
 
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import translation
 
 from standortlotse.accounts.models import Organisation
-from standortlotse.cases import matching, services
+from standortlotse.cases import services
 from standortlotse.cases.models import AlertSent, Case, SearchProfile, Stage
-from standortlotse.properties.models import Property, Status
-from tests.factories import PropertyFactory
+from standortlotse.properties.models import Status
+from tests.factories import CaseFactory, PropertyFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def crafted(world):
-    Property.objects.all().delete()
-    common = {"municipality": world.mun_a, "kind": "plot", "zoning": "GI", "availability": "immediately"}
-    return {
-        "rail": PropertyFactory(title="Mit Gleis", rail_siding="yes", area_available_m2=60_000, funding_area=True,
-                                electricity_mw=Decimal("10"), **common),
-        "rail_small": PropertyFactory(title="Gleis klein", rail_siding="yes", area_available_m2=32_000,
-                                      funding_area=False, electricity_mw=Decimal("10"), **common),
-        "no_rail": PropertyFactory(title="Ohne Gleis", rail_siding="no", area_available_m2=80_000, funding_area=True,
-                                   electricity_mw=Decimal("20"), **common),
-        "possible": PropertyFactory(title="Gleis möglich", rail_siding="possible", area_available_m2=50_000,
-                                    funding_area=False, electricity_mw=Decimal("2"), **common),
-        "sold": PropertyFactory(title="Verkauft", rail_siding="yes", area_available_m2=90_000, funding_area=True,
-                                **{**common, "availability": "sold"}),
-        "hall": PropertyFactory(title="Halle", rail_siding="yes", area_available_m2=60_000, funding_area=True,
-                                **{**common, "kind": "hall"}),
-        "draft": PropertyFactory(title="Entwurf", rail_siding="yes", area_available_m2=60_000, status=Status.DRAFT,
-                                 **common),
-    }
-
-
-def profile(**fields):
-    weights = fields.pop("weights", {})
-    districts = fields.pop("districts", [])
-    p = SearchProfile.objects.create(weights=weights, **fields)
-    p.districts.set(districts)
-    return p
-
-
-def titles(results):
-    return [m.property.title for m in results]
-
-
-def test_must_have_excludes(crafted):
-    p = profile(kinds=["plot"], need_rail_siding=True)
-    assert set(titles(matching.match(p))) == {"Mit Gleis", "Gleis klein"}
-
-
-def test_must_have_power_and_half_area_rule(crafted):
-    p = profile(kinds=["plot"], need_electricity_mw=Decimal("5"), area_min_m2=70_000)
-    # at least half the wished area (35,000 m²) and 5 MW
-    assert set(titles(matching.match(p))) == {"Mit Gleis", "Ohne Gleis"}
-
-
-def test_weights_order_results(crafted):
-    rail_first = profile(kinds=["plot"], weights={"rail_siding": 5, "funding_area": 1})
-    assert titles(matching.match(rail_first))[:3] == ["Mit Gleis", "Gleis klein", "Gleis möglich"]
-    funding_first = profile(kinds=["plot"], weights={"rail_siding": 1, "funding_area": 5})
-    assert titles(matching.match(funding_first))[:2] == ["Mit Gleis", "Ohne Gleis"]
-
-
-def test_reasons_and_misses(crafted):
-    p = profile(kinds=["plot"], area_min_m2=50_000, weights={"rail_siding": 3, "funding_area": 2})
-    with translation.override("en"):
-        results = {m.property.title: m for m in matching.match(p)}
-    small = results["Gleis klein"]
-    assert "railway siding: yes" in small.reasons
-    assert "area 3.2 ha of 5.0 ha wished" in small.misses
-    assert "GRW funding area: no" in small.misses
-    assert results["Gleis möglich"].reasons.count("railway siding: possible") == 1
-    assert results["Mit Gleis"].score == 100 and small.score < 100
-    with translation.override("de"):
-        german = {m.property.title: m for m in matching.match(p)}["Gleis klein"]
-    assert "Fläche 3,2 ha von 5,0 ha gewünscht" in german.misses
-
-
-def test_district_and_price_filters(world, crafted):
-    PropertyFactory(title="Gardelegen günstig", municipality=world.mun_b, kind="plot", price_per_m2=Decimal("9"))
-    p = profile(districts=[world.district_salzwedel], price_max=Decimal("10"))
-    assert titles(matching.match(p)) == ["Gardelegen günstig"]
 
 
 # --- profile → case, alerts -----------------------------------------------------------------------
@@ -156,11 +82,6 @@ def test_alert_on_new_matching_property_once_with_unsubscribe(client, world, cra
 
 
 # --- cases: permissions, pipeline, board -----------------------------------------------------------
-
-@pytest.fixture
-def case(world):
-    owner = world.state_admin.memberships.get().organisation
-    return Case.objects.create(company="Geheim AG", owner=owner, confidential=True, sector="Batterien")
 
 
 @pytest.fixture
@@ -231,7 +152,7 @@ def test_pipeline_with_tasks_offers_and_log(client, world, case, staff, crafted)
 
 
 def test_board_counts_filters_and_xlsx(client, world, case, staff):
-    Case.objects.create(company="Zweite GmbH", owner=case.owner, stage=Stage.SETTLED, source="fair")
+    CaseFactory(company="Zweite GmbH", owner=case.owner, stage=Stage.SETTLED, source="fair")
     client.force_login(staff["agency"])
     response = client.get(reverse("cases:board"))
     counts = {c["stage"]: c["count"] for c in response.context["columns"]}
@@ -247,14 +168,6 @@ def test_board_counts_filters_and_xlsx(client, world, case, staff):
     assert rows[0][:3] == ("id", "company", "sector") and {r[1] for r in rows[1:]} == {"Geheim AG", "Zweite GmbH"}
 
 
-def test_export_neutralises_formulas(world, case):
-    case.company = "=cmd|' /C calc'!A0"
-    case.confidential = False
-    case.save()
-    text = services.export_csv(world.state_admin, Case.objects.all())
-    assert "'=cmd" in text
-
-
 def test_manual_case_creation_only_for_own_organisations(client, world):
     client.force_login(world.editor_a)
     own = world.editor_a.memberships.get().organisation
@@ -263,19 +176,3 @@ def test_manual_case_creation_only_for_own_organisations(client, world):
     assert response.status_code == 200 and "owner" in response.context["form"].errors
     response = client.post(reverse("cases:create"), {"company": "X", "source": "fair", "owner": own.pk})
     assert response.status_code == 302 and Case.objects.get().owner == own
-
-
-def test_every_nice_to_have_is_checked_like_in_the_database(world):
-    """The reasons shown come from the same conditions the database ranks with."""
-    from standortlotse.cases import matching
-    from standortlotse.properties.models import Property
-
-    prop = Property.objects.get(pk=world.prop_a.pk)
-    prop.rail_siding, prop.broadband_mbits, prop.gas, prop.owner_type = "possible", 1000, True, "municipal"
-    prop.save()
-    for key, (_label, full, half) in matching.NICE_TO_HAVES.items():
-        for level, condition in (("full", full), ("half", half)):
-            if condition is None:
-                continue
-            in_database = Property.objects.filter(condition, pk=prop.pk).exists()
-            assert matching._holds(prop, key, level) == in_database, (key, level)
