@@ -3,7 +3,7 @@
 Every upload field gets HTML, SVG and JavaScript polyglots: each is refused, or stored re-encoded
 under a random name and served inert (safe type, nosniff, sandbox, attachment for non-photos), by
 Django here, by the documented nginx (a real nginx, when installed) and as S3 object metadata
-(tests/test_s3_media.py).
+(tests/operations/test_s3_media.py).
 """
 
 import re
