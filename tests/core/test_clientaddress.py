@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from standortlotse.core.clientaddress import client_address
 from tests.operations.settings_probe import setting_from_environment
-from tests.operations.test_failures import contact_post
+from tests.inquiries.support import contact_post
 
 
 def request_with(remote="127.0.0.1", forwarded=None):

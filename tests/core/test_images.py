@@ -7,17 +7,12 @@ from django.urls import reverse
 from standortlotse.core.images import backfill, read_dimensions
 from standortlotse.places.models import Place, PlacePhoto
 from standortlotse.properties import services as property_services
-from standortlotse.properties.models import PropertyPhoto, Status
+from standortlotse.properties.models import PropertyPhoto
 
 from tests.places.support import png, submission  # noqa: E402
+from tests.properties.support import published  # noqa: E402
 
 pytestmark = pytest.mark.django_db
-
-
-def published(prop):
-    prop.status = Status.PUBLISHED
-    prop.save()
-    return prop
 
 
 def test_property_photo_size_is_stored_and_the_page_does_not_open_the_file(client, world):

@@ -1,4 +1,7 @@
-"""Helpers of the inquiry tests: the organisation of a user, the public form's fields."""
+"""Helpers of the inquiry tests (also used by the failure, cache and client-address tests): the
+organisation of a user, the public form's fields, an inquiry posted about a property."""
+
+from django.urls import reverse
 
 
 def org_of(user):
@@ -11,3 +14,10 @@ def form_data(**overrides):
             "consent": "on"}
     data.update(overrides)
     return data
+
+
+def contact_post(client, world):
+    return client.post(reverse("inquiries:contact_about", args=["immobilie", world.prop_a.pk]), {
+        "name": "Max", "email": "max@example.com", "topic": "property", "message": "Ist die Fläche noch frei?",
+        "consent": "on",
+    })

@@ -10,6 +10,7 @@ from django.urls import reverse
 from standortlotse.inquiries.models import Inquiry
 from standortlotse.places.models import Place
 
+from tests.inquiries.support import contact_post  # noqa: E402
 from tests.places.support import png, submission  # noqa: E402
 
 pytestmark = pytest.mark.django_db
@@ -86,13 +87,6 @@ def test_disk_full_leaves_no_partial_file(client, world, monkeypatch, settings):
 def database_tasks(settings):
     """The production task backend: task rows in the default database."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
-def contact_post(client, world):
-    return client.post(reverse("inquiries:contact_about", args=["immobilie", world.prop_a.pk]), {
-        "name": "Max", "email": "max@example.com", "topic": "property", "message": "Ist die Fläche noch frei?",
-        "consent": "on",
-    })
 
 
 def test_mails_are_queued_in_the_transaction_of_the_inquiry(client, world, database_tasks):

@@ -14,7 +14,7 @@ import pytest
 from django.core.cache import caches
 
 from tests.operations.settings_probe import setting_from_environment  # noqa: E402
-from tests.operations.test_failures import contact_post  # noqa: E402
+from tests.inquiries.support import contact_post  # noqa: E402
 from standortlotse.inquiries.models import Inquiry
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from standortlotse.places.models import PlacePhoto
 from standortlotse.properties.models import PropertyPhoto
 
 from tests.operations.settings_probe import setting_from_environment  # noqa: E402
-from tests.core.test_images import published  # noqa: E402
+from tests.properties.support import published  # noqa: E402
 from tests.places.support import png, submission  # noqa: E402
 
 pytestmark = pytest.mark.django_db
@@ -129,7 +129,7 @@ def test_document_object_is_a_pdf_download_whatever_the_browser_declared(client,
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from standortlotse.properties.models import PropertyDocument
-    from tests.security.test_upload_safety import RANDOM_PDF, valid_pdf
+    from tests.properties.support import RANDOM_PDF, valid_pdf
 
     client.force_login(world.editor_a)
     crafted = SimpleUploadedFile("x.html", valid_pdf(), content_type="text/html")

@@ -11,7 +11,7 @@ from PIL import Image
 from tests.factories import PropertyFactory
 from standortlotse.properties.models import Property, Status
 
-from tests.security.test_upload_safety import valid_pdf  # noqa: E402
+from tests.properties.support import valid_pdf  # noqa: E402
 
 pytestmark = pytest.mark.django_db
 

@@ -53,7 +53,7 @@ from standortlotse.properties import consent
 from standortlotse.properties.models import OwnerConsent, Property, PropertyDocument, PropertyPhoto, Status
 from tests.factories import PlaceFactory, PropertyFactory, RegionFactory, member
 
-from tests.security.test_upload_safety import valid_pdf  # noqa: E402
+from tests.properties.support import valid_pdf  # noqa: E402
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.accounts.test_twofactor import code_for, set_up
+from tests.accounts.support import code_for, set_up
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms import modelform_factory
 from django.urls import reverse
 from PIL import Image
-from pypdf import PdfWriter
-from pypdf.actions import JavaScript
 
 from standortlotse.core import uploads
 from standortlotse.core.validators import validate_pdf
@@ -29,25 +27,12 @@ from standortlotse.properties.models import PropertyDocument, PropertyPhoto
 
 from tests.operations.nginx_support import NGINX, running_nginx  # noqa: E402
 from tests.places.support import submission  # noqa: E402
+from tests.properties.support import RANDOM_PDF, valid_pdf  # noqa: E402
 
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = b"<script>fetch('/api/properties/1',{method:'PATCH'})</script>"
-RANDOM_PDF = re.compile(r"^properties/documents/\d{4}/[0-9a-f]{32}\.pdf$")
-
-
-def valid_pdf(pages=1, password=None, script=None) -> bytes:
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=595, height=842)
-    if script:
-        writer.add_open_action(JavaScript(script))
-    if password:
-        writer.encrypt(password)
-    buffer = BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 def image_bytes(fmt="JPEG") -> bytes:
