@@ -1,5 +1,5 @@
 """The nginx micro-cache of docs/deployment.md, read from the guide itself, so that the load
-benchmark (bench/load.py) and the test behind a real nginx (tests/test_nginx_cache.py) run
+benchmark (bench/load.py) and the test behind a real nginx (tests/operations/test_nginx_cache.py) run
 exactly what the guide tells operators to write."""
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Fixtures shared by the test suite: a small two-district world with users of every role."""
 
 import shutil
+import sys
 import tempfile
 
 import pytest
@@ -8,9 +9,11 @@ from django.core.cache import cache
 from django.utils import translation
 
 from standortlotse.accounts.models import Membership
-from standortlotse.factories import (
+from tests import factories
+from tests.factories import (
     DistrictFactory, MunicipalityFactory, PropertyFactory, RegionFactory, member,
 )
+
 
 Role = Membership.Role
 
@@ -25,11 +28,8 @@ def _german_by_default():
 
 @pytest.fixture(autouse=True)
 def _media_root(settings):
-    # Fast hashing: the tests create many users; production keeps Django's default hasher.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Background tasks run at once in tests; mail goes to django.core.mail.outbox.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The fixed test settings (hasher, tasks, cache backend) are in tests/settings.py; what must be
+    # fresh for every test is set here.
     cache.clear()  # rate-limit counters must not leak between tests
     path = tempfile.mkdtemp(prefix="standortlotse-media-")
     private = tempfile.mkdtemp(prefix="standortlotse-private-")

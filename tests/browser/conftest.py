@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from places_support import make_place, png_bytes
+from tests.browser.places_support import make_place, png_bytes
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

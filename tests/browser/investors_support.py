@@ -5,7 +5,7 @@ own `investor_world` fixture, so conftest.py stays as it is."""
 import re
 from decimal import Decimal
 
-from places_support import mails_to  # noqa: F401  (re-exported for the tests)
+from tests.browser.places_support import mails_to  # noqa: F401  (re-exported for the tests)
 
 EDITOR_A_EMAIL = "wirtschaft@stendal.example"
 ORG_A = "Stadt Stendal – Wirtschaftsförderung"
@@ -56,7 +56,7 @@ def build_investor_world(live_world, settings, mailoutbox):
 
 
 def _plot(title, municipality, area, rail_siding, funding_area, megawatts):
-    from standortlotse.factories import PropertyFactory
+    from tests.factories import PropertyFactory
 
     return PropertyFactory(
         title=title, municipality=municipality, kind="plot", availability="immediately",

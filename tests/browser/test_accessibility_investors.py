@@ -6,7 +6,7 @@ and as an organisation it is shared with. In German; the public forms also in En
 
 import pytest
 
-from investors_support import (
+from tests.browser.investors_support import (
     FULL, RANKED, action_form, build_investor_world, make_case, make_inquiry, make_profile,
 )
 

@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from places_support import owner_token
+from tests.browser.places_support import owner_token
 from standortlotse.places import services
 
 pytestmark = pytest.mark.browser

@@ -17,11 +17,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.utils import timezone
 
-from places_support import mails_to
+from tests.browser.places_support import mails_to
 from standortlotse.accounts.models import Organisation
-from standortlotse.factories import MunicipalityFactory, OrganisationFactory, PropertyFactory
 from standortlotse.guides.models import Contact, Event, Guide, Status
 from standortlotse.inquiries.models import Inquiry
+from tests.factories import MunicipalityFactory, OrganisationFactory, PropertyFactory
 
 pytestmark = pytest.mark.browser
 

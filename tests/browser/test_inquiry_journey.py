@@ -9,10 +9,10 @@ import json
 
 import pytest
 
-from investors_support import (
+from tests.browser.investors_support import (
     EDITOR_A_EMAIL, FULL, ORG_A, action_form, build_investor_world, make_inquiry, mails_to,
 )
-from places_support import make_place
+from tests.browser.places_support import make_place
 from standortlotse.inquiries import services
 from standortlotse.inquiries.models import Inquiry, Note, Status
 

@@ -13,13 +13,13 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from investors_support import (
+from tests.browser.investors_support import (
     FULL, GOOD, HALF, NO_POWER, ORG_A, RANKED, TOO_SMALL, action_form, build_investor_world,
     make_case, make_profile, mails_to, score_of,
 )
 from standortlotse.cases import services
 from standortlotse.cases.models import Case, SearchProfile, Stage
-from standortlotse.factories import PropertyFactory
+from tests.factories import PropertyFactory
 
 pytestmark = pytest.mark.browser
 

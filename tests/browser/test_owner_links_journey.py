@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.db.models import F
 from django.utils import timezone
 
-from places_support import decide, mails_to, owner_link_path
+from tests.browser.places_support import decide, mails_to, owner_link_path
 from standortlotse.places.models import OwnerLink, Place
 
 pytestmark = pytest.mark.browser

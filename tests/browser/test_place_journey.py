@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from places_support import decide, mails_to, owner_link_path, owner_token
+from tests.browser.places_support import decide, mails_to, owner_link_path, owner_token
 from standortlotse.places import services
 from standortlotse.places.models import Place
 

@@ -1,0 +1,75 @@
+"""The shipped geography: real Altmark municipalities with AGS and centres inside their district."""
+
+import json
+
+import pytest
+from shapely.geometry import Point, shape
+
+from standortlotse.geo.models import District, Municipality, Region
+from standortlotse.geo.services import DATA_DIR, load_shipped_regions
+
+pytestmark = pytest.mark.django_db
+
+
+def test_shipped_altmark_data_is_consistent():
+    data = json.loads((DATA_DIR / "altmark.json").read_text(encoding="utf-8"))
+    districts = {d["key"]: d for d in data["districts"]}
+    assert set(districts) == {"15081", "15090"}
+    assert len(districts["15081"]["municipalities"]) == 13
+    assert len(districts["15090"]["municipalities"]) == 25
+    for key, district in districts.items():
+        outline = shape(district["outline"])
+        assert outline.is_valid
+        for m in district["municipalities"]:
+            assert len(m["ags"]) == 8 and m["ags"].startswith(key), m
+            assert outline.contains(Point(m["lon"], m["lat"])), m["name"]
+
+
+def test_loader_is_idempotent():
+    first = load_shipped_regions()
+    second = load_shipped_regions()
+    assert first == second == {"districts": 2, "municipalities": 38}
+    assert Municipality.objects.count() == 38 and District.objects.count() == 2
+    altmark = Region.objects.get(slug="altmark")
+    assert altmark.municipalities().count() == 38
+    assert Municipality.objects.get(ags="15090535").name == "Stendal"
+    assert Municipality.objects.get(name="Tangermünde").district.key == "15090"
+
+
+def test_demo_data_loads(django_user_model):
+    from django.core.management import call_command
+
+    from standortlotse.properties.models import Property
+
+    call_command("load_demo", "--count", "8", "--allow-production")
+    assert Property.objects.filter(is_demo=True).count() == 8
+    assert Property.objects.filter(is_demo=True, photos__isnull=False).distinct().count() == 8
+    assert django_user_model.objects.filter(username="redaktion-stendal").exists()
+    from standortlotse.cases.models import Case
+    from standortlotse.places.models import Place
+
+    assert Place.objects.published().filter(is_demo=True).count() == 20
+    assert Case.objects.filter(company__startswith="Demo:").count() == 4
+    call_command("load_demo", "--count", "8", "--allow-production")
+    assert Property.objects.filter(is_demo=True).count() == 8
+    assert Place.objects.count() == 20 and Case.objects.count() == 4
+
+
+def test_generate_properties_command():
+    from django.core.management import call_command
+
+    from standortlotse.properties.models import Property
+
+    call_command("generate_properties", "300")
+    assert Property.objects.count() == 300
+    assert Property.objects.published().count() > 200
+
+
+def test_region_of_a_municipality_and_a_district(world):
+    from tests.factories import DistrictFactory, MunicipalityFactory
+
+    assert world.mun_a.region == world.region and world.mun_b.region == world.region
+    assert world.district_stendal.region == world.region
+    assert world.mun_c.region is None and world.district_other.region is None  # outside the Altmark
+    lonely = MunicipalityFactory(name="Nirgendwo", ags="15099001", district=DistrictFactory(key="15099"))
+    assert lonely.region is None

@@ -1,0 +1,58 @@
+"""Project-wide checks: translations complete, production settings pass `check --deploy`."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_german_catalogue_is_complete_and_compiled():
+    po_path = ROOT / "src/standortlotse/locale/de/LC_MESSAGES/django.po"
+    catalogue = polib.pofile(str(po_path))
+    assert [e.msgid for e in catalogue.untranslated_entries()] == []
+    assert [e.msgid for e in catalogue.fuzzy_entries()] == []
+    mo_path = po_path.with_suffix(".mo")
+    assert mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime - 1
+
+
+def test_all_ui_strings_are_in_the_catalogue(tmp_path):
+    """makemessages into a scratch copy must not find strings missing from django.po."""
+    import shutil
+
+    copy = tmp_path / "standortlotse"
+    shutil.copytree(ROOT / "src/standortlotse", copy, ignore=shutil.ignore_patterns("vendor", "__pycache__"))
+    subprocess.run(
+        [sys.executable, "-m", "django", "makemessages", "-l", "de", "--no-obsolete"],
+        cwd=copy, check=True, capture_output=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": ""},
+    )
+    fresh = polib.pofile(str(copy / "locale/de/LC_MESSAGES/django.po"))
+    assert [e.msgid for e in fresh.untranslated_entries()] == []
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    env = {
+        **os.environ, "DJANGO_SETTINGS_MODULE": "standortlotse.settings", "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 30 + "-prod-AbC123!@#%^&*()_+-=",
+        "DJANGO_ALLOWED_HOSTS": "standortlotse.example.org", "DATABASE_URL": "",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_collectstatic_with_the_production_storage(tmp_path, settings):
+    """Production hashes the static files; every file they reference must exist."""
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = str(tmp_path)
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
+    call_command("collectstatic", "--noinput", verbosity=0)
+    manifest = (tmp_path / "staticfiles.json").read_text()
+    assert "vendor/leaflet/images/marker-icon.png" in manifest and "js/map.js" in manifest

@@ -1,0 +1,69 @@
+"""Exports of a search result in the columns of the import template."""
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import PropertyFactory
+from standortlotse.properties.exports import COLUMNS
+from standortlotse.properties.models import Status
+
+pytestmark = pytest.mark.django_db
+
+
+def test_csv_export_follows_filters_and_template(client, world):
+    PropertyFactory(title="Entwurf", municipality=world.mun_a, kind="hall", status=Status.DRAFT)
+    world.prop_b.price_per_m2 = Decimal("12.50")
+    world.prop_b.rail_siding = "yes"
+    world.prop_b.gas = True
+    world.prop_b.save()
+    response = client.get(reverse("properties:export", args=["csv"]), {"kind": "hall"})
+    assert response["Content-Disposition"] == 'attachment; filename="immobilien.csv"'
+    rows = list(csv.DictReader(io.StringIO(response.content.decode()), delimiter=";"))
+    assert list(rows[0]) == COLUMNS
+    assert [r["title"] for r in rows] == ["Halle Gardelegen"]
+    row = rows[0]
+    assert row["municipality_ags"] == "15081135" and row["price_per_m2"] == "12.5"
+    assert row["gas"] == "ja" and row["hydrogen"] == "" and row["rail_siding"] == "yes"
+    assert row["external_id"] == f"standortlotse-{world.prop_b.pk}"
+
+
+def test_export_neutralises_formulas(client, world):
+    world.prop_a.title = "=HYPERLINK(\"http://x\")"
+    world.prop_a.save()
+    content = client.get(reverse("properties:export", args=["csv"])).content.decode()
+    assert "'=HYPERLINK" in content
+
+
+def test_xlsx_and_geojson_exports(client, world):
+    from openpyxl import load_workbook
+
+    xlsx = client.get(reverse("properties:export", args=["xlsx"]), {"region": world.region.pk})
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    values = list(sheet.iter_rows(values_only=True))
+    assert list(values[0]) == COLUMNS and len(values) == 3
+    data = json.loads(client.get(reverse("properties:export", args=["geojson"])).content)
+    assert data["type"] == "FeatureCollection" and len(data["features"]) == 3
+    feature = data["features"][0]
+    assert feature["geometry"]["type"] == "Point" and "title" in feature["properties"]
+
+
+def test_unknown_export_format(client, world):
+    assert client.get("/immobilien/export.pdf").status_code == 404
+
+
+def test_geopackage_export_opens_as_a_layer(client, world, tmp_path):
+    import pyogrio
+
+    response = client.get(reverse("properties:export", args=["gpkg"]), {"q": "Gardelegen"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/geopackage+sqlite3"
+    path = tmp_path / "export.gpkg"
+    path.write_bytes(response.content)
+    info = pyogrio.read_info(str(path))
+    assert info["features"] == 1 and info["crs"] == "EPSG:4326" and info["geometry_type"] == "Point"
+    _meta, _fids, _geometry, columns = pyogrio.raw.read(str(path))
+    assert list(columns[1]) == ["Halle Gardelegen"]

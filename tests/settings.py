@@ -1,0 +1,20 @@
+"""Settings of the test suite: production's settings (standortlotse.settings) plus the few fixed
+changes every test wants. pyproject.toml points pytest-django here.
+
+Tests that examine the real settings (tests/operations/test_settings.py, settings_probe.py,
+`check --deploy` in tests/project/test_project.py) start a subprocess with
+DJANGO_SETTINGS_MODULE=standortlotse.settings, so this file never hides a production setting
+from them. What must be fresh for every test (media and private directories, an empty cache, the
+active language) is set up by the autouse fixtures in tests/conftest.py."""
+
+from standortlotse.settings import *  # noqa: F401,F403
+
+# Fast hashing: the tests create many users; production keeps Django's default hasher.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Background tasks run at once in tests; mail goes to django.core.mail.outbox.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# One in-process cache, even if REDIS_URL is set in the environment: rate-limit counters and
+# cached pages stay inside the test process (conftest.py empties it before every test).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
