@@ -61,7 +61,7 @@ import psycopg
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import harness  # noqa: E402  the shared bench harness (quiet machine, results)
+import harness
 
 ROOT = harness.ROOT
 PY = ROOT / ".venv" / "bin" / "python"
@@ -75,6 +75,7 @@ def log(*args):
 
 
 # --- SMTP sink -----------------------------------------------------------------------------------
+
 
 class _SmtpHandler(socketserver.StreamRequestHandler):
     def send(self, line: str):
@@ -110,7 +111,9 @@ class _SmtpHandler(socketserver.StreamRequestHandler):
                         break
                     chunks.append(data[1:] if data.startswith(b"..") else data)
                 self.server.sink.store(sender, rcpts, b"".join(chunks))
-                time.sleep(self.server.sink.delay)  # a slow mail server: stored, the answer comes late
+                time.sleep(
+                    self.server.sink.delay
+                )  # a slow mail server: stored, the answer comes late
                 self.send("250 OK queued")
             elif verb == "RSET":
                 sender, rcpts = None, []
@@ -143,8 +146,15 @@ class SmtpSink:
         part = parsed.get_body(preferencelist=("plain",)) if parsed.is_multipart() else parsed
         body = part.get_content() if part is not None else ""
         with self.lock:
-            self.messages.append({"t": time.time(), "from": sender, "rcpts": [r.lower() for r in rcpts],
-                                  "subject": str(parsed["subject"]), "body": body})
+            self.messages.append(
+                {
+                    "t": time.time(),
+                    "from": sender,
+                    "rcpts": [r.lower() for r in rcpts],
+                    "subject": str(parsed["subject"]),
+                    "body": body,
+                }
+            )
 
     def start(self):
         self.server = _SmtpServer(("127.0.0.1", self.port), _SmtpHandler)
@@ -173,12 +183,15 @@ class SmtpSink:
 
 # --- processes -----------------------------------------------------------------------------------
 
+
 class Processes:
     def __init__(self, env: dict, workdir: Path, port: int):
         self.env, self.workdir, self.port = env, workdir, port
         self.gunicorn = None
         self.worker = None
-        self.worker_id = None  # --worker-id of the current db_worker; it ends up in DBTaskResult.worker_ids
+        self.worker_id = (
+            None  # --worker-id of the current db_worker; it ends up in DBTaskResult.worker_ids
+        )
         self.worker_count = 0
         self.worker_exits = []  # {"t", "returncode", "worker_id", "log_tail"}
         self._stop = threading.Event()
@@ -186,24 +199,44 @@ class Processes:
 
     def _spawn(self, args, logname):
         logfile = open(self.workdir / logname, "ab")
-        return subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=logfile, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        return subprocess.Popen(
+            args,
+            cwd=ROOT,
+            env=self.env,
+            stdout=logfile,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
     def _spawn_worker(self):
         # Each worker process gets its own id, so a RUNNING row can be told apart: claimed by the
         # live worker (in progress) or by one that has exited (stuck).
         self.worker_count += 1
         self.worker_id = f"faults-{os.getpid()}-{self.worker_count}"
-        return self._spawn([str(PY), "manage.py", "db_worker", "--interval", "1", "--worker-id", self.worker_id],
-                           "worker.log")
+        return self._spawn(
+            [str(PY), "manage.py", "db_worker", "--interval", "1", "--worker-id", self.worker_id],
+            "worker.log",
+        )
 
     def dead_worker_ids(self) -> set:
         return {e["worker_id"] for e in self.worker_exits}
 
     def start(self):
-        self.gunicorn = self._spawn([str(GUNICORN), "standortlotse.wsgi", "-b", f"127.0.0.1:{self.port}", "-w", "2",
-                                     "--timeout", "60", "--access-logfile", str(self.workdir / "access.log")],
-                                    "gunicorn.log")
+        self.gunicorn = self._spawn(
+            [
+                str(GUNICORN),
+                "standortlotse.wsgi",
+                "-b",
+                f"127.0.0.1:{self.port}",
+                "-w",
+                "2",
+                "--timeout",
+                "60",
+                "--access-logfile",
+                str(self.workdir / "access.log"),
+            ],
+            "gunicorn.log",
+        )
         self.worker = self._spawn_worker()
         self._supervisor = threading.Thread(target=self._supervise, daemon=True)
         self._supervisor.start()
@@ -223,9 +256,17 @@ class Processes:
             code = self.worker.poll()
             if code is not None and not self._stop.is_set():
                 tail = (self.workdir / "worker.log").read_text(errors="replace").splitlines()[-6:]
-                self.worker_exits.append({"t": time.time(), "returncode": code, "worker_id": self.worker_id,
-                                          "log_tail": tail})
-                log(f"task worker {self.worker_id} exited with {code}; restarting it (as systemd Restart=always would)")
+                self.worker_exits.append(
+                    {
+                        "t": time.time(),
+                        "returncode": code,
+                        "worker_id": self.worker_id,
+                        "log_tail": tail,
+                    }
+                )
+                log(
+                    f"task worker {self.worker_id} exited with {code}; restarting it (as systemd Restart=always would)"
+                )
                 time.sleep(1)
                 self.worker = self._spawn_worker()
             time.sleep(0.3)
@@ -254,14 +295,20 @@ def prepare(pg_url: str, env: dict):
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
-    for args in (["migrate", "--noinput"], ["load_demo", "--allow-production"], ["collectstatic", "--noinput"]):
+    for args in (
+        ["migrate", "--noinput"],
+        ["load_demo", "--allow-production"],
+        ["collectstatic", "--noinput"],
+    ):
         started = time.time()
-        subprocess.run([str(PY), "manage.py", *args], cwd=ROOT, env=env, check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [str(PY), "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
+        )
         log(f"prepared: manage.py {' '.join(args)} ({time.time() - started:.1f} s)")
 
 
 # --- HTTP client ---------------------------------------------------------------------------------
+
 
 def classify(response, error, success_path):
     if error is not None:
@@ -269,7 +316,9 @@ def classify(response, error, success_path):
     body = response.text
     if "Traceback" in body or "Exception Value" in body:
         return "traceback"
-    if response.status_code in (302, 303) and response.headers.get("Location", "").endswith(success_path):
+    if response.status_code in (302, 303) and response.headers.get("Location", "").endswith(
+        success_path
+    ):
         return "success"
     saved_not = any(text in body for text in SAVED_NOT)
     if response.status_code == 503 and saved_not and response.headers.get("Retry-After"):
@@ -298,16 +347,36 @@ class FormClient:
         started = time.time()
         response = error = None
         try:
-            response = requests.request(method, self.base_url + path, headers=headers, allow_redirects=False,
-                                        timeout=70, **kwargs)
+            response = requests.request(
+                method,
+                self.base_url + path,
+                headers=headers,
+                allow_redirects=False,
+                timeout=70,
+                **kwargs,
+            )
         except requests.RequestException as exc:
             error = exc
-        outcome = classify(response, error, success_path) if method == "POST" else (
-            "ok" if response is not None and response.status_code == 200 else classify(response, error, "\0"))
-        record = {"kind": kind, "marker": marker, "method": method, "path": path, "t": started,
-                  "elapsed": round(time.time() - started, 3), "outcome": outcome,
-                  "status": response.status_code if response is not None else None,
-                  "error": repr(error) if error else None}
+        outcome = (
+            classify(response, error, success_path)
+            if method == "POST"
+            else (
+                "ok"
+                if response is not None and response.status_code == 200
+                else classify(response, error, "\0")
+            )
+        )
+        record = {
+            "kind": kind,
+            "marker": marker,
+            "method": method,
+            "path": path,
+            "t": started,
+            "elapsed": round(time.time() - started, 3),
+            "outcome": outcome,
+            "status": response.status_code if response is not None else None,
+            "error": repr(error) if error else None,
+        }
         if response is not None and outcome not in ("success", "ok", "503-page", "507-page"):
             record["body_head"] = response.text[:300]
         with self.lock:
@@ -320,22 +389,43 @@ class FormClient:
 
 
 def inquiry_data(marker):
-    return {"name": "Lastprobe", "email": f"{marker.lower()}@example.org", "topic": "other",
-            "message": f"Lastprobe {marker} – bitte ignorieren.", "consent": "on", "homepage": ""}
+    return {
+        "name": "Lastprobe",
+        "email": f"{marker.lower()}@example.org",
+        "topic": "other",
+        "message": f"Lastprobe {marker} – bitte ignorieren.",
+        "consent": "on",
+        "homepage": "",
+    }
 
 
 def place_data(marker, municipality):
-    return {"name": f"Probeort {marker}", "pitch": "Ein Ort aus dem Fehlertest", "story": "<p>Probe</p>",
-            "place_fields": ["work"], "types": ["coworking"], "offers": ["desks"], "municipality": municipality,
-            "owner_name": "Probe Person", "owner_email": f"{marker.lower()}@example.org", "consent": "on",
-            "homepage": ""}
+    return {
+        "name": f"Probeort {marker}",
+        "pitch": "Ein Ort aus dem Fehlertest",
+        "story": "<p>Probe</p>",
+        "place_fields": ["work"],
+        "types": ["coworking"],
+        "offers": ["desks"],
+        "municipality": municipality,
+        "owner_name": "Probe Person",
+        "owner_email": f"{marker.lower()}@example.org",
+        "consent": "on",
+        "homepage": "",
+    }
 
 
 def post_inquiry(client, marker):
     if client.request("inquiry", marker, "GET", "/kontakt/", "")[1] != "ok" and not client.token:
         return "no-form"
-    return client.request("inquiry", marker, "POST", "/kontakt/", "/kontakt/danke/",
-                          data={**inquiry_data(marker), "csrfmiddlewaretoken": client.token})[1]
+    return client.request(
+        "inquiry",
+        marker,
+        "POST",
+        "/kontakt/",
+        "/kontakt/danke/",
+        data={**inquiry_data(marker), "csrfmiddlewaretoken": client.token},
+    )[1]
 
 
 def municipality_of(html):
@@ -354,10 +444,13 @@ def post_place(client, marker, region="altmark", files=None, alt=""):
     data = {**place_data(marker, client.municipality), "csrfmiddlewaretoken": client.token}
     if files:
         data["photo_alt"] = alt
-    return client.request("place", marker, "POST", path, "/orte/mitmachen/danke/", data=data, files=files)[1]
+    return client.request(
+        "place", marker, "POST", path, "/orte/mitmachen/danke/", data=data, files=files
+    )[1]
 
 
 # --- database checks -----------------------------------------------------------------------------
+
 
 def db_query(pg_url, sql, params=(), attempts=30):
     for attempt in range(attempts):
@@ -371,7 +464,11 @@ def db_query(pg_url, sql, params=(), attempts=30):
 
 
 def stored_inquiries(pg_url, prefix):
-    rows = db_query(pg_url, "SELECT id, message FROM inquiries_inquiry WHERE message LIKE %s", [f"Lastprobe {prefix}%"])
+    rows = db_query(
+        pg_url,
+        "SELECT id, message FROM inquiries_inquiry WHERE message LIKE %s",
+        [f"Lastprobe {prefix}%"],
+    )
     result = {}
     for pk, message in rows:
         marker = message.split()[1]
@@ -380,7 +477,9 @@ def stored_inquiries(pg_url, prefix):
 
 
 def stored_places(pg_url, prefix):
-    rows = db_query(pg_url, "SELECT id, name FROM places_place WHERE name LIKE %s", [f"Probeort {prefix}%"])
+    rows = db_query(
+        pg_url, "SELECT id, name FROM places_place WHERE name LIKE %s", [f"Probeort {prefix}%"]
+    )
     result = {}
     for pk, name in rows:
         result.setdefault(name.split()[1], []).append(pk)
@@ -388,10 +487,14 @@ def stored_places(pg_url, prefix):
 
 
 def task_rows(pg_url, like):
-    return db_query(pg_url, """
+    return db_query(
+        pg_url,
+        """
         SELECT status, return_value::text, (args_kwargs->'args'->>3)::int AS attempt, enqueued_at, run_after,
                finished_at, args_kwargs->'args'->>1 AS subject
-        FROM django_tasks_database_dbtaskresult WHERE args_kwargs::text LIKE %s ORDER BY enqueued_at""", [like])
+        FROM django_tasks_database_dbtaskresult WHERE args_kwargs::text LIKE %s ORDER BY enqueued_at""",
+        [like],
+    )
 
 
 TASKS = "django_tasks_database_dbtaskresult"
@@ -404,10 +507,13 @@ def wait_for_queue(pg_url, timeout, ignore_workers=lambda: ()):
     `ignore_workers()` (worker ids); returns what is left as {status: count}."""
     deadline = time.time() + timeout
     while True:
-        left = db_query(pg_url, f"""SELECT status, count(*) FROM {TASKS}
+        left = db_query(
+            pg_url,
+            f"""SELECT status, count(*) FROM {TASKS}
                                     WHERE (status = 'RUNNING' AND NOT COALESCE(worker_ids->>-1, '') = ANY(%s))
                                        OR (status = 'READY' AND {DUE}) GROUP BY status""",
-                        [sorted(ignore_workers())])
+            [sorted(ignore_workers())],
+        )
         if not left or time.time() > deadline:
             return dict(left)
         time.sleep(1)
@@ -419,23 +525,46 @@ def mail_key(recipients, body):
 
 
 def running_tasks(pg_url):
-    rows = db_query(pg_url, f"""SELECT id::text, COALESCE(worker_ids->>-1, ''), started_at,
+    rows = db_query(
+        pg_url,
+        f"""SELECT id::text, COALESCE(worker_ids->>-1, ''), started_at,
                                        EXTRACT(EPOCH FROM now() - started_at)::float, task_path,
                                        args_kwargs->'args'->0, args_kwargs->'args'->>1, args_kwargs->'args'->>2
-                                FROM {TASKS} WHERE status = 'RUNNING' ORDER BY started_at""")
-    return [{"id": pk, "worker": worker, "started_at": str(started), "age_s": round(age, 1), "task": path,
-             "subject": subject, "key": mail_key(to if isinstance(to, list) else [str(to)], body or "")}
-            for pk, worker, started, age, path, to, subject, body in rows]
+                                FROM {TASKS} WHERE status = 'RUNNING' ORDER BY started_at""",
+    )
+    return [
+        {
+            "id": pk,
+            "worker": worker,
+            "started_at": str(started),
+            "age_s": round(age, 1),
+            "task": path,
+            "subject": subject,
+            "key": mail_key(to if isinstance(to, list) else [str(to)], body or ""),
+        }
+        for pk, worker, started, age, path, to, subject, body in rows
+    ]
 
 
 def mail_tasks(pg_url, since):
     """Every mail task enqueued since `since` (epoch seconds)."""
-    rows = db_query(pg_url, f"""SELECT id::text, status, return_value::text, worker_ids,
+    rows = db_query(
+        pg_url,
+        f"""SELECT id::text, status, return_value::text, worker_ids,
                                        args_kwargs->'args'->0, args_kwargs->'args'->>2
                                 FROM {TASKS} WHERE task_path LIKE %s AND enqueued_at >= to_timestamp(%s)""",
-                    ["%send_email_task", since])
-    return [{"id": pk, "status": status, "return_value": value, "worker_ids": workers, "key": mail_key(to, body)}
-            for pk, status, value, workers, to, body in rows]
+        ["%send_email_task", since],
+    )
+    return [
+        {
+            "id": pk,
+            "status": status,
+            "return_value": value,
+            "worker_ids": workers,
+            "key": mail_key(to, body),
+        }
+        for pk, status, value, workers, to, body in rows
+    ]
 
 
 # --- scenario 1: PostgreSQL restart --------------------------------------------------------------
@@ -473,20 +602,29 @@ def scenario_restart(args, procs, sink, run):
 
     for attempt in range(1, 4):
         if not wait_quiet(args.quiet_pattern, args.quiet_seconds, args.quiet_timeout):
-            return {"skipped": f"other runs kept going for {args.quiet_timeout} s: PostgreSQL not restarted"}
+            return {
+                "skipped": f"other runs kept going for {args.quiet_timeout} s: PostgreSQL not restarted"
+            }
         # Markers per attempt, so what an aborted attempt saved is not counted as "saved twice".
         tag = f"FLT-{run}-S1{'ABC'[attempt - 1]}"
         records.clear()
         stop.clear()
-        threads = [threading.Thread(target=stream, args=(post_inquiry, f"I{i}")) for i in range(args.inquiry_threads)]
+        threads = [
+            threading.Thread(target=stream, args=(post_inquiry, f"I{i}"))
+            for i in range(args.inquiry_threads)
+        ]
         threads.append(threading.Thread(target=stream, args=(post_place, "P")))
         begin = time.time()
-        log(f"stream started ({args.inquiry_threads} inquiry threads, 1 place thread) for {args.duration} s")
+        log(
+            f"stream started ({args.inquiry_threads} inquiry threads, 1 place thread) for {args.duration} s"
+        )
         for thread in threads:
             thread.start()
         time.sleep(args.restart_after)
         if harness.busy(args.quiet_pattern):
-            log("a test run or benchmark started meanwhile: stream stopped, no restart; waiting again")
+            log(
+                "a test run or benchmark started meanwhile: stream stopped, no restart; waiting again"
+            )
             stop.set()
             for thread in threads:
                 thread.join()
@@ -494,7 +632,9 @@ def scenario_restart(args, procs, sink, run):
         restarts = []
         for number in range(args.restarts):
             if number:
-                time.sleep(max(0, begin + args.restart_after + number * args.restart_every - time.time()))
+                time.sleep(
+                    max(0, begin + args.restart_after + number * args.restart_every - time.time())
+                )
                 if harness.busy(args.quiet_pattern):
                     log("a test run or benchmark started meanwhile: no further restart")
                     break
@@ -526,11 +666,18 @@ def scenario_restart(args, procs, sink, run):
         errored = [r for r in mine if r["outcome"] != "success"]
         saved_despite_error = [r["marker"] for r in errored if r["marker"] in saved]
         unclear = [r for r in errored if r["outcome"] not in ("503-page", "507-page")]
-        entry = {"posts": len(mine), "outcomes": outcomes, "saved_in_db": len(saved),
-                 "success_but_missing_in_db": lost, "saved_twice": duplicated,
-                 "error_page_but_saved": saved_despite_error,
-                 "unclear_responses": [{k: r.get(k) for k in ("marker", "status", "outcome", "body_head", "error")}
-                                       for r in unclear]}
+        entry = {
+            "posts": len(mine),
+            "outcomes": outcomes,
+            "saved_in_db": len(saved),
+            "success_but_missing_in_db": lost,
+            "saved_twice": duplicated,
+            "error_page_but_saved": saved_despite_error,
+            "unclear_responses": [
+                {k: r.get(k) for k in ("marker", "status", "outcome", "body_head", "error")}
+                for r in unclear
+            ],
+        }
         gets = [r for r in records if r["method"] == "GET" and r["kind"] == kind]
         entry["form_gets"] = {}
         for r in gets:
@@ -541,13 +688,19 @@ def scenario_restart(args, procs, sink, run):
         if duplicated:
             problems.append(f"{kind}: {len(duplicated)} saved twice")
         if unclear:
-            problems.append(f"{kind}: {len(unclear)} responses without the 503/507 page "
-                            f"({sorted({r['outcome'] for r in unclear})})")
+            problems.append(
+                f"{kind}: {len(unclear)} responses without the 503/507 page "
+                f"({sorted({r['outcome'] for r in unclear})})"
+            )
         if saved_despite_error:
-            problems.append(f"{kind}: {len(saved_despite_error)} saved although the page said 'not saved'")
+            problems.append(
+                f"{kind}: {len(saved_despite_error)} saved although the page said 'not saved'"
+            )
     summary["worker_exits"] = [{**e, "t": round(e["t"] - begin, 1)} for e in procs.worker_exits]
     if procs.worker_exits:
-        problems.append(f"task worker exited {len(procs.worker_exits)}× (restarted by the supervisor)")
+        problems.append(
+            f"task worker exited {len(procs.worker_exits)}× (restarted by the supervisor)"
+        )
 
     # Stuck tasks: the live worker works off the queue; a task still RUNNING after that was claimed
     # by a worker process that has exited (every worker gets its own --worker-id).
@@ -558,11 +711,15 @@ def scenario_restart(args, procs, sink, run):
     received = sink.received()
     for t in stuck:
         t["mail_already_received"] = received[t["key"]]
-    recovery = {"stuck_running_found": len(stuck),
-                "stuck_tasks": [{k: v for k, v in t.items() if k != "key"} for t in stuck],
-                "tasks_left_before_recovery": left}
+    recovery = {
+        "stuck_running_found": len(stuck),
+        "stuck_tasks": [{k: v for k, v in t.items() if k != "key"} for t in stuck],
+        "tasks_left_before_recovery": left,
+    }
     if left:
-        problems.append(f"before tasks_recover, after {args.queue_timeout} s: tasks neither done nor stuck: {left}")
+        problems.append(
+            f"before tasks_recover, after {args.queue_timeout} s: tasks neither done nor stuck: {left}"
+        )
 
     # Then tasks_recover, as cron runs it (deployment.md: every 10 minutes, default --minutes 30).
     # 30 min is far longer than any task of the live worker runs, so it never re-queues a task in
@@ -572,12 +729,16 @@ def scenario_restart(args, procs, sink, run):
     # has just claimed, and it would run twice. Nothing is edited by hand: the rows are only read.
     if stuck:
         wait = max(0.0, args.recover_minutes * 60 + 2 - min(t["age_s"] for t in stuck))
-        log(f"{len(stuck)} task(s) stuck in RUNNING (claimed by a worker that exited); tasks_recover "
-            f"--minutes {args.recover_minutes} in {wait:.0f} s, when they are old enough")
+        log(
+            f"{len(stuck)} task(s) stuck in RUNNING (claimed by a worker that exited); tasks_recover "
+            f"--minutes {args.recover_minutes} in {wait:.0f} s, when they are old enough"
+        )
         time.sleep(wait)
     else:
-        log("no task stuck in RUNNING: the worker did not die in the middle of a task in this run, so "
-            "tasks_recover is NOT tested (run anyway: it must re-queue nothing)")
+        log(
+            "no task stuck in RUNNING: the worker did not die in the middle of a task in this run, so "
+            "tasks_recover is NOT tested (run anyway: it must re-queue nothing)"
+        )
     started = time.time()
     command = [str(PY), "manage.py", "tasks_recover", "--minutes", str(args.recover_minutes)]
     result = subprocess.run(command, cwd=ROOT, env=procs.env, capture_output=True, text=True)
@@ -585,10 +746,19 @@ def scenario_restart(args, procs, sink, run):
     requeued = int(found.group(1)) if found else None
     output = result.stdout.strip() or result.stderr.strip()[-300:]
     log(f"manage.py tasks_recover --minutes {args.recover_minutes}: {output}")
-    recovery.update({"tested": bool(stuck), "command": " ".join(command[1:]), "returncode": result.returncode,
-                     "output": result.stdout.strip(), "requeued": requeued})
+    recovery.update(
+        {
+            "tested": bool(stuck),
+            "command": " ".join(command[1:]),
+            "returncode": result.returncode,
+            "output": result.stdout.strip(),
+            "requeued": requeued,
+        }
+    )
     if result.returncode != 0 or requeued is None:
-        problems.append(f"tasks_recover failed ({result.returncode}): {result.stderr.strip()[-300:]}")
+        problems.append(
+            f"tasks_recover failed ({result.returncode}): {result.stderr.strip()[-300:]}"
+        )
     elif requeued != len(stuck):
         problems.append(f"tasks_recover re-queued {requeued} task(s), but {len(stuck)} were stuck")
 
@@ -599,8 +769,10 @@ def scenario_restart(args, procs, sink, run):
     still_running = running_tasks(args.pg_url)
     recovery["running_after_recovery"] = len(still_running)
     if left or still_running:
-        problems.append(f"after tasks_recover and {args.queue_timeout} s: {left or {}}, "
-                        f"{len(still_running)} RUNNING")
+        problems.append(
+            f"after tasks_recover and {args.queue_timeout} s: {left or {}}, "
+            f"{len(still_running)} RUNNING"
+        )
     time.sleep(3)  # a mail sent twice would arrive now
 
     # Mails. Every mail task of the stream (confirmations, notifications, owner links) against what
@@ -608,34 +780,59 @@ def scenario_restart(args, procs, sink, run):
     tasks = mail_tasks(args.pg_url, begin)
     stuck_ids = {t["id"] for t in stuck}
     recovered = [t for t in tasks if t["id"] in stuck_ids]
-    final = db_query(args.pg_url, f"""SELECT id::text, status, return_value::text, worker_ids, finished_at
-                                      FROM {TASKS} WHERE id::text = ANY(%s)""", [sorted(stuck_ids)])
+    final = db_query(
+        args.pg_url,
+        f"""SELECT id::text, status, return_value::text, worker_ids, finished_at
+                                      FROM {TASKS} WHERE id::text = ANY(%s)""",
+        [sorted(stuck_ids)],
+    )
     recovery["recovered_succeeded"] = sum(1 for row in final if row[1] == "SUCCESSFUL")
-    recovery["recovered_final"] = [{"id": pk, "status": status, "return_value": value, "worker_ids": workers,
-                                    "finished_at": str(finished)} for pk, status, value, workers, finished in final]
+    recovery["recovered_final"] = [
+        {
+            "id": pk,
+            "status": status,
+            "return_value": value,
+            "worker_ids": workers,
+            "finished_at": str(finished),
+        }
+        for pk, status, value, workers, finished in final
+    ]
     if recovery["recovered_succeeded"] != len(stuck):
-        problems.append(f"only {recovery['recovered_succeeded']} of {len(stuck)} re-queued tasks SUCCESSFUL")
+        problems.append(
+            f"only {recovery['recovered_succeeded']} of {len(stuck)} re-queued tasks SUCCESSFUL"
+        )
     received = sink.received()
     keys = {t["key"] for t in tasks}
     recovered_keys = {t["key"] for t in recovered}
     missing = [k for k in keys if received[k] == 0]
     extra = {k: received[k] - 1 for k in keys if received[k] > 1}
-    mails = {"tasks": len(tasks), "distinct_mails": len(keys), "received": sum(received[k] for k in keys),
-             "never_received": len(missing),
-             "duplicates_of_recovered_tasks": sum(n for k, n in extra.items() if k in recovered_keys),
-             "duplicates_other": sum(n for k, n in extra.items() if k not in recovered_keys),
-             "duplicate_subjects": sorted({t["subject"] for t in stuck if t["key"] in extra})}
+    mails = {
+        "tasks": len(tasks),
+        "distinct_mails": len(keys),
+        "received": sum(received[k] for k in keys),
+        "never_received": len(missing),
+        "duplicates_of_recovered_tasks": sum(n for k, n in extra.items() if k in recovered_keys),
+        "duplicates_other": sum(n for k, n in extra.items() if k not in recovered_keys),
+        "duplicate_subjects": sorted({t["subject"] for t in stuck if t["key"] in extra}),
+    }
     if missing:
         problems.append(f"{len(missing)} mail task(s) of the stream whose mail never arrived")
     if mails["duplicates_other"]:
-        problems.append(f"{mails['duplicates_other']} mail(s) arrived twice without a re-queued task behind them")
+        problems.append(
+            f"{mails['duplicates_other']} mail(s) arrived twice without a re-queued task behind them"
+        )
     # And per saved record, which also finds a mail whose task was never enqueued: the confirmation
     # (inquiry) or owner link (place) to the marker's address, and the staff notification (to the
     # organisation / the region's moderators, with the link to the record in the back office).
-    for kind, saved, staff_link in (("inquiry", saved_inquiries, "/datenpflege/anfragen/{}/"),
-                                    ("place", saved_places, "/datenpflege/orte/{}/")):
+    for kind, saved, staff_link in (
+        ("inquiry", saved_inquiries, "/datenpflege/anfragen/{}/"),
+        ("place", saved_places, "/datenpflege/orte/{}/"),
+    ):
         sender = {m: len(sink.to(f"{m.lower()}@example.org")) for m in saved}
-        staff = {m: sum(len(sink.containing(staff_link.format(pk))) for pk in pks) for m, pks in saved.items()}
+        staff = {
+            m: sum(len(sink.containing(staff_link.format(pk))) for pk in pks)
+            for m, pks in saved.items()
+        }
         entry = summary[kind]
         entry["saved_without_mail_to_sender"] = [m for m, n in sender.items() if n == 0]
         entry["saved_without_staff_mail"] = [m for m, n in staff.items() if n == 0]
@@ -654,6 +851,7 @@ def scenario_restart(args, procs, sink, run):
 
 # --- scenario 2: mail server down ----------------------------------------------------------------
 
+
 def scenario_mail(args, procs, sink, run):
     records, lock = [], threading.Lock()
     client = FormClient(procs.url(""), records, lock)
@@ -666,11 +864,14 @@ def scenario_mail(args, procs, sink, run):
     saved = stored_inquiries(args.pg_url, f"FLT-{run}-S2")
     pks = {m: saved[m][0] for m in markers if m in saved}
     # Every mail of these inquiries: the confirmation carries the marker, the notification the pk.
-    expected = {m: [f"{m.lower()}@example.org", f"/datenpflege/anfragen/{pk}/"] for m, pk in pks.items()}
+    expected = {
+        m: [f"{m.lower()}@example.org", f"/datenpflege/anfragen/{pk}/"] for m, pk in pks.items()
+    }
 
     def rows_for(marker):
-        return (task_rows(args.pg_url, f"%{marker.lower()}@example.org%")
-                + task_rows(args.pg_url, f"%/datenpflege/anfragen/{pks[marker]}/%"))
+        return task_rows(args.pg_url, f"%{marker.lower()}@example.org%") + task_rows(
+            args.pg_url, f"%/datenpflege/anfragen/{pks[marker]}/%"
+        )
 
     # Wait until every first attempt failed and a retry is enqueued.
     deadline = time.time() + 60
@@ -678,7 +879,11 @@ def scenario_mail(args, procs, sink, run):
         rows = [row for m in pks for row in rows_for(m)]
         first = [r for r in rows if r[2] == 1]
         retries = [r for r in rows if r[2] == 2]
-        if first and all(r[0] != "READY" and r[0] != "RUNNING" for r in first) and len(retries) >= len(first):
+        if (
+            first
+            and all(r[0] != "READY" and r[0] != "RUNNING" for r in first)
+            and len(retries) >= len(first)
+        ):
             break
         time.sleep(1)
     attempts_while_down = {}
@@ -688,19 +893,26 @@ def scenario_mail(args, procs, sink, run):
             if r[2] > 1:  # the first attempt runs at once (no run_after)
                 key += f", run_after - enqueued_at = {round((r[4] - r[3]).total_seconds())} s"
             attempts_while_down[key] = attempts_while_down.get(key, 0) + 1
-    worker_log = [line for line in (procs.workdir / "worker.log").read_text(errors="replace").splitlines()
-                  if "failed (attempt" in line]
+    worker_log = [
+        line
+        for line in (procs.workdir / "worker.log").read_text(errors="replace").splitlines()
+        if "failed (attempt" in line
+    ]
     log(f"first attempts done: {attempts_while_down}")
     if args.mail_down_extra:
         time.sleep(args.mail_down_extra)
     sink.start()
     restarted = time.time()
-    log(f"SMTP sink started again after {restarted - stopped:.0f} s; waiting for the retries (up to {args.mail_wait} s)")
+    log(
+        f"SMTP sink started again after {restarted - stopped:.0f} s; waiting for the retries (up to {args.mail_wait} s)"
+    )
     deadline = time.time() + args.mail_wait
 
     def delivered():
-        return {m: {"confirmation": len(sink.to(exp[0])), "notification": len(sink.containing(exp[1]))}
-                for m, exp in expected.items()}
+        return {
+            m: {"confirmation": len(sink.to(exp[0])), "notification": len(sink.containing(exp[1]))}
+            for m, exp in expected.items()
+        }
 
     while time.time() < deadline:
         counts = delivered()
@@ -709,7 +921,9 @@ def scenario_mail(args, procs, sink, run):
         time.sleep(2)
     time.sleep(5)  # anything sent twice would show up now
     counts = delivered()
-    arrival = [m["t"] for exp in expected.values() for m in sink.to(exp[0]) + sink.containing(exp[1])]
+    arrival = [
+        m["t"] for exp in expected.values() for m in sink.to(exp[0]) + sink.containing(exp[1])
+    ]
     problems = []
     if any(o != "success" for o in outcomes):
         problems.append(f"not every inquiry succeeded for the user: {outcomes}")
@@ -721,15 +935,26 @@ def scenario_mail(args, procs, sink, run):
         for r in rows_for(m):
             key = f"attempt {r[2]}: {r[0]} {r[1]}"
             final[key] = final.get(key, 0) + 1
-    return {"inquiries": len(markers), "user_outcomes": outcomes, "sink_down_s": round(restarted - stopped),
-            "attempts_while_down": attempts_while_down, "worker_log_failures": worker_log[-2 * len(markers):],
-            "delivered_per_inquiry": counts,
-            "delivered_after_sink_up_s": [round(min(arrival) - restarted), round(max(arrival) - restarted)]
-            if arrival else None,
-            "task_rows_at_end": final, "problems": problems}
+    return {
+        "inquiries": len(markers),
+        "user_outcomes": outcomes,
+        "sink_down_s": round(restarted - stopped),
+        "attempts_while_down": attempts_while_down,
+        "worker_log_failures": worker_log[-2 * len(markers) :],
+        "delivered_per_inquiry": counts,
+        "delivered_after_sink_up_s": [
+            round(min(arrival) - restarted),
+            round(max(arrival) - restarted),
+        ]
+        if arrival
+        else None,
+        "task_rows_at_end": final,
+        "problems": problems,
+    }
 
 
 # --- scenario 3: disk full -----------------------------------------------------------------------
+
 
 def noise_png(width=320, height=240):
     from PIL import Image
@@ -743,8 +968,11 @@ def noise_png(width=320, height=240):
 def scenario_disk(args, procs, sink, run, media_root: Path):
     if os.geteuid() != 0 or not shutil.which("mount"):
         return {"skipped": "mount needs root"}
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(media_root)],
-                             capture_output=True, text=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(media_root)],
+        capture_output=True,
+        text=True,
+    )
     if mounted.returncode != 0:
         return {"skipped": f"mount not permitted: {mounted.stderr.strip()}"}
     records, lock = [], threading.Lock()
@@ -757,18 +985,27 @@ def scenario_disk(args, procs, sink, run, media_root: Path):
         photo = noise_png()
         client = FormClient(procs.url(""), records, lock)
         marker = f"FLT-{run}-S3P-1"
-        outcome = post_place(client, marker, files={"photo": ("ort.png", photo, "image/png")}, alt="Rauschen")
+        outcome = post_place(
+            client, marker, files={"photo": ("ort.png", photo, "image/png")}, alt="Rauschen"
+        )
         response = records[-1]
         saved = stored_places(args.pg_url, f"FLT-{run}-S3")
-        leftovers = [f"{p.relative_to(media_root)} ({p.stat().st_size} bytes)" for p in media_root.rglob("*")
-                     if p.is_file() and p.name != "filler.bin"]
+        leftovers = [
+            f"{p.relative_to(media_root)} ({p.stat().st_size} bytes)"
+            for p in media_root.rglob("*")
+            if p.is_file() and p.name != "filler.bin"
+        ]
         # Control: the same place without a photo is saved while the disk is still full.
         control = post_place(client, f"FLT-{run}-S3P-2")
     finally:
         subprocess.run(["umount", str(media_root)], check=False)
     # And with space again the photo upload works.
-    after = post_place(FormClient(procs.url(""), records, lock), f"FLT-{run}-S3P-3",
-                       files={"photo": ("ort.png", photo, "image/png")}, alt="Rauschen")
+    after = post_place(
+        FormClient(procs.url(""), records, lock),
+        f"FLT-{run}-S3P-3",
+        files={"photo": ("ort.png", photo, "image/png")},
+        alt="Rauschen",
+    )
     saved = stored_places(args.pg_url, f"FLT-{run}-S3")
     problems = []
     if outcome != "507-page":
@@ -779,15 +1016,24 @@ def scenario_disk(args, procs, sink, run, media_root: Path):
         problems.append(f"place without photo on a full disk got {control}")
     if after != "success":
         problems.append(f"photo upload with space again got {after}")
-    return {"tmpfs": "1 MB", "free_before_upload_bytes": free_before, "photo_bytes": len(photo),
-            "photo_upload": {"outcome": outcome, "status": response.get("status"),
-                             "in_db": marker in saved},
-            "files_left_on_the_full_disk": leftovers,
-            "without_photo_while_full": control, "with_photo_after_space_again": after,
-            "problems": problems}
+    return {
+        "tmpfs": "1 MB",
+        "free_before_upload_bytes": free_before,
+        "photo_bytes": len(photo),
+        "photo_upload": {
+            "outcome": outcome,
+            "status": response.get("status"),
+            "in_db": marker in saved,
+        },
+        "files_left_on_the_full_disk": leftovers,
+        "without_photo_while_full": control,
+        "with_photo_after_space_again": after,
+        "problems": problems,
+    }
 
 
 # --- main ----------------------------------------------------------------------------------------
+
 
 def free_port():
     with socket.socket() as s:
@@ -798,33 +1044,64 @@ def free_port():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scenarios", default="1,2,3")
-    parser.add_argument("--pg-url", default=DEFAULT_PG, help="dropped and created (never test/postgres)")
-    parser.add_argument("--pg-cluster", default="15 main", help="for pg_ctlcluster VERSION NAME restart")
-    parser.add_argument("--no-prepare", action="store_true", help="reuse the database and work folder")
-    parser.add_argument("--workdir", default=str(Path(tempfile.gettempdir()) / "standortlotse-faults"))
+    parser.add_argument(
+        "--pg-url", default=DEFAULT_PG, help="dropped and created (never test/postgres)"
+    )
+    parser.add_argument(
+        "--pg-cluster", default="15 main", help="for pg_ctlcluster VERSION NAME restart"
+    )
+    parser.add_argument(
+        "--no-prepare", action="store_true", help="reuse the database and work folder"
+    )
+    parser.add_argument(
+        "--workdir", default=str(Path(tempfile.gettempdir()) / "standortlotse-faults")
+    )
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--smtp-port", type=int, default=0)
     parser.add_argument("--duration", type=float, default=40)
     parser.add_argument("--restart-after", type=float, default=10)
-    parser.add_argument("--restarts", type=int, default=1, help="PostgreSQL restarts during the stream")
-    parser.add_argument("--restart-every", type=float, default=10, help="seconds between two restarts")
-    parser.add_argument("--recover-minutes", type=int, default=1,
-                        help="tasks_recover --minutes after the stream (cron in production: default 30)")
-    parser.add_argument("--smtp-delay", type=float, default=0,
-                        help="the sink answers each mail this many seconds late (keeps the worker busy)")
+    parser.add_argument(
+        "--restarts", type=int, default=1, help="PostgreSQL restarts during the stream"
+    )
+    parser.add_argument(
+        "--restart-every", type=float, default=10, help="seconds between two restarts"
+    )
+    parser.add_argument(
+        "--recover-minutes",
+        type=int,
+        default=1,
+        help="tasks_recover --minutes after the stream (cron in production: default 30)",
+    )
+    parser.add_argument(
+        "--smtp-delay",
+        type=float,
+        default=0,
+        help="the sink answers each mail this many seconds late (keeps the worker busy)",
+    )
     parser.add_argument("--inquiry-threads", type=int, default=2)
-    parser.add_argument("--pause", type=float, default=0.05, help="seconds between two submissions per thread")
-    parser.add_argument("--quiet-pattern", default=QUIET_PATTERN, help="pgrep -f pattern of runs not to disturb")
+    parser.add_argument(
+        "--pause", type=float, default=0.05, help="seconds between two submissions per thread"
+    )
+    parser.add_argument(
+        "--quiet-pattern", default=QUIET_PATTERN, help="pgrep -f pattern of runs not to disturb"
+    )
     parser.add_argument("--quiet-seconds", type=float, default=30)
     parser.add_argument("--quiet-timeout", type=float, default=1800)
-    parser.add_argument("--queue-timeout", type=float, default=120, help="wait for the mails of scenario 1")
+    parser.add_argument(
+        "--queue-timeout", type=float, default=120, help="wait for the mails of scenario 1"
+    )
     parser.add_argument("--mail-inquiries", type=int, default=3)
-    parser.add_argument("--mail-down-extra", type=float, default=0, help="keep the sink down longer (s)")
+    parser.add_argument(
+        "--mail-down-extra", type=float, default=0, help="keep the sink down longer (s)"
+    )
     parser.add_argument("--mail-wait", type=float, default=240)
     parser.add_argument("--output", default=str(harness.RESULTS_DIR / "faults.json"))
     args = parser.parse_args()
     scenarios = {s.strip() for s in args.scenarios.split(",")}
-    if args.restarts < 1 or args.restart_after + (args.restarts - 1) * args.restart_every >= args.duration:
+    if (
+        args.restarts < 1
+        or args.restart_after + (args.restarts - 1) * args.restart_every >= args.duration
+    ):
         parser.error("every restart must fall within --duration")
 
     workdir = Path(args.workdir)
@@ -836,23 +1113,39 @@ def main():
     if not secret.exists():
         secret.write_text(secrets.token_urlsafe(50))
     env = {
-        **os.environ, "PYTHONPATH": str(ROOT / "src"), "DATABASE_URL": args.pg_url,
-        "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": secret.read_text(), "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DJANGO_HSTS_SECONDS": "0", "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "STANDORTLOTSE_INQUIRIES_PER_HOUR": "100000", "STANDORTLOTSE_PLACE_SUBMISSIONS_PER_HOUR": "100000",
-        "DJANGO_STATIC_ROOT": str(workdir / "static"), "DJANGO_MEDIA_ROOT": str(media_root),
-        "STANDORTLOTSE_PRIVATE_ROOT": str(workdir / "private"), "STANDORTLOTSE_CACHE_DIR": str(workdir / "cache"),
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "src"),
+        "DATABASE_URL": args.pg_url,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secret.read_text(),
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_HSTS_SECONDS": "0",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "STANDORTLOTSE_INQUIRIES_PER_HOUR": "100000",
+        "STANDORTLOTSE_PLACE_SUBMISSIONS_PER_HOUR": "100000",
+        "DJANGO_STATIC_ROOT": str(workdir / "static"),
+        "DJANGO_MEDIA_ROOT": str(media_root),
+        "STANDORTLOTSE_PRIVATE_ROOT": str(workdir / "private"),
+        "STANDORTLOTSE_CACHE_DIR": str(workdir / "cache"),
         "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp_port), "EMAIL_USE_TLS": "0",
-        "STANDORTLOTSE_SITE_URL": f"http://127.0.0.1:{port}", "DJANGO_LOG_LEVEL": "INFO",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp_port),
+        "EMAIL_USE_TLS": "0",
+        "STANDORTLOTSE_SITE_URL": f"http://127.0.0.1:{port}",
+        "DJANGO_LOG_LEVEL": "INFO",
         "STANDORTLOTSE_TASK_BACKEND": "django_tasks_db.DatabaseBackend",
     }
     if not args.no_prepare:
         shutil.rmtree(workdir / "cache", ignore_errors=True)
         prepare(args.pg_url, env)
     run = secrets.token_hex(3).upper()
-    results = {"run": run, "started": time.strftime("%Y-%m-%d %H:%M:%S"), "pg_url": args.pg_url,
-               "settings": dict(vars(args)), "scenarios": {}}
+    results = {
+        "run": run,
+        "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "pg_url": args.pg_url,
+        "settings": dict(vars(args)),
+        "scenarios": {},
+    }
     sink = SmtpSink(smtp_port, args.smtp_delay)
     sink.start()
     procs = Processes(env, workdir, port)
@@ -890,14 +1183,18 @@ def main():
     if recovery is not None:
         mails = results["scenarios"]["1_postgres_restart"]["mails"]
         if recovery["tested"]:
-            log(f"tasks_recover: {recovery['stuck_running_found']} stuck task(s) found, {recovery['requeued']} "
+            log(
+                f"tasks_recover: {recovery['stuck_running_found']} stuck task(s) found, {recovery['requeued']} "
                 f"re-queued, {recovery['recovered_succeeded']} SUCCESSFUL afterwards, "
                 f"{recovery['running_after_recovery']} still RUNNING; duplicate mails: "
                 f"{mails['duplicates_of_recovered_tasks']} from re-run tasks, {mails['duplicates_other']} other; "
-                f"mails never received: {mails['never_received']}")
+                f"mails never received: {mails['never_received']}"
+            )
         else:
-            log(f"tasks_recover NOT tested: no task was stuck in RUNNING in this run (worker exits: "
-                f"{results['worker_exits_total']}); it re-queued {recovery['requeued']}")
+            log(
+                f"tasks_recover NOT tested: no task was stuck in RUNNING in this run (worker exits: "
+                f"{results['worker_exits_total']}); it re-queued {recovery['requeued']}"
+            )
     return 1 if problems else 0
 
 

@@ -50,7 +50,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -69,26 +69,73 @@ MEMORY_GROWTH_LIMIT = 0.10  # peak RSS of the largest file at most 10 % above th
 BENCH_USERNAME = "bench-import-admin"
 IMMEDIATE_BACKEND = "django_tasks.backends.immediate.ImmediateBackend"
 
-HEADERS = ["Objekt-Nr.", "Bezeichnung", "Gemeinde", "Fläche (ha)", "Gesamtfläche", "Verfügbar ab",
-           "Gebietsart", "Preis €/m²", "Gleisanschluss", "Breite", "Länge", "Beschreibung"]
+HEADERS = [
+    "Objekt-Nr.",
+    "Bezeichnung",
+    "Gemeinde",
+    "Fläche (ha)",
+    "Gesamtfläche",
+    "Verfügbar ab",
+    "Gebietsart",
+    "Preis €/m²",
+    "Gleisanschluss",
+    "Breite",
+    "Länge",
+    "Beschreibung",
+]
 # What the import should suggest for these headers (checked in the child before the check runs).
 EXPECTED_MAPPING = {
-    "Objekt-Nr.": "external_id", "Bezeichnung": "title", "Gemeinde": "municipality_ags",
-    "Fläche (ha)": "area_available_m2", "Gesamtfläche": "area_total_m2",
-    "Verfügbar ab": "available_from", "Gebietsart": "zoning", "Preis €/m²": "price_per_m2",
-    "Gleisanschluss": "rail_siding", "Breite": "lat", "Länge": "lon",
+    "Objekt-Nr.": "external_id",
+    "Bezeichnung": "title",
+    "Gemeinde": "municipality_ags",
+    "Fläche (ha)": "area_available_m2",
+    "Gesamtfläche": "area_total_m2",
+    "Verfügbar ab": "available_from",
+    "Gebietsart": "zoning",
+    "Preis €/m²": "price_per_m2",
+    "Gleisanschluss": "rail_siding",
+    "Breite": "lat",
+    "Länge": "lon",
     "Beschreibung": "description_de",
 }
 
 
 # --- CSV generation (child, needs the municipalities) -------------------------------------------
 
-TITLE_KINDS = ["Gewerbegebiet", "Industriegebiet", "Gewerbepark", "Gewerbefläche", "Lagerhalle",
-               "Produktionshalle", "Brachfläche", "Konversionsfläche", "Bürogebäude"]
-TITLE_PLACES = ["Nord", "Süd", "Ost", "West", "am Bahnhof", "An der B 189", "Am Hafen",
-                "Industriestraße", "Hansepark", "Alte Ziegelei", "Zuckerfabrik", "Im Winkel"]
-ZONING_FORMS = [("GE", 45), ("GI", 30), ("MI", 8), ("SO", 4), ("Gewerbegebiet", 5),
-                ("Industriegebiet", 3), ("GE/GI", 5)]
+TITLE_KINDS = [
+    "Gewerbegebiet",
+    "Industriegebiet",
+    "Gewerbepark",
+    "Gewerbefläche",
+    "Lagerhalle",
+    "Produktionshalle",
+    "Brachfläche",
+    "Konversionsfläche",
+    "Bürogebäude",
+]
+TITLE_PLACES = [
+    "Nord",
+    "Süd",
+    "Ost",
+    "West",
+    "am Bahnhof",
+    "An der B 189",
+    "Am Hafen",
+    "Industriestraße",
+    "Hansepark",
+    "Alte Ziegelei",
+    "Zuckerfabrik",
+    "Im Winkel",
+]
+ZONING_FORMS = [
+    ("GE", 45),
+    ("GI", 30),
+    ("MI", 8),
+    ("SO", 4),
+    ("Gewerbegebiet", 5),
+    ("Industriegebiet", 3),
+    ("GE/GI", 5),
+]
 RAIL_FORMS = [("nein", 55), ("ja", 15), ("möglich", 20), ("", 10)]
 SENTENCES = [
     "Voll erschlossene Gewerbefläche in verkehrsgünstiger Lage.",
@@ -99,7 +146,7 @@ SENTENCES = [
     "Gute Anbindung an die A 14 und die B 189.",
     "Kaufpreis verhandelbar; Erbbaurecht auf Anfrage.",
     "Halle mit Kranbahn (10 t), Deckenhöhe 8,5 m, Rampe und ebenerdiges Tor.",
-    "Im Bebauungsplan als \"GE\" festgesetzt, GRZ 0,8.",
+    'Im Bebauungsplan als "GE" festgesetzt, GRZ 0,8.',
     "Ansprechpartner: Wirtschaftsförderung, Tel. 03931 / 60 70 80.",
     "Fördermittel nach GRW möglich (bis zu 30 %).",
     "Ruhige Randlage, Wohnbebauung in ca. 400 m Entfernung.",
@@ -122,8 +169,10 @@ def csv_row(rnd: random.Random, index: int, tag: str, municipality: tuple) -> li
     """One file row; municipality = (ags, name, lat, lon)."""
     ags, name, lat, lon = municipality
     short = name.replace("Hansestadt ", "").replace("Stadt ", "").split(",")[0]
-    title = (f"{rnd.choice(TITLE_KINDS)} {short} {rnd.choice(TITLE_PLACES)}, "
-             f"Parzelle {rnd.randint(1, 60)}")
+    title = (
+        f"{rnd.choice(TITLE_KINDS)} {short} {rnd.choice(TITLE_PLACES)}, "
+        f"Parzelle {rnd.randint(1, 60)}"
+    )
     available_ha = rnd.randint(2, 400) / 10  # 0,2 to 40,0 ha
     available_m2 = int(available_ha * 10_000)
     total_m2 = available_m2 + rnd.randint(0, 5_000) * 10
@@ -174,9 +223,11 @@ def write_csv(path: Path, rows: int, tag: str, municipalities: list[tuple], seed
 
 # --- Child processes ----------------------------------------------------------------------------
 
+
 def _django():
     sys.path.insert(0, str(SRC))
     import django
+
     django.setup()
     from django.conf import settings
     from django.utils import translation
@@ -206,13 +257,17 @@ def child_setup(args) -> dict:
     from standortlotse.geo.models import Municipality
 
     user, _ = get_user_model().objects.get_or_create(
-        username=BENCH_USERNAME, defaults={"email": "bench-import@example.invalid"})
+        username=BENCH_USERNAME, defaults={"email": "bench-import@example.invalid"}
+    )
     organisation, _ = Organisation.objects.get_or_create(
-        name="Benchmark Landesamt", kind=Organisation.Kind.STATE_AGENCY)
-    Membership.objects.get_or_create(user=user, organisation=organisation,
-                                     role=Membership.Role.STATE_ADMIN)
+        name="Benchmark Landesamt", kind=Organisation.Kind.STATE_AGENCY
+    )
+    Membership.objects.get_or_create(
+        user=user, organisation=organisation, role=Membership.Role.STATE_ADMIN
+    )
     municipalities = list(
-        Municipality.objects.order_by("ags").values_list("ags", "name", "lat", "lon"))
+        Municipality.objects.order_by("ags").values_list("ags", "name", "lat", "lon")
+    )
     if not municipalities:
         raise SystemExit("no municipalities: did load_geo run?")
     files = []
@@ -244,6 +299,7 @@ def child_run(args) -> dict:
     profiler = None
     if args.profile_output:
         import cProfile
+
         profiler = cProfile.Profile()
 
     phases: dict[str, dict] = {}
@@ -259,16 +315,24 @@ def child_run(args) -> dict:
         finally:
             if profiler:
                 profiler.disable()
-        phases[name] = {"s": time.perf_counter() - wall, "cpu_s": time.process_time() - cpu,
-                        "sql_s": sql.seconds, "queries": sql.count, **_rss_mb()}
+        phases[name] = {
+            "s": time.perf_counter() - wall,
+            "cpu_s": time.process_time() - cpu,
+            "sql_s": sql.seconds,
+            "queries": sql.count,
+            **_rss_mb(),
+        }
         return result
 
     path = Path(args.file)
     with connection.execute_wrapper(sql):
         with open(path, "rb") as handle:
             job = step("start", lambda: services.start(user, File(handle, name=path.name)))
-        unmapped = {h: job.mapping.get(h, "") for h in HEADERS
-                    if job.mapping.get(h, "") != EXPECTED_MAPPING[h]}
+        unmapped = {
+            h: job.mapping.get(h, "")
+            for h in HEADERS
+            if job.mapping.get(h, "") != EXPECTED_MAPPING[h]
+        }
         if unmapped:
             raise SystemExit(f"the suggested mapping differs from the expected one: {unmapped}")
 
@@ -283,6 +347,7 @@ def child_run(args) -> dict:
         counts = dict(job.counts)
 
         if args.child == "import":
+
             def apply():
                 services.confirm(job, skip_errors=bool(counts.get("error")), publish=False)
                 job.refresh_from_db()
@@ -325,13 +390,18 @@ def hot_spots(profile_path: str, top: int = 15) -> dict:
 
     def row(key, entry):
         filename, line, function = key
-        shown = filename[len(str(ROOT)) + 1:] if filename.startswith(str(ROOT)) else filename
+        shown = filename[len(str(ROOT)) + 1 :] if filename.startswith(str(ROOT)) else filename
         if "site-packages" in shown:
             shown = shown.split("site-packages" + os.sep, 1)[1]
-        return {"function": function, "file": f"{shown}:{line}", "calls": entry[1],
-                "own_s": round(entry[2], 3), "cumulative_s": round(entry[3], 3),
-                "own_share": round(entry[2] / total, 4),
-                "cumulative_share": round(entry[3] / total, 4)}
+        return {
+            "function": function,
+            "file": f"{shown}:{line}",
+            "calls": entry[1],
+            "own_s": round(entry[2], 3),
+            "cumulative_s": round(entry[3], 3),
+            "own_share": round(entry[2] / total, 4),
+            "cumulative_share": round(entry[3] / total, 4),
+        }
 
     in_src = [(k, e) for k, e in stats.items() if k[0].startswith(src)]
     # Every function's own time is handed up its callers (in proportion to the time of each
@@ -346,8 +416,9 @@ def hot_spots(profile_path: str, top: int = 15) -> dict:
         if key in shares:
             return shares[key]
         in_progress.add(key)
-        callers = {c: edge for c, edge in stats[key][4].items()
-                   if c in stats and c not in in_progress}  # a recursive call edge is dropped
+        callers = {
+            c: edge for c, edge in stats[key][4].items() if c in stats and c not in in_progress
+        }  # a recursive call edge is dropped
         by_time = any(edge[3] for edge in callers.values())
         weight = sum(edge[3] if by_time else edge[1] for edge in callers.values())
         result: dict = {}
@@ -363,13 +434,15 @@ def hot_spots(profile_path: str, top: int = 15) -> dict:
     for key, entry in stats.items():
         for target, fraction in share(key).items():
             attributed_time[target] = attributed_time.get(target, 0.0) + entry[2] * fraction
-    attributed = sorted(((k, stats[k], t) for k, t in attributed_time.items() if k is not None),
-                        key=lambda i: -i[2])
+    attributed = sorted(
+        ((k, stats[k], t) for k, t in attributed_time.items() if k is not None), key=lambda i: -i[2]
+    )
     return {
         "profiled_s": round(total, 3),
-        "src_by_attributed": [{**row(k, e), "attributed_s": round(a, 3),
-                               "attributed_share": round(a / total, 4)}
-                              for k, e, a in attributed[:top]],
+        "src_by_attributed": [
+            {**row(k, e), "attributed_s": round(a, 3), "attributed_share": round(a / total, 4)}
+            for k, e, a in attributed[:top]
+        ],
         "src_by_cumulative": [row(k, e) for k, e in sorted(in_src, key=lambda i: -i[1][3])[:top]],
         "src_by_own": [row(k, e) for k, e in sorted(in_src, key=lambda i: -i[1][2])[:top]],
         "all_by_own": [row(k, e) for k, e in sorted(stats.items(), key=lambda i: -i[1][2])[:top]],
@@ -383,13 +456,16 @@ def child(args) -> None:
 
 # --- Parent -------------------------------------------------------------------------------------
 
+
 def child_env(url: str, workdir: Path) -> dict:
     env = harness.bench_env(url)
-    env.update({
-        "STANDORTLOTSE_TASK_BACKEND": IMMEDIATE_BACKEND,
-        "STANDORTLOTSE_PRIVATE_ROOT": str(workdir / "private"),
-        "STANDORTLOTSE_CACHE_DIR": str(workdir / "cache"),
-    })
+    env.update(
+        {
+            "STANDORTLOTSE_TASK_BACKEND": IMMEDIATE_BACKEND,
+            "STANDORTLOTSE_PRIVATE_ROOT": str(workdir / "private"),
+            "STANDORTLOTSE_CACHE_DIR": str(workdir / "cache"),
+        }
+    )
     env.pop("REDIS_URL", None)
     return env
 
@@ -398,8 +474,15 @@ def run_child(env: dict, mode: str, *extra: str) -> dict:
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
         output = handle.name
     try:
-        command = [sys.executable, str(Path(__file__).resolve()), "--child", mode,
-                   "--child-output", output, *extra]
+        command = [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--child",
+            mode,
+            "--child-output",
+            output,
+            *extra,
+        ]
         started = time.perf_counter()
         subprocess.run(command, cwd=ROOT, env=env, check=True)
         result = json.loads(Path(output).read_text())
@@ -413,8 +496,10 @@ def prepare(engine: str, url: str, sqlite_path: Path | None) -> dict:
     print("  fresh database: migrate, load_geo ...", flush=True)
     harness.reset_database(engine, url, sqlite_path)
     env = harness.bench_env(url)
-    timings = {"migrate_s": harness.run_manage(env, "migrate", "--noinput"),
-               "load_geo_s": harness.run_manage(env, "load_geo")}
+    timings = {
+        "migrate_s": harness.run_manage(env, "migrate", "--noinput"),
+        "load_geo_s": harness.run_manage(env, "load_geo"),
+    }
     print("  " + ", ".join(f"{k[:-2]} {v:.1f} s" for k, v in timings.items()), flush=True)
     return {name: round(value, 2) for name, value in timings.items()}
 
@@ -424,60 +509,80 @@ def mb(value: float) -> str:
 
 
 def print_table(engine: str, result: dict) -> None:
-    print(f"\n{engine}: {result['server_version']}, {result['municipalities']} municipalities, "
-          f"import as a state administrator")
-    header = (f"  {'rows':>8} {'file MB':>8} {'start s':>8} {'analyse s':>10} {'apply s':>8} "
-              f"{'total s':>8} {'rows/s':>7} {'base MB':>8} {'peak MB':>8}   "
-              f"{'2nd analyse s':>13} {'peak MB':>8}")
+    print(
+        f"\n{engine}: {result['server_version']}, {result['municipalities']} municipalities, "
+        f"import as a state administrator"
+    )
+    header = (
+        f"  {'rows':>8} {'file MB':>8} {'start s':>8} {'analyse s':>10} {'apply s':>8} "
+        f"{'total s':>8} {'rows/s':>7} {'base MB':>8} {'peak MB':>8}   "
+        f"{'2nd analyse s':>13} {'peak MB':>8}"
+    )
     print(header)
     print("  " + "-" * (len(header) - 2))
     for run in result["runs"]:
         first, again = run["import"], run.get("reanalyse")
         p = first["phases"]
-        line = (f"  {run['rows']:>8,} {run['bytes'] / 1e6:8.1f} {p['start']['s']:8.2f} "
-                f"{p['analyse']['s']:10.2f} {p['apply']['s']:8.2f} {first['total_s']:8.2f} "
-                f"{run['rows'] / first['total_s']:7,.0f} {mb(first['baseline']['peak_rss_mb']):>8} "
-                f"{mb(first['peak_rss_mb']):>8}   ")
+        line = (
+            f"  {run['rows']:>8,} {run['bytes'] / 1e6:8.1f} {p['start']['s']:8.2f} "
+            f"{p['analyse']['s']:10.2f} {p['apply']['s']:8.2f} {first['total_s']:8.2f} "
+            f"{run['rows'] / first['total_s']:7,.0f} {mb(first['baseline']['peak_rss_mb']):>8} "
+            f"{mb(first['peak_rss_mb']):>8}   "
+        )
         if again:
             line += f"{again['phases']['analyse']['s']:13.2f} {mb(again['peak_rss_mb']):>8}"
         print(line)
-    print("  per phase: SQL s / CPU s of the child (PostgreSQL works in its own process) / peak MB "
-          "after the phase")
+    print(
+        "  per phase: SQL s / CPU s of the child (PostgreSQL works in its own process) / peak MB "
+        "after the phase"
+    )
     for run in result["runs"]:
         parts = []
         for name, phase in run["import"]["phases"].items():
-            parts.append(f"{name} {phase['sql_s']:.2f}/{phase['cpu_s']:.2f}/"
-                         f"{mb(phase['peak_rss_mb'])}")
+            parts.append(
+                f"{name} {phase['sql_s']:.2f}/{phase['cpu_s']:.2f}/{mb(phase['peak_rss_mb'])}"
+            )
         if run.get("reanalyse"):
             phase = run["reanalyse"]["phases"]["analyse"]
             parts.append(f"2nd analyse {phase['sql_s']:.2f}/{phase['cpu_s']:.2f}")
         counts = run["import"]["counts"]
         again = run.get("reanalyse", {}).get("counts", {})
-        print(f"  {run['rows']:>8,}: " + ", ".join(parts)
-              + f"; new {counts.get('new', 0):,}, warnings {counts.get('warning', 0):,}, "
-                f"errors {counts.get('error', 0):,}; 2nd check unchanged "
-                f"{again.get('unchanged', 0):,}, update {again.get('update', 0):,}")
+        print(
+            f"  {run['rows']:>8,}: "
+            + ", ".join(parts)
+            + f"; new {counts.get('new', 0):,}, warnings {counts.get('warning', 0):,}, "
+            f"errors {counts.get('error', 0):,}; 2nd check unchanged "
+            f"{again.get('unchanged', 0):,}, update {again.get('update', 0):,}"
+        )
     verdicts = result["verdict"]
     if verdicts.get("time") is not None:
         print(f"  time:   {verdicts['time']}")
     if verdicts.get("memory") is not None:
         print(f"  memory: {verdicts['memory']}")
-    print(f"  1-minute load average {result['load_average_before'][0]:.2f} before, "
-          f"{result['load_average_after'][0]:.2f} after ({os.cpu_count()} CPUs).")
+    print(
+        f"  1-minute load average {result['load_average_before'][0]:.2f} before, "
+        f"{result['load_average_after'][0]:.2f} after ({os.cpu_count()} CPUs)."
+    )
 
 
 def print_profile(engine: str, profile: dict, rows: int) -> None:
     total = profile["profile"]["profiled_s"]
-    print(f"\n  cProfile of a {rows:,}-row import on {engine} ({total:.1f} s profiled, "
-          f"cProfile overhead included).\n  src/ functions by time spent in them and in the "
-          f"library code they call (other src/ functions excluded):")
+    print(
+        f"\n  cProfile of a {rows:,}-row import on {engine} ({total:.1f} s profiled, "
+        f"cProfile overhead included).\n  src/ functions by time spent in them and in the "
+        f"library code they call (other src/ functions excluded):"
+    )
     for entry in profile["profile"]["src_by_attributed"][:12]:
-        print(f"    {entry['attributed_share']:6.1%} {entry['cumulative_share']:6.1%} cum "
-              f"{entry['calls']:>9,} calls  {entry['function']}  ({entry['file']})")
+        print(
+            f"    {entry['attributed_share']:6.1%} {entry['cumulative_share']:6.1%} cum "
+            f"{entry['calls']:>9,} calls  {entry['function']}  ({entry['file']})"
+        )
     print("  all functions by own time:")
     for entry in profile["profile"]["all_by_own"][:12]:
-        print(f"    {entry['own_share']:6.1%} own {entry['cumulative_share']:6.1%} cum "
-              f"{entry['calls']:>9,} calls  {entry['function']}  ({entry['file']})")
+        print(
+            f"    {entry['own_share']:6.1%} own {entry['cumulative_share']:6.1%} cum "
+            f"{entry['calls']:>9,} calls  {entry['function']}  ({entry['file']})"
+        )
 
 
 def verdict(runs: list[dict]) -> dict:
@@ -486,28 +591,34 @@ def verdict(runs: list[dict]) -> dict:
     if largest["rows"] >= TARGET_ROWS:
         seconds = largest["import"]["total_s"] * TARGET_ROWS / largest["rows"]
         result["meets_time"] = seconds <= TARGET_SECONDS
-        result["time"] = (f"{largest['rows']:,} rows in {largest['import']['total_s']:.1f} s -> "
-                          f"{'meets' if result['meets_time'] else 'MISSES'} the target of "
-                          f"{TARGET_ROWS:,} rows in <= {TARGET_SECONDS:.0f} s")
+        result["time"] = (
+            f"{largest['rows']:,} rows in {largest['import']['total_s']:.1f} s -> "
+            f"{'meets' if result['meets_time'] else 'MISSES'} the target of "
+            f"{TARGET_ROWS:,} rows in <= {TARGET_SECONDS:.0f} s"
+        )
     if len(runs) > 1:
         smallest = min(runs, key=lambda r: r["rows"])
         low, high = smallest["import"]["peak_rss_mb"], largest["import"]["peak_rss_mb"]
         growth = (high - low) / low
         per_1000 = (high - low) * 1024 * 1000 / (largest["rows"] - smallest["rows"])
         result["memory_flat"] = growth <= MEMORY_GROWTH_LIMIT
-        result["memory"] = (f"peak RSS {low:,.0f} MB ({smallest['rows']:,} rows) -> {high:,.0f} MB "
-                            f"({largest['rows']:,} rows), {growth:+.0%} -> "
-                            f"{'flat' if result['memory_flat'] else 'GROWS'} (limit "
-                            f"+{MEMORY_GROWTH_LIMIT:.0%}); {per_1000:,.0f} KB "
-                            f"per 1,000 extra rows")
+        result["memory"] = (
+            f"peak RSS {low:,.0f} MB ({smallest['rows']:,} rows) -> {high:,.0f} MB "
+            f"({largest['rows']:,} rows), {growth:+.0%} -> "
+            f"{'flat' if result['memory_flat'] else 'GROWS'} (limit "
+            f"+{MEMORY_GROWTH_LIMIT:.0%}); {per_1000:,.0f} KB "
+            f"per 1,000 extra rows"
+        )
     return result
 
 
 def server_version(engine: str, url: str, sqlite_path: Path | None) -> str:
     if engine == "sqlite":
         import sqlite3
+
         return "SQLite " + sqlite3.sqlite_version
     import psycopg
+
     with psycopg.connect(harness.pg_conninfo(url, harness.pg_dbname(url))) as conn:
         version = conn.execute("SELECT current_setting('server_version')").fetchone()[0]
     return "PostgreSQL " + version
@@ -520,36 +631,69 @@ def drop(engine: str, url: str, sqlite_path: Path | None) -> None:
         return
     import psycopg
     from psycopg import sql as pgsql
+
     with psycopg.connect(harness.pg_conninfo(url), autocommit=True) as conn:
-        conn.execute(pgsql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-            pgsql.Identifier(harness.pg_dbname(url))))
+        conn.execute(
+            pgsql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                pgsql.Identifier(harness.pg_dbname(url))
+            )
+        )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rows", default="10000,100000",
-                        help="comma-separated file sizes in rows (default 10000,100000)")
-    parser.add_argument("--databases", default="sqlite,postgres",
-                        help="comma-separated: sqlite, postgres (default both; postgres is "
-                             "skipped when it does not answer)")
-    parser.add_argument("--no-reanalyse", action="store_true",
-                        help="skip the second check of each file (all rows unchanged)")
-    parser.add_argument("--profile", type=int, default=0, metavar="ROWS",
-                        help="also import a file of ROWS rows under cProfile and list the hot "
-                             "spots in src/ (e.g. 10000; default off)")
+    parser.add_argument(
+        "--rows",
+        default="10000,100000",
+        help="comma-separated file sizes in rows (default 10000,100000)",
+    )
+    parser.add_argument(
+        "--databases",
+        default="sqlite,postgres",
+        help="comma-separated: sqlite, postgres (default both; postgres is "
+        "skipped when it does not answer)",
+    )
+    parser.add_argument(
+        "--no-reanalyse",
+        action="store_true",
+        help="skip the second check of each file (all rows unchanged)",
+    )
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="ROWS",
+        help="also import a file of ROWS rows under cProfile and list the hot "
+        "spots in src/ (e.g. 10000; default off)",
+    )
     parser.add_argument("--seed", type=int, default=2026, help="seed of the generated files")
-    parser.add_argument("--sqlite-path", type=Path, default=DEFAULT_SQLITE,
-                        help="SQLite benchmark database file, recreated (default in the temp dir)")
-    parser.add_argument("--pg-url", default=os.environ.get("BENCH_IMPORT_PG_URL", DEFAULT_PG_URL),
-                        help=f"PostgreSQL benchmark database, dropped and created by this script "
-                             f"(default {DEFAULT_PG_URL})")
-    parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR,
-                        help="generated CSV files, stored uploads and the cache (default in the "
-                             "temp dir; emptied first)")
-    parser.add_argument("--keep-files", action="store_true",
-                        help="keep the work directory (CSV files, stored uploads) afterwards")
-    parser.add_argument("--drop", action="store_true",
-                        help="remove the benchmark databases afterwards")
+    parser.add_argument(
+        "--sqlite-path",
+        type=Path,
+        default=DEFAULT_SQLITE,
+        help="SQLite benchmark database file, recreated (default in the temp dir)",
+    )
+    parser.add_argument(
+        "--pg-url",
+        default=os.environ.get("BENCH_IMPORT_PG_URL", DEFAULT_PG_URL),
+        help=f"PostgreSQL benchmark database, dropped and created by this script "
+        f"(default {DEFAULT_PG_URL})",
+    )
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=DEFAULT_WORKDIR,
+        help="generated CSV files, stored uploads and the cache (default in the "
+        "temp dir; emptied first)",
+    )
+    parser.add_argument(
+        "--keep-files",
+        action="store_true",
+        help="keep the work directory (CSV files, stored uploads) afterwards",
+    )
+    parser.add_argument(
+        "--drop", action="store_true", help="remove the benchmark databases afterwards"
+    )
     parser.add_argument("--output", type=Path, default=RESULTS, help="JSON results file")
     # Child-only options.
     parser.add_argument("--child", choices=["setup", "import", "reanalyse"], help=argparse.SUPPRESS)
@@ -573,17 +717,24 @@ def main() -> int:
     if unknown:
         parser.error(f"unknown database(s): {', '.join(sorted(unknown))}")
     if harness.pg_dbname(args.pg_url) in harness.PROTECTED_PG_DATABASES:
-        parser.error("--pg-url must name a benchmark database, "
-                     f"not {harness.pg_dbname(args.pg_url)!r}")
+        parser.error(
+            f"--pg-url must name a benchmark database, not {harness.pg_dbname(args.pg_url)!r}"
+        )
 
     report = {
         "benchmark": "bulk import of properties (CSV)",
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": harness.machine_info(),
-        "settings": {"rows": sizes, "seed": args.seed, "profile_rows": args.profile,
-                     "headers": HEADERS, "target_rows": TARGET_ROWS,
-                     "target_seconds": TARGET_SECONDS, "memory_growth_limit": MEMORY_GROWTH_LIMIT,
-                     "task_backend": IMMEDIATE_BACKEND},
+        "settings": {
+            "rows": sizes,
+            "seed": args.seed,
+            "profile_rows": args.profile,
+            "headers": HEADERS,
+            "target_rows": TARGET_ROWS,
+            "target_seconds": TARGET_SECONDS,
+            "memory_growth_limit": MEMORY_GROWTH_LIMIT,
+            "task_backend": IMMEDIATE_BACKEND,
+        },
         "databases": {},
         "skipped": {},
     }
@@ -593,11 +744,19 @@ def main() -> int:
     shutil.rmtree(workdir, ignore_errors=True)
     (workdir / "private").mkdir(parents=True)
     # Unique external IDs per file, so that every file imports as new rows into the same database.
-    specs = [{"name": f"{n}", "rows": n, "tag": f"B{n}", "path": str(workdir / f"objekte_{n}.csv")}
-             for n in sizes]
+    specs = [
+        {"name": f"{n}", "rows": n, "tag": f"B{n}", "path": str(workdir / f"objekte_{n}.csv")}
+        for n in sizes
+    ]
     if args.profile:
-        specs.append({"name": "profile", "rows": args.profile, "tag": f"P{args.profile}",
-                      "path": str(workdir / f"objekte_profil_{args.profile}.csv")})
+        specs.append(
+            {
+                "name": "profile",
+                "rows": args.profile,
+                "tag": f"P{args.profile}",
+                "path": str(workdir / f"objekte_profil_{args.profile}.csv"),
+            }
+        )
 
     try:
         for engine, url, sqlite_path in targets:
@@ -607,25 +766,38 @@ def main() -> int:
             env = child_env(url, workdir)
             # The same seed gives the same files for every database; write them only once.
             first = not any(Path(s["path"]).exists() for s in specs)
-            setup = run_child(env, "setup", "--files",
-                              json.dumps([{**s, "rewrite": first} for s in specs]),
-                              "--seed", str(args.seed))
+            setup = run_child(
+                env,
+                "setup",
+                "--files",
+                json.dumps([{**s, "rewrite": first} for s in specs]),
+                "--seed",
+                str(args.seed),
+            )
             for spec in setup["files"]:
                 if spec["generated_s"]:
-                    print(f"  wrote {Path(spec['path']).name}: {spec['rows']:,} rows, "
-                          f"{spec['bytes'] / 1e6:.1f} MB in {spec['generated_s']:.1f} s",
-                          flush=True)
+                    print(
+                        f"  wrote {Path(spec['path']).name}: {spec['rows']:,} rows, "
+                        f"{spec['bytes'] / 1e6:.1f} MB in {spec['generated_s']:.1f} s",
+                        flush=True,
+                    )
             files = {spec["name"]: spec for spec in setup["files"]}
             user = str(setup["user_id"])
-            result = {"server_version": server_version(engine, url, sqlite_path),
-                      "preparation": preparation, "municipalities": setup["municipalities"],
-                      "runs": []}
+            result = {
+                "server_version": server_version(engine, url, sqlite_path),
+                "preparation": preparation,
+                "municipalities": setup["municipalities"],
+                "runs": [],
+            }
             for n in sizes:
                 spec = files[str(n)]
                 common = ["--file", spec["path"], "--tag", spec["tag"], "--user-id", user]
                 print(f"  importing {n:,} rows ...", flush=True)
-                run = {"rows": n, "bytes": spec["bytes"],
-                       "import": run_child(env, "import", *common)}
+                run = {
+                    "rows": n,
+                    "bytes": spec["bytes"],
+                    "import": run_child(env, "import", *common),
+                }
                 if not args.no_reanalyse:
                     print(f"  checking the same {n:,} rows again ...", flush=True)
                     run["reanalyse"] = run_child(env, "reanalyse", *common)
@@ -636,8 +808,17 @@ def main() -> int:
                 profile_path = args.output.parent / f"import_properties_{engine}.prof"
                 profile_path.parent.mkdir(parents=True, exist_ok=True)
                 result["profile"] = run_child(
-                    env, "import", "--file", spec["path"], "--tag", spec["tag"], "--user-id", user,
-                    "--profile-output", str(profile_path))
+                    env,
+                    "import",
+                    "--file",
+                    spec["path"],
+                    "--tag",
+                    spec["tag"],
+                    "--user-id",
+                    user,
+                    "--profile-output",
+                    str(profile_path),
+                )
                 result["profile"]["rows"] = args.profile
                 result["profile"]["profile_file"] = str(profile_path)
             result["load_average_before"] = load_before

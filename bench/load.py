@@ -55,8 +55,8 @@ import tempfile
 import threading
 import time
 import uuid
-from collections import Counter, defaultdict
-from datetime import datetime, timezone
+from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -69,8 +69,10 @@ from deploy import nginx as documented_nginx  # noqa: E402  the guide's micro-ca
 
 ROOT = harness.ROOT
 SRC = harness.SRC
-RESULTS = {"postgres": harness.RESULTS_DIR / "load.json",
-           "sqlite": harness.RESULTS_DIR / "load-sqlite.json"}
+RESULTS = {
+    "postgres": harness.RESULTS_DIR / "load.json",
+    "sqlite": harness.RESULTS_DIR / "load-sqlite.json",
+}
 DATABASE_LABELS = {"postgres": "PostgreSQL", "sqlite": "SQLite"}
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/standortlotse_bench_load"
 MARKER_TABLE = "bench_load_marker"
@@ -92,16 +94,23 @@ percentile = harness.percentile
 
 # --- Database -----------------------------------------------------------------------------------
 
+
 def data_key(count: int) -> str:
     digest = hashlib.sha256(harness.data_key(count).encode())
-    for path in [SRC / "standortlotse" / name / "demo.py" for name in ("properties", "places", "cases", "guides")]:
+    for path in [
+        SRC / "standortlotse" / name / "demo.py"
+        for name in ("properties", "places", "cases", "guides")
+    ]:
         if path.exists():
             digest.update(path.read_bytes())
     digest.update(f"profiles={PROFILES};matching={(BENCH / 'matching.py').read_bytes()!r}".encode())
     import inspect
 
     import onesearch
-    digest.update(f"places={PLACES};guides={GUIDES};{inspect.getsource(onesearch.create_places)}".encode())
+
+    digest.update(
+        f"places={PLACES};guides={GUIDES};{inspect.getsource(onesearch.create_places)}".encode()
+    )
     digest.update(inspect.getsource(setup_child).encode())
     return digest.hexdigest()[:16]
 
@@ -110,9 +119,13 @@ def connect(args):
     """A DB-API connection to the benchmark database (commits on a clean exit of ``with``)."""
     if args.database == "sqlite":
         import sqlite3
+
         return sqlite3.connect(args.sqlite_path, timeout=30)
     import psycopg
-    return psycopg.connect(harness.pg_conninfo(args.pg_url, harness.pg_dbname(args.pg_url)), connect_timeout=10)
+
+    return psycopg.connect(
+        harness.pg_conninfo(args.pg_url, harness.pg_dbname(args.pg_url)), connect_timeout=10
+    )
 
 
 def query(args, sql: str, params: tuple = ()) -> list[tuple]:
@@ -140,9 +153,13 @@ def write_marker(args, key: str, info: dict) -> None:
     try:
         with conn:
             conn.execute(f"DROP TABLE IF EXISTS {MARKER_TABLE}")
-            conn.execute(f"CREATE TABLE {MARKER_TABLE} (key varchar(64) NOT NULL, info text NOT NULL)")
-            conn.execute(f"INSERT INTO {MARKER_TABLE} (key, info) VALUES ({placeholder}, {placeholder})",
-                         (key, json.dumps(info)))
+            conn.execute(
+                f"CREATE TABLE {MARKER_TABLE} (key varchar(64) NOT NULL, info text NOT NULL)"
+            )
+            conn.execute(
+                f"INSERT INTO {MARKER_TABLE} (key, info) VALUES ({placeholder}, {placeholder})",
+                (key, json.dumps(info)),
+            )
     finally:
         conn.close()
 
@@ -152,6 +169,7 @@ def analyze(args) -> float:
     if args.database == "postgres":
         return harness.vacuum_analyze(args.pg_url)
     import sqlite3
+
     started = time.perf_counter()
     conn = sqlite3.connect(args.sqlite_path, timeout=30)
     try:
@@ -167,20 +185,32 @@ def database_facts(args) -> dict:
     """Server version and, for SQLite, the file's journal mode and size."""
     if args.database == "postgres":
         return {"version": query(args, "SHOW server_version")[0][0], "url": args.pg_url}
-    facts = {"version": query(args, "SELECT sqlite_version()")[0][0], "path": str(args.sqlite_path),
-             "journal_mode": query(args, "PRAGMA journal_mode")[0][0],
-             "file_mb": round(args.sqlite_path.stat().st_size / 1024 / 1024, 1)}
+    facts = {
+        "version": query(args, "SELECT sqlite_version()")[0][0],
+        "path": str(args.sqlite_path),
+        "journal_mode": query(args, "PRAGMA journal_mode")[0][0],
+        "file_mb": round(args.sqlite_path.stat().st_size / 1024 / 1024, 1),
+    }
     return facts
 
 
 def django_database_settings(env: dict) -> dict:
     """ENGINE, CONN_MAX_AGE and OPTIONS of the default database as the app sees them."""
-    code = ("import django, json; django.setup(); from django.conf import settings; "
-            "d = settings.DATABASES['default']; "
-            "print(json.dumps({k: d.get(k) for k in ('ENGINE', 'CONN_MAX_AGE', 'OPTIONS')}, default=str))")
+    code = (
+        "import django, json; django.setup(); from django.conf import settings; "
+        "d = settings.DATABASES['default']; "
+        "print(json.dumps({k: d.get(k) for k in ('ENGINE', 'CONN_MAX_AGE', 'OPTIONS')}, default=str))"
+    )
     try:
-        out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
-                             text=True, check=True, timeout=60).stdout
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        ).stdout
         return json.loads(out.strip().splitlines()[-1])
     except Exception as error:  # noqa: BLE001 - informational only
         return {"error": str(error)}
@@ -188,20 +218,22 @@ def django_database_settings(env: dict) -> dict:
 
 def app_env(args, dirs: dict, port: int) -> dict:
     env = harness.bench_env(args.database_url)
-    env.update({
-        "DJANGO_STATIC_ROOT": str(dirs["static"]),
-        "DJANGO_MEDIA_ROOT": str(dirs["media"]),
-        "STANDORTLOTSE_PRIVATE_ROOT": str(dirs["private"]),
-        "STANDORTLOTSE_CACHE_DIR": str(dirs["cache"]),
-        "DJANGO_HSTS_SECONDS": "0",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "STANDORTLOTSE_SITE_URL": f"http://127.0.0.1:{port}",
-        # 50 clients post the contact form from one address for a minute.
-        "STANDORTLOTSE_INQUIRIES_PER_HOUR": "1000000",
-        "STANDORTLOTSE_PLACE_SUBMISSIONS_PER_HOUR": "1000000",
-        "DJANGO_LOG_LEVEL": "WARNING",
-    })
+    env.update(
+        {
+            "DJANGO_STATIC_ROOT": str(dirs["static"]),
+            "DJANGO_MEDIA_ROOT": str(dirs["media"]),
+            "STANDORTLOTSE_PRIVATE_ROOT": str(dirs["private"]),
+            "STANDORTLOTSE_CACHE_DIR": str(dirs["cache"]),
+            "DJANGO_HSTS_SECONDS": "0",
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "STANDORTLOTSE_SITE_URL": f"http://127.0.0.1:{port}",
+            # 50 clients post the contact form from one address for a minute.
+            "STANDORTLOTSE_INQUIRIES_PER_HOUR": "1000000",
+            "STANDORTLOTSE_PLACE_SUBMISSIONS_PER_HOUR": "1000000",
+            "DJANGO_LOG_LEVEL": "WARNING",
+        }
+    )
     return env
 
 
@@ -211,26 +243,36 @@ def prepare(args, dirs: dict) -> dict:
     marker = None if args.fresh else read_marker(args)
     if marker and marker[0] == key and any(dirs["media"].iterdir()):
         info = marker[1]
-        print(f"  reusing the database prepared {info.get('prepared_at', '?')} (marker {key})", flush=True)
+        print(
+            f"  reusing the database prepared {info.get('prepared_at', '?')} (marker {key})",
+            flush=True,
+        )
         return {"reused": True, "marker": key, **info}
     print(f"  preparing {args.database_url} (marker {key}) ...", flush=True)
-    harness.reset_database(args.database, args.database_url,
-                        args.sqlite_path if args.database == "sqlite" else None)
+    harness.reset_database(
+        args.database, args.database_url, args.sqlite_path if args.database == "sqlite" else None
+    )
     shutil.rmtree(dirs["media"], ignore_errors=True)
     dirs["media"].mkdir(parents=True)
     timings = {"migrate_s": harness.run_manage(env, "migrate", "--noinput")}
     timings["load_geo_s"] = harness.run_manage(env, "load_geo")
     timings["load_demo_s"] = harness.run_manage(env, "load_demo", "--allow-production")
     timings["generate_properties_s"] = harness.run_manage(
-        env, "generate_properties", str(args.count), "--seed", str(harness.SEED_DATA))
+        env, "generate_properties", str(args.count), "--seed", str(harness.SEED_DATA)
+    )
     started = time.perf_counter()
     subprocess.run([sys.executable, __file__, "--setup-child"], cwd=ROOT, env=env, check=True)
     timings["profiles_s"] = time.perf_counter() - started
     timings["vacuum_analyze_s" if args.database == "postgres" else "analyze_s"] = analyze(args)
-    info = {"prepared_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            **{name: round(value, 1) for name, value in timings.items()}}
+    info = {
+        "prepared_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        **{name: round(value, 1) for name, value in timings.items()},
+    }
     write_marker(args, key, info)
-    print("  " + ", ".join(f"{name[:-2]} {value:.1f} s" for name, value in timings.items()), flush=True)
+    print(
+        "  " + ", ".join(f"{name[:-2]} {value:.1f} s" for name, value in timings.items()),
+        flush=True,
+    )
     return {"reused": False, "marker": key, **info}
 
 
@@ -238,19 +280,22 @@ def setup_child() -> None:
     """Saves PROFILES seeded investor search profiles (the shapes of bench/matching.py)."""
     sys.path.insert(0, str(SRC))
     import django
+
     django.setup()
     import matching as matching_bench
+    import onesearch
     from standortlotse.cases.models import SearchProfile
     from standortlotse.geo.models import District
-    from standortlotse.properties.demo import SYNTHETIC_STATE
-
-    import onesearch
     from standortlotse.guides.demo import generate_guides
+    from standortlotse.properties.demo import SYNTHETIC_STATE
 
     onesearch.create_places(PLACES)
     generate_guides(GUIDES, seed=harness.SEED_DATA)
-    districts = list(District.objects.filter(state__code=SYNTHETIC_STATE).values_list("pk", flat=True))
+    districts = list(
+        District.objects.filter(state__code=SYNTHETIC_STATE).values_list("pk", flat=True)
+    )
     from datetime import date
+
     for _name, spec in matching_bench.profile_plan(random.Random(2026), PROFILES, districts):
         fields = {k: v for k, v in spec.items() if k != "districts"}
         if "available_by" in fields:
@@ -262,14 +307,32 @@ def setup_child() -> None:
 
 def sample_ids(args) -> dict:
     """Published property ids (synthetic and demo), profile uids and a guide URL."""
-    ids = [r[0] for r in query(args, "SELECT id FROM properties_property WHERE status = 'published' ORDER BY id")]
+    ids = [
+        r[0]
+        for r in query(
+            args, "SELECT id FROM properties_property WHERE status = 'published' ORDER BY id"
+        )
+    ]
     # SQLite stores a UUIDField as 32 hex digits; the URL wants the dashed form.
-    uids = [str(uuid.UUID(str(r[0]))) for r in query(
-        args, "SELECT uid FROM cases_searchprofile WHERE email = 'bench-load@example.invalid' ORDER BY id")]
-    guides = [f"/lotse/{r[0]}/{r[1]}/" for r in query(
-        args, "SELECT r.slug, g.slug FROM guides_guide g JOIN geo_region r ON r.id = g.region_id "
-        "WHERE g.status = 'published' ORDER BY g.id")]
-    places = [r[0] for r in query(args, "SELECT id FROM places_place WHERE status = 'published' ORDER BY id")]
+    uids = [
+        str(uuid.UUID(str(r[0])))
+        for r in query(
+            args,
+            "SELECT uid FROM cases_searchprofile WHERE email = 'bench-load@example.invalid' ORDER BY id",
+        )
+    ]
+    guides = [
+        f"/lotse/{r[0]}/{r[1]}/"
+        for r in query(
+            args,
+            "SELECT r.slug, g.slug FROM guides_guide g JOIN geo_region r ON r.id = g.region_id "
+            "WHERE g.status = 'published' ORDER BY g.id",
+        )
+    ]
+    places = [
+        r[0]
+        for r in query(args, "SELECT id FROM places_place WHERE status = 'published' ORDER BY id")
+    ]
     return {"property_ids": ids, "profile_uids": uids, "guide_urls": guides, "place_ids": places}
 
 
@@ -286,11 +349,15 @@ def floor_app(environ, start_response):
     throughput is what any sync Python WSGI app could reach on this machine.
     """
     if not _floor_body:
-        _floor_body.append(Path(environ.get("BENCH_LOAD_FLOOR_BODY")
-                                or os.environ["BENCH_LOAD_FLOOR_BODY"]).read_bytes())
+        _floor_body.append(
+            Path(
+                environ.get("BENCH_LOAD_FLOOR_BODY") or os.environ["BENCH_LOAD_FLOOR_BODY"]
+            ).read_bytes()
+        )
     body = _floor_body[0]
-    start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"),
-                              ("Content-Length", str(len(body)))])
+    start_response(
+        "200 OK", [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))]
+    )
     return [body]
 
 
@@ -356,8 +423,10 @@ http {{
     }}
 }}
 """
-DOC_GZIP_TYPES = ("text/css application/javascript application/json application/geo+json "
-                  "text/csv text/calendar application/atom+xml")
+DOC_GZIP_TYPES = (
+    "text/css application/javascript application/json application/geo+json "
+    "text/csv text/calendar application/atom+xml"
+)
 
 
 class Stack:
@@ -394,26 +463,55 @@ class Stack:
             parent.chmod(0o755)
         gunicorn = Path(sys.executable).parent / "gunicorn"
         self.gunicorn = subprocess.Popen(
-            [str(gunicorn), "standortlotse.wsgi", "-b", f"127.0.0.1:{self.args.app_port}",
-             "-w", str(self.args.workers), "--timeout", "60"],
-            cwd=ROOT, env=self.env, stdout=open(work / "gunicorn.log", "w"), stderr=subprocess.STDOUT)
+            [
+                str(gunicorn),
+                "standortlotse.wsgi",
+                "-b",
+                f"127.0.0.1:{self.args.app_port}",
+                "-w",
+                str(self.args.workers),
+                "--timeout",
+                "60",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=open(work / "gunicorn.log", "w"),
+            stderr=subprocess.STDOUT,
+        )
         cache_http, cache_location = documented_nginx.micro_cache(work / "nginx-cache")
-        self.nginx_conf.write_text(NGINX_CONF.format(
-            wd=work, port=self.args.port, app_port=self.args.app_port, static=self.dirs["static"],
-            media=self.dirs["media"], gzip_types=DOC_GZIP_TYPES, cache_port=self.args.port + 2,
-            floor_port=self.args.floor_port, cache_http=cache_http,
-            cache_location=cache_location.replace("\n", "\n            ")))
+        self.nginx_conf.write_text(
+            NGINX_CONF.format(
+                wd=work,
+                port=self.args.port,
+                app_port=self.args.app_port,
+                static=self.dirs["static"],
+                media=self.dirs["media"],
+                gzip_types=DOC_GZIP_TYPES,
+                cache_port=self.args.port + 2,
+                floor_port=self.args.floor_port,
+                cache_http=cache_http,
+                cache_location=cache_location.replace("\n", "\n            "),
+            )
+        )
         subprocess.run(["nginx", "-t", "-q", "-c", str(self.nginx_conf)], check=True)
         subprocess.run(["nginx", "-c", str(self.nginx_conf)], check=True)  # daemonises, pid file
         self.wait_ready()
 
     def wait_ready(self) -> None:
-        self._wait_for("/health/", self.gunicorn, "gunicorn", "gunicorn.log", 60, 0.5,
-                       "the stack did not answer /health/ within 60 s")
+        self._wait_for(
+            "/health/",
+            self.gunicorn,
+            "gunicorn",
+            "gunicorn.log",
+            60,
+            0.5,
+            "the stack did not answer /health/ within 60 s",
+        )
 
     def _wait_for(self, path, process, name, log, seconds, pause, timeout_message) -> None:
         """Until ``path`` answers 200 through nginx; stop early if ``process`` exits."""
         import requests
+
         deadline = time.time() + seconds
         while time.time() < deadline:
             try:
@@ -431,12 +529,32 @@ class Stack:
         gunicorn = Path(sys.executable).parent / "gunicorn"
         env = dict(os.environ, BENCH_LOAD_FLOOR_BODY=str(body))
         self.floor = subprocess.Popen(
-            [str(gunicorn), "load:floor_app", "--pythonpath", str(BENCH), "-b",
-             f"127.0.0.1:{self.args.floor_port}", "-w", str(self.args.workers), "--timeout", "60"],
-            cwd=ROOT, env=env, stdout=open(self.dirs["work"] / "gunicorn-floor.log", "w"),
-            stderr=subprocess.STDOUT)
-        self._wait_for("/floor/", self.floor, "gunicorn (floor_app)", "gunicorn-floor.log", 30, 0.3,
-                       "floor_app did not answer within 30 s")
+            [
+                str(gunicorn),
+                "load:floor_app",
+                "--pythonpath",
+                str(BENCH),
+                "-b",
+                f"127.0.0.1:{self.args.floor_port}",
+                "-w",
+                str(self.args.workers),
+                "--timeout",
+                "60",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=open(self.dirs["work"] / "gunicorn-floor.log", "w"),
+            stderr=subprocess.STDOUT,
+        )
+        self._wait_for(
+            "/floor/",
+            self.floor,
+            "gunicorn (floor_app)",
+            "gunicorn-floor.log",
+            30,
+            0.3,
+            "floor_app did not answer within 30 s",
+        )
 
     @staticmethod
     def _terminate(process) -> None:
@@ -490,24 +608,46 @@ end
 def run_wrk(args, url: str, mode: str, ids: list[int]) -> dict:
     script = Path(args.workdir) / f"wrk-{mode}.lua"
     script.write_text(WRK_LUA % {"ids": ",".join(map(str, ids)), "mode": mode})
-    command = ["wrk", "-t", str(args.wrk_threads), "-c", str(args.wrk_connections), "-d",
-               f"{args.wrk_duration}s", "--timeout", "30s", "-H", "Accept-Encoding: gzip",
-               "-s", str(script), url]
+    command = [
+        "wrk",
+        "-t",
+        str(args.wrk_threads),
+        "-c",
+        str(args.wrk_connections),
+        "-d",
+        f"{args.wrk_duration}s",
+        "--timeout",
+        "30s",
+        "-H",
+        "Accept-Encoding: gzip",
+        "-s",
+        str(script),
+        url,
+    ]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     line = next(line for line in out.splitlines() if line.startswith("WRKJSON "))
-    raw = json.loads(line[len("WRKJSON "):])
+    raw = json.loads(line[len("WRKJSON ") :])
     seconds = raw["duration_us"] / 1e6
     errors = raw["connect"] + raw["read"] + raw["write"] + raw["timeout"] + raw["status"]
-    return {"url": url, "mode": mode, "requests": raw["requests"], "seconds": round(seconds, 2),
-            "rps": raw["requests"] / seconds, "p50_ms": raw["p50_us"] / 1000,
-            "p95_ms": raw["p95_us"] / 1000, "p99_ms": raw["p99_us"] / 1000,
-            "max_ms": raw["max_us"] / 1000, "errors": errors,
-            "error_detail": {k: raw[k] for k in ("connect", "read", "write", "timeout", "status")},
-            "kb_per_request": raw["bytes"] / max(1, raw["requests"]) / 1024}
+    return {
+        "url": url,
+        "mode": mode,
+        "requests": raw["requests"],
+        "seconds": round(seconds, 2),
+        "rps": raw["requests"] / seconds,
+        "p50_ms": raw["p50_us"] / 1000,
+        "p95_ms": raw["p95_us"] / 1000,
+        "p99_ms": raw["p99_us"] / 1000,
+        "max_ms": raw["max_us"] / 1000,
+        "errors": errors,
+        "error_detail": {k: raw[k] for k in ("connect", "read", "write", "timeout", "status")},
+        "kb_per_request": raw["bytes"] / max(1, raw["requests"]) / 1024,
+    }
 
 
 def throughput(args, stack: Stack, ids: list[int]) -> dict:
     import requests
+
     rnd = random.Random(args.seed)
     detail_id = ids[len(ids) // 2]
     detail_url = f"{stack.base}/immobilien/{detail_id}/"
@@ -524,47 +664,64 @@ def throughput(args, stack: Stack, ids: list[int]) -> dict:
     floor_check = requests.get(floor_direct, timeout=30).content
     runs = {}
     try:
-        for name, url, mode in (("nginx_static_copy", f"{stack.base}/saved/detail.html", "same"),
-                                ("floor_wsgi_direct", floor_direct, "same"),
-                                ("floor_wsgi_nginx", f"{stack.base}/floor/", "same"),
-                                ("floor_django_health", f"{stack.base}/health/", "same"),
-                                ("app_uncached", f"{stack.base}/immobilien/{detail_id}/", "fresh"),
-                                ("app_same_url", detail_url, "same"),
-                                ("app_micro_cached", detail_url.replace(f":{args.port}/", f":{args.port + 2}/"), "same")):
-            print(f"  wrk {name}: {args.wrk_duration} s, {args.wrk_connections} connections ...", flush=True)
+        for name, url, mode in (
+            ("nginx_static_copy", f"{stack.base}/saved/detail.html", "same"),
+            ("floor_wsgi_direct", floor_direct, "same"),
+            ("floor_wsgi_nginx", f"{stack.base}/floor/", "same"),
+            ("floor_django_health", f"{stack.base}/health/", "same"),
+            ("app_uncached", f"{stack.base}/immobilien/{detail_id}/", "fresh"),
+            ("app_same_url", detail_url, "same"),
+            (
+                "app_micro_cached",
+                detail_url.replace(f":{args.port}/", f":{args.port + 2}/"),
+                "same",
+            ),
+        ):
+            print(
+                f"  wrk {name}: {args.wrk_duration} s, {args.wrk_connections} connections ...",
+                flush=True,
+            )
             runs[name] = run_wrk(args, url, mode, fresh_ids)
             if name == "floor_wsgi_nginx":
                 stack.stop_floor()  # idle from here on; stopped so it holds no CPU or memory
     finally:
         stack.stop_floor()
     static_rps = runs["nginx_static_copy"]["rps"]
-    return {"detail_id": detail_id, "saved_copy_bytes": len(html), "floor_body_bytes": len(floor_check),
-            "runs": runs,
-            "ratio_to_static": {name: run["rps"] / static_rps for name, run in runs.items()},
-            "ratio_uncached": runs["app_uncached"]["rps"] / static_rps,
-            "ratio_same_url": runs["app_same_url"]["rps"] / static_rps,
-            "ratio_micro_cached": runs["app_micro_cached"]["rps"] / static_rps,
-            "ratio_floor_wsgi_direct": runs["floor_wsgi_direct"]["rps"] / static_rps,
-            "ratio_floor_wsgi_nginx": runs["floor_wsgi_nginx"]["rps"] / static_rps,
-            "ratio_floor_django_health": runs["floor_django_health"]["rps"] / static_rps,
-            "target_ratio_uncached": TARGET_RATIO_UNCACHED, "target_ratio_cached": TARGET_RATIO_CACHED,
-            "app_page_cache": False,
-            "floors": {"floor_wsgi_direct": "minimal WSGI app (bench/load.py floor_app, the saved page's bytes) "
-                                            "under gunicorn -w WORKERS, wrk straight to gunicorn (sync workers "
-                                            "close each connection; no gzip)",
-                       "floor_wsgi_nginx": "the same app through nginx (proxied like the app, gzip by nginx)",
-                       "floor_django_health": "the app's /health/ (one SELECT 1, full middleware) through nginx"}}
+    return {
+        "detail_id": detail_id,
+        "saved_copy_bytes": len(html),
+        "floor_body_bytes": len(floor_check),
+        "runs": runs,
+        "ratio_to_static": {name: run["rps"] / static_rps for name, run in runs.items()},
+        "ratio_uncached": runs["app_uncached"]["rps"] / static_rps,
+        "ratio_same_url": runs["app_same_url"]["rps"] / static_rps,
+        "ratio_micro_cached": runs["app_micro_cached"]["rps"] / static_rps,
+        "ratio_floor_wsgi_direct": runs["floor_wsgi_direct"]["rps"] / static_rps,
+        "ratio_floor_wsgi_nginx": runs["floor_wsgi_nginx"]["rps"] / static_rps,
+        "ratio_floor_django_health": runs["floor_django_health"]["rps"] / static_rps,
+        "target_ratio_uncached": TARGET_RATIO_UNCACHED,
+        "target_ratio_cached": TARGET_RATIO_CACHED,
+        "app_page_cache": False,
+        "floors": {
+            "floor_wsgi_direct": "minimal WSGI app (bench/load.py floor_app, the saved page's bytes) "
+            "under gunicorn -w WORKERS, wrk straight to gunicorn (sync workers "
+            "close each connection; no gzip)",
+            "floor_wsgi_nginx": "the same app through nginx (proxied like the app, gzip by nginx)",
+            "floor_django_health": "the app's /health/ (one SELECT 1, full middleware) through nginx",
+        },
+    }
 
 
 # --- 2. API latency -----------------------------------------------------------------------------
+
 
 def viewport_bbox(rnd: random.Random, zoom: int, width_px: int = 1280, height_px: int = 800) -> str:
     """The bbox a 1280x800 px web map shows at `zoom`, centred somewhere in the data area."""
     lat = rnd.uniform(48.5, 53.8)
     lon = rnd.uniform(7.0, 14.0)
-    dlon = width_px * 360 / (256 * 2 ** zoom)
+    dlon = width_px * 360 / (256 * 2**zoom)
     # Web Mercator: a pixel covers cos(lat) times fewer degrees of latitude than of longitude.
-    dlat = height_px * 360 / (256 * 2 ** zoom) * math.cos(math.radians(lat))
+    dlat = height_px * 360 / (256 * 2**zoom) * math.cos(math.radians(lat))
     return f"{lon - dlon / 2:.4f},{lat - dlat / 2:.4f},{lon + dlon / 2:.4f},{lat + dlat / 2:.4f}"
 
 
@@ -576,18 +733,39 @@ def api_shapes(rnd: random.Random, samples: dict) -> dict:
         return "/api/properties?" + urlencode(params, doseq=True)
 
     def clusters(zoom):
-        return lambda: "/api/properties/clusters?" + urlencode({"zoom": zoom, "bbox": viewport_bbox(rnd, zoom)})
+        return lambda: (
+            "/api/properties/clusters?"
+            + urlencode({"zoom": zoom, "bbox": viewport_bbox(rnd, zoom)})
+        )
 
     def matching():
         return f"/investieren/ergebnis/{rnd.choice(samples['profile_uids'])}/"
 
     def onesearch():
-        return "/suche/?" + urlencode({"q": rnd.choice(["Halle", "Gewerbe", "Lager Halle", "Stendal",
-                                                      "Gardelgen", "Gewerbeflächen", "Bahnhof",
-                                                      "Coworking", "Kita", "Glasfaser"])})
+        return "/suche/?" + urlencode(
+            {
+                "q": rnd.choice(
+                    [
+                        "Halle",
+                        "Gewerbe",
+                        "Lager Halle",
+                        "Stendal",
+                        "Gardelgen",
+                        "Gewerbeflächen",
+                        "Bahnhof",
+                        "Coworking",
+                        "Kita",
+                        "Glasfaser",
+                    ]
+                )
+            }
+        )
 
     return {
-        "api_properties_filters_bbox": ("kind + area + motorway + bbox (zoom-8 viewport)", filters_bbox),
+        "api_properties_filters_bbox": (
+            "kind + area + motorway + bbox (zoom-8 viewport)",
+            filters_bbox,
+        ),
         "api_clusters_z6": ("clusters, zoom 6, 1280x800 px viewport", clusters(6)),
         "api_clusters_z9": ("clusters, zoom 9, 1280x800 px viewport", clusters(9)),
         "api_clusters_z12": ("clusters, zoom 12, 1280x800 px viewport", clusters(12)),
@@ -598,6 +776,7 @@ def api_shapes(rnd: random.Random, samples: dict) -> dict:
 
 def api_latency(args, stack: Stack, samples: dict) -> dict:
     import requests
+
     session = requests.Session()
     session.headers["Accept-Encoding"] = "gzip"
     rnd = random.Random(args.seed + 1)
@@ -626,12 +805,17 @@ def api_latency(args, stack: Stack, samples: dict) -> dict:
     result = {}
     for name, entry in data.items():
         result[name] = {
-            "description": shapes[name][0], "n": len(entry["ms"]),
-            "p50_ms": percentile(entry["ms"], 50), "p95_ms": percentile(entry["ms"], 95),
+            "description": shapes[name][0],
+            "n": len(entry["ms"]),
+            "p50_ms": percentile(entry["ms"], 50),
+            "p95_ms": percentile(entry["ms"], 95),
             "max_ms": max(entry["ms"]),
-            "mean_bytes": sum(entry["bytes"]) / len(entry["bytes"]), "max_bytes": max(entry["bytes"]),
+            "mean_bytes": sum(entry["bytes"]) / len(entry["bytes"]),
+            "max_bytes": max(entry["bytes"]),
             "mean_gzip_bytes": sum(entry["gzip_bytes"]) / len(entry["gzip_bytes"]),
-            "mean_items": (sum(entry["features"]) / len(entry["features"])) if entry["features"] else None,
+            "mean_items": (sum(entry["features"]) / len(entry["features"]))
+            if entry["features"]
+            else None,
         }
         if name.startswith("api_clusters"):
             result[name]["payload_target_bytes"] = TARGET_PAYLOAD_BYTES
@@ -642,14 +826,18 @@ def api_latency(args, stack: Stack, samples: dict) -> dict:
 # --- 3. Page weight -----------------------------------------------------------------------------
 
 DATA_URL_RE = re.compile(r'data-(?:geojson|outlines)-url="([^"]+)"')
-ASSET_RE = re.compile(r'<(?:link[^>]+rel="(?:stylesheet|modulepreload|preload)"[^>]*href|script[^>]+src)="([^"]+)"')
+ASSET_RE = re.compile(
+    r'<(?:link[^>]+rel="(?:stylesheet|modulepreload|preload)"[^>]*href|script[^>]+src)="([^"]+)"'
+)
 
 
 def page_weight(args, stack: Stack, detail_id: int) -> dict:
     import requests
+
     session = requests.Session()
-    session.headers.update({"Accept-Encoding": "gzip, deflate",
-                            "User-Agent": "Mozilla/5.0 (bench/load.py)"})
+    session.headers.update(
+        {"Accept-Encoding": "gzip, deflate", "User-Agent": "Mozilla/5.0 (bench/load.py)"}
+    )
 
     def fetch(url):
         response = session.get(url, timeout=30, stream=True)
@@ -657,38 +845,65 @@ def page_weight(args, stack: Stack, detail_id: int) -> dict:
         body = gzip.decompress(raw) if response.headers.get("Content-Encoding") == "gzip" else raw
         return response, raw, body
 
-    pages = {"home": "/", "property_search": "/immobilien/", "property_detail": f"/immobilien/{detail_id}/"}
+    pages = {
+        "home": "/",
+        "property_search": "/immobilien/",
+        "property_detail": f"/immobilien/{detail_id}/",
+    }
     result = {}
     for name, path in pages.items():
         response, raw, body = fetch(stack.base + path)
         assets = []
         for src in dict.fromkeys(ASSET_RE.findall(body.decode())):
             a_response, a_raw, a_body = fetch(stack.base + src if src.startswith("/") else src)
-            assets.append({"url": src, "status": a_response.status_code,
-                           "content_type": a_response.headers.get("Content-Type", ""),
-                           "transferred": len(a_raw), "uncompressed": len(a_body),
-                           "encoding": a_response.headers.get("Content-Encoding", "identity"),
-                           # What a pre-compressed copy (WhiteNoise writes .gz next to each file)
-                           # would weigh with `gzip_static on` or CSS/JS in gzip_types.
-                           "gzip_possible": len(gzip.compress(a_body, 6))})
+            assets.append(
+                {
+                    "url": src,
+                    "status": a_response.status_code,
+                    "content_type": a_response.headers.get("Content-Type", ""),
+                    "transferred": len(a_raw),
+                    "uncompressed": len(a_body),
+                    "encoding": a_response.headers.get("Content-Encoding", "identity"),
+                    # What a pre-compressed copy (WhiteNoise writes .gz next to each file)
+                    # would weigh with `gzip_static on` or CSS/JS in gzip_types.
+                    "gzip_possible": len(gzip.compress(a_body, 6)),
+                }
+            )
         # What the map script fetches right after (markers, outlines): reported beside the target.
         map_data = []
         for src in dict.fromkeys(DATA_URL_RE.findall(body.decode())):
             src = src.replace("&amp;", "&")
             d_response, d_raw, d_body = fetch(stack.base + src)
-            map_data.append({"url": src, "status": d_response.status_code, "transferred": len(d_raw),
-                             "uncompressed": len(d_body),
-                             "encoding": d_response.headers.get("Content-Encoding", "identity")})
-        html = {"transferred": len(raw), "uncompressed": len(body),
-                "encoding": response.headers.get("Content-Encoding", "identity")}
+            map_data.append(
+                {
+                    "url": src,
+                    "status": d_response.status_code,
+                    "transferred": len(d_raw),
+                    "uncompressed": len(d_body),
+                    "encoding": d_response.headers.get("Content-Encoding", "identity"),
+                }
+            )
+        html = {
+            "transferred": len(raw),
+            "uncompressed": len(body),
+            "encoding": response.headers.get("Content-Encoding", "identity"),
+        }
         transferred = html["transferred"] + sum(a["transferred"] for a in assets)
-        with_gzip = html["transferred"] + sum(min(a["transferred"], a["gzip_possible"]) for a in assets)
-        result[name] = {"path": path, "html": html, "assets": assets, "map_data": map_data,
-                        "map_data_transferred": sum(d["transferred"] for d in map_data),
-                        "total_transferred": transferred,
-                        "total_uncompressed": html["uncompressed"] + sum(a["uncompressed"] for a in assets),
-                        "total_if_css_js_gzipped": with_gzip, "target_bytes": TARGET_PAGE_BYTES,
-                        "meets_target": transferred <= TARGET_PAGE_BYTES}
+        with_gzip = html["transferred"] + sum(
+            min(a["transferred"], a["gzip_possible"]) for a in assets
+        )
+        result[name] = {
+            "path": path,
+            "html": html,
+            "assets": assets,
+            "map_data": map_data,
+            "map_data_transferred": sum(d["transferred"] for d in map_data),
+            "total_transferred": transferred,
+            "total_uncompressed": html["uncompressed"] + sum(a["uncompressed"] for a in assets),
+            "total_if_css_js_gzipped": with_gzip,
+            "target_bytes": TARGET_PAGE_BYTES,
+            "meets_target": transferred <= TARGET_PAGE_BYTES,
+        }
     return result
 
 
@@ -699,6 +914,7 @@ CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 def load_test(args, stack: Stack, samples: dict) -> dict:
     import requests
+
     ids = samples["property_ids"]
     guides = samples["guide_urls"] or ["/lotse/"]
     deadline_box = {}
@@ -712,7 +928,9 @@ def load_test(args, stack: Stack, samples: dict) -> dict:
     def timed(session, action, method, url, **kwargs):
         started = time.perf_counter()
         try:
-            response = session.request(method, stack.base + url, timeout=30, allow_redirects=False, **kwargs)
+            response = session.request(
+                method, stack.base + url, timeout=30, allow_redirects=False, **kwargs
+            )
             record(action, response.status_code, (time.perf_counter() - started) * 1000)
             return response
         except requests.RequestException as error:
@@ -726,16 +944,37 @@ def load_test(args, stack: Stack, samples: dict) -> dict:
         token = CSRF_RE.search(form.text)
         # DJANGO_DEBUG=0 marks the cookies Secure; a browser on plain HTTP would not send them
         # back, so the client passes them explicitly (behind TLS in production this is moot).
-        cookies = {"csrftoken": form.cookies.get("csrftoken") or session.cookies.get("csrftoken", "")}
-        data = {"csrfmiddlewaretoken": token.group(1) if token else "", "name": "Last Test",
-                "organisation_name": "Bench GmbH", "email": f"bench{rnd.randrange(10**6)}@example.invalid",
-                "phone": "", "topic": "investment", "message": "Lasttest: bitte ignorieren. " * 3,
-                "consent": "on", "homepage": ""}
-        posted = timed(session, "contact_post", "POST", "/kontakt/", data=data, cookies=cookies,
-                       headers={"Referer": stack.base + "/kontakt/"})
+        cookies = {
+            "csrftoken": form.cookies.get("csrftoken") or session.cookies.get("csrftoken", "")
+        }
+        data = {
+            "csrfmiddlewaretoken": token.group(1) if token else "",
+            "name": "Last Test",
+            "organisation_name": "Bench GmbH",
+            "email": f"bench{rnd.randrange(10**6)}@example.invalid",
+            "phone": "",
+            "topic": "investment",
+            "message": "Lasttest: bitte ignorieren. " * 3,
+            "consent": "on",
+            "homepage": "",
+        }
+        posted = timed(
+            session,
+            "contact_post",
+            "POST",
+            "/kontakt/",
+            data=data,
+            cookies=cookies,
+            headers={"Referer": stack.base + "/kontakt/"},
+        )
         if posted is not None and posted.status_code == 302:
-            timed(session, "contact_thanks", "GET", posted.headers["Location"],
-                  cookies={"sessionid": posted.cookies.get("sessionid", "")})
+            timed(
+                session,
+                "contact_thanks",
+                "GET",
+                posted.headers["Location"],
+                cookies={"sessionid": posted.cookies.get("sessionid", "")},
+            )
 
     places = samples.get("place_ids") or []
 
@@ -746,33 +985,102 @@ def load_test(args, stack: Stack, samples: dict) -> dict:
         token = CSRF_RE.search(form.text)
         select = re.search(r'<select name="municipality".*?</select>', form.text, re.S)
         options = re.findall(r'<option value="(\d+)"', select.group(0)) if select else []
-        cookies = {"csrftoken": form.cookies.get("csrftoken") or session.cookies.get("csrftoken", "")}
+        cookies = {
+            "csrftoken": form.cookies.get("csrftoken") or session.cookies.get("csrftoken", "")
+        }
         marker = rnd.randrange(10**9)
-        data = {"csrfmiddlewaretoken": token.group(1) if token else "", "name": f"Lastort {marker}",
-                "pitch": "Ein Ort aus dem Lasttest", "story": "<p>Lasttest: bitte ignorieren.</p>",
-                "place_fields": ["work"], "types": ["coworking"], "offers": ["desks"],
-                "municipality": options[0] if options else "", "owner_name": "Last Test",
-                "owner_email": f"bench-place{marker}@example.invalid", "consent": "on", "homepage": ""}
-        posted = timed(session, "place_form_post", "POST", "/region/altmark/mitmachen/", data=data,
-                       cookies=cookies, headers={"Referer": stack.base + "/region/altmark/mitmachen/"})
+        data = {
+            "csrfmiddlewaretoken": token.group(1) if token else "",
+            "name": f"Lastort {marker}",
+            "pitch": "Ein Ort aus dem Lasttest",
+            "story": "<p>Lasttest: bitte ignorieren.</p>",
+            "place_fields": ["work"],
+            "types": ["coworking"],
+            "offers": ["desks"],
+            "municipality": options[0] if options else "",
+            "owner_name": "Last Test",
+            "owner_email": f"bench-place{marker}@example.invalid",
+            "consent": "on",
+            "homepage": "",
+        }
+        posted = timed(
+            session,
+            "place_form_post",
+            "POST",
+            "/region/altmark/mitmachen/",
+            data=data,
+            cookies=cookies,
+            headers={"Referer": stack.base + "/region/altmark/mitmachen/"},
+        )
         if posted is not None and posted.status_code == 302:
-            timed(session, "place_thanks", "GET", posted.headers["Location"],
-                  cookies={"sessionid": posted.cookies.get("sessionid", "")})
+            timed(
+                session,
+                "place_thanks",
+                "GET",
+                posted.headers["Location"],
+                cookies={"sessionid": posted.cookies.get("sessionid", "")},
+            )
 
     actions = [
         ("home", 3, lambda s, r: timed(s, "home", "GET", "/")),
-        ("place_search", 1, lambda s, r: timed(s, "place_search", "GET", "/orte/?" + urlencode(
-            r.choice([{}, {"field": "work"}, {"q": "Coworking"}])))),
-        ("place_detail", 2, lambda s, r: timed(s, "place_detail", "GET", f"/orte/{r.choice(places)}/")
-         if places else None),
-        ("onesearch", 1, lambda s, r: timed(s, "onesearch", "GET", "/suche/?" + urlencode(
-            {"q": r.choice(["Halle", "Coworking", "Kita", "Stendal", "Glasfaser"])}))),
+        (
+            "place_search",
+            1,
+            lambda s, r: timed(
+                s,
+                "place_search",
+                "GET",
+                "/orte/?" + urlencode(r.choice([{}, {"field": "work"}, {"q": "Coworking"}])),
+            ),
+        ),
+        (
+            "place_detail",
+            2,
+            lambda s, r: (
+                timed(s, "place_detail", "GET", f"/orte/{r.choice(places)}/") if places else None
+            ),
+        ),
+        (
+            "onesearch",
+            1,
+            lambda s, r: timed(
+                s,
+                "onesearch",
+                "GET",
+                "/suche/?"
+                + urlencode(
+                    {"q": r.choice(["Halle", "Coworking", "Kita", "Stendal", "Glasfaser"])}
+                ),
+            ),
+        ),
         ("place_form", 1, submit_place),
-        ("search", 3, lambda s, r: timed(s, "search", "GET", "/immobilien/?" + urlencode(
-            r.choice([{}, {"kind": r.choice(harness.KINDS)}, {"q": "Halle"}, {"kind": "hall", "page": 2}]),
-            doseq=True))),
+        (
+            "search",
+            3,
+            lambda s, r: timed(
+                s,
+                "search",
+                "GET",
+                "/immobilien/?"
+                + urlencode(
+                    r.choice(
+                        [
+                            {},
+                            {"kind": r.choice(harness.KINDS)},
+                            {"q": "Halle"},
+                            {"kind": "hall", "page": 2},
+                        ]
+                    ),
+                    doseq=True,
+                ),
+            ),
+        ),
         ("detail", 4, lambda s, r: timed(s, "detail", "GET", f"/immobilien/{r.choice(ids)}/")),
-        ("guide", 2, lambda s, r: timed(s, "guide", "GET", r.choice(["/lotse/", "/lotse/themen/", *guides]))),
+        (
+            "guide",
+            2,
+            lambda s, r: timed(s, "guide", "GET", r.choice(["/lotse/", "/lotse/themen/", *guides])),
+        ),
         ("contact", 1, contact),
     ]
     names, weights = zip(*[(a, w) for a, w, _ in actions], strict=True)
@@ -798,22 +1106,35 @@ def load_test(args, stack: Stack, samples: dict) -> dict:
     for action in sorted({r[0] for r in records}):
         rows = [r for r in records if r[0] == action]
         ms = [r[2] for r in rows]
-        per_action[action] = {"n": len(rows), "outcomes": dict(Counter(str(r[1]) for r in rows)),
-                              "p50_ms": percentile(ms, 50), "p95_ms": percentile(ms, 95),
-                              "p99_ms": percentile(ms, 99), "max_ms": max(ms)}
+        per_action[action] = {
+            "n": len(rows),
+            "outcomes": dict(Counter(str(r[1]) for r in rows)),
+            "p50_ms": percentile(ms, 50),
+            "p95_ms": percentile(ms, 95),
+            "p99_ms": percentile(ms, 99),
+            "max_ms": max(ms),
+        }
     server_errors = sum(1 for r in records if isinstance(r[1], int) and r[1] >= 500)
     connection_errors = sum(1 for r in records if not isinstance(r[1], int))
     unexpected = sum(1 for r in records if isinstance(r[1], int) and r[1] >= 400 and r[1] < 500)
-    return {"clients": args.clients, "duration_s": round(wall, 1), "requests": len(records),
-            "rps": len(records) / wall, "server_errors_5xx": server_errors,
-            "connection_errors": connection_errors, "client_errors_4xx": unexpected,
-            "inquiries_posted": per_action.get("contact_post", {}).get("outcomes", {}).get("302", 0),
-            "places_submitted": per_action.get("place_form_post", {}).get("outcomes", {}).get("302", 0),
-            "meets_target": server_errors == 0 and connection_errors == 0, "actions": per_action,
-            "think_time": "none (closed loop: each client sends its next request when the last answered)"}
+    return {
+        "clients": args.clients,
+        "duration_s": round(wall, 1),
+        "requests": len(records),
+        "rps": len(records) / wall,
+        "server_errors_5xx": server_errors,
+        "connection_errors": connection_errors,
+        "client_errors_4xx": unexpected,
+        "inquiries_posted": per_action.get("contact_post", {}).get("outcomes", {}).get("302", 0),
+        "places_submitted": per_action.get("place_form_post", {}).get("outcomes", {}).get("302", 0),
+        "meets_target": server_errors == 0 and connection_errors == 0,
+        "actions": per_action,
+        "think_time": "none (closed loop: each client sends its next request when the last answered)",
+    }
 
 
 # --- Report -------------------------------------------------------------------------------------
+
 
 def yes(ok: bool) -> str:
     return "met" if ok else "MISSED"
@@ -824,75 +1145,111 @@ def print_report(report: dict) -> None:
     facts = report.get("database_facts", {})
     where = facts.get("path", "") if db == "sqlite" else ""
     journal = f", journal_mode={facts['journal_mode']}" if facts.get("journal_mode") else ""
-    print(f"\nProof under load: {report['machine']['cpus']} CPUs, gunicorn -w {report['settings']['workers']} "
-          f"behind nginx, database: {DATABASE_LABELS[db]} {facts.get('version', '?')}"
-          f"{f' ({where}{journal})' if where else ''}, "
-          f"{report.get('properties_published', 0):,} published properties")
+    print(
+        f"\nProof under load: {report['machine']['cpus']} CPUs, gunicorn -w {report['settings']['workers']} "
+        f"behind nginx, database: {DATABASE_LABELS[db]} {facts.get('version', '?')}"
+        f"{f' ({where}{journal})' if where else ''}, "
+        f"{report.get('properties_published', 0):,} published properties"
+    )
     tp = report.get("throughput")
     if tp:
-        print(f"\n1. Throughput (wrk -t{report['settings']['wrk_threads']} -c{report['settings']['wrk_connections']} "
-              f"-d{report['settings']['wrk_duration']}s, Accept-Encoding: gzip; database {DATABASE_LABELS[db]})")
-        print(f"  {'run':<24} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7} "
-              f"{'KB/req':>7} {'of static':>10}")
+        print(
+            f"\n1. Throughput (wrk -t{report['settings']['wrk_threads']} -c{report['settings']['wrk_connections']} "
+            f"-d{report['settings']['wrk_duration']}s, Accept-Encoding: gzip; database {DATABASE_LABELS[db]})"
+        )
+        print(
+            f"  {'run':<24} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7} "
+            f"{'KB/req':>7} {'of static':>10}"
+        )
         static_rps = tp["runs"]["nginx_static_copy"]["rps"]
         for name, run in tp["runs"].items():
-            print(f"  {name:<24} {run['rps']:9.1f} {run['p50_ms']:8.1f} {run['p95_ms']:8.1f} "
-                  f"{run['p99_ms']:8.1f} {run['errors']:7d} {run['kb_per_request']:7.1f} "
-                  f"{run['rps'] / static_rps:10.1%}")
+            print(
+                f"  {name:<24} {run['rps']:9.1f} {run['p50_ms']:8.1f} {run['p95_ms']:8.1f} "
+                f"{run['p99_ms']:8.1f} {run['errors']:7d} {run['kb_per_request']:7.1f} "
+                f"{run['rps'] / static_rps:10.1%}"
+            )
         if "ratio_floor_wsgi_direct" in tp:
-            print(f"  floors: minimal WSGI app under gunicorn -w {report['settings']['workers']} "
-                  f"{tp['ratio_floor_wsgi_direct']:.1%} of static directly, {tp['ratio_floor_wsgi_nginx']:.1%} "
-                  f"through nginx; Django /health/ through nginx {tp['ratio_floor_django_health']:.1%} "
-                  f"(the uncached target is {TARGET_RATIO_UNCACHED:.0%})")
-        print(f"  ratio uncached/static {tp['ratio_uncached']:.1%} (target >= {TARGET_RATIO_UNCACHED:.0%}: "
-              f"{yes(tp['ratio_uncached'] >= TARGET_RATIO_UNCACHED)}); same URL/static "
-              f"{tp['ratio_same_url']:.1%} (target >= {TARGET_RATIO_CACHED:.0%} cached: "
-              f"{yes(tp['ratio_same_url'] >= TARGET_RATIO_CACHED)}; the app has no page cache)")
+            print(
+                f"  floors: minimal WSGI app under gunicorn -w {report['settings']['workers']} "
+                f"{tp['ratio_floor_wsgi_direct']:.1%} of static directly, {tp['ratio_floor_wsgi_nginx']:.1%} "
+                f"through nginx; Django /health/ through nginx {tp['ratio_floor_django_health']:.1%} "
+                f"(the uncached target is {TARGET_RATIO_UNCACHED:.0%})"
+            )
+        print(
+            f"  ratio uncached/static {tp['ratio_uncached']:.1%} (target >= {TARGET_RATIO_UNCACHED:.0%}: "
+            f"{yes(tp['ratio_uncached'] >= TARGET_RATIO_UNCACHED)}); same URL/static "
+            f"{tp['ratio_same_url']:.1%} (target >= {TARGET_RATIO_CACHED:.0%} cached: "
+            f"{yes(tp['ratio_same_url'] >= TARGET_RATIO_CACHED)}; the app has no page cache)"
+        )
         if "ratio_micro_cached" in tp:
-            print(f"  ratio nginx micro-cache/static {tp['ratio_micro_cached']:.1%} (target >= {TARGET_RATIO_CACHED:.0%} "
-                  f"cached: {yes(tp['ratio_micro_cached'] >= TARGET_RATIO_CACHED)})")
+            print(
+                f"  ratio nginx micro-cache/static {tp['ratio_micro_cached']:.1%} (target >= {TARGET_RATIO_CACHED:.0%} "
+                f"cached: {yes(tp['ratio_micro_cached'] >= TARGET_RATIO_CACHED)})"
+            )
     api = report.get("api")
     if api:
         print("\n2. API and pages, sequential requests through nginx (client-side ms)")
-        print(f"  {'endpoint':<28} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'bytes':>9} {'max':>9} "
-              f"{'gzip':>8} {'items':>6}")
+        print(
+            f"  {'endpoint':<28} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'bytes':>9} {'max':>9} "
+            f"{'gzip':>8} {'items':>6}"
+        )
         for name, s in api.items():
-            flag = "" if "payload_ok" not in s else ("  <= 50 KB" if s["payload_ok"] else "  > 50 KB!")
+            flag = (
+                "" if "payload_ok" not in s else ("  <= 50 KB" if s["payload_ok"] else "  > 50 KB!")
+            )
             items = f"{s['mean_items']:6.0f}" if s["mean_items"] is not None else f"{'':>6}"
-            print(f"  {name:<28} {s['p50_ms']:8.1f} {s['p95_ms']:8.1f} {s['max_ms']:8.1f} "
-                  f"{s['mean_bytes']:9,.0f} {s['max_bytes']:9,} {s['mean_gzip_bytes']:8,.0f} {items}{flag}")
+            print(
+                f"  {name:<28} {s['p50_ms']:8.1f} {s['p95_ms']:8.1f} {s['max_ms']:8.1f} "
+                f"{s['mean_bytes']:9,.0f} {s['max_bytes']:9,} {s['mean_gzip_bytes']:8,.0f} {items}{flag}"
+            )
     weight = report.get("page_weight")
     if weight:
-        print("\n3. Page weight (HTML + CSS + JS as nginx sends them, gzip accepted; before map tiles)")
-        print(f"  {'page':<18} {'HTML':>8} {'CSS+JS':>9} {'total':>9} {'uncompr.':>9} {'CSS/JS gz':>10}  "
-              f"{'target 150 KB':<14} {'+ map data':>10}")
+        print(
+            "\n3. Page weight (HTML + CSS + JS as nginx sends them, gzip accepted; before map tiles)"
+        )
+        print(
+            f"  {'page':<18} {'HTML':>8} {'CSS+JS':>9} {'total':>9} {'uncompr.':>9} {'CSS/JS gz':>10}  "
+            f"{'target 150 KB':<14} {'+ map data':>10}"
+        )
         for name, page in weight.items():
             assets = sum(a["transferred"] for a in page["assets"])
-            print(f"  {name:<18} {page['html']['transferred']:8,} {assets:9,} {page['total_transferred']:9,} "
-                  f"{page['total_uncompressed']:9,} {page['total_if_css_js_gzipped']:10,}  "
-                  f"{yes(page['meets_target']):<14} {page['map_data_transferred']:10,}")
-        print("  CSS/JS gz: the total if nginx also compressed CSS and JS (gzip_static on, or text/css and\n"
-              "  application/javascript in gzip_types); map data: GeoJSON the map fetches after load.")
+            print(
+                f"  {name:<18} {page['html']['transferred']:8,} {assets:9,} {page['total_transferred']:9,} "
+                f"{page['total_uncompressed']:9,} {page['total_if_css_js_gzipped']:10,}  "
+                f"{yes(page['meets_target']):<14} {page['map_data_transferred']:10,}"
+            )
+        print(
+            "  CSS/JS gz: the total if nginx also compressed CSS and JS (gzip_static on, or text/css and\n"
+            "  application/javascript in gzip_types); map data: GeoJSON the map fetches after load."
+        )
     load = report.get("load")
     if load:
-        print(f"\n4. Load: {load['clients']} clients, {load['duration_s']} s, no think time: "
-              f"{load['requests']:,} requests ({load['rps']:.1f}/s), 5xx {load['server_errors_5xx']}, "
-              f"connection errors {load['connection_errors']}, 4xx {load['client_errors_4xx']}, "
-              f"inquiries stored {load['inquiries_posted']}, places submitted {load.get('places_submitted', 0)} "
-              f"-> {yes(load['meets_target'])}")
+        print(
+            f"\n4. Load: {load['clients']} clients, {load['duration_s']} s, no think time: "
+            f"{load['requests']:,} requests ({load['rps']:.1f}/s), 5xx {load['server_errors_5xx']}, "
+            f"connection errors {load['connection_errors']}, 4xx {load['client_errors_4xx']}, "
+            f"inquiries stored {load['inquiries_posted']}, places submitted {load.get('places_submitted', 0)} "
+            f"-> {yes(load['meets_target'])}"
+        )
         print(f"  {'action':<16} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  outcomes")
         for name, a in load["actions"].items():
-            print(f"  {name:<16} {a['n']:6d} {a['p50_ms']:8.0f} {a['p95_ms']:8.0f} {a['p99_ms']:8.0f}  {a['outcomes']}")
+            print(
+                f"  {name:<16} {a['n']:6d} {a['p50_ms']:8.0f} {a['p95_ms']:8.0f} {a['p99_ms']:8.0f}  {a['outcomes']}"
+            )
     log = report.get("gunicorn_log")
     if log:
-        print(f"\n  gunicorn log (whole run): {log['lines']} lines, OperationalError {log['operational_error']}, "
-              f"'database is locked' {log['database_is_locked']}, 'Service Unavailable' {log['service_unavailable']}, "
-              f"'page view not counted' {log['page_view_not_counted']}, ERROR {log['error']}, "
-              f"Traceback {log['traceback']}, WARNING {log['warning']}")
+        print(
+            f"\n  gunicorn log (whole run): {log['lines']} lines, OperationalError {log['operational_error']}, "
+            f"'database is locked' {log['database_is_locked']}, 'Service Unavailable' {log['service_unavailable']}, "
+            f"'page view not counted' {log['page_view_not_counted']}, ERROR {log['error']}, "
+            f"Traceback {log['traceback']}, WARNING {log['warning']}"
+        )
         for line in log["sample"]:
             print(f"    {line[:200]}")
-    print(f"\n  1-minute load average {report['load_average_before'][0]:.2f} before, "
-          f"{report['load_average_after'][0]:.2f} after.")
+    print(
+        f"\n  1-minute load average {report['load_average_before'][0]:.2f} before, "
+        f"{report['load_average_after'][0]:.2f} after."
+    )
 
 
 def summarize_gunicorn_log(path: Path) -> dict:
@@ -904,48 +1261,88 @@ def summarize_gunicorn_log(path: Path) -> dict:
     view count (reach middleware) as a WARNING "page view not counted" with the traceback.
     """
     lines = path.read_text(errors="replace").splitlines() if path.exists() else []
-    interesting = [line for line in lines if any(word in line for word in (
-        "database is locked", "ERROR", "Traceback", "WARNING", "OperationalError", "page view not counted",
-        "Service Unavailable"))]
-    return {"lines": len(lines),
-            "database_is_locked": sum("database is locked" in line for line in lines),
-            "page_view_not_counted": sum("page view not counted" in line for line in lines),
-            "error": sum("ERROR" in line for line in lines),
-            "traceback": sum("Traceback" in line for line in lines),
-            "warning": sum("WARNING" in line for line in lines),
-            "operational_error": sum("OperationalError" in line for line in lines),
-            "service_unavailable": sum("Service Unavailable" in line for line in lines),
-            "sample": interesting[:10]}
+    interesting = [
+        line
+        for line in lines
+        if any(
+            word in line
+            for word in (
+                "database is locked",
+                "ERROR",
+                "Traceback",
+                "WARNING",
+                "OperationalError",
+                "page view not counted",
+                "Service Unavailable",
+            )
+        )
+    ]
+    return {
+        "lines": len(lines),
+        "database_is_locked": sum("database is locked" in line for line in lines),
+        "page_view_not_counted": sum("page view not counted" in line for line in lines),
+        "error": sum("ERROR" in line for line in lines),
+        "traceback": sum("Traceback" in line for line in lines),
+        "warning": sum("WARNING" in line for line in lines),
+        "operational_error": sum("OperationalError" in line for line in lines),
+        "service_unavailable": sum("Service Unavailable" in line for line in lines),
+        "sample": interesting[:10],
+    }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database", choices=("postgres", "sqlite"), default="postgres",
-                        help="database engine (default postgres)")
+    parser.add_argument(
+        "--database",
+        choices=("postgres", "sqlite"),
+        default="postgres",
+        help="database engine (default postgres)",
+    )
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_LOAD_PG_URL", DEFAULT_PG_URL))
-    parser.add_argument("--sqlite-path", type=Path, default=None,
-                        help="SQLite file (default WORKDIR/sqlite/load.sqlite3)")
+    parser.add_argument(
+        "--sqlite-path",
+        type=Path,
+        default=None,
+        help="SQLite file (default WORKDIR/sqlite/load.sqlite3)",
+    )
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--fresh", action="store_true", help="regenerate the database")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
     parser.add_argument("--port", type=int, default=8480, help="nginx port on 127.0.0.1")
     parser.add_argument("--app-port", type=int, default=8481, help="gunicorn port on 127.0.0.1")
-    parser.add_argument("--floor-port", type=int, default=8483,
-                        help="gunicorn port of the minimal WSGI app (wrk part); nginx's micro-cache is on PORT+2")
+    parser.add_argument(
+        "--floor-port",
+        type=int,
+        default=8483,
+        help="gunicorn port of the minimal WSGI app (wrk part); nginx's micro-cache is on PORT+2",
+    )
     parser.add_argument("--wrk-duration", type=int, default=15)
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--wrk-connections", type=int, default=32)
     parser.add_argument("--api-requests", type=int, default=100, help="timed requests per endpoint")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--duration", type=int, default=60)
-    parser.add_argument("--only", default="wrk,api,weight,load", help="parts to run (comma separated)")
+    parser.add_argument(
+        "--only", default="wrk,api,weight,load", help="parts to run (comma separated)"
+    )
     parser.add_argument("--prepare-only", action="store_true")
-    parser.add_argument("--wait-quiet", type=float, default=None, metavar="LOAD",
-                        help="before measuring, wait (up to 10 min) until the 1-minute load average is below LOAD")
+    parser.add_argument(
+        "--wait-quiet",
+        type=float,
+        default=None,
+        metavar="LOAD",
+        help="before measuring, wait (up to 10 min) until the 1-minute load average is below LOAD",
+    )
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--workdir", default=str(WORKDIR), help="media (kept with the database) and temp dirs")
-    parser.add_argument("--output", type=Path, default=None,
-                        help="default bench/results/load.json (postgres) or load-sqlite.json (sqlite)")
+    parser.add_argument(
+        "--workdir", default=str(WORKDIR), help="media (kept with the database) and temp dirs"
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        help="default bench/results/load.json (postgres) or load-sqlite.json (sqlite)",
+    )
     parser.add_argument("--setup-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.setup_child:
@@ -956,7 +1353,9 @@ def main() -> int:
         args.output = RESULTS[args.database]
     if args.database == "postgres":
         if harness.pg_dbname(args.pg_url) in harness.PROTECTED_PG_DATABASES:
-            parser.error(f"--pg-url must name a benchmark database, not {harness.pg_dbname(args.pg_url)!r}")
+            parser.error(
+                f"--pg-url must name a benchmark database, not {harness.pg_dbname(args.pg_url)!r}"
+            )
         problem = harness.pg_reachable(args.pg_url)
         if problem:
             raise SystemExit(f"PostgreSQL at {args.pg_url} not reachable: {problem}")
@@ -977,8 +1376,13 @@ def main() -> int:
 
     base.mkdir(parents=True, exist_ok=True)
     run_dir = Path(tempfile.mkdtemp(prefix="run-", dir=base))
-    dirs = {"media": media, "work": run_dir, "static": run_dir / "static",
-            "cache": run_dir / "cache", "private": run_dir / "private"}
+    dirs = {
+        "media": media,
+        "work": run_dir,
+        "static": run_dir / "static",
+        "cache": run_dir / "cache",
+        "private": run_dir / "private",
+    }
     for key in ("media", "cache", "private"):
         dirs[key].mkdir(parents=True, exist_ok=True)
     args.workdir = str(run_dir)
@@ -996,7 +1400,7 @@ def main() -> int:
     report = {
         "benchmark": f"proof under load (nginx + gunicorn + {DATABASE_LABELS[args.database]} on loopback)",
         "database": args.database,
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": harness.machine_info(),
         "settings": {k: v for k, v in vars(args).items() if k not in ("output", "setup_child")},
         "preparation": preparation,
@@ -1010,13 +1414,18 @@ def main() -> int:
     else:
         report["sqlite_version"] = report["database_facts"]["version"]
     report["django_database_settings"] = django_database_settings(app_env(args, dirs, args.port))
-    report["nginx_version"] = subprocess.run(["nginx", "-v"], capture_output=True, text=True).stderr.strip()
+    report["nginx_version"] = subprocess.run(
+        ["nginx", "-v"], capture_output=True, text=True
+    ).stderr.strip()
 
     stack = Stack(args, dirs)
     print("== collectstatic", flush=True)
     report["collectstatic_s"] = round(stack.collectstatic(), 1)
     try:
-        print(f"== starting gunicorn -w {args.workers} on :{args.app_port} behind nginx on :{args.port}", flush=True)
+        print(
+            f"== starting gunicorn -w {args.workers} on :{args.app_port} behind nginx on :{args.port}",
+            flush=True,
+        )
         stack.start()
         detail_id = samples["property_ids"][len(samples["property_ids"]) // 2]
         if "wrk" in parts:
@@ -1030,10 +1439,13 @@ def main() -> int:
         if "load" in parts:
             report["load"] = load_test(args, stack, samples)
             log = (dirs["work"] / "gunicorn.log").read_text(errors="replace")
-            report["load"]["gunicorn_log_errors"] = [line for line in log.splitlines()
-                                                     if "ERROR" in line or "Traceback" in line][:20]
+            report["load"]["gunicorn_log_errors"] = [
+                line for line in log.splitlines() if "ERROR" in line or "Traceback" in line
+            ][:20]
             error_log = dirs["work"] / "nginx-error.log"
-            nginx_errors = error_log.read_text(errors="replace").splitlines() if error_log.exists() else []
+            nginx_errors = (
+                error_log.read_text(errors="replace").splitlines() if error_log.exists() else []
+            )
             report["load"]["nginx_error_log_lines"] = len(nginx_errors)
             report["load"]["nginx_error_log_sample"] = nginx_errors[:5]
     finally:

@@ -48,12 +48,22 @@ TARGET_P95_MS = 100.0
 KINDS = harness.KINDS
 AREA_RANGES = harness.AREA_RANGES
 BIG_KINDS = ["plot", "business_park", "brownfield"]
-WEIGHT_KEYS = ["rail_siding", "funding_area", "operation_24_7", "gas", "hydrogen", "gigabit",
-               "immediately", "divisible", "municipal_owner"]  # matching.NICE_TO_HAVES
+WEIGHT_KEYS = [
+    "rail_siding",
+    "funding_area",
+    "operation_24_7",
+    "gas",
+    "hydrogen",
+    "gigabit",
+    "immediately",
+    "divisible",
+    "municipal_owner",
+]  # matching.NICE_TO_HAVES
 BENCH_EMAIL = "bench-matching@example.invalid"
 
 
 # --- Profile shapes (plain dicts; the child turns them into SearchProfile rows) ------------------
+
 
 def _weights(rnd: random.Random, low: int, high: int) -> dict:
     keys = rnd.sample(WEIGHT_KEYS, rnd.randint(low, high))
@@ -74,14 +84,21 @@ def _p_kinds_only(rnd, districts):
 def _p_area_weights(rnd, districts):
     kinds = rnd.sample(KINDS, rnd.choice([1, 1, 2]))
     area_min, area_max = _area(rnd, kinds[0])
-    return {"kinds": kinds, "area_min_m2": area_min, "area_max_m2": area_max,
-            "weights": _weights(rnd, 2, 4)}
+    return {
+        "kinds": kinds,
+        "area_min_m2": area_min,
+        "area_max_m2": area_max,
+        "weights": _weights(rnd, 2, 4),
+    }
 
 
 def _p_must_haves(rnd, districts):
     kinds = rnd.sample(BIG_KINDS, rnd.choice([1, 2]))
-    profile = {"kinds": kinds, "zoning": rnd.sample(["GI", "GE"], rnd.choice([1, 2])),
-               "weights": _weights(rnd, 1, 3)}
+    profile = {
+        "kinds": kinds,
+        "zoning": rnd.sample(["GI", "GE"], rnd.choice([1, 2])),
+        "weights": _weights(rnd, 1, 3),
+    }
     options = {
         "need_rail_siding": True,
         "need_electricity_mw": rnd.choice([1, 2, 5, 10, 20]),
@@ -89,7 +106,9 @@ def _p_must_haves(rnd, districts):
         "need_operation_24_7": True,
         "price_max": rnd.choice([15, 20, 25, 30, 40]),
         "motorway_km_max": rnd.choice([10, 20, 30, 40]),
-        "available_by": (datetime.now(UTC).date() + timedelta(days=rnd.randint(30, 365))).isoformat(),
+        "available_by": (
+            datetime.now(UTC).date() + timedelta(days=rnd.randint(30, 365))
+        ).isoformat(),
     }
     for key in rnd.sample(list(options), rnd.randint(2, 5)):
         profile[key] = options[key]
@@ -99,7 +118,10 @@ def _p_must_haves(rnd, districts):
 
 
 def _p_districts(rnd, districts):
-    profile = {"districts": rnd.sample(districts, rnd.randint(1, 3)), "weights": _weights(rnd, 0, 3)}
+    profile = {
+        "districts": rnd.sample(districts, rnd.randint(1, 3)),
+        "weights": _weights(rnd, 0, 3),
+    }
     if rnd.random() < 0.5:
         profile["kinds"] = rnd.sample(KINDS, rnd.choice([1, 2]))
     return profile
@@ -113,9 +135,14 @@ def _p_broad(rnd, districts):
 SHAPES = {
     "kinds_only": (_p_kinds_only, 0.20, "kinds (1-2), nothing else"),
     "area_weights": (_p_area_weights, 0.30, "kinds (1-2) + area range + 2-4 weights"),
-    "must_haves": (_p_must_haves, 0.20,
-                   ("big kinds + zoning + 2-5 of rail/power/broadband/24-7/price/motorway/date"
-                    " (+ area range in half) + 1-3 weights")),
+    "must_haves": (
+        _p_must_haves,
+        0.20,
+        (
+            "big kinds + zoning + 2-5 of rail/power/broadband/24-7/price/motorway/date"
+            " (+ area range in half) + 1-3 weights"
+        ),
+    ),
     "districts": (_p_districts, 0.15, "1-3 preferred districts (+ kinds in half) + 0-3 weights"),
     "broad_weights": (_p_broad, 0.15, "no filters at all, 6-9 weights (worst case)"),
 }
@@ -131,9 +158,11 @@ def profile_plan(rnd: random.Random, total: int, districts: list[int]) -> list[t
 
 # --- Child: time matching.match -----------------------------------------------------------------
 
+
 def child(args) -> None:
     sys.path.insert(0, str(SRC))
     import django
+
     django.setup()
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
@@ -145,12 +174,18 @@ def child(args) -> None:
     from standortlotse.properties.demo import SYNTHETIC_STATE
 
     translation.activate("de")
-    districts = list(District.objects.filter(state__code=SYNTHETIC_STATE).values_list("pk", flat=True))
+    districts = list(
+        District.objects.filter(state__code=SYNTHETIC_STATE).values_list("pk", flat=True)
+    )
     if not districts:
-        raise SystemExit("no synthetic districts: the database was not prepared by generate_properties")
+        raise SystemExit(
+            "no synthetic districts: the database was not prepared by generate_properties"
+        )
     rnd = random.Random(args.seed)
     plan = profile_plan(rnd, args.profiles, districts)
-    warmup = [(name, SHAPES[name][0](rnd, districts)) for name in rnd.choices(list(SHAPES), k=args.warmup)]
+    warmup = [
+        (name, SHAPES[name][0](rnd, districts)) for name in rnd.choices(list(SHAPES), k=args.warmup)
+    ]
     warmup += [(name, SHAPES[name][0](rnd, districts)) for name in SHAPES]
 
     sql = harness.SqlTimer()
@@ -180,13 +215,23 @@ def child(args) -> None:
                 started = time.perf_counter()
                 matches = matching.match(profile)
                 elapsed = (time.perf_counter() - started) * 1000
-                samples.append({"shape": name, "profile": profile.pk, "ms": elapsed,
-                                "sql_ms": sql.ms, "queries": sql.count, "results": len(matches),
-                                "reasons": sum(len(m.reasons) + len(m.misses) for m in matches)})
+                samples.append(
+                    {
+                        "shape": name,
+                        "profile": profile.pk,
+                        "ms": elapsed,
+                        "sql_ms": sql.ms,
+                        "queries": sql.count,
+                        "results": len(matches),
+                        "reasons": sum(len(m.reasons) + len(m.misses) for m in matches),
+                    }
+                )
             wall = time.perf_counter() - started_all
 
         # Untimed: how many rows pass the must-haves, per profile.
-        candidates = {profile.pk: matching.candidates(profile).count() for _, _, profile in timed_profiles}
+        candidates = {
+            profile.pk: matching.candidates(profile).count() for _, _, profile in timed_profiles
+        }
         specs = {profile.pk: spec for _, spec, profile in timed_profiles}
         objects = {profile.pk: profile for _, _, profile in timed_profiles}
         for sample in samples:
@@ -225,8 +270,12 @@ def child(args) -> None:
             with CaptureQueriesContext(connection) as captured:
                 matching.match(profile)
             statements = harness.statement_plans(connection, captured.captured_queries)
-            plans[name] = {"profile": specs[slowest["profile"]], "ms": slowest["ms"],
-                           "candidates": slowest["candidates"], "statements": statements}
+            plans[name] = {
+                "profile": specs[slowest["profile"]],
+                "ms": slowest["ms"],
+                "candidates": slowest["candidates"],
+                "statements": statements,
+            }
 
         server_version, total, published = harness.database_facts(connection)
         # Nothing of the benchmark stays in the shared database.
@@ -257,8 +306,9 @@ def child(args) -> None:
             "meets_target": harness.percentile(all_ms, 95) <= TARGET_P95_MS,
         },
         "slowest": [{**s, "spec": specs[s["profile"]]} for s in slowest],
-        "samples": [{k: (round(v, 3) if isinstance(v, float) else v) for k, v in s.items()}
-                    for s in samples],
+        "samples": [
+            {k: (round(v, 3) if isinstance(v, float) else v) for k, v in s.items()} for s in samples
+        ],
         "plans": plans,
     }
     Path(args.child_output).write_text(json.dumps(result, indent=1, default=str))
@@ -266,73 +316,123 @@ def child(args) -> None:
 
 # --- Parent: report -----------------------------------------------------------------------------
 
+
 def print_table(label: str, result: dict) -> None:
-    print(f"\n{label}: {result['vendor']} {result['server_version']}, "
-          f"{result['properties_total']:,} properties ({result['properties_published']:,} "
-          f"published), {result['profiles']} profiles x {result['repeat']} timed call(s) "
-          f"after {result['warmup_profiles']} warm-up calls")
+    print(
+        f"\n{label}: {result['vendor']} {result['server_version']}, "
+        f"{result['properties_total']:,} properties ({result['properties_published']:,} "
+        f"published), {result['profiles']} profiles x {result['repeat']} timed call(s) "
+        f"after {result['warmup_profiles']} warm-up calls"
+    )
     repeat = result["repeat"]
     best = f"best{repeat} p95" if repeat > 1 else ""
-    header = (f"  {'profile shape':<15} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} "
-              f"{'SQL p95':>8} {'py p50':>7} {'mean candidates':>16} {best:>11}")
+    header = (
+        f"  {'profile shape':<15} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} "
+        f"{'SQL p95':>8} {'py p50':>7} {'mean candidates':>16} {best:>11}"
+    )
     print(header.rstrip())
     print("  " + "-" * (len(header.rstrip()) - 2))
     for name, s in result["shapes"].items():
         extra = f" {s['best_of_repeat_p95_ms']:11.1f}" if repeat > 1 else ""
-        print(f"  {name:<15} {s['n']:4d} {s['p50_ms']:8.1f} {s['p95_ms']:8.1f} {s['max_ms']:8.1f} "
-              f"{s['sql_p95_ms']:8.1f} {s['python_p50_ms']:7.1f} {s['mean_candidates']:16,.0f}{extra}")
+        print(
+            f"  {name:<15} {s['n']:4d} {s['p50_ms']:8.1f} {s['p95_ms']:8.1f} {s['max_ms']:8.1f} "
+            f"{s['sql_p95_ms']:8.1f} {s['python_p50_ms']:7.1f} {s['mean_candidates']:16,.0f}{extra}"
+        )
     o = result["overall"]
     verdict = "meets" if o["meets_target"] else "MISSES"
     extra = f" {o['best_of_repeat_p95_ms']:11.1f}" if repeat > 1 else ""
-    print(f"  {'overall':<15} {o['n']:4d} {o['p50_ms']:8.1f} {o['p95_ms']:8.1f} {o['max_ms']:8.1f} "
-          f"{'':8} {'':7} {o['mean_candidates']:16,.0f}{extra}")
-    print(f"  -> overall p95 {o['p95_ms']:.1f} ms {verdict} the target p95 <= {TARGET_P95_MS:.0f} ms")
+    print(
+        f"  {'overall':<15} {o['n']:4d} {o['p50_ms']:8.1f} {o['p95_ms']:8.1f} {o['max_ms']:8.1f} "
+        f"{'':8} {'':7} {o['mean_candidates']:16,.0f}{extra}"
+    )
+    print(
+        f"  -> overall p95 {o['p95_ms']:.1f} ms {verdict} the target p95 <= {TARGET_P95_MS:.0f} ms"
+    )
     if repeat > 1:
-        print(f"     p95 over profiles of the fastest of {repeat} calls (less skewed by other work "
-              f"on the machine): {o['best_of_repeat_p95_ms']:.1f} ms")
-    print("  ms: matching.match(profile) end to end (SQL, rows, reasons); SQL p95: time inside "
-          "cursor.execute;\n  py p50: ms minus SQL time; candidates: rows passing the "
-          "must-haves (counted separately, untimed)"
-          + (f";\n  best{repeat} p95: p95 over profiles of each profile's fastest call." if repeat > 1
-             else "."))
+        print(
+            f"     p95 over profiles of the fastest of {repeat} calls (less skewed by other work "
+            f"on the machine): {o['best_of_repeat_p95_ms']:.1f} ms"
+        )
+    print(
+        "  ms: matching.match(profile) end to end (SQL, rows, reasons); SQL p95: time inside "
+        "cursor.execute;\n  py p50: ms minus SQL time; candidates: rows passing the "
+        "must-haves (counted separately, untimed)"
+        + (
+            f";\n  best{repeat} p95: p95 over profiles of each profile's fastest call."
+            if repeat > 1
+            else "."
+        )
+    )
     harness.print_load_average(result)
 
 
 def print_plans(result: dict) -> None:
     for name, entry in result["plans"].items():
-        print(f"\n  [{name}] slowest profile {entry['ms']:.1f} ms, {entry['candidates']:,} "
-              f"candidates: {json.dumps(entry['profile'])}")
+        print(
+            f"\n  [{name}] slowest profile {entry['ms']:.1f} ms, {entry['candidates']:,} "
+            f"candidates: {json.dumps(entry['profile'])}"
+        )
         harness.print_statements(entry["statements"], 300)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--databases", default="sqlite,postgres",
-                        help="comma-separated: sqlite, postgres (default both; postgres is "
-                             "skipped when it does not answer)")
-    parser.add_argument("--profiles", type=int, default=300,
-                        help="timed search profiles, mixed over the shapes (default 300)")
-    parser.add_argument("--repeat", type=int, default=3,
-                        help="timed calls per profile, shuffled (default 3); the table also shows "
-                             "the p95 of each profile's fastest call")
-    parser.add_argument("--warmup", type=int, default=20,
-                        help="warm-up profiles besides one per shape (default 20)")
-    parser.add_argument("--count", type=int, default=100_000,
-                        help="synthetic properties in the shared benchmark database (default 100000)")
+    parser.add_argument(
+        "--databases",
+        default="sqlite,postgres",
+        help="comma-separated: sqlite, postgres (default both; postgres is "
+        "skipped when it does not answer)",
+    )
+    parser.add_argument(
+        "--profiles",
+        type=int,
+        default=300,
+        help="timed search profiles, mixed over the shapes (default 300)",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="timed calls per profile, shuffled (default 3); the table also shows "
+        "the p95 of each profile's fastest call",
+    )
+    parser.add_argument(
+        "--warmup", type=int, default=20, help="warm-up profiles besides one per shape (default 20)"
+    )
+    parser.add_argument(
+        "--count",
+        type=int,
+        default=100_000,
+        help="synthetic properties in the shared benchmark database (default 100000)",
+    )
     parser.add_argument("--seed", type=int, default=2026, help="seed of the profiles")
-    parser.add_argument("--sqlite-path", type=Path,
-                        default=harness.DEFAULT_SQLITE,
-                        help="SQLite benchmark database (default: the one of search_api.py)")
-    parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", harness.DEFAULT_PG_URL),
-                        help=f"PostgreSQL benchmark database (default {harness.DEFAULT_PG_URL}, "
-                             "shared with search_api.py)")
-    parser.add_argument("--fresh", action="store_true",
-                        help="regenerate the data even if a matching marker exists")
-    parser.add_argument("--wait-quiet", type=float, metavar="LOAD",
-                        help="before timing each database, wait (at most 10 min) until the 1-minute "
-                             "load average is below LOAD; other work on the machine skews the figures")
-    parser.add_argument("--explain", action="store_true",
-                        help="print SQL and query plan of the slowest profile per shape")
+    parser.add_argument(
+        "--sqlite-path",
+        type=Path,
+        default=harness.DEFAULT_SQLITE,
+        help="SQLite benchmark database (default: the one of search_api.py)",
+    )
+    parser.add_argument(
+        "--pg-url",
+        default=os.environ.get("BENCH_PG_URL", harness.DEFAULT_PG_URL),
+        help=f"PostgreSQL benchmark database (default {harness.DEFAULT_PG_URL}, "
+        "shared with search_api.py)",
+    )
+    parser.add_argument(
+        "--fresh", action="store_true", help="regenerate the data even if a matching marker exists"
+    )
+    parser.add_argument(
+        "--wait-quiet",
+        type=float,
+        metavar="LOAD",
+        help="before timing each database, wait (at most 10 min) until the 1-minute "
+        "load average is below LOAD; other work on the machine skews the figures",
+    )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="print SQL and query plan of the slowest profile per shape",
+    )
     parser.add_argument("--output", type=Path, default=RESULTS, help="JSON results file")
     parser.add_argument("--child-output", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -348,17 +448,26 @@ def main() -> int:
     if unknown:
         parser.error(f"unknown database(s): {', '.join(sorted(unknown))}")
     if harness.pg_dbname(args.pg_url) in harness.PROTECTED_PG_DATABASES:
-        parser.error(f"--pg-url must name a benchmark database, not {harness.pg_dbname(args.pg_url)!r}")
+        parser.error(
+            f"--pg-url must name a benchmark database, not {harness.pg_dbname(args.pg_url)!r}"
+        )
 
     report = {
         "benchmark": "investor matching (cases.matching.match)",
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": harness.machine_info(),
-        "settings": {"count": args.count, "profiles": args.profiles, "repeat": args.repeat,
-                     "warmup": args.warmup, "seed": args.seed, "data_seed": harness.SEED_DATA,
-                     "target_p95_ms": TARGET_P95_MS},
-        "shapes": {name: {"share": share, "description": text}
-                   for name, (_, share, text) in SHAPES.items()},
+        "settings": {
+            "count": args.count,
+            "profiles": args.profiles,
+            "repeat": args.repeat,
+            "warmup": args.warmup,
+            "seed": args.seed,
+            "data_seed": harness.SEED_DATA,
+            "target_p95_ms": TARGET_P95_MS,
+        },
+        "shapes": {
+            name: {"share": share, "description": text} for name, (_, share, text) in SHAPES.items()
+        },
         "databases": {},
         "skipped": {},
     }
@@ -370,15 +479,28 @@ def main() -> int:
         with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
             child_output = handle.name
         try:
-            command = [sys.executable, str(Path(__file__).resolve()),
-                       "--child-output", child_output, "--profiles", str(args.profiles),
-                       "--repeat", str(args.repeat), "--warmup", str(args.warmup),
-                       "--seed", str(args.seed)]
+            command = [
+                sys.executable,
+                str(Path(__file__).resolve()),
+                "--child-output",
+                child_output,
+                "--profiles",
+                str(args.profiles),
+                "--repeat",
+                str(args.repeat),
+                "--warmup",
+                str(args.warmup),
+                "--seed",
+                str(args.seed),
+            ]
             if args.wait_quiet:
                 harness.wait_low_load(args.wait_quiet)
             load_before = harness.load_average()
-            print(f"  timing matching.match for {args.profiles} profiles "
-                  f"(load average {load_before[0]:.2f}) ...", flush=True)
+            print(
+                f"  timing matching.match for {args.profiles} profiles "
+                f"(load average {load_before[0]:.2f}) ...",
+                flush=True,
+            )
             subprocess.run(command, cwd=ROOT, env=harness.bench_env(url), check=True)
             result = json.loads(Path(child_output).read_text())
         finally:

@@ -37,7 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -56,39 +56,127 @@ SEED_DATA = harness.SEED_DATA  # generate_properties --seed 7; also the seed of 
 
 # --- Query shapes (plain strings, so the parent needs no Django) --------------------------------
 
-ALTMARK_TOWNS = ["Apenburg-Winterfeld", "Beetzendorf", "Diesdorf", "Gardelegen", "Kuhfelde",
-                 "Rohrberg", "Salzwedel", "Wallstawe", "Arneburg", "Goldbeck", "Havelberg",
-                 "Hohenberg-Krusemark", "Osterburg", "Schollene", "Schönhausen", "Seehausen",
-                 "Stendal", "Tangerhütte", "Tangermünde", "Zehrental", "Altmärkische"]
+ALTMARK_TOWNS = [
+    "Apenburg-Winterfeld",
+    "Beetzendorf",
+    "Diesdorf",
+    "Gardelegen",
+    "Kuhfelde",
+    "Rohrberg",
+    "Salzwedel",
+    "Wallstawe",
+    "Arneburg",
+    "Goldbeck",
+    "Havelberg",
+    "Hohenberg-Krusemark",
+    "Osterburg",
+    "Schollene",
+    "Schönhausen",
+    "Seehausen",
+    "Stendal",
+    "Tangerhütte",
+    "Tangermünde",
+    "Zehrental",
+    "Altmärkische",
+]
 # Words that only a handful of records contain: demo guides/contacts/events and rare place tags.
-RARE_WORDS = ["Rufbus", "Kliniken", "Schulbus", "Bewerbungen", "Wartezeiten", "Anerkennung",
-              "Unternehmerfrühstück", "Sternwarte", "Imkerei", "Glasbläserei", "Orgelbau"]
+RARE_WORDS = [
+    "Rufbus",
+    "Kliniken",
+    "Schulbus",
+    "Bewerbungen",
+    "Wartezeiten",
+    "Anerkennung",
+    "Unternehmerfrühstück",
+    "Sternwarte",
+    "Imkerei",
+    "Glasbläserei",
+    "Orgelbau",
+]
 FREQUENT_WORDS = ["Halle", "Gewerbe", "Lasttests"]
-PAIR_FIRST = ["Halle", "Büro", "Gewerbe", "Coworking", "Werkstatt", "Kultur", "Probewohnen",
-              "Glasfaser", "Lager", "Förderung"]
-PAIR_SECOND = ["Stendal", "Salzwedel", "Gardelegen", "Tangermünde", "Havelberg", "Osterburg",
-               "Elbe", "Garten", "Testgemeinde", "Arbeit"]
-UMLAUT_FOLDED = ["Tangermuende", "Kloetze", "Daehre", "Tangerhuette", "Schoenhausen",
-                 "Altmaerkische", "Juebar", "tangermuende", "KLOETZE"]
-NO_MATCH = ["Zyklotron", "Walfangstation", "Pinguinzoo", "Vulkanobservatorium", "Quarzbergwerk",
-            "Mondbasis", "Tiefseehafen", "Gletscherbahn"]
-PLURALS = ["Gewerbeflächen", "Hallen", "Büroräume", "Werkstätten", "Lagerhallen", "Scheunen",
-           "Ateliers", "Bauplätze", "Brachflächen"]
+PAIR_FIRST = [
+    "Halle",
+    "Büro",
+    "Gewerbe",
+    "Coworking",
+    "Werkstatt",
+    "Kultur",
+    "Probewohnen",
+    "Glasfaser",
+    "Lager",
+    "Förderung",
+]
+PAIR_SECOND = [
+    "Stendal",
+    "Salzwedel",
+    "Gardelegen",
+    "Tangermünde",
+    "Havelberg",
+    "Osterburg",
+    "Elbe",
+    "Garten",
+    "Testgemeinde",
+    "Arbeit",
+]
+UMLAUT_FOLDED = [
+    "Tangermuende",
+    "Kloetze",
+    "Daehre",
+    "Tangerhuette",
+    "Schoenhausen",
+    "Altmaerkische",
+    "Juebar",
+    "tangermuende",
+    "KLOETZE",
+]
+NO_MATCH = [
+    "Zyklotron",
+    "Walfangstation",
+    "Pinguinzoo",
+    "Vulkanobservatorium",
+    "Quarzbergwerk",
+    "Mondbasis",
+    "Tiefseehafen",
+    "Gletscherbahn",
+]
+PLURALS = [
+    "Gewerbeflächen",
+    "Hallen",
+    "Büroräume",
+    "Werkstätten",
+    "Lagerhallen",
+    "Scheunen",
+    "Ateliers",
+    "Bauplätze",
+    "Brachflächen",
+]
 # Place-name typos: "Gardelgen" from the issue, the rest made from town names (seeded).
-TYPO_SOURCES = ["Gardelegen", "Tangermünde", "Salzwedel", "Havelberg", "Osterburg", "Beetzendorf",
-                "Tangerhütte", "Arneburg", "Seehausen", "Schollene", "Diesdorf", "Stendal"]
+TYPO_SOURCES = [
+    "Gardelegen",
+    "Tangermünde",
+    "Salzwedel",
+    "Havelberg",
+    "Osterburg",
+    "Beetzendorf",
+    "Tangerhütte",
+    "Arneburg",
+    "Seehausen",
+    "Schollene",
+    "Diesdorf",
+    "Stendal",
+]
 
 
 def _typo(rnd: random.Random, word: str) -> str:
     i = rnd.randrange(1, len(word) - 2)
     op = rnd.choice(["delete", "swap", "double", "replace"])
     if op == "delete":
-        return word[:i] + word[i + 1:]
+        return word[:i] + word[i + 1 :]
     if op == "swap":
-        return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
     if op == "double":
         return word[:i] + word[i] + word[i:]
-    return word[:i] + rnd.choice("aeinrst") + word[i + 1:]
+    return word[:i] + rnd.choice("aeinrst") + word[i + 1 :]
 
 
 def _s_rare(rnd):
@@ -136,19 +224,46 @@ def page_url(query: str) -> str:
 
 # --- Setup child: places and guides -------------------------------------------------------------
 
-PLACE_PATTERNS = ["Coworking im Alten Bahnhof {m}", "Landwerkstatt {m}", "Probewohnen {m}",
-                  "Dorfladen {m}", "Kulturgut {m}", "Gründerzentrum {m}", "Elbe-Kreativhof {m}",
-                  "Inselwerkstatt {m}", "Schulhaus {m}", "Gutshaus {m}", "Workation Hof {m}",
-                  "Ideenwerk {m}", "Kulturscheune {m}", "Dorfgemeinschaftshaus {m}",
-                  "Co-Living {m}", "Maker-Scheune {m}", "Elbblick-Büros {m}", "Wohnprojekt {m}",
-                  "Kunstraum {m}", "Hansehof {m}"]
-PLACE_TAGS = ["Glasfaser, Garten", "Ehrenamt", "Familie, Natur", "Handwerk", "Kunst, Musik",
-              "Landwirtschaft", "Jugend", "Digitales, Coworking", ""]
+PLACE_PATTERNS = [
+    "Coworking im Alten Bahnhof {m}",
+    "Landwerkstatt {m}",
+    "Probewohnen {m}",
+    "Dorfladen {m}",
+    "Kulturgut {m}",
+    "Gründerzentrum {m}",
+    "Elbe-Kreativhof {m}",
+    "Inselwerkstatt {m}",
+    "Schulhaus {m}",
+    "Gutshaus {m}",
+    "Workation Hof {m}",
+    "Ideenwerk {m}",
+    "Kulturscheune {m}",
+    "Dorfgemeinschaftshaus {m}",
+    "Co-Living {m}",
+    "Maker-Scheune {m}",
+    "Elbblick-Büros {m}",
+    "Wohnprojekt {m}",
+    "Kunstraum {m}",
+    "Hansehof {m}",
+]
+PLACE_TAGS = [
+    "Glasfaser, Garten",
+    "Ehrenamt",
+    "Familie, Natur",
+    "Handwerk",
+    "Kunst, Musik",
+    "Landwirtschaft",
+    "Jugend",
+    "Digitales, Coworking",
+    "",
+]
 RARE_TAGS = ["Sternwarte", "Imkerei", "Glasbläserei", "Orgelbau"]
-STORY_EXTRAS = ["Getragen von einem Verein mit vielen Ehrenamtlichen.",
-                "Gefördert aus Mitteln des Landes, offen für neue Ideen.",
-                "Gäste sind willkommen, eine Anmeldung hilft bei der Planung.",
-                "Das Gebäude stand lange leer und wird Schritt für Schritt saniert."]
+STORY_EXTRAS = [
+    "Getragen von einem Verein mit vielen Ehrenamtlichen.",
+    "Gefördert aus Mitteln des Landes, offen für neue Ideen.",
+    "Gäste sind willkommen, eine Anmeldung hilft bei der Planung.",
+    "Das Gebäude stand lange leer und wird Schritt für Schritt saniert.",
+]
 
 
 def create_places(count: int) -> list:
@@ -171,21 +286,33 @@ def create_places(count: int) -> list:
     for i in range(count):
         m = rnd.choice(municipalities)
         town = m.name.split(" (")[0]
-        demo = rnd.choice(DEMO_PLACES)  # name, municipality, fields, types, offers, pitch, former use
+        demo = rnd.choice(
+            DEMO_PLACES
+        )  # name, municipality, fields, types, offers, pitch, former use
         tags = rnd.choice(PLACE_TAGS)
         if rnd.random() < 0.003:
             tags = ", ".join(filter(None, [tags, rnd.choice(RARE_TAGS)]))
         place = Place(
-            name=rnd.choice(PLACE_PATTERNS).format(m=town), pitch=demo[5], region=region,
-            municipality=m, former_use=demo[6], tags=tags, locality=m.name,
-            story=(f"<p>{demo[5]}</p><p>{rnd.choice(STORY_EXTRAS)}</p>"
-                   "<p>Synthetischer Ort für Lasttests.</p>"),
+            name=rnd.choice(PLACE_PATTERNS).format(m=town),
+            pitch=demo[5],
+            region=region,
+            municipality=m,
+            former_use=demo[6],
+            tags=tags,
+            locality=m.name,
+            story=(
+                f"<p>{demo[5]}</p><p>{rnd.choice(STORY_EXTRAS)}</p>"
+                "<p>Synthetischer Ort für Lasttests.</p>"
+            ),
             lat=round(m.lat + rnd.uniform(-0.02, 0.02), 6),
             lon=round(m.lon + rnd.uniform(-0.03, 0.03), 6),
             opening_info=rnd.choice(["Mo–Fr 9–18 Uhr", "nach Vereinbarung", "Do–So 14–20 Uhr"]),
-            owner_name=f"Betreiberin {i}", owner_email=f"bench-place-{i}@example.invalid",
-            status=Status.PUBLISHED, published_at=now - timedelta(minutes=rnd.randint(0, 500_000)),
-            source="bench", external_id=f"bench-{i}",
+            owner_name=f"Betreiberin {i}",
+            owner_email=f"bench-place-{i}@example.invalid",
+            status=Status.PUBLISHED,
+            published_at=now - timedelta(minutes=rnd.randint(0, 500_000)),
+            source="bench",
+            external_id=f"bench-{i}",
         )
         place.search_text = place_search_text(place, m.name)  # bulk_create does not call save()
         places.append(place)
@@ -198,6 +325,7 @@ def setup_child(args) -> None:
     """Runs inside the benchmark database: places, demo guides/contacts/events, guides."""
     sys.path.insert(0, str(SRC))
     import django
+
     django.setup()
     from django.db import transaction
     from django.utils import timezone as dj_timezone
@@ -229,34 +357,61 @@ def _fallback_contacts_events(region, municipalities, now) -> None:
     from standortlotse.accounts.models import Organisation
     from standortlotse.guides.models import Contact, Event
 
-    for n, (org, person, role) in enumerate([
-        ("Wirtschaftsförderung Landkreis Stendal", "Anna Schulze", "Ansiedlung und Gewerbeflächen"),
-        ("Rückkehr-Netzwerk Altmark", "Katrin Wendt", "Beratung für Rückkehrende"),
-        ("Gründungsnetzwerk Altmark", "Paul Richter", "Gründungsberatung und Förderung"),
-    ]):
+    for n, (org, person, role) in enumerate(
+        [
+            (
+                "Wirtschaftsförderung Landkreis Stendal",
+                "Anna Schulze",
+                "Ansiedlung und Gewerbeflächen",
+            ),
+            ("Rückkehr-Netzwerk Altmark", "Katrin Wendt", "Beratung für Rückkehrende"),
+            ("Gründungsnetzwerk Altmark", "Paul Richter", "Gründungsberatung und Förderung"),
+        ]
+    ):
         organisation = Organisation.objects.create(
-            name=org, kind=Organisation.Kind.NETWORK_PARTNER, region=region)
-        contact = Contact.objects.create(region=region, organisation=organisation, person=person,
-                                         role_de=role, topics=["work"])
-        Event.objects.create(region=region, title_de=f"Sprechstunde {org}", location=municipalities[n].name,
-                             municipality=municipalities[n], organiser=contact,
-                             starts_at=now + timedelta(days=10 + 7 * n), description_de="Offenes Treffen.")
+            name=org, kind=Organisation.Kind.NETWORK_PARTNER, region=region
+        )
+        contact = Contact.objects.create(
+            region=region, organisation=organisation, person=person, role_de=role, topics=["work"]
+        )
+        Event.objects.create(
+            region=region,
+            title_de=f"Sprechstunde {org}",
+            location=municipalities[n].name,
+            municipality=municipalities[n],
+            organiser=contact,
+            starts_at=now + timedelta(days=10 + 7 * n),
+            description_de="Offenes Treffen.",
+        )
 
 
 # --- Parent: database preparation ---------------------------------------------------------------
+
 
 def data_key(args) -> str:
     """The properties' key of harness.data_key plus everything that shapes places, guides and the
     stored search text."""
     digest = hashlib.sha256(harness.data_key(args.count).encode())
     digest.update(f"places={args.places};guides={args.guides};seed={SEED_DATA}".encode())
-    for relative in ("standortlotse/core/textsearch.py", "standortlotse/places/models.py",
-                     "standortlotse/places/demo.py", "standortlotse/guides/models.py",
-                     "standortlotse/guides/demo.py", "standortlotse/properties/models.py"):
+    for relative in (
+        "standortlotse/core/textsearch.py",
+        "standortlotse/places/models.py",
+        "standortlotse/places/demo.py",
+        "standortlotse/guides/models.py",
+        "standortlotse/guides/demo.py",
+        "standortlotse/properties/models.py",
+    ):
         digest.update(relative.encode())
         digest.update((SRC / relative).read_bytes())
-    for obj in (create_places, setup_child, _fallback_contacts_events, PLACE_PATTERNS, PLACE_TAGS, RARE_TAGS,
-                STORY_EXTRAS):
+    for obj in (
+        create_places,
+        setup_child,
+        _fallback_contacts_events,
+        PLACE_PATTERNS,
+        PLACE_TAGS,
+        RARE_TAGS,
+        STORY_EXTRAS,
+    ):
         digest.update((inspect.getsource(obj) if callable(obj) else repr(obj)).encode())
     return digest.hexdigest()[:16]
 
@@ -269,30 +424,50 @@ def prepare(engine: str, url: str, sqlite_path: Path | None, args) -> dict:
     print(f"  preparing a new database (marker {key}) ...", flush=True)
     env, timings = harness.generate_base_data(engine, url, sqlite_path, args.count)
     started = time.perf_counter()
-    out = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--setup-child",
-                          "--places", str(args.places), "--guides", str(args.guides)],
-                         cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--setup-child",
+            "--places",
+            str(args.places),
+            "--guides",
+            str(args.guides),
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     timings["places_guides_s"] = time.perf_counter() - started
     setup = json.loads(out.stdout.strip().splitlines()[-1])
     print(f"  {setup['note']}", flush=True)
     if engine == "postgres":
         timings["vacuum_analyze_s"] = harness.vacuum_analyze(url)
-    info = {"prepared_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "setup_note": setup["note"],
-            **{name: round(value, 2) for name, value in timings.items()}}
+    info = {
+        "prepared_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "setup_note": setup["note"],
+        **{name: round(value, 2) for name, value in timings.items()},
+    }
     harness.write_marker(engine, url, sqlite_path, key, info, MARKER_TABLE)
-    print("  " + ", ".join(f"{name[:-2]} {value:.1f} s" for name, value in timings.items()),
-          flush=True)
+    print(
+        "  " + ", ".join(f"{name[:-2]} {value:.1f} s" for name, value in timings.items()),
+        flush=True,
+    )
     return {"reused": False, "marker": key, **info}
 
 
 # --- Child: timing ------------------------------------------------------------------------------
 
+
 def child(args) -> None:
     sys.path.insert(0, str(SRC))
     import warnings
+
     warnings.filterwarnings("ignore", message="No directory at")  # WhiteNoise, no collectstatic
     import django
+
     django.setup()
     from django.conf import settings
     from django.db import connection
@@ -303,10 +478,12 @@ def child(args) -> None:
     # With DEBUG off the page links static files through WhiteNoise's manifest storage, which
     # needs `collectstatic`; that fails on this tree (vendor/leaflet/leaflet.js refers to a
     # missing leaflet.js.map). Plain static URLs instead: a string join instead of a dict lookup.
-    override_settings(STORAGES={
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }).enable()
+    override_settings(
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+    ).enable()
 
     from standortlotse.guides.models import Contact, Event, Guide
     from standortlotse.places.models import Place
@@ -340,9 +517,22 @@ def child(args) -> None:
     rnd.shuffle(page_plan)
     rnd.shuffle(direct_plan)
 
-    samples = {name: {"page_ms": [], "page_sql_ms": [], "page_queries": [], "bytes": [],
-                      "search_ms": [], "search_sql_ms": [], "search_queries": [], "hits": [],
-                      "groups": {}, "corrected": 0, "queries_seen": {}} for name in SHAPES}
+    samples = {
+        name: {
+            "page_ms": [],
+            "page_sql_ms": [],
+            "page_queries": [],
+            "bytes": [],
+            "search_ms": [],
+            "search_sql_ms": [],
+            "search_queries": [],
+            "hits": [],
+            "groups": {},
+            "corrected": 0,
+            "queries_seen": {},
+        }
+        for name in SHAPES
+    }
     with connection.execute_wrapper(sql):
         for _name, query in warmup:
             page(query)
@@ -371,25 +561,36 @@ def child(args) -> None:
         direct_wall = time.perf_counter() - started
 
     def stats(values):
-        return {"p50_ms": harness.percentile(values, 50), "p95_ms": harness.percentile(values, 95),
-                "max_ms": max(values), "mean_ms": sum(values) / len(values)}
+        return {
+            "p50_ms": harness.percentile(values, 50),
+            "p95_ms": harness.percentile(values, 95),
+            "max_ms": max(values),
+            "mean_ms": sum(values) / len(values),
+        }
 
     shapes = {}
     for name, s in samples.items():
         n = len(s["search_ms"])
         slowest = max(s["queries_seen"], key=s["queries_seen"].get)
         shapes[name] = {
-            "description": SHAPES[name][1], "n": n,
-            "page": {**stats(s["page_ms"]), "sql_p95_ms": harness.percentile(s["page_sql_ms"], 95),
-                     "mean_queries": sum(s["page_queries"]) / n,
-                     "mean_bytes": sum(s["bytes"]) / n},
-            "search": {**stats(s["search_ms"]),
-                       "sql_p95_ms": harness.percentile(s["search_sql_ms"], 95),
-                       "mean_queries": sum(s["search_queries"]) / n},
+            "description": SHAPES[name][1],
+            "n": n,
+            "page": {
+                **stats(s["page_ms"]),
+                "sql_p95_ms": harness.percentile(s["page_sql_ms"], 95),
+                "mean_queries": sum(s["page_queries"]) / n,
+                "mean_bytes": sum(s["bytes"]) / n,
+            },
+            "search": {
+                **stats(s["search_ms"]),
+                "sql_p95_ms": harness.percentile(s["search_sql_ms"], 95),
+                "mean_queries": sum(s["search_queries"]) / n,
+            },
             "mean_hits": sum(s["hits"]) / n,
             "mean_hits_per_group": {k: v / n for k, v in s["groups"].items()},
             "corrected_share": s["corrected"] / n,
-            "slowest_query": slowest, "slowest_query_page_ms": s["queries_seen"][slowest],
+            "slowest_query": slowest,
+            "slowest_query_page_ms": s["queries_seen"][slowest],
             "page_samples_ms": [round(v, 3) for v in s["page_ms"]],
             "search_samples_ms": [round(v, 3) for v in s["search_ms"]],
         }
@@ -408,52 +609,72 @@ def child(args) -> None:
         query = shapes[name]["slowest_query"]
         with CaptureQueriesContext(connection) as captured, translation.override("de"):
             services.search(query, "de")
-        plans[name] = {"query": query,
-                       "statements": harness.statement_plans(connection, captured.captured_queries)}
+        plans[name] = {
+            "query": query,
+            "statements": harness.statement_plans(connection, captured.captured_queries),
+        }
 
     server_version, total, published = harness.database_facts(connection)
     result = {
-        "vendor": connection.vendor, "server_version": server_version,
-        "properties_total": total, "properties_published": int(published or 0),
+        "vendor": connection.vendor,
+        "server_version": server_version,
+        "properties_total": total,
+        "properties_published": int(published or 0),
         "places_published": Place.objects.published().count(),
         "guides_published": Guide.objects.published().count(),
-        "contacts": Contact.objects.count(), "events": Event.objects.count(),
-        "requests_per_shape": args.requests, "warmup": len(warmup),
-        "page_wall_s": page_wall, "search_wall_s": direct_wall,
-        "shapes": shapes, "overall": overall, "plans": plans,
+        "contacts": Contact.objects.count(),
+        "events": Event.objects.count(),
+        "requests_per_shape": args.requests,
+        "warmup": len(warmup),
+        "page_wall_s": page_wall,
+        "search_wall_s": direct_wall,
+        "shapes": shapes,
+        "overall": overall,
+        "plans": plans,
     }
     Path(args.child_output).write_text(json.dumps(result, indent=1))
 
 
 # --- Parent: report -----------------------------------------------------------------------------
 
+
 def print_table(label: str, result: dict) -> None:
-    print(f"\n{label}: {result['vendor']} {result['server_version']}, "
-          f"{result['properties_total']:,} properties ({result['properties_published']:,} published), "
-          f"{result['places_published']:,} places, {result['guides_published']:,} guides, "
-          f"{result['contacts']} contacts, {result['events']} events; "
-          f"{result['requests_per_shape']} timed queries per shape after {result['warmup']} warm-up")
-    header = (f"  {'query shape':<15} {'page p50':>8} {'p95':>7} {'max':>7} {'SQL p95':>8} | "
-              f"{'search() p50':>12} {'p95':>7} {'max':>7} {'SQL p95':>8} | "
-              f"{'stmts':>5} {'hits':>5} {'fixed':>5}")
+    print(
+        f"\n{label}: {result['vendor']} {result['server_version']}, "
+        f"{result['properties_total']:,} properties ({result['properties_published']:,} published), "
+        f"{result['places_published']:,} places, {result['guides_published']:,} guides, "
+        f"{result['contacts']} contacts, {result['events']} events; "
+        f"{result['requests_per_shape']} timed queries per shape after {result['warmup']} warm-up"
+    )
+    header = (
+        f"  {'query shape':<15} {'page p50':>8} {'p95':>7} {'max':>7} {'SQL p95':>8} | "
+        f"{'search() p50':>12} {'p95':>7} {'max':>7} {'SQL p95':>8} | "
+        f"{'stmts':>5} {'hits':>5} {'fixed':>5}"
+    )
     print(header)
     print("  " + "-" * (len(header) - 2))
     for name, s in result["shapes"].items():
         p, d = s["page"], s["search"]
-        print(f"  {name:<15} {p['p50_ms']:8.1f} {p['p95_ms']:7.1f} {p['max_ms']:7.1f} "
-              f"{p['sql_p95_ms']:8.1f} | {d['p50_ms']:12.1f} {d['p95_ms']:7.1f} {d['max_ms']:7.1f} "
-              f"{d['sql_p95_ms']:8.1f} | {d['mean_queries']:5.1f} {s['mean_hits']:5.1f} "
-              f"{s['corrected_share']:5.0%}")
+        print(
+            f"  {name:<15} {p['p50_ms']:8.1f} {p['p95_ms']:7.1f} {p['max_ms']:7.1f} "
+            f"{p['sql_p95_ms']:8.1f} | {d['p50_ms']:12.1f} {d['p95_ms']:7.1f} {d['max_ms']:7.1f} "
+            f"{d['sql_p95_ms']:8.1f} | {d['mean_queries']:5.1f} {s['mean_hits']:5.1f} "
+            f"{s['corrected_share']:5.0%}"
+        )
     o = result["overall"]
     verdict = "meets" if o["meets_target"] else "MISSES"
-    print(f"  {'overall':<15} {o['page']['p50_ms']:8.1f} {o['page']['p95_ms']:7.1f} "
-          f"{o['page']['max_ms']:7.1f} {'':>8} | {o['search']['p50_ms']:12.1f} "
-          f"{o['search']['p95_ms']:7.1f} {o['search']['max_ms']:7.1f}")
-    print(f"  -> the page {verdict} the target p95 <= {TARGET_P95_MS:.0f} ms.  ms: page = "
-          "client.get('/suche/?q=...') (WSGI stack, template, no network); search() = "
-          "services.search(q, 'de')\n  without template; SQL p95 = time inside cursor.execute; "
-          "stmts = SQL statements per search; hits = shown hits (<= 5 per group); fixed = share "
-          "of typo-corrected queries.")
+    print(
+        f"  {'overall':<15} {o['page']['p50_ms']:8.1f} {o['page']['p95_ms']:7.1f} "
+        f"{o['page']['max_ms']:7.1f} {'':>8} | {o['search']['p50_ms']:12.1f} "
+        f"{o['search']['p95_ms']:7.1f} {o['search']['max_ms']:7.1f}"
+    )
+    print(
+        f"  -> the page {verdict} the target p95 <= {TARGET_P95_MS:.0f} ms.  ms: page = "
+        "client.get('/suche/?q=...') (WSGI stack, template, no network); search() = "
+        "services.search(q, 'de')\n  without template; SQL p95 = time inside cursor.execute; "
+        "stmts = SQL statements per search; hits = shown hits (<= 5 per group); fixed = share "
+        "of typo-corrected queries."
+    )
     harness.print_load_average(result)
 
 
@@ -468,25 +689,42 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=100_000, help="properties (default 100000)")
     parser.add_argument("--places", type=int, default=10_000, help="places (default 10000)")
     parser.add_argument("--guides", type=int, default=1_000, help="generated guides (default 1000)")
-    parser.add_argument("--databases", default="sqlite,postgres",
-                        help="comma-separated: sqlite, postgres (postgres is skipped when it "
-                             "does not answer)")
-    parser.add_argument("--requests", type=int, default=200,
-                        help="timed queries per shape, each as page and as search() (default 200)")
+    parser.add_argument(
+        "--databases",
+        default="sqlite,postgres",
+        help="comma-separated: sqlite, postgres (postgres is skipped when it does not answer)",
+    )
+    parser.add_argument(
+        "--requests",
+        type=int,
+        default=200,
+        help="timed queries per shape, each as page and as search() (default 200)",
+    )
     parser.add_argument("--warmup", type=int, default=30, help="warm-up queries (default 30)")
     parser.add_argument("--seed", type=int, default=2026, help="seed of the queries")
-    parser.add_argument("--sqlite-path", type=Path, default=DEFAULT_SQLITE,
-                        help="SQLite benchmark database (default in the temp dir)")
-    parser.add_argument("--pg-url", default=os.environ.get("BENCH_ONESEARCH_PG_URL", DEFAULT_PG_URL),
-                        help=f"PostgreSQL benchmark database, dropped and created by this script "
-                             f"(default {DEFAULT_PG_URL})")
+    parser.add_argument(
+        "--sqlite-path",
+        type=Path,
+        default=DEFAULT_SQLITE,
+        help="SQLite benchmark database (default in the temp dir)",
+    )
+    parser.add_argument(
+        "--pg-url",
+        default=os.environ.get("BENCH_ONESEARCH_PG_URL", DEFAULT_PG_URL),
+        help=f"PostgreSQL benchmark database, dropped and created by this script "
+        f"(default {DEFAULT_PG_URL})",
+    )
     parser.add_argument("--fresh", action="store_true", help="regenerate the data anyway")
-    parser.add_argument("--wait-quiet", type=float, metavar="LOAD",
-                        help="before timing, wait (at most 10 min) for a 1-minute load average "
-                             "below LOAD")
+    parser.add_argument(
+        "--wait-quiet",
+        type=float,
+        metavar="LOAD",
+        help="before timing, wait (at most 10 min) for a 1-minute load average below LOAD",
+    )
     parser.add_argument("--drop", action="store_true", help="remove the databases afterwards")
-    parser.add_argument("--explain", action="store_true",
-                        help="print SQL and plan of the slowest query per shape")
+    parser.add_argument(
+        "--explain", action="store_true", help="print SQL and plan of the slowest query per shape"
+    )
     parser.add_argument("--output", type=Path, default=RESULTS, help="JSON results file")
     parser.add_argument("--child-output", help=argparse.SUPPRESS)
     parser.add_argument("--setup-child", action="store_true", help=argparse.SUPPRESS)
@@ -501,19 +739,31 @@ def main() -> int:
 
     databases = [name.strip() for name in args.databases.split(",") if name.strip()]
     if set(databases) - {"sqlite", "postgres"}:
-        parser.error(f"unknown database(s): {', '.join(sorted(set(databases) - {'sqlite', 'postgres'}))}")
+        parser.error(
+            f"unknown database(s): {', '.join(sorted(set(databases) - {'sqlite', 'postgres'}))}"
+        )
     if harness.pg_dbname(args.pg_url) in harness.PROTECTED_PG_DATABASES:
-        parser.error(f"--pg-url must name a benchmark database, not {harness.pg_dbname(args.pg_url)!r}")
+        parser.error(
+            f"--pg-url must name a benchmark database, not {harness.pg_dbname(args.pg_url)!r}"
+        )
 
     report = {
         "benchmark": "one search (/suche/ and services.search)",
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": harness.machine_info(),
-        "settings": {"count": args.count, "places": args.places, "guides": args.guides,
-                     "requests_per_shape": args.requests, "warmup": args.warmup,
-                     "seed": args.seed, "data_seed": SEED_DATA, "target_p95_ms": TARGET_P95_MS},
+        "settings": {
+            "count": args.count,
+            "places": args.places,
+            "guides": args.guides,
+            "requests_per_shape": args.requests,
+            "warmup": args.warmup,
+            "seed": args.seed,
+            "data_seed": SEED_DATA,
+            "target_p95_ms": TARGET_P95_MS,
+        },
         "shapes": {name: SHAPES[name][1] for name in SHAPES},
-        "databases": {}, "skipped": {},
+        "databases": {},
+        "skipped": {},
     }
     targets = harness.database_targets(databases, args.sqlite_path, args.pg_url, report)
 
@@ -524,14 +774,26 @@ def main() -> int:
         env = harness.bench_env(url)
         env["STANDORTLOTSE_CACHE_DIR"] = str(workdir / f"cache-{engine}")  # production file cache
         child_output = workdir / f"result-{engine}.json"
-        command = [sys.executable, str(Path(__file__).resolve()), "--child-output",
-                   str(child_output), "--requests", str(args.requests),
-                   "--warmup", str(args.warmup), "--seed", str(args.seed)]
+        command = [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--child-output",
+            str(child_output),
+            "--requests",
+            str(args.requests),
+            "--warmup",
+            str(args.warmup),
+            "--seed",
+            str(args.seed),
+        ]
         if args.wait_quiet:
             harness.wait_low_load(args.wait_quiet)
         load_before = harness.load_average()
-        print(f"  timing {len(SHAPES)} shapes x {args.requests} queries, page and search() "
-              f"(load average {load_before[0]:.2f}) ...", flush=True)
+        print(
+            f"  timing {len(SHAPES)} shapes x {args.requests} queries, page and search() "
+            f"(load average {load_before[0]:.2f}) ...",
+            flush=True,
+        )
         subprocess.run(command, cwd=ROOT, env=env, check=True)
         result = json.loads(child_output.read_text())
         result["preparation"] = preparation
@@ -548,9 +810,13 @@ def main() -> int:
             else:
                 import psycopg
                 from psycopg import sql as pgsql
+
                 with psycopg.connect(harness.pg_conninfo(url), autocommit=True) as conn:
-                    conn.execute(pgsql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                        pgsql.Identifier(harness.pg_dbname(url))))
+                    conn.execute(
+                        pgsql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                            pgsql.Identifier(harness.pg_dbname(url))
+                        )
+                    )
 
     shutil.rmtree(workdir, ignore_errors=True)
     harness.write_results(report, args.output)

@@ -32,16 +32,36 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import (  # noqa: E402  the shared bench harness
-    DEFAULT_PG_URL, DEFAULT_SQLITE, KINDS, PROTECTED_PG_DATABASES, RESULTS_DIR, ROOT, SEED_DATA, SRC,
-    SqlTimer, bench_env, database_facts, database_targets, git_commit, kind_area_filter,
-    load_average, machine_info, percentile, pg_conninfo, pg_dbname, prepare, print_load_average,
-    print_statements, statement_plans, write_results,
+from harness import (
+    DEFAULT_PG_URL,
+    DEFAULT_SQLITE,
+    KINDS,
+    PROTECTED_PG_DATABASES,
+    RESULTS_DIR,
+    ROOT,
+    SEED_DATA,
+    SRC,
+    SqlTimer,
+    bench_env,
+    database_facts,
+    database_targets,
+    git_commit,
+    kind_area_filter,
+    load_average,
+    machine_info,
+    percentile,
+    pg_conninfo,
+    pg_dbname,
+    prepare,
+    print_load_average,
+    print_statements,
+    statement_plans,
+    write_results,
 )
 
 RESULTS = RESULTS_DIR / "search_api.json"
@@ -49,13 +69,24 @@ TARGET_P95_MS = 25.0
 
 ZONINGS = ["GI", "GE", "MI", "SO"]
 TEXT_TERMS = [
-    "Halle", "hall", "Büro", "office", "Gewerbe", "Bahnhof", "Lasttests", "brownfield",
-    "Testgemeinde 0{n:02d}", "Testgemeinde 1{n:02d}", "plot {n}", "Lager Halle",
+    "Halle",
+    "hall",
+    "Büro",
+    "office",
+    "Gewerbe",
+    "Bahnhof",
+    "Lasttests",
+    "brownfield",
+    "Testgemeinde 0{n:02d}",
+    "Testgemeinde 1{n:02d}",
+    "plot {n}",
+    "Lager Halle",
 ]
 SORTS = ["newest", "area_desc", "area_asc", "price_asc", "motorway", "title"]
 
 
 # --- Query shapes -------------------------------------------------------------------------------
+
 
 def _bbox(rnd: random.Random, size_km: float = 100.0) -> str:
     """A size_km × size_km box with a random centre inside Germany."""
@@ -112,17 +143,29 @@ def _q_geojson_bbox(rnd):
 SHAPES = {
     "no_filters": ("/api/properties", _q_none, "no filters, default sort (newest)"),
     "kind_area": ("/api/properties", _q_kind_area, "kind (1-2) + area_min/area_max"),
-    "zoning_avail_rail": ("/api/properties", _q_zoning_rail,
-                          "zoning (1-2) + availability + rail_siding"),
-    "motorway_broadband": ("/api/properties", _q_motorway_broadband,
-                           "motorway_km_max + broadband_min"),
+    "zoning_avail_rail": (
+        "/api/properties",
+        _q_zoning_rail,
+        "zoning (1-2) + availability + rail_siding",
+    ),
+    "motorway_broadband": (
+        "/api/properties",
+        _q_motorway_broadband,
+        "motorway_km_max + broadband_min",
+    ),
     "bbox_100km": ("/api/properties", _q_bbox, "bbox of ~100 x 100 km"),
-    "bbox_kind_area_desc": ("/api/properties", _q_bbox_kind_sort,
-                            "bbox ~100 km + kind + sort=area_desc"),
+    "bbox_kind_area_desc": (
+        "/api/properties",
+        _q_bbox_kind_sort,
+        "bbox ~100 km + kind + sort=area_desc",
+    ),
     "text_q": ("/api/properties", _q_text, "q (one or two words)"),
     "deep_offset": ("/api/properties", _q_deep_offset, "offset=5000, default sort"),
-    "geojson_bbox": ("/api/properties.geojson", _q_geojson_bbox,
-                     "GeoJSON, bbox ~100 km, limit 1000"),
+    "geojson_bbox": (
+        "/api/properties.geojson",
+        _q_geojson_bbox,
+        "GeoJSON, bbox ~100 km, limit 1000",
+    ),
 }
 LIST_SHAPES = [name for name, (path, _, _) in SHAPES.items() if path == "/api/properties"]
 
@@ -134,12 +177,15 @@ def url_for(shape: str, params: dict) -> str:
 
 # --- Child: requests through the WSGI stack -----------------------------------------------------
 
+
 def child(args) -> None:
     sys.path.insert(0, str(SRC))
     import warnings
+
     # WhiteNoise warns that STATIC_ROOT has not been collected; the API serves no static files.
     warnings.filterwarnings("ignore", message="No directory at")
     import django
+
     django.setup()
     from django.db import connection
     from django.test import Client
@@ -205,7 +251,10 @@ def child(args) -> None:
         shapes[name]["url_example"] = url
         with CaptureQueriesContext(connection) as captured:
             client.get(url)
-        plans[name] = {"url": url, "statements": statement_plans(connection, captured.captured_queries)}
+        plans[name] = {
+            "url": url,
+            "statements": statement_plans(connection, captured.captured_queries),
+        }
 
     server_version, total, published = database_facts(connection)
 
@@ -234,25 +283,36 @@ def child(args) -> None:
 
 # --- Parent: report -----------------------------------------------------------------------------
 
+
 def print_table(label: str, result: dict) -> None:
-    print(f"\n{label}: {result['vendor']} {result['server_version']}, "
-          f"{result['properties_total']:,} properties ({result['properties_published']:,} "
-          f"published), {result['requests_per_shape']} timed requests per shape "
-          f"after {result['warmup_requests']} warm-up")
-    header = (f"  {'query shape':<21} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} "
-              f"{'SQL p95':>8} {'mean hits':>10} {'mean bytes':>11}")
+    print(
+        f"\n{label}: {result['vendor']} {result['server_version']}, "
+        f"{result['properties_total']:,} properties ({result['properties_published']:,} "
+        f"published), {result['requests_per_shape']} timed requests per shape "
+        f"after {result['warmup_requests']} warm-up"
+    )
+    header = (
+        f"  {'query shape':<21} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} "
+        f"{'SQL p95':>8} {'mean hits':>10} {'mean bytes':>11}"
+    )
     print(header)
     print("  " + "-" * (len(header) - 2))
     for name, s in result["shapes"].items():
-        print(f"  {name:<21} {s['p50_ms']:8.1f} {s['p95_ms']:8.1f} {s['max_ms']:8.1f} "
-              f"{s['sql_p95_ms']:8.1f} {s['mean_hits']:10,.0f} {s['mean_bytes']:11,.0f}")
+        print(
+            f"  {name:<21} {s['p50_ms']:8.1f} {s['p95_ms']:8.1f} {s['max_ms']:8.1f} "
+            f"{s['sql_p95_ms']:8.1f} {s['mean_hits']:10,.0f} {s['mean_bytes']:11,.0f}"
+        )
     overall = result["list_overall"]
     verdict = "meets" if overall["meets_target"] else "MISSES"
-    print(f"  {'list queries overall':<21} {overall['p50_ms']:8.1f} {overall['p95_ms']:8.1f} "
-          f"{overall['max_ms']:8.1f}   -> {verdict} the target p95 <= {TARGET_P95_MS:.0f} ms")
-    print("  ms: server time of client.get (WSGI stack, no network); SQL p95: time inside "
-          "cursor.execute per request\n  (PostgreSQL: rows included; SQLite: first step only, "
-          "rows stepped later are not counted).")
+    print(
+        f"  {'list queries overall':<21} {overall['p50_ms']:8.1f} {overall['p95_ms']:8.1f} "
+        f"{overall['max_ms']:8.1f}   -> {verdict} the target p95 <= {TARGET_P95_MS:.0f} ms"
+    )
+    print(
+        "  ms: server time of client.get (WSGI stack, no network); SQL p95: time inside "
+        "cursor.execute per request\n  (PostgreSQL: rows included; SQLite: first step only, "
+        "rows stepped later are not counted)."
+    )
     print_load_average(result)
 
 
@@ -264,27 +324,44 @@ def print_plans(result: dict) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--count", type=int, default=100_000,
-                        help="synthetic properties to generate (default 100000)")
-    parser.add_argument("--databases", default="sqlite,postgres",
-                        help="comma-separated: sqlite, postgres (default both; postgres is "
-                             "skipped when it does not answer)")
-    parser.add_argument("--requests", type=int, default=200,
-                        help="timed requests per query shape (default 200)")
+    parser.add_argument(
+        "--count",
+        type=int,
+        default=100_000,
+        help="synthetic properties to generate (default 100000)",
+    )
+    parser.add_argument(
+        "--databases",
+        default="sqlite,postgres",
+        help="comma-separated: sqlite, postgres (default both; postgres is "
+        "skipped when it does not answer)",
+    )
+    parser.add_argument(
+        "--requests", type=int, default=200, help="timed requests per query shape (default 200)"
+    )
     parser.add_argument("--warmup", type=int, default=30, help="warm-up requests (default 30)")
     parser.add_argument("--seed", type=int, default=2026, help="seed of the query parameters")
-    parser.add_argument("--sqlite-path", type=Path,
-                        default=DEFAULT_SQLITE,
-                        help="SQLite benchmark database file (default in the temp dir)")
-    parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", DEFAULT_PG_URL),
-                        help=f"PostgreSQL benchmark database, created and dropped by this script "
-                             f"(default {DEFAULT_PG_URL})")
-    parser.add_argument("--fresh", action="store_true",
-                        help="regenerate the data even if a matching marker exists")
-    parser.add_argument("--drop", action="store_true",
-                        help="remove the benchmark databases afterwards")
-    parser.add_argument("--explain", action="store_true",
-                        help="print SQL and query plan of one request per shape")
+    parser.add_argument(
+        "--sqlite-path",
+        type=Path,
+        default=DEFAULT_SQLITE,
+        help="SQLite benchmark database file (default in the temp dir)",
+    )
+    parser.add_argument(
+        "--pg-url",
+        default=os.environ.get("BENCH_PG_URL", DEFAULT_PG_URL),
+        help=f"PostgreSQL benchmark database, created and dropped by this script "
+        f"(default {DEFAULT_PG_URL})",
+    )
+    parser.add_argument(
+        "--fresh", action="store_true", help="regenerate the data even if a matching marker exists"
+    )
+    parser.add_argument(
+        "--drop", action="store_true", help="remove the benchmark databases afterwards"
+    )
+    parser.add_argument(
+        "--explain", action="store_true", help="print SQL and query plan of one request per shape"
+    )
     parser.add_argument("--output", type=Path, default=RESULTS, help="JSON results file")
     parser.add_argument("--child-output", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -302,12 +379,17 @@ def main() -> int:
 
     report = {
         "benchmark": "property search API",
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "commit": git_commit(),
         "machine": machine_info(),
-        "settings": {"count": args.count, "requests_per_shape": args.requests,
-                     "warmup": args.warmup, "seed": args.seed, "data_seed": SEED_DATA,
-                     "target_p95_ms": TARGET_P95_MS},
+        "settings": {
+            "count": args.count,
+            "requests_per_shape": args.requests,
+            "warmup": args.warmup,
+            "seed": args.seed,
+            "data_seed": SEED_DATA,
+            "target_p95_ms": TARGET_P95_MS,
+        },
         "shapes": {name: SHAPES[name][2] for name in SHAPES},
         "databases": {},
         "skipped": {},
@@ -320,12 +402,24 @@ def main() -> int:
         with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
             child_output = handle.name
         try:
-            command = [sys.executable, str(Path(__file__).resolve()),
-                       "--child-output", child_output, "--requests", str(args.requests),
-                       "--warmup", str(args.warmup), "--seed", str(args.seed)]
+            command = [
+                sys.executable,
+                str(Path(__file__).resolve()),
+                "--child-output",
+                child_output,
+                "--requests",
+                str(args.requests),
+                "--warmup",
+                str(args.warmup),
+                "--seed",
+                str(args.seed),
+            ]
             load_before = load_average()
-            print(f"  timing {len(SHAPES)} query shapes x {args.requests} requests "
-                  f"(load average {load_before[0]:.2f}) ...", flush=True)
+            print(
+                f"  timing {len(SHAPES)} query shapes x {args.requests} requests "
+                f"(load average {load_before[0]:.2f}) ...",
+                flush=True,
+            )
             subprocess.run(command, cwd=ROOT, env=bench_env(url), check=True)
             result = json.loads(Path(child_output).read_text())
         finally:
@@ -344,9 +438,13 @@ def main() -> int:
             else:
                 import psycopg
                 from psycopg import sql as pgsql
+
                 with psycopg.connect(pg_conninfo(url), autocommit=True) as conn:
-                    conn.execute(pgsql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                        pgsql.Identifier(pg_dbname(url))))
+                    conn.execute(
+                        pgsql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                            pgsql.Identifier(pg_dbname(url))
+                        )
+                    )
 
     write_results(report, args.output)
     # A missed target is a finding reported above, not a failure of the benchmark run.

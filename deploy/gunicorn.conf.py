@@ -14,21 +14,25 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from gunicorn.http import wsgi as _gunicorn_wsgi  # noqa: E402
+from gunicorn.http import wsgi as _gunicorn_wsgi
 
-from standortlotse.core import logs  # noqa: E402
+from standortlotse.core import logs
 
 
 def _without_server_banner(default_headers):
     # gunicorn has no setting for it: its status lines always include "Server: gunicorn".
     def headers(response):
-        return [line for line in default_headers(response) if not line.lower().startswith("server:")]
+        return [
+            line for line in default_headers(response) if not line.lower().startswith("server:")
+        ]
 
     return headers
 
 
 if not getattr(_gunicorn_wsgi.Response.default_headers, "without_banner", False):
-    _gunicorn_wsgi.Response.default_headers = _without_server_banner(_gunicorn_wsgi.Response.default_headers)
+    _gunicorn_wsgi.Response.default_headers = _without_server_banner(
+        _gunicorn_wsgi.Response.default_headers
+    )
     _gunicorn_wsgi.Response.default_headers.without_banner = True
 
 wsgi_app = "standortlotse.wsgi"
@@ -37,4 +41,6 @@ workers = int(os.environ.get("GUNICORN_WORKERS", "4"))
 timeout = 60
 accesslog = "-"
 access_log_format = "%(m)s %(U)s %(s)s %(b)s %(L)s"
-logconfig_dict = logs.config(os.environ.get("DJANGO_LOG_FORMAT", "json"), os.environ.get("DJANGO_LOG_LEVEL", "INFO"))
+logconfig_dict = logs.config(
+    os.environ.get("DJANGO_LOG_FORMAT", "json"), os.environ.get("DJANGO_LOG_LEVEL", "INFO")
+)

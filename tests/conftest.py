@@ -1,7 +1,6 @@
 """Fixtures shared by the test suite: a small two-district world with users of every role."""
 
 import shutil
-import sys
 import tempfile
 
 import pytest
@@ -9,11 +8,13 @@ from django.core.cache import cache
 from django.utils import translation
 
 from standortlotse.accounts.models import Membership
-from tests import factories
 from tests.factories import (
-    DistrictFactory, MunicipalityFactory, PropertyFactory, RegionFactory, member,
+    DistrictFactory,
+    MunicipalityFactory,
+    PropertyFactory,
+    RegionFactory,
+    member,
 )
-
 
 Role = Membership.Role
 

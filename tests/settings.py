@@ -7,7 +7,7 @@ DJANGO_SETTINGS_MODULE=standortlotse.settings, so this file never hides a produc
 from them. What must be fresh for every test (media and private directories, an empty cache, the
 active language) is set up by the autouse fixtures in tests/conftest.py."""
 
-from standortlotse.settings import *  # noqa: F401,F403
+from standortlotse.settings import *  # noqa: F403
 
 # Fast hashing: the tests create many users; production keeps Django's default hasher.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

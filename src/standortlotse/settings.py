@@ -199,7 +199,9 @@ MAX_UPLOAD_BYTES = int(os.environ.get("STANDORTLOTSE_MAX_UPLOAD_BYTES", 10 * 102
 # Development prints mails to the console; production sends them by SMTP unless told otherwise
 # (`check --deploy` warns about backends that do not deliver: core/checks.py).
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND") or (
-    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend"
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "standortlotse@localhost")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -218,13 +220,18 @@ TASKS = {
 }
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
         if os.environ.get("REDIS_URL")
         # Without Redis a file cache, so that the web server, its workers and the background
         # worker share rate-limit counters and import progress on one machine.
         else {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": os.environ.get("STANDORTLOTSE_CACHE_DIR", str(PROJECT_DIR / "var" / "cache")),
+            "LOCATION": os.environ.get(
+                "STANDORTLOTSE_CACHE_DIR", str(PROJECT_DIR / "var" / "cache")
+            ),
         }
     )
 }
@@ -232,9 +239,13 @@ CACHES = {
 # reverse proxies in front of the app that append to X-Forwarded-For (nginx:
 # $proxy_add_x_forwarded_for); the address the outermost of them appended is the client's.
 # 0: REMOTE_ADDR only. STANDORTLOTSE_TRUST_PROXY=1 (older setting) means one proxy.
-_hops = os.environ.get("STANDORTLOTSE_TRUSTED_PROXY_HOPS") or ("1" if env_bool("STANDORTLOTSE_TRUST_PROXY", False) else "0")
+_hops = os.environ.get("STANDORTLOTSE_TRUSTED_PROXY_HOPS") or (
+    "1" if env_bool("STANDORTLOTSE_TRUST_PROXY", False) else "0"
+)
 if not _hops.strip().isdigit():
-    raise RuntimeError(f"STANDORTLOTSE_TRUSTED_PROXY_HOPS must be a whole number of proxies (0, 1, 2 …), not {_hops!r}")
+    raise RuntimeError(
+        f"STANDORTLOTSE_TRUSTED_PROXY_HOPS must be a whole number of proxies (0, 1, 2 …), not {_hops!r}"
+    )
 TRUSTED_PROXY_HOPS = int(_hops)
 PLACE_SUBMISSIONS_PER_HOUR = int(os.environ.get("STANDORTLOTSE_PLACE_SUBMISSIONS_PER_HOUR", 5))
 # Two-factor login (TOTP apps) is optional per user; set this to require it for the back office.
@@ -264,7 +275,9 @@ PROPERTY_FLAG_DAYS = int(os.environ.get("STANDORTLOTSE_PROPERTY_FLAG_DAYS", 182)
 PLACE_LINK_VALID_DAYS = int(os.environ.get("STANDORTLOTSE_PLACE_LINK_VALID_DAYS", 180))
 # "Send me a fresh link" (core/links.py): per client address per hour, per entered email per day.
 FRESH_LINKS_PER_HOUR = int(os.environ.get("STANDORTLOTSE_FRESH_LINKS_PER_HOUR", 5))
-FRESH_LINKS_PER_EMAIL_PER_DAY = int(os.environ.get("STANDORTLOTSE_FRESH_LINKS_PER_EMAIL_PER_DAY", 3))
+FRESH_LINKS_PER_EMAIL_PER_DAY = int(
+    os.environ.get("STANDORTLOTSE_FRESH_LINKS_PER_EMAIL_PER_DAY", 3)
+)
 
 # Map: base tiles are loaded only after the visitor consents (no third-party request before).
 MAP_TILE_URL = os.environ.get(

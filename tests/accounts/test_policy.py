@@ -64,8 +64,13 @@ def test_editable_municipalities_per_role(world):
     )
 
 
-EDIT_POST = {"title": "Übernommen!", "kind": "plot", "lat": "52.6", "lon": "11.86",
-             "availability": "immediately"}
+EDIT_POST = {
+    "title": "Übernommen!",
+    "kind": "plot",
+    "lat": "52.6",
+    "lon": "11.86",
+    "availability": "immediately",
+}
 
 
 @pytest.mark.parametrize("prop_name", ["prop_b", "prop_c"])
@@ -86,7 +91,9 @@ def test_editor_cannot_touch_foreign_record_by_url(client, world, prop_name):
         assert response.status_code == 404
     after = Property.objects.get(pk=prop.pk)
     assert (after.title, after.status, after.verified_on) == (
-        before.title, before.status, before.verified_on
+        before.title,
+        before.status,
+        before.verified_on,
     )
 
 
@@ -122,7 +129,8 @@ def test_api_patch_matrix(client, world, user_name, prop_name, status):
     prop = getattr(world, prop_name)
     client.force_login(getattr(world, user_name))
     response = client.patch(
-        f"/api/properties/{prop.pk}", json.dumps({"title": "API-Titel"}),
+        f"/api/properties/{prop.pk}",
+        json.dumps({"title": "API-Titel"}),
         content_type="application/json",
     )
     assert response.status_code == status
@@ -134,7 +142,8 @@ def test_api_draft_of_other_municipality_is_404(client, world):
     Property.objects.filter(pk=world.prop_b.pk).update(status=Status.DRAFT)
     client.force_login(world.editor_a)
     response = client.patch(
-        f"/api/properties/{world.prop_b.pk}", json.dumps({"title": "x"}),
+        f"/api/properties/{world.prop_b.pk}",
+        json.dumps({"title": "x"}),
         content_type="application/json",
     )
     assert response.status_code == 404
@@ -146,7 +155,8 @@ def test_api_draft_of_other_municipality_is_404(client, world):
 
 def test_api_write_needs_login(client, world):
     response = client.patch(
-        f"/api/properties/{world.prop_a.pk}", json.dumps({"title": "x"}),
+        f"/api/properties/{world.prop_a.pk}",
+        json.dumps({"title": "x"}),
         content_type="application/json",
     )
     assert response.status_code == 401
@@ -168,7 +178,8 @@ def test_api_write_requires_csrf(world):
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.editor_a)
     response = client.patch(
-        f"/api/properties/{world.prop_a.pk}", json.dumps({"title": "csrf"}),
+        f"/api/properties/{world.prop_a.pk}",
+        json.dumps({"title": "csrf"}),
         content_type="application/json",
     )
     assert response.status_code in (401, 403)
@@ -209,7 +220,9 @@ def test_login_locks_after_repeated_failures(client, world, settings):
     from axes.models import AccessAttempt
     from django.utils import timezone
 
-    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))  # cool-off over
+    AccessAttempt.objects.update(
+        attempt_time=timezone.now() - timedelta(minutes=16)
+    )  # cool-off over
     response = client.post(url, {"username": "editor_a", "password": "secret-pass-123"})
     assert response.status_code == 302 and client.session["_auth_user_id"] == str(world.editor_a.pk)
 

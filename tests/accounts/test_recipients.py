@@ -27,7 +27,11 @@ def test_members_of_skips_inactive_and_empty_and_sorts(db):
     _join(org, Role.MUNICIPAL_EDITOR, "blank", email="")
     _join(org, Role.MUNICIPAL_EDITOR, "spaces", email="   ")
     assert recipients.members_of(org) == ["amy@example.org", "zed@example.org"]
-    assert recipients.organisation_addresses(org) == ["amy@example.org", "office@example.org", "zed@example.org"]
+    assert recipients.organisation_addresses(org) == [
+        "amy@example.org",
+        "office@example.org",
+        "zed@example.org",
+    ]
 
 
 def test_organisation_addresses_without_own_address_and_duplicates(db):
@@ -46,7 +50,10 @@ def test_moderators_of_region(world):
     _join(other, Role.REGIONAL_MODERATOR, "another")
     # An editor of an organisation in the region is no moderator.
     _join(other, Role.MUNICIPAL_EDITOR, "not_a_moderator")
-    assert recipients.moderators_of_region(world.region) == ["another@example.org", "moderator@example.org"]
+    assert recipients.moderators_of_region(world.region) == [
+        "another@example.org",
+        "moderator@example.org",
+    ]
     assert recipients.moderators_of_region(None) == []
 
 
@@ -80,11 +87,14 @@ def test_state_agency_is_the_fallback_for_undeliverable_notices(db):
     assert mail.fallback_notice_recipients() == ["boss@example.org"]
 
 
-@pytest.mark.parametrize("module, name", [
-    ("standortlotse.properties.freshness", "editors_of"),
-    ("standortlotse.inquiries.routing", "recipient_emails"),
-    ("standortlotse.accounts.apps", "state_agency_emails"),
-])
+@pytest.mark.parametrize(
+    "module, name",
+    [
+        ("standortlotse.properties.freshness", "editors_of"),
+        ("standortlotse.inquiries.routing", "recipient_emails"),
+        ("standortlotse.accounts.apps", "state_agency_emails"),
+    ],
+)
 def test_no_second_copy(module, name):
     import importlib
 

@@ -10,8 +10,10 @@ pytestmark = pytest.mark.django_db
 
 
 def login(client, user):
-    return client.post(reverse("accounts:login"), {"username": user.username, "password": "secret-pass-123",
-                                                   "next": "/datenpflege/"})
+    return client.post(
+        reverse("accounts:login"),
+        {"username": user.username, "password": "secret-pass-123", "next": "/datenpflege/"},
+    )
 
 
 def test_login_needs_the_code_after_setup(client, world):
@@ -69,15 +71,21 @@ def verify_session(client, user):
     page = client.get(reverse("accounts:two_factor"))
     assert page.status_code == 200
     device = TOTPDevice.objects.get(user=user, confirmed=False)
-    assert client.post(reverse("accounts:two_factor"), {"code": code_for(device)}).status_code == 302
+    assert (
+        client.post(reverse("accounts:two_factor"), {"code": code_for(device)}).status_code == 302
+    )
     return device
 
 
 def rename(client, prop, title):
-    return client.patch(f"/api/properties/{prop.pk}", json.dumps({"title": title}), content_type="application/json")
+    return client.patch(
+        f"/api/properties/{prop.pk}", json.dumps({"title": title}), content_type="application/json"
+    )
 
 
-def test_required_two_factor_holds_for_api_session_writes_and_private_reads(client, world, settings):
+def test_required_two_factor_holds_for_api_session_writes_and_private_reads(
+    client, world, settings
+):
     settings.REQUIRE_TWO_FACTOR = True
     world.prop_b.status = "draft"
     world.prop_b.save()
@@ -85,7 +93,12 @@ def test_required_two_factor_holds_for_api_session_writes_and_private_reads(clie
     assert rename(client, world.prop_a, "Umbenannt ohne Code").status_code == 401
     world.prop_a.refresh_from_db()
     assert world.prop_a.title == "Gewerbepark Stendal Nord"
-    assert client.post("/api/properties", json.dumps({"title": "Neu"}), content_type="application/json").status_code == 401
+    assert (
+        client.post(
+            "/api/properties", json.dumps({"title": "Neu"}), content_type="application/json"
+        ).status_code
+        == 401
+    )
     assert client.post(f"/api/properties/{world.prop_a.pk}/archive").status_code == 401
     assert client.get("/api/cases").status_code == 401
     # unpublished records stay hidden, as for anybody without a login
@@ -115,7 +128,9 @@ def test_required_two_factor_holds_for_the_admin(client, world, settings):
     assert client.get(reverse("admin:properties_property_changelist")).status_code == 200
 
 
-def test_a_session_of_a_user_with_an_app_but_without_the_code_goes_to_the_code_step(client, world, settings):
+def test_a_session_of_a_user_with_an_app_but_without_the_code_goes_to_the_code_step(
+    client, world, settings
+):
     settings.REQUIRE_TWO_FACTOR = True
     device = set_up(client, world.editor_a)
     client.force_login(world.editor_a)  # e.g. a session from before the requirement was switched on
@@ -143,5 +158,7 @@ def test_the_admin_has_no_password_form_of_its_own(client, world):
     response = client.get(reverse("admin:login") + "?next=/admin/")
     assert response.status_code == 302
     assert response.url == reverse("accounts:login") + "?next=/admin/"
-    response = client.post(reverse("admin:login"), {"username": "editor_a", "password": "secret-pass-123"})
+    response = client.post(
+        reverse("admin:login"), {"username": "editor_a", "password": "secret-pass-123"}
+    )
     assert response.status_code == 302 and "_auth_user_id" not in client.session

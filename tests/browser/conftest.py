@@ -169,12 +169,13 @@ class Watch:
             return
         if path == AXE_URL_PATH:
             route.fulfill(
-                status=200, path=str(AXE_PATH),
+                status=200,
+                path=str(AXE_PATH),
                 headers={"Content-Type": "application/javascript; charset=utf-8"},
             )
             return
         if path.startswith(MEDIA_URL_PATH):
-            self._serve_media(route, path[len(MEDIA_URL_PATH):])
+            self._serve_media(route, path[len(MEDIA_URL_PATH) :])
             return
         route.continue_()
 
@@ -199,15 +200,16 @@ class Watch:
             return
         location = message.location or {}
         self.console_errors.append(
-            {"text": message.text, "url": location.get("url", ""),
-             "page": message.page.url if message.page else ""}
+            {
+                "text": message.text,
+                "url": location.get("url", ""),
+                "page": message.page.url if message.page else "",
+            }
         )
 
     def web_error(self, web_error):
         page = web_error.page
-        self.page_errors.append(
-            {"error": str(web_error.error), "page": page.url if page else ""}
-        )
+        self.page_errors.append({"error": str(web_error.error), "page": page.url if page else ""})
 
     # --- assertions --------------------------------------------------------------------
     def tolerate(self, url: str, reason: str, text: str = ""):
@@ -456,18 +458,34 @@ def places_world(live_world, settings, mailoutbox):
     rules.criteria_de = "Wir veröffentlichen Orte, die offen für andere sind."
     rules.save()
     w.place_a = make_place(
-        w, "Coworking Alte Schule", municipality=w.mun_a, offers=("desks", "events"),
-        photo_alt="Der Arbeitsraum mit großen Fenstern", story="<p>Seit 2021 <strong>offen</strong>.</p>",
-        opening_info="Mo–Fr 9–18 Uhr", website="https://alte-schule.example",
-        contact_name="Erika Muster", contact_email="kontakt@alte-schule.example",
-        contact_phone="03931 123 456", tags="Glasfaser, Garten", former_use="Dorfschule",
+        w,
+        "Coworking Alte Schule",
+        municipality=w.mun_a,
+        offers=("desks", "events"),
+        photo_alt="Der Arbeitsraum mit großen Fenstern",
+        story="<p>Seit 2021 <strong>offen</strong>.</p>",
+        opening_info="Mo–Fr 9–18 Uhr",
+        website="https://alte-schule.example",
+        contact_name="Erika Muster",
+        contact_email="kontakt@alte-schule.example",
+        contact_phone="03931 123 456",
+        tags="Glasfaser, Garten",
+        former_use="Dorfschule",
     )
     w.place_b = make_place(
-        w, "Kulturscheune Gardelegen", municipality=w.mun_b, fields=("life",),
-        types=("culture",), offers=("events",),
+        w,
+        "Kulturscheune Gardelegen",
+        municipality=w.mun_b,
+        fields=("life",),
+        types=("culture",),
+        offers=("events",),
     )
     w.place_submitted = make_place(
-        w, "Dorfladen Kläden", municipality=w.mun_a, status="submitted", fields=("life",),
+        w,
+        "Dorfladen Kläden",
+        municipality=w.mun_a,
+        status="submitted",
+        fields=("life",),
         types=("village_shop",),
     )
     w.published_places = [w.place_a, w.place_b]

@@ -59,9 +59,16 @@ def _plot(title, municipality, area, rail_siding, funding_area, megawatts):
     from tests.factories import PropertyFactory
 
     return PropertyFactory(
-        title=title, municipality=municipality, kind="plot", availability="immediately",
-        zoning="GI", area_total_m2=area, area_available_m2=area, rail_siding=rail_siding,
-        funding_area=funding_area, electricity_mw=Decimal(megawatts),
+        title=title,
+        municipality=municipality,
+        kind="plot",
+        availability="immediately",
+        zoning="GI",
+        area_total_m2=area,
+        area_available_m2=area,
+        rail_siding=rail_siding,
+        funding_area=funding_area,
+        electricity_mw=Decimal(megawatts),
     )
 
 
@@ -74,9 +81,14 @@ def _rename(user, name):
 
 def profile_fields(**overrides):
     """The search profile of the tests, as stored by the public form."""
-    values = {"kinds": ["plot"], "area_min_m2": 20_000, "need_electricity_mw": Decimal(5),
-              "weights": {"rail_siding": 5, "funding_area": 3}, "email": "ada@acme.example",
-              "alerts": True}
+    values = {
+        "kinds": ["plot"],
+        "area_min_m2": 20_000,
+        "need_electricity_mw": Decimal(5),
+        "weights": {"rail_siding": 5, "funding_area": 3},
+        "email": "ada@acme.example",
+        "alerts": True,
+    }
     values.update(overrides)
     return values
 
@@ -92,8 +104,13 @@ def make_case(world, company, *, profile=None, confidential=False, stage="lead",
     from standortlotse.cases.models import Case
 
     return Case.objects.create(
-        company=company, owner=world.agency, profile=profile, confidential=confidential,
-        stage=stage, source="profile" if profile else "fair", **extra,
+        company=company,
+        owner=world.agency,
+        profile=profile,
+        confidential=confidential,
+        stage=stage,
+        source="profile" if profile else "fair",
+        **extra,
     )
 
 
@@ -105,12 +122,17 @@ def make_inquiry(world, *, prop=None, name="Max Investor", email="max@example.co
 
     prop = prop or world.plots[FULL]
     recipient, region = route(topic=Topic.PROPERTY, property=prop)
-    values = {"organisation_name": "Max GmbH", "phone": "", "topic": Topic.PROPERTY,
-              "message": "Ist die Fläche teilbar und ab wann ist sie verfügbar?",
-              "page_url": prop.get_absolute_url()}
+    values = {
+        "organisation_name": "Max GmbH",
+        "phone": "",
+        "topic": Topic.PROPERTY,
+        "message": "Ist die Fläche teilbar und ab wann ist sie verfügbar?",
+        "page_url": prop.get_absolute_url(),
+    }
     values.update(extra)
-    return Inquiry.objects.create(name=name, email=email, property=prop, recipient=recipient,
-                                  region=region, **values)
+    return Inquiry.objects.create(
+        name=name, email=email, property=prop, recipient=recipient, region=region, **values
+    )
 
 
 def action_form(page, action):

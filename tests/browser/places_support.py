@@ -15,8 +15,18 @@ def png_bytes(size=(320, 200), colour=(200, 120, 40)) -> bytes:
     return buffer.getvalue()
 
 
-def make_place(world, name, *, municipality=None, status="published", fields=("work",),
-               types=("coworking",), offers=(), photo_alt="", **extra):
+def make_place(
+    world,
+    name,
+    *,
+    municipality=None,
+    status="published",
+    fields=("work",),
+    types=("coworking",),
+    offers=(),
+    photo_alt="",
+    **extra,
+):
     """A place straight in the database (the submission itself is tested in the browser)."""
     from django.core.files.base import ContentFile
     from django.utils import timezone
@@ -25,15 +35,21 @@ def make_place(world, name, *, municipality=None, status="published", fields=("w
 
     municipality = municipality or world.mun_a
     values = {
-        "pitch": f"{name}: Raum für Ideen", "owner_name": "Erika Muster",
-        "owner_email": "erika@example.org", "lat": municipality.lat + 0.004,
+        "pitch": f"{name}: Raum für Ideen",
+        "owner_name": "Erika Muster",
+        "owner_email": "erika@example.org",
+        "lat": municipality.lat + 0.004,
         "lon": municipality.lon + 0.004,
     }
     values.update(extra)
     place = Place.objects.create(
-        name=name, region=world.region, municipality=municipality, status=status,
+        name=name,
+        region=world.region,
+        municipality=municipality,
+        status=status,
         published_at=timezone.now() if status == "published" else None,
-        verified_on=timezone.localdate() if status == "published" else None, **values,
+        verified_on=timezone.localdate() if status == "published" else None,
+        **values,
     )
     place.set_values("field", fields)
     place.set_values("type", types)

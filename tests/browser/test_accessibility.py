@@ -144,7 +144,7 @@ def test_owner_consent_answer_page_is_accessible(live_world, ui):
     prop.owner_type = "private"
     prop.save()
     consent.save_owner(live_world.editor_a, prop, "Erna Müller", "", "Dorfstraße 2")
-    (_consent, url), = consent.request(live_world.editor_a, [prop], "letter")
+    ((_consent, url),) = consent.request(live_world.editor_a, [prop], "letter")
     ui.visit("/" + url.split("://", 1)[1].split("/", 1)[1])  # the path of the answer link
     assert ui.page.get_by_role("button").count() >= 2
     ui.assert_accessible()

@@ -7,7 +7,13 @@ and as an organisation it is shared with. In German; the public forms also in En
 import pytest
 
 from tests.browser.investors_support import (
-    FULL, RANKED, action_form, build_investor_world, make_case, make_inquiry, make_profile,
+    FULL,
+    RANKED,
+    action_form,
+    build_investor_world,
+    make_case,
+    make_inquiry,
+    make_profile,
 )
 
 pytestmark = pytest.mark.browser
@@ -32,10 +38,18 @@ def a11y_world(investor_world):
     inquiries.add_note(w.editor_a, w.inquiry, "Rückruf am Donnerstag vereinbart.")
     inquiries.answer(w.editor_a, w.inquiry, "Die Fläche ist teilbar und sofort verfügbar.")
     w.profile = make_profile()
-    w.case = make_case(w, "Acme Batteries GmbH", profile=w.profile, confidential=True,
-                       sector="Batteriezellen", jobs_planned=120, investment_eur=80_000_000,
-                       contact_name="Ada Acme", contact_email="ada@acme.example",
-                       description="Zellfertigung mit 120 Arbeitsplätzen.")
+    w.case = make_case(
+        w,
+        "Acme Batteries GmbH",
+        profile=w.profile,
+        confidential=True,
+        sector="Batteriezellen",
+        jobs_planned=120,
+        investment_eur=80_000_000,
+        contact_name="Ada Acme",
+        contact_email="ada@acme.example",
+        description="Zellfertigung mit 120 Arbeitsplätzen.",
+    )
     cases.offer_property(w.state_admin, w.case, w.plots[FULL])
     cases.change_stage(w.state_admin, w.case, "offered")
     cases.add_task(w.state_admin, w.case, "Besichtigung vorbereiten")
@@ -78,14 +92,19 @@ def test_public_form_is_accessible(investor_world, ui, name):
     ui.assert_accessible()
 
 
-@pytest.mark.parametrize("name", ["contact-property", "profile", "contact-property-en", "profile-en"])
+@pytest.mark.parametrize(
+    "name", ["contact-property", "profile", "contact-property-en", "profile-en"]
+)
 def test_public_form_with_errors_is_accessible(investor_world, ui, name):
     """The empty form sent: the error summary and every marked field."""
     ui.visit(PUBLIC_FORMS[name](investor_world))
     _set_no_consent_and_send(ui)
     page = ui.page
-    required = ("name", "email", "message") if name.startswith("contact") else (
-        "company", "contact_name", "email")
+    required = (
+        ("name", "email", "message")
+        if name.startswith("contact")
+        else ("company", "contact_name", "email")
+    )
     for field in required:
         assert page.locator(f"#id_{field}_error").count() == 1, field
     ui.assert_accessible()
@@ -139,7 +158,10 @@ BACK_OFFICE = {
     "inquiry": ("editor_a", lambda w: f"/datenpflege/anfragen/{w.inquiry.pk}/"),
     "data-access": ("editor_a", lambda w: "/datenpflege/datenschutz/auskunft/"),
     "board": ("state_admin", lambda w: "/datenpflege/ansiedlung/"),
-    "board-filtered": ("state_admin", lambda w: "/datenpflege/ansiedlung/?stage=offered&source=profile"),
+    "board-filtered": (
+        "state_admin",
+        lambda w: "/datenpflege/ansiedlung/?stage=offered&source=profile",
+    ),
     "board-sharer": ("editor_a", lambda w: "/datenpflege/ansiedlung/"),
     "case-new": ("state_admin", lambda w: "/datenpflege/ansiedlung/neu/"),
     "case-owner": ("state_admin", lambda w: f"/datenpflege/ansiedlung/{w.case.pk}/"),
@@ -155,7 +177,9 @@ def test_back_office_page_is_accessible(a11y_world, ui, name):
     ui.visit(path(world))
     page = ui.page
     if name.startswith("inbox"):
-        assert page.locator(f'table a[href="/datenpflege/anfragen/{world.inquiry.pk}/"]').count() == 1
+        assert (
+            page.locator(f'table a[href="/datenpflege/anfragen/{world.inquiry.pk}/"]').count() == 1
+        )
     if name == "inquiry":
         for action in ("answer", "assign", "status", "note"):
             assert action_form(page, action).count() == 1, action
@@ -165,8 +189,11 @@ def test_back_office_page_is_accessible(a11y_world, ui, name):
     if name == "board":
         assert page.locator("section.board-column li").count() == 3
     if name == "board-sharer":
-        assert page.locator("section.board-column li").all_inner_texts()[0].startswith(
-            f"vertraulich (#{world.case.pk})")
+        assert (
+            page.locator("section.board-column li")
+            .all_inner_texts()[0]
+            .startswith(f"vertraulich (#{world.case.pk})")
+        )
     if name == "case-owner":
         assert action_form(page, "offer").count() == len(RANKED)
         assert action_form(page, "stage").count() == 1
@@ -240,7 +267,10 @@ def test_inquiry_page_fields_have_unique_ids_and_own_labels(a11y_world, ui):
     note.locator("label").click()
     focused = page.evaluate("() => document.activeElement.form.elements.action.value")
     assert (duplicates, [(action, len(names)) for action, names in labels], focused) == (
-        [], [("answer", 1), ("note", 1)], "note")
+        [],
+        [("answer", 1), ("note", 1)],
+        "note",
+    )
 
 
 @pytest.mark.parametrize("name", ["contact-property", "profile"])

@@ -10,8 +10,8 @@ import json
 
 import pytest
 
-from tests.browser.places_support import owner_token
 from standortlotse.places import services
+from tests.browser.places_support import owner_token
 
 pytestmark = pytest.mark.browser
 
@@ -112,8 +112,12 @@ def test_owner_page_is_accessible(places_world, ui, english):
 def test_owner_page_with_message_and_errors_is_accessible(places_world, ui):
     """After a change request the editorial message is shown; an invalid edit marks fields."""
     world = places_world
-    place = services.moderate(world.moderator, world.place_submitted, "changes_requested",
-                              "Bitte ergänzt ein Foto und die Öffnungszeiten.")
+    place = services.moderate(
+        world.moderator,
+        world.place_submitted,
+        "changes_requested",
+        "Bitte ergänzt ein Foto und die Öffnungszeiten.",
+    )
     ui.visit(f"/orte/mein-ort/{owner_token(place)}/")
     page = ui.page
     assert page.locator(".editor-status .notice").is_visible()
@@ -177,7 +181,10 @@ def test_moderation_page_is_accessible(places_world, ui, name):
     if name == "import":
         assert page.locator('input[type=file][name="file"]').count() == 1
     if name == "region-settings":
-        assert page.input_value("#id_intro_de") == "Coworking, Kultur und Dorfläden zwischen Elbe und Heide."
+        assert (
+            page.input_value("#id_intro_de")
+            == "Coworking, Kultur und Dorfläden zwischen Elbe und Heide."
+        )
     ui.assert_accessible()
 
 
@@ -196,15 +203,26 @@ def test_moderation_review_with_errors_is_accessible(places_world, ui):
 def _feed(world):
     """A small partner feed in the format of our open JSON feed: two good records, one bad."""
     base = {
-        "municipality_ags": world.mun_a.ags, "lat": 52.61, "lon": 11.87, "pitch": "Treffpunkt",
-        "fields": ["life"], "types": ["culture"], "offers": ["events"],
+        "municipality_ags": world.mun_a.ags,
+        "lat": 52.61,
+        "lon": 11.87,
+        "pitch": "Treffpunkt",
+        "fields": ["life"],
+        "types": ["culture"],
+        "offers": ["events"],
     }
     return {
         "format": "standortlotse-places/1",
         "places": [
             {**base, "id": "p-1", "name": "Kulturbahnhof Tangerhütte"},
             {**base, "id": "p-2", "name": "Dorfgemeinschaftshaus Uenglingen", "lon": 11.80},
-            {**base, "id": "p-3", "name": "", "municipality_ags": world.mun_c.ags, "types": ["castle"]},
+            {
+                **base,
+                "id": "p-3",
+                "name": "",
+                "municipality_ags": world.mun_c.ags,
+                "types": ["castle"],
+            },
         ],
     }
 

@@ -17,10 +17,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.utils import timezone
 
-from tests.browser.places_support import mails_to
 from standortlotse.accounts.models import Organisation
 from standortlotse.guides.models import Contact, Event, Guide, Status
 from standortlotse.inquiries.models import Inquiry
+from tests.browser.places_support import mails_to
 from tests.factories import MunicipalityFactory, OrganisationFactory, PropertyFactory
 
 pytestmark = pytest.mark.browser
@@ -53,52 +53,86 @@ def lotse(live_world, settings, mailoutbox):
     cache.clear()
     w = live_world
     w.outbox = mailoutbox
-    w.network = OrganisationFactory(name=NETWORK, kind=Organisation.Kind.NETWORK_PARTNER,
-                                    region=w.region, email=NETWORK_EMAIL)
-    w.office = OrganisationFactory(name=OFFICE, kind=Organisation.Kind.MUNICIPALITY,
-                                   municipality=w.mun_a, email=OFFICE_EMAIL)
+    w.network = OrganisationFactory(
+        name=NETWORK, kind=Organisation.Kind.NETWORK_PARTNER, region=w.region, email=NETWORK_EMAIL
+    )
+    w.office = OrganisationFactory(
+        name=OFFICE, kind=Organisation.Kind.MUNICIPALITY, municipality=w.mun_a, email=OFFICE_EMAIL
+    )
     w.returners = Contact.objects.create(
-        region=w.region, organisation=w.network, person=RETURNERS_PERSON,
-        role_de="Beratung für Rückkehrende", role_en="Advice for returners",
-        email="k.wendt@rueckkehr.example", phone="03931 22 33 44",
-        topics=["work", "housing"], audiences=["returner"],
+        region=w.region,
+        organisation=w.network,
+        person=RETURNERS_PERSON,
+        role_de="Beratung für Rückkehrende",
+        role_en="Advice for returners",
+        email="k.wendt@rueckkehr.example",
+        phone="03931 22 33 44",
+        topics=["work", "housing"],
+        audiences=["returner"],
         description_de="Jobs, Wohnen, Kinderbetreuung: wir helfen beim Zurückkommen.",
     )
     w.housing = Contact.objects.create(
-        region=w.region, organisation=w.office, person=HOUSING_PERSON, role_de="Bauberatung",
+        region=w.region,
+        organisation=w.office,
+        person=HOUSING_PERSON,
+        role_de="Bauberatung",
         topics=["housing"],
     )
     w.housing.municipalities.set([w.mun_a])
     w.guide_work = Guide.objects.create(
-        region=w.region, slug="zurueck-arbeit", theme="work", audiences=["returner"],
-        title_de=GUIDE_WORK, title_en="Back to the Altmark: work",
+        region=w.region,
+        slug="zurueck-arbeit",
+        theme="work",
+        audiences=["returner"],
+        title_de=GUIDE_WORK,
+        title_en="Back to the Altmark: work",
         summary_de="Jobs, Beratung und Netzwerke für Rückkehrende.",
         summary_en="Jobs, advice and networks for returners.",
         body_de="## Arbeit finden\n\n**Viele** Betriebe in Stendal suchen Fachkräfte.\n\n"
-                "- Jobbörse der Agentur\n- Rückkehrertag im Rathaus",
+        "- Jobbörse der Agentur\n- Rückkehrertag im Rathaus",
         body_en="## Finding work\n\n**Many** companies in Stendal are hiring.\n\n"
-                "- Job board of the agency\n- Returners' day at the town hall",
-        contact=w.returners, status=Status.PUBLISHED,
-    )
-    w.guide_housing = Guide.objects.create(
-        region=w.region, slug="wohnen-tangermuende", theme="housing", audiences=["returner"],
-        title_de=GUIDE_HOUSING, summary_de="Bauplätze und Häuser an der Elbe.",
-        body_de="Viele **Bauplätze** und leerstehende Höfe.", contact=w.housing,
+        "- Job board of the agency\n- Returners' day at the town hall",
+        contact=w.returners,
         status=Status.PUBLISHED,
     )
-    w.draft = Guide.objects.create(region=w.region, slug="entwurf", theme="work",
-                                   title_de="Entwurf Arbeit", body_de="Noch nicht fertig.")
+    w.guide_housing = Guide.objects.create(
+        region=w.region,
+        slug="wohnen-tangermuende",
+        theme="housing",
+        audiences=["returner"],
+        title_de=GUIDE_HOUSING,
+        summary_de="Bauplätze und Häuser an der Elbe.",
+        body_de="Viele **Bauplätze** und leerstehende Höfe.",
+        contact=w.housing,
+        status=Status.PUBLISHED,
+    )
+    w.draft = Guide.objects.create(
+        region=w.region,
+        slug="entwurf",
+        theme="work",
+        title_de="Entwurf Arbeit",
+        body_de="Noch nicht fertig.",
+    )
     soon = timezone.now() + timedelta(days=5)
     w.event = Event.objects.create(
-        region=w.region, title_de=EVENT, title_en="Returners' day Stendal",
-        starts_at=soon, ends_at=soon + timedelta(hours=3), location="Stendal, Rathaus",
-        municipality=w.mun_a, description_de="Betriebe stellen sich vor.\nEintritt frei.",
+        region=w.region,
+        title_de=EVENT,
+        title_en="Returners' day Stendal",
+        starts_at=soon,
+        ends_at=soon + timedelta(hours=3),
+        location="Stendal, Rathaus",
+        municipality=w.mun_a,
+        description_de="Betriebe stellen sich vor.\nEintritt frei.",
         organiser=w.returners,
     )
-    w.tangermuende = MunicipalityFactory(name="Tangermünde", ags="15090520",
-                                         district=w.district_stendal, lat=52.54, lon=11.97)
-    w.elbhafen = PropertyFactory(title="Gewerbefläche am Elbhafen", municipality=w.tangermuende,
-                                 description_de="Direkt an der Elbe bei Tangermünde.")
+    w.tangermuende = MunicipalityFactory(
+        name="Tangermünde", ags="15090520", district=w.district_stendal, lat=52.54, lon=11.97
+    )
+    w.elbhafen = PropertyFactory(
+        title="Gewerbefläche am Elbhafen",
+        municipality=w.tangermuende,
+        description_de="Direkt an der Elbe bei Tangermünde.",
+    )
     return w
 
 
@@ -140,8 +174,11 @@ def _answer_entry(ui, *, theme, from_home):
 def _assert_overview_url(ui, world, theme):
     parts = urlsplit(ui.page.url)
     assert parts.path == "/lotse/"
-    assert parse_qs(parts.query) == {"wer": ["returner"], "thema": [theme],
-                                     "gemeinde": [str(world.mun_a.pk)]}
+    assert parse_qs(parts.query) == {
+        "wer": ["returner"],
+        "thema": [theme],
+        "gemeinde": [str(world.mun_a.pk)],
+    }
 
 
 def test_returner_writes_to_a_contact_from_the_overview(lotse, ui):
@@ -216,7 +253,8 @@ def test_guided_entry_questions_name_their_radio_groups(lotse, ui):
     page = ui.page
     for name, question in (("wer", "Who are you?"), ("thema", "What matters to you?")):
         group = page.get_by_role("group", name=question).or_(
-            page.get_by_role("radiogroup", name=question))
+            page.get_by_role("radiogroup", name=question)
+        )
         assert group.count() == 1, question
         assert group.locator(f"input[name={name}]").count() >= 3, question
 
@@ -232,7 +270,9 @@ def test_header_search_groups_and_highlights(lotse, ui):
     # One section per kind that has hits: the property at the Elbe port and the guide.
     groups = page.locator("section.search-group h2")
     assert [groups.nth(i).get_attribute("id") for i in range(groups.count())] == [
-        "group-properties", "group-guides"]
+        "group-properties",
+        "group-guides",
+    ]
     assert page.locator("#group-properties + ul.search-hits li").count() == 1
     marks = page.locator("section.search-group mark").all_inner_texts()
     assert "Tangermünde" in marks, marks  # the umlaut was folded, the word is highlighted
@@ -269,12 +309,16 @@ if ("speechSynthesis" in window) {
 """
 
 
-@pytest.mark.parametrize("prefix, lang, heading, label, stop", [
-    ("", "de-DE", GUIDE_WORK, "Vorlesen", "Vorlesen beenden"),
-    ("/en", "en-GB", "Back to the Altmark: work", "Read aloud", "Stop reading"),
-])
-def test_read_aloud_hands_the_guide_to_speech_synthesis(lotse, ui, prefix, lang, heading, label,
-                                                        stop):
+@pytest.mark.parametrize(
+    "prefix, lang, heading, label, stop",
+    [
+        ("", "de-DE", GUIDE_WORK, "Vorlesen", "Vorlesen beenden"),
+        ("/en", "en-GB", "Back to the Altmark: work", "Read aloud", "Stop reading"),
+    ],
+)
+def test_read_aloud_hands_the_guide_to_speech_synthesis(
+    lotse, ui, prefix, lang, heading, label, stop
+):
     page = ui.page
     page.add_init_script(READ_ALOUD_STUB)
     ui.visit(prefix + lotse.guide_work.get_absolute_url())
@@ -321,6 +365,7 @@ def test_read_aloud_stays_hidden_without_speech_synthesis(lotse, ui):
 
 # --- axe on every new page type --------------------------------------------------------------
 
+
 def _public_paths(world):
     overview = f"/lotse/?wer=returner&thema=work&gemeinde={world.mun_a.pk}"
     return {
@@ -347,10 +392,28 @@ def _public_paths(world):
     }
 
 
-PUBLIC = ["home (entry choices)", "entry", "entry preselected", "overview", "guide list", "guide",
-          "contacts", "contacts filtered", "events", "event", "search", "search corrected",
-          "search empty", "contact form of a contact", "contact form of a municipality",
-          "entry (en)", "overview (en)", "guide (en)", "event (en)", "search (en)"]
+PUBLIC = [
+    "home (entry choices)",
+    "entry",
+    "entry preselected",
+    "overview",
+    "guide list",
+    "guide",
+    "contacts",
+    "contacts filtered",
+    "events",
+    "event",
+    "search",
+    "search corrected",
+    "search empty",
+    "contact form of a contact",
+    "contact form of a municipality",
+    "entry (en)",
+    "overview (en)",
+    "guide (en)",
+    "event (en)",
+    "search (en)",
+]
 
 
 @pytest.mark.parametrize("name", PUBLIC)
@@ -371,8 +434,12 @@ def test_entry_with_errors_is_accessible(lotse, ui):
     ui.assert_accessible()
 
 
-BACK_OFFICE = ["/datenpflege/lotse/", "/datenpflege/lotse/seiten/neu/",
-               "/datenpflege/lotse/kontakte/neu/", "/datenpflege/lotse/termine/neu/"]
+BACK_OFFICE = [
+    "/datenpflege/lotse/",
+    "/datenpflege/lotse/seiten/neu/",
+    "/datenpflege/lotse/kontakte/neu/",
+    "/datenpflege/lotse/termine/neu/",
+]
 
 
 def test_back_office_pages_are_accessible(lotse, ui):
@@ -387,9 +454,11 @@ def test_back_office_pages_are_accessible(lotse, ui):
         ui.visit(path)
         ui.assert_accessible()
     # An existing record and a form sent back with errors.
-    for path in (f"/datenpflege/lotse/seiten/{world.guide_work.pk}/",
-                 f"/datenpflege/lotse/kontakte/{world.returners.pk}/",
-                 f"/datenpflege/lotse/termine/{world.event.pk}/"):
+    for path in (
+        f"/datenpflege/lotse/seiten/{world.guide_work.pk}/",
+        f"/datenpflege/lotse/kontakte/{world.returners.pk}/",
+        f"/datenpflege/lotse/termine/{world.event.pk}/",
+    ):
         ui.visit(path)
         ui.assert_accessible()
     ui.visit("/datenpflege/lotse/kontakte/neu/")

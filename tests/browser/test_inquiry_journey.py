@@ -9,12 +9,18 @@ import json
 
 import pytest
 
-from tests.browser.investors_support import (
-    EDITOR_A_EMAIL, FULL, ORG_A, action_form, build_investor_world, make_inquiry, mails_to,
-)
-from tests.browser.places_support import make_place
 from standortlotse.inquiries import services
 from standortlotse.inquiries.models import Inquiry, Note, Status
+from tests.browser.investors_support import (
+    EDITOR_A_EMAIL,
+    FULL,
+    ORG_A,
+    action_form,
+    build_investor_world,
+    mails_to,
+    make_inquiry,
+)
+from tests.browser.places_support import make_place
 
 pytestmark = pytest.mark.browser
 
@@ -28,8 +34,10 @@ VISITOR = "Jana Beispiel"
 VISITOR_EMAIL = "jana.beispiel@example.org"
 COMPANY = "Beispiel Logistik GmbH"
 PHONE = "0391 555 0101"
-MESSAGE = ("Wir suchen 2,5 ha für ein Logistikzentrum mit Gleisanschluss.\n"
-           "Ist die Fläche teilbar und ab wann ist sie verfügbar?")
+MESSAGE = (
+    "Wir suchen 2,5 ha für ein Logistikzentrum mit Gleisanschluss.\n"
+    "Ist die Fläche teilbar und ab wann ist sie verfügbar?"
+)
 ANSWER = "Guten Tag Frau Beispiel, die Fläche ist teilbar und sofort verfügbar. Viele Grüße"
 THANKS = "/kontakt/danke/"
 
@@ -64,8 +72,9 @@ def _assert_honeypot_hidden_and_empty(page):
 
 
 def _inbox_row(page, inquiry):
-    return page.locator("table tbody tr", has=page.locator(
-        f'a[href="/datenpflege/anfragen/{inquiry.pk}/"]'))
+    return page.locator(
+        "table tbody tr", has=page.locator(f'a[href="/datenpflege/anfragen/{inquiry.pk}/"]')
+    )
 
 
 def test_visitor_asks_editor_answers(investor_world, new_ui):
@@ -95,7 +104,11 @@ def test_visitor_asks_editor_answers(investor_world, new_ui):
     assert inquiry.recipient == world.org_a and inquiry.property == prop
     assert inquiry.status == Status.NEW and inquiry.region == world.region
     assert (inquiry.name, inquiry.organisation_name, inquiry.email, inquiry.phone) == (
-        VISITOR, COMPANY, VISITOR_EMAIL, PHONE)
+        VISITOR,
+        COMPANY,
+        VISITOR_EMAIL,
+        PHONE,
+    )
     assert inquiry.message.replace("\r\n", "\n") == MESSAGE  # browsers send CRLF
 
     # The confirmation reaches the visitor, the notice the office (without personal data).
@@ -294,7 +307,8 @@ def test_data_access_export(investor_world, new_ui):
     data = export("editor_a")
     assert data["email"] == VISITOR_EMAIL
     assert [(i["name"], i["recipient"], i["answers"]) for i in data["inquiries"]] == [
-        (VISITOR, ORG_A, [ANSWER])]
+        (VISITOR, ORG_A, [ANSWER])
+    ]
     assert export("editor_b")["inquiries"] == []
 
 

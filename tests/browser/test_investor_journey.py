@@ -13,12 +13,23 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.browser.investors_support import (
-    FULL, GOOD, HALF, NO_POWER, ORG_A, RANKED, TOO_SMALL, action_form, build_investor_world,
-    make_case, make_profile, mails_to, score_of,
-)
 from standortlotse.cases import services
 from standortlotse.cases.models import Case, SearchProfile, Stage
+from tests.browser.investors_support import (
+    FULL,
+    GOOD,
+    HALF,
+    NO_POWER,
+    ORG_A,
+    RANKED,
+    TOO_SMALL,
+    action_form,
+    build_investor_world,
+    mails_to,
+    make_case,
+    make_profile,
+    score_of,
+)
 from tests.factories import PropertyFactory
 
 pytestmark = pytest.mark.browser
@@ -123,7 +134,8 @@ def test_profile_results_case_board(investor_world, new_ui):
     shown = page.locator("ol.result-list").inner_text()
     assert TOO_SMALL not in shown and NO_POWER not in shown and world.prop_a.title not in shown
     result_links = page.locator("ol.result-list li.result h2 a").evaluate_all(
-        "links => links.map(a => a.getAttribute('href'))")
+        "links => links.map(a => a.getAttribute('href'))"
+    )
     assert result_links == [world.plots[title].get_absolute_url() for title, _s in RANKED]
 
     # The profile became a case of the state agency, which was told by email.
@@ -189,7 +201,9 @@ def test_profile_results_case_board(investor_world, new_ui):
     assert case.stage == Stage.OFFERED
     assert list(case.offered_properties.all()) == [world.plots[FULL]]
     assert [(t.title, t.due_on, t.done) for t in case.tasks.all()] == [(TASK, due, False)]
-    assert list(case.shares.values_list("organisation", "company_disclosed")) == [(world.org_a.pk, False)]
+    assert list(case.shares.values_list("organisation", "company_disclosed")) == [
+        (world.org_a.pk, False)
+    ]
 
     admin.visit("/datenpflege/ansiedlung/")
     column = apage.locator('section.board-column[aria-labelledby="col-offered"]')
@@ -241,9 +255,14 @@ def test_alert_link_stops_the_alerts(investor_world, ui):
 
     world = investor_world
     profile = make_profile()
-    PropertyFactory(title="Neues Industriegebiet Stendal-Ost", municipality=world.mun_a,
-                    kind="plot", area_available_m2=50_000, rail_siding="yes",
-                    electricity_mw=20)
+    PropertyFactory(
+        title="Neues Industriegebiet Stendal-Ost",
+        municipality=world.mun_a,
+        kind="plot",
+        area_available_m2=50_000,
+        rail_siding="yes",
+        electricity_mw=20,
+    )
     alerts = mails_to(world.outbox, profile.email)
     assert len(alerts) == 1, [(m.to, m.subject) for m in world.outbox]
     assert "Neues Industriegebiet Stendal-Ost" in alerts[0].subject
@@ -277,15 +296,21 @@ def test_profile_errors_keep_every_entry(investor_world, ui):
         assert page.locator(f"#id_{field}_error").count() == 1, field
     assert not SearchProfile.objects.exists() and not Case.objects.exists()
     assert page.locator('input[name="kinds"]:checked').evaluate_all(
-        "cs => cs.map(c => c.value)") == ["plot"]
+        "cs => cs.map(c => c.value)"
+    ) == ["plot"]
     assert page.input_value("#id_area_min_m2") == "20000"
     assert page.input_value("#id_area_max_m2") == "1000"
     assert page.input_value("#id_need_electricity_mw") == "5"
     assert page.input_value('select[name="weight_rail_siding"]') == "5"
     assert page.input_value('select[name="weight_funding_area"]') == "3"
     assert page.input_value('select[name="weight_gas"]') == "0"
-    for field, value in (("company", COMPANY), ("sector", SECTOR), ("jobs_planned", "120"),
-                         ("contact_name", CONTACT), ("email", EMAIL)):
+    for field, value in (
+        ("company", COMPANY),
+        ("sector", SECTOR),
+        ("jobs_planned", "120"),
+        ("contact_name", CONTACT),
+        ("email", EMAIL),
+    ):
         assert page.input_value(f"#id_{field}") == value, field
     assert page.is_checked("#id_confidential") and page.is_checked("#id_alerts")
     assert not page.is_checked("#id_consent")
@@ -300,8 +325,14 @@ def test_profile_errors_keep_every_entry(investor_world, ui):
 
 def test_sharer_cannot_export_the_contact_of_a_shared_case(investor_world, ui):
     world = investor_world
-    case = make_case(world, COMPANY, confidential=True, contact_name=CONTACT, contact_email=EMAIL,
-                     contact_phone="0171 555 0199")
+    case = make_case(
+        world,
+        COMPANY,
+        confidential=True,
+        contact_name=CONTACT,
+        contact_email=EMAIL,
+        contact_phone="0171 555 0199",
+    )
     services.share(world.state_admin, case, world.org_a, disclose=False)
     page = ui.page
     ui.login("editor_a")

@@ -6,8 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.factories import PropertyFactory
 from standortlotse.properties.models import Kind
+from tests.factories import PropertyFactory
 
 pytestmark = pytest.mark.browser
 
@@ -19,12 +19,19 @@ GARDELEGEN_HALL = "Halle Gardelegen"  # world.prop_b: hall, 15 000 m² available
 @pytest.fixture
 def halls(live_world):
     PropertyFactory(
-        title=BIG_HALL, kind=Kind.HALL, municipality=live_world.mun_a,
-        area_total_m2=50_000, area_available_m2=40_000, price_per_m2=12,
+        title=BIG_HALL,
+        kind=Kind.HALL,
+        municipality=live_world.mun_a,
+        area_total_m2=50_000,
+        area_available_m2=40_000,
+        price_per_m2=12,
     )
     PropertyFactory(
-        title=SMALL_HALL, kind=Kind.HALL, municipality=live_world.mun_a,
-        area_total_m2=4_000, area_available_m2=3_000,
+        title=SMALL_HALL,
+        kind=Kind.HALL,
+        municipality=live_world.mun_a,
+        area_total_m2=4_000,
+        area_available_m2=3_000,
     )
     return live_world
 

@@ -13,8 +13,8 @@ from django.core.management import call_command
 from django.db.models import F
 from django.utils import timezone
 
-from tests.browser.places_support import decide, mails_to, owner_link_path
 from standortlotse.places.models import OwnerLink, Place
+from tests.browser.places_support import decide, mails_to, owner_link_path
 
 pytestmark = pytest.mark.browser
 
@@ -97,11 +97,13 @@ def test_links_of_every_mail_work_until_a_year_later(places_world, new_ui):
     # --- A year later: the links of then have expired, the daily job asks for confirmation. -
     year = timedelta(days=365)
     Place.objects.filter(pk=place.pk).update(
-        verified_on=F("verified_on") - year, published_at=F("published_at") - year,
+        verified_on=F("verified_on") - year,
+        published_at=F("published_at") - year,
         created_at=F("created_at") - year,
     )
-    OwnerLink.objects.filter(place=place).update(created_at=F("created_at") - year,
-                                                 expires_at=F("expires_at") - year)
+    OwnerLink.objects.filter(place=place).update(
+        created_at=F("created_at") - year, expires_at=F("expires_at") - year
+    )
     call_command("places_reminders", stdout=open("/dev/null", "w"))
     mails = mails_to(outbox, OWNER_EMAIL)
     assert len(mails) == 4, [m.subject for m in mails]

@@ -11,9 +11,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser.places_support import decide, mails_to, owner_link_path, owner_token
 from standortlotse.places import services
 from standortlotse.places.models import Place
+from tests.browser.places_support import decide, mails_to, owner_link_path, owner_token
 
 pytestmark = pytest.mark.browser
 
@@ -199,7 +199,9 @@ def test_submit_review_change_publish(places_world, new_ui, png_file):
     photo = vpage.locator("ul.photos img")
     assert photo.get_attribute("alt") == "Die Werkstatt im ehemaligen Wartesaal"
     photo.scroll_into_view_if_needed()  # loading="lazy"
-    vpage.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=photo.element_handle())
+    vpage.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=photo.element_handle()
+    )
     assert vpage.locator("#detail-map .leaflet-marker-icon").count() == 1
     for ui in (submitter, moderator, visitor):
         assert ui.watch.external == []

@@ -64,7 +64,8 @@ def test_widget_renders_standalone_in_a_partner_page(places_world, ui):
     world = places_world
     src = ui.url("/widget/orte/?region=altmark")
     response = _open_partner(
-        ui, f'<iframe src="{src}" title="Kreativorte in der Altmark" width="600" height="400"></iframe>'
+        ui,
+        f'<iframe src="{src}" title="Kreativorte in der Altmark" width="600" height="400"></iframe>',
     )
     # Framing is allowed for this page (and only this one, see below).
     assert response.status == 200

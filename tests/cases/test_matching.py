@@ -29,12 +29,16 @@ def test_must_have_power_and_half_area_rule(crafted):
 def test_weights_order_results(crafted):
     rail_first = SearchProfileFactory(kinds=["plot"], weights={"rail_siding": 5, "funding_area": 1})
     assert titles(matching.match(rail_first))[:3] == ["Mit Gleis", "Gleis klein", "Gleis möglich"]
-    funding_first = SearchProfileFactory(kinds=["plot"], weights={"rail_siding": 1, "funding_area": 5})
+    funding_first = SearchProfileFactory(
+        kinds=["plot"], weights={"rail_siding": 1, "funding_area": 5}
+    )
     assert titles(matching.match(funding_first))[:2] == ["Mit Gleis", "Ohne Gleis"]
 
 
 def test_reasons_and_misses(crafted):
-    p = SearchProfileFactory(kinds=["plot"], area_min_m2=50_000, weights={"rail_siding": 3, "funding_area": 2})
+    p = SearchProfileFactory(
+        kinds=["plot"], area_min_m2=50_000, weights={"rail_siding": 3, "funding_area": 2}
+    )
     with translation.override("en"):
         results = {m.property.title: m for m in matching.match(p)}
     small = results["Gleis klein"]
@@ -49,7 +53,9 @@ def test_reasons_and_misses(crafted):
 
 
 def test_district_and_price_filters(world, crafted):
-    PropertyFactory(title="Gardelegen günstig", municipality=world.mun_b, kind="plot", price_per_m2=Decimal("9"))
+    PropertyFactory(
+        title="Gardelegen günstig", municipality=world.mun_b, kind="plot", price_per_m2=Decimal("9")
+    )
     p = SearchProfileFactory(districts=[world.district_salzwedel], price_max=Decimal("10"))
     assert titles(matching.match(p)) == ["Gardelegen günstig"]
 
@@ -60,7 +66,12 @@ def test_every_nice_to_have_is_checked_like_in_the_database(world):
     from standortlotse.properties.models import Property
 
     prop = Property.objects.get(pk=world.prop_a.pk)
-    prop.rail_siding, prop.broadband_mbits, prop.gas, prop.owner_type = "possible", 1000, True, "municipal"
+    prop.rail_siding, prop.broadband_mbits, prop.gas, prop.owner_type = (
+        "possible",
+        1000,
+        True,
+        "municipal",
+    )
     prop.save()
     for key, (_label, full, half) in matching.NICE_TO_HAVES.items():
         for level, condition in (("full", full), ("half", half)):

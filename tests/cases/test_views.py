@@ -18,21 +18,33 @@ pytestmark = pytest.mark.django_db
 
 # --- profile → case, alerts -----------------------------------------------------------------------
 
+
 @pytest.fixture
 def agency(world):
     return Organisation.objects.filter(kind=Organisation.Kind.STATE_AGENCY).order_by("pk").first()
 
 
 def profile_post(**overrides):
-    data = {"kinds": ["plot"], "area_min_m2": "50000", "need_rail_siding": "on", "weight_funding_area": "3",
-            "company": "Acme Batteries GmbH", "contact_name": "Ada Acme", "email": "ada@acme.example",
-            "jobs_planned": "120", "alerts": "on", "consent": "on", "confidential": "on"}
+    data = {
+        "kinds": ["plot"],
+        "area_min_m2": "50000",
+        "need_rail_siding": "on",
+        "weight_funding_area": "3",
+        "company": "Acme Batteries GmbH",
+        "contact_name": "Ada Acme",
+        "email": "ada@acme.example",
+        "jobs_planned": "120",
+        "alerts": "on",
+        "consent": "on",
+        "confidential": "on",
+    }
     data.update(overrides)
     return data
 
 
-def test_profile_form_creates_case_and_shows_ranked_results(client, world, crafted, agency,
-                                                             django_capture_on_commit_callbacks):
+def test_profile_form_creates_case_and_shows_ranked_results(
+    client, world, crafted, agency, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("cases:profile"), profile_post())
     saved = SearchProfile.objects.get()
@@ -43,7 +55,9 @@ def test_profile_form_creates_case_and_shows_ranked_results(client, world, craft
     assert case.confidential and case.jobs_planned == 120 and case.source == "profile"
     page = client.get(saved.get_absolute_url()).content.decode()
     assert page.index("Mit Gleis") < page.index("Gleis klein")
-    assert "Ohne Gleis" not in page, page[page.index("Ohne Gleis") - 300:page.index("Ohne Gleis") + 50]
+    assert "Ohne Gleis" not in page, page[
+        page.index("Ohne Gleis") - 300 : page.index("Ohne Gleis") + 50
+    ]
     assert "3,2 ha von 5,0 ha gewünscht" in page
 
 
@@ -56,17 +70,26 @@ def test_profile_form_errors_keep_input(client, world):
     assert not Case.objects.exists()
 
 
-def test_alert_on_new_matching_property_once_with_unsubscribe(client, world, crafted, agency,
-                                                              django_capture_on_commit_callbacks):
+def test_alert_on_new_matching_property_once_with_unsubscribe(
+    client, world, crafted, agency, django_capture_on_commit_callbacks
+):
     client.post(reverse("cases:profile"), profile_post())
     saved = SearchProfile.objects.get()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        new = PropertyFactory(title="Neu mit Gleis", municipality=world.mun_a, kind="plot", rail_siding="yes",
-                              area_available_m2=70_000, status=Status.DRAFT)
+        new = PropertyFactory(
+            title="Neu mit Gleis",
+            municipality=world.mun_a,
+            kind="plot",
+            rail_siding="yes",
+            area_available_m2=70_000,
+            status=Status.DRAFT,
+        )
         new.status = Status.PUBLISHED
         new.save()
-        PropertyFactory(title="Neu ohne Gleis", municipality=world.mun_a, kind="plot", rail_siding="no")
+        PropertyFactory(
+            title="Neu ohne Gleis", municipality=world.mun_a, kind="plot", rail_siding="no"
+        )
     alerts = [m for m in mail.outbox if m.to == ["ada@acme.example"]]
     assert len(alerts) == 1 and "Neu mit Gleis" in alerts[0].subject
     token = saved.unsubscribe_token
@@ -92,7 +115,9 @@ def staff(world, case):
 
     owner_org = case.owner
     agency_user = UserFactory(username="agency_staff")
-    Membership.objects.create(user=agency_user, organisation=owner_org, role=Membership.Role.MUNICIPAL_EDITOR)
+    Membership.objects.create(
+        user=agency_user, organisation=owner_org, role=Membership.Role.MUNICIPAL_EDITOR
+    )
     return {"agency": agency_user, "district": world.editor_a, "other": world.editor_b}
 
 
@@ -114,16 +139,25 @@ def test_sharing_hides_confidential_company_until_disclosed(client, world, case,
     client.force_login(staff["district"])
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "Geheim AG" not in page and "#%d" % case.pk in page
-    assert client.get("/api/cases").json()[0]["company"].startswith("vertraulich") or \
-        "Geheim AG" not in client.get("/api/cases").json()[0]["company"]
+    assert (
+        client.get("/api/cases").json()[0]["company"].startswith("vertraulich")
+        or "Geheim AG" not in client.get("/api/cases").json()[0]["company"]
+    )
     board = client.get(reverse("cases:board")).content.decode()
     assert "Geheim AG" not in board
     csv_text = client.get(reverse("cases:board"), {"format": "csv"}).content.decode()
     assert "Geheim AG" not in csv_text
     # sharers may add notes but not move the case
-    client.post(reverse("cases:detail", args=[case.pk]), {"action": "activity", "text": "Fläche angeboten?"})
+    client.post(
+        reverse("cases:detail", args=[case.pk]), {"action": "activity", "text": "Fläche angeboten?"}
+    )
     assert case.activities.filter(text="Fläche angeboten?").exists()
-    assert client.post(reverse("cases:detail", args=[case.pk]), {"action": "stage", "stage": "settled"}).status_code == 403
+    assert (
+        client.post(
+            reverse("cases:detail", args=[case.pk]), {"action": "stage", "stage": "settled"}
+        ).status_code
+        == 403
+    )
     services.share(world.state_admin, case, district_org, disclose=True)
     assert "Geheim AG" in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     client.force_login(staff["other"])
@@ -141,7 +175,9 @@ def test_pipeline_with_tasks_offers_and_log(client, world, case, staff, crafted)
     client.post(url, {"action": "task_done", "task": task_item.pk})
     response = client.post(url, {"action": "stage", "stage": "lost", "lost_reason": ""})
     assert response.status_code == 200  # reason required
-    client.post(url, {"action": "stage", "stage": "lost", "lost_reason": "Standort in Polen gewählt"})
+    client.post(
+        url, {"action": "stage", "stage": "lost", "lost_reason": "Standort in Polen gewählt"}
+    )
     case.refresh_from_db()
     assert case.stage == Stage.LOST and case.lost_reason == "Standort in Polen gewählt"
     assert list(case.offered_properties.all()) == [crafted["rail"]]
@@ -165,14 +201,21 @@ def test_board_counts_filters_and_xlsx(client, world, case, staff):
     xlsx = client.get(reverse("cases:board"), {"format": "xlsx"})
     sheet = load_workbook(BytesIO(xlsx.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:3] == ("id", "company", "sector") and {r[1] for r in rows[1:]} == {"Geheim AG", "Zweite GmbH"}
+    assert rows[0][:3] == ("id", "company", "sector") and {r[1] for r in rows[1:]} == {
+        "Geheim AG",
+        "Zweite GmbH",
+    }
 
 
 def test_manual_case_creation_only_for_own_organisations(client, world):
     client.force_login(world.editor_a)
     own = world.editor_a.memberships.get().organisation
     foreign = world.editor_b.memberships.get().organisation
-    response = client.post(reverse("cases:create"), {"company": "X", "source": "fair", "owner": foreign.pk})
+    response = client.post(
+        reverse("cases:create"), {"company": "X", "source": "fair", "owner": foreign.pk}
+    )
     assert response.status_code == 200 and "owner" in response.context["form"].errors
-    response = client.post(reverse("cases:create"), {"company": "X", "source": "fair", "owner": own.pk})
+    response = client.post(
+        reverse("cases:create"), {"company": "X", "source": "fair", "owner": own.pk}
+    )
     assert response.status_code == 302 and Case.objects.get().owner == own

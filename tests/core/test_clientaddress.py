@@ -3,11 +3,10 @@ X-Forwarded-For count; whatever the client wrote into the header itself is ignor
 
 import pytest
 from django.test import RequestFactory
-from django.urls import reverse
 
 from standortlotse.core.clientaddress import client_address
-from tests.operations.settings_probe import setting_from_environment
 from tests.inquiries.support import contact_post
+from tests.operations.settings_probe import setting_from_environment
 
 
 def request_with(remote="127.0.0.1", forwarded=None):
@@ -22,14 +21,17 @@ def test_without_trusted_proxies_only_the_connection_counts(settings):
     assert client_address(request_with("198.51.100.7", "203.0.113.9")) == "198.51.100.7"
 
 
-@pytest.mark.parametrize("forwarded, expected", [
-    ("203.0.113.5", "203.0.113.5"),                              # nginx appended the client
-    ("1.2.3.4, 203.0.113.5", "203.0.113.5"),                     # the client forged the first entry
-    ("1.2.3.4,5.6.7.8 ,  203.0.113.5", "203.0.113.5"),
-    ("2001:db8::1, 2001:db8::5", "2001:db8::5"),
-    ("", "127.0.0.1"),                                            # no proxy on the way: the connection
-    ("1.2.3.4, not-an-address", "127.0.0.1"),                     # garbage where the proxy writes
-])
+@pytest.mark.parametrize(
+    "forwarded, expected",
+    [
+        ("203.0.113.5", "203.0.113.5"),  # nginx appended the client
+        ("1.2.3.4, 203.0.113.5", "203.0.113.5"),  # the client forged the first entry
+        ("1.2.3.4,5.6.7.8 ,  203.0.113.5", "203.0.113.5"),
+        ("2001:db8::1, 2001:db8::5", "2001:db8::5"),
+        ("", "127.0.0.1"),  # no proxy on the way: the connection
+        ("1.2.3.4, not-an-address", "127.0.0.1"),  # garbage where the proxy writes
+    ],
+)
 def test_one_trusted_proxy_takes_the_entry_it_appended(settings, forwarded, expected):
     settings.TRUSTED_PROXY_HOPS = 1
     assert client_address(request_with("127.0.0.1", forwarded)) == expected
@@ -38,7 +40,10 @@ def test_one_trusted_proxy_takes_the_entry_it_appended(settings, forwarded, expe
 def test_two_trusted_proxies_take_the_entry_the_outer_one_appended(settings):
     settings.TRUSTED_PROXY_HOPS = 2
     # client forged "1.2.3.4"; the CDN appended the client, nginx appended the CDN
-    assert client_address(request_with("10.1.1.1", "1.2.3.4, 203.0.113.5, 192.0.2.10")) == "203.0.113.5"
+    assert (
+        client_address(request_with("10.1.1.1", "1.2.3.4, 203.0.113.5, 192.0.2.10"))
+        == "203.0.113.5"
+    )
     # only one proxy on the way (the outer one bypassed): its entry is still the best we have
     assert client_address(request_with("10.1.1.1", "203.0.113.5")) == "203.0.113.5"
 
@@ -57,12 +62,15 @@ def test_the_rate_limit_of_the_contact_form_ignores_forged_entries(client, world
     assert contact_post(client, world).status_code == 302
 
 
-@pytest.mark.parametrize("env, hops", [
-    ({}, 0),
-    ({"STANDORTLOTSE_TRUST_PROXY": "1"}, 1),                       # the older setting: one proxy
-    ({"STANDORTLOTSE_TRUSTED_PROXY_HOPS": "2"}, 2),
-    ({"STANDORTLOTSE_TRUST_PROXY": "1", "STANDORTLOTSE_TRUSTED_PROXY_HOPS": "0"}, 0),
-])
+@pytest.mark.parametrize(
+    "env, hops",
+    [
+        ({}, 0),
+        ({"STANDORTLOTSE_TRUST_PROXY": "1"}, 1),  # the older setting: one proxy
+        ({"STANDORTLOTSE_TRUSTED_PROXY_HOPS": "2"}, 2),
+        ({"STANDORTLOTSE_TRUST_PROXY": "1", "STANDORTLOTSE_TRUSTED_PROXY_HOPS": "0"}, 0),
+    ],
+)
 def test_hops_from_the_environment(env, hops):
     unset = {"STANDORTLOTSE_TRUST_PROXY": "", "STANDORTLOTSE_TRUSTED_PROXY_HOPS": ""}
     assert setting_from_environment("TRUSTED_PROXY_HOPS", **{**unset, **env}) == hops

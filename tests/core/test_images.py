@@ -8,9 +8,8 @@ from standortlotse.core.images import backfill, read_dimensions
 from standortlotse.places.models import Place, PlacePhoto
 from standortlotse.properties import services as property_services
 from standortlotse.properties.models import PropertyPhoto
-
-from tests.places.support import png, submission  # noqa: E402
-from tests.properties.support import published  # noqa: E402
+from tests.places.support import png, submission
+from tests.properties.support import published
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +27,9 @@ def test_property_photo_size_is_stored_and_the_page_does_not_open_the_file(clien
 
 
 def test_place_photo_size_is_stored(client, world):
-    response = client.post(reverse("places:submit", args=["altmark"]), submission(world, photo=png(), photo_alt="Foto"))
+    response = client.post(
+        reverse("places:submit", args=["altmark"]), submission(world, photo=png(), photo_alt="Foto")
+    )
     assert response.status_code == 302
     photo = PlacePhoto.objects.get()
     assert (photo.width, photo.height) == (300, 200)
@@ -56,7 +57,9 @@ def test_backfill_reads_existing_files_and_skips_missing_ones(world):
     default_storage.delete(lost.image.name)
     backfill(PropertyPhoto)
     assert list(PropertyPhoto.objects.values_list("pk", "width", "height").order_by("pk")) == [
-        (kept.pk, 300, 200), (lost.pk, None, None)]
+        (kept.pk, 300, 200),
+        (lost.pk, None, None),
+    ]
 
 
 def test_read_dimensions_of_a_missing_file_is_none(world):

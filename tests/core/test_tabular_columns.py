@@ -9,7 +9,11 @@ from standortlotse.properties.models import Property
 def _index():
     return columns.header_index(
         ["external_id", "area_available_m2", "title"],
-        {"external_id": ["Objekt-Nr.", "ID"], "area_available_m2": ["Fläche"], "title": ["Objekt-Nr."]},
+        {
+            "external_id": ["Objekt-Nr.", "ID"],
+            "area_available_m2": ["Fläche"],
+            "title": ["Objekt-Nr."],
+        },
         lambda name: {"title": ["Titel", "title"]}.get(name, []),
     )
 
@@ -26,9 +30,15 @@ def test_suggest_uses_each_column_once_and_ignores_units_in_headers():
     assert suggested == {"Objekt-Nr.": "external_id", "Fläche (ha)": "area_available_m2"}
 
 
-@pytest.mark.parametrize(("header", "unit"), [
-    ("Fläche (ha)", "ha"), ("Preis [€/m²]", "€/m²"), ("Entfernung in km", "km"), ("Fläche", ""),
-])
+@pytest.mark.parametrize(
+    ("header", "unit"),
+    [
+        ("Fläche (ha)", "ha"),
+        ("Preis [€/m²]", "€/m²"),
+        ("Entfernung in km", "km"),
+        ("Fläche", ""),
+    ],
+)
 def test_header_unit(header, unit):
     assert columns.header_unit(header) == unit
 

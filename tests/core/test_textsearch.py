@@ -3,9 +3,9 @@
 import pytest
 
 from standortlotse.core import textsearch
-from tests.factories import PropertyFactory
 from standortlotse.properties.models import Property
 from standortlotse.properties.selectors import SearchCriteria, search
+from tests.factories import PropertyFactory
 
 
 @pytest.mark.parametrize(
@@ -30,8 +30,14 @@ def test_fold_is_the_one_normaliser_for_labels_and_search_words():
     assert textsearch.fold("GROẞE Straße") == "grossestrasse"
     assert textsearch.fold(15090535) == "15090535"
     # around the stemmer: umlauts kept for it, dropped after it, other accents always go
-    assert textsearch.fold("Tangermünde Café", umlauts="keep", letters_only=False) == "tangermünde cafe"
-    assert textsearch.fold("Tangermünde Café", umlauts="drop", letters_only=False) == "tangermunde cafe"
+    assert (
+        textsearch.fold("Tangermünde Café", umlauts="keep", letters_only=False)
+        == "tangermünde cafe"
+    )
+    assert (
+        textsearch.fold("Tangermünde Café", umlauts="drop", letters_only=False)
+        == "tangermunde cafe"
+    )
 
 
 def test_index_words_keeps_each_word_once_in_order():
@@ -50,15 +56,24 @@ def _found(q):
 
 @pytest.mark.django_db
 def test_search_stems_folds_and_matches_prefixes(world):
-    PropertyFactory(title="Gewerbefläche am Hafen", municipality=world.mun_a, locality="Tangermünde")
-    PropertyFactory(title="Bürogebäude", municipality=world.mun_b, kind="office",
-                    description_en="Bright rooms")
+    PropertyFactory(
+        title="Gewerbefläche am Hafen", municipality=world.mun_a, locality="Tangermünde"
+    )
+    PropertyFactory(
+        title="Bürogebäude", municipality=world.mun_b, kind="office", description_en="Bright rooms"
+    )
     assert _found("Gewerbeflächen") == {"Gewerbefläche am Hafen"}
     assert _found("tangermuende") == {"Gewerbefläche am Hafen"}
     # the kind's name counts: every plot is a "Gewerbe-/Industriefläche"
-    assert _found("Gewerbe") == {"Gewerbefläche am Hafen", "Gewerbepark Stendal Nord", "Fläche Haldensleben"}
+    assert _found("Gewerbe") == {
+        "Gewerbefläche am Hafen",
+        "Gewerbepark Stendal Nord",
+        "Fläche Haldensleben",
+    }
     assert _found("Gewerbe Hafen") == {"Gewerbefläche am Hafen"}
-    assert _found("bueros") == set()  # "Bürogebäude" is one word: prefix "buro" matches, "buros" not
+    assert (
+        _found("bueros") == set()
+    )  # "Bürogebäude" is one word: prefix "buro" matches, "buros" not
     assert _found("buro") == {"Bürogebäude"}
     assert _found("office") == {"Bürogebäude"}
     # every word must match; the municipality name and the kind (both languages) count too
@@ -110,12 +125,19 @@ def test_every_full_text_table_keeps_its_triggers_after_all_migrations():
 
     if connection.vendor != "sqlite":
         pytest.skip("PostgreSQL keeps its generated search column; there are no triggers")
-    tables = [m._meta.db_table for m in apps.get_models()
-              if any(isinstance(f, textsearch.SearchTextField) for f in m._meta.local_fields)]
+    tables = [
+        m._meta.db_table
+        for m in apps.get_models()
+        if any(isinstance(f, textsearch.SearchTextField) for f in m._meta.local_fields)
+    ]
     assert tables
     with connection.cursor() as cursor:
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
         triggers = {row[0] for row in cursor.fetchall()}
-    missing = [f"{textsearch.fts_table(t)}_{s}" for t in tables for s in ("ai", "ad", "au")
-               if f"{textsearch.fts_table(t)}_{s}" not in triggers]
+    missing = [
+        f"{textsearch.fts_table(t)}_{s}"
+        for t in tables
+        for s in ("ai", "ad", "au")
+        if f"{textsearch.fts_table(t)}_{s}" not in triggers
+    ]
     assert missing == []

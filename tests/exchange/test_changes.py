@@ -19,7 +19,9 @@ URL = "/api/changes/properties"
 
 @pytest.fixture
 def key(world):
-    _key, plain = changes.create_key(OrganisationFactory(name="Landesportal"), "Landesportal", ["properties"])
+    _key, plain = changes.create_key(
+        OrganisationFactory(name="Landesportal"), "Landesportal", ["properties"]
+    )
     return plain
 
 
@@ -49,9 +51,15 @@ def test_rate_limit_per_key(client, world, key):
 def test_changes_since_include_unpublishing_and_deletions(client, world, key):
     mark = timezone.now()
     first = feed(client, key).json()
-    assert {c["id"] for c in first["changes"]} == {str(world.prop_a.pk), str(world.prop_b.pk), str(world.prop_c.pk)}
+    assert {c["id"] for c in first["changes"]} == {
+        str(world.prop_a.pk),
+        str(world.prop_b.pk),
+        str(world.prop_c.pk),
+    }
     assert all(c["action"] == "upsert" and c["record"]["title"] for c in first["changes"])
-    draft = PropertyFactory(title="Nur Entwurf", municipality=world.mun_a, status=Status.DRAFT, published_at=None)
+    draft = PropertyFactory(
+        title="Nur Entwurf", municipality=world.mun_a, status=Status.DRAFT, published_at=None
+    )
     services.change_status(world.state_admin, world.prop_b, "archive")
     deleted_pk = world.prop_c.pk
     world.prop_c.delete()
@@ -59,12 +67,19 @@ def test_changes_since_include_unpublishing_and_deletions(client, world, key):
     world.prop_a.save()
     later = feed(client, key, cursor=first["cursor"]).json()
     actions = {c["id"]: c["action"] for c in later["changes"]}
-    assert actions == {str(world.prop_b.pk): "delete", str(deleted_pk): "delete", str(world.prop_a.pk): "upsert"}
+    assert actions == {
+        str(world.prop_b.pk): "delete",
+        str(deleted_pk): "delete",
+        str(world.prop_a.pk): "upsert",
+    }
     assert str(draft.pk) not in actions  # never public: not in the feed
     assert later["changes"][-1]["record"]["title"] == "Neu betitelt"
     since = feed(client, key, since=(mark - timedelta(days=1)).isoformat()).json()
     assert len(since["changes"]) == 3
-    assert feed(client, key, since=(timezone.now() + timedelta(days=1)).isoformat()).json()["changes"] == []
+    assert (
+        feed(client, key, since=(timezone.now() + timedelta(days=1)).isoformat()).json()["changes"]
+        == []
+    )
 
 
 def test_paging_through_many_changes_at_the_same_time(client, world, key):
@@ -78,7 +93,10 @@ def test_paging_through_many_changes_at_the_same_time(client, world, key):
         cursor = page["cursor"]
         if not page["more"]:
             break
-    assert sorted(seen) == sorted({str(p.pk) for p in props} | {str(world.prop_a.pk), str(world.prop_b.pk), str(world.prop_c.pk)})
+    assert sorted(seen) == sorted(
+        {str(p.pk) for p in props}
+        | {str(world.prop_a.pk), str(world.prop_b.pk), str(world.prop_c.pk)}
+    )
     assert len(seen) == len(set(seen))
     assert feed(client, key, cursor="nonsense!").status_code == 400
     assert feed(client, key, limit=0).status_code == 400
@@ -107,27 +125,35 @@ def _encoded(text: str) -> str:
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
-@pytest.mark.parametrize("raw, reason", [
-    ('["2026-01-01T00:00:00+00:00", 0, 1e999]', "position must be an integer"),   # infinity
-    ('["2026-01-01T00:00:00+00:00", 1e999, 1]', "unknown position kind"),
-    ('["2026-01-01T00:00:00+00:00", 0, 99999999999999999999999]', "position must be an integer"),
-    ('["2026-01-01T00:00:00+00:00", 0, -1]', "position must be an integer"),
-    ('["2026-01-01T00:00:00+00:00", 0, 1.5]', "position must be an integer"),
-    ('["2026-01-01T00:00:00+00:00", true, 1]', "unknown position kind"),
-    ('["2026-01-01T00:00:00+00:00", 7, 1]', "unknown position kind"),
-    ('["2026-01-01T00:00:00+00:00", 0, NaN]', "not a cursor of this feed"),
-    ('["2026-01-01T00:00:00+00:00", 0, Infinity]', "not a cursor of this feed"),
-    ('["2026-13-45T99:00:00", 0, 1]', "not an ISO 8601"),
-    ('["2026-01-01T00:00:00", 0, 1]', "no time zone"),
-    ('[1e999, 0, 1]', "not an ISO 8601"),
-    ('{"a": 1, "b": 2, "c": 3}', "not a cursor of this feed"),
-    ('["2026-01-01T00:00:00+00:00", 0]', "not a cursor of this feed"),
-    ('"just a string"', "not a cursor of this feed"),
-])
+@pytest.mark.parametrize(
+    "raw, reason",
+    [
+        ('["2026-01-01T00:00:00+00:00", 0, 1e999]', "position must be an integer"),  # infinity
+        ('["2026-01-01T00:00:00+00:00", 1e999, 1]', "unknown position kind"),
+        (
+            '["2026-01-01T00:00:00+00:00", 0, 99999999999999999999999]',
+            "position must be an integer",
+        ),
+        ('["2026-01-01T00:00:00+00:00", 0, -1]', "position must be an integer"),
+        ('["2026-01-01T00:00:00+00:00", 0, 1.5]', "position must be an integer"),
+        ('["2026-01-01T00:00:00+00:00", true, 1]', "unknown position kind"),
+        ('["2026-01-01T00:00:00+00:00", 7, 1]', "unknown position kind"),
+        ('["2026-01-01T00:00:00+00:00", 0, NaN]', "not a cursor of this feed"),
+        ('["2026-01-01T00:00:00+00:00", 0, Infinity]', "not a cursor of this feed"),
+        ('["2026-13-45T99:00:00", 0, 1]', "not an ISO 8601"),
+        ('["2026-01-01T00:00:00", 0, 1]', "no time zone"),
+        ("[1e999, 0, 1]", "not an ISO 8601"),
+        ('{"a": 1, "b": 2, "c": 3}', "not a cursor of this feed"),
+        ('["2026-01-01T00:00:00+00:00", 0]', "not a cursor of this feed"),
+        ('"just a string"', "not a cursor of this feed"),
+    ],
+)
 def test_malformed_cursors_are_a_400_with_a_clear_message(client, world, key, raw, reason):
     response = feed(client, key, cursor=_encoded(raw))
     assert response.status_code == 400, response.content
-    assert reason in response.json()["detail"] and "cursor is not valid" in response.json()["detail"]
+    assert (
+        reason in response.json()["detail"] and "cursor is not valid" in response.json()["detail"]
+    )
 
 
 @pytest.mark.parametrize("cursor", ["nonsense!", "ä", "x" * 5000, "%%%%", "AAAA"])

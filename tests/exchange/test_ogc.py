@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.factories import PropertyFactory
 from standortlotse.properties.models import Status
+from tests.factories import PropertyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +24,13 @@ def test_landing_page_and_conformance(client):
     assert {"self", "service-desc", "conformance", "data"} <= _link_rels(landing)
     _check_links(landing)
     conformance = client.get(f"{BASE}/conformance").json()
-    assert "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core" in conformance["conformsTo"]
-    assert "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson" in conformance["conformsTo"]
+    assert (
+        "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core" in conformance["conformsTo"]
+    )
+    assert (
+        "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson"
+        in conformance["conformsTo"]
+    )
     # the service description the landing page points to exists and documents the OGC paths
     desc = next(link["href"] for link in landing["links"] if link["rel"] == "service-desc")
     schema = client.get(desc.replace("http://testserver", "")).json()
@@ -57,7 +62,9 @@ def test_items_paging_bbox_and_item(client, world):
     response = client.get(f"{BASE}/collections/properties/items", {"limit": 2})
     assert response.status_code == 200 and response["Content-Type"] == "application/geo+json"
     page = response.json()
-    assert page["type"] == "FeatureCollection" and page["numberReturned"] == 2 and "timeStamp" in page
+    assert (
+        page["type"] == "FeatureCollection" and page["numberReturned"] == 2 and "timeStamp" in page
+    )
     assert page["numberMatched"] == 3  # drafts are not published
     assert {"self", "next"} <= _link_rels(page)
     for feature in page["features"]:
@@ -68,7 +75,9 @@ def test_items_paging_bbox_and_item(client, world):
     titles = {f["properties"]["title"] for f in page["features"] + second["features"]}
     assert titles == {world.prop_a.title, world.prop_b.title, world.prop_c.title}
     # bbox around Gardelegen (11.39, 52.53) only
-    near = client.get(f"{BASE}/collections/properties/items", {"bbox": "11.3,52.4,11.5,52.6"}).json()
+    near = client.get(
+        f"{BASE}/collections/properties/items", {"bbox": "11.3,52.4,11.5,52.6"}
+    ).json()
     assert [f["properties"]["title"] for f in near["features"]] == [world.prop_b.title]
     item = client.get(f"{BASE}/collections/properties/items/{world.prop_b.pk}")
     assert item["Content-Type"] == "application/geo+json"
@@ -77,7 +86,17 @@ def test_items_paging_bbox_and_item(client, world):
     assert client.get(f"{BASE}/collections/properties/items/abc").status_code == 404
 
 
-@pytest.mark.parametrize("query", [{"bbox": "1,2,3"}, {"bbox": "a,b,c,d"}, {"bbox": "10,50,5,40"}, {"limit": 0}, {"limit": 5000}, {"offset": -1}])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"bbox": "1,2,3"},
+        {"bbox": "a,b,c,d"},
+        {"bbox": "10,50,5,40"},
+        {"limit": 0},
+        {"limit": 5000},
+        {"offset": -1},
+    ],
+)
 def test_bad_parameters_get_400(client, world, query):
     response = client.get(f"{BASE}/collections/properties/items", query)
     assert response.status_code in (400, 422) and "detail" in response.json()

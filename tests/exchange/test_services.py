@@ -2,16 +2,12 @@
 
 The value parser alone is tested in tests/core/test_tabular_values.py."""
 
-import csv
 import io
-import json
 import zipfile
 from decimal import Decimal
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import Workbook
 
 from standortlotse.core.tabular import readers
 from standortlotse.exchange import services
@@ -31,23 +27,61 @@ def _tasks_after_commit(monkeypatch):
     monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
 
 
-MESSY_HEADER = ["Objekt-Nr.", "Bezeichnung", "Gemeinde", "Fläche (ha)", "Gesamtfläche", "Verfügbar ab", "Gebietsart",
-                "Preis €/m²", "Gleisanschluss", "GRW-Fördergebiet", "Stand"]
+MESSY_HEADER = [
+    "Objekt-Nr.",
+    "Bezeichnung",
+    "Gemeinde",
+    "Fläche (ha)",
+    "Gesamtfläche",
+    "Verfügbar ab",
+    "Gebietsart",
+    "Preis €/m²",
+    "Gleisanschluss",
+    "GRW-Fördergebiet",
+    "Stand",
+]
 
 
 def messy_rows(world):
     return [
         MESSY_HEADER,
-        ["A-1", "Gewerbegebiet Süd", "Stendal", "3,5", "42.500 m²", "sofort", "GE", "18,50 €", "möglich", "ja", "01.03.2025"],
-        ["A-2", "Halle Nord", "15081135", "0,48", "ca. 2 ha", "01.03.2026", "GE/GI", "", "ja", "nein", "2025-02-01"],
+        [
+            "A-1",
+            "Gewerbegebiet Süd",
+            "Stendal",
+            "3,5",
+            "42.500 m²",
+            "sofort",
+            "GE",
+            "18,50 €",
+            "möglich",
+            "ja",
+            "01.03.2025",
+        ],
+        [
+            "A-2",
+            "Halle Nord",
+            "15081135",
+            "0,48",
+            "ca. 2 ha",
+            "01.03.2026",
+            "GE/GI",
+            "",
+            "ja",
+            "nein",
+            "2025-02-01",
+        ],
         ["A-3", "Kaputt", "Atlantis", "viel", "", "irgendwann", "XY", "teuer", "", "", ""],
     ]
 
 
 # --- end to end through the services ----------------------------------------------------------------
 
+
 def test_messy_xlsx_is_read_with_german_values(world):
-    content = xlsx_bytes(messy_rows(world), title_rows=[["Gewerbeflächen der Altmark – Stand März 2025"], []])
+    content = xlsx_bytes(
+        messy_rows(world), title_rows=[["Gewerbeflächen der Altmark – Stand März 2025"], []]
+    )
     job = run(world.moderator, "flaechen.xlsx", content, confirm=False)
     assert job.state == ImportJob.State.PREVIEW, job.message
     assert job.counts["new"] == 2 and job.counts["error"] == 1
@@ -57,17 +91,29 @@ def test_messy_xlsx_is_read_with_german_values(world):
     assert set(errors) >= {"Gemeinde", "Fläche (ha)", "Verfügbar ab", "Gebietsart", "Preis €/m²"}
     assert "Atlantis" in errors["Gemeinde"]
     assert any("GE" in m for c, m in rows[5].messages if not c)  # GE/GI: first taken, noted
-    assert Property.objects.filter(title="Gewerbegebiet Süd").count() == 0  # nothing written before confirming
+    assert (
+        Property.objects.filter(title="Gewerbegebiet Süd").count() == 0
+    )  # nothing written before confirming
     services.confirm(job, skip_errors=True, publish=True)
     job.refresh_from_db()
     assert job.state == ImportJob.State.DONE
     south = Property.objects.get(external_id="A-1")
-    assert (south.area_available_m2, south.area_total_m2, south.availability) == (35000, 42500, "immediately")
-    assert south.price_per_m2 == Decimal("18.50") and south.rail_siding == "possible" and south.funding_area is True
+    assert (south.area_available_m2, south.area_total_m2, south.availability) == (
+        35000,
+        42500,
+        "immediately",
+    )
+    assert (
+        south.price_per_m2 == Decimal("18.50")
+        and south.rail_siding == "possible"
+        and south.funding_area is True
+    )
     assert str(south.verified_on) == "2025-03-01" and south.status == Status.PUBLISHED
     assert (south.lat, south.lon) == (world.mun_a.lat, world.mun_a.lon)  # centre taken, with a note
     north = Property.objects.get(external_id="A-2")
-    assert north.municipality == world.mun_b and north.area_total_m2 == 20000 and north.zoning == "GE"
+    assert (
+        north.municipality == world.mun_b and north.area_total_m2 == 20000 and north.zoning == "GE"
+    )
     assert north.availability == "from_date" and str(north.available_from) == "2026-03-01"
     assert north.history.first().history_change_reason.lower().startswith("import")
 
@@ -81,9 +127,11 @@ def test_errors_block_the_import_unless_skipped(world):
 
 
 def test_update_unchanged_and_permissions(world):
-    rows = [["external_id", "title", "municipality_ags", "lat", "lon", "area_available_m2"],
-            ["X-1", "Fläche eins", "15090535", "52,61", "11,85", "1000"],
-            ["X-2", "Fläche zwei", "15090535", "52.62", "11.86", "2000"]]
+    rows = [
+        ["external_id", "title", "municipality_ags", "lat", "lon", "area_available_m2"],
+        ["X-1", "Fläche eins", "15090535", "52,61", "11,85", "1000"],
+        ["X-2", "Fläche zwei", "15090535", "52.62", "11.86", "2000"],
+    ]
     job = run(world.editor_a, "a.csv", csv_bytes(rows))
     assert job.state == ImportJob.State.DONE and job.counts["new"] == 2
     assert Property.objects.get(external_id="X-1").status == Status.DRAFT
@@ -98,10 +146,17 @@ def test_update_unchanged_and_permissions(world):
     assert Property.objects.get(external_id="X-1").area_available_m2 == 1500
     assert not Property.objects.filter(external_id="X-3").exists()
     # editor B cannot update A's record through its external ID
-    job = run(world.editor_b, "b.csv", csv_bytes([rows[0], ["X-1", "Übernahme", "15081135", "52,5", "11,4", ""]]))
+    job = run(
+        world.editor_b,
+        "b.csv",
+        csv_bytes([rows[0], ["X-1", "Übernahme", "15081135", "52,5", "11,4", ""]]),
+    )
     assert job.rows.get().outcome == "error"
     messages = str(job.rows.get().messages)
-    assert "Der Datensatz mit dieser ID ist nicht in Ihren Gemeinden." in messages and "Stendal" not in messages
+    assert (
+        "Der Datensatz mit dieser ID ist nicht in Ihren Gemeinden." in messages
+        and "Stendal" not in messages
+    )
     assert Property.objects.get(external_id="X-1").title == "Fläche eins"
 
 
@@ -124,7 +179,11 @@ def test_the_whole_import_rolls_back_when_a_row_fails_on_writing(world, monkeypa
     monkeypatch.setattr(importing, "write", failing)
     services.confirm(job, skip_errors=False, publish=False)
     job.refresh_from_db()
-    assert job.state == ImportJob.State.FAILED and "nothing was written" in job.message.lower() or "nichts" in job.message.lower()
+    assert (
+        job.state == ImportJob.State.FAILED
+        and "nothing was written" in job.message.lower()
+        or "nichts" in job.message.lower()
+    )
     assert not Property.objects.filter(external_id__startswith="R-").exists()
 
 
@@ -146,16 +205,30 @@ def test_mapping_is_suggested_validated_and_remembered(world):
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "geojson", "gpkg"])
 def test_exports_reimport_losslessly(world, fmt):
     source = world.prop_a
-    source.area_available_m2, source.price_per_m2, source.description_de = 4200, Decimal("12.5"), "=SUMME(A1) Text; mit Semikolon"
-    source.outline = {"type": "Polygon", "coordinates": [[[11.8, 52.6], [11.81, 52.6], [11.81, 52.61], [11.8, 52.6]]]}
+    source.area_available_m2, source.price_per_m2, source.description_de = (
+        4200,
+        Decimal("12.5"),
+        "=SUMME(A1) Text; mit Semikolon",
+    )
+    source.outline = {
+        "type": "Polygon",
+        "coordinates": [[[11.8, 52.6], [11.81, 52.6], [11.81, 52.61], [11.8, 52.6]]],
+    }
     source.save()
     queryset = Property.objects.filter(pk__in=[world.prop_a.pk, world.prop_b.pk])
-    exported = {"csv": lambda: to_csv(queryset).encode(), "xlsx": lambda: to_xlsx(queryset),
-                "geojson": lambda: to_geojson(queryset).encode(), "gpkg": lambda: to_gpkg(queryset)}[fmt]()
+    exported = {
+        "csv": lambda: to_csv(queryset).encode(),
+        "xlsx": lambda: to_xlsx(queryset),
+        "geojson": lambda: to_geojson(queryset).encode(),
+        "gpkg": lambda: to_gpkg(queryset),
+    }[fmt]()
     before = {p.pk: p for p in queryset}
     Property.objects.filter(pk__in=before).delete()
     job = run(world.state_admin, f"export.{fmt}", exported, publish=True)
-    assert job.state == ImportJob.State.DONE, (job.message, list(job.rows.values_list("messages", flat=True)))
+    assert job.state == ImportJob.State.DONE, (
+        job.message,
+        list(job.rows.values_list("messages", flat=True)),
+    )
     for old in before.values():
         new = Property.objects.get(external_id=f"standortlotse-{old.pk}")
         for column in COLUMNS:
@@ -167,6 +240,7 @@ def test_exports_reimport_losslessly(world, fmt):
 
 # --- hostile files -----------------------------------------------------------------------------
 
+
 def refused(user, name, content):
     with pytest.raises(readers.Refused) as error:
         services.start(user, upload(name, content))
@@ -175,7 +249,9 @@ def refused(user, name, content):
 
 def test_hostile_files_are_refused_with_a_reason(world):
     user = world.moderator
-    assert "XLSX" in refused(user, "liste.xlsx", b"name;flaeche\nx;1\n") or "Excel" in refused(user, "liste.xlsx", b"name;flaeche\nx;1\n")
+    assert "XLSX" in refused(user, "liste.xlsx", b"name;flaeche\nx;1\n") or "Excel" in refused(
+        user, "liste.xlsx", b"name;flaeche\nx;1\n"
+    )
     assert refused(user, "liste.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR")
     assert refused(user, "bild.png", b"\x89PNG")
     bomb = io.BytesIO()
@@ -192,7 +268,9 @@ def test_hostile_files_are_refused_with_a_reason(world):
     job = services.start(user, upload("formel.csv", formula))
     services.set_mapping(job, job.mapping)
     job.refresh_from_db()
-    assert job.state == ImportJob.State.FAILED and "Formel" in job.message or "formula" in job.message
+    assert (
+        job.state == ImportJob.State.FAILED and "Formel" in job.message or "formula" in job.message
+    )
     assert not ImportJob.objects.filter(filename="bild.png").exists()
 
 
@@ -205,6 +283,7 @@ def test_windows_1252_and_comma_csv(world):
 
 # --- GIS formats -------------------------------------------------------------------------------
 
+
 def _gis_file(tmp_path, driver, suffix, epsg):
     import numpy as np
     import pyogrio
@@ -214,18 +293,39 @@ def _gis_file(tmp_path, driver, suffix, epsg):
 
     to_utm = Transformer.from_crs(4326, epsg, always_xy=True).transform
     x, y = to_utm(11.85, 52.61)
-    second = Polygon([(x, y), (x + 100, y), (x + 100, y + 100), (x, y + 100)]) if driver == "GPKG" else Point(x + 100, y)
+    second = (
+        Polygon([(x, y), (x + 100, y), (x + 100, y + 100), (x, y + 100)])
+        if driver == "GPKG"
+        else Point(x + 100, y)
+    )
     geometries = np.array([to_wkb(Point(x, y)), to_wkb(second)], dtype=object)
     fields = ["titel", "gemeinde", "flaeche"]
-    data = [np.array(["Punkt", "Umriss"], dtype=object), np.array(["Stendal", "Stendal"], dtype=object), np.array(["1.000", "2 ha"], dtype=object)]
+    data = [
+        np.array(["Punkt", "Umriss"], dtype=object),
+        np.array(["Stendal", "Stendal"], dtype=object),
+        np.array(["1.000", "2 ha"], dtype=object),
+    ]
     path = tmp_path / f"flaechen{suffix}"
-    pyogrio.raw.write(str(path), geometries, data, fields, crs=f"EPSG:{epsg}", driver=driver, geometry_type="Unknown" if driver == "GPKG" else "Point")
+    pyogrio.raw.write(
+        str(path),
+        geometries,
+        data,
+        fields,
+        crs=f"EPSG:{epsg}",
+        driver=driver,
+        geometry_type="Unknown" if driver == "GPKG" else "Point",
+    )
     return path
 
 
 def test_geopackage_in_utm_is_reprojected(world, tmp_path):
     path = _gis_file(tmp_path, "GPKG", ".gpkg", 25832)
-    job = run(world.moderator, "flaechen.gpkg", path.read_bytes(), mapping={"titel": "title", "gemeinde": "municipality_ags", "flaeche": "area_available_m2"})
+    job = run(
+        world.moderator,
+        "flaechen.gpkg",
+        path.read_bytes(),
+        mapping={"titel": "title", "gemeinde": "municipality_ags", "flaeche": "area_available_m2"},
+    )
     assert job.state == ImportJob.State.DONE, job.message
     point = Property.objects.get(title="Punkt")
     assert abs(point.lat - 52.61) < 1e-5 and abs(point.lon - 11.85) < 1e-5
@@ -239,13 +339,20 @@ def test_zipped_shapefile(world, tmp_path):
     with zipfile.ZipFile(archive, "w") as z:
         for part in tmp_path.glob("flaechen.*"):
             z.write(part, part.name)
-    job = run(world.moderator, "flaechen.zip", archive.getvalue(), mapping={"titel": "title", "gemeinde": "municipality_ags", "flaeche": "area_available_m2"}, skip_errors=True)
+    job = run(
+        world.moderator,
+        "flaechen.zip",
+        archive.getvalue(),
+        mapping={"titel": "title", "gemeinde": "municipality_ags", "flaeche": "area_available_m2"},
+        skip_errors=True,
+    )
     assert job.state == ImportJob.State.DONE, job.message
     point = Property.objects.get(title="Punkt")
     assert abs(point.lat - 52.61) < 1e-5
 
 
 # --- pages -------------------------------------------------------------------------------------
+
 
 def test_import_pages_walk_through(client, world):
     client.force_login(world.editor_a)
@@ -256,7 +363,13 @@ def test_import_pages_walk_through(client, world):
         assert response.status_code == 200 and response["Content-Disposition"].endswith(f'.{fmt}"')
     response = client.post(reverse("exchange:start"), {"file": upload("bild.csv", b"\x00\x01\x02")})
     assert response.status_code == 400 and "CSV" in response.content.decode()
-    content = csv_bytes([["Titel", "Gemeinde", "Fläche"], ["Neue Fläche", "Stendal", "2,5 ha"], ["Falsch", "Stendal", "groß"]])
+    content = csv_bytes(
+        [
+            ["Titel", "Gemeinde", "Fläche"],
+            ["Neue Fläche", "Stendal", "2,5 ha"],
+            ["Falsch", "Stendal", "groß"],
+        ]
+    )
     response = client.post(reverse("exchange:start"), {"file": upload("neu.csv", content)})
     job = ImportJob.objects.get(filename="neu.csv")
     assert response.status_code == 302
@@ -282,14 +395,24 @@ def test_import_pages_walk_through(client, world):
 
 
 def test_duplicate_ids_in_a_file_are_errors(world):
-    rows = [["external_id", "title", "municipality_ags"], ["D-1", "Erste", "Stendal"], ["D-1", "Zweite", "Stendal"],
-            ["D-2", "Dritte", "Stendal"]]
+    rows = [
+        ["external_id", "title", "municipality_ags"],
+        ["D-1", "Erste", "Stendal"],
+        ["D-1", "Zweite", "Stendal"],
+        ["D-2", "Dritte", "Stendal"],
+    ]
     job = run(world.moderator, "d.csv", csv_bytes(rows), skip_errors=True)
     outcomes = dict(job.rows.values_list("number", "outcome"))
     assert outcomes == {2: "new", 3: "error", 4: "new"}
     assert "2" in job.rows.get(number=3).messages[0][1]
     assert job.counts["error"] == 1 and job.counts["new"] == 2
-    assert list(Property.objects.filter(external_id="D-1").values_list("title", flat=True)) == ["Erste"]
+    assert list(Property.objects.filter(external_id="D-1").values_list("title", flat=True)) == [
+        "Erste"
+    ]
     created = Property.objects.get(external_id="D-2")
     entry = created.history.get()
-    assert entry.history_type == "+" and entry.history_user == world.moderator and entry.title == "Dritte"
+    assert (
+        entry.history_type == "+"
+        and entry.history_user == world.moderator
+        and entry.title == "Dritte"
+    )

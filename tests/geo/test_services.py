@@ -71,5 +71,7 @@ def test_region_of_a_municipality_and_a_district(world):
     assert world.mun_a.region == world.region and world.mun_b.region == world.region
     assert world.district_stendal.region == world.region
     assert world.mun_c.region is None and world.district_other.region is None  # outside the Altmark
-    lonely = MunicipalityFactory(name="Nirgendwo", ags="15099001", district=DistrictFactory(key="15099"))
+    lonely = MunicipalityFactory(
+        name="Nirgendwo", ags="15099001", district=DistrictFactory(key="15099")
+    )
     assert lonely.region is None

@@ -17,25 +17,65 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def lotse(world):
-    network = OrganisationFactory(name="Rückkehr-Netzwerk", kind=Organisation.Kind.NETWORK_PARTNER, region=world.region)
-    stendal_office = OrganisationFactory(name="Bauamt Stendal", kind=Organisation.Kind.MUNICIPALITY, municipality=world.mun_a)
-    returners = Contact.objects.create(region=world.region, organisation=network, person="Katrin Wendt",
-                                       topics=["work", "housing"], audiences=["returner"])
-    housing = Contact.objects.create(region=world.region, organisation=stendal_office, person="Maria Vogel", topics=["housing"])
+    network = OrganisationFactory(
+        name="Rückkehr-Netzwerk", kind=Organisation.Kind.NETWORK_PARTNER, region=world.region
+    )
+    stendal_office = OrganisationFactory(
+        name="Bauamt Stendal", kind=Organisation.Kind.MUNICIPALITY, municipality=world.mun_a
+    )
+    returners = Contact.objects.create(
+        region=world.region,
+        organisation=network,
+        person="Katrin Wendt",
+        topics=["work", "housing"],
+        audiences=["returner"],
+    )
+    housing = Contact.objects.create(
+        region=world.region, organisation=stendal_office, person="Maria Vogel", topics=["housing"]
+    )
     housing.municipalities.set([world.mun_a])
     guide = Guide.objects.create(
-        region=world.region, slug="zurueck", theme="work", audiences=["returner"], title_de="Zurück in die Altmark",
-        title_en="Back to the Altmark", summary_de="Jobs und Beratung", body_de="## Jobs\n\n**Viele** Betriebe suchen.\n\n<script>alert(1)</script>",
-        body_en="## Jobs\n\nMany companies are hiring.", contact=returners, status=Status.PUBLISHED,
+        region=world.region,
+        slug="zurueck",
+        theme="work",
+        audiences=["returner"],
+        title_de="Zurück in die Altmark",
+        title_en="Back to the Altmark",
+        summary_de="Jobs und Beratung",
+        body_de="## Jobs\n\n**Viele** Betriebe suchen.\n\n<script>alert(1)</script>",
+        body_en="## Jobs\n\nMany companies are hiring.",
+        contact=returners,
+        status=Status.PUBLISHED,
     )
-    draft = Guide.objects.create(region=world.region, slug="entwurf", theme="work", title_de="Entwurf", body_de="x")
-    event = Event.objects.create(region=world.region, title_de="Netzwerktreffen", title_en="Network meeting",
-                                 starts_at=timezone.now() + timedelta(days=3), ends_at=timezone.now() + timedelta(days=3, hours=2),
-                                 location="Stendal, Rathaus", municipality=world.mun_a, description_de="Offen für alle")
-    past = Event.objects.create(region=world.region, title_de="Vorbei", starts_at=timezone.now() - timedelta(days=3),
-                                location="Stendal")
-    return {"network": network, "office": stendal_office, "returners": returners, "housing": housing, "guide": guide,
-            "draft": draft, "event": event, "past": past}
+    draft = Guide.objects.create(
+        region=world.region, slug="entwurf", theme="work", title_de="Entwurf", body_de="x"
+    )
+    event = Event.objects.create(
+        region=world.region,
+        title_de="Netzwerktreffen",
+        title_en="Network meeting",
+        starts_at=timezone.now() + timedelta(days=3),
+        ends_at=timezone.now() + timedelta(days=3, hours=2),
+        location="Stendal, Rathaus",
+        municipality=world.mun_a,
+        description_de="Offen für alle",
+    )
+    past = Event.objects.create(
+        region=world.region,
+        title_de="Vorbei",
+        starts_at=timezone.now() - timedelta(days=3),
+        location="Stendal",
+    )
+    return {
+        "network": network,
+        "office": stendal_office,
+        "returners": returners,
+        "housing": housing,
+        "guide": guide,
+        "draft": draft,
+        "event": event,
+        "past": past,
+    }
 
 
 def test_guide_page_is_sanitised_bilingual_and_has_contact_and_json_ld(client, lotse):
@@ -52,38 +92,60 @@ def test_guide_page_is_sanitised_bilingual_and_has_contact_and_json_ld(client, l
 def test_guided_entry_leads_to_a_shareable_overview(client, lotse, world):
     PropertyFactory(title="Leerstehender Hof", municipality=world.mun_a, kind="vacant_building")
     assert client.get(reverse("guides:entry")).status_code == 200
-    response = client.get(reverse("guides:entry"), {"wer": "returner", "thema": "housing", "gemeinde": world.mun_a.pk})
+    response = client.get(
+        reverse("guides:entry"), {"wer": "returner", "thema": "housing", "gemeinde": world.mun_a.pk}
+    )
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Maria Vogel" in page and "Katrin Wendt" in page  # local contact first, then the region's
+    assert (
+        "Maria Vogel" in page and "Katrin Wendt" in page
+    )  # local contact first, then the region's
     assert page.index("Maria Vogel") < page.index("Katrin Wendt")
     assert "Leerstehender Hof" in page and "Netzwerktreffen" in page
     assert f"/kontakt/gemeinde/{world.mun_a.pk}/?thema=housing" in page
-    work = client.get(reverse("guides:entry"), {"wer": "returner", "thema": "work"}).content.decode()
+    work = client.get(
+        reverse("guides:entry"), {"wer": "returner", "thema": "work"}
+    ).content.decode()
     assert "Zurück in die Altmark" in work
     bad = client.get(reverse("guides:entry"), {"wer": "alien", "thema": "work"})
     assert bad.status_code == 400
 
 
 def test_contacts_directory_filters_and_feeds_the_routing(client, lotse, world):
-    page = client.get(reverse("guides:contacts"), {"thema": "housing", "gemeinde": world.mun_a.pk}).content.decode()
+    page = client.get(
+        reverse("guides:contacts"), {"thema": "housing", "gemeinde": world.mun_a.pk}
+    ).content.decode()
     assert "Maria Vogel" in page and "Katrin Wendt" in page
-    page = client.get(reverse("guides:contacts"), {"thema": "housing", "gemeinde": world.mun_b.pk}).content.decode()
+    page = client.get(
+        reverse("guides:contacts"), {"thema": "housing", "gemeinde": world.mun_b.pk}
+    ).content.decode()
     assert "Maria Vogel" not in page and "Katrin Wendt" in page
     # the routing asks the directory for topics without a property or place
-    organisation, region = routing.route(topic="housing", municipality=world.mun_a, region=world.region)
+    organisation, region = routing.route(
+        topic="housing", municipality=world.mun_a, region=world.region
+    )
     assert organisation == lotse["office"] and region == world.region
     organisation, _region = routing.route(topic="work", region=world.region)
     assert organisation == lotse["network"]
 
 
-def test_inquiry_to_a_directory_contact_reaches_its_organisation(client, lotse, django_capture_on_commit_callbacks):
+def test_inquiry_to_a_directory_contact_reaches_its_organisation(
+    client, lotse, django_capture_on_commit_callbacks
+):
     from standortlotse.inquiries.models import Inquiry
 
     url = reverse("inquiries:contact_about", args=["kontakt", lotse["returners"].pk])
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"name": "Max", "email": "max@example.com", "topic": "work",
-                                     "message": "Ich komme zurück und suche Arbeit.", "consent": "on"})
+        response = client.post(
+            url,
+            {
+                "name": "Max",
+                "email": "max@example.com",
+                "topic": "work",
+                "message": "Ich komme zurück und suche Arbeit.",
+                "consent": "on",
+            },
+        )
     assert response.status_code == 302, response.content.decode()[:500]
     assert Inquiry.objects.get().recipient == lotse["network"]
 
@@ -108,21 +170,45 @@ def test_events_ical_and_atom(client, lotse):
 def test_back_office_is_for_regional_moderators(client, lotse, world):
     client.force_login(world.moderator)
     assert client.get(reverse("guides:editor_list")).status_code == 200
-    response = client.post(reverse("guides:editor_create", args=["seiten"]), {
-        "region": world.region.pk, "slug": "kita", "theme": "life", "title_de": "Kita", "body_de": "## Plätze\n\nGenug.",
-        "status": "published", "audiences": ["newcomer"],
-    })
+    response = client.post(
+        reverse("guides:editor_create", args=["seiten"]),
+        {
+            "region": world.region.pk,
+            "slug": "kita",
+            "theme": "life",
+            "title_de": "Kita",
+            "body_de": "## Plätze\n\nGenug.",
+            "status": "published",
+            "audiences": ["newcomer"],
+        },
+    )
     assert response.status_code == 302
     assert Guide.objects.get(slug="kita").body_html_de.startswith("<h2>")
-    bad = client.post(reverse("guides:editor_create", args=["termine"]), {
-        "region": world.region.pk, "title_de": "Falsch", "starts_at": "2030-01-02T10:00", "ends_at": "2030-01-01T10:00",
-        "location": "X", "status": "published",
-    })
+    bad = client.post(
+        reverse("guides:editor_create", args=["termine"]),
+        {
+            "region": world.region.pk,
+            "title_de": "Falsch",
+            "starts_at": "2030-01-02T10:00",
+            "ends_at": "2030-01-01T10:00",
+            "location": "X",
+            "status": "published",
+        },
+    )
     assert bad.status_code == 400 and "Falsch" in bad.content.decode()  # the input is kept
-    contact = client.post(reverse("guides:editor_create", args=["kontakte"]), {
-        "region": world.region.pk, "organisation": lotse["network"].pk, "person": "Neu", "status": "published",
-    })
+    contact = client.post(
+        reverse("guides:editor_create", args=["kontakte"]),
+        {
+            "region": world.region.pk,
+            "organisation": lotse["network"].pk,
+            "person": "Neu",
+            "status": "published",
+        },
+    )
     assert contact.status_code == 400  # a topic is required
     client.force_login(world.editor_a)  # municipal editors do not edit guides
     assert client.get(reverse("guides:editor_create", args=["seiten"])).status_code == 404
-    assert client.get(reverse("guides:editor_edit", args=["seiten", lotse["guide"].pk])).status_code == 404
+    assert (
+        client.get(reverse("guides:editor_edit", args=["seiten", lotse["guide"].pk])).status_code
+        == 404
+    )

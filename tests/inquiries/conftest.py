@@ -11,7 +11,9 @@ from tests.inquiries.support import form_data
 
 @pytest.fixture
 def agency(world):
-    return OrganisationFactory(name="IMG Sachsen-Anhalt", kind=Organisation.Kind.STATE_AGENCY, email="invest@img.example")
+    return OrganisationFactory(
+        name="IMG Sachsen-Anhalt", kind=Organisation.Kind.STATE_AGENCY, email="invest@img.example"
+    )
 
 
 @pytest.fixture
@@ -19,6 +21,7 @@ def send(client, django_capture_on_commit_callbacks):
     def _send(url, **overrides):
         with django_capture_on_commit_callbacks(execute=True):
             return client.post(url, form_data(**overrides))
+
     return _send
 
 

@@ -9,15 +9,27 @@ def org_of(user):
 
 
 def form_data(**overrides):
-    data = {"name": "Max Investor", "organisation_name": "Max GmbH", "email": "max@example.com",
-            "phone": "", "topic": "property", "message": "Ist die Fläche teilbar und ab wann verfügbar?",
-            "consent": "on"}
+    data = {
+        "name": "Max Investor",
+        "organisation_name": "Max GmbH",
+        "email": "max@example.com",
+        "phone": "",
+        "topic": "property",
+        "message": "Ist die Fläche teilbar und ab wann verfügbar?",
+        "consent": "on",
+    }
     data.update(overrides)
     return data
 
 
 def contact_post(client, world):
-    return client.post(reverse("inquiries:contact_about", args=["immobilie", world.prop_a.pk]), {
-        "name": "Max", "email": "max@example.com", "topic": "property", "message": "Ist die Fläche noch frei?",
-        "consent": "on",
-    })
+    return client.post(
+        reverse("inquiries:contact_about", args=["immobilie", world.prop_a.pk]),
+        {
+            "name": "Max",
+            "email": "max@example.com",
+            "topic": "property",
+            "message": "Ist die Fläche noch frei?",
+            "consent": "on",
+        },
+    )

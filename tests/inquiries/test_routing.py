@@ -3,8 +3,8 @@
 import pytest
 
 from standortlotse.accounts.models import Organisation
-from standortlotse.inquiries import routing
 from standortlotse.guides.models import Topic
+from standortlotse.inquiries import routing
 from tests.factories import OrganisationFactory, PlaceFactory, RoutingRuleFactory
 from tests.inquiries.support import org_of
 
@@ -17,7 +17,11 @@ def test_property_goes_to_its_municipality(world, agency):
 
 
 def test_property_without_municipal_office_goes_to_district_office(world, agency):
-    office = OrganisationFactory(name="Wifö Börde", kind=Organisation.Kind.ECONOMIC_DEVELOPMENT, district=world.district_other)
+    office = OrganisationFactory(
+        name="Wifö Börde",
+        kind=Organisation.Kind.ECONOMIC_DEVELOPMENT,
+        district=world.district_other,
+    )
     assert routing.route(topic=Topic.PROPERTY, property=world.prop_c)[0] == office
 
 
@@ -29,13 +33,22 @@ def test_rule_per_region_and_topic_wins(world, agency):
 
 
 def test_place_goes_to_region_moderation(world, agency):
-    place = PlaceFactory(name="Ort", pitch="p", region=world.region, municipality=world.mun_a, lon=11.8, owner_name="o",
-                         status="published")
+    place = PlaceFactory(
+        name="Ort",
+        pitch="p",
+        region=world.region,
+        municipality=world.mun_a,
+        lon=11.8,
+        owner_name="o",
+        status="published",
+    )
     assert routing.route(topic=Topic.PLACE, place=place)[0] == org_of(world.moderator)
 
 
 def test_general_inquiry_fallbacks(world, agency):
-    first_agency = Organisation.objects.filter(kind=Organisation.Kind.STATE_AGENCY).order_by("pk").first()
+    first_agency = (
+        Organisation.objects.filter(kind=Organisation.Kind.STATE_AGENCY).order_by("pk").first()
+    )
     assert routing.route(topic=Topic.WORK)[0] == first_agency
     partner = OrganisationFactory(name="Netzwerk", kind=Organisation.Kind.NETWORK_PARTNER)
     RoutingRuleFactory(region=None, topic=Topic.WORK, organisation=partner)

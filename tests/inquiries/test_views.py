@@ -40,8 +40,14 @@ def test_contact_link_on_detail_pages(client, world):
 
 @pytest.mark.parametrize(
     ("overrides", "field"),
-    [({"consent": ""}, "consent"), ({"homepage": "x"}, "homepage"), ({"email": "nope"}, "email"),
-     ({"message": "kurz"}, "message"), ({"topic": "spam"}, "topic"), ({"name": ""}, "name")],
+    [
+        ({"consent": ""}, "consent"),
+        ({"homepage": "x"}, "homepage"),
+        ({"email": "nope"}, "email"),
+        ({"message": "kurz"}, "message"),
+        ({"topic": "spam"}, "topic"),
+        ({"name": ""}, "name"),
+    ],
 )
 def test_form_errors_keep_input(world, agency, send, overrides, field):
     response = send(reverse("inquiries:contact"), **overrides)
@@ -53,7 +59,12 @@ def test_form_errors_keep_input(world, agency, send, overrides, field):
 def test_contact_about_unpublished_or_unknown_is_404(client, world):
     world.prop_a.status = "draft"
     world.prop_a.save()
-    assert client.get(reverse("inquiries:contact_about", args=["immobilie", world.prop_a.pk])).status_code == 404
+    assert (
+        client.get(
+            reverse("inquiries:contact_about", args=["immobilie", world.prop_a.pk])
+        ).status_code
+        == 404
+    )
     assert client.get("/kontakt/etwas/1/").status_code == 404
 
 
@@ -93,8 +104,15 @@ def test_answer_assign_note_close(client, world, inquiry, django_capture_on_comm
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url, {"action": "answer", "text": "Ja, die Fläche ist teilbar."})
     inquiry.refresh_from_db()
-    assert inquiry.status == Status.ANSWERED and inquiry.first_answered_at and inquiry.assigned_to == world.editor_a
-    assert mail.outbox[-1].to == ["max@example.com"] and "Ja, die Fläche ist teilbar." in mail.outbox[-1].body
+    assert (
+        inquiry.status == Status.ANSWERED
+        and inquiry.first_answered_at
+        and inquiry.assigned_to == world.editor_a
+    )
+    assert (
+        mail.outbox[-1].to == ["max@example.com"]
+        and "Ja, die Fläche ist teilbar." in mail.outbox[-1].body
+    )
     client.post(url, {"action": "status", "status": "closed"})
     inquiry.refresh_from_db()
     assert inquiry.status == Status.CLOSED and inquiry.closed_at
@@ -108,18 +126,32 @@ def test_answer_assign_note_close(client, world, inquiry, django_capture_on_comm
 
 def test_data_subject_export(client, world, inquiry):
     client.force_login(world.editor_a)
-    response = client.post(reverse("privacy:export"), {"email": "MAX@example.com", "format": "json"})
+    response = client.post(
+        reverse("privacy:export"), {"email": "MAX@example.com", "format": "json"}
+    )
     data = json.loads(response.content)
     assert response["Content-Disposition"].startswith("attachment")
     assert data["inquiries"][0]["message"].startswith("Ist die Fläche")
     client.force_login(world.editor_b)
-    data = json.loads(client.post(reverse("privacy:export"), {"email": "max@example.com", "format": "json"}).content)
+    data = json.loads(
+        client.post(
+            reverse("privacy:export"), {"email": "max@example.com", "format": "json"}
+        ).content
+    )
     assert data["inquiries"] == []  # only what the user may see
 
 
 def test_inquiry_about_place_mails_the_place_contact(world, agency, send):
-    place = PlaceFactory(name="Ort", pitch="p", region=world.region, municipality=world.mun_a, lon=11.8, owner_name="o",
-                         status="published", contact_email="hallo@ort.example")
+    place = PlaceFactory(
+        name="Ort",
+        pitch="p",
+        region=world.region,
+        municipality=world.mun_a,
+        lon=11.8,
+        owner_name="o",
+        status="published",
+        contact_email="hallo@ort.example",
+    )
     send(reverse("inquiries:contact_about", args=["ort", place.pk]), topic="place")
     assert Inquiry.objects.get().recipient == org_of(world.moderator)
     assert any("hallo@ort.example" in m.to for m in mail.outbox)

@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
-needs_nginx = pytest.mark.skipif(NGINX is None, reason="needs nginx (apt-get install nginx; .ci/run installs it)")
+needs_nginx = pytest.mark.skipif(
+    NGINX is None, reason="needs nginx (apt-get install nginx; .ci/run installs it)"
+)
 
 CONFIG = """\
 daemon off;
@@ -43,9 +45,13 @@ def free_port() -> int:
 def proxy_to(live_server, *extra: str) -> str:
     """The guide's `location /` proxy lines in front of pytest-django's live server, plus `extra`."""
     app_port = live_server.url.rsplit(":", 1)[1]
-    lines = [f"proxy_pass http://127.0.0.1:{app_port};", "proxy_set_header Host $host;",
-             "proxy_set_header X-Forwarded-Proto $scheme;",
-             "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;", *extra]
+    lines = [
+        f"proxy_pass http://127.0.0.1:{app_port};",
+        "proxy_set_header Host $host;",
+        "proxy_set_header X-Forwarded-Proto $scheme;",
+        "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
+        *extra,
+    ]
     return "location / {\n" + "\n".join(lines) + "\n}"
 
 
@@ -57,8 +63,11 @@ def running_nginx(work: Path, *, http: str = "", server: str = ""):
     port = free_port()
     conf = work / "nginx.conf"
     conf.write_text(CONFIG.format(work=work, port=port, http=http, server=server))
-    process = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(work)], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [NGINX, "-c", str(conf), "-p", str(work)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 20
         while True:
@@ -67,7 +76,9 @@ def running_nginx(work: Path, *, http: str = "", server: str = ""):
                 break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("nginx did not start: " + (work / "error.log").read_text(errors="replace"))
+                    raise RuntimeError(
+                        "nginx did not start: " + (work / "error.log").read_text(errors="replace")
+                    )
                 time.sleep(0.05)
         yield f"http://127.0.0.1:{port}"
     finally:

@@ -27,8 +27,14 @@ def test_dump_restores_into_an_empty_database(world, tmp_path):
         pytest.skip("backups are documented for PostgreSQL, the production database")
     for i in range(25):
         PropertyFactory(title=f"Gesichert {i}", municipality=world.mun_a)
-    tables = ["properties_property", "geo_municipality", "accounts_organisation", "accounts_membership",
-              "properties_historicalproperty", "auth_user"]
+    tables = [
+        "properties_property",
+        "geo_municipality",
+        "accounts_organisation",
+        "accounts_membership",
+        "properties_historicalproperty",
+        "auth_user",
+    ]
     with connection.cursor() as cursor:
         expected = {}
         for table in tables:
@@ -43,14 +49,22 @@ def test_dump_restores_into_an_empty_database(world, tmp_path):
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{target_name}"')
     try:
-        subprocess.run(["pg_restore", "--no-owner", f"--dbname={_url(settings_dict, target_name)}", str(dump)], check=True)
+        subprocess.run(
+            ["pg_restore", "--no-owner", f"--dbname={_url(settings_dict, target_name)}", str(dump)],
+            check=True,
+        )
         with psycopg.connect(_url(settings_dict, target_name)) as conn:
             for table, count in expected.items():
                 assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == count, table
             titles = {row[0] for row in conn.execute("SELECT title FROM properties_property")}
             assert {f"Gesichert {i}" for i in range(25)} <= titles
             # the full-text index came along
-            assert conn.execute("SELECT count(*) FROM pg_indexes WHERE indexname = 'properties_property_fts'").fetchone()[0] == 1
+            assert (
+                conn.execute(
+                    "SELECT count(*) FROM pg_indexes WHERE indexname = 'properties_property_fts'"
+                ).fetchone()[0]
+                == 1
+            )
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{target_name}" WITH (FORCE)')

@@ -22,7 +22,9 @@ def test_forbidden_page_is_ours_with_ways_on(client, world):
 
 def test_expired_form_page_explains_what_to_do(world):
     client = Client(enforce_csrf_checks=True)
-    response = client.post(reverse("inquiries:contact"), {"name": "Erika", "email": "erika@example.org"})
+    response = client.post(
+        reverse("inquiries:contact"), {"name": "Erika", "email": "erika@example.org"}
+    )
     assert response.status_code == 403
     page = response.content.decode()
     assert "Das Formular ist abgelaufen" in page and "laden Sie die Seite neu" in page

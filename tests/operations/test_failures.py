@@ -9,9 +9,8 @@ from django.urls import reverse
 
 from standortlotse.inquiries.models import Inquiry
 from standortlotse.places.models import Place
-
-from tests.inquiries.support import contact_post  # noqa: E402
-from tests.places.support import png, submission  # noqa: E402
+from tests.inquiries.support import contact_post
+from tests.places.support import png, submission
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +23,9 @@ def test_disk_full_during_a_place_submission(client, world, monkeypatch):
     from django.core.files.storage import FileSystemStorage
 
     monkeypatch.setattr(FileSystemStorage, "_save", disk_full)
-    response = client.post(reverse("places:submit", args=["altmark"]), submission(world, photo=png(), photo_alt="Foto"))
+    response = client.post(
+        reverse("places:submit", args=["altmark"]), submission(world, photo=png(), photo_alt="Foto")
+    )
     assert response.status_code == 507
     page = response.content.decode()
     assert "Traceback" not in page and ("nicht gespeichert" in page or "not saved" in page)
@@ -36,8 +37,10 @@ def test_disk_full_during_a_property_photo_upload(client, world, monkeypatch):
 
     client.force_login(world.editor_a)
     monkeypatch.setattr(FileSystemStorage, "_save", disk_full)
-    response = client.post(reverse("properties:editor_photo_add", args=[world.prop_a.pk]),
-                           {"image": png(), "alt_text": "Halle von außen"})
+    response = client.post(
+        reverse("properties:editor_photo_add", args=[world.prop_a.pk]),
+        {"image": png(), "alt_text": "Halle von außen"},
+    )
     assert response.status_code == 507
     assert not world.prop_a.photos.exists()
 
@@ -75,13 +78,16 @@ def test_disk_full_leaves_no_partial_file(client, world, monkeypatch, settings):
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(FileSystemStorage, "_save", partial_then_full)
-    response = client.post(reverse("places:submit", args=["altmark"]), submission(world, photo=png(), photo_alt="Foto"))
+    response = client.post(
+        reverse("places:submit", args=["altmark"]), submission(world, photo=png(), photo_alt="Foto")
+    )
     assert response.status_code == 507 and not Place.objects.exists()
     left = [f for _root, _dirs, files in os.walk(settings.MEDIA_ROOT) for f in files]
     assert left == []
 
 
 # --- a record and its tasks are committed together (core/queue.py) --------------------------------
+
 
 @pytest.fixture
 def database_tasks(settings):
@@ -100,7 +106,9 @@ def test_mails_are_queued_in_the_transaction_of_the_inquiry(client, world, datab
     assert len(recipients) == 2 and inquiry.email in recipients
 
 
-def test_a_failure_while_queueing_the_mail_saves_nothing(client, world, database_tasks, monkeypatch):
+def test_a_failure_while_queueing_the_mail_saves_nothing(
+    client, world, database_tasks, monkeypatch
+):
     """Seen in the PostgreSQL restart runs while mails were queued after the commit: the inquiry was
     saved but the visitor got "not saved". Now the mail's task row is part of the transaction."""
     from django_tasks_db.models import DBTaskResult
@@ -121,19 +129,28 @@ def test_rolled_back_work_leaves_no_task(world, database_tasks):
     from standortlotse.core.mail import queue_email
 
     with pytest.raises(RuntimeError), transaction.atomic():
-        queue_email("anna@example.org", "inquiries/email/confirmation", {"inquiry": Inquiry(name="A", message="x")})
+        queue_email(
+            "anna@example.org",
+            "inquiries/email/confirmation",
+            {"inquiry": Inquiry(name="A", message="x")},
+        )
         raise RuntimeError("a later step fails")
     assert not DBTaskResult.objects.exists()
 
 
-def test_other_backends_still_run_after_the_commit(world, django_capture_on_commit_callbacks, mailoutbox):
-    from standortlotse.core.mail import queue_email
+def test_other_backends_still_run_after_the_commit(
+    world, django_capture_on_commit_callbacks, mailoutbox
+):
+    from standortlotse.core.mail import queue_email, send_email_task
     from standortlotse.core.queue import stored_in_the_database
-    from standortlotse.core.mail import send_email_task
 
     assert not stored_in_the_database(send_email_task)  # the tests' immediate backend
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        queue_email("anna@example.org", "inquiries/email/confirmation", {"inquiry": Inquiry(name="A", message="x")})
+        queue_email(
+            "anna@example.org",
+            "inquiries/email/confirmation",
+            {"inquiry": Inquiry(name="A", message="x")},
+        )
         assert mailoutbox == []  # not before the commit
     assert len(callbacks) == 1 and len(mailoutbox) == 1
 

@@ -57,7 +57,10 @@ def captured():
 
 
 def test_redact_private_segments_and_addresses():
-    assert logs.redact("Not Found: /orte/mein-ort/Abc-123_x/") == "Not Found: /orte/mein-ort/[redacted]/"
+    assert (
+        logs.redact("Not Found: /orte/mein-ort/Abc-123_x/")
+        == "Not Found: /orte/mein-ort/[redacted]/"
+    )
     assert logs.redact("/en/zustimmung/tok/?a=1") == "/en/zustimmung/[redacted]/?a=1"
     assert logs.redact("/investieren/abmelden/t0k3n") == "/investieren/abmelden/[redacted]"
     assert "[redacted]" in logs.redact("/investieren/ergebnis/0b5f-11e9/")
@@ -81,7 +84,9 @@ def test_request_log_has_method_and_path_but_no_secret_and_no_query(client, capt
     response = client.get("/orte/mein-ort/geheimes-token-123/?email=anna@example.org")
     assert response.status_code == 404
     text = captured.text()
-    assert "geheimes-token-123" not in text and "anna@example.org" not in text and "email=" not in text
+    assert (
+        "geheimes-token-123" not in text and "anna@example.org" not in text and "email=" not in text
+    )
     (line,) = [line for line in captured.lines() if line["logger"] == "django.request"]
     assert line["method"] == "GET" and line["path"] == "/orte/mein-ort/[redacted]/"
     assert line["status_code"] == 404
@@ -117,7 +122,9 @@ def test_failed_mail_logs_neither_address_nor_subject(monkeypatch, captured):
 
 def test_plain_format_for_development_also_filters():
     handler = production_handler("plain")
-    record = logging.LogRecord("x", logging.INFO, __file__, 1, "mail to %s", ("anna@example.org",), None)
+    record = logging.LogRecord(
+        "x", logging.INFO, __file__, 1, "mail to %s", ("anna@example.org",), None
+    )
     handler.handle(record)
     assert handler.stream.getvalue().strip().endswith("INFO x mail to [email]")
 
@@ -129,16 +136,26 @@ def test_settings_default_to_json_in_production_and_plain_in_development(setting
     # gunicorn's loggers use the same handler (deploy/gunicorn.conf.py).
     assert production["loggers"]["gunicorn.access"]["handlers"] == ["console"]
     assert settings.LOGGING["handlers"]["console"]["filters"] == ["privacy"]
-    logging.config.DictConfigurator(production).configure_formatter(production["formatters"]["main"])
+    logging.config.DictConfigurator(production).configure_formatter(
+        production["formatters"]["main"]
+    )
 
 
 def test_gunicorn_config_uses_the_app_log_configuration():
     namespace = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
     assert namespace["wsgi_app"] == "standortlotse.wsgi"
-    assert namespace["logconfig_dict"]["filters"]["privacy"]["()"] == "standortlotse.core.logs.PrivacyFilter"
+    assert (
+        namespace["logconfig_dict"]["filters"]["privacy"]["()"]
+        == "standortlotse.core.logs.PrivacyFilter"
+    )
     # Path without query string, no client address.
-    assert "%(U)s" in namespace["access_log_format"] and "%(h)s" not in namespace["access_log_format"]
-    assert "%(r)s" not in namespace["access_log_format"] and "%(q)s" not in namespace["access_log_format"]
+    assert (
+        "%(U)s" in namespace["access_log_format"] and "%(h)s" not in namespace["access_log_format"]
+    )
+    assert (
+        "%(r)s" not in namespace["access_log_format"]
+        and "%(q)s" not in namespace["access_log_format"]
+    )
 
 
 def test_gunicorn_access_record_is_redacted(captured):
@@ -170,9 +187,16 @@ def test_every_handler_of_every_logger_filters_after_django_setup():
         "logging.getLogger('django.server').info('\"%s\" %s %s', 'GET /orte/mein-ort/geheim-777/ HTTP/1.1', '200', '5')\n"
         "logging.getLogger('django.request').warning('Not Found: %s', '/zustimmung/geheim-888/')\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "DJANGO_SETTINGS_MODULE": "standortlotse.settings",
-           "DJANGO_DEBUG": "1", "DJANGO_LOG_FORMAT": "plain"}
-    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "src"),
+        "DJANGO_SETTINGS_MODULE": "standortlotse.settings",
+        "DJANGO_DEBUG": "1",
+        "DJANGO_LOG_FORMAT": "plain",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip().splitlines()[-1] == "[]"
     assert "geheim-777" not in result.stderr and "geheim-888" not in result.stderr
     assert result.stderr.count("/orte/mein-ort/[redacted]/") == 1  # once, through the one handler
@@ -181,14 +205,27 @@ def test_every_handler_of_every_logger_filters_after_django_setup():
 
 def test_runserver_request_lines_carry_no_private_link(tmp_path):
     port = _free_port()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "standortlotse.settings", "DJANGO_DEBUG": "1", "DJANGO_LOG_FORMAT": "plain",
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
-    server = subprocess.Popen([sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
-                              cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "standortlotse.settings",
+        "DJANGO_DEBUG": "1",
+        "DJANGO_LOG_FORMAT": "plain",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         for _ in range(100):
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/orte/mein-ort/geheim-999-token/", timeout=5)
+                urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/orte/mein-ort/geheim-999-token/", timeout=5
+                )
                 break
             except urllib.error.HTTPError:
                 break  # any answer: the request line is logged

@@ -6,8 +6,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from deploy import nginx as documented_nginx
+
 from tests.operations.nginx_support import needs_nginx, proxy_to, running_nginx
 
 pytestmark = needs_nginx
@@ -17,8 +17,11 @@ pytestmark = needs_nginx
 def nginx(live_server, tmp_path):
     """nginx with the guide's micro-cache block on a loopback port, proxying to the live server."""
     cache_http, cache_location = documented_nginx.micro_cache(tmp_path / "cache")
-    location = proxy_to(live_server, cache_location,
-                        "add_header X-Cache-Status $upstream_cache_status always;  # only for this test")
+    location = proxy_to(
+        live_server,
+        cache_location,
+        "add_header X-Cache-Status $upstream_cache_status always;  # only for this test",
+    )
     with running_nginx(tmp_path, http=cache_http, server=location) as base:
         yield base
 
@@ -42,7 +45,10 @@ def test_two_anonymous_visitors_get_their_own_csrf_token_and_cookie(nginx, world
     assert first_cookie.startswith("csrftoken=") and second_cookie.startswith("csrftoken=")
     assert first_cookie.split(";")[0] != second_cookie.split(";")[0]
     assert second_headers["X-Cache-Status"] != "HIT"
-    assert "no-store" in second_headers["Cache-Control"] and "private" in second_headers["Cache-Control"]
+    assert (
+        "no-store" in second_headers["Cache-Control"]
+        and "private" in second_headers["Cache-Control"]
+    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -58,5 +64,7 @@ def test_bench_and_test_run_the_guide_block():
     assert cache_http.startswith("proxy_cache_path /x ")
     assert "$upstream_http_set_cookie" in cache_location
     assert "proxy_ignore_headers" not in cache_location
-    load = (Path(documented_nginx.__file__).resolve().parent.parent / "bench" / "load.py").read_text()
+    load = (
+        Path(documented_nginx.__file__).resolve().parent.parent / "bench" / "load.py"
+    ).read_text()
     assert "documented_nginx.micro_cache(" in load and "proxy_cache_valid" not in load

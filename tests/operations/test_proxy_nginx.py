@@ -7,14 +7,13 @@ a temp config, in front of pytest-django's live server; the test stops it at the
 
 import http.client
 import re
-import time
 from urllib.parse import urlencode, urlsplit
 
 import pytest
 from django.urls import reverse
 
-from tests.operations.nginx_support import needs_nginx, proxy_to, running_nginx
 from standortlotse.inquiries.models import Inquiry
+from tests.operations.nginx_support import needs_nginx, proxy_to, running_nginx
 
 pytestmark = needs_nginx
 
@@ -62,16 +61,27 @@ def behind_nginx(settings, transactional_db):
     settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 
 
-def test_forged_forwarded_for_does_not_reset_the_contact_form_limit(behind_nginx, world, nginx, settings):
+def test_forged_forwarded_for_does_not_reset_the_contact_form_limit(
+    behind_nginx, world, nginx, settings
+):
     settings.INQUIRIES_PER_HOUR = 3
     path = reverse("inquiries:contact_about", args=["immobilie", world.prop_a.pk])
     token = nginx.csrf_token(path)
     statuses = []
     for attempt in range(6):
-        status, _ = nginx.send("POST", path, {
-            "name": f"Max {attempt}", "email": "max@example.com", "topic": "property",
-            "message": "Ist die Fläche noch frei?", "consent": "on", "csrfmiddlewaretoken": token,
-        }, forwarded=f"198.51.100.{attempt}, 203.0.113.{attempt}")  # a new "client" each time
+        status, _ = nginx.send(
+            "POST",
+            path,
+            {
+                "name": f"Max {attempt}",
+                "email": "max@example.com",
+                "topic": "property",
+                "message": "Ist die Fläche noch frei?",
+                "consent": "on",
+                "csrfmiddlewaretoken": token,
+            },
+            forwarded=f"198.51.100.{attempt}, 203.0.113.{attempt}",
+        )  # a new "client" each time
         statuses.append(status)
     assert statuses == [302, 302, 302, 429, 429, 429]
     assert Inquiry.objects.count() == 3
@@ -83,15 +93,26 @@ def test_forged_forwarded_for_does_not_give_fresh_login_attempts(behind_nginx, w
     statuses = []
     for attempt in range(6):
         password = "falsch" if attempt < 5 else "secret-pass-123"
-        status, _ = nginx.send("POST", path, {"username": "editor_a", "password": password,
-                                              "csrfmiddlewaretoken": token},
-                               forwarded=f"198.51.100.{attempt}")
+        status, _ = nginx.send(
+            "POST",
+            path,
+            {"username": "editor_a", "password": password, "csrfmiddlewaretoken": token},
+            forwarded=f"198.51.100.{attempt}",
+        )
         statuses.append(status)
     assert statuses == [200, 200, 200, 200, 429, 429]
     # the address lock also holds: 20 failures over many accounts from this client, then a fresh account
     for attempt in range(20):
-        nginx.send("POST", path, {"username": f"user{attempt}", "password": "falsch", "csrfmiddlewaretoken": token},
-                   forwarded=f"192.0.2.{attempt}")
-    status, _ = nginx.send("POST", path, {"username": "editor_b", "password": "secret-pass-123",
-                                          "csrfmiddlewaretoken": token}, forwarded="192.0.2.99")
+        nginx.send(
+            "POST",
+            path,
+            {"username": f"user{attempt}", "password": "falsch", "csrfmiddlewaretoken": token},
+            forwarded=f"192.0.2.{attempt}",
+        )
+    status, _ = nginx.send(
+        "POST",
+        path,
+        {"username": "editor_b", "password": "secret-pass-123", "csrfmiddlewaretoken": token},
+        forwarded="192.0.2.99",
+    )
     assert status == 429

@@ -13,9 +13,9 @@ import time
 import pytest
 from django.core.cache import caches
 
-from tests.operations.settings_probe import setting_from_environment  # noqa: E402
-from tests.inquiries.support import contact_post  # noqa: E402
 from standortlotse.inquiries.models import Inquiry
+from tests.inquiries.support import contact_post
+from tests.operations.settings_probe import setting_from_environment
 
 pytestmark = pytest.mark.django_db
 
@@ -32,9 +32,23 @@ def redis_url(tmp_path_factory):
     if server is None:
         pytest.skip("redis-server is not installed (.ci/run installs it)")
     port = free_port()
-    process = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                                "--appendonly", "no", "--dir", str(tmp_path_factory.mktemp("redis"))],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [
+            server,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path_factory.mktemp("redis")),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.time() + 10
     while time.time() < deadline:
         try:
@@ -61,12 +75,18 @@ def configured_cache(**env) -> dict:
 
 
 def test_without_redis_a_file_cache():
-    assert configured_cache(REDIS_URL="")["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache"
+    assert (
+        configured_cache(REDIS_URL="")["BACKEND"]
+        == "django.core.cache.backends.filebased.FileBasedCache"
+    )
 
 
 def test_redis_url_selects_the_redis_cache(redis_url):
     cache = configured_cache(REDIS_URL=redis_url)
-    assert cache == {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+    assert cache == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": redis_url,
+    }
 
 
 def test_form_rate_limit_is_counted_in_redis(client, world, redis_cache, settings, redis_url):
@@ -76,7 +96,9 @@ def test_form_rate_limit_is_counted_in_redis(client, world, redis_cache, setting
     assert contact_post(client, world).status_code == 302
     assert contact_post(client, world).status_code == 302
     third = contact_post(client, world)
-    assert third.status_code == 429 and "Ist die Fläche noch frei?" in third.content.decode()  # entries kept
+    assert (
+        third.status_code == 429 and "Ist die Fläche noch frei?" in third.content.decode()
+    )  # entries kept
     assert Inquiry.objects.count() == 2
     # The counter is in Redis, where every app server sees it (the address only as a hash).
     keys = [key.decode() for key in redis.Redis.from_url(redis_url).keys("*ratelimit:inquiry:*")]

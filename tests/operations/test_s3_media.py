@@ -5,7 +5,6 @@ subprocess); the bucket is moto's in-process S3, so uploads, reads (photo sizes,
 and deletes go through boto3 exactly as against a real endpoint.
 """
 
-
 import boto3
 import pytest
 from django.urls import reverse
@@ -13,10 +12,9 @@ from moto import mock_aws
 
 from standortlotse.places.models import PlacePhoto
 from standortlotse.properties.models import PropertyPhoto
-
-from tests.operations.settings_probe import setting_from_environment  # noqa: E402
-from tests.properties.support import published  # noqa: E402
-from tests.places.support import png, submission  # noqa: E402
+from tests.operations.settings_probe import setting_from_environment
+from tests.places.support import png, submission
+from tests.properties.support import published
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +28,11 @@ def configured_storage(**env) -> dict:
     return setting_from_environment("STORAGES['default']", **env)
 
 
-S3_ENV = {"STANDORTLOTSE_S3_BUCKET": BUCKET, "STANDORTLOTSE_S3_ENDPOINT_URL": ENDPOINT,
-          "STANDORTLOTSE_S3_REGION": REGION}
+S3_ENV = {
+    "STANDORTLOTSE_S3_BUCKET": BUCKET,
+    "STANDORTLOTSE_S3_ENDPOINT_URL": ENDPOINT,
+    "STANDORTLOTSE_S3_REGION": REGION,
+}
 
 
 @pytest.fixture(scope="module")
@@ -41,12 +42,18 @@ def s3_storage_setting():
 
 @pytest.fixture
 def bucket(settings, monkeypatch, s3_storage_setting):
-    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                        "AWS_DEFAULT_REGION": REGION, "MOTO_S3_CUSTOM_ENDPOINTS": ENDPOINT}.items():
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+        "MOTO_S3_CUSTOM_ENDPOINTS": ENDPOINT,
+    }.items():
         monkeypatch.setenv(name, value)
     with mock_aws():
         client = boto3.client("s3", region_name=REGION, endpoint_url=ENDPOINT)
-        client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
+        client.create_bucket(
+            Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION}
+        )
         settings.STORAGES = {**settings.STORAGES, "default": s3_storage_setting}
         yield client
 
@@ -56,7 +63,10 @@ def keys(client) -> list[str]:
 
 
 def test_without_a_bucket_media_stay_on_disk():
-    assert configured_storage(STANDORTLOTSE_S3_BUCKET="")["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+    assert (
+        configured_storage(STANDORTLOTSE_S3_BUCKET="")["BACKEND"]
+        == "django.core.files.storage.FileSystemStorage"
+    )
 
 
 def test_bucket_settings_from_the_environment(s3_storage_setting):
@@ -70,7 +80,10 @@ def test_bucket_settings_from_the_environment(s3_storage_setting):
 def test_property_photo_goes_to_the_bucket_and_the_page_links_it(client, world, bucket):
     prop = published(world.prop_a)
     client.force_login(world.editor_a)
-    response = client.post(reverse("properties:editor_photo_add", args=[prop.pk]), {"image": png("halle.png"), "alt_text": "Halle"})
+    response = client.post(
+        reverse("properties:editor_photo_add", args=[prop.pk]),
+        {"image": png("halle.png"), "alt_text": "Halle"},
+    )
     assert response.status_code == 302
     photo = PropertyPhoto.objects.get()
     assert keys(bucket) == [f"media/{photo.image.name}"]
@@ -90,10 +103,15 @@ def test_property_photo_goes_to_the_bucket_and_the_page_links_it(client, world, 
 
 def test_removing_a_photo_removes_the_object(client, world, bucket):
     client.force_login(world.editor_a)
-    client.post(reverse("properties:editor_photo_add", args=[world.prop_a.pk]), {"image": png(), "alt_text": "Halle"})
+    client.post(
+        reverse("properties:editor_photo_add", args=[world.prop_a.pk]),
+        {"image": png(), "alt_text": "Halle"},
+    )
     photo = PropertyPhoto.objects.get()
     assert keys(bucket)
-    response = client.post(reverse("properties:editor_photo_delete", args=[world.prop_a.pk, photo.pk]))
+    response = client.post(
+        reverse("properties:editor_photo_delete", args=[world.prop_a.pk, photo.pk])
+    )
     assert response.status_code in (200, 302)
     assert not PropertyPhoto.objects.exists() and keys(bucket) == []
 
@@ -108,18 +126,24 @@ def test_place_submission_photo_kept_across_errors_then_stored_in_the_bucket(cli
     second = client.post(url, submission(world, photo_token=token, photo_alt="Foto"))
     assert second.status_code == 302
     photo = PlacePhoto.objects.get()
-    assert keys(bucket) == [f"media/{photo.image.name}"]  # the kept copy is gone, the photo is stored
+    assert keys(bucket) == [
+        f"media/{photo.image.name}"
+    ]  # the kept copy is gone, the photo is stored
 
 
 def test_old_kept_photos_are_cleared_from_the_bucket(client, world, bucket):
     from standortlotse.places import kept_photos
 
-    client.post(reverse("places:submit", args=["altmark"]), submission(world, photo=png(), photo_alt="Foto", consent=""))
+    client.post(
+        reverse("places:submit", args=["altmark"]),
+        submission(world, photo=png(), photo_alt="Foto", consent=""),
+    )
     assert len(keys(bucket)) == 1
     assert kept_photos.clear() == 0  # fresh: kept for the visitor's next try
 
 
 # --- safe headers as object metadata (issue 12) --------------------------------------------
+
 
 def head(client, key) -> dict:
     return client.head_object(Bucket=BUCKET, Key=key)
@@ -133,20 +157,26 @@ def test_document_object_is_a_pdf_download_whatever_the_browser_declared(client,
 
     client.force_login(world.editor_a)
     crafted = SimpleUploadedFile("x.html", valid_pdf(), content_type="text/html")
-    response = client.post(reverse("properties:editor_document_add", args=[world.prop_a.pk]),
-                           {"file": crafted, "title": "B-Plan"})
+    response = client.post(
+        reverse("properties:editor_document_add", args=[world.prop_a.pk]),
+        {"file": crafted, "title": "B-Plan"},
+    )
     assert response.status_code == 302
     document = PropertyDocument.objects.get()
     assert RANDOM_PDF.match(document.file.name)
     stored = head(bucket, f"media/{document.file.name}")
-    assert stored["ContentType"] == "application/pdf" and stored["ContentDisposition"] == "attachment"
+    assert (
+        stored["ContentType"] == "application/pdf" and stored["ContentDisposition"] == "attachment"
+    )
     assert stored["CacheControl"] == "public, max-age=604800"
 
 
 def test_photo_object_is_an_image_shown_inline(client, world, bucket):
     client.force_login(world.editor_a)
-    client.post(reverse("properties:editor_photo_add", args=[world.prop_a.pk]),
-                {"image": png("halle.png"), "alt_text": "Halle"})
+    client.post(
+        reverse("properties:editor_photo_add", args=[world.prop_a.pk]),
+        {"image": png("halle.png"), "alt_text": "Halle"},
+    )
     photo = PropertyPhoto.objects.get()
     assert photo.image.name.endswith(".jpg")
     stored = head(bucket, f"media/{photo.image.name}")
@@ -157,10 +187,14 @@ def test_any_other_object_is_unknown_bytes_to_download(bucket):
     from django.core.files.base import ContentFile
     from django.core.files.storage import storages
 
-    name = storages.create_storage(storages.backends["default"]).save("properties/documents/2024/x.html",
-                                                                   ContentFile(b"<script>alert(1)</script>"))
+    name = storages.create_storage(storages.backends["default"]).save(
+        "properties/documents/2024/x.html", ContentFile(b"<script>alert(1)</script>")
+    )
     stored = head(bucket, f"media/{name}")
-    assert stored["ContentType"] == "application/octet-stream" and stored["ContentDisposition"] == "attachment"
+    assert (
+        stored["ContentType"] == "application/octet-stream"
+        and stored["ContentDisposition"] == "attachment"
+    )
 
 
 def test_media_metadata_re_stamps_objects_stored_before(bucket):
@@ -169,14 +203,19 @@ def test_media_metadata_re_stamps_objects_stored_before(bucket):
     from django.core.management import call_command
 
     key = "media/properties/documents/2024/x.html"
-    bucket.put_object(Bucket=BUCKET, Key=key, Body=b"%PDF-1.4<script>alert(1)</script>", ContentType="text/html")
+    bucket.put_object(
+        Bucket=BUCKET, Key=key, Body=b"%PDF-1.4<script>alert(1)</script>", ContentType="text/html"
+    )
     listed = StringIO()
     call_command("media_metadata", stdout=listed)
     assert "text/html → application/octet-stream" in listed.getvalue()
     assert head(bucket, key)["ContentType"] == "text/html"  # listing changes nothing
     call_command("media_metadata", "--apply", stdout=StringIO())
     stored = head(bucket, key)
-    assert stored["ContentType"] == "application/octet-stream" and stored["ContentDisposition"] == "attachment"
+    assert (
+        stored["ContentType"] == "application/octet-stream"
+        and stored["ContentDisposition"] == "attachment"
+    )
     assert bucket.get_object(Bucket=BUCKET, Key=key)["Body"].read().startswith(b"%PDF-1.4")
     again = StringIO()
     call_command("media_metadata", stdout=again)

@@ -13,34 +13,55 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from tests.operations.settings_probe import setting_from_environment, settings_from_environment
 from standortlotse.properties.demo import DEMO_PASSWORD
+from tests.operations.settings_probe import setting_from_environment, settings_from_environment
 
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCTION = {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "prod-Key-4-tests_" + "AbCdEf0123456789" * 3, "DJANGO_ALLOWED_HOSTS": "example.org"}
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "prod-Key-4-tests_" + "AbCdEf0123456789" * 3,
+    "DJANGO_ALLOWED_HOSTS": "example.org",
+}
 
 
 def check_deploy(**env):
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "standortlotse.settings", **PRODUCTION, "DATABASE_URL": "", **env}
-    return subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                          cwd=ROOT, env=environment, capture_output=True, text=True)
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "standortlotse.settings",
+        **PRODUCTION,
+        "DATABASE_URL": "",
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
 
 
 # --- Mail -----------------------------------------------------------------------------------------
 
+
 def test_production_sends_mail_by_smtp_unless_told_otherwise():
     assert setting_from_environment("EMAIL_BACKEND", **PRODUCTION, DJANGO_EMAIL_BACKEND="") == (
-        "django.core.mail.backends.smtp.EmailBackend")
+        "django.core.mail.backends.smtp.EmailBackend"
+    )
     # Development prints them (make run also sets the console backend explicitly).
     assert setting_from_environment("EMAIL_BACKEND", DJANGO_DEBUG="1", DJANGO_EMAIL_BACKEND="") == (
-        "django.core.mail.backends.console.EmailBackend")
+        "django.core.mail.backends.console.EmailBackend"
+    )
 
 
 @pytest.mark.parametrize("backend", ["console", "filebased", "locmem", "dummy"])
 def test_check_deploy_warns_about_a_backend_that_does_not_deliver(backend):
     result = check_deploy(DJANGO_EMAIL_BACKEND=f"django.core.mail.backends.{backend}.EmailBackend")
     assert result.returncode != 0
-    assert "standortlotse.W001" in result.stderr and f"backends.{backend}.EmailBackend" in result.stderr
+    assert (
+        "standortlotse.W001" in result.stderr
+        and f"backends.{backend}.EmailBackend" in result.stderr
+    )
 
 
 def test_check_deploy_accepts_smtp():
@@ -60,16 +81,27 @@ def test_make_run_is_production_mode_with_console_mail_chosen_explicitly():
     assert env["DJANGO_DEBUG"] == "0"
     assert env["DJANGO_EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
     makefile = (ROOT / "Makefile").read_text()
-    assert "load_demo --allow-production --new-passwords" in makefile and "gunicorn -c deploy/gunicorn.conf.py" in makefile
+    assert (
+        "load_demo --allow-production --new-passwords" in makefile
+        and "gunicorn -c deploy/gunicorn.conf.py" in makefile
+    )
     # `make dev` is the development mode (DEBUG on), with console mail too
-    assert "dev: export DJANGO_EMAIL_BACKEND := django.core.mail.backends.console.EmailBackend" in makefile
+    assert (
+        "dev: export DJANGO_EMAIL_BACKEND := django.core.mail.backends.console.EmailBackend"
+        in makefile
+    )
 
 
 def test_make_run_settings_are_production_over_plain_http_on_this_machine():
     env = {**make_variable("RUN_ENV"), "DJANGO_SECRET_KEY": PRODUCTION["DJANGO_SECRET_KEY"]}
     expected = {
-        "DEBUG": False, "SECURE_SSL_REDIRECT": False, "SESSION_COOKIE_SECURE": False, "CSRF_COOKIE_SECURE": False,
-        "SECURE_HSTS_SECONDS": 0, "SERVE_MEDIA": True, "ALLOWED_HOSTS": ["127.0.0.1", "localhost"],
+        "DEBUG": False,
+        "SECURE_SSL_REDIRECT": False,
+        "SESSION_COOKIE_SECURE": False,
+        "CSRF_COOKIE_SECURE": False,
+        "SECURE_HSTS_SECONDS": 0,
+        "SERVE_MEDIA": True,
+        "ALLOWED_HOSTS": ["127.0.0.1", "localhost"],
         "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
         "STORAGES['staticfiles']['BACKEND']": "whitenoise.storage.CompressedManifestStaticFilesStorage",
     }
@@ -81,34 +113,51 @@ def test_make_run_settings_are_production_over_plain_http_on_this_machine():
 
 # --- Secret key -----------------------------------------------------------------------------------
 
+
 def test_development_key_is_generated_once_per_installation_outside_the_repository(tmp_path):
     key_file = tmp_path / "var" / "secret_key"
-    env = {"DJANGO_DEBUG": "1", "DJANGO_SECRET_KEY": "", "STANDORTLOTSE_SECRET_KEY_FILE": str(key_file)}
+    env = {
+        "DJANGO_DEBUG": "1",
+        "DJANGO_SECRET_KEY": "",
+        "STANDORTLOTSE_SECRET_KEY_FILE": str(key_file),
+    }
     first = setting_from_environment("SECRET_KEY", **env)
     assert key_file.read_text() == first and len(first) >= 50
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     assert setting_from_environment("SECRET_KEY", **env) == first  # the same on the next start
-    other = setting_from_environment("SECRET_KEY", **{**env, "STANDORTLOTSE_SECRET_KEY_FILE": str(tmp_path / "b")})
+    other = setting_from_environment(
+        "SECRET_KEY", **{**env, "STANDORTLOTSE_SECRET_KEY_FILE": str(tmp_path / "b")}
+    )
     assert other != first  # another installation, another key
     # No key is written in the source any more.
     assert "dev-only-insecure-key" not in (ROOT / "src/standortlotse/settings.py").read_text()
-    assert setting_from_environment("SECRET_KEY", **{**env, "DJANGO_SECRET_KEY": "given-" + "z" * 50}) == "given-" + "z" * 50
+    assert (
+        setting_from_environment("SECRET_KEY", **{**env, "DJANGO_SECRET_KEY": "given-" + "z" * 50})
+        == "given-" + "z" * 50
+    )
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     with pytest.raises(subprocess.CalledProcessError) as error:
-        setting_from_environment("SECRET_KEY", DJANGO_DEBUG="0", DJANGO_SECRET_KEY="",
-                                 STANDORTLOTSE_SECRET_KEY_FILE=str(tmp_path / "key"))
+        setting_from_environment(
+            "SECRET_KEY",
+            DJANGO_DEBUG="0",
+            DJANGO_SECRET_KEY="",
+            STANDORTLOTSE_SECRET_KEY_FILE=str(tmp_path / "key"),
+        )
     assert "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG=0" in error.value.stderr
     assert not (tmp_path / "key").exists()
 
 
 def test_the_key_file_is_not_in_the_repository():
-    ignored = subprocess.run(["git", "check-ignore", "var/secret_key"], cwd=ROOT, capture_output=True)
+    ignored = subprocess.run(
+        ["git", "check-ignore", "var/secret_key"], cwd=ROOT, capture_output=True
+    )
     assert ignored.returncode == 0
 
 
 # --- Demo data ------------------------------------------------------------------------------------
+
 
 @pytest.mark.django_db
 def test_load_demo_refuses_in_production_mode(settings):
@@ -129,7 +178,9 @@ def test_forced_load_demo_in_production_never_sets_the_published_password(settin
         assert not user.check_password(DEMO_PASSWORD)
     assert DEMO_PASSWORD not in out.getvalue()
     admin = get_user_model().objects.get(username="landesadmin")
-    printed = [line for line in out.getvalue().splitlines() if line.strip().startswith("landesadmin:")]
+    printed = [
+        line for line in out.getvalue().splitlines() if line.strip().startswith("landesadmin:")
+    ]
     (line,) = printed  # printed once, so the operator can log in
     assert admin.check_password(line.split("'")[1])
 
@@ -160,12 +211,21 @@ def test_load_demo_new_passwords_gives_working_fresh_passwords_at_every_start(se
 
     def start():
         out = StringIO()
-        call_command("load_demo", "--count", "1", "--allow-production", "--new-passwords", stdout=out)
-        return {line.split(":")[0].strip(): line.split("'")[1]
-                for line in out.getvalue().splitlines() if "password '" in line}
+        call_command(
+            "load_demo", "--count", "1", "--allow-production", "--new-passwords", stdout=out
+        )
+        return {
+            line.split(":")[0].strip(): line.split("'")[1]
+            for line in out.getvalue().splitlines()
+            if "password '" in line
+        }
 
     first, second = start(), start()
-    assert set(first) == set(second) == {"redaktion-stendal", "redaktion-gardelegen", "moderation-altmark", "landesadmin"}
+    assert (
+        set(first)
+        == set(second)
+        == {"redaktion-stendal", "redaktion-gardelegen", "moderation-altmark", "landesadmin"}
+    )
     for username, password in second.items():
         user = get_user_model().objects.get(username=username)
         assert user.check_password(password) and not user.check_password(first[username])

@@ -21,7 +21,9 @@ def test_stuck_running_tasks_are_requeued(settings):
     stale = DBTaskResult.objects.filter(pk=row.pk)
     stale.update(status=TaskResultStatus.RUNNING, started_at=timezone.now() - timedelta(hours=1))
     fresh_id = send_email_task.enqueue(["b@example.org"], "s", "b", 1, None).id
-    DBTaskResult.objects.filter(id=fresh_id).update(status=TaskResultStatus.RUNNING, started_at=timezone.now())
+    DBTaskResult.objects.filter(id=fresh_id).update(
+        status=TaskResultStatus.RUNNING, started_at=timezone.now()
+    )
     call_command("tasks_recover", "--minutes", "30")
     assert DBTaskResult.objects.get(pk=row.pk).status == TaskResultStatus.READY
     assert DBTaskResult.objects.get(id=fresh_id).status == TaskResultStatus.RUNNING  # still working
@@ -39,20 +41,40 @@ def test_documented_pruning_removes_old_finished_mail_tasks(settings):
 
     from standortlotse.core.mail import send_email_task
 
-    line = next(l for l in (Path(__file__).resolve().parents[2] / "docs" / "deployment.md").read_text().splitlines()
-                if "prune_db_task_results" in l and l[:1].isdigit())
+    line = next(
+        l
+        for l in (Path(__file__).resolve().parents[2] / "docs" / "deployment.md")
+        .read_text()
+        .splitlines()
+        if "prune_db_task_results" in l and l[:1].isdigit()
+    )
     arguments = shlex.split(re.sub(r"^.*?manage\.py ", "", line))
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     now = timezone.now()
     rows = {}
-    for name, status, age_days in [("old_sent", TaskResultStatus.SUCCESSFUL, 8), ("new_sent", TaskResultStatus.SUCCESSFUL, 2),
-                                   ("old_failed", TaskResultStatus.FAILED, 31), ("young_failed", TaskResultStatus.FAILED, 8),
-                                   ("queued", TaskResultStatus.READY, 40), ("running", TaskResultStatus.RUNNING, 40)]:
+    for name, status, age_days in [
+        ("old_sent", TaskResultStatus.SUCCESSFUL, 8),
+        ("new_sent", TaskResultStatus.SUCCESSFUL, 2),
+        ("old_failed", TaskResultStatus.FAILED, 31),
+        ("young_failed", TaskResultStatus.FAILED, 8),
+        ("queued", TaskResultStatus.READY, 40),
+        ("running", TaskResultStatus.RUNNING, 40),
+    ]:
         rows[name] = send_email_task.enqueue([f"{name}@example.org"], "s", "b", 1, None).id
         finished = now - timedelta(days=age_days)
         DBTaskResult.objects.filter(id=rows[name]).update(
-            status=status, enqueued_at=finished, started_at=finished,
-            finished_at=finished if status in (TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED) else None)
+            status=status,
+            enqueued_at=finished,
+            started_at=finished,
+            finished_at=finished
+            if status in (TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED)
+            else None,
+        )
     call_command(*arguments)
     left = {str(pk) for pk in DBTaskResult.objects.values_list("id", flat=True)}
-    assert {name for name, pk in rows.items() if pk in left} == {"new_sent", "young_failed", "queued", "running"}
+    assert {name for name, pk in rows.items() if pk in left} == {
+        "new_sent",
+        "young_failed",
+        "queued",
+        "running",
+    }

@@ -11,7 +11,10 @@ from tests.places.support import png, submission
 def submit(client, world, django_capture_on_commit_callbacks):
     def _submit(**overrides):
         with django_capture_on_commit_callbacks(execute=True):
-            return client.post(reverse("places:submit", args=["altmark"]), submission(world, **overrides))
+            return client.post(
+                reverse("places:submit", args=["altmark"]), submission(world, **overrides)
+            )
+
     return _submit
 
 

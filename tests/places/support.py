@@ -17,11 +17,17 @@ def png(name="ort.png"):
 
 def submission(world, **overrides):
     data = {
-        "name": "Coworking Alte Schule", "pitch": "Schreibtische im Dorf",
+        "name": "Coworking Alte Schule",
+        "pitch": "Schreibtische im Dorf",
         "story": "<p>Unsere <strong>Geschichte</strong></p><script>alert(1)</script>",
-        "place_fields": ["work"], "types": ["coworking"], "offers": ["desks", "events"],
-        "municipality": world.mun_a.pk, "owner_name": "Erika Muster",
-        "owner_email": "erika@example.org", "consent": "on", "tags": "Glasfaser, Garten",
+        "place_fields": ["work"],
+        "types": ["coworking"],
+        "offers": ["desks", "events"],
+        "municipality": world.mun_a.pk,
+        "owner_name": "Erika Muster",
+        "owner_email": "erika@example.org",
+        "consent": "on",
+        "tags": "Glasfaser, Garten",
     }
     data.update(overrides)
     return data
@@ -32,4 +38,6 @@ def link_from(message) -> str:
 
 
 def owner_token(place):
-    return link_from([m for m in mail.outbox if "/orte/mein-ort/" in m.body and m.to == [place.owner_email]][-1])
+    return link_from(
+        [m for m in mail.outbox if "/orte/mein-ort/" in m.body and m.to == [place.owner_email]][-1]
+    )

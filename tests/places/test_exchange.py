@@ -6,21 +6,36 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import PropertyFactory
 from standortlotse.places import exchange
 from standortlotse.places.models import ImportConflict, Place, Status
+from tests.factories import PropertyFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def make_place(world, name, municipality=None, status=Status.PUBLISHED, fields=("work",), types=("coworking",),
-               offers=(), **extra):
+def make_place(
+    world,
+    name,
+    municipality=None,
+    status=Status.PUBLISHED,
+    fields=("work",),
+    types=("coworking",),
+    offers=(),
+    **extra,
+):
     municipality = municipality or world.mun_a
     extra.setdefault("lat", municipality.lat)
     extra.setdefault("lon", municipality.lon)
     place = Place.objects.create(
-        name=name, pitch=f"Pitch {name}", region=world.region, municipality=municipality,
-        owner_name="O", owner_email="o@example.org", status=status, published_at=timezone.now(), **extra,
+        name=name,
+        pitch=f"Pitch {name}",
+        region=world.region,
+        municipality=municipality,
+        owner_name="O",
+        owner_email="o@example.org",
+        status=status,
+        published_at=timezone.now(),
+        **extra,
     )
     place.set_values("field", fields)
     place.set_values("type", types)
@@ -32,8 +47,15 @@ def make_place(world, name, municipality=None, status=Status.PUBLISHED, fields=(
 def places(world):
     return {
         "cowork": make_place(world, "Coworking Stendal", offers=["desks"], tags="Glasfaser"),
-        "shop": make_place(world, "Dorfladen Gardelegen", world.mun_b, fields=["life"], types=["village_shop"],
-                           offers=["cafe"], story="<p>Kaffee und Kuchen</p>"),
+        "shop": make_place(
+            world,
+            "Dorfladen Gardelegen",
+            world.mun_b,
+            fields=["life"],
+            types=["village_shop"],
+            offers=["cafe"],
+            story="<p>Kaffee und Kuchen</p>",
+        ),
         "draft": make_place(world, "Noch geheim", status=Status.SUBMITTED),
     }
 
@@ -60,7 +82,9 @@ def test_public_search(client, places, query, expected):
 
 
 def test_search_by_municipality_and_map_query(client, world, places):
-    response = client.get(reverse("places:search"), {"municipality": world.mun_b.pk, "field": "life"})
+    response = client.get(
+        reverse("places:search"), {"municipality": world.mun_b.pk, "field": "life"}
+    )
     assert names(response) == ["Dorfladen Gardelegen"]
     assert "/api/places.geojson?field=life&amp;municipality=15081135" in response.content.decode()
 
@@ -71,10 +95,15 @@ def test_detail_jsonld_og_nearby(client, world, places):
     content = response.content.decode()
     assert response.status_code == 200
     assert '<meta property="og:title" content="Coworking Stendal">' in content
-    start = content.index('<script type="application/ld+json">') + len('<script type="application/ld+json">')
-    data = json.loads(content[start:content.index("</script>", start)])
+    start = content.index('<script type="application/ld+json">') + len(
+        '<script type="application/ld+json">'
+    )
+    data = json.loads(content[start : content.index("</script>", start)])
     assert data["@type"] == "LocalBusiness" and data["geo"]["latitude"] == world.mun_a.lat
-    assert {p.title for p in response.context["nearby_properties"]} == {world.prop_a.title, prop.title}
+    assert {p.title for p in response.context["nearby_properties"]} == {
+        world.prop_a.title,
+        prop.title,
+    }
 
 
 def test_nearby_places_sorted_by_distance(client, world, places):
@@ -101,7 +130,9 @@ def test_widget_can_be_framed_and_filters(client, world, places):
     assert "frame-ancestors *" in response["Content-Security-Policy"]
     content = response.content.decode()
     assert "Dorfladen Gardelegen" in content and "Coworking Stendal" not in content
-    assert "http" not in content.split("<body>")[0].replace("http-equiv", "")  # no external resources
+    assert "http" not in content.split("<body>")[0].replace(
+        "http-equiv", ""
+    )  # no external resources
     normal = client.get(reverse("places:search"))
     assert normal["X-Frame-Options"] == "DENY"
 
@@ -113,6 +144,7 @@ def test_embed_builder_snippet(client, places):
 
 # --- feeds ---------------------------------------------------------------------------------------
 
+
 def test_json_feed(client, places):
     data = client.get("/api/places").json()
     assert data["format"] == exchange.FORMAT_VERSION and data["licence"] == "CC-BY-4.0"
@@ -120,7 +152,9 @@ def test_json_feed(client, places):
     assert set(records) == {"Coworking Stendal", "Dorfladen Gardelegen"}
     shop = records["Dorfladen Gardelegen"]
     assert shop["id"] == str(places["shop"].uid) and shop["municipality_ags"] == "15081135"
-    assert shop["types"] == ["village_shop"] and shop["licence"] == "CC-BY-4.0" and shop["updated_at"]
+    assert (
+        shop["types"] == ["village_shop"] and shop["licence"] == "CC-BY-4.0" and shop["updated_at"]
+    )
     assert "owner_email" not in shop
     one = client.get(f"/api/places/{places['shop'].uid}").json()
     assert one["name"] == "Dorfladen Gardelegen"
@@ -129,8 +163,12 @@ def test_json_feed(client, places):
 
 def test_feed_updated_since_and_filters(client, world, places):
     cutoff = timezone.now()
-    Place.objects.filter(pk=places["shop"].pk).update(updated_at=cutoff + timezone.timedelta(seconds=5))
-    Place.objects.filter(pk=places["cowork"].pk).update(updated_at=cutoff - timezone.timedelta(days=1))
+    Place.objects.filter(pk=places["shop"].pk).update(
+        updated_at=cutoff + timezone.timedelta(seconds=5)
+    )
+    Place.objects.filter(pk=places["cowork"].pk).update(
+        updated_at=cutoff - timezone.timedelta(days=1)
+    )
     data = client.get("/api/places", {"updated_since": cutoff.isoformat()}).json()
     assert [r["name"] for r in data["places"]] == ["Dorfladen Gardelegen"]
     data = client.get("/api/places", {"type": "coworking"}).json()
@@ -147,6 +185,7 @@ def test_geojson_feed(client, places):
 
 
 # --- import ------------------------------------------------------------------------------------------
+
 
 def feed_bytes(client, path="/api/places"):
     return client.get(path).content
@@ -174,17 +213,29 @@ def test_round_trip_geojson_and_csv(client, world, places):
     geojson = feed_bytes(client, "/api/places.geojson")
     csv_text = exchange.csv_template(Place.objects.published()).encode()
     Place.objects.all().delete()
-    exchange.apply(exchange.plan(exchange.parse(geojson, "f.geojson"), "geo", world.region), "geo", world.region, None)
+    exchange.apply(
+        exchange.plan(exchange.parse(geojson, "f.geojson"), "geo", world.region),
+        "geo",
+        world.region,
+        None,
+    )
     assert {p.name: exchange.content_of(p) for p in Place.objects.all()} == originals
     Place.objects.all().delete()
-    exchange.apply(exchange.plan(exchange.parse(csv_text, "f.csv"), "csv", world.region), "csv", world.region, None)
+    exchange.apply(
+        exchange.plan(exchange.parse(csv_text, "f.csv"), "csv", world.region),
+        "csv",
+        world.region,
+        None,
+    )
     assert {p.name: exchange.content_of(p) for p in Place.objects.all()} == originals
 
 
 def test_update_and_conflict_are_detected(client, world, places):
     exported = json.loads(feed_bytes(client))
     Place.objects.all().delete()
-    exchange.apply(exchange.plan(exported["places"], "partner", world.region), "partner", world.region, None)
+    exchange.apply(
+        exchange.plan(exported["places"], "partner", world.region), "partner", world.region, None
+    )
     local_edit = Place.objects.get(name="Coworking Stendal")
     local_edit.pitch = "Lokal verbessert"
     local_edit.save()
@@ -206,9 +257,31 @@ def test_update_and_conflict_are_detected(client, world, places):
 def test_import_errors_listed_per_row(world):
     records = [
         {"id": "1", "name": "", "lat": "x", "municipality_ags": "15090535", "fields": ["work"]},
-        {"id": "2", "name": "Fremd", "lat": 52, "lon": 11, "municipality_ags": "15083270", "fields": ["work"]},
-        {"id": "2", "name": "Doppelt", "lat": 52, "lon": 11, "municipality_ags": "15090535", "fields": ["work"]},
-        {"id": "3", "name": "Typ", "lat": 52, "lon": 11, "municipality_ags": "15090535", "fields": ["work"], "types": ["castle"]},
+        {
+            "id": "2",
+            "name": "Fremd",
+            "lat": 52,
+            "lon": 11,
+            "municipality_ags": "15083270",
+            "fields": ["work"],
+        },
+        {
+            "id": "2",
+            "name": "Doppelt",
+            "lat": 52,
+            "lon": 11,
+            "municipality_ags": "15090535",
+            "fields": ["work"],
+        },
+        {
+            "id": "3",
+            "name": "Typ",
+            "lat": 52,
+            "lon": 11,
+            "municipality_ags": "15090535",
+            "fields": ["work"],
+            "types": ["castle"],
+        },
     ]
     from django.utils import translation
 
@@ -227,13 +300,17 @@ def test_import_views_preview_then_apply(client, world, places):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     upload = SimpleUploadedFile("feed.json", exported, content_type="application/json")
-    response = client.post(reverse("places:import"), {"source": "partner", "file": upload, "region": world.region.pk})
+    response = client.post(
+        reverse("places:import"), {"source": "partner", "file": upload, "region": world.region.pk}
+    )
     assert response.status_code == 200 and response.context["summary"]["new"] == 2
     assert not Place.objects.exists()  # preview writes nothing
     response = client.post(reverse("places:import_apply"))
     assert response.status_code == 302 and Place.objects.count() == 2
     bad = SimpleUploadedFile("feed.json", b"{kaputt", content_type="application/json")
-    response = client.post(reverse("places:import"), {"source": "p", "file": bad, "region": world.region.pk})
+    response = client.post(
+        reverse("places:import"), {"source": "p", "file": bad, "region": world.region.pk}
+    )
     assert "file" in response.context["form"].errors
 
 
@@ -246,7 +323,7 @@ def test_csv_template_download_and_formula_safety(client, world):
     response = client.get(reverse("places:csv_template"))
     header = response.content.decode().splitlines()[0]
     assert header.startswith("id,municipality_ags,lat,lon,name,pitch")
-    place = make_place(world, "=HYPERLINK(\"http://evil\")")
+    place = make_place(world, '=HYPERLINK("http://evil")')
     assert "'=HYPERLINK" in exchange.csv_template([place])
 
 
@@ -269,9 +346,22 @@ def test_places_import_reads_excel_and_refuses_hostile_files(world):
         exchange.parse(b"\x89PNG\r\n\x1a\n\x00", "orte.csv")
     with pytest.raises(ValidationError, match="Formel|formula"):
         exchange.parse(b"name;municipality_ags\n=HYPERLINK(1);15090535\n", "orte.csv")
-    records = exchange.parse(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "id": "abc", "geometry": {"type": "Point", "coordinates": [11.8, 52.6]}, "properties": {"name": "X"}}
-    ]}).encode(), "orte.geojson")
+    records = exchange.parse(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "id": "abc",
+                        "geometry": {"type": "Point", "coordinates": [11.8, 52.6]},
+                        "properties": {"name": "X"},
+                    }
+                ],
+            }
+        ).encode(),
+        "orte.geojson",
+    )
     assert records[0]["id"] == "abc" and records[0]["lat"] == 52.6
 
 
@@ -279,7 +369,10 @@ def test_nearby_places_nearest_first_across_the_first_and_the_full_radius(client
     """Five places 1–15 km north: the first radius (5 km) holds two, so the full 20 km is
     searched; the four nearest come back in distance order, the 15 km one is the fifth."""
     base = places["cowork"]
-    made = [make_place(world, f"Nord {km} km", lat=base.lat + km / 111.2, lon=base.lon) for km in (15, 1, 9, 4, 12)]
+    made = [
+        make_place(world, f"Nord {km} km", lat=base.lat + km / 111.2, lon=base.lon)
+        for km in (15, 1, 9, 4, 12)
+    ]
     nearby = client.get(base.get_absolute_url()).context["nearby_places"]
     assert [p.name for p in nearby] == ["Nord 1 km", "Nord 4 km", "Nord 9 km", "Nord 12 km"]
     assert [round(p.distance_km) for p in nearby] == [1, 4, 9, 12]

@@ -22,17 +22,23 @@ pytestmark = pytest.mark.django_db
 
 def moderate(client, user, place, action, message="", capture=None):
     client.force_login(user)
-    return client.post(reverse("places:review", args=[place.pk]), {"action": action, "message": message})
+    return client.post(
+        reverse("places:review", args=[place.pk]), {"action": action, "message": message}
+    )
 
 
 # --- submission ------------------------------------------------------------------------------
+
 
 def test_submission_creates_place_logs_and_mails(world, place):
     assert place.status == Status.SUBMITTED and place.region == world.region
     assert place.values_of("field") == ["work"] and place.values_of("offer") == ["desks", "events"]
     assert "<script>" not in place.story and "<strong>Geschichte</strong>" in place.story
     assert place.photos.get().alt_text == "Der Coworking-Raum"
-    assert (place.lat, place.lon) == (world.mun_a.lat, world.mun_a.lon)  # centre when no point given
+    assert (place.lat, place.lon) == (
+        world.mun_a.lat,
+        world.mun_a.lon,
+    )  # centre when no point given
     log = place.transitions.get()
     assert (log.from_status, log.to_status, log.actor_label) == ("", "submitted", "submitter")
     to_owner = [m for m in mail.outbox if m.to == ["erika@example.org"]]
@@ -90,7 +96,9 @@ def test_valid_photo_is_kept_across_a_failed_submission(world, submit, client):
 
 
 def test_bad_photo_refused(world, submit):
-    fake = SimpleUploadedFile("x.png", b"<svg xmlns='http://www.w3.org/2000/svg'/>", content_type="image/png")
+    fake = SimpleUploadedFile(
+        "x.png", b"<svg xmlns='http://www.w3.org/2000/svg'/>", content_type="image/png"
+    )
     response = submit(photo=fake, photo_alt="x")
     assert "photo" in response.context["form"].errors and not Place.objects.exists()
 
@@ -161,11 +169,18 @@ def test_owner_rotates_link(client, world, place, django_capture_on_commit_callb
 
 # --- moderation -------------------------------------------------------------------------------------
 
+
 def test_full_review_workflow_with_emails(client, world, place, django_capture_on_commit_callbacks):
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         assert moderate(client, world.moderator, place, "in_review").status_code == 302
-        moderate(client, world.moderator, place, "changes_requested", "Bitte ein Foto vom Eingang ergänzen.")
+        moderate(
+            client,
+            world.moderator,
+            place,
+            "changes_requested",
+            "Bitte ein Foto vom Eingang ergänzen.",
+        )
     place.refresh_from_db()
     assert place.status == Status.CHANGES_REQUESTED
     request_mail = mail.outbox[-1]
@@ -176,7 +191,9 @@ def test_full_review_workflow_with_emails(client, world, place, django_capture_o
     assert "Bitte ein Foto vom Eingang ergänzen." in page
     data = submission(world, pitch="Jetzt mit Foto")
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("places:owner", args=[token]), {**data, "photo": png(), "photo_alt": "Eingang"})
+        client.post(
+            reverse("places:owner", args=[token]), {**data, "photo": png(), "photo_alt": "Eingang"}
+        )
     place.refresh_from_db()
     assert place.status == Status.SUBMITTED and place.photos.count() == 2
     with django_capture_on_commit_callbacks(execute=True):
@@ -186,7 +203,10 @@ def test_full_review_workflow_with_emails(client, world, place, django_capture_o
     assert "online" in mail.outbox[-1].subject and place.get_absolute_url() in mail.outbox[-1].body
     client.logout()
     assert client.get(place.get_absolute_url()).status_code == 200
-    steps = [(t.from_status, t.to_status, t.who()) for t in place.transitions.order_by("created_at", "pk")]
+    steps = [
+        (t.from_status, t.to_status, t.who())
+        for t in place.transitions.order_by("created_at", "pk")
+    ]
     assert steps == [
         ("", "submitted", "submitter"),
         ("submitted", "in_review", "moderator"),
@@ -196,7 +216,9 @@ def test_full_review_workflow_with_emails(client, world, place, django_capture_o
     ]
 
 
-def test_reject_requires_reason_and_mails_it(client, world, place, django_capture_on_commit_callbacks):
+def test_reject_requires_reason_and_mails_it(
+    client, world, place, django_capture_on_commit_callbacks
+):
     response = moderate(client, world.moderator, place, "rejected", "")
     assert response.status_code == 200 and "message" in response.context["form"].errors
     with django_capture_on_commit_callbacks(execute=True):
@@ -216,7 +238,10 @@ def test_moderator_of_other_region_cannot_touch(client, world, place):
     assert client.get(reverse("places:review", args=[place.pk])).status_code == 404
     for url in ("places:review_trust", "places:review_rotate"):
         assert client.post(reverse(url, args=[place.pk]), {"trusted": "1"}).status_code == 404
-    assert client.post(reverse("places:review", args=[place.pk]), {"action": "published"}).status_code == 404
+    assert (
+        client.post(reverse("places:review", args=[place.pk]), {"action": "published"}).status_code
+        == 404
+    )
     assert b"Coworking Alte Schule" not in client.get(reverse("places:queue")).content
     with pytest.raises(Exception):
         services.moderate(outsider, place, Status.PUBLISHED)
@@ -228,7 +253,10 @@ def test_municipal_editor_and_anonymous_cannot_moderate(client, world, place):
     assert client.get(reverse("places:queue")).status_code == 302
     client.force_login(world.editor_a)
     assert client.get(reverse("places:queue")).status_code == 403
-    assert client.post(reverse("places:review", args=[place.pk]), {"action": "published"}).status_code == 403
+    assert (
+        client.post(reverse("places:review", args=[place.pk]), {"action": "published"}).status_code
+        == 403
+    )
     place.refresh_from_db()
     assert place.status == Status.SUBMITTED
 
@@ -248,11 +276,14 @@ def test_queue_lists_and_counts(client, world, place):
 
 # --- owner updates after publication -----------------------------------------------------------------
 
+
 def publish(world, place):
     services.moderate(world.moderator, place, Status.PUBLISHED)
 
 
-def test_owner_update_of_published_place_waits_for_review(client, world, place, django_capture_on_commit_callbacks):
+def test_owner_update_of_published_place_waits_for_review(
+    client, world, place, django_capture_on_commit_callbacks
+):
     publish(world, place)
     token = owner_token(place)
     with django_capture_on_commit_callbacks(execute=True):
@@ -261,7 +292,10 @@ def test_owner_update_of_published_place_waits_for_review(client, world, place, 
     assert place.pitch == "Schreibtische im Dorf"  # public version unchanged
     update = PendingUpdate.objects.get(place=place)
     assert update.data["fields"]["pitch"] == "Noch besser"
-    assert any("Noch besser" not in m.body and f"/datenpflege/orte/{place.pk}/" in m.body for m in mail.outbox)
+    assert any(
+        "Noch besser" not in m.body and f"/datenpflege/orte/{place.pk}/" in m.body
+        for m in mail.outbox
+    )
     client.force_login(world.moderator)
     client.post(reverse("places:review_update", args=[place.pk, update.pk]), {"decision": "accept"})
     place.refresh_from_db()
@@ -270,10 +304,14 @@ def test_owner_update_of_published_place_waits_for_review(client, world, place, 
 
 def test_declined_update_changes_nothing(client, world, place):
     publish(world, place)
-    client.post(reverse("places:owner", args=[owner_token(place)]), submission(world, pitch="Abgelehnt"))
+    client.post(
+        reverse("places:owner", args=[owner_token(place)]), submission(world, pitch="Abgelehnt")
+    )
     update = PendingUpdate.objects.get()
     client.force_login(world.moderator)
-    client.post(reverse("places:review_update", args=[place.pk, update.pk]), {"decision": "decline"})
+    client.post(
+        reverse("places:review_update", args=[place.pk, update.pk]), {"decision": "decline"}
+    )
     place.refresh_from_db()
     assert place.pitch == "Schreibtische im Dorf" and not PendingUpdate.objects.exists()
 
@@ -283,12 +321,17 @@ def test_trusted_owner_updates_directly(client, world, place):
     client.force_login(world.moderator)
     client.post(reverse("places:review_trust", args=[place.pk]), {"trusted": "1"})
     client.logout()
-    client.post(reverse("places:owner", args=[owner_token(place)]), submission(world, pitch="Sofort online"))
+    client.post(
+        reverse("places:owner", args=[owner_token(place)]), submission(world, pitch="Sofort online")
+    )
     place.refresh_from_db()
-    assert place.owner_trusted and place.pitch == "Sofort online" and place.status == Status.PUBLISHED
+    assert (
+        place.owner_trusted and place.pitch == "Sofort online" and place.status == Status.PUBLISHED
+    )
 
 
 # --- photos in owner updates: held with the update until a moderator decides ---------------------------
+
 
 def _public_views(client, place):
     """What the public sees of the place: page, feed record, social card status."""
@@ -301,11 +344,20 @@ def _public_views(client, place):
 
 def _owner_adds_photo(client, world, place, capture):
     with capture(execute=True):
-        client.post(reverse("places:owner", args=[owner_token(place)]),
-                    submission(world, photo=png("neu.png"), photo_alt="Neuer Hofladen", photo_credit="Foto: Eigentümerin"))
+        client.post(
+            reverse("places:owner", args=[owner_token(place)]),
+            submission(
+                world,
+                photo=png("neu.png"),
+                photo_alt="Neuer Hofladen",
+                photo_credit="Foto: Eigentümerin",
+            ),
+        )
 
 
-def test_untrusted_owner_photo_waits_for_review(client, world, place, settings, django_capture_on_commit_callbacks):
+def test_untrusted_owner_photo_waits_for_review(
+    client, world, place, settings, django_capture_on_commit_callbacks
+):
     import os
 
     publish(world, place)
@@ -320,7 +372,9 @@ def test_untrusted_owner_photo_waits_for_review(client, world, place, settings, 
     held = HeldPhoto.objects.get(update__place=place)
     assert held.alt_text == "Neuer Hofladen"
     path = held.image.path
-    assert os.path.exists(path) and not path.startswith(str(settings.MEDIA_ROOT))  # in no public storage
+    assert os.path.exists(path) and not path.startswith(
+        str(settings.MEDIA_ROOT)
+    )  # in no public storage
     # the moderator sees the held photo in the review, and only the moderator can fetch it
     photo_url = reverse("places:review_held_photo", args=[place.pk, held.pk])
     assert client.get(photo_url).status_code == 302
@@ -343,7 +397,10 @@ def test_accepted_owner_photo_goes_online(client, world, place, django_capture_o
     held_path = HeldPhoto.objects.get().image.path
     client.force_login(world.moderator)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("places:review_update", args=[place.pk, PendingUpdate.objects.get().pk]), {"decision": "accept"})
+        client.post(
+            reverse("places:review_update", args=[place.pk, PendingUpdate.objects.get().pk]),
+            {"decision": "accept"},
+        )
     new = place.photos.get(alt_text="Neuer Hofladen")
     assert new.credit == "Foto: Eigentümerin" and os.path.exists(new.image.path)
     assert not HeldPhoto.objects.exists() and not os.path.exists(held_path)
@@ -362,20 +419,27 @@ def test_declined_owner_photo_is_deleted(client, world, place, django_capture_on
     held_path = HeldPhoto.objects.get().image.path
     client.force_login(world.moderator)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("places:review_update", args=[place.pk, PendingUpdate.objects.get().pk]), {"decision": "decline"})
+        client.post(
+            reverse("places:review_update", args=[place.pk, PendingUpdate.objects.get().pk]),
+            {"decision": "decline"},
+        )
     assert place.photos.count() == 1 and not HeldPhoto.objects.exists()
     assert not os.path.exists(held_path)  # the file is gone from storage
     page, _record, _feed = _public_views(client, place)
     assert "Neuer Hofladen" not in page
 
 
-def test_trusted_owner_photo_is_online_at_once(client, world, place, django_capture_on_commit_callbacks):
+def test_trusted_owner_photo_is_online_at_once(
+    client, world, place, django_capture_on_commit_callbacks
+):
     from standortlotse.places.models import HeldPhoto
 
     publish(world, place)
     services.set_trusted(world.moderator, place, True)
     _owner_adds_photo(client, world, place, django_capture_on_commit_callbacks)
-    assert place.photos.filter(alt_text="Neuer Hofladen").exists() and not HeldPhoto.objects.exists()
+    assert (
+        place.photos.filter(alt_text="Neuer Hofladen").exists() and not HeldPhoto.objects.exists()
+    )
     assert not PendingUpdate.objects.exists()
     page, record, _feed = _public_views(client, place)
     assert "Neuer Hofladen" in page and "Neuer Hofladen" in [p["alt"] for p in record["photos"]]
@@ -383,9 +447,12 @@ def test_trusted_owner_photo_is_online_at_once(client, world, place, django_capt
 
 # --- yearly confirmation ------------------------------------------------------------------------------
 
+
 def test_confirmation_requests_and_flags(client, world, place, django_capture_on_commit_callbacks):
     publish(world, place)
-    RegionSettings.objects.update_or_create(region=world.region, defaults={"confirm_every_days": 365, "confirm_grace_days": 30})
+    RegionSettings.objects.update_or_create(
+        region=world.region, defaults={"confirm_every_days": 365, "confirm_grace_days": 30}
+    )
     Place.objects.filter(pk=place.pk).update(verified_on=timezone.localdate() - timedelta(days=400))
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -398,7 +465,10 @@ def test_confirmation_requests_and_flags(client, world, place, django_capture_on
     place.refresh_from_db()
     assert place.unconfirmed and place.status == Status.PUBLISHED  # flagged, not deleted
     client.force_login(world.moderator)
-    assert b"Coworking Alte Schule" in client.get(reverse("places:queue") + "?status=attention").content
+    assert (
+        b"Coworking Alte Schule"
+        in client.get(reverse("places:queue") + "?status=attention").content
+    )
     client.logout()
     client.post(reverse("places:owner", args=[token]), {"action": "confirm"})
     place.refresh_from_db()
@@ -410,11 +480,17 @@ def test_region_settings_by_moderator_only(client, world):
     client.force_login(world.editor_a)
     assert client.get(url).status_code == 403
     client.force_login(world.moderator)
-    response = client.post(url, {"criteria_de": "Neue Kriterien", "confirm_every_days": 180, "confirm_grace_days": 14})
+    response = client.post(
+        url, {"criteria_de": "Neue Kriterien", "confirm_every_days": 180, "confirm_grace_days": 14}
+    )
     assert response.status_code == 302
     assert RegionSettings.objects.get(region=world.region).criteria_de == "Neue Kriterien"
-    assert "Neue Kriterien" in client.get(reverse("places:submit", args=["altmark"])).content.decode()
-    response = client.post(url, {"confirm_every_days": "nie", "confirm_grace_days": 14, "criteria_de": "Behalten"})
+    assert (
+        "Neue Kriterien" in client.get(reverse("places:submit", args=["altmark"])).content.decode()
+    )
+    response = client.post(
+        url, {"confirm_every_days": "nie", "confirm_grace_days": 14, "criteria_de": "Behalten"}
+    )
     assert response.status_code == 200 and "confirm_every_days" in response.context["form"].errors
     assert "Behalten" in response.content.decode()
 
@@ -426,9 +502,13 @@ def test_failed_attempts_do_not_count_against_the_limit(world, submit, settings)
     assert submit().status_code == 302
 
 
-def test_owner_sees_request_after_new_link(client, world, place, django_capture_on_commit_callbacks):
+def test_owner_sees_request_after_new_link(
+    client, world, place, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        services.moderate(world.moderator, place, Status.CHANGES_REQUESTED, "Bitte Öffnungszeiten ergänzen.")
+        services.moderate(
+            world.moderator, place, Status.CHANGES_REQUESTED, "Bitte Öffnungszeiten ergänzen."
+        )
         services.rotate_link(place)
     page = client.get(reverse("places:owner", args=[owner_token(place)])).content.decode()
     assert "Bitte Öffnungszeiten ergänzen." in page
@@ -459,7 +539,9 @@ def assert_every_link_opens(client, place, step):
         assert place.name in response.content.decode(), step
 
 
-def test_every_mail_link_keeps_working_through_every_review_state(client, world, place, django_capture_on_commit_callbacks):
+def test_every_mail_link_keeps_working_through_every_review_state(
+    client, world, place, django_capture_on_commit_callbacks
+):
     """submitted → in review → changes requested → edited by the owner (with the latest link) →
     published → owner's update pending → yearly confirmation → rejected → back in review: after
     each step the link of every mail sent so far still opens the owner page."""
@@ -500,14 +582,18 @@ def test_every_mail_link_keeps_working_through_every_review_state(client, world,
     step("back in review", Status.IN_REVIEW)
 
 
-def test_rejected_submission_keeps_its_link(client, world, place, django_capture_on_commit_callbacks):
+def test_rejected_submission_keeps_its_link(
+    client, world, place, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         services.moderate(world.moderator, place, Status.REJECTED, "Kein Angebot vor Ort.")
     assert len(owner_link_paths()) == 2
     assert_every_link_opens(Client(), place, "rejection")
 
 
-def test_explicit_new_link_ends_every_earlier_link(client, world, place, django_capture_on_commit_callbacks):
+def test_explicit_new_link_ends_every_earlier_link(
+    client, world, place, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         services.moderate(world.moderator, place, Status.CHANGES_REQUESTED, "Bitte ergänzen.")
     first, second = owner_link_paths()
@@ -524,7 +610,9 @@ def test_explicit_new_link_ends_every_earlier_link(client, world, place, django_
 def fresh_link(client, email, name="", **extra):
     with_callbacks = extra.pop("capture")
     with with_callbacks(execute=True):
-        return client.post(reverse("places:owner_link_request"), {"email": email, "name": name, **extra})
+        return client.post(
+            reverse("places:owner_link_request"), {"email": email, "name": name, **extra}
+        )
 
 
 def test_stale_link_leads_to_the_fresh_link_form(client, world, place):
@@ -541,10 +629,16 @@ def test_stale_link_leads_to_the_fresh_link_form(client, world, place):
 
 
 def _without_csrf(body: str) -> str:
-    return re.sub(r'value="[^"]+" name="csrfmiddlewaretoken"|name="csrfmiddlewaretoken" value="[^"]+"', "", body)
+    return re.sub(
+        r'value="[^"]+" name="csrfmiddlewaretoken"|name="csrfmiddlewaretoken" value="[^"]+"',
+        "",
+        body,
+    )
 
 
-def test_fresh_link_only_for_a_stored_address_and_the_same_answer(client, world, place, django_capture_on_commit_callbacks):
+def test_fresh_link_only_for_a_stored_address_and_the_same_answer(
+    client, world, place, django_capture_on_commit_callbacks
+):
     earlier = owner_link_paths()
     mail.outbox.clear()
     known = fresh_link(client, "  ERIKA@example.org ", capture=django_capture_on_commit_callbacks)
@@ -559,41 +653,73 @@ def test_fresh_link_only_for_a_stored_address_and_the_same_answer(client, world,
     assert "erika" not in known.content.decode().lower()
 
 
-def test_fresh_link_with_a_name_only_for_that_place(client, world, place, submit, django_capture_on_commit_callbacks):
+def test_fresh_link_with_a_name_only_for_that_place(
+    client, world, place, submit, django_capture_on_commit_callbacks
+):
     submit(name="Dorfladen Kläden")
     mail.outbox.clear()
     fresh_link(client, "erika@example.org", "dorfladen", capture=django_capture_on_commit_callbacks)
     assert len(mail.outbox) == 1 and "Dorfladen Kläden" in mail.outbox[0].subject
     fresh_link(client, "erika@example.org", capture=django_capture_on_commit_callbacks)
     assert len(mail.outbox) == 3  # both places
-    fresh_link(client, "erika@example.org", "Gibt es nicht", capture=django_capture_on_commit_callbacks)
+    fresh_link(
+        client, "erika@example.org", "Gibt es nicht", capture=django_capture_on_commit_callbacks
+    )
     assert len(mail.outbox) == 3
 
 
-def test_fresh_link_rate_limit_per_email_and_per_client(client, world, place, settings, django_capture_on_commit_callbacks):
+def test_fresh_link_rate_limit_per_email_and_per_client(
+    client, world, place, settings, django_capture_on_commit_callbacks
+):
     settings.FRESH_LINKS_PER_EMAIL_PER_DAY = 2
     settings.FRESH_LINKS_PER_HOUR = 4
     mail.outbox.clear()
     for _ in range(2):
-        assert fresh_link(client, "erika@example.org", capture=django_capture_on_commit_callbacks).status_code == 200
+        assert (
+            fresh_link(
+                client, "erika@example.org", capture=django_capture_on_commit_callbacks
+            ).status_code
+            == 200
+        )
     # the same address from another connection is refused too: per address
     other = Client(REMOTE_ADDR="10.9.8.7")
     limited = fresh_link(other, "erika@example.org", capture=django_capture_on_commit_callbacks)
     assert limited.status_code == 429 and len(mail.outbox) == 2
     assert "try again later" in limited.content.decode() or "später" in limited.content.decode()
     # unknown addresses count alike, and the client's own limit ends at 4 requests an hour
-    assert fresh_link(client, "a@example.org", capture=django_capture_on_commit_callbacks).status_code == 200
-    assert fresh_link(client, "b@example.org", capture=django_capture_on_commit_callbacks).status_code == 200
-    assert fresh_link(client, "c@example.org", capture=django_capture_on_commit_callbacks).status_code == 429
+    assert (
+        fresh_link(client, "a@example.org", capture=django_capture_on_commit_callbacks).status_code
+        == 200
+    )
+    assert (
+        fresh_link(client, "b@example.org", capture=django_capture_on_commit_callbacks).status_code
+        == 200
+    )
+    assert (
+        fresh_link(client, "c@example.org", capture=django_capture_on_commit_callbacks).status_code
+        == 429
+    )
 
 
-def test_fresh_link_form_refuses_bots_bad_input_and_missing_csrf(world, place, django_capture_on_commit_callbacks):
+def test_fresh_link_form_refuses_bots_bad_input_and_missing_csrf(
+    world, place, django_capture_on_commit_callbacks
+):
     client = Client()
     mail.outbox.clear()
-    bot = fresh_link(client, "erika@example.org", homepage="http://spam.example", capture=django_capture_on_commit_callbacks)
+    bot = fresh_link(
+        client,
+        "erika@example.org",
+        homepage="http://spam.example",
+        capture=django_capture_on_commit_callbacks,
+    )
     assert bot.status_code == 400 and not mail.outbox
     bad = fresh_link(client, "keine-adresse", capture=django_capture_on_commit_callbacks)
     assert bad.status_code == 400 and "email" in bad.context["form"].errors and not mail.outbox
     guarded = Client(enforce_csrf_checks=True)
-    assert guarded.post(reverse("places:owner_link_request"), {"email": "erika@example.org"}).status_code == 403
+    assert (
+        guarded.post(
+            reverse("places:owner_link_request"), {"email": "erika@example.org"}
+        ).status_code
+        == 403
+    )
     assert not mail.outbox

@@ -35,7 +35,14 @@ def _imported_modules(path: Path) -> set[str]:
 
 def test_every_bench_script_uses_the_harness_and_search_api_is_nobody_s_library():
     script_names = {p.stem for p in SCRIPTS}
-    assert {"search_api", "matching", "onesearch", "import_properties", "load", "faults"} <= script_names
+    assert {
+        "search_api",
+        "matching",
+        "onesearch",
+        "import_properties",
+        "load",
+        "faults",
+    } <= script_names
     for path in SCRIPTS:
         imported = _imported_modules(path)
         assert "harness" in imported, f"{path.name} does not use bench/harness.py"

@@ -21,7 +21,11 @@ def lint(src: Path, config: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(src)}
     return subprocess.run(
         [str(LINT_IMPORTS), "--config", str(config), "--no-cache", "--no-logo"],
-        cwd=src.parent, env=env, capture_output=True, text=True, timeout=120,
+        cwd=src.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -29,9 +33,13 @@ def lint(src: Path, config: Path) -> subprocess.CompletedProcess:
 def tree_copy(tmp_path):
     """The Python files of src/standortlotse (no templates, static files or translations)."""
     src = tmp_path / "src"
-    shutil.copytree(ROOT / "src" / "standortlotse", src / "standortlotse",
-                    ignore=lambda folder, names: [n for n in names if not n.endswith(".py")
-                                                  and not (Path(folder) / n).is_dir()])
+    shutil.copytree(
+        ROOT / "src" / "standortlotse",
+        src / "standortlotse",
+        ignore=lambda folder, names: [
+            n for n in names if not n.endswith(".py") and not (Path(folder) / n).is_dir()
+        ],
+    )
     return src
 
 
@@ -46,31 +54,67 @@ def test_the_copy_without_changes_keeps_them_too(tree_copy):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("module, line, contract", [
-    ("core/violation.py", "from standortlotse.geo.models import Region\n",
-     "core is the ground floor: it imports no domain app and not the portal BROKEN"),
-    # function-local imports count as well
-    ("core/violation.py", "def f():\n    from standortlotse.portal import views\n",
-     "core is the ground floor: it imports no domain app and not the portal BROKEN"),
-    ("places/violation.py", "from standortlotse.portal.sitemaps import SITEMAPS\n",
-     "No domain app imports the portal (the site-wide pages sit above them) BROKEN"),
-    ("accounts/violation.py", "from standortlotse.properties import selectors\n",
-     "geo and accounts import none of the apps built on them BROKEN"),
-    ("properties/violation.py", "import standortlotse.cases.services\n",
-     "properties imports none of the apps that show or use properties BROKEN"),
-    ("accounts/violation.py", "from standortlotse.privacy import registry\n",
-     "geo and accounts import none of the apps built on them BROKEN"),
-    ("privacy/violation.py", "from standortlotse.inquiries.models import Inquiry\n",
-     "privacy imports accounts, and none of the apps built on privacy BROKEN"),
-    ("guides/violation.py", "from standortlotse.inquiries import routing\n",
-     "guides imports none of the apps that route or use it BROKEN"),
-    ("inquiries/violation.py", "def f():\n    from standortlotse.cases import services\n",
-     "inquiries imports none of the apps that use it BROKEN"),
-    ("places/violation.py", "from standortlotse.guides.models import Contact\n",
-     "places imports none of the apps that show or use places BROKEN"),
-    ("places/violation.py", "def f():\n    from standortlotse.exchange.models import ImportJob\n",
-     "properties and places do not import exchange, the aggregator above them BROKEN"),
-])
+@pytest.mark.parametrize(
+    "module, line, contract",
+    [
+        (
+            "core/violation.py",
+            "from standortlotse.geo.models import Region\n",
+            "core is the ground floor: it imports no domain app and not the portal BROKEN",
+        ),
+        # function-local imports count as well
+        (
+            "core/violation.py",
+            "def f():\n    from standortlotse.portal import views\n",
+            "core is the ground floor: it imports no domain app and not the portal BROKEN",
+        ),
+        (
+            "places/violation.py",
+            "from standortlotse.portal.sitemaps import SITEMAPS\n",
+            "No domain app imports the portal (the site-wide pages sit above them) BROKEN",
+        ),
+        (
+            "accounts/violation.py",
+            "from standortlotse.properties import selectors\n",
+            "geo and accounts import none of the apps built on them BROKEN",
+        ),
+        (
+            "properties/violation.py",
+            "import standortlotse.cases.services\n",
+            "properties imports none of the apps that show or use properties BROKEN",
+        ),
+        (
+            "accounts/violation.py",
+            "from standortlotse.privacy import registry\n",
+            "geo and accounts import none of the apps built on them BROKEN",
+        ),
+        (
+            "privacy/violation.py",
+            "from standortlotse.inquiries.models import Inquiry\n",
+            "privacy imports accounts, and none of the apps built on privacy BROKEN",
+        ),
+        (
+            "guides/violation.py",
+            "from standortlotse.inquiries import routing\n",
+            "guides imports none of the apps that route or use it BROKEN",
+        ),
+        (
+            "inquiries/violation.py",
+            "def f():\n    from standortlotse.cases import services\n",
+            "inquiries imports none of the apps that use it BROKEN",
+        ),
+        (
+            "places/violation.py",
+            "from standortlotse.guides.models import Contact\n",
+            "places imports none of the apps that show or use places BROKEN",
+        ),
+        (
+            "places/violation.py",
+            "def f():\n    from standortlotse.exchange.models import ImportJob\n",
+            "properties and places do not import exchange, the aggregator above them BROKEN",
+        ),
+    ],
+)
 def test_an_import_against_a_contract_breaks_it(tree_copy, module, line, contract):
     (tree_copy / "standortlotse" / module).write_text(line)
     result = lint(tree_copy, ROOT / "pyproject.toml")

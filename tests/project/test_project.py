@@ -24,10 +24,14 @@ def test_all_ui_strings_are_in_the_catalogue(tmp_path):
     import shutil
 
     copy = tmp_path / "standortlotse"
-    shutil.copytree(ROOT / "src/standortlotse", copy, ignore=shutil.ignore_patterns("vendor", "__pycache__"))
+    shutil.copytree(
+        ROOT / "src/standortlotse", copy, ignore=shutil.ignore_patterns("vendor", "__pycache__")
+    )
     subprocess.run(
         [sys.executable, "-m", "django", "makemessages", "-l", "de", "--no-obsolete"],
-        cwd=copy, check=True, capture_output=True,
+        cwd=copy,
+        check=True,
+        capture_output=True,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": ""},
     )
     fresh = polib.pofile(str(copy / "locale/de/LC_MESSAGES/django.po"))
@@ -36,12 +40,19 @@ def test_all_ui_strings_are_in_the_catalogue(tmp_path):
 
 def test_check_deploy_is_clean_with_production_settings():
     env = {
-        **os.environ, "DJANGO_SETTINGS_MODULE": "standortlotse.settings", "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 30 + "-prod-AbC123!@#%^&*()_+-=",
-        "DJANGO_ALLOWED_HOSTS": "standortlotse.example.org", "DATABASE_URL": "",
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "standortlotse.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "x" * 30 + "-prod-AbC123!@#%^&*()_+-=",
+        "DJANGO_ALLOWED_HOSTS": "standortlotse.example.org",
+        "DATABASE_URL": "",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -51,8 +62,10 @@ def test_collectstatic_with_the_production_storage(tmp_path, settings):
     from django.core.management import call_command
 
     settings.STATIC_ROOT = str(tmp_path)
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
     call_command("collectstatic", "--noinput", verbosity=0)
     manifest = (tmp_path / "staticfiles.json").read_text()
     assert "vendor/leaflet/images/marker-icon.png" in manifest and "js/map.js" in manifest

@@ -5,9 +5,9 @@ import json
 import pytest
 from django.urls import reverse
 
-from tests.factories import PropertyFactory
 from standortlotse.properties.forms import PropertyForm
 from standortlotse.properties.models import Property, Status
+from tests.factories import PropertyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,12 @@ def test_list_with_filters_and_pagination(client, world):
     data = client.get("/api/properties", {"kind": "hall"}).json()
     assert [i["title"] for i in data["items"]] == ["Halle Gardelegen"]
     item = data["items"][0]
-    assert item["municipality"] == {"id": world.mun_b.pk, "name": "Gardelegen", "ags": "15081135", "district": "Altmarkkreis Salzwedel"}
+    assert item["municipality"] == {
+        "id": world.mun_b.pk,
+        "name": "Gardelegen",
+        "ags": "15081135",
+        "district": "Altmarkkreis Salzwedel",
+    }
     assert item["url"] == f"/immobilien/{world.prop_b.pk}/"
     data = client.get("/api/properties", {"region": world.region.pk, "sort": "title"}).json()
     assert [i["title"] for i in data["items"]] == ["Gewerbepark Stendal Nord", "Halle Gardelegen"]
@@ -82,12 +87,18 @@ def test_geojson_feature_collection(client, world):
 def test_editor_patch_validates_like_the_form(client, world):
     client.force_login(world.editor_a)
     url = f"/api/properties/{world.prop_a.pk}"
-    response = client.patch(url, json.dumps({"area_available_m2": 999_999}), content_type="application/json")
+    response = client.patch(
+        url, json.dumps({"area_available_m2": 999_999}), content_type="application/json"
+    )
     assert response.status_code == 422
     assert "area_available_m2" in response.json()["detail"]
     response = client.patch(url, json.dumps({"unknown_field": 1}), content_type="application/json")
     assert response.status_code == 422
-    response = client.patch(url, json.dumps({"rail_siding": "yes", "broadband_mbits": 1000}), content_type="application/json")
+    response = client.patch(
+        url,
+        json.dumps({"rail_siding": "yes", "broadband_mbits": 1000}),
+        content_type="application/json",
+    )
     assert response.status_code == 200
     world.prop_a.refresh_from_db()
     assert world.prop_a.rail_siding == "yes" and world.prop_a.title == "Gewerbepark Stendal Nord"
@@ -96,7 +107,13 @@ def test_editor_patch_validates_like_the_form(client, world):
 
 def test_editor_creates_and_publishes_via_api(client, world):
     client.force_login(world.editor_a)
-    payload = {"title": "API-Fläche", "kind": "plot", "municipality": world.mun_a.pk, "lat": 52.59, "lon": 11.85}
+    payload = {
+        "title": "API-Fläche",
+        "kind": "plot",
+        "municipality": world.mun_a.pk,
+        "lat": 52.59,
+        "lon": 11.85,
+    }
     response = client.post("/api/properties", json.dumps(payload), content_type="application/json")
     assert response.status_code == 201, response.content
     pk = response.json()["id"]
@@ -120,11 +137,17 @@ def test_openapi_schema_and_docs(client):
 def test_geography_endpoints(client, world):
     regions = client.get("/api/geo/regions").json()
     assert regions[0]["name"] == "Altmark" and len(regions[0]["district_ids"]) == 2
-    municipalities = client.get("/api/geo/municipalities", {"district": world.district_stendal.pk}).json()
+    municipalities = client.get(
+        "/api/geo/municipalities", {"district": world.district_stendal.pk}
+    ).json()
     assert [m["name"] for m in municipalities] == ["Stendal"]
     outlines = client.get("/api/geo/districts.geojson")
     assert "max-age" in outlines["Cache-Control"]
-    assert {f["properties"]["key"] for f in outlines.json()["features"]} == {"15090", "15081", "15083"}
+    assert {f["properties"]["key"] for f in outlines.json()["features"]} == {
+        "15090",
+        "15081",
+        "15083",
+    }
 
 
 def test_count_is_capped_and_says_so(client, world, settings, monkeypatch):
@@ -153,15 +176,21 @@ def test_count_is_capped_and_says_so(client, world, settings, monkeypatch):
 
 def test_map_clusters_group_by_zoom(client, world):
     for i in range(6):
-        PropertyFactory(title=f"Nah {i}", municipality=world.mun_a, lat=52.6 + i * 0.0001, lon=11.86)
+        PropertyFactory(
+            title=f"Nah {i}", municipality=world.mun_a, lat=52.6 + i * 0.0001, lon=11.86
+        )
     far = client.get("/api/properties/clusters", {"zoom": 6}).json()
     counts = sorted(f["properties"].get("count", 1) for f in far["features"])
     assert sum(counts) == Property.objects.published().count() == 9
     assert max(counts) >= 7  # Stendal's six plus prop_a share a cell at zoom 6
-    near = client.get("/api/properties/clusters", {"zoom": 19, "bbox": "11.8,52.5,11.9,52.7"}).json()
+    near = client.get(
+        "/api/properties/clusters", {"zoom": 19, "bbox": "11.8,52.5,11.9,52.7"}
+    ).json()
     singles = [f for f in near["features"] if "title" in f["properties"]]
     assert singles and all(f["properties"]["url"].startswith("/immobilien/") for f in singles)
-    assert sum(f["properties"].get("count", 1) for f in near["features"]) == 7  # only inside the bbox
+    assert (
+        sum(f["properties"].get("count", 1) for f in near["features"]) == 7
+    )  # only inside the bbox
     filtered = client.get("/api/properties/clusters", {"zoom": 6, "kind": "hall"}).json()
     assert sum(f["properties"].get("count", 1) for f in filtered["features"]) == 1
     assert client.get("/api/properties/clusters", {"zoom": 30}).status_code == 422
@@ -205,7 +234,10 @@ def test_write_schema_is_the_editor_form_with_a_type_for_every_field(client):
     types = {name: spec["anyOf"][:-1] for name, spec in write["properties"].items()}
     assert types["title"] == [{"type": "string"}]
     assert types["kind"] == [{"$ref": "#/components/schemas/Kind"}]
-    assert types["rail_siding"] == [{"$ref": "#/components/schemas/RailSiding"}, {"const": "", "type": "string"}]
+    assert types["rail_siding"] == [
+        {"$ref": "#/components/schemas/RailSiding"},
+        {"const": "", "type": "string"},
+    ]
     assert types["zoning"] == [{"type": "string"}]  # any text; the form answers unknown values
     assert types["municipality"] == [{"type": "integer"}]
     assert types["lat"] == [{"type": "number"}]

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from tests.factories import PropertyFactory
 from standortlotse.properties import consent, services
 from standortlotse.properties.models import OwnerConsent, Status
+from tests.factories import PropertyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,11 +26,27 @@ def _mails_at_once(monkeypatch):
 
 @pytest.fixture
 def plots(world):
-    with_mail = PropertyFactory(title="Acker Müller", municipality=world.mun_a, owner_type="private", status=Status.DRAFT, published_at=None)
-    consent.save_owner(world.editor_a, with_mail, "Erna Müller", "erna@example.org", "Dorfstraße 2\n39576 Stendal")
-    by_post = PropertyFactory(title="Hof Schmidt", municipality=world.mun_a, owner_type="private", status=Status.DRAFT, published_at=None)
+    with_mail = PropertyFactory(
+        title="Acker Müller",
+        municipality=world.mun_a,
+        owner_type="private",
+        status=Status.DRAFT,
+        published_at=None,
+    )
+    consent.save_owner(
+        world.editor_a, with_mail, "Erna Müller", "erna@example.org", "Dorfstraße 2\n39576 Stendal"
+    )
+    by_post = PropertyFactory(
+        title="Hof Schmidt",
+        municipality=world.mun_a,
+        owner_type="private",
+        status=Status.DRAFT,
+        published_at=None,
+    )
     consent.save_owner(world.editor_a, by_post, "Karl Schmidt", "", "Feldweg 9\n39576 Stendal")
-    municipal = PropertyFactory(title="Kommunal", municipality=world.mun_a, owner_type="municipal", status=Status.DRAFT)
+    municipal = PropertyFactory(
+        title="Kommunal", municipality=world.mun_a, owner_type="municipal", status=Status.DRAFT
+    )
     return with_mail, by_post, municipal
 
 
@@ -39,7 +55,9 @@ def test_private_plots_are_published_only_with_consent(world, plots):
     with pytest.raises(ValidationError, match="consent|Zustimmung"):
         services.change_status(world.editor_a, with_mail, "publish")
     services.change_status(world.editor_a, municipal, "publish")  # not private: no consent needed
-    consent.record(world.editor_a, with_mail, "granted", timezone.localdate(), "phone", "am Telefon")
+    consent.record(
+        world.editor_a, with_mail, "granted", timezone.localdate(), "phone", "am Telefon"
+    )
     services.change_status(world.editor_a, with_mail, "publish")
     assert with_mail.status == Status.PUBLISHED
 
@@ -53,10 +71,16 @@ def test_email_request_and_online_answer(client, world, plots):
     path = url.split("://", 1)[1].split("/", 1)[1]
     page = client.get("/" + path)
     assert page.status_code == 200 and "Acker Müller" in page.content.decode()
-    assert "Erna" not in page.content.decode()  # the owner's data are not shown on the public link page
+    assert (
+        "Erna" not in page.content.decode()
+    )  # the owner's data are not shown on the public link page
     client.post("/" + path, {"answer": "yes"})
     stored = OwnerConsent.objects.get(property=with_mail)
-    assert (stored.state, stored.how, stored.responded_on) == ("granted", "online", timezone.localdate())
+    assert (stored.state, stored.how, stored.responded_on) == (
+        "granted",
+        "online",
+        timezone.localdate(),
+    )
     again = client.get("/" + path)  # the link shows the recorded answer instead of going dead
     assert again.status_code == 200 and 'name="answer"' not in again.content.decode()
     client.post("/" + path, {"answer": "no"})  # a second answer changes nothing
@@ -67,7 +91,9 @@ def test_email_request_and_online_answer(client, world, plots):
 def test_letters_pdf_and_refusal(client, world, plots):
     _with_mail, by_post, _m = plots
     client.force_login(world.editor_a)
-    response = client.post(reverse("properties:consent_list"), {"ids": [by_post.pk], "channel": "letter"})
+    response = client.post(
+        reverse("properties:consent_list"), {"ids": [by_post.pk], "channel": "letter"}
+    )
     assert response["Content-Type"] == "application/pdf"
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     assert "Karl Schmidt" in text and "Feldweg 9" in text and "Hof Schmidt" in text
@@ -85,11 +111,16 @@ def test_back_office_pages_and_permissions(client, world, plots):
     client.force_login(world.editor_a)
     page = client.get(reverse("properties:consent_list")).content.decode()
     assert "Acker Müller" in page and "Hof Schmidt" in page and "Kommunal" not in page
-    response = client.post(reverse("properties:consent_edit", args=[with_mail.pk]),
-                           {"form": "record", "state": "granted", "responded_on": "2026-11-01", "how": "letter"})
+    response = client.post(
+        reverse("properties:consent_edit", args=[with_mail.pk]),
+        {"form": "record", "state": "granted", "responded_on": "2026-11-01", "how": "letter"},
+    )
     assert response.status_code == 302
     assert OwnerConsent.objects.get(property=with_mail).how == "letter"
-    bad = client.post(reverse("properties:consent_edit", args=[with_mail.pk]), {"form": "owner", "owner_email": "kein-mail"})
+    bad = client.post(
+        reverse("properties:consent_edit", args=[with_mail.pk]),
+        {"form": "owner", "owner_email": "kein-mail"},
+    )
     assert bad.status_code == 400
     client.force_login(world.editor_b)
     assert client.get(reverse("properties:consent_edit", args=[with_mail.pk])).status_code == 404
@@ -120,20 +151,26 @@ def _still_public_and_municipal(prop):
 
 @pytest.fixture
 def public_plot(world):
-    return PropertyFactory(title="Öffentlich Kommunal", municipality=world.mun_a, owner_type="municipal")
+    return PropertyFactory(
+        title="Öffentlich Kommunal", municipality=world.mun_a, owner_type="municipal"
+    )
 
 
 def test_form_refuses_private_owner_on_a_published_record(client, world, public_plot):
     client.force_login(world.editor_a)
-    response = client.post(reverse("properties:editor_edit", args=[public_plot.pk]),
-                           _editor_form_data(public_plot, owner_type="private"))
+    response = client.post(
+        reverse("properties:editor_edit", args=[public_plot.pk]),
+        _editor_form_data(public_plot, owner_type="private"),
+    )
     assert response.status_code == 200
     assert CONSENT_ERROR in " ".join(response.context["form"].errors["owner_type"])
     assert _still_public_and_municipal(public_plot)
     # with the consent recorded the same change is accepted
     consent.record(world.editor_a, public_plot, "granted", timezone.localdate(), "letter")
-    response = client.post(reverse("properties:editor_edit", args=[public_plot.pk]),
-                           _editor_form_data(public_plot, owner_type="private"))
+    response = client.post(
+        reverse("properties:editor_edit", args=[public_plot.pk]),
+        _editor_form_data(public_plot, owner_type="private"),
+    )
     assert response.status_code == 302
     public_plot.refresh_from_db()
     assert public_plot.owner_type == "private" and public_plot.status == Status.PUBLISHED
@@ -144,16 +181,26 @@ def test_api_patch_refuses_private_owner_on_a_published_record(client, world, pu
 
     client.force_login(world.editor_a)
     url = f"/api/properties/{public_plot.pk}"
-    response = client.patch(url, json.dumps({"owner_type": "private"}), content_type="application/json")
+    response = client.patch(
+        url, json.dumps({"owner_type": "private"}), content_type="application/json"
+    )
     assert response.status_code == 422
     assert CONSENT_ERROR in " ".join(response.json()["detail"]["owner_type"])
     assert _still_public_and_municipal(public_plot)
     # the status cannot be written by PATCH at all
-    draft = PropertyFactory(municipality=world.mun_a, owner_type="private", status=Status.DRAFT, published_at=None)
-    response = client.patch(f"/api/properties/{draft.pk}", json.dumps({"status": "published"}), content_type="application/json")
+    draft = PropertyFactory(
+        municipality=world.mun_a, owner_type="private", status=Status.DRAFT, published_at=None
+    )
+    response = client.patch(
+        f"/api/properties/{draft.pk}",
+        json.dumps({"status": "published"}),
+        content_type="application/json",
+    )
     assert response.status_code == 422
     response = client.post(f"/api/properties/{draft.pk}/publish")
-    assert response.status_code == 422 and CONSENT_ERROR in " ".join(response.json()["detail"]["status"])
+    assert response.status_code == 422 and CONSENT_ERROR in " ".join(
+        response.json()["detail"]["status"]
+    )
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT
 
@@ -176,7 +223,9 @@ def test_admin_refuses_private_owner_and_publishing_without_consent(rf, world, p
 
     form = admin_form(public_plot, owner_type="private")
     assert not form.is_valid() and CONSENT_ERROR in " ".join(form.errors["owner_type"])
-    draft = PropertyFactory(municipality=world.mun_a, owner_type="private", status=Status.DRAFT, published_at=None)
+    draft = PropertyFactory(
+        municipality=world.mun_a, owner_type="private", status=Status.DRAFT, published_at=None
+    )
     form = admin_form(draft, status="published")
     assert not form.is_valid() and "owner_type" in form.errors
     assert admin_form(draft, title="Nur umbenannt").is_valid()  # anything else stays possible
@@ -184,19 +233,22 @@ def test_admin_refuses_private_owner_and_publishing_without_consent(rf, world, p
 
 
 def test_import_update_refuses_private_owner_on_a_published_record(world, public_plot):
-    from tests.exchange.support import csv_bytes, run
-
     from standortlotse.exchange.models import ImportJob
+    from tests.exchange.support import csv_bytes, run
 
     public_plot.external_id = "K-1"
     public_plot.save()
-    rows = [["external_id", "title", "municipality_ags", "Eigentümer"],
-            ["K-1", public_plot.title, world.mun_a.ags, "privat"]]
+    rows = [
+        ["external_id", "title", "municipality_ags", "Eigentümer"],
+        ["K-1", public_plot.title, world.mun_a.ags, "privat"],
+    ]
     job = run(world.editor_a, "k.csv", csv_bytes(rows), confirm=False)
     assert job.state == ImportJob.State.PREVIEW
     row = job.rows.get()
     assert row.outcome == "error"
-    assert any(column == "Eigentümer" and CONSENT_ERROR in message for column, message in row.messages)
+    assert any(
+        column == "Eigentümer" and CONSENT_ERROR in message for column, message in row.messages
+    )
     assert _still_public_and_municipal(public_plot)
     # new private rows with "publish at once" stay drafts
     rows.append(["K-2", "Neuer Privatacker", world.mun_a.ags, "privat"])
@@ -222,10 +274,15 @@ def consented_public_plot(world, plots):
     return with_mail
 
 
-def test_editor_recording_a_refusal_unpublishes_and_tells_the_editors(client, world, consented_public_plot):
+def test_editor_recording_a_refusal_unpublishes_and_tells_the_editors(
+    client, world, consented_public_plot
+):
     client.force_login(world.editor_a)
-    response = client.post(reverse("properties:consent_edit", args=[consented_public_plot.pk]),
-                           {"form": "record", "state": "refused", "responded_on": "2026-11-01", "how": "phone"}, follow=True)
+    response = client.post(
+        reverse("properties:consent_edit", args=[consented_public_plot.pk]),
+        {"form": "record", "state": "refused", "responded_on": "2026-11-01", "how": "phone"},
+        follow=True,
+    )
     assert "offline" in response.content.decode() or "Entwurf" in response.content.decode()
     consented_public_plot.refresh_from_db()
     assert consented_public_plot.status == Status.DRAFT
@@ -233,7 +290,9 @@ def test_editor_recording_a_refusal_unpublishes_and_tells_the_editors(client, wo
     assert [m.to for m in mail.outbox] == [[world.editor_a.email]]
     assert "Acker Müller" in mail.outbox[0].subject and "/datenpflege/" in mail.outbox[0].body
     assert "Erna" not in mail.outbox[0].body  # the owner's data stay in the back office
-    assert client.get(consented_public_plot.get_absolute_url()).status_code == 200  # the editor still sees it
+    assert (
+        client.get(consented_public_plot.get_absolute_url()).status_code == 200
+    )  # the editor still sees it
     client.logout()
     assert client.get(consented_public_plot.get_absolute_url()).status_code == 404
 
@@ -249,6 +308,8 @@ def test_owner_refusing_by_link_unpublishes_and_tells_the_editors(client, world,
     assert with_mail.status == Status.DRAFT
     assert [m.to for m in mail.outbox] == [[world.editor_a.email]]
     assert "Acker Müller" in mail.outbox[0].subject
+
+
 # --- answer links that never go dead (issue 12) ------------------------------------------------
 
 LINK = re.compile(r"https?://\S+?(/zustimmung/[^/\s]+/)")
@@ -290,7 +351,9 @@ def test_expired_link_leads_to_a_fresh_link_for_the_stored_address(client, world
     with_mail, by_post, _m = plots
     consent.request(world.editor_a, [with_mail, by_post], "email")
     path = _path(mail.outbox[-1].body)
-    OwnerConsent.objects.get(property=with_mail).links.update(expires_at=timezone.now() - timezone.timedelta(minutes=1))
+    OwnerConsent.objects.get(property=with_mail).links.update(
+        expires_at=timezone.now() - timezone.timedelta(minutes=1)
+    )
     stale = client.get(path)
     assert stale.status_code == 404 and "Acker Müller" not in stale.content.decode()
     assert f'action="{reverse("properties:consent_link_request")}"' in stale.content.decode()

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from tests.factories import PropertyFactory
 from standortlotse.properties.exports import COLUMNS
 from standortlotse.properties.models import Status
+from tests.factories import PropertyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def test_csv_export_follows_filters_and_template(client, world):
 
 
 def test_export_neutralises_formulas(client, world):
-    world.prop_a.title = "=HYPERLINK(\"http://x\")"
+    world.prop_a.title = '=HYPERLINK("http://x")'
     world.prop_a.save()
     content = client.get(reverse("properties:export", args=["csv"])).content.decode()
     assert "'=HYPERLINK" in content
@@ -60,7 +60,9 @@ def test_geopackage_export_opens_as_a_layer(client, world, tmp_path):
     import pyogrio
 
     response = client.get(reverse("properties:export", args=["gpkg"]), {"q": "Gardelegen"})
-    assert response.status_code == 200 and response["Content-Type"] == "application/geopackage+sqlite3"
+    assert (
+        response.status_code == 200 and response["Content-Type"] == "application/geopackage+sqlite3"
+    )
     path = tmp_path / "export.gpkg"
     path.write_bytes(response.content)
     info = pyogrio.read_info(str(path))

@@ -20,9 +20,19 @@ def pdf_text(content: bytes) -> str:
 @pytest.fixture
 def prop(world):
     prop = world.prop_a
-    prop.area_available_m2, prop.contact_name, prop.contact_email = 25_000, "Erika Muster", "wirtschaft@stendal.example"
-    prop.description_de, prop.description_en = "Voll erschlossen, nahe A14.", "Fully serviced, close to the A14."
-    prop.outline = {"type": "Polygon", "coordinates": [[[11.85, 52.59], [11.87, 52.59], [11.87, 52.61], [11.85, 52.59]]]}
+    prop.area_available_m2, prop.contact_name, prop.contact_email = (
+        25_000,
+        "Erika Muster",
+        "wirtschaft@stendal.example",
+    )
+    prop.description_de, prop.description_en = (
+        "Voll erschlossen, nahe A14.",
+        "Fully serviced, close to the A14.",
+    )
+    prop.outline = {
+        "type": "Polygon",
+        "coordinates": [[[11.85, 52.59], [11.87, 52.59], [11.87, 52.61], [11.85, 52.59]]],
+    }
     prop.save()
     return prop
 
@@ -32,7 +42,14 @@ def test_german_expose(client, prop):
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     text = pdf_text(response.content)
-    for expected in (prop.title, "Erika Muster", "wirtschaft@stendal.example", "Voll erschlossen", "25.000 m²", "Stendal"):
+    for expected in (
+        prop.title,
+        "Erika Muster",
+        "wirtschaft@stendal.example",
+        "Voll erschlossen",
+        "25.000 m²",
+        "Stendal",
+    ):
         assert expected in text, expected
     assert f"/immobilien/{prop.pk}/" in text  # the page URL (the QR code carries it too)
     reader = PdfReader(io.BytesIO(response.content))

@@ -8,9 +8,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import PropertyFactory
 from standortlotse.properties import freshness
 from standortlotse.properties.models import Property
+from tests.factories import PropertyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,11 +34,17 @@ def ages(world):
     world.editor_a.save()
     Property.objects.update(verified_on=days_ago(10))
     return {
-        "current": PropertyFactory(title="Frisch", municipality=world.mun_a, verified_on=days_ago(30)),
+        "current": PropertyFactory(
+            title="Frisch", municipality=world.mun_a, verified_on=days_ago(30)
+        ),
         "due": PropertyFactory(title="Fällig", municipality=world.mun_a, verified_on=days_ago(200)),
-        "stale": PropertyFactory(title="Veraltet", municipality=world.mun_a, verified_on=days_ago(400)),
+        "stale": PropertyFactory(
+            title="Veraltet", municipality=world.mun_a, verified_on=days_ago(400)
+        ),
         "never": PropertyFactory(title="Nie geprüft", municipality=world.mun_a, verified_on=None),
-        "draft": PropertyFactory(title="Entwurf alt", municipality=world.mun_a, verified_on=days_ago(400), status="draft"),
+        "draft": PropertyFactory(
+            title="Entwurf alt", municipality=world.mun_a, verified_on=days_ago(400), status="draft"
+        ),
     }
 
 
@@ -56,9 +62,15 @@ def test_reminders_go_once_per_period_to_the_editors(world, ages):
     ages["due"].save()
     assert Property.objects.get(pk=ages["due"].pk).reminder_sent_at is None
     # after another period without confirmation the reminder is repeated
-    Property.objects.filter(pk=ages["stale"].pk).update(reminder_sent_at=timezone.now() - timedelta(days=181))
+    Property.objects.filter(pk=ages["stale"].pk).update(
+        reminder_sent_at=timezone.now() - timedelta(days=181)
+    )
     mail.outbox.clear()
-    assert freshness.send_reminders() == 1 and "Veraltet" in mail.outbox[0].body and "Fällig" not in mail.outbox[0].body
+    assert (
+        freshness.send_reminders() == 1
+        and "Veraltet" in mail.outbox[0].body
+        and "Fällig" not in mail.outbox[0].body
+    )
 
 
 def test_moderators_are_reminded_where_no_editor_has_an_address(world):
@@ -87,12 +99,18 @@ def test_dashboard_counts_and_moderator_list(client, world, ages):
     # world.prop_a (10 days) + current + due + stale + never; the draft does not count
     assert (stendal.published, stendal.current, stendal.due, stendal.not_confirmed) == (5, 2, 1, 2)
     assert "Haldensleben" not in rows  # outside the moderator's region
-    assert set(freshness.flagged(world.moderator).values_list("title", flat=True)) == {"Veraltet", "Nie geprüft"}
+    assert set(freshness.flagged(world.moderator).values_list("title", flat=True)) == {
+        "Veraltet",
+        "Nie geprüft",
+    }
     assert not freshness.flagged(world.editor_b).exists()
     client.force_login(world.moderator)
     page = client.get(reverse("properties:freshness")).content.decode()
     assert "Veraltet" in page and "Gardelegen" in page
-    response = client.post(reverse("properties:editor_action", args=[ages["stale"].pk, "confirm"]), {"next": "freshness"})
+    response = client.post(
+        reverse("properties:editor_action", args=[ages["stale"].pk, "confirm"]),
+        {"next": "freshness"},
+    )
     assert response.url == reverse("properties:freshness")
     assert Property.objects.get(pk=ages["stale"].pk).verified_on == timezone.localdate()
     client.force_login(world.editor_b)

@@ -26,8 +26,14 @@ from standortlotse.properties.models import AVAILABLE_EXCEEDS_TOTAL, PRICE_AND_O
 pytestmark = pytest.mark.django_db
 
 # 5,000 m² available of 1,000 m² total, a price and "on request", latitude and longitude swapped.
-INVALID = {"area_total_m2": 1000, "area_available_m2": 5000, "price_per_m2": "12.50", "price_on_request": True,
-           "lat": 11.86, "lon": 52.6}
+INVALID = {
+    "area_total_m2": 1000,
+    "area_available_m2": 5000,
+    "price_per_m2": "12.50",
+    "price_on_request": True,
+    "lat": 11.86,
+    "lon": 52.6,
+}
 
 
 def expected_property_errors():
@@ -58,7 +64,9 @@ def _stored(prop):
 
 def test_property_form_names_each_broken_rule(world):
     count = Property.objects.count()
-    form = PropertyForm(_form_data(world.prop_a, title="Neu", external_id="", **INVALID), user=world.editor_a)
+    form = PropertyForm(
+        _form_data(world.prop_a, title="Neu", external_id="", **INVALID), user=world.editor_a
+    )
     assert not form.is_valid()
     assert {k: list(v) for k, v in form.errors.items()} == expected_property_errors()
     assert Property.objects.count() == count
@@ -70,7 +78,9 @@ def test_property_api_post_and_patch_name_each_broken_rule(client, world):
     payload = {"title": "API-Fläche", "kind": "plot", "municipality": world.mun_a.pk, **INVALID}
     response = client.post("/api/properties", json.dumps(payload), content_type="application/json")
     assert response.status_code == 422 and response.json()["detail"] == expected_property_errors()
-    response = client.patch(f"/api/properties/{world.prop_a.pk}", json.dumps(INVALID), content_type="application/json")
+    response = client.patch(
+        f"/api/properties/{world.prop_a.pk}", json.dumps(INVALID), content_type="application/json"
+    )
     assert response.status_code == 422 and response.json()["detail"] == expected_property_errors()
     assert Property.objects.count() == count and _stored(world.prop_a) == before
 
@@ -84,8 +94,17 @@ def _import(user, rows):
     return job
 
 
-IMPORT_HEADER = ["Objekt-Nr.", "Bezeichnung", "Gemeinde", "Breite", "Länge", "Gesamtfläche", "Verfügbare Fläche",
-                 "Preis", "Preis auf Anfrage"]
+IMPORT_HEADER = [
+    "Objekt-Nr.",
+    "Bezeichnung",
+    "Gemeinde",
+    "Breite",
+    "Länge",
+    "Gesamtfläche",
+    "Verfügbare Fläche",
+    "Preis",
+    "Preis auf Anfrage",
+]
 IMPORT_ROW = ["1000", "5000", "12,50", "ja"]
 
 
@@ -95,7 +114,10 @@ def test_property_import_names_the_files_columns(world, external_id):
         world.prop_a.external_id = external_id
         world.prop_a.save()
     before, count = _stored(world.prop_a), Property.objects.count()
-    job = _import(world.moderator, [IMPORT_HEADER, [external_id, "Fläche", "Stendal", "11.86", "52.6", *IMPORT_ROW]])
+    job = _import(
+        world.moderator,
+        [IMPORT_HEADER, [external_id, "Fläche", "Stendal", "11.86", "52.6", *IMPORT_ROW]],
+    )
     assert job.state == ImportJob.State.PREVIEW, job.message
     assert job.counts["error"] == 1
     row = job.rows.get()
@@ -104,7 +126,9 @@ def test_property_import_names_the_files_columns(world, external_id):
         if column:
             errors.setdefault(column, []).append(message)
     by_column = {"Verfügbare Fläche": "area_available_m2", "Preis": "price_per_m2", "Breite": "lat"}
-    assert errors == {column: expected_property_errors()[name] for column, name in by_column.items()}
+    assert errors == {
+        column: expected_property_errors()[name] for column, name in by_column.items()
+    }
     with pytest.raises(imports.ImportStepRefused):
         imports.confirm(job, skip_errors=False, publish=False)
     assert Property.objects.count() == count and _stored(world.prop_a) == before
@@ -139,24 +163,40 @@ def expected_place_errors():
 
 def test_place_submission_names_the_broken_rule(client, world):
     data = {
-        "name": "Coworking Alte Schule", "pitch": "Schreibtische im Dorf", "place_fields": ["work"],
-        "types": ["coworking"], "municipality": world.mun_a.pk, "owner_name": "Erika Muster",
-        "owner_email": "erika@example.org", "consent": "on", **SWAPPED,
+        "name": "Coworking Alte Schule",
+        "pitch": "Schreibtische im Dorf",
+        "place_fields": ["work"],
+        "types": ["coworking"],
+        "municipality": world.mun_a.pk,
+        "owner_name": "Erika Muster",
+        "owner_email": "erika@example.org",
+        "consent": "on",
+        **SWAPPED,
     }
     response = client.post(reverse("places:submit", args=["altmark"]), data)
     assert response.status_code == 200
-    assert {k: list(v) for k, v in response.context["form"].errors.items()} == expected_place_errors()
+    assert {
+        k: list(v) for k, v in response.context["form"].errors.items()
+    } == expected_place_errors()
     assert not Place.objects.exists()
 
 
 def test_place_feed_import_names_the_broken_rule(world):
-    record = {"id": "p-1", "name": "Kreativhof", "pitch": "Werkstatt", "municipality_ags": world.mun_a.ags,
-              "fields": ["work"], **SWAPPED}
+    record = {
+        "id": "p-1",
+        "name": "Kreativhof",
+        "pitch": "Werkstatt",
+        "municipality_ags": world.mun_a.ags,
+        "fields": ["work"],
+        **SWAPPED,
+    }
     rows = feeds.plan([record], "partner", world.region)
     label = Place._meta.get_field("lat").verbose_name
     assert rows[0].action == "error"
     assert rows[0].errors == [f"{label}: {message}" for message in expected_place_errors()["lat"]]
-    assert rows[0].data["name"] == "Kreativhof" and rows[0].data["lat"] == 11.86  # the row's data is kept
+    assert (
+        rows[0].data["name"] == "Kreativhof" and rows[0].data["lat"] == 11.86
+    )  # the row's data is kept
     feeds.apply(rows, "partner", world.region, world.moderator)
     assert not Place.objects.exists()
 
@@ -165,8 +205,14 @@ def test_place_admin_names_the_broken_rule(rf, world):
     model_admin = admin.site._registry[Place]
     form_class = model_admin.get_form(_superuser_request(rf), None, change=False)
     data = {
-        "name": "Kreativhof", "pitch": "Werkstatt", "region": world.region.pk, "municipality": world.mun_a.pk,
-        "owner_name": "Erika", "owner_email": "erika@example.org", "status": "submitted", "licence": "CC-BY-4.0",
+        "name": "Kreativhof",
+        "pitch": "Werkstatt",
+        "region": world.region.pk,
+        "municipality": world.mun_a.pk,
+        "owner_name": "Erika",
+        "owner_email": "erika@example.org",
+        "status": "submitted",
+        "licence": "CC-BY-4.0",
         **SWAPPED,
     }
     form = form_class(data)

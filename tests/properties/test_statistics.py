@@ -7,18 +7,32 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from tests.factories import PropertyFactory
 from standortlotse.properties import statistics
 from standortlotse.properties.models import Property, StatisticsSnapshot
+from tests.factories import PropertyFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def register(world):
-    PropertyFactory(title="GI groß", municipality=world.mun_a, zoning="GI", area_available_m2=50_000, availability="immediately")
-    PropertyFactory(title="ohne Fläche", municipality=world.mun_b, zoning="GE", area_available_m2=None, availability="reserved")
-    PropertyFactory(title="Entwurf", municipality=world.mun_a, status="draft", area_available_m2=999_999)
+    PropertyFactory(
+        title="GI groß",
+        municipality=world.mun_a,
+        zoning="GI",
+        area_available_m2=50_000,
+        availability="immediately",
+    )
+    PropertyFactory(
+        title="ohne Fläche",
+        municipality=world.mun_b,
+        zoning="GE",
+        area_available_m2=None,
+        availability="reserved",
+    )
+    PropertyFactory(
+        title="Entwurf", municipality=world.mun_a, status="draft", area_available_m2=999_999
+    )
     return world
 
 
@@ -33,7 +47,9 @@ def test_totals_equal_the_records_and_every_breakdown_adds_up(register):
         assert sum(r["area_m2"] for r in rows) == data["totals"]["area_m2"], dimension
     altmark = next(r for r in data["region"] if r["key"] == "altmark")
     inside = published.filter(municipality__district__regions__slug="altmark")
-    assert altmark["count"] == inside.count() and altmark["area_m2"] == sum(p.area_available_m2 or 0 for p in inside)
+    assert altmark["count"] == inside.count() and altmark["area_m2"] == sum(
+        p.area_available_m2 or 0 for p in inside
+    )
     labels = {r["key"]: r["label"] for r in data["zoning"]}
     assert labels["GI"].startswith("GI")
 
@@ -41,7 +57,9 @@ def test_totals_equal_the_records_and_every_breakdown_adds_up(register):
 def test_snapshot_command_and_reuse(register):
     call_command("statistics_snapshot")
     assert StatisticsSnapshot.objects.count() == 1
-    assert statistics.latest().pk == StatisticsSnapshot.objects.get().pk  # fresh: reused, not recomputed
+    assert (
+        statistics.latest().pk == StatisticsSnapshot.objects.get().pk
+    )  # fresh: reused, not recomputed
 
 
 def test_public_page_and_csv(client, register):

@@ -8,10 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from tests.factories import PropertyFactory
 from standortlotse.properties.models import Property, Status
-
-from tests.properties.support import valid_pdf  # noqa: E402
+from tests.factories import PropertyFactory
+from tests.properties.support import valid_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +27,7 @@ def titles(response):
 
 # --- public search --------------------------------------------------------------------------
 
+
 def test_search_lists_only_published(client, world):
     PropertyFactory(title="Entwurf geheim", municipality=world.mun_a, status=Status.DRAFT)
     PropertyFactory(title="Archiviert alt", municipality=world.mun_a, status=Status.ARCHIVED)
@@ -43,7 +43,10 @@ def test_search_lists_only_published(client, world):
         ("q=gewerbepark", {"Gewerbepark Stendal Nord"}),
         ("q=haldensleben", {"Fläche Haldensleben"}),
         ("area_min=16000", set()),
-        ("area_min=10000&area_max=15000", {"Gewerbepark Stendal Nord", "Halle Gardelegen", "Fläche Haldensleben"}),
+        (
+            "area_min=10000&area_max=15000",
+            {"Gewerbepark Stendal Nord", "Halle Gardelegen", "Fläche Haldensleben"},
+        ),
         ("rail_siding=possible", {"Gleis möglich", "Gleis ja"}),
         ("rail_siding=yes", {"Gleis ja"}),
         ("motorway_km_max=5", {"Gleis ja"}),
@@ -55,11 +58,26 @@ def test_search_lists_only_published(client, world):
     ],
 )
 def test_search_filters(client, world, query, expected):
-    PropertyFactory(title="Gleis ja", municipality=world.mun_a, rail_siding="yes", motorway_km=3,
-                    funding_area=True, price_per_m2=15, area_available_m2=None)
-    PropertyFactory(title="Gleis möglich", municipality=world.mun_b, rail_siding="possible",
-                    motorway_km=30, broadband_mbits=1000, zoning="GI", availability="reserved",
-                    price_per_m2=40, area_available_m2=None)
+    PropertyFactory(
+        title="Gleis ja",
+        municipality=world.mun_a,
+        rail_siding="yes",
+        motorway_km=3,
+        funding_area=True,
+        price_per_m2=15,
+        area_available_m2=None,
+    )
+    PropertyFactory(
+        title="Gleis möglich",
+        municipality=world.mun_b,
+        rail_siding="possible",
+        motorway_km=30,
+        broadband_mbits=1000,
+        zoning="GI",
+        availability="reserved",
+        price_per_m2=40,
+        area_available_m2=None,
+    )
     response = client.get(reverse("properties:search") + "?" + query)
     assert set(titles(response)) == expected
 
@@ -81,7 +99,8 @@ def test_search_sort_by_area(client, world):
 
 def test_search_bad_input_gives_message_not_error(client, world):
     response = client.get(
-        reverse("properties:search"), {"area_min": "viel", "area_max": "-5", "kind": "castle", "q": "Halle"}
+        reverse("properties:search"),
+        {"area_min": "viel", "area_max": "-5", "kind": "castle", "q": "Halle"},
     )
     assert response.status_code == 200
     form = response.context["form"]
@@ -109,6 +128,7 @@ def test_search_pagination_keeps_filters(client, world):
 
 # --- detail and compare -----------------------------------------------------------------------
 
+
 def test_detail_page_facts_jsonld_og(client, world):
     prop = world.prop_a
     prop.rail_siding = "yes"
@@ -122,8 +142,10 @@ def test_detail_page_facts_jsonld_og(client, world):
     assert "Gleisanschluss" in content and "auf Anfrage" in content
     assert '<meta property="og:title" content="Gewerbepark Stendal Nord">' in content
     assert "<script>alert(1)</script>" not in content
-    start = content.index('<script type="application/ld+json">') + len('<script type="application/ld+json">')
-    data = json.loads(content[start:content.index("</script>", start)])
+    start = content.index('<script type="application/ld+json">') + len(
+        '<script type="application/ld+json">'
+    )
+    data = json.loads(content[start : content.index("</script>", start)])
     assert data["@type"] == "RealEstateListing"
     assert data["about"]["geo"]["latitude"] == prop.lat
     assert data["about"]["address"]["addressLocality"] == "Stendal"
@@ -133,7 +155,12 @@ def test_detail_in_english(client, world):
     world.prop_a.description_en = "A large plot"
     world.prop_a.save()
     content = client.get("/en" + world.prop_a.get_absolute_url()).content.decode()
-    assert 'lang="en"' in content and "A large plot" in content and "Available area" in content or "available area" in content
+    assert (
+        'lang="en"' in content
+        and "A large plot" in content
+        and "Available area" in content
+        or "available area" in content
+    )
 
 
 def test_draft_detail_hidden_from_public_visible_to_editor(client, world):
@@ -161,11 +188,17 @@ def test_compare_up_to_four(client, world):
 
 # --- back office --------------------------------------------------------------------------------
 
+
 def form_data(world, **overrides):
     data = {
-        "title": "Neue Halle Stendal", "kind": "hall", "municipality": world.mun_a.pk,
-        "lat": "52.601", "lon": "11.861", "availability": "immediately",
-        "area_total_m2": "5000", "area_available_m2": "4000",
+        "title": "Neue Halle Stendal",
+        "kind": "hall",
+        "municipality": world.mun_a.pk,
+        "lat": "52.601",
+        "lon": "11.861",
+        "availability": "immediately",
+        "area_total_m2": "5000",
+        "area_available_m2": "4000",
     }
     data.update(overrides)
     return data
@@ -173,10 +206,17 @@ def form_data(world, **overrides):
 
 def test_editor_creates_property_as_draft(client, world):
     client.force_login(world.editor_a)
-    outline = {"type": "Polygon", "coordinates": [[[11.86, 52.6], [11.87, 52.6], [11.87, 52.61], [11.86, 52.6]]]}
-    response = client.post(reverse("properties:editor_create"), form_data(world, outline=json.dumps(outline)))
+    outline = {
+        "type": "Polygon",
+        "coordinates": [[[11.86, 52.6], [11.87, 52.6], [11.87, 52.61], [11.86, 52.6]]],
+    }
+    response = client.post(
+        reverse("properties:editor_create"), form_data(world, outline=json.dumps(outline))
+    )
     prop = Property.objects.get(title="Neue Halle Stendal")
-    assert response.status_code == 302 and response["Location"] == reverse("properties:editor_edit", args=[prop.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "properties:editor_edit", args=[prop.pk]
+    )
     assert prop.status == Status.DRAFT and prop.outline["type"] == "Polygon"
     assert prop.history.first().history_user == world.editor_a
     assert client.get(prop.get_absolute_url()).status_code == 200  # editor preview
@@ -189,7 +229,15 @@ def test_editor_creates_property_as_draft(client, world):
         ({"lat": "11.86", "lon": "52.6"}, "lat", "außerhalb Deutschlands"),
         ({"area_available_m2": "9000"}, "area_available_m2", "Gesamtfläche"),
         ({"outline": "{kaputt"}, "outline", "GeoJSON"),
-        ({"outline": json.dumps({"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]})}, "outline", "Polygon"),
+        (
+            {
+                "outline": json.dumps(
+                    {"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]}
+                )
+            },
+            "outline",
+            "Polygon",
+        ),
         ({"outline": json.dumps({"type": "Point", "coordinates": [11, 52]})}, "outline", "Polygon"),
         ({"price_per_m2": "12", "price_on_request": "on"}, "price_per_m2", "nicht beides"),
         ({"availability": "from_date"}, "available_from", "Datum"),
@@ -199,7 +247,9 @@ def test_editor_creates_property_as_draft(client, world):
 )
 def test_editor_validation_messages_keep_input(client, world, overrides, field, message):
     client.force_login(world.editor_a)
-    data = form_data(world, description_de="Mein langer Text, der nicht verloren gehen darf", **overrides)
+    data = form_data(
+        world, description_de="Mein langer Text, der nicht verloren gehen darf", **overrides
+    )
     response = client.post(reverse("properties:editor_create"), data)
     assert response.status_code == 200
     errors = response.context["form"].errors
@@ -217,12 +267,18 @@ def test_editor_edits_publishes_confirms(client, world):
     assert response.status_code == 302
     client.post(reverse("properties:editor_action", args=[world.prop_a.pk, "unpublish"]))
     world.prop_a.refresh_from_db()
-    assert world.prop_a.title == "Gewerbepark Stendal Nord II" and world.prop_a.status == Status.DRAFT
+    assert (
+        world.prop_a.title == "Gewerbepark Stendal Nord II" and world.prop_a.status == Status.DRAFT
+    )
     client.post(reverse("properties:editor_action", args=[world.prop_a.pk, "publish"]))
-    client.post(reverse("properties:editor_action", args=[world.prop_a.pk, "confirm"]), {"next": "list"})
+    client.post(
+        reverse("properties:editor_action", args=[world.prop_a.pk, "confirm"]), {"next": "list"}
+    )
     world.prop_a.refresh_from_db()
     assert world.prop_a.status == Status.PUBLISHED and world.prop_a.verified_on is not None
-    history = client.get(reverse("properties:editor_history", args=[world.prop_a.pk])).content.decode()
+    history = client.get(
+        reverse("properties:editor_history", args=[world.prop_a.pk])
+    ).content.decode()
     assert "Gewerbepark Stendal Nord II" in history and "editor_a" in history
 
 
@@ -243,9 +299,13 @@ def test_editor_list_shows_completeness_and_verified(client, world):
 def test_photo_upload_valid_and_htmx(client, world):
     client.force_login(world.editor_a)
     url = reverse("properties:editor_photo_add", args=[world.prop_a.pk])
-    response = client.post(url, {"image": image_file(), "alt_text": "Halle von Norden", "credit": "Stadt"})
+    response = client.post(
+        url, {"image": image_file(), "alt_text": "Halle von Norden", "credit": "Stadt"}
+    )
     assert response.status_code == 302
-    response = client.post(url, {"image": image_file("JPEG", "b.jpg"), "alt_text": "Zufahrt"}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        url, {"image": image_file("JPEG", "b.jpg"), "alt_text": "Zufahrt"}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 200 and b"Zufahrt" in response.content
     assert world.prop_a.photos.count() == 2
 
@@ -253,7 +313,12 @@ def test_photo_upload_valid_and_htmx(client, world):
 @pytest.mark.parametrize(
     ("upload", "alt"),
     [
-        (SimpleUploadedFile("x.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), "Bild"),
+        (
+            SimpleUploadedFile(
+                "x.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+            ),
+            "Bild",
+        ),
         (SimpleUploadedFile("x.jpg", b"<html><script>alert(1)</script></html>"), "Bild"),
         (SimpleUploadedFile("x.gif", b"GIF89a" + b"\x00" * 20), "Bild"),
         (None, "Bild"),
@@ -272,7 +337,9 @@ def test_photo_upload_refuses_bad_files(client, world, upload, alt):
 
 def test_photo_needs_alt_text(client, world):
     client.force_login(world.editor_a)
-    response = client.post(reverse("properties:editor_photo_add", args=[world.prop_a.pk]), {"image": image_file()})
+    response = client.post(
+        reverse("properties:editor_photo_add", args=[world.prop_a.pk]), {"image": image_file()}
+    )
     assert response.status_code == 422 and "alt_text" in response.context["photo_form"].errors
 
 

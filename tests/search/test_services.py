@@ -6,23 +6,45 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import MunicipalityFactory, PropertyFactory
 from standortlotse.guides.models import Contact, Event, Guide, Status
 from standortlotse.search import services
+from tests.factories import MunicipalityFactory, PropertyFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def content(world):
-    tangermuende = MunicipalityFactory(name="Tangermünde", ags="15090520", district=world.district_stendal, lat=52.54, lon=11.97)
-    PropertyFactory(title="Gewerbefläche am Elbhafen", municipality=tangermuende, description_de="Direkt an der Elbe.")
-    Guide.objects.create(region=world.region, slug="wohnen", theme="housing", title_de="Wohnen in Tangermünde",
-                         summary_de="Bauplätze und Häuser", body_de="Viele **Bauplätze**.", status=Status.PUBLISHED)
-    Event.objects.create(region=world.region, title_de="Hafenfest Tangermünde", starts_at=timezone.now() + timedelta(days=2),
-                         location="Tangermünde")
-    Contact.objects.create(region=world.region, organisation=world.editor_a.memberships.get().organisation,
-                           person="Erika Elbe", role_de="Ansiedlung Gewerbeflächen", topics=["investment"])
+    tangermuende = MunicipalityFactory(
+        name="Tangermünde", ags="15090520", district=world.district_stendal, lat=52.54, lon=11.97
+    )
+    PropertyFactory(
+        title="Gewerbefläche am Elbhafen",
+        municipality=tangermuende,
+        description_de="Direkt an der Elbe.",
+    )
+    Guide.objects.create(
+        region=world.region,
+        slug="wohnen",
+        theme="housing",
+        title_de="Wohnen in Tangermünde",
+        summary_de="Bauplätze und Häuser",
+        body_de="Viele **Bauplätze**.",
+        status=Status.PUBLISHED,
+    )
+    Event.objects.create(
+        region=world.region,
+        title_de="Hafenfest Tangermünde",
+        starts_at=timezone.now() + timedelta(days=2),
+        location="Tangermünde",
+    )
+    Contact.objects.create(
+        region=world.region,
+        organisation=world.editor_a.memberships.get().organisation,
+        person="Erika Elbe",
+        role_de="Ansiedlung Gewerbeflächen",
+        topics=["investment"],
+    )
     return tangermuende
 
 
@@ -75,7 +97,10 @@ def test_search_page_and_hostile_input(client, content):
     page = client.get(reverse("search"), {"q": "Tangermünde"}).content.decode()
     assert "<mark>Tangermünde</mark>" in page and "Wohnen in" in page
     assert client.get(reverse("search"), {"q": '"><script>alert(1)</script>'}).status_code == 200
-    assert "<script>alert(1)" not in client.get(reverse("search"), {"q": "<script>alert(1)</script>"}).content.decode()
+    assert (
+        "<script>alert(1)"
+        not in client.get(reverse("search"), {"q": "<script>alert(1)</script>"}).content.decode()
+    )
     empty = client.get(reverse("search"), {"q": "Xylophonwerkstatt"}).content.decode()
     assert "Nichts gefunden" in empty or "Nothing found" in empty
     assert client.get(reverse("search")).status_code == 200

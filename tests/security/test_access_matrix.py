@@ -28,11 +28,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from io import BytesIO
 from types import SimpleNamespace
-from typing import Callable
 
 import pytest
 from django.core.files.base import ContentFile
@@ -47,13 +47,24 @@ from standortlotse.exchange import changes
 from standortlotse.exchange.models import ImportJob, ImportRow
 from standortlotse.guides.models import Contact, Event, Guide
 from standortlotse.inquiries.models import Inquiry
-from standortlotse.places.models import HeldPhoto, ImportConflict, PendingUpdate, Place, RegionSettings
+from standortlotse.places.models import (
+    HeldPhoto,
+    ImportConflict,
+    PendingUpdate,
+    Place,
+    RegionSettings,
+)
 from standortlotse.places.models import Status as PlaceStatus
 from standortlotse.properties import consent
-from standortlotse.properties.models import OwnerConsent, Property, PropertyDocument, PropertyPhoto, Status
+from standortlotse.properties.models import (
+    OwnerConsent,
+    Property,
+    PropertyDocument,
+    PropertyPhoto,
+    Status,
+)
 from tests.factories import PlaceFactory, PropertyFactory, RegionFactory, member
-
-from tests.properties.support import valid_pdf  # noqa: E402
+from tests.properties.support import valid_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -115,77 +126,161 @@ def objs(world):
     o.org_a = w.editor_a.memberships.get().organisation
     o.region = w.region
     o.region_other = RegionFactory(name="Boerde", slug="boerde", districts=[w.district_other])
-    o.moderator_other = member(Membership.Role.REGIONAL_MODERATOR, region=o.region_other, username="moderator_boerde")
+    o.moderator_other = member(
+        Membership.Role.REGIONAL_MODERATOR, region=o.region_other, username="moderator_boerde"
+    )
 
     # properties
     o.prop_a = w.prop_a
-    o.draft_a = PropertyFactory(title=SECRETS["draft_a"], municipality=w.mun_a, status=Status.DRAFT,
-                                published_at=None, contact_email=SECRETS["draft_a_mail"])
-    o.draft_c = PropertyFactory(title=SECRETS["draft_c"], municipality=w.mun_c, status=Status.DRAFT, published_at=None)
+    o.draft_a = PropertyFactory(
+        title=SECRETS["draft_a"],
+        municipality=w.mun_a,
+        status=Status.DRAFT,
+        published_at=None,
+        contact_email=SECRETS["draft_a_mail"],
+    )
+    o.draft_c = PropertyFactory(
+        title=SECRETS["draft_c"], municipality=w.mun_c, status=Status.DRAFT, published_at=None
+    )
     o.photo = PropertyPhoto(property=o.draft_a, alt_text=SECRETS["photo_a"])
     o.photo.image.save("luftbild.jpg", ContentFile(_jpeg()), save=True)
     o.document = PropertyDocument(property=o.draft_a, title=SECRETS["document_a"])
     o.document.file.save("bplan.pdf", ContentFile(PDF), save=True)
-    o.plot_a = PropertyFactory(title=SECRETS["plot_a"], municipality=w.mun_a, owner_type="private",
-                               status=Status.DRAFT, published_at=None)
-    consent.save_owner(w.editor_a, o.plot_a, SECRETS["plot_owner"], SECRETS["plot_owner_mail"], "Feldweg 1\n39576 Stendal")
+    o.plot_a = PropertyFactory(
+        title=SECRETS["plot_a"],
+        municipality=w.mun_a,
+        owner_type="private",
+        status=Status.DRAFT,
+        published_at=None,
+    )
+    consent.save_owner(
+        w.editor_a,
+        o.plot_a,
+        SECRETS["plot_owner"],
+        SECRETS["plot_owner_mail"],
+        "Feldweg 1\n39576 Stendal",
+    )
 
     # places
     def place(name, region, municipality, status, owner_mail, owner_name="Otto Owner"):
         return PlaceFactory(
-            name=name, pitch="Ein Ort zum Arbeiten", region=region, municipality=municipality,
-            owner_name=owner_name, owner_email=owner_mail,
-            status=status, published_at=timezone.now() if status == PlaceStatus.PUBLISHED else None,
+            name=name,
+            pitch="Ein Ort zum Arbeiten",
+            region=region,
+            municipality=municipality,
+            owner_name=owner_name,
+            owner_email=owner_mail,
+            status=status,
+            published_at=timezone.now() if status == PlaceStatus.PUBLISHED else None,
         )
 
-    o.place_a = place(SECRETS["place_a"], o.region, w.mun_a, PlaceStatus.SUBMITTED, SECRETS["place_a_mail"],
-                      SECRETS["place_a_owner"])
+    o.place_a = place(
+        SECRETS["place_a"],
+        o.region,
+        w.mun_a,
+        PlaceStatus.SUBMITTED,
+        SECRETS["place_a_mail"],
+        SECRETS["place_a_owner"],
+    )
     o.token = o.place_a.new_owner_token()
     o.place_a.save()
-    o.place_pub = place(SECRETS["place_pub"], o.region, w.mun_a, PlaceStatus.PUBLISHED, SECRETS["place_pub_mail"])
-    o.place_other = place(SECRETS["place_other"], o.region_other, w.mun_c, PlaceStatus.SUBMITTED, "boerde@example.org")
-    o.update = PendingUpdate.objects.create(place=o.place_a, data={"fields": {"pitch": "Neuer Pitch vom Owner"}, "attributes": {}})
+    o.place_pub = place(
+        SECRETS["place_pub"], o.region, w.mun_a, PlaceStatus.PUBLISHED, SECRETS["place_pub_mail"]
+    )
+    o.place_other = place(
+        SECRETS["place_other"], o.region_other, w.mun_c, PlaceStatus.SUBMITTED, "boerde@example.org"
+    )
+    o.update = PendingUpdate.objects.create(
+        place=o.place_a, data={"fields": {"pitch": "Neuer Pitch vom Owner"}, "attributes": {}}
+    )
     o.held = HeldPhoto(update=o.update, alt_text="Neues Foto vom Owner")
     o.held.image.save("held.jpg", ContentFile(_jpeg()), save=False)
     o.held.save()
-    o.update_other = PendingUpdate.objects.create(place=o.place_other, data={"fields": {}, "attributes": {}})
+    o.update_other = PendingUpdate.objects.create(
+        place=o.place_other, data={"fields": {}, "attributes": {}}
+    )
     o.held_other = HeldPhoto(update=o.update_other, alt_text="Foto Boerde")
     o.held_other.image.save("held.jpg", ContentFile(_jpeg()), save=False)
     o.held_other.save()
-    o.conflict = ImportConflict.objects.create(place=o.place_a, source="partnernetz",
-                                               data={"name": "Partnerversion", "municipality_ags": w.mun_a.ags})
+    o.conflict = ImportConflict.objects.create(
+        place=o.place_a,
+        source="partnernetz",
+        data={"name": "Partnerversion", "municipality_ags": w.mun_a.ags},
+    )
 
     # inquiry to A's organisation, investor case owned by it
     o.inquiry = Inquiry.objects.create(
-        name=SECRETS["inquiry_a"], email=SECRETS["inquiry_a_mail"], message=SECRETS["inquiry_a_text"],
-        topic="property", property=o.prop_a, region=o.region, recipient=o.org_a,
+        name=SECRETS["inquiry_a"],
+        email=SECRETS["inquiry_a_mail"],
+        message=SECRETS["inquiry_a_text"],
+        topic="property",
+        property=o.prop_a,
+        region=o.region,
+        recipient=o.org_a,
     )
-    o.case = Case.objects.create(company=SECRETS["case_a"], contact_email=SECRETS["case_a_mail"],
-                                 sector="Batterien", owner=o.org_a)
+    o.case = Case.objects.create(
+        company=SECRETS["case_a"],
+        contact_email=SECRETS["case_a_mail"],
+        sector="Batterien",
+        owner=o.org_a,
+    )
     # a confidential case of A shared with B's organisation without disclosing the company
     o.org_b = w.editor_b.memberships.get().organisation
-    o.case_shared = Case.objects.create(company=SECRETS["case_shared"], contact_email=SECRETS["case_shared_mail"],
-                                        sector="Zellfertigung", owner=o.org_a, confidential=True)
+    o.case_shared = Case.objects.create(
+        company=SECRETS["case_shared"],
+        contact_email=SECRETS["case_shared_mail"],
+        sector="Zellfertigung",
+        owner=o.org_a,
+        confidential=True,
+    )
     CaseShare.objects.create(case=o.case_shared, organisation=o.org_b, company_disclosed=False)
 
     # import job of editor_a, checked and waiting for confirmation (no file is written)
     o.job = ImportJob.objects.create(
-        created_by=w.editor_a, organisation=o.org_a, file="imports/acmatrix-not-written.csv",
-        filename=SECRETS["job_a"], file_kind="csv", headers=["Titel", "Gemeinde"],
-        mapping={"Titel": "title", "Gemeinde": "municipality_ags"}, state=ImportJob.State.PREVIEW,
+        created_by=w.editor_a,
+        organisation=o.org_a,
+        file="imports/acmatrix-not-written.csv",
+        filename=SECRETS["job_a"],
+        file_kind="csv",
+        headers=["Titel", "Gemeinde"],
+        mapping={"Titel": "title", "Gemeinde": "municipality_ags"},
+        state=ImportJob.State.PREVIEW,
         counts={"new": 1},
     )
     ImportRow.objects.create(job=o.job, number=1, outcome="new", title=SECRETS["job_a_row"])
 
     # guides, contacts, events of the region (drafts: not public)
-    o.guide = Guide.objects.create(region=o.region, slug="entwurf-rueckkehr", theme="housing",
-                                   title_de=SECRETS["guide_a"], body_de="Interner Text", status="draft")
-    o.guide_other = Guide.objects.create(region=o.region_other, slug="entwurf-boerde", theme="work",
-                                         title_de=SECRETS["guide_other"], body_de="Interner Text", status="draft")
-    o.contact = Contact.objects.create(region=o.region, organisation=o.org_a, person=SECRETS["contact_a"],
-                                       email=SECRETS["contact_a_mail"], topics=["housing"], status="draft")
-    o.event = Event.objects.create(region=o.region, title_de=SECRETS["event_a"], location="Stendal",
-                                   starts_at=timezone.now() + timedelta(days=10), status="draft")
+    o.guide = Guide.objects.create(
+        region=o.region,
+        slug="entwurf-rueckkehr",
+        theme="housing",
+        title_de=SECRETS["guide_a"],
+        body_de="Interner Text",
+        status="draft",
+    )
+    o.guide_other = Guide.objects.create(
+        region=o.region_other,
+        slug="entwurf-boerde",
+        theme="work",
+        title_de=SECRETS["guide_other"],
+        body_de="Interner Text",
+        status="draft",
+    )
+    o.contact = Contact.objects.create(
+        region=o.region,
+        organisation=o.org_a,
+        person=SECRETS["contact_a"],
+        email=SECRETS["contact_a_mail"],
+        topics=["housing"],
+        status="draft",
+    )
+    o.event = Event.objects.create(
+        region=o.region,
+        title_de=SECRETS["event_a"],
+        location="Stendal",
+        starts_at=timezone.now() + timedelta(days=10),
+        status="draft",
+    )
     return o
 
 
@@ -209,7 +304,9 @@ def send(client: Client, method: str, url: str, data, *, json_body: bool, csrf: 
     if method == "GET":
         return client.get(url)
     if json_body:
-        return client.generic(method, url, json.dumps(data or {}), content_type="application/json", **headers)
+        return client.generic(
+            method, url, json.dumps(data or {}), content_type="application/json", **headers
+        )
     if method != "POST":
         raise AssertionError(method)
     return client.post(url, data or {}, **headers)
@@ -218,22 +315,30 @@ def send(client: Client, method: str, url: str, data, *, json_body: bool, csrf: 
 # --- expectations -----------------------------------------------------------------------------
 
 
-def roles(anonymous=LOGIN, owner=None, editor_a=ALLOW, editor_b=ALLOW, moderator=ALLOW, state_admin=ALLOW):
-    return {"anonymous": anonymous, "owner": anonymous if owner is None else owner, "editor_a": editor_a,
-            "editor_b": editor_b, "moderator": moderator, "state_admin": state_admin}
+def roles(
+    anonymous=LOGIN, owner=None, editor_a=ALLOW, editor_b=ALLOW, moderator=ALLOW, state_admin=ALLOW
+):
+    return {
+        "anonymous": anonymous,
+        "owner": anonymous if owner is None else owner,
+        "editor_a": editor_a,
+        "editor_b": editor_b,
+        "moderator": moderator,
+        "state_admin": state_admin,
+    }
 
 
-EVERY_EDITOR = roles()                                                  # any back-office member
-SCOPE_A = roles(editor_b=404)                                           # records of municipality A
-SCOPE_C = roles(editor_a=404, editor_b=404, moderator=404)              # records outside the region
-MODERATION = roles(editor_a=403, editor_b=403)                          # place moderation of the Altmark
-MODERATION_OTHER = roles(editor_a=403, editor_b=403, moderator=404)     # ... of another region
-REGION_CONTENT = roles(editor_a=404, editor_b=404)                      # guides/contacts/events
+EVERY_EDITOR = roles()  # any back-office member
+SCOPE_A = roles(editor_b=404)  # records of municipality A
+SCOPE_C = roles(editor_a=404, editor_b=404, moderator=404)  # records outside the region
+MODERATION = roles(editor_a=403, editor_b=403)  # place moderation of the Altmark
+MODERATION_OTHER = roles(editor_a=403, editor_b=403, moderator=404)  # ... of another region
+REGION_CONTENT = roles(editor_a=404, editor_b=404)  # guides/contacts/events
 REGION_CONTENT_OTHER = roles(editor_a=404, editor_b=404, moderator=404)
-ORG_A = roles(editor_b=404, moderator=404)                              # inquiries/cases of A's organisation
-SHARED_WITH_B = roles(moderator=404)                                    # a case of A shared with B
-CREATOR_A = roles(editor_b=404, moderator=404, state_admin=404)         # editor_a's own import job
-STATE_ONLY = roles(editor_a=403, editor_b=403, moderator=403)           # erasure of personal data
+ORG_A = roles(editor_b=404, moderator=404)  # inquiries/cases of A's organisation
+SHARED_WITH_B = roles(moderator=404)  # a case of A shared with B
+CREATOR_A = roles(editor_b=404, moderator=404, state_admin=404)  # editor_a's own import job
+STATE_ONLY = roles(editor_a=403, editor_b=403, moderator=403)  # erasure of personal data
 
 
 def api(default, **per_role):
@@ -247,7 +352,7 @@ PUBLIC = api(200)
 
 def to(role_names, *secret_names):
     """{role: secret names} for hide/show."""
-    return {role: secret_names for role in role_names}
+    return dict.fromkeys(role_names, secret_names)
 
 
 ALL = ROLES
@@ -256,18 +361,18 @@ OUTSIDE_A = ("anonymous", "owner", "editor_b")
 
 @dataclass(frozen=True)
 class Row:
-    key: str                      # URL name (back office) or "METHOD /api/path" (API)
+    key: str  # URL name (back office) or "METHOD /api/path" (API)
     variant: str
     expect: dict
     method: str = "GET"
     args: Callable = lambda o: {}
     query: str = ""
     data: Callable | None = None  # form data / JSON payload
-    leaks: tuple = ()             # must not appear in a refused response
-    hide: dict = field(default_factory=dict)   # role -> must not appear although allowed
-    show: dict = field(default_factory=dict)   # role -> must appear (the page really shows data)
-    state: Callable | None = None              # what the request would change
-    effective: bool = True                     # an allowed request changes ``state``
+    leaks: tuple = ()  # must not appear in a refused response
+    hide: dict = field(default_factory=dict)  # role -> must not appear although allowed
+    show: dict = field(default_factory=dict)  # role -> must appear (the page really shows data)
+    state: Callable | None = None  # what the request would change
+    effective: bool = True  # an allowed request changes ``state``
 
     @property
     def is_api(self):
@@ -295,219 +400,680 @@ PROPERTY_FORM = {"kind": "plot", "lat": "52.6", "lon": "11.86", "availability": 
 
 BACK_OFFICE = [
     # properties
-    Row("properties:editor_list", "list", EVERY_EDITOR,
-        hide={"editor_b": ("draft_a", "plot_a", "draft_c"), "editor_a": ("draft_c",), "moderator": ("draft_c",)},
-        show={"editor_a": ("draft_a",), "moderator": ("draft_a",), "state_admin": ("draft_a", "draft_c")}),
-    Row("properties:freshness", "dashboard", EVERY_EDITOR,
-        hide={"editor_b": ("prop_a",)}, show={"editor_a": ("prop_a",), "moderator": ("prop_a",)}),
-    Row("properties:consent_list", "list", EVERY_EDITOR,
-        hide={"editor_b": ("plot_a", "plot_owner")}, show={"editor_a": ("plot_a",), "state_admin": ("plot_a",)}),
-    Row("properties:consent_list", "ask owner of A by letter", roles(editor_b=NOOP), method="POST",
+    Row(
+        "properties:editor_list",
+        "list",
+        EVERY_EDITOR,
+        hide={
+            "editor_b": ("draft_a", "plot_a", "draft_c"),
+            "editor_a": ("draft_c",),
+            "moderator": ("draft_c",),
+        },
+        show={
+            "editor_a": ("draft_a",),
+            "moderator": ("draft_a",),
+            "state_admin": ("draft_a", "draft_c"),
+        },
+    ),
+    Row(
+        "properties:freshness",
+        "dashboard",
+        EVERY_EDITOR,
+        hide={"editor_b": ("prop_a",)},
+        show={"editor_a": ("prop_a",), "moderator": ("prop_a",)},
+    ),
+    Row(
+        "properties:consent_list",
+        "list",
+        EVERY_EDITOR,
+        hide={"editor_b": ("plot_a", "plot_owner")},
+        show={"editor_a": ("plot_a",), "state_admin": ("plot_a",)},
+    ),
+    Row(
+        "properties:consent_list",
+        "ask owner of A by letter",
+        roles(editor_b=NOOP),
+        method="POST",
         data=lambda o: {"ids": [o.plot_a.pk], "channel": "letter"},
         hide={"editor_b": ("plot_a", "plot_owner")},
-        state=lambda o: (_fresh(OwnerConsent, o.plot_a.owner_consent.pk, "state"), o.plot_a.owner_consent.links.count())),
-    Row("properties:consent_edit", "private plot of A", SCOPE_A, args=lambda o: {"pk": o.plot_a.pk},
-        leaks=("plot_a", "plot_owner", "plot_owner_mail"), show={"editor_a": ("plot_owner_mail",)}),
-    Row("properties:consent_edit", "record consent of A's owner", SCOPE_A, method="POST",
+        state=lambda o: (
+            _fresh(OwnerConsent, o.plot_a.owner_consent.pk, "state"),
+            o.plot_a.owner_consent.links.count(),
+        ),
+    ),
+    Row(
+        "properties:consent_edit",
+        "private plot of A",
+        SCOPE_A,
         args=lambda o: {"pk": o.plot_a.pk},
-        data=lambda o: {"form": "record", "state": "granted", "responded_on": timezone.localdate().isoformat(),
-                        "how": "phone", "note": "am Telefon"},
         leaks=("plot_a", "plot_owner", "plot_owner_mail"),
-        state=lambda o: _fresh(OwnerConsent, o.plot_a.owner_consent.pk, "state", "how")),
+        show={"editor_a": ("plot_owner_mail",)},
+    ),
+    Row(
+        "properties:consent_edit",
+        "record consent of A's owner",
+        SCOPE_A,
+        method="POST",
+        args=lambda o: {"pk": o.plot_a.pk},
+        data=lambda o: {
+            "form": "record",
+            "state": "granted",
+            "responded_on": timezone.localdate().isoformat(),
+            "how": "phone",
+            "note": "am Telefon",
+        },
+        leaks=("plot_a", "plot_owner", "plot_owner_mail"),
+        state=lambda o: _fresh(OwnerConsent, o.plot_a.owner_consent.pk, "state", "how"),
+    ),
     Row("properties:editor_create", "form", EVERY_EDITOR),
-    Row("properties:editor_create", "create in A", roles(editor_b=NOOP), method="POST",
-        data=lambda o: dict(PROPERTY_FORM, title="Neu angelegt in Stendal", municipality=o.world.mun_a.pk),
-        state=lambda o: Property.objects.filter(title="Neu angelegt in Stendal").count()),
-    Row("properties:editor_edit", "draft of A", SCOPE_A, args=lambda o: {"pk": o.draft_a.pk},
-        leaks=("draft_a", "draft_a_mail", "photo_a", "document_a"), show={"editor_a": ("draft_a_mail", "document_a")}),
-    Row("properties:editor_edit", "draft outside the region", SCOPE_C, args=lambda o: {"pk": o.draft_c.pk},
-        leaks=("draft_c",)),
-    Row("properties:editor_edit", "edit draft of A", SCOPE_A, method="POST", args=lambda o: {"pk": o.draft_a.pk},
+    Row(
+        "properties:editor_create",
+        "create in A",
+        roles(editor_b=NOOP),
+        method="POST",
+        data=lambda o: dict(
+            PROPERTY_FORM, title="Neu angelegt in Stendal", municipality=o.world.mun_a.pk
+        ),
+        state=lambda o: Property.objects.filter(title="Neu angelegt in Stendal").count(),
+    ),
+    Row(
+        "properties:editor_edit",
+        "draft of A",
+        SCOPE_A,
+        args=lambda o: {"pk": o.draft_a.pk},
+        leaks=("draft_a", "draft_a_mail", "photo_a", "document_a"),
+        show={"editor_a": ("draft_a_mail", "document_a")},
+    ),
+    Row(
+        "properties:editor_edit",
+        "draft outside the region",
+        SCOPE_C,
+        args=lambda o: {"pk": o.draft_c.pk},
+        leaks=("draft_c",),
+    ),
+    Row(
+        "properties:editor_edit",
+        "edit draft of A",
+        SCOPE_A,
+        method="POST",
+        args=lambda o: {"pk": o.draft_a.pk},
         data=lambda o: dict(PROPERTY_FORM, title="Uebernommen", municipality=o.world.mun_a.pk),
-        leaks=("draft_a", "draft_a_mail"), state=lambda o: _fresh(Property, o.draft_a.pk, "title", "updated_at")),
-    Row("properties:editor_edit", "edit draft outside the region", SCOPE_C, method="POST",
+        leaks=("draft_a", "draft_a_mail"),
+        state=lambda o: _fresh(Property, o.draft_a.pk, "title", "updated_at"),
+    ),
+    Row(
+        "properties:editor_edit",
+        "edit draft outside the region",
+        SCOPE_C,
+        method="POST",
         args=lambda o: {"pk": o.draft_c.pk},
         data=lambda o: dict(PROPERTY_FORM, title="Uebernommen", municipality=o.world.mun_c.pk),
-        leaks=("draft_c",), state=lambda o: _fresh(Property, o.draft_c.pk, "title", "updated_at")),
-    Row("properties:editor_history", "draft of A", SCOPE_A, args=lambda o: {"pk": o.draft_a.pk},
-        leaks=("draft_a", "draft_a_mail")),
-    Row("properties:editor_action", "archive draft of A", SCOPE_A, method="POST",
-        args=lambda o: {"pk": o.draft_a.pk, "action": "archive"}, leaks=("draft_a",),
-        state=lambda o: _fresh(Property, o.draft_a.pk, "status")),
-    Row("properties:editor_action", "confirm published of A", SCOPE_A, method="POST",
+        leaks=("draft_c",),
+        state=lambda o: _fresh(Property, o.draft_c.pk, "title", "updated_at"),
+    ),
+    Row(
+        "properties:editor_history",
+        "draft of A",
+        SCOPE_A,
+        args=lambda o: {"pk": o.draft_a.pk},
+        leaks=("draft_a", "draft_a_mail"),
+    ),
+    Row(
+        "properties:editor_action",
+        "archive draft of A",
+        SCOPE_A,
+        method="POST",
+        args=lambda o: {"pk": o.draft_a.pk, "action": "archive"},
+        leaks=("draft_a",),
+        state=lambda o: _fresh(Property, o.draft_a.pk, "status"),
+    ),
+    Row(
+        "properties:editor_action",
+        "confirm published of A",
+        SCOPE_A,
+        method="POST",
         args=lambda o: {"pk": o.prop_a.pk, "action": "confirm"},
-        state=lambda o: _fresh(Property, o.prop_a.pk, "verified_on")),
-    Row("properties:editor_action", "archive draft outside the region", SCOPE_C, method="POST",
-        args=lambda o: {"pk": o.draft_c.pk, "action": "archive"}, leaks=("draft_c",),
-        state=lambda o: _fresh(Property, o.draft_c.pk, "status")),
-    Row("properties:editor_photo_add", "draft of A", SCOPE_A, method="POST", args=lambda o: {"pk": o.draft_a.pk},
-        data=lambda o: {"image": SimpleUploadedFile("neu.jpg", _jpeg(), "image/jpeg"), "alt_text": "Neues Foto"},
-        leaks=("draft_a", "photo_a"), state=lambda o: o.draft_a.photos.count()),
-    Row("properties:editor_photo_delete", "photo of A", SCOPE_A, method="POST",
-        args=lambda o: {"pk": o.draft_a.pk, "photo_pk": o.photo.pk}, leaks=("draft_a", "photo_a"),
-        state=lambda o: PropertyPhoto.objects.filter(pk=o.photo.pk).count()),
-    Row("properties:editor_document_add", "draft of A", SCOPE_A, method="POST", args=lambda o: {"pk": o.draft_a.pk},
-        data=lambda o: {"file": SimpleUploadedFile("neu.pdf", PDF, "application/pdf"), "title": "Neues Dokument"},
-        leaks=("draft_a", "document_a"), state=lambda o: o.draft_a.documents.count()),
-    Row("properties:editor_document_delete", "document of A", SCOPE_A, method="POST",
-        args=lambda o: {"pk": o.draft_a.pk, "document_pk": o.document.pk}, leaks=("draft_a", "document_a"),
-        state=lambda o: PropertyDocument.objects.filter(pk=o.document.pk).count()),
+        state=lambda o: _fresh(Property, o.prop_a.pk, "verified_on"),
+    ),
+    Row(
+        "properties:editor_action",
+        "archive draft outside the region",
+        SCOPE_C,
+        method="POST",
+        args=lambda o: {"pk": o.draft_c.pk, "action": "archive"},
+        leaks=("draft_c",),
+        state=lambda o: _fresh(Property, o.draft_c.pk, "status"),
+    ),
+    Row(
+        "properties:editor_photo_add",
+        "draft of A",
+        SCOPE_A,
+        method="POST",
+        args=lambda o: {"pk": o.draft_a.pk},
+        data=lambda o: {
+            "image": SimpleUploadedFile("neu.jpg", _jpeg(), "image/jpeg"),
+            "alt_text": "Neues Foto",
+        },
+        leaks=("draft_a", "photo_a"),
+        state=lambda o: o.draft_a.photos.count(),
+    ),
+    Row(
+        "properties:editor_photo_delete",
+        "photo of A",
+        SCOPE_A,
+        method="POST",
+        args=lambda o: {"pk": o.draft_a.pk, "photo_pk": o.photo.pk},
+        leaks=("draft_a", "photo_a"),
+        state=lambda o: PropertyPhoto.objects.filter(pk=o.photo.pk).count(),
+    ),
+    Row(
+        "properties:editor_document_add",
+        "draft of A",
+        SCOPE_A,
+        method="POST",
+        args=lambda o: {"pk": o.draft_a.pk},
+        data=lambda o: {
+            "file": SimpleUploadedFile("neu.pdf", PDF, "application/pdf"),
+            "title": "Neues Dokument",
+        },
+        leaks=("draft_a", "document_a"),
+        state=lambda o: o.draft_a.documents.count(),
+    ),
+    Row(
+        "properties:editor_document_delete",
+        "document of A",
+        SCOPE_A,
+        method="POST",
+        args=lambda o: {"pk": o.draft_a.pk, "document_pk": o.document.pk},
+        leaks=("draft_a", "document_a"),
+        state=lambda o: PropertyDocument.objects.filter(pk=o.document.pk).count(),
+    ),
     # places (moderation by the region's moderators)
-    Row("places:queue", "queue", MODERATION, leaks=("place_a", "place_other"),
-        hide={"moderator": ("place_other",)}, show={"moderator": ("place_a",), "state_admin": ("place_a", "place_other")}),
+    Row(
+        "places:queue",
+        "queue",
+        MODERATION,
+        leaks=("place_a", "place_other"),
+        hide={"moderator": ("place_other",)},
+        show={"moderator": ("place_a",), "state_admin": ("place_a", "place_other")},
+    ),
     Row("places:import", "upload form", MODERATION),
-    Row("places:import_apply", "nothing to apply", MODERATION, method="POST",
-        state=lambda o: Place.objects.count(), effective=False),
+    Row(
+        "places:import_apply",
+        "nothing to apply",
+        MODERATION,
+        method="POST",
+        state=lambda o: Place.objects.count(),
+        effective=False,
+    ),
     Row("places:region_settings", "Altmark", MODERATION, args=lambda o: {"slug": "altmark"}),
-    Row("places:region_settings", "other region", MODERATION_OTHER, args=lambda o: {"slug": "boerde"}),
-    Row("places:region_settings", "change Altmark", MODERATION, method="POST", args=lambda o: {"slug": "altmark"},
-        data=lambda o: {"intro_de": "Uebernommen", "confirm_every_days": 365, "confirm_grace_days": 30},
-        state=lambda o: RegionSettings.for_region(o.region).intro_de),
-    Row("places:review", "place in the Altmark", MODERATION, args=lambda o: {"pk": o.place_a.pk},
-        leaks=("place_a", "place_a_owner", "place_a_mail"), show={"moderator": ("place_a_mail",)}),
-    Row("places:review", "place of another region", MODERATION_OTHER, args=lambda o: {"pk": o.place_other.pk},
-        leaks=("place_other",)),
-    Row("places:review", "start review", MODERATION, method="POST", args=lambda o: {"pk": o.place_a.pk},
-        data=lambda o: {"action": "in_review", "message": ""}, leaks=("place_a", "place_a_mail"),
-        state=lambda o: _fresh(Place, o.place_a.pk, "status")),
-    Row("places:review", "start review in another region", MODERATION_OTHER, method="POST",
-        args=lambda o: {"pk": o.place_other.pk}, data=lambda o: {"action": "in_review", "message": ""},
-        leaks=("place_other",), state=lambda o: _fresh(Place, o.place_other.pk, "status")),
-    Row("places:review_trust", "trust owner", MODERATION, method="POST", args=lambda o: {"pk": o.place_a.pk},
-        data=lambda o: {"trusted": "1"}, leaks=("place_a",), state=lambda o: _fresh(Place, o.place_a.pk, "owner_trusted")),
-    Row("places:review_rotate", "new owner link", MODERATION, method="POST", args=lambda o: {"pk": o.place_a.pk},
-        leaks=("place_a",), state=lambda o: sorted(o.place_a.owner_links.valid().values_list("token_hash", flat=True))),
-    Row("places:review_update", "accept owner's update", MODERATION, method="POST",
-        args=lambda o: {"pk": o.place_a.pk, "update_pk": o.update.pk}, data=lambda o: {"decision": "accept"},
+    Row(
+        "places:region_settings",
+        "other region",
+        MODERATION_OTHER,
+        args=lambda o: {"slug": "boerde"},
+    ),
+    Row(
+        "places:region_settings",
+        "change Altmark",
+        MODERATION,
+        method="POST",
+        args=lambda o: {"slug": "altmark"},
+        data=lambda o: {
+            "intro_de": "Uebernommen",
+            "confirm_every_days": 365,
+            "confirm_grace_days": 30,
+        },
+        state=lambda o: RegionSettings.for_region(o.region).intro_de,
+    ),
+    Row(
+        "places:review",
+        "place in the Altmark",
+        MODERATION,
+        args=lambda o: {"pk": o.place_a.pk},
+        leaks=("place_a", "place_a_owner", "place_a_mail"),
+        show={"moderator": ("place_a_mail",)},
+    ),
+    Row(
+        "places:review",
+        "place of another region",
+        MODERATION_OTHER,
+        args=lambda o: {"pk": o.place_other.pk},
+        leaks=("place_other",),
+    ),
+    Row(
+        "places:review",
+        "start review",
+        MODERATION,
+        method="POST",
+        args=lambda o: {"pk": o.place_a.pk},
+        data=lambda o: {"action": "in_review", "message": ""},
+        leaks=("place_a", "place_a_mail"),
+        state=lambda o: _fresh(Place, o.place_a.pk, "status"),
+    ),
+    Row(
+        "places:review",
+        "start review in another region",
+        MODERATION_OTHER,
+        method="POST",
+        args=lambda o: {"pk": o.place_other.pk},
+        data=lambda o: {"action": "in_review", "message": ""},
+        leaks=("place_other",),
+        state=lambda o: _fresh(Place, o.place_other.pk, "status"),
+    ),
+    Row(
+        "places:review_trust",
+        "trust owner",
+        MODERATION,
+        method="POST",
+        args=lambda o: {"pk": o.place_a.pk},
+        data=lambda o: {"trusted": "1"},
         leaks=("place_a",),
-        state=lambda o: (PendingUpdate.objects.filter(pk=o.update.pk).exists(), _fresh(Place, o.place_a.pk, "pitch"))),
-    Row("places:review_held_photo", "held photo of an owner's update", MODERATION,
-        args=lambda o: {"pk": o.place_a.pk, "photo_pk": o.held.pk}),
-    Row("places:review_held_photo", "held photo in another region", MODERATION_OTHER,
-        args=lambda o: {"pk": o.place_other.pk, "photo_pk": o.held_other.pk}),
-    Row("places:review_held_photo", "held photo through another place",
+        state=lambda o: _fresh(Place, o.place_a.pk, "owner_trusted"),
+    ),
+    Row(
+        "places:review_rotate",
+        "new owner link",
+        MODERATION,
+        method="POST",
+        args=lambda o: {"pk": o.place_a.pk},
+        leaks=("place_a",),
+        state=lambda o: sorted(o.place_a.owner_links.valid().values_list("token_hash", flat=True)),
+    ),
+    Row(
+        "places:review_update",
+        "accept owner's update",
+        MODERATION,
+        method="POST",
+        args=lambda o: {"pk": o.place_a.pk, "update_pk": o.update.pk},
+        data=lambda o: {"decision": "accept"},
+        leaks=("place_a",),
+        state=lambda o: (
+            PendingUpdate.objects.filter(pk=o.update.pk).exists(),
+            _fresh(Place, o.place_a.pk, "pitch"),
+        ),
+    ),
+    Row(
+        "places:review_held_photo",
+        "held photo of an owner's update",
+        MODERATION,
+        args=lambda o: {"pk": o.place_a.pk, "photo_pk": o.held.pk},
+    ),
+    Row(
+        "places:review_held_photo",
+        "held photo in another region",
+        MODERATION_OTHER,
+        args=lambda o: {"pk": o.place_other.pk, "photo_pk": o.held_other.pk},
+    ),
+    Row(
+        "places:review_held_photo",
+        "held photo through another place",
         roles(editor_a=403, editor_b=403, moderator=404, state_admin=404),
-        args=lambda o: {"pk": o.place_a.pk, "photo_pk": o.held_other.pk}),
-    Row("places:review_conflict", "keep local version", MODERATION, method="POST",
-        args=lambda o: {"pk": o.place_a.pk, "conflict_pk": o.conflict.pk}, data=lambda o: {"decision": "local"},
-        leaks=("place_a",), state=lambda o: _fresh(ImportConflict, o.conflict.pk, "resolved", "place__import_hash")),
+        args=lambda o: {"pk": o.place_a.pk, "photo_pk": o.held_other.pk},
+    ),
+    Row(
+        "places:review_conflict",
+        "keep local version",
+        MODERATION,
+        method="POST",
+        args=lambda o: {"pk": o.place_a.pk, "conflict_pk": o.conflict.pk},
+        data=lambda o: {"decision": "local"},
+        leaks=("place_a",),
+        state=lambda o: _fresh(ImportConflict, o.conflict.pk, "resolved", "place__import_hash"),
+    ),
     # inquiries (the receiving organisation; state admins)
-    Row("inquiries:inbox", "inbox", EVERY_EDITOR,
+    Row(
+        "inquiries:inbox",
+        "inbox",
+        EVERY_EDITOR,
         hide=to(("editor_b", "moderator"), "inquiry_a", "inquiry_a_mail"),
-        show={"editor_a": ("inquiry_a",), "state_admin": ("inquiry_a",)}),
+        show={"editor_a": ("inquiry_a",), "state_admin": ("inquiry_a",)},
+    ),
     # data subject rights: the export for every editor (what they may see), erasure for state admins
     Row("privacy:export", "form", EVERY_EDITOR),
-    Row("privacy:export", "export about an inquirer of A", EVERY_EDITOR, method="POST",
+    Row(
+        "privacy:export",
+        "export about an inquirer of A",
+        EVERY_EDITOR,
+        method="POST",
         data=lambda o: {"email": SECRETS["inquiry_a_mail"], "format": "json"},
         hide=to(("editor_b", "moderator"), "inquiry_a", "inquiry_a_text"),
-        show={"editor_a": ("inquiry_a", "inquiry_a_text"), "state_admin": ("inquiry_a",)}),
-    Row("privacy:export", "export about a case contact of A", EVERY_EDITOR, method="POST",
+        show={"editor_a": ("inquiry_a", "inquiry_a_text"), "state_admin": ("inquiry_a",)},
+    ),
+    Row(
+        "privacy:export",
+        "export about a case contact of A",
+        EVERY_EDITOR,
+        method="POST",
         data=lambda o: {"email": SECRETS["case_a_mail"], "format": "json"},
-        hide=to(("editor_b", "moderator"), "case_a"), show={"editor_a": ("case_a",), "state_admin": ("case_a",)}),
+        hide=to(("editor_b", "moderator"), "case_a"),
+        show={"editor_a": ("case_a",), "state_admin": ("case_a",)},
+    ),
     Row("privacy:erase", "form", STATE_ONLY),
-    Row("privacy:erase", "what erasing an inquirer of A would do (changes nothing)",
-        roles(editor_a=403, editor_b=403, moderator=403, state_admin=NOOP), method="POST",
-        data=lambda o: {"email": SECRETS["inquiry_a_mail"]}, leaks=("inquiry_a", "inquiry_a_text"),
-        state=lambda o: _fresh(Inquiry, o.inquiry.pk, "name", "email"), effective=False),
-    Row("privacy:erase", "erase an inquirer of A", STATE_ONLY, method="POST",
-        data=lambda o: {"email": SECRETS["inquiry_a_mail"], "confirm": "yes"}, leaks=("inquiry_a", "inquiry_a_text"),
-        state=lambda o: _fresh(Inquiry, o.inquiry.pk, "name", "email")),
+    Row(
+        "privacy:erase",
+        "what erasing an inquirer of A would do (changes nothing)",
+        roles(editor_a=403, editor_b=403, moderator=403, state_admin=NOOP),
+        method="POST",
+        data=lambda o: {"email": SECRETS["inquiry_a_mail"]},
+        leaks=("inquiry_a", "inquiry_a_text"),
+        state=lambda o: _fresh(Inquiry, o.inquiry.pk, "name", "email"),
+        effective=False,
+    ),
+    Row(
+        "privacy:erase",
+        "erase an inquirer of A",
+        STATE_ONLY,
+        method="POST",
+        data=lambda o: {"email": SECRETS["inquiry_a_mail"], "confirm": "yes"},
+        leaks=("inquiry_a", "inquiry_a_text"),
+        state=lambda o: _fresh(Inquiry, o.inquiry.pk, "name", "email"),
+    ),
     Row("privacy:erasures", "erasure records", STATE_ONLY),
-    Row("inquiries:detail", "inquiry to A", ORG_A, args=lambda o: {"pk": o.inquiry.pk},
-        leaks=("inquiry_a", "inquiry_a_mail", "inquiry_a_text"), show={"editor_a": ("inquiry_a_text",)}),
-    Row("inquiries:detail", "close inquiry to A", ORG_A, method="POST", args=lambda o: {"pk": o.inquiry.pk},
-        data=lambda o: {"action": "status", "status": "closed"}, leaks=("inquiry_a", "inquiry_a_mail"),
-        state=lambda o: _fresh(Inquiry, o.inquiry.pk, "status", "closed_at")),
-    Row("inquiries:detail", "answer inquiry to A", ORG_A, method="POST", args=lambda o: {"pk": o.inquiry.pk},
-        data=lambda o: {"action": "answer", "text": "Antwort"}, leaks=("inquiry_a", "inquiry_a_mail"),
-        state=lambda o: (_fresh(Inquiry, o.inquiry.pk, "status"), o.inquiry.notes.count())),
+    Row(
+        "inquiries:detail",
+        "inquiry to A",
+        ORG_A,
+        args=lambda o: {"pk": o.inquiry.pk},
+        leaks=("inquiry_a", "inquiry_a_mail", "inquiry_a_text"),
+        show={"editor_a": ("inquiry_a_text",)},
+    ),
+    Row(
+        "inquiries:detail",
+        "close inquiry to A",
+        ORG_A,
+        method="POST",
+        args=lambda o: {"pk": o.inquiry.pk},
+        data=lambda o: {"action": "status", "status": "closed"},
+        leaks=("inquiry_a", "inquiry_a_mail"),
+        state=lambda o: _fresh(Inquiry, o.inquiry.pk, "status", "closed_at"),
+    ),
+    Row(
+        "inquiries:detail",
+        "answer inquiry to A",
+        ORG_A,
+        method="POST",
+        args=lambda o: {"pk": o.inquiry.pk},
+        data=lambda o: {"action": "answer", "text": "Antwort"},
+        leaks=("inquiry_a", "inquiry_a_mail"),
+        state=lambda o: (_fresh(Inquiry, o.inquiry.pk, "status"), o.inquiry.notes.count()),
+    ),
     # investor cases (owning organisation; state admins)
-    Row("cases:board", "board", EVERY_EDITOR,
+    Row(
+        "cases:board",
+        "board",
+        EVERY_EDITOR,
         hide={"editor_b": ("case_a", "case_shared"), "moderator": ("case_a", "case_shared")},
-        show={"editor_a": ("case_a", "case_shared"), "state_admin": ("case_a",)}),
-    Row("cases:board", "csv export", EVERY_EDITOR, query="format=csv",
+        show={"editor_a": ("case_a", "case_shared"), "state_admin": ("case_a",)},
+    ),
+    Row(
+        "cases:board",
+        "csv export",
+        EVERY_EDITOR,
+        query="format=csv",
         hide={"editor_b": ("case_a", "case_shared"), "moderator": ("case_a", "case_shared")},
-        show={"editor_a": ("case_a", "case_shared")}),
+        show={"editor_a": ("case_a", "case_shared")},
+    ),
     Row("cases:create", "form", EVERY_EDITOR),
-    Row("cases:create", "case for A's organisation", roles(editor_b=NOOP, moderator=NOOP), method="POST",
+    Row(
+        "cases:create",
+        "case for A's organisation",
+        roles(editor_b=NOOP, moderator=NOOP),
+        method="POST",
         data=lambda o: {"company": "Neuansiedlung Test AG", "source": "fair", "owner": o.org_a.pk},
-        state=lambda o: Case.objects.filter(company="Neuansiedlung Test AG").count()),
-    Row("cases:detail", "case of A", ORG_A, args=lambda o: {"pk": o.case.pk},
-        leaks=("case_a", "case_a_mail"), show={"editor_a": ("case_a_mail",)}),
-    Row("cases:detail", "confidential case shared with B", SHARED_WITH_B, args=lambda o: {"pk": o.case_shared.pk},
-        leaks=("case_shared", "case_shared_mail"), hide={"editor_b": ("case_shared", "case_shared_mail")},
-        show={"editor_a": ("case_shared", "case_shared_mail"), "state_admin": ("case_shared",)}),
-    Row("cases:detail", "sharer changes stage of confidential case", roles(editor_b=403, moderator=404), method="POST",
-        args=lambda o: {"pk": o.case_shared.pk}, data=lambda o: {"action": "stage", "stage": "lost", "lost_reason": "x"},
-        leaks=("case_shared", "case_shared_mail"), state=lambda o: _fresh(Case, o.case_shared.pk, "stage")),
-    # the owner may edit, but not hand the case to an organisation it does not belong to
-    Row("cases:detail", "edit and give case to B", roles(editor_a=NOOP, editor_b=403, moderator=404), method="POST",
+        state=lambda o: Case.objects.filter(company="Neuansiedlung Test AG").count(),
+    ),
+    Row(
+        "cases:detail",
+        "case of A",
+        ORG_A,
+        args=lambda o: {"pk": o.case.pk},
+        leaks=("case_a", "case_a_mail"),
+        show={"editor_a": ("case_a_mail",)},
+    ),
+    Row(
+        "cases:detail",
+        "confidential case shared with B",
+        SHARED_WITH_B,
         args=lambda o: {"pk": o.case_shared.pk},
-        data=lambda o: {"action": "edit", "company": "Uebernommen", "source": "fair", "owner": o.org_b.pk},
         leaks=("case_shared", "case_shared_mail"),
-        state=lambda o: _fresh(Case, o.case_shared.pk, "company", "owner", "confidential")),
-    Row("cases:detail", "change stage", ORG_A, method="POST", args=lambda o: {"pk": o.case.pk},
-        data=lambda o: {"action": "stage", "stage": "qualified", "lost_reason": ""}, leaks=("case_a", "case_a_mail"),
-        state=lambda o: _fresh(Case, o.case.pk, "stage")),
-    Row("cases:detail", "add task", ORG_A, method="POST", args=lambda o: {"pk": o.case.pk},
-        data=lambda o: {"action": "task", "title": "Rueckruf"}, leaks=("case_a",),
-        state=lambda o: o.case.tasks.count()),
+        hide={"editor_b": ("case_shared", "case_shared_mail")},
+        show={"editor_a": ("case_shared", "case_shared_mail"), "state_admin": ("case_shared",)},
+    ),
+    Row(
+        "cases:detail",
+        "sharer changes stage of confidential case",
+        roles(editor_b=403, moderator=404),
+        method="POST",
+        args=lambda o: {"pk": o.case_shared.pk},
+        data=lambda o: {"action": "stage", "stage": "lost", "lost_reason": "x"},
+        leaks=("case_shared", "case_shared_mail"),
+        state=lambda o: _fresh(Case, o.case_shared.pk, "stage"),
+    ),
+    # the owner may edit, but not hand the case to an organisation it does not belong to
+    Row(
+        "cases:detail",
+        "edit and give case to B",
+        roles(editor_a=NOOP, editor_b=403, moderator=404),
+        method="POST",
+        args=lambda o: {"pk": o.case_shared.pk},
+        data=lambda o: {
+            "action": "edit",
+            "company": "Uebernommen",
+            "source": "fair",
+            "owner": o.org_b.pk,
+        },
+        leaks=("case_shared", "case_shared_mail"),
+        state=lambda o: _fresh(Case, o.case_shared.pk, "company", "owner", "confidential"),
+    ),
+    Row(
+        "cases:detail",
+        "change stage",
+        ORG_A,
+        method="POST",
+        args=lambda o: {"pk": o.case.pk},
+        data=lambda o: {"action": "stage", "stage": "qualified", "lost_reason": ""},
+        leaks=("case_a", "case_a_mail"),
+        state=lambda o: _fresh(Case, o.case.pk, "stage"),
+    ),
+    Row(
+        "cases:detail",
+        "add task",
+        ORG_A,
+        method="POST",
+        args=lambda o: {"pk": o.case.pk},
+        data=lambda o: {"action": "task", "title": "Rueckruf"},
+        leaks=("case_a",),
+        state=lambda o: o.case.tasks.count(),
+    ),
     # bulk import (the user's own jobs)
-    Row("exchange:start", "upload form and own jobs", EVERY_EDITOR,
-        hide=to(("editor_b", "moderator", "state_admin"), "job_a"), show={"editor_a": ("job_a",)}),
+    Row(
+        "exchange:start",
+        "upload form and own jobs",
+        EVERY_EDITOR,
+        hide=to(("editor_b", "moderator", "state_admin"), "job_a"),
+        show={"editor_a": ("job_a",)},
+    ),
     Row("exchange:template", "csv", EVERY_EDITOR, args=lambda o: {"fmt": "csv"}),
     Row("exchange:columns", "columns", EVERY_EDITOR),
-    Row("exchange:job", "job of editor_a", CREATOR_A, args=lambda o: {"job_id": o.job.pk},
-        leaks=("job_a", "job_a_row"), show={"editor_a": ("job_a", "job_a_row")}),
-    Row("exchange:progress", "job of editor_a", CREATOR_A, args=lambda o: {"job_id": o.job.pk}, leaks=("job_a",)),
-    Row("exchange:report", "job of editor_a", CREATOR_A, args=lambda o: {"job_id": o.job.pk},
-        leaks=("job_a_row",), show={"editor_a": ("job_a_row",)}),
-    Row("exchange:mapping", "job of editor_a", CREATOR_A, method="POST", args=lambda o: {"job_id": o.job.pk},
-        data=lambda o: {"col_0": "title", "col_1": "municipality_ags"}, leaks=("job_a",),
-        state=lambda o: _fresh(ImportJob, o.job.pk, "state", "counts")),
-    Row("exchange:confirm", "job of editor_a", CREATOR_A, method="POST", args=lambda o: {"job_id": o.job.pk},
-        leaks=("job_a",), state=lambda o: _fresh(ImportJob, o.job.pk, "state")),
-    Row("exchange:discard", "job of editor_a", CREATOR_A, method="POST", args=lambda o: {"job_id": o.job.pk},
-        leaks=("job_a",), state=lambda o: _fresh(ImportJob, o.job.pk, "state")),
+    Row(
+        "exchange:job",
+        "job of editor_a",
+        CREATOR_A,
+        args=lambda o: {"job_id": o.job.pk},
+        leaks=("job_a", "job_a_row"),
+        show={"editor_a": ("job_a", "job_a_row")},
+    ),
+    Row(
+        "exchange:progress",
+        "job of editor_a",
+        CREATOR_A,
+        args=lambda o: {"job_id": o.job.pk},
+        leaks=("job_a",),
+    ),
+    Row(
+        "exchange:report",
+        "job of editor_a",
+        CREATOR_A,
+        args=lambda o: {"job_id": o.job.pk},
+        leaks=("job_a_row",),
+        show={"editor_a": ("job_a_row",)},
+    ),
+    Row(
+        "exchange:mapping",
+        "job of editor_a",
+        CREATOR_A,
+        method="POST",
+        args=lambda o: {"job_id": o.job.pk},
+        data=lambda o: {"col_0": "title", "col_1": "municipality_ags"},
+        leaks=("job_a",),
+        state=lambda o: _fresh(ImportJob, o.job.pk, "state", "counts"),
+    ),
+    Row(
+        "exchange:confirm",
+        "job of editor_a",
+        CREATOR_A,
+        method="POST",
+        args=lambda o: {"job_id": o.job.pk},
+        leaks=("job_a",),
+        state=lambda o: _fresh(ImportJob, o.job.pk, "state"),
+    ),
+    Row(
+        "exchange:discard",
+        "job of editor_a",
+        CREATOR_A,
+        method="POST",
+        args=lambda o: {"job_id": o.job.pk},
+        leaks=("job_a",),
+        state=lambda o: _fresh(ImportJob, o.job.pk, "state"),
+    ),
     # guides, contacts, events (regional moderators; state admins)
-    Row("guides:editor_list", "list", EVERY_EDITOR,
-        hide={**to(("editor_a", "editor_b"), "guide_a", "contact_a", "event_a", "guide_other"),
-              "moderator": ("guide_other",)},
-        show={"moderator": ("guide_a", "contact_a", "event_a"), "state_admin": ("guide_a", "guide_other")}),
+    Row(
+        "guides:editor_list",
+        "list",
+        EVERY_EDITOR,
+        hide={
+            **to(("editor_a", "editor_b"), "guide_a", "contact_a", "event_a", "guide_other"),
+            "moderator": ("guide_other",),
+        },
+        show={
+            "moderator": ("guide_a", "contact_a", "event_a"),
+            "state_admin": ("guide_a", "guide_other"),
+        },
+    ),
     Row("guides:editor_create", "guide", REGION_CONTENT, args=lambda o: {"kind": "seiten"}),
     Row("guides:editor_create", "contact", REGION_CONTENT, args=lambda o: {"kind": "kontakte"}),
-    Row("guides:editor_create", "event", REGION_CONTENT, args=lambda o: {"kind": "termine"},
-        hide={"moderator": ("place_other",)}),
-    Row("guides:editor_create", "create guide", REGION_CONTENT, method="POST", args=lambda o: {"kind": "seiten"},
-        data=lambda o: {"region": o.region.pk, "slug": "neu-angelegt", "theme": "work", "title_de": "Neu angelegt",
-                        "body_de": "Text", "status": "draft"},
-        state=lambda o: Guide.objects.filter(slug="neu-angelegt").count()),
-    Row("guides:editor_edit", "guide of the Altmark", REGION_CONTENT, args=lambda o: {"kind": "seiten", "pk": o.guide.pk},
-        leaks=("guide_a",), show={"moderator": ("guide_a",)}),
-    Row("guides:editor_edit", "guide of another region", REGION_CONTENT_OTHER,
-        args=lambda o: {"kind": "seiten", "pk": o.guide_other.pk}, leaks=("guide_other",)),
-    Row("guides:editor_edit", "contact of the Altmark", REGION_CONTENT,
-        args=lambda o: {"kind": "kontakte", "pk": o.contact.pk}, leaks=("contact_a", "contact_a_mail")),
-    Row("guides:editor_edit", "event of the Altmark", REGION_CONTENT, args=lambda o: {"kind": "termine", "pk": o.event.pk},
-        leaks=("event_a",), hide={"moderator": ("place_other",)}),
-    Row("guides:editor_edit", "edit guide of the Altmark", REGION_CONTENT, method="POST",
+    Row(
+        "guides:editor_create",
+        "event",
+        REGION_CONTENT,
+        args=lambda o: {"kind": "termine"},
+        hide={"moderator": ("place_other",)},
+    ),
+    Row(
+        "guides:editor_create",
+        "create guide",
+        REGION_CONTENT,
+        method="POST",
+        args=lambda o: {"kind": "seiten"},
+        data=lambda o: {
+            "region": o.region.pk,
+            "slug": "neu-angelegt",
+            "theme": "work",
+            "title_de": "Neu angelegt",
+            "body_de": "Text",
+            "status": "draft",
+        },
+        state=lambda o: Guide.objects.filter(slug="neu-angelegt").count(),
+    ),
+    Row(
+        "guides:editor_edit",
+        "guide of the Altmark",
+        REGION_CONTENT,
         args=lambda o: {"kind": "seiten", "pk": o.guide.pk},
-        data=lambda o: {"region": o.region.pk, "slug": o.guide.slug, "theme": "housing", "title_de": "Uebernommen",
-                        "body_de": "Text", "status": "published"},
-        leaks=("guide_a",), state=lambda o: _fresh(Guide, o.guide.pk, "title_de", "status")),
-    Row("guides:editor_edit", "edit guide of another region", REGION_CONTENT_OTHER, method="POST",
+        leaks=("guide_a",),
+        show={"moderator": ("guide_a",)},
+    ),
+    Row(
+        "guides:editor_edit",
+        "guide of another region",
+        REGION_CONTENT_OTHER,
         args=lambda o: {"kind": "seiten", "pk": o.guide_other.pk},
-        data=lambda o: {"region": o.region.pk, "slug": o.guide_other.slug, "theme": "work", "title_de": "Uebernommen",
-                        "body_de": "Text", "status": "published"},
-        leaks=("guide_other",), state=lambda o: _fresh(Guide, o.guide_other.pk, "title_de", "status", "region")),
-    Row("guides:editor_edit", "edit event of the Altmark", REGION_CONTENT, method="POST",
+        leaks=("guide_other",),
+    ),
+    Row(
+        "guides:editor_edit",
+        "contact of the Altmark",
+        REGION_CONTENT,
+        args=lambda o: {"kind": "kontakte", "pk": o.contact.pk},
+        leaks=("contact_a", "contact_a_mail"),
+    ),
+    Row(
+        "guides:editor_edit",
+        "event of the Altmark",
+        REGION_CONTENT,
         args=lambda o: {"kind": "termine", "pk": o.event.pk},
-        data=lambda o: {"region": o.region.pk, "title_de": "Uebernommen", "location": "Stendal",
-                        "starts_at": (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
-                        "status": "published"},
-        leaks=("event_a",), state=lambda o: _fresh(Event, o.event.pk, "title_de", "status")),
+        leaks=("event_a",),
+        hide={"moderator": ("place_other",)},
+    ),
+    Row(
+        "guides:editor_edit",
+        "edit guide of the Altmark",
+        REGION_CONTENT,
+        method="POST",
+        args=lambda o: {"kind": "seiten", "pk": o.guide.pk},
+        data=lambda o: {
+            "region": o.region.pk,
+            "slug": o.guide.slug,
+            "theme": "housing",
+            "title_de": "Uebernommen",
+            "body_de": "Text",
+            "status": "published",
+        },
+        leaks=("guide_a",),
+        state=lambda o: _fresh(Guide, o.guide.pk, "title_de", "status"),
+    ),
+    Row(
+        "guides:editor_edit",
+        "edit guide of another region",
+        REGION_CONTENT_OTHER,
+        method="POST",
+        args=lambda o: {"kind": "seiten", "pk": o.guide_other.pk},
+        data=lambda o: {
+            "region": o.region.pk,
+            "slug": o.guide_other.slug,
+            "theme": "work",
+            "title_de": "Uebernommen",
+            "body_de": "Text",
+            "status": "published",
+        },
+        leaks=("guide_other",),
+        state=lambda o: _fresh(Guide, o.guide_other.pk, "title_de", "status", "region"),
+    ),
+    Row(
+        "guides:editor_edit",
+        "edit event of the Altmark",
+        REGION_CONTENT,
+        method="POST",
+        args=lambda o: {"kind": "termine", "pk": o.event.pk},
+        data=lambda o: {
+            "region": o.region.pk,
+            "title_de": "Uebernommen",
+            "location": "Stendal",
+            "starts_at": (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
+            "status": "published",
+        },
+        leaks=("event_a",),
+        state=lambda o: _fresh(Event, o.event.pk, "title_de", "status"),
+    ),
     # reach
-    Row("reach:dashboard", "dashboard", EVERY_EDITOR, hide={"editor_b": ("prop_a",)}, show={"editor_a": ("prop_a",)}),
+    Row(
+        "reach:dashboard",
+        "dashboard",
+        EVERY_EDITOR,
+        hide={"editor_b": ("prop_a",)},
+        show={"editor_a": ("prop_a",)},
+    ),
     Row("reach:qr", "form", EVERY_EDITOR),
 ]
 
@@ -523,86 +1089,262 @@ def _with_marks(row, role):
 
 # --- the API ----------------------------------------------------------------------------------
 
-WRITE_A = api(401, editor_a=200, editor_b=404, moderator=200, state_admin=200)      # a draft of A
+WRITE_A = api(401, editor_a=200, editor_b=404, moderator=200, state_admin=200)  # a draft of A
 WRITE_A_PUBLISHED = api(401, editor_a=200, editor_b=403, moderator=200, state_admin=200)
-WRITE_C = api(401, editor_a=404, editor_b=404, moderator=404, state_admin=200)      # a draft outside the region
+WRITE_C = api(
+    401, editor_a=404, editor_b=404, moderator=404, state_admin=200
+)  # a draft outside the region
 SESSION = api(401, editor_a=200, editor_b=200, moderator=200, state_admin=200)
 UNPUBLISHED_PLACES = ("place_a", "place_a_mail", "place_a_owner", "place_other", "place_pub_mail")
 
 API = [
-    Row("GET /api/properties", "search", PUBLIC, hide=to(ALL, "draft_a", "plot_a", "draft_c"), show=to(ALL, "prop_a")),
-    Row("GET /api/properties.geojson", "map", PUBLIC, hide=to(ALL, "draft_a", "plot_a", "draft_c"), show=to(ALL, "prop_a")),
-    Row("GET /api/properties/clusters", "map clusters", PUBLIC, query="zoom=20",
-        hide=to(ALL, "draft_a", "plot_a", "draft_c"), show=to(ALL, "prop_a")),
-    Row("GET /api/properties/{pk}", "published of A", PUBLIC, args=lambda o: {"pk": o.prop_a.pk}, show=to(ALL, "prop_a")),
-    Row("GET /api/properties/{pk}", "draft of A", api(404, editor_a=200, moderator=200, state_admin=200),
-        args=lambda o: {"pk": o.draft_a.pk}, leaks=("draft_a", "draft_a_mail"), show={"editor_a": ("draft_a_mail",)}),
-    Row("GET /api/properties/{pk}", "draft outside the region", api(404, state_admin=200),
-        args=lambda o: {"pk": o.draft_c.pk}, leaks=("draft_c",)),
-    Row("POST /api/properties", "create in A", api(401, editor_a=201, editor_b=422, moderator=201, state_admin=201),
+    Row(
+        "GET /api/properties",
+        "search",
+        PUBLIC,
+        hide=to(ALL, "draft_a", "plot_a", "draft_c"),
+        show=to(ALL, "prop_a"),
+    ),
+    Row(
+        "GET /api/properties.geojson",
+        "map",
+        PUBLIC,
+        hide=to(ALL, "draft_a", "plot_a", "draft_c"),
+        show=to(ALL, "prop_a"),
+    ),
+    Row(
+        "GET /api/properties/clusters",
+        "map clusters",
+        PUBLIC,
+        query="zoom=20",
+        hide=to(ALL, "draft_a", "plot_a", "draft_c"),
+        show=to(ALL, "prop_a"),
+    ),
+    Row(
+        "GET /api/properties/{pk}",
+        "published of A",
+        PUBLIC,
+        args=lambda o: {"pk": o.prop_a.pk},
+        show=to(ALL, "prop_a"),
+    ),
+    Row(
+        "GET /api/properties/{pk}",
+        "draft of A",
+        api(404, editor_a=200, moderator=200, state_admin=200),
+        args=lambda o: {"pk": o.draft_a.pk},
+        leaks=("draft_a", "draft_a_mail"),
+        show={"editor_a": ("draft_a_mail",)},
+    ),
+    Row(
+        "GET /api/properties/{pk}",
+        "draft outside the region",
+        api(404, state_admin=200),
+        args=lambda o: {"pk": o.draft_c.pk},
+        leaks=("draft_c",),
+    ),
+    Row(
+        "POST /api/properties",
+        "create in A",
+        api(401, editor_a=201, editor_b=422, moderator=201, state_admin=201),
         method="POST",
-        data=lambda o: {"title": "Per API in Stendal", "municipality": o.world.mun_a.pk, "lat": 52.6, "lon": 11.86},
-        state=lambda o: Property.objects.filter(title="Per API in Stendal").count()),
-    Row("PATCH /api/properties/{pk}", "draft of A", WRITE_A, method="PATCH", args=lambda o: {"pk": o.draft_a.pk},
-        data=lambda o: {"title": "Per API geaendert"}, leaks=("draft_a", "draft_a_mail"),
-        state=lambda o: _fresh(Property, o.draft_a.pk, "title")),
-    Row("PATCH /api/properties/{pk}", "published of A", WRITE_A_PUBLISHED, method="PATCH",
-        args=lambda o: {"pk": o.prop_a.pk}, data=lambda o: {"title": "Per API geaendert"},
-        state=lambda o: _fresh(Property, o.prop_a.pk, "title")),
-    Row("PATCH /api/properties/{pk}", "draft outside the region", WRITE_C, method="PATCH",
-        args=lambda o: {"pk": o.draft_c.pk}, data=lambda o: {"title": "Per API geaendert"}, leaks=("draft_c",),
-        state=lambda o: _fresh(Property, o.draft_c.pk, "title")),
-    Row("PATCH /api/properties/{pk}", "move own draft to B", api(401, editor_a=422, editor_b=404, moderator=200, state_admin=200),
-        method="PATCH", args=lambda o: {"pk": o.draft_a.pk}, data=lambda o: {"municipality": o.world.mun_b.pk},
-        leaks=("draft_a",), state=lambda o: _fresh(Property, o.draft_a.pk, "municipality")),
-    Row("POST /api/properties/{pk}/{action}", "archive draft of A", WRITE_A, method="POST",
-        args=lambda o: {"pk": o.draft_a.pk, "action": "archive"}, leaks=("draft_a", "draft_a_mail"),
-        state=lambda o: _fresh(Property, o.draft_a.pk, "status")),
-    Row("POST /api/properties/{pk}/{action}", "archive published of A", WRITE_A_PUBLISHED, method="POST",
-        args=lambda o: {"pk": o.prop_a.pk, "action": "archive"}, state=lambda o: _fresh(Property, o.prop_a.pk, "status")),
-    Row("POST /api/properties/{pk}/{action}", "publish draft outside the region", WRITE_C, method="POST",
-        args=lambda o: {"pk": o.draft_c.pk, "action": "publish"}, leaks=("draft_c",),
-        state=lambda o: _fresh(Property, o.draft_c.pk, "status")),
-    Row("GET /api/places", "feed", PUBLIC, hide=to(ALL, *UNPUBLISHED_PLACES), show=to(ALL, "place_pub")),
-    Row("GET /api/places.geojson", "feed", PUBLIC, hide=to(ALL, *UNPUBLISHED_PLACES), show=to(ALL, "place_pub")),
-    Row("GET /api/places/{uid}", "published place", PUBLIC, args=lambda o: {"uid": o.place_pub.uid},
-        hide=to(ALL, "place_pub_mail"), show=to(ALL, "place_pub")),
-    Row("GET /api/places/{uid}", "submitted place", api(404), args=lambda o: {"uid": o.place_a.uid},
-        leaks=("place_a", "place_a_mail")),
+        data=lambda o: {
+            "title": "Per API in Stendal",
+            "municipality": o.world.mun_a.pk,
+            "lat": 52.6,
+            "lon": 11.86,
+        },
+        state=lambda o: Property.objects.filter(title="Per API in Stendal").count(),
+    ),
+    Row(
+        "PATCH /api/properties/{pk}",
+        "draft of A",
+        WRITE_A,
+        method="PATCH",
+        args=lambda o: {"pk": o.draft_a.pk},
+        data=lambda o: {"title": "Per API geaendert"},
+        leaks=("draft_a", "draft_a_mail"),
+        state=lambda o: _fresh(Property, o.draft_a.pk, "title"),
+    ),
+    Row(
+        "PATCH /api/properties/{pk}",
+        "published of A",
+        WRITE_A_PUBLISHED,
+        method="PATCH",
+        args=lambda o: {"pk": o.prop_a.pk},
+        data=lambda o: {"title": "Per API geaendert"},
+        state=lambda o: _fresh(Property, o.prop_a.pk, "title"),
+    ),
+    Row(
+        "PATCH /api/properties/{pk}",
+        "draft outside the region",
+        WRITE_C,
+        method="PATCH",
+        args=lambda o: {"pk": o.draft_c.pk},
+        data=lambda o: {"title": "Per API geaendert"},
+        leaks=("draft_c",),
+        state=lambda o: _fresh(Property, o.draft_c.pk, "title"),
+    ),
+    Row(
+        "PATCH /api/properties/{pk}",
+        "move own draft to B",
+        api(401, editor_a=422, editor_b=404, moderator=200, state_admin=200),
+        method="PATCH",
+        args=lambda o: {"pk": o.draft_a.pk},
+        data=lambda o: {"municipality": o.world.mun_b.pk},
+        leaks=("draft_a",),
+        state=lambda o: _fresh(Property, o.draft_a.pk, "municipality"),
+    ),
+    Row(
+        "POST /api/properties/{pk}/{action}",
+        "archive draft of A",
+        WRITE_A,
+        method="POST",
+        args=lambda o: {"pk": o.draft_a.pk, "action": "archive"},
+        leaks=("draft_a", "draft_a_mail"),
+        state=lambda o: _fresh(Property, o.draft_a.pk, "status"),
+    ),
+    Row(
+        "POST /api/properties/{pk}/{action}",
+        "archive published of A",
+        WRITE_A_PUBLISHED,
+        method="POST",
+        args=lambda o: {"pk": o.prop_a.pk, "action": "archive"},
+        state=lambda o: _fresh(Property, o.prop_a.pk, "status"),
+    ),
+    Row(
+        "POST /api/properties/{pk}/{action}",
+        "publish draft outside the region",
+        WRITE_C,
+        method="POST",
+        args=lambda o: {"pk": o.draft_c.pk, "action": "publish"},
+        leaks=("draft_c",),
+        state=lambda o: _fresh(Property, o.draft_c.pk, "status"),
+    ),
+    Row(
+        "GET /api/places",
+        "feed",
+        PUBLIC,
+        hide=to(ALL, *UNPUBLISHED_PLACES),
+        show=to(ALL, "place_pub"),
+    ),
+    Row(
+        "GET /api/places.geojson",
+        "feed",
+        PUBLIC,
+        hide=to(ALL, *UNPUBLISHED_PLACES),
+        show=to(ALL, "place_pub"),
+    ),
+    Row(
+        "GET /api/places/{uid}",
+        "published place",
+        PUBLIC,
+        args=lambda o: {"uid": o.place_pub.uid},
+        hide=to(ALL, "place_pub_mail"),
+        show=to(ALL, "place_pub"),
+    ),
+    Row(
+        "GET /api/places/{uid}",
+        "submitted place",
+        api(404),
+        args=lambda o: {"uid": o.place_a.uid},
+        leaks=("place_a", "place_a_mail"),
+    ),
     Row("GET /api/geo/regions", "list", PUBLIC),
     Row("GET /api/geo/municipalities", "list", PUBLIC),
     Row("GET /api/geo/districts.geojson", "outlines", PUBLIC),
-    Row("GET /api/cases", "list", SESSION,
+    Row(
+        "GET /api/cases",
+        "list",
+        SESSION,
         hide={"editor_b": ("case_a", "case_shared"), "moderator": ("case_a", "case_shared")},
-        show={"editor_a": ("case_a", "case_shared"), "state_admin": ("case_a",)}),
-    Row("GET /api/cases/{pk}", "confidential case shared with B", api(401, editor_a=200, editor_b=200, moderator=404,
-                                                                      state_admin=200),
-        args=lambda o: {"pk": o.case_shared.pk}, leaks=("case_shared",), hide={"editor_b": ("case_shared",)},
-        show={"editor_a": ("case_shared",)}),
-    Row("GET /api/cases/{pk}", "case of A", api(401, editor_a=200, editor_b=404, moderator=404, state_admin=200),
-        args=lambda o: {"pk": o.case.pk}, leaks=("case_a", "case_a_mail"), show={"editor_a": ("case_a",)}),
+        show={"editor_a": ("case_a", "case_shared"), "state_admin": ("case_a",)},
+    ),
+    Row(
+        "GET /api/cases/{pk}",
+        "confidential case shared with B",
+        api(401, editor_a=200, editor_b=200, moderator=404, state_admin=200),
+        args=lambda o: {"pk": o.case_shared.pk},
+        leaks=("case_shared",),
+        hide={"editor_b": ("case_shared",)},
+        show={"editor_a": ("case_shared",)},
+    ),
+    Row(
+        "GET /api/cases/{pk}",
+        "case of A",
+        api(401, editor_a=200, editor_b=404, moderator=404, state_admin=200),
+        args=lambda o: {"pk": o.case.pk},
+        leaks=("case_a", "case_a_mail"),
+        show={"editor_a": ("case_a",)},
+    ),
     Row("GET /api/ogc/", "landing page", PUBLIC),
     Row("GET /api/ogc/conformance", "conformance", PUBLIC),
     Row("GET /api/ogc/collections", "collections", PUBLIC),
-    Row("GET /api/ogc/collections/{name}", "properties", PUBLIC, args=lambda o: {"name": "properties"}),
+    Row(
+        "GET /api/ogc/collections/{name}",
+        "properties",
+        PUBLIC,
+        args=lambda o: {"name": "properties"},
+    ),
     Row("GET /api/ogc/collections/{name}", "places", PUBLIC, args=lambda o: {"name": "places"}),
-    Row("GET /api/ogc/collections/{name}/items", "properties", PUBLIC, args=lambda o: {"name": "properties"},
-        hide=to(ALL, "draft_a", "draft_c", "plot_a"), show=to(ALL, "prop_a")),
-    Row("GET /api/ogc/collections/{name}/items", "places", PUBLIC, args=lambda o: {"name": "places"},
-        hide=to(ALL, *UNPUBLISHED_PLACES), show=to(ALL, "place_pub")),
-    Row("GET /api/ogc/collections/{name}/items/{feature_id}", "published property", PUBLIC,
-        args=lambda o: {"name": "properties", "feature_id": o.prop_a.pk}, show=to(ALL, "prop_a")),
-    Row("GET /api/ogc/collections/{name}/items/{feature_id}", "draft property", api(404),
-        args=lambda o: {"name": "properties", "feature_id": o.draft_a.pk}, leaks=("draft_a",)),
-    Row("GET /api/ogc/collections/{name}/items/{feature_id}", "published place", PUBLIC,
-        args=lambda o: {"name": "places", "feature_id": o.place_pub.uid}, hide=to(ALL, "place_pub_mail")),
-    Row("GET /api/ogc/collections/{name}/items/{feature_id}", "submitted place", api(404),
-        args=lambda o: {"name": "places", "feature_id": o.place_a.uid}, leaks=("place_a", "place_a_mail")),
+    Row(
+        "GET /api/ogc/collections/{name}/items",
+        "properties",
+        PUBLIC,
+        args=lambda o: {"name": "properties"},
+        hide=to(ALL, "draft_a", "draft_c", "plot_a"),
+        show=to(ALL, "prop_a"),
+    ),
+    Row(
+        "GET /api/ogc/collections/{name}/items",
+        "places",
+        PUBLIC,
+        args=lambda o: {"name": "places"},
+        hide=to(ALL, *UNPUBLISHED_PLACES),
+        show=to(ALL, "place_pub"),
+    ),
+    Row(
+        "GET /api/ogc/collections/{name}/items/{feature_id}",
+        "published property",
+        PUBLIC,
+        args=lambda o: {"name": "properties", "feature_id": o.prop_a.pk},
+        show=to(ALL, "prop_a"),
+    ),
+    Row(
+        "GET /api/ogc/collections/{name}/items/{feature_id}",
+        "draft property",
+        api(404),
+        args=lambda o: {"name": "properties", "feature_id": o.draft_a.pk},
+        leaks=("draft_a",),
+    ),
+    Row(
+        "GET /api/ogc/collections/{name}/items/{feature_id}",
+        "published place",
+        PUBLIC,
+        args=lambda o: {"name": "places", "feature_id": o.place_pub.uid},
+        hide=to(ALL, "place_pub_mail"),
+    ),
+    Row(
+        "GET /api/ogc/collections/{name}/items/{feature_id}",
+        "submitted place",
+        api(404),
+        args=lambda o: {"name": "places", "feature_id": o.place_a.uid},
+        leaks=("place_a", "place_a_mail"),
+    ),
     # The change feed needs an API key: a session, even a state admin's, is not enough.
-    Row("GET /api/changes/{entity}", "properties without key", api(401), args=lambda o: {"entity": "properties"},
-        leaks=("prop_a",)),
-    Row("GET /api/changes/{entity}", "places without key", api(401), args=lambda o: {"entity": "places"},
-        leaks=("place_pub",)),
+    Row(
+        "GET /api/changes/{entity}",
+        "properties without key",
+        api(401),
+        args=lambda o: {"entity": "properties"},
+        leaks=("prop_a",),
+    ),
+    Row(
+        "GET /api/changes/{entity}",
+        "places without key",
+        api(401),
+        args=lambda o: {"entity": "places"},
+        leaks=("place_pub",),
+    ),
 ]
 
 # URLs of the API that are not operations of its schema (the schema itself, its docs, the root).
@@ -635,7 +1377,9 @@ def run_cell(row: Row, role: str, o):
     client = client_for(role, o)
     url = row.url(o)
     before = row.state(o) if row.state else None
-    response = send(client, row.method, url, row.data(o) if row.data else None, json_body=row.is_api)
+    response = send(
+        client, row.method, url, row.data(o) if row.data else None, json_body=row.is_api
+    )
     body = _body(response)
     expected = row.expect[role]
     where = f"{row.method} {url} as {role}: {response.status_code}"
@@ -647,7 +1391,9 @@ def run_cell(row: Row, role: str, o):
             assert location.startswith("/" + BACK_OFFICE_PREFIX), f"{where} -> {location}"
     elif expected == LOGIN:
         assert response.status_code == 302, where
-        assert _strip_language(response["Location"]).startswith(reverse("accounts:login") + "?next="), where
+        assert _strip_language(response["Location"]).startswith(
+            reverse("accounts:login") + "?next="
+        ), where
     else:
         assert response.status_code == expected, f"{where}, expected {expected}: {body[:300]}"
 
@@ -655,7 +1401,9 @@ def run_cell(row: Row, role: str, o):
         for name in row.hide.get(role, ()):
             assert SECRETS[name] not in body, f"{where} shows {name!r} ({SECRETS[name]})"
         for name in row.show.get(role, ()):
-            assert SECRETS[name] in body, f"{where} does not show {name!r}: the check would prove nothing"
+            assert SECRETS[name] in body, (
+                f"{where} does not show {name!r}: the check would prove nothing"
+            )
     else:
         for name in row.leaks:
             assert SECRETS[name] not in body, f"{where} leaks {name!r} ({SECRETS[name]})"
@@ -669,12 +1417,16 @@ def run_cell(row: Row, role: str, o):
     return response
 
 
-@pytest.mark.parametrize(("row", "role"), [_with_marks(row, role) for row in BACK_OFFICE for role in ROLES])
+@pytest.mark.parametrize(
+    ("row", "role"), [_with_marks(row, role) for row in BACK_OFFICE for role in ROLES]
+)
 def test_back_office_matrix(objs, row, role):
     run_cell(row, role, objs)
 
 
-@pytest.mark.parametrize(("row", "role"), [_with_marks(row, role) for row in API + API_EXTRAS for role in ROLES])
+@pytest.mark.parametrize(
+    ("row", "role"), [_with_marks(row, role) for row in API + API_EXTRAS for role in ROLES]
+)
 def test_api_matrix(objs, row, role):
     run_cell(row, role, objs)
 
@@ -713,18 +1465,28 @@ HTTP_METHODS = {"get", "post", "put", "patch", "delete", "head", "options", "tra
 
 def test_every_api_operation_is_in_the_matrix(client):
     schema = client.get("/api/openapi.json").json()
-    operations = {f"{method.upper()} {path}" for path, item in schema["paths"].items() for method in item
-                  if method in HTTP_METHODS}
+    operations = {
+        f"{method.upper()} {path}"
+        for path, item in schema["paths"].items()
+        for method in item
+        if method in HTTP_METHODS
+    }
     assert len(operations) > 15
     rows = {row.key for row in API}
-    assert not operations - rows, f"API operations without a row in the access matrix: {sorted(operations - rows)}"
-    assert not rows - operations, f"matrix rows for API operations that no longer exist: {sorted(rows - operations)}"
+    assert not operations - rows, (
+        f"API operations without a row in the access matrix: {sorted(operations - rows)}"
+    )
+    assert not rows - operations, (
+        f"matrix rows for API operations that no longer exist: {sorted(rows - operations)}"
+    )
     # ... and no URL under /api/ bypasses the schema.
     paths = set(schema["paths"]) | API_EXTRA_ROUTES
     for route, name in _routes():
         if route.startswith("api/"):
             path = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
-            assert path in paths, f"{path} ({name}) is neither in the OpenAPI schema nor in the matrix"
+            assert path in paths, (
+                f"{path} ({name}) is neither in the OpenAPI schema nor in the matrix"
+            )
 
 
 def test_every_cell_has_an_expectation():
@@ -735,7 +1497,9 @@ def test_every_cell_has_an_expectation():
             assert set(names) <= set(SECRETS), row.id()
     for row in BACK_OFFICE:
         if row.method == "POST" and row.key not in {"privacy:export"}:  # a read in a POST body
-            assert row.state is not None, f"{row.id()}: a state-changing row must compare before/after"
+            assert row.state is not None, (
+                f"{row.id()}: a state-changing row must compare before/after"
+            )
     assert {key for key, _role in KNOWN_BUGS} <= {row.id() for row in BACK_OFFICE + API}
 
 
@@ -743,19 +1507,33 @@ def test_every_cell_has_an_expectation():
 
 
 def _first_allowed(row):
-    return next(role for role in ROLES if row.expect[role] == ALLOW or row.expect[role] in (200, 201))
+    return next(
+        role for role in ROLES if row.expect[role] == ALLOW or row.expect[role] in (200, 201)
+    )
 
 
-WRITE_ROWS = [row for row in BACK_OFFICE + API if row.method != "GET" and row.state is not None and row.effective]
+WRITE_ROWS = [
+    row
+    for row in BACK_OFFICE + API
+    if row.method != "GET" and row.state is not None and row.effective
+]
 
 
-@pytest.mark.parametrize("row", [pytest.param(row, id=row.id(_first_allowed(row))) for row in WRITE_ROWS])
+@pytest.mark.parametrize(
+    "row", [pytest.param(row, id=row.id(_first_allowed(row))) for row in WRITE_ROWS]
+)
 def test_writes_without_csrf_token_are_refused(objs, row):
     role = _first_allowed(row)
     client = client_for(role, objs)
     before = row.state(objs)
-    response = send(client, row.method, row.url(objs), row.data(objs) if row.data else None,
-                    json_body=row.is_api, csrf=False)
+    response = send(
+        client,
+        row.method,
+        row.url(objs),
+        row.data(objs) if row.data else None,
+        json_body=row.is_api,
+        csrf=False,
+    )
     assert response.status_code in (401, 403), f"{row.id(role)}: {response.status_code}"
     assert row.state(objs) == before
 
@@ -763,7 +1541,9 @@ def test_writes_without_csrf_token_are_refused(objs, row):
 # --- the back office in English ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("row", [pytest.param(row, id=row.id()) for row in BACK_OFFICE if row.method == "GET"])
+@pytest.mark.parametrize(
+    "row", [pytest.param(row, id=row.id()) for row in BACK_OFFICE if row.method == "GET"]
+)
 def test_back_office_in_english_is_guarded_alike(objs, row):
     with translation.override("en"):
         url = row.url(objs)
@@ -806,32 +1586,46 @@ def test_owner_link_stops_working_when_rotated_or_expired(objs):
     owner = client_for("owner", objs)
     url = reverse("places:owner", args=[objs.token])
     moderator = client_for("moderator", objs)
-    assert moderator.post(reverse("places:review_rotate", args=[objs.place_a.pk]),
-                          HTTP_X_CSRFTOKEN=moderator.csrf).status_code == 302
+    assert (
+        moderator.post(
+            reverse("places:review_rotate", args=[objs.place_a.pk]), HTTP_X_CSRFTOKEN=moderator.csrf
+        ).status_code
+        == 302
+    )
     response = owner.get(url)
     assert response.status_code == 404 and SECRETS["place_a"] not in response.content.decode()
     before = _fresh(Place, objs.place_a.pk, "name", "pitch", "status")
-    owner.post(url, {"action": "update", "name": "Uebernommen", "pitch": "x"}, HTTP_X_CSRFTOKEN=owner.csrf)
+    owner.post(
+        url, {"action": "update", "name": "Uebernommen", "pitch": "x"}, HTTP_X_CSRFTOKEN=owner.csrf
+    )
     assert _fresh(Place, objs.place_a.pk, "name", "pitch", "status") == before
 
     token = objs.place_a.new_owner_token()
     objs.place_a.owner_links.update(expires_at=timezone.now() - timedelta(minutes=1))
     stale = owner.get(reverse("places:owner", args=[token]))
-    assert stale.status_code == 404 and reverse("places:owner_link_request") in stale.content.decode()
+    assert (
+        stale.status_code == 404 and reverse("places:owner_link_request") in stale.content.decode()
+    )
 
 
 # --- "send me a fresh link": public, and it tells nobody anything -----------------------------------
 
-FRESH_LINK_FORMS = [("places:owner_link_request", "place_a_mail"), ("properties:consent_link_request", "plot_owner_mail")]
+FRESH_LINK_FORMS = [
+    ("places:owner_link_request", "place_a_mail"),
+    ("properties:consent_link_request", "plot_owner_mail"),
+]
 
 
 @pytest.mark.parametrize(("name", "address"), FRESH_LINK_FORMS)
-def test_fresh_link_forms_answer_every_role_alike_and_reveal_nothing(objs, name, address, settings,
-                                                                    django_capture_on_commit_callbacks):
+def test_fresh_link_forms_answer_every_role_alike_and_reveal_nothing(
+    objs, name, address, settings, django_capture_on_commit_callbacks
+):
     capture = django_capture_on_commit_callbacks
     from django.core import mail
 
-    settings.FRESH_LINKS_PER_HOUR = settings.FRESH_LINKS_PER_EMAIL_PER_DAY = 100  # 12 requests from one address
+    settings.FRESH_LINKS_PER_HOUR = settings.FRESH_LINKS_PER_EMAIL_PER_DAY = (
+        100  # 12 requests from one address
+    )
     if name == "properties:consent_link_request":
         consent.request(objs.world.editor_a, [objs.plot_a], "letter")  # an open request
     url = reverse(name)
@@ -846,7 +1640,9 @@ def test_fresh_link_forms_answer_every_role_alike_and_reveal_nothing(objs, name,
             assert response.status_code == 200, (role, email)
             body = _body(response)
             assert not [key for key, text in SECRETS.items() if text in body], (role, email)
-            answers[(role, email == SECRETS[address])] = re.sub(r'value="[^"]*" name="csrfmiddlewaretoken"', "", body)
+            answers[(role, email == SECRETS[address])] = re.sub(
+                r'value="[^"]*" name="csrfmiddlewaretoken"', "", body
+            )
             # a link goes to the stored address only, never to whoever asked
             expected = [[SECRETS[address]]] if email == SECRETS[address] else []
             assert [m.to for m in mail.outbox] == expected, role
@@ -863,7 +1659,11 @@ def test_change_feed_keys(objs, client):
     ok = client.get(url, HTTP_X_API_KEY=plain)
     assert ok.status_code == 200
     body = ok.content.decode()
-    assert SECRETS["prop_a"] in body and SECRETS["draft_a"] not in body and SECRETS["plot_owner"] not in body
+    assert (
+        SECRETS["prop_a"] in body
+        and SECRETS["draft_a"] not in body
+        and SECRETS["plot_owner"] not in body
+    )
     assert client.get("/api/changes/places", HTTP_X_API_KEY=plain).status_code == 403  # no scope
     prefix = plain.split(".")[0]
     for wrong in (prefix + ".falsch", plain + "x", "kein-schluessel", ""):
@@ -909,11 +1709,19 @@ def test_unsubscribe_link_is_not_listed_on_the_reach_dashboard(objs):
 
 def test_moderator_cannot_attach_a_foreign_unpublished_place_to_an_event(objs):
     moderator = client_for("moderator", objs)
-    data = {"region": objs.region.pk, "title_de": SECRETS["event_a"], "location": "Stendal",
-            "starts_at": (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
-            "place": objs.place_other.pk, "status": "published"}
-    moderator.post(reverse("guides:editor_edit", args=["termine", objs.event.pk]), data,
-                   HTTP_X_CSRFTOKEN=moderator.csrf)
+    data = {
+        "region": objs.region.pk,
+        "title_de": SECRETS["event_a"],
+        "location": "Stendal",
+        "starts_at": (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
+        "place": objs.place_other.pk,
+        "status": "published",
+    }
+    moderator.post(
+        reverse("guides:editor_edit", args=["termine", objs.event.pk]),
+        data,
+        HTTP_X_CSRFTOKEN=moderator.csrf,
+    )
     public = Client().get(reverse("guides:event", args=[objs.event.pk]))
     assert SECRETS["place_other"] not in public.content.decode()
     assert _fresh(Event, objs.event.pk, "place") != (objs.place_other.pk,)

@@ -27,7 +27,7 @@ from django.contrib.auth import get_user_model
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, connection, transaction
+from django.db import close_old_connections, transaction
 from django.test import Client
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -65,6 +65,7 @@ SEEN: dict[str, str] = {}  # known finding -> first example request (curl)
 # --- Known findings, dropped so the rest stays green ----------------------------------------
 #
 # Server errors (5xx). Each is excluded only for the inputs that cause it.
+
 
 def _values(case, name) -> list:
     """The values of query parameter `name` in a generated case (repeated or not)."""
@@ -125,7 +126,9 @@ def _bad_time(value) -> bool:
 # Bound both (e.g. le=2**63 - 1 or a 422), then drop this exclusion.
 _INT64 = range(-(2**63), 2**63)
 _OFFSET_OPERATIONS = {
-    "GET /api/properties", "GET /api/properties.geojson", "GET /api/ogc/collections/{name}/items",
+    "GET /api/properties",
+    "GET /api/properties.geojson",
+    "GET /api/ogc/collections/{name}/items",
 }
 _ID_FILTERS = {
     "GET /api/properties": ("municipality", "district", "region"),
@@ -150,7 +153,9 @@ def _integer_out_of_range(case) -> bool:
     if label in _OFFSET_OPERATIONS and any(offset >= 2**62 for offset in _integers(case, "offset")):
         return True
     return any(
-        number not in _INT64 for name in _ID_FILTERS.get(label, ()) for number in _integers(case, name)
+        number not in _INT64
+        for name in _ID_FILTERS.get(label, ())
+        for number in _integers(case, name)
     )
 
 
@@ -170,7 +175,8 @@ _TEXT_FILTERS = {
 def _nul_in_text_filter(case) -> bool:
     return any(
         "\x00" in str(value)
-        for name in _TEXT_FILTERS.get(case.operation.label, ()) for value in _values(case, name)
+        for name in _TEXT_FILTERS.get(case.operation.label, ())
+        for value in _values(case, name)
     )
 
 
@@ -201,11 +207,15 @@ def filter_failure(context, failure, case, response) -> bool:
             if applies(case):
                 SEEN.setdefault(f"{label}: {finding}", case.as_curl_command())
                 return False
-    if isinstance(failure, UndefinedStatusCode) and failure.status_code == 400 and b"NUL characters" in (
-        response.content or b""
+    if (
+        isinstance(failure, UndefinedStatusCode)
+        and failure.status_code == 400
+        and b"NUL characters" in (response.content or b"")
     ):
         return False  # the middleware's refusal of NUL in any query parameter (API description)
-    if isinstance(failure, UndefinedStatusCode) and failure.status_code in UNDOCUMENTED_STATUS.get(label, ()):
+    if isinstance(failure, UndefinedStatusCode) and failure.status_code in UNDOCUMENTED_STATUS.get(
+        label, ()
+    ):
         SEEN.setdefault(f"{label}: undocumented {failure.status_code}", case.as_curl_command())
         return False
     return True
@@ -238,7 +248,8 @@ def _known_values(path: str) -> dict[str, st.SearchStrategy]:
 def flatmap_path_parameters(context, path_parameters):
     """Keep the generated values, or swap in values of existing records (half of the cases)."""
     known = {
-        name: value for name, value in _known_values(context.operation.path).items()
+        name: value
+        for name, value in _known_values(context.operation.path).items()
         if name in path_parameters
     }
     if not known or not KNOWN:
@@ -251,13 +262,17 @@ def flatmap_path_parameters(context, path_parameters):
 
 # --- Fixtures and the runs --------------------------------------------------------------------
 
+
 @pytest.fixture
 def fuzz_env(db):
     """Demo data, an API key for the change feed, and the IDs of existing records."""
     with open(os.devnull, "w") as quiet:
         call_command("load_demo", "--count", "10", "--allow-production", stdout=quiet)
     _key, plain = create_key(
-        Organisation.objects.first(), "fuzz", ["properties", "places"], requests_per_hour=10**9,
+        Organisation.objects.first(),
+        "fuzz",
+        ["properties", "places"],
+        requests_per_hour=10**9,
     )
     properties = list(Property.objects.values_list("pk", flat=True))
     places = [str(uid) for uid in Place.objects.values_list("uid", flat=True)]
@@ -274,7 +289,9 @@ def fuzz_env(db):
 def _login(username: str) -> dict:
     client = Client()
     client.force_login(get_user_model().objects.get(username=username))
-    csrf = secrets.token_hex(16)  # 32 characters: an unmasked CSRF secret, valid as cookie and header
+    csrf = secrets.token_hex(
+        16
+    )  # 32 characters: an unmasked CSRF secret, valid as cookie and header
     return {
         "cookies": {"sessionid": client.cookies["sessionid"].value, "csrftoken": csrf},
         "headers": {"X-CSRFToken": csrf},

@@ -13,7 +13,12 @@ from standortlotse.properties.models import Property
 pytestmark = pytest.mark.django_db
 
 # Pages with a form that is posted (the token protects it): the CSRF cookie, nothing else.
-FORM_PAGES = {"/kontakt/", "/region/altmark/mitmachen/", "/investieren/suchprofil/", "/barrierefreiheit/"}
+FORM_PAGES = {
+    "/kontakt/",
+    "/region/altmark/mitmachen/",
+    "/investieren/suchprofil/",
+    "/barrierefreiheit/",
+}
 
 
 @pytest.fixture
@@ -21,13 +26,33 @@ def pages(db):
     call_command("load_demo", "--count", "3", "--allow-production", stdout=open("/dev/null", "w"))
     prop = Property.objects.filter(status="published").first()
     place = Place.objects.published().first()
-    guide = Guide.objects.filter(status="published").first() if hasattr(Guide, "status") else Guide.objects.first()
+    guide = (
+        Guide.objects.filter(status="published").first()
+        if hasattr(Guide, "status")
+        else Guide.objects.first()
+    )
     ids = list(Property.objects.filter(status="published").values_list("pk", flat=True)[:2])
     return [
-        "/", "/en/", "/immobilien/", prop.get_absolute_url(), f"/immobilien/vergleich/?ids={ids[0]}&ids={ids[1]}",
-        "/orte/", place.get_absolute_url(), "/region/altmark/", "/lotse/", "/lotse/themen/", guide.get_absolute_url(),
-        "/suche/?q=Halle", "/kontakte/", "/veranstaltungen/", "/statistik/", "/widget/orte/?region=altmark",
-        "/widget/immobilien/", "/orte/einbetten/", "/immobilien/einbetten/", *sorted(FORM_PAGES),
+        "/",
+        "/en/",
+        "/immobilien/",
+        prop.get_absolute_url(),
+        f"/immobilien/vergleich/?ids={ids[0]}&ids={ids[1]}",
+        "/orte/",
+        place.get_absolute_url(),
+        "/region/altmark/",
+        "/lotse/",
+        "/lotse/themen/",
+        guide.get_absolute_url(),
+        "/suche/?q=Halle",
+        "/kontakte/",
+        "/veranstaltungen/",
+        "/statistik/",
+        "/widget/orte/?region=altmark",
+        "/widget/immobilien/",
+        "/orte/einbetten/",
+        "/immobilien/einbetten/",
+        *sorted(FORM_PAGES),
     ]
 
 

@@ -16,7 +16,11 @@ pytestmark = pytest.mark.django_db
 
 
 def csp(response):
-    return dict(part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";") if part.strip())
+    return dict(
+        part.strip().split(" ", 1)
+        for part in response["Content-Security-Policy"].split(";")
+        if part.strip()
+    )
 
 
 @pytest.mark.parametrize("url", ["/", "/immobilien/", "/kontakt/", "/orte/einbetten/"])
@@ -35,7 +39,9 @@ def test_widgets_may_be_framed_by_other_sites(client, world, url):
     assert csp(response)["frame-ancestors"] == "*"
 
 
-@pytest.mark.parametrize("url", ["/", "/widget/orte/?region=altmark", "/api/properties", "/health/"])
+@pytest.mark.parametrize(
+    "url", ["/", "/widget/orte/?region=altmark", "/api/properties", "/health/"]
+)
 def test_permissions_policy_switches_off_device_apis(client, world, url):
     policy = client.get(url)["Permissions-Policy"]
     features = dict(item.strip().split("=") for item in policy.split(","))
@@ -53,16 +59,30 @@ def test_gunicorn_with_the_documented_config_sends_no_server_banner(tmp_path):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "standortlotse.settings", "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "1", "DJANGO_DEBUG": "1",
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "PYTHONPATH": str(ROOT / "src")}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "standortlotse.settings",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": "1",
+        "DJANGO_DEBUG": "1",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "PYTHONPATH": str(ROOT / "src"),
+    }
     gunicorn = Path(sys.executable).parent / "gunicorn"
-    server = subprocess.Popen([str(gunicorn), "-c", "deploy/gunicorn.conf.py"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [str(gunicorn), "-c", "deploy/gunicorn.conf.py"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         headers = None
         for _ in range(150):
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/robots.txt", timeout=5) as response:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/robots.txt", timeout=5
+                ) as response:
                     headers = response.headers
                 break
             except urllib.error.HTTPError as error:

@@ -17,8 +17,11 @@ PASSWORD = "secret-pass-123"
 
 
 def log_in(client, username, password, address="127.0.0.1"):
-    return client.post(reverse("accounts:login"), {"username": username, "password": password, "next": "/datenpflege/"},
-                       REMOTE_ADDR=address)
+    return client.post(
+        reverse("accounts:login"),
+        {"username": username, "password": password, "next": "/datenpflege/"},
+        REMOTE_ADDR=address,
+    )
 
 
 def logged_in(client):
@@ -37,13 +40,17 @@ def test_five_wrong_passwords_lock_the_account_for_every_address(client, world):
     assert "Dieses Konto ist nach zu vielen Fehlversuchen vorübergehend gesperrt" in text
     assert "in 15 Minuten erneut" in text
     # other accounts are not affected
-    assert log_in(client, "editor_b", PASSWORD, "127.0.0.2").status_code == 302 and logged_in(client)
+    assert log_in(client, "editor_b", PASSWORD, "127.0.0.2").status_code == 302 and logged_in(
+        client
+    )
 
 
 def test_fewer_failures_do_not_lock(client, world):
     for _ in range(4):
         log_in(client, "editor_a", "falsch", "127.0.0.3")
-    assert log_in(client, "editor_a", PASSWORD, "127.0.0.4").status_code == 302 and logged_in(client)
+    assert log_in(client, "editor_a", PASSWORD, "127.0.0.4").status_code == 302 and logged_in(
+        client
+    )
 
 
 def test_an_unknown_username_gets_the_same_answer(client, world):
@@ -59,8 +66,12 @@ def test_an_unknown_username_gets_the_same_answer(client, world):
 def test_one_address_trying_many_accounts_is_locked(client, world, django_user_model):
     for number in range(20):  # 4 times the account limit, spread over accounts
         log_in(client, f"user{number}", "falsch", "127.0.0.7")
-    assert log_in(client, "editor_a", PASSWORD, "127.0.0.7").status_code == 429 and not logged_in(client)
-    assert log_in(client, "editor_a", PASSWORD, "127.0.0.8").status_code == 302 and logged_in(client)
+    assert log_in(client, "editor_a", PASSWORD, "127.0.0.7").status_code == 429 and not logged_in(
+        client
+    )
+    assert log_in(client, "editor_a", PASSWORD, "127.0.0.8").status_code == 302 and logged_in(
+        client
+    )
 
 
 def test_wrong_codes_lock_the_account_like_wrong_passwords(client, world):
@@ -69,7 +80,11 @@ def test_wrong_codes_lock_the_account_like_wrong_passwords(client, world):
     wrong = "000000" if good != "000000" else "111111"
     for attempt in range(5):  # from five addresses: the account counts, not the address
         address = f"127.0.1.{attempt}"
-        client.post(reverse("accounts:login"), {"username": "editor_a", "password": PASSWORD}, REMOTE_ADDR=address)
+        client.post(
+            reverse("accounts:login"),
+            {"username": "editor_a", "password": PASSWORD},
+            REMOTE_ADDR=address,
+        )
         response = client.post(reverse("accounts:login_code"), {"code": wrong}, REMOTE_ADDR=address)
     assert response.status_code == 429
     response = client.post(reverse("accounts:login_code"), {"code": good}, REMOTE_ADDR="127.0.1.9")

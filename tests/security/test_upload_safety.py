@@ -24,10 +24,9 @@ from standortlotse.core.validators import validate_pdf
 from standortlotse.guides.models import Guide
 from standortlotse.places.models import Place, PlacePhoto
 from standortlotse.properties.models import PropertyDocument, PropertyPhoto
-
-from tests.operations.nginx_support import NGINX, running_nginx  # noqa: E402
-from tests.places.support import submission  # noqa: E402
-from tests.properties.support import RANDOM_PDF, valid_pdf  # noqa: E402
+from tests.operations.nginx_support import NGINX, running_nginx
+from tests.places.support import submission
+from tests.properties.support import RANDOM_PDF, valid_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +44,10 @@ SVG = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(
 # (file name, content): what an attacker posts under a document field.
 DOCUMENT_POLYGLOTS = {
     "html with a PDF header": ("x.html", b"%PDF-1.4\n<html><body>" + SCRIPT + b"</body></html>"),
-    "PDF header, then HTML": ("x.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n<!doctype html>" + SCRIPT + b"\n%%EOF\n"),
+    "PDF header, then HTML": (
+        "x.pdf",
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n<!doctype html>" + SCRIPT + b"\n%%EOF\n",
+    ),
     "real PDF with HTML appended": ("x.html", valid_pdf() + b"\n<html>" + SCRIPT + b"</html>"),
     "SVG named .pdf": ("plan.pdf", SVG),
     "JavaScript named .pdf": ("plan.pdf", b"alert(document.cookie);//%PDF-1.4"),
@@ -88,6 +90,7 @@ def fetch(client, url):
 
 # --- documents ------------------------------------------------------------------------------
 
+
 def test_a_valid_pdf_passes_the_parser():
     validate_pdf(SimpleUploadedFile("plan.pdf", valid_pdf(pages=2)))
 
@@ -98,7 +101,9 @@ def test_the_pdf_parser_refuses_polyglots_with_a_message_naming_the_field(case):
     with pytest.raises(ValidationError) as refused:
         validate_pdf(SimpleUploadedFile(name, content))
     message = refused.value.messages[0]
-    assert message.startswith("Dokument (PDF):") and "Erlaubt" in message  # German, field, what is accepted
+    assert (
+        message.startswith("Dokument (PDF):") and "Erlaubt" in message
+    )  # German, field, what is accepted
 
 
 def test_encrypted_pdf_is_refused_with_its_own_message():
@@ -111,8 +116,10 @@ def test_encrypted_pdf_is_refused_with_its_own_message():
 def test_document_form_refuses_polyglots(client, world, case):
     name, content = DOCUMENT_POLYGLOTS[case]
     client.force_login(world.editor_a)
-    response = client.post(reverse("properties:editor_document_add", args=[world.prop_a.pk]),
-                           {"file": upload(name, content), "title": "B-Plan"})
+    response = client.post(
+        reverse("properties:editor_document_add", args=[world.prop_a.pk]),
+        {"file": upload(name, content), "title": "B-Plan"},
+    )
     assert response.status_code == 422
     assert response.context["document_form"].errors["file"][0].startswith("Dokument (PDF):")
     assert not PropertyDocument.objects.exists()
@@ -122,8 +129,10 @@ def test_document_form_refuses_polyglots(client, world, case):
 def test_valid_pdf_is_stored_under_a_random_pdf_name_and_served_as_a_download(client, world):
     client.force_login(world.editor_a)
     content = valid_pdf()
-    response = client.post(reverse("properties:editor_document_add", args=[world.prop_a.pk]),
-                           {"file": upload("<b>plan</b>.html", content), "title": "B-Plan Nr. 12"})
+    response = client.post(
+        reverse("properties:editor_document_add", args=[world.prop_a.pk]),
+        {"file": upload("<b>plan</b>.html", content), "title": "B-Plan Nr. 12"},
+    )
     assert response.status_code == 302
     document = PropertyDocument.objects.get()
     assert RANDOM_PDF.match(document.file.name), document.file.name
@@ -141,13 +150,17 @@ def test_admin_document_inline_refuses_polyglots(world, case):
     """The admin's inline form is a model form of PropertyDocument: the model field parses."""
     name, content = DOCUMENT_POLYGLOTS[case]
     form_class = modelform_factory(PropertyDocument, fields=["property", "file", "title"])
-    form = form_class({"property": world.prop_a.pk, "title": "B-Plan"}, {"file": upload(name, content)})
+    form = form_class(
+        {"property": world.prop_a.pk, "title": "B-Plan"}, {"file": upload(name, content)}
+    )
     assert not form.is_valid() and form.errors["file"][0].startswith("Dokument (PDF):")
 
 
 def test_admin_document_inline_stores_a_random_pdf_name(world):
     form_class = modelform_factory(PropertyDocument, fields=["property", "file", "title"])
-    form = form_class({"property": world.prop_a.pk, "title": "B-Plan"}, {"file": upload("x.html", valid_pdf())})
+    form = form_class(
+        {"property": world.prop_a.pk, "title": "B-Plan"}, {"file": upload("x.html", valid_pdf())}
+    )
     assert form.is_valid(), form.errors
     assert RANDOM_PDF.match(form.save().file.name)
 
@@ -162,22 +175,43 @@ def test_editing_a_stored_document_does_not_parse_it_again(world):
 
 # --- photos ---------------------------------------------------------------------------------
 
+
 def _photo_posts(world):
     """Every photo field reachable by a form: (name, login user or None, url, data builder)."""
     return {
-        "property photo": (world.editor_a, reverse("properties:editor_photo_add", args=[world.prop_a.pk]),
-                           lambda f: {"image": f, "alt_text": "Halle"}),
-        "place submission photo": (None, reverse("places:submit", args=["altmark"]),
-                                   lambda f: submission(world, photo=f, photo_alt="Raum")),
-        "guide image": (world.moderator, reverse("guides:editor_create", args=["seiten"]),
-                        lambda f: {"region": world.region.pk, "slug": "kita", "theme": "life", "title_de": "Kita",
-                                   "body_de": "Text", "status": "draft", "image": f, "image_alt": "Kita"}),
+        "property photo": (
+            world.editor_a,
+            reverse("properties:editor_photo_add", args=[world.prop_a.pk]),
+            lambda f: {"image": f, "alt_text": "Halle"},
+        ),
+        "place submission photo": (
+            None,
+            reverse("places:submit", args=["altmark"]),
+            lambda f: submission(world, photo=f, photo_alt="Raum"),
+        ),
+        "guide image": (
+            world.moderator,
+            reverse("guides:editor_create", args=["seiten"]),
+            lambda f: {
+                "region": world.region.pk,
+                "slug": "kita",
+                "theme": "life",
+                "title_de": "Kita",
+                "body_de": "Text",
+                "status": "draft",
+                "image": f,
+                "image_alt": "Kita",
+            },
+        ),
     }
 
 
 def _stored_photos():
-    return [p.image for p in PropertyPhoto.objects.all()] + [p.image for p in PlacePhoto.objects.all()] + [
-        g.image for g in Guide.objects.exclude(image="")]
+    return (
+        [p.image for p in PropertyPhoto.objects.all()]
+        + [p.image for p in PlacePhoto.objects.all()]
+        + [g.image for g in Guide.objects.exclude(image="")]
+    )
 
 
 @pytest.mark.parametrize("field", ["property photo", "place submission photo", "guide image"])
@@ -194,14 +228,20 @@ def test_photo_fields_refuse_polyglots(client, world, field, case):
 
 
 @pytest.mark.parametrize("field", ["property photo", "place submission photo", "guide image"])
-def test_photo_with_html_behind_the_pixels_is_stored_re_encoded_and_served_as_an_image(client, world, field):
+def test_photo_with_html_behind_the_pixels_is_stored_re_encoded_and_served_as_an_image(
+    client, world, field
+):
     user, url, data = _photo_posts(world)[field]
     if user:
         client.force_login(user)
     response = client.post(url, data(upload("bild.jpg", JPEG_WITH_HTML, "image/jpeg")))
-    assert response.status_code == 302, getattr(response, "context", None) and response.context.get("form")
+    assert response.status_code == 302, getattr(response, "context", None) and response.context.get(
+        "form"
+    )
     [stored] = _stored_photos()
-    assert re.fullmatch(r"(properties/photos|places/photos|guides)/\d{4}/[0-9a-f]{32}\.jpg", stored.name), stored.name
+    assert re.fullmatch(
+        r"(properties/photos|places/photos|guides)/\d{4}/[0-9a-f]{32}\.jpg", stored.name
+    ), stored.name
     served = fetch(client, stored.url)
     assert_inert(served, "image/jpeg")
     assert "Content-Disposition" not in served  # photos are shown in pages
@@ -222,7 +262,10 @@ def _owner_link(client, world, django_capture_on_commit_callbacks):
     from tests.places.support import owner_token
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert client.post(reverse("places:submit", args=["altmark"]), submission(world)).status_code == 302
+        assert (
+            client.post(reverse("places:submit", args=["altmark"]), submission(world)).status_code
+            == 302
+        )
     return reverse("places:owner", args=[owner_token(Place.objects.get())])
 
 
@@ -233,7 +276,9 @@ def _stored_files():
 
 
 @pytest.mark.parametrize("case", PHOTO_POLYGLOTS)
-def test_owner_link_photo_refuses_polyglots(client, world, django_capture_on_commit_callbacks, case):
+def test_owner_link_photo_refuses_polyglots(
+    client, world, django_capture_on_commit_callbacks, case
+):
     url = _owner_link(client, world, django_capture_on_commit_callbacks)
     name, content = PHOTO_POLYGLOTS[case]
     data = submission(world, photo=upload(name, content), photo_alt="Raum")
@@ -243,7 +288,9 @@ def test_owner_link_photo_refuses_polyglots(client, world, django_capture_on_com
     assert not _stored_files()
 
 
-def test_owner_link_photo_is_stored_only_as_re_encoded_pixels(client, world, django_capture_on_commit_callbacks):
+def test_owner_link_photo_is_stored_only_as_re_encoded_pixels(
+    client, world, django_capture_on_commit_callbacks
+):
     url = _owner_link(client, world, django_capture_on_commit_callbacks)
     data = submission(world, photo=upload("x.jpg", JPEG_WITH_HTML, "image/jpeg"), photo_alt="Raum")
     data.pop("consent")
@@ -259,14 +306,17 @@ def test_owner_link_photo_is_stored_only_as_re_encoded_pixels(client, world, dja
 @pytest.mark.parametrize("case", PHOTO_POLYGLOTS)
 def test_admin_photo_inlines_refuse_polyglots(world, model, case):
     name, content = PHOTO_POLYGLOTS[case]
-    form = modelform_factory(model, fields=["image", "alt_text"])({"alt_text": "x"}, {"image": upload(name, content)})
+    form = modelform_factory(model, fields=["image", "alt_text"])(
+        {"alt_text": "x"}, {"image": upload(name, content)}
+    )
     assert not form.is_valid() and "image" in form.errors
 
 
 @pytest.mark.parametrize("model", [PropertyPhoto, PlacePhoto])
 def test_admin_photo_inlines_re_encode_under_a_random_name(world, model):
     form = modelform_factory(model, fields=["image", "alt_text"])(
-        {"alt_text": "x"}, {"image": upload("x.html", JPEG_WITH_HTML)})
+        {"alt_text": "x"}, {"image": upload("x.html", JPEG_WITH_HTML)}
+    )
     assert form.is_valid(), form.errors
     image = form.cleaned_data["image"]
     assert re.fullmatch(r"[0-9a-f]{32}\.jpg", image.name) and SCRIPT not in image.read()
@@ -277,9 +327,15 @@ def test_kept_photo_of_an_unfinished_submission_holds_only_pixels(client, world)
 
     from standortlotse.places.kept_photos import TEMP_PHOTO_DIR
 
-    response = client.post(reverse("places:submit", args=["altmark"]),
-                           submission(world, photo=upload("bild.jpg", JPEG_WITH_HTML, "image/jpeg"),
-                                      photo_alt="Raum", consent=""))
+    response = client.post(
+        reverse("places:submit", args=["altmark"]),
+        submission(
+            world,
+            photo=upload("bild.jpg", JPEG_WITH_HTML, "image/jpeg"),
+            photo_alt="Raum",
+            consent="",
+        ),
+    )
     token = response.context["form"].data["photo_token"]
     kept = f"{TEMP_PHOTO_DIR}/{token}"
     with default_storage.open(kept) as handle:
@@ -291,18 +347,24 @@ def test_kept_photo_of_an_unfinished_submission_holds_only_pixels(client, world)
 
 # --- import files ---------------------------------------------------------------------------
 
+
 def test_import_files_are_stored_outside_media_and_never_served(client, world, settings):
     from standortlotse.exchange.models import ImportJob
 
     client.force_login(world.editor_a)
-    csv = "Titel;Gemeinde\n<script>alert(1)</script>;Stendal\n".encode()
-    response = client.post(reverse("exchange:start"), {"file": upload("liste.csv", csv, "text/csv")})
+    csv = b"Titel;Gemeinde\n<script>alert(1)</script>;Stendal\n"
+    response = client.post(
+        reverse("exchange:start"), {"file": upload("liste.csv", csv, "text/csv")}
+    )
     assert response.status_code == 302
     job = ImportJob.objects.get()
     stored = Path(settings.PRIVATE_ROOT, job.file.name).resolve()
     assert stored.is_file() and not stored.is_relative_to(Path(settings.MEDIA_ROOT).resolve())
-    for url in (f"/media/{job.file.name}", f"/media/../{Path(settings.PRIVATE_ROOT).name}/{job.file.name}",
-                f"/media/%2e%2e/{job.file.name}"):
+    for url in (
+        f"/media/{job.file.name}",
+        f"/media/../{Path(settings.PRIVATE_ROOT).name}/{job.file.name}",
+        f"/media/%2e%2e/{job.file.name}",
+    ):
         assert client.get(url).status_code in (400, 404)  # never the file
     with pytest.raises(ValueError):
         job.file.url  # the private storage has no address at all
@@ -310,36 +372,48 @@ def test_import_files_are_stored_outside_media_and_never_served(client, world, s
 
 # --- serving --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name, content_type, disposition", [
-    ("properties/documents/2026/ab.pdf", "application/pdf", "attachment"),
-    ("properties/photos/2026/ab.jpg", "image/jpeg", None),
-    ("guides/2026/ab.JPEG", "image/jpeg", None),
-    ("places/photos/2026/ab.png", "image/png", None),
-    ("places/photos/2026/ab.webp", "image/webp", None),
-    ("properties/documents/2024/x.html", "application/octet-stream", "attachment"),
-    ("properties/documents/2024/x.svg", "application/octet-stream", "attachment"),
-    ("properties/documents/2024/x.js", "application/octet-stream", "attachment"),
-    ("places/tmp/ab.img", "application/octet-stream", "attachment"),
-    ("properties/documents/2024/noextension", "application/octet-stream", "attachment"),
-])
+
+@pytest.mark.parametrize(
+    "name, content_type, disposition",
+    [
+        ("properties/documents/2026/ab.pdf", "application/pdf", "attachment"),
+        ("properties/photos/2026/ab.jpg", "image/jpeg", None),
+        ("guides/2026/ab.JPEG", "image/jpeg", None),
+        ("places/photos/2026/ab.png", "image/png", None),
+        ("places/photos/2026/ab.webp", "image/webp", None),
+        ("properties/documents/2024/x.html", "application/octet-stream", "attachment"),
+        ("properties/documents/2024/x.svg", "application/octet-stream", "attachment"),
+        ("properties/documents/2024/x.js", "application/octet-stream", "attachment"),
+        ("places/tmp/ab.img", "application/octet-stream", "attachment"),
+        ("properties/documents/2024/noextension", "application/octet-stream", "attachment"),
+    ],
+)
 def test_media_headers_from_the_stored_extension(name, content_type, disposition):
     headers = uploads.media_headers(name)
-    assert headers["Content-Type"] == content_type and headers["X-Content-Type-Options"] == "nosniff"
+    assert (
+        headers["Content-Type"] == content_type and headers["X-Content-Type-Options"] == "nosniff"
+    )
     assert headers.get("Content-Disposition") == disposition
-    assert headers["Content-Security-Policy"] == "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    assert (
+        headers["Content-Security-Policy"]
+        == "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    )
 
 
 @pytest.mark.parametrize("name", ["x.html", "x.svg", "x.js", "x.htm", "x.xhtml", "x.pdf.gz"])
 def test_files_stored_before_random_names_are_served_inert(client, world, name):
     """Documents stored under the uploader's name before this fix keep their URL, but harmless."""
     document = PropertyDocument(property=world.prop_a, title="Alt")
-    document.file.storage.save(f"properties/documents/2025/{name}", ContentFile(b"%PDF-1.4\n" + SCRIPT))
+    document.file.storage.save(
+        f"properties/documents/2025/{name}", ContentFile(b"%PDF-1.4\n" + SCRIPT)
+    )
     served = fetch(client, f"/media/properties/documents/2025/{name}")
     assert_inert(served, "application/octet-stream")
     assert served["Content-Disposition"] == "attachment" and "Content-Encoding" not in served
 
 
 # --- the documented nginx -------------------------------------------------------------------
+
 
 def test_the_deployment_guide_carries_the_nginx_block_of_the_rule():
     """Line by line and in order (the map goes above the server block, the location inside)."""
@@ -358,15 +432,32 @@ def nginx(tmp_path):
         pytest.skip("nginx is not installed")
     media = tmp_path / "media"
     media.mkdir()
-    http_part, server_part = uploads.nginx_media_block(f"{media}/").split("# in the server block:\n")
+    http_part, server_part = uploads.nginx_media_block(f"{media}/").split(
+        "# in the server block:\n"
+    )
     # As in a stock nginx.conf: the type table that the media location must not use.
     mime_types = "include /etc/nginx/mime.types;" if Path("/etc/nginx/mime.types").exists() else ""
-    with running_nginx(tmp_path / "nginx", http=mime_types + "\n" + http_part, server=server_part) as base:
+    with running_nginx(
+        tmp_path / "nginx", http=mime_types + "\n" + http_part, server=server_part
+    ) as base:
         yield media, base
 
 
-@pytest.mark.parametrize("name", ["ab.pdf", "ab.jpg", "ab.png", "ab.webp", "x.html", "x.svg", "x.js", "ab.img",
-                                  "x.PDF", "noextension"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "ab.pdf",
+        "ab.jpg",
+        "ab.png",
+        "ab.webp",
+        "x.html",
+        "x.svg",
+        "x.js",
+        "ab.img",
+        "x.PDF",
+        "noextension",
+    ],
+)
 def test_the_documented_nginx_sends_the_same_headers_as_django(nginx, name):
     media, base = nginx
     (media / "2026").mkdir(exist_ok=True)

@@ -19,7 +19,11 @@ class StaffAdminSite(admin.AdminSite):
     def login(self, request, extra_context=None):
         next_url = request.GET.get("next") or reverse("admin:index", current_app=self.name)
         user = request.user
-        if user.is_authenticated and user.is_active and user.is_staff and not twofactor.is_fully_authenticated(request):
+        if (
+            user.is_authenticated
+            and user.is_active
+            and user.is_staff
+            and not twofactor.is_fully_authenticated(request)
+        ):
             return twofactor.second_step(request, next_url)
         return redirect_to_login(next_url, reverse("accounts:login"))
-

@@ -24,4 +24,3 @@ class StaffAdminConfig(admin_apps.AdminConfig):
 
     default = False  # named explicitly; AccountsConfig stays this module's default
     default_site = "standortlotse.accounts.adminsite.StaffAdminSite"
-

@@ -25,7 +25,9 @@ class LockoutHandler(AxesDatabaseHandler):
     def get_failures(self, request, credentials: dict | None = None) -> int:
         worst = 0
         parameters = get_lockout_parameters(request, credentials)
-        for parameter, attempts in zip(parameters, self.get_user_attempts(request, credentials), strict=True):
+        for parameter, attempts in zip(
+            parameters, self.get_user_attempts(request, credentials), strict=True
+        ):
             failures = attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
             if parameter == "ip_address":
                 failures //= ADDRESS_FACTOR

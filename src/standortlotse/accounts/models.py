@@ -22,16 +22,28 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200, validators=TEXT_LINE)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     municipality = models.ForeignKey(
-        Municipality, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="organisations", verbose_name=_("municipality"),
+        Municipality,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        verbose_name=_("municipality"),
     )
     district = models.ForeignKey(
-        District, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="organisations", verbose_name=_("district"),
+        District,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        verbose_name=_("district"),
     )
     region = models.ForeignKey(
-        Region, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="organisations", verbose_name=_("region"),
+        Region,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        verbose_name=_("region"),
     )
     email = EmailAddressField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True, validators=TEXT_LINE)

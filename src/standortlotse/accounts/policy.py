@@ -145,4 +145,6 @@ def may_see_company(user, case) -> bool:
     """Confidential cases show the company only to the owner and to sharers it was disclosed to."""
     if not case.confidential or owns_case(user, case):
         return True
-    return case.shares.filter(organisation_id__in=organisation_ids(user), company_disclosed=True).exists()
+    return case.shares.filter(
+        organisation_id__in=organisation_ids(user), company_disclosed=True
+    ).exists()

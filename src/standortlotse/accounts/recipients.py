@@ -16,8 +16,11 @@ def _addresses(*addresses) -> list[str]:
 
 
 def _active_members(**filters) -> list[str]:
-    return _addresses(*Membership.objects.filter(user__is_active=True, **filters)
-                      .values_list("user__email", flat=True))
+    return _addresses(
+        *Membership.objects.filter(user__is_active=True, **filters).values_list(
+            "user__email", flat=True
+        )
+    )
 
 
 def members_of(organisation) -> list[str]:
@@ -41,7 +44,9 @@ def editors_of_municipality(municipality) -> list[str]:
     """The municipality's active editors, else the moderators of the region(s) its district
     belongs to."""
     return _active_members(role=Role.MUNICIPAL_EDITOR, organisation__municipality=municipality) or (
-        _active_members(role=Role.REGIONAL_MODERATOR, organisation__region__districts=municipality.district_id)
+        _active_members(
+            role=Role.REGIONAL_MODERATOR, organisation__region__districts=municipality.district_id
+        )
     )
 
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, get_user_model, login
-from django.contrib.auth.models import AnonymousUser
-from django.contrib.auth.decorators import login_required
 from django.contrib import messages
+from django.contrib.auth import BACKEND_SESSION_KEY, get_user_model, login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -28,9 +28,14 @@ PENDING = "two_factor_pending"
 
 
 class CodeForm(forms.Form):
-    code = forms.CharField(label=gettext_lazy("Six-digit code from your app"), max_length=6, min_length=6,
-                           widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code",
-                                                         "pattern": "[0-9]{6}"}))
+    code = forms.CharField(
+        label=gettext_lazy("Six-digit code from your app"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]{6}"}
+        ),
+    )
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip()
@@ -61,7 +66,9 @@ def second_step(request, next_url: str = ""):
     app set up, else the setup page."""
     user = request.user
     if confirmed_device(user) is not None:
-        user.backend = request.session.get(BACKEND_SESSION_KEY, settings.AUTHENTICATION_BACKENDS[-1])
+        user.backend = request.session.get(
+            BACKEND_SESSION_KEY, settings.AUTHENTICATION_BACKENDS[-1]
+        )
         return start_second_step(request, user, next_url)
     return redirect("accounts:two_factor")
 
@@ -77,7 +84,9 @@ def start_second_step(request, user, next_url: str):
 
 
 def _safe_next(request, url):
-    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, require_https=request.is_secure()):
+    if url and url_has_allowed_host_and_scheme(
+        url, {request.get_host()}, require_https=request.is_secure()
+    ):
         return url
     return "/datenpflege/"
 
@@ -103,8 +112,12 @@ def login_code(request):
             return redirect(_safe_next(request, pending.get("next")))
         lockout.record_failure(request, username)
         if form.is_valid():
-            form.add_error("code", _("The code is not correct (or has expired). Try the current one."))
-    return render(request, "accounts/login_code.html", {"form": form}, status=400 if form.errors else 200)
+            form.add_error(
+                "code", _("The code is not correct (or has expired). Try the current one.")
+            )
+    return render(
+        request, "accounts/login_code.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -120,8 +133,15 @@ def setup(request):
                 TOTPDevice.objects.filter(user=request.user).delete()
                 messages.success(request, _("Two-factor login is switched off."))
                 return redirect("accounts:two_factor")
-            form.add_error("code", _("The code is not correct (or has expired). Try the current one."))
-        return render(request, "accounts/two_factor.html", {"active": True, "form": form}, status=400 if form.errors else 200)
+            form.add_error(
+                "code", _("The code is not correct (or has expired). Try the current one.")
+            )
+        return render(
+            request,
+            "accounts/two_factor.html",
+            {"active": True, "form": form},
+            status=400 if form.errors else 200,
+        )
     pending = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if pending is None:
         pending = TOTPDevice.objects.create(user=request.user, name="app", confirmed=False)
@@ -130,13 +150,24 @@ def setup(request):
             pending.confirmed = True
             pending.save(update_fields=["confirmed"])
             otp_login(request, pending)
-            messages.success(request, _("Two-factor login is on. From now on you enter a code after your password."))
+            messages.success(
+                request,
+                _("Two-factor login is on. From now on you enter a code after your password."),
+            )
             return redirect("accounts:two_factor")
         form.add_error("code", _("The code is not correct (or has expired). Try the current one."))
     qr = segno.make(pending.config_url, error="m").svg_data_uri(scale=5)
     import base64
 
     secret = base64.b32encode(pending.bin_key).decode()
-    return render(request, "accounts/two_factor.html", {
-        "active": False, "form": form, "qr": qr, "secret": " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "accounts/two_factor.html",
+        {
+            "active": False,
+            "form": form,
+            "qr": qr,
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        },
+        status=400 if form.errors else 200,
+    )

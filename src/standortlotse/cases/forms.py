@@ -11,37 +11,87 @@ from standortlotse.core.validators import TEXT, TEXT_LINE
 from standortlotse.geo.models import District
 from standortlotse.properties.models import Kind, Zoning
 
-WEIGHT_CHOICES = [(0, _("not important")), (1, "1"), (2, "2"), (3, "3"), (4, "4"), (5, _("5 – very important"))]
+WEIGHT_CHOICES = [
+    (0, _("not important")),
+    (1, "1"),
+    (2, "2"),
+    (3, "3"),
+    (4, "4"),
+    (5, _("5 – very important")),
+]
 
 
 class ProfileForm(HoneypotMixin, forms.ModelForm):
-    kinds = forms.MultipleChoiceField(label=_("Kind of property"), choices=Kind.choices, required=False,
-                                      widget=forms.CheckboxSelectMultiple)
-    zoning = forms.MultipleChoiceField(label=_("Zoning"), choices=Zoning.choices, required=False,
-                                       widget=forms.CheckboxSelectMultiple)
-    districts = forms.ModelMultipleChoiceField(label=_("Preferred districts"), required=False,
-                                               queryset=District.objects.filter(regions__isnull=False).distinct(),
-                                               widget=forms.CheckboxSelectMultiple)
-    available_by = forms.DateField(label=_("available by"), required=False,
-                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    kinds = forms.MultipleChoiceField(
+        label=_("Kind of property"),
+        choices=Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    zoning = forms.MultipleChoiceField(
+        label=_("Zoning"),
+        choices=Zoning.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    districts = forms.ModelMultipleChoiceField(
+        label=_("Preferred districts"),
+        required=False,
+        queryset=District.objects.filter(regions__isnull=False).distinct(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    available_by = forms.DateField(
+        label=_("available by"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     # About the project (becomes the case for the investor service)
     company = forms.CharField(label=_("Company"), max_length=200, validators=TEXT_LINE)
-    sector = forms.CharField(label=_("Sector"), max_length=150, required=False, validators=TEXT_LINE)
+    sector = forms.CharField(
+        label=_("Sector"), max_length=150, required=False, validators=TEXT_LINE
+    )
     contact_name = forms.CharField(label=_("Your name"), max_length=150, validators=TEXT_LINE)
-    phone = forms.CharField(label=_("Phone (optional)"), max_length=50, required=False, validators=TEXT_LINE)
+    phone = forms.CharField(
+        label=_("Phone (optional)"), max_length=50, required=False, validators=TEXT_LINE
+    )
     jobs_planned = forms.IntegerField(label=_("Jobs planned"), min_value=0, required=False)
-    investment_eur = forms.IntegerField(label=_("Investment volume (€)"), min_value=0, required=False)
-    description = forms.CharField(label=_("Project description"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
-                                  validators=TEXT)
-    confidential = forms.BooleanField(label=_("Treat my company name confidentially"), required=False)
-    consent = forms.BooleanField(label=_("I agree that my details are passed to the investor service of the region to advise me, "
-        "as described in the privacy notice."))
+    investment_eur = forms.IntegerField(
+        label=_("Investment volume (€)"), min_value=0, required=False
+    )
+    description = forms.CharField(
+        label=_("Project description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        validators=TEXT,
+    )
+    confidential = forms.BooleanField(
+        label=_("Treat my company name confidentially"), required=False
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that my details are passed to the investor service of the region to advise me, "
+            "as described in the privacy notice."
+        )
+    )
 
     class Meta:
         model = SearchProfile
-        fields = ["kinds", "area_min_m2", "area_max_m2", "zoning", "available_by", "price_max", "motorway_km_max",
-                  "districts", "need_rail_siding", "need_electricity_mw", "need_broadband_mbits", "need_operation_24_7",
-                  "email", "alerts"]
+        fields = [
+            "kinds",
+            "area_min_m2",
+            "area_max_m2",
+            "zoning",
+            "available_by",
+            "price_max",
+            "motorway_km_max",
+            "districts",
+            "need_rail_siding",
+            "need_electricity_mw",
+            "need_broadband_mbits",
+            "need_operation_24_7",
+            "email",
+            "alerts",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,7 +99,8 @@ class ProfileForm(HoneypotMixin, forms.ModelForm):
         self.fields["email"].label = _("Email")
         for key, (label, _full, _half) in NICE_TO_HAVES.items():
             self.fields[f"weight_{key}"] = forms.TypedChoiceField(
-                label=label, choices=WEIGHT_CHOICES, coerce=int, required=False, initial=0)
+                label=label, choices=WEIGHT_CHOICES, coerce=int, required=False, initial=0
+            )
 
     def weight_fields(self):
         return [self[f"weight_{key}"] for key in NICE_TO_HAVES]
@@ -63,8 +114,11 @@ class ProfileForm(HoneypotMixin, forms.ModelForm):
 
     def save(self, commit=True):
         profile = super().save(commit=False)
-        profile.weights = {key: self.cleaned_data.get(f"weight_{key}") or 0 for key in NICE_TO_HAVES
-                           if self.cleaned_data.get(f"weight_{key}")}
+        profile.weights = {
+            key: self.cleaned_data.get(f"weight_{key}") or 0
+            for key in NICE_TO_HAVES
+            if self.cleaned_data.get(f"weight_{key}")
+        }
         if commit:
             profile.save()
             self.save_m2m()
@@ -74,8 +128,19 @@ class ProfileForm(HoneypotMixin, forms.ModelForm):
 class CaseForm(forms.ModelForm):
     class Meta:
         model = Case
-        fields = ["company", "sector", "description", "jobs_planned", "investment_eur", "contact_name",
-                  "contact_email", "contact_phone", "source", "confidential", "owner"]
+        fields = [
+            "company",
+            "sector",
+            "description",
+            "jobs_planned",
+            "investment_eur",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "source",
+            "confidential",
+            "owner",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, owners=None, **kwargs):
@@ -85,25 +150,41 @@ class CaseForm(forms.ModelForm):
 
 class StageForm(forms.Form):
     stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices)
-    lost_reason = forms.CharField(label=_("Reason for loss"), required=False, max_length=300, validators=TEXT_LINE)
+    lost_reason = forms.CharField(
+        label=_("Reason for loss"), required=False, max_length=300, validators=TEXT_LINE
+    )
 
 
 class ShareForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Share with"), queryset=Organisation.objects.all())
+    organisation = forms.ModelChoiceField(
+        label=_("Share with"), queryset=Organisation.objects.all()
+    )
     disclose = forms.BooleanField(label=_("Disclose the company name"), required=False)
 
 
 class TaskForm(forms.Form):
     title = forms.CharField(label=_("Task"), max_length=200, validators=TEXT_LINE)
-    due_on = forms.DateField(label=_("due on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(
+        label=_("due on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 class ActivityForm(forms.Form):
-    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), validators=TEXT)
+    text = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), validators=TEXT
+    )
 
 
 class BoardFilterForm(forms.Form):
-    stage = forms.ChoiceField(label=_("Stage"), choices=[("", _("all"))] + list(Stage.choices), required=False)
-    source = forms.ChoiceField(label=_("Source"), choices=[("", _("all"))] + list(Source.choices), required=False)
-    since = forms.DateField(label=_("created from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("created until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    stage = forms.ChoiceField(
+        label=_("Stage"), choices=[("", _("all"))] + list(Stage.choices), required=False
+    )
+    source = forms.ChoiceField(
+        label=_("Source"), choices=[("", _("all"))] + list(Source.choices), required=False
+    )
+    since = forms.DateField(
+        label=_("created from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("created until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -21,13 +21,21 @@ from standortlotse.properties.selectors import published_properties
 
 # Nice-to-haves an investor can weigh (0–5), with the condition that fulfils them.
 NICE_TO_HAVES = {
-    "rail_siding": (gettext_lazy("railway siding"), Q(rail_siding=RailSiding.YES), Q(rail_siding=RailSiding.POSSIBLE)),
+    "rail_siding": (
+        gettext_lazy("railway siding"),
+        Q(rail_siding=RailSiding.YES),
+        Q(rail_siding=RailSiding.POSSIBLE),
+    ),
     "funding_area": (gettext_lazy("GRW funding area"), Q(funding_area=True), None),
     "operation_24_7": (gettext_lazy("24/7 operation allowed"), Q(operation_24_7=True), None),
     "gas": (gettext_lazy("natural gas"), Q(gas=True), None),
     "hydrogen": (gettext_lazy("hydrogen"), Q(hydrogen=True), None),
     "gigabit": (gettext_lazy("gigabit broadband"), Q(broadband_mbits__gte=1000), None),
-    "immediately": (gettext_lazy("available immediately"), Q(availability=Availability.IMMEDIATELY), None),
+    "immediately": (
+        gettext_lazy("available immediately"),
+        Q(availability=Availability.IMMEDIATELY),
+        None,
+    ),
     "divisible": (gettext_lazy("divisible"), Q(divisible=True), None),
     "municipal_owner": (gettext_lazy("municipal owner"), Q(owner_type="municipal"), None),
 }
@@ -46,7 +54,9 @@ def must_have_filter(profile) -> Q:
         q &= Q(area_available_m2__gte=int(profile.area_min_m2 * MIN_AREA_SHARE))
     if profile.area_max_m2:
         # Divisible plots may be larger than wished: the investor takes a part.
-        q &= Q(area_available_m2__lte=profile.area_max_m2) | Q(divisible=True, smallest_plot_m2__lte=profile.area_max_m2)
+        q &= Q(area_available_m2__lte=profile.area_max_m2) | Q(
+            divisible=True, smallest_plot_m2__lte=profile.area_max_m2
+        )
     if profile.available_by:
         q &= Q(availability=Availability.IMMEDIATELY) | Q(available_from__lte=profile.available_by)
     if profile.price_max is not None:
@@ -65,7 +75,9 @@ def must_have_filter(profile) -> Q:
 
 
 def _weights(profile) -> dict[str, int]:
-    return {k: int(v) for k, v in (profile.weights or {}).items() if k in NICE_TO_HAVES and int(v) > 0}
+    return {
+        k: int(v) for k, v in (profile.weights or {}).items() if k in NICE_TO_HAVES and int(v) > 0
+    }
 
 
 def score_expression(profile):
@@ -80,7 +92,10 @@ def score_expression(profile):
         total += weight
     if profile.area_min_m2:
         share = Least(
-            ExpressionWrapper(Cast("area_available_m2", FloatField()) / float(profile.area_min_m2), output_field=FloatField()),
+            ExpressionWrapper(
+                Cast("area_available_m2", FloatField()) / float(profile.area_min_m2),
+                output_field=FloatField(),
+            ),
             Value(1.0),
         )
         parts.append(ExpressionWrapper(share * AREA_WEIGHT, output_field=FloatField()))
@@ -98,7 +113,9 @@ def candidates(profile):
     district_ids = list(profile.districts.values_list("pk", flat=True)) if profile.pk else []
     if district_ids:
         # Municipality ids first: the (status, municipality) index then does the work, no join.
-        municipality_ids = list(Municipality.objects.filter(district__in=district_ids).values_list("pk", flat=True))
+        municipality_ids = list(
+            Municipality.objects.filter(district__in=district_ids).values_list("pk", flat=True)
+        )
         qs = qs.filter(municipality_id__in=municipality_ids)
     return qs
 
@@ -122,17 +139,26 @@ def explain(profile, prop) -> tuple[list[str], list[str]]:
         reasons.append(_("kind: %(kind)s") % {"kind": prop.get_kind_display()})
     if profile.area_min_m2 and prop.area_available_m2 is not None:
         if prop.area_available_m2 >= profile.area_min_m2:
-            reasons.append(_("area %(have)s (wished at least %(want)s)") % {
-                "have": _ha(prop.area_available_m2), "want": _ha(profile.area_min_m2)})
+            reasons.append(
+                _("area %(have)s (wished at least %(want)s)")
+                % {"have": _ha(prop.area_available_m2), "want": _ha(profile.area_min_m2)}
+            )
         else:
-            misses.append(_("area %(have)s of %(want)s wished") % {
-                "have": _ha(prop.area_available_m2), "want": _ha(profile.area_min_m2)})
+            misses.append(
+                _("area %(have)s of %(want)s wished")
+                % {"have": _ha(prop.area_available_m2), "want": _ha(profile.area_min_m2)}
+            )
     if profile.zoning and prop.zoning:
         reasons.append(_("zoning: %(zoning)s") % {"zoning": prop.zoning})
     if profile.price_max is not None:
         if prop.price_per_m2 is not None:
-            reasons.append(_("price %(price)s €/m² (at most %(max)s)") % {
-                "price": number_format(prop.price_per_m2, 2), "max": number_format(profile.price_max, 2)})
+            reasons.append(
+                _("price %(price)s €/m² (at most %(max)s)")
+                % {
+                    "price": number_format(prop.price_per_m2, 2),
+                    "max": number_format(profile.price_max, 2),
+                }
+            )
         else:
             misses.append(_("price on request"))
     if profile.motorway_km_max is not None and prop.motorway_km is not None:
@@ -140,7 +166,9 @@ def explain(profile, prop) -> tuple[list[str], list[str]]:
     if profile.need_rail_siding:
         reasons.append(_("railway siding: yes"))
     if profile.need_electricity_mw is not None:
-        reasons.append(_("electric power %(mw)s MW") % {"mw": number_format(prop.electricity_mw, 1)})
+        reasons.append(
+            _("electric power %(mw)s MW") % {"mw": number_format(prop.electricity_mw, 1)}
+        )
     if profile.need_broadband_mbits is not None:
         reasons.append(_("broadband %(mbits)s Mbit/s") % {"mbits": prop.broadband_mbits})
     if profile.need_operation_24_7:
@@ -204,4 +232,3 @@ def match(profile, limit: int = RESULT_LIMIT) -> list[Match]:
 
 def matches_property(profile, prop) -> bool:
     return candidates(profile).filter(pk=prop.pk).exists()
-

@@ -24,15 +24,21 @@ class SearchProfile(models.Model):
     area_max_m2 = models.PositiveIntegerField(_("area at most (m²)"), null=True, blank=True)
     zoning = models.JSONField(_("zoning"), default=list, blank=True)
     available_by = models.DateField(_("available by"), null=True, blank=True)
-    price_max = models.DecimalField(_("price at most (€/m²)"), max_digits=9, decimal_places=2, null=True, blank=True)
-    motorway_km_max = models.DecimalField(_("motorway junction within (km)"), max_digits=6, decimal_places=1,
-                                          null=True, blank=True)
+    price_max = models.DecimalField(
+        _("price at most (€/m²)"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    motorway_km_max = models.DecimalField(
+        _("motorway junction within (km)"), max_digits=6, decimal_places=1, null=True, blank=True
+    )
     districts = models.ManyToManyField(District, blank=True, verbose_name=_("preferred districts"))
     # must-haves
     need_rail_siding = models.BooleanField(_("railway siding required"), default=False)
-    need_electricity_mw = models.DecimalField(_("electric power at least (MW)"), max_digits=7, decimal_places=2,
-                                              null=True, blank=True)
-    need_broadband_mbits = models.PositiveIntegerField(_("broadband at least (Mbit/s)"), null=True, blank=True)
+    need_electricity_mw = models.DecimalField(
+        _("electric power at least (MW)"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    need_broadband_mbits = models.PositiveIntegerField(
+        _("broadband at least (Mbit/s)"), null=True, blank=True
+    )
     need_operation_24_7 = models.BooleanField(_("24/7 operation required"), default=False)
     # nice-to-haves: {"rail_siding": 3, "funding_area": 5, ...}
     weights = models.JSONField(_("nice-to-haves"), default=dict, blank=True)
@@ -90,20 +96,46 @@ class Case(models.Model):
     sector = models.CharField(_("sector"), max_length=150, blank=True, validators=TEXT_LINE)
     description = models.TextField(_("project description"), blank=True, validators=TEXT)
     jobs_planned = models.PositiveIntegerField(_("jobs planned"), null=True, blank=True)
-    investment_eur = models.PositiveBigIntegerField(_("investment volume (€)"), null=True, blank=True)
-    contact_name = models.CharField(_("contact person"), max_length=150, blank=True, validators=TEXT_LINE)
+    investment_eur = models.PositiveBigIntegerField(
+        _("investment volume (€)"), null=True, blank=True
+    )
+    contact_name = models.CharField(
+        _("contact person"), max_length=150, blank=True, validators=TEXT_LINE
+    )
     contact_email = EmailAddressField(_("contact email"), blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True, validators=TEXT_LINE)
-    profile = models.ForeignKey(SearchProfile, null=True, blank=True, on_delete=models.SET_NULL,
-                                verbose_name=_("space needs"))
-    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.INQUIRY)
-    confidential = models.BooleanField(_("confidential"), default=False,
-                                       help_text=_("Hides the company name from organisations it is shared with."))
-    owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="owned_cases",
-                              verbose_name=_("owning organisation"))
-    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.LEAD, db_index=True)
-    lost_reason = models.CharField(_("reason for loss"), max_length=300, blank=True, validators=TEXT_LINE)
-    offered_properties = models.ManyToManyField("properties.Property", blank=True, verbose_name=_("offered properties"))
+    contact_phone = models.CharField(
+        _("contact phone"), max_length=50, blank=True, validators=TEXT_LINE
+    )
+    profile = models.ForeignKey(
+        SearchProfile,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name=_("space needs"),
+    )
+    source = models.CharField(
+        _("source"), max_length=20, choices=Source.choices, default=Source.INQUIRY
+    )
+    confidential = models.BooleanField(
+        _("confidential"),
+        default=False,
+        help_text=_("Hides the company name from organisations it is shared with."),
+    )
+    owner = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="owned_cases",
+        verbose_name=_("owning organisation"),
+    )
+    stage = models.CharField(
+        _("stage"), max_length=20, choices=Stage.choices, default=Stage.LEAD, db_index=True
+    )
+    lost_reason = models.CharField(
+        _("reason for loss"), max_length=300, blank=True, validators=TEXT_LINE
+    )
+    offered_properties = models.ManyToManyField(
+        "properties.Property", blank=True, verbose_name=_("offered properties")
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     stage_changed_at = models.DateTimeField(auto_now_add=True)
@@ -122,7 +154,9 @@ class Case(models.Model):
 
 class CaseShare(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="shares")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, verbose_name=_("organisation"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, verbose_name=_("organisation")
+    )
     company_disclosed = models.BooleanField(_("company name disclosed"), default=False)
     shared_at = models.DateTimeField(auto_now_add=True)
 
@@ -148,7 +182,9 @@ class CaseTask(models.Model):
 
 class Activity(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="activities")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
     organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL)
     text = models.TextField(validators=TEXT)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -18,9 +18,23 @@ class SearchProfileProvider(Provider):
     label = _("search profiles and alert subscriptions")
     model = SearchProfile
     email_fields = {"email": ()}
-    export_fields = ("uid", "created_at", "alerts", "kinds", "area_min_m2", "area_max_m2", "zoning", "available_by",
-                     "price_max", "motorway_km_max", "need_rail_siding", "need_electricity_mw",
-                     "need_broadband_mbits", "need_operation_24_7", "weights")
+    export_fields = (
+        "uid",
+        "created_at",
+        "alerts",
+        "kinds",
+        "area_min_m2",
+        "area_max_m2",
+        "zoning",
+        "available_by",
+        "price_max",
+        "motorway_km_max",
+        "need_rail_siding",
+        "need_electricity_mw",
+        "need_broadband_mbits",
+        "need_operation_24_7",
+        "weights",
+    )
 
     def export(self, profile):
         data = super().export(profile)
@@ -38,7 +52,11 @@ class AlertSentProvider(Provider):
         return Q(profile__email__iexact=email)
 
     def export(self, alert):
-        return {"profile": str(alert.profile.uid), "property": alert.property.title, "sent_at": plain(alert.sent_at)}
+        return {
+            "profile": str(alert.profile.uid),
+            "property": alert.property.title,
+            "sent_at": plain(alert.sent_at),
+        }
 
 
 @register
@@ -50,8 +68,17 @@ class CaseContactProvider(Provider):
     model = Case
     email_fields = {"contact_email": ("contact_name", "contact_phone")}
     text_fields = ("description", "lost_reason")
-    export_fields = ("id", "company", "sector", "contact_name", "contact_email", "contact_phone", "description",
-                     "stage", "created_at")
+    export_fields = (
+        "id",
+        "company",
+        "sector",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+        "description",
+        "stage",
+        "created_at",
+    )
     erase_by = "anonymise"
     visible = visible_by(policy.owned_cases)  # contact persons: the owning organisation only
 

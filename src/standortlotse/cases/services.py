@@ -13,10 +13,19 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from standortlotse.accounts import policy
-from standortlotse.accounts.recipients import organisation_addresses
 from standortlotse.accounts.models import Organisation
+from standortlotse.accounts.recipients import organisation_addresses
 from standortlotse.cases import matching
-from standortlotse.cases.models import Activity, AlertSent, Case, CaseShare, CaseTask, SearchProfile, Source, Stage
+from standortlotse.cases.models import (
+    Activity,
+    AlertSent,
+    Case,
+    CaseShare,
+    CaseTask,
+    SearchProfile,
+    Source,
+    Stage,
+)
 from standortlotse.core.mail import queue_email
 from standortlotse.core.spreadsheet import safe_cell
 from standortlotse.guides.models import Topic
@@ -27,7 +36,11 @@ from standortlotse.properties.models import Property
 def _log(case, user, text):
     org = None
     if user is not None:
-        membership = user.memberships.select_related("organisation").first() if user.is_authenticated else None
+        membership = (
+            user.memberships.select_related("organisation").first()
+            if user.is_authenticated
+            else None
+        )
         org = membership.organisation if membership else None
     Activity.objects.create(case=case, actor=user, organisation=org, text=text)
 
@@ -41,11 +54,18 @@ def case_from_profile(profile: SearchProfile, data: dict) -> Case:
         region = district.region
     owner, _region = routing.route(topic=Topic.INVESTMENT, region=region)
     case = Case.objects.create(
-        company=data["company"], sector=data.get("sector", ""), description=data.get("description", ""),
-        jobs_planned=data.get("jobs_planned"), investment_eur=data.get("investment_eur"),
-        contact_name=data.get("contact_name", ""), contact_email=data.get("email", ""),
-        contact_phone=data.get("phone", ""), profile=profile, source=Source.PROFILE,
-        confidential=data.get("confidential", False), owner=owner,
+        company=data["company"],
+        sector=data.get("sector", ""),
+        description=data.get("description", ""),
+        jobs_planned=data.get("jobs_planned"),
+        investment_eur=data.get("investment_eur"),
+        contact_name=data.get("contact_name", ""),
+        contact_email=data.get("email", ""),
+        contact_phone=data.get("phone", ""),
+        profile=profile,
+        source=Source.PROFILE,
+        confidential=data.get("confidential", False),
+        owner=owner,
     )
     _log(case, None, _("Case created from a search profile on the website."))
     recipients = organisation_addresses(owner)
@@ -76,8 +96,12 @@ def change_stage(user, case: Case, stage: str, lost_reason: str = "") -> None:
     case.lost_reason = lost_reason if stage == Stage.LOST else ""
     case.stage_changed_at = timezone.now()
     case.save()
-    _log(case, user, _("Stage: %(old)s → %(new)s.") % {"old": previous, "new": case.get_stage_display()}
-         + (f" {lost_reason}" if stage == Stage.LOST else ""))
+    _log(
+        case,
+        user,
+        _("Stage: %(old)s → %(new)s.") % {"old": previous, "new": case.get_stage_display()}
+        + (f" {lost_reason}" if stage == Stage.LOST else ""),
+    )
 
 
 @transaction.atomic
@@ -95,8 +119,12 @@ def share(user, case: Case, organisation: Organisation, disclose: bool = False) 
     item, _created = CaseShare.objects.update_or_create(
         case=case, organisation=organisation, defaults={"company_disclosed": disclose}
     )
-    _log(case, user, _("Shared with %(org)s%(disclosed)s.") % {
-        "org": organisation.name, "disclosed": _(" (company disclosed)") if disclose else ""})
+    _log(
+        case,
+        user,
+        _("Shared with %(org)s%(disclosed)s.")
+        % {"org": organisation.name, "disclosed": _(" (company disclosed)") if disclose else ""},
+    )
     return item
 
 
@@ -130,7 +158,11 @@ def add_activity(user, case, text) -> None:
 
 
 def company_label(user, case) -> str:
-    return case.company if policy.may_see_company(user, case) else _("confidential (%(id)s)") % {"id": f"#{case.pk}"}
+    return (
+        case.company
+        if policy.may_see_company(user, case)
+        else _("confidential (%(id)s)") % {"id": f"#{case.pk}"}
+    )
 
 
 def board(user, *, stage=None, source=None, since=None, until=None):
@@ -141,7 +173,10 @@ def board(user, *, stage=None, source=None, since=None, until=None):
         cases = cases.filter(created_at__date__gte=since)
     if until:
         cases = cases.filter(created_at__date__lte=until)
-    counts = {row["stage"]: row["n"] for row in cases.values("stage").annotate(n=Count("pk", distinct=True))}
+    counts = {
+        row["stage"]: row["n"]
+        for row in cases.values("stage").annotate(n=Count("pk", distinct=True))
+    }
     if stage:
         cases = cases.filter(stage=stage)
     columns = []
@@ -149,21 +184,42 @@ def board(user, *, stage=None, source=None, since=None, until=None):
         items = [c for c in cases if c.stage == value]
         for c in items:
             c.company_label = company_label(user, c)
-        columns.append({"stage": value, "label": label, "count": counts.get(value, 0), "cases": items})
+        columns.append(
+            {"stage": value, "label": label, "count": counts.get(value, 0), "cases": items}
+        )
     return columns
 
 
-EXPORT_COLUMNS = ["id", "company", "sector", "stage", "source", "owner", "jobs_planned", "investment_eur",
-                  "created_at", "stage_changed_at", "lost_reason", "offered_properties"]
+EXPORT_COLUMNS = [
+    "id",
+    "company",
+    "sector",
+    "stage",
+    "source",
+    "owner",
+    "jobs_planned",
+    "investment_eur",
+    "created_at",
+    "stage_changed_at",
+    "lost_reason",
+    "offered_properties",
+]
 
 
 def export_rows(user, cases):
     for case in cases.prefetch_related("offered_properties"):
         yield [
-            case.pk, company_label(user, case), case.sector, case.get_stage_display(), case.get_source_display(),
-            case.owner.name, case.jobs_planned, case.investment_eur,
+            case.pk,
+            company_label(user, case),
+            case.sector,
+            case.get_stage_display(),
+            case.get_source_display(),
+            case.owner.name,
+            case.jobs_planned,
+            case.investment_eur,
             timezone.localtime(case.created_at).strftime("%Y-%m-%d"),
-            timezone.localtime(case.stage_changed_at).strftime("%Y-%m-%d"), case.lost_reason,
+            timezone.localtime(case.stage_changed_at).strftime("%Y-%m-%d"),
+            case.lost_reason,
             "; ".join(p.title for p in case.offered_properties.all()),
         ]
 
@@ -193,6 +249,7 @@ def export_xlsx(user, cases) -> bytes:
 
 # --- alerts ----------------------------------------------------------------------------------
 
+
 @task()
 def alert_profiles_task(property_id: int) -> int:
     prop = Property.objects.filter(pk=property_id).select_related("municipality").first()
@@ -204,12 +261,17 @@ def alert_profiles_task(property_id: int) -> int:
             continue
         if matching.matches_property(profile, prop):
             AlertSent.objects.create(profile=profile, property=prop)
-            queue_email(profile.email, "cases/email/alert", {
-                "property": prop,
-                "url": settings.SITE_URL.rstrip("/") + prop.get_absolute_url(),
-                "results_url": settings.SITE_URL.rstrip("/") + profile.get_absolute_url(),
-                "unsubscribe_url": settings.SITE_URL.rstrip("/") + reverse("cases:unsubscribe", args=[profile.unsubscribe_token]),
-            })
+            queue_email(
+                profile.email,
+                "cases/email/alert",
+                {
+                    "property": prop,
+                    "url": settings.SITE_URL.rstrip("/") + prop.get_absolute_url(),
+                    "results_url": settings.SITE_URL.rstrip("/") + profile.get_absolute_url(),
+                    "unsubscribe_url": settings.SITE_URL.rstrip("/")
+                    + reverse("cases:unsubscribe", args=[profile.unsubscribe_token]),
+                },
+            )
             sent += 1
     return sent
 

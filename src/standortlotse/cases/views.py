@@ -12,7 +12,13 @@ from standortlotse.accounts.decorators import editor_required
 from standortlotse.accounts.models import Organisation
 from standortlotse.cases import matching, services
 from standortlotse.cases.forms import (
-    ActivityForm, BoardFilterForm, CaseForm, ProfileForm, ShareForm, StageForm, TaskForm,
+    ActivityForm,
+    BoardFilterForm,
+    CaseForm,
+    ProfileForm,
+    ShareForm,
+    StageForm,
+    TaskForm,
 )
 from standortlotse.cases.models import Case, CaseTask, SearchProfile
 from standortlotse.core.forms import within_rate_limit
@@ -34,7 +40,9 @@ def profile(request):
 
 def profile_results(request, uid):
     saved = get_object_or_404(SearchProfile, uid=uid)
-    return render(request, "cases/results.html", {"profile": saved, "matches": matching.match(saved)})
+    return render(
+        request, "cases/results.html", {"profile": saved, "matches": matching.match(saved)}
+    )
 
 
 def unsubscribe(request, token):
@@ -42,11 +50,16 @@ def unsubscribe(request, token):
     if request.method == "POST":
         done = services.unsubscribe(token)
         unknown = not done
-    return render(request, "cases/unsubscribe.html", {"done": done, "unknown": unknown, "token": token},
-                  status=404 if unknown else 200)
+    return render(
+        request,
+        "cases/unsubscribe.html",
+        {"done": done, "unknown": unknown, "token": token},
+        status=404 if unknown else 200,
+    )
 
 
 # --- back office -------------------------------------------------------------------------------
+
 
 def _visible(request):
     return policy.visible_cases(request.user, Case.objects.select_related("owner", "profile"))
@@ -61,7 +74,9 @@ def board(request):
     if fmt in ("csv", "xlsx"):
         cases = _visible(request).filter(pk__in=[c.pk for col in columns for c in col["cases"]])
         if fmt == "csv":
-            response = HttpResponse(services.export_csv(request.user, cases), content_type="text/csv; charset=utf-8")
+            response = HttpResponse(
+                services.export_csv(request.user, cases), content_type="text/csv; charset=utf-8"
+            )
         else:
             response = HttpResponse(
                 services.export_xlsx(request.user, cases),
@@ -71,7 +86,9 @@ def board(request):
         return response
     query = request.GET.copy()
     query.pop("format", None)
-    return render(request, "cases/board.html", {"form": form, "columns": columns, "query": query.urlencode()})
+    return render(
+        request, "cases/board.html", {"form": form, "columns": columns, "query": query.urlencode()}
+    )
 
 
 def _owner_choices(user):
@@ -96,8 +113,12 @@ def detail(request, pk):
     owner = policy.owns_case(request.user, case)
     forms = {
         "stage_form": StageForm(initial={"stage": case.stage, "lost_reason": case.lost_reason}),
-        "share_form": ShareForm(), "task_form": TaskForm(), "activity_form": ActivityForm(),
-        "edit_form": CaseForm(instance=case, owners=_owner_choices(request.user)) if owner else None,
+        "share_form": ShareForm(),
+        "task_form": TaskForm(),
+        "activity_form": ActivityForm(),
+        "edit_form": CaseForm(instance=case, owners=_owner_choices(request.user))
+        if owner
+        else None,
     }
     if request.method == "POST":
         action = request.POST.get("action")
@@ -107,17 +128,31 @@ def detail(request, pk):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
     suggestions = matching.match(case.profile, limit=5) if case.profile and owner else []
-    return render(request, "cases/detail.html", {
-        "case": case, "owner": owner, "company": services.company_label(request.user, case),
-        "suggestions": suggestions, "shares": case.shares.select_related("organisation"),
-        "tasks": case.tasks.all(), "activities": case.activities.select_related("actor", "organisation")[:100],
-        "offered": case.offered_properties.all(), **forms,
-    })
+    return render(
+        request,
+        "cases/detail.html",
+        {
+            "case": case,
+            "owner": owner,
+            "company": services.company_label(request.user, case),
+            "suggestions": suggestions,
+            "shares": case.shares.select_related("organisation"),
+            "tasks": case.tasks.all(),
+            "activities": case.activities.select_related("actor", "organisation")[:100],
+            "offered": case.offered_properties.all(),
+            **forms,
+        },
+    )
 
 
 # Posted actions that come with a form: the form's name in the page (shown again with its errors).
-FORM_ACTIONS = {"edit": ("edit_form", CaseForm), "stage": ("stage_form", StageForm), "share": ("share_form", ShareForm),
-                "task": ("task_form", TaskForm), "activity": ("activity_form", ActivityForm)}
+FORM_ACTIONS = {
+    "edit": ("edit_form", CaseForm),
+    "stage": ("stage_form", StageForm),
+    "share": ("share_form", ShareForm),
+    "task": ("task_form", TaskForm),
+    "activity": ("activity_form", ActivityForm),
+}
 
 
 def _handle(request, case, action, forms) -> bool:
@@ -128,7 +163,10 @@ def _handle(request, case, action, forms) -> bool:
         raise PermissionDenied
     if action in FORM_ACTIONS:
         name, form_class = FORM_ACTIONS[action]
-        form = form_class(request.POST, **({"instance": case, "owners": _owner_choices(user)} if action == "edit" else {}))
+        form = form_class(
+            request.POST,
+            **({"instance": case, "owners": _owner_choices(user)} if action == "edit" else {}),
+        )
         if not form.is_valid():
             forms[name] = form
             return False
@@ -141,16 +179,21 @@ def _handle(request, case, action, forms) -> bool:
     elif action == "share":
         services.share(user, case, data["organisation"], data["disclose"])
     elif action == "unshare":
-        services.unshare(user, case, get_object_or_404(Organisation, pk=request.POST.get("organisation")))
+        services.unshare(
+            user, case, get_object_or_404(Organisation, pk=request.POST.get("organisation"))
+        )
     elif action == "offer":
-        services.offer_property(user, case, get_object_or_404(published_properties(), pk=request.POST.get("property")))
+        services.offer_property(
+            user, case, get_object_or_404(published_properties(), pk=request.POST.get("property"))
+        )
     elif action == "task":
         services.add_task(user, case, data["title"], data["due_on"])
     elif action == "task_done":
-        services.complete_task(user, get_object_or_404(CaseTask, pk=request.POST.get("task"), case=case))
+        services.complete_task(
+            user, get_object_or_404(CaseTask, pk=request.POST.get("task"), case=case)
+        )
     elif action == "activity":
         services.add_activity(user, case, data["text"])
     else:
         raise PermissionDenied
     return True
-

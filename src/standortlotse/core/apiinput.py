@@ -1,13 +1,13 @@
 """Bounds for API query values that the databases cannot store (found by schemathesis)."""
 
-from datetime import datetime, timedelta, timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 from ninja.errors import HttpError
 
 MAX_ID = 2**63 - 1  # BigAutoField; SQLite and PostgreSQL integers end here
 MAX_OFFSET = 1_000_000
-_EARLIEST = datetime(1900, 1, 1, tzinfo=dt_timezone.utc)
-_LATEST = datetime(9999, 1, 1, tzinfo=dt_timezone.utc)
+_EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+_LATEST = datetime(9999, 1, 1, tzinfo=UTC)
 
 
 def checked_time(value: datetime | None, name: str) -> datetime | None:
@@ -24,8 +24,11 @@ def checked_time(value: datetime | None, name: str) -> datetime | None:
     except OverflowError:
         in_range = False
     if not in_range:
-        raise HttpError(422, f"{name} must be an ISO 8601 time between 1900 and 9998 with a UTC offset within ±14 hours")
-    return value.astimezone(dt_timezone.utc)
+        raise HttpError(
+            422,
+            f"{name} must be an ISO 8601 time between 1900 and 9998 with a UTC offset within ±14 hours",
+        )
+    return value.astimezone(UTC)
 
 
 def checked_offset(offset: int) -> int:

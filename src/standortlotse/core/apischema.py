@@ -11,7 +11,7 @@ class ErrorOut(Schema):
 
 def errors(*codes: int) -> dict:
     """``response={200: X, **errors(404, 422)}``: the error codes an operation can answer."""
-    return {code: ErrorOut for code in codes}
+    return dict.fromkeys(codes, ErrorOut)
 
 
 class FieldErrors(Exception):

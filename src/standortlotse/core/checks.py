@@ -17,9 +17,11 @@ def check_email_backend(app_configs, **kwargs):
     reason = UNDELIVERED_MAIL_BACKENDS.get(settings.EMAIL_BACKEND)
     if reason is None:
         return []
-    return [Warning(
-        f"EMAIL_BACKEND is {settings.EMAIL_BACKEND}: it {reason} instead of sending it.",
-        hint="Unset DJANGO_EMAIL_BACKEND (production default: SMTP) and set EMAIL_HOST, EMAIL_PORT, "
-        "EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS (docs/deployment.md).",
-        id="standortlotse.W001",
-    )]
+    return [
+        Warning(
+            f"EMAIL_BACKEND is {settings.EMAIL_BACKEND}: it {reason} instead of sending it.",
+            hint="Unset DJANGO_EMAIL_BACKEND (production default: SMTP) and set EMAIL_HOST, EMAIL_PORT, "
+            "EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS (docs/deployment.md).",
+            id="standortlotse.W001",
+        )
+    ]

@@ -20,6 +20,12 @@ def language_links(request, current) -> list[dict]:
     links = []
     for code, _name in settings.LANGUAGES:
         path = translate_url(request.path, code)
-        links.append({"code": code, "path": path, "url": path + (f"?{query}" if query else ""),
-                      "current": code == current})
+        links.append(
+            {
+                "code": code,
+                "path": path,
+                "url": path + (f"?{query}" if query else ""),
+                "current": code == current,
+            }
+        )
     return links

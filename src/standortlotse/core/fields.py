@@ -52,13 +52,19 @@ class WebURLField(_SameColumnAsDjangoField, models.URLField):
     default_validators = [validate_web_url]
 
     def formfield(self, form_class=None, choices_form_class=None, **kwargs: Any) -> Any:
-        return super().formfield(form_class=form_class or WebURLFormField,
-                                 choices_form_class=choices_form_class, **kwargs)
+        return super().formfield(
+            form_class=form_class or WebURLFormField,
+            choices_form_class=choices_form_class,
+            **kwargs,
+        )
 
 
 class EmailAddressField(_SameColumnAsDjangoField, models.EmailField):
     default_validators = [validate_email_address]
 
     def formfield(self, form_class=None, choices_form_class=None, **kwargs: Any) -> Any:
-        return super().formfield(form_class=form_class or EmailAddressFormField,
-                                 choices_form_class=choices_form_class, **kwargs)
+        return super().formfield(
+            form_class=form_class or EmailAddressFormField,
+            choices_form_class=choices_form_class,
+            **kwargs,
+        )

@@ -23,6 +23,11 @@ def within_rate_limit(request, form, scope: str, per_hour: int) -> bool:
     """Count one complete submission; over the limit the form gets an error and keeps every entry."""
     if ratelimit.hit(request, scope, per_hour, 3600):
         return True
-    form.add_error(None, _("Many submissions came from your connection in a short time. "
-                           "Please try again in an hour; your entries are kept in this form."))
+    form.add_error(
+        None,
+        _(
+            "Many submissions came from your connection in a short time. "
+            "Please try again in an hour; your entries are kept in this form."
+        ),
+    )
     return False

@@ -10,11 +10,29 @@
 from django.conf import settings
 from django.utils.cache import add_never_cache_headers
 
-PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
-    "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture", "encrypted-media",
-    "geolocation", "gyroscope", "hid", "magnetometer", "microphone", "midi", "payment",
-    "publickey-credentials-get", "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
-))
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
 
 
 class HeadersMiddleware:
@@ -26,6 +44,8 @@ class HeadersMiddleware:
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         # get_token() flags the request whenever a token went into the page, and CsrfViewMiddleware
         # (inside this one) then sets the cookie and clears the flag: either means "has a token".
-        if settings.CSRF_COOKIE_NAME in response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        if settings.CSRF_COOKIE_NAME in response.cookies or request.META.get(
+            "CSRF_COOKIE_NEEDS_UPDATE"
+        ):
             add_never_cache_headers(response)
         return response

@@ -67,16 +67,24 @@ class PrivateLink(models.Model):
         """Store a new link for ``record`` (the foreign key) and return its raw token."""
         token = new_token()
         now = timezone.now()
-        cls.objects.create(token_hash=hash_token(token), created_at=now,
-                           expires_at=now + timedelta(days=valid_days), **record)
+        cls.objects.create(
+            token_hash=hash_token(token),
+            created_at=now,
+            expires_at=now + timedelta(days=valid_days),
+            **record,
+        )
         return token
 
 
 class FreshLinkForm(HoneypotMixin, forms.Form):
     email = forms.EmailField(label=gettext_lazy("Your email address"), max_length=254)
     name = forms.CharField(
-        label=gettext_lazy("Name of the entry (optional)"), max_length=150, required=False,
-        help_text=gettext_lazy("Only needed if you have several entries and want a link for one of them."),
+        label=gettext_lazy("Name of the entry (optional)"),
+        max_length=150,
+        required=False,
+        help_text=gettext_lazy(
+            "Only needed if you have several entries and want a link for one of them."
+        ),
     )
 
 
@@ -104,9 +112,14 @@ def within_fresh_link_limits(request, form: FreshLinkForm, scope: str) -> bool:
     """Count one request per client address and per entered email (whether or not it is known);
     over either limit the form gets an error and nothing is sent."""
     per_client = ratelimit.hit(request, scope, settings.FRESH_LINKS_PER_HOUR, 3600)
-    per_email = ratelimit.hit_key(_email_key(scope, form.cleaned_data["email"]),
-                                  settings.FRESH_LINKS_PER_EMAIL_PER_DAY, 24 * 3600)
+    per_email = ratelimit.hit_key(
+        _email_key(scope, form.cleaned_data["email"]),
+        settings.FRESH_LINKS_PER_EMAIL_PER_DAY,
+        24 * 3600,
+    )
     if per_client and per_email:
         return True
-    form.add_error(None, _("Many requests for a new link came in a short time. Please try again later."))
+    form.add_error(
+        None, _("Many requests for a new link came in a short time. Please try again later.")
+    )
     return False

@@ -61,7 +61,13 @@ def config(fmt: str, level: str) -> dict:
         "disable_existing_loggers": False,
         "filters": {"privacy": {"()": "standortlotse.core.logs.PrivacyFilter"}},
         "formatters": {"main": formatters[fmt]},
-        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "main", "filters": ["privacy"]}},
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "main",
+                "filters": ["privacy"],
+            }
+        },
         "root": {"handlers": ["console"], "level": level},
         "loggers": {
             # Django's own defaults (django.utils.log.DEFAULT_LOGGING, configured before this)

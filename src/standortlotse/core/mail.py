@@ -59,30 +59,48 @@ def _notify_undeliverable(notice: dict | None, subject: str) -> None:
     notice = notice or {}
     if notice.get("silent"):
         return
-    recipients = notice.get("to") or fallback_notice_recipients() or [address for _name, address in settings.MANAGERS]
+    recipients = (
+        notice.get("to")
+        or fallback_notice_recipients()
+        or [address for _name, address in settings.MANAGERS]
+    )
     if not recipients:
         logger.error("undeliverable email: nobody to notify")
         return
     context = {
-        "SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL,
-        "record": notice.get("record") or subject, "url": notice.get("url", ""),
+        "SITE_NAME": settings.SITE_NAME,
+        "SITE_URL": settings.SITE_URL,
+        "record": notice.get("record") or subject,
+        "url": notice.get("url", ""),
     }
     with translation.override(settings.LANGUAGE_CODE):
-        notice_subject = " ".join(render_to_string("core/email/undeliverable_subject.txt", context).split())
+        notice_subject = " ".join(
+            render_to_string("core/email/undeliverable_subject.txt", context).split()
+        )
         body = render_to_string("core/email/undeliverable_body.txt", context)
     # No notice about the notice: if the moderators' own address is broken, that task just fails.
     send_email_task.enqueue(recipients, notice_subject, body, 1, None, {"silent": True})
 
 
 @task()
-def send_email_task(to: list[str], subject: str, body: str, attempt: int = 1, reply_to: list[str] | None = None,
-                    notice: dict | None = None) -> str:
+def send_email_task(
+    to: list[str],
+    subject: str,
+    body: str,
+    attempt: int = 1,
+    reply_to: list[str] | None = None,
+    notice: dict | None = None,
+) -> str:
     deliverable = [address for address in to if _is_address(address)]
     problem = ""
     if len(deliverable) < len(to):
         # The valid recipients still get the mail; the invalid ones are reported once.
         problem = "invalid recipient address"
-        logger.error("email undeliverable to %d recipient(s), not retried: %s", len(to) - len(deliverable), problem)
+        logger.error(
+            "email undeliverable to %d recipient(s), not retried: %s",
+            len(to) - len(deliverable),
+            problem,
+        )
         _notify_undeliverable(notice, subject)
     if not deliverable or not all(_is_address(address) for address in reply_to or []):
         if not problem:
@@ -91,7 +109,9 @@ def send_email_task(to: list[str], subject: str, body: str, attempt: int = 1, re
             _notify_undeliverable(notice, subject)
         raise Undeliverable(problem)
     try:
-        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, deliverable, reply_to=reply_to).send()
+        EmailMessage(
+            subject, body, settings.DEFAULT_FROM_EMAIL, deliverable, reply_to=reply_to
+        ).send()
     except ValueError as error:  # BadHeaderError and unparsable addresses: permanent
         logger.error("email undeliverable, not retried: %s", type(error).__name__)
         _notify_undeliverable(notice, subject)
@@ -101,7 +121,9 @@ def send_email_task(to: list[str], subject: str, body: str, attempt: int = 1, re
             logger.error("email given up after %d attempts: %s", attempt, type(error).__name__)
             raise
         delay = BACKOFF_SECONDS[min(attempt - 1, len(BACKOFF_SECONDS) - 1)]
-        logger.warning("email failed (attempt %d), retry in %ds: %s", attempt, delay, type(error).__name__)
+        logger.warning(
+            "email failed (attempt %d), retry in %ds: %s", attempt, delay, type(error).__name__
+        )
         retry = send_email_task
         if retry.get_backend().supports_defer:
             retry = retry.using(run_after=timezone.now() + timedelta(seconds=delay))
@@ -110,8 +132,13 @@ def send_email_task(to: list[str], subject: str, body: str, attempt: int = 1, re
     return "sent to some recipients" if problem else "sent"
 
 
-def queue_email(to: str | list[str], template: str, context: dict, reply_to: list[str] | None = None,
-                notice: dict | None = None) -> None:
+def queue_email(
+    to: str | list[str],
+    template: str,
+    context: dict,
+    reply_to: list[str] | None = None,
+    notice: dict | None = None,
+) -> None:
     """Render `<template>_subject.txt` and `<template>_body.txt` now; the worker sends the mail once
     the caller's transaction has committed. ``notice`` (``undeliverable_notice``) says whom to
     tell if the mail can never be sent; without it, the state agency (or the MANAGERS setting)."""

@@ -10,8 +10,8 @@ import errno
 import logging
 
 from django.db import InterfaceError, OperationalError
-from django.template.loader import render_to_string
 from django.http import HttpResponse
+from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
 DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
@@ -20,7 +20,9 @@ DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
 def _page(request, template: str, status: int) -> HttpResponse:
     from django.utils.translation import get_language
 
-    html = render_to_string(template, {"LANGUAGE_CODE": get_language() or "de", "path": request.path})
+    html = render_to_string(
+        template, {"LANGUAGE_CODE": get_language() or "de", "path": request.path}
+    )
     response = HttpResponse(html, status=status)
     if status == 503:
         response["Retry-After"] = "30"
@@ -34,7 +36,10 @@ class FailureMiddleware:
     def __call__(self, request):
         # A NUL character in a query parameter is never meaningful, and PostgreSQL cannot compare
         # text with it: refuse it here for every page and API operation.
-        if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
+        if any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
             message = "Query parameters must not contain NUL characters."
             if request.path.startswith("/api/"):
                 from django.http import JsonResponse

@@ -43,7 +43,9 @@ def card(title: str, subtitle: str, photo=None) -> bytes:
             pass  # no photo file: a card without it
     draw = ImageDraw.Draw(image)
     draw.rectangle([0, height - 90, width, height], fill=GREEN)
-    draw.text((60, height - 66), settings.SITE_NAME, fill=(255, 255, 255), font=_font(34, bold=True))
+    draw.text(
+        (60, height - 66), settings.SITE_NAME, fill=(255, 255, 255), font=_font(34, bold=True)
+    )
     characters = max(14, int((text_right - 60) / 30))
     lines = textwrap.wrap(title, width=characters)[:4]
     y = 70
@@ -62,7 +64,9 @@ def card_response(record, title: str, subtitle: str):
 
     photo = record.photos.first()
     key = f"{record._meta.label_lower}:{record.pk}:{record.updated_at.timestamp()}"
-    response = HttpResponse(cached_card(key, title, subtitle, photo.image if photo else None), content_type="image/png")
+    response = HttpResponse(
+        cached_card(key, title, subtitle, photo.image if photo else None), content_type="image/png"
+    )
     response["Cache-Control"] = "public, max-age=86400"
     return response
 

@@ -35,4 +35,3 @@ def hit_key(key: str, limit: int, window_seconds: int) -> bool:
         cache.add(key, 1, window_seconds)
         return True
     return count <= limit
-

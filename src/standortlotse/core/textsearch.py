@@ -39,7 +39,9 @@ _SPELT_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
 _NOT_LETTER_OR_DIGIT = re.compile(r"[^a-z0-9]")
 
 
-def fold(text, *, umlauts: Literal["spell", "keep", "drop"] = "spell", letters_only: bool = True) -> str:
+def fold(
+    text, *, umlauts: Literal["spell", "keep", "drop"] = "spell", letters_only: bool = True
+) -> str:
     """The one text normaliser: lower case, "ß" as "ss", accents and compatibility forms
     undone ("é" → "e", "²" → "2").
 
@@ -53,7 +55,8 @@ def fold(text, *, umlauts: Literal["spell", "keep", "drop"] = "spell", letters_o
     if umlauts == "spell":
         text = text.translate(_SPELT_UMLAUTS)
     kept = "".join(
-        ch for ch in unicodedata.normalize("NFKD", text)
+        ch
+        for ch in unicodedata.normalize("NFKD", text)
         if not unicodedata.combining(ch) or (umlauts == "keep" and ch == _DIAERESIS)
     )
     if letters_only:
@@ -125,14 +128,18 @@ class Matches(Lookup):
         # The stored, GIN-indexed ``search_vector`` column next to ``search_text``
         # (made by ``fts_index_operation``): no to_tsvector() per row.
         alias = compiler.quote_name_unless_alias(self.lhs.alias)
-        return f"{alias}.search_vector @@ to_tsquery('simple'::regconfig, %s)", [pg_tsquery(self.rhs)]
+        return f"{alias}.search_vector @@ to_tsquery('simple'::regconfig, %s)", [
+            pg_tsquery(self.rhs)
+        ]
 
     def as_sqlite(self, compiler, connection):
         model = self.lhs.target.model
         alias = compiler.quote_name_unless_alias(self.lhs.alias)
         pk = connection.ops.quote_name(model._meta.pk.column)
         table = connection.ops.quote_name(fts_table(model._meta.db_table))
-        return f"{alias}.{pk} IN (SELECT rowid FROM {table} WHERE {table} MATCH %s)", [sqlite_match(self.rhs)]
+        return f"{alias}.{pk} IN (SELECT rowid FROM {table} WHERE {table} MATCH %s)", [
+            sqlite_match(self.rhs)
+        ]
 
 
 def pg_tsquery(terms: list[str]) -> str:
@@ -163,8 +170,10 @@ def matching_ids(model, terms: list[str], limit: int | None = None) -> list[int]
         sql = f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s LIMIT %s"
         params: list[str | int] = [sqlite_match(terms), limit + 1]
     elif connection.vendor == "postgresql":
-        sql = (f"SELECT {quote(model._meta.pk.column)} FROM {quote(table)} "
-               f"WHERE search_vector @@ to_tsquery('simple'::regconfig, %s) LIMIT %s")
+        sql = (
+            f"SELECT {quote(model._meta.pk.column)} FROM {quote(table)} "
+            f"WHERE search_vector @@ to_tsquery('simple'::regconfig, %s) LIMIT %s"
+        )
         params = [pg_tsquery(terms), limit + 1]
     else:  # pragma: no cover
         return None
@@ -225,7 +234,6 @@ def fts_index_operation(table: str, column: str = "search_text", pk: str = "id")
             schema_editor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_vector")
 
     return migrations.RunPython(forwards, backwards)
-
 
 
 def _sqlite_triggers(table: str, column: str, pk: str) -> list[str]:

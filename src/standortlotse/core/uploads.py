@@ -63,21 +63,25 @@ def nginx_media_block(media_root: str = "/srv/standortlotse/media/") -> str:
     types: dict[str, list[str]] = {}
     for extension, content_type in MEDIA_TYPES.items():
         types.setdefault(content_type, []).append(extension)
-    type_lines = " ".join(f"{content_type} {' '.join(exts)};" for content_type, exts in types.items())
+    type_lines = " ".join(
+        f"{content_type} {' '.join(exts)};" for content_type, exts in types.items()
+    )
     inline = "|".join(sorted(INLINE_EXTENSIONS))
-    return "\n".join([
-        "# media headers: the rule of standortlotse.core.uploads.media_headers (http context)",
-        f'map $uri $media_disposition {{ ~*\\.({inline})$ ""; default attachment; }}',
-        "# in the server block:",
-        "location /media/ {",
-        f"    alias {media_root}; expires 7d;",
-        f"    types {{ {type_lines} }}",
-        f"    default_type {UNKNOWN_TYPE};",
-        "    add_header X-Content-Type-Options nosniff always;",
-        f'    add_header Content-Security-Policy "{MEDIA_CSP}" always;',
-        "    add_header Content-Disposition $media_disposition always;",
-        "}",
-    ])
+    return "\n".join(
+        [
+            "# media headers: the rule of standortlotse.core.uploads.media_headers (http context)",
+            f'map $uri $media_disposition {{ ~*\\.({inline})$ ""; default attachment; }}',
+            "# in the server block:",
+            "location /media/ {",
+            f"    alias {media_root}; expires 7d;",
+            f"    types {{ {type_lines} }}",
+            f"    default_type {UNKNOWN_TYPE};",
+            "    add_header X-Content-Type-Options nosniff always;",
+            f'    add_header Content-Security-Policy "{MEDIA_CSP}" always;',
+            "    add_header Content-Disposition $media_disposition always;",
+            "}",
+        ]
+    )
 
 
 def serve_media(request, path):
@@ -134,7 +138,10 @@ class RandomName:
         return posixpath.join(timezone.now().strftime(self.folder), random_name(extension))
 
     def __eq__(self, other):
-        return isinstance(other, RandomName) and (self.folder, self.extensions) == (other.folder, other.extensions)
+        return isinstance(other, RandomName) and (self.folder, self.extensions) == (
+            other.folder,
+            other.extensions,
+        )
 
 
 class PhotoFormField(forms.ImageField):
@@ -145,7 +152,9 @@ class PhotoFormField(forms.ImageField):
     def clean(self, data, initial=None):
         upload = super().clean(data, initial)
         if isinstance(upload, UploadedFile):  # a new file, not the one already stored
-            return SimpleUploadedFile(random_name("jpg"), normalised_image(upload).read(), "image/jpeg")
+            return SimpleUploadedFile(
+                random_name("jpg"), normalised_image(upload).read(), "image/jpeg"
+            )
         return upload
 
 
@@ -159,8 +168,9 @@ class PhotoField(models.ImageField):
         super().__init__(*args, **kwargs)
 
     def formfield(self, form_class=None, choices_form_class=None, **kwargs: Any) -> Any:
-        return super().formfield(form_class=form_class or PhotoFormField,
-                                 choices_form_class=choices_form_class, **kwargs)
+        return super().formfield(
+            form_class=form_class or PhotoFormField, choices_form_class=choices_form_class, **kwargs
+        )
 
 
 class DocumentField(models.FileField):

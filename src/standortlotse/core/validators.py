@@ -26,7 +26,13 @@ from shapely.validation import explain_validity
 INVISIBLE = frozenset(
     [chr(c) for c in range(0x202A, 0x202F)]  # LRE, RLE, PDF, LRO, RLO
     + [chr(c) for c in range(0x2066, 0x206A)]  # LRI, RLI, FSI, PDI
-    + ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"]  # zero-width space, non-joiner, joiner; word joiner; BOM
+    + [
+        "\u200b",
+        "\u200c",
+        "\u200d",
+        "\u2060",
+        "\ufeff",
+    ]  # zero-width space, non-joiner, joiner; word joiner; BOM
 )
 LINE_BREAKS_AND_TABS = {"\n", "\r", "\t"}
 
@@ -41,18 +47,26 @@ def _check_characters(value, allow: set[str]) -> None:
     for position, char in enumerate(value, start=1):
         if char in INVISIBLE:
             raise ValidationError(
-                _("The text contains an invisible formatting character (%(char)s) at position %(position)d; "
-                  "please remove it. Right-to-left overrides and zero-width characters are not accepted.")
+                _(
+                    "The text contains an invisible formatting character (%(char)s) at position %(position)d; "
+                    "please remove it. Right-to-left overrides and zero-width characters are not accepted."
+                )
                 % {"char": _describe(char), "position": position},
                 code="invisible_character",
             )
         if char not in allow and unicodedata.category(char) == "Cc":
             if char in LINE_BREAKS_AND_TABS:
-                message = _("The text contains a line break or tab at position %(position)d; this field takes one line.")
+                message = _(
+                    "The text contains a line break or tab at position %(position)d; this field takes one line."
+                )
             else:
-                message = _("The text contains a control character (%(char)s) at position %(position)d; "
-                            "please remove it.")
-            raise ValidationError(message % {"char": _describe(char), "position": position}, code="control_character")
+                message = _(
+                    "The text contains a control character (%(char)s) at position %(position)d; "
+                    "please remove it."
+                )
+            raise ValidationError(
+                message % {"char": _describe(char), "position": position}, code="control_character"
+            )
 
 
 def validate_text_line(value) -> None:
@@ -73,7 +87,9 @@ class WebURLValidator(URLValidator):
     ftp: and addresses without a scheme ("www.example.org", "//example.org") are refused."""
 
     schemes = ["http", "https"]
-    message = _lazy("Enter a full web address starting with https:// (or http://), e.g. https://www.example.org.")
+    message = _lazy(
+        "Enter a full web address starting with https:// (or http://), e.g. https://www.example.org."
+    )
 
     def __call__(self, value):
         _check_characters(value, allow=set())
@@ -88,10 +104,14 @@ class StrictEmailValidator(EmailValidator):
     """Django's syntax check plus no control characters or invisible characters anywhere: an
     address with a line break would inject mail headers ("a@b.de\\nBcc: …")."""
 
-    message = _lazy("Enter a valid email address, e.g. name@example.org (one address, no line breaks).")
+    message = _lazy(
+        "Enter a valid email address, e.g. name@example.org (one address, no line breaks)."
+    )
 
     def __call__(self, value):
-        if isinstance(value, str) and any(c in INVISIBLE or unicodedata.category(c) == "Cc" for c in value):
+        if isinstance(value, str) and any(
+            c in INVISIBLE or unicodedata.category(c) == "Cc" for c in value
+        ):
             raise ValidationError(self.message, code=self.code, params={"value": value})
         super().__call__(value)
 
@@ -109,6 +129,8 @@ def is_web_url(value) -> bool:
     except ValidationError:
         return False
     return True
+
+
 def validate_geojson_polygon(value):
     """Accept a GeoJSON Polygon or MultiPolygon in WGS84 that is geometrically valid."""
     if value in (None, "", {}):
@@ -140,15 +162,20 @@ POINT_OUTSIDE_GERMANY = _lazy("The point lies outside Germany. Are latitude and 
 
 def point_in_germany(lat, lon) -> bool:
     """Whether a WGS84 point lies in Germany's box (record rule of properties and places)."""
-    return (GERMANY_BOUNDS["lat"][0] <= lat <= GERMANY_BOUNDS["lat"][1]
-            and GERMANY_BOUNDS["lon"][0] <= lon <= GERMANY_BOUNDS["lon"][1])
+    return (
+        GERMANY_BOUNDS["lat"][0] <= lat <= GERMANY_BOUNDS["lat"][1]
+        and GERMANY_BOUNDS["lon"][0] <= lon <= GERMANY_BOUNDS["lon"][1]
+    )
 
 
 def validate_upload_size(upload):
     if upload.size > settings.MAX_UPLOAD_BYTES:
         raise ValidationError(
             _("The file is too large (%(size)d MB); at most %(max)d MB are allowed.")
-            % {"size": upload.size // (1024 * 1024), "max": settings.MAX_UPLOAD_BYTES // (1024 * 1024)}
+            % {
+                "size": upload.size // (1024 * 1024),
+                "max": settings.MAX_UPLOAD_BYTES // (1024 * 1024),
+            }
         )
 
 
@@ -185,8 +212,8 @@ def validate_pdf(upload):
     import logging
 
     from pypdf import PdfReader
-    from pypdf.generic import DictionaryObject
     from pypdf.errors import PyPdfError
+    from pypdf.generic import DictionaryObject
 
     validate_upload_size(upload)
     upload.seek(0)
@@ -197,9 +224,11 @@ def validate_pdf(upload):
     if any(tag in data[:1024].lower() for tag in _MARKUP):
         raise ValidationError(_PDF_ERRORS["markup"], code="markup")
     end = data.rfind(b"%%EOF")
-    if end < 0 or data[end + 5:].strip(b"\r\n\t \x00"):
-        raise ValidationError(_PDF_ERRORS["trailing"] if end >= 0 else _PDF_ERRORS["unreadable"],
-                              code="trailing" if end >= 0 else "unreadable")
+    if end < 0 or data[end + 5 :].strip(b"\r\n\t \x00"):
+        raise ValidationError(
+            _PDF_ERRORS["trailing"] if end >= 0 else _PDF_ERRORS["unreadable"],
+            code="trailing" if end >= 0 else "unreadable",
+        )
     pypdf_log = logging.getLogger("pypdf")
     level = pypdf_log.level
     pypdf_log.setLevel(logging.ERROR)  # its repair notes are no news for us
@@ -215,15 +244,24 @@ def validate_pdf(upload):
         root = cast(DictionaryObject, reader.trailer["/Root"].get_object())
         names = root.get("/Names")
         scripted = (
-            "/OpenAction" in root and _is_script(root["/OpenAction"])
+            "/OpenAction" in root
+            and _is_script(root["/OpenAction"])
             or "/AA" in root
             or (names is not None and "/JavaScript" in cast(DictionaryObject, names.get_object()))
-            or b"/JavaScript" in data or b"/Launch" in data
+            or b"/JavaScript" in data
+            or b"/Launch" in data
         )
     except ValidationError:
         raise
-    except (PyPdfError, KeyError, ValueError, TypeError, AttributeError, RecursionError,
-            OSError) as error:
+    except (
+        PyPdfError,
+        KeyError,
+        ValueError,
+        TypeError,
+        AttributeError,
+        RecursionError,
+        OSError,
+    ) as error:
         raise ValidationError(_PDF_ERRORS["unreadable"], code="unreadable") from error
     finally:
         pypdf_log.setLevel(level)
@@ -245,8 +283,13 @@ def validate_photo(upload):
         with Image.open(upload) as image:
             image_format = image.format
             image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
-            Image.DecompressionBombError) as error:
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+    ) as error:
         raise ValidationError(_("The file is not a valid JPEG, PNG or WebP photo.")) from error
     finally:
         upload.seek(0)

@@ -43,11 +43,14 @@ MAX_LIMIT = 1000
 
 # --- keys ----------------------------------------------------------------------------------------
 
+
 def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def create_key(organisation, name: str, scopes: list[str], requests_per_hour: int = 600) -> tuple[ApiKey, str]:
+def create_key(
+    organisation, name: str, scopes: list[str], requests_per_hour: int = 600
+) -> tuple[ApiKey, str]:
     """A new key; the returned plain key (``prefix.secret``) is shown once and never stored."""
     unknown = set(scopes) - set(ApiKey.Scope.values)
     if unknown or not scopes:
@@ -55,7 +58,11 @@ def create_key(organisation, name: str, scopes: list[str], requests_per_hour: in
     prefix = secrets.token_hex(4)
     secret = secrets.token_urlsafe(32)
     key = ApiKey.objects.create(
-        organisation=organisation, name=name, prefix=prefix, secret_hash=_hash(secret), scopes=sorted(scopes),
+        organisation=organisation,
+        name=name,
+        prefix=prefix,
+        secret_hash=_hash(secret),
+        scopes=sorted(scopes),
         requests_per_hour=requests_per_hour,
     )
     return key, f"{prefix}.{secret}"
@@ -65,7 +72,11 @@ def key_for(plain: str) -> ApiKey | None:
     prefix, _, secret = (plain or "").partition(".")
     if not prefix or not secret:
         return None
-    key = ApiKey.objects.select_related("organisation").filter(prefix=prefix, revoked_at__isnull=True).first()
+    key = (
+        ApiKey.objects.select_related("organisation")
+        .filter(prefix=prefix, revoked_at__isnull=True)
+        .first()
+    )
     if key is None or not hmac.compare_digest(key.secret_hash, _hash(secret)):
         return None
     return key
@@ -81,12 +92,16 @@ class KeyAuth(APIKeyHeader):
         hour = int(timezone.now().timestamp() // 3600)
         if not ratelimit.hit_key(f"apikey:{found.pk}:{hour}", found.requests_per_hour, 3700):
             raise HttpError(429, "Rate limit of this API key reached; try again in the next hour.")
-        if found.last_used_at is None or (timezone.now() - found.last_used_at).total_seconds() > 300:
+        if (
+            found.last_used_at is None
+            or (timezone.now() - found.last_used_at).total_seconds() > 300
+        ):
             ApiKey.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
         return found
 
 
 # --- deletions -------------------------------------------------------------------------------------
+
 
 @receiver(post_delete, sender=Property, dispatch_uid="tombstone_property")
 def _property_deleted(sender, instance, **kwargs):
@@ -101,6 +116,7 @@ def _place_deleted(sender, instance, **kwargs):
 
 
 # --- the feed ------------------------------------------------------------------------------------
+
 
 def _cursor(moment: datetime, rank: int, pk: int) -> str:
     raw = json.dumps([moment.isoformat(), rank, pk])
@@ -165,13 +181,19 @@ class Entity(TypedDict):
 
 ENTITIES: dict[str, Entity] = {
     "properties": {
-        "queryset": lambda: Property.objects.filter(published_at__isnull=False).select_related("municipality"),
+        "queryset": lambda: Property.objects.filter(published_at__isnull=False).select_related(
+            "municipality"
+        ),
         "key": lambda p: str(p.pk),
         "public": lambda p: p.status == PropertyStatus.PUBLISHED,
         "record": _property_record,
     },
     "places": {
-        "queryset": lambda: Place.objects.filter(published_at__isnull=False).select_related("municipality", "region").prefetch_related("photos", "attributes"),
+        "queryset": lambda: (
+            Place.objects.filter(published_at__isnull=False)
+            .select_related("municipality", "region")
+            .prefetch_related("photos", "attributes")
+        ),
         "key": lambda p: str(p.uid),
         "public": lambda p: p.status == PlaceStatus.PUBLISHED,
         "record": places_exchange.record_of,
@@ -192,7 +214,9 @@ def changes(entity: str, since: datetime | None, cursor: str | None, limit: int)
             tombstones = tombstones.filter(deleted_at__gte=moment)
         else:
             records = records.filter(updated_at__gt=moment)
-            tombstones = tombstones.filter(Q(deleted_at__gt=moment) | Q(deleted_at=moment, pk__gt=pk))
+            tombstones = tombstones.filter(
+                Q(deleted_at__gt=moment) | Q(deleted_at=moment, pk__gt=pk)
+            )
     elif since is not None:
         records = records.filter(updated_at__gte=since)
         tombstones = tombstones.filter(deleted_at__gte=since)
@@ -205,9 +229,18 @@ def changes(entity: str, since: datetime | None, cursor: str | None, limit: int)
         if rank == 1:
             items.append({"action": "delete", "id": obj.key, "changed_at": moment.isoformat()})
         elif not spec["public"](obj):
-            items.append({"action": "delete", "id": spec["key"](obj), "changed_at": moment.isoformat()})
+            items.append(
+                {"action": "delete", "id": spec["key"](obj), "changed_at": moment.isoformat()}
+            )
         else:
-            items.append({"action": "upsert", "id": spec["key"](obj), "changed_at": moment.isoformat(), "record": spec["record"](obj)})
+            items.append(
+                {
+                    "action": "upsert",
+                    "id": spec["key"](obj),
+                    "changed_at": moment.isoformat(),
+                    "record": spec["record"](obj),
+                }
+            )
     next_cursor = _cursor(*page[-1][:3]) if page else cursor
     return {"entity": entity, "changes": items, "cursor": next_cursor, "more": len(merged) > limit}
 
@@ -221,7 +254,9 @@ def _check_scope(request, entity):
 
 
 @router.get(
-    "/changes/{entity}", auth=KeyAuth(), response={200: dict, **errors(400, 401, 403, 404, 422, 429)},
+    "/changes/{entity}",
+    auth=KeyAuth(),
+    response={200: dict, **errors(400, 401, 403, 404, 422, 429)},
     summary="Changes of public properties or places since a time (API key)",
     description=(
         "All changes of public records, oldest first, deletions included (`action: delete` when a "
@@ -231,7 +266,9 @@ def _check_scope(request, entity):
         "read scopes `properties` and/or `places` and a rate limit (HTTP 429 when exceeded)."
     ),
 )
-def change_feed(request, entity: str, since: datetime | None = None, cursor: str | None = None, limit: int = 500):
+def change_feed(
+    request, entity: str, since: datetime | None = None, cursor: str | None = None, limit: int = 500
+):
     if entity not in ENTITIES:
         raise HttpError(404, "entity must be 'properties' or 'places'")
     _check_scope(request, entity)

@@ -7,8 +7,10 @@ from standortlotse.core.tabular import readers
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
-        help_text=_("CSV (comma or semicolon, UTF-8 or Windows-1252), Excel (XLSX), GeoJSON, GeoPackage "
-            "or a zipped Shapefile; at most 100 MB."),
+        help_text=_(
+            "CSV (comma or semicolon, UTF-8 or Windows-1252), Excel (XLSX), GeoJSON, GeoPackage "
+            "or a zipped Shapefile; at most 100 MB."
+        ),
     )
 
     def clean_file(self):
@@ -27,16 +29,22 @@ class MappingForm(forms.Form):
         self.headers = headers
         for index, header in enumerate(headers):
             self.fields[f"col_{index}"] = forms.ChoiceField(
-                label=header, choices=choices, required=False, initial=initial_mapping.get(header, ""),
+                label=header,
+                choices=choices,
+                required=False,
+                initial=initial_mapping.get(header, ""),
             )
 
     def mapping(self) -> dict[str, str]:
-        return {header: self.cleaned_data.get(f"col_{i}", "") for i, header in enumerate(self.headers)}
+        return {
+            header: self.cleaned_data.get(f"col_{i}", "") for i, header in enumerate(self.headers)
+        }
 
 
 class ConfirmForm(forms.Form):
     publish = forms.BooleanField(
-        label=_("Publish new records at once"), required=False,
+        label=_("Publish new records at once"),
+        required=False,
         help_text=_("Otherwise they are created as drafts that you publish after a check."),
     )
     skip_errors = forms.BooleanField(label=_("Skip the rows with errors"), required=False)

@@ -25,8 +25,12 @@ class ImportJob(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     target = models.CharField(max_length=30, default="properties")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs")
-    organisation = models.ForeignKey("accounts.Organisation", null=True, blank=True, on_delete=models.SET_NULL)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", null=True, blank=True, on_delete=models.SET_NULL
+    )
     file = models.FileField(storage=private_storage, upload_to="imports/%Y/%m/")
     filename = models.CharField(max_length=255)
     file_kind = models.CharField(max_length=20)
@@ -98,7 +102,11 @@ class ColumnMemory(models.Model):
     column = models.CharField(max_length=60, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["organisation", "target", "header"], name="column_memory_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "target", "header"], name="column_memory_unique"
+            )
+        ]
 
     def __str__(self):
         return f"{self.target}: {self.header} → {self.column or '–'}"
@@ -114,7 +122,9 @@ class ApiKey(models.Model):
         PROPERTIES = "properties", _("properties")
         PLACES = "places", _("places")
 
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="api_keys")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="api_keys"
+    )
     name = models.CharField(_("name"), max_length=100, validators=TEXT_LINE)
     prefix = models.CharField(max_length=12, unique=True, editable=False)
     secret_hash = models.CharField(max_length=64, editable=False)

@@ -43,21 +43,32 @@ def _base(request) -> str:
 
 
 def _json(data, content_type="application/json", status=200):
-    return JsonResponse(data, status=status, content_type=content_type, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        data, status=status, content_type=content_type, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 def _property_feature(prop, base) -> dict:
     properties = {c: _value(prop, c) for c in COLUMNS if c not in ("lat", "lon", "outline")}
-    properties.update({
-        "municipality": prop.municipality.name,
-        "url": settings.SITE_URL.rstrip("/") + prop.get_absolute_url(),
-        "updated_at": prop.updated_at.isoformat(),
-    })
+    properties.update(
+        {
+            "municipality": prop.municipality.name,
+            "url": settings.SITE_URL.rstrip("/") + prop.get_absolute_url(),
+            "updated_at": prop.updated_at.isoformat(),
+        }
+    )
     return {
-        "type": "Feature", "id": prop.pk,
+        "type": "Feature",
+        "id": prop.pk,
         "geometry": {"type": "Point", "coordinates": [prop.lon, prop.lat]},
         "properties": properties,
-        "links": [{"href": f"{base}/collections/properties/items/{prop.pk}", "rel": "self", "type": "application/geo+json"}],
+        "links": [
+            {
+                "href": f"{base}/collections/properties/items/{prop.pk}",
+                "rel": "self",
+                "type": "application/geo+json",
+            }
+        ],
     }
 
 
@@ -65,10 +76,17 @@ def _place_feature(place, base) -> dict:
     record = places_exchange.record_of(place)
     lon, lat = record.pop("lon"), record.pop("lat")
     return {
-        "type": "Feature", "id": record["id"],
+        "type": "Feature",
+        "id": record["id"],
         "geometry": {"type": "Point", "coordinates": [lon, lat]},
         "properties": record,
-        "links": [{"href": f"{base}/collections/places/items/{record['id']}", "rel": "self", "type": "application/geo+json"}],
+        "links": [
+            {
+                "href": f"{base}/collections/places/items/{record['id']}",
+                "rel": "self",
+                "type": "application/geo+json",
+            }
+        ],
     }
 
 
@@ -93,7 +111,12 @@ COLLECTIONS: dict[str, Collection] = {
     "places": {
         "title": "Kreativorte und Zukunftsorte",
         "description": "Published creative places: coworking, co-living, creative hubs, village initiatives.",
-        "queryset": lambda: published_places().select_related("municipality", "region").prefetch_related("photos", "attributes").order_by("pk"),
+        "queryset": lambda: (
+            published_places()
+            .select_related("municipality", "region")
+            .prefetch_related("photos", "attributes")
+            .order_by("pk")
+        ),
         "feature": _place_feature,
         "lookup": "uid",
     },
@@ -118,13 +141,31 @@ def _extent(queryset) -> list[float]:
 def _collection_info(name, base) -> dict:
     spec = COLLECTIONS[name]
     return {
-        "id": name, "title": spec["title"], "description": spec["description"], "itemType": "feature",
+        "id": name,
+        "title": spec["title"],
+        "description": spec["description"],
+        "itemType": "feature",
         "crs": [CRS84],
         "extent": {"spatial": {"bbox": [_extent(spec["queryset"]())], "crs": CRS84}},
         "links": [
-            {"href": f"{base}/collections/{name}", "rel": "self", "type": "application/json", "title": spec["title"]},
-            {"href": f"{base}/collections/{name}/items", "rel": "items", "type": "application/geo+json", "title": spec["title"]},
-            {"href": "https://creativecommons.org/licenses/by/4.0/", "rel": "license", "type": "text/html", "title": "CC BY 4.0"},
+            {
+                "href": f"{base}/collections/{name}",
+                "rel": "self",
+                "type": "application/json",
+                "title": spec["title"],
+            },
+            {
+                "href": f"{base}/collections/{name}/items",
+                "rel": "items",
+                "type": "application/geo+json",
+                "title": spec["title"],
+            },
+            {
+                "href": "https://creativecommons.org/licenses/by/4.0/",
+                "rel": "license",
+                "type": "text/html",
+                "title": "CC BY 4.0",
+            },
         ],
     }
 
@@ -132,17 +173,44 @@ def _collection_info(name, base) -> dict:
 @router.get("/", url_name="ogc_landing", summary="OGC API – Features: landing page")
 def landing(request):
     base = _base(request)
-    return _json({
-        "title": f"{settings.SITE_NAME}: OGC API – Features",
-        "description": "Published properties and creative places as OGC API – Features (GeoJSON, WGS84).",
-        "links": [
-            {"href": f"{base}/", "rel": "self", "type": "application/json", "title": "this document"},
-            {"href": request.build_absolute_uri(reverse("api:openapi-json")), "rel": "service-desc", "type": "application/vnd.oai.openapi+json;version=3.0", "title": "the API definition"},
-            {"href": request.build_absolute_uri(reverse("api:openapi-view")), "rel": "service-doc", "type": "text/html", "title": "the API documentation"},
-            {"href": f"{base}/conformance", "rel": "conformance", "type": "application/json", "title": "conformance classes"},
-            {"href": f"{base}/collections", "rel": "data", "type": "application/json", "title": "collections"},
-        ],
-    })
+    return _json(
+        {
+            "title": f"{settings.SITE_NAME}: OGC API – Features",
+            "description": "Published properties and creative places as OGC API – Features (GeoJSON, WGS84).",
+            "links": [
+                {
+                    "href": f"{base}/",
+                    "rel": "self",
+                    "type": "application/json",
+                    "title": "this document",
+                },
+                {
+                    "href": request.build_absolute_uri(reverse("api:openapi-json")),
+                    "rel": "service-desc",
+                    "type": "application/vnd.oai.openapi+json;version=3.0",
+                    "title": "the API definition",
+                },
+                {
+                    "href": request.build_absolute_uri(reverse("api:openapi-view")),
+                    "rel": "service-doc",
+                    "type": "text/html",
+                    "title": "the API documentation",
+                },
+                {
+                    "href": f"{base}/conformance",
+                    "rel": "conformance",
+                    "type": "application/json",
+                    "title": "conformance classes",
+                },
+                {
+                    "href": f"{base}/collections",
+                    "rel": "data",
+                    "type": "application/json",
+                    "title": "collections",
+                },
+            ],
+        }
+    )
 
 
 @router.get("/conformance", summary="OGC API – Features: conformance classes")
@@ -153,13 +221,19 @@ def conformance(request):
 @router.get("/collections", summary="OGC API – Features: collections")
 def collections(request):
     base = _base(request)
-    return _json({
-        "links": [{"href": f"{base}/collections", "rel": "self", "type": "application/json"}],
-        "collections": [_collection_info(name, base) for name in COLLECTIONS],
-    })
+    return _json(
+        {
+            "links": [{"href": f"{base}/collections", "rel": "self", "type": "application/json"}],
+            "collections": [_collection_info(name, base) for name in COLLECTIONS],
+        }
+    )
 
 
-@router.get("/collections/{name}", response={200: dict, **errors(404)}, summary="OGC API – Features: one collection")
+@router.get(
+    "/collections/{name}",
+    response={200: dict, **errors(404)},
+    summary="OGC API – Features: one collection",
+)
 def collection(request, name: str):
     _collection(name)
     return _json(_collection_info(name, _base(request)))
@@ -172,12 +246,26 @@ def _bbox(raw: str | None):
         parts = [float(x) for x in raw.split(",")]
     except ValueError:
         raise HttpError(400, "bbox must be four numbers: minLon,minLat,maxLon,maxLat") from None
-    if len(parts) != 4 or parts[0] > parts[2] or parts[1] > parts[3] or not (-180 <= parts[0] <= 180 and -90 <= parts[1] <= 90 and -180 <= parts[2] <= 180 and -90 <= parts[3] <= 90):
+    if (
+        len(parts) != 4
+        or parts[0] > parts[2]
+        or parts[1] > parts[3]
+        or not (
+            -180 <= parts[0] <= 180
+            and -90 <= parts[1] <= 90
+            and -180 <= parts[2] <= 180
+            and -90 <= parts[3] <= 90
+        )
+    ):
         raise HttpError(400, "bbox must be four numbers: minLon,minLat,maxLon,maxLat (WGS84)")
     return parts
 
 
-@router.get("/collections/{name}/items", response={200: dict, **errors(400, 404, 422)}, summary="OGC API – Features: items of a collection")
+@router.get(
+    "/collections/{name}/items",
+    response={200: dict, **errors(400, 404, 422)},
+    summary="OGC API – Features: items of a collection",
+)
 def items(request, name: str, bbox: str | None = None, limit: int = DEFAULT_LIMIT, offset: int = 0):
     spec = _collection(name)
     if not 1 <= limit <= MAX_LIMIT:
@@ -187,23 +275,43 @@ def items(request, name: str, bbox: str | None = None, limit: int = DEFAULT_LIMI
     queryset = spec["queryset"]()
     box = _bbox(bbox)
     if box:
-        queryset = queryset.filter(lon__gte=box[0], lat__gte=box[1], lon__lte=box[2], lat__lte=box[3])
+        queryset = queryset.filter(
+            lon__gte=box[0], lat__gte=box[1], lon__lte=box[2], lat__lte=box[3]
+        )
     base = _base(request)
-    page = list(queryset[offset:offset + limit])
+    page = list(queryset[offset : offset + limit])
     matched = property_selectors.count_for_page(queryset, page, limit, offset)
     features = [spec["feature"](record, base) for record in page]
     here = f"{base}/collections/{name}/items"
     query = f"&bbox={bbox}" if box else ""
     links = [
-        {"href": f"{here}?limit={limit}&offset={offset}{query}", "rel": "self", "type": "application/geo+json"},
+        {
+            "href": f"{here}?limit={limit}&offset={offset}{query}",
+            "rel": "self",
+            "type": "application/geo+json",
+        },
         {"href": f"{base}/collections/{name}", "rel": "collection", "type": "application/json"},
     ]
     if len(page) == limit:
-        links.append({"href": f"{here}?limit={limit}&offset={offset + limit}{query}", "rel": "next", "type": "application/geo+json"})
+        links.append(
+            {
+                "href": f"{here}?limit={limit}&offset={offset + limit}{query}",
+                "rel": "next",
+                "type": "application/geo+json",
+            }
+        )
     if offset:
-        links.append({"href": f"{here}?limit={limit}&offset={max(0, offset - limit)}{query}", "rel": "prev", "type": "application/geo+json"})
+        links.append(
+            {
+                "href": f"{here}?limit={limit}&offset={max(0, offset - limit)}{query}",
+                "rel": "prev",
+                "type": "application/geo+json",
+            }
+        )
     body = {
-        "type": "FeatureCollection", "features": features, "links": links,
+        "type": "FeatureCollection",
+        "features": features,
+        "links": links,
         "timeStamp": timezone.now().replace(microsecond=0).isoformat().replace("+00:00", "Z"),
         "numberReturned": len(features),
     }
@@ -212,7 +320,11 @@ def items(request, name: str, bbox: str | None = None, limit: int = DEFAULT_LIMI
     return _json(body, content_type="application/geo+json")
 
 
-@router.get("/collections/{name}/items/{feature_id}", response={200: dict, **errors(404)}, summary="OGC API – Features: one item")
+@router.get(
+    "/collections/{name}/items/{feature_id}",
+    response={200: dict, **errors(404)},
+    summary="OGC API – Features: one item",
+)
 def item(request, name: str, feature_id: str):
     spec = _collection(name)
     try:
@@ -221,5 +333,7 @@ def item(request, name: str, feature_id: str):
         raise HttpError(404, f"Feature '{feature_id}' does not exist in '{name}'.") from None
     base = _base(request)
     feature = spec["feature"](record, base)
-    feature["links"].append({"href": f"{base}/collections/{name}", "rel": "collection", "type": "application/json"})
+    feature["links"].append(
+        {"href": f"{base}/collections/{name}", "rel": "collection", "type": "application/json"}
+    )
     return _json(feature, content_type="application/geo+json")

@@ -21,7 +21,9 @@ from django.utils.translation import ngettext
 from standortlotse.accounts import policy
 from standortlotse.core.queue import enqueue_with_transaction
 from standortlotse.core.tabular import readers
-from standortlotse.exchange import tasks  # imports this module back: its tasks are looked up when enqueued
+from standortlotse.exchange import (
+    tasks,  # imports this module back: its tasks are looked up when enqueued
+)
 from standortlotse.exchange.models import ColumnMemory, ImportJob, ImportRow
 from standortlotse.properties import importing as property_import
 
@@ -46,7 +48,12 @@ def _organisation(user):
 def start(user, upload, target: str = property_import.KEY, publish: bool = False) -> ImportJob:
     """Store the upload, check what it is (refusing hostile files) and suggest a mapping."""
     module = TARGETS[target]
-    job = ImportJob(target=target, created_by=user, filename=os.path.basename(upload.name)[:255], publish=publish)
+    job = ImportJob(
+        target=target,
+        created_by=user,
+        filename=os.path.basename(upload.name)[:255],
+        publish=publish,
+    )
     job.organisation_id = _organisation(user)
     job.file.save(f"{job.id}{os.path.splitext(upload.name)[1].lower()}", File(upload), save=False)
     try:
@@ -62,12 +69,13 @@ def start(user, upload, target: str = property_import.KEY, publish: bool = False
 
 def suggested_mapping(job: ImportJob) -> dict[str, str]:
     module = target_of(job)
-    mapping = {header: "" for header in job.headers}
+    mapping = dict.fromkeys(job.headers, "")
     mapping.update(module.suggest(job.headers))
     if job.organisation_id:
         remembered = dict(
-            ColumnMemory.objects.filter(organisation_id=job.organisation_id, target=job.target, header__in=job.headers)
-            .values_list("header", "column")
+            ColumnMemory.objects.filter(
+                organisation_id=job.organisation_id, target=job.target, header__in=job.headers
+            ).values_list("header", "column")
         )
         mapping.update(remembered)
     return mapping
@@ -83,17 +91,26 @@ def set_mapping(job: ImportJob, mapping: dict[str, str]) -> None:
     used = [c for c in mapping.values() if c]
     duplicates = sorted({c for c in used if used.count(c) > 1})
     if duplicates:
-        raise ImportStepRefused(_("Each column may be assigned only once: %(columns)s") % {"columns": ", ".join(module.column_label(c) for c in duplicates)})
+        raise ImportStepRefused(
+            _("Each column may be assigned only once: %(columns)s")
+            % {"columns": ", ".join(module.column_label(c) for c in duplicates)}
+        )
     missing = [c for c in module.REQUIRED if c not in used]
     if missing:
-        raise ImportStepRefused(_("Please assign: %(columns)s") % {"columns": ", ".join(module.column_label(c) for c in missing)})
+        raise ImportStepRefused(
+            _("Please assign: %(columns)s")
+            % {"columns": ", ".join(module.column_label(c) for c in missing)}
+        )
     job.mapping = {h: mapping.get(h, "") for h in job.headers}
     job.state, job.counts, job.message = State.ANALYSING, {}, ""
     job.save(update_fields=["mapping", "state", "counts", "message"])
     if job.organisation_id:
         for header, column in job.mapping.items():
             ColumnMemory.objects.update_or_create(
-                organisation_id=job.organisation_id, target=job.target, header=header[:200], defaults={"column": column}
+                organisation_id=job.organisation_id,
+                target=job.target,
+                header=header[:200],
+                defaults={"column": column},
             )
     enqueue_with_transaction(tasks.analyse_task, str(job.id))
 
@@ -134,11 +151,17 @@ def analyse(job: ImportJob) -> ImportJob:
             for outcome, row, _existing, changed in module.plan(converted, ctx):
                 counts[outcome] += 1
                 counts["warning"] += bool(row.warnings)
-                results.append(ImportRow(
-                    job=job, number=row.number, outcome=outcome, external_id=row.external_id[:100],
-                    title=str(row.values.get("title", ""))[:200],
-                    messages=[list(e) for e in row.errors] + [["", w] for w in row.warnings], changed=changed,
-                ))
+                results.append(
+                    ImportRow(
+                        job=job,
+                        number=row.number,
+                        outcome=outcome,
+                        external_id=row.external_id[:100],
+                        title=str(row.values.get("title", ""))[:200],
+                        messages=[list(e) for e in row.errors] + [["", w] for w in row.warnings],
+                        changed=changed,
+                    )
+                )
             ImportRow.objects.bulk_create(results)
             done += len(batch)
             _report_progress(job, done)
@@ -156,18 +179,29 @@ def _mark_duplicate_ids(job: ImportJob, module, counts: dict) -> None:
     from django.db.models import Count, Min
 
     duplicates = (
-        ImportRow.objects.filter(job=job).exclude(external_id="").values("external_id")
-        .annotate(n=Count("pk"), first=Min("number")).filter(n__gt=1)
+        ImportRow.objects.filter(job=job)
+        .exclude(external_id="")
+        .values("external_id")
+        .annotate(n=Count("pk"), first=Min("number"))
+        .filter(n__gt=1)
     )
     for duplicate in duplicates.iterator():
-        later = ImportRow.objects.filter(job=job, external_id=duplicate["external_id"], number__gt=duplicate["first"])
+        later = ImportRow.objects.filter(
+            job=job, external_id=duplicate["external_id"], number__gt=duplicate["first"]
+        )
         for row in later:
             if row.outcome != "error":
                 counts[row.outcome] -= 1
                 counts["error"] += 1
             row.outcome = "error"
-            row.messages = [[module.column_label("external_id"), _("The ID “%(id)s” occurs already in row %(row)d.") % {
-                "id": row.external_id, "row": duplicate["first"]}], *row.messages]
+            row.messages = [
+                [
+                    module.column_label("external_id"),
+                    _("The ID “%(id)s” occurs already in row %(row)d.")
+                    % {"id": row.external_id, "row": duplicate["first"]},
+                ],
+                *row.messages,
+            ]
             row.save(update_fields=["outcome", "messages"])
 
 
@@ -175,11 +209,14 @@ def confirm(job: ImportJob, skip_errors: bool, publish: bool) -> None:
     if job.state != State.PREVIEW:
         raise ImportStepRefused(_("Only a checked import can be confirmed."))
     if job.error_rows and not skip_errors:
-        raise ImportStepRefused(ngettext(
-            "%(n)d row has errors. Correct the file and upload it again, or confirm that it is skipped.",
-            "%(n)d rows have errors. Correct the file and upload it again, or confirm that these rows are skipped.",
-            job.error_rows,
-        ) % {"n": job.error_rows})
+        raise ImportStepRefused(
+            ngettext(
+                "%(n)d row has errors. Correct the file and upload it again, or confirm that it is skipped.",
+                "%(n)d rows have errors. Correct the file and upload it again, or confirm that these rows are skipped.",
+                job.error_rows,
+            )
+            % {"n": job.error_rows}
+        )
     if not (job.counts.get("new") or job.counts.get("update")):
         raise ImportStepRefused(_("There is nothing to import: no new or changed rows."))
     job.skip_errors, job.publish, job.state = skip_errors, publish, State.IMPORTING
@@ -205,20 +242,35 @@ def apply(job: ImportJob) -> ImportJob:
                 converted = [module.convert(row, ctx) for row in batch]
                 outcomes = module.plan(converted, ctx)
                 # What the preview said about these rows (one batch at a time: memory stays flat).
-                expected = dict(ImportRow.objects.filter(
-                    job=job, number__in=[row.number for row in batch]).values_list("number", "outcome"))
+                expected = dict(
+                    ImportRow.objects.filter(
+                        job=job, number__in=[row.number for row in batch]
+                    ).values_list("number", "outcome")
+                )
                 for outcome, row, _e, _c in outcomes:
-                    if expected.get(row.number) != outcome and not (expected.get(row.number) == "error"):
+                    if expected.get(row.number) != outcome and not (
+                        expected.get(row.number) == "error"
+                    ):
                         raise _Changed(row.number)
-                accepted = [o for o in outcomes if o[0] in ("new", "update") and expected.get(o[1].number) == o[0]]
+                accepted = [
+                    o
+                    for o in outcomes
+                    if o[0] in ("new", "update") and expected.get(o[1].number) == o[0]
+                ]
                 result = module.write(accepted, job.created_by, job.publish, reason)
                 for key in written:
                     written[key] += result[key]
                 done += len(batch)
                 _report_progress(job, done)
     except _Changed as changed:
-        return _fail(job, _("Row %(row)d differs from the preview (the file or the register changed meanwhile). "
-            "Nothing was imported; please check again.") % {"row": changed.args[0]})
+        return _fail(
+            job,
+            _(
+                "Row %(row)d differs from the preview (the file or the register changed meanwhile). "
+                "Nothing was imported; please check again."
+            )
+            % {"row": changed.args[0]},
+        )
     except readers.Refused as refused:
         return _fail(job, str(refused))
     job.counts = {**job.counts, "written_new": written["new"], "written_update": written["update"]}

@@ -24,7 +24,12 @@ def _run(job_id: str, step: str):
             getattr(services, step)(job)
         except Exception:
             logger.exception("import %s failed in step %s", job_id, step)
-            services._fail(job, translation.gettext("An unexpected error stopped the import; nothing was written. The operators have been told."))
+            services._fail(
+                job,
+                translation.gettext(
+                    "An unexpected error stopped the import; nothing was written. The operators have been told."
+                ),
+            )
 
 
 @task()

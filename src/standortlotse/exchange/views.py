@@ -39,7 +39,12 @@ def start(request):
             else:
                 return redirect("exchange:job", job_id=job.pk)
     jobs = services.visible_jobs(request.user).exclude(state=ImportJob.State.DISCARDED)[:20]
-    return render(request, "exchange/start.html", {"form": form, "jobs": jobs}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "exchange/start.html",
+        {"form": form, "jobs": jobs},
+        status=400 if form.errors else 200,
+    )
 
 
 def _column_choices():
@@ -51,7 +56,9 @@ def job(request, job_id):
     job = _job(request, job_id)
     context = {"job": job, "progress": services.progress(job)}
     if job.state == ImportJob.State.MAPPING or request.GET.get("step") == "mapping":
-        context["mapping_form"] = MappingForm(headers=job.headers, columns=_column_choices(), initial_mapping=job.mapping)
+        context["mapping_form"] = MappingForm(
+            headers=job.headers, columns=_column_choices(), initial_mapping=job.mapping
+        )
     if job.state in (ImportJob.State.PREVIEW, ImportJob.State.DONE, ImportJob.State.FAILED):
         outcome = request.GET.get("outcome", "")
         rows = job.rows.all()
@@ -59,12 +66,14 @@ def job(request, job_id):
             rows = rows.filter(outcome=outcome)
         elif job.counts.get("error"):
             outcome = ""
-        context.update({
-            "rows": Paginator(rows, 100).get_page(request.GET.get("page")),
-            "outcome": outcome,
-            "outcomes": ImportRow.Outcome.choices,
-            "confirm_form": ConfirmForm(initial={"publish": job.publish}),
-        })
+        context.update(
+            {
+                "rows": Paginator(rows, 100).get_page(request.GET.get("page")),
+                "outcome": outcome,
+                "outcomes": ImportRow.Outcome.choices,
+                "confirm_form": ConfirmForm(initial={"publish": job.publish}),
+            }
+        )
     return render(request, "exchange/job.html", context)
 
 
@@ -72,7 +81,9 @@ def job(request, job_id):
 def job_progress(request, job_id):
     """The progress fragment, polled by htmx while the job runs; a finished job reloads the page."""
     job = _job(request, job_id)
-    response = render(request, "exchange/_progress.html", {"job": job, "progress": services.progress(job)})
+    response = render(
+        request, "exchange/_progress.html", {"job": job, "progress": services.progress(job)}
+    )
     if not job.busy:
         response["HX-Refresh"] = "true"
     return response
@@ -82,7 +93,9 @@ def job_progress(request, job_id):
 @require_POST
 def mapping(request, job_id):
     job = _job(request, job_id)
-    form = MappingForm(request.POST, headers=job.headers, columns=_column_choices(), initial_mapping=job.mapping)
+    form = MappingForm(
+        request.POST, headers=job.headers, columns=_column_choices(), initial_mapping=job.mapping
+    )
     if form.is_valid():
         try:
             services.set_mapping(job, form.mapping())
@@ -90,7 +103,9 @@ def mapping(request, job_id):
             form.add_error(None, str(error))
         else:
             return redirect("exchange:job", job_id=job.pk)
-    return render(request, "exchange/job.html", {"job": job, "mapping_form": form, "progress": {}}, status=400)
+    return render(
+        request, "exchange/job.html", {"job": job, "mapping_form": form, "progress": {}}, status=400
+    )
 
 
 @editor_required
@@ -100,7 +115,11 @@ def confirm(request, job_id):
     form = ConfirmForm(request.POST)
     form.is_valid()
     try:
-        services.confirm(job, form.cleaned_data.get("skip_errors", False), form.cleaned_data.get("publish", False))
+        services.confirm(
+            job,
+            form.cleaned_data.get("skip_errors", False),
+            form.cleaned_data.get("publish", False),
+        )
     except services.ImportStepRefused as error:
         messages.error(request, str(error))
     return redirect("exchange:job", job_id=job.pk)
@@ -124,7 +143,14 @@ def report(request, job_id):
     job = _job(request, job_id)
     if job.state not in (ImportJob.State.PREVIEW, ImportJob.State.DONE, ImportJob.State.FAILED):
         raise Http404
-    headers = [_("row"), _("result"), _("external ID"), _("title"), _("changed fields"), _("errors and notes")]
+    headers = [
+        _("row"),
+        _("result"),
+        _("external ID"),
+        _("title"),
+        _("changed fields"),
+        _("errors and notes"),
+    ]
     body = readers.csv_text(headers, services.report_rows(job))
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}.csv"'
@@ -136,12 +162,19 @@ def template_file(request, fmt):
     headers = list(COLUMNS)
     rows = property_import.template_example()
     if fmt == "csv":
-        response = HttpResponse(readers.csv_text(headers, rows), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            readers.csv_text(headers, rows), content_type="text/csv; charset=utf-8"
+        )
     elif fmt == "xlsx":
-        response = HttpResponse(_template_xlsx(headers, rows), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(
+            _template_xlsx(headers, rows),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
     else:
         raise Http404
-    response["Content-Disposition"] = f'attachment; filename="standortlotse-vorlage-immobilien.{fmt}"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="standortlotse-vorlage-immobilien.{fmt}"'
+    )
     return response
 
 
@@ -195,7 +228,9 @@ def column_docs():
             if name == "availability":
                 accepted += " · " + _("a date means “from date”; “sofort” = immediately")
             if name == "lat" or name == "lon":
-                accepted = _("WGS84 decimal degrees (52,6 or 52.6); without coordinates the municipality centre is taken")
+                accepted = _(
+                    "WGS84 decimal degrees (52,6 or 52.6); without coordinates the municipality centre is taken"
+                )
         required = name in property_import.REQUIRED
         docs.append((name, f"{label}{' *' if required else ''}", accepted))
     return docs

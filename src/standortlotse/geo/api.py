@@ -4,7 +4,6 @@ from django.http import HttpResponse
 from ninja import Query, Router, Schema
 
 from standortlotse.core.apischema import errors
-
 from standortlotse.geo.models import District, Municipality, Region
 
 router = Router(tags=["geography"])

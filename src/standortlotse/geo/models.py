@@ -43,7 +43,9 @@ class Municipality(models.Model):
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="municipalities")
     name = models.CharField(_("name"), max_length=150, validators=TEXT_LINE)
     ags = models.CharField(_("official municipality key (AGS)"), max_length=8, unique=True)
-    association = models.CharField(_("municipal association"), max_length=150, blank=True, validators=TEXT_LINE)
+    association = models.CharField(
+        _("municipal association"), max_length=150, blank=True, validators=TEXT_LINE
+    )
     lat = models.FloatField(_("latitude"))
     lon = models.FloatField(_("longitude"))
 
@@ -66,7 +68,9 @@ class Region(models.Model):
 
     name = models.CharField(_("name"), max_length=150, validators=TEXT_LINE)
     slug = models.SlugField(_("slug"), unique=True)
-    districts = models.ManyToManyField(District, related_name="regions", verbose_name=_("districts"))
+    districts = models.ManyToManyField(
+        District, related_name="regions", verbose_name=_("districts")
+    )
 
     class Meta:
         ordering = ["name"]

@@ -1,7 +1,8 @@
 """iCalendar (RFC 5545) files of events, with the icalendar library."""
 
 from django.conf import settings
-from icalendar import Calendar, Event as IcalEvent
+from icalendar import Calendar
+from icalendar import Event as IcalEvent
 
 
 def ics(events, language: str) -> bytes:

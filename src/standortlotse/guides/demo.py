@@ -15,54 +15,177 @@ DEMO = "(Demo)"
 
 CONTACTS = [
     # organisation, kind, person, role, topics, audiences, districts (keys), municipalities
-    ("Wirtschaftsförderung Landkreis Stendal", Organisation.Kind.ECONOMIC_DEVELOPMENT, "Anna Schulze",
-     "Ansiedlung und Gewerbeflächen", ["investment", "founding", "property"], ["investor", "founder"], ["15090"], []),
-    ("Wirtschaftsförderung Altmarkkreis Salzwedel", Organisation.Kind.ECONOMIC_DEVELOPMENT, "Jens Krüger",
-     "Ansiedlung und Fachkräfte", ["investment", "founding", "work"], ["investor", "founder"], ["15081"], []),
-    ("Rückkehr-Netzwerk Altmark", Organisation.Kind.NETWORK_PARTNER, "Katrin Wendt",
-     "Beratung für Rückkehrende und Zuziehende", ["work", "housing", "life"], ["returner", "newcomer"], [], []),
-    ("Fachkräfteservice Altmark", Organisation.Kind.NETWORK_PARTNER, "Tobias Lange",
-     "Jobs, Anerkennung, Fachkräfte", ["work"], ["returner", "newcomer", "stayer"], [], []),
-    ("Hansestadt Stendal – Wirtschaftsförderung", Organisation.Kind.MUNICIPALITY, "Maria Vogel",
-     "Bauplätze und Leerstand in Stendal", ["housing", "property"], [], [], ["Stendal"]),
-    ("Gründungsnetzwerk Altmark", Organisation.Kind.NETWORK_PARTNER, "Paul Richter",
-     "Gründungsberatung und Förderung", ["founding"], ["founder"], [], []),
+    (
+        "Wirtschaftsförderung Landkreis Stendal",
+        Organisation.Kind.ECONOMIC_DEVELOPMENT,
+        "Anna Schulze",
+        "Ansiedlung und Gewerbeflächen",
+        ["investment", "founding", "property"],
+        ["investor", "founder"],
+        ["15090"],
+        [],
+    ),
+    (
+        "Wirtschaftsförderung Altmarkkreis Salzwedel",
+        Organisation.Kind.ECONOMIC_DEVELOPMENT,
+        "Jens Krüger",
+        "Ansiedlung und Fachkräfte",
+        ["investment", "founding", "work"],
+        ["investor", "founder"],
+        ["15081"],
+        [],
+    ),
+    (
+        "Rückkehr-Netzwerk Altmark",
+        Organisation.Kind.NETWORK_PARTNER,
+        "Katrin Wendt",
+        "Beratung für Rückkehrende und Zuziehende",
+        ["work", "housing", "life"],
+        ["returner", "newcomer"],
+        [],
+        [],
+    ),
+    (
+        "Fachkräfteservice Altmark",
+        Organisation.Kind.NETWORK_PARTNER,
+        "Tobias Lange",
+        "Jobs, Anerkennung, Fachkräfte",
+        ["work"],
+        ["returner", "newcomer", "stayer"],
+        [],
+        [],
+    ),
+    (
+        "Hansestadt Stendal – Wirtschaftsförderung",
+        Organisation.Kind.MUNICIPALITY,
+        "Maria Vogel",
+        "Bauplätze und Leerstand in Stendal",
+        ["housing", "property"],
+        [],
+        [],
+        ["Stendal"],
+    ),
+    (
+        "Gründungsnetzwerk Altmark",
+        Organisation.Kind.NETWORK_PARTNER,
+        "Paul Richter",
+        "Gründungsberatung und Förderung",
+        ["founding"],
+        ["founder"],
+        [],
+        [],
+    ),
 ]
 
 GUIDES = [
-    ("zurueck-in-die-altmark", Theme.WORK, ["returner"], "Zurück in die Altmark: Arbeit finden",
-     "Back to the Altmark: finding work", "Jobs, Netzwerke und Beratung für Rückkehrende.",
-     ("## Jobs finden\n\nViele Betriebe der Altmark suchen Fachkräfte. "
-      "Das **Rückkehr-Netzwerk** vermittelt Kontakte.\n\n"
-      "## Beratung\n\n- Gespräch vor dem Umzug\n- Hilfe bei Bewerbungen\n- Kontakte zu Arbeitgebern\n"),
-     "## Finding a job\n\nMany companies in the Altmark are looking for skilled workers.\n", 2),
-    ("wohnen-und-bauen", Theme.HOUSING, ["returner", "newcomer", "stayer"], "Wohnen und Bauen",
-     "Housing and building", "Bauplätze, Mietwohnungen und leerstehende Häuser mit Potenzial.",
-     ("## Bauplätze\n\nDie Gemeinden bieten günstige Bauplätze an.\n\n"
-      "## Leerstand nutzen\n\nAlte Höfe und Häuser warten auf neue Ideen. "
-      "Fördermittel helfen bei der Sanierung.\n"), "## Building plots\n\nAffordable plots.\n", 4),
-    ("kinderbetreuung-und-schulen", Theme.LIFE, ["returner", "newcomer", "stayer"], "Kinderbetreuung und Schulen",
-     "Childcare and schools", "Kita-Plätze, Schulen und Wege dorthin.",
-     ("## Kita\n\nIn der Altmark gibt es in der Regel kurze Wartezeiten.\n\n"
-      "## Schulen\n\nGrund- und weiterführende Schulen, Schulbus inklusive.\n"), "", 2),
-    ("gesundheit-und-mobilitaet", Theme.LIFE, [], "Gesundheit und Mobilität", "Health and mobility",
-     "Ärztinnen, Kliniken, Bus und Bahn.", ("## Gesundheit\n\nKliniken in Stendal und Salzwedel.\n\n## Mobilität\n\n"
-                                            "ICE-Halt Stendal, Rufbus in der Fläche.\n"), "", 3),
-    ("gruenden-in-der-altmark", Theme.WORK, ["founder"], "Gründen in der Altmark", "Founding in the Altmark",
-     "Beratung, Förderung, Räume.", ("## Beratung\n\nDas Gründungsnetzwerk berät kostenlos.\n\n## Räume\n\n"
-                                     "Coworking-Spaces und günstige Gewerbeflächen.\n"),
-     "## Advice\n\nFree advice for founders.\n", 5),
-    ("investieren-standortfaktoren", Theme.WORK, ["investor"], "Investieren: Standortfaktoren",
-     "Investing: location factors", "Flächen, Verkehr, Energie, Förderung (GRW).",
-     "## Flächen\n\nGroße, erschlossene Industrieflächen an A14 und B189.\n\n## Förderung\n\nGRW-Fördergebiet.\n",
-     "## Land\n\nLarge serviced industrial sites on the A14.\n", 0),
+    (
+        "zurueck-in-die-altmark",
+        Theme.WORK,
+        ["returner"],
+        "Zurück in die Altmark: Arbeit finden",
+        "Back to the Altmark: finding work",
+        "Jobs, Netzwerke und Beratung für Rückkehrende.",
+        (
+            "## Jobs finden\n\nViele Betriebe der Altmark suchen Fachkräfte. "
+            "Das **Rückkehr-Netzwerk** vermittelt Kontakte.\n\n"
+            "## Beratung\n\n- Gespräch vor dem Umzug\n- Hilfe bei Bewerbungen\n- Kontakte zu Arbeitgebern\n"
+        ),
+        "## Finding a job\n\nMany companies in the Altmark are looking for skilled workers.\n",
+        2,
+    ),
+    (
+        "wohnen-und-bauen",
+        Theme.HOUSING,
+        ["returner", "newcomer", "stayer"],
+        "Wohnen und Bauen",
+        "Housing and building",
+        "Bauplätze, Mietwohnungen und leerstehende Häuser mit Potenzial.",
+        (
+            "## Bauplätze\n\nDie Gemeinden bieten günstige Bauplätze an.\n\n"
+            "## Leerstand nutzen\n\nAlte Höfe und Häuser warten auf neue Ideen. "
+            "Fördermittel helfen bei der Sanierung.\n"
+        ),
+        "## Building plots\n\nAffordable plots.\n",
+        4,
+    ),
+    (
+        "kinderbetreuung-und-schulen",
+        Theme.LIFE,
+        ["returner", "newcomer", "stayer"],
+        "Kinderbetreuung und Schulen",
+        "Childcare and schools",
+        "Kita-Plätze, Schulen und Wege dorthin.",
+        (
+            "## Kita\n\nIn der Altmark gibt es in der Regel kurze Wartezeiten.\n\n"
+            "## Schulen\n\nGrund- und weiterführende Schulen, Schulbus inklusive.\n"
+        ),
+        "",
+        2,
+    ),
+    (
+        "gesundheit-und-mobilitaet",
+        Theme.LIFE,
+        [],
+        "Gesundheit und Mobilität",
+        "Health and mobility",
+        "Ärztinnen, Kliniken, Bus und Bahn.",
+        (
+            "## Gesundheit\n\nKliniken in Stendal und Salzwedel.\n\n## Mobilität\n\n"
+            "ICE-Halt Stendal, Rufbus in der Fläche.\n"
+        ),
+        "",
+        3,
+    ),
+    (
+        "gruenden-in-der-altmark",
+        Theme.WORK,
+        ["founder"],
+        "Gründen in der Altmark",
+        "Founding in the Altmark",
+        "Beratung, Förderung, Räume.",
+        (
+            "## Beratung\n\nDas Gründungsnetzwerk berät kostenlos.\n\n## Räume\n\n"
+            "Coworking-Spaces und günstige Gewerbeflächen.\n"
+        ),
+        "## Advice\n\nFree advice for founders.\n",
+        5,
+    ),
+    (
+        "investieren-standortfaktoren",
+        Theme.WORK,
+        ["investor"],
+        "Investieren: Standortfaktoren",
+        "Investing: location factors",
+        "Flächen, Verkehr, Energie, Förderung (GRW).",
+        "## Flächen\n\nGroße, erschlossene Industrieflächen an A14 und B189.\n\n## Förderung\n\nGRW-Fördergebiet.\n",
+        "## Land\n\nLarge serviced industrial sites on the A14.\n",
+        0,
+    ),
 ]
 
 EVENTS = [
-    ("Netzwerktreffen Rückkehr", "Network meeting for returners", 10, "Stendal, Rathaus", "Stendal"),
-    ("Tag der offenen Tür im Coworking", "Open day at the coworking space", 17, "Salzwedel", "Salzwedel"),
+    (
+        "Netzwerktreffen Rückkehr",
+        "Network meeting for returners",
+        10,
+        "Stendal, Rathaus",
+        "Stendal",
+    ),
+    (
+        "Tag der offenen Tür im Coworking",
+        "Open day at the coworking space",
+        17,
+        "Salzwedel",
+        "Salzwedel",
+    ),
     ("Unternehmerfrühstück Altmark", "Entrepreneurs' breakfast", 24, "Gardelegen", "Gardelegen"),
-    ("Gründungssprechstunde", "Founders' consultation", 31, "Online und in Osterburg", "Osterburg (Altmark)"),
+    (
+        "Gründungssprechstunde",
+        "Founders' consultation",
+        31,
+        "Online und in Osterburg",
+        "Osterburg (Altmark)",
+    ),
 ]
 
 
@@ -72,33 +195,72 @@ def create_demo_guides() -> int:
     contacts = []
     for name, kind, person, role, topics, audiences, district_keys, municipality_names in CONTACTS:
         organisation, _created = Organisation.objects.get_or_create(
-            name=name, defaults={"kind": kind, "region": region, "email": f"kontakt@{name.split()[0].lower()}.example"},
+            name=name,
+            defaults={
+                "kind": kind,
+                "region": region,
+                "email": f"kontakt@{name.split()[0].lower()}.example",
+            },
         )
         contact, created = Contact.objects.get_or_create(
-            region=region, organisation=organisation, person=f"{person} {DEMO}",
-            defaults={"role_de": role, "topics": topics, "audiences": audiences, "email": "beratung@altmark.example",
-                      "phone": "+49 3931 000000"},
+            region=region,
+            organisation=organisation,
+            person=f"{person} {DEMO}",
+            defaults={
+                "role_de": role,
+                "topics": topics,
+                "audiences": audiences,
+                "email": "beratung@altmark.example",
+                "phone": "+49 3931 000000",
+            },
         )
         if created:
             contact.districts.set([districts[k] for k in district_keys if k in districts])
             contact.municipalities.set(Municipality.objects.filter(name__in=municipality_names))
         contacts.append(contact)
     created = 0
-    for slug, theme, audiences, title_de, title_en, summary, body_de, body_en, contact_index in GUIDES:
-        _guide, made = Guide.objects.get_or_create(region=region, slug=slug, defaults={
-            "theme": theme, "audiences": audiences, "title_de": title_de, "title_en": title_en, "summary_de": summary,
-            "body_de": body_de + f"\n\n*{DEMO}-Text*", "body_en": body_en, "contact": contacts[contact_index],
-            "status": Status.PUBLISHED,
-        })
+    for (
+        slug,
+        theme,
+        audiences,
+        title_de,
+        title_en,
+        summary,
+        body_de,
+        body_en,
+        contact_index,
+    ) in GUIDES:
+        _guide, made = Guide.objects.get_or_create(
+            region=region,
+            slug=slug,
+            defaults={
+                "theme": theme,
+                "audiences": audiences,
+                "title_de": title_de,
+                "title_en": title_en,
+                "summary_de": summary,
+                "body_de": body_de + f"\n\n*{DEMO}-Text*",
+                "body_en": body_en,
+                "contact": contacts[contact_index],
+                "status": Status.PUBLISHED,
+            },
+        )
         created += made
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
     for title_de, title_en, days, location, municipality_name in EVENTS:
-        Event.objects.get_or_create(region=region, title_de=f"{title_de} {DEMO}", defaults={
-            "title_en": title_en, "starts_at": now + timedelta(days=days, hours=2),
-            "ends_at": now + timedelta(days=days, hours=4), "location": location,
-            "municipality": Municipality.objects.filter(name=municipality_name).first(),
-            "description_de": "Offenes Treffen, Anmeldung nicht nötig.", "organiser": contacts[2],
-        })
+        Event.objects.get_or_create(
+            region=region,
+            title_de=f"{title_de} {DEMO}",
+            defaults={
+                "title_en": title_en,
+                "starts_at": now + timedelta(days=days, hours=2),
+                "ends_at": now + timedelta(days=days, hours=4),
+                "location": location,
+                "municipality": Municipality.objects.filter(name=municipality_name).first(),
+                "description_de": "Offenes Treffen, Anmeldung nicht nötig.",
+                "organiser": contacts[2],
+            },
+        )
     return created
 
 
@@ -106,15 +268,34 @@ def generate_guides(count: int = 1000, seed: int = 7) -> int:
     """Synthetic published guides for load tests (bulk, with their search text)."""
     rnd = random.Random(seed)
     region = Region.objects.order_by("pk").first()
-    words = ["Arbeit", "Wohnen", "Leben", "Kita", "Schule", "Bauplatz", "Förderung", "Gründung", "Mobilität",
-             "Gesundheit", "Kultur", "Verein", "Pendeln", "Glasfaser", "Handwerk"]
+    words = [
+        "Arbeit",
+        "Wohnen",
+        "Leben",
+        "Kita",
+        "Schule",
+        "Bauplatz",
+        "Förderung",
+        "Gründung",
+        "Mobilität",
+        "Gesundheit",
+        "Kultur",
+        "Verein",
+        "Pendeln",
+        "Glasfaser",
+        "Handwerk",
+    ]
     guides = []
     for i in range(count):
         topic = rnd.sample(words, 3)
         guide = Guide(
-            region=region, slug=f"synthetisch-{i}", theme=rnd.choice(Theme.values),
-            audiences=rnd.sample(Audience.values, 2), title_de=f"Ratgeber {i}: {topic[0]} und {topic[1]}",
-            summary_de=f"Synthetischer Ratgeber zu {', '.join(topic)}.", body_de=f"## {topic[2]}\n\nText {i}.",
+            region=region,
+            slug=f"synthetisch-{i}",
+            theme=rnd.choice(Theme.values),
+            audiences=rnd.sample(Audience.values, 2),
+            title_de=f"Ratgeber {i}: {topic[0]} und {topic[1]}",
+            summary_de=f"Synthetischer Ratgeber zu {', '.join(topic)}.",
+            body_de=f"## {topic[2]}\n\nText {i}.",
             status=Status.PUBLISHED,
         )
         guide.body_html_de = f"<h2>{topic[2]}</h2><p>Text {i}.</p>"

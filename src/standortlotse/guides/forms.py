@@ -8,16 +8,26 @@ from standortlotse.places.selectors import published_places
 
 
 class EntryForm(forms.Form):
-    who = forms.ChoiceField(label=_("Who are you?"), choices=Audience.choices, widget=forms.RadioSelect)
-    theme = forms.ChoiceField(label=_("What matters to you?"), choices=Theme.choices, widget=forms.RadioSelect)
+    who = forms.ChoiceField(
+        label=_("Who are you?"), choices=Audience.choices, widget=forms.RadioSelect
+    )
+    theme = forms.ChoiceField(
+        label=_("What matters to you?"), choices=Theme.choices, widget=forms.RadioSelect
+    )
     municipality = forms.ModelChoiceField(
-        label=_("Where?"), required=False, empty_label=_("anywhere in the region"),
-        queryset=Municipality.objects.filter(district__regions__isnull=False).distinct().order_by("name"),
+        label=_("Where?"),
+        required=False,
+        empty_label=_("anywhere in the region"),
+        queryset=Municipality.objects.filter(district__regions__isnull=False)
+        .distinct()
+        .order_by("name"),
     )
 
     def add_prefix(self, field_name):
         # Short German parameter names in the shared URL: /lotse/?wer=…&thema=…&gemeinde=…
-        return {"who": "wer", "theme": "thema", "municipality": "gemeinde"}.get(field_name, field_name)
+        return {"who": "wer", "theme": "thema", "municipality": "gemeinde"}.get(
+            field_name, field_name
+        )
 
 
 class _RegionScoped(forms.ModelForm):
@@ -28,7 +38,9 @@ class _RegionScoped(forms.ModelForm):
 
 
 def _multi(choices, label):
-    return forms.MultipleChoiceField(label=label, choices=choices, widget=forms.CheckboxSelectMultiple, required=False)
+    return forms.MultipleChoiceField(
+        label=label, choices=choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
 
 
 class GuideForm(_RegionScoped):
@@ -36,9 +48,26 @@ class GuideForm(_RegionScoped):
 
     class Meta:
         model = Guide
-        fields = ["region", "slug", "theme", "audiences", "title_de", "title_en", "summary_de", "summary_en",
-                  "body_de", "body_en", "image", "image_alt", "contact", "status"]
-        widgets = {"body_de": forms.Textarea(attrs={"rows": 14}), "body_en": forms.Textarea(attrs={"rows": 8})}
+        fields = [
+            "region",
+            "slug",
+            "theme",
+            "audiences",
+            "title_de",
+            "title_en",
+            "summary_de",
+            "summary_en",
+            "body_de",
+            "body_en",
+            "image",
+            "image_alt",
+            "contact",
+            "status",
+        ]
+        widgets = {
+            "body_de": forms.Textarea(attrs={"rows": 14}),
+            "body_en": forms.Textarea(attrs={"rows": 8}),
+        }
 
     def __init__(self, *args, regions=None, **kwargs):
         super().__init__(*args, regions=regions, **kwargs)
@@ -59,9 +88,27 @@ class ContactForm(_RegionScoped):
 
     class Meta:
         model = Contact
-        fields = ["region", "organisation", "person", "role_de", "role_en", "email", "phone", "website", "topics",
-                  "audiences", "districts", "municipalities", "description_de", "description_en", "status"]
-        widgets = {"districts": forms.CheckboxSelectMultiple, "municipalities": forms.SelectMultiple(attrs={"size": 8})}
+        fields = [
+            "region",
+            "organisation",
+            "person",
+            "role_de",
+            "role_en",
+            "email",
+            "phone",
+            "website",
+            "topics",
+            "audiences",
+            "districts",
+            "municipalities",
+            "description_de",
+            "description_en",
+            "status",
+        ]
+        widgets = {
+            "districts": forms.CheckboxSelectMultiple,
+            "municipalities": forms.SelectMultiple(attrs={"size": 8}),
+        }
 
     def clean_topics(self):
         topics = self.cleaned_data.get("topics")
@@ -75,11 +122,28 @@ class EventForm(_RegionScoped):
 
     class Meta:
         model = Event
-        fields = ["region", "title_de", "title_en", "starts_at", "ends_at", "location", "municipality", "place",
-                  "description_de", "description_en", "organiser", "url", "status"]
+        fields = [
+            "region",
+            "title_de",
+            "title_en",
+            "starts_at",
+            "ends_at",
+            "location",
+            "municipality",
+            "place",
+            "description_de",
+            "description_en",
+            "organiser",
+            "url",
+            "status",
+        ]
         widgets = {
-            "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-            "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "starts_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "ends_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
         }
 
     def __init__(self, *args, regions=None, **kwargs):

@@ -68,25 +68,40 @@ def _text(obj, name, language):
 class Contact(models.Model):
     """A contact person of a network partner: who helps with what, where."""
 
-    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("region"))
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("region")
+    )
     organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="directory_entries",
-        verbose_name=_("organisation"), help_text=_("Inquiries to this contact reach this organisation."),
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="directory_entries",
+        verbose_name=_("organisation"),
+        help_text=_("Inquiries to this contact reach this organisation."),
     )
     person = models.CharField(_("contact person"), max_length=150, blank=True, validators=TEXT_LINE)
     role_de = models.CharField(_("role (German)"), max_length=150, blank=True, validators=TEXT_LINE)
-    role_en = models.CharField(_("role (English)"), max_length=150, blank=True, validators=TEXT_LINE)
+    role_en = models.CharField(
+        _("role (English)"), max_length=150, blank=True, validators=TEXT_LINE
+    )
     email = EmailAddressField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True, validators=TEXT_LINE)
     website = WebURLField(_("website"), blank=True)
-    topics = models.JSONField(_("topics"), default=list, help_text=_("Inquiry topics this contact answers."))
+    topics = models.JSONField(
+        _("topics"), default=list, help_text=_("Inquiry topics this contact answers.")
+    )
     audiences = models.JSONField(_("target groups"), default=list, blank=True)
     districts = models.ManyToManyField(District, blank=True, verbose_name=_("districts served"))
-    municipalities = models.ManyToManyField(Municipality, blank=True, verbose_name=_("municipalities served"),
-                                            help_text=_("Empty together with the districts: the whole region."))
+    municipalities = models.ManyToManyField(
+        Municipality,
+        blank=True,
+        verbose_name=_("municipalities served"),
+        help_text=_("Empty together with the districts: the whole region."),
+    )
     description_de = models.TextField(_("description (German)"), blank=True, validators=TEXT)
     description_en = models.TextField(_("description (English)"), blank=True, validators=TEXT)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PUBLISHED
+    )
     updated_at = models.DateTimeField(auto_now=True)
     search_text = SearchTextField()
 
@@ -114,28 +129,57 @@ class Contact(models.Model):
         return _text(self, "description", language)
 
     def build_search_text(self):
-        return index_words(self.person, self.organisation.name, self.role_de, self.role_en, self.description_de,
-                           self.description_en, " ".join(self.topics))
+        return index_words(
+            self.person,
+            self.organisation.name,
+            self.role_de,
+            self.role_en,
+            self.description_de,
+            self.description_en,
+            " ".join(self.topics),
+        )
 
 
 class Guide(models.Model):
-    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="guides", verbose_name=_("region"))
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="guides", verbose_name=_("region")
+    )
     slug = models.SlugField(_("address (slug)"), max_length=120)
     theme = models.CharField(_("theme"), max_length=10, choices=Theme.choices)
     audiences = models.JSONField(_("target groups"), default=list)
     title_de = models.CharField(_("title (German)"), max_length=200, validators=TEXT_LINE)
-    title_en = models.CharField(_("title (English)"), max_length=200, blank=True, validators=TEXT_LINE)
-    summary_de = models.CharField(_("summary (German)"), max_length=300, blank=True, validators=TEXT_LINE)
-    summary_en = models.CharField(_("summary (English)"), max_length=300, blank=True, validators=TEXT_LINE)
-    body_de = models.TextField(_("text (German)"), help_text=_("Markdown: ## heading, **bold**, - list, [link](https://…)."), validators=TEXT)
+    title_en = models.CharField(
+        _("title (English)"), max_length=200, blank=True, validators=TEXT_LINE
+    )
+    summary_de = models.CharField(
+        _("summary (German)"), max_length=300, blank=True, validators=TEXT_LINE
+    )
+    summary_en = models.CharField(
+        _("summary (English)"), max_length=300, blank=True, validators=TEXT_LINE
+    )
+    body_de = models.TextField(
+        _("text (German)"),
+        help_text=_("Markdown: ## heading, **bold**, - list, [link](https://…)."),
+        validators=TEXT,
+    )
     body_en = models.TextField(_("text (English)"), blank=True, validators=TEXT)
     body_html_de = models.TextField(editable=False, default="")
     body_html_en = models.TextField(editable=False, default="")
     image = PhotoField(_("image"), folder="guides/%Y/", blank=True)
-    image_alt = models.CharField(_("alternative text of the image"), max_length=250, blank=True, validators=TEXT_LINE)
-    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="guides",
-                                verbose_name=_("responsible contact"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    image_alt = models.CharField(
+        _("alternative text of the image"), max_length=250, blank=True, validators=TEXT_LINE
+    )
+    contact = models.ForeignKey(
+        Contact,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="guides",
+        verbose_name=_("responsible contact"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
     updated_at = models.DateTimeField(auto_now=True)
     search_text = SearchTextField()
 
@@ -143,7 +187,9 @@ class Guide(models.Model):
 
     class Meta:
         ordering = ["theme", "title_de"]
-        constraints = [models.UniqueConstraint(fields=["region", "slug"], name="guide_slug_per_region")]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "slug"], name="guide_slug_per_region")
+        ]
         verbose_name = _("guide")
         verbose_name_plural = _("guides")
 
@@ -171,25 +217,55 @@ class Guide(models.Model):
         return self.body_html_de
 
     def build_search_text(self):
-        return index_words(self.title_de, self.title_en, self.summary_de, self.summary_en, self.body_de, self.body_en)
+        return index_words(
+            self.title_de,
+            self.title_en,
+            self.summary_de,
+            self.summary_en,
+            self.body_de,
+            self.body_en,
+        )
 
 
 class Event(models.Model):
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="events", verbose_name=_("region"))
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="events", verbose_name=_("region")
+    )
     title_de = models.CharField(_("title (German)"), max_length=200, validators=TEXT_LINE)
-    title_en = models.CharField(_("title (English)"), max_length=200, blank=True, validators=TEXT_LINE)
+    title_en = models.CharField(
+        _("title (English)"), max_length=200, blank=True, validators=TEXT_LINE
+    )
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
-    location = models.CharField(_("location"), max_length=250, help_text=_("Address or place name."), validators=TEXT_LINE)
-    municipality = models.ForeignKey(Municipality, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("municipality"))
-    place = models.ForeignKey("places.Place", null=True, blank=True, on_delete=models.SET_NULL, related_name="events",
-                              verbose_name=_("creative place"), help_text=_("For open days at a place."))
+    location = models.CharField(
+        _("location"), max_length=250, help_text=_("Address or place name."), validators=TEXT_LINE
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name=_("municipality"),
+    )
+    place = models.ForeignKey(
+        "places.Place",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+        verbose_name=_("creative place"),
+        help_text=_("For open days at a place."),
+    )
     description_de = models.TextField(_("description (German)"), blank=True, validators=TEXT)
     description_en = models.TextField(_("description (English)"), blank=True, validators=TEXT)
-    organiser = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("organiser"))
+    organiser = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("organiser")
+    )
     url = WebURLField(_("further information"), blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PUBLISHED
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     search_text = SearchTextField()
@@ -218,5 +294,11 @@ class Event(models.Model):
         return _text(self, "description", language)
 
     def build_search_text(self):
-        return index_words(self.title_de, self.title_en, self.location, self.description_de, self.description_en,
-                           self.municipality.name if self.municipality_id else "")
+        return index_words(
+            self.title_de,
+            self.title_en,
+            self.location,
+            self.description_de,
+            self.description_en,
+            self.municipality.name if self.municipality_id else "",
+        )

@@ -18,7 +18,16 @@ class DirectoryContactProvider(Provider):
     model = Contact
     email_fields = {"email": ("person", "phone")}
     text_fields = ("description_de", "description_en", "website")
-    export_fields = ("id", "organisation", "region", "person", "role_de", "email", "phone", "description_de")
+    export_fields = (
+        "id",
+        "organisation",
+        "region",
+        "person",
+        "role_de",
+        "email",
+        "phone",
+        "description_de",
+    )
     erase_by = "anonymise"
     visible = visible_by(policy.moderated_records)
 

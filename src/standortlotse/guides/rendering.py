@@ -12,5 +12,10 @@ def markdown_html(text: str) -> str:
     if not text:
         return ""
     html = markdown.markdown(text, extensions=["sane_lists"], output_format="html")
-    return nh3.clean(html, tags=GUIDE_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
-                     link_rel="nofollow noopener noreferrer")
+    return nh3.clean(
+        html,
+        tags=GUIDE_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="nofollow noopener noreferrer",
+    )

@@ -44,7 +44,9 @@ def serves(municipality: Municipality | None) -> Q:
     return whole_region | Q(districts=municipality.district_id) | Q(municipalities=municipality)
 
 
-def contacts_for(region: Region | None, municipality: Municipality | None = None, topics: list[str] | None = None):
+def contacts_for(
+    region: Region | None, municipality: Municipality | None = None, topics: list[str] | None = None
+):
     contacts = Contact.objects.published().select_related("organisation")
     if municipality is not None:
         contacts = contacts.filter(region__districts=municipality.district_id)
@@ -56,7 +58,11 @@ def contacts_for(region: Region | None, municipality: Municipality | None = None
         result = [c for c in result if set(c.topics) & set(topics)]
     # Contacts for a named municipality before those for a district or the whole region.
     if municipality is not None:
-        local = set(Contact.objects.filter(pk__in=[c.pk for c in result], municipalities=municipality).values_list("pk", flat=True))
+        local = set(
+            Contact.objects.filter(
+                pk__in=[c.pk for c in result], municipalities=municipality
+            ).values_list("pk", flat=True)
+        )
         result.sort(key=lambda c: (c.pk not in local, c.organisation.name, c.person))
     return result
 
@@ -75,9 +81,14 @@ def published_guides(region=None):
 
 
 def upcoming_events(region=None, municipality=None, limit=None):
-    events = Event.objects.published().filter(
-        Q(ends_at__gte=timezone.now()) | Q(ends_at__isnull=True, starts_at__gte=timezone.now() - timezone.timedelta(hours=12))
-    ).select_related("municipality", "place", "region")
+    events = (
+        Event.objects.published()
+        .filter(
+            Q(ends_at__gte=timezone.now())
+            | Q(ends_at__isnull=True, starts_at__gte=timezone.now() - timezone.timedelta(hours=12))
+        )
+        .select_related("municipality", "place", "region")
+    )
     if region is not None:
         events = events.filter(region=region)
     if municipality is not None:
@@ -100,13 +111,21 @@ class Overview:
     topic: str = ""
 
 
-def overview(audience: str, theme: str, municipality: Municipality | None, region: Region | None = None) -> Overview:
-    region = region or (municipality.region if municipality else None) or Region.objects.order_by("pk").first()
+def overview(
+    audience: str, theme: str, municipality: Municipality | None, region: Region | None = None
+) -> Overview:
+    region = (
+        region
+        or (municipality.region if municipality else None)
+        or Region.objects.order_by("pk").first()
+    )
     result = Overview(audience, theme, municipality, region)
     guides = published_guides(region)
     if theme:
         guides = guides.filter(theme=theme)
-    result.guides = [g for g in guides if not audience or audience in g.audiences or not g.audiences]
+    result.guides = [
+        g for g in guides if not audience or audience in g.audiences or not g.audiences
+    ]
     places = published_places().filter(region=region) if region else published_places()
     if theme:
         places = places.filter(attributes__group="field", attributes__value=theme).distinct()
@@ -115,7 +134,10 @@ def overview(audience: str, theme: str, municipality: Municipality | None, regio
         result.places = nearby + list(places.exclude(municipality=municipality)[: 6 - len(nearby)])
     else:
         result.places = list(places[:6])
-    wants_properties = audience in (Audience.FOUNDER, Audience.INVESTOR) or theme in (Theme.WORK, Theme.HOUSING)
+    wants_properties = audience in (Audience.FOUNDER, Audience.INVESTOR) or theme in (
+        Theme.WORK,
+        Theme.HOUSING,
+    )
     if wants_properties:
         props = published_properties()
         if theme == Theme.HOUSING:
@@ -127,12 +149,15 @@ def overview(audience: str, theme: str, municipality: Municipality | None, regio
         result.properties = list(props.order_by("-published_at")[:6])
     topics = topics_for(audience, theme)
     result.topic = topics[0] if topics else "other"
-    result.contacts = contacts_for(region, municipality, topics)[:6] or contacts_for(region, municipality)[:3]
+    result.contacts = (
+        contacts_for(region, municipality, topics)[:6] or contacts_for(region, municipality)[:3]
+    )
     result.events = list(upcoming_events(region, municipality, limit=5))
     return result
 
 
 # --- back office -------------------------------------------------------------------------------
+
 
 def editable(user, queryset):
     return policy.moderated_records(user, queryset)

@@ -9,9 +9,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from standortlotse.accounts import policy, twofactor
 from standortlotse.accounts.decorators import editor_required
@@ -33,14 +32,24 @@ def entry(request):
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         result = services.overview(data["who"], data["theme"], data["municipality"])
-        return render(request, "guides/overview.html", {
-            "form": form, "result": result, "language": _language(),
-            "who_label": dict(Audience.choices).get(data["who"], ""),
-            "theme_label": dict(Theme.choices).get(data["theme"], ""),
-            "share_url": request.build_absolute_uri(),
-        })
-    return render(request, "guides/entry.html", {"form": form, "audiences": Audience.choices},
-                  status=400 if form.is_bound else 200)
+        return render(
+            request,
+            "guides/overview.html",
+            {
+                "form": form,
+                "result": result,
+                "language": _language(),
+                "who_label": dict(Audience.choices).get(data["who"], ""),
+                "theme_label": dict(Theme.choices).get(data["theme"], ""),
+                "share_url": request.build_absolute_uri(),
+            },
+        )
+    return render(
+        request,
+        "guides/entry.html",
+        {"form": form, "audiences": Audience.choices},
+        status=400 if form.is_bound else 200,
+    )
 
 
 def guide_list(request):
@@ -48,16 +57,24 @@ def guide_list(request):
     by_theme = {value: [] for value, _label in Theme.choices}
     for guide in guides:
         by_theme[guide.theme].append(guide)
-    return render(request, "guides/guide_list.html", {
-        "themes": [(label, by_theme[value]) for value, label in Theme.choices], "language": _language(),
-    })
+    return render(
+        request,
+        "guides/guide_list.html",
+        {
+            "themes": [(label, by_theme[value]) for value, label in Theme.choices],
+            "language": _language(),
+        },
+    )
 
 
 def _guide_json_ld(guide, request, language):
     data = {
-        "@context": "https://schema.org", "@type": "Article",
-        "headline": guide.title(language), "description": guide.summary(language),
-        "inLanguage": language, "dateModified": guide.updated_at.isoformat(),
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": guide.title(language),
+        "description": guide.summary(language),
+        "inLanguage": language,
+        "dateModified": guide.updated_at.isoformat(),
         "url": request.build_absolute_uri(guide.get_absolute_url()),
         "publisher": {"@type": "Organization", "name": settings.SITE_NAME},
     }
@@ -67,48 +84,101 @@ def _guide_json_ld(guide, request, language):
 
 
 def guide(request, region, slug):
-    guide = get_object_or_404(Guide.objects.select_related("region", "contact__organisation"), region__slug=region, slug=slug)
-    if guide.status != Status.PUBLISHED and not policy.can_moderate(twofactor.acting_user(request), guide):
+    guide = get_object_or_404(
+        Guide.objects.select_related("region", "contact__organisation"),
+        region__slug=region,
+        slug=slug,
+    )
+    if guide.status != Status.PUBLISHED and not policy.can_moderate(
+        twofactor.acting_user(request), guide
+    ):
         raise Http404
     language = _language()
-    related = services.published_guides(guide.region).filter(theme=guide.theme).exclude(pk=guide.pk)[:4]
-    return render(request, "guides/guide.html", {
-        "guide": guide, "language": language, "body": guide.body_html(language), "related": related,
-        "events": services.upcoming_events(guide.region, limit=3),
-        "absolute_url": request.build_absolute_uri(guide.get_absolute_url()),
-        "json_ld": _guide_json_ld(guide, request, language),
-    })
+    related = (
+        services.published_guides(guide.region).filter(theme=guide.theme).exclude(pk=guide.pk)[:4]
+    )
+    return render(
+        request,
+        "guides/guide.html",
+        {
+            "guide": guide,
+            "language": language,
+            "body": guide.body_html(language),
+            "related": related,
+            "events": services.upcoming_events(guide.region, limit=3),
+            "absolute_url": request.build_absolute_uri(guide.get_absolute_url()),
+            "json_ld": _guide_json_ld(guide, request, language),
+        },
+    )
 
 
 def contacts(request):
     topic = request.GET.get("thema", "")
-    municipality = Municipality.objects.filter(pk=request.GET.get("gemeinde") or None).first() if (request.GET.get("gemeinde") or "").isdigit() else None
+    municipality = (
+        Municipality.objects.filter(pk=request.GET.get("gemeinde") or None).first()
+        if (request.GET.get("gemeinde") or "").isdigit()
+        else None
+    )
     region = municipality.region if municipality else None
-    found = services.contacts_for(region, municipality, [topic] if topic in Topic.values else None) if (municipality or topic) else list(Contact.objects.published().select_related("organisation", "region"))
-    return render(request, "guides/contacts.html", {
-        "contacts": found, "topics": Topic.choices, "topic": topic, "municipality": municipality,
-        "municipalities": Municipality.objects.filter(district__regions__isnull=False).distinct().order_by("name"),
-        "language": _language(),
-        "json_ld": {"@context": "https://schema.org", "@type": "ItemList", "itemListElement": [
-            {"@type": "ListItem", "position": i + 1, "item": {
-                "@type": "Organization", "name": c.organisation.name,
-                **({"email": c.email} if c.email else {}), **({"telephone": c.phone} if c.phone else {}),
-            }} for i, c in enumerate(found)
-        ]},
-    })
+    found = (
+        services.contacts_for(region, municipality, [topic] if topic in Topic.values else None)
+        if (municipality or topic)
+        else list(Contact.objects.published().select_related("organisation", "region"))
+    )
+    return render(
+        request,
+        "guides/contacts.html",
+        {
+            "contacts": found,
+            "topics": Topic.choices,
+            "topic": topic,
+            "municipality": municipality,
+            "municipalities": Municipality.objects.filter(district__regions__isnull=False)
+            .distinct()
+            .order_by("name"),
+            "language": _language(),
+            "json_ld": {
+                "@context": "https://schema.org",
+                "@type": "ItemList",
+                "itemListElement": [
+                    {
+                        "@type": "ListItem",
+                        "position": i + 1,
+                        "item": {
+                            "@type": "Organization",
+                            "name": c.organisation.name,
+                            **({"email": c.email} if c.email else {}),
+                            **({"telephone": c.phone} if c.phone else {}),
+                        },
+                    }
+                    for i, c in enumerate(found)
+                ],
+            },
+        },
+    )
 
 
 def events(request):
-    return render(request, "guides/events.html", {"events": services.upcoming_events(), "language": _language()})
+    return render(
+        request,
+        "guides/events.html",
+        {"events": services.upcoming_events(), "language": _language()},
+    )
 
 
 def _event_json_ld(event, request, language):
     data = {
-        "@context": "https://schema.org", "@type": "Event", "name": event.title(language),
-        "startDate": event.starts_at.isoformat(), "description": event.description(language),
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": event.title(language),
+        "startDate": event.starts_at.isoformat(),
+        "description": event.description(language),
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
-        "location": {"@type": "Place", "name": event.location,
-                     "address": event.municipality.name if event.municipality_id else event.location},
+        "location": {
+            "@type": "Place",
+            "name": event.location,
+            "address": event.municipality.name if event.municipality_id else event.location,
+        },
         "url": request.build_absolute_uri(event.get_absolute_url()),
     }
     if event.ends_at:
@@ -117,15 +187,25 @@ def _event_json_ld(event, request, language):
 
 
 def event(request, pk):
-    event = get_object_or_404(Event.objects.select_related("municipality", "place", "organiser__organisation", "region"), pk=pk)
-    if event.status != Status.PUBLISHED and not policy.can_moderate(twofactor.acting_user(request), event):
+    event = get_object_or_404(
+        Event.objects.select_related("municipality", "place", "organiser__organisation", "region"),
+        pk=pk,
+    )
+    if event.status != Status.PUBLISHED and not policy.can_moderate(
+        twofactor.acting_user(request), event
+    ):
         raise Http404
     language = _language()
-    return render(request, "guides/event.html", {
-        "event": event, "language": language,
-        "absolute_url": request.build_absolute_uri(event.get_absolute_url()),
-        "json_ld": _event_json_ld(event, request, language),
-    })
+    return render(
+        request,
+        "guides/event.html",
+        {
+            "event": event,
+            "language": language,
+            "absolute_url": request.build_absolute_uri(event.get_absolute_url()),
+            "json_ld": _event_json_ld(event, request, language),
+        },
+    )
 
 
 def _ics_response(body: bytes, filename: str) -> HttpResponse:
@@ -182,12 +262,20 @@ KINDS = {
 @editor_required
 def editor_list(request):
     regions = policy.moderated_regions(request.user)
-    return render(request, "guides/editor_list.html", {
-        "guides": services.editable(request.user, Guide.objects.select_related("region")),
-        "contacts": services.editable(request.user, Contact.objects.select_related("region", "organisation")),
-        "events": services.editable(request.user, Event.objects.select_related("region")).order_by("-starts_at"),
-        "may_edit": regions.exists(),
-    })
+    return render(
+        request,
+        "guides/editor_list.html",
+        {
+            "guides": services.editable(request.user, Guide.objects.select_related("region")),
+            "contacts": services.editable(
+                request.user, Contact.objects.select_related("region", "organisation")
+            ),
+            "events": services.editable(
+                request.user, Event.objects.select_related("region")
+            ).order_by("-starts_at"),
+            "may_edit": regions.exists(),
+        },
+    )
 
 
 @editor_required
@@ -201,12 +289,22 @@ def editor_form(request, kind, pk=None):
     instance = None
     if pk is not None:
         instance = get_object_or_404(services.editable(request.user, model.objects.all()), pk=pk)
-    form = form_class(request.POST or None, request.FILES or None, instance=instance, regions=regions)
+    form = form_class(
+        request.POST or None, request.FILES or None, instance=instance, regions=regions
+    )
     if request.method == "POST" and form.is_valid():
         record = form.save()
         services.require_moderation(request.user, record)
         messages.success(request, _("Saved."))
         return redirect("guides:editor_edit", kind=kind, pk=record.pk)
-    return render(request, "guides/editor_form.html", {
-        "form": form, "label": label, "record": instance, "kind": kind,
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "guides/editor_form.html",
+        {
+            "form": form,
+            "label": label,
+            "record": instance,
+            "kind": kind,
+        },
+        status=400 if form.errors else 200,
+    )

@@ -11,8 +11,10 @@ from standortlotse.inquiries.models import Inquiry, Status
 
 class InquiryForm(HoneypotMixin, forms.ModelForm):
     consent = forms.BooleanField(
-        label=_("I agree that my details are passed on to the responsible office (for a creative place: "
-            "to the place) to answer my inquiry, as described in the privacy notice."),
+        label=_(
+            "I agree that my details are passed on to the responsible office (for a creative place: "
+            "to the place) to answer my inquiry, as described in the privacy notice."
+        ),
     )
 
     class Meta:
@@ -23,7 +25,9 @@ class InquiryForm(HoneypotMixin, forms.ModelForm):
     def clean_message(self):
         message = self.cleaned_data["message"].strip()
         if len(message) < 10:
-            raise ValidationError(_("Please describe your request in a few words (at least 10 characters)."))
+            raise ValidationError(
+                _("Please describe your request in a few words (at least 10 characters).")
+            )
         if len(message) > 5000:
             raise ValidationError(_("Please keep the message under 5,000 characters."))
         return message
@@ -35,8 +39,11 @@ class AnswerForm(forms.Form):
         kwargs.setdefault("auto_id", "id_answer_%s")
         super().__init__(*args, **kwargs)
 
-    text = forms.CharField(label=_("Answer to the inquirer (sent by email)"), widget=forms.Textarea(attrs={"rows": 6}),
-                           validators=TEXT)
+    text = forms.CharField(
+        label=_("Answer to the inquirer (sent by email)"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        validators=TEXT,
+    )
 
 
 class NoteForm(forms.Form):
@@ -44,12 +51,17 @@ class NoteForm(forms.Form):
         kwargs.setdefault("auto_id", "id_note_%s")
         super().__init__(*args, **kwargs)
 
-    text = forms.CharField(label=_("Internal note (not sent)"), widget=forms.Textarea(attrs={"rows": 3}), validators=TEXT)
+    text = forms.CharField(
+        label=_("Internal note (not sent)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=TEXT,
+    )
 
 
 class AssignForm(forms.Form):
-    assigned_to = forms.ModelChoiceField(label=_("Assigned to"), queryset=None, required=False,
-                                         empty_label=_("nobody"))
+    assigned_to = forms.ModelChoiceField(
+        label=_("Assigned to"), queryset=None, required=False, empty_label=_("nobody")
+    )
 
     def __init__(self, *args, members=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -23,11 +23,24 @@ class Status(models.TextChoices):
 class RoutingRule(models.Model):
     """Sends inquiries of a topic (or all topics) in a region to an organisation."""
 
-    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.CASCADE,
-                               verbose_name=_("region"), help_text=_("Empty: all regions."))
-    topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices, blank=True,
-                             help_text=_("Empty: all topics."))
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, verbose_name=_("organisation"))
+    region = models.ForeignKey(
+        Region,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        verbose_name=_("region"),
+        help_text=_("Empty: all regions."),
+    )
+    topic = models.CharField(
+        _("topic"),
+        max_length=20,
+        choices=Topic.choices,
+        blank=True,
+        help_text=_("Empty: all topics."),
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, verbose_name=_("organisation")
+    )
 
     class Meta:
         verbose_name = _("routing rule")
@@ -39,7 +52,9 @@ class RoutingRule(models.Model):
 
 class RetentionPolicy(models.Model):
     region = models.OneToOneField(Region, on_delete=models.CASCADE, related_name="retention")
-    months_after_closing = models.PositiveIntegerField(_("keep personal data for (months after closing)"), default=12)
+    months_after_closing = models.PositiveIntegerField(
+        _("keep personal data for (months after closing)"), default=12
+    )
 
     class Meta:
         verbose_name = _("retention period")
@@ -52,24 +67,44 @@ class RetentionPolicy(models.Model):
 class Inquiry(models.Model):
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=150, validators=TEXT_LINE)
-    organisation_name = models.CharField(_("company or organisation"), max_length=200, blank=True, validators=TEXT_LINE)
+    organisation_name = models.CharField(
+        _("company or organisation"), max_length=200, blank=True, validators=TEXT_LINE
+    )
     email = EmailAddressField(_("email"))
     phone = models.CharField(_("phone (optional)"), max_length=50, blank=True, validators=TEXT_LINE)
     topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices, default=Topic.OTHER)
     message = models.TextField(_("message"), validators=TEXT)
     language = models.CharField(max_length=8, default="de")
     # What the inquiry is about (any may be empty: the general contact form).
-    property = models.ForeignKey("properties.Property", null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="inquiries")
-    place = models.ForeignKey("places.Place", null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="inquiries")
+    property = models.ForeignKey(
+        "properties.Property",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="inquiries",
+    )
+    place = models.ForeignKey(
+        "places.Place", null=True, blank=True, on_delete=models.SET_NULL, related_name="inquiries"
+    )
     page_url = models.CharField(max_length=300, blank=True)
     region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.SET_NULL)
-    recipient = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="inquiries",
-                                  verbose_name=_("recipient"))
-    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="assigned_inquiries", verbose_name=_("assigned to"))
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW, db_index=True)
+    recipient = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="inquiries",
+        verbose_name=_("recipient"),
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_inquiries",
+        verbose_name=_("assigned to"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NEW, db_index=True
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     first_answered_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -98,7 +133,9 @@ class Note(models.Model):
         EVENT = "event", _("event")
 
     inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="notes")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.NOTE)
     text = models.TextField(validators=TEXT)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -26,24 +26,40 @@ class _InquiryData(Provider):
     text_fields = ("message",)
     erase_by = "anonymise"  # the figures (response times per organisation) stay
     visible = visible_by(policy.visible_inquiries)
-    accessibility_feedback = False  # True: only the feedback on the accessibility statement; False: the others
+    accessibility_feedback = (
+        False  # True: only the feedback on the accessibility statement; False: the others
+    )
 
     def find(self, email, identifiers=frozenset(), model=None):
         found, pages = super().find(email, identifiers, model), accessibility_pages()
-        return found.filter(page_url__in=pages) if self.accessibility_feedback else found.exclude(page_url__in=pages)
+        return (
+            found.filter(page_url__in=pages)
+            if self.accessibility_feedback
+            else found.exclude(page_url__in=pages)
+        )
 
     def export(self, inquiry):
         return {
-            "id": str(inquiry.uid), "created_at": plain(inquiry.created_at), "name": inquiry.name,
-            "organisation": inquiry.organisation_name, "email": inquiry.email, "phone": inquiry.phone,
-            "topic": inquiry.topic, "message": inquiry.message, "about": inquiry.subject_title(),
-            "page": inquiry.page_url, "status": inquiry.status, "recipient": inquiry.recipient.name,
+            "id": str(inquiry.uid),
+            "created_at": plain(inquiry.created_at),
+            "name": inquiry.name,
+            "organisation": inquiry.organisation_name,
+            "email": inquiry.email,
+            "phone": inquiry.phone,
+            "topic": inquiry.topic,
+            "message": inquiry.message,
+            "about": inquiry.subject_title(),
+            "page": inquiry.page_url,
+            "status": inquiry.status,
+            "recipient": inquiry.recipient.name,
             "answers": [n.text for n in inquiry.notes.all() if n.kind == Note.Kind.ANSWER],
         }
 
     def anonymise(self, inquiry, email, also=()):
         if not address_in(inquiry, "email", email):
-            super().anonymise(inquiry, email, also)  # someone else's inquiry that quotes the address
+            super().anonymise(
+                inquiry, email, also
+            )  # someone else's inquiry that quotes the address
             return
         services.anonymise(inquiry, text=_("[removed on request of the person]"))
 

@@ -3,8 +3,8 @@ the property or place, then general rules, then the state agency."""
 
 from django.db.models import Q
 
-from standortlotse.accounts.recipients import state_agency
 from standortlotse.accounts.models import Membership, Organisation
+from standortlotse.accounts.recipients import state_agency
 from standortlotse.guides.services import routing_contact
 from standortlotse.inquiries.models import RoutingRule
 from standortlotse.places.services import moderator_emails
@@ -22,8 +22,10 @@ def region_of(*, property=None, place=None, region=None):
 
 def _rule(region, topic):
     return (
-        RoutingRule.objects.filter(region=region, topic=topic).select_related("organisation")
-        .order_by("pk").first()
+        RoutingRule.objects.filter(region=region, topic=topic)
+        .select_related("organisation")
+        .order_by("pk")
+        .first()
     )
 
 
@@ -32,24 +34,39 @@ def _responsible_for_target(property=None, place=None):
         municipality = property.municipality
         office = (
             Organisation.objects.filter(kind=Kind.MUNICIPALITY, municipality=municipality)
-            .filter(Q(memberships__isnull=False) | ~Q(email="")).distinct().order_by("pk").first()
+            .filter(Q(memberships__isnull=False) | ~Q(email=""))
+            .distinct()
+            .order_by("pk")
+            .first()
         )
-        return office or Organisation.objects.filter(
-            kind=Kind.ECONOMIC_DEVELOPMENT, district=municipality.district
-        ).order_by("pk").first()
+        return (
+            office
+            or Organisation.objects.filter(
+                kind=Kind.ECONOMIC_DEVELOPMENT, district=municipality.district
+            )
+            .order_by("pk")
+            .first()
+        )
     if place is not None:
-        return Organisation.objects.filter(
-            kind=Kind.REGIONAL_MARKETING, region=place.region
-        ).order_by("pk").first() or Organisation.objects.filter(
-            memberships__role=Membership.Role.REGIONAL_MODERATOR, region=place.region
-        ).order_by("pk").first()
+        return (
+            Organisation.objects.filter(kind=Kind.REGIONAL_MARKETING, region=place.region)
+            .order_by("pk")
+            .first()
+            or Organisation.objects.filter(
+                memberships__role=Membership.Role.REGIONAL_MODERATOR, region=place.region
+            )
+            .order_by("pk")
+            .first()
+        )
     return None
 
 
 def _directory(region, topic, property=None, place=None, municipality=None):
     """The contacts directory: a network partner serving this topic where the target is."""
-    municipality = municipality or (property.municipality if property is not None else None) or (
-        place.municipality if place is not None else None
+    municipality = (
+        municipality
+        or (property.municipality if property is not None else None)
+        or (place.municipality if place is not None else None)
     )
     contact = routing_contact(region, municipality, topic)
     return contact.organisation if contact else None
@@ -60,7 +77,11 @@ def route(*, topic: str, property=None, place=None, region=None, municipality=No
     region = region_of(property=property, place=place, region=region)
     candidates = [
         lambda: _rule(region, topic) if region else None,
-        lambda: _directory(region, topic, property, place, municipality) if topic not in ("", "property", "place") else None,
+        lambda: (
+            _directory(region, topic, property, place, municipality)
+            if topic not in ("", "property", "place")
+            else None
+        ),
         lambda: _responsible_for_target(property, place),
         lambda: _rule(region, "") if region else None,
         lambda: _rule(None, topic),

@@ -8,8 +8,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from standortlotse.accounts import policy
@@ -22,8 +21,17 @@ ANONYMISED_EMAIL = "anonymised@invalid"
 
 
 @transaction.atomic
-def receive(form, *, language="de", property=None, place=None, region=None, municipality=None,
-            organisation=None, page_url="") -> Inquiry:
+def receive(
+    form,
+    *,
+    language="de",
+    property=None,
+    place=None,
+    region=None,
+    municipality=None,
+    organisation=None,
+    page_url="",
+) -> Inquiry:
     """Store and route an inquiry. ``organisation`` (a contact chosen from the directory) is the
     recipient itself; otherwise the routing decides."""
     inquiry = form.save(commit=False)
@@ -31,7 +39,11 @@ def receive(form, *, language="de", property=None, place=None, region=None, muni
         inquiry.recipient, inquiry.region = organisation, region
     else:
         inquiry.recipient, inquiry.region = routing.route(
-            topic=inquiry.topic, property=property, place=place, region=region, municipality=municipality,
+            topic=inquiry.topic,
+            property=property,
+            place=place,
+            region=region,
+            municipality=municipality,
         )
     inquiry.property, inquiry.place = property, place
     inquiry.language, inquiry.page_url = language, page_url[:300]
@@ -44,19 +56,30 @@ def receive(form, *, language="de", property=None, place=None, region=None, muni
             queue_email(recipients, "inquiries/email/new", {"inquiry": inquiry}, notice=notice)
         if place is not None and place.contact_email:
             # The place's own contact has no back-office access: they get the message itself.
-            queue_email(place.contact_email, "inquiries/email/for_place", {"inquiry": inquiry, "place": place},
-                        reply_to=[inquiry.email], notice=_place_notice(place))
+            queue_email(
+                place.contact_email,
+                "inquiries/email/for_place",
+                {"inquiry": inquiry, "place": place},
+                reply_to=[inquiry.email],
+                notice=_place_notice(place),
+            )
     with translation.override(inquiry.language):
-        queue_email(inquiry.email, "inquiries/email/confirmation", {"inquiry": inquiry}, notice=notice)
+        queue_email(
+            inquiry.email, "inquiries/email/confirmation", {"inquiry": inquiry}, notice=notice
+        )
     return inquiry
 
 
 def _notice(inquiry: Inquiry) -> dict:
     """Whom to tell when a mail about this inquiry can never be sent (core.mail)."""
     with translation.override(settings.LANGUAGE_CODE):
-        record = _("inquiry %(id)s about %(about)s") % {"id": inquiry.pk, "about": inquiry.subject_title()}
+        record = _("inquiry %(id)s about %(about)s") % {
+            "id": inquiry.pk,
+            "about": inquiry.subject_title(),
+        }
     return undeliverable_notice(
-        routing.notice_recipients(inquiry.region), record,
+        routing.notice_recipients(inquiry.region),
+        record,
         settings.SITE_URL.rstrip("/") + reverse("inquiries:detail", args=[inquiry.pk]),
     )
 
@@ -65,7 +88,8 @@ def _place_notice(place) -> dict:
     with translation.override(settings.LANGUAGE_CODE):
         record = _("the place “%(name)s” (public contact email)") % {"name": place.name}
     return undeliverable_notice(
-        routing.notice_recipients(place.region), record,
+        routing.notice_recipients(place.region),
+        record,
         settings.SITE_URL.rstrip("/") + reverse("places:review", args=[place.pk]),
     )
 
@@ -78,7 +102,11 @@ def _require(user, inquiry):
 def members_of(organisation):
     from django.contrib.auth import get_user_model
 
-    return get_user_model().objects.filter(memberships__organisation=organisation, is_active=True).distinct()
+    return (
+        get_user_model()
+        .objects.filter(memberships__organisation=organisation, is_active=True)
+        .distinct()
+    )
 
 
 @transaction.atomic
@@ -90,8 +118,12 @@ def assign(user, inquiry: Inquiry, assignee) -> None:
     if inquiry.status == Status.NEW:
         inquiry.status = Status.IN_PROGRESS
     inquiry.save(update_fields=["assigned_to", "status"])
-    Note.objects.create(inquiry=inquiry, author=user, kind=Note.Kind.EVENT,
-                        text=_("Assigned to %(name)s.") % {"name": assignee.get_username() if assignee else "–"})
+    Note.objects.create(
+        inquiry=inquiry,
+        author=user,
+        kind=Note.Kind.EVENT,
+        text=_("Assigned to %(name)s.") % {"name": assignee.get_username() if assignee else "–"},
+    )
 
 
 @transaction.atomic
@@ -110,8 +142,12 @@ def answer(user, inquiry: Inquiry, text: str) -> None:
     inquiry.status = Status.ANSWERED
     inquiry.save(update_fields=["first_answered_at", "status"])
     with translation.override(inquiry.language):
-        queue_email(inquiry.email, "inquiries/email/answer", {"inquiry": inquiry, "text": text, "sender": user},
-                    notice=_notice(inquiry))
+        queue_email(
+            inquiry.email,
+            "inquiries/email/answer",
+            {"inquiry": inquiry, "text": text, "sender": user},
+            notice=_notice(inquiry),
+        )
 
 
 @transaction.atomic
@@ -120,18 +156,26 @@ def set_status(user, inquiry: Inquiry, status: str) -> None:
     inquiry.status = status
     inquiry.closed_at = timezone.now() if status == Status.CLOSED else None
     inquiry.save(update_fields=["status", "closed_at"])
-    Note.objects.create(inquiry=inquiry, author=user, kind=Note.Kind.EVENT,
-                        text=_("Status: %(status)s.") % {"status": inquiry.get_status_display()})
+    Note.objects.create(
+        inquiry=inquiry,
+        author=user,
+        kind=Note.Kind.EVENT,
+        text=_("Status: %(status)s.") % {"status": inquiry.get_status_display()},
+    )
 
 
 def response_times(inquiries) -> list[dict]:
     """Per organisation: number of inquiries, answered share and median hours to first answer."""
     per_org = {}
     for inquiry in inquiries.select_related("recipient"):
-        row = per_org.setdefault(inquiry.recipient_id, {"organisation": inquiry.recipient, "count": 0, "hours": []})
+        row = per_org.setdefault(
+            inquiry.recipient_id, {"organisation": inquiry.recipient, "count": 0, "hours": []}
+        )
         row["count"] += 1
         if inquiry.first_answered_at:
-            row["hours"].append((inquiry.first_answered_at - inquiry.created_at).total_seconds() / 3600)
+            row["hours"].append(
+                (inquiry.first_answered_at - inquiry.created_at).total_seconds() / 3600
+            )
     result = []
     for row in per_org.values():
         hours = row.pop("hours")
@@ -160,7 +204,9 @@ def apply_retention(now=None) -> int:
     now = now or timezone.now()
     months = {p.region_id: p.months_after_closing for p in RetentionPolicy.objects.all()}
     done = 0
-    for inquiry in Inquiry.objects.filter(status=Status.CLOSED, anonymised_at=None, closed_at__isnull=False):
+    for inquiry in Inquiry.objects.filter(
+        status=Status.CLOSED, anonymised_at=None, closed_at__isnull=False
+    ):
         keep = months.get(inquiry.region_id, 12)
         if inquiry.closed_at <= now - timedelta(days=round(30.44 * keep)):
             with transaction.atomic():

@@ -29,14 +29,24 @@ def _target(kind, pk):
         place = get_object_or_404(Place, pk=pk, status=PlaceStatus.PUBLISHED)
         return {"place": place}, Topic.PLACE, place.name, place.get_absolute_url()
     if kind == "kontakt":
-        contact = get_object_or_404(Contact.objects.published().select_related("organisation", "region"), pk=pk)
+        contact = get_object_or_404(
+            Contact.objects.published().select_related("organisation", "region"), pk=pk
+        )
         topic = contact.topics[0] if contact.topics else Topic.OTHER
-        return ({"organisation": contact.organisation, "region": contact.region}, topic, str(contact),
-                contact.get_absolute_url())
+        return (
+            {"organisation": contact.organisation, "region": contact.region},
+            topic,
+            str(contact),
+            contact.get_absolute_url(),
+        )
     if kind == "gemeinde":
         municipality = get_object_or_404(Municipality, pk=pk)
-        return ({"municipality": municipality, "region": municipality.region}, Topic.OTHER,
-                municipality.name, "")
+        return (
+            {"municipality": municipality, "region": municipality.region},
+            Topic.OTHER,
+            municipality.name,
+            "",
+        )
     if kind == "barrierefreiheit":
         from django.urls import reverse
 
@@ -58,27 +68,46 @@ def contact(request, kind=None, pk=None):
     if request.method == "POST":
         if form.is_valid():
             if within_rate_limit(request, form, "inquiry", settings.INQUIRIES_PER_HOUR):
-                inquiry = services.receive(form, language=get_language() or "de", page_url=back_url, **target)
+                inquiry = services.receive(
+                    form, language=get_language() or "de", page_url=back_url, **target
+                )
                 # A signed cookie, not the session: after the inquiry's commit nothing else is
                 # written to the database, so a database failure cannot turn a saved inquiry into
                 # an error page (docs/faults.md).
                 response = redirect("inquiries:thanks")
                 response.set_signed_cookie(
-                    THANKS_COOKIE, inquiry.pk, salt=THANKS_COOKIE, max_age=THANKS_COOKIE_SECONDS, httponly=True,
-                    secure=settings.SESSION_COOKIE_SECURE, samesite="Lax")
+                    THANKS_COOKIE,
+                    inquiry.pk,
+                    salt=THANKS_COOKIE,
+                    max_age=THANKS_COOKIE_SECONDS,
+                    httponly=True,
+                    secure=settings.SESSION_COOKIE_SECURE,
+                    samesite="Lax",
+                )
                 return response
             status = 429
-    return render(request, "inquiries/contact.html",
-                  {"form": form, "title": title, "back_url": back_url}, status=status)
+    return render(
+        request,
+        "inquiries/contact.html",
+        {"form": form, "title": title, "back_url": back_url},
+        status=status,
+    )
 
 
 def thanks(request):
-    pk = request.get_signed_cookie(THANKS_COOKIE, default=None, salt=THANKS_COOKIE, max_age=THANKS_COOKIE_SECONDS)
-    inquiry = Inquiry.objects.filter(pk=pk).select_related("recipient").first() if pk and pk.isdigit() else None
+    pk = request.get_signed_cookie(
+        THANKS_COOKIE, default=None, salt=THANKS_COOKIE, max_age=THANKS_COOKIE_SECONDS
+    )
+    inquiry = (
+        Inquiry.objects.filter(pk=pk).select_related("recipient").first()
+        if pk and pk.isdigit()
+        else None
+    )
     return render(request, "inquiries/thanks.html", {"inquiry": inquiry})
 
 
 # --- inbox --------------------------------------------------------------------------------------
+
 
 def _visible(request):
     return policy.visible_inquiries(request.user, Inquiry.objects.all())
@@ -94,10 +123,16 @@ def inbox(request):
         inquiries = inquiries.exclude(status=Status.CLOSED)
     if request.GET.get("mine"):
         inquiries = inquiries.filter(assigned_to=request.user)
-    return render(request, "inquiries/inbox.html", {
-        "inquiries": inquiries[:200], "status": status, "statuses": Status.choices,
-        "response_times": services.response_times(_visible(request)),
-    })
+    return render(
+        request,
+        "inquiries/inbox.html",
+        {
+            "inquiries": inquiries[:200],
+            "status": status,
+            "statuses": Status.choices,
+            "response_times": services.response_times(_visible(request)),
+        },
+    )
 
 
 @editor_required
@@ -132,4 +167,8 @@ def inquiry_detail(request, pk):
                 services.set_status(request.user, inquiry, data["status"])
             return redirect("inquiries:detail", pk=pk)
         forms[f"{action}_form"] = form
-    return render(request, "inquiries/detail.html", {"inquiry": inquiry, "notes": inquiry.notes.select_related("author"), **forms})
+    return render(
+        request,
+        "inquiries/detail.html",
+        {"inquiry": inquiry, "notes": inquiry.notes.select_related("author"), **forms},
+    )

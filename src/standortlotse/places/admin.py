@@ -18,7 +18,15 @@ class TransitionInline(admin.TabularInline):
 
 @admin.register(Place)
 class PlaceAdmin(admin.ModelAdmin):
-    list_display = ["name", "municipality", "region", "status", "verified_on", "unconfirmed", "is_demo"]
+    list_display = [
+        "name",
+        "municipality",
+        "region",
+        "status",
+        "verified_on",
+        "unconfirmed",
+        "is_demo",
+    ]
     list_filter = ["status", "region", "unconfirmed", "is_demo"]
     search_fields = ["name", "external_id"]
     raw_id_fields = ["municipality"]

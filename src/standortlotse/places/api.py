@@ -21,11 +21,17 @@ def places_json(request, filters: Query[PlaceFilters]):
     return exchange.json_feed(filters.queryset())
 
 
-@router.get("/places.geojson", response={200: dict, **errors(422)}, summary="Published places (GeoJSON)")
+@router.get(
+    "/places.geojson", response={200: dict, **errors(422)}, summary="Published places (GeoJSON)"
+)
 def places_geojson(request, filters: Query[PlaceFilters]):
     return exchange.geojson_feed(filters.queryset())
 
 
-@router.get("/places/{uid}", response={200: PlaceRecord, **errors(404, 422)}, summary="One published place by its stable ID")
+@router.get(
+    "/places/{uid}",
+    response={200: PlaceRecord, **errors(404, 422)},
+    summary="One published place by its stable ID",
+)
 def place_detail(request, uid: UUID):
     return exchange.record_of(get_object_or_404(selectors.published_places(), uid=uid))

@@ -32,27 +32,43 @@ from standortlotse.places.models import ATTRIBUTE_GROUPS, ImportConflict, Place,
 
 FORMAT_VERSION = "standortlotse-places/1"
 TEXT_FIELDS = [
-    "name", "pitch", "story", "street", "postcode", "locality", "opening_info", "website",
-    "contact_name", "contact_email", "contact_phone", "former_use", "languages", "accessibility",
+    "name",
+    "pitch",
+    "story",
+    "street",
+    "postcode",
+    "locality",
+    "opening_info",
+    "website",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "former_use",
+    "languages",
+    "accessibility",
 ]
 LIST_FIELDS = ["fields", "types", "offers", "social_links", "tags"]
-CSV_COLUMNS = ["id", "municipality_ags", "lat", "lon"] + TEXT_FIELDS + LIST_FIELDS + ["licence", "updated_at"]
+CSV_COLUMNS = (
+    ["id", "municipality_ags", "lat", "lon"] + TEXT_FIELDS + LIST_FIELDS + ["licence", "updated_at"]
+)
 GROUP_OF = {"fields": "field", "types": "type", "offers": "offer"}
 
 
 def content_of(place: Place) -> dict:
     """The exchanged content of a place (what an import compares and writes)."""
     data = {name: getattr(place, name) for name in TEXT_FIELDS}
-    data.update({
-        "municipality_ags": place.municipality.ags,
-        "lat": round(place.lat, 6),
-        "lon": round(place.lon, 6),
-        "fields": place.values_of("field"),
-        "types": place.values_of("type"),
-        "offers": place.values_of("offer"),
-        "social_links": place.social_link_list(),
-        "tags": place.tag_list(),
-    })
+    data.update(
+        {
+            "municipality_ags": place.municipality.ags,
+            "lat": round(place.lat, 6),
+            "lon": round(place.lon, 6),
+            "fields": place.values_of("field"),
+            "types": place.values_of("type"),
+            "offers": place.values_of("offer"),
+            "social_links": place.social_link_list(),
+            "tags": place.tag_list(),
+        }
+    )
     return data
 
 
@@ -84,13 +100,23 @@ def geojson_feed(places) -> dict:
     features = []
     for place in places:
         record = record_of(place)
-        features.append({
-            "type": "Feature",
-            "id": record["id"],
-            "geometry": {"type": "Point", "coordinates": [record.pop("lon"), record.pop("lat")]},
-            "properties": record,
-        })
-    return {"type": "FeatureCollection", "format": FORMAT_VERSION, "licence": "CC-BY-4.0", "features": features}
+        features.append(
+            {
+                "type": "Feature",
+                "id": record["id"],
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [record.pop("lon"), record.pop("lat")],
+                },
+                "properties": record,
+            }
+        )
+    return {
+        "type": "FeatureCollection",
+        "format": FORMAT_VERSION,
+        "licence": "CC-BY-4.0",
+        "features": features,
+    }
 
 
 def csv_template(places=()) -> str:
@@ -106,6 +132,7 @@ def csv_template(places=()) -> str:
 
 
 # --- parsing ---------------------------------------------------------------------------------
+
 
 def parse(raw: bytes, filename: str) -> list[dict]:
     """Records from a JSON feed, or any file the bulk import reads (CSV, XLSX, GeoJSON,
@@ -130,7 +157,9 @@ def _json(raw: bytes):
     try:
         return json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ValidationError(_("The file is neither valid JSON nor CSV (%(error)s).") % {"error": str(error)}) from None
+        raise ValidationError(
+            _("The file is neither valid JSON nor CSV (%(error)s).") % {"error": str(error)}
+        ) from None
 
 
 def _record(row) -> dict:
@@ -139,9 +168,11 @@ def _record(row) -> dict:
         if value is None:
             value = ""
         if key in LIST_FIELDS:
-            value = json.loads(value) if isinstance(value, str) and value.startswith("[") else [
-                x.strip() for x in str(value).split(";") if x.strip()
-            ]
+            value = (
+                json.loads(value)
+                if isinstance(value, str) and value.startswith("[")
+                else [x.strip() for x in str(value).split(";") if x.strip()]
+            )
         elif isinstance(value, str):
             value = values.text(value)  # also undoes the export's formula guard ("'=…")
         record[key.strip()] = value
@@ -153,6 +184,7 @@ def _record(row) -> dict:
 
 
 # --- planning and applying -------------------------------------------------------------------
+
 
 @dataclass
 class Row:
@@ -186,12 +218,19 @@ def _normalise(record: dict) -> tuple[dict, list[str]]:
         value = record.get(list_name) or []
         if isinstance(value, str):
             value = [x.strip() for x in value.split(";") if x.strip()]
-        data[list_name] = sorted(str(x).strip() for x in value if str(x).strip()) if list_name in GROUP_OF else [str(x).strip() for x in value]
+        data[list_name] = (
+            sorted(str(x).strip() for x in value if str(x).strip())
+            if list_name in GROUP_OF
+            else [str(x).strip() for x in value]
+        )
     for list_name, group in GROUP_OF.items():
         allowed = set(ATTRIBUTE_GROUPS[group].values)
         unknown = [v for v in data[list_name] if v not in allowed]
         if unknown:
-            errors.append(_("unknown %(name)s: %(values)s") % {"name": list_name, "values": ", ".join(unknown)})
+            errors.append(
+                _("unknown %(name)s: %(values)s")
+                % {"name": list_name, "values": ", ".join(unknown)}
+            )
     if not data["fields"]:
         errors.append(_("at least one field is required"))
     errors.extend(field_errors(data))
@@ -199,7 +238,10 @@ def _normalise(record: dict) -> tuple[dict, list[str]]:
 
 
 def _refusal(name: str, error: ValidationError) -> str:
-    return _("%(field)s: %(message)s") % {"field": concrete_field(Place, name).verbose_name, "message": " ".join(error.messages)}
+    return _("%(field)s: %(message)s") % {
+        "field": concrete_field(Place, name).verbose_name,
+        "message": " ".join(error.messages),
+    }
 
 
 def field_errors(data: dict) -> list[str]:
@@ -239,8 +281,10 @@ def record_rule_errors(place: Place | None, data: dict, municipality) -> list[st
     candidate = copy.copy(place) if place is not None else Place()
     _assign(candidate, data, municipality)
     return [
-        _("%(field)s: %(message)s") % {"field": concrete_field(Place, name).verbose_name, "message": message}
-        for name, messages in candidate.record_errors().items() for message in messages
+        _("%(field)s: %(message)s")
+        % {"field": concrete_field(Place, name).verbose_name, "message": message}
+        for name, messages in candidate.record_errors().items()
+        for message in messages
     ]
 
 
@@ -252,21 +296,32 @@ def plan(records: list[dict], source: str, region) -> list[Row]:
     municipalities = {m.ags: m for m in Municipality.objects.filter(district__regions=region)}
     existing = {
         p.external_id: p
-        for p in Place.objects.filter(source=source).select_related("municipality").prefetch_related("attributes")
+        for p in Place.objects.filter(source=source)
+        .select_related("municipality")
+        .prefetch_related("attributes")
     }
     rows = []
     seen = set()
     for number, record in enumerate(records, start=1):
         external_id = str(record.get("id") or record.get("external_id") or "").strip()
         data, errors = _normalise(record)
-        row = Row(number=number, action="error", external_id=external_id, name=data.get("name", ""), data=data)
+        row = Row(
+            number=number,
+            action="error",
+            external_id=external_id,
+            name=data.get("name", ""),
+            data=data,
+        )
         if not external_id:
             errors.append(_("ID is missing"))
         elif external_id in seen:
             errors.append(_("ID appears twice in the file"))
         seen.add(external_id)
         if data["municipality_ags"] not in municipalities:
-            errors.append(_("municipality key %(ags)s: not in your municipalities") % {"ags": data["municipality_ags"] or "–"})
+            errors.append(
+                _("municipality key %(ags)s: not in your municipalities")
+                % {"ags": data["municipality_ags"] or "–"}
+            )
         place = existing.get(external_id)
         if place is not None and place.region_id != region.pk:
             # Another region's place with the same partner ID: not ours to update, and not ours
@@ -316,19 +371,35 @@ def apply(rows: list[Row], source: str, region, user) -> dict:
         counts[row.action] += 1
         if row.action == "new":
             place = Place(
-                region=region, source=source, external_id=row.external_id, status=Status.PUBLISHED,
-                owner_name=source, owner_email=settings.DEFAULT_FROM_EMAIL,
-                published_at=timezone.now(), verified_on=timezone.localdate(),
+                region=region,
+                source=source,
+                external_id=row.external_id,
+                status=Status.PUBLISHED,
+                owner_name=source,
+                owner_email=settings.DEFAULT_FROM_EMAIL,
+                published_at=timezone.now(),
+                verified_on=timezone.localdate(),
             )
             _write(place, row.data, municipalities[row.data["municipality_ags"]])
-            Transition.objects.create(place=place, from_status="", to_status=place.status, actor=user,
-                                      actor_label="import", message=_("Imported from %(source)s.") % {"source": source})
+            Transition.objects.create(
+                place=place,
+                from_status="",
+                to_status=place.status,
+                actor=user,
+                actor_label="import",
+                message=_("Imported from %(source)s.") % {"source": source},
+            )
         elif row.action == "update":
             assert row.place is not None  # plan() sets it for every update and conflict
             _write(row.place, row.data, municipalities[row.data["municipality_ags"]])
-            Transition.objects.create(place=row.place, from_status=row.place.status, to_status=row.place.status,
-                                      actor=user, actor_label="import",
-                                      message=_("Updated from %(source)s.") % {"source": source})
+            Transition.objects.create(
+                place=row.place,
+                from_status=row.place.status,
+                to_status=row.place.status,
+                actor=user,
+                actor_label="import",
+                message=_("Updated from %(source)s.") % {"source": source},
+            )
         elif row.action == "conflict":
             assert row.place is not None
             ImportConflict.objects.create(place=row.place, source=source, data=row.data)
@@ -351,7 +422,10 @@ def resolve_conflict(user, conflict: ImportConflict, take_incoming: bool) -> Non
     conflict.resolved = True
     conflict.save(update_fields=["resolved"])
     Transition.objects.create(
-        place=place, from_status=place.status, to_status=place.status, actor=user,
-        message=_("Import conflict resolved: %(choice)s.") % {
-            "choice": _("partner version taken") if take_incoming else _("local version kept")},
+        place=place,
+        from_status=place.status,
+        to_status=place.status,
+        actor=user,
+        message=_("Import conflict resolved: %(choice)s.")
+        % {"choice": _("partner version taken") if take_incoming else _("local version kept")},
     )

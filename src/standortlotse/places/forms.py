@@ -13,9 +13,25 @@ from standortlotse.geo.models import Municipality, Region
 from standortlotse.places.models import Field, Offer, Place, PlaceType, RegionSettings, Status
 
 CONTENT_FIELDS = [
-    "name", "pitch", "story", "municipality", "street", "postcode", "locality", "lat", "lon",
-    "opening_info", "website", "social_links", "contact_name", "contact_email", "contact_phone",
-    "former_use", "languages", "accessibility", "tags",
+    "name",
+    "pitch",
+    "story",
+    "municipality",
+    "street",
+    "postcode",
+    "locality",
+    "lat",
+    "lon",
+    "opening_info",
+    "website",
+    "social_links",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "former_use",
+    "languages",
+    "accessibility",
+    "tags",
 ]
 OWNER_FIELDS = ["owner_name", "owner_email", "owner_phone"]
 
@@ -24,23 +40,35 @@ class PlaceForm(forms.ModelForm):
     """Content of a place plus its fields, types and offers; one optional photo."""
 
     place_fields = forms.MultipleChoiceField(
-        label=_("Fields"), choices=Field.choices, widget=forms.CheckboxSelectMultiple,
+        label=_("Fields"),
+        choices=Field.choices,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("Choose at least one."),
     )
     types = forms.MultipleChoiceField(
-        label=_("Type of place"), choices=PlaceType.choices, widget=forms.CheckboxSelectMultiple,
+        label=_("Type of place"),
+        choices=PlaceType.choices,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("Choose at least one."),
     )
     offers = forms.MultipleChoiceField(
-        label=_("Offers"), choices=Offer.choices, widget=forms.CheckboxSelectMultiple, required=False
+        label=_("Offers"),
+        choices=Offer.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
     website = WebURLFormField(label=_("website"), required=False, max_length=200)
     photo = forms.ImageField(label=_("Photo"), required=False, validators=[validate_photo])
     photo_alt = forms.CharField(
-        label=_("What does the photo show?"), max_length=250, required=False, validators=TEXT_LINE,
+        label=_("What does the photo show?"),
+        max_length=250,
+        required=False,
+        validators=TEXT_LINE,
         help_text=_("Short description for people who cannot see the photo."),
     )
-    photo_credit = forms.CharField(label=_("Photo credit"), max_length=150, required=False, validators=TEXT_LINE)
+    photo_credit = forms.CharField(
+        label=_("Photo credit"), max_length=150, required=False, validators=TEXT_LINE
+    )
 
     class Meta:
         model = Place
@@ -63,7 +91,9 @@ class PlaceForm(forms.ModelForm):
         self.fields["municipality"].queryset = municipalities
         self.fields["lat"].required = False
         self.fields["lon"].required = False
-        self.fields["lat"].help_text = _("Optional: click on the map, or leave empty for the centre of the municipality.")
+        self.fields["lat"].help_text = _(
+            "Optional: click on the map, or leave empty for the centre of the municipality."
+        )
         if self.instance.pk and not self.is_bound:
             self.initial["place_fields"] = self.instance.values_of("field")
             self.initial["types"] = self.instance.values_of("type")
@@ -73,8 +103,14 @@ class PlaceForm(forms.ModelForm):
         return clean_html(self.cleaned_data.get("story", ""))
 
     def clean_social_links(self):
-        lines = [line.strip() for line in self.cleaned_data.get("social_links", "").splitlines() if line.strip()]
-        validator = WebURLFormField()  # the same rule as the website and the feed import: http(s) only
+        lines = [
+            line.strip()
+            for line in self.cleaned_data.get("social_links", "").splitlines()
+            if line.strip()
+        ]
+        validator = (
+            WebURLFormField()
+        )  # the same rule as the website and the feed import: http(s) only
         cleaned = []
         for line in lines:
             try:
@@ -108,7 +144,9 @@ class SubmissionForm(HoneypotMixin, PlaceForm):
     """The public call for participation: adds consent and a honeypot."""
 
     consent = forms.BooleanField(
-        label=_("I agree that my details are processed to review and publish the place, as described in the privacy notice."),
+        label=_(
+            "I agree that my details are processed to review and publish the place, as described in the privacy notice."
+        ),
     )
     photo_token = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -124,45 +162,89 @@ class ModerationForm(forms.Form):
         label=_("Decision"),
     )
     message = forms.CharField(
-        label=_("Message to the submitter"), required=False, widget=forms.Textarea(attrs={"rows": 4}), validators=TEXT,
+        label=_("Message to the submitter"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        validators=TEXT,
         help_text=_("Required when requesting changes or rejecting."),
     )
 
     def clean(self):
         data = super().clean()
-        if data.get("action") in (Status.CHANGES_REQUESTED, Status.REJECTED) and not data.get("message", "").strip():
-            self.add_error("message", _("Please tell the submitter what to change or why the place is rejected."))
+        if (
+            data.get("action") in (Status.CHANGES_REQUESTED, Status.REJECTED)
+            and not data.get("message", "").strip()
+        ):
+            self.add_error(
+                "message",
+                _("Please tell the submitter what to change or why the place is rejected."),
+            )
         return data
 
 
 class PlaceSearchForm(forms.Form):
     q = forms.CharField(label=_("Search text"), required=False, max_length=200)
-    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.all(), required=False,
-                                    empty_label=_("all regions"), to_field_name="slug")
-    field = forms.MultipleChoiceField(label=pgettext_lazy("places filter", "Field"), choices=Field.choices, required=False,
-                                      widget=forms.CheckboxSelectMultiple)
-    type = forms.MultipleChoiceField(label=_("Type of place"), choices=PlaceType.choices, required=False,
-                                     widget=forms.CheckboxSelectMultiple)
-    offer = forms.MultipleChoiceField(label=_("Offers"), choices=Offer.choices, required=False,
-                                      widget=forms.CheckboxSelectMultiple)
-    municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.all(),
-                                          required=False, empty_label=_("all municipalities"))
+    region = forms.ModelChoiceField(
+        label=_("Region"),
+        queryset=Region.objects.all(),
+        required=False,
+        empty_label=_("all regions"),
+        to_field_name="slug",
+    )
+    field = forms.MultipleChoiceField(
+        label=pgettext_lazy("places filter", "Field"),
+        choices=Field.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    type = forms.MultipleChoiceField(
+        label=_("Type of place"),
+        choices=PlaceType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    offer = forms.MultipleChoiceField(
+        label=_("Offers"),
+        choices=Offer.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"),
+        queryset=Municipality.objects.all(),
+        required=False,
+        empty_label=_("all municipalities"),
+    )
 
 
 class RegionSettingsForm(forms.ModelForm):
     class Meta:
         model = RegionSettings
-        fields = ["intro_de", "intro_en", "criteria_de", "criteria_en", "moderator_email",
-                  "confirm_every_days", "confirm_grace_days"]
-        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in ["intro_de", "intro_en", "criteria_de", "criteria_en"]}
+        fields = [
+            "intro_de",
+            "intro_en",
+            "criteria_de",
+            "criteria_en",
+            "moderator_email",
+            "confirm_every_days",
+            "confirm_grace_days",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 4})
+            for name in ["intro_de", "intro_en", "criteria_de", "criteria_en"]
+        }
 
 
 class ImportForm(forms.Form):
     source = forms.CharField(
-        label=_("Source (name of the partner network)"), max_length=100, validators=TEXT_LINE,
+        label=_("Source (name of the partner network)"),
+        max_length=100,
+        validators=TEXT_LINE,
         help_text=_("Places are matched by this source and their ID in it."),
     )
-    file = forms.FileField(label=_("File (JSON, GeoJSON, CSV, Excel, GeoPackage or zipped Shapefile)"))
+    file = forms.FileField(
+        label=_("File (JSON, GeoJSON, CSV, Excel, GeoPackage or zipped Shapefile)")
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

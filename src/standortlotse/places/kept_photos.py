@@ -31,7 +31,9 @@ def keep(request, form, kept: str | None) -> None:
             return
         # The re-encoded pixels, not the upload: the copy sits in public media until it is used.
         copy = normalised_image(photo)
-        token = default_storage.save(f"{TEMP_PHOTO_DIR}/{uuid.uuid4().hex}.img", copy).rsplit("/", 1)[-1]
+        token = default_storage.save(f"{TEMP_PHOTO_DIR}/{uuid.uuid4().hex}.img", copy).rsplit(
+            "/", 1
+        )[-1]
         discard(form.data.get("photo_token"))
     form.data = form.data.copy()
     form.data["photo_token"] = token

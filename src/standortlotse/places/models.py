@@ -78,40 +78,88 @@ class Place(models.Model):
     name = models.CharField(_("name"), max_length=150, validators=TEXT_LINE)
     pitch = models.CharField(_("short pitch"), max_length=200, validators=TEXT_LINE)
     story = models.TextField(_("story"), blank=True, validators=TEXT)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="places", verbose_name=_("region"))
-    municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="places", verbose_name=_("municipality")
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="places", verbose_name=_("region")
     )
-    lat = models.FloatField(_("latitude"), validators=[MinValueValidator(-90), MaxValueValidator(90)])
-    lon = models.FloatField(_("longitude"), validators=[MinValueValidator(-180), MaxValueValidator(180)])
-    street = models.CharField(_("street and number"), max_length=200, blank=True, validators=TEXT_LINE)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="places",
+        verbose_name=_("municipality"),
+    )
+    lat = models.FloatField(
+        _("latitude"), validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    lon = models.FloatField(
+        _("longitude"), validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    street = models.CharField(
+        _("street and number"), max_length=200, blank=True, validators=TEXT_LINE
+    )
     postcode = models.CharField(_("postcode"), max_length=10, blank=True, validators=TEXT_LINE)
     locality = models.CharField(_("locality"), max_length=150, blank=True, validators=TEXT_LINE)
-    opening_info = models.CharField(_("opening info"), max_length=300, blank=True, validators=TEXT_LINE)
+    opening_info = models.CharField(
+        _("opening info"), max_length=300, blank=True, validators=TEXT_LINE
+    )
     website = WebURLField(_("website"), blank=True)
-    social_links = models.TextField(_("social media links"), blank=True, help_text=_("One address per line."), validators=TEXT)
-    contact_name = models.CharField(_("public contact person"), max_length=150, blank=True, validators=TEXT_LINE)
+    social_links = models.TextField(
+        _("social media links"), blank=True, help_text=_("One address per line."), validators=TEXT
+    )
+    contact_name = models.CharField(
+        _("public contact person"), max_length=150, blank=True, validators=TEXT_LINE
+    )
     contact_email = EmailAddressField(_("public contact email"), blank=True)
-    contact_phone = models.CharField(_("public contact phone"), max_length=50, blank=True, validators=TEXT_LINE)
+    contact_phone = models.CharField(
+        _("public contact phone"), max_length=50, blank=True, validators=TEXT_LINE
+    )
     owner_name = models.CharField(_("your name"), max_length=150, validators=TEXT_LINE)
     owner_email = EmailAddressField(_("your email (not published)"))
-    owner_phone = models.CharField(_("your phone (not published)"), max_length=50, blank=True, validators=TEXT_LINE)
+    owner_phone = models.CharField(
+        _("your phone (not published)"), max_length=50, blank=True, validators=TEXT_LINE
+    )
     former_use = models.CharField(
-        _("former use of the building"), max_length=200, blank=True, validators=TEXT_LINE,
+        _("former use of the building"),
+        max_length=200,
+        blank=True,
+        validators=TEXT_LINE,
         help_text=_("If the place reactivates a vacant building: what was it before?"),
     )
-    languages = models.CharField(_("languages spoken"), max_length=200, blank=True, validators=TEXT_LINE)
+    languages = models.CharField(
+        _("languages spoken"), max_length=200, blank=True, validators=TEXT_LINE
+    )
     accessibility = models.TextField(_("accessibility notes"), blank=True, validators=TEXT)
-    tags = models.CharField(_("tags"), max_length=300, blank=True, help_text=_("Separated by commas."), validators=TEXT_LINE)
+    tags = models.CharField(
+        _("tags"),
+        max_length=300,
+        blank=True,
+        help_text=_("Separated by commas."),
+        validators=TEXT_LINE,
+    )
 
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED, db_index=True)
-    owner_trusted = models.BooleanField(_("owner is trusted"), default=False, help_text=_("Updates by the owner are published without review."))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED, db_index=True
+    )
+    owner_trusted = models.BooleanField(
+        _("owner is trusted"),
+        default=False,
+        help_text=_("Updates by the owner are published without review."),
+    )
     verified_on = models.DateField(_("verified on"), null=True, blank=True)
     confirmation_requested_at = models.DateTimeField(null=True, blank=True)
     unconfirmed = models.BooleanField(_("not confirmed by the owner"), default=False)
-    licence = models.CharField(_("licence"), max_length=50, default="CC-BY-4.0", validators=TEXT_LINE)
-    source = models.CharField(_("source"), max_length=100, blank=True, help_text=_("Partner feed the place was imported from."), validators=TEXT_LINE)
-    external_id = models.CharField(_("external ID"), max_length=100, blank=True, db_index=True, validators=TEXT_LINE)
+    licence = models.CharField(
+        _("licence"), max_length=50, default="CC-BY-4.0", validators=TEXT_LINE
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=100,
+        blank=True,
+        help_text=_("Partner feed the place was imported from."),
+        validators=TEXT_LINE,
+    )
+    external_id = models.CharField(
+        _("external ID"), max_length=100, blank=True, db_index=True, validators=TEXT_LINE
+    )
     import_hash = models.CharField(max_length=64, blank=True)
     is_demo = models.BooleanField(_("demo record"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -138,7 +186,9 @@ class Place(models.Model):
     def save(self, *args, **kwargs):
         # The story is shown as HTML: whatever wrote it (form, import, admin), only the allow-list stays.
         self.story = clean_html(self.story)
-        self.search_text = place_search_text(self, self.municipality.name if self.municipality_id else "")
+        self.search_text = place_search_text(
+            self, self.municipality.name if self.municipality_id else ""
+        )
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "search_text" not in update_fields:
             kwargs["update_fields"] = [*update_fields, "search_text"]
@@ -157,7 +207,11 @@ class Place(models.Model):
     def record_errors(self) -> dict[str, list]:
         """Field → messages for every record rule the values break (empty when none)."""
         errors: dict[str, list] = {}
-        if self.lat is not None and self.lon is not None and not point_in_germany(self.lat, self.lon):
+        if (
+            self.lat is not None
+            and self.lon is not None
+            and not point_in_germany(self.lat, self.lon)
+        ):
             errors.setdefault("lat", []).append(POINT_OUTSIDE_GERMANY)
         return errors
 
@@ -241,8 +295,12 @@ class Transition(models.Model):
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    actor_label = models.CharField(max_length=50, blank=True)  # "submitter", "owner", "system", "import"
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    actor_label = models.CharField(
+        max_length=50, blank=True
+    )  # "submitter", "owner", "system", "import"
     message = models.TextField(blank=True, validators=TEXT)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -313,8 +371,12 @@ class RegionSettings(models.Model):
     criteria_de = models.TextField(_("editorial criteria (German)"), blank=True, validators=TEXT)
     criteria_en = models.TextField(_("editorial criteria (English)"), blank=True, validators=TEXT)
     moderator_email = EmailAddressField(_("moderation email"), blank=True)
-    confirm_every_days = models.PositiveIntegerField(_("ask owners to confirm every (days)"), default=365)
-    confirm_grace_days = models.PositiveIntegerField(_("flag as unconfirmed after (days)"), default=30)
+    confirm_every_days = models.PositiveIntegerField(
+        _("ask owners to confirm every (days)"), default=365
+    )
+    confirm_grace_days = models.PositiveIntegerField(
+        _("flag as unconfirmed after (days)"), default=30
+    )
 
     class Meta:
         verbose_name = _("region settings for places")
@@ -331,4 +393,6 @@ class RegionSettings(models.Model):
         return self.intro_en if language.startswith("en") and self.intro_en else self.intro_de
 
     def criteria(self, language):
-        return self.criteria_en if language.startswith("en") and self.criteria_en else self.criteria_de
+        return (
+            self.criteria_en if language.startswith("en") and self.criteria_en else self.criteria_de
+        )

@@ -7,7 +7,12 @@ from standortlotse.core.validators import is_web_url
 from standortlotse.places.models import PlaceType
 
 # Types that are businesses in schema.org terms; the rest are plain places.
-BUSINESS_TYPES = {PlaceType.COWORKING, PlaceType.COLIVING, PlaceType.VILLAGE_SHOP, PlaceType.MAKER_SPACE}
+BUSINESS_TYPES = {
+    PlaceType.COWORKING,
+    PlaceType.COLIVING,
+    PlaceType.VILLAGE_SHOP,
+    PlaceType.MAKER_SPACE,
+}
 
 
 def json_ld(place, request) -> dict:
@@ -22,7 +27,9 @@ def json_ld(place, request) -> dict:
         "description": place.pitch or strip_tags(place.story)[:300],
         "geo": geo(place.lat, place.lon),
         "address": postal_address(
-            place.street, place.postcode, place.locality or place.municipality.name,
+            place.street,
+            place.postcode,
+            place.locality or place.municipality.name,
             place.municipality.district.name,
         ),
         "keywords": ", ".join(place.labels_of("type") + place.tag_list()),

@@ -18,11 +18,38 @@ class PlaceProvider(Provider):
     key = "places"
     label = _("creative places (submitters, owners, contacts)")
     model = Place
-    email_fields = {"owner_email": ("owner_name", "owner_phone"), "contact_email": ("contact_name", "contact_phone")}
-    text_fields = ("name", "pitch", "story", "opening_info", "social_links", "accessibility", "website", "tags")
-    export_fields = ("uid", "name", "status", "created_at", "owner_name", "owner_email", "owner_phone",
-                     "contact_name", "contact_email", "contact_phone", "street", "postcode", "locality", "website",
-                     "social_links", "story")
+    email_fields = {
+        "owner_email": ("owner_name", "owner_phone"),
+        "contact_email": ("contact_name", "contact_phone"),
+    }
+    text_fields = (
+        "name",
+        "pitch",
+        "story",
+        "opening_info",
+        "social_links",
+        "accessibility",
+        "website",
+        "tags",
+    )
+    export_fields = (
+        "uid",
+        "name",
+        "status",
+        "created_at",
+        "owner_name",
+        "owner_email",
+        "owner_phone",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+        "street",
+        "postcode",
+        "locality",
+        "website",
+        "social_links",
+        "story",
+    )
     links_of = {"owner_email": "owner_links"}  # the owner's private links stop working
     visible = visible_by(policy.moderated_records)
 

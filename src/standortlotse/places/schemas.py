@@ -61,7 +61,9 @@ class Feed(Schema):
 
 
 class PlaceFilters(Schema):
-    updated_since: datetime | None = Field(None, description="Only places changed at or after this time (ISO 8601)")
+    updated_since: datetime | None = Field(
+        None, description="Only places changed at or after this time (ISO 8601)"
+    )
     region: str | None = Field(None, description="Region slug, e.g. altmark")
     municipality: str | None = Field(None, description="Municipality key (AGS)")
     field: list[PlaceField] = []

@@ -4,8 +4,8 @@ import math
 
 from django.db.models import ExpressionWrapper, F, FloatField, QuerySet
 
-from standortlotse.places.models import Place, PlaceAttribute
 from standortlotse.core import textsearch
+from standortlotse.places.models import Place, PlaceAttribute
 from standortlotse.properties.models import Property
 
 NEARBY_KM = 20
@@ -30,8 +30,9 @@ def search(criteria: dict, base: QuerySet | None = None) -> QuerySet:
     for group in ("field", "type", "offer"):
         values = criteria.get(group)
         if values:
-            qs = qs.filter(pk__in=PlaceAttribute.objects.filter(
-                group=group, value__in=values).values("place"))
+            qs = qs.filter(
+                pk__in=PlaceAttribute.objects.filter(group=group, value__in=values).values("place")
+            )
     return qs.order_by("name", "pk")
 
 
@@ -69,7 +70,9 @@ def _nearest_within(qs, lat, lon, km, limit, exclude_pk):
     )
     # Twice the limit: the flat and the great-circle order may swap neighbours at the edge.
     nearest = candidates.annotate(flat_distance=flat).order_by("flat_distance", "pk")[: limit * 2]
-    ranked = sorted(((distance_km(lat, lon, c.lat, c.lon), c) for c in nearest), key=lambda pair: pair[0])
+    ranked = sorted(
+        ((distance_km(lat, lon, c.lat, c.lon), c) for c in nearest), key=lambda pair: pair[0]
+    )
     result = []
     for distance, item in ranked[:limit]:
         if distance <= km:

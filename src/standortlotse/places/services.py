@@ -17,12 +17,24 @@ from standortlotse.core.uploads import normalised_image
 from standortlotse.core.validators import store_upload
 from standortlotse.geo.models import Municipality
 from standortlotse.places.models import (
-    HeldPhoto, OwnerLink, PendingUpdate, Place, PlacePhoto, RegionSettings, Status, Transition,
+    HeldPhoto,
+    OwnerLink,
+    PendingUpdate,
+    Place,
+    PlacePhoto,
+    RegionSettings,
+    Status,
+    Transition,
 )
 
 # Which review decisions are allowed from which status.
 MODERATOR_TRANSITIONS = {
-    Status.SUBMITTED: {Status.IN_REVIEW, Status.CHANGES_REQUESTED, Status.PUBLISHED, Status.REJECTED},
+    Status.SUBMITTED: {
+        Status.IN_REVIEW,
+        Status.CHANGES_REQUESTED,
+        Status.PUBLISHED,
+        Status.REJECTED,
+    },
     Status.IN_REVIEW: {Status.CHANGES_REQUESTED, Status.PUBLISHED, Status.REJECTED},
     Status.CHANGES_REQUESTED: {Status.IN_REVIEW, Status.PUBLISHED, Status.REJECTED},
     Status.PUBLISHED: {Status.IN_REVIEW, Status.REJECTED},
@@ -43,8 +55,12 @@ def new_owner_url(place: Place) -> str:
 
 def _log(place, to_status, *, actor=None, label="", message="", from_status=None):
     Transition.objects.create(
-        place=place, from_status=place.status if from_status is None else from_status,
-        to_status=to_status, actor=actor, actor_label=label, message=message,
+        place=place,
+        from_status=place.status if from_status is None else from_status,
+        to_status=to_status,
+        actor=actor,
+        actor_label=label,
+        message=message,
     )
 
 
@@ -86,9 +102,15 @@ def submit(form, region=None) -> tuple[Place, str]:
         place.set_values(group, values)
     photo = form.cleaned_data.get("photo")
     if photo:
-        _save_photo(place, photo, form.cleaned_data["photo_alt"], form.cleaned_data.get("photo_credit", ""))
+        _save_photo(
+            place, photo, form.cleaned_data["photo_alt"], form.cleaned_data.get("photo_credit", "")
+        )
     _log(place, Status.SUBMITTED, label="submitter", from_status="")
-    queue_email(place.owner_email, "places/email/submitted", {"place": place, "link": owner_url(place, token)})
+    queue_email(
+        place.owner_email,
+        "places/email/submitted",
+        {"place": place, "link": owner_url(place, token)},
+    )
     _notify_moderators(place, "places/email/new_submission")
     return place, token
 
@@ -99,7 +121,8 @@ def moderate(user, place: Place, to_status: str, message: str = "") -> Place:
         raise PermissionDenied
     if to_status not in MODERATOR_TRANSITIONS.get(place.status, set()):
         raise ValidationError(
-            _("A place with status '%(status)s' cannot be changed this way.") % {"status": place.get_status_display()}
+            _("A place with status '%(status)s' cannot be changed this way.")
+            % {"status": place.get_status_display()}
         )
     if to_status in (Status.CHANGES_REQUESTED, Status.REJECTED) and not message.strip():
         raise ValidationError(_("A message to the submitter is required."))
@@ -116,7 +139,11 @@ def moderate(user, place: Place, to_status: str, message: str = "") -> Place:
         Status.REJECTED: "places/email/rejected",
     }.get(to_status)
     if template and previous != to_status:
-        queue_email(place.owner_email, template, {"place": place, "message": message, "link": new_owner_url(place)})
+        queue_email(
+            place.owner_email,
+            template,
+            {"place": place, "message": message, "link": new_owner_url(place)},
+        )
     return place
 
 
@@ -150,17 +177,30 @@ def owner_update(place: Place, form) -> str:
         _apply(place, data, attributes)
         if photo:
             _save_photo(place, photo, *photo_text)
-        _log(place, place.status, label="owner", message=_("Updated by the owner."), from_status=from_status)
+        _log(
+            place,
+            place.status,
+            label="owner",
+            message=_("Updated by the owner."),
+            from_status=from_status,
+        )
         if from_status == Status.CHANGES_REQUESTED:
             _notify_moderators(place, "places/email/resubmitted")
         return "applied"
     serialisable = {k: (v.pk if hasattr(v, "pk") else v) for k, v in data.items()}
-    update = PendingUpdate.objects.create(place=place, data={"fields": serialisable, "attributes": attributes})
+    update = PendingUpdate.objects.create(
+        place=place, data={"fields": serialisable, "attributes": attributes}
+    )
     if photo:  # held outside the public media with the update, like every other part of it
         held = HeldPhoto(update=update, alt_text=photo_text[0], credit=photo_text[1])
         store_upload(held.image, "jpg", normalised_image(photo))
         held.save()
-    _log(place, place.status, label="owner", message=_("Update proposed by the owner, waiting for review."))
+    _log(
+        place,
+        place.status,
+        label="owner",
+        message=_("Update proposed by the owner, waiting for review."),
+    )
     _notify_moderators(place, "places/email/update_proposed")
     return "pending"
 
@@ -175,13 +215,24 @@ def decide_update(user, update: PendingUpdate, accept: bool) -> None:
         if "municipality" in fields:
             fields["municipality"] = Municipality.objects.get(pk=fields["municipality"])
         _apply(place, fields, update.data["attributes"])
-        for held in update.photos.all():  # copied into the public media; the held file goes with the update
-            item = PlacePhoto(place=place, alt_text=held.alt_text, credit=held.credit, position=place.photos.count())
+        for held in (
+            update.photos.all()
+        ):  # copied into the public media; the held file goes with the update
+            item = PlacePhoto(
+                place=place,
+                alt_text=held.alt_text,
+                credit=held.credit,
+                position=place.photos.count(),
+            )
             with held.image.open("rb") as handle:
                 store_upload(item.image, "jpg", ContentFile(handle.read()))
             item.save()
-    _log(place, place.status, actor=user,
-         message=_("Owner's update accepted.") if accept else _("Owner's update declined."))
+    _log(
+        place,
+        place.status,
+        actor=user,
+        message=_("Owner's update accepted.") if accept else _("Owner's update declined."),
+    )
     update.delete()  # its held photos' files are removed after commit (places/signals.py)
 
 
@@ -191,8 +242,12 @@ def set_trusted(user, place: Place, trusted: bool) -> None:
         raise PermissionDenied
     place.owner_trusted = trusted
     place.save(update_fields=["owner_trusted", "updated_at"])
-    _log(place, place.status, actor=user,
-         message=_("Owner marked as trusted.") if trusted else _("Owner no longer trusted."))
+    _log(
+        place,
+        place.status,
+        actor=user,
+        message=_("Owner marked as trusted.") if trusted else _("Owner no longer trusted."),
+    )
 
 
 @transaction.atomic
@@ -202,8 +257,18 @@ def rotate_link(place: Place, *, actor=None) -> str:
     place.owner_links.revoke()
     token = place.new_owner_token()
     place.save(update_fields=["updated_at"])
-    _log(place, place.status, actor=actor, label="" if actor else "owner", message=_("New private link issued."))
-    queue_email(place.owner_email, "places/email/new_link", {"place": place, "link": owner_url(place, token)})
+    _log(
+        place,
+        place.status,
+        actor=actor,
+        label="" if actor else "owner",
+        message=_("New private link issued."),
+    )
+    queue_email(
+        place.owner_email,
+        "places/email/new_link",
+        {"place": place, "link": owner_url(place, token)},
+    )
     return token
 
 
@@ -221,8 +286,17 @@ def send_fresh_links(email: str, name: str = "") -> int:
         places = places.filter(name__icontains=name.strip())
     count = 0
     for place in places.order_by("pk")[:FRESH_LINK_MAX_PLACES]:
-        _log(place, place.status, label="system", message=_("A fresh private link was sent to the stored address."))
-        queue_email(place.owner_email, "places/email/fresh_link", {"place": place, "link": new_owner_url(place)})
+        _log(
+            place,
+            place.status,
+            label="system",
+            message=_("A fresh private link was sent to the stored address."),
+        )
+        queue_email(
+            place.owner_email,
+            "places/email/fresh_link",
+            {"place": place, "link": new_owner_url(place)},
+        )
         count += 1
     return count
 
@@ -232,7 +306,9 @@ def confirm_by_owner(place: Place) -> None:
     place.verified_on = timezone.localdate()
     place.unconfirmed = False
     place.confirmation_requested_at = None
-    place.save(update_fields=["verified_on", "unconfirmed", "confirmation_requested_at", "updated_at"])
+    place.save(
+        update_fields=["verified_on", "unconfirmed", "confirmation_requested_at", "updated_at"]
+    )
     _log(place, place.status, label="owner", message=_("Confirmed as current by the owner."))
 
 
@@ -248,14 +324,29 @@ def send_confirmation_requests(now=None) -> dict:
                 with transaction.atomic():
                     place.confirmation_requested_at = now
                     place.save(update_fields=["confirmation_requested_at"])
-                    _log(place, place.status, label="system", message=_("Owner asked to confirm the place."))
-                    queue_email(place.owner_email, "places/email/confirm_request",
-                                {"place": place, "link": new_owner_url(place)})
+                    _log(
+                        place,
+                        place.status,
+                        label="system",
+                        message=_("Owner asked to confirm the place."),
+                    )
+                    queue_email(
+                        place.owner_email,
+                        "places/email/confirm_request",
+                        {"place": place, "link": new_owner_url(place)},
+                    )
                 asked += 1
-        elif not place.unconfirmed and place.confirmation_requested_at <= now - timedelta(days=rules.confirm_grace_days):
+        elif not place.unconfirmed and place.confirmation_requested_at <= now - timedelta(
+            days=rules.confirm_grace_days
+        ):
             with transaction.atomic():
                 place.unconfirmed = True
                 place.save(update_fields=["unconfirmed"])
-                _log(place, place.status, label="system", message=_("Not confirmed by the owner: flagged for the moderators."))
+                _log(
+                    place,
+                    place.status,
+                    label="system",
+                    message=_("Not confirmed by the owner: flagged for the moderators."),
+                )
             flagged += 1
     return {"asked": asked, "flagged": flagged}

@@ -19,12 +19,26 @@ urlpatterns = [
     path("region/<slug:slug>/mitmachen/", submission.submit, name="submit"),
     path("datenpflege/orte/", moderation.queue, name="queue"),
     path("datenpflege/orte/import/", importing.import_upload, name="import"),
-    path("datenpflege/orte/region/<slug:slug>/", moderation.region_settings, name="region_settings"),
+    path(
+        "datenpflege/orte/region/<slug:slug>/", moderation.region_settings, name="region_settings"
+    ),
     path("datenpflege/orte/import/anwenden/", importing.import_apply, name="import_apply"),
     path("datenpflege/orte/<int:pk>/", moderation.review, name="review"),
     path("datenpflege/orte/<int:pk>/vertrauen/", moderation.review_trust, name="review_trust"),
     path("datenpflege/orte/<int:pk>/neuer-link/", moderation.review_rotate, name="review_rotate"),
-    path("datenpflege/orte/<int:pk>/aenderung/<int:update_pk>/", moderation.review_update, name="review_update"),
-    path("datenpflege/orte/<int:pk>/aenderung/foto/<int:photo_pk>/", moderation.review_held_photo, name="review_held_photo"),
-    path("datenpflege/orte/<int:pk>/konflikt/<int:conflict_pk>/", moderation.review_conflict, name="review_conflict"),
+    path(
+        "datenpflege/orte/<int:pk>/aenderung/<int:update_pk>/",
+        moderation.review_update,
+        name="review_update",
+    ),
+    path(
+        "datenpflege/orte/<int:pk>/aenderung/foto/<int:photo_pk>/",
+        moderation.review_held_photo,
+        name="review_held_photo",
+    ),
+    path(
+        "datenpflege/orte/<int:pk>/konflikt/<int:conflict_pk>/",
+        moderation.review_conflict,
+        name="review_conflict",
+    ),
 ]

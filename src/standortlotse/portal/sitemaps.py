@@ -20,9 +20,20 @@ class StaticPages(I18nSitemap):
     changefreq = "weekly"
 
     def items(self):
-        return ["home", "properties:search", "places:search", "cases:profile", "inquiries:contact",
-                "places:submit_choose", "guides:entry", "guides:guide_list", "guides:contacts", "guides:events",
-                "properties:statistics", "accessibility"]
+        return [
+            "home",
+            "properties:search",
+            "places:search",
+            "cases:profile",
+            "inquiries:contact",
+            "places:submit_choose",
+            "guides:entry",
+            "guides:guide_list",
+            "guides:contacts",
+            "guides:events",
+            "properties:statistics",
+            "accessibility",
+        ]
 
     def location(self, item):
         return reverse(item)
@@ -43,7 +54,13 @@ class PlacePages(I18nSitemap):
     changefreq = "monthly"
 
     def items(self):
-        return published_places().select_related(None).prefetch_related(None).only("pk", "updated_at").order_by("pk")
+        return (
+            published_places()
+            .select_related(None)
+            .prefetch_related(None)
+            .only("pk", "updated_at")
+            .order_by("pk")
+        )
 
     def lastmod(self, item):
         return item.updated_at
@@ -77,5 +94,11 @@ class EventPages(I18nSitemap):
         return item.updated_at
 
 
-SITEMAPS = {"pages": StaticPages, "properties": PropertyPages, "places": PlacePages, "regions": RegionPages,
-            "guides": GuidePages, "events": EventPages}
+SITEMAPS = {
+    "pages": StaticPages,
+    "properties": PropertyPages,
+    "places": PlacePages,
+    "regions": RegionPages,
+    "guides": GuidePages,
+    "events": EventPages,
+}

@@ -6,8 +6,11 @@ from standortlotse.privacy import services
 
 
 class AddressForm(forms.Form):
-    email = forms.CharField(label=_("Email address"), max_length=254,
-                            widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    email = forms.CharField(
+        label=_("Email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
 
     def clean_email(self):
         try:
@@ -17,7 +20,12 @@ class AddressForm(forms.Form):
 
 
 class ExportForm(AddressForm):
-    format = forms.ChoiceField(label=_("File"), widget=forms.RadioSelect, initial="json", choices=[
-        ("json", _("JSON (machine-readable)")),
-        ("zip", _("ZIP with JSON and an Excel workbook (one sheet per kind of record)")),
-    ])
+    format = forms.ChoiceField(
+        label=_("File"),
+        widget=forms.RadioSelect,
+        initial="json",
+        choices=[
+            ("json", _("JSON (machine-readable)")),
+            ("zip", _("ZIP with JSON and an Excel workbook (one sheet per kind of record)")),
+        ],
+    )

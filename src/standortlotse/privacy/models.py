@@ -13,8 +13,14 @@ class ErasureRecord(models.Model):
         COMMAND = "command", _("management command")
 
     erased_at = models.DateTimeField(_("erased at"), default=timezone.now, db_index=True)
-    erased_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+", verbose_name=_("erased by"))
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("erased by"),
+    )
     via = models.CharField(_("how"), max_length=20, choices=Via.choices, default=Via.BACK_OFFICE)
     # HMAC of the lower-case address with the site's secret key: answers "was this address
     # erased?" for whoever can compute it, reveals nothing to anyone reading the table.

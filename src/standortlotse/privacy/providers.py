@@ -34,14 +34,24 @@ class TaskRowProvider(Provider):
             privacy_args=Cast("args_kwargs", models.TextField()),
             privacy_return=Cast("return_value", models.TextField()),
         )
-        condition = Q(privacy_args__icontains=email) | Q(privacy_return__icontains=email) | Q(traceback__icontains=email)
+        condition = (
+            Q(privacy_args__icontains=email)
+            | Q(privacy_return__icontains=email)
+            | Q(traceback__icontains=email)
+        )
         for identifier in identifiers:
             condition |= Q(privacy_args__icontains=identifier)
-        return DBTaskResult.objects.filter(pk__in=queryset.filter(condition).values("pk")).order_by("enqueued_at")
+        return DBTaskResult.objects.filter(pk__in=queryset.filter(condition).values("pk")).order_by(
+            "enqueued_at"
+        )
 
     def export(self, record):
-        data = {"task": record.task_path, "status": record.status, "enqueued_at": plain(record.enqueued_at),
-                "finished_at": plain(record.finished_at)}
+        data = {
+            "task": record.task_path,
+            "status": record.status,
+            "enqueued_at": plain(record.enqueued_at),
+            "finished_at": plain(record.finished_at),
+        }
         args = (record.args_kwargs or {}).get("args", [])
         if record.task_path == MAIL_TASK and len(args) >= 3:
             data.update({"to": args[0], "subject": args[1], "text": args[2]})
@@ -66,8 +76,12 @@ class UserAccountProvider(Provider):
 
     def export(self, user):
         return {
-            "username": user.get_username(), "first_name": user.first_name, "last_name": user.last_name,
-            "email": user.email, "date_joined": plain(user.date_joined), "last_login": plain(user.last_login),
+            "username": user.get_username(),
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "date_joined": plain(user.date_joined),
+            "last_login": plain(user.last_login),
             "memberships": [str(m) for m in user.memberships.select_related("organisation")],
         }
 

@@ -112,7 +112,7 @@ class Provider:
     """The personal data of one model. Subclasses set the attributes; override methods for
     records that need more than "blank these fields" or "delete"."""
 
-    key = ""                 # its section in the export, e.g. "inquiries"
+    key = ""  # its section in the export, e.g. "inquiries"
     label: StrOrPromise = ""  # shown in the back office (lazy translation)
     model: type[models.Model] | None = None
     # email field -> the fields that describe the same person (name, phone, postal address):
@@ -121,8 +121,8 @@ class Provider:
     # Free text and JSON where the address may appear: found there, replaced by "[removed]".
     text_fields: tuple[str, ...] = ()
     export_fields: tuple[str, ...] = ()
-    erase_by = "delete"      # or "anonymise"
-    blank_values: dict[str, str] = {}   # replacement other than "" for a field
+    erase_by = "delete"  # or "anonymise"
+    blank_values: dict[str, str] = {}  # replacement other than "" for a field
     order = 100
     uses_identifiers = False  # also finds records by the names/phones of the records found before
     # email field -> the record's private links (core.links) that stop working when the address
@@ -183,11 +183,18 @@ class Provider:
         if not self.email_fields or self.belongs_to(record, email):
             # ... and without another person of the same record (the owner of a place whose
             # public contact asks).
-            others = {name for field, group in self.email_fields.items()
-                      if not address_in(record, field, email) for name in (field, *group)}
+            others = {
+                name
+                for field, group in self.email_fields.items()
+                if not address_in(record, field, email)
+                for name in (field, *group)
+            }
             return {key: value for key, value in self.export(record).items() if key not in others}
-        mentions = {name: plain(getattr(record, name)) for name in self.text_fields
-                    if email in json.dumps(plain(getattr(record, name)), ensure_ascii=False).lower()}
+        mentions = {
+            name: plain(getattr(record, name))
+            for name in self.text_fields
+            if email in json.dumps(plain(getattr(record, name)), ensure_ascii=False).lower()
+        }
         return {"id": plain(record.pk), "mentions": mentions}
 
     def export(self, record) -> dict:
@@ -196,13 +203,15 @@ class Provider:
     def export_history(self, row) -> dict:
         names = {f.name for f in row._meta.get_fields()}
         data = {"history_date": plain(row.history_date), "history_type": row.history_type}
-        data.update({name: plain(getattr(row, name)) for name in self.export_fields if name in names})
+        data.update(
+            {name: plain(getattr(row, name)) for name in self.export_fields if name in names}
+        )
         return data
 
     # --- erasure ---------------------------------------------------------------------------
 
     def action(self, record, email: str) -> str:
-        """"delete" or "anonymise" for this record."""
+        """ "delete" or "anonymise" for this record."""
         return self.erase_by
 
     def blank(self, record, email: str, also=()) -> None:

@@ -27,7 +27,14 @@ from django.utils.translation import gettext as _
 from standortlotse.accounts import policy
 from standortlotse.core.spreadsheet import safe_cell
 from standortlotse.privacy.models import ErasureRecord
-from standortlotse.privacy.registry import Provider, address_in, history_model_of, plain, providers, scrub
+from standortlotse.privacy.registry import (
+    Provider,
+    address_in,
+    history_model_of,
+    plain,
+    providers,
+    scrub,
+)
 
 # A plain check, not RFC 5322: enough that no search runs for "" or for a fragment.
 ADDRESS = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -38,12 +45,16 @@ TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)
 def normalise(email: str) -> str:
     email = (email or "").strip().lower()
     if not ADDRESS.match(email) or len(email) > 254:
-        raise ValidationError({"email": _("Enter one complete email address, e.g. name@example.org.")})
+        raise ValidationError(
+            {"email": _("Enter one complete email address, e.g. name@example.org.")}
+        )
     return email
 
 
 def address_hash(email: str) -> str:
-    return salted_hmac("standortlotse.privacy.erasure", normalise(email), algorithm="sha256").hexdigest()
+    return salted_hmac(
+        "standortlotse.privacy.erasure", normalise(email), algorithm="sha256"
+    ).hexdigest()
 
 
 @dataclass
@@ -106,7 +117,11 @@ def sweep(email: str) -> list[tuple]:
         for row in queryset.filter(condition).values("pk", *[f.name for f in fields]):
             for f in fields:
                 value = row[f.name]
-                text = json.dumps(value, ensure_ascii=False) if isinstance(f, models.JSONField) else value
+                text = (
+                    json.dumps(value, ensure_ascii=False)
+                    if isinstance(f, models.JSONField)
+                    else value
+                )
                 if text and email in str(text).lower():
                     hits.append((model, row["pk"], f.name, value))
     return hits
@@ -126,13 +141,16 @@ def export_data(email: str, user) -> dict:
         data[item.key] = [item.provider.export_for(record, email) for record in item.records]
         shown |= {(record._meta.label, record.pk) for record in item.records}
         if history_model_of(item.provider.model) is not None:
-            data[f"{item.key}_history"] = [item.provider.export_history(row) for row in item.history]
+            data[f"{item.key}_history"] = [
+                item.provider.export_history(row) for row in item.history
+            ]
             shown |= {(row._meta.label, row.pk) for row in item.history}
     data[OTHER_TEXTS] = []
     if complete:
         data[OTHER_TEXTS] = [
             {"kind": model._meta.label, "id": plain(pk), "field": name, "value": plain(value)}
-            for model, pk, name, value in sweep(email) if (model._meta.label, pk) not in shown
+            for model, pk, name, value in sweep(email)
+            if (model._meta.label, pk) not in shown
         ]
     return data
 
@@ -187,14 +205,30 @@ def plan(email: str) -> list[dict]:
     shown = set()
     for item in collect(email)[0]:
         actions = [item.provider.action(record, email) for record in item.records]
-        shown |= {(r._meta.label, r.pk) for r in item.records} | {(r._meta.label, r.pk) for r in item.history}
+        shown |= {(r._meta.label, r.pk) for r in item.records} | {
+            (r._meta.label, r.pk) for r in item.history
+        }
         if item.records or item.history:
-            rows.append({"key": item.key, "label": item.provider.label, "delete": actions.count("delete"),
-                         "anonymise": actions.count("anonymise"), "history": len(item.history)})
+            rows.append(
+                {
+                    "key": item.key,
+                    "label": item.provider.label,
+                    "delete": actions.count("delete"),
+                    "anonymise": actions.count("anonymise"),
+                    "history": len(item.history),
+                }
+            )
     others = {(model._meta.label, pk) for model, pk, _name, _value in sweep(email)} - shown
     if others:
-        rows.append({"key": OTHER_TEXTS, "label": labels()[OTHER_TEXTS], "delete": 0,
-                     "anonymise": len(others), "history": 0})
+        rows.append(
+            {
+                "key": OTHER_TEXTS,
+                "label": labels()[OTHER_TEXTS],
+                "delete": 0,
+                "anonymise": len(others),
+                "history": 0,
+            }
+        )
     return rows
 
 
@@ -245,8 +279,9 @@ def erase(email: str, *, by=None, via=ErasureRecord.Via.BACK_OFFICE) -> ErasureR
     if swept:
         counts[OTHER_TEXTS] = {"deleted": 0, "anonymised": swept}
     remaining = len(sweep(email))
-    return ErasureRecord.objects.create(erased_by=by, via=via, address_hash=address_hash(email), counts=counts,
-                                        remaining=remaining)
+    return ErasureRecord.objects.create(
+        erased_by=by, via=via, address_hash=address_hash(email), counts=counts, remaining=remaining
+    )
 
 
 def labels() -> dict[str, str]:
@@ -254,7 +289,9 @@ def labels() -> dict[str, str]:
     names = {OTHER_TEXTS: _("other texts that quote the address")}
     for provider in providers():
         names[provider.key] = str(provider.label)
-        names[f"{provider.key}_history"] = _("%(kind)s: versions in the history") % {"kind": provider.label}
+        names[f"{provider.key}_history"] = _("%(kind)s: versions in the history") % {
+            "kind": provider.label
+        }
     return names
 
 

@@ -29,8 +29,12 @@ def export(request):
         if form.cleaned_data["format"] == "zip":
             return _download(services.export_zip(data), "application/zip", "auskunft.zip")
         return _download(services.export_json(data), "application/json", "auskunft.json")
-    return render(request, "privacy/export.html", {"form": form, "complete": policy.is_state_admin(request.user)},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "privacy/export.html",
+        {"form": form, "complete": policy.is_state_admin(request.user)},
+        status=400 if form.errors else 200,
+    )
 
 
 @state_admin_required
@@ -39,15 +43,20 @@ def erase(request):
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
         if request.POST.get("confirm") != "yes":
-            return render(request, "privacy/erase_confirm.html", {"form": form, "plan": services.plan(email)})
+            return render(
+                request, "privacy/erase_confirm.html", {"form": form, "plan": services.plan(email)}
+            )
         try:
             record = services.erase(email, by=request.user)
         except ValidationError as error:
             form.add_error("email", error.message_dict["email"])
         else:
             if record.remaining:
-                messages.warning(request, _("Erased, but the address still appears %(n)s times: see the "
-                                            "erasure record.") % {"n": record.remaining})
+                messages.warning(
+                    request,
+                    _("Erased, but the address still appears %(n)s times: see the erasure record.")
+                    % {"n": record.remaining},
+                )
             else:
                 messages.success(request, _("Everything about the address was erased."))
             return redirect("privacy:erasures")
@@ -58,8 +67,13 @@ def erase(request):
 def erasures(request):
     names = services.labels()
     records = [
-        (record, [(names.get(kind, kind), done.get("deleted", 0), done.get("anonymised", 0))
-                  for kind, done in record.counts.items()])
+        (
+            record,
+            [
+                (names.get(kind, kind), done.get("deleted", 0), done.get("anonymised", 0))
+                for kind, done in record.counts.items()
+            ],
+        )
         for record in ErasureRecord.objects.select_related("erased_by")[:200]
     ]
     return render(request, "privacy/erasures.html", {"records": records})

@@ -40,14 +40,19 @@ def _window(limit: int, offset: int, cap: int) -> tuple[int, int]:
     return limit, checked_offset(offset)
 
 
-@router.get("/properties", response={200: Page, **errors(422)}, summary="Search published properties")
+@router.get(
+    "/properties", response={200: Page, **errors(422)}, summary="Search published properties"
+)
 def list_properties(request, filters: Query[Filters], limit: int = 50, offset: int = 0):
     limit, offset = _window(limit, offset, MAX_LIMIT)
     results = selectors.search(filters.criteria())
-    items = list(results[offset:offset + limit])
+    items = list(results[offset : offset + limit])
     counted = selectors.count_for_page(results, items, limit, offset)
     return {
-        "count": counted.value, "count_exact": counted.exact, "limit": limit, "offset": offset,
+        "count": counted.value,
+        "count_exact": counted.exact,
+        "limit": limit,
+        "offset": offset,
         "items": items,
     }
 
@@ -60,9 +65,15 @@ def list_properties(request, filters: Query[Filters], limit: int = 50, offset: i
 def properties_geojson(request, filters: Query[Filters], limit: int = 1000, offset: int = 0):
     limit, offset = _window(limit, offset, MAX_GEOJSON_LIMIT)
     results = selectors.search(filters.criteria()).values(
-        "pk", "title", "kind", "lat", "lon", "area_available_m2", "availability",
+        "pk",
+        "title",
+        "kind",
+        "lat",
+        "lon",
+        "area_available_m2",
+        "availability",
         "municipality__name",
-    )[offset:offset + limit]
+    )[offset : offset + limit]
     kinds = dict(Kind.choices)
     url_template = _detail_url_template()
     features = [
@@ -113,12 +124,15 @@ def _visible(request, pk) -> Property:
     return selectors.visible_property(twofactor.acting_user(request), pk)
 
 
-@router.get("/properties/{int:pk}", response={200: PropertyDetail, **errors(404)}, summary="One property")
+@router.get(
+    "/properties/{int:pk}", response={200: PropertyDetail, **errors(404)}, summary="One property"
+)
 def get_property(request, pk: int):
     return _visible(request, pk)
 
 
 # --- Editor write access (session login + CSRF token) ----------------------------------------
+
 
 def _form_data(instance: Property | None, payload: PropertyWrite) -> dict:
     # Start from the stored record, or from the model's defaults for a new one.
@@ -151,7 +165,9 @@ def _editable_for_write(request, pk) -> Property:
 
 
 @router.post(
-    "/properties", auth=staff_session, response={201: PropertyDetail, **errors(400, 401, 403, 422)},
+    "/properties",
+    auth=staff_session,
+    response={201: PropertyDetail, **errors(400, 401, 403, 422)},
     summary="Create a property (draft)",
 )
 def create_property(request, payload: PropertyWrite):
@@ -161,7 +177,8 @@ def create_property(request, payload: PropertyWrite):
 
 
 @router.patch(
-    "/properties/{int:pk}", auth=staff_session,
+    "/properties/{int:pk}",
+    auth=staff_session,
     response={200: PropertyDetail, **errors(400, 401, 403, 404, 422)},
     summary="Change fields of a property",
 )
@@ -171,11 +188,14 @@ def update_property(request, pk: int, payload: PropertyWrite):
 
 
 @router.post(
-    "/properties/{int:pk}/{action}", auth=staff_session,
+    "/properties/{int:pk}/{action}",
+    auth=staff_session,
     response={200: PropertyDetail, **errors(400, 401, 403, 404, 422)},
     summary="publish, archive, unpublish or confirm a property",
 )
-def property_action(request, pk: int, action: Literal["publish", "archive", "unpublish", "confirm"]):
+def property_action(
+    request, pk: int, action: Literal["publish", "archive", "unpublish", "confirm"]
+):
     prop = _editable_for_write(request, pk)
     try:
         if action == "confirm":
@@ -187,4 +207,3 @@ def property_action(request, pk: int, action: Literal["publish", "archive", "unp
             raise FieldErrors(error.message_dict) from error
         raise HttpError(422, " ".join(error.messages)) from error
     return prop
-

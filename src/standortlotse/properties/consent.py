@@ -59,7 +59,11 @@ def _enforce(consent: OwnerConsent) -> bool:
     recipients = editors_of_municipality(prop.municipality)
     if recipients:
         link = settings.SITE_URL.rstrip("/") + reverse("properties:consent_edit", args=[prop.pk])
-        queue_email(recipients, "properties/email/consent_refused", {"prop": prop, "consent": consent, "link": link})
+        queue_email(
+            recipients,
+            "properties/email/consent_refused",
+            {"prop": prop, "consent": consent, "link": link},
+        )
     return True
 
 
@@ -98,10 +102,20 @@ def new_response_url(consent: OwnerConsent) -> str:
     return response_url(ConsentLink.issue(consent=consent, valid_days=LINK_VALID_DAYS))
 
 
-def _mail_request(consent: OwnerConsent, prop: Property, url: str, template="properties/email/consent_request"):
-    queue_email(consent.owner_email, template, {
-        "consent": consent, "prop": prop, "url": url, "days": LINK_VALID_DAYS,
-    }, reply_to=[prop.contact_email] if prop.contact_email else None)
+def _mail_request(
+    consent: OwnerConsent, prop: Property, url: str, template="properties/email/consent_request"
+):
+    queue_email(
+        consent.owner_email,
+        template,
+        {
+            "consent": consent,
+            "prop": prop,
+            "url": url,
+            "days": LINK_VALID_DAYS,
+        },
+        reply_to=[prop.contact_email] if prop.contact_email else None,
+    )
 
 
 @transaction.atomic
@@ -135,11 +149,18 @@ def request(user, props: list[Property], channel: str) -> list[tuple[OwnerConsen
 def letters_pdf(requested: list[tuple[OwnerConsent, str]]) -> bytes:
     letters = [
         {"consent": consent, "prop": consent.property, "url": url, "qr": qr_svg(url)}
-        for consent, url in requested if url
+        for consent, url in requested
+        if url
     ]
-    html = render_to_string("properties/consent_letters.html", {
-        "letters": letters, "today": timezone.localdate(), "days": LINK_VALID_DAYS, "SITE_NAME": settings.SITE_NAME,
-    })
+    html = render_to_string(
+        "properties/consent_letters.html",
+        {
+            "letters": letters,
+            "today": timezone.localdate(),
+            "days": LINK_VALID_DAYS,
+            "SITE_NAME": settings.SITE_NAME,
+        },
+    )
     return html_pdf(html)
 
 
@@ -155,7 +176,9 @@ def respond(token: str, agree: bool) -> OwnerConsent:
     goes through the municipality, which records it)."""
     consent = by_token(token)
     if consent is None:
-        raise ValidationError(_("This link is not valid (any more). Please contact the municipality."))
+        raise ValidationError(
+            _("This link is not valid (any more). Please contact the municipality.")
+        )
     if consent.state != State.REQUESTED:
         return consent
     consent.state = State.GRANTED if agree else State.REFUSED
@@ -174,7 +197,9 @@ def send_fresh_links(email: str, name: str = "") -> int:
     address is ``email`` (optionally only plots whose title contains ``name``), mailed to that
     stored address. Returns how many matched (never shown to the requester)."""
     open_requests = OwnerConsent.objects.select_related("property__municipality").filter(
-        owner_email__iexact=email.strip(), state=State.REQUESTED, property__owner_type=OwnerType.PRIVATE,
+        owner_email__iexact=email.strip(),
+        state=State.REQUESTED,
+        property__owner_type=OwnerType.PRIVATE,
     )
     if name.strip():
         open_requests = open_requests.filter(property__title__icontains=name.strip())

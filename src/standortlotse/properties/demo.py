@@ -19,8 +19,17 @@ from PIL import Image, ImageDraw
 from standortlotse.accounts.models import Membership, Organisation
 from standortlotse.geo.models import District, Municipality, Region, State
 from standortlotse.properties.models import (
-    Availability, Kind, MarketingType, OwnerConsent, OwnerType, PlanningStatus, Property, PropertyPhoto,
-    RailSiding, Status, Zoning,
+    Availability,
+    Kind,
+    MarketingType,
+    OwnerConsent,
+    OwnerType,
+    PlanningStatus,
+    Property,
+    PropertyPhoto,
+    RailSiding,
+    Status,
+    Zoning,
 )
 
 # Published in the README: only ever set while DEBUG is on (see demo_password()).
@@ -31,15 +40,24 @@ def demo_password(production: bool) -> str:
     """The published password in development; in production mode a fresh random one."""
     return secrets.token_urlsafe(12) if production else DEMO_PASSWORD
 
+
 STREETS = ["Industriestraße", "Am Bahnhof", "Gewerbering", "Hauptstraße"]
 
 TITLES = {
-    Kind.PLOT: ["Gewerbefläche {place} Nord", "Industriefläche an der B{road}", "Baufeld {n} {place}"],
+    Kind.PLOT: [
+        "Gewerbefläche {place} Nord",
+        "Industriefläche an der B{road}",
+        "Baufeld {n} {place}",
+    ],
     Kind.BUSINESS_PARK: ["Gewerbegebiet {place}-Süd", "Industrie- und Gewerbepark {place}"],
     Kind.HALL: ["Lagerhalle {place}", "Produktionshalle mit Kranbahn in {place}"],
     Kind.OFFICE: ["Büroetage im Zentrum von {place}", "Büroräume am Bahnhof {place}"],
     Kind.RETAIL: ["Ladenlokal am Markt {place}", "Verkaufsfläche Innenstadt {place}"],
-    Kind.VACANT_BUILDING: ["Ehemalige Schule {place}", "Alter Bahnhof {place}", "Vierseithof bei {place}"],
+    Kind.VACANT_BUILDING: [
+        "Ehemalige Schule {place}",
+        "Alter Bahnhof {place}",
+        "Vierseithof bei {place}",
+    ],
     Kind.BROWNFIELD: ["Brachfläche ehemaliges Werk {place}", "Konversionsfläche {place}"],
 }
 DESCRIPTIONS_DE = {
@@ -64,12 +82,21 @@ DESCRIPTIONS_EN = {
     Kind.BROWNFIELD: "Former industrial site; a contamination survey is available.",
 }
 AREA_RANGES = {
-    Kind.PLOT: (5_000, 120_000), Kind.BUSINESS_PARK: (20_000, 400_000), Kind.HALL: (800, 12_000),
-    Kind.OFFICE: (80, 1_500), Kind.RETAIL: (60, 900), Kind.VACANT_BUILDING: (300, 5_000),
+    Kind.PLOT: (5_000, 120_000),
+    Kind.BUSINESS_PARK: (20_000, 400_000),
+    Kind.HALL: (800, 12_000),
+    Kind.OFFICE: (80, 1_500),
+    Kind.RETAIL: (60, 900),
+    Kind.VACANT_BUILDING: (300, 5_000),
     Kind.BROWNFIELD: (10_000, 250_000),
 }
-JUNCTIONS = ["AS Stendal (A14)", "AS Colbitz (A14)", "AS Osterburg (A14)", "AS Wolmirstedt (A14)",
-             "AS Uelzen (A39)"]
+JUNCTIONS = [
+    "AS Stendal (A14)",
+    "AS Colbitz (A14)",
+    "AS Osterburg (A14)",
+    "AS Wolmirstedt (A14)",
+    "AS Uelzen (A39)",
+]
 
 
 def demo_photo(seed: int, label: str) -> ContentFile:
@@ -82,8 +109,10 @@ def demo_photo(seed: int, label: str) -> ContentFile:
     width, height = rnd.randint(200, 330), rnd.randint(90, 170)
     colour = (rnd.randint(120, 200), rnd.randint(90, 140), rnd.randint(70, 110))
     draw.rectangle([x, 300 - height, x + width, 300], fill=colour, outline=(60, 60, 60), width=3)
-    draw.polygon([(x - 10, 300 - height), (x + width // 2, 240 - height), (x + width + 10, 300 - height)],
-                 fill=(90, 60, 50))
+    draw.polygon(
+        [(x - 10, 300 - height), (x + width // 2, 240 - height), (x + width + 10, 300 - height)],
+        fill=(90, 60, 50),
+    )
     draw.text((20, 20), f"DEMO – {label}", fill=(20, 20, 20))
     buffer = BytesIO()
     image.save(buffer, format="JPEG", quality=80)
@@ -94,26 +123,42 @@ def _random_fields(rnd: random.Random, kind: str) -> dict:
     low, high = AREA_RANGES[kind]
     total = rnd.randrange(low, high, 10)
     available = max(low // 2, int(total * rnd.choice([1, 1, 0.8, 0.6, 0.4])))
-    availability = rnd.choice([Availability.IMMEDIATELY] * 5 + [Availability.FROM_DATE, Availability.RESERVED])
+    availability = rnd.choice(
+        [Availability.IMMEDIATELY] * 5 + [Availability.FROM_DATE, Availability.RESERVED]
+    )
     big = kind in {Kind.PLOT, Kind.BUSINESS_PARK, Kind.BROWNFIELD}
-    price = None if rnd.random() < 0.2 else Decimal(rnd.randint(8, 45) if big else rnd.randint(60, 400)) / (1 if big else 10)
+    price = (
+        None
+        if rnd.random() < 0.2
+        else Decimal(rnd.randint(8, 45) if big else rnd.randint(60, 400)) / (1 if big else 10)
+    )
     return {
         "area_total_m2": total,
         "area_available_m2": available,
         "divisible": rnd.random() < 0.6 if big else False,
         "smallest_plot_m2": min(available, rnd.choice([2_000, 5_000, 10_000])) if big else None,
-        "zoning": rnd.choice([Zoning.GI, Zoning.GE, Zoning.GE, Zoning.MI, Zoning.SO]) if big or kind == Kind.HALL else rnd.choice([Zoning.MI, Zoning.NONE]),
+        "zoning": rnd.choice([Zoning.GI, Zoning.GE, Zoning.GE, Zoning.MI, Zoning.SO])
+        if big or kind == Kind.HALL
+        else rnd.choice([Zoning.MI, Zoning.NONE]),
         "planning_status": rnd.choice(PlanningStatus.values),
-        "marketing_type": rnd.choice(MarketingType.values if big else [MarketingType.SALE, MarketingType.LEASE]),
+        "marketing_type": rnd.choice(
+            MarketingType.values if big else [MarketingType.SALE, MarketingType.LEASE]
+        ),
         "price_per_m2": price,
         "price_on_request": price is None,
         "availability": availability,
-        "available_from": timezone.localdate() + timedelta(days=rnd.randint(30, 400)) if availability == Availability.FROM_DATE else None,
+        "available_from": timezone.localdate() + timedelta(days=rnd.randint(30, 400))
+        if availability == Availability.FROM_DATE
+        else None,
         "owner_type": rnd.choice(OwnerType.values),
         "motorway_junction": rnd.choice(JUNCTIONS),
         "motorway_km": Decimal(rnd.randint(5, 600)) / 10,
         "federal_road_km": Decimal(rnd.randint(1, 120)) / 10,
-        "rail_siding": rnd.choice([RailSiding.YES, RailSiding.POSSIBLE, RailSiding.NO, RailSiding.NO]) if big else RailSiding.NO,
+        "rail_siding": rnd.choice(
+            [RailSiding.YES, RailSiding.POSSIBLE, RailSiding.NO, RailSiding.NO]
+        )
+        if big
+        else RailSiding.NO,
         "inland_port_km": Decimal(rnd.randint(50, 900)) / 10,
         "airport_km": Decimal(rnd.randint(400, 1600)) / 10,
         "electricity_kv": rnd.choice([None, 20, 20, 110]) if big else None,
@@ -133,8 +178,9 @@ def _random_fields(rnd: random.Random, kind: str) -> dict:
 
 
 @transaction.atomic
-def create_demo_data(count: int = 40, seed: int = 2026, production: bool = False,
-                     new_passwords: bool = False) -> dict:
+def create_demo_data(
+    count: int = 40, seed: int = 2026, production: bool = False, new_passwords: bool = False
+) -> dict:
     """Organisations, users of every role and `count` demo properties (idempotent). Returns the
     passwords set in this run by username: the published DEMO_PASSWORD, or random ones with
     `production` (DEBUG off), so that no known password exists on a production instance."""
@@ -144,25 +190,41 @@ def create_demo_data(count: int = 40, seed: int = 2026, production: bool = False
     orgs = {
         "stendal": Organisation.objects.get_or_create(
             name="Hansestadt Stendal – Wirtschaftsförderung",
-            defaults={"kind": Organisation.Kind.MUNICIPALITY, "municipality": stendal,
-                      "email": "wirtschaft@stendal.example"})[0],
+            defaults={
+                "kind": Organisation.Kind.MUNICIPALITY,
+                "municipality": stendal,
+                "email": "wirtschaft@stendal.example",
+            },
+        )[0],
         "gardelegen": Organisation.objects.get_or_create(
             name="Hansestadt Gardelegen – Stadtverwaltung",
-            defaults={"kind": Organisation.Kind.MUNICIPALITY, "municipality": gardelegen,
-                      "email": "wirtschaft@gardelegen.example"})[0],
+            defaults={
+                "kind": Organisation.Kind.MUNICIPALITY,
+                "municipality": gardelegen,
+                "email": "wirtschaft@gardelegen.example",
+            },
+        )[0],
         "region": Organisation.objects.get_or_create(
             name="Altmärkischer Regionalmarketing- und Tourismusverband (ART)",
-            defaults={"kind": Organisation.Kind.REGIONAL_MARKETING, "region": region,
-                      "email": "info@altmark.example"})[0],
+            defaults={
+                "kind": Organisation.Kind.REGIONAL_MARKETING,
+                "region": region,
+                "email": "info@altmark.example",
+            },
+        )[0],
         "state": Organisation.objects.get_or_create(
             name="Investitions- und Marketinggesellschaft Sachsen-Anhalt (IMG)",
-            defaults={"kind": Organisation.Kind.STATE_AGENCY, "email": "invest@img.example"})[0],
+            defaults={"kind": Organisation.Kind.STATE_AGENCY, "email": "invest@img.example"},
+        )[0],
     }
     for district in District.objects.filter(regions=region):
         Organisation.objects.get_or_create(
             name=f"Wirtschaftsförderung {district.name}",
-            defaults={"kind": Organisation.Kind.ECONOMIC_DEVELOPMENT, "district": district,
-                      "region": region},
+            defaults={
+                "kind": Organisation.Kind.ECONOMIC_DEVELOPMENT,
+                "district": district,
+                "region": region,
+            },
         )
     users = [
         ("redaktion-stendal", orgs["stendal"], Membership.Role.MUNICIPAL_EDITOR),
@@ -173,7 +235,9 @@ def create_demo_data(count: int = 40, seed: int = 2026, production: bool = False
     User = get_user_model()
     passwords = {}
     for username, org, role in users:
-        user, created = User.objects.get_or_create(username=username, defaults={"email": f"{username}@example.org"})
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"email": f"{username}@example.org"}
+        )
         # In production mode an account that still has the published password gets a random one;
         # `new_passwords` (make run) gives every demo account a fresh one, printed each start.
         if created or (production and (new_passwords or user.check_password(DEMO_PASSWORD))):
@@ -185,16 +249,25 @@ def create_demo_data(count: int = 40, seed: int = 2026, production: bool = False
 
     existing = Property.objects.filter(is_demo=True).count()
     rnd = random.Random(seed)
-    municipalities = list(Municipality.objects.filter(district__regions=region).select_related("district"))
+    municipalities = list(
+        Municipality.objects.filter(district__regions=region).select_related("district")
+    )
     kinds = list(Kind.values)
     created = 0
     for n in range(existing, count):
         kind = kinds[n % len(kinds)]
         # Stendal and Gardelegen get several records so the editor demo has something to show.
-        municipality = stendal if n % 5 == 0 else gardelegen if n % 7 == 0 else rnd.choice(municipalities)
-        title = rnd.choice(TITLES[kind]).format(place=municipality.name, road=rnd.choice([71, 188, 189, 107]), n=n)
+        municipality = (
+            stendal if n % 5 == 0 else gardelegen if n % 7 == 0 else rnd.choice(municipalities)
+        )
+        title = rnd.choice(TITLES[kind]).format(
+            place=municipality.name, road=rnd.choice([71, 188, 189, 107]), n=n
+        )
         prop = Property(
-            title=title, kind=kind, municipality=municipality, is_demo=True,
+            title=title,
+            kind=kind,
+            municipality=municipality,
+            is_demo=True,
             street=f"{rnd.choice(STREETS)} {rnd.randint(1, 40)}",
             postcode="39576" if municipality.district.key == "15090" else "29410",
             locality=municipality.name,
@@ -202,7 +275,9 @@ def create_demo_data(count: int = 40, seed: int = 2026, production: bool = False
             lon=round(municipality.lon + rnd.uniform(-0.02, 0.02), 6),
             description_de=DESCRIPTIONS_DE[kind] + " (Demo-Datensatz)",
             description_en=DESCRIPTIONS_EN[kind] + " (demo record)",
-            contact_name=rnd.choice(["Anna Schulze", "Jens Krüger", "Katrin Wendt", "Tobias Lange"]),
+            contact_name=rnd.choice(
+                ["Anna Schulze", "Jens Krüger", "Katrin Wendt", "Tobias Lange"]
+            ),
             contact_organisation=f"Wirtschaftsförderung {municipality.district.name}",
             contact_email="ansiedlung@altmark.example",
             contact_phone="+49 3931 000000",
@@ -215,23 +290,41 @@ def create_demo_data(count: int = 40, seed: int = 2026, production: bool = False
         if kind in {Kind.PLOT, Kind.BUSINESS_PARK}:
             d = 0.002 + rnd.random() * 0.003
             lon, lat = prop.lon, prop.lat
-            prop.outline = {"type": "Polygon", "coordinates": [[
-                [round(lon - d, 6), round(lat - d / 2, 6)], [round(lon + d, 6), round(lat - d / 2, 6)],
-                [round(lon + d, 6), round(lat + d / 2, 6)], [round(lon - d, 6), round(lat + d / 2, 6)],
-                [round(lon - d, 6), round(lat - d / 2, 6)]]]}
+            prop.outline = {
+                "type": "Polygon",
+                "coordinates": [
+                    [
+                        [round(lon - d, 6), round(lat - d / 2, 6)],
+                        [round(lon + d, 6), round(lat - d / 2, 6)],
+                        [round(lon + d, 6), round(lat + d / 2, 6)],
+                        [round(lon - d, 6), round(lat + d / 2, 6)],
+                        [round(lon - d, 6), round(lat - d / 2, 6)],
+                    ]
+                ],
+            }
         prop._change_reason = "demo data"
         prop.save()
         if prop.owner_type == OwnerType.PRIVATE:
             # Private plots: published ones have the owner's consent, drafts are still asking.
             OwnerConsent.objects.create(
-                property=prop, owner_name="Familie Beispiel (Demo)", owner_email="eigentuemer@altmark.example",
+                property=prop,
+                owner_name="Familie Beispiel (Demo)",
+                owner_email="eigentuemer@altmark.example",
                 owner_address="Dorfstraße 1\n39576 Stendal",
-                state=OwnerConsent.State.GRANTED if prop.status == Status.PUBLISHED else OwnerConsent.State.NOT_ASKED,
+                state=OwnerConsent.State.GRANTED
+                if prop.status == Status.PUBLISHED
+                else OwnerConsent.State.NOT_ASKED,
                 responded_on=timezone.localdate() if prop.status == Status.PUBLISHED else None,
                 how=OwnerConsent.How.LETTER if prop.status == Status.PUBLISHED else "",
             )
-        photo = PropertyPhoto(property=prop, alt_text=f"Illustration: {prop.get_kind_display()} (Demo)", credit="Standortlotse (generiert)")
-        photo.image.save(f"demo-{n}.jpg", demo_photo(seed + n, str(prop.get_kind_display())), save=False)
+        photo = PropertyPhoto(
+            property=prop,
+            alt_text=f"Illustration: {prop.get_kind_display()} (Demo)",
+            credit="Standortlotse (generiert)",
+        )
+        photo.image.save(
+            f"demo-{n}.jpg", demo_photo(seed + n, str(prop.get_kind_display())), save=False
+        )
         photo.save()
         created += 1
     return {"created": created, "passwords": passwords, "users": [u[0] for u in users]}
@@ -241,7 +334,9 @@ SYNTHETIC_STATE = "99"
 
 
 def _synthetic_municipalities(rnd: random.Random, count: int = 400) -> list[Municipality]:
-    state, _ = State.objects.get_or_create(code=SYNTHETIC_STATE, defaults={"name": "Synthetische Testdaten"})
+    state, _ = State.objects.get_or_create(
+        code=SYNTHETIC_STATE, defaults={"name": "Synthetische Testdaten"}
+    )
     existing = list(Municipality.objects.filter(district__state=state))
     if existing:
         return existing
@@ -251,8 +346,11 @@ def _synthetic_municipalities(rnd: random.Random, count: int = 400) -> list[Muni
     ]
     municipalities = [
         Municipality(
-            district=districts[i % 40], name=f"Testgemeinde {i:03d}", ags=f"99{i % 40:03d}{i:03d}",
-            lat=round(rnd.uniform(47.5, 54.8), 5), lon=round(rnd.uniform(6.2, 14.8), 5),
+            district=districts[i % 40],
+            name=f"Testgemeinde {i:03d}",
+            ags=f"99{i % 40:03d}{i:03d}",
+            lat=round(rnd.uniform(47.5, 54.8), 5),
+            lon=round(rnd.uniform(6.2, 14.8), 5),
         )
         for i in range(count)
     ]
@@ -271,15 +369,21 @@ def generate_properties(count: int = 100_000, seed: int = 7, batch: int = 5000) 
         for i in range(created, min(count, created + batch)):
             kind = rnd.choice(kinds)
             m = rnd.choice(municipalities)
-            rows.append(Property(
-                title=f"Synthetische {Kind(kind).label} {i}", kind=kind, municipality=m,
-                lat=round(m.lat + rnd.uniform(-0.08, 0.08), 6), lon=round(m.lon + rnd.uniform(-0.1, 0.1), 6),
-                status=Status.PUBLISHED if rnd.random() < 0.9 else Status.DRAFT,
-                published_at=now - timedelta(minutes=rnd.randint(0, 500_000)),
-                description_de="Synthetischer Datensatz für Lasttests.",
-                data_source="synthetic", verified_on=now.date(),
-                **_random_fields(rnd, kind),
-            ))
+            rows.append(
+                Property(
+                    title=f"Synthetische {Kind(kind).label} {i}",
+                    kind=kind,
+                    municipality=m,
+                    lat=round(m.lat + rnd.uniform(-0.08, 0.08), 6),
+                    lon=round(m.lon + rnd.uniform(-0.1, 0.1), 6),
+                    status=Status.PUBLISHED if rnd.random() < 0.9 else Status.DRAFT,
+                    published_at=now - timedelta(minutes=rnd.randint(0, 500_000)),
+                    description_de="Synthetischer Datensatz für Lasttests.",
+                    data_source="synthetic",
+                    verified_on=now.date(),
+                    **_random_fields(rnd, kind),
+                )
+            )
         for prop in rows:  # bulk_create does not call save()
             prop.search_text = prop.build_search_text()
         with transaction.atomic():

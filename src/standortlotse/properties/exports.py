@@ -15,14 +15,58 @@ from standortlotse.core.spreadsheet import safe_cell
 from standortlotse.properties.models import Property
 
 COLUMNS = [
-    "external_id", "title", "kind", "municipality_ags", "street", "postcode", "locality", "lat", "lon",
-    "area_total_m2", "area_available_m2", "divisible", "smallest_plot_m2", "zoning", "planning_status",
-    "marketing_type", "price_per_m2", "price_on_request", "availability", "available_from", "owner_type",
-    "motorway_junction", "motorway_km", "federal_road_km", "rail_siding", "inland_port_km", "airport_km",
-    "electricity_kv", "electricity_mw", "gas", "hydrogen", "water", "waste_water", "broadband_mbits",
-    "mobile_coverage", "operation_24_7", "noise_limits", "max_building_height_m", "grz", "gfz", "bmz",
-    "funding_area", "funding_rate", "description_de", "description_en", "contact_name",
-    "contact_organisation", "contact_email", "contact_phone", "data_source", "verified_on", "outline",
+    "external_id",
+    "title",
+    "kind",
+    "municipality_ags",
+    "street",
+    "postcode",
+    "locality",
+    "lat",
+    "lon",
+    "area_total_m2",
+    "area_available_m2",
+    "divisible",
+    "smallest_plot_m2",
+    "zoning",
+    "planning_status",
+    "marketing_type",
+    "price_per_m2",
+    "price_on_request",
+    "availability",
+    "available_from",
+    "owner_type",
+    "motorway_junction",
+    "motorway_km",
+    "federal_road_km",
+    "rail_siding",
+    "inland_port_km",
+    "airport_km",
+    "electricity_kv",
+    "electricity_mw",
+    "gas",
+    "hydrogen",
+    "water",
+    "waste_water",
+    "broadband_mbits",
+    "mobile_coverage",
+    "operation_24_7",
+    "noise_limits",
+    "max_building_height_m",
+    "grz",
+    "gfz",
+    "bmz",
+    "funding_area",
+    "funding_rate",
+    "description_de",
+    "description_en",
+    "contact_name",
+    "contact_organisation",
+    "contact_email",
+    "contact_phone",
+    "data_source",
+    "verified_on",
+    "outline",
 ]
 
 
@@ -75,14 +119,24 @@ def to_xlsx(queryset) -> bytes:
 def to_geojson(queryset) -> str:
     features = []
     for prop in queryset.select_related("municipality").iterator(chunk_size=2000):
-        properties = {column: _value(prop, column) for column in COLUMNS if column not in ("lat", "lon", "outline")}
-        features.append({
-            "type": "Feature",
-            "id": properties["external_id"],
-            "geometry": {"type": "Point", "coordinates": [prop.lon, prop.lat]},
-            "properties": {**properties, "outline": prop.outline},
-        })
-    return json.dumps({"type": "FeatureCollection", "features": features}, cls=DjangoJSONEncoder, ensure_ascii=False)
+        properties = {
+            column: _value(prop, column)
+            for column in COLUMNS
+            if column not in ("lat", "lon", "outline")
+        }
+        features.append(
+            {
+                "type": "Feature",
+                "id": properties["external_id"],
+                "geometry": {"type": "Point", "coordinates": [prop.lon, prop.lat]},
+                "properties": {**properties, "outline": prop.outline},
+            }
+        )
+    return json.dumps(
+        {"type": "FeatureCollection", "features": features},
+        cls=DjangoJSONEncoder,
+        ensure_ascii=False,
+    )
 
 
 def to_gpkg(queryset) -> bytes:
@@ -96,7 +150,9 @@ def to_gpkg(queryset) -> bytes:
     import shapely
 
     props = list(queryset.select_related("municipality"))
-    geometries = np.array([shapely.to_wkb(shapely.Point(p.lon, p.lat)) for p in props], dtype=object)
+    geometries = np.array(
+        [shapely.to_wkb(shapely.Point(p.lon, p.lat)) for p in props], dtype=object
+    )
     fields = list(COLUMNS)
     data = []
     for column in fields:
@@ -108,8 +164,15 @@ def to_gpkg(queryset) -> bytes:
     with tempfile.TemporaryDirectory(prefix="standortlotse-gpkg-") as folder:
         path = os.path.join(folder, "immobilien.gpkg")
         pyogrio.raw.write(
-            path, geometries, data, fields, crs="EPSG:4326", driver="GPKG", geometry_type="Point",
-            layer="immobilien", encoding="UTF-8",
+            path,
+            geometries,
+            data,
+            fields,
+            crs="EPSG:4326",
+            driver="GPKG",
+            geometry_type="Point",
+            layer="immobilien",
+            encoding="UTF-8",
         )
         with open(path, "rb") as handle:
             return handle.read()

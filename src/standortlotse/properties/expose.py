@@ -68,7 +68,9 @@ def map_png(prop: Property, size=MAP_SIZE) -> bytes:
     for ring in own_rings:
         draw.polygon([xy(*pt[:2]) for pt in ring], fill=(31, 95, 139), outline=(15, 50, 80))
     x, y = xy(prop.lon, prop.lat)
-    draw.ellipse([x - 11, y - 11, x + 11, y + 11], fill=(200, 40, 30), outline=(255, 255, 255), width=3)
+    draw.ellipse(
+        [x - 11, y - 11, x + 11, y + 11], fill=(200, 40, 30), outline=(255, 255, 255), width=3
+    )
     draw.text((x + 15, y - 6), prop.locality or prop.municipality.name, fill=(30, 30, 30))
     # scale bar: 10 km (or 1 km when zoomed in)
     km_per_px = 111.32 / scale
@@ -125,20 +127,35 @@ def html_pdf(html: str) -> bytes:
 def property_pdf(prop: Property, language: str) -> bytes:
     with translation.override(language):
         url = page_url(prop, language)
-        html = render_to_string("properties/expose.html", {
-            "prop": prop, "facts": fact_rows(prop), "description": prop.description(language),
-            "map": _data_uri(map_png(prop), "image/png"), "qr": qr_svg(url), "url": url,
-            "photos": _photos(prop), "created": timezone.localdate(), "SITE_NAME": settings.SITE_NAME,
-            "LANGUAGE_CODE": language,
-        })
+        html = render_to_string(
+            "properties/expose.html",
+            {
+                "prop": prop,
+                "facts": fact_rows(prop),
+                "description": prop.description(language),
+                "map": _data_uri(map_png(prop), "image/png"),
+                "qr": qr_svg(url),
+                "url": url,
+                "photos": _photos(prop),
+                "created": timezone.localdate(),
+                "SITE_NAME": settings.SITE_NAME,
+                "LANGUAGE_CODE": language,
+            },
+        )
     return html_pdf(html)
 
 
 def comparison_pdf(props: list[Property], language: str) -> bytes:
     with translation.override(language):
-        html = render_to_string("properties/expose_compare.html", {
-            "props": props, "rows": compare_rows(props),
-            "urls": [page_url(p, language) for p in props],
-            "created": timezone.localdate(), "SITE_NAME": settings.SITE_NAME, "LANGUAGE_CODE": language,
-        })
+        html = render_to_string(
+            "properties/expose_compare.html",
+            {
+                "props": props,
+                "rows": compare_rows(props),
+                "urls": [page_url(p, language) for p in props],
+                "created": timezone.localdate(),
+                "SITE_NAME": settings.SITE_NAME,
+                "LANGUAGE_CODE": language,
+            },
+        )
     return html_pdf(html)

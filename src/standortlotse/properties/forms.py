@@ -12,26 +12,85 @@ from standortlotse.core.fields import EmailAddressFormField
 from standortlotse.core.validators import TEXT, TEXT_LINE, validate_photo
 from standortlotse.geo.models import District, Municipality, Region
 from standortlotse.properties.models import (
-    Availability, Kind, OwnerConsent, Property, PropertyDocument, RailSiding, Zoning,
+    Availability,
+    Kind,
+    OwnerConsent,
+    Property,
+    PropertyDocument,
+    RailSiding,
+    Zoning,
 )
 from standortlotse.properties.selectors import SORTS, SearchCriteria
 
 SECTIONS = [
-    (_("Basics"), ["title", "kind", "municipality", "street", "postcode", "locality",
-                   "external_id"]),
+    (
+        _("Basics"),
+        ["title", "kind", "municipality", "street", "postcode", "locality", "external_id"],
+    ),
     (_("Location on the map"), ["lat", "lon", "outline"]),
     (_("Area"), ["area_total_m2", "area_available_m2", "divisible", "smallest_plot_m2"]),
-    (_("Planning law"), ["zoning", "planning_status", "grz", "gfz", "bmz",
-                         "max_building_height_m", "operation_24_7", "noise_limits"]),
-    (_("Marketing"), ["marketing_type", "price_per_m2", "price_on_request", "availability",
-                      "available_from", "owner_type", "funding_area", "funding_rate"]),
-    (_("Transport access"), ["motorway_junction", "motorway_km", "federal_road_km",
-                             "rail_siding", "inland_port_km", "airport_km"]),
-    (_("Utilities"), ["electricity_kv", "electricity_mw", "gas", "hydrogen", "water",
-                      "waste_water", "broadband_mbits", "mobile_coverage"]),
+    (
+        _("Planning law"),
+        [
+            "zoning",
+            "planning_status",
+            "grz",
+            "gfz",
+            "bmz",
+            "max_building_height_m",
+            "operation_24_7",
+            "noise_limits",
+        ],
+    ),
+    (
+        _("Marketing"),
+        [
+            "marketing_type",
+            "price_per_m2",
+            "price_on_request",
+            "availability",
+            "available_from",
+            "owner_type",
+            "funding_area",
+            "funding_rate",
+        ],
+    ),
+    (
+        _("Transport access"),
+        [
+            "motorway_junction",
+            "motorway_km",
+            "federal_road_km",
+            "rail_siding",
+            "inland_port_km",
+            "airport_km",
+        ],
+    ),
+    (
+        _("Utilities"),
+        [
+            "electricity_kv",
+            "electricity_mw",
+            "gas",
+            "hydrogen",
+            "water",
+            "waste_water",
+            "broadband_mbits",
+            "mobile_coverage",
+        ],
+    ),
     (_("Description"), ["description_de", "description_en"]),
-    (_("Contact and source"), ["contact_name", "contact_organisation", "contact_email",
-                               "contact_phone", "data_source", "verified_on"]),
+    (
+        _("Contact and source"),
+        [
+            "contact_name",
+            "contact_organisation",
+            "contact_email",
+            "contact_phone",
+            "data_source",
+            "verified_on",
+        ],
+    ),
 ]
 
 YES_NO_UNKNOWN = [("", _("unknown")), ("true", _("yes")), ("false", _("no"))]
@@ -39,7 +98,8 @@ YES_NO_UNKNOWN = [("", _("unknown")), ("true", _("yes")), ("false", _("no"))]
 
 class PropertyForm(forms.ModelForm):
     outline = forms.CharField(
-        label=_("outline (GeoJSON polygon)"), required=False,
+        label=_("outline (GeoJSON polygon)"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3, "class": "geojson"}),
         help_text=_("Drawn on the map, or pasted as GeoJSON (Polygon, WGS84)."),
     )
@@ -90,10 +150,14 @@ class PropertyForm(forms.ModelForm):
 class PhotoForm(forms.Form):
     image = forms.ImageField(label=_("photo"), validators=[validate_photo])
     alt_text = forms.CharField(
-        label=_("alternative text"), max_length=250, validators=TEXT_LINE,
+        label=_("alternative text"),
+        max_length=250,
+        validators=TEXT_LINE,
         help_text=_("Describe what the photo shows, for people who cannot see it."),
     )
-    credit = forms.CharField(label=_("photo credit"), max_length=150, required=False, validators=TEXT_LINE)
+    credit = forms.CharField(
+        label=_("photo credit"), max_length=150, required=False, validators=TEXT_LINE
+    )
 
 
 class DocumentForm(forms.ModelForm):
@@ -124,51 +188,69 @@ class SearchForm(forms.Form):
 
     q = forms.CharField(label=_("Search text"), required=False, max_length=200)
     kind = forms.MultipleChoiceField(
-        label=_("Kind"), choices=Kind.choices, required=False,
+        label=_("Kind"),
+        choices=Kind.choices,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     region = forms.ModelChoiceField(
-        label=_("Region"), queryset=Region.objects.all(), required=False,
+        label=_("Region"),
+        queryset=Region.objects.all(),
+        required=False,
         empty_label=_("all regions"),
     )
     district = forms.ModelChoiceField(
-        label=_("District"), queryset=District.objects.all(), required=False,
+        label=_("District"),
+        queryset=District.objects.all(),
+        required=False,
         empty_label=_("all districts"),
     )
     municipality = forms.ModelChoiceField(
-        label=_("Municipality"), queryset=Municipality.objects.all(), required=False,
+        label=_("Municipality"),
+        queryset=Municipality.objects.all(),
+        required=False,
         empty_label=_("all municipalities"),
     )
     area_min = forms.IntegerField(label=_("Area from (m²)"), required=False, min_value=0)
     area_max = forms.IntegerField(label=_("Area up to (m²)"), required=False, min_value=0)
     zoning = forms.MultipleChoiceField(
-        label=_("Zoning"), choices=Zoning.choices, required=False,
+        label=_("Zoning"),
+        choices=Zoning.choices,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     availability = forms.MultipleChoiceField(
-        label=_("Availability"), choices=Availability.choices, required=False,
+        label=_("Availability"),
+        choices=Availability.choices,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     price_max = forms.DecimalField(
-        label=_("Price up to (€/m²)"), required=False, min_value=Decimal("0"),
-        max_digits=9, decimal_places=2,
+        label=_("Price up to (€/m²)"),
+        required=False,
+        min_value=Decimal("0"),
+        max_digits=9,
+        decimal_places=2,
     )
-    rail_siding = forms.ChoiceField(
-        label=_("Railway siding"), choices=RAIL_CHOICES, required=False
-    )
+    rail_siding = forms.ChoiceField(label=_("Railway siding"), choices=RAIL_CHOICES, required=False)
     motorway_km_max = forms.DecimalField(
-        label=_("Motorway junction within (km)"), required=False, min_value=Decimal("0"),
-        max_digits=6, decimal_places=1,
+        label=_("Motorway junction within (km)"),
+        required=False,
+        min_value=Decimal("0"),
+        max_digits=6,
+        decimal_places=1,
     )
     broadband_min = forms.IntegerField(
         label=_("Broadband at least (Mbit/s)"), required=False, min_value=0
     )
     funding_area = forms.NullBooleanField(
-        label=_("GRW funding area"), required=False,
+        label=_("GRW funding area"),
+        required=False,
         widget=forms.Select(choices=[("", _("any")), ("true", _("yes")), ("false", _("no"))]),
     )
     sort = forms.ChoiceField(
-        label=_("Sort by"), required=False,
+        label=_("Sort by"),
+        required=False,
         choices=[(key, SORT_LABELS[key]) for key in SORTS],
     )
 
@@ -191,7 +273,9 @@ class SearchForm(forms.Form):
                 value = value.pk
             if isinstance(value, bool):
                 value = "true" if value else "false"
-            query.setlist(name, [str(v) for v in value] if isinstance(value, list) else [str(value)])
+            query.setlist(
+                name, [str(v) for v in value] if isinstance(value, list) else [str(value)]
+            )
         return query.urlencode()
 
     def criteria(self) -> SearchCriteria:
@@ -202,21 +286,35 @@ class SearchForm(forms.Form):
 
 
 class OwnerForm(forms.Form):
-    owner_name = forms.CharField(label=_("Owner"), max_length=200, required=False, validators=TEXT_LINE)
+    owner_name = forms.CharField(
+        label=_("Owner"), max_length=200, required=False, validators=TEXT_LINE
+    )
     owner_email = EmailAddressFormField(label=_("Owner's email"), required=False)
     owner_address = forms.CharField(
-        label=_("Owner's postal address"), required=False, widget=forms.Textarea(attrs={"rows": 3}), validators=TEXT,
+        label=_("Owner's postal address"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=TEXT,
         help_text=_("For letters: name, street, postcode and town, one per line."),
     )
 
 
 class ConsentRecordForm(forms.Form):
     state = forms.ChoiceField(
-        label=_("Answer"), widget=forms.RadioSelect,
-        choices=[("granted", _("The owner agrees to publication")), ("refused", _("The owner refuses"))],
+        label=_("Answer"),
+        widget=forms.RadioSelect,
+        choices=[
+            ("granted", _("The owner agrees to publication")),
+            ("refused", _("The owner refuses")),
+        ],
     )
-    responded_on = forms.DateField(label=_("Answered on"), widget=forms.DateInput(attrs={"type": "date"}))
-    how = forms.ChoiceField(label=_("How"), choices=[
-        (value, label) for value, label in OwnerConsent.How.choices if value != "online"
-    ])
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), validators=TEXT)
+    responded_on = forms.DateField(
+        label=_("Answered on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    how = forms.ChoiceField(
+        label=_("How"),
+        choices=[(value, label) for value, label in OwnerConsent.How.choices if value != "online"],
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), validators=TEXT
+    )

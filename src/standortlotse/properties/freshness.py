@@ -29,7 +29,11 @@ def _unconfirmed_since(before: date) -> Q:
 
 
 def due_for_reminder(today: date | None = None):
-    now = timezone.now() if today is None else timezone.make_aware(timezone.datetime.combine(today, timezone.datetime.min.time()))
+    now = (
+        timezone.now()
+        if today is None
+        else timezone.make_aware(timezone.datetime.combine(today, timezone.datetime.min.time()))
+    )
     resend = now - timedelta(days=settings.PROPERTY_REMINDER_DAYS)
     return (
         Property.objects.published()
@@ -51,12 +55,18 @@ def send_reminders(today: date | None = None) -> int:
             by_recipient[email].append(prop)
     link = settings.SITE_URL.rstrip("/") + reverse("properties:freshness")
     for email, props in by_recipient.items():
-        queue_email(email, "properties/email/freshness_reminder", {
-            "properties": props, "link": link, "months": round(settings.PROPERTY_REMINDER_DAYS / 30.4),
-        })
-    Property.objects.filter(pk__in=[p.pk for p in due if recipients_cache.get(p.municipality_id)]).update(
-        reminder_sent_at=timezone.now()
-    )
+        queue_email(
+            email,
+            "properties/email/freshness_reminder",
+            {
+                "properties": props,
+                "link": link,
+                "months": round(settings.PROPERTY_REMINDER_DAYS / 30.4),
+            },
+        )
+    Property.objects.filter(
+        pk__in=[p.pk for p in due if recipients_cache.get(p.municipality_id)]
+    ).update(reminder_sent_at=timezone.now())
     return len(by_recipient)
 
 
@@ -91,8 +101,13 @@ def dashboard(user, today: date | None = None) -> list[MunicipalityFreshness]:
     )
     return [
         MunicipalityFreshness(
-            r["municipality__name"], r["municipality__district__name"], r["published"], r["current"],
-            r["published"] - r["current"] - r["not_confirmed"], r["not_confirmed"], r["oldest"],
+            r["municipality__name"],
+            r["municipality__district__name"],
+            r["published"],
+            r["current"],
+            r["published"] - r["current"] - r["not_confirmed"],
+            r["not_confirmed"],
+            r["oldest"],
         )
         for r in rows
     ]

@@ -38,8 +38,16 @@ from standortlotse.core.validators import validate_geojson_polygon
 from standortlotse.geo.models import Municipality
 from standortlotse.properties.exports import COLUMNS
 from standortlotse.properties.models import (
-    Availability, Kind, MarketingType, OwnerConsent, OwnerType, PlanningStatus,
-    Property, RailSiding, Status, Zoning,
+    Availability,
+    Kind,
+    MarketingType,
+    OwnerConsent,
+    OwnerType,
+    PlanningStatus,
+    Property,
+    RailSiding,
+    Status,
+    Zoning,
 )
 
 KEY = "properties"
@@ -47,23 +55,62 @@ KEY = "properties"
 # Header names seen in municipal lists, folded (see textsearch.fold), besides the column name and
 # the German and English field labels.
 HEADER_ALIASES = {
-    "external_id": ["id", "objektid", "objektnummer", "objektnr", "nr", "nummer", "externeid", "kennung", "flaechenid"],
+    "external_id": [
+        "id",
+        "objektid",
+        "objektnummer",
+        "objektnr",
+        "nr",
+        "nummer",
+        "externeid",
+        "kennung",
+        "flaechenid",
+    ],
     "title": ["bezeichnung", "name", "titel", "objekt", "objektbezeichnung", "standort"],
     "kind": ["art", "typ", "objektart", "flaechenart", "nutzungsart", "kategorie"],
-    "municipality_ags": ["ags", "gemeindeschluessel", "gemeinde", "kommune", "gemeindename", "stadt", "stadtgemeinde", "municipality", "ort"],
+    "municipality_ags": [
+        "ags",
+        "gemeindeschluessel",
+        "gemeinde",
+        "kommune",
+        "gemeindename",
+        "stadt",
+        "stadtgemeinde",
+        "municipality",
+        "ort",
+    ],
     "street": ["strasse", "adresse", "anschrift", "strassehausnummer", "lage"],
     "postcode": ["plz", "postleitzahl", "zip"],
     "locality": ["ortsteil", "ortschaft", "gemarkung", "locality"],
     "lat": ["breite", "breitengrad", "latitude", "lat", "nord", "y", "hochwert"],
     "lon": ["laenge", "laengengrad", "longitude", "lon", "lng", "ost", "x", "rechtswert"],
     "area_total_m2": ["gesamtflaeche", "gesamtgroesse", "flaechegesamt", "grundstuecksgroesse"],
-    "area_available_m2": ["verfuegbareflaeche", "freieflaeche", "groesse", "flaeche", "flaechengroesse", "freiflaeche", "nettoflaeche"],
+    "area_available_m2": [
+        "verfuegbareflaeche",
+        "freieflaeche",
+        "groesse",
+        "flaeche",
+        "flaechengroesse",
+        "freiflaeche",
+        "nettoflaeche",
+    ],
     "divisible": ["teilbar"],
     "smallest_plot_m2": ["kleinsteparzelle", "mindestgroesse", "kleinstegroesse"],
     "zoning": ["gebietsart", "baugebiet", "gebietstyp", "nutzung"],
     "planning_status": ["planungsrecht", "planungsstand", "bplan", "bebauungsplan", "planrecht"],
     "marketing_type": ["vermarktung", "vermarktungsart", "angebotsart"],
-    "price_per_m2": ["preis", "kaufpreis", "preisproqm", "preisprom2", "preiseurm2", "bodenpreis", "preism2", "preisqm", "preiseurqm", "preisjem2"],
+    "price_per_m2": [
+        "preis",
+        "kaufpreis",
+        "preisproqm",
+        "preisprom2",
+        "preiseurm2",
+        "bodenpreis",
+        "preism2",
+        "preisqm",
+        "preiseurqm",
+        "preisjem2",
+    ],
     "price_on_request": ["preisaufanfrage"],
     "availability": ["verfuegbarkeit", "status", "verfuegbar"],
     "available_from": ["verfuegbarab", "abdatum", "bezugsfertigab"],
@@ -96,51 +143,123 @@ HEADER_ALIASES = {
 
 CHOICE_SYNONYMS: dict[str, dict[str, str]] = {
     "kind": {
-        "gewerbegrundstueck": Kind.PLOT, "gewerbeflaeche": Kind.PLOT, "industrieflaeche": Kind.PLOT, "grundstueck": Kind.PLOT,
-        "baugrundstueck": Kind.PLOT, "gewerbegebiet": Kind.BUSINESS_PARK, "gewerbepark": Kind.BUSINESS_PARK,
-        "industriegebiet": Kind.BUSINESS_PARK, "industriepark": Kind.BUSINESS_PARK, "halle": Kind.HALL, "lagerhalle": Kind.HALL,
-        "produktionshalle": Kind.HALL, "lager": Kind.HALL, "buero": Kind.OFFICE, "bueros": Kind.OFFICE, "bueroflaeche": Kind.OFFICE,
-        "laden": Kind.RETAIL, "einzelhandel": Kind.RETAIL, "ladenflaeche": Kind.RETAIL, "leerstand": Kind.VACANT_BUILDING,
-        "leerstehendesgebaeude": Kind.VACANT_BUILDING, "gebaeude": Kind.VACANT_BUILDING, "brache": Kind.BROWNFIELD,
-        "industriebrache": Kind.BROWNFIELD, "brachflaeche": Kind.BROWNFIELD, "konversionsflaeche": Kind.BROWNFIELD,
+        "gewerbegrundstueck": Kind.PLOT,
+        "gewerbeflaeche": Kind.PLOT,
+        "industrieflaeche": Kind.PLOT,
+        "grundstueck": Kind.PLOT,
+        "baugrundstueck": Kind.PLOT,
+        "gewerbegebiet": Kind.BUSINESS_PARK,
+        "gewerbepark": Kind.BUSINESS_PARK,
+        "industriegebiet": Kind.BUSINESS_PARK,
+        "industriepark": Kind.BUSINESS_PARK,
+        "halle": Kind.HALL,
+        "lagerhalle": Kind.HALL,
+        "produktionshalle": Kind.HALL,
+        "lager": Kind.HALL,
+        "buero": Kind.OFFICE,
+        "bueros": Kind.OFFICE,
+        "bueroflaeche": Kind.OFFICE,
+        "laden": Kind.RETAIL,
+        "einzelhandel": Kind.RETAIL,
+        "ladenflaeche": Kind.RETAIL,
+        "leerstand": Kind.VACANT_BUILDING,
+        "leerstehendesgebaeude": Kind.VACANT_BUILDING,
+        "gebaeude": Kind.VACANT_BUILDING,
+        "brache": Kind.BROWNFIELD,
+        "industriebrache": Kind.BROWNFIELD,
+        "brachflaeche": Kind.BROWNFIELD,
+        "konversionsflaeche": Kind.BROWNFIELD,
     },
     "zoning": {
-        "industriegebiet": Zoning.GI, "gewerbegebiet": Zoning.GE, "mischgebiet": Zoning.MI, "mu": Zoning.MI,
-        "urbanesgebiet": Zoning.MI, "sondergebiet": Zoning.SO, "keine": Zoning.NONE, "ohne": Zoning.NONE,
+        "industriegebiet": Zoning.GI,
+        "gewerbegebiet": Zoning.GE,
+        "mischgebiet": Zoning.MI,
+        "mu": Zoning.MI,
+        "urbanesgebiet": Zoning.MI,
+        "sondergebiet": Zoning.SO,
+        "keine": Zoning.NONE,
+        "ohne": Zoning.NONE,
     },
     "planning_status": {
-        "bplan": PlanningStatus.BPLAN, "rechtskraeftigerbplan": PlanningStatus.BPLAN, "bebauungsplan": PlanningStatus.BPLAN,
-        "rechtskraeftig": PlanningStatus.BPLAN, "inaufstellung": PlanningStatus.IN_PREPARATION,
-        "bplaninaufstellung": PlanningStatus.IN_PREPARATION, "34": PlanningStatus.SECTION_34, "34baugb": PlanningStatus.SECTION_34,
-        "innenbereich": PlanningStatus.SECTION_34, "fnp": PlanningStatus.FNP_ONLY, "flaechennutzungsplan": PlanningStatus.FNP_ONLY,
+        "bplan": PlanningStatus.BPLAN,
+        "rechtskraeftigerbplan": PlanningStatus.BPLAN,
+        "bebauungsplan": PlanningStatus.BPLAN,
+        "rechtskraeftig": PlanningStatus.BPLAN,
+        "inaufstellung": PlanningStatus.IN_PREPARATION,
+        "bplaninaufstellung": PlanningStatus.IN_PREPARATION,
+        "34": PlanningStatus.SECTION_34,
+        "34baugb": PlanningStatus.SECTION_34,
+        "innenbereich": PlanningStatus.SECTION_34,
+        "fnp": PlanningStatus.FNP_ONLY,
+        "flaechennutzungsplan": PlanningStatus.FNP_ONLY,
         "nurfnp": PlanningStatus.FNP_ONLY,
     },
     "marketing_type": {
-        "kauf": MarketingType.SALE, "verkauf": MarketingType.SALE, "miete": MarketingType.LEASE, "pacht": MarketingType.LEASE,
-        "vermietung": MarketingType.LEASE, "mieteoderpacht": MarketingType.LEASE, "erbpacht": MarketingType.HEREDITARY_LEASE,
+        "kauf": MarketingType.SALE,
+        "verkauf": MarketingType.SALE,
+        "miete": MarketingType.LEASE,
+        "pacht": MarketingType.LEASE,
+        "vermietung": MarketingType.LEASE,
+        "mieteoderpacht": MarketingType.LEASE,
+        "erbpacht": MarketingType.HEREDITARY_LEASE,
         "erbbaurecht": MarketingType.HEREDITARY_LEASE,
     },
     "availability": {
-        "sofort": Availability.IMMEDIATELY, "absofort": Availability.IMMEDIATELY, "verfuegbar": Availability.IMMEDIATELY,
-        "frei": Availability.IMMEDIATELY, "reserviert": Availability.RESERVED, "optioniert": Availability.RESERVED,
-        "verkauft": Availability.SOLD, "vergeben": Availability.SOLD, "vermietet": Availability.SOLD,
+        "sofort": Availability.IMMEDIATELY,
+        "absofort": Availability.IMMEDIATELY,
+        "verfuegbar": Availability.IMMEDIATELY,
+        "frei": Availability.IMMEDIATELY,
+        "reserviert": Availability.RESERVED,
+        "optioniert": Availability.RESERVED,
+        "verkauft": Availability.SOLD,
+        "vergeben": Availability.SOLD,
+        "vermietet": Availability.SOLD,
     },
     "owner_type": {
-        "kommune": OwnerType.MUNICIPAL, "kommunal": OwnerType.MUNICIPAL, "gemeinde": OwnerType.MUNICIPAL,
-        "stadt": OwnerType.MUNICIPAL, "oeffentlich": OwnerType.MUNICIPAL, "privat": OwnerType.PRIVATE,
-        "sonstige": OwnerType.OTHER, "andere": OwnerType.OTHER,
+        "kommune": OwnerType.MUNICIPAL,
+        "kommunal": OwnerType.MUNICIPAL,
+        "gemeinde": OwnerType.MUNICIPAL,
+        "stadt": OwnerType.MUNICIPAL,
+        "oeffentlich": OwnerType.MUNICIPAL,
+        "privat": OwnerType.PRIVATE,
+        "sonstige": OwnerType.OTHER,
+        "andere": OwnerType.OTHER,
     },
     "rail_siding": {
-        "ja": RailSiding.YES, "yes": RailSiding.YES, "vorhanden": RailSiding.YES, "moeglich": RailSiding.POSSIBLE,
-        "planbar": RailSiding.POSSIBLE, "nein": RailSiding.NO, "no": RailSiding.NO, "keiner": RailSiding.NO,
+        "ja": RailSiding.YES,
+        "yes": RailSiding.YES,
+        "vorhanden": RailSiding.YES,
+        "moeglich": RailSiding.POSSIBLE,
+        "planbar": RailSiding.POSSIBLE,
+        "nein": RailSiding.NO,
+        "no": RailSiding.NO,
+        "keiner": RailSiding.NO,
     },
 }
 
 UNIT_WORDS = {
-    "price_per_m2": ("€", "eur", "euro", "€/m²", "€/m2", "€/qm", "eur/m²", "eur/m2", "eur/qm", "euro/m²", "euro/qm"),
-    "motorway_km": ("km",), "federal_road_km": ("km",), "inland_port_km": ("km",), "airport_km": ("km",),
-    "electricity_kv": ("kv",), "electricity_mw": ("mw",), "broadband_mbits": ("mbit/s", "mbit", "mbits", "mb/s", "mbps"),
-    "max_building_height_m": ("m",), "funding_rate": ("%", "prozent"),
+    "price_per_m2": (
+        "€",
+        "eur",
+        "euro",
+        "€/m²",
+        "€/m2",
+        "€/qm",
+        "eur/m²",
+        "eur/m2",
+        "eur/qm",
+        "euro/m²",
+        "euro/qm",
+    ),
+    "motorway_km": ("km",),
+    "federal_road_km": ("km",),
+    "inland_port_km": ("km",),
+    "airport_km": ("km",),
+    "electricity_kv": ("kv",),
+    "electricity_mw": ("mw",),
+    "broadband_mbits": ("mbit/s", "mbit", "mbits", "mb/s", "mbps"),
+    "max_building_height_m": ("m",),
+    "funding_rate": ("%", "prozent"),
 }
 
 REQUIRED = ("title", "municipality_ags")
@@ -192,7 +311,10 @@ class Context:
         self.user = user
         self.mapping = {h: c for h, c in mapping.items() if c}
         self.units = {h: tabular.header_unit(h) for h in self.mapping}
-        self.synonyms = {name: tabular.choice_synonyms(_model_field(name), CHOICE_SYNONYMS[name]) for name in CHOICE_SYNONYMS}
+        self.synonyms = {
+            name: tabular.choice_synonyms(_model_field(name), CHOICE_SYNONYMS[name])
+            for name in CHOICE_SYNONYMS
+        }
         self.municipalities = {m.ags: m for m in Municipality.objects.all()}
         self.by_name: dict[str, Municipality] = {}
         for m in self.municipalities.values():
@@ -214,7 +336,9 @@ def _municipality(raw, ctx: Context) -> Municipality:
     found = ctx.by_name.get(fold(key))
     if found:
         return found
-    raise v.BadValue(_("Unknown municipality “%(name)s” (use the name or the 8-digit AGS).") % {"name": key})
+    raise v.BadValue(
+        _("Unknown municipality “%(name)s” (use the name or the 8-digit AGS).") % {"name": key}
+    )
 
 
 def _parse(name: str, raw, ctx: Context, header: str, result: Converted):
@@ -269,7 +393,11 @@ def convert(row, ctx: Context) -> Converted:
                     raise v.BadValue(_("Not in your municipalities."))
                 result.values["municipality"] = municipality
                 continue
-            if column == "available_from" and not isinstance(raw, (int, float)) and fold(v.text(raw)) in ("sofort", "absofort"):
+            if (
+                column == "available_from"
+                and not isinstance(raw, (int, float))
+                and fold(v.text(raw)) in ("sofort", "absofort")
+            ):
                 result.values.setdefault("availability", Availability.IMMEDIATELY)
                 continue
             if column == "availability" and not isinstance(raw, str):
@@ -329,7 +457,13 @@ def _geometry(row, result: Converted):
             result.values.setdefault("lat", round(point.y, 6))
             result.values.setdefault("lon", round(point.x, 6))
         else:
-            result.errors.append((_("geometry"), _("Geometry type %(type)s is not supported (use points or polygons).") % {"type": kind}))
+            result.errors.append(
+                (
+                    _("geometry"),
+                    _("Geometry type %(type)s is not supported (use points or polygons).")
+                    % {"type": kind},
+                )
+            )
     except (ValidationError, ValueError, TypeError, KeyError, IndexError) as error:
         result.errors.append((_("geometry"), _message(error)))
 
@@ -339,18 +473,27 @@ def _complete(result: Converted, ctx: Context):
     labelled = {c: h for h, c in ctx.mapping.items()}
     for name in REQUIRED:
         key = "municipality" if name == "municipality_ags" else name
-        if key not in values and not any(label == labelled.get(name) for label, _m in result.errors):
-            result.errors.append((labelled.get(name, column_label(name)), _("This value is required.")))
+        if key not in values and not any(
+            label == labelled.get(name) for label, _m in result.errors
+        ):
+            result.errors.append(
+                (labelled.get(name, column_label(name)), _("This value is required."))
+            )
     municipality = values.get("municipality")
     if ("lat" in values) != ("lon" in values):
         result.errors.append((_("coordinates"), _("Latitude and longitude must both be given.")))
     elif "lat" not in values and municipality is not None:
         values["lat"], values["lon"] = municipality.lat, municipality.lon
-        result.warnings.append(_("No coordinates: the centre of %(name)s was taken; please set the point on the map.") % {"name": municipality.name})
+        result.warnings.append(
+            _("No coordinates: the centre of %(name)s was taken; please set the point on the map.")
+            % {"name": municipality.name}
+        )
     if values.get("available_from") and "availability" not in values:
         values["availability"] = Availability.FROM_DATE
     if values.get("owner_type") == OwnerType.PRIVATE:
-        result.warnings.append(_("Private owner: published only after the owner's consent is recorded."))
+        result.warnings.append(
+            _("Private owner: published only after the owner's consent is recorded.")
+        )
 
 
 # --- matching and writing ------------------------------------------------------------------
@@ -362,7 +505,12 @@ COMPARED = [c for c in COLUMNS if c not in ("municipality_ags", "external_id")] 
 def find_existing(external_ids: list[str]) -> dict[str, Property]:
     """Existing properties for a batch of external IDs (our own export IDs match the record)."""
     own = {int(m.group(1)): e for e in external_ids if (m := OWN_ID.match(e))}
-    found = {p.external_id: p for p in Property.objects.filter(external_id__in=[e for e in external_ids if e]).select_related("municipality")}
+    found = {
+        p.external_id: p
+        for p in Property.objects.filter(
+            external_id__in=[e for e in external_ids if e]
+        ).select_related("municipality")
+    }
     for prop in Property.objects.filter(pk__in=own).select_related("municipality"):
         found.setdefault(own[prop.pk], prop)
     return found
@@ -386,11 +534,17 @@ def changes(prop: Property, values: dict) -> list[str]:
     return changed
 
 
-def plan(converted: list[Converted], ctx: Context) -> list[tuple[str, Converted, Property | None, list[str]]]:
+def plan(
+    converted: list[Converted], ctx: Context
+) -> list[tuple[str, Converted, Property | None, list[str]]]:
     """Outcome per row: ("error" | "new" | "update" | "unchanged", row, existing, changed fields)."""
     existing = find_existing([c.external_id for c in converted if c.external_id])
     public = [p.pk for p in existing.values() if p.status == Status.PUBLISHED]
-    consented = set(OwnerConsent.objects.filter(property_id__in=public, state=OwnerConsent.State.GRANTED).values_list("property_id", flat=True))
+    consented = set(
+        OwnerConsent.objects.filter(
+            property_id__in=public, state=OwnerConsent.State.GRANTED
+        ).values_list("property_id", flat=True)
+    )
     outcome: list[tuple[str, Converted, Property | None, list[str]]] = []
     for row in converted:
         if row.errors:
@@ -398,7 +552,12 @@ def plan(converted: list[Converted], ctx: Context) -> list[tuple[str, Converted,
             continue
         prop = existing.get(row.external_id) if row.external_id else None
         if prop is not None and prop.municipality_id not in ctx.editable:
-            row.errors.append((column_label("external_id"), _("The record with this ID is not in your municipalities.")))
+            row.errors.append(
+                (
+                    column_label("external_id"),
+                    _("The record with this ID is not in your municipalities."),
+                )
+            )
             outcome.append(("error", row, prop, []))
             continue
         if _break_record_rules(row, prop, ctx, granted=prop is not None and prop.pk in consented):
@@ -429,7 +588,13 @@ def _break_record_rules(row: Converted, prop: Property | None, ctx: Context, gra
     return bool(errors)
 
 
-HISTORY_META = ("history_id", "history_date", "history_change_reason", "history_type", "history_user")
+HISTORY_META = (
+    "history_id",
+    "history_date",
+    "history_change_reason",
+    "history_type",
+    "history_user",
+)
 
 
 def _record_history(ids: list[int], user, reason: str, kind: str) -> None:
@@ -441,12 +606,21 @@ def _record_history(ids: list[int], user, reason: str, kind: str) -> None:
     history = Property.history.model
     quote = connection.ops.quote_name
     columns = [f.column for f in history._meta.fields if f.name not in HISTORY_META]
-    target = ", ".join(quote(c) for c in [*columns, "history_date", "history_change_reason", "history_type", "history_user_id"])
+    target = ", ".join(
+        quote(c)
+        for c in [
+            *columns,
+            "history_date",
+            "history_change_reason",
+            "history_type",
+            "history_user_id",
+        ]
+    )
     source = ", ".join(quote(c) for c in columns)
     now = timezone.now()
     with connection.cursor() as cursor:
         for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
+            chunk = ids[start : start + 500]
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(
                 f"INSERT INTO {quote(history._meta.db_table)} ({target}) "
@@ -463,7 +637,9 @@ def write(outcomes, user, publish: bool, reason: str) -> dict[str, int]:
     for outcome, row, prop, changed in outcomes:
         if outcome == "new":
             prop = Property(**row.values)
-            if publish and not prop.lacks_owner_consent(status=Status.PUBLISHED, granted=False):  # a new record has no consent yet
+            if publish and not prop.lacks_owner_consent(
+                status=Status.PUBLISHED, granted=False
+            ):  # a new record has no consent yet
                 prop.status, prop.published_at = Status.PUBLISHED, now
             prop.search_text = prop.build_search_text()
             new.append(prop)
@@ -476,7 +652,9 @@ def write(outcomes, user, publish: bool, reason: str) -> dict[str, int]:
             updated.append(prop)
     if new:
         created = Property.objects.bulk_create(new, batch_size=500)
-        _record_history([p.pk for p in created], user, reason, "+")  # SQLite ≥ 3.35 and PostgreSQL return the IDs
+        _record_history(
+            [p.pk for p in created], user, reason, "+"
+        )  # SQLite ≥ 3.35 and PostgreSQL return the IDs
     if updated:
         names = sorted(set(fields) | {"search_text", "updated_at"})
         Property.objects.bulk_update(updated, names, batch_size=500)
@@ -487,13 +665,41 @@ def write(outcomes, user, publish: bool, reason: str) -> dict[str, int]:
 def template_example() -> list[list]:
     """Two example rows for the template, in the German forms the import reads."""
     example = {
-        "external_id": "STD-001", "title": "Gewerbegebiet Stendal Nord, Parzelle 4", "kind": "Gewerbegebiet mit freien Flächen",
-        "municipality_ags": "15090535", "street": "Industriestraße 12", "postcode": "39576", "locality": "Stendal",
-        "lat": "52,6145", "lon": "11,8557", "area_total_m2": "12.500 m²", "area_available_m2": "3,5 ha", "divisible": "ja",
-        "zoning": "GE", "planning_status": "B-Plan", "marketing_type": "Kauf", "price_per_m2": "18,50 €", "availability": "sofort",
-        "owner_type": "kommunal", "motorway_km": "4,5", "rail_siding": "möglich", "broadband_mbits": "1000", "funding_area": "ja",
-        "description_de": "Voll erschlossene Gewerbefläche.", "verified_on": "01.03.2025",
+        "external_id": "STD-001",
+        "title": "Gewerbegebiet Stendal Nord, Parzelle 4",
+        "kind": "Gewerbegebiet mit freien Flächen",
+        "municipality_ags": "15090535",
+        "street": "Industriestraße 12",
+        "postcode": "39576",
+        "locality": "Stendal",
+        "lat": "52,6145",
+        "lon": "11,8557",
+        "area_total_m2": "12.500 m²",
+        "area_available_m2": "3,5 ha",
+        "divisible": "ja",
+        "zoning": "GE",
+        "planning_status": "B-Plan",
+        "marketing_type": "Kauf",
+        "price_per_m2": "18,50 €",
+        "availability": "sofort",
+        "owner_type": "kommunal",
+        "motorway_km": "4,5",
+        "rail_siding": "möglich",
+        "broadband_mbits": "1000",
+        "funding_area": "ja",
+        "description_de": "Voll erschlossene Gewerbefläche.",
+        "verified_on": "01.03.2025",
     }
-    second = {**example, "external_id": "STD-002", "title": "Halle am Hafen", "kind": "Halle", "area_total_m2": "ca. 2 ha",
-              "area_available_m2": "4.800", "availability": "01.03.2026", "zoning": "GI", "rail_siding": "ja", "divisible": "nein"}
+    second = {
+        **example,
+        "external_id": "STD-002",
+        "title": "Halle am Hafen",
+        "kind": "Halle",
+        "area_total_m2": "ca. 2 ha",
+        "area_available_m2": "4.800",
+        "availability": "01.03.2026",
+        "zoning": "GI",
+        "rail_siding": "ja",
+        "divisible": "nein",
+    }
     return [[row.get(c, "") for c in COLUMNS] for row in (example, second)]

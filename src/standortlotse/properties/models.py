@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,7 +19,11 @@ from standortlotse.core.links import PrivateLink
 from standortlotse.core.textsearch import SearchTextField, index_words
 from standortlotse.core.uploads import DocumentField, PhotoField
 from standortlotse.core.validators import (
-    POINT_OUTSIDE_GERMANY, TEXT, TEXT_LINE, point_in_germany, validate_geojson_polygon,
+    POINT_OUTSIDE_GERMANY,
+    TEXT,
+    TEXT_LINE,
+    point_in_germany,
+    validate_geojson_polygon,
 )
 from standortlotse.geo.models import Municipality
 
@@ -82,14 +86,23 @@ class Status(models.TextChoices):
 
 def _km(label):
     return models.DecimalField(
-        label, max_digits=6, decimal_places=1, null=True, blank=True,
-        validators=[MinValueValidator(Decimal("0"))], help_text=_("km"),
+        label,
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("km"),
     )
 
 
 def _nonneg(field_cls, label, help_text="", **kwargs):
     return field_cls(
-        label, null=True, blank=True, validators=[MinValueValidator(0)], help_text=help_text,
+        label,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=help_text,
         **kwargs,
     )
 
@@ -118,7 +131,7 @@ class PublishedQuerySet(models.QuerySet):
         return self.filter(status=Status.PUBLISHED)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _kind_names(kind: str) -> str:
     """The German and English name of a kind, so "Halle" and "hall" find halls."""
     from django.utils import translation
@@ -138,10 +151,14 @@ class Property(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="properties",
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="properties",
         verbose_name=_("municipality"),
     )
-    street = models.CharField(_("street and number"), max_length=200, blank=True, validators=TEXT_LINE)
+    street = models.CharField(
+        _("street and number"), max_length=200, blank=True, validators=TEXT_LINE
+    )
     postcode = models.CharField(_("postcode"), max_length=10, blank=True, validators=TEXT_LINE)
     locality = models.CharField(_("locality"), max_length=150, blank=True, validators=TEXT_LINE)
     lat = models.FloatField(
@@ -151,10 +168,14 @@ class Property(models.Model):
         _("longitude"), validators=[MinValueValidator(-180), MaxValueValidator(180)]
     )
     outline = models.JSONField(
-        _("outline (GeoJSON polygon)"), null=True, blank=True,
+        _("outline (GeoJSON polygon)"),
+        null=True,
+        blank=True,
         validators=[validate_geojson_polygon],
     )
-    external_id = models.CharField(_("external ID"), max_length=100, blank=True, db_index=True, validators=TEXT_LINE)
+    external_id = models.CharField(
+        _("external ID"), max_length=100, blank=True, db_index=True, validators=TEXT_LINE
+    )
 
     # Area
     area_total_m2 = _nonneg(models.PositiveIntegerField, _("total area"), _("m²"))
@@ -173,12 +194,19 @@ class Property(models.Model):
         _("marketing type"), max_length=20, choices=MarketingType.choices, blank=True
     )
     price_per_m2 = models.DecimalField(
-        _("price"), max_digits=9, decimal_places=2, null=True, blank=True,
-        validators=[MinValueValidator(Decimal("0"))], help_text=_("€/m²"),
+        _("price"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("€/m²"),
     )
     price_on_request = models.BooleanField(_("price on request"), default=False)
     availability = models.CharField(
-        _("availability"), max_length=16, choices=Availability.choices,
+        _("availability"),
+        max_length=16,
+        choices=Availability.choices,
         default=Availability.IMMEDIATELY,
     )
     available_from = models.DateField(_("available from"), null=True, blank=True)
@@ -187,7 +215,9 @@ class Property(models.Model):
     )
 
     # Access
-    motorway_junction = models.CharField(_("motorway junction"), max_length=150, blank=True, validators=TEXT_LINE)
+    motorway_junction = models.CharField(
+        _("motorway junction"), max_length=150, blank=True, validators=TEXT_LINE
+    )
     motorway_km = _km(_("distance to motorway junction"))
     federal_road_km = _km(_("distance to federal road"))
     rail_siding = models.CharField(
@@ -199,40 +229,70 @@ class Property(models.Model):
     # Utilities
     electricity_kv = _nonneg(models.PositiveIntegerField, _("electricity voltage"), _("kV"))
     electricity_mw = models.DecimalField(
-        _("electric power available"), max_digits=7, decimal_places=2, null=True, blank=True,
-        validators=[MinValueValidator(Decimal("0"))], help_text=_("MW"),
+        _("electric power available"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("MW"),
     )
     gas = models.BooleanField(_("natural gas"), null=True, blank=True)
     hydrogen = models.BooleanField(_("hydrogen"), null=True, blank=True)
     water = models.BooleanField(_("water"), null=True, blank=True)
     waste_water = models.BooleanField(_("waste water"), null=True, blank=True)
     broadband_mbits = _nonneg(models.PositiveIntegerField, _("fibre broadband"), _("Mbit/s"))
-    mobile_coverage = models.CharField(_("mobile coverage"), max_length=50, blank=True, validators=TEXT_LINE)
+    mobile_coverage = models.CharField(
+        _("mobile coverage"), max_length=50, blank=True, validators=TEXT_LINE
+    )
 
     # Permits
     operation_24_7 = models.BooleanField(_("24/7 operation allowed"), null=True, blank=True)
-    noise_limits = models.CharField(_("noise limits"), max_length=200, blank=True, validators=TEXT_LINE)
+    noise_limits = models.CharField(
+        _("noise limits"), max_length=200, blank=True, validators=TEXT_LINE
+    )
     max_building_height_m = models.DecimalField(
-        _("maximum building height"), max_digits=6, decimal_places=2, null=True, blank=True,
-        validators=[MinValueValidator(Decimal("0"))], help_text=_("m"),
+        _("maximum building height"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("m"),
     )
     grz = models.DecimalField(
-        _("GRZ (site coverage ratio)"), max_digits=4, decimal_places=2, null=True, blank=True,
+        _("GRZ (site coverage ratio)"),
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
     )
     gfz = models.DecimalField(
-        _("GFZ (floor area ratio)"), max_digits=5, decimal_places=2, null=True, blank=True,
+        _("GFZ (floor area ratio)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
     bmz = models.DecimalField(
-        _("BMZ (building volume ratio)"), max_digits=5, decimal_places=2, null=True, blank=True,
+        _("BMZ (building volume ratio)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
 
     # Funding
     funding_area = models.BooleanField(_("GRW funding area"), null=True, blank=True)
     funding_rate = models.DecimalField(
-        _("maximum funding rate"), max_digits=5, decimal_places=2, null=True, blank=True,
+        _("maximum funding rate"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
         help_text=_("%"),
     )
@@ -242,11 +302,19 @@ class Property(models.Model):
     description_en = models.TextField(_("description (English)"), blank=True, validators=TEXT)
 
     # Contact and provenance
-    contact_name = models.CharField(_("contact person"), max_length=150, blank=True, validators=TEXT_LINE)
-    contact_organisation = models.CharField(_("contact organisation"), max_length=200, blank=True, validators=TEXT_LINE)
+    contact_name = models.CharField(
+        _("contact person"), max_length=150, blank=True, validators=TEXT_LINE
+    )
+    contact_organisation = models.CharField(
+        _("contact organisation"), max_length=200, blank=True, validators=TEXT_LINE
+    )
     contact_email = EmailAddressField(_("contact email"), blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True, validators=TEXT_LINE)
-    data_source = models.CharField(_("data source"), max_length=200, blank=True, validators=TEXT_LINE)
+    contact_phone = models.CharField(
+        _("contact phone"), max_length=50, blank=True, validators=TEXT_LINE
+    )
+    data_source = models.CharField(
+        _("data source"), max_length=200, blank=True, validators=TEXT_LINE
+    )
     verified_on = models.DateField(_("verified on"), null=True, blank=True)
     is_demo = models.BooleanField(_("demo record"), default=False)
 
@@ -273,17 +341,46 @@ class Property(models.Model):
             # Covers every search filter and every matching criterion, so counting and ranking
             # read this narrow index instead of the wide rows (the register has some 70 columns).
             models.Index(
-                fields=["status", "kind", "area_available_m2", "zoning", "availability", "rail_siding",
-                        "motorway_km", "broadband_mbits", "funding_area", "price_per_m2", "municipality",
-                        "published_at", "operation_24_7", "gas", "hydrogen", "divisible", "owner_type",
-                        "electricity_mw", "available_from", "smallest_plot_m2", "price_on_request"],
+                fields=[
+                    "status",
+                    "kind",
+                    "area_available_m2",
+                    "zoning",
+                    "availability",
+                    "rail_siding",
+                    "motorway_km",
+                    "broadband_mbits",
+                    "funding_area",
+                    "price_per_m2",
+                    "municipality",
+                    "published_at",
+                    "operation_24_7",
+                    "gas",
+                    "hydrogen",
+                    "divisible",
+                    "owner_type",
+                    "electricity_mw",
+                    "available_from",
+                    "smallest_plot_m2",
+                    "price_on_request",
+                ],
                 name="property_search_cover",
             ),
             # PostgreSQL cannot skip the leading columns of the covering index: single-column
             # partial indexes let it count filtered matches without a full scan.
             *[
-                models.Index(fields=[name], condition=models.Q(status="published"), name=f"property_pub_{name}")
-                for name in ("zoning", "availability", "rail_siding", "motorway_km", "broadband_mbits")
+                models.Index(
+                    fields=[name],
+                    condition=models.Q(status="published"),
+                    name=f"property_pub_{name}",
+                )
+                for name in (
+                    "zoning",
+                    "availability",
+                    "rail_siding",
+                    "motorway_km",
+                    "broadband_mbits",
+                )
             ],
         ]
 
@@ -315,10 +412,13 @@ class Property(models.Model):
         if self.pk is None:
             return False
         # Asked fresh: a consent answered a moment ago must count, a cached relation must not.
-        return OwnerConsent.objects.filter(property_id=self.pk, state=OwnerConsent.State.GRANTED).exists()
+        return OwnerConsent.objects.filter(
+            property_id=self.pk, state=OwnerConsent.State.GRANTED
+        ).exists()
 
-    def lacks_owner_consent(self, status: str | None = None, owner_type: str | None = None,
-                            granted: bool | None = None) -> bool:
+    def lacks_owner_consent(
+        self, status: str | None = None, owner_type: str | None = None, granted: bool | None = None
+    ) -> bool:
         """Whether the record (or the given new status / owner type) breaks the consent rule."""
         status = self.status if status is None else status
         owner_type = self.owner_type if owner_type is None else owner_type
@@ -344,7 +444,11 @@ class Property(models.Model):
         lat, lon = self.lat, self.lon
         if lat is not None and lon is not None and not point_in_germany(lat, lon):
             errors.setdefault("lat", []).append(POINT_OUTSIDE_GERMANY)
-        total, available, smallest = self.area_total_m2, self.area_available_m2, self.smallest_plot_m2
+        total, available, smallest = (
+            self.area_total_m2,
+            self.area_available_m2,
+            self.smallest_plot_m2,
+        )
         if total is not None and available is not None and available > total:
             errors.setdefault("area_available_m2", []).append(AVAILABLE_EXCEEDS_TOTAL)
         if smallest is not None and available is not None and smallest > available:
@@ -374,7 +478,9 @@ class Property(models.Model):
     @property
     def not_confirmed(self) -> bool:
         """Not confirmed for the reminder period plus the flag period: shown publicly."""
-        return self.status == Status.PUBLISHED and (self.verified_on is None or self.verified_on < flag_before())
+        return self.status == Status.PUBLISHED and (
+            self.verified_on is None or self.verified_on < flag_before()
+        )
 
 
 def reminder_before(today: date | None = None) -> date:
@@ -394,8 +500,13 @@ def property_search_text(prop, municipality_name: str) -> str:
     use it with its historical model.
     """
     return index_words(
-        prop.title, prop.locality, prop.street, municipality_name, _kind_names(prop.kind),
-        prop.description_de, prop.description_en,
+        prop.title,
+        prop.locality,
+        prop.street,
+        municipality_name,
+        _kind_names(prop.kind),
+        prop.description_de,
+        prop.description_en,
     )
 
 
@@ -404,7 +515,9 @@ class PropertyPhoto(Photo):
     image = PhotoField(_("photo"), folder="properties/photos/%Y/")
     # As in Photo, plus a hint for the editors' form.
     alt_text = models.CharField(
-        _("alternative text"), max_length=250, validators=TEXT_LINE,
+        _("alternative text"),
+        max_length=250,
+        validators=TEXT_LINE,
         help_text=_("Describe what the photo shows, for people who cannot see it."),
     )
 
@@ -418,7 +531,10 @@ class PropertyDocument(models.Model):
     file = DocumentField(_("document (PDF)"), folder="properties/documents/%Y/")
     title = models.CharField(_("document title"), max_length=200, validators=TEXT_LINE)
     description = models.CharField(
-        _("short description"), max_length=250, blank=True, validators=TEXT_LINE,
+        _("short description"),
+        max_length=250,
+        blank=True,
+        validators=TEXT_LINE,
         help_text=_("What the document contains, e.g. 'B-Plan No. 12, text part'."),
     )
 
@@ -429,7 +545,6 @@ class PropertyDocument(models.Model):
 
     def __str__(self):
         return self.title
-
 
 
 class StatisticsSnapshot(models.Model):
@@ -465,11 +580,15 @@ class OwnerConsent(models.Model):
         PHONE = "phone", _("phone")
         CONTRACT = "contract", _("contract")
 
-    property = models.OneToOneField(Property, on_delete=models.CASCADE, related_name="owner_consent")
+    property = models.OneToOneField(
+        Property, on_delete=models.CASCADE, related_name="owner_consent"
+    )
     owner_name = models.CharField(_("owner"), max_length=200, blank=True, validators=TEXT_LINE)
     owner_email = EmailAddressField(_("owner's email"), blank=True)
     owner_address = models.TextField(_("owner's postal address"), blank=True, validators=TEXT)
-    state = models.CharField(_("consent"), max_length=12, choices=State.choices, default=State.NOT_ASKED)
+    state = models.CharField(
+        _("consent"), max_length=12, choices=State.choices, default=State.NOT_ASKED
+    )
     requested_at = models.DateTimeField(_("requested at"), null=True, blank=True)
     requested_how = models.CharField(max_length=12, choices=How.choices, blank=True)
     responded_on = models.DateField(_("answered on"), null=True, blank=True)

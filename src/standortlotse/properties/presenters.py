@@ -64,14 +64,23 @@ def fact_rows(prop: Property) -> list[tuple[str, str]]:
     rows = [
         (_("Kind"), prop.get_kind_display()),
         (_("Municipality"), f"{prop.municipality.name} ({prop.municipality.district.name})"),
-        (_("Address"), ", ".join(x for x in (prop.street, f"{prop.postcode} {prop.locality}".strip()) if x)),
+        (
+            _("Address"),
+            ", ".join(x for x in (prop.street, f"{prop.postcode} {prop.locality}".strip()) if x),
+        ),
         (f("area_total_m2").verbose_name, format_area(prop.area_total_m2)),
         (f("area_available_m2").verbose_name, format_area(prop.area_available_m2)),
         (f("divisible").verbose_name, _yes_no(prop.divisible)),
         (f("smallest_plot_m2").verbose_name, format_area(prop.smallest_plot_m2)),
         (f("zoning").verbose_name, prop.get_zoning_display() if prop.zoning else ""),
-        (f("planning_status").verbose_name, prop.get_planning_status_display() if prop.planning_status else ""),
-        (f("marketing_type").verbose_name, prop.get_marketing_type_display() if prop.marketing_type else ""),
+        (
+            f("planning_status").verbose_name,
+            prop.get_planning_status_display() if prop.planning_status else "",
+        ),
+        (
+            f("marketing_type").verbose_name,
+            prop.get_marketing_type_display() if prop.marketing_type else "",
+        ),
         (f("price_per_m2").verbose_name, price_text(prop)),
         (f("availability").verbose_name, availability_text(prop)),
         (f("owner_type").verbose_name, prop.get_owner_type_display() if prop.owner_type else ""),
@@ -117,15 +126,21 @@ def json_ld(prop: Property, request) -> dict:
         "name": prop.title,
         "geo": geo(prop.lat, prop.lon),
         "address": postal_address(
-            prop.street, prop.postcode, prop.locality or prop.municipality.name,
+            prop.street,
+            prop.postcode,
+            prop.locality or prop.municipality.name,
             prop.municipality.district.name,
         ),
     }
     if prop.area_available_m2:
-        place["additionalProperty"] = [{
-            "@type": "PropertyValue", "name": "available area",
-            "value": prop.area_available_m2, "unitCode": "MTK",
-        }]
+        place["additionalProperty"] = [
+            {
+                "@type": "PropertyValue",
+                "name": "available area",
+                "value": prop.area_available_m2,
+                "unitCode": "MTK",
+            }
+        ]
     data = {
         "@context": "https://schema.org",
         "@type": "RealEstateListing",
@@ -142,14 +157,21 @@ def json_ld(prop: Property, request) -> dict:
     if photos:
         data["image"] = photos
     if prop.marketing_type:
-        offer = {"@type": "Offer", "url": url, "businessFunction": (
-            "http://purl.org/goodrelations/v1#Sell" if prop.marketing_type == "sale"
-            else "http://purl.org/goodrelations/v1#LeaseOut"
-        )}
+        offer = {
+            "@type": "Offer",
+            "url": url,
+            "businessFunction": (
+                "http://purl.org/goodrelations/v1#Sell"
+                if prop.marketing_type == "sale"
+                else "http://purl.org/goodrelations/v1#LeaseOut"
+            ),
+        }
         if prop.price_per_m2 is not None:
             offer["priceSpecification"] = {
-                "@type": "UnitPriceSpecification", "price": str(prop.price_per_m2),
-                "priceCurrency": "EUR", "unitCode": "MTK",
+                "@type": "UnitPriceSpecification",
+                "price": str(prop.price_per_m2),
+                "priceCurrency": "EUR",
+                "unitCode": "MTK",
             }
         data["offers"] = offer
     return data

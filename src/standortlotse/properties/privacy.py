@@ -16,8 +16,16 @@ class PropertyContactProvider(Provider):
     model = Property
     email_fields = {"contact_email": ("contact_name", "contact_phone")}
     text_fields = ("description_de", "description_en", "data_source", "title")
-    export_fields = ("id", "title", "status", "contact_name", "contact_organisation", "contact_email",
-                     "contact_phone", "data_source")
+    export_fields = (
+        "id",
+        "title",
+        "status",
+        "contact_name",
+        "contact_organisation",
+        "contact_email",
+        "contact_phone",
+        "data_source",
+    )
     erase_by = "anonymise"
 
     visible = visible_by(policy.editable_records)
@@ -33,8 +41,17 @@ class OwnerConsentProvider(Provider):
     model = OwnerConsent
     email_fields = {"owner_email": ("owner_name", "owner_address", "note")}
     text_fields = ("note",)
-    export_fields = ("property", "owner_name", "owner_email", "owner_address", "state", "requested_at",
-                     "responded_on", "how", "note")
+    export_fields = (
+        "property",
+        "owner_name",
+        "owner_email",
+        "owner_address",
+        "state",
+        "requested_at",
+        "responded_on",
+        "how",
+        "note",
+    )
     erase_by = "anonymise"
     links_of = {"owner_email": "links"}  # the answer links stop working
     visible = visible_by(policy.editable_records, through="property")

@@ -156,10 +156,12 @@ class PropertyDetail(PropertySummary):
 
 
 class Page(Schema):
-    count: int = Field(description=(
-        "Number of matches. Counted up to 1,000 (or up to offset + limit); when `count_exact` "
-        "is false there are more than `count`."
-    ))
+    count: int = Field(
+        description=(
+            "Number of matches. Counted up to 1,000 (or up to offset + limit); when `count_exact` "
+            "is false there are more than `count`."
+        )
+    )
     count_exact: bool
     limit: int
     offset: int
@@ -196,7 +198,9 @@ def write_type(name: str):
     try:
         return WRITE_TYPES[field.get_internal_type()]
     except KeyError:
-        raise TypeError(f"No API type for {name} ({field.get_internal_type()}): add it to WRITE_TYPES") from None
+        raise TypeError(
+            f"No API type for {name} ({field.get_internal_type()}): add it to WRITE_TYPES"
+        ) from None
 
 
 class _Write(Schema):

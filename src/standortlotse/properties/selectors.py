@@ -5,9 +5,9 @@ from decimal import Decimal
 
 from django.core.paginator import Paginator
 from django.db.models import F, QuerySet
-from django.utils.functional import cached_property
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
 
 from standortlotse.accounts import policy
 from standortlotse.core import textsearch
@@ -88,7 +88,8 @@ class SearchCriteria:
 def published_properties() -> QuerySet:
     # District outlines are large and never needed in a list.
     return (
-        Property.objects.published().select_related("municipality__district")
+        Property.objects.published()
+        .select_related("municipality__district")
         .defer("municipality__district__outline")
     )
 
@@ -97,7 +98,9 @@ def visible_property(user, pk) -> Property:
     """A property with its photos and documents: published ones for everybody, others only for
     those who may edit them (a preview); anything else is 404."""
     prop = get_object_or_404(
-        Property.objects.select_related("municipality__district").prefetch_related("photos", "documents"),
+        Property.objects.select_related("municipality__district").prefetch_related(
+            "photos", "documents"
+        ),
         pk=pk,
     )
     if not prop.is_public and not policy.can_edit(user, prop):
@@ -108,11 +111,18 @@ def visible_property(user, pk) -> Property:
 # A search criterion and the lookup it filters by; a criterion in BOUNDS applies whenever it is
 # given (0 included), the others when they are not empty.
 CRITERIA_LOOKUPS = (
-    ("kind", "kind__in"), ("municipality", "municipality_id"), ("district", "municipality__district_id"),
-    ("region", "municipality__district__regions"), ("area_min", "area_available_m2__gte"),
-    ("area_max", "area_available_m2__lte"), ("zoning", "zoning__in"), ("availability", "availability__in"),
-    ("price_max", "price_per_m2__lte"), ("motorway_km_max", "motorway_km__lte"),
-    ("broadband_min", "broadband_mbits__gte"), ("funding_area", "funding_area"),
+    ("kind", "kind__in"),
+    ("municipality", "municipality_id"),
+    ("district", "municipality__district_id"),
+    ("region", "municipality__district__regions"),
+    ("area_min", "area_available_m2__gte"),
+    ("area_max", "area_available_m2__lte"),
+    ("zoning", "zoning__in"),
+    ("availability", "availability__in"),
+    ("price_max", "price_per_m2__lte"),
+    ("motorway_km_max", "motorway_km__lte"),
+    ("broadband_min", "broadband_mbits__gte"),
+    ("funding_area", "funding_area"),
 )
 BOUNDS = {"area_min", "area_max", "price_max", "motorway_km_max", "broadband_min", "funding_area"}
 
@@ -164,12 +174,16 @@ def clusters(criteria: SearchCriteria, zoom: int) -> list[dict]:
     from django.db.models import Avg, Count, FloatField, Min
     from django.db.models.functions import Cast, Floor
 
-    cell_lon = 360 / (2 ** zoom) / 4
+    cell_lon = 360 / (2**zoom) / 4
     middle = (criteria.bbox[1] + criteria.bbox[3]) / 2 if criteria.bbox else 51.0
     cell_lat = cell_lon * max(0.2, math.cos(math.radians(middle)))
     rows = (
-        search(criteria).order_by()
-        .annotate(cx=Floor(Cast("lon", FloatField()) / cell_lon), cy=Floor(Cast("lat", FloatField()) / cell_lat))
+        search(criteria)
+        .order_by()
+        .annotate(
+            cx=Floor(Cast("lon", FloatField()) / cell_lon),
+            cy=Floor(Cast("lat", FloatField()) / cell_lat),
+        )
         .values("cx", "cy")
         .annotate(n=Count("pk"), lat=Avg("lat"), lon=Avg("lon"), one=Min("pk"))
     )
@@ -180,8 +194,16 @@ def clusters(criteria: SearchCriteria, zoom: int) -> list[dict]:
     for row in rows:
         point = {"type": "Point", "coordinates": [round(row["lon"], 5), round(row["lat"], 5)]}
         if row["n"] == 1 and row["one"] in titles:
-            features.append({"type": "Feature", "id": row["one"], "geometry": point,
-                             "properties": {"title": titles[row["one"]]}})
+            features.append(
+                {
+                    "type": "Feature",
+                    "id": row["one"],
+                    "geometry": point,
+                    "properties": {"title": titles[row["one"]]},
+                }
+            )
         else:
-            features.append({"type": "Feature", "geometry": point, "properties": {"count": row["n"]}})
+            features.append(
+                {"type": "Feature", "geometry": point, "properties": {"count": row["n"]}}
+            )
     return features

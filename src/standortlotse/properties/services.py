@@ -12,19 +12,41 @@ from standortlotse.accounts import policy
 from standortlotse.core.uploads import normalised_image
 from standortlotse.core.validators import store_upload
 from standortlotse.properties.models import (
-    CONSENT_MISSING_FOR_PUBLISHING, Property, PropertyPhoto, Status,
+    CONSENT_MISSING_FOR_PUBLISHING,
+    Property,
+    PropertyPhoto,
+    Status,
 )
 
 # Fields that make a record useful to an investor, with their weight in the score.
 COMPLETENESS_FIELDS = {
-    "street": 1, "postcode": 1, "outline": 1,
-    "area_total_m2": 2, "area_available_m2": 3, "zoning": 2, "planning_status": 2,
-    "marketing_type": 2, "price": 2, "owner_type": 1,
-    "motorway_km": 2, "rail_siding": 1, "federal_road_km": 1,
-    "electricity_mw": 1, "broadband_mbits": 2, "water": 1, "waste_water": 1, "gas": 1,
-    "operation_24_7": 1, "grz": 1, "funding_area": 1,
-    "description_de": 3, "description_en": 1, "photos": 3,
-    "contact_name": 2, "contact_email": 2, "verified_on": 2,
+    "street": 1,
+    "postcode": 1,
+    "outline": 1,
+    "area_total_m2": 2,
+    "area_available_m2": 3,
+    "zoning": 2,
+    "planning_status": 2,
+    "marketing_type": 2,
+    "price": 2,
+    "owner_type": 1,
+    "motorway_km": 2,
+    "rail_siding": 1,
+    "federal_road_km": 1,
+    "electricity_mw": 1,
+    "broadband_mbits": 2,
+    "water": 1,
+    "waste_water": 1,
+    "gas": 1,
+    "operation_24_7": 1,
+    "grz": 1,
+    "funding_area": 1,
+    "description_de": 3,
+    "description_en": 1,
+    "photos": 3,
+    "contact_name": 2,
+    "contact_email": 2,
+    "verified_on": 2,
 }
 
 MISSING_LABELS = {

@@ -27,13 +27,22 @@ def _rows(queryset, field, labels=None):
     result = []
     for row in rows:
         key = row[field] if row[field] not in (None, "") else "-"
-        result.append({"key": key, "label": (labels or {}).get(key, key), "count": row["count"], "area_m2": row["area_m2"]})
+        result.append(
+            {
+                "key": key,
+                "label": (labels or {}).get(key, key),
+                "count": row["count"],
+                "area_m2": row["area_m2"],
+            }
+        )
     return result
 
 
 def compute() -> dict:
     published = Property.objects.published()
-    totals = published.aggregate(count=Count("pk"), area_m2=Coalesce(Sum("area_available_m2"), Value(0)))
+    totals = published.aggregate(
+        count=Count("pk"), area_m2=Coalesce(Sum("area_available_m2"), Value(0))
+    )
     with translation.override("de"):
         zoning = {k: str(v) for k, v in Zoning.choices}
         availability = {k: str(v) for k, v in Availability.choices}
@@ -78,4 +87,7 @@ def csv_rows(data: dict):
 def bars(rows: list[dict], width: int = 400) -> list[dict]:
     """Rows with the bar length in pixels for the SVG chart (the largest area is ``width``)."""
     largest = max((r["area_m2"] for r in rows), default=0) or 1
-    return [{**r, "bar": round(width * r["area_m2"] / largest), "ha": round(r["area_m2"] / 10_000, 1)} for r in rows]
+    return [
+        {**r, "bar": round(width * r["area_m2"] / largest), "ha": round(r["area_m2"] / 10_000, 1)}
+        for r in rows
+    ]

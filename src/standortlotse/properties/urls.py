@@ -31,11 +31,17 @@ urlpatterns = [
     path("datenpflege/<int:pk>/fotos/", backoffice.editor_photo_add, name="editor_photo_add"),
     path(
         "datenpflege/<int:pk>/fotos/<int:photo_pk>/loeschen/",
-        backoffice.editor_photo_delete, name="editor_photo_delete",
+        backoffice.editor_photo_delete,
+        name="editor_photo_delete",
     ),
-    path("datenpflege/<int:pk>/dokumente/", backoffice.editor_document_add, name="editor_document_add"),
+    path(
+        "datenpflege/<int:pk>/dokumente/",
+        backoffice.editor_document_add,
+        name="editor_document_add",
+    ),
     path(
         "datenpflege/<int:pk>/dokumente/<int:document_pk>/loeschen/",
-        backoffice.editor_document_delete, name="editor_document_delete",
+        backoffice.editor_document_delete,
+        name="editor_document_delete",
     ),
 ]

@@ -21,8 +21,19 @@ COUNTED_VIEWS = {
     "guides:event": "event",
 }
 # Checked without the language prefix; private links are skipped by their token (should_count).
-SKIPPED_PREFIXES = ("/datenpflege", "/api/", "/admin", "/static/", "/media/", "/konto/", "/health", "/widget/")
-BOT = re.compile(r"bot|crawl|spider|slurp|preview|headless|monitor|curl|wget|python-requests", re.IGNORECASE)
+SKIPPED_PREFIXES = (
+    "/datenpflege",
+    "/api/",
+    "/admin",
+    "/static/",
+    "/media/",
+    "/konto/",
+    "/health",
+    "/widget/",
+)
+BOT = re.compile(
+    r"bot|crawl|spider|slurp|preview|headless|monitor|curl|wget|python-requests", re.IGNORECASE
+)
 
 
 def _without_language(path: str) -> str:
@@ -30,7 +41,7 @@ def _without_language(path: str) -> str:
 
     for code, _name in settings.LANGUAGES:
         if path.startswith(f"/{code}/"):
-            return path[len(code) + 1:]
+            return path[len(code) + 1 :]
     return path
 
 
@@ -77,8 +88,10 @@ def _bounded(key: dict) -> dict:
     if not any(key[field] for field in TAG_FIELDS):
         return key
     tagged = PageViewDay.objects.filter(day=key["day"]).exclude(referrer="", campaign="", source="")
-    if (tagged.filter(path=key["path"]).count() < MAX_TAGGED_ROWS_PER_PATH_PER_DAY
-            and tagged.count() < MAX_TAGGED_ROWS_PER_DAY):
+    if (
+        tagged.filter(path=key["path"]).count() < MAX_TAGGED_ROWS_PER_PATH_PER_DAY
+        and tagged.count() < MAX_TAGGED_ROWS_PER_DAY
+    ):
         return key
     return {**key, **{field: OTHER for field in TAG_FIELDS if key[field]}}
 
@@ -90,7 +103,13 @@ def count(request) -> None:
     if kind:
         raw = match.kwargs.get("pk")
         if raw is None and kind == "guide":
-            raw = Guide.objects.filter(region__slug=match.kwargs.get("region"), slug=match.kwargs.get("slug")).values_list("pk", flat=True).first()
+            raw = (
+                Guide.objects.filter(
+                    region__slug=match.kwargs.get("region"), slug=match.kwargs.get("slug")
+                )
+                .values_list("pk", flat=True)
+                .first()
+            )
         object_id = int(raw) if raw is not None else None
     key = {
         "day": timezone.localdate(),
@@ -115,17 +134,28 @@ def period(days: int = 30) -> tuple[date, date]:
 
 
 def daily(views, start, end) -> list[tuple[date, int]]:
-    per_day = dict(views.filter(day__range=(start, end)).values_list("day").annotate(n=Sum("views")))
-    return [(start + timedelta(days=i), per_day.get(start + timedelta(days=i), 0)) for i in range((end - start).days + 1)]
+    per_day = dict(
+        views.filter(day__range=(start, end)).values_list("day").annotate(n=Sum("views"))
+    )
+    return [
+        (start + timedelta(days=i), per_day.get(start + timedelta(days=i), 0))
+        for i in range((end - start).days + 1)
+    ]
 
 
 def listing_figures(kind: str, ids: list[int], start, end) -> dict[int, int]:
-    rows = (PageViewDay.objects.filter(kind=kind, object_id__in=ids, day__range=(start, end))
-            .values("object_id").annotate(n=Sum("views")))
+    rows = (
+        PageViewDay.objects.filter(kind=kind, object_id__in=ids, day__range=(start, end))
+        .values("object_id")
+        .annotate(n=Sum("views"))
+    )
     return {r["object_id"]: r["n"] for r in rows}
 
 
 def inquiries_per_listing(property_ids: list[int], start, end) -> dict[int, int]:
-    rows = (Inquiry.objects.filter(property_id__in=property_ids, created_at__date__range=(start, end))
-            .values("property_id").annotate(n=Count("pk")))
+    rows = (
+        Inquiry.objects.filter(property_id__in=property_ids, created_at__date__range=(start, end))
+        .values("property_id")
+        .annotate(n=Count("pk"))
+    )
     return {r["property_id"]: r["n"] for r in rows}

@@ -21,7 +21,8 @@ class PageViewDay(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["day", "path", "referrer", "campaign", "source"], name="pageviewday_unique",
+                fields=["day", "path", "referrer", "campaign", "source"],
+                name="pageviewday_unique",
             )
         ]
         indexes = [models.Index(fields=["kind", "object_id", "day"]), models.Index(fields=["day"])]

@@ -70,7 +70,7 @@ def highlight(text: str, terms: list[str], limit: int | None = None) -> str:
     for match in textsearch._WORD.finditer(text):
         normalised = textsearch.normalise_word(match.group(0))
         if any(normalised.startswith(t) for t in terms):
-            out.append(escape(text[last:match.start()]))
+            out.append(escape(text[last : match.start()]))
             out.append(f"<mark>{escape(match.group(0))}</mark>")
             last = match.end()
     out.append(escape(text[last:]))
@@ -81,7 +81,7 @@ def _excerpt(text: str, terms: list[str], limit: int) -> str:
     for match in textsearch._WORD.finditer(text):
         if any(textsearch.normalise_word(match.group(0)).startswith(t) for t in terms):
             start = max(0, match.start() - limit // 3)
-            snippet = text[start:start + limit]
+            snippet = text[start : start + limit]
             return ("… " if start else "") + snippet + (" …" if start + limit < len(text) else "")
     return text[:limit] + (" …" if len(text) > limit else "")
 
@@ -135,36 +135,112 @@ def search(query: str, language: str = "de") -> Result:
         return rows[:PER_GROUP], len(rows) > PER_GROUP
 
     props, more = take(published_properties().order_by("-published_at", "-pk"))
-    result.groups.append(Group("properties", _("Properties"), [
-        Hit(highlight(p.title, terms), p.get_absolute_url(), f"{p.get_kind_display()} · {p.municipality.name}",
-            highlight(p.description(language), terms, 180)) for p in props
-    ], reverse("properties:search") + "?" + urlencode({"q": fixed}), more))
+    result.groups.append(
+        Group(
+            "properties",
+            _("Properties"),
+            [
+                Hit(
+                    highlight(p.title, terms),
+                    p.get_absolute_url(),
+                    f"{p.get_kind_display()} · {p.municipality.name}",
+                    highlight(p.description(language), terms, 180),
+                )
+                for p in props
+            ],
+            reverse("properties:search") + "?" + urlencode({"q": fixed}),
+            more,
+        )
+    )
 
     places, more = take(published_places().order_by("name", "pk"))
-    result.groups.append(Group("places", _("Creative places"), [
-        Hit(highlight(p.name, terms), p.get_absolute_url(), p.municipality.name, highlight(p.pitch, terms, 180))
-        for p in places
-    ], reverse("places:search") + "?" + urlencode({"q": fixed}), more))
+    result.groups.append(
+        Group(
+            "places",
+            _("Creative places"),
+            [
+                Hit(
+                    highlight(p.name, terms),
+                    p.get_absolute_url(),
+                    p.municipality.name,
+                    highlight(p.pitch, terms, 180),
+                )
+                for p in places
+            ],
+            reverse("places:search") + "?" + urlencode({"q": fixed}),
+            more,
+        )
+    )
 
-    guides, more = take(Guide.objects.published().select_related("region").order_by("title_de", "pk"))
-    result.groups.append(Group("guides", _("Guides"), [
-        Hit(highlight(g.title(language), terms), g.get_absolute_url(), g.get_theme_display(),
-            highlight(g.summary(language) or _strip_tags(g.body_html(language)), terms, 180)) for g in guides
-    ], "", more))
+    guides, more = take(
+        Guide.objects.published().select_related("region").order_by("title_de", "pk")
+    )
+    result.groups.append(
+        Group(
+            "guides",
+            _("Guides"),
+            [
+                Hit(
+                    highlight(g.title(language), terms),
+                    g.get_absolute_url(),
+                    g.get_theme_display(),
+                    highlight(
+                        g.summary(language) or _strip_tags(g.body_html(language)), terms, 180
+                    ),
+                )
+                for g in guides
+            ],
+            "",
+            more,
+        )
+    )
 
-    upcoming = Event.objects.published().filter(
-        Q(ends_at__gte=timezone.now()) | Q(ends_at__isnull=True, starts_at__gte=timezone.now())
-    ).order_by("starts_at", "pk")
+    upcoming = (
+        Event.objects.published()
+        .filter(
+            Q(ends_at__gte=timezone.now()) | Q(ends_at__isnull=True, starts_at__gte=timezone.now())
+        )
+        .order_by("starts_at", "pk")
+    )
     events, more = take(upcoming)
-    result.groups.append(Group("events", _("Events"), [
-        Hit(highlight(e.title(language), terms), e.get_absolute_url(),
-            f"{timezone.localtime(e.starts_at):%d.%m.%Y %H:%M} · {e.location}", highlight(e.description(language), terms, 180))
-        for e in events
-    ], reverse("guides:events"), more))
+    result.groups.append(
+        Group(
+            "events",
+            _("Events"),
+            [
+                Hit(
+                    highlight(e.title(language), terms),
+                    e.get_absolute_url(),
+                    f"{timezone.localtime(e.starts_at):%d.%m.%Y %H:%M} · {e.location}",
+                    highlight(e.description(language), terms, 180),
+                )
+                for e in events
+            ],
+            reverse("guides:events"),
+            more,
+        )
+    )
 
-    contacts, more = take(Contact.objects.published().select_related("organisation").order_by("organisation__name", "pk"))
-    result.groups.append(Group("contacts", _("Contact persons"), [
-        Hit(highlight(c.organisation.name, terms), c.get_absolute_url(), highlight(c.person, terms),
-            highlight(c.role_en if en and c.role_en else c.role_de, terms, 180)) for c in contacts
-    ], reverse("guides:contacts"), more))
+    contacts, more = take(
+        Contact.objects.published()
+        .select_related("organisation")
+        .order_by("organisation__name", "pk")
+    )
+    result.groups.append(
+        Group(
+            "contacts",
+            _("Contact persons"),
+            [
+                Hit(
+                    highlight(c.organisation.name, terms),
+                    c.get_absolute_url(),
+                    highlight(c.person, terms),
+                    highlight(c.role_en if en and c.role_en else c.role_de, terms, 180),
+                )
+                for c in contacts
+            ],
+            reverse("guides:contacts"),
+            more,
+        )
+    )
     return result

@@ -17,8 +17,11 @@ from standortlotse.core.textsearch import fold
 LANGUAGES = ("de", "en")
 
 
-def header_index(columns: Iterable[str], aliases: Mapping[str, Iterable[str]],
-                 labels: Callable[[str], Iterable[str]]) -> dict[str, str]:
+def header_index(
+    columns: Iterable[str],
+    aliases: Mapping[str, Iterable[str]],
+    labels: Callable[[str], Iterable[str]],
+) -> dict[str, str]:
     """Folded header name → column: the aliases, then the labels of each column; a column's
     own name always means that column."""
     columns = list(columns)
@@ -33,7 +36,9 @@ def header_index(columns: Iterable[str], aliases: Mapping[str, Iterable[str]],
     return index
 
 
-_UNIT_HINT = re.compile(r"[\(\[]\s*([^)\]]+?)\s*[\)\]]|\bin\s+(ha|m²|m2|qm|km|€)\s*$", re.IGNORECASE)
+_UNIT_HINT = re.compile(
+    r"[\(\[]\s*([^)\]]+?)\s*[\)\]]|\bin\s+(ha|m²|m2|qm|km|€)\s*$", re.IGNORECASE
+)
 
 
 def header_unit(header: str) -> str:

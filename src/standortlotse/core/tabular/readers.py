@@ -61,8 +61,13 @@ class Table:
 
 
 EXTENSIONS = {
-    ".csv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".geojson": "geojson", ".json": "geojson",
-    ".gpkg": "gpkg", ".zip": "shapefile",
+    ".csv": "csv",
+    ".txt": "csv",
+    ".xlsx": "xlsx",
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".gpkg": "gpkg",
+    ".zip": "shapefile",
 }
 
 
@@ -71,12 +76,19 @@ def sniff(path: str, filename: str) -> str:
     ext = os.path.splitext(filename.lower())[1]
     expected = EXTENSIONS.get(ext)
     if expected is None:
-        raise Refused(_("Files of type “%(ext)s” cannot be imported. Use CSV, XLSX, GeoJSON, GeoPackage or a zipped Shapefile.") % {"ext": ext or filename})
+        raise Refused(
+            _(
+                "Files of type “%(ext)s” cannot be imported. Use CSV, XLSX, GeoJSON, GeoPackage or a zipped Shapefile."
+            )
+            % {"ext": ext or filename}
+        )
     size = os.path.getsize(path)
     if size == 0:
         raise Refused(_("The file is empty."))
     if size > MAX_FILE_BYTES:
-        raise Refused(_("The file is larger than %(mb)d MB.") % {"mb": MAX_FILE_BYTES // (1024 * 1024)})
+        raise Refused(
+            _("The file is larger than %(mb)d MB.") % {"mb": MAX_FILE_BYTES // (1024 * 1024)}
+        )
     with open(path, "rb") as handle:
         head = handle.read(4096)
     if head.startswith(b"PK\x03\x04"):
@@ -90,12 +102,23 @@ def sniff(path: str, filename: str) -> str:
     else:
         actual = "binary"
     if actual != expected:
-        raise Refused(_("The file is called “%(name)s” but its content is not %(kind)s. "
-            "Please check that you chose the right file.") % {"name": filename, "kind": KIND_NAMES.get(expected, expected)})
+        raise Refused(
+            _(
+                "The file is called “%(name)s” but its content is not %(kind)s. "
+                "Please check that you chose the right file."
+            )
+            % {"name": filename, "kind": KIND_NAMES.get(expected, expected)}
+        )
     return actual
 
 
-KIND_NAMES = {"csv": "CSV", "xlsx": "Excel (XLSX)", "geojson": "GeoJSON", "gpkg": "GeoPackage", "shapefile": "Shapefile (ZIP)"}
+KIND_NAMES = {
+    "csv": "CSV",
+    "xlsx": "Excel (XLSX)",
+    "geojson": "GeoJSON",
+    "gpkg": "GeoPackage",
+    "shapefile": "Shapefile (ZIP)",
+}
 
 
 def _looks_like_text(head: bytes) -> bool:
@@ -121,7 +144,11 @@ def _zip_kind(path: str) -> str:
         total = sum(info.file_size for info in infos)
         packed = sum(info.compress_size for info in infos) or 1
         if total > MAX_UNZIPPED_BYTES or total / packed > MAX_ZIP_RATIO or len(infos) > 1000:
-            raise Refused(_("The archive unpacks to far more data than it holds (a “zip bomb”); it is refused."))
+            raise Refused(
+                _(
+                    "The archive unpacks to far more data than it holds (a “zip bomb”); it is refused."
+                )
+            )
         names = [info.filename.lower() for info in infos]
         if any(n.endswith(".zip") for n in names):
             raise Refused(_("Archives inside archives are not accepted."))
@@ -134,9 +161,15 @@ def _zip_kind(path: str) -> str:
 
 # --- tabular files -------------------------------------------------------------------------
 
+
 def _check_cell(value, number: int, header: str):
     if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-        raise Refused(_("Row %(row)d, column “%(column)s”: the cell holds more than %(max)d characters; the file is refused.") % {"row": number, "column": header, "max": MAX_CELL_CHARS})
+        raise Refused(
+            _(
+                "Row %(row)d, column “%(column)s”: the cell holds more than %(max)d characters; the file is refused."
+            )
+            % {"row": number, "column": header, "max": MAX_CELL_CHARS}
+        )
 
 
 def _find_header(first_rows: list[tuple[int, list]], known: set[str]) -> int:
@@ -195,8 +228,13 @@ def _tabular(kind: str, raw_rows, known: set[str], check_formulas: bool) -> Tabl
                 value = cells[position] if position < len(cells) else None
                 _check_cell(value, number, header)
                 if check_formulas and isinstance(value, str) and FORMULA.match(value):
-                    raise Refused(_("Row %(row)d, column “%(column)s” holds a spreadsheet formula (%(value)s). "
-                        "Formulas are not imported; please save the values instead.") % {"row": number, "column": header, "value": value[:40]})
+                    raise Refused(
+                        _(
+                            "Row %(row)d, column “%(column)s” holds a spreadsheet formula (%(value)s). "
+                            "Formulas are not imported; please save the values instead."
+                        )
+                        % {"row": number, "column": header, "value": value[:40]}
+                    )
                 values[header] = value
             yield Row(number, values)
 
@@ -232,12 +270,18 @@ def read_csv(path: str, known: set[str]) -> Table:
                 for cells in reader:
                     yield reader.line_num, cells
             except csv.Error as error:
-                raise Refused(_("Row %(row)d cannot be read as CSV: %(error)s") % {"row": reader.line_num, "error": error}) from None
+                raise Refused(
+                    _("Row %(row)d cannot be read as CSV: %(error)s")
+                    % {"row": reader.line_num, "error": error}
+                ) from None
             except UnicodeDecodeError:
                 raise Refused(_("The file mixes character encodings; save it as UTF-8.")) from None
 
     table = _tabular("csv", raw_rows, known, check_formulas=True)
-    table.note = _("CSV, separator “%(sep)s”, encoding %(enc)s") % {"sep": "Tab" if delimiter == "\t" else delimiter, "enc": "UTF-8" if encoding.startswith("utf") else "Windows-1252"}
+    table.note = _("CSV, separator “%(sep)s”, encoding %(enc)s") % {
+        "sep": "Tab" if delimiter == "\t" else delimiter,
+        "enc": "UTF-8" if encoding.startswith("utf") else "Windows-1252",
+    }
     return table
 
 
@@ -248,7 +292,9 @@ def read_xlsx(path: str, known: set[str]) -> Table:
         try:
             workbook = load_workbook(path, read_only=True, data_only=True)
         except Exception:  # openpyxl raises many types for broken files
-            raise Refused(_("The Excel file cannot be read; is it damaged or password protected?")) from None
+            raise Refused(
+                _("The Excel file cannot be read; is it damaged or password protected?")
+            ) from None
         try:
             sheet = workbook.worksheets[0]
             for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
@@ -267,7 +313,11 @@ def read_geojson(path: str) -> Table:
             data = json.load(handle)
     except (ValueError, UnicodeDecodeError):
         raise Refused(_("The file is not valid GeoJSON.")) from None
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(data.get("features"), list):
+    if (
+        not isinstance(data, dict)
+        or data.get("type") != "FeatureCollection"
+        or not isinstance(data.get("features"), list)
+    ):
         raise Refused(_("The GeoJSON file must hold a FeatureCollection."))
     features = data["features"]
     headers: dict[str, None] = {}
@@ -295,7 +345,9 @@ def read_geojson(path: str) -> Table:
             geometry = feature.get("geometry") if isinstance(feature, dict) else None
             yield Row(number, cells, geometry if isinstance(geometry, dict) else None)
 
-    return Table("geojson", list(headers), rows, note=_("GeoJSON, %(n)d features") % {"n": len(features)})
+    return Table(
+        "geojson", list(headers), rows, note=_("GeoJSON, %(n)d features") % {"n": len(features)}
+    )
 
 
 def _gis(path: str, kind: str) -> Table:
@@ -309,11 +361,18 @@ def _gis(path: str, kind: str) -> Table:
             raise Refused(_("The GIS file cannot be read.")) from None
     crs = info.get("crs")
     if not crs:
-        raise Refused(_("The GIS file has no coordinate reference system (a .prj file is missing)."))
+        raise Refused(
+            _("The GIS file has no coordinate reference system (a .prj file is missing).")
+        )
     source_crs = CRS.from_user_input(crs)
     epsg = source_crs.to_epsg()
     if epsg not in (4326, 25832, 25833, 4258, 31468, 31469, 3857):
-        raise Refused(_("Coordinate reference system EPSG:%(epsg)s is not supported (use EPSG:25832, 25833 or 4326).") % {"epsg": epsg})
+        raise Refused(
+            _(
+                "Coordinate reference system EPSG:%(epsg)s is not supported (use EPSG:25832, 25833 or 4326)."
+            )
+            % {"epsg": epsg}
+        )
     to_wgs84 = Transformer.from_crs(source_crs, CRS.from_epsg(4326), always_xy=True).transform
     headers = [str(name) for name in info["fields"]]
     count = int(info.get("features") or 0)
@@ -322,7 +381,13 @@ def _gis(path: str, kind: str) -> Table:
         with _gis_source(path, kind) as source:
             yield from _gis_rows(source, count, to_wgs84)
 
-    return Table(kind, headers, rows, note=_("%(kind)s, %(n)d features, EPSG:%(epsg)s reprojected to WGS84") % {"kind": KIND_NAMES[kind], "n": count, "epsg": epsg})
+    return Table(
+        kind,
+        headers,
+        rows,
+        note=_("%(kind)s, %(n)d features, EPSG:%(epsg)s reprojected to WGS84")
+        % {"kind": KIND_NAMES[kind], "n": count, "epsg": epsg},
+    )
 
 
 def _gis_rows(source, count, to_wgs84):
@@ -332,7 +397,9 @@ def _gis_rows(source, count, to_wgs84):
 
     batch = 5000
     for start in range(0, max(count, 1), batch):
-        meta, _fids, geometries, columns = pyogrio.raw.read(source, skip_features=start, max_features=batch)
+        meta, _fids, geometries, columns = pyogrio.raw.read(
+            source, skip_features=start, max_features=batch
+        )
         names = [str(n) for n in meta["fields"]]
         for offset in range(len(geometries) if geometries is not None else 0):
             cells = {}
@@ -343,7 +410,9 @@ def _gis_rows(source, count, to_wgs84):
                 cells[name] = value
             geometry = None
             if geometries[offset] is not None:
-                shape = shapely.transform(shapely.from_wkb(bytes(geometries[offset])), to_wgs84, interleaved=False)
+                shape = shapely.transform(
+                    shapely.from_wkb(bytes(geometries[offset])), to_wgs84, interleaved=False
+                )
                 geometry = mapping(shape)
             yield Row(start + offset + 1, cells, geometry)
 

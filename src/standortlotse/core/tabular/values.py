@@ -21,7 +21,9 @@ class BadValue(ValueError):
 
 
 def is_blank(value) -> bool:
-    return value is None or (isinstance(value, str) and value.strip() in ("", "-", "–", "k.A.", "k. A."))
+    return value is None or (
+        isinstance(value, str) and value.strip() in ("", "-", "–", "k.A.", "k. A.")
+    )
 
 
 def text(value) -> str:
@@ -38,7 +40,9 @@ def text(value) -> str:
     return result
 
 
-_APPROX = re.compile(r"^(ca\.?|circa|etwa|rd\.?|rund|ungefähr|~|>|<|≈|max\.?|min\.?|bis)\s*", re.IGNORECASE)
+_APPROX = re.compile(
+    r"^(ca\.?|circa|etwa|rd\.?|rund|ungefähr|~|>|<|≈|max\.?|min\.?|bis)\s*", re.IGNORECASE
+)
 _NUMBER = re.compile(r"[-+]?\d[\d.,'\s\u202f\u00a0]*")
 _THOUSANDS_DOT = re.compile(r"^\d{1,3}(\.\d{3})+$")
 _THOUSANDS_COMMA = re.compile(r"^\d{1,3}(,\d{3}){2,}$")
@@ -61,7 +65,7 @@ def number(value, *, dot_is_decimal: bool = False) -> tuple[Decimal, str]:
     if not match:
         raise BadValue(_("“%(value)s” is not a number.") % {"value": raw})
     digits = re.sub(r"[\s'\u202f\u00a0]", "", match.group(0))
-    unit = rest[match.end():].strip().lower()
+    unit = rest[match.end() :].strip().lower()
     sign = ""
     if digits[0] in "+-":
         sign, digits = digits[0].replace("+", ""), digits[1:]
@@ -72,7 +76,9 @@ def number(value, *, dot_is_decimal: bool = False) -> tuple[Decimal, str]:
         else:
             digits = digits.replace(",", "")
     elif "," in digits:
-        digits = digits.replace(",", "") if _THOUSANDS_COMMA.match(digits) else digits.replace(",", ".")
+        digits = (
+            digits.replace(",", "") if _THOUSANDS_COMMA.match(digits) else digits.replace(",", ".")
+        )
     elif "." in digits and not dot_is_decimal and _THOUSANDS_DOT.match(digits):
         digits = digits.replace(".", "")
     try:
@@ -84,7 +90,17 @@ def number(value, *, dot_is_decimal: bool = False) -> tuple[Decimal, str]:
     return result, unit
 
 
-AREA_UNITS = {"": 1, "m²": 1, "m2": 1, "qm": 1, "m^2": 1, "quadratmeter": 1, "sqm": 1, "ha": 10_000, "hektar": 10_000}
+AREA_UNITS = {
+    "": 1,
+    "m²": 1,
+    "m2": 1,
+    "qm": 1,
+    "m^2": 1,
+    "quadratmeter": 1,
+    "sqm": 1,
+    "ha": 10_000,
+    "hektar": 10_000,
+}
 
 
 def area_m2(value) -> int:
@@ -100,7 +116,9 @@ def decimal(value, unit_words: tuple[str, ...] = ()) -> Decimal:
     amount, unit = number(value)
     unit = unit.rstrip(".")
     if unit and unit not in unit_words:
-        raise BadValue(_("Unexpected unit “%(unit)s” in “%(value)s”.") % {"unit": unit, "value": text(value)})
+        raise BadValue(
+            _("Unexpected unit “%(unit)s” in “%(value)s”.") % {"unit": unit, "value": text(value)}
+        )
     return amount
 
 
@@ -111,7 +129,20 @@ def integer(value, unit_words: tuple[str, ...] = ()) -> int:
     return int(amount)
 
 
-TRUE_WORDS = {"ja", "j", "x", "yes", "y", "true", "wahr", "1", "vorhanden", "ja, vorhanden", "✓", "✔"}
+TRUE_WORDS = {
+    "ja",
+    "j",
+    "x",
+    "yes",
+    "y",
+    "true",
+    "wahr",
+    "1",
+    "vorhanden",
+    "ja, vorhanden",
+    "✓",
+    "✔",
+}
 FALSE_WORDS = {"nein", "n", "no", "false", "falsch", "0", "nicht vorhanden", "keine", "kein"}
 
 
@@ -128,7 +159,15 @@ def boolean(value) -> bool:
     raise BadValue(_("“%(value)s” is not yes or no (use ja or nein).") % {"value": text(value)})
 
 
-_DATE_FORMATS = ("%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%dT%H:%M:%S", "%m/%Y", "%m.%Y")
+_DATE_FORMATS = (
+    "%d.%m.%Y",
+    "%d.%m.%y",
+    "%Y-%m-%d",
+    "%d/%m/%Y",
+    "%Y-%m-%dT%H:%M:%S",
+    "%m/%Y",
+    "%m.%Y",
+)
 
 
 def parse_date(value) -> date:
@@ -156,5 +195,8 @@ def choice(value, synonyms: dict[str, str], what: str) -> tuple[str, str]:
     parts = [p for p in re.split(r"\s*[/,;+]\s*|\s+(?:oder|und|or|and)\s+", raw) if p.strip()]
     if len(parts) > 1 and all(fold(p) in synonyms for p in parts):
         first = synonyms[fold(parts[0])]
-        return first, _("Several values “%(value)s”: “%(first)s” taken.") % {"value": raw, "first": parts[0]}
+        return first, _("Several values “%(value)s”: “%(first)s” taken.") % {
+            "value": raw,
+            "first": parts[0],
+        }
     raise BadValue(_("“%(value)s” is not a known %(what)s.") % {"value": raw, "what": what})

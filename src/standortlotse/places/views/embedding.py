@@ -13,7 +13,9 @@ from standortlotse.places.views.public import search_criteria
 
 def embed_builder(request):
     form = PlaceSearchForm(request.GET or None)
-    snippet, src = embed.snippet(request, "places:widget", request.GET.urlencode(), _("Creative places"))
+    snippet, src = embed.snippet(
+        request, "places:widget", request.GET.urlencode(), _("Creative places")
+    )
     return render(request, "places/embed.html", {"form": form, "snippet": snippet, "src": src})
 
 

@@ -24,16 +24,22 @@ def import_upload(request):
     rows = None
     if request.method == "POST" and form.is_valid():
         try:
-            records = exchange.parse(form.cleaned_data["file"].read(), form.cleaned_data["file"].name)
+            records = exchange.parse(
+                form.cleaned_data["file"].read(), form.cleaned_data["file"].name
+            )
         except ValidationError as error:
             form.add_error("file", error)
         else:
             region = form.cleaned_data["region"]
             rows = exchange.plan(records, form.cleaned_data["source"], region)
             request.session["place_import"] = {
-                "records": records, "source": form.cleaned_data["source"], "region": region.pk,
+                "records": records,
+                "source": form.cleaned_data["source"],
+                "region": region.pk,
             }
-    return render(request, "places/import.html", {"form": form, "rows": rows, "summary": _summary(rows)})
+    return render(
+        request, "places/import.html", {"form": form, "rows": rows, "summary": _summary(rows)}
+    )
 
 
 def _region_field(regions):
@@ -59,10 +65,14 @@ def import_apply(request):
     region = get_object_or_404(policy.moderated_regions(request.user), pk=pending["region"])
     rows = exchange.plan(pending["records"], pending["source"], region)
     counts = exchange.apply(rows, pending["source"], region, request.user)
-    messages.success(request, _(
-        "Import done: %(new)d new, %(update)d updated, %(unchanged)d unchanged, "
-        "%(conflict)d conflicts for review, %(error)d rows with errors skipped."
-    ) % counts)
+    messages.success(
+        request,
+        _(
+            "Import done: %(new)d new, %(update)d updated, %(unchanged)d unchanged, "
+            "%(conflict)d conflicts for review, %(error)d rows with errors skipped."
+        )
+        % counts,
+    )
     return redirect(reverse("places:queue") + "?status=attention")
 
 

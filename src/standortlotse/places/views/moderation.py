@@ -14,32 +14,56 @@ from standortlotse.accounts import policy
 from standortlotse.accounts.decorators import moderator_required
 from standortlotse.places import exchange, services
 from standortlotse.places.forms import ModerationForm, RegionSettingsForm
-from standortlotse.places.models import HeldPhoto, ImportConflict, PendingUpdate, Place, RegionSettings, Status
+from standortlotse.places.models import (
+    HeldPhoto,
+    ImportConflict,
+    PendingUpdate,
+    Place,
+    RegionSettings,
+    Status,
+)
 
 
 @moderator_required
 def queue(request):
-    places = policy.moderated_records(request.user, Place.objects.all()).select_related("municipality", "region")
+    places = policy.moderated_records(request.user, Place.objects.all()).select_related(
+        "municipality", "region"
+    )
     status = request.GET.get("status", "")
     if status == "attention":
         places = places.filter(
-            Q(unconfirmed=True) | Q(pending_updates__isnull=False) | Q(import_conflicts__resolved=False)
+            Q(unconfirmed=True)
+            | Q(pending_updates__isnull=False)
+            | Q(import_conflicts__resolved=False)
         ).distinct()
     elif status in Status.values:
         places = places.filter(status=status)
     else:
-        places = places.filter(status__in=[Status.SUBMITTED, Status.IN_REVIEW, Status.CHANGES_REQUESTED])
+        places = places.filter(
+            status__in=[Status.SUBMITTED, Status.IN_REVIEW, Status.CHANGES_REQUESTED]
+        )
     counts = dict(
-        policy.moderated_records(request.user, Place.objects.all()).values_list("status").annotate(n=Count("pk"))
+        policy.moderated_records(request.user, Place.objects.all())
+        .values_list("status")
+        .annotate(n=Count("pk"))
     )
     places = places.annotate(
         pending=Count("pending_updates", distinct=True),
-        conflicts=Count("import_conflicts", filter=Q(import_conflicts__resolved=False), distinct=True),
+        conflicts=Count(
+            "import_conflicts", filter=Q(import_conflicts__resolved=False), distinct=True
+        ),
     ).order_by("-updated_at")
-    return render(request, "places/queue.html", {
-        "places": places[:200], "status": status, "statuses": Status.choices, "counts": counts,
-        "regions": policy.moderated_regions(request.user),
-    })
+    return render(
+        request,
+        "places/queue.html",
+        {
+            "places": places[:200],
+            "status": status,
+            "statuses": Status.choices,
+            "counts": counts,
+            "regions": policy.moderated_regions(request.user),
+        },
+    )
 
 
 def _moderated(request, pk) -> Place:
@@ -52,17 +76,27 @@ def review(request, pk):
     form = ModerationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.moderate(request.user, place, form.cleaned_data["action"], form.cleaned_data["message"])
-            messages.success(request, _("Status is now: %(status)s.") % {"status": place.get_status_display()})
+            services.moderate(
+                request.user, place, form.cleaned_data["action"], form.cleaned_data["message"]
+            )
+            messages.success(
+                request, _("Status is now: %(status)s.") % {"status": place.get_status_display()}
+            )
             return redirect("places:review", pk=place.pk)
         except ValidationError as error:
             form.add_error(None, error)
-    return render(request, "places/review.html", {
-        "place": place, "form": form, "transitions": place.transitions.select_related("actor"),
-        "pending_updates": place.pending_updates.prefetch_related("photos"),
-        "conflicts": place.import_conflicts.filter(resolved=False),
-        "allowed": services.MODERATOR_TRANSITIONS.get(place.status, set()),
-    })
+    return render(
+        request,
+        "places/review.html",
+        {
+            "place": place,
+            "form": form,
+            "transitions": place.transitions.select_related("actor"),
+            "pending_updates": place.pending_updates.prefetch_related("photos"),
+            "conflicts": place.import_conflicts.filter(resolved=False),
+            "allowed": services.MODERATOR_TRANSITIONS.get(place.status, set()),
+        },
+    )
 
 
 @moderator_required
@@ -108,9 +142,15 @@ def review_conflict(request, pk, conflict_pk):
     place = _moderated(request, pk)
     conflict = get_object_or_404(ImportConflict, pk=conflict_pk, place=place, resolved=False)
     try:
-        exchange.resolve_conflict(request.user, conflict, take_incoming=request.POST.get("decision") == "incoming")
+        exchange.resolve_conflict(
+            request.user, conflict, take_incoming=request.POST.get("decision") == "incoming"
+        )
     except ValidationError as error:
-        messages.error(request, _("The partner's version cannot be taken: %(errors)s") % {"errors": "; ".join(error.messages)})
+        messages.error(
+            request,
+            _("The partner's version cannot be taken: %(errors)s")
+            % {"errors": "; ".join(error.messages)},
+        )
     return redirect("places:review", pk=pk)
 
 

@@ -30,25 +30,38 @@ def owner(request, token):
             return render(request, "places/owner_rotated.html")
         if form.is_valid():
             result = services.owner_update(place, form)
-            messages.success(request, _("Your changes are online.") if result == "applied" and place.is_public
-                             else _("Thank you! Your changes were saved and will be reviewed."))
+            messages.success(
+                request,
+                _("Your changes are online.")
+                if result == "applied" and place.is_public
+                else _("Thank you! Your changes were saved and will be reviewed."),
+            )
             return redirect("places:owner", token=token)
         messages.error(request, _("Please correct the marked fields. Nothing was saved yet."))
     # The moderator's request: the step into "changes requested", not later log entries.
     request_note = (
         place.transitions.filter(to_status=Status.CHANGES_REQUESTED)
-        .exclude(from_status=F("to_status")).exclude(message="").first()
+        .exclude(from_status=F("to_status"))
+        .exclude(message="")
+        .first()
     )
-    return render(request, "places/owner.html", {
-        "place": place, "form": form, "token": token, "request_note": request_note,
-        "transitions": place.transitions.all()[:10],
-        "pending": place.pending_updates.exists(),
-        "municipality_centres": municipality_centres(form),
-    })
+    return render(
+        request,
+        "places/owner.html",
+        {
+            "place": place,
+            "form": form,
+            "token": token,
+            "request_note": request_note,
+            "transitions": place.transitions.all()[:10],
+            "pending": place.pending_updates.exists(),
+            "municipality_centres": municipality_centres(form),
+        },
+    )
 
 
 def owner_link_request(request):
-    """"Send me a fresh link": the same answer whether or not the address belongs to a place."""
+    """ "Send me a fresh link": the same answer whether or not the address belongs to a place."""
     form, status, sent = fresh_link_request(request, "place-link", services.send_fresh_links)
     if sent:
         return render(request, "places/owner_link_sent.html")

@@ -31,16 +31,25 @@ def search(request):
     page = Paginator(selectors.search(criteria), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "places/search.html", {
-        "form": form, "page": page, "query": query.urlencode(), "map_query": _api_query(criteria),
-    })
+    return render(
+        request,
+        "places/search.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "map_query": _api_query(criteria),
+        },
+    )
 
 
 def _api_query(criteria: dict) -> str:
     query = QueryDict(mutable=True)
     for key in ("q", "field", "type", "offer"):
         if criteria.get(key):
-            query.setlist(key, criteria[key] if isinstance(criteria[key], list) else [criteria[key]])
+            query.setlist(
+                key, criteria[key] if isinstance(criteria[key], list) else [criteria[key]]
+            )
     if criteria.get("region"):
         query["region"] = criteria["region"].slug
     if criteria.get("municipality"):
@@ -50,33 +59,43 @@ def _api_query(criteria: dict) -> str:
 
 def detail(request, pk):
     place = get_object_or_404(
-        Place.objects.select_related("municipality__district", "region").prefetch_related("attributes", "photos"),
+        Place.objects.select_related("municipality__district", "region").prefetch_related(
+            "attributes", "photos"
+        ),
         pk=pk,
     )
     if not place.is_public and not policy.can_moderate(twofactor.acting_user(request), place):
         raise Http404
-    return render(request, "places/detail.html", {
-        "place": place,
-        "nearby_places": selectors.nearby_places(place),
-        "nearby_properties": selectors.nearby_properties(place),
-        "json_ld": json_ld(place, request),
-        "absolute_url": request.build_absolute_uri(place.get_absolute_url()),
-        "og_image": request.build_absolute_uri(reverse("places:og_image", args=[place.pk])),
-        "map_data": {"lat": place.lat, "lon": place.lon, "title": place.name, "outline": None},
-    })
+    return render(
+        request,
+        "places/detail.html",
+        {
+            "place": place,
+            "nearby_places": selectors.nearby_places(place),
+            "nearby_properties": selectors.nearby_properties(place),
+            "json_ld": json_ld(place, request),
+            "absolute_url": request.build_absolute_uri(place.get_absolute_url()),
+            "og_image": request.build_absolute_uri(reverse("places:og_image", args=[place.pk])),
+            "map_data": {"lat": place.lat, "lon": place.lon, "title": place.name, "outline": None},
+        },
+    )
 
 
 def region_portal(request, slug):
     region = get_object_or_404(Region, slug=slug)
     rules = RegionSettings.for_region(region)
     places = selectors.search({"region": region})
-    return render(request, "places/region.html", {
-        "region": region,
-        "intro": rules.intro(get_language() or "de"),
-        "places": places[:12],
-        "place_count": places.count(),
-        "property_count": region_property_count(region),
-    })
+    return render(
+        request,
+        "places/region.html",
+        {
+            "region": region,
+            "intro": rules.intro(get_language() or "de"),
+            "places": places[:12],
+            "place_count": places.count(),
+            "property_count": region_property_count(region),
+        },
+    )
 
 
 def region_property_count(region) -> int:

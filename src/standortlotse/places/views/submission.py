@@ -27,7 +27,9 @@ def submit(request, slug):
         status = 200
         # Only complete submissions count against the limit: fixing typos never locks anyone out.
         if form.is_valid():
-            if within_rate_limit(request, form, "place-submit", settings.PLACE_SUBMISSIONS_PER_HOUR):
+            if within_rate_limit(
+                request, form, "place-submit", settings.PLACE_SUBMISSIONS_PER_HOUR
+            ):
                 services.submit(form, region)
                 kept_photos.discard(kept)
                 return redirect("places:submitted")
@@ -36,10 +38,17 @@ def submit(request, slug):
     else:
         form = SubmissionForm(region=region)
         status = 200
-    return render(request, "places/submit.html", {
-        "form": form, "region": region, "criteria": rules.criteria(get_language() or "de"),
-        "municipality_centres": municipality_centres(form),
-    }, status=status)
+    return render(
+        request,
+        "places/submit.html",
+        {
+            "form": form,
+            "region": region,
+            "criteria": rules.criteria(get_language() or "de"),
+            "municipality_centres": municipality_centres(form),
+        },
+        status=status,
+    )
 
 
 def municipality_centres(form):

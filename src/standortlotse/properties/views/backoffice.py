@@ -21,9 +21,7 @@ from standortlotse.properties.models import Property, PropertyDocument, Property
 
 def editable_property(request, pk) -> Property:
     # Records outside the editor's scope do not exist for them: 404, nothing revealed.
-    return get_object_or_404(
-        policy.editable_records(request.user, Property.objects.all()), pk=pk
-    )
+    return get_object_or_404(policy.editable_records(request.user, Property.objects.all()), pk=pk)
 
 
 @editor_required
@@ -46,8 +44,13 @@ def editor_list(request):
     return render(
         request,
         "properties/editor_list.html",
-        {"page": page, "status": status, "q": text, "statuses": Status.choices,
-         "is_moderator": policy.is_moderator(request.user)},
+        {
+            "page": page,
+            "status": status,
+            "q": text,
+            "statuses": Status.choices,
+            "is_moderator": policy.is_moderator(request.user),
+        },
     )
 
 
@@ -120,13 +123,23 @@ def editor_action(request, pk, action):
 def freshness_dashboard(request):
     """How current the data of each municipality is, and the records nobody confirmed."""
     rows = freshness.dashboard(request.user)
-    totals = {key: sum(getattr(r, key) for r in rows) for key in ("published", "current", "due", "not_confirmed")}
-    return render(request, "properties/freshness.html", {
-        "rows": rows, "totals": totals,
-        "flagged": freshness.flagged(request.user)[:200],
-        "reminder_months": round(settings.PROPERTY_REMINDER_DAYS / 30.4),
-        "flag_months": round((settings.PROPERTY_REMINDER_DAYS + settings.PROPERTY_FLAG_DAYS) / 30.4),
-    })
+    totals = {
+        key: sum(getattr(r, key) for r in rows)
+        for key in ("published", "current", "due", "not_confirmed")
+    }
+    return render(
+        request,
+        "properties/freshness.html",
+        {
+            "rows": rows,
+            "totals": totals,
+            "flagged": freshness.flagged(request.user)[:200],
+            "reminder_months": round(settings.PROPERTY_REMINDER_DAYS / 30.4),
+            "flag_months": round(
+                (settings.PROPERTY_REMINDER_DAYS + settings.PROPERTY_FLAG_DAYS) / 30.4
+            ),
+        },
+    )
 
 
 @editor_required
@@ -136,8 +149,11 @@ def editor_photo_add(request, pk):
     photo_form = PhotoForm(request.POST, request.FILES)
     if photo_form.is_valid():
         services.add_photo(
-            request.user, prop, photo_form.cleaned_data["image"],
-            photo_form.cleaned_data["alt_text"], photo_form.cleaned_data["credit"],
+            request.user,
+            prop,
+            photo_form.cleaned_data["image"],
+            photo_form.cleaned_data["alt_text"],
+            photo_form.cleaned_data["credit"],
         )
         if request.htmx:
             photo_form = PhotoForm()
@@ -145,13 +161,13 @@ def editor_photo_add(request, pk):
             messages.success(request, _("The photo was added."))
             return redirect(reverse("properties:editor_edit", args=[pk]) + "#photos")
     if request.htmx:
-        return render(
-            request, "properties/_photos.html", {"prop": prop, "photo_form": photo_form}
-        )
+        return render(request, "properties/_photos.html", {"prop": prop, "photo_form": photo_form})
     form = PropertyForm(instance=prop, user=request.user)
     messages.error(request, _("The photo could not be added."))
     return render(
-        request, "properties/editor_form.html", _form_context(form, prop, photo_form=photo_form),
+        request,
+        "properties/editor_form.html",
+        _form_context(form, prop, photo_form=photo_form),
         status=422,
     )
 
@@ -182,8 +198,10 @@ def editor_document_add(request, pk):
     form = PropertyForm(instance=prop, user=request.user)
     messages.error(request, _("The document could not be added."))
     return render(
-        request, "properties/editor_form.html",
-        _form_context(form, prop, document_form=document_form), status=422,
+        request,
+        "properties/editor_form.html",
+        _form_context(form, prop, document_form=document_form),
+        status=422,
     )
 
 
@@ -202,6 +220,7 @@ def editor_document_delete(request, pk, document_pk):
 def editor_history(request, pk):
     prop = editable_property(request, pk)
     return render(
-        request, "properties/editor_history.html",
+        request,
+        "properties/editor_history.html",
         {"prop": prop, "entries": services.changes_of(prop)},
     )

@@ -18,7 +18,11 @@ def widget(request):
     """Properties of a municipality, district or region for an iframe on another website."""
     form, criteria = search_form(request)
     props = selectors.search(criteria)[:WIDGET_LIMIT]
-    return render(request, "properties/widget.html", {"props": props, "query": form.api_query() if form.is_bound else ""})
+    return render(
+        request,
+        "properties/widget.html",
+        {"props": props, "query": form.api_query() if form.is_bound else ""},
+    )
 
 
 def embed_builder(request):

@@ -69,7 +69,9 @@ def export(request, fmt):
     _form, criteria = search_form(request)
     content_type, render_export = EXPORTS[fmt]
     ids = list(selectors.search(criteria).values_list("pk", flat=True)[:EXPORT_LIMIT])
-    response = HttpResponse(render_export(Property.objects.filter(pk__in=ids).order_by("pk")), content_type=content_type)
+    response = HttpResponse(
+        render_export(Property.objects.filter(pk__in=ids).order_by("pk")), content_type=content_type
+    )
     response["Content-Disposition"] = f'attachment; filename="immobilien.{fmt}"'
     return response
 
@@ -119,22 +121,33 @@ def compare(request):
 def statistics_page(request):
     snap = statistics.latest()
     data = snap.data
-    return render(request, "properties/statistics.html", {
-        "snapshot": snap, "totals": data["totals"],
-        "totals_ha": round(data["totals"]["area_m2"] / 10_000, 1),
-        "charts": [
-            ("district", _("Available area by district"), statistics.bars(data["district"])),
-            ("zoning", _("Available area by zoning"), statistics.bars(data["zoning"])),
-            ("availability", _("Available area by availability"), statistics.bars(data["availability"])),
-        ],
-        "regions": statistics.bars(data["region"]),
-        "municipalities": statistics.bars(data["municipality"]),
-    })
+    return render(
+        request,
+        "properties/statistics.html",
+        {
+            "snapshot": snap,
+            "totals": data["totals"],
+            "totals_ha": round(data["totals"]["area_m2"] / 10_000, 1),
+            "charts": [
+                ("district", _("Available area by district"), statistics.bars(data["district"])),
+                ("zoning", _("Available area by zoning"), statistics.bars(data["zoning"])),
+                (
+                    "availability",
+                    _("Available area by availability"),
+                    statistics.bars(data["availability"]),
+                ),
+            ],
+            "regions": statistics.bars(data["region"]),
+            "municipalities": statistics.bars(data["municipality"]),
+        },
+    )
 
 
 def statistics_csv(request):
     snap = statistics.latest()
-    body = csv_text(["dimension", "key", "label", "count", "area_available_m2"], statistics.csv_rows(snap.data))
+    body = csv_text(
+        ["dimension", "key", "label", "count", "area_available_m2"], statistics.csv_rows(snap.data)
+    )
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="standortlotse-statistik.csv"'
     return response

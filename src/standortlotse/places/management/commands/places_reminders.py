@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from standortlotse.places.services import send_confirmation_requests
 from standortlotse.places import kept_photos
+from standortlotse.places.services import send_confirmation_requests
 
 
 class Command(BaseCommand):

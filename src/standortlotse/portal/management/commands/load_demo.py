@@ -18,12 +18,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--count", type=int, default=40)
         parser.add_argument(
-            "--allow-production", action="store_true",
+            "--allow-production",
+            action="store_true",
             help="Load demo data although DJANGO_DEBUG=0 (benchmarks, demo instances); the demo "
             "accounts get random passwords instead of the published one.",
         )
         parser.add_argument(
-            "--new-passwords", action="store_true",
+            "--new-passwords",
+            action="store_true",
             help="With --allow-production: give every demo account a fresh random password (printed), "
             "also when it exists already (make run prints the logins at every start).",
         )
@@ -36,8 +38,9 @@ class Command(BaseCommand):
                 "accounts. Pass --allow-production to load them anyway (with random passwords)."
             )
         call_command("load_geo", stdout=self.stdout)
-        result = create_demo_data(options["count"], production=production,
-                                  new_passwords=options["new_passwords"])
+        result = create_demo_data(
+            options["count"], production=production, new_passwords=options["new_passwords"]
+        )
         self.stdout.write(f"Created {result['created']} demo properties.")
         self.stdout.write(f"Created {create_demo_places()} demo places.")
         self.stdout.write(f"Created {create_demo_cases()} demo investor cases.")

@@ -18,8 +18,10 @@ class Command(BaseCommand):
         try:
             plan = services.plan(email)
             for row in plan:
-                self.stdout.write(f"{row['key']}: {row['delete']} deleted, {row['anonymise']} anonymised, "
-                                  f"{row['history']} history versions anonymised")
+                self.stdout.write(
+                    f"{row['key']}: {row['delete']} deleted, {row['anonymise']} anonymised, "
+                    f"{row['history']} history versions anonymised"
+                )
             if not plan:
                 self.stdout.write("nothing stored about this address")
             if not yes:

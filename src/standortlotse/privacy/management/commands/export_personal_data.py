@@ -11,7 +11,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("email")
-        parser.add_argument("--output", help="file to write; .zip writes JSON and an Excel workbook")
+        parser.add_argument(
+            "--output", help="file to write; .zip writes JSON and an Excel workbook"
+        )
 
     def handle(self, *args, email, output=None, **options):
         try:
@@ -21,7 +23,11 @@ class Command(BaseCommand):
         if output is None:
             self.stdout.write(services.export_json(data).decode("utf-8"))
             return
-        content = services.export_zip(data) if output.lower().endswith(".zip") else services.export_json(data)
+        content = (
+            services.export_zip(data)
+            if output.lower().endswith(".zip")
+            else services.export_json(data)
+        )
         with open(output, "wb") as handle:
             handle.write(content)
         records = sum(len(v) for v in data.values() if isinstance(v, list))

@@ -9,4 +9,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         snap = statistics.snapshot()
         totals = snap.data["totals"]
-        self.stdout.write(f"{totals['count']} published properties, {totals['area_m2']} m² available")
+        self.stdout.write(
+            f"{totals['count']} published properties, {totals['area_m2']} m² available"
+        )
