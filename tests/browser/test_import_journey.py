@@ -136,7 +136,7 @@ def test_editor_imports_properties_from_excel(live_world, new_ui, tmp_path):
     assert editor.path() == f"/datenpflege/import/{job_id}/"
     job.refresh_from_db()
     assert job.state == ImportJob.State.PREVIEW, (job.state, job.message)
-    assert job.mapping == dict(zip(HEADERS, SUGGESTED[:-1] + ["contact_name"]))
+    assert job.mapping == dict(zip(HEADERS, SUGGESTED[:-1] + ["contact_name"], strict=True))
     assert page.locator("#import-progress").count() == 0  # nothing left to poll
     # new, update, unchanged, errors, notes (all three rows lack coordinates: a note each)
     assert counts(page) == [2, 0, 0, 1, 3]

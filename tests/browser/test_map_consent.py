@@ -15,7 +15,7 @@ def _tile_pattern():
     regex = re.escape(template)
     parts = {"z": r"\d+", "x": r"\d+", "y": r"\d+", "s": r"[a-z]", "r": r"(@2x)?"}
     for key, part in parts.items():
-        regex = regex.replace(re.escape("{%s}" % key), part)
+        regex = regex.replace(re.escape(f"{{{key}}}"), part)
     return re.compile(regex + r"$")
 
 

@@ -138,7 +138,7 @@ def test_sharing_hides_confidential_company_until_disclosed(client, world, case,
     services.share(world.state_admin, case, district_org, disclose=False)
     client.force_login(staff["district"])
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
-    assert "Geheim AG" not in page and "#%d" % case.pk in page
+    assert "Geheim AG" not in page and f"#{case.pk}" in page
     assert (
         client.get("/api/cases").json()[0]["company"].startswith("vertraulich")
         or "Geheim AG" not in client.get("/api/cases").json()[0]["company"]

@@ -87,7 +87,7 @@ def test_messy_xlsx_is_read_with_german_values(world):
     assert job.counts["new"] == 2 and job.counts["error"] == 1
     rows = {r.number: r for r in job.rows.all()}
     assert rows[4].outcome == "new" and rows[5].outcome == "new"
-    errors = dict((c, m) for c, m in rows[6].messages if c)
+    errors = {c: m for c, m in rows[6].messages if c}
     assert set(errors) >= {"Gemeinde", "Fläche (ha)", "Verfügbar ab", "Gebietsart", "Preis €/m²"}
     assert "Atlantis" in errors["Gemeinde"]
     assert any("GE" in m for c, m in rows[5].messages if not c)  # GE/GI: first taken, noted
@@ -334,7 +334,7 @@ def test_geopackage_in_utm_is_reprojected(world, tmp_path):
 
 
 def test_zipped_shapefile(world, tmp_path):
-    path = _gis_file(tmp_path, "ESRI Shapefile", ".shp", 25833)
+    _gis_file(tmp_path, "ESRI Shapefile", ".shp", 25833)
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as z:
         for part in tmp_path.glob("flaechen.*"):

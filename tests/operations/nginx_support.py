@@ -74,11 +74,11 @@ def running_nginx(work: Path, *, http: str = "", server: str = ""):
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 break
-            except OSError:
+            except OSError as error:
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(
                         "nginx did not start: " + (work / "error.log").read_text(errors="replace")
-                    )
+                    ) from error
                 time.sleep(0.05)
         yield f"http://127.0.0.1:{port}"
     finally:

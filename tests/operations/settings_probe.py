@@ -18,7 +18,10 @@ def setting_from_environment(expression: str, **env):
         "DJANGO_SETTINGS_MODULE": "standortlotse.settings",
         **env,
     }
-    code = f"import json, django; django.setup(); from django.conf import settings; print(json.dumps(settings.{expression}))"
+    code = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        f"print(json.dumps(settings.{expression}))"
+    )
     result = subprocess.run(
         [sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True
     )

@@ -181,10 +181,13 @@ def test_every_handler_of_every_logger_filters_after_django_setup():
     code = (
         "import logging, django; django.setup()\n"
         "from standortlotse.core.logs import PrivacyFilter\n"
-        "loggers = [logging.getLogger()] + [l for l in logging.root.manager.loggerDict.values() if isinstance(l, logging.Logger)]\n"
-        "bad = [(l.name, type(h).__name__) for l in loggers for h in l.handlers if not any(isinstance(f, PrivacyFilter) for f in h.filters)]\n"
+        "loggers = [logging.getLogger()] + [\n"
+        "    x for x in logging.root.manager.loggerDict.values() if isinstance(x, logging.Logger)]\n"
+        "bad = [(x.name, type(h).__name__) for x in loggers for h in x.handlers\n"
+        "       if not any(isinstance(f, PrivacyFilter) for f in h.filters)]\n"
         "print(bad)\n"
-        "logging.getLogger('django.server').info('\"%s\" %s %s', 'GET /orte/mein-ort/geheim-777/ HTTP/1.1', '200', '5')\n"
+        "logging.getLogger('django.server').info(\n"
+        "    '\"%s\" %s %s', 'GET /orte/mein-ort/geheim-777/ HTTP/1.1', '200', '5')\n"
         "logging.getLogger('django.request').warning('Not Found: %s', '/zustimmung/geheim-888/')\n"
     )
     env = {

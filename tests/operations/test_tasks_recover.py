@@ -42,11 +42,11 @@ def test_documented_pruning_removes_old_finished_mail_tasks(settings):
     from standortlotse.core.mail import send_email_task
 
     line = next(
-        l
-        for l in (Path(__file__).resolve().parents[2] / "docs" / "deployment.md")
+        text
+        for text in (Path(__file__).resolve().parents[2] / "docs" / "deployment.md")
         .read_text()
         .splitlines()
-        if "prune_db_task_results" in l and l[:1].isdigit()
+        if "prune_db_task_results" in text and text[:1].isdigit()
     )
     arguments = shlex.split(re.sub(r"^.*?manage\.py ", "", line))
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

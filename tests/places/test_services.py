@@ -1,6 +1,7 @@
 """places/services.py: which review transitions the workflow allows."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from standortlotse.places import services
 from standortlotse.places.models import Place, Status
@@ -26,7 +27,7 @@ def test_transition_rules(world, place, start, target, allowed):
         services.moderate(world.moderator, place, target, "Grund")
         assert place.status == target
     else:
-        with pytest.raises(Exception):
+        with pytest.raises(ValidationError):
             services.moderate(world.moderator, place, target, "Grund")
         place.refresh_from_db()
         assert place.status == start

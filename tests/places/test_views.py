@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -243,7 +244,7 @@ def test_moderator_of_other_region_cannot_touch(client, world, place):
         == 404
     )
     assert b"Coworking Alte Schule" not in client.get(reverse("places:queue")).content
-    with pytest.raises(Exception):
+    with pytest.raises(PermissionDenied):
         services.moderate(outsider, place, Status.PUBLISHED)
     place.refresh_from_db()
     assert place.status == Status.SUBMITTED and not place.owner_trusted

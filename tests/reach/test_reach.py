@@ -114,10 +114,10 @@ def test_random_campaign_values_add_a_bounded_number_of_rows(client, world):
     from standortlotse.reach import counting
 
     url = world.prop_a.get_absolute_url()
-    for i in range(20):  # the real path: middleware after the page
+    for _ in range(20):  # the real path: middleware after the page
         client.get(url, {"utm_campaign": secrets.token_hex(8)}, HTTP_USER_AGENT="Mozilla/5.0")
     factory = RequestFactory()
-    for i in range(9_980):
+    for _ in range(9_980):
         request = factory.get(
             url,
             {"utm_campaign": secrets.token_hex(8), "utm_source": secrets.token_hex(4)},

@@ -344,7 +344,10 @@ def test_partner_feed_with_hostile_links_and_email_refused_field_by_field(client
         .startswith("Social-Media-Links: Geben Sie eine vollständige Webadresse ein")
     )
     assert rows["p-3"].errors == [
-        "öffentliche E-Mail-Adresse: Geben Sie eine gültige E-Mail-Adresse ein, z. B. name@example.org (eine Adresse, ohne Zeilenumbruch)."
+        (
+            "öffentliche E-Mail-Adresse: Geben Sie eine gültige E-Mail-Adresse ein, "
+            "z. B. name@example.org (eine Adresse, ohne Zeilenumbruch)."
+        )
     ]
     assert (
         rows["p-4"]

@@ -29,7 +29,7 @@ def logged_in(client):
 
 
 def test_five_wrong_passwords_lock_the_account_for_every_address(client, world):
-    for attempt in range(4):
+    for _ in range(4):
         assert log_in(client, "editor_a", "falsch", "127.0.0.1").status_code == 200
     locked = log_in(client, "editor_a", "falsch", "127.0.0.1")
     assert locked.status_code == 429

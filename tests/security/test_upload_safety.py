@@ -367,7 +367,7 @@ def test_import_files_are_stored_outside_media_and_never_served(client, world, s
     ):
         assert client.get(url).status_code in (400, 404)  # never the file
     with pytest.raises(ValueError):
-        job.file.url  # the private storage has no address at all
+        _ = job.file.url  # the private storage has no address at all
 
 
 # --- serving --------------------------------------------------------------------------------
