@@ -15,17 +15,15 @@ from standortlotse.core.tabular.readers import Row
 from standortlotse.exchange.models import ImportJob
 from standortlotse.properties import importing
 from standortlotse.properties.models import Availability, PlanningStatus, Property, RailSiding
-from tests.exchange.support import csv_bytes, upload, xlsx_bytes
+from tests.exchange.support import (
+    csv_bytes,
+    tasks_at_once,  # noqa: F401 - a fixture
+    upload,
+    xlsx_bytes,
+)
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _tasks_after_commit(monkeypatch):
-    # The test transaction never commits: run on_commit callbacks (the task enqueueing) at once.
-    from django.db import transaction
-
-    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
+# The test transaction never commits: on_commit callbacks (the task enqueueing) run at once.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_at_once")]
 
 
 HEADER = [
