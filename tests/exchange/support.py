@@ -3,6 +3,7 @@
 import csv
 import io
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
@@ -45,3 +46,11 @@ def run(user, name, content, mapping=None, publish=False, skip_errors=False, con
             return job
         job.refresh_from_db()
     return job
+
+
+@pytest.fixture
+def tasks_at_once(monkeypatch):
+    """Run on_commit callbacks (the task enqueueing) at once: the test transaction never commits."""
+    from django.db import transaction
+
+    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())

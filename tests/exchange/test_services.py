@@ -14,17 +14,16 @@ from standortlotse.exchange import services
 from standortlotse.exchange.models import ColumnMemory, ImportJob
 from standortlotse.properties.exports import COLUMNS, to_csv, to_geojson, to_gpkg, to_xlsx
 from standortlotse.properties.models import Property, Status
-from tests.exchange.support import csv_bytes, run, upload, xlsx_bytes
+from tests.exchange.support import (
+    csv_bytes,
+    run,
+    tasks_at_once,  # noqa: F401 - a fixture
+    upload,
+    xlsx_bytes,
+)
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _tasks_after_commit(monkeypatch):
-    # The test transaction never commits: run on_commit callbacks (the task enqueueing) at once.
-    from django.db import transaction
-
-    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
+# The test transaction never commits: on_commit callbacks (the task enqueueing) run at once.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_at_once")]
 
 
 MESSY_HEADER = [

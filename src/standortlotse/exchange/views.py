@@ -202,35 +202,35 @@ def _template_xlsx(headers, rows) -> bytes:
 
 
 def column_docs():
-    """(column, meaning, accepted values) for the column list page and the template."""
+    """(column, meaning, accepted values) for the column list page and the template: the forms
+    come from ``property_import.accepted_forms``, i.e. from the tables the import reads with."""
     docs = []
     for name in COLUMNS:
         label = property_import.column_label(name)
+        forms = " · ".join(property_import.accepted_forms(name))
         if name == "municipality_ags":
             accepted = _("8-digit official key (AGS) or the name, e.g. 15090535 or Stendal")
         elif name == "outline":
             accepted = _("GeoJSON polygon; from GIS files the geometry is taken")
+        elif name in ("lat", "lon"):
+            accepted = _(
+                "WGS84 decimal degrees (52,6 or 52.6); without coordinates the municipality centre is taken"
+            )
+        elif not forms:
+            accepted = _("text")
         else:
             model_field = concrete_field(Property, name)
-            internal = model_field.get_internal_type()
-            if model_field.choices:
-                accepted = ", ".join(str(lbl) for _v, lbl in model_field.choices)
-            elif name.endswith("_m2"):
-                accepted = _("square metres or hectares: 12.500 · 12.500 m² · 3,5 ha · ca. 2 ha")
-            elif internal in ("DecimalField", "FloatField", "PositiveIntegerField"):
-                accepted = _("number, decimal comma or point: 4,5 · 4.5")
-            elif internal == "BooleanField":
-                accepted = _("ja / nein (also x, yes, no, 1, 0)")
-            elif internal == "DateField":
-                accepted = _("date: 01.03.2025 or 2025-03-01")
-            else:
-                accepted = _("text")
+            accepted = forms
             if name == "availability":
-                accepted += " · " + _("a date means “from date”; “sofort” = immediately")
-            if name == "lat" or name == "lon":
+                accepted = _("%(forms)s (a date, quarter or year means “from date”)") % {
+                    "forms": forms
+                }
+            elif name == "planning_status":
                 accepted = _(
-                    "WGS84 decimal degrees (52,6 or 52.6); without coordinates the municipality centre is taken"
-                )
+                    "%(forms)s (free text is read by these words; Außenbereich § 35 leaves it empty)"
+                ) % {"forms": forms}
+            elif model_field.get_internal_type() == "BooleanField":
+                accepted = _("%(forms)s (a dash means no)") % {"forms": forms}
         required = name in property_import.REQUIRED
         docs.append((name, f"{label}{' *' if required else ''}", accepted))
     return docs

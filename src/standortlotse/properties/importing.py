@@ -9,7 +9,9 @@ headers and choices (``columns``) and the German number, area, date, yes/no and 
 
 * the columns: ``COLUMNS`` of ``properties.exports`` (one list for export and import), their
   labels (``column_label``), the header names seen in municipal lists (``HEADER_ALIASES``)
-  and the choice synonyms (``CHOICE_SYNONYMS``) and units (``UNIT_WORDS``) of their values.
+  and the choice synonyms (``CHOICE_SYNONYMS``, ``PLANNING_FORMS``) and units
+  (``UNIT_WORDS``) of their values; ``accepted_forms`` lists, from the same tables, what each
+  column reads (for error messages and the column documentation).
 * ``convert``: one file row plus the column mapping → field values, errors and warnings.
 * ``plan`` / ``write``: match rows to existing records by external ID (or the
   ``standortlotse-<id>`` IDs our exports carry, see ``find_existing``), decide new / update /
@@ -141,34 +143,36 @@ HEADER_ALIASES = {
     "outline": ["umriss", "geometrie", "polygon"],
 }
 
-CHOICE_SYNONYMS: dict[str, dict[str, str]] = {
+# Choice synonyms as people write them (the column documentation lists them); the parser
+# compares folded forms, ``CHOICE_SYNONYMS`` below.
+CHOICE_WORDS: dict[str, dict[str, str]] = {
     "kind": {
-        "gewerbegrundstueck": Kind.PLOT,
-        "gewerbeflaeche": Kind.PLOT,
-        "industrieflaeche": Kind.PLOT,
-        "grundstueck": Kind.PLOT,
-        "baugrundstueck": Kind.PLOT,
-        "gewerbegebiet": Kind.BUSINESS_PARK,
-        "gewerbepark": Kind.BUSINESS_PARK,
-        "industriegebiet": Kind.BUSINESS_PARK,
-        "industriepark": Kind.BUSINESS_PARK,
-        "halle": Kind.HALL,
-        "lagerhalle": Kind.HALL,
-        "produktionshalle": Kind.HALL,
-        "lager": Kind.HALL,
-        "buero": Kind.OFFICE,
-        "bueros": Kind.OFFICE,
-        "bueroflaeche": Kind.OFFICE,
-        "laden": Kind.RETAIL,
-        "einzelhandel": Kind.RETAIL,
-        "ladenflaeche": Kind.RETAIL,
-        "leerstand": Kind.VACANT_BUILDING,
-        "leerstehendesgebaeude": Kind.VACANT_BUILDING,
-        "gebaeude": Kind.VACANT_BUILDING,
-        "brache": Kind.BROWNFIELD,
-        "industriebrache": Kind.BROWNFIELD,
-        "brachflaeche": Kind.BROWNFIELD,
-        "konversionsflaeche": Kind.BROWNFIELD,
+        "Gewerbegrundstück": Kind.PLOT,
+        "Gewerbefläche": Kind.PLOT,
+        "Industriefläche": Kind.PLOT,
+        "Grundstück": Kind.PLOT,
+        "Baugrundstück": Kind.PLOT,
+        "Gewerbegebiet": Kind.BUSINESS_PARK,
+        "Gewerbepark": Kind.BUSINESS_PARK,
+        "Industriegebiet": Kind.BUSINESS_PARK,
+        "Industriepark": Kind.BUSINESS_PARK,
+        "Halle": Kind.HALL,
+        "Lagerhalle": Kind.HALL,
+        "Produktionshalle": Kind.HALL,
+        "Lager": Kind.HALL,
+        "Büro": Kind.OFFICE,
+        "Büros": Kind.OFFICE,
+        "Bürofläche": Kind.OFFICE,
+        "Laden": Kind.RETAIL,
+        "Einzelhandel": Kind.RETAIL,
+        "Ladenfläche": Kind.RETAIL,
+        "Leerstand": Kind.VACANT_BUILDING,
+        "leerstehendes Gebäude": Kind.VACANT_BUILDING,
+        "Gebäude": Kind.VACANT_BUILDING,
+        "Brache": Kind.BROWNFIELD,
+        "Industriebrache": Kind.BROWNFIELD,
+        "Brachfläche": Kind.BROWNFIELD,
+        "Konversionsfläche": Kind.BROWNFIELD,
     },
     "zoning": {
         "industriegebiet": Zoning.GI,
@@ -180,61 +184,86 @@ CHOICE_SYNONYMS: dict[str, dict[str, str]] = {
         "keine": Zoning.NONE,
         "ohne": Zoning.NONE,
     },
-    "planning_status": {
-        "bplan": PlanningStatus.BPLAN,
-        "rechtskraeftigerbplan": PlanningStatus.BPLAN,
-        "bebauungsplan": PlanningStatus.BPLAN,
-        "rechtskraeftig": PlanningStatus.BPLAN,
-        "inaufstellung": PlanningStatus.IN_PREPARATION,
-        "bplaninaufstellung": PlanningStatus.IN_PREPARATION,
-        "34": PlanningStatus.SECTION_34,
-        "34baugb": PlanningStatus.SECTION_34,
-        "innenbereich": PlanningStatus.SECTION_34,
-        "fnp": PlanningStatus.FNP_ONLY,
-        "flaechennutzungsplan": PlanningStatus.FNP_ONLY,
-        "nurfnp": PlanningStatus.FNP_ONLY,
-    },
     "marketing_type": {
-        "kauf": MarketingType.SALE,
-        "verkauf": MarketingType.SALE,
-        "miete": MarketingType.LEASE,
-        "pacht": MarketingType.LEASE,
-        "vermietung": MarketingType.LEASE,
-        "mieteoderpacht": MarketingType.LEASE,
-        "erbpacht": MarketingType.HEREDITARY_LEASE,
-        "erbbaurecht": MarketingType.HEREDITARY_LEASE,
+        "Kauf": MarketingType.SALE,
+        "Verkauf": MarketingType.SALE,
+        "Miete": MarketingType.LEASE,
+        "Pacht": MarketingType.LEASE,
+        "Vermietung": MarketingType.LEASE,
+        "Miete oder Pacht": MarketingType.LEASE,
+        "Erbpacht": MarketingType.HEREDITARY_LEASE,
+        "Erbbaurecht": MarketingType.HEREDITARY_LEASE,
     },
     "availability": {
         "sofort": Availability.IMMEDIATELY,
-        "absofort": Availability.IMMEDIATELY,
-        "verfuegbar": Availability.IMMEDIATELY,
+        "ab sofort": Availability.IMMEDIATELY,
+        "per sofort": Availability.IMMEDIATELY,
+        "verfügbar": Availability.IMMEDIATELY,
         "frei": Availability.IMMEDIATELY,
         "reserviert": Availability.RESERVED,
         "optioniert": Availability.RESERVED,
+        # The register keeps sold records with that state (not published as available).
         "verkauft": Availability.SOLD,
         "vergeben": Availability.SOLD,
         "vermietet": Availability.SOLD,
     },
     "owner_type": {
-        "kommune": OwnerType.MUNICIPAL,
+        "Kommune": OwnerType.MUNICIPAL,
         "kommunal": OwnerType.MUNICIPAL,
-        "gemeinde": OwnerType.MUNICIPAL,
-        "stadt": OwnerType.MUNICIPAL,
-        "oeffentlich": OwnerType.MUNICIPAL,
+        "Gemeinde": OwnerType.MUNICIPAL,
+        "Stadt": OwnerType.MUNICIPAL,
+        "öffentlich": OwnerType.MUNICIPAL,
         "privat": OwnerType.PRIVATE,
         "sonstige": OwnerType.OTHER,
         "andere": OwnerType.OTHER,
     },
     "rail_siding": {
         "ja": RailSiding.YES,
+        "x": RailSiding.YES,
         "yes": RailSiding.YES,
         "vorhanden": RailSiding.YES,
-        "moeglich": RailSiding.POSSIBLE,
+        "möglich": RailSiding.POSSIBLE,
         "planbar": RailSiding.POSSIBLE,
         "nein": RailSiding.NO,
         "no": RailSiding.NO,
         "keiner": RailSiding.NO,
+        "nicht vorhanden": RailSiding.NO,
     },
+}
+
+# Planning status as people write it: (choice, pattern searched in the folded text
+# (``fold(…, letters_only=False)``: "außenbereich" → "aussenbereich"), forms for the
+# documentation). The first match wins, so "B-Plan in Aufstellung" is "in preparation".
+# "Außenbereich" (§ 35 BauGB) is none of the choices: read as no planning status, noted.
+PLANNING_FORMS: list[tuple[str, str, tuple[str, ...]]] = [
+    (
+        PlanningStatus.IN_PREPARATION,
+        r"aufstellung|im verfahren|entwurf|in planung",
+        ("B-Plan in Aufstellung", "Aufstellungsbeschluss", "B-Plan im Verfahren"),
+    ),
+    (
+        PlanningStatus.SECTION_34,
+        r"§\s*34\b|\b34\s*baugb|^34$|innenbereich",
+        ("§ 34 BauGB", "§34", "Innenbereich"),
+    ),
+    ("", r"§\s*35\b|\b35\s*baugb|^35$|aussenbereich", ("Außenbereich § 35", "§ 35 BauGB")),
+    (
+        PlanningStatus.FNP_ONLY,
+        r"\bfnp\b|flaechennutzungsplan",
+        ("nur FNP", "FNP", "Flächennutzungsplan"),
+    ),
+    (
+        PlanningStatus.BPLAN,
+        r"\bb\s*-?\s*plan|bebauungsplan|rechtskraeftig|vorhabenbezogen|\bvep\b",
+        ("B-Plan", "rechtskräftiger B-Plan Nr. 12", "Bebauungsplan", "vorhabenbezogener B-Plan"),
+    ),
+]
+_PLANNING_NEGATED = re.compile(r"\b(?:kein|keine|keinen|ohne|nicht)\b")
+_PLAN_NUMBER = re.compile(r"\bnr\.?\s*([\w./-]*\d[\w./-]*)", re.IGNORECASE)
+
+CHOICE_SYNONYMS: dict[str, dict[str, str]] = {
+    name: {fold(word): choice for word, choice in words.items()}
+    for name, words in CHOICE_WORDS.items()
 }
 
 UNIT_WORDS = {
@@ -312,8 +341,8 @@ class Context:
         self.mapping = {h: c for h, c in mapping.items() if c}
         self.units = {h: tabular.header_unit(h) for h in self.mapping}
         self.synonyms = {
-            name: tabular.choice_synonyms(_model_field(name), CHOICE_SYNONYMS[name])
-            for name in CHOICE_SYNONYMS
+            name: tabular.choice_synonyms(_model_field(name), CHOICE_SYNONYMS.get(name))
+            for name in [*CHOICE_SYNONYMS, "planning_status"]
         }
         self.municipalities = {m.ags: m for m in Municipality.objects.all()}
         self.by_name: dict[str, Municipality] = {}
@@ -341,37 +370,183 @@ def _municipality(raw, ctx: Context) -> Municipality:
     )
 
 
+def _accepted(error: v.BadValue, name: str) -> v.BadValue:
+    """The parser's message with what the column accepts (for messages that do not list it)."""
+    return v.BadValue(
+        _("%(error)s Accepted: %(forms)s.")
+        % {"error": error, "forms": " · ".join(accepted_forms(name))}
+    )
+
+
+def _noted(notes: list[str], header: str, result: Converted) -> None:
+    result.warnings.extend(
+        _("Column “%(column)s”: %(note)s") % {"column": header, "note": note} for note in notes
+    )
+
+
+def _planning_status(raw, ctx: Context, notes: list[str]) -> str:
+    """A planning status from free text ("rechtskräftiger B-Plan Nr. 12", "§ 34 BauGB")."""
+    written = v.text(raw)
+    exact = ctx.synonyms["planning_status"].get(fold(written))
+    if exact:
+        return exact
+    folded = fold(written, letters_only=False)
+    for choice, pattern, _forms in PLANNING_FORMS:
+        if not re.search(pattern, folded):
+            continue
+        if choice in (PlanningStatus.BPLAN, PlanningStatus.IN_PREPARATION) and (
+            _PLANNING_NEGATED.search(folded)
+        ):
+            break  # "kein B-Plan": what there is instead is not said
+        if not choice:
+            notes.append(
+                _(
+                    "“%(value)s”: the outer area (§ 35 BauGB) is none of the planning statuses; left empty."
+                )
+                % {"value": written}
+            )
+            return ""
+        notes.append(
+            _("“%(value)s” read as “%(choice)s”.")
+            % {"value": written, "choice": PlanningStatus(choice).label}
+        )
+        number = _PLAN_NUMBER.search(written)
+        if number:
+            notes.append(
+                _("The plan number %(number)s is not stored (the record has no field for it).")
+                % {"number": number.group(1)}
+            )
+        return choice
+    raise v.BadValue(
+        _("“%(value)s” is not a known planning status (accepted: %(forms)s).")
+        % {"value": written, "forms": " · ".join(accepted_forms("planning_status"))}
+    )
+
+
+def _availability(name: str, raw, ctx: Context, notes: list[str], result: Converted) -> None:
+    """The availability and available_from columns: a state ("sofort", "reserviert",
+    "verkauft") or a date, quarter or year from which the property is available."""
+    if isinstance(raw, str):
+        state = ctx.synonyms["availability"].get(fold(raw))
+        if state == Availability.IMMEDIATELY or (state and name == "availability"):
+            if name == "availability":
+                result.values["availability"] = state
+            else:
+                result.values.setdefault("availability", state)
+            return
+    try:
+        day = v.from_date(raw, notes)
+    except v.BadValue:
+        raise v.BadValue(
+            _("“%(value)s” is not an availability (accepted: %(forms)s).")
+            % {"value": v.text(raw), "forms": " · ".join(accepted_forms(name))}
+        ) from None
+    ctx.fields["available_from"].clean(day, None)
+    result.values["available_from"] = day
+    if name == "availability":
+        result.values["availability"] = Availability.FROM_DATE
+
+
 def _parse(name: str, raw, ctx: Context, header: str, result: Converted):
+    unit = ctx.units.get(header, "")
+    notes: list[str] = []
+    try:
+        return _parse_value(name, raw, ctx, unit, notes, result)
+    finally:
+        _noted(notes, header, result)
+
+
+def _parse_value(name: str, raw, ctx: Context, unit: str, notes: list[str], result: Converted):
     model_field = ctx.fields[name]
     internal = model_field.get_internal_type()
-    unit = ctx.units.get(header, "")
+    if name == "planning_status":
+        return _planning_status(raw, ctx, notes)
+    if name == "rail_siding" and v.text(raw) in v.DASHES:
+        return RailSiding.NO
     if name in ctx.synonyms:
-        value, warning = v.choice(raw, ctx.synonyms[name], str(model_field.verbose_name))
+        value, warning = v.choice(
+            raw, ctx.synonyms[name], str(model_field.verbose_name), accepted_forms(name)
+        )
         if warning:
             result.warnings.append(warning)
         return value
-    if name.endswith("_m2") and internal == "PositiveIntegerField":
-        if unit in ("ha", "hektar"):  # "Fläche (ha)": plain numbers are hectares
-            amount, written_unit = v.number(raw)
-            if written_unit == "":
-                return int((amount * 10_000).to_integral_value())
-        return v.area_m2(raw)
-    if internal in ("PositiveIntegerField", "IntegerField"):
-        return v.integer(raw, UNIT_WORDS.get(name, ()))
-    if isinstance(model_field, models.DecimalField):
-        amount = v.decimal(raw, UNIT_WORDS.get(name, ()))
-        return amount.quantize(Decimal(1).scaleb(-model_field.decimal_places))
-    if internal == "FloatField":
-        return float(v.number(raw, dot_is_decimal=True)[0])
+    if name == "price_per_m2":
+        price, on_request = v.price(raw, UNIT_WORDS[name], notes)
+        if on_request or price is None:
+            result.values.setdefault("price_on_request", True)  # a price_on_request column wins
+            return None
+        assert isinstance(model_field, models.DecimalField)
+        return price.quantize(Decimal(1).scaleb(-model_field.decimal_places))
+    try:
+        if name.endswith("_m2") and internal == "PositiveIntegerField":
+            if unit in ("ha", "hektar"):  # "Fläche (ha)": plain numbers are hectares
+                amount, written_unit = v.number(raw)
+                if written_unit == "":
+                    return int((amount * 10_000).to_integral_value())
+            return v.area_m2(raw, notes)
+        if internal in ("PositiveIntegerField", "IntegerField"):
+            return v.integer(raw, UNIT_WORDS.get(name, ()))
+        if isinstance(model_field, models.DecimalField):
+            amount = v.decimal(raw, UNIT_WORDS.get(name, ()))
+            return amount.quantize(Decimal(1).scaleb(-model_field.decimal_places))
+        if internal == "FloatField":
+            return float(v.number(raw, dot_is_decimal=True)[0])
+        if internal == "DateField":
+            return v.parse_date(raw)
+    except v.BadValue as error:
+        raise _accepted(error, name) from None
     if internal == "BooleanField":
-        return v.boolean(raw)
-    if internal == "DateField":
-        return v.parse_date(raw)
+        return v.boolean(raw, notes)
     if internal == "JSONField":
         data = json.loads(raw) if isinstance(raw, str) else raw
         validate_geojson_polygon(data)
         return data
     return v.text(raw)
+
+
+def _choice_forms(name: str, more: list[str] | None = None) -> list[str]:
+    """The labels of a choice column and its synonyms, each form once."""
+    forms, seen = [], set()
+    labels = [str(label) for _code, label in _model_field(name).choices or ()]
+    for form in labels + (more if more is not None else list(CHOICE_WORDS.get(name, {}))):
+        if fold(form) not in seen:
+            seen.add(fold(form))
+            forms.append(form)
+    return forms
+
+
+def accepted_forms(name: str) -> list[str]:
+    """What the import reads in a column, from the tables the parser uses (for error messages
+    and the column documentation); empty for free text."""
+    if name == "municipality_ags":
+        return ["15090535", "Stendal"]
+    if name == "price_per_m2":
+        return list(v.PRICE_FORMS)
+    if name == "availability":
+        return [*CHOICE_WORDS[name], *v.FROM_DATE_FORMS]
+    if name == "available_from":
+        immediate = [w for w, c in CHOICE_WORDS["availability"].items() if c == "immediately"]
+        return [*v.FROM_DATE_FORMS, *immediate]
+    if name == "planning_status":
+        return _choice_forms(name, [form for _c, _p, forms in PLANNING_FORMS for form in forms])
+    model_field = _model_field(name)
+    internal = model_field.get_internal_type()
+    if model_field.choices:
+        forms = _choice_forms(name)
+        return forms + (list(v.DASHES[:1]) if name == "rail_siding" else [])
+    if name.endswith("_m2") and internal == "PositiveIntegerField":
+        return list(v.AREA_FORMS)
+    if internal == "BooleanField":
+        return list(v.YES_NO_FORMS)
+    if internal == "DateField":
+        return ["01.03.2025", "2025-03-01", "03/2025"]
+    if internal in ("DecimalField", "FloatField", "PositiveIntegerField", "IntegerField"):
+        whole = internal.endswith("IntegerField")
+        example = "1000" if whole else "4,5"
+        forms = [example] if whole else [example, "4.5"]
+        unit = str(model_field.help_text) if name in UNIT_WORDS else ""
+        return forms + ([f"{example} {unit}"] if unit else [])
+    return []
 
 
 def convert(row, ctx: Context) -> Converted:
@@ -380,7 +555,7 @@ def convert(row, ctx: Context) -> Converted:
     cells = {}
     for header, column in ctx.mapping.items():
         raw = row.cells.get(header)
-        if not v.is_blank(raw):
+        if not v.is_blank(raw) or _dash_means_no(column, raw, ctx):
             cells[column] = (header, raw)
     for column, (header, raw) in cells.items():
         label = header
@@ -393,24 +568,13 @@ def convert(row, ctx: Context) -> Converted:
                     raise v.BadValue(_("Not in your municipalities."))
                 result.values["municipality"] = municipality
                 continue
-            if (
-                column == "available_from"
-                and not isinstance(raw, (int, float))
-                and fold(v.text(raw)) in ("sofort", "absofort")
-            ):
-                result.values.setdefault("availability", Availability.IMMEDIATELY)
-                continue
-            if column == "availability" and not isinstance(raw, str):
-                result.values["available_from"] = v.parse_date(raw)
-                result.values["availability"] = Availability.FROM_DATE
-                continue
-            if column == "availability":
+            if column in ("availability", "available_from"):
+                notes: list[str] = []
                 try:
-                    result.values["available_from"] = v.parse_date(raw)
-                    result.values["availability"] = Availability.FROM_DATE
-                    continue
-                except v.BadValue:
-                    pass
+                    _availability(column, raw, ctx, notes, result)
+                finally:
+                    _noted(notes, header, result)
+                continue
             value = _parse(column, raw, ctx, header, result)
             model_field = ctx.fields[column]
             if model_field.get_internal_type() != "JSONField":
@@ -423,6 +587,13 @@ def convert(row, ctx: Context) -> Converted:
     _geometry(row, result)
     _complete(result, ctx)
     return result
+
+
+def _dash_means_no(column: str, raw, ctx: Context) -> bool:
+    """A dash in a yes/no column ("x" / "-" lists) is "no", not an empty cell."""
+    if column not in ctx.fields or v.text(raw) not in v.DASHES:
+        return False
+    return column == "rail_siding" or ctx.fields[column].get_internal_type() == "BooleanField"
 
 
 def _message(error) -> str:
