@@ -12,7 +12,12 @@ from standortlotse.core.fields import concrete_field
 from standortlotse.core.ratelimit import hit
 from standortlotse.core.tabular import readers
 from standortlotse.exchange import services
-from standortlotse.exchange.forms import ConfirmForm, MappingForm, UploadForm
+from standortlotse.exchange.forms import (
+    ConfirmForm,
+    CoordinateSystemForm,
+    MappingForm,
+    UploadForm,
+)
 from standortlotse.exchange.models import ImportJob, ImportRow
 from standortlotse.properties import importing as property_import
 from standortlotse.properties.exports import COLUMNS
@@ -59,6 +64,7 @@ def job(request, job_id):
         context["mapping_form"] = MappingForm(
             headers=job.headers, columns=_column_choices(), initial_mapping=job.mapping
         )
+        context.update(_crs_context(job, CoordinateSystemForm(initial={"crs": job.crs})))
     if job.state in (ImportJob.State.PREVIEW, ImportJob.State.DONE, ImportJob.State.FAILED):
         outcome = request.GET.get("outcome", "")
         rows = job.rows.all()
@@ -96,16 +102,30 @@ def mapping(request, job_id):
     form = MappingForm(
         request.POST, headers=job.headers, columns=_column_choices(), initial_mapping=job.mapping
     )
-    if form.is_valid():
+    crs_form = CoordinateSystemForm(request.POST)
+    if form.is_valid() and crs_form.is_valid():
         try:
-            services.set_mapping(job, form.mapping())
+            services.set_mapping(job, form.mapping(), crs_form.cleaned_data["crs"])
         except services.ImportStepRefused as error:
             form.add_error(None, str(error))
         else:
             return redirect("exchange:job", job_id=job.pk)
-    return render(
-        request, "exchange/job.html", {"job": job, "mapping_form": form, "progress": {}}, status=400
-    )
+    context = {"job": job, "mapping_form": form, "progress": {}, **_crs_context(job, crs_form)}
+    return render(request, "exchange/job.html", context, status=400)
+
+
+def _crs_context(job: ImportJob, form: CoordinateSystemForm) -> dict:
+    """The coordinate system choice of the mapping step: shown only when coordinates come from
+    columns, with where the first row lies in the detected (or stored) system."""
+    if not job.crs:
+        return {}
+    from standortlotse.core.tabular.coordinates import SYSTEMS
+
+    return {
+        "crs_form": form,
+        "crs_label": str(SYSTEMS[job.crs].label),
+        "crs_note": services.describe_crs(job, job.crs),
+    }
 
 
 @editor_required
