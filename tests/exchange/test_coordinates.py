@@ -220,3 +220,11 @@ def test_setting_the_point_in_the_form_clears_the_approximate_mark(world):
     moved = PropertyForm(data, instance=prop, user=world.moderator)
     assert moved.is_valid(), moved.errors
     assert not moved.save().location_approximate
+
+
+def test_the_column_documentation_lists_the_coordinate_forms(client, world):
+    client.force_login(world.editor_a)
+    page = client.get(reverse("exchange:columns")).content.decode()
+    for form in ("52°36'52,2", "33 612345,67", "33612345", "Gauß-Krüger-Zone 5 (DHDN)", "25 km"):
+        assert form in page
+    assert "Rechtswert/Hochwert" in page and "vertauscht" in page

@@ -48,6 +48,7 @@ class CoordinateSystemForm(forms.Form):
     crs = forms.ChoiceField(
         label=_("Coordinate system of the coordinate columns"),
         required=False,
+        choices=lambda: [("", _("detect from the values")), *coordinates.choices()],
         help_text=_(
             "Gauß-Krüger lists of the surveying offices in Saxony-Anhalt were mostly kept in "
             "42/83, West German ones in DHDN; the two differ by about 600 m. UTM 32 and 33 "
@@ -55,10 +56,6 @@ class CoordinateSystemForm(forms.Form):
             "into their municipalities."
         ),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["crs"].choices = [("", _("detect from the values"))] + coordinates.choices()
 
 
 class ConfirmForm(forms.Form):

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from standortlotse.accounts.decorators import editor_required
 from standortlotse.core.fields import concrete_field
 from standortlotse.core.ratelimit import hit
-from standortlotse.core.tabular import readers
+from standortlotse.core.tabular import coordinates, readers
 from standortlotse.exchange import services
 from standortlotse.exchange.forms import (
     ConfirmForm,
@@ -119,11 +119,9 @@ def _crs_context(job: ImportJob, form: CoordinateSystemForm) -> dict:
     columns, with where the first row lies in the detected (or stored) system."""
     if not job.crs:
         return {}
-    from standortlotse.core.tabular.coordinates import SYSTEMS
-
     return {
         "crs_form": form,
-        "crs_label": str(SYSTEMS[job.crs].label),
+        "crs_label": str(coordinates.SYSTEMS[job.crs].label),
         "crs_note": services.describe_crs(job, job.crs),
     }
 
@@ -248,8 +246,13 @@ def column_docs():
             if name == "availability":
                 accepted += " · " + _("a date means “from date”; “sofort” = immediately")
             if name == "lat" or name == "lon":
-                accepted = _(
-                    "WGS84 decimal degrees (52,6 or 52.6); without coordinates the municipality centre is taken"
+                accepted = (
+                    coordinates.accepted_forms()
+                    + " · "
+                    + _(
+                        "headers such as Breite/Länge, Rechtswert/Hochwert, Ostwert/Nordwert, X/Y; "
+                        "without coordinates the municipality centre is taken (marked as approximate)"
+                    )
                 )
         required = name in property_import.REQUIRED
         docs.append((name, f"{label}{' *' if required else ''}", accepted))
@@ -258,4 +261,12 @@ def column_docs():
 
 @editor_required
 def columns(request):
-    return render(request, "exchange/columns.html", {"docs": column_docs()})
+    return render(
+        request,
+        "exchange/columns.html",
+        {
+            "docs": column_docs(),
+            "coordinate_systems": coordinates.choices(),
+            "plausible_km": property_import.PLAUSIBLE_KM,
+        },
+    )

@@ -490,7 +490,8 @@ def _plausible(point, municipality) -> bool:
         return False
     if municipality is None:
         return True
-    return coordinates.distance_km(*point, municipality.lat, municipality.lon) <= PLAUSIBLE_KM
+    lat, lon = point
+    return coordinates.distance_km(lat, lon, municipality.lat, municipality.lon) <= PLAUSIBLE_KM
 
 
 def _read_point(crs: str, x, y):
@@ -546,7 +547,7 @@ def _coordinates(points: dict, result: Converted, ctx: Context) -> None:
         return
     # A point outside Germany is left to the record rule (named by the latitude column).
     if municipality is not None and coordinates.in_germany(point):
-        km = coordinates.distance_km(*point, municipality.lat, municipality.lon)
+        km = coordinates.distance_km(point[0], point[1], municipality.lat, municipality.lon)
         if km > PLAUSIBLE_KM:
             result.errors.append(
                 (
@@ -637,7 +638,7 @@ def describe_crs(rows, mapping: dict[str, str], user, crs: str) -> str:
                 "lat": point[0],
                 "lon": point[1],
             }
-        km = coordinates.distance_km(*point, municipality.lat, municipality.lon)
+        km = coordinates.distance_km(point[0], point[1], municipality.lat, municipality.lon)
         return _("The first row (%(row)d) lies %(km)s km from the centre of %(name)s.") % {
             "row": row.number,
             "km": _km(km),

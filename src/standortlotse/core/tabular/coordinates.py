@@ -17,6 +17,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,7 +30,7 @@ from standortlotse.core.validators import point_in_germany
 class System:
     key: str
     epsg: int
-    label: str
+    label: Any  # a lazy translation
     kind: str  # "degrees", "utm" or "gk"
     zone: int = 0
     datum: str = ""  # "dhdn" or "4283" for Gauß-Krüger
