@@ -228,3 +228,18 @@ def test_the_column_documentation_lists_the_coordinate_forms(client, world):
     for form in ("52°36'52,2", "33 612345,67", "33612345", "Gauß-Krüger-Zone 5 (DHDN)", "25 km"):
         assert form in page
     assert "Rechtswert/Hochwert" in page and "vertauscht" in page
+
+
+def test_an_update_without_coordinates_keeps_the_records_point(world):
+    from tests.exchange.support import run
+
+    prop = world.prop_a
+    prop.external_id, prop.lat, prop.lon = "K-1", 52.6190, 11.8452
+    prop.save()
+    rows = [["external_id", "title", "municipality_ags"], ["K-1", "Neuer Titel", "Stendal"]]
+    job = run(world.moderator, "k.csv", csv_bytes(rows))
+    assert job.state == ImportJob.State.DONE, job.message
+    assert job.rows.get().changed == ["title"] and job.rows.get().messages == []
+    prop.refresh_from_db()
+    assert (prop.title, prop.lat, prop.lon) == ("Neuer Titel", 52.6190, 11.8452)
+    assert not prop.location_approximate

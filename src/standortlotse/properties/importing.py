@@ -318,6 +318,7 @@ class Converted:
     errors: list[tuple[str, str]] = field(default_factory=list)  # (column label, message)
     warnings: list[str] = field(default_factory=list)
     external_id: str = ""
+    centre_fallback: bool = False  # no coordinates: the municipality centre was taken
 
 
 def _model_field(name: str) -> models.Field:
@@ -699,16 +700,20 @@ def _complete(result: Converted, ctx: Context):
     elif "lat" not in values and municipality is not None:
         values["lat"], values["lon"] = municipality.lat, municipality.lon
         values["location_approximate"] = True
-        result.warnings.append(
-            _("No coordinates: the centre of %(name)s was taken; please set the point on the map.")
-            % {"name": municipality.name}
-        )
+        result.centre_fallback = True
+        result.warnings.append(_centre_note(municipality))
     if values.get("available_from") and "availability" not in values:
         values["availability"] = Availability.FROM_DATE
     if values.get("owner_type") == OwnerType.PRIVATE:
         result.warnings.append(
             _("Private owner: published only after the owner's consent is recorded.")
         )
+
+
+def _centre_note(municipality: Municipality) -> str:
+    return _(
+        "No coordinates: the centre of %(name)s was taken; please set the point on the map."
+    ) % {"name": municipality.name}
 
 
 # --- matching and writing ------------------------------------------------------------------
@@ -781,6 +786,11 @@ def plan(
         if prop is None:
             outcome.append(("new", row, None, []))
             continue
+        if row.centre_fallback:
+            # A row without coordinates leaves the record's point where it is.
+            for name in ("lat", "lon", "location_approximate"):
+                row.values.pop(name, None)
+            row.warnings = [w for w in row.warnings if w != _centre_note(prop.municipality)]
         changed = changes(prop, row.values)
         outcome.append(("update" if changed else "unchanged", row, prop, changed))
     return outcome
