@@ -156,6 +156,7 @@ def test_windows_csv_with_gauss_krueger_a_swapped_pair_and_a_point_far_off(
     (column, error), *_rest = messages[4]
     assert column == "Hochwert / Rechtswert"
     assert "40,0 km vom Zentrum von Stendal" in error and "25 km" in error
+    assert _rest == []  # no "centre taken" note for a row whose coordinates were rejected
     page = client.get(reverse("exchange:job", args=[job.pk])).content.decode()
     assert "vertauscht" in page and "40,0 km" in page
     client.post(reverse("exchange:confirm", args=[job.pk]), {"skip_errors": "on"})

@@ -319,6 +319,7 @@ class Converted:
     warnings: list[str] = field(default_factory=list)
     external_id: str = ""
     centre_fallback: bool = False  # no coordinates: the municipality centre was taken
+    point_rejected: bool = False  # coordinates given but not usable (an error names them)
 
 
 def _model_field(name: str) -> models.Field:
@@ -509,6 +510,7 @@ def _coordinates(points: dict, result: Converted, ctx: Context) -> None:
     if len(points) == 1:
         ((header, _raw),) = points.values()
         result.errors.append((header, _("Latitude and longitude must both be given.")))
+        result.point_rejected = True
         return
     if not points:
         return
@@ -545,6 +547,7 @@ def _coordinates(points: dict, result: Converted, ctx: Context) -> None:
                 % {"problem": problem, "system": system, "accepted": coordinates.accepted_forms()},
             )
         )
+        result.point_rejected = True
         return
     # A point outside Germany is left to the record rule (named by the latitude column).
     if municipality is not None and coordinates.in_germany(point):
@@ -568,6 +571,7 @@ def _coordinates(points: dict, result: Converted, ctx: Context) -> None:
                     },
                 )
             )
+            result.point_rejected = True
             return
     result.values["lat"], result.values["lon"] = point
     result.values["location_approximate"] = False
@@ -697,7 +701,7 @@ def _complete(result: Converted, ctx: Context):
     municipality = values.get("municipality")
     if ("lat" in values) != ("lon" in values):
         result.errors.append((_("coordinates"), _("Latitude and longitude must both be given.")))
-    elif "lat" not in values and municipality is not None:
+    elif "lat" not in values and municipality is not None and not result.point_rejected:
         values["lat"], values["lon"] = municipality.lat, municipality.lon
         values["location_approximate"] = True
         result.centre_fallback = True
