@@ -79,7 +79,7 @@ def detect_crs(job: ImportJob, mapping: dict[str, str]) -> str:
         return ""
     try:
         rows = list(islice(_table(job).rows(), CRS_SAMPLE))
-    except readers.Refused:
+    except (readers.Refused, OSError):  # the check itself reports an unreadable file
         return ""
     return module.detect_crs(rows, mapping, job.created_by)
 
@@ -91,7 +91,7 @@ def describe_crs(job: ImportJob, crs: str) -> str:
         return ""
     try:
         rows = list(islice(_table(job).rows(), CRS_SAMPLE))
-    except readers.Refused:
+    except (readers.Refused, OSError):  # the check itself reports an unreadable file
         return ""
     return module.describe_crs(rows, job.mapping, job.created_by, crs)
 
