@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from standortlotse.core.tabular import readers
+from standortlotse.core.tabular import coordinates, readers
 
 
 class UploadForm(forms.Form):
@@ -39,6 +39,23 @@ class MappingForm(forms.Form):
         return {
             header: self.cleaned_data.get(f"col_{i}", "") for i, header in enumerate(self.headers)
         }
+
+
+class CoordinateSystemForm(forms.Form):
+    """The coordinate system of the file's coordinate columns, as detected or as the user says."""
+
+    prefix = "crs"
+    crs = forms.ChoiceField(
+        label=_("Coordinate system of the coordinate columns"),
+        required=False,
+        choices=lambda: [("", _("detect from the values")), *coordinates.choices()],
+        help_text=_(
+            "Gauß-Krüger lists of the surveying offices in Saxony-Anhalt were mostly kept in "
+            "42/83, West German ones in DHDN; the two differ by about 600 m. UTM 32 and 33 "
+            "differ by hundreds of kilometres: the detection chooses the one that puts the rows "
+            "into their municipalities."
+        ),
+    )
 
 
 class ConfirmForm(forms.Form):

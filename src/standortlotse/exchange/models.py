@@ -37,6 +37,9 @@ class ImportJob(models.Model):
     file_note = models.CharField(max_length=200, blank=True)
     headers = models.JSONField(default=list)
     mapping = models.JSONField(default=dict)  # header → column ("" = ignore)
+    # The coordinate system of the table's coordinate columns (core.tabular.coordinates.SYSTEMS),
+    # detected at upload and confirmed in the mapping step; "" when the file has none.
+    crs = models.CharField(max_length=20, blank=True)
     publish = models.BooleanField(default=False)
     skip_errors = models.BooleanField(default=False)
     state = models.CharField(max_length=20, choices=State.choices, default=State.MAPPING)

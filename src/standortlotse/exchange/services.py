@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 
 from standortlotse.accounts import policy
 from standortlotse.core.queue import enqueue_with_transaction
-from standortlotse.core.tabular import readers
+from standortlotse.core.tabular import coordinates, readers
 from standortlotse.exchange import (
     tasks,  # imports this module back: its tasks are looked up when enqueued
 )
@@ -63,8 +63,43 @@ def start(user, upload, target: str = property_import.KEY, publish: bool = False
         raise
     job.file_kind, job.file_note, job.headers = table.kind, table.note[:200], table.headers
     job.mapping = suggested_mapping(job)
+    job.crs = detect_crs(job, job.mapping)
     job.save()
     return job
+
+
+CRS_SAMPLE = 200
+
+
+def detect_crs(job: ImportJob, mapping: dict[str, str]) -> str:
+    """The coordinate system of the file's coordinate columns, from its first rows ("" if the
+    target reads no coordinates from columns or the mapping has none)."""
+    module = target_of(job)
+    if not hasattr(module, "detect_crs"):
+        return ""
+    try:
+        rows = list(islice(_table(job).rows(), CRS_SAMPLE))
+    except (readers.Refused, OSError):  # the check itself reports an unreadable file
+        return ""
+    return module.detect_crs(rows, mapping, job.created_by)
+
+
+def describe_crs(job: ImportJob, crs: str) -> str:
+    """Where the first row lies in ``crs`` (shown in the mapping step), or ""."""
+    module = target_of(job)
+    if not crs or not hasattr(module, "describe_crs"):
+        return ""
+    try:
+        rows = list(islice(_table(job).rows(), CRS_SAMPLE))
+    except (readers.Refused, OSError):  # the check itself reports an unreadable file
+        return ""
+    return module.describe_crs(rows, job.mapping, job.created_by, crs)
+
+
+def _context(module, job: ImportJob):
+    if hasattr(module, "detect_crs"):
+        return module.Context(job.created_by, job.mapping, job.headers, crs=job.crs)
+    return module.Context(job.created_by, job.mapping, job.headers)
 
 
 def suggested_mapping(job: ImportJob) -> dict[str, str]:
@@ -81,8 +116,10 @@ def suggested_mapping(job: ImportJob) -> dict[str, str]:
     return mapping
 
 
-def set_mapping(job: ImportJob, mapping: dict[str, str]) -> None:
-    """Save the user's mapping, remember it for the organisation and start the check."""
+def set_mapping(job: ImportJob, mapping: dict[str, str], crs: str | None = None) -> None:
+    """Save the user's mapping and coordinate system (detected again for the new mapping when
+    ``crs`` is not one of the systems), remember the mapping for the organisation and start the
+    check."""
     module = target_of(job)
     if job.busy:
         raise ImportStepRefused(_("This import is running; wait until it is finished."))
@@ -102,8 +139,9 @@ def set_mapping(job: ImportJob, mapping: dict[str, str]) -> None:
             % {"columns": ", ".join(module.column_label(c) for c in missing)}
         )
     job.mapping = {h: mapping.get(h, "") for h in job.headers}
+    job.crs = crs if crs in coordinates.SYSTEMS else detect_crs(job, job.mapping)
     job.state, job.counts, job.message = State.ANALYSING, {}, ""
-    job.save(update_fields=["mapping", "state", "counts", "message"])
+    job.save(update_fields=["mapping", "crs", "state", "counts", "message"])
     if job.organisation_id:
         for header, column in job.mapping.items():
             ColumnMemory.objects.update_or_create(
@@ -140,7 +178,7 @@ def _table(job):
 def analyse(job: ImportJob) -> ImportJob:
     """Check every row: new / update / unchanged / error, stored per row for the preview."""
     module = target_of(job)
-    ctx = module.Context(job.created_by, job.mapping, job.headers)
+    ctx = _context(module, job)
     counts = {"new": 0, "update": 0, "unchanged": 0, "error": 0, "warning": 0}
     ImportRow.objects.filter(job=job).delete()
     done = 0
@@ -232,7 +270,7 @@ def apply(job: ImportJob) -> ImportJob:
     """Write the accepted rows in one transaction; a row that now checks differently than in the
     preview (the file or the register changed meanwhile) stops the import, and nothing is written."""
     module = target_of(job)
-    ctx = module.Context(job.created_by, job.mapping, job.headers)
+    ctx = _context(module, job)
     written = {"new": 0, "update": 0}
     reason = _("import of %(file)s") % {"file": job.filename}
     done = 0

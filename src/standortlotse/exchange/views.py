@@ -10,9 +10,14 @@ from django.views.decorators.http import require_POST
 from standortlotse.accounts.decorators import editor_required
 from standortlotse.core.fields import concrete_field
 from standortlotse.core.ratelimit import hit
-from standortlotse.core.tabular import readers
+from standortlotse.core.tabular import coordinates, readers
 from standortlotse.exchange import services
-from standortlotse.exchange.forms import ConfirmForm, MappingForm, UploadForm
+from standortlotse.exchange.forms import (
+    ConfirmForm,
+    CoordinateSystemForm,
+    MappingForm,
+    UploadForm,
+)
 from standortlotse.exchange.models import ImportJob, ImportRow
 from standortlotse.properties import importing as property_import
 from standortlotse.properties.exports import COLUMNS
@@ -59,6 +64,7 @@ def job(request, job_id):
         context["mapping_form"] = MappingForm(
             headers=job.headers, columns=_column_choices(), initial_mapping=job.mapping
         )
+        context.update(_crs_context(job, CoordinateSystemForm(initial={"crs": job.crs})))
     if job.state in (ImportJob.State.PREVIEW, ImportJob.State.DONE, ImportJob.State.FAILED):
         outcome = request.GET.get("outcome", "")
         rows = job.rows.all()
@@ -96,16 +102,28 @@ def mapping(request, job_id):
     form = MappingForm(
         request.POST, headers=job.headers, columns=_column_choices(), initial_mapping=job.mapping
     )
-    if form.is_valid():
+    crs_form = CoordinateSystemForm(request.POST)
+    if form.is_valid() and crs_form.is_valid():
         try:
-            services.set_mapping(job, form.mapping())
+            services.set_mapping(job, form.mapping(), crs_form.cleaned_data["crs"])
         except services.ImportStepRefused as error:
             form.add_error(None, str(error))
         else:
             return redirect("exchange:job", job_id=job.pk)
-    return render(
-        request, "exchange/job.html", {"job": job, "mapping_form": form, "progress": {}}, status=400
-    )
+    context = {"job": job, "mapping_form": form, "progress": {}, **_crs_context(job, crs_form)}
+    return render(request, "exchange/job.html", context, status=400)
+
+
+def _crs_context(job: ImportJob, form: CoordinateSystemForm) -> dict:
+    """The coordinate system choice of the mapping step: shown only when coordinates come from
+    columns, with where the first row lies in the detected (or stored) system."""
+    if not job.crs:
+        return {}
+    return {
+        "crs_form": form,
+        "crs_label": str(coordinates.SYSTEMS[job.crs].label),
+        "crs_note": services.describe_crs(job, job.crs),
+    }
 
 
 @editor_required
@@ -213,8 +231,13 @@ def column_docs():
         elif name == "outline":
             accepted = _("GeoJSON polygon; from GIS files the geometry is taken")
         elif name in ("lat", "lon"):
-            accepted = _(
-                "WGS84 decimal degrees (52,6 or 52.6); without coordinates the municipality centre is taken"
+            accepted = (
+                coordinates.accepted_forms()
+                + " · "
+                + _(
+                    "headers such as Breite/Länge, Rechtswert/Hochwert, Ostwert/Nordwert, X/Y; "
+                    "without coordinates the municipality centre is taken (marked as approximate)"
+                )
             )
         elif not forms:
             accepted = _("text")
@@ -238,4 +261,12 @@ def column_docs():
 
 @editor_required
 def columns(request):
-    return render(request, "exchange/columns.html", {"docs": column_docs()})
+    return render(
+        request,
+        "exchange/columns.html",
+        {
+            "docs": column_docs(),
+            "coordinate_systems": coordinates.choices(),
+            "plausible_km": property_import.PLAUSIBLE_KM,
+        },
+    )

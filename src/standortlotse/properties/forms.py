@@ -146,6 +146,12 @@ class PropertyForm(forms.ModelForm):
     # The rules spanning fields (area, price, availability date, point in Germany, owner consent)
     # live in Property.clean(), which the ModelForm runs and maps to the fields.
 
+    def _post_clean(self):
+        super()._post_clean()
+        # An editor who sets the point replaces the import's municipality centre.
+        if {"lat", "lon"} & set(self.changed_data):
+            self.instance.location_approximate = False
+
 
 class PhotoForm(forms.Form):
     image = forms.ImageField(label=_("photo"), validators=[validate_photo])

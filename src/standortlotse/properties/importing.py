@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from standortlotse.accounts import policy
 from standortlotse.core.fields import concrete_field
 from standortlotse.core.tabular import columns as tabular
+from standortlotse.core.tabular import coordinates
 from standortlotse.core.tabular import values as v
 from standortlotse.core.textsearch import fold
 from standortlotse.core.validators import validate_geojson_polygon
@@ -84,8 +85,45 @@ HEADER_ALIASES = {
     "street": ["strasse", "adresse", "anschrift", "strassehausnummer", "lage"],
     "postcode": ["plz", "postleitzahl", "zip"],
     "locality": ["ortsteil", "ortschaft", "gemarkung", "locality"],
-    "lat": ["breite", "breitengrad", "latitude", "lat", "nord", "y", "hochwert"],
-    "lon": ["laenge", "laengengrad", "longitude", "lon", "lng", "ost", "x", "rechtswert"],
+    "lat": [
+        "breite",
+        "breitengrad",
+        "latitude",
+        "lat",
+        "nord",
+        "y",
+        "hochwert",
+        "nordwert",
+        "north",
+        "northing",
+        "ykoordinate",
+        "utmnord",
+        "utmhochwert",
+        "utmnordwert",
+        "utmy",
+        "gkhochwert",
+        "gky",
+    ],
+    "lon": [
+        "laenge",
+        "laengengrad",
+        "longitude",
+        "lon",
+        "lng",
+        "ost",
+        "x",
+        "rechtswert",
+        "ostwert",
+        "east",
+        "easting",
+        "xkoordinate",
+        "utmost",
+        "utmrechtswert",
+        "utmostwert",
+        "utmx",
+        "gkrechtswert",
+        "gkx",
+    ],
     "area_total_m2": ["gesamtflaeche", "gesamtgroesse", "flaechegesamt", "grundstuecksgroesse"],
     "area_available_m2": [
         "verfuegbareflaeche",
@@ -293,6 +331,14 @@ UNIT_WORDS = {
 
 REQUIRED = ("title", "municipality_ags")
 
+# A point farther than this from the centre of the municipality named in its row is an error.
+# We know the municipalities' centres, not their outlines, and the Altmark's unified
+# municipalities are among the largest in Germany (Gardelegen 632 km², with villages about 20 km
+# from the town): 25 km lets every real point of such a municipality through, yet catches what
+# goes wrong in lists: the wrong municipality in the row, a mistyped digit of ten kilometres or
+# more, a wrong UTM zone (hundreds of km).
+PLAUSIBLE_KM = 25
+
 
 @dataclass
 class Converted:
@@ -301,6 +347,8 @@ class Converted:
     errors: list[tuple[str, str]] = field(default_factory=list)  # (column label, message)
     warnings: list[str] = field(default_factory=list)
     external_id: str = ""
+    centre_fallback: bool = False  # no coordinates: the municipality centre was taken
+    point_rejected: bool = False  # coordinates given but not usable (an error names them)
 
 
 def _model_field(name: str) -> models.Field:
@@ -336,8 +384,9 @@ def suggest(headers: list[str]) -> dict[str, str]:
 class Context:
     """What converting rows needs once per import: municipalities, choice synonyms, permissions."""
 
-    def __init__(self, user, mapping: dict[str, str], headers: list[str]):
+    def __init__(self, user, mapping: dict[str, str], headers: list[str], crs: str = ""):
         self.user = user
+        self.crs = crs if crs in coordinates.SYSTEMS else ""
         self.mapping = {h: c for h, c in mapping.items() if c}
         self.units = {h: tabular.header_unit(h) for h in self.mapping}
         self.synonyms = {
@@ -553,12 +602,16 @@ def convert(row, ctx: Context) -> Converted:
     """One file row → field values for a property, with every problem named by column."""
     result = Converted(row.number)
     cells = {}
+    points: dict[str, tuple[str, object]] = {}
     for header, column in ctx.mapping.items():
         raw = row.cells.get(header)
         if not v.is_blank(raw) or _dash_means_no(column, raw, ctx):
             cells[column] = (header, raw)
     for column, (header, raw) in cells.items():
         label = header
+        if column in ("lat", "lon"):
+            points[column] = (header, raw)
+            continue
         try:
             if column == "municipality_ags":
                 municipality = _municipality(raw, ctx)
@@ -584,6 +637,7 @@ def convert(row, ctx: Context) -> Converted:
             result.errors.append((label, _message(error)))
     if "external_id" in result.values:
         result.external_id = result.values["external_id"]
+    _coordinates(points, result, ctx)
     _geometry(row, result)
     _complete(result, ctx)
     return result
@@ -602,6 +656,171 @@ def _message(error) -> str:
     if isinstance(error, json.JSONDecodeError):
         return _("The outline is not valid GeoJSON.")
     return str(error)
+
+
+def _plausible(point, municipality) -> bool:
+    if not coordinates.in_germany(point):
+        return False
+    if municipality is None:
+        return True
+    lat, lon = point
+    return coordinates.distance_km(lat, lon, municipality.lat, municipality.lon) <= PLAUSIBLE_KM
+
+
+def _read_point(crs: str, x, y):
+    try:
+        return coordinates.to_wgs84(crs, x, y)
+    except (v.BadValue, ValueError, TypeError):
+        return None
+
+
+def _coordinates(points: dict, result: Converted, ctx: Context) -> None:
+    """The point from the coordinate columns, read in the job's coordinate system and checked
+    against the municipality of the row; a swapped pair is read the other way round, with a
+    note."""
+    if len(points) == 1:
+        ((header, _raw),) = points.values()
+        result.errors.append((header, _("Latitude and longitude must both be given.")))
+        result.point_rejected = True
+        return
+    if not points:
+        return
+    lat_header, y = points["lat"]
+    lon_header, x = points["lon"]
+    crs = ctx.crs or next(iter(coordinates.detect([(x, y)])), "wgs84")
+    system = str(coordinates.SYSTEMS[crs].label)
+    municipality = result.values.get("municipality")
+    point = _read_point(crs, x, y)
+    if point is None or not _plausible(point, municipality):
+        swapped = _read_point(crs, y, x)
+        if swapped is not None and _plausible(swapped, municipality):
+            result.values["lat"], result.values["lon"] = swapped
+            result.values["location_approximate"] = False
+            result.warnings.append(
+                _(
+                    "“%(lat)s” and “%(lon)s” were swapped in this row (“%(y)s”, “%(x)s”); "
+                    "they were read the other way round."
+                )
+                % {"lat": lat_header, "lon": lon_header, "y": v.text(y), "x": v.text(x)}
+            )
+            return
+    if point is None:
+        try:
+            coordinates.to_wgs84(crs, x, y)
+        except (v.BadValue, ValueError, TypeError) as error:
+            problem = str(error)
+        else:  # pragma: no cover - _read_point failed for the same values
+            problem = ""
+        result.errors.append(
+            (
+                f"{lat_header} / {lon_header}",
+                _("%(problem)s Read as %(system)s. Accepted: %(accepted)s.")
+                % {"problem": problem, "system": system, "accepted": coordinates.accepted_forms()},
+            )
+        )
+        result.point_rejected = True
+        return
+    # A point outside Germany is left to the record rule (named by the latitude column).
+    if municipality is not None and coordinates.in_germany(point):
+        km = coordinates.distance_km(point[0], point[1], municipality.lat, municipality.lon)
+        if km > PLAUSIBLE_KM:
+            result.errors.append(
+                (
+                    f"{lat_header} / {lon_header}",
+                    _(
+                        "The point (%(lat).5f, %(lon).5f) lies %(km)s km from the centre of "
+                        "%(name)s, more than %(limit)d km: check the coordinates, the "
+                        "municipality and the coordinate system (read as %(system)s)."
+                    )
+                    % {
+                        "lat": point[0],
+                        "lon": point[1],
+                        "km": _km(km),
+                        "name": municipality.name,
+                        "limit": PLAUSIBLE_KM,
+                        "system": system,
+                    },
+                )
+            )
+            result.point_rejected = True
+            return
+    result.values["lat"], result.values["lon"] = point
+    result.values["location_approximate"] = False
+
+
+def _km(km: float) -> str:
+    return f"{km:.1f}".replace(".", ",")
+
+
+def detect_crs(rows, mapping: dict[str, str], user) -> str:
+    """The coordinate system of the file's coordinate columns ("" if it has none): the one the
+    values can be written in that puts most of the first rows into their municipalities."""
+    ctx = Context(user, mapping, [])
+    columns = {c: h for h, c in ctx.mapping.items()}
+    if "lat" not in columns or "lon" not in columns:
+        return ""
+    samples = []
+    for row in rows:
+        x, y = row.cells.get(columns["lon"]), row.cells.get(columns["lat"])
+        if v.is_blank(x) or v.is_blank(y):
+            continue
+        samples.append((x, y, _row_municipality(row, columns, ctx)))
+    candidates = coordinates.detect([(x, y) for x, y, _m in samples])
+    if len(candidates) <= 1:
+        return candidates[0] if candidates else ""
+
+    def fits(crs):
+        found = 0
+        for x, y, municipality in samples:
+            for a, b in ((x, y), (y, x)):
+                point = _read_point(crs, a, b)
+                if point is not None and _plausible(point, municipality):
+                    found += 1
+                    break
+        return found
+
+    return max(candidates, key=fits)  # the first of equals: the likelier by the numbers
+
+
+def _row_municipality(row, columns, ctx):
+    raw = row.cells.get(columns.get("municipality_ags", ""))
+    if v.is_blank(raw):
+        return None
+    try:
+        return _municipality(raw, ctx)
+    except v.BadValue:
+        return None
+
+
+def describe_crs(rows, mapping: dict[str, str], user, crs: str) -> str:
+    """For the mapping step: where the first row with coordinates lies when read in ``crs``."""
+    ctx = Context(user, mapping, [], crs)
+    columns = {c: h for h, c in ctx.mapping.items()}
+    if not crs or "lat" not in columns or "lon" not in columns:
+        return ""
+    for row in rows:
+        x, y = row.cells.get(columns["lon"]), row.cells.get(columns["lat"])
+        if v.is_blank(x) or v.is_blank(y):
+            continue
+        municipality = _row_municipality(row, columns, ctx)
+        point = _read_point(crs, x, y)
+        if point is None or not _plausible(point, municipality):
+            point = _read_point(crs, y, x) or point
+        if point is None:
+            return _("The first row (%(row)d) cannot be read in this system.") % {"row": row.number}
+        if municipality is None:
+            return _("The first row (%(row)d) lies at %(lat).5f, %(lon).5f.") % {
+                "row": row.number,
+                "lat": point[0],
+                "lon": point[1],
+            }
+        km = coordinates.distance_km(point[0], point[1], municipality.lat, municipality.lon)
+        return _("The first row (%(row)d) lies %(km)s km from the centre of %(name)s.") % {
+            "row": row.number,
+            "km": _km(km),
+            "name": municipality.name,
+        }
+    return ""
 
 
 def _geometry(row, result: Converted):
@@ -653,18 +872,23 @@ def _complete(result: Converted, ctx: Context):
     municipality = values.get("municipality")
     if ("lat" in values) != ("lon" in values):
         result.errors.append((_("coordinates"), _("Latitude and longitude must both be given.")))
-    elif "lat" not in values and municipality is not None:
+    elif "lat" not in values and municipality is not None and not result.point_rejected:
         values["lat"], values["lon"] = municipality.lat, municipality.lon
-        result.warnings.append(
-            _("No coordinates: the centre of %(name)s was taken; please set the point on the map.")
-            % {"name": municipality.name}
-        )
+        values["location_approximate"] = True
+        result.centre_fallback = True
+        result.warnings.append(_centre_note(municipality))
     if values.get("available_from") and "availability" not in values:
         values["availability"] = Availability.FROM_DATE
     if values.get("owner_type") == OwnerType.PRIVATE:
         result.warnings.append(
             _("Private owner: published only after the owner's consent is recorded.")
         )
+
+
+def _centre_note(municipality: Municipality) -> str:
+    return _(
+        "No coordinates: the centre of %(name)s was taken; please set the point on the map."
+    ) % {"name": municipality.name}
 
 
 # --- matching and writing ------------------------------------------------------------------
@@ -737,6 +961,11 @@ def plan(
         if prop is None:
             outcome.append(("new", row, None, []))
             continue
+        if row.centre_fallback:
+            # A row without coordinates leaves the record's point where it is.
+            for name in ("lat", "lon", "location_approximate"):
+                row.values.pop(name, None)
+            row.warnings = [w for w in row.warnings if w != _centre_note(prop.municipality)]
         changed = changes(prop, row.values)
         outcome.append(("update" if changed else "unchanged", row, prop, changed))
     return outcome

@@ -167,6 +167,14 @@ class Property(models.Model):
     lon = models.FloatField(
         _("longitude"), validators=[MinValueValidator(-180), MaxValueValidator(180)]
     )
+    location_approximate = models.BooleanField(
+        _("approximate location"),
+        default=False,
+        help_text=_(
+            "The point is the municipality centre (an import without coordinates); cleared when "
+            "an editor sets the point."
+        ),
+    )
     outline = models.JSONField(
         _("outline (GeoJSON polygon)"),
         null=True,
