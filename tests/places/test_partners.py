@@ -163,9 +163,12 @@ def test_mapping_errors_name_the_unknown_key_and_value():
             "tags": {"kultur": {"types": ["theatre"]}},
         }
     )
-    assert 'Unknown key "categorys" in the mapping. Accepted: categories, tags, default.' in errors
-    assert any('categories › Coworking: unknown key "typs"' in e for e in errors)
-    assert any('tags › kultur › types: unknown value "theatre"' in e for e in errors)
+    assert (
+        "Unbekannter Schlüssel „categorys“ in der Zuordnung. Erlaubt: categories, tags, default."
+        in errors
+    )
+    assert any("categories › Coworking: unbekannter Schlüssel „typs“" in e for e in errors)
+    assert any("tags › kultur › types: unbekannter Wert „theatre“" in e for e in errors)
     assert any("coworking, coliving" in e for e in errors)
 
 
@@ -186,7 +189,7 @@ def test_partner_feed_admin_refuses_a_bad_mapping(client, world, admin_user):
     )
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors["mapping"]
-    assert any('categories › Coworking: unknown key "typs"' in e for e in errors), errors
+    assert any("categories › Coworking: unbekannter Schlüssel „typs“" in e for e in errors), errors
     assert not PartnerFeed.objects.exists()
 
 
@@ -213,7 +216,7 @@ def test_partner_records_find_their_municipality(world):
     assert rows["aB3x"].data["municipality_ags"] == world.mun_a.ags
     # Osterburg is no municipality of the test region and lies 21 km from Stendal's centre.
     assert rows["Zq91"].action == "error"
-    assert 'locality "Osterburg (Altmark)": no municipality of the region' in rows["Zq91"].errors[0]
+    assert "Ort „Osterburg (Altmark)“: keine Gemeinde der Region" in rows["Zq91"].errors[0]
 
 
 def test_same_feed_twice_makes_one_conflict_per_place_and_version(world):
@@ -235,7 +238,7 @@ def test_same_feed_twice_makes_one_conflict_per_place_and_version(world):
     assert ImportConflict.objects.filter(place=place).count() == 1
     conflict = ImportConflict.objects.get(place=place)
     assert conflict.version == "5"
-    assert "already waits for review" in rows[0].notes[0]
+    assert "wartet bereits als Konflikt" in rows[0].notes[0]
     # A later version of the partner's record is a new conflict.
     entries[0]["version"] = 6
     entries[0]["description"] = "Noch neuer."
@@ -257,7 +260,7 @@ def test_upload_kvm_export_preview_then_apply(client, world):
     )
     assert response.status_code == 200, response.context["form"].errors
     page = response.content.decode()
-    assert "Karte von morgen (OpenFairDB entries, JSON)" in page
+    assert "Karte von morgen (OpenFairDB-Einträge, JSON)" in page
     assert "99999999999999999999999999999999" in page  # the unmapped category
     assert response.context["summary"] == {
         "new": 2,
@@ -338,7 +341,9 @@ def partner_server(settings):
 
 def test_pull_partner_feeds_command_and_conditional_requests(world, partner_server, capsys):
     feed = PartnerFeed.objects.create(
-        name="Zukunftsorte", format="auto", url=partner_server + "/api/elements.json",
+        name="Zukunftsorte",
+        format="auto",
+        url=partner_server + "/api/elements.json",
         region=world.region,
     )
     call_command("pull_partner_feeds")
@@ -358,7 +363,9 @@ def test_pull_task_runs_every_active_feed(world, partner_server):
     from standortlotse.places.tasks import pull_partner_feeds_task
 
     PartnerFeed.objects.create(name="A", url=partner_server + "/a", region=world.region)
-    PartnerFeed.objects.create(name="B", url=partner_server + "/b", region=world.region, active=False)
+    PartnerFeed.objects.create(
+        name="B", url=partner_server + "/b", region=world.region, active=False
+    )
     PartnerFeed.objects.create(name="C", region=world.region)  # upload only
     pull_partner_feeds_task.enqueue()
     assert list(FeedRun.objects.values_list("feed__name", flat=True)) == ["A"]
@@ -368,7 +375,7 @@ def test_pull_refused_address_is_logged_not_raised(world):
     feed = PartnerFeed.objects.create(name="X", url="http://127.0.0.1:9/feed", region=world.region)
     run = partners.pull(feed)
     assert run.http_status is None
-    assert "private or local network" in run.message
+    assert "privates oder lokales Netz" in run.message
 
 
 # --- our places for partner maps ---------------------------------------------------------------

@@ -57,7 +57,7 @@ def resolve(host: str, port: int) -> str:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
         raise FetchRefused(_("The host %(host)s is not known.") % {"host": host}) from None
-    addresses = [info[4][0] for info in infos]
+    addresses = [str(info[4][0]) for info in infos]
     if not addresses:
         raise FetchRefused(_("The host %(host)s is not known.") % {"host": host})
     for address in addresses:
@@ -83,12 +83,13 @@ class _PinnedHTTP(http.client.HTTPConnection):
 
 class _PinnedHTTPS(http.client.HTTPSConnection):
     def __init__(self, host, port, address, **kwargs):
-        super().__init__(host, port, context=ssl.create_default_context(), **kwargs)
+        self._tls = ssl.create_default_context()
+        super().__init__(host, port, context=self._tls, **kwargs)
         self._address = address
 
     def connect(self):
         sock = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        self.sock = self._tls.wrap_socket(sock, server_hostname=self.host)
 
 
 def fetch(
@@ -111,7 +112,9 @@ def fetch(
         port = parts.port or (443 if parts.scheme == "https" else 80)
         address = resolve(parts.hostname, port)
         kind = _PinnedHTTPS if parts.scheme == "https" else _PinnedHTTP
-        connection = kind(parts.hostname, port, address, timeout=max(deadline - time.monotonic(), 0.1))
+        connection = kind(
+            parts.hostname, port, address, timeout=max(deadline - time.monotonic(), 0.1)
+        )
         headers = {"User-Agent": USER_AGENT, "Accept": "application/json, text/csv, */*"}
         if etag:
             headers["If-None-Match"] = etag
@@ -126,7 +129,7 @@ def fetch(
                 connection.close()
                 continue
             body = _read(response, max_bytes, deadline, url)
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise _too_slow(url, timeout) from None
         except (OSError, http.client.HTTPException) as error:
             raise FetchRefused(
@@ -165,7 +168,8 @@ def _read(response, max_bytes: int, deadline: float, url: str) -> bytes:
     length = response.getheader("Content-Length")
     if length and length.isdigit() and int(length) > max_bytes:
         raise _too_large(url, max_bytes)
-    chunks, size = [], 0
+    chunks: list[bytes] = []
+    size = 0
     while True:
         if time.monotonic() > deadline:
             raise TimeoutError

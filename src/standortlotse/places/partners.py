@@ -27,7 +27,6 @@ import re
 from dataclasses import dataclass, field
 
 import nh3
-
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -285,9 +284,7 @@ def _text(value) -> str:
 def _story(text: str) -> str:
     """A partner's plain-text description as the story's HTML (paragraphs, escaped)."""
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]
-    return "".join(
-        "<p>" + html.escape(p).replace("\n", "<br>") + "</p>" for p in paragraphs
-    )
+    return "".join("<p>" + html.escape(p).replace("\n", "<br>") + "</p>" for p in paragraphs)
 
 
 def _pitch(text: str, name: str) -> str:
@@ -502,9 +499,7 @@ def read_jsonld(data) -> list[dict]:
         if isinstance(address, str):
             address = {"streetAddress": address}
         additional = item.get("additionalType") or []
-        categories = [
-            t for t in types + ([additional] if isinstance(additional, str) else additional)
-        ]
+        categories = types + ([additional] if isinstance(additional, str) else list(additional))
         same_as = item.get("sameAs") or []
         records.append(
             _record(
