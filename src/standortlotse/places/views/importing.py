@@ -30,6 +30,7 @@ def import_upload(request):
             "Its name is the source, its region and its mapping of categories and tags are used."
         ),
     )
+    form.order_fields(["feed", "source", "format", "file", "region"])
     rows = None
     unmapped: list[str] = []
     detected = ""
