@@ -15,25 +15,8 @@ from django.urls import reverse
 
 from standortlotse.places import exchange, partners
 from standortlotse.places.models import FeedFormat, FeedRun, ImportConflict, PartnerFeed, Place
-from tests.places.test_exchange import make_place
 
 DATA = Path(__file__).parent / "data"
-
-
-@pytest.fixture
-def places(world):
-    return [
-        make_place(world, "Coworking Stendal", offers=["desks"], tags="Glasfaser, Garten"),
-        make_place(
-            world,
-            "Dorfladen Gardelegen",
-            world.mun_b,
-            fields=["life"],
-            types=["village_shop"],
-            offers=["cafe"],
-            story="<p>Kaffee und Kuchen</p>",
-        ),
-    ]
 
 
 def raw(name: str) -> bytes:

@@ -255,7 +255,7 @@ class ImportForm(forms.Form):
         ),
     )
     format = forms.ChoiceField(
-        label=_("Format"), choices=FeedFormat.choices, initial=FeedFormat.AUTO
+        label=_("Format"), choices=FeedFormat.choices, initial=FeedFormat.AUTO, required=False
     )
     file = forms.FileField(
         label=_(
@@ -272,6 +272,7 @@ class ImportForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        data["format"] = data.get("format") or FeedFormat.AUTO
         if not data.get("source") and not data.get("feed"):
             self.add_error("source", _("Name the source or choose a partner feed."))
         return data
