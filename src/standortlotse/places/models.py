@@ -357,7 +357,7 @@ class ImportConflict(models.Model):
     data = models.JSONField()
     # The partner's version of the record (KvM's `version`, GoGoCarto's `updatedAt`), if any:
     # the same version of the same place waits for review once, however often the feed runs.
-    version = models.CharField(max_length=50, blank=True)
+    version = models.CharField(max_length=50, blank=True, validators=TEXT_LINE)
     created_at = models.DateTimeField(default=timezone.now)
     resolved = models.BooleanField(default=False)
 
@@ -439,7 +439,7 @@ class FeedRun(models.Model):
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     conflicts = models.PositiveIntegerField(_("conflicts"), default=0)
     errors = models.PositiveIntegerField(_("errors"), default=0)
-    message = models.TextField(_("message"), blank=True)
+    message = models.TextField(_("message"), blank=True, validators=TEXT)
 
     class Meta:
         ordering = ["-started_at", "-pk"]
