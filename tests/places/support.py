@@ -1,12 +1,16 @@
 """Helpers of the places tests, also used by the upload, storage and failure tests: a submission
-as the public form posts it, a photo, the owner's private link from the mails."""
+as the public form posts it, a photo, the owner's private link from the mails, a place made
+directly in the database (`make_place`)."""
 
 import re
 from io import BytesIO
 
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
+
+from standortlotse.places.models import Place, Status
 
 
 def png(name="ort.png"):
@@ -41,3 +45,33 @@ def owner_token(place):
     return link_from(
         [m for m in mail.outbox if "/orte/mein-ort/" in m.body and m.to == [place.owner_email]][-1]
     )
+
+
+def make_place(
+    world,
+    name,
+    municipality=None,
+    status=Status.PUBLISHED,
+    fields=("work",),
+    types=("coworking",),
+    offers=(),
+    **extra,
+):
+    municipality = municipality or world.mun_a
+    extra.setdefault("lat", municipality.lat)
+    extra.setdefault("lon", municipality.lon)
+    place = Place.objects.create(
+        name=name,
+        pitch=f"Pitch {name}",
+        region=world.region,
+        municipality=municipality,
+        owner_name="O",
+        owner_email="o@example.org",
+        status=status,
+        published_at=timezone.now(),
+        **extra,
+    )
+    place.set_values("field", fields)
+    place.set_values("type", types)
+    place.set_values("offer", offers)
+    return place

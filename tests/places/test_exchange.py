@@ -7,57 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from standortlotse.places import exchange
-from standortlotse.places.models import ImportConflict, Place, Status
+from standortlotse.places.models import ImportConflict, Place
 from tests.factories import PropertyFactory
+from tests.places.support import make_place
 
 pytestmark = pytest.mark.django_db
-
-
-def make_place(
-    world,
-    name,
-    municipality=None,
-    status=Status.PUBLISHED,
-    fields=("work",),
-    types=("coworking",),
-    offers=(),
-    **extra,
-):
-    municipality = municipality or world.mun_a
-    extra.setdefault("lat", municipality.lat)
-    extra.setdefault("lon", municipality.lon)
-    place = Place.objects.create(
-        name=name,
-        pitch=f"Pitch {name}",
-        region=world.region,
-        municipality=municipality,
-        owner_name="O",
-        owner_email="o@example.org",
-        status=status,
-        published_at=timezone.now(),
-        **extra,
-    )
-    place.set_values("field", fields)
-    place.set_values("type", types)
-    place.set_values("offer", offers)
-    return place
-
-
-@pytest.fixture
-def places(world):
-    return {
-        "cowork": make_place(world, "Coworking Stendal", offers=["desks"], tags="Glasfaser"),
-        "shop": make_place(
-            world,
-            "Dorfladen Gardelegen",
-            world.mun_b,
-            fields=["life"],
-            types=["village_shop"],
-            offers=["cafe"],
-            story="<p>Kaffee und Kuchen</p>",
-        ),
-        "draft": make_place(world, "Noch geheim", status=Status.SUBMITTED),
-    }
 
 
 def names(response):

@@ -10,6 +10,7 @@ import csv
 import hashlib
 import io
 import json
+import math
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from standortlotse.core.fields import concrete_field
 from standortlotse.core.sanitize import clean_html
 from standortlotse.core.spreadsheet import safe_cell
 from standortlotse.core.tabular import readers, values
+from standortlotse.core.textsearch import fold
 from standortlotse.core.validators import validate_web_url
 from standortlotse.geo.models import Municipality
 from standortlotse.places.models import ATTRIBUTE_GROUPS, ImportConflict, Place, Status, Transition
@@ -195,6 +197,8 @@ class Row:
     data: dict = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     place: Place | None = None
+    version: str = ""  # the partner's version of the record, if it keeps one
+    notes: list[str] = field(default_factory=list)
 
 
 def _normalise(record: dict) -> tuple[dict, list[str]]:
@@ -292,6 +296,56 @@ def fingerprint(content: dict) -> str:
     return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
 
 
+# A partner record without a municipality key lies in the municipality its locality names, or
+# else in the nearest one whose centre is at most this far away.
+NEAREST_MUNICIPALITY_KM = 15
+
+
+def _by_name(municipalities: dict) -> dict[str, list[Municipality]]:
+    by_name: dict[str, list[Municipality]] = {}
+    for municipality in municipalities.values():
+        by_name.setdefault(fold(municipality.name), []).append(municipality)
+    return by_name
+
+
+def _municipality_key(data: dict, municipalities: dict, by_name: dict) -> tuple[str, str]:
+    """(AGS, note) for a record that names no municipality key (partner maps do not know it)."""
+    if data["municipality_ags"]:
+        return data["municipality_ags"], ""
+    locality = fold(data.get("locality") or "")
+    if locality in by_name and len(by_name[locality]) == 1:
+        return by_name[locality][0].ags, ""
+    if "lat" not in data or "lon" not in data or not municipalities:
+        return "", ""
+    nearest = min(
+        municipalities.values(),
+        key=lambda m: _km(data["lat"], data["lon"], m.lat, m.lon),
+    )
+    distance = _km(data["lat"], data["lon"], nearest.lat, nearest.lon)
+    if distance > NEAREST_MUNICIPALITY_KM:
+        return "", ""
+    return nearest.ags, _(
+        "municipality %(name)s chosen by position (%(km).1f km from its centre)"
+    ) % {"name": nearest.name, "km": distance}
+
+
+def _km(lat1, lon1, lat2, lon2) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 6371.0 * 2 * math.asin(math.sqrt(a))
+
+
+def _waiting(conflicts: list[ImportConflict], version: str, data: dict) -> bool:
+    """Whether this version of the partner's record already waits for review."""
+    incoming = fingerprint(data)
+    return any(
+        (version and c.version == version) or fingerprint(c.data) == incoming for c in conflicts
+    )
+
+
 def plan(records: list[dict], source: str, region) -> list[Row]:
     municipalities = {m.ags: m for m in Municipality.objects.filter(district__regions=region)}
     existing = {
@@ -300,6 +354,10 @@ def plan(records: list[dict], source: str, region) -> list[Row]:
         .select_related("municipality")
         .prefetch_related("attributes")
     }
+    open_conflicts: dict[int, list[ImportConflict]] = {}
+    for conflict in ImportConflict.objects.filter(source=source, resolved=False):
+        open_conflicts.setdefault(conflict.place_id, []).append(conflict)
+    by_name = _by_name(municipalities)
     rows = []
     seen = set()
     for number, record in enumerate(records, start=1):
@@ -311,13 +369,26 @@ def plan(records: list[dict], source: str, region) -> list[Row]:
             external_id=external_id,
             name=data.get("name", ""),
             data=data,
+            version=str(record.get("version") or "").strip(),
         )
+        named = bool(data["municipality_ags"])
+        data["municipality_ags"], note = _municipality_key(data, municipalities, by_name)
+        if note:
+            row.notes.append(note)
         if not external_id:
             errors.append(_("ID is missing"))
         elif external_id in seen:
             errors.append(_("ID appears twice in the file"))
         seen.add(external_id)
-        if data["municipality_ags"] not in municipalities:
+        if not named and not data["municipality_ags"]:
+            errors.append(
+                _(
+                    'locality "%(locality)s": no municipality of the region by this name or '
+                    "within %(km)d km of the position"
+                )
+                % {"locality": data.get("locality") or "–", "km": NEAREST_MUNICIPALITY_KM}
+            )
+        elif data["municipality_ags"] not in municipalities:
             errors.append(
                 _("municipality key %(ags)s: not in your municipalities")
                 % {"ags": data["municipality_ags"] or "–"}
@@ -343,6 +414,9 @@ def plan(records: list[dict], source: str, region) -> list[Row]:
                 row.action = "unchanged"
             elif local == place.import_hash:
                 row.action = "update"
+            elif _waiting(open_conflicts.get(place.pk, []), row.version, data):
+                row.action = "unchanged"
+                row.notes.append(_("this version already waits for review as a conflict"))
             else:
                 row.action = "conflict"
         rows.append(row)
@@ -402,7 +476,9 @@ def apply(rows: list[Row], source: str, region, user) -> dict:
             )
         elif row.action == "conflict":
             assert row.place is not None
-            ImportConflict.objects.create(place=row.place, source=source, data=row.data)
+            ImportConflict.objects.create(
+                place=row.place, source=source, data=row.data, version=row.version
+            )
     return counts
 
 

@@ -10,7 +10,15 @@ from standortlotse.core.forms import HoneypotMixin
 from standortlotse.core.sanitize import clean_html
 from standortlotse.core.validators import TEXT, TEXT_LINE, validate_photo
 from standortlotse.geo.models import Municipality, Region
-from standortlotse.places.models import Field, Offer, Place, PlaceType, RegionSettings, Status
+from standortlotse.places.models import (
+    FeedFormat,
+    Field,
+    Offer,
+    Place,
+    PlaceType,
+    RegionSettings,
+    Status,
+)
 
 CONTENT_FIELDS = [
     "name",
@@ -239,11 +247,21 @@ class ImportForm(forms.Form):
     source = forms.CharField(
         label=_("Source (name of the partner network)"),
         max_length=100,
+        required=False,
         validators=TEXT_LINE,
-        help_text=_("Places are matched by this source and their ID in it."),
+        help_text=_(
+            "Places are matched by this source and their ID in it. "
+            "Not needed when you choose a partner feed."
+        ),
+    )
+    format = forms.ChoiceField(
+        label=_("Format"), choices=FeedFormat.choices, initial=FeedFormat.AUTO, required=False
     )
     file = forms.FileField(
-        label=_("File (JSON, GeoJSON, CSV, Excel, GeoPackage or zipped Shapefile)")
+        label=_(
+            "File (JSON, GeoJSON, CSV, Excel, GeoPackage or zipped Shapefile; Karte von morgen, "
+            "GoGoCarto or schema.org JSON-LD)"
+        )
     )
 
     def clean_file(self):
@@ -251,3 +269,10 @@ class ImportForm(forms.Form):
         if upload.size > 20 * 1024 * 1024:
             raise ValidationError(_("The file is too large (at most 20 MB)."))
         return upload
+
+    def clean(self):
+        data = super().clean()
+        data["format"] = data.get("format") or FeedFormat.AUTO
+        if not data.get("source") and not data.get("feed"):
+            self.add_error("source", _("Name the source or choose a partner feed."))
+        return data

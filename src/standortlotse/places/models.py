@@ -355,11 +355,99 @@ class ImportConflict(models.Model):
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="import_conflicts")
     source = models.CharField(max_length=100, validators=TEXT_LINE)
     data = models.JSONField()
+    # The partner's version of the record (KvM's `version`, GoGoCarto's `updatedAt`), if any:
+    # the same version of the same place waits for review once, however often the feed runs.
+    version = models.CharField(max_length=50, blank=True, validators=TEXT_LINE)
     created_at = models.DateTimeField(default=timezone.now)
     resolved = models.BooleanField(default=False)
 
     def __str__(self):
         return f"{self.source} → place {self.place_id}"
+
+
+class FeedFormat(models.TextChoices):
+    AUTO = "auto", _("detect from the content")
+    STANDORTLOTSE = "standortlotse", _("our open feed (JSON, GeoJSON, CSV template)")
+    KVM = "kvm", _("Karte von morgen (OpenFairDB entries, JSON)")
+    GOGOCARTO = "gogocarto", _("GoGoCarto export (JSON)")
+    GOGOCARTO_CSV = "gogocarto_csv", _("GoGoCarto export (CSV)")
+    JSONLD = "jsonld", _("schema.org Place/LocalBusiness (JSON-LD)")
+
+
+class PartnerFeed(models.Model):
+    """A partner map whose places we take in: its format, where to pull it from, which region
+    its places belong to, and how its categories and tags map to our fields, types and offers
+    (places/partners.py; an empty mapping means the defaults of the format)."""
+
+    name = models.CharField(
+        _("name"),
+        max_length=100,
+        unique=True,
+        validators=TEXT_LINE,
+        help_text=_("Also the source of the imported places: they are matched by it and their ID."),
+    )
+    format = models.CharField(
+        _("format"), max_length=20, choices=FeedFormat.choices, default=FeedFormat.AUTO
+    )
+    url = WebURLField(
+        _("feed address"),
+        blank=True,
+        help_text=_("If given, the feed is fetched on schedule (manage.py pull_partner_feeds)."),
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="partner_feeds", verbose_name=_("region")
+    )
+    mapping = models.JSONField(
+        _("mapping of categories and tags"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'JSON: {"categories": {"partner category": {"fields": [...], "types": [...], '
+            '"offers": [...], "tags": [...]}}, "tags": {...}, "default": {"fields": [...]}}. '
+            "Empty: the defaults of the format."
+        ),
+    )
+    active = models.BooleanField(_("pull on schedule"), default=True)
+    etag = models.CharField(max_length=200, blank=True, editable=False)
+    last_modified = models.CharField(max_length=100, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("partner feed")
+        verbose_name_plural = _("partner feeds")
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        from standortlotse.places.partners import mapping_errors
+
+        errors = mapping_errors(self.mapping)
+        if errors:
+            raise ValidationError({"mapping": errors})
+
+
+class FeedRun(models.Model):
+    """One pull or upload of a partner feed: when, the HTTP answer, and what it changed."""
+
+    feed = models.ForeignKey(PartnerFeed, on_delete=models.CASCADE, related_name="runs")
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    http_status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    new = models.PositiveIntegerField(_("new"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    conflicts = models.PositiveIntegerField(_("conflicts"), default=0)
+    errors = models.PositiveIntegerField(_("errors"), default=0)
+    message = models.TextField(_("message"), blank=True, validators=TEXT)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("feed run")
+        verbose_name_plural = _("feed runs")
+
+    def __str__(self):
+        return f"{self.feed} {timezone.localtime(self.started_at):%Y-%m-%d %H:%M}"
 
 
 class RegionSettings(models.Model):

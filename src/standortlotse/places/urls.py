@@ -14,6 +14,7 @@ urlpatterns = [
     path("orte/neuer-link/", owner.owner_link_request, name="owner_link_request"),
     path("orte/einbetten/", embedding.embed_builder, name="embed"),
     path("orte/vorlage.csv", importing.csv_template, name="csv_template"),
+    path("orte/gogocarto.json", importing.gogocarto_feed, name="gogocarto_feed"),
     path("widget/orte/", embedding.widget, name="widget"),
     path("region/<slug:slug>/", public.region_portal, name="region"),
     path("region/<slug:slug>/mitmachen/", submission.submit, name="submit"),

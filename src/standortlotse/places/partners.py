@@ -1,0 +1,709 @@
+"""Partner maps: reading their feeds, mapping their categories and tags, pulling them on schedule,
+and the GoGoCarto export of our published places.
+
+Each reader turns a partner's file into the records `places/exchange.py` plans and applies (our
+feed's fields), with the partner's ID as `id`, its version as `version` where it keeps one, and
+its categories and tags under `partner_categories` / `partner_tags` until `apply_mapping` turns
+them into our fields, types, offers and tags. Formats:
+
+- Karte von morgen: a list of OpenFairDB entries (`GET /v0/entries/<ids>`: id, version, title,
+  description, lat, lng, street, zip, city, email, telephone, homepage, opening_hours,
+  categories as IDs, tags, license).
+- GoGoCarto: the JSON export (`/api/elements.json`: `data` of elements with id, name,
+  geo.latitude/longitude, address.streetAddress/postalCode/addressLocality, categories, …,
+  updatedAt) and the CSV export (the same fields as columns).
+- schema.org Place / LocalBusiness (and subtypes) as JSON-LD: one object, a list or `@graph`.
+
+Our export for partner maps is GoGoCarto's JSON (`gogocarto_feed`): a GoGoCarto map takes in a
+JSON URL as an external source and refreshes it itself, so the Netzwerk Zukunftsorte map can pull
+our places; Karte von morgen only takes writes through its authenticated API.
+"""
+
+import csv
+import html
+import io
+import json
+import re
+from dataclasses import dataclass, field
+
+import nh3
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from standortlotse.core import fetch
+from standortlotse.core.textsearch import fold
+from standortlotse.places import exchange
+from standortlotse.places.models import (
+    ATTRIBUTE_GROUPS,
+    FeedFormat,
+    FeedRun,
+    PartnerFeed,
+)
+
+KVM_INITIATIVE = "2cd00bebec0c48ba9db761da48678134"
+KVM_COMPANY = "77b3c33a92554bcf8e8c2c86cedd6f6f"
+KVM_EVENT = "c2dc278a2d6a4b9b8a50cb606fc017ed"
+
+TARGETS = {"fields": "field", "types": "type", "offers": "offer", "tags": None}
+SECTIONS = ("categories", "tags", "default")
+
+
+def _to(fields=(), types=(), offers=(), tags=()) -> dict:
+    target = {"fields": list(fields), "types": list(types), "offers": list(offers)}
+    if tags:
+        target["tags"] = list(tags)
+    return {k: v for k, v in target.items() if v}
+
+
+# Words partner maps use for the kinds of place we list (German, English, French: GoGoCarto maps
+# are often French). Keys are compared folded (case, accents, punctuation do not matter).
+COMMON_WORDS = {
+    "coworking": _to(["work"], ["coworking"], ["desks"]),
+    "co-working": _to(["work"], ["coworking"], ["desks"]),
+    "coworking-space": _to(["work"], ["coworking"], ["desks"]),
+    "coliving": _to(["housing"], ["coliving"]),
+    "co-living": _to(["housing"], ["coliving"]),
+    "wohnprojekt": _to(["housing"], ["coliving"]),
+    "gemeinschaftliches wohnen": _to(["housing"], ["coliving"]),
+    "habitat partage": _to(["housing"], ["coliving"]),
+    "probewohnen": _to(["housing"], ["coliving"], ["trial_living"]),
+    "makerspace": _to(["work"], ["maker_space"], ["workshop"]),
+    "maker space": _to(["work"], ["maker_space"], ["workshop"]),
+    "fablab": _to(["work"], ["maker_space"], ["workshop"]),
+    "offene werkstatt": _to(["work"], ["maker_space"], ["workshop"]),
+    "repaircafe": _to(["life"], ["maker_space"], ["workshop"]),
+    "repair cafe": _to(["life"], ["maker_space"], ["workshop"]),
+    "kreativort": _to(["work"], ["creative_hub"]),
+    "kreativzentrum": _to(["work"], ["creative_hub"]),
+    "tiers-lieu": _to(["work"], ["creative_hub"]),
+    "tiers lieu": _to(["work"], ["creative_hub"]),
+    "zukunftsort": _to(["work"], ["creative_hub"]),
+    "kultur": _to(["life"], ["culture"], ["events"]),
+    "kulturzentrum": _to(["life"], ["culture"], ["events"]),
+    "culture": _to(["life"], ["culture"], ["events"]),
+    "dorfladen": _to(["life"], ["village_shop"]),
+    "dorftreff": _to(["life"], ["village_shop"], ["cafe"]),
+    "epicerie": _to(["life"], ["village_shop"]),
+    "cafe": _to(["life"], offers=["cafe"]),
+    "café associatif": _to(["life"], ["village_shop"], ["cafe"]),
+    "grunderzentrum": _to(["work"], ["founders_hub"], ["advice"]),
+    "gruenderzentrum": _to(["work"], ["founders_hub"], ["advice"]),
+    "startup": _to(["work"], ["founders_hub"]),
+    "workation": _to(["life"], ["work_from_country"]),
+    "landurlaub": _to(["life"], ["work_from_country"]),
+    "residenz": _to(["life"], ["culture"], ["residencies"]),
+    "kuenstlerresidenz": _to(["life"], ["culture"], ["residencies"]),
+    "atelier": _to(["work"], ["creative_hub"], ["rooms"]),
+    "veranstaltungen": _to(offers=["events"]),
+    "beratung": _to(offers=["advice"]),
+}
+
+DEFAULT_MAPPINGS = {
+    FeedFormat.KVM: {
+        # Karte von morgen's three categories say little about the kind of place; its tags do.
+        "categories": {
+            KVM_INITIATIVE: {},
+            KVM_COMPANY: _to(["work"]),
+            KVM_EVENT: _to(offers=["events"]),
+        },
+        "tags": COMMON_WORDS,
+        "default": _to(["life"], ["other"]),
+    },
+    FeedFormat.GOGOCARTO: {
+        "categories": COMMON_WORDS,
+        "tags": COMMON_WORDS,
+        "default": _to(["life"], ["other"]),
+    },
+}
+DEFAULT_MAPPINGS[FeedFormat.GOGOCARTO_CSV] = DEFAULT_MAPPINGS[FeedFormat.GOGOCARTO]
+DEFAULT_MAPPINGS[FeedFormat.JSONLD] = DEFAULT_MAPPINGS[FeedFormat.GOGOCARTO]
+
+
+def default_mapping(format: str) -> dict:
+    return DEFAULT_MAPPINGS.get(format, {})
+
+
+# --- the mapping's shape -----------------------------------------------------------------------
+
+
+def mapping_errors(mapping) -> list[str]:
+    """What is wrong with a mapping, each message naming the key and listing what is accepted."""
+    if mapping in (None, ""):
+        return []
+    if not isinstance(mapping, dict):
+        return [_("The mapping must be a JSON object with the keys categories, tags, default.")]
+    errors = []
+    for section, entries in mapping.items():
+        if section not in SECTIONS:
+            errors.append(
+                _('Unknown key "%(key)s" in the mapping. Accepted: %(accepted)s.')
+                % {"key": section, "accepted": ", ".join(SECTIONS)}
+            )
+            continue
+        targets = {"": entries} if section == "default" else entries
+        if not isinstance(targets, dict):
+            errors.append(
+                _("%(section)s: must be a JSON object (partner word → target).")
+                % {"section": section}
+            )
+            continue
+        for word, target in targets.items():
+            where = f"{section} › {word}" if word else section
+            errors.extend(_target_errors(where, target))
+    return errors
+
+
+def _target_errors(where: str, target) -> list[str]:
+    if not isinstance(target, dict):
+        return [_("%(where)s: must be a JSON object.") % {"where": where}]
+    errors = []
+    for key, chosen in target.items():
+        if key not in TARGETS:
+            errors.append(
+                _('%(where)s: unknown key "%(key)s". Accepted: %(accepted)s.')
+                % {"where": where, "key": key, "accepted": ", ".join(TARGETS)}
+            )
+            continue
+        if not isinstance(chosen, list) or not all(isinstance(v, str) for v in chosen):
+            errors.append(
+                _("%(where)s › %(key)s: must be a list of texts.") % {"where": where, "key": key}
+            )
+            continue
+        group = TARGETS[key]
+        if group is None:
+            continue
+        allowed = list(ATTRIBUTE_GROUPS[group].values)
+        for value in chosen:
+            if value not in allowed:
+                errors.append(
+                    _('%(where)s › %(key)s: unknown value "%(value)s". Accepted: %(accepted)s.')
+                    % {"where": where, "key": key, "value": value, "accepted": ", ".join(allowed)}
+                )
+    return errors
+
+
+# --- applying the mapping ----------------------------------------------------------------------
+
+
+@dataclass
+class Mapped:
+    records: list[dict]
+    unmapped_categories: list[str] = field(default_factory=list)
+
+
+def _key(word) -> str:
+    return fold(str(word), letters_only=False).strip()
+
+
+OWN_WORD = re.compile(r"^(field|type|offer):([a-z_]+)$")
+
+
+def apply_mapping(records: list[dict], mapping: dict) -> Mapped:
+    """Our fields, types, offers and tags from each record's partner categories and tags.
+    A partner tag no mapping names stays a tag; a category no mapping names is listed (and
+    dropped). Our own words ("type:coworking", as our export writes them) map to themselves."""
+    categories = {_key(k): v for k, v in (mapping.get("categories") or {}).items()}
+    tags = {_key(k): v for k, v in (mapping.get("tags") or {}).items()}
+    default = mapping.get("default") or {}
+    unmapped: dict[str, None] = {}
+    for record in records:
+        if "partner_categories" not in record and "partner_tags" not in record:
+            continue  # our own format: already in our words
+        chosen: dict[str, list[str]] = {"fields": [], "types": [], "offers": [], "tags": []}
+        own_tags = []
+        hit = False
+        for word in record.pop("partner_categories", []):
+            target = _own(word) or categories.get(_key(word))
+            if target is None:
+                unmapped[str(word)] = None
+                continue
+            hit = hit or any(target.get(k) for k in ("fields", "types", "offers"))
+            _add(chosen, target)
+        for word in record.pop("partner_tags", []):
+            target = _own(word) or tags.get(_key(word))
+            if target is not None:
+                hit = hit or any(target.get(k) for k in ("fields", "types", "offers"))
+                _add(chosen, target)
+            own_tags.append(str(word).lstrip("#").strip())
+        if not hit:
+            _add(chosen, default)
+        if not chosen["fields"] and chosen["types"]:
+            _add(chosen, default, only="fields")
+        record["fields"] = sorted(set(chosen["fields"]))
+        record["types"] = sorted(set(chosen["types"]))
+        record["offers"] = sorted(set(chosen["offers"]))
+        record["tags"] = _fitting_tags(own_tags + chosen["tags"])
+    return Mapped(records, sorted(unmapped))
+
+
+def _own(word) -> dict | None:
+    match = OWN_WORD.match(str(word))
+    if match and match.group(2) in ATTRIBUTE_GROUPS[match.group(1)].values:
+        return {match.group(1) + "s": [match.group(2)]}
+    return None
+
+
+def _add(chosen: dict, target: dict, only: str | None = None) -> None:
+    for key in TARGETS:
+        if only is None or key == only:
+            chosen[key].extend(target.get(key) or [])
+
+
+def _fitting_tags(words: list[str]) -> list[str]:
+    """Distinct tags, in order, as many as fit into the place's tag field (300 characters)."""
+    kept: list[str] = []
+    seen = set()
+    for word in words:
+        word = word.replace(",", " ").strip()
+        if not word or word.lower() in seen or OWN_WORD.match(word):
+            continue
+        if len(", ".join([*kept, word])) > 300:
+            break
+        seen.add(word.lower())
+        kept.append(word)
+    return kept
+
+
+# --- readers -----------------------------------------------------------------------------------
+
+
+class FormatRefused(ValueError):
+    pass
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(_text(v) for v in value if v)
+    return str(value).strip()
+
+
+def _story(text: str) -> str:
+    """A partner's plain-text description as the story's HTML (paragraphs, escaped)."""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]
+    return "".join("<p>" + html.escape(p).replace("\n", "<br>") + "</p>" for p in paragraphs)
+
+
+def _pitch(text: str, name: str) -> str:
+    """The first sentence of the description (at most 200 characters), else the name."""
+    text = re.sub(r"\s+", " ", text or "").strip()
+    if not text:
+        return name[:200]
+    sentence = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
+    return sentence if len(sentence) <= 200 else sentence[:199].rsplit(" ", 1)[0] + "…"
+
+
+def _words(value) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [w.strip() for w in re.split(r"[,;]", value) if w.strip()]
+    if isinstance(value, list):
+        words = []
+        for item in value:
+            if isinstance(item, dict):
+                own = str(item.get("id") or "")
+                item = own if OWN_WORD.match(own) else item.get("name") or own
+            words.extend(_words(item) if isinstance(item, str) else [str(item)])
+        return words
+    return [str(value)]
+
+
+def _record(
+    *,
+    id,
+    name,
+    description="",
+    more="",
+    lat=None,
+    lon=None,
+    street="",
+    postcode="",
+    locality="",
+    email="",
+    phone="",
+    website="",
+    opening="",
+    contact="",
+    categories=(),
+    tags=(),
+    version="",
+    licence="",
+    social=(),
+) -> dict:
+    name = _text(name)
+    description = _text(description)
+    record = {
+        "id": _text(id),
+        "name": name,
+        "pitch": _pitch(description, name),
+        "story": _story("\n\n".join(t for t in (description, _text(more)) if t)),
+        "street": _text(street),
+        "postcode": _text(postcode),
+        "locality": _text(locality),
+        "opening_info": _text(opening)[:300],
+        "website": _text(website),
+        "contact_name": _text(contact),
+        "contact_email": _text(email).removeprefix("mailto:"),
+        "contact_phone": _text(phone),
+        "lat": lat,
+        "lon": lon,
+        "social_links": [s for s in social if s],
+        "partner_categories": _words(categories),
+        "partner_tags": _words(tags),
+        "version": _text(version),
+        "municipality_ags": "",
+    }
+    if licence:
+        record["licence"] = _text(licence)
+    return record
+
+
+def read_kvm(data) -> list[dict]:
+    entries = data.get("entries") if isinstance(data, dict) else data
+    if not isinstance(entries, list):
+        raise FormatRefused(_("A Karte von morgen export is a list of entries."))
+    return [
+        _record(
+            id=e.get("id"),
+            name=e.get("title"),
+            description=e.get("description"),
+            lat=e.get("lat"),
+            lon=e.get("lng"),
+            street=e.get("street"),
+            postcode=e.get("zip"),
+            locality=e.get("city"),
+            email=e.get("email"),
+            phone=e.get("telephone"),
+            website=e.get("homepage"),
+            opening=e.get("opening_hours"),
+            contact=e.get("contact_name"),
+            categories=e.get("categories") or [],
+            tags=e.get("tags") or [],
+            version=e.get("version"),
+            licence=e.get("license"),
+            social=[link.get("url") for link in e.get("custom") or [] if isinstance(link, dict)],
+        )
+        for e in entries
+        if isinstance(e, dict)
+    ]
+
+
+def read_gogocarto(data) -> list[dict]:
+    elements = data.get("data") if isinstance(data, dict) else data
+    if not isinstance(elements, list):
+        raise FormatRefused(_("A GoGoCarto export carries its elements in the list data."))
+    return [_gogocarto_element(e) for e in elements if isinstance(e, dict)]
+
+
+def _gogocarto_element(e: dict) -> dict:
+    geo = e.get("geo") or {}
+    address = e.get("address") or {}
+    if isinstance(address, str):
+        address = {"customFormatedAddress": address}
+    categories = e.get("categoriesFull") or e.get("categories") or e.get("taxonomy") or []
+    return _record(
+        id=e.get("id"),
+        name=e.get("name") or e.get("title"),
+        description=e.get("description"),
+        more=e.get("descriptionMore"),
+        lat=geo.get("latitude", e.get("latitude", e.get("lat"))),
+        lon=geo.get("longitude", e.get("longitude", e.get("lng", e.get("long")))),
+        street=address.get("streetAddress") or e.get("streetAddress"),
+        postcode=address.get("postalCode") or e.get("postalCode"),
+        locality=address.get("addressLocality") or e.get("addressLocality"),
+        email=e.get("email"),
+        phone=e.get("telephone"),
+        website=e.get("website"),
+        opening=e.get("openHoursString"),
+        categories=categories,
+        tags=e.get("tags") or [],
+        version=e.get("updatedAt") or e.get("version"),
+        licence=e.get("licence"),
+    )
+
+
+GOGOCARTO_COLUMNS = {
+    "geo.latitude": "latitude",
+    "geo.longitude": "longitude",
+    "lat": "latitude",
+    "lng": "longitude",
+    "long": "longitude",
+    "address.streetaddress": "streetAddress",
+    "address.postalcode": "postalCode",
+    "address.addresslocality": "addressLocality",
+    "streetaddress": "streetAddress",
+    "postalcode": "postalCode",
+    "addresslocality": "addressLocality",
+    "updatedat": "updatedAt",
+    "openhoursstring": "openHoursString",
+    "categoriesfull": "categories",
+}
+
+
+def read_gogocarto_csv(raw: bytes) -> list[dict]:
+    text = _decode(raw)
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    rows = csv.DictReader(io.StringIO(text), dialect=dialect)
+    elements = []
+    for row in rows:
+        element = {}
+        for column, value in row.items():
+            if column is None:
+                continue
+            key = column.strip()
+            key = GOGOCARTO_COLUMNS.get(key.lower(), key)
+            element[key] = (value or "").strip()
+        for number in ("latitude", "longitude"):
+            if element.get(number):
+                element[number] = element[number].replace(",", ".")
+        elements.append(element)
+    return [_gogocarto_element(e) for e in elements]
+
+
+PLACE_TYPES = {
+    "place",
+    "localbusiness",
+    "organization",
+    "touristattraction",
+    "civicstructure",
+    "coworkingspace",
+}
+
+
+def read_jsonld(data) -> list[dict]:
+    if isinstance(data, dict):
+        items = data.get("@graph") if isinstance(data.get("@graph"), list) else [data]
+    elif isinstance(data, list):
+        items = data
+    else:
+        raise FormatRefused(_("JSON-LD must be an object, a list of objects or an @graph."))
+    records = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        types = item.get("@type") or []
+        types = [types] if isinstance(types, str) else list(types)
+        if not (item.get("geo") or item.get("address")) and not any(
+            t.lower() in PLACE_TYPES for t in types
+        ):
+            continue
+        geo = item.get("geo") or {}
+        address = item.get("address") or {}
+        if isinstance(address, str):
+            address = {"streetAddress": address}
+        additional = item.get("additionalType") or []
+        categories = types + ([additional] if isinstance(additional, str) else list(additional))
+        same_as = item.get("sameAs") or []
+        records.append(
+            _record(
+                id=item.get("@id") or item.get("identifier") or item.get("url"),
+                name=item.get("name"),
+                description=item.get("description"),
+                lat=geo.get("latitude"),
+                lon=geo.get("longitude"),
+                street=address.get("streetAddress"),
+                postcode=address.get("postalCode"),
+                locality=address.get("addressLocality"),
+                email=item.get("email"),
+                phone=item.get("telephone"),
+                website=item.get("url"),
+                opening=item.get("openingHours"),
+                categories=categories,
+                tags=_words(item.get("keywords")),
+                version=item.get("dateModified") or item.get("version"),
+                licence=item.get("license"),
+                social=[same_as] if isinstance(same_as, str) else same_as,
+            )
+        )
+    return records
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def detect(raw: bytes, filename: str = "") -> str:
+    """The format of a feed from its content (the file name only tells CSV from the rest)."""
+    head = raw.lstrip()[:1]
+    if head not in (b"{", b"["):
+        if filename.lower().endswith(".csv") or b"," in raw[:2000] or b";" in raw[:2000]:
+            header = _decode(raw[:4000]).splitlines()[0].lower() if raw else ""
+            if "municipality_ags" not in header and (
+                "geo.latitude" in header or "latitude" in header
+            ):
+                return FeedFormat.GOGOCARTO_CSV
+        return FeedFormat.STANDORTLOTSE
+    try:
+        data = json.loads(_decode(raw))
+    except json.JSONDecodeError:
+        return FeedFormat.STANDORTLOTSE  # exchange.parse names the JSON error
+    return _detect_json(data)
+
+
+def _detect_json(data) -> str:
+    first = data[0] if isinstance(data, list) and data and isinstance(data[0], dict) else None
+    if isinstance(data, dict):
+        if "@context" in data or "@graph" in data or "@type" in data:
+            return FeedFormat.JSONLD
+        if isinstance(data.get("data"), list):
+            return FeedFormat.GOGOCARTO
+        if isinstance(data.get("entries"), list):
+            return FeedFormat.KVM
+        return FeedFormat.STANDORTLOTSE
+    if first is not None:
+        if "@type" in first or "@context" in first:
+            return FeedFormat.JSONLD
+        if "title" in first and "lng" in first:
+            return FeedFormat.KVM
+        if "geo" in first or "name" in first:
+            return FeedFormat.GOGOCARTO
+    return FeedFormat.STANDORTLOTSE
+
+
+def read(raw: bytes, filename: str, format: str = FeedFormat.AUTO) -> tuple[list[dict], str]:
+    """(records, format) from a partner's file; raises django's ValidationError with a message
+    for users when the file cannot be read in that format."""
+    from django.core.exceptions import ValidationError
+
+    if format == FeedFormat.AUTO:
+        format = detect(raw, filename)
+    if format == FeedFormat.STANDORTLOTSE:
+        return exchange.parse(raw, filename), format
+    try:
+        if format == FeedFormat.GOGOCARTO_CSV:
+            return read_gogocarto_csv(raw), format
+        try:
+            data = json.loads(_decode(raw))
+        except json.JSONDecodeError as error:
+            raise FormatRefused(
+                _("The file is not valid JSON (%(error)s).") % {"error": error}
+            ) from None
+        reader = {
+            FeedFormat.KVM: read_kvm,
+            FeedFormat.GOGOCARTO: read_gogocarto,
+            FeedFormat.JSONLD: read_jsonld,
+        }[format]
+        return reader(data), format
+    except FormatRefused as refused:
+        label = FeedFormat(format).label
+        raise ValidationError(
+            _("%(format)s: %(message)s") % {"format": label, "message": refused}
+        ) from None
+
+
+def mapping_for(feed: PartnerFeed | None, format: str) -> dict:
+    if feed is not None and feed.mapping:
+        return feed.mapping
+    return default_mapping(format)
+
+
+def read_and_map(
+    raw: bytes, filename: str, format: str, feed: PartnerFeed | None = None
+) -> tuple[Mapped, str]:
+    records, format = read(raw, filename, format)
+    return apply_mapping(records, mapping_for(feed, format)), format
+
+
+# --- runs --------------------------------------------------------------------------------------
+
+
+def record_run(feed: PartnerFeed, counts: dict, http_status=None, message="") -> FeedRun:
+    return FeedRun.objects.create(
+        feed=feed,
+        http_status=http_status,
+        new=counts.get("new", 0),
+        updated=counts.get("update", 0),
+        unchanged=counts.get("unchanged", 0),
+        conflicts=counts.get("conflict", 0),
+        errors=counts.get("error", 0),
+        message=message,
+    )
+
+
+def pull(feed: PartnerFeed) -> FeedRun:
+    """Fetch a feed (conditionally), plan and apply it, and log the run."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        fetched = fetch.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+    except fetch.FetchRefused as refused:
+        return record_run(feed, {}, message=str(refused))
+    if fetched.status == 304:
+        return record_run(feed, {}, http_status=304, message=_("Not changed since the last run."))
+    filename = fetched.url.rsplit("/", 1)[-1].split("?")[0] or "feed"
+    try:
+        mapped, format = read_and_map(fetched.body, filename, feed.format, feed)
+    except ValidationError as error:
+        return record_run(feed, {}, http_status=fetched.status, message=" ".join(error.messages))
+    with transaction.atomic():
+        rows = exchange.plan(mapped.records, feed.name, feed.region)
+        counts = exchange.apply(rows, feed.name, feed.region, None)
+        feed.etag, feed.last_modified = fetched.etag, fetched.last_modified
+        feed.save(update_fields=["etag", "last_modified"])
+        message = ""
+        if mapped.unmapped_categories:
+            message = _("Categories without mapping: %(names)s") % {
+                "names": ", ".join(mapped.unmapped_categories)
+            }
+        return record_run(feed, counts, http_status=fetched.status, message=message)
+
+
+def pull_all() -> list[FeedRun]:
+    return [pull(feed) for feed in PartnerFeed.objects.filter(active=True).exclude(url="")]
+
+
+# --- our places for partner maps ---------------------------------------------------------------
+
+
+def gogocarto_feed(places) -> dict:
+    """Published places as a GoGoCarto JSON source (`data` of elements, the gogofull shape)."""
+    site = settings.SITE_URL.rstrip("/")
+    elements = []
+    for place in places:
+        words = [
+            (f"{group}:{value}", label)
+            for group in ("field", "type", "offer")
+            for value, label in zip(place.values_of(group), place.labels_of(group), strict=True)
+        ]
+        elements.append(
+            {
+                "id": str(place.uid),
+                "name": place.name,
+                "geo": {"latitude": round(place.lat, 6), "longitude": round(place.lon, 6)},
+                "address": {
+                    "streetAddress": place.street,
+                    "postalCode": place.postcode,
+                    "addressLocality": place.locality or place.municipality.name,
+                    "addressCountry": "DE",
+                },
+                "categories": [label for _word, label in words],
+                "categoriesFull": [{"id": word, "name": label} for word, label in words],
+                "tags": place.tag_list(),
+                "description": place.pitch,
+                "descriptionMore": html.unescape(nh3.clean(place.story or "", tags=set())),
+                "email": place.contact_email,
+                "telephone": place.contact_phone,
+                "website": place.website,
+                "openHoursString": place.opening_info,
+                "url": site + place.get_absolute_url(),
+                "updatedAt": place.updated_at.isoformat(),
+                "licence": place.licence,
+            }
+        )
+    return {
+        "licence": "CC-BY-4.0",
+        "attribution": settings.SITE_NAME,
+        "ontology": "gogofull",
+        "generated_at": timezone.now().isoformat(),
+        "data": elements,
+    }

@@ -1,0 +1,389 @@
+"""Partner maps: the readers (Karte von morgen, GoGoCarto JSON/CSV, schema.org JSON-LD), the
+mapping of their categories and tags, the import through the moderation UI, pulling a feed by
+URL on schedule, and our GoGoCarto export read back by our own reader."""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+
+from standortlotse.places import exchange, partners
+from standortlotse.places.models import FeedFormat, FeedRun, ImportConflict, PartnerFeed, Place
+
+DATA = Path(__file__).parent / "data"
+
+
+def raw(name: str) -> bytes:
+    return (DATA / name).read_bytes()
+
+
+def by_id(records):
+    return {r["id"]: r for r in records}
+
+
+# --- readers -----------------------------------------------------------------------------------
+
+
+def test_kvm_reader_takes_entry_fields_id_and_version():
+    records, format = partners.read(raw("kvm_entries.json"), "entries.json")
+    assert format == FeedFormat.KVM
+    molkerei = by_id(records)["8a3c5f1e0b2d4e6f9a7b1c2d3e4f5a6b"]
+    assert molkerei["name"] == "Coworking Alte Molkerei"
+    assert molkerei["version"] == "4"
+    assert (molkerei["lat"], molkerei["lon"]) == (52.6021, 11.8583)
+    assert molkerei["street"] == "Molkereistraße 3"
+    assert (molkerei["postcode"], molkerei["locality"]) == ("39576", "Stendal")
+    assert molkerei["contact_email"] == "hallo@alte-molkerei.example"
+    assert molkerei["contact_phone"] == "03931 123456"
+    assert molkerei["website"] == "https://alte-molkerei.example"
+    assert molkerei["opening_info"] == "Mo-Fr 08:00-18:00"
+    assert molkerei["licence"] == "CC0-1.0"
+    assert molkerei["pitch"] == "Schreibtische und Werkstatt in der alten Molkerei."
+    assert molkerei["story"].count("<p>") == 2
+    assert molkerei["social_links"] == ["https://www.instagram.com/altemolkerei"]
+    assert molkerei["partner_categories"] == [partners.KVM_INITIATIVE]
+    assert molkerei["partner_tags"] == ["coworking", "makerspace", "glasfaser", "zukunftsort"]
+
+
+def test_kvm_default_mapping_turns_tags_into_fields_types_offers():
+    mapped, _format = partners.read_and_map(raw("kvm_entries.json"), "e.json", FeedFormat.AUTO)
+    records = by_id(mapped.records)
+    molkerei = records["8a3c5f1e0b2d4e6f9a7b1c2d3e4f5a6b"]
+    assert molkerei["fields"] == ["work"]
+    assert molkerei["types"] == ["coworking", "creative_hub", "maker_space"]
+    assert molkerei["offers"] == ["desks", "workshop"]
+    assert molkerei["tags"] == ["coworking", "makerspace", "glasfaser", "zukunftsort"]
+    shop = records["f0e1d2c3b4a5968778695a4b3c2d1e0f"]
+    assert (shop["fields"], shop["types"], shop["offers"]) == (
+        ["life", "work"],
+        ["village_shop"],
+        ["cafe"],
+    )
+    # Nothing recognisable: the default of the format (life, other); the unknown category is listed.
+    garden = records["0badc0de0badc0de0badc0de0badc0de"]
+    assert (garden["fields"], garden["types"]) == (["life"], ["other"])
+    assert mapped.unmapped_categories == ["99999999999999999999999999999999"]
+
+
+def test_gogocarto_json_reader():
+    mapped, format = partners.read_and_map(raw("gogocarto_elements.json"), "x.json", "auto")
+    assert format == FeedFormat.GOGOCARTO
+    hof = by_id(mapped.records)["aB3x"]
+    assert hof["name"] == "Kreativhof Tangermünde"
+    assert (hof["lat"], hof["lon"]) == (52.543, 11.968)
+    assert (hof["street"], hof["postcode"], hof["locality"]) == (
+        "Hafenstraße 7",
+        "39590",
+        "Stendal",
+    )
+    assert hof["version"] == "2025-03-12T09:30:00+01:00"
+    assert hof["website"] == "https://kreativhof.example"
+    assert "Seit 2019" in hof["story"]
+    assert hof["types"] == ["coworking", "creative_hub"]
+    assert hof["offers"] == ["desks", "events"]
+    assert mapped.unmapped_categories == ["Tiny House Dorf"]
+
+
+def test_gogocarto_csv_reader_with_semicolons_and_decimal_commas():
+    mapped, format = partners.read_and_map(raw("gogocarto_export.csv"), "export.csv", "auto")
+    assert format == FeedFormat.GOGOCARTO_CSV
+    records = by_id(mapped.records)
+    assert records["aB3x"]["lat"] == "52.5430"
+    assert records["aB3x"]["types"] == ["coworking", "creative_hub"]
+    assert records["Kq77"]["types"] == ["maker_space"]
+    assert records["Kq77"]["locality"] == "Gardelegen"
+    assert records["Kq77"]["version"] == "2025-02-01T08:00:00+01:00"
+
+
+def test_jsonld_reader_graph_single_and_list():
+    records, format = partners.read(raw("schema_places.jsonld"), "orte.jsonld")
+    assert format == FeedFormat.JSONLD
+    assert len(records) == 1  # the WebSite node is no place
+    place = records[0]
+    assert place["id"] == "https://dorfhaus.example/#ort"
+    assert place["contact_email"] == "post@dorfhaus.example"
+    assert place["partner_categories"] == ["LocalBusiness", "Coworking"]
+    assert place["partner_tags"] == ["Dorfcafé", "Coworking", "Glasfaser"]
+    assert place["version"] == "2025-04-01"
+    graph = json.loads(raw("schema_places.jsonld"))
+    single = {"@context": "https://schema.org", **graph["@graph"][0]}
+    assert partners.read(json.dumps(single).encode(), "x.json")[0][0]["name"] == place["name"]
+    as_list = json.dumps(graph["@graph"]).encode()
+    assert [r["name"] for r in partners.read(as_list, "x.json")[0]] == ["Dorfhaus Uenglingen"]
+
+
+def test_reader_errors_name_the_format():
+    with pytest.raises(ValidationError) as error:
+        partners.read(b'{"data": "nope"}', "x.json", FeedFormat.GOGOCARTO)
+    assert "GoGoCarto" in " ".join(error.value.messages)
+    with pytest.raises(ValidationError):
+        partners.read(b"{broken", "x.json", FeedFormat.KVM)
+
+
+def test_our_own_feed_is_still_detected(world, places):
+    feed = json.dumps(exchange.json_feed(Place.objects.published())).encode()
+    records, format = partners.read(feed, "feed.json")
+    assert format == FeedFormat.STANDORTLOTSE
+    assert {r["name"] for r in records} == {"Coworking Stendal", "Dorfladen Gardelegen"}
+
+
+# --- the mapping -------------------------------------------------------------------------------
+
+
+def test_mapping_errors_name_the_unknown_key_and_value():
+    assert partners.mapping_errors({}) == []
+    assert partners.mapping_errors(partners.default_mapping(FeedFormat.KVM)) == []
+    errors = partners.mapping_errors(
+        {
+            "categorys": {},
+            "categories": {"Coworking": {"typs": ["coworking"]}},
+            "tags": {"kultur": {"types": ["theatre"]}},
+        }
+    )
+    assert (
+        "Unbekannter Schlüssel „categorys“ in der Zuordnung. Erlaubt: categories, tags, default."
+        in errors
+    )
+    assert any("categories › Coworking: unbekannter Schlüssel „typs“" in e for e in errors)
+    assert any("tags › kultur › types: unbekannter Wert „theatre“" in e for e in errors)
+    assert any("coworking, coliving" in e for e in errors)
+
+
+def test_partner_feed_admin_refuses_a_bad_mapping(client, world, admin_user):
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:places_partnerfeed_add"),
+        {
+            "name": "Zukunftsorte",
+            "format": "gogocarto",
+            "url": "",
+            "region": world.region.pk,
+            "mapping": json.dumps({"categories": {"Coworking": {"typs": ["coworking"]}}}),
+            "active": "on",
+            "runs-TOTAL_FORMS": "0",
+            "runs-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["mapping"]
+    assert any("categories › Coworking: unbekannter Schlüssel „typs“" in e for e in errors), errors
+    assert not PartnerFeed.objects.exists()
+
+
+def test_feed_mapping_overrides_the_default(world):
+    feed = PartnerFeed.objects.create(
+        name="Zukunftsorte",
+        format=FeedFormat.GOGOCARTO,
+        region=world.region,
+        mapping={"categories": {"Tiny House Dorf": {"fields": ["housing"], "types": ["coliving"]}}},
+    )
+    mapped, _format = partners.read_and_map(raw("gogocarto_elements.json"), "x.json", "auto", feed)
+    osterburg = by_id(mapped.records)["Zq91"]
+    assert (osterburg["fields"], osterburg["types"]) == (["housing"], ["coliving"])
+    assert "Coworking" in mapped.unmapped_categories  # not in this feed's mapping
+
+
+# --- planning and applying ---------------------------------------------------------------------
+
+
+def test_partner_records_find_their_municipality(world):
+    mapped, _format = partners.read_and_map(raw("gogocarto_elements.json"), "x.json", "auto")
+    rows = {r.external_id: r for r in exchange.plan(mapped.records, "zukunftsorte", world.region)}
+    assert rows["aB3x"].action == "new"
+    assert rows["aB3x"].data["municipality_ags"] == world.mun_a.ags
+    # Osterburg is no municipality of the test region and lies 21 km from Stendal's centre.
+    assert rows["Zq91"].action == "error"
+    assert "Ort „Osterburg (Altmark)“: keine Gemeinde der Region" in rows["Zq91"].errors[0]
+
+
+def test_same_feed_twice_makes_one_conflict_per_place_and_version(world):
+    feed = raw("kvm_entries.json")
+    records = partners.read_and_map(feed, "e.json", "auto")[0].records
+    counts = exchange.apply(exchange.plan(records, "kvm", world.region), "kvm", world.region, None)
+    assert counts["new"] == 2 and counts["error"] == 1  # the garden's email is no address
+    place = Place.objects.get(external_id="8a3c5f1e0b2d4e6f9a7b1c2d3e4f5a6b")
+    place.name = "Alte Molkerei (hier bearbeitet)"
+    place.save()
+    entries = json.loads(feed)
+    entries[0]["version"] = 5
+    entries[0]["description"] = "Neu beim Partner."
+    changed = json.dumps(entries).encode()
+    for _run in range(2):
+        records = partners.read_and_map(changed, "e.json", "auto")[0].records
+        rows = exchange.plan(records, "kvm", world.region)
+        exchange.apply(rows, "kvm", world.region, None)
+    assert ImportConflict.objects.filter(place=place).count() == 1
+    conflict = ImportConflict.objects.get(place=place)
+    assert conflict.version == "5"
+    assert "wartet bereits als Konflikt" in rows[0].notes[0]
+    # A later version of the partner's record is a new conflict.
+    entries[0]["version"] = 6
+    entries[0]["description"] = "Noch neuer."
+    records = partners.read_and_map(json.dumps(entries).encode(), "e.json", "auto")[0].records
+    exchange.apply(exchange.plan(records, "kvm", world.region), "kvm", world.region, None)
+    assert ImportConflict.objects.filter(place=place).count() == 2
+
+
+# --- through the moderation UI -----------------------------------------------------------------
+
+
+def test_upload_kvm_export_preview_then_apply(client, world):
+    feed = PartnerFeed.objects.create(name="Karte von morgen", format="kvm", region=world.region)
+    client.force_login(world.moderator)
+    upload = SimpleUploadedFile("kvm.json", raw("kvm_entries.json"), "application/json")
+    response = client.post(
+        reverse("places:import"),
+        {"feed": feed.pk, "format": "auto", "file": upload, "region": world.region.pk},
+    )
+    assert response.status_code == 200, response.context["form"].errors
+    page = response.content.decode()
+    assert "Karte von morgen (OpenFairDB-Einträge, JSON)" in page
+    assert "99999999999999999999999999999999" in page  # the unmapped category
+    assert response.context["summary"] == {
+        "new": 2,
+        "update": 0,
+        "unchanged": 0,
+        "conflict": 0,
+        "error": 1,
+    }
+    assert not Place.objects.filter(source="Karte von morgen").exists()
+    response = client.post(reverse("places:import_apply"))
+    assert response.status_code == 302
+    molkerei = Place.objects.get(source="Karte von morgen", external_id__startswith="8a3c")
+    assert molkerei.municipality == world.mun_a
+    assert molkerei.values_of("type") == ["coworking", "creative_hub", "maker_space"]
+    assert molkerei.is_public
+    run = FeedRun.objects.get(feed=feed)
+    assert (run.new, run.errors, run.http_status) == (2, 1, None)
+    assert "kvm.json" in run.message
+
+
+def test_upload_with_a_format_choice_and_a_source(client, world):
+    client.force_login(world.moderator)
+    upload = SimpleUploadedFile("export.csv", raw("gogocarto_export.csv"), "text/csv")
+    response = client.post(
+        reverse("places:import"),
+        {"source": "GoGo", "format": "gogocarto_csv", "file": upload, "region": world.region.pk},
+    )
+    assert response.context["summary"]["new"] == 2
+    client.post(reverse("places:import_apply"))
+    assert Place.objects.filter(source="GoGo").count() == 2
+
+
+def test_upload_needs_a_source_or_a_feed(client, world):
+    client.force_login(world.moderator)
+    upload = SimpleUploadedFile("kvm.json", raw("kvm_entries.json"), "application/json")
+    response = client.post(
+        reverse("places:import"), {"format": "auto", "file": upload, "region": world.region.pk}
+    )
+    assert "source" in response.context["form"].errors
+
+
+# --- pulling by URL ----------------------------------------------------------------------------
+
+
+class Partner(BaseHTTPRequestHandler):
+    body = b""
+    requests: list = []
+
+    def do_GET(self):
+        type(self).requests.append(dict(self.headers))
+        if self.headers.get("If-None-Match") == '"v1"':
+            self.send_response(304)
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("ETag", '"v1"')
+        self.send_header("Content-Length", str(len(self.body)))
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def partner_server(settings):
+    settings.FETCH_ALLOW_LOOPBACK = True
+    Partner.body = raw("gogocarto_elements.json")
+    Partner.requests = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Partner)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_pull_partner_feeds_command_and_conditional_requests(world, partner_server, capsys):
+    feed = PartnerFeed.objects.create(
+        name="Zukunftsorte",
+        format="auto",
+        url=partner_server + "/api/elements.json",
+        region=world.region,
+    )
+    call_command("pull_partner_feeds")
+    run = FeedRun.objects.get(feed=feed)
+    assert (run.http_status, run.new, run.errors) == (200, 1, 1)
+    assert "Tiny House Dorf" in run.message
+    assert "Zukunftsorte: HTTP 200, 1 new" in capsys.readouterr().out
+    feed.refresh_from_db()
+    assert feed.etag == '"v1"'
+    second = partners.pull(feed)
+    assert second.http_status == 304 and second.new == 0
+    assert Partner.requests[-1]["If-None-Match"] == '"v1"'
+    assert Place.objects.filter(source="Zukunftsorte").count() == 1
+
+
+def test_pull_task_runs_every_active_feed(world, partner_server):
+    from standortlotse.places.tasks import pull_partner_feeds_task
+
+    PartnerFeed.objects.create(name="A", url=partner_server + "/a", region=world.region)
+    PartnerFeed.objects.create(
+        name="B", url=partner_server + "/b", region=world.region, active=False
+    )
+    PartnerFeed.objects.create(name="C", region=world.region)  # upload only
+    pull_partner_feeds_task.enqueue()
+    assert list(FeedRun.objects.values_list("feed__name", flat=True)) == ["A"]
+
+
+def test_pull_refused_address_is_logged_not_raised(world):
+    feed = PartnerFeed.objects.create(name="X", url="http://127.0.0.1:9/feed", region=world.region)
+    run = partners.pull(feed)
+    assert run.http_status is None
+    assert "privates oder lokales Netz" in run.message
+
+
+# --- our places for partner maps ---------------------------------------------------------------
+
+
+def test_gogocarto_export_round_trip(client, world, places):
+    response = client.get(reverse("places:gogocarto_feed"))
+    assert response.status_code == 200
+    assert response["Access-Control-Allow-Origin"] == "*"
+    exported = response.json()
+    assert exported["ontology"] == "gogofull"
+    assert {e["name"] for e in exported["data"]} == {"Coworking Stendal", "Dorfladen Gardelegen"}
+    mapped, format = partners.read_and_map(response.content, "gogocarto.json", "auto")
+    assert format == FeedFormat.GOGOCARTO
+    assert mapped.unmapped_categories == []
+    read_back = {r["name"]: r for r in mapped.records}
+    for place in Place.objects.published():
+        record = read_back[place.name]
+        assert record["id"] == str(place.uid)
+        assert (record["lat"], record["lon"]) == (round(place.lat, 6), round(place.lon, 6))
+        for name, group in (("fields", "field"), ("types", "type"), ("offers", "offer")):
+            assert record[name] == place.values_of(group)
+        assert record["tags"] == place.tag_list()
+    shop = read_back["Dorfladen Gardelegen"]
+    assert "Kaffee und Kuchen" in shop["story"]
+    # Into an empty region under another source: the same places, new.
+    rows = exchange.plan(mapped.records, "standortlotse", world.region)
+    assert [r.action for r in rows] == ["new", "new"]
