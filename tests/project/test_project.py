@@ -1,11 +1,13 @@
 """Project-wide checks: translations complete, production settings pass `check --deploy`."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import polib
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -17,6 +19,31 @@ def test_german_catalogue_is_complete_and_compiled():
     assert [e.msgid for e in catalogue.fuzzy_entries()] == []
     mo_path = po_path.with_suffix(".mo")
     assert mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime - 1
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_catalogue_compiles_and_the_mo_file_holds_what_the_po_file_says(language):
+    """Parallel branches append to the catalogues; a merge that leaves a msgid without its msgstr
+    breaks `compilemessages` for everyone, and a .mo not compiled after a merge shows stale texts."""
+    po_path = ROOT / f"src/standortlotse/locale/{language}/LC_MESSAGES/django.po"
+    if shutil.which("msgfmt"):  # GNU gettext (CI installs it): the strict syntax check
+        result = subprocess.run(
+            ["msgfmt", "--check", "-o", os.devnull, str(po_path)], capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stderr
+    catalogue = polib.pofile(str(po_path))
+    compiled = polib.mofile(str(po_path.with_suffix(".mo")))
+
+    def translations(entries):
+        return {
+            (e.msgctxt, e.msgid): e.msgstr or tuple(sorted(e.msgstr_plural.items()))
+            for e in entries
+            if (e.msgstr or any(e.msgstr_plural.values()))
+            and not e.obsolete
+            and "fuzzy" not in e.flags
+        }
+
+    assert translations(compiled) == translations(catalogue)
 
 
 def test_all_ui_strings_are_in_the_catalogue(tmp_path):
