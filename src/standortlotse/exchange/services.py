@@ -259,6 +259,29 @@ def undecided_rows(job: ImportJob) -> list[int]:
     )
 
 
+def _refuse_double_updates(job: ImportJob) -> None:
+    """Two rows may not both update the same record (the second would overwrite the first)."""
+    from django.db.models import Count
+
+    clash = (
+        ImportRow.objects.filter(job=job, decision=ImportRow.Decision.UPDATE)
+        .values("duplicate_of_record")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .order_by("duplicate_of_record")
+        .first()
+    )
+    if clash:
+        record = clash["duplicate_of_record"]
+        numbers = ImportRow.objects.filter(
+            job=job, decision=ImportRow.Decision.UPDATE, duplicate_of_record=record
+        ).values_list("number", flat=True)
+        raise ImportStepRefused(
+            _("Rows %(rows)s would all update the record #%(id)d; choose “update” for one of them.")
+            % {"rows": ", ".join(str(n) for n in numbers), "id": record}
+        )
+
+
 def confirm(
     job: ImportJob,
     skip_errors: bool,
@@ -270,6 +293,7 @@ def confirm(
         raise ImportStepRefused(_("Only a checked import can be confirmed."))
     if decisions or rest:
         set_decisions(job, decisions or {}, rest)
+    _refuse_double_updates(job)
     undecided = undecided_rows(job)
     if undecided:
         shown = ", ".join(str(n) for n in undecided[:10]) + (" …" if len(undecided) > 10 else "")
