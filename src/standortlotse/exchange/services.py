@@ -173,7 +173,8 @@ def analyse(job: ImportJob) -> ImportJob:
     except readers.Refused as refused:
         return _fail(job, str(refused))
     _mark_duplicate_ids(job, module, counts)
-    counts["duplicate"] = ImportRow.objects.filter(job=job).exclude(decision="").count()
+    if duplicates := ImportRow.objects.filter(job=job).exclude(decision="").count():
+        counts["duplicate"] = duplicates
     job.counts = counts
     job.state = State.PREVIEW
     job.save(update_fields=["counts", "state"])
