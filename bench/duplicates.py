@@ -115,11 +115,9 @@ def child(args) -> None:
     import django
 
     django.setup()
-    from django.contrib.auth import get_user_model
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import translation
 
-    from standortlotse.accounts.models import Membership, Organisation
     from standortlotse.exchange import services
     from standortlotse.exchange.models import ImportJob, ImportRow
     from standortlotse.properties import duplicates
@@ -127,15 +125,7 @@ def child(args) -> None:
     from standortlotse.properties.models import Property
 
     translation.activate("de")
-    user, _ = get_user_model().objects.get_or_create(
-        username=USERNAME, defaults={"email": "bench-duplicates@example.invalid"}
-    )
-    organisation, _ = Organisation.objects.get_or_create(
-        name="Benchmark Landesamt", kind=Organisation.Kind.STATE_AGENCY
-    )
-    Membership.objects.get_or_create(
-        user=user, organisation=organisation, role=Membership.Role.STATE_ADMIN
-    )
+    user = harness.state_admin(USERNAME, "bench-duplicates@example.invalid")
     path = Path(args.workdir) / f"rows-{args.rows}.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()

@@ -407,6 +407,23 @@ def prepare(
     return {"reused": False, "marker": key, **info}
 
 
+def state_admin(username: str, email: str):
+    """The benchmark's user, a state administrator (organisation of kind state agency); in a
+    child process after ``django.setup()``."""
+    from django.contrib.auth import get_user_model
+
+    from standortlotse.accounts.models import Membership, Organisation
+
+    user, _ = get_user_model().objects.get_or_create(username=username, defaults={"email": email})
+    organisation, _ = Organisation.objects.get_or_create(
+        name="Benchmark Landesamt", kind=Organisation.Kind.STATE_AGENCY
+    )
+    Membership.objects.get_or_create(
+        user=user, organisation=organisation, role=Membership.Role.STATE_ADMIN
+    )
+    return user
+
+
 def print_load_average(result: dict) -> None:
     if "load_average_after" in result:
         print(

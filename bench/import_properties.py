@@ -251,20 +251,9 @@ def _rss_mb() -> dict:
 
 def child_setup(args) -> dict:
     _django()
-    from django.contrib.auth import get_user_model
-
-    from standortlotse.accounts.models import Membership, Organisation
     from standortlotse.geo.models import Municipality
 
-    user, _ = get_user_model().objects.get_or_create(
-        username=BENCH_USERNAME, defaults={"email": "bench-import@example.invalid"}
-    )
-    organisation, _ = Organisation.objects.get_or_create(
-        name="Benchmark Landesamt", kind=Organisation.Kind.STATE_AGENCY
-    )
-    Membership.objects.get_or_create(
-        user=user, organisation=organisation, role=Membership.Role.STATE_ADMIN
-    )
+    user = harness.state_admin(BENCH_USERNAME, "bench-import@example.invalid")
     municipalities = list(
         Municipality.objects.order_by("ags").values_list("ags", "name", "lat", "lon")
     )

@@ -10,36 +10,20 @@ import re
 import pytest
 
 from tests.browser.test_import_journey import mapping_selects, upload
-from tests.exchange.support import csv_bytes
+from tests.exchange.support import duplicate_list_bytes, known_record
 
 pytestmark = pytest.mark.browser
-
-ROWS = [
-    ["Objekt-Nr.", "Bezeichnung", "Gemeinde", "Fläche (ha)", "Breite", "Länge"],
-    ["", "Gewerbefläche Am Bahnhof", "Stendal", "1,2", "52,6051", "11,8702"],
-    ["", "Gewerbefläche Am Bahnhof", "Stendal", "1,2", "52,6051", "11,8702"],
-    ["ST-17", "Gewerbegebiet Stendal Nord Parzelle 4", "Stendal", "1,25", "52,6183", "11,8494"],
-    ["ST-18", "Halle am Hafen", "15090535", "0,48", "52,5702", "11,9012"],
-]
 
 
 def test_editor_decides_on_possible_duplicates(live_world, new_ui, tmp_path):
     from standortlotse.exchange.models import ImportJob
     from standortlotse.properties.models import Property
-    from tests.factories import PropertyFactory
 
     w = live_world
-    existing = PropertyFactory(
-        title="Gewerbegebiet Stendal-Nord, Parzelle 4",
-        municipality=w.mun_a,
-        lat=52.6180,
-        lon=11.8490,
-        area_available_m2=12_500,
-        area_total_m2=None,
-    )
+    existing = known_record(w.mun_a)
     before = Property.objects.count()
     path = tmp_path / "flaechen.csv"
-    path.write_bytes(csv_bytes(ROWS, encoding="cp1252"))
+    path.write_bytes(duplicate_list_bytes())
     editor = new_ui()
     page = editor.page
     editor.login("editor_a")

@@ -4,9 +4,8 @@ import pytest
 from django.urls import reverse
 
 from standortlotse.exchange.models import ImportJob, ImportRow
-from standortlotse.properties.models import Property, Status
-from tests.exchange.support import csv_bytes, upload
-from tests.factories import PropertyFactory
+from standortlotse.properties.models import Property
+from tests.exchange.support import duplicate_list_bytes, known_record, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -18,34 +17,10 @@ def _tasks_after_commit(monkeypatch):
     monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
 
 
-HEADER = ["Objekt-Nr.", "Bezeichnung", "Gemeinde", "Fläche (ha)", "Breite", "Länge", "Bemerkung"]
-
-
-def municipal_list():
-    """A list as a town keeps it: Windows-1252, semicolons, one row typed twice, one row that is
-    already in the register under a slightly different title, one normal row."""
-    rows = [
-        HEADER,
-        ["", "Gewerbefläche Am Bahnhof", "Stendal", "1,2", "52,6051", "11,8702", "erschlossen"],
-        ["", "Gewerbefläche Am Bahnhof", "Stendal", "1,2", "52,6051", "11,8702", "erschlossen"],
-        [
-            "ST-17",
-            "Gewerbegebiet Stendal Nord Parzelle 4",
-            "Stendal",
-            "1,25",
-            "52,6183",
-            "11,8494",
-            "",
-        ],
-        ["ST-18", "Halle am Hafen", "15090535", "0,48", "52,5702", "11,9012", "Kran vorhanden"],
-    ]
-    return csv_bytes(rows, encoding="cp1252")
-
-
 def preview(client, world, existing):
     client.force_login(world.editor_a)
     response = client.post(
-        reverse("exchange:start"), {"file": upload("flaechen.csv", municipal_list())}
+        reverse("exchange:start"), {"file": upload("flaechen.csv", duplicate_list_bytes())}
     )
     assert response.status_code == 302
     job = ImportJob.objects.get(filename="flaechen.csv")
@@ -59,15 +34,7 @@ def preview(client, world, existing):
 
 @pytest.fixture
 def existing(world):
-    return PropertyFactory(
-        title="Gewerbegebiet Stendal-Nord, Parzelle 4",
-        municipality=world.mun_a,
-        lat=52.6180,
-        lon=11.8490,
-        area_available_m2=12_500,
-        area_total_m2=None,
-        status=Status.PUBLISHED,
-    )
+    return known_record(world.mun_a)
 
 
 def test_preview_shows_duplicates_and_the_choices(client, world, existing):
