@@ -407,6 +407,22 @@ def prepare(
     return {"reused": False, "marker": key, **info}
 
 
+def run_json_child(script: Path, env: dict, *args: str) -> dict:
+    """Run ``script *args --child-output FILE`` in a new process and return the JSON it wrote
+    to FILE, with the process's wall time as ``process_s``."""
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
+        output = handle.name
+    try:
+        command = [sys.executable, str(Path(script).resolve()), *args, "--child-output", output]
+        started = time.perf_counter()
+        subprocess.run(command, cwd=ROOT, env=env, check=True)
+        result = json.loads(Path(output).read_text())
+        result["process_s"] = time.perf_counter() - started
+        return result
+    finally:
+        Path(output).unlink(missing_ok=True)
+
+
 def state_admin(username: str, email: str):
     """The benchmark's user, a state administrator (organisation of kind state agency); in a
     child process after ``django.setup()``."""

@@ -46,7 +46,6 @@ import os
 import random
 import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -460,25 +459,7 @@ def child_env(url: str, workdir: Path) -> dict:
 
 
 def run_child(env: dict, mode: str, *extra: str) -> dict:
-    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
-        output = handle.name
-    try:
-        command = [
-            sys.executable,
-            str(Path(__file__).resolve()),
-            "--child",
-            mode,
-            "--child-output",
-            output,
-            *extra,
-        ]
-        started = time.perf_counter()
-        subprocess.run(command, cwd=ROOT, env=env, check=True)
-        result = json.loads(Path(output).read_text())
-        result["process_s"] = time.perf_counter() - started
-        return result
-    finally:
-        Path(output).unlink(missing_ok=True)
+    return harness.run_json_child(Path(__file__), env, "--child", mode, *extra)
 
 
 def prepare(engine: str, url: str, sqlite_path: Path | None) -> dict:
