@@ -16,9 +16,10 @@ Titles are compared folded (``textsearch.fold``) as sets of words: numbers must 
 
 Nothing here is quadratic: candidates come from blocks per municipality, a grid of
 ``GRID``-degree cells (a point is compared with its own and the eight neighbouring cells), the two
-rarest title words, and logarithmic area buckets; each block lookup looks at no more than
-``CANDIDATES`` entries. The register of a municipality is read once, when the first row of that
-municipality comes up (``register_loader``, the only database access here).
+rarest title words, and logarithmic area buckets (looked at only when neither position nor title
+found a record); each block lookup looks at no more than ``CANDIDATES`` entries. The register
+of a municipality is read once, when the first row of that municipality comes up
+(``register_loader``, the only database access here).
 """
 
 from __future__ import annotations
@@ -223,7 +224,7 @@ class Checker:
             return None, []
         best, best_score, best_reasons = None, 0, []
         seen = set()
-        for candidate in (*register.near(entry), *register.titled(entry), *register.sized(entry)):
+        for candidate in (*register.near(entry), *register.titled(entry)):
             if candidate.key in seen:
                 continue
             seen.add(candidate.key)
@@ -231,7 +232,17 @@ class Checker:
             score = sum(_WEIGHT[r] for r in reasons)
             if score > best_score or (score == best_score and score and candidate.key < best):
                 best, best_score, best_reasons = candidate.key, score, reasons
-        return best, best_reasons
+        if best is not None:
+            return best, best_reasons
+        # Only the area left: the first record that agrees within REGISTER_AREA will do (the
+        # weakest sign; it is shown, but the row is created unless the editor says otherwise).
+        area_only = [
+            c.key
+            for c in register.sized(entry)
+            if close_areas(entry.available, c.available, REGISTER_AREA)
+            or close_areas(entry.total, c.total, REGISTER_AREA)
+        ]
+        return (min(area_only), ["area"]) if area_only else (None, [])
 
 
 # --- the property side: rows of the import and records of the register ----------------------
