@@ -407,6 +407,39 @@ def prepare(
     return {"reused": False, "marker": key, **info}
 
 
+def run_json_child(script: Path, env: dict, *args: str) -> dict:
+    """Run ``script *args --child-output FILE`` in a new process and return the JSON it wrote
+    to FILE, with the process's wall time as ``process_s``."""
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
+        output = handle.name
+    try:
+        command = [sys.executable, str(Path(script).resolve()), *args, "--child-output", output]
+        started = time.perf_counter()
+        subprocess.run(command, cwd=ROOT, env=env, check=True)
+        result = json.loads(Path(output).read_text())
+        result["process_s"] = time.perf_counter() - started
+        return result
+    finally:
+        Path(output).unlink(missing_ok=True)
+
+
+def state_admin(username: str, email: str):
+    """The benchmark's user, a state administrator (organisation of kind state agency); in a
+    child process after ``django.setup()``."""
+    from django.contrib.auth import get_user_model
+
+    from standortlotse.accounts.models import Membership, Organisation
+
+    user, _ = get_user_model().objects.get_or_create(username=username, defaults={"email": email})
+    organisation, _ = Organisation.objects.get_or_create(
+        name="Benchmark Landesamt", kind=Organisation.Kind.STATE_AGENCY
+    )
+    Membership.objects.get_or_create(
+        user=user, organisation=organisation, role=Membership.Role.STATE_ADMIN
+    )
+    return user
+
+
 def print_load_average(result: dict) -> None:
     if "load_average_after" in result:
         print(

@@ -46,7 +46,6 @@ import os
 import random
 import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -251,20 +250,9 @@ def _rss_mb() -> dict:
 
 def child_setup(args) -> dict:
     _django()
-    from django.contrib.auth import get_user_model
-
-    from standortlotse.accounts.models import Membership, Organisation
     from standortlotse.geo.models import Municipality
 
-    user, _ = get_user_model().objects.get_or_create(
-        username=BENCH_USERNAME, defaults={"email": "bench-import@example.invalid"}
-    )
-    organisation, _ = Organisation.objects.get_or_create(
-        name="Benchmark Landesamt", kind=Organisation.Kind.STATE_AGENCY
-    )
-    Membership.objects.get_or_create(
-        user=user, organisation=organisation, role=Membership.Role.STATE_ADMIN
-    )
+    user = harness.state_admin(BENCH_USERNAME, "bench-import@example.invalid")
     municipalities = list(
         Municipality.objects.order_by("ags").values_list("ags", "name", "lat", "lon")
     )
@@ -471,25 +459,7 @@ def child_env(url: str, workdir: Path) -> dict:
 
 
 def run_child(env: dict, mode: str, *extra: str) -> dict:
-    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
-        output = handle.name
-    try:
-        command = [
-            sys.executable,
-            str(Path(__file__).resolve()),
-            "--child",
-            mode,
-            "--child-output",
-            output,
-            *extra,
-        ]
-        started = time.perf_counter()
-        subprocess.run(command, cwd=ROOT, env=env, check=True)
-        result = json.loads(Path(output).read_text())
-        result["process_s"] = time.perf_counter() - started
-        return result
-    finally:
-        Path(output).unlink(missing_ok=True)
+    return harness.run_json_child(Path(__file__), env, "--child", mode, *extra)
 
 
 def prepare(engine: str, url: str, sqlite_path: Path | None) -> dict:

@@ -54,3 +54,32 @@ def tasks_at_once(monkeypatch):
     from django.db import transaction
 
     monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
+
+
+# A town's list as it keeps it (Windows-1252, semicolons): row 3 repeats row 2, row 4 is the record
+# of ``known_record`` under a slightly different title, row 5 is new.
+DUPLICATE_LIST = [
+    ["Objekt-Nr.", "Bezeichnung", "Gemeinde", "Fläche (ha)", "Breite", "Länge", "Bemerkung"],
+    ["", "Gewerbefläche Am Bahnhof", "Stendal", "1,2", "52,6051", "11,8702", "erschlossen"],
+    ["", "Gewerbefläche Am Bahnhof", "Stendal", "1,2", "52,6051", "11,8702", "erschlossen"],
+    ["ST-17", "Gewerbegebiet Stendal Nord Parzelle 4", "Stendal", "1,25", "52,6183", "11,8494", ""],
+    ["ST-18", "Halle am Hafen", "15090535", "0,48", "52,5702", "11,9012", "Kran vorhanden"],
+]
+
+
+def duplicate_list_bytes():
+    return csv_bytes(DUPLICATE_LIST, encoding="cp1252")
+
+
+def known_record(municipality):
+    """The published record that row 4 of ``DUPLICATE_LIST`` repeats (~40 m away, same area)."""
+    from tests.factories import PropertyFactory
+
+    return PropertyFactory(
+        title="Gewerbegebiet Stendal-Nord, Parzelle 4",
+        municipality=municipality,
+        lat=52.6180,
+        lon=11.8490,
+        area_available_m2=12_500,
+        area_total_m2=None,
+    )

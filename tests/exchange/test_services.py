@@ -415,3 +415,45 @@ def test_duplicate_ids_in_a_file_are_errors(world):
         and entry.history_user == world.moderator
         and entry.title == "Dritte"
     )
+
+
+# --- possible duplicates -----------------------------------------------------------------------
+
+
+def test_an_identical_row_is_skipped_by_default_and_an_area_only_match_created(world):
+    rows = [
+        ["Titel", "Gemeinde", "Fläche", "Gesamtfläche"],
+        ["Neue Fläche Ost", "Stendal", "2,5 ha", ""],
+        ["Neue Fläche Ost", "Stendal", "25.000 m²", ""],  # the same after parsing
+        ["Ganz anders", "Stendal", "1,5 ha", ""],  # only the area of prop_a (15,000 m²)
+    ]
+    before = Property.objects.count()
+    job = run(world.editor_a, "zweimal.csv", csv_bytes(rows))
+    assert job.state == ImportJob.State.DONE, job.message
+    decided = dict(job.rows.values_list("number", "decision"))
+    assert decided == {2: "", 3: "skip", 4: "create"}
+    assert Property.objects.count() == before + 2
+    assert Property.objects.filter(title="Neue Fläche Ost").count() == 1
+    report = list(services.report_rows(job))
+    assert "identisch mit Zeile 2" in report[1][6] and report[1][7] == "überspringen"
+    assert f"#{world.prop_a.pk} (Gewerbepark Stendal Nord): gleiche Fläche" in report[2][6]
+
+
+def test_two_rows_may_not_update_the_same_record(world):
+    rows = [
+        ["Titel", "Gemeinde"],
+        ["Gewerbepark Stendal-Nord", "Stendal"],
+        ["GEWERBEPARK STENDAL NORD", "Stendal"],
+    ]
+    job = run(world.editor_a, "doppelt.csv", csv_bytes(rows), confirm=False)
+    assert [r.duplicate_of_record for r in job.rows.all()] == [world.prop_a.pk] * 2
+    with pytest.raises(services.ImportStepRefused, match=r"2 Zeilen .* \(Zeilen 2, 3\)"):
+        services.confirm(job, False, False)
+    with pytest.raises(services.ImportStepRefused, match=f"#{world.prop_a.pk}"):
+        services.confirm(job, False, False, decisions={2: "update", 3: "update"})
+    assert job.state == ImportJob.State.PREVIEW
+    services.confirm(job, False, False, decisions={3: "skip"})  # row 2 keeps its "update"
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.DONE and job.counts["written_update"] == 1
+    world.prop_a.refresh_from_db()
+    assert world.prop_a.title == "Gewerbepark Stendal-Nord"

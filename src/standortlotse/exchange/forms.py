@@ -65,3 +65,12 @@ class ConfirmForm(forms.Form):
         help_text=_("Otherwise they are created as drafts that you publish after a check."),
     )
     skip_errors = forms.BooleanField(label=_("Skip the rows with errors"), required=False)
+    rest = forms.ChoiceField(
+        label=_("Possible duplicates without a choice"),
+        required=False,
+        choices=[
+            ("", _("ask me (the import waits for a choice per row)")),
+            ("skip", _("skip them")),
+            ("create", _("create them anyway")),
+        ],
+    )

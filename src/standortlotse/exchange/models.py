@@ -76,6 +76,14 @@ class ImportRow(models.Model):
         UNCHANGED = "unchanged", _("unchanged")
         ERROR = "error", _("error")
 
+    class Decision(models.TextChoices):
+        """What to do with a possible duplicate ("" = the row is none)."""
+
+        ASK = "ask", _("not decided yet")
+        UPDATE = "update", _("update the existing record")
+        CREATE = "create", _("create anyway")
+        SKIP = "skip", _("skip")
+
     job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="rows")
     number = models.PositiveIntegerField()
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
@@ -83,10 +91,18 @@ class ImportRow(models.Model):
     title = models.CharField(max_length=200, blank=True)
     messages = models.JSONField(default=list)  # [[column, message], ...] errors, then ["", warning]
     changed = models.JSONField(default=list)
+    # A possible duplicate: of an earlier row of the file and/or of a record of the register.
+    duplicate_of_row = models.PositiveIntegerField(null=True, blank=True)
+    duplicate_identical = models.BooleanField(default=False)
+    duplicate_of_record = models.PositiveIntegerField(null=True, blank=True)
+    duplicate_record_title = models.CharField(max_length=200, blank=True)
+    duplicate_reasons = models.JSONField(default=list)  # "position", "title", "area"
+    decision = models.CharField(max_length=10, choices=Decision.choices, blank=True)
 
     class Meta:
         ordering = ["number"]
         indexes = [
+            models.Index(fields=["job", "decision", "number"]),
             models.Index(fields=["job", "outcome", "number"]),
             models.Index(fields=["job", "number"]),
             models.Index(fields=["job", "external_id"]),
@@ -94,6 +110,16 @@ class ImportRow(models.Model):
 
     def __str__(self):
         return f"row {self.number}: {self.outcome}"
+
+    REASONS = {
+        "position": _("within 100 m"),
+        "title": _("similar title"),
+        "area": _("same area"),
+    }
+
+    @property
+    def duplicate_reason_labels(self) -> str:
+        return ", ".join(str(self.REASONS[r]) for r in self.duplicate_reasons if r in self.REASONS)
 
 
 class ColumnMemory(models.Model):

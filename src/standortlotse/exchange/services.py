@@ -181,35 +181,61 @@ def analyse(job: ImportJob) -> ImportJob:
     ctx = _context(module, job)
     counts = {"new": 0, "update": 0, "unchanged": 0, "error": 0, "warning": 0}
     ImportRow.objects.filter(job=job).delete()
+    check = module.duplicate_check(ctx) if hasattr(module, "duplicate_check") else None
     done = 0
     try:
         for batch in _batches(_table(job).rows(), BATCH):
             converted = [module.convert(row, ctx) for row in batch]
             results = []
-            for outcome, row, _existing, changed in module.plan(converted, ctx):
+            planned = module.plan(converted, ctx)
+            findings = check.check(planned) if check else {}
+            titles = module.record_titles(f.record for f in findings.values() if f.record)
+            for outcome, row, _existing, changed in planned:
                 counts[outcome] += 1
                 counts["warning"] += bool(row.warnings)
-                results.append(
-                    ImportRow(
-                        job=job,
-                        number=row.number,
-                        outcome=outcome,
-                        external_id=row.external_id[:100],
-                        title=str(row.values.get("title", ""))[:200],
-                        messages=[list(e) for e in row.errors] + [["", w] for w in row.warnings],
-                        changed=changed,
-                    )
+                result = ImportRow(
+                    job=job,
+                    number=row.number,
+                    outcome=outcome,
+                    external_id=row.external_id[:100],
+                    title=str(row.values.get("title", ""))[:200],
+                    messages=[list(e) for e in row.errors] + [["", w] for w in row.warnings],
+                    changed=changed,
                 )
+                if finding := findings.get(row.number):
+                    _note_duplicate(result, finding, titles)
+                results.append(result)
             ImportRow.objects.bulk_create(results)
             done += len(batch)
             _report_progress(job, done)
     except readers.Refused as refused:
         return _fail(job, str(refused))
     _mark_duplicate_ids(job, module, counts)
+    if duplicates := ImportRow.objects.filter(job=job).exclude(decision="").count():
+        counts["duplicate"] = duplicates
     job.counts = counts
     job.state = State.PREVIEW
     job.save(update_fields=["counts", "state"])
     return job
+
+
+def _note_duplicate(row: ImportRow, finding, titles: dict[int, str]) -> None:
+    """A possible duplicate, with the choice it starts with: a row identical to an earlier one is
+    skipped (the same row twice is never meant); a record that agrees only in its area is noted,
+    and the row is created unless the editor says otherwise (round areas such as "ca. 2 ha"
+    coincide often); any other needs the editor's choice before the import can start."""
+    Decision = ImportRow.Decision
+    row.duplicate_of_row, row.duplicate_identical = finding.row, finding.identical
+    row.duplicate_of_record = finding.record
+    row.duplicate_record_title = titles.get(finding.record, "")[:200] if finding.record else ""
+    row.duplicate_reasons = finding.reasons
+    strong_record = bool(finding.record) and finding.reasons != ["area"]
+    if strong_record or (finding.row and not finding.identical):
+        row.decision = Decision.ASK
+    elif finding.identical:
+        row.decision = Decision.SKIP
+    else:
+        row.decision = Decision.CREATE
 
 
 def _mark_duplicate_ids(job: ImportJob, module, counts: dict) -> None:
@@ -231,7 +257,7 @@ def _mark_duplicate_ids(job: ImportJob, module, counts: dict) -> None:
             if row.outcome != "error":
                 counts[row.outcome] -= 1
                 counts["error"] += 1
-            row.outcome = "error"
+            row.outcome, row.decision = "error", ""
             row.messages = [
                 [
                     module.column_label("external_id"),
@@ -240,12 +266,87 @@ def _mark_duplicate_ids(job: ImportJob, module, counts: dict) -> None:
                 ],
                 *row.messages,
             ]
-            row.save(update_fields=["outcome", "messages"])
+            row.save(update_fields=["outcome", "messages", "decision"])
 
 
-def confirm(job: ImportJob, skip_errors: bool, publish: bool) -> None:
+def set_decisions(job: ImportJob, decisions: dict[int, str], rest: str = "") -> None:
+    """Store the editor's choice per possible duplicate (row number → "update" / "create" /
+    "skip"); ``rest`` ("create" or "skip") is taken for every row still undecided. "update" is
+    offered only where a record of the register was found."""
+    Decision = ImportRow.Decision
     if job.state != State.PREVIEW:
         raise ImportStepRefused(_("Only a checked import can be confirmed."))
+    duplicates = ImportRow.objects.filter(job=job).exclude(decision="")
+    by_choice: dict[str, list[int]] = {}
+    for number, choice in decisions.items():
+        if choice in (Decision.UPDATE, Decision.CREATE, Decision.SKIP):
+            by_choice.setdefault(choice, []).append(number)
+    for choice, numbers in by_choice.items():
+        rows = duplicates.filter(number__in=numbers)
+        if choice == Decision.UPDATE:
+            rows = rows.filter(duplicate_of_record__isnull=False)
+        rows.update(decision=choice)
+    if rest in (Decision.CREATE, Decision.SKIP):
+        duplicates.filter(decision=Decision.ASK).update(decision=rest)
+
+
+def undecided_rows(job: ImportJob) -> list[int]:
+    return list(
+        ImportRow.objects.filter(job=job, decision=ImportRow.Decision.ASK).values_list(
+            "number", flat=True
+        )
+    )
+
+
+def _refuse_double_updates(job: ImportJob) -> None:
+    """Two rows may not both update the same record (the second would overwrite the first)."""
+    from django.db.models import Count
+
+    clash = (
+        ImportRow.objects.filter(job=job, decision=ImportRow.Decision.UPDATE)
+        .values("duplicate_of_record")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .order_by("duplicate_of_record")
+        .first()
+    )
+    if clash:
+        record = clash["duplicate_of_record"]
+        numbers = ImportRow.objects.filter(
+            job=job, decision=ImportRow.Decision.UPDATE, duplicate_of_record=record
+        ).values_list("number", flat=True)
+        raise ImportStepRefused(
+            _("Rows %(rows)s would all update the record #%(id)d; choose “update” for one of them.")
+            % {"rows": ", ".join(str(n) for n in numbers), "id": record}
+        )
+
+
+def confirm(
+    job: ImportJob,
+    skip_errors: bool,
+    publish: bool,
+    decisions: dict[int, str] | None = None,
+    rest: str = "",
+) -> None:
+    if job.state != State.PREVIEW:
+        raise ImportStepRefused(_("Only a checked import can be confirmed."))
+    if decisions or rest:
+        set_decisions(job, decisions or {}, rest)
+    _refuse_double_updates(job)
+    undecided = undecided_rows(job)
+    if undecided:
+        shown = ", ".join(str(n) for n in undecided[:10]) + (" …" if len(undecided) > 10 else "")
+        raise ImportStepRefused(
+            ngettext(
+                "%(n)d row may be a duplicate and has no decision yet (row %(rows)s). Choose "
+                "for it: update the existing record, create anyway or skip.",
+                "%(n)d rows may be duplicates and have no decision yet (rows %(rows)s). Choose "
+                "for each: update the existing record, create anyway or skip — or one choice "
+                "for all of them.",
+                len(undecided),
+            )
+            % {"n": len(undecided), "rows": shown}
+        )
     if job.error_rows and not skip_errors:
         raise ImportStepRefused(
             ngettext(
@@ -280,11 +381,13 @@ def apply(job: ImportJob) -> ImportJob:
                 converted = [module.convert(row, ctx) for row in batch]
                 outcomes = module.plan(converted, ctx)
                 # What the preview said about these rows (one batch at a time: memory stays flat).
-                expected = dict(
-                    ImportRow.objects.filter(
-                        job=job, number__in=[row.number for row in batch]
-                    ).values_list("number", "outcome")
-                )
+                expected, decisions = {}, {}
+                for number, outcome, decision, record in ImportRow.objects.filter(
+                    job=job, number__in=[row.number for row in batch]
+                ).values_list("number", "outcome", "decision", "duplicate_of_record"):
+                    expected[number] = outcome
+                    if decision:
+                        decisions[number] = (decision, record)
                 for outcome, row, _e, _c in outcomes:
                     if expected.get(row.number) != outcome and not (
                         expected.get(row.number) == "error"
@@ -295,6 +398,8 @@ def apply(job: ImportJob) -> ImportJob:
                     for o in outcomes
                     if o[0] in ("new", "update") and expected.get(o[1].number) == o[0]
                 ]
+                if decisions:
+                    accepted = module.decide(accepted, decisions, ctx)
                 result = module.write(accepted, job.created_by, job.publish, reason)
                 for key in written:
                     written[key] += result[key]
@@ -308,6 +413,13 @@ def apply(job: ImportJob) -> ImportJob:
                 "Nothing was imported; please check again."
             )
             % {"row": changed.args[0]},
+        )
+    except property_import.DecisionRefused as refused:
+        number, message = refused.args
+        return _fail(
+            job,
+            _("Row %(row)d: %(message)s Nothing was imported.")
+            % {"row": number, "message": message},
         )
     except readers.Refused as refused:
         return _fail(job, str(refused))
@@ -343,4 +455,33 @@ def report_rows(job: ImportJob):
         outcome = str(labels[row.outcome])
         if job.state == State.DONE and row.outcome == "error":
             outcome = _("skipped (error)")
-        yield [row.number, outcome, row.external_id, row.title, ", ".join(row.changed), errors]
+        yield [
+            row.number,
+            outcome,
+            row.external_id,
+            row.title,
+            ", ".join(row.changed),
+            errors,
+            duplicate_note(row),
+            row.get_decision_display() if row.decision else "",
+        ]
+
+
+def duplicate_note(row: ImportRow) -> str:
+    """“possible duplicate of row 3 (identical)”, “… of #123 (Halle am Hafen)” for page and report."""
+    notes = []
+    if row.duplicate_of_row:
+        if row.duplicate_identical:
+            notes.append(_("identical to row %(row)d") % {"row": row.duplicate_of_row})
+        else:
+            notes.append(_("possible duplicate of row %(row)d") % {"row": row.duplicate_of_row})
+    if row.duplicate_of_record:
+        notes.append(
+            _("possible duplicate of #%(id)d (%(title)s): %(reasons)s")
+            % {
+                "id": row.duplicate_of_record,
+                "title": row.duplicate_record_title,
+                "reasons": row.duplicate_reason_labels,
+            }
+        )
+    return "; ".join(notes)

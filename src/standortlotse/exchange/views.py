@@ -70,13 +70,16 @@ def job(request, job_id):
         rows = job.rows.all()
         if outcome in ImportRow.Outcome.values:
             rows = rows.filter(outcome=outcome)
+        elif outcome == "duplicate":
+            rows = rows.exclude(decision="")
         elif job.counts.get("error"):
             outcome = ""
         context.update(
             {
                 "rows": Paginator(rows, 100).get_page(request.GET.get("page")),
                 "outcome": outcome,
-                "outcomes": ImportRow.Outcome.choices,
+                "outcomes": [*ImportRow.Outcome.choices, ("duplicate", _("possible duplicates"))],
+                "decisions": ImportRow.Decision.choices[1:],
                 "confirm_form": ConfirmForm(initial={"publish": job.publish}),
             }
         )
@@ -137,10 +140,22 @@ def confirm(request, job_id):
             job,
             form.cleaned_data.get("skip_errors", False),
             form.cleaned_data.get("publish", False),
+            decisions=_posted_decisions(request.POST),
+            rest=form.cleaned_data.get("rest", ""),
         )
     except services.ImportStepRefused as error:
         messages.error(request, str(error))
     return redirect("exchange:job", job_id=job.pk)
+
+
+def _posted_decisions(post) -> dict[int, str]:
+    """The choices of the preview's rows: ``decision-<row number>`` → update / create / skip."""
+    decisions = {}
+    for key, value in post.items():
+        number = key.removeprefix("decision-")
+        if number != key and number.isdigit():
+            decisions[int(number)] = value
+    return decisions
 
 
 @editor_required
@@ -168,6 +183,8 @@ def report(request, job_id):
         _("title"),
         _("changed fields"),
         _("errors and notes"),
+        _("possible duplicate"),
+        _("decision"),
     ]
     body = readers.csv_text(headers, services.report_rows(job))
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")

@@ -2,10 +2,10 @@
 
 The steps (upload, mapping, preview, background run, report) are ``exchange/services.py``,
 which registers this module in ``TARGETS`` and calls its ``KEY``, ``REQUIRED``,
-``column_label``, ``known_headers``, ``suggest``, ``Context``, ``convert``, ``plan`` and
-``write``. The generic parts are in ``core/tabular``: reading the file (``readers``), matching
-headers and choices (``columns``) and the German number, area, date, yes/no and choice forms
-(``values``). What is property-specific is here:
+``column_label``, ``known_headers``, ``suggest``, ``Context``, ``convert``, ``plan``,
+``duplicate_check``, ``decide`` and ``write``. The generic parts are in ``core/tabular``:
+reading the file (``readers``), matching headers and choices (``columns``) and the German
+number, area, date, yes/no and choice forms (``values``). What is property-specific is here:
 
 * the columns: ``COLUMNS`` of ``properties.exports`` (one list for export and import), their
   labels (``column_label``), the header names seen in municipal lists (``HEADER_ALIASES``)
@@ -15,7 +15,8 @@ headers and choices (``columns``) and the German number, area, date, yes/no and 
 * ``convert``: one file row plus the column mapping → field values, errors and warnings.
 * ``plan`` / ``write``: match rows to existing records by external ID (or the
   ``standortlotse-<id>`` IDs our exports carry, see ``find_existing``), decide new / update /
-  unchanged, and write.
+  unchanged, and write; ``decide`` carries out the editor's choice for possible duplicates
+  (found by ``properties.duplicates``): update the chosen record, create anyway or skip.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from standortlotse.core.tabular import values as v
 from standortlotse.core.textsearch import fold
 from standortlotse.core.validators import validate_geojson_polygon
 from standortlotse.geo.models import Municipality
+from standortlotse.properties import duplicates
 from standortlotse.properties.exports import COLUMNS
 from standortlotse.properties.models import (
     Availability,
@@ -986,6 +988,56 @@ def _break_record_rules(row: Converted, prop: Property | None, ctx: Context, gra
         label = headers.get(name) or column_label(name)
         row.errors.extend((label, str(message)) for message in messages)
     return bool(errors)
+
+
+def duplicate_check(ctx: Context):
+    """The possible-duplicate check of a whole file (``properties.duplicates``)."""
+    return duplicates.ImportCheck(ctx.user)
+
+
+record_titles = duplicates.record_titles
+
+
+class DecisionRefused(Exception):
+    """The editor's choice for a possible duplicate cannot be carried out (row, message)."""
+
+
+def decide(outcomes, decisions: dict[int, tuple[str, int | None]], ctx: Context):
+    """Honour the editor's choice for the possible duplicates of a batch: "skip" (and "ask", which
+    confirming does not leave) leaves the row out, "create" keeps it new, "update" updates the
+    chosen record as a match by external ID would — only a record the user may edit, checked by
+    the same record rules."""
+    wanted = {pk for choice, pk in decisions.values() if choice == "update" and pk}
+    records = {
+        p.pk: p
+        for p in policy.editable_records(
+            ctx.user, Property.objects.filter(pk__in=wanted)
+        ).select_related("municipality")
+    }
+    consented = set(
+        OwnerConsent.objects.filter(
+            property_id__in=records, state=OwnerConsent.State.GRANTED
+        ).values_list("property_id", flat=True)
+    )
+    result = []
+    for outcome, row, prop, changed in outcomes:
+        choice, pk = decisions.get(row.number, ("", None))
+        if choice in ("skip", "ask"):
+            continue
+        if choice == "update" and outcome == "new":
+            prop = records.get(pk) if pk else None
+            if prop is None or prop.municipality_id not in ctx.editable:
+                raise DecisionRefused(
+                    row.number, _("The record #%(id)s cannot be updated by you.") % {"id": pk}
+                )
+            if _break_record_rules(row, prop, ctx, granted=prop.pk in consented):
+                raise DecisionRefused(row.number, "; ".join(m for _c, m in row.errors))
+            changed = changes(prop, row.values)
+            if changed:
+                result.append(("update", row, prop, changed))
+            continue
+        result.append((outcome, row, prop, changed))
+    return result
 
 
 HISTORY_META = (

@@ -1,0 +1,133 @@
+"""The import pages as an editor uses them: possible duplicates in the preview and their choices."""
+
+import pytest
+from django.urls import reverse
+
+from standortlotse.exchange.models import ImportJob, ImportRow
+from standortlotse.properties.models import Property
+from tests.exchange.support import duplicate_list_bytes, known_record, upload
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _tasks_after_commit(monkeypatch):
+    from django.db import transaction
+
+    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
+
+
+def preview(client, world, existing):
+    client.force_login(world.editor_a)
+    response = client.post(
+        reverse("exchange:start"), {"file": upload("flaechen.csv", duplicate_list_bytes())}
+    )
+    assert response.status_code == 302
+    job = ImportJob.objects.get(filename="flaechen.csv")
+    form = {f"col_{i}": job.mapping[h] for i, h in enumerate(job.headers)}
+    assert form["col_1"] == "title" and form["col_4"] == "lat" and form["col_5"] == "lon"
+    client.post(reverse("exchange:mapping", args=[job.pk]), form)
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.PREVIEW, job.message
+    return job
+
+
+@pytest.fixture
+def existing(world):
+    return known_record(world.mun_a)
+
+
+def test_preview_shows_duplicates_and_the_choices(client, world, existing):
+    job = preview(client, world, existing)
+    assert (job.counts["new"], job.counts["duplicate"]) == (4, 2)
+    rows = {r.number: r for r in job.rows.all()}
+    assert (rows[3].duplicate_of_row, rows[3].duplicate_identical, rows[3].decision) == (
+        2,
+        True,
+        "skip",
+    )
+    assert (rows[4].duplicate_of_record, rows[4].decision) == (existing.pk, "ask")
+    assert rows[4].duplicate_reasons == ["position", "title", "area"]
+    assert rows[2].decision == rows[5].decision == ""
+    page = client.get(reverse("exchange:job", args=[job.pk])).content.decode()
+    assert "Identisch mit Zeile 2." in page
+    link = reverse("properties:editor_edit", args=[existing.pk])
+    assert f'<a href="{link}">#{existing.pk} (Gewerbegebiet Stendal-Nord, Parzelle 4)</a>' in page
+    assert 'name="decision-3" form="confirm-form"' in page
+    assert 'name="decision-4" form="confirm-form"' in page
+    assert "decision-2" not in page and "decision-5" not in page
+    choices = {n: page.split(f'name="decision-{n}"')[1].split("</select>")[0] for n in (3, 4)}
+    assert 'value="update"' not in choices[3]  # "update" only where a record was found
+    assert 'value="update"' in choices[4] and 'value="" selected' in choices[4]
+    assert 'value="skip" selected' in choices[3]
+    assert "bestehenden Eintrag aktualisieren" in page and "trotzdem anlegen" in page
+    only = client.get(reverse("exchange:job", args=[job.pk]), {"outcome": "duplicate"})
+    assert only.content.decode().count('<tr class="outcome-') == 2
+
+
+def test_confirm_refuses_an_undecided_duplicate_then_honours_the_choices(client, world, existing):
+    job = preview(client, world, existing)
+    before = Property.objects.count()
+    response = client.post(
+        reverse("exchange:confirm", args=[job.pk]), {"publish": "on"}, follow=True
+    )
+    page = response.content.decode()
+    assert "Zeile 4" in page and "aktualisieren" in page  # says which row and what to choose
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.PREVIEW and Property.objects.count() == before
+
+    client.post(
+        reverse("exchange:confirm", args=[job.pk]),
+        {"publish": "on", "decision-3": "skip", "decision-4": "update"},
+    )
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.DONE, job.message
+    assert (job.counts["written_new"], job.counts["written_update"]) == (2, 1)
+    assert Property.objects.count() == before + 2
+    assert Property.objects.filter(title="Gewerbefläche Am Bahnhof").count() == 1
+    assert Property.objects.filter(title="Halle am Hafen", external_id="ST-18").count() == 1
+    existing.refresh_from_db()
+    assert existing.title == "Gewerbegebiet Stendal Nord Parzelle 4"
+    assert (existing.lat, existing.lon) == (52.6183, 11.8494)
+    assert existing.history.first().history_change_reason.lower().startswith("import")
+
+    report = client.get(reverse("exchange:report", args=[job.pk])).content.decode("utf-8-sig")
+    lines = {
+        line.split(";")[0] if ";" in line else line.split(",")[0]: line
+        for line in report.splitlines()
+    }
+    assert "identisch mit Zeile 2" in lines["3"] and "überspringen" in lines["3"]
+    assert f"#{existing.pk}" in lines["4"] and "bestehenden Eintrag aktualisieren" in lines["4"]
+    page = client.get(reverse("exchange:job", args=[job.pk])).content.decode()
+    assert "Auswahl: <strong>bestehenden Eintrag aktualisieren</strong>" in page
+
+
+def test_create_anyway_for_all_undecided_and_for_the_identical_row(client, world, existing):
+    job = preview(client, world, existing)
+    before = Property.objects.count()
+    client.post(
+        reverse("exchange:confirm", args=[job.pk]), {"decision-3": "create", "rest": "create"}
+    )
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.DONE, job.message
+    assert Property.objects.count() == before + 4
+    assert Property.objects.filter(title="Gewerbefläche Am Bahnhof").count() == 2
+    assert ImportRow.objects.get(job=job, number=4).decision == "create"
+    existing.refresh_from_db()
+    assert existing.title == "Gewerbegebiet Stendal-Nord, Parzelle 4"  # left alone
+
+
+def test_update_is_refused_for_a_record_the_user_may_not_edit(client, world, existing):
+    job = preview(client, world, existing)
+    # the record moves to a municipality editor A may not edit between preview and import
+    Property.objects.filter(pk=existing.pk).update(municipality=world.mun_b)
+    before = Property.objects.count()
+    client.post(reverse("exchange:confirm", args=[job.pk]), {"decision-4": "update"})
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.FAILED
+    assert "Zeile 4" in job.message and f"#{existing.pk}" in job.message
+    assert Property.objects.count() == before  # nothing written
+    existing.refresh_from_db()
+    assert existing.municipality == world.mun_b and existing.title.startswith(
+        "Gewerbegebiet Stendal-"
+    )

@@ -1,0 +1,133 @@
+"""The possible-duplicate matcher of the property import (pure logic, and its register reader)."""
+
+import pytest
+
+from standortlotse.properties import duplicates as d
+from tests.factories import PropertyFactory
+
+
+def entry(key, title, municipality=1, lat=None, lon=None, available=None, total=None):
+    return d.Entry(key, municipality, d.title_tokens(title), lat, lon, available, total)
+
+
+def checker(records=()):
+    loaded = []
+
+    def load(municipalities):
+        loaded.append(set(municipalities))
+        return [r for r in records if r.municipality in municipalities]
+
+    check = d.Checker(load)
+    check.loaded = loaded
+    return check
+
+
+def test_titles_are_folded_and_compared_as_word_sets():
+    tokens = d.title_tokens("Gewerbegebiet Stendal-Nord, Parzelle 04 am Hafen")
+    assert tokens == {"gewerbegebiet", "stendal", "nord", "parzelle", "4", "hafen"}
+    same = d.title_tokens("GEWERBEGEBIET Stendal Nord Parzelle 4, Hafen")
+    assert d.similar_titles(tokens, same)
+    assert d.similar_titles(d.title_tokens("Große Halle Süd"), d.title_tokens("Grosse Halle Sued"))
+    # one word more of five still similar, a different number is another plot
+    assert d.similar_titles(
+        d.title_tokens("Gewerbegebiet Stendal Nord Parzelle 4"),
+        d.title_tokens("Gewerbegebiet Stendal Nord Parzelle 4 Erweiterung"),
+    )
+    assert not d.similar_titles(
+        d.title_tokens("Gewerbegebiet Stendal Nord Parzelle 4"),
+        d.title_tokens("Gewerbegebiet Stendal Nord Parzelle 5"),
+    )
+    assert not d.similar_titles(d.title_tokens("Halle am Hafen"), d.title_tokens("Halle Nord"))
+    assert not d.similar_titles(frozenset(), frozenset())
+
+
+def test_areas_and_distances():
+    assert d.close_areas(10_000, 10_190, d.REGISTER_AREA)
+    assert not d.close_areas(10_000, 10_300, d.REGISTER_AREA)
+    assert d.close_areas(10_000, 10_450, d.FILE_AREA)
+    assert not d.close_areas(None, 10_000, d.FILE_AREA)
+    assert 85 < d.distance_m(52.6, 11.86, 52.6008, 11.8605) < 110
+
+
+def test_identical_row_in_the_file():
+    check = checker()
+    first = entry(2, "Halle am Hafen", lat=52.6, lon=11.9, available=4800)
+    again = entry(3, "Halle am Hafen", lat=52.6, lon=11.9, available=4800)
+    findings = check.check([(first, b"same", True), (again, b"same", True)])
+    assert set(findings) == {3}
+    assert (findings[3].row, findings[3].identical, findings[3].record) == (2, True, None)
+
+
+def test_near_identical_row_needs_title_municipality_and_area():
+    check = checker()
+    rows = [
+        entry(2, "Gewerbegebiet Süd, Parzelle 3", available=10_000),
+        entry(3, "Gewerbegebiet Sued Parzelle 3", available=10_400),  # 4 %: near-identical
+        entry(4, "Gewerbegebiet Süd Parzelle 3", available=12_000),  # area differs
+        entry(5, "Gewerbegebiet Süd Parzelle 3", municipality=2, available=10_000),  # elsewhere
+        entry(6, "Gewerbegebiet Süd Parzelle 3"),  # one without area, the other with
+    ]
+    findings = check.check([(row, bytes([row.key]), True) for row in rows])
+    assert set(findings) == {3}
+    assert (findings[3].row, findings[3].identical) == (2, False)
+
+
+def test_register_match_by_position_title_or_area_in_the_same_municipality():
+    records = [
+        entry(101, "Gewerbepark Nord", lat=52.6000, lon=11.8600),
+        entry(102, "Halle am Hafen", lat=52.70, lon=11.70),
+        entry(103, "Fläche West", lat=52.50, lon=11.50, available=33_000),
+        entry(104, "Halle am Hafen", municipality=2, lat=52.6, lon=11.86),
+    ]
+    check = checker(records)
+    rows = [
+        entry(2, "Bauland", lat=52.6005, lon=11.8604),  # ~60 m from 101
+        entry(3, "Halle Hafen", lat=52.8, lon=11.8),  # title of 102
+        entry(4, "Irgendwas", lat=52.4, lon=11.4, available=32_500),  # area of 103 (1.5 %)
+        entry(5, "Nichts davon", lat=52.4, lon=11.4, available=20_000),
+        entry(6, "Halle am Hafen", lat=52.6, lon=11.86),  # existing by ID: an update
+    ]
+    flags = [True, True, True, True, False]
+    findings = check.check([(r, bytes([r.key]), new) for r, new in zip(rows, flags, strict=True)])
+    assert {k: (f.record, f.reasons) for k, f in findings.items()} == {
+        2: (101, ["position"]),
+        3: (102, ["title"]),
+        4: (103, ["area"]),
+    }
+    assert check.loaded == [{1}]  # the register of a municipality is read once
+
+
+def test_the_best_candidate_is_named():
+    records = [
+        entry(201, "Fläche A", lat=52.6, lon=11.86, available=5000),
+        entry(202, "Gewerbehof Ost", lat=52.6003, lon=11.8601, available=5000),
+    ]
+    row = entry(2, "Gewerbehof Ost", lat=52.6002, lon=11.8601, available=5010)
+    finding = checker(records).check([(row, b"x", True)])[2]
+    assert (finding.record, finding.reasons) == (202, ["position", "title", "area"])
+
+
+def test_positions_without_coordinates_do_not_count():
+    records = [entry(301, "A", lat=None, lon=None)]
+    row = entry(2, "B")
+    assert checker(records).check([(row, b"x", True)]) == {}
+
+
+def test_many_equal_titles_stay_bounded():
+    """A file of thousands of rows with the same words looks at a bounded number of candidates."""
+    check = checker()
+    rows = [
+        (entry(n, f"Gewerbefläche Nord {n}"), bytes(str(n), "ascii"), True) for n in range(5000)
+    ]
+    assert check.check(rows) == {}  # the numbers differ: none is a duplicate
+
+
+@pytest.mark.django_db
+def test_register_loader_reads_editable_records_and_treats_the_centre_as_no_position(world):
+    near = PropertyFactory(title="Am Bahnhof", municipality=world.mun_a, lat=52.61, lon=11.87)
+    archived = PropertyFactory(title="Alt", municipality=world.mun_a, status="archived")
+    loaded = {e.key: e for e in d.register_loader(world.editor_a)({world.mun_a.pk, world.mun_b.pk})}
+    assert near.pk in loaded and world.prop_a.pk in loaded
+    assert archived.pk not in loaded and world.prop_b.pk not in loaded  # B: not editor A's
+    assert loaded[world.prop_a.pk].lat is None  # the factory puts it on the centre
+    assert (loaded[near.pk].lat, loaded[near.pk].tokens) == (52.61, {"bahnhof"})
