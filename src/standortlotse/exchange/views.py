@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from standortlotse.accounts.decorators import editor_required
 from standortlotse.core.fields import concrete_field
 from standortlotse.core.ratelimit import hit
+from standortlotse.core.tabular import columns as tabular
 from standortlotse.core.tabular import readers
 from standortlotse.exchange import services
 from standortlotse.exchange.forms import ConfirmForm, MappingForm, UploadForm
@@ -56,9 +57,7 @@ def job(request, job_id):
     job = _job(request, job_id)
     context = {"job": job, "progress": services.progress(job)}
     if job.state == ImportJob.State.MAPPING or request.GET.get("step") == "mapping":
-        context["mapping_form"] = MappingForm(
-            headers=job.headers, columns=_column_choices(), initial_mapping=job.mapping
-        )
+        context.update(_mapping_step(job))
     if job.state in (ImportJob.State.PREVIEW, ImportJob.State.DONE, ImportJob.State.FAILED):
         outcome = request.GET.get("outcome", "")
         rows = job.rows.all()
@@ -93,9 +92,8 @@ def job_progress(request, job_id):
 @require_POST
 def mapping(request, job_id):
     job = _job(request, job_id)
-    form = MappingForm(
-        request.POST, headers=job.headers, columns=_column_choices(), initial_mapping=job.mapping
-    )
+    step = _mapping_step(job, request.POST)
+    form = step["mapping_form"]
     if form.is_valid():
         try:
             services.set_mapping(job, form.mapping())
@@ -103,9 +101,27 @@ def mapping(request, job_id):
             form.add_error(None, str(error))
         else:
             return redirect("exchange:job", job_id=job.pk)
-    return render(
-        request, "exchange/job.html", {"job": job, "mapping_form": form, "progress": {}}, status=400
+    samples = services.column_samples(job)
+    step["mapping_warnings"] = services.mapping_warnings(job, form.submitted(), samples)
+    return render(request, "exchange/job.html", {"job": job, "progress": {}, **step}, status=400)
+
+
+def _mapping_step(job, data=None) -> dict:
+    """The mapping form with sample values, its warnings and whether it was remembered."""
+    samples = services.column_samples(job)
+    form = MappingForm(
+        data,
+        headers=job.headers,
+        columns=_column_choices(),
+        initial_mapping=job.mapping,
+        samples={h: tabular.shown_samples(v) for h, v in samples.items()},
     )
+    return {
+        "mapping_form": form,
+        "mapping_warnings": services.mapping_warnings(job, job.mapping, samples),
+        "mapping_remembered": job.state == ImportJob.State.MAPPING
+        and job.mapping == services.remembered_mapping(job),
+    }
 
 
 @editor_required

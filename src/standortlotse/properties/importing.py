@@ -19,6 +19,7 @@ headers and choices (``columns``) and the German number, area, date, yes/no and 
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -66,7 +67,17 @@ HEADER_ALIASES = {
         "kennung",
         "flaechenid",
     ],
-    "title": ["bezeichnung", "name", "titel", "objekt", "objektbezeichnung", "standort"],
+    "title": [
+        "bezeichnung",
+        "name",
+        "titel",
+        "objekt",
+        "objektbezeichnung",
+        "standort",
+        "flaechenbezeichnung",
+        "gebietsbezeichnung",
+        "standortname",
+    ],
     "kind": ["art", "typ", "objektart", "flaechenart", "nutzungsart", "kategorie"],
     "municipality_ags": [
         "ags",
@@ -84,11 +95,26 @@ HEADER_ALIASES = {
     "locality": ["ortsteil", "ortschaft", "gemarkung", "locality"],
     "lat": ["breite", "breitengrad", "latitude", "lat", "nord", "y", "hochwert"],
     "lon": ["laenge", "laengengrad", "longitude", "lon", "lng", "ost", "x", "rechtswert"],
-    "area_total_m2": ["gesamtflaeche", "gesamtgroesse", "flaechegesamt", "grundstuecksgroesse"],
+    "area_total_m2": [
+        "gesamtflaeche",
+        "gesamtgroesse",
+        "flaechegesamt",
+        "grundstuecksgroesse",
+        "groesse",
+        "groessegesamt",
+        "bruttoflaeche",
+        "grundstuecksflaeche",
+        "flaechebrutto",
+    ],
     "area_available_m2": [
         "verfuegbareflaeche",
         "freieflaeche",
-        "groesse",
+        "davonfrei",
+        "davonverfuegbar",
+        "frei",
+        "flaechefrei",
+        "nochfrei",
+        "restflaeche",
         "flaeche",
         "flaechengroesse",
         "freiflaeche",
@@ -96,7 +122,15 @@ HEADER_ALIASES = {
     ],
     "divisible": ["teilbar"],
     "smallest_plot_m2": ["kleinsteparzelle", "mindestgroesse", "kleinstegroesse"],
-    "zoning": ["gebietsart", "baugebiet", "gebietstyp", "nutzung"],
+    "zoning": [
+        "gebietsart",
+        "baugebiet",
+        "gebietstyp",
+        "nutzung",
+        "baugebietsart",
+        "gebietskategorie",
+        "artderbaulichennutzung",
+    ],
     "planning_status": ["planungsrecht", "planungsstand", "bplan", "bebauungsplan", "planrecht"],
     "marketing_type": ["vermarktung", "vermarktungsart", "angebotsart"],
     "price_per_m2": [
@@ -116,8 +150,19 @@ HEADER_ALIASES = {
     "available_from": ["verfuegbarab", "abdatum", "bezugsfertigab"],
     "owner_type": ["eigentuemer", "eigentum", "eigentuemerart"],
     "motorway_junction": ["anschlussstelle", "autobahnanschluss", "autobahn"],
-    "motorway_km": ["entfernungautobahn", "autobahnkm", "kmautobahn", "abstandautobahn"],
-    "federal_road_km": ["entfernungbundesstrasse", "bundesstrassekm"],
+    "motorway_km": [
+        "entfernungautobahn",
+        "autobahnkm",
+        "kmautobahn",
+        "abstandautobahn",
+        "entfernungbab",
+        "abstandbab",
+        "babkm",
+        "entfernungzurautobahn",
+        "entfernungautobahnanschluss",
+        "entfernungzuranschlussstelle",
+    ],
+    "federal_road_km": ["entfernungbundesstrasse", "bundesstrassekm", "bundesstrasse"],
     "rail_siding": ["gleisanschluss", "bahnanschluss", "gleis"],
     "inland_port_km": ["binnenhafen", "hafen", "entfernunghafen"],
     "airport_km": ["flughafen", "entfernungflughafen"],
@@ -264,6 +309,105 @@ UNIT_WORDS = {
 
 REQUIRED = ("title", "municipality_ags")
 
+# The columns whose loss an editor would miss: a file column that looks like one of them and
+# stays unmapped is a warning in the mapping step. ``LOOKS_LIKE``: header word parts (folded)
+# that make a column look like one of them even when nothing else does.
+IMPORTANT = ("title", "municipality_ags", "area_total_m2", "area_available_m2", "price_per_m2")
+IMPORTANT += ("lat", "lon")
+LOOKS_LIKE = {
+    "flaeche": "area_available_m2",
+    "groesse": "area_total_m2",
+    "preis": "price_per_m2",
+    "gemeinde": "municipality_ags",
+    "kommune": "municipality_ags",
+    "koordinate": "lat",
+    "hochwert": "lat",
+    "rechtswert": "lon",
+    "bezeichnung": "title",
+}
+
+# --- value tests for suggesting the mapping: does one sample value fit the column? ---------
+
+AREA_UNITS = ("ha", "hektar", "m²", "m2", "qm")
+# Header names a column shares with another one; the values decide ("Autobahn (km)": numbers).
+SHARED_WORDS = {
+    "motorway_km": ["autobahn", "autobahnanschluss", "anschlussstelle", "entfernung", "bab"],
+    "area_available_m2": ["verfuegbar"],
+}
+
+
+def _is_number(value, units=()) -> bool:
+    v.decimal(value, units)
+    return True
+
+
+def _is_name(value) -> bool:
+    """Text with letters: a name, never a bare number ("A 14 Stendal", not "4,5")."""
+    return not isinstance(value, (int, float)) and bool(re.search(r"[^\W\d_]", v.text(value)))
+
+
+def _is_choice(synonyms, value) -> bool:
+    v.choice(value, synonyms, "")
+    return True
+
+
+def _is_zoning(synonyms, value) -> bool:
+    """GE, GI, MI, SO and their names, also several in one cell ("GE/GI", "GE, GI")."""
+    parts = [p for p in re.split(r"\s*[/,;+]\s*|\s+(?:und|oder)\s+", v.text(value)) if p]
+    return bool(parts) and all(fold(p) in synonyms and fold(p) != "none" for p in parts)
+
+
+def _is_date(value) -> bool:
+    v.parse_date(value)
+    return True
+
+
+def _is_boolean(value) -> bool:
+    v.boolean(value)
+    return True
+
+
+def _value_spec(name: str) -> dict:
+    """How the values of a column show that they belong to ``name`` (``tabular.ColumnSpec``)."""
+    partial = functools.partial
+    spec: dict = {"also": frozenset(SHARED_WORDS.get(name, ()))}
+    if name == "municipality_ags":
+        return spec
+    model_field = _model_field(name)
+    internal = model_field.get_internal_type()
+    if name in CHOICE_SYNONYMS or model_field.choices:
+        synonyms = tabular.choice_synonyms(model_field, CHOICE_SYNONYMS.get(name))
+        test = _is_zoning if name == "zoning" else _is_choice
+        spec["test"] = partial(test, synonyms)
+        spec["from_values"] = name == "zoning"
+        spec["strict"] = name == "kind"  # GE/GI/MI under "Art" are zonings, never kinds
+        if name == "availability":  # "ab 01.03.2025" or a date are availabilities too
+            spec["test"] = lambda value: _is_choice(synonyms, value) or _is_date(value)
+    elif name.endswith("_m2") and internal == "PositiveIntegerField":
+        spec["units"] = AREA_UNITS
+        spec["test"] = lambda value: bool(v.area_m2(value) >= 0)
+    elif internal in ("PositiveIntegerField", "IntegerField", "DecimalField", "FloatField"):
+        spec["units"] = UNIT_WORDS.get(name, ())
+        spec["test"] = partial(_is_number, units=spec["units"])
+        spec["strict"] = name.endswith("_km")
+    elif internal == "BooleanField":
+        spec["test"] = _is_boolean
+    elif internal == "DateField":
+        spec["test"] = _is_date
+    elif name in ("title", "motorway_junction", "contact_name", "locality"):
+        spec["test"], spec["strict"] = _is_name, True
+    elif name == "contact_email":
+        spec["test"], spec["from_values"] = (lambda value: "@" in v.text(value)), True
+    return spec
+
+
+@functools.cache
+def column_specs() -> list[tabular.ColumnSpec]:
+    """Header words and value tests of every column, for ``suggest``."""
+    return tabular.specs_from_index(
+        COLUMNS, header_index(), **{name: _value_spec(name) for name in COLUMNS}
+    )
+
 
 @dataclass
 class Converted:
@@ -299,9 +443,19 @@ def known_headers() -> set[str]:
     return set(header_index())
 
 
-def suggest(headers: list[str]) -> dict[str, str]:
-    """Header → column for the headers we recognise (each column used once)."""
-    return tabular.suggest(headers, header_index())
+def suggest(headers: list[str], samples: dict[str, list] | None = None) -> dict[str, str]:
+    """Header → column from the header words and the sample values of each column (each header
+    fills one column, each column takes one header: the best fit)."""
+    return tabular.suggest_columns(headers, column_specs(), samples)
+
+
+def looks_like(header: str, samples: list) -> str:
+    """The important column a file column looks like ("" if none), for the unmapped warning."""
+    for name in tabular.candidates(header, samples, column_specs(), minimum=1.0):
+        if name in IMPORTANT:
+            return name
+    folded = fold(header)
+    return next((name for part, name in LOOKS_LIKE.items() if part in folded), "")
 
 
 class Context:
