@@ -3,11 +3,19 @@
 import csv
 import io
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from openpyxl import Workbook
 
 from standortlotse.exchange import services
 from standortlotse.exchange.models import ImportJob
+
+
+@pytest.fixture
+def tasks_after_commit(monkeypatch):
+    """The test transaction never commits: run on_commit callbacks (the task enqueueing) at once."""
+    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
 
 
 def upload(name, content):

@@ -20,9 +20,9 @@ from django.utils.translation import ngettext
 
 from standortlotse.accounts import policy
 from standortlotse.core.queue import enqueue_with_transaction
-from standortlotse.core.textsearch import fold
 from standortlotse.core.tabular import columns as tabular
 from standortlotse.core.tabular import readers
+from standortlotse.core.textsearch import fold
 from standortlotse.exchange import (
     tasks,  # imports this module back: its tasks are looked up when enqueued
 )
@@ -163,7 +163,7 @@ def duplicate_message(headers: list[str], label: str) -> str:
     return _(
         "The columns %(columns)s are all assigned to “%(field)s”; a field takes one column. "
         "Set the others to “do not import” or to another field."
-    ) % {"columns": ", ".join(f"„{h}“" for h in headers), "field": label}
+    ) % {"columns": ", ".join(_("“%(name)s”") % {"name": h} for h in headers), "field": label}
 
 
 def mapping_warnings(job: ImportJob, mapping: dict[str, str], samples: dict[str, list]) -> list:
@@ -180,7 +180,7 @@ def mapping_warnings(job: ImportJob, mapping: dict[str, str], samples: dict[str,
         looks = module.looks_like(header, samples.get(header, []))
         if looks:
             warnings.append(
-                _("The column „%(header)s“ looks like “%(field)s” but is not imported.")
+                _("The column “%(header)s” looks like “%(field)s” but is not imported.")
                 % {"header": header, "field": module.column_label(looks)}
             )
     return warnings
@@ -212,15 +212,15 @@ def set_mapping(job: ImportJob, mapping: dict[str, str]) -> None:
     job.state, job.counts, job.message = State.ANALYSING, {}, ""
     job.save(update_fields=["mapping", "state", "counts", "message"])
     if job.organisation_id:
-        _remember(job)
+        _remember(job, job.organisation_id)
     enqueue_with_transaction(tasks.analyse_task, str(job.id))
 
 
-def _remember(job: ImportJob) -> None:
+def _remember(job: ImportJob, organisation_id: int) -> None:
     """Each header's column for files of any shape, and the whole mapping for this shape."""
     for header, column in job.mapping.items():
         ColumnMemory.objects.update_or_create(
-            organisation_id=job.organisation_id,
+            organisation_id=organisation_id,
             target=job.target,
             shape="",
             header=header[:200],
@@ -231,12 +231,12 @@ def _remember(job: ImportJob) -> None:
     for header, column in job.mapping.items():
         folded.setdefault(fold(header)[:200], column)
     memory = ColumnMemory.objects.filter(
-        organisation_id=job.organisation_id, target=job.target, shape=shape
+        organisation_id=organisation_id, target=job.target, shape=shape
     )
     memory.delete()
     ColumnMemory.objects.bulk_create(
         ColumnMemory(
-            organisation_id=job.organisation_id,
+            organisation_id=organisation_id,
             target=job.target,
             shape=shape,
             header=header,

@@ -312,8 +312,15 @@ REQUIRED = ("title", "municipality_ags")
 # The columns whose loss an editor would miss: a file column that looks like one of them and
 # stays unmapped is a warning in the mapping step. ``LOOKS_LIKE``: header word parts (folded)
 # that make a column look like one of them even when nothing else does.
-IMPORTANT = ("title", "municipality_ags", "area_total_m2", "area_available_m2", "price_per_m2")
-IMPORTANT += ("lat", "lon")
+IMPORTANT = (
+    "title",
+    "municipality_ags",
+    "area_total_m2",
+    "area_available_m2",
+    "price_per_m2",
+    "lat",
+    "lon",
+)
 LOOKS_LIKE = {
     "flaeche": "area_available_m2",
     "groesse": "area_total_m2",
@@ -404,9 +411,12 @@ def _value_spec(name: str) -> dict:
 @functools.cache
 def column_specs() -> list[tabular.ColumnSpec]:
     """Header words and value tests of every column, for ``suggest``."""
-    return tabular.specs_from_index(
-        COLUMNS, header_index(), **{name: _value_spec(name) for name in COLUMNS}
-    )
+    index = header_index()
+    extra = {name: _value_spec(name) for name in COLUMNS}
+    # "Autobahnanschlussstelle (km)": the junction's header words with numbers are its distance.
+    junction = {word for word, name in index.items() if name == "motorway_junction"}
+    extra["motorway_km"]["also"] |= junction
+    return tabular.specs_from_index(COLUMNS, index, **extra)
 
 
 @dataclass

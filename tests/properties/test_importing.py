@@ -1,0 +1,108 @@
+"""The property import target's suggestions (properties/importing.py): header words and values."""
+
+import datetime
+
+import pytest
+
+from standortlotse.properties import importing
+
+pytestmark = pytest.mark.django_db  # choice labels are translated; nothing is read from the DB
+
+
+HAND_KEPT = {
+    "Lfd. Nr.": [1, 2, 3],
+    "Bezeichnung": ["Gewerbegebiet Nord", "Industriepark Süd", "Am Hafen"],
+    "Gemeinde": ["Stendal", "Stendal", "Tangermünde"],
+    "Größe (ha)": [12.5, "3,2", 8],
+    "davon frei (m²)": [40_000, "12.500", 5000],
+    "Gebietsart": ["GE", "GI", "GE/GI"],
+    "Entfernung BAB (km)": ["4,5", 12, "ca. 3"],
+    "Preis €/m²": ["12,50", 9, "14,00 €"],
+    "Ansprechpartner": ["Frau Müller", "Herr Schulz", "Frau Müller"],
+}
+
+
+def test_a_hand_kept_list_is_suggested_completely():
+    assert importing.suggest(list(HAND_KEPT), HAND_KEPT) == {
+        "Bezeichnung": "title",
+        "Gemeinde": "municipality_ags",
+        "Größe (ha)": "area_total_m2",
+        "davon frei (m²)": "area_available_m2",
+        "Gebietsart": "zoning",
+        "Entfernung BAB (km)": "motorway_km",
+        "Preis €/m²": "price_per_m2",
+        "Ansprechpartner": "contact_name",
+    }  # "Lfd. Nr." (a running number) is no ID: left out
+
+
+def test_a_column_of_zoning_codes_is_the_zoning_not_the_kind():
+    samples = {"Art": ["GE", "GI", "MI", "SO", "GE/GI"], "Bezeichnung": ["A", "B", "C"]}
+    assert importing.suggest(["Bezeichnung", "Art"], samples)["Art"] == "zoning"
+    # With kinds as values, "Art" stays the kind.
+    kinds = {"Art": ["Halle", "Gewerbegebiet", "Brachfläche"]}
+    assert importing.suggest(["Art"], kinds) == {"Art": "kind"}
+    # Zoning codes under any header are the zoning, if nothing else claims it.
+    assert importing.suggest(["Spalte F"], {"Spalte F": ["GE", "GI", "GE"]}) == {
+        "Spalte F": "zoning"
+    }
+
+
+@pytest.mark.parametrize(
+    "header", ["Autobahnanschlussstelle (km)", "Autobahn (km)", "Anschlussstelle in km"]
+)
+def test_numbers_under_a_km_header_are_a_distance_never_the_junction_name(header):
+    samples = {header: ["4,5", 12, "3"]}
+    assert importing.suggest([header], samples) == {header: "motorway_km"}
+
+
+def test_the_junction_name_stays_a_name():
+    samples = {"Anschlussstelle": ["A 14 Stendal", "A 2 Burg", "A 14 Colbitz"]}
+    assert importing.suggest(["Anschlussstelle"], samples) == {
+        "Anschlussstelle": "motorway_junction"
+    }
+    # Bare numbers never fill a name field, whatever the header says.
+    assert importing.suggest(["Anschlussstelle"], {"Anschlussstelle": [4, 12, 3]}) == {
+        "Anschlussstelle": "motorway_km"
+    }
+
+
+@pytest.mark.parametrize(
+    ("total", "available"),
+    [
+        ("Gesamtfläche", "davon frei"),
+        ("Fläche gesamt", "verfügbar"),
+        ("Größe", "frei"),
+        ("Gesamtfläche (ha)", "davon frei (m²)"),
+    ],
+)
+def test_total_and_available_area_are_told_apart(total, available):
+    samples = {total: ["2,5", "12.000", 3], available: ["1.000", 800, "1,2"]}
+    assert importing.suggest([total, available], samples) == {
+        total: "area_total_m2",
+        available: "area_available_m2",
+    }
+
+
+def test_verfuegbar_with_dates_is_the_availability():
+    samples = {"verfügbar": ["sofort", "01.03.2026", "reserviert"]}
+    assert importing.suggest(["verfügbar"], samples) == {"verfügbar": "availability"}
+
+
+def test_yes_no_and_dates_fit_their_fields():
+    samples = {
+        "teilbar": ["ja", "nein", "x"],
+        "Stand": [datetime.date(2025, 3, 1), "01.03.2025"],
+        "Bemerkung": ["erschlossen", "Altlasten"],
+    }
+    assert importing.suggest(list(samples), samples) == {
+        "teilbar": "divisible",
+        "Stand": "verified_on",
+        "Bemerkung": "description_de",
+    }
+
+
+def test_looks_like_names_important_columns_only():
+    assert importing.looks_like("Flächenangabe alt", ["2 ha"]) == "area_available_m2"
+    assert importing.looks_like("Kaufpreis alt", ["12"]) == "price_per_m2"
+    assert importing.looks_like("Gebietsart", ["GE"]) == ""
+    assert importing.looks_like("Lfd. Nr.", [1, 2, 3]) == ""
