@@ -122,6 +122,7 @@ def test_sample_values_skip_blanks_and_stop_early():
     samples = columns.sample_values(iter(rows), ["a", "b"], size=3)
     assert samples == {"a": ["1", 2, "1"], "b": ["x", "x", "x"]}
     assert columns.shown_samples(["1", 2, "1", 3.0, "4"]) == ["1", "2", "3"]
+    assert columns.shown_samples([12.5, "12,5", "x" * 80]) == ["12,5", "x" * 60]
     assert columns.shown_samples([datetime.date(2025, 3, 1)]) == ["01.03.2025"]
 
 

@@ -37,6 +37,7 @@ class MappingForm(forms.Form):
                 choices=choices,
                 required=False,
                 initial=initial_mapping.get(header, ""),
+                widget=forms.Select(attrs={"aria-describedby": f"id_col_{index}_samples"}),
             )
 
     def rows(self):

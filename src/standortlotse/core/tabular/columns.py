@@ -206,11 +206,12 @@ def sample_values(rows, headers: list[str], size: int = SAMPLE_SIZE) -> dict[str
 
 
 def shown_samples(values: list, count: int = 3) -> list[str]:
-    """The first ``count`` distinct values, as text, for showing beside the column."""
+    """The first ``count`` distinct values, as text, for showing beside the column (numbers from
+    Excel with a decimal comma, dates as DD.MM.YYYY)."""
     shown: list[str] = []
     for value in values:
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
+        if isinstance(value, float):  # as Excel shows it to a German user: 12,5
+            value = int(value) if value.is_integer() else str(value).replace(".", ",")
         if hasattr(value, "strftime"):
             value = value.strftime("%d.%m.%Y")
         written = str(value).strip()[:60]
