@@ -7,42 +7,18 @@ from django.urls import reverse
 
 from standortlotse.exchange.models import ImportJob
 from standortlotse.properties.models import Property
-from tests.exchange.support import tasks_after_commit, upload, xlsx_bytes  # noqa: F401
-
-HEADERS = [
-    "Lfd. Nr.",
-    "Bezeichnung",
-    "Gemeinde",
-    "Größe (ha)",
-    "davon frei (m²)",
-    "Gebietsart",
-    "Entfernung BAB (km)",
-    "Preis €/m²",
-    "Ansprechpartner",
-    "Fläche lt. Kataster (m²)",
-]
-ROWS = [
-    [
-        1,
-        "Gewerbegebiet Stendal Nord",
-        "Stendal",
-        12.5,
-        "40.000",
-        "GE",
-        "4,5",
-        "18,50",
-        "Frau Lehmann",
-        125_312,
-    ],
-    [2, "Industriepark Stendal Süd", "Stendal", "3,2", 12_000, "GI", 12, 14, "Frau Lehmann", None],
-    [3, "Am Hafen", "Stendal", 8, "5.000", "GE/GI", "ca. 3", "9,00 €", "Herr Schulz", ""],
-    [4, "Gewerbefläche Bahnhof", "Stendal", 2, "", "GE", "4,5", "", "Herr Schulz", 20_000],
-]
+from tests.exchange.support import (  # noqa: F401 - tasks_after_commit is a fixture
+    HAND_KEPT_MAPPING,
+    HAND_KEPT_ROWS,
+    HAND_KEPT_TITLE,
+    tasks_after_commit,
+    upload,
+    xlsx_bytes,
+)
 
 pytestmark = pytest.mark.usefixtures("tasks_after_commit")
 
-
-TITLE_ROWS = [["Gewerbeflächen der Hansestadt Stendal – Stand 03/2025"], []]
+HEADERS, ROWS, TITLE_ROWS = list(HAND_KEPT_MAPPING), HAND_KEPT_ROWS, HAND_KEPT_TITLE
 
 
 def _selects(page: str) -> dict[str, str]:
@@ -70,18 +46,7 @@ def test_a_hand_kept_list_is_mapped_checked_and_remembered(client, world):
     page = client.get(reverse("exchange:job", args=[job.pk])).content.decode()
 
     # Suggestions from the header words and the values, preselected in the page.
-    suggested = {
-        "Lfd. Nr.": "",
-        "Bezeichnung": "title",
-        "Gemeinde": "municipality_ags",
-        "Größe (ha)": "area_total_m2",
-        "davon frei (m²)": "area_available_m2",
-        "Gebietsart": "zoning",
-        "Entfernung BAB (km)": "motorway_km",
-        "Preis €/m²": "price_per_m2",
-        "Ansprechpartner": "contact_name",
-        "Fläche lt. Kataster (m²)": "",
-    }
+    suggested = HAND_KEPT_MAPPING
     assert _selects(page) == suggested
     # The first three distinct values beside each select.
     samples = re.findall(

@@ -5,34 +5,16 @@ import datetime
 import pytest
 
 from standortlotse.properties import importing
+from tests.exchange.support import HAND_KEPT_MAPPING, HAND_KEPT_ROWS
 
 pytestmark = pytest.mark.django_db  # choice labels are translated; nothing is read from the DB
 
 
-HAND_KEPT = {
-    "Lfd. Nr.": [1, 2, 3],
-    "Bezeichnung": ["Gewerbegebiet Nord", "Industriepark Süd", "Am Hafen"],
-    "Gemeinde": ["Stendal", "Stendal", "Tangermünde"],
-    "Größe (ha)": [12.5, "3,2", 8],
-    "davon frei (m²)": [40_000, "12.500", 5000],
-    "Gebietsart": ["GE", "GI", "GE/GI"],
-    "Entfernung BAB (km)": ["4,5", 12, "ca. 3"],
-    "Preis €/m²": ["12,50", 9, "14,00 €"],
-    "Ansprechpartner": ["Frau Müller", "Herr Schulz", "Frau Müller"],
-}
-
-
 def test_a_hand_kept_list_is_suggested_completely():
-    assert importing.suggest(list(HAND_KEPT), HAND_KEPT) == {
-        "Bezeichnung": "title",
-        "Gemeinde": "municipality_ags",
-        "Größe (ha)": "area_total_m2",
-        "davon frei (m²)": "area_available_m2",
-        "Gebietsart": "zoning",
-        "Entfernung BAB (km)": "motorway_km",
-        "Preis €/m²": "price_per_m2",
-        "Ansprechpartner": "contact_name",
-    }  # "Lfd. Nr." (a running number) is no ID: left out
+    headers = list(HAND_KEPT_MAPPING)
+    samples = {h: [row[i] for row in HAND_KEPT_ROWS if row[i]] for i, h in enumerate(headers)}
+    expected = {h: name for h, name in HAND_KEPT_MAPPING.items() if name}
+    assert importing.suggest(headers, samples) == expected
 
 
 def test_a_column_of_zoning_codes_is_the_zoning_not_the_kind():

@@ -401,6 +401,10 @@ def _value_spec(name: str) -> dict:
         spec["test"] = _is_boolean
     elif internal == "DateField":
         spec["test"] = _is_date
+        if name == "available_from":  # "sofort" is read there as well
+            spec["test"] = lambda value: (
+                fold(v.text(value)) in ("sofort", "absofort") or _is_date(value)
+            )
     elif name in ("title", "motorway_junction", "contact_name", "locality"):
         spec["test"], spec["strict"] = _is_name, True
     elif name == "contact_email":
