@@ -5,7 +5,6 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from openpyxl import Workbook
 
 from standortlotse.exchange import services
@@ -47,12 +46,6 @@ HAND_KEPT_ROWS = [
 HAND_KEPT_TITLE = [["Gewerbeflächen der Hansestadt Stendal – Stand 03/2025"], []]
 
 
-@pytest.fixture
-def tasks_after_commit(monkeypatch):
-    """The test transaction never commits: run on_commit callbacks (the task enqueueing) at once."""
-    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
-
-
 def upload(name, content):
     return SimpleUploadedFile(name, content)
 
@@ -88,3 +81,11 @@ def run(user, name, content, mapping=None, publish=False, skip_errors=False, con
             return job
         job.refresh_from_db()
     return job
+
+
+@pytest.fixture
+def tasks_at_once(monkeypatch):
+    """Run on_commit callbacks (the task enqueueing) at once: the test transaction never commits."""
+    from django.db import transaction
+
+    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())

@@ -7,16 +7,16 @@ from django.urls import reverse
 
 from standortlotse.exchange.models import ImportJob
 from standortlotse.properties.models import Property
-from tests.exchange.support import (  # noqa: F401 - tasks_after_commit is a fixture
+from tests.exchange.support import (  # noqa: F401 - tasks_at_once is a fixture
     HAND_KEPT_MAPPING,
     HAND_KEPT_ROWS,
     HAND_KEPT_TITLE,
-    tasks_after_commit,
+    tasks_at_once,
     upload,
     xlsx_bytes,
 )
 
-pytestmark = pytest.mark.usefixtures("tasks_after_commit")
+pytestmark = pytest.mark.usefixtures("tasks_at_once")
 
 HEADERS, ROWS, TITLE_ROWS = list(HAND_KEPT_MAPPING), HAND_KEPT_ROWS, HAND_KEPT_TITLE
 
