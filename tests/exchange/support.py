@@ -10,6 +10,41 @@ from openpyxl import Workbook
 from standortlotse.exchange import services
 from standortlotse.exchange.models import ImportJob
 
+# A district office's list: a merged title row, units in the headers, German number forms.
+# Header → the field the import suggests for it ("" = none: a running number is no ID, and the
+# cadastral area is a second area the editor must decide on).
+HAND_KEPT_MAPPING = {
+    "Lfd. Nr.": "",
+    "Bezeichnung": "title",
+    "Gemeinde": "municipality_ags",
+    "Größe (ha)": "area_total_m2",
+    "davon frei (m²)": "area_available_m2",
+    "Gebietsart": "zoning",
+    "Entfernung BAB (km)": "motorway_km",
+    "Preis €/m²": "price_per_m2",
+    "Ansprechpartner": "contact_name",
+    "Fläche lt. Kataster (m²)": "",
+}
+HAND_KEPT_ROWS = [
+    [
+        1,
+        "Gewerbegebiet Stendal Nord",
+        "Stendal",
+        12.5,
+        "40.000",
+        "GE",
+        "4,5",
+        "18,50",
+        "Frau Lehmann",
+        125_312,
+    ],
+    [2, "Industriepark Stendal Süd", "Stendal", "3,2", 12_000, "GI", 12, 14, "Frau Lehmann", None],
+    [3, "Am Hafen", "Stendal", 8, "5.000", "GE/GI", "ca. 3", "9,00 €", "Herr Schulz", ""],
+    [4, "Gewerbefläche Bahnhof", "Stendal", 2, "", "GE", "4,5", "", "Herr Schulz", 20_000],
+]
+
+HAND_KEPT_TITLE = [["Gewerbeflächen der Hansestadt Stendal – Stand 03/2025"], []]
+
 
 def upload(name, content):
     return SimpleUploadedFile(name, content)

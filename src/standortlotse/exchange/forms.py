@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from standortlotse.core.tabular import coordinates, readers
+from standortlotse.exchange import services
 
 
 class UploadForm(forms.Form):
@@ -21,19 +22,44 @@ class UploadForm(forms.Form):
 
 
 class MappingForm(forms.Form):
-    """One select per header of the file: which template column it fills (or none)."""
+    """One select per header of the file: which template column it fills (or none), shown with
+    the first values of the column (``samples``: header → a few values as text)."""
 
-    def __init__(self, *args, headers, columns, initial_mapping, **kwargs):
+    def __init__(self, *args, headers, columns, initial_mapping, samples=None, **kwargs):
         super().__init__(*args, **kwargs)
         choices = [("", _("– do not import –"))] + columns
         self.headers = headers
+        self.labels = dict(columns)
+        self.samples = samples or {}
         for index, header in enumerate(headers):
             self.fields[f"col_{index}"] = forms.ChoiceField(
                 label=header,
                 choices=choices,
                 required=False,
                 initial=initial_mapping.get(header, ""),
+                widget=forms.Select(attrs={"aria-describedby": f"id_col_{index}_samples"}),
             )
+
+    def rows(self):
+        """(select, sample values) per header, for the table of the mapping step."""
+        return [(self[f"col_{i}"], self.samples.get(h, [])) for i, h in enumerate(self.headers)]
+
+    def clean(self):
+        cleaned = super().clean()
+        for column, headers in services.duplicate_assignments(self.mapping()).items():
+            message = services.duplicate_message(headers, str(self.labels.get(column, column)))
+            for index, header in enumerate(self.headers):
+                if header in headers:
+                    self.add_error(f"col_{index}", message)
+        return cleaned
+
+    def submitted(self) -> dict[str, str]:
+        """The mapping as sent, also when the form has errors (for its warnings)."""
+        known = set(self.labels)
+        return {
+            header: value if (value := self.data.get(f"col_{i}", "")) in known else ""
+            for i, header in enumerate(self.headers)
+        }
 
     def mapping(self) -> dict[str, str]:
         return {

@@ -123,17 +123,23 @@ class ImportRow(models.Model):
 
 
 class ColumnMemory(models.Model):
-    """The column an organisation assigned to a header last time, suggested next time."""
+    """The column an organisation assigned to a header last time, suggested next time.
+
+    With ``shape`` (``core.tabular.columns.file_shape``: the set of a file's folded headers) the
+    row is part of a whole confirmed mapping for files of that shape, ``header`` folded; those
+    are offered first. Without it, ``header`` as written, for files of any shape."""
 
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE)
     target = models.CharField(max_length=30)
+    shape = models.CharField(max_length=64, blank=True, default="")
     header = models.CharField(max_length=200)
     column = models.CharField(max_length=60, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "target", "header"], name="column_memory_unique"
+                fields=["organisation", "target", "shape", "header"],
+                name="column_memory_unique",
             )
         ]
 

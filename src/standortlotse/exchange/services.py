@@ -20,7 +20,9 @@ from django.utils.translation import ngettext
 
 from standortlotse.accounts import policy
 from standortlotse.core.queue import enqueue_with_transaction
+from standortlotse.core.tabular import columns as tabular
 from standortlotse.core.tabular import coordinates, readers
+from standortlotse.core.textsearch import fold
 from standortlotse.exchange import (
     tasks,  # imports this module back: its tasks are looked up when enqueued
 )
@@ -62,7 +64,9 @@ def start(user, upload, target: str = property_import.KEY, publish: bool = False
         job.file.delete(save=False)
         raise
     job.file_kind, job.file_note, job.headers = table.kind, table.note[:200], table.headers
-    job.mapping = suggested_mapping(job)
+    samples = _sample(table, job.headers)
+    cache.set(_samples_key(job), samples, SAMPLES_SECONDS)
+    job.mapping = suggested_mapping(job, samples)
     job.crs = detect_crs(job, job.mapping)
     job.save()
     return job
@@ -102,18 +106,119 @@ def _context(module, job: ImportJob):
     return module.Context(job.created_by, job.mapping, job.headers)
 
 
-def suggested_mapping(job: ImportJob) -> dict[str, str]:
+SAMPLES_SECONDS = 24 * 3600
+
+
+def _samples_key(job: ImportJob) -> str:
+    return f"import-samples:{job.id}"
+
+
+def _sample(table, headers: list[str]) -> dict[str, list]:
+    """The sample values; a row the check will refuse (a cell too long) ends the sample: the
+    check names it."""
+    rows = table.rows()
+
+    def readable():
+        try:
+            yield from rows
+        except readers.Refused:
+            return
+
+    return tabular.sample_values(readable(), headers)
+
+
+def column_samples(job: ImportJob) -> dict[str, list]:
+    """The first non-blank values of each column (``tabular.sample_values``), read once."""
+    samples = cache.get(_samples_key(job))
+    if samples is None:
+        try:
+            samples = _sample(_table(job), job.headers)
+        except (readers.Refused, OSError):
+            samples = {}
+        cache.set(_samples_key(job), samples, SAMPLES_SECONDS)
+    return samples
+
+
+def remembered_mapping(job: ImportJob) -> dict[str, str]:
+    """The mapping the organisation confirmed last time for a file of this shape (the same set
+    of headers, ``tabular.file_shape``), or {}."""
+    if not job.organisation_id:
+        return {}
+    stored = dict(
+        ColumnMemory.objects.filter(
+            organisation_id=job.organisation_id,
+            target=job.target,
+            shape=tabular.file_shape(job.headers),
+        ).values_list("header", "column")
+    )
+    if not stored:
+        return {}
+    return {header: stored.get(fold(header)[:200], "") for header in job.headers}
+
+
+def suggested_mapping(job: ImportJob, samples: dict[str, list] | None = None) -> dict[str, str]:
+    """The mapping confirmed last time for a file of this shape; else the suggestion from header
+    words and values, over which go the headers the organisation assigned before (each field
+    still taken by one column only)."""
+    remembered = remembered_mapping(job)
+    if remembered:
+        return remembered
     module = target_of(job)
+    samples = column_samples(job) if samples is None else samples
     mapping = dict.fromkeys(job.headers, "")
-    mapping.update(module.suggest(job.headers))
+    mapping.update(module.suggest(job.headers, samples))
     if job.organisation_id:
-        remembered = dict(
+        before = dict(
             ColumnMemory.objects.filter(
-                organisation_id=job.organisation_id, target=job.target, header__in=job.headers
+                organisation_id=job.organisation_id,
+                target=job.target,
+                shape="",
+                header__in=job.headers,
             ).values_list("header", "column")
         )
-        mapping.update(remembered)
+        taken = {column for column in before.values() if column}
+        for header in job.headers:
+            if header in before:
+                mapping[header] = before[header]
+            elif mapping[header] in taken:
+                mapping[header] = ""
     return mapping
+
+
+def duplicate_assignments(mapping: dict[str, str]) -> dict[str, list[str]]:
+    """Field → the headers assigned to it, for the fields that got more than one."""
+    headers: dict[str, list[str]] = {}
+    for header, column in mapping.items():
+        if column:
+            headers.setdefault(column, []).append(header)
+    return {column: found for column, found in headers.items() if len(found) > 1}
+
+
+def duplicate_message(headers: list[str], label: str) -> str:
+    return _(
+        "The columns %(columns)s are all assigned to “%(field)s”; a field takes one column. "
+        "Set the others to “do not import” or to another field."
+    ) % {"columns": ", ".join(_("“%(name)s”") % {"name": h} for h in headers), "field": label}
+
+
+def mapping_warnings(job: ImportJob, mapping: dict[str, str], samples: dict[str, list]) -> list:
+    """What the editor should look at before checking: two columns on one field, and columns
+    that look important (area, price, municipality, title, coordinates) but stay unmapped."""
+    module = target_of(job)
+    warnings = [
+        duplicate_message(headers, module.column_label(column))
+        for column, headers in duplicate_assignments(mapping).items()
+    ]
+    for header in job.headers:
+        if mapping.get(header):
+            continue
+        looks = module.looks_like(header, samples.get(header, []))
+        if looks:
+            warnings.append(
+                _("The column “%(header)s” looks like “%(field)s” but is not imported.")
+                % {"header": header, "field": module.column_label(looks)}
+            )
+    return warnings
 
 
 def set_mapping(job: ImportJob, mapping: dict[str, str], crs: str | None = None) -> None:
@@ -126,11 +231,13 @@ def set_mapping(job: ImportJob, mapping: dict[str, str], crs: str | None = None)
     if job.state in (State.DONE, State.DISCARDED):
         raise ImportStepRefused(_("This import is finished; start a new one."))
     used = [c for c in mapping.values() if c]
-    duplicates = sorted({c for c in used if used.count(c) > 1})
+    duplicates = duplicate_assignments(mapping)
     if duplicates:
         raise ImportStepRefused(
-            _("Each column may be assigned only once: %(columns)s")
-            % {"columns": ", ".join(module.column_label(c) for c in duplicates)}
+            " ".join(
+                duplicate_message(headers, module.column_label(column))
+                for column, headers in duplicates.items()
+            )
         )
     missing = [c for c in module.REQUIRED if c not in used]
     if missing:
@@ -143,14 +250,38 @@ def set_mapping(job: ImportJob, mapping: dict[str, str], crs: str | None = None)
     job.state, job.counts, job.message = State.ANALYSING, {}, ""
     job.save(update_fields=["mapping", "crs", "state", "counts", "message"])
     if job.organisation_id:
-        for header, column in job.mapping.items():
-            ColumnMemory.objects.update_or_create(
-                organisation_id=job.organisation_id,
-                target=job.target,
-                header=header[:200],
-                defaults={"column": column},
-            )
+        _remember(job, job.organisation_id)
     enqueue_with_transaction(tasks.analyse_task, str(job.id))
+
+
+def _remember(job: ImportJob, organisation_id: int) -> None:
+    """Each header's column for files of any shape, and the whole mapping for this shape."""
+    for header, column in job.mapping.items():
+        ColumnMemory.objects.update_or_create(
+            organisation_id=organisation_id,
+            target=job.target,
+            shape="",
+            header=header[:200],
+            defaults={"column": column},
+        )
+    shape = tabular.file_shape(job.headers)
+    folded: dict[str, str] = {}
+    for header, column in job.mapping.items():
+        folded.setdefault(fold(header)[:200], column)
+    memory = ColumnMemory.objects.filter(
+        organisation_id=organisation_id, target=job.target, shape=shape
+    )
+    memory.delete()
+    ColumnMemory.objects.bulk_create(
+        ColumnMemory(
+            organisation_id=organisation_id,
+            target=job.target,
+            shape=shape,
+            header=header,
+            column=column,
+        )
+        for header, column in folded.items()
+    )
 
 
 def progress_key(job_id) -> str:

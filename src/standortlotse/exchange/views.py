@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from standortlotse.accounts.decorators import editor_required
 from standortlotse.core.fields import concrete_field
 from standortlotse.core.ratelimit import hit
+from standortlotse.core.tabular import columns as tabular
 from standortlotse.core.tabular import coordinates, readers
 from standortlotse.exchange import services
 from standortlotse.exchange.forms import (
@@ -61,9 +62,7 @@ def job(request, job_id):
     job = _job(request, job_id)
     context = {"job": job, "progress": services.progress(job)}
     if job.state == ImportJob.State.MAPPING or request.GET.get("step") == "mapping":
-        context["mapping_form"] = MappingForm(
-            headers=job.headers, columns=_column_choices(), initial_mapping=job.mapping
-        )
+        context.update(_mapping_step(job))
         context.update(_crs_context(job, CoordinateSystemForm(initial={"crs": job.crs})))
     if job.state in (ImportJob.State.PREVIEW, ImportJob.State.DONE, ImportJob.State.FAILED):
         outcome = request.GET.get("outcome", "")
@@ -102,9 +101,8 @@ def job_progress(request, job_id):
 @require_POST
 def mapping(request, job_id):
     job = _job(request, job_id)
-    form = MappingForm(
-        request.POST, headers=job.headers, columns=_column_choices(), initial_mapping=job.mapping
-    )
+    step = _mapping_step(job, request.POST)
+    form = step["mapping_form"]
     crs_form = CoordinateSystemForm(request.POST)
     if form.is_valid() and crs_form.is_valid():
         try:
@@ -113,7 +111,9 @@ def mapping(request, job_id):
             form.add_error(None, str(error))
         else:
             return redirect("exchange:job", job_id=job.pk)
-    context = {"job": job, "mapping_form": form, "progress": {}, **_crs_context(job, crs_form)}
+    samples = services.column_samples(job)
+    step["mapping_warnings"] = services.mapping_warnings(job, form.submitted(), samples)
+    context = {"job": job, "progress": {}, **step, **_crs_context(job, crs_form)}
     return render(request, "exchange/job.html", context, status=400)
 
 
@@ -126,6 +126,24 @@ def _crs_context(job: ImportJob, form: CoordinateSystemForm) -> dict:
         "crs_form": form,
         "crs_label": str(coordinates.SYSTEMS[job.crs].label),
         "crs_note": services.describe_crs(job, job.crs),
+    }
+
+
+def _mapping_step(job, data=None) -> dict:
+    """The mapping form with sample values, its warnings and whether it was remembered."""
+    samples = services.column_samples(job)
+    form = MappingForm(
+        data,
+        headers=job.headers,
+        columns=_column_choices(),
+        initial_mapping=job.mapping,
+        samples={h: tabular.shown_samples(v) for h, v in samples.items()},
+    )
+    return {
+        "mapping_form": form,
+        "mapping_warnings": services.mapping_warnings(job, job.mapping, samples),
+        "mapping_remembered": job.state == ImportJob.State.MAPPING
+        and job.mapping == services.remembered_mapping(job),
     }
 
 

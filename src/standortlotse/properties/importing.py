@@ -22,6 +22,7 @@ number, area, date, yes/no and choice forms (``values``). What is property-speci
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -71,7 +72,17 @@ HEADER_ALIASES = {
         "kennung",
         "flaechenid",
     ],
-    "title": ["bezeichnung", "name", "titel", "objekt", "objektbezeichnung", "standort"],
+    "title": [
+        "bezeichnung",
+        "name",
+        "titel",
+        "objekt",
+        "objektbezeichnung",
+        "standort",
+        "flaechenbezeichnung",
+        "gebietsbezeichnung",
+        "standortname",
+    ],
     "kind": ["art", "typ", "objektart", "flaechenart", "nutzungsart", "kategorie"],
     "municipality_ags": [
         "ags",
@@ -126,11 +137,26 @@ HEADER_ALIASES = {
         "gkrechtswert",
         "gkx",
     ],
-    "area_total_m2": ["gesamtflaeche", "gesamtgroesse", "flaechegesamt", "grundstuecksgroesse"],
+    "area_total_m2": [
+        "gesamtflaeche",
+        "gesamtgroesse",
+        "flaechegesamt",
+        "grundstuecksgroesse",
+        "groesse",
+        "groessegesamt",
+        "bruttoflaeche",
+        "grundstuecksflaeche",
+        "flaechebrutto",
+    ],
     "area_available_m2": [
         "verfuegbareflaeche",
         "freieflaeche",
-        "groesse",
+        "davonfrei",
+        "davonverfuegbar",
+        "frei",
+        "flaechefrei",
+        "nochfrei",
+        "restflaeche",
         "flaeche",
         "flaechengroesse",
         "freiflaeche",
@@ -138,7 +164,15 @@ HEADER_ALIASES = {
     ],
     "divisible": ["teilbar"],
     "smallest_plot_m2": ["kleinsteparzelle", "mindestgroesse", "kleinstegroesse"],
-    "zoning": ["gebietsart", "baugebiet", "gebietstyp", "nutzung"],
+    "zoning": [
+        "gebietsart",
+        "baugebiet",
+        "gebietstyp",
+        "nutzung",
+        "baugebietsart",
+        "gebietskategorie",
+        "artderbaulichennutzung",
+    ],
     "planning_status": ["planungsrecht", "planungsstand", "bplan", "bebauungsplan", "planrecht"],
     "marketing_type": ["vermarktung", "vermarktungsart", "angebotsart"],
     "price_per_m2": [
@@ -158,8 +192,19 @@ HEADER_ALIASES = {
     "available_from": ["verfuegbarab", "abdatum", "bezugsfertigab"],
     "owner_type": ["eigentuemer", "eigentum", "eigentuemerart"],
     "motorway_junction": ["anschlussstelle", "autobahnanschluss", "autobahn"],
-    "motorway_km": ["entfernungautobahn", "autobahnkm", "kmautobahn", "abstandautobahn"],
-    "federal_road_km": ["entfernungbundesstrasse", "bundesstrassekm"],
+    "motorway_km": [
+        "entfernungautobahn",
+        "autobahnkm",
+        "kmautobahn",
+        "abstandautobahn",
+        "entfernungbab",
+        "abstandbab",
+        "babkm",
+        "entfernungzurautobahn",
+        "entfernungautobahnanschluss",
+        "entfernungzuranschlussstelle",
+    ],
+    "federal_road_km": ["entfernungbundesstrasse", "bundesstrassekm", "bundesstrasse"],
     "rail_siding": ["gleisanschluss", "bahnanschluss", "gleis"],
     "inland_port_km": ["binnenhafen", "hafen", "entfernunghafen"],
     "airport_km": ["flughafen", "entfernungflughafen"],
@@ -341,6 +386,119 @@ REQUIRED = ("title", "municipality_ags")
 # more, a wrong UTM zone (hundreds of km).
 PLAUSIBLE_KM = 25
 
+# The columns whose loss an editor would miss: a file column that looks like one of them and
+# stays unmapped is a warning in the mapping step. ``LOOKS_LIKE``: header word parts (folded)
+# that make a column look like one of them even when nothing else does.
+IMPORTANT = (
+    "title",
+    "municipality_ags",
+    "area_total_m2",
+    "area_available_m2",
+    "price_per_m2",
+    "lat",
+    "lon",
+)
+LOOKS_LIKE = {
+    "flaeche": "area_available_m2",
+    "groesse": "area_total_m2",
+    "preis": "price_per_m2",
+    "gemeinde": "municipality_ags",
+    "kommune": "municipality_ags",
+    "koordinate": "lat",
+    "hochwert": "lat",
+    "rechtswert": "lon",
+    "bezeichnung": "title",
+}
+
+# --- value tests for suggesting the mapping: does one sample value fit the column? ---------
+
+AREA_UNITS = ("ha", "hektar", "m²", "m2", "qm")
+# Header names a column shares with another one; the values decide ("Autobahn (km)": numbers).
+SHARED_WORDS = {
+    "motorway_km": ["autobahn", "autobahnanschluss", "anschlussstelle", "entfernung", "bab"],
+    "area_available_m2": ["verfuegbar"],
+}
+
+
+def _is_number(value, units=()) -> bool:
+    v.decimal(value, units)
+    return True
+
+
+def _is_name(value) -> bool:
+    """Text with letters: a name, never a bare number ("A 14 Stendal", not "4,5")."""
+    return not isinstance(value, (int, float)) and bool(re.search(r"[^\W\d_]", v.text(value)))
+
+
+def _is_choice(synonyms, value) -> bool:
+    v.choice(value, synonyms, "")
+    return True
+
+
+def _is_zoning(synonyms, value) -> bool:
+    """GE, GI, MI, SO and their names, also several in one cell ("GE/GI", "GE, GI")."""
+    parts = [p for p in re.split(r"\s*[/,;+]\s*|\s+(?:und|oder)\s+", v.text(value)) if p]
+    return bool(parts) and all(fold(p) in synonyms and fold(p) != "none" for p in parts)
+
+
+def _is_date(value) -> bool:
+    v.parse_date(value)
+    return True
+
+
+def _is_boolean(value) -> bool:
+    v.boolean(value)
+    return True
+
+
+def _value_spec(name: str) -> dict:
+    """How the values of a column show that they belong to ``name`` (``tabular.ColumnSpec``)."""
+    partial = functools.partial
+    spec: dict = {"also": frozenset(SHARED_WORDS.get(name, ()))}
+    if name == "municipality_ags":
+        return spec
+    model_field = _model_field(name)
+    internal = model_field.get_internal_type()
+    if name in CHOICE_SYNONYMS or model_field.choices:
+        synonyms = tabular.choice_synonyms(model_field, CHOICE_SYNONYMS.get(name))
+        test = _is_zoning if name == "zoning" else _is_choice
+        spec["test"] = partial(test, synonyms)
+        spec["from_values"] = name == "zoning"
+        spec["strict"] = name == "kind"  # GE/GI/MI under "Art" are zonings, never kinds
+        if name == "availability":  # "ab 01.03.2025" or a date are availabilities too
+            spec["test"] = lambda value: _is_choice(synonyms, value) or _is_date(value)
+    elif name.endswith("_m2") and internal == "PositiveIntegerField":
+        spec["units"] = AREA_UNITS
+        spec["test"] = lambda value: bool(v.area_m2(value) >= 0)
+    elif internal in ("PositiveIntegerField", "IntegerField", "DecimalField", "FloatField"):
+        spec["units"] = UNIT_WORDS.get(name, ())
+        spec["test"] = partial(_is_number, units=spec["units"])
+        spec["strict"] = name.endswith("_km")
+    elif internal == "BooleanField":
+        spec["test"] = _is_boolean
+    elif internal == "DateField":
+        spec["test"] = _is_date
+        if name == "available_from":  # "sofort" is read there as well
+            spec["test"] = lambda value: (
+                fold(v.text(value)) in ("sofort", "absofort") or _is_date(value)
+            )
+    elif name in ("title", "motorway_junction", "contact_name", "locality"):
+        spec["test"], spec["strict"] = _is_name, True
+    elif name == "contact_email":
+        spec["test"], spec["from_values"] = (lambda value: "@" in v.text(value)), True
+    return spec
+
+
+@functools.cache
+def column_specs() -> list[tabular.ColumnSpec]:
+    """Header words and value tests of every column, for ``suggest``."""
+    index = header_index()
+    extra = {name: _value_spec(name) for name in COLUMNS}
+    # "Autobahnanschlussstelle (km)": the junction's header words with numbers are its distance.
+    junction = {word for word, name in index.items() if name == "motorway_junction"}
+    extra["motorway_km"]["also"] |= junction
+    return tabular.specs_from_index(COLUMNS, index, **extra)
+
 
 @dataclass
 class Converted:
@@ -378,9 +536,19 @@ def known_headers() -> set[str]:
     return set(header_index())
 
 
-def suggest(headers: list[str]) -> dict[str, str]:
-    """Header → column for the headers we recognise (each column used once)."""
-    return tabular.suggest(headers, header_index())
+def suggest(headers: list[str], samples: dict[str, list] | None = None) -> dict[str, str]:
+    """Header → column from the header words and the sample values of each column (each header
+    fills one column, each column takes one header: the best fit)."""
+    return tabular.suggest_columns(headers, column_specs(), samples)
+
+
+def looks_like(header: str, samples: list) -> str:
+    """The important column a file column looks like ("" if none), for the unmapped warning."""
+    for name in tabular.candidates(header, samples, column_specs(), minimum=1.0):
+        if name in IMPORTANT:
+            return name
+    folded = fold(header)
+    return next((name for part, name in LOOKS_LIKE.items() if part in folded), "")
 
 
 class Context:
