@@ -68,6 +68,11 @@ def test_detail_and_draft_hidden(client, world):
     data = client.get(f"/api/properties/{world.prop_a.pk}").json()
     assert data["title"] == world.prop_a.title and data["status"] == "published"
     assert data["photos"] == [] and data["municipality"]["ags"] == "15090535"
+    assert data["location_approximate"] is False
+    Property.objects.filter(pk=world.prop_a.pk).update(location_approximate=True)
+    assert client.get(f"/api/properties/{world.prop_a.pk}").json()["location_approximate"] is True
+    listed = client.get("/api/properties").json()["items"]
+    assert {item["id"]: item["location_approximate"] for item in listed}[world.prop_a.pk] is True
     Property.objects.filter(pk=world.prop_a.pk).update(status=Status.DRAFT)
     assert client.get(f"/api/properties/{world.prop_a.pk}").status_code == 404
     assert client.get("/api/properties/999999").status_code == 404

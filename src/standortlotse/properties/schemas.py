@@ -75,6 +75,8 @@ class PropertySummary(Schema):
     municipality: PropertyMunicipality
     lat: float
     lon: float
+    # True while the point is only the municipality centre (an import row without coordinates)
+    location_approximate: bool
     area_available_m2: int | None
     area_total_m2: int | None
     zoning: str
