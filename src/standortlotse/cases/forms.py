@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from standortlotse.accounts.models import Organisation
 from standortlotse.cases.matching import NICE_TO_HAVES
 from standortlotse.cases.models import Case, SearchProfile, Source, Stage
-from standortlotse.core.forms import HoneypotMixin
+from standortlotse.core.forms import HoneypotMixin, checkboxes
 from standortlotse.core.validators import TEXT, TEXT_LINE
 from standortlotse.geo.models import District
 from standortlotse.properties.models import Kind, Zoning
@@ -22,18 +22,8 @@ WEIGHT_CHOICES = [
 
 
 class ProfileForm(HoneypotMixin, forms.ModelForm):
-    kinds = forms.MultipleChoiceField(
-        label=_("Kind of property"),
-        choices=Kind.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    zoning = forms.MultipleChoiceField(
-        label=_("Zoning"),
-        choices=Zoning.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    kinds = checkboxes(_("Kind of property"), Kind.choices)
+    zoning = checkboxes(_("Zoning"), Zoning.choices)
     districts = forms.ModelMultipleChoiceField(
         label=_("Preferred districts"),
         required=False,

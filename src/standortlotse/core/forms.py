@@ -19,6 +19,13 @@ class HoneypotMixin(forms.Form):
         return ""
 
 
+def checkboxes(label, choices) -> forms.MultipleChoiceField:
+    """An optional multiple choice shown as checkboxes (the search and profile filters)."""
+    return forms.MultipleChoiceField(
+        label=label, choices=choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
 def within_rate_limit(request, form, scope: str, per_hour: int) -> bool:
     """Count one complete submission; over the limit the form gets an error and keeps every entry."""
     if ratelimit.hit(request, scope, per_hour, 3600):

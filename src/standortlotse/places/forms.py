@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from standortlotse.core.fields import WebURLFormField
-from standortlotse.core.forms import HoneypotMixin
+from standortlotse.core.forms import HoneypotMixin, checkboxes
 from standortlotse.core.sanitize import clean_html
 from standortlotse.core.validators import TEXT, TEXT_LINE, validate_photo
 from standortlotse.geo.models import Municipality, Region
@@ -199,24 +199,9 @@ class PlaceSearchForm(forms.Form):
         empty_label=_("all regions"),
         to_field_name="slug",
     )
-    field = forms.MultipleChoiceField(
-        label=pgettext_lazy("places filter", "Field"),
-        choices=Field.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    type = forms.MultipleChoiceField(
-        label=_("Type of place"),
-        choices=PlaceType.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    offer = forms.MultipleChoiceField(
-        label=_("Offers"),
-        choices=Offer.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    field = checkboxes(pgettext_lazy("places filter", "Field"), Field.choices)
+    type = checkboxes(_("Type of place"), PlaceType.choices)
+    offer = checkboxes(_("Offers"), Offer.choices)
     municipality = forms.ModelChoiceField(
         label=_("Municipality"),
         queryset=Municipality.objects.all(),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from standortlotse.accounts import policy
 from standortlotse.core.fields import EmailAddressFormField
+from standortlotse.core.forms import checkboxes
 from standortlotse.core.validators import TEXT, TEXT_LINE, validate_photo
 from standortlotse.geo.models import District, Municipality, Region
 from standortlotse.properties.models import (
@@ -193,12 +194,7 @@ class SearchForm(forms.Form):
     """Public search filters. All optional; invalid values give a message, never a 500."""
 
     q = forms.CharField(label=_("Search text"), required=False, max_length=200)
-    kind = forms.MultipleChoiceField(
-        label=_("Kind"),
-        choices=Kind.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    kind = checkboxes(_("Kind"), Kind.choices)
     region = forms.ModelChoiceField(
         label=_("Region"),
         queryset=Region.objects.all(),
@@ -219,18 +215,8 @@ class SearchForm(forms.Form):
     )
     area_min = forms.IntegerField(label=_("Area from (m²)"), required=False, min_value=0)
     area_max = forms.IntegerField(label=_("Area up to (m²)"), required=False, min_value=0)
-    zoning = forms.MultipleChoiceField(
-        label=_("Zoning"),
-        choices=Zoning.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    availability = forms.MultipleChoiceField(
-        label=_("Availability"),
-        choices=Availability.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    zoning = checkboxes(_("Zoning"), Zoning.choices)
+    availability = checkboxes(_("Availability"), Availability.choices)
     price_max = forms.DecimalField(
         label=_("Price up to (€/m²)"),
         required=False,
