@@ -279,6 +279,18 @@ FRESH_LINKS_PER_EMAIL_PER_DAY = int(
     os.environ.get("STANDORTLOTSE_FRESH_LINKS_PER_EMAIL_PER_DAY", 3)
 )
 
+# Geocoder for import rows with an address but no coordinates (core/geocoding.py): the base URL
+# of a Nominatim-compatible search API (own Nominatim or a provider); empty: off. Nominatim's
+# usage policy asks for a User-Agent that names the site and a contact. At most this many
+# addresses per import are looked up; the rows beyond get the municipality centre.
+GEOCODER_URL = os.environ.get("STANDORTLOTSE_GEOCODER_URL", "")
+GEOCODER_USER_AGENT = os.environ.get(
+    "STANDORTLOTSE_GEOCODER_USER_AGENT",
+    f"Standortlotse ({os.environ.get('STANDORTLOTSE_SITE_URL', 'http://127.0.0.1:8000')}; "
+    f"{os.environ.get('DJANGO_DEFAULT_FROM_EMAIL', 'standortlotse@localhost')})",
+)
+GEOCODER_REQUESTS_PER_IMPORT = int(os.environ.get("STANDORTLOTSE_GEOCODER_REQUESTS_PER_IMPORT", 500))
+
 # Map: base tiles are loaded only after the visitor consents (no third-party request before).
 MAP_TILE_URL = os.environ.get(
     "STANDORTLOTSE_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"

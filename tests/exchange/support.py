@@ -1,6 +1,7 @@
 """Helpers for import tests: files as municipalities write them, and one import run start to end."""
 
 import csv
+import json
 import io
 
 import pytest
@@ -118,3 +119,78 @@ def known_record(municipality):
         area_available_m2=12_500,
         area_total_m2=None,
     )
+
+
+class FakeNominatim:
+    """A Nominatim-compatible search endpoint on 127.0.0.1 in a thread: ``places`` maps a street
+    to its point, the streets "Langsam 1" (answers after 3 s) and "Kaputt 1" (HTTP 500) fail;
+    every other street is not found. ``requests`` lists the query of every request."""
+
+    def __init__(self, places):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from urllib.parse import parse_qs, urlsplit
+
+        fake = self
+        self.places = dict(places)
+        self.requests: list[dict] = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                parts = urlsplit(self.path)
+                query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+                query["path"] = parts.path
+                query["user_agent"] = self.headers.get("User-Agent", "")
+                fake.requests.append(query)
+                street = query.get("street", "")
+                if street == "Kaputt 1":
+                    self.send_response(500)
+                    self.end_headers()
+                    return
+                if street == "Langsam 1":
+                    import time
+
+                    time.sleep(3)
+                point = fake.places.get(street)
+                found = [{"lat": str(point[0]), "lon": str(point[1]), "place_id": 1}] if point else []
+                body = json.dumps(found).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def geocoder(settings, monkeypatch):
+    """The geocoder switched on against a ``FakeNominatim`` (its ``places`` start empty); the
+    one-request-per-second wait is skipped (the slot is freed instead of sleeping)."""
+    from django.core.cache import cache
+
+    from standortlotse.core import geocoding
+
+    settings.FETCH_ALLOW_LOOPBACK = True
+    fake = FakeNominatim({})
+    settings.GEOCODER_URL = fake.url
+    settings.GEOCODER_USER_AGENT = "Standortlotse tests (test@example.org)"
+    fake.waits = []
+
+    def sleep(seconds):
+        fake.waits.append(seconds)
+        cache.delete(geocoding.SLOT_KEY)
+
+    monkeypatch.setattr(geocoding, "_sleep", sleep)
+    yield fake
+    fake.close()

@@ -99,6 +99,7 @@ def fetch(
     last_modified: str = "",
     max_bytes: int = MAX_BYTES,
     timeout: float = TIMEOUT_SECONDS,
+    user_agent: str = USER_AGENT,
 ) -> Fetched:
     """GET url under the rules above; raises FetchRefused with a message naming the limit."""
     deadline = time.monotonic() + timeout
@@ -115,7 +116,7 @@ def fetch(
         connection = kind(
             parts.hostname, port, address, timeout=max(deadline - time.monotonic(), 0.1)
         )
-        headers = {"User-Agent": USER_AGENT, "Accept": "application/json, text/csv, */*"}
+        headers = {"User-Agent": user_agent, "Accept": "application/json, text/csv, */*"}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:

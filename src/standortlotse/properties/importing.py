@@ -28,12 +28,14 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from standortlotse.accounts import policy
+from standortlotse.core import geocoding
 from standortlotse.core.fields import concrete_field
 from standortlotse.core.tabular import columns as tabular
 from standortlotse.core.tabular import coordinates
@@ -508,6 +510,7 @@ class Converted:
     warnings: list[str] = field(default_factory=list)
     external_id: str = ""
     centre_fallback: bool = False  # no coordinates: the municipality centre was taken
+    geocoded: bool = False  # no coordinates: the point was looked up by the row's address
     point_rejected: bool = False  # coordinates given but not usable (an error names them)
 
 
@@ -571,6 +574,9 @@ class Context:
         scope = policy.editable_municipalities(user).values_list("pk", flat=True)
         self.editable = set(scope)
         self.fields = {name: _model_field(name) for name in COLUMNS if name != "municipality_ags"}
+        # Addresses this run may still look up (cached or not, in row order: the apply step
+        # places the same rows as the preview did).
+        self.geocode_budget = settings.GEOCODER_REQUESTS_PER_IMPORT
 
 
 def _municipality(raw, ctx: Context) -> Municipality:
@@ -1043,16 +1049,65 @@ def _complete(result: Converted, ctx: Context):
     if ("lat" in values) != ("lon" in values):
         result.errors.append((_("coordinates"), _("Latitude and longitude must both be given.")))
     elif "lat" not in values and municipality is not None and not result.point_rejected:
-        values["lat"], values["lon"] = municipality.lat, municipality.lon
-        values["location_approximate"] = True
-        result.centre_fallback = True
-        result.warnings.append(_centre_note(municipality))
+        if not _geocoded(result, ctx, municipality):
+            values["lat"], values["lon"] = municipality.lat, municipality.lon
+            values["location_approximate"] = True
+            result.centre_fallback = True
+            result.warnings.append(_centre_note(municipality))
     if values.get("available_from") and "availability" not in values:
         values["availability"] = Availability.FROM_DATE
     if values.get("owner_type") == OwnerType.PRIVATE:
         result.warnings.append(
             _("Private owner: published only after the owner's consent is recorded.")
         )
+
+
+def _geocoded(result: Converted, ctx: Context, municipality: Municipality) -> bool:
+    """A row without coordinates but with street and locality (or municipality): its point from
+    the geocoder (``core.geocoding``, when it is on) if that lies within ``PLAUSIBLE_KM`` of the
+    municipality; otherwise a note and False (the caller takes the centre).
+
+    The point is an address point, not the parcel's surveyed one, yet it is no municipality
+    centre either: ``location_approximate`` (which means "municipality centre" on the record,
+    the public page and in the API) stays False, and the preview says where the point came
+    from."""
+    values = result.values
+    street = str(values.get("street") or "").strip()
+    if not geocoding.enabled() or not street:
+        return False
+    locality = str(values.get("locality") or "").strip() or municipality.name
+    if ctx.geocode_budget <= 0:
+        result.warnings.append(
+            _(
+                "The geocoder looks up at most %(count)d addresses per import; this row's "
+                "address was not looked up."
+            )
+            % {"count": settings.GEOCODER_REQUESTS_PER_IMPORT}
+        )
+        return False
+    ctx.geocode_budget -= 1
+    point = geocoding.geocode(street, str(values.get("postcode") or ""), locality)
+    if point is None:
+        return False
+    km = coordinates.distance_km(point[0], point[1], municipality.lat, municipality.lon)
+    if not coordinates.in_germany(point) or km > PLAUSIBLE_KM:
+        result.warnings.append(
+            _(
+                "The geocoder placed the address %(km)s km from the centre of %(name)s, more "
+                "than %(limit)d km; its point was not used."
+            )
+            % {"km": _km(km), "name": municipality.name, "limit": PLAUSIBLE_KM}
+        )
+        return False
+    values["lat"], values["lon"] = point
+    values["location_approximate"] = False
+    result.geocoded = True
+    result.warnings.append(_geocoded_note())
+    return True
+
+
+def _geocoded_note() -> str:
+    return _("Location determined from the address (geocoder).")
 
 
 def _centre_note(municipality: Municipality) -> str:
@@ -1136,6 +1191,12 @@ def plan(
             for name in ("lat", "lon", "location_approximate"):
                 row.values.pop(name, None)
             row.warnings = [w for w in row.warnings if w != _centre_note(prop.municipality)]
+        elif row.geocoded and not prop.location_approximate:
+            # An address point does not replace the record's own point (set on the map or
+            # surveyed); it replaces only a municipality centre.
+            for name in ("lat", "lon", "location_approximate"):
+                row.values.pop(name, None)
+            row.warnings = [w for w in row.warnings if w != _geocoded_note()]
         changed = changes(prop, row.values)
         outcome.append(("update" if changed else "unchanged", row, prop, changed))
     return outcome
