@@ -289,7 +289,9 @@ GEOCODER_USER_AGENT = os.environ.get(
     f"Standortlotse ({os.environ.get('STANDORTLOTSE_SITE_URL', 'http://127.0.0.1:8000')}; "
     f"{os.environ.get('DJANGO_DEFAULT_FROM_EMAIL', 'standortlotse@localhost')})",
 )
-GEOCODER_REQUESTS_PER_IMPORT = int(os.environ.get("STANDORTLOTSE_GEOCODER_REQUESTS_PER_IMPORT", 500))
+GEOCODER_REQUESTS_PER_IMPORT = int(
+    os.environ.get("STANDORTLOTSE_GEOCODER_REQUESTS_PER_IMPORT", 500)
+)
 
 # Map: base tiles are loaded only after the visitor consents (no third-party request before).
 MAP_TILE_URL = os.environ.get(

@@ -1,8 +1,8 @@
 """Helpers for import tests: files as municipalities write them, and one import run start to end."""
 
 import csv
-import json
 import io
+import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -152,7 +152,9 @@ class FakeNominatim:
 
                     time.sleep(3)
                 point = fake.places.get(street)
-                found = [{"lat": str(point[0]), "lon": str(point[1]), "place_id": 1}] if point else []
+                found = (
+                    [{"lat": str(point[0]), "lon": str(point[1]), "place_id": 1}] if point else []
+                )
                 body = json.dumps(found).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
