@@ -73,6 +73,15 @@ def test_http_500_is_none_with_a_warning_and_not_asked_again_at_once(geocoder, c
     assert len(geocoder.requests) == 1  # the failure is cached (an hour)
 
 
+def test_after_a_failure_the_geocoder_pauses_for_every_address(geocoder, monkeypatch):  # noqa: F811
+    geocoder.places["Am Hafen 3"] = HAFEN
+    assert geocoding.geocode("Kaputt 1", "39576", "Stendal") is None
+    assert geocoding.geocode("Am Hafen 3", "39590", "Tangermünde") is None
+    assert len(geocoder.requests) == 1  # paused: the second address was not asked
+    cache.delete(geocoding.PAUSE_KEY)  # a minute later
+    assert geocoding.geocode("Am Hafen 3", "39590", "Tangermünde") == HAFEN  # nothing was cached
+
+
 def test_one_request_per_second_across_processes(geocoder):  # noqa: F811
     geocoder.places.update({"A-Straße 1": HAFEN, "B-Straße 2": HAFEN})
     geocoding.geocode("A-Straße 1", "", "Stendal")

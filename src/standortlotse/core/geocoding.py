@@ -39,6 +39,8 @@ FAILURE_SECONDS = 3600
 TIMEOUT_SECONDS = 10
 MAX_BYTES = 256 * 1024
 SLOT_KEY = "geocoder:slot"
+PAUSE_KEY = "geocoder:pause"
+PAUSE_SECONDS = 60
 SPACING_SECONDS = 1
 MAX_WAIT_SECONDS = 30  # waiting longer for a slot: the geocoder is busy elsewhere, give up
 MISS = "miss"
@@ -67,8 +69,12 @@ def geocode(street: str, postcode: str, locality: str, country: str = "de"):
     cached = cache.get(key)
     if cached is not None:
         return None if cached == MISS else tuple(cached)
+    if cache.get(PAUSE_KEY) is not None:
+        return None  # failed a moment ago: not asked, nothing cached for this address
     point, seconds = _ask(street, postcode, locality, country)
     cache.set(key, list(point) if point else MISS, seconds)
+    if seconds == FAILURE_SECONDS:
+        cache.set(PAUSE_KEY, 1, PAUSE_SECONDS)
     return point
 
 
