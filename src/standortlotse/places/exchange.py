@@ -10,7 +10,6 @@ import csv
 import hashlib
 import io
 import json
-import math
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from standortlotse.core.fields import concrete_field
 from standortlotse.core.sanitize import clean_html
 from standortlotse.core.spreadsheet import safe_cell
 from standortlotse.core.tabular import readers, values
+from standortlotse.core.tabular.coordinates import distance_km
 from standortlotse.core.textsearch import fold
 from standortlotse.core.validators import validate_web_url
 from standortlotse.geo.models import Municipality
@@ -319,23 +319,14 @@ def _municipality_key(data: dict, municipalities: dict, by_name: dict) -> tuple[
         return "", ""
     nearest = min(
         municipalities.values(),
-        key=lambda m: _km(data["lat"], data["lon"], m.lat, m.lon),
+        key=lambda m: distance_km(data["lat"], data["lon"], m.lat, m.lon),
     )
-    distance = _km(data["lat"], data["lon"], nearest.lat, nearest.lon)
+    distance = distance_km(data["lat"], data["lon"], nearest.lat, nearest.lon)
     if distance > NEAREST_MUNICIPALITY_KM:
         return "", ""
     return nearest.ags, _(
         "municipality %(name)s chosen by position (%(km).1f km from its centre)"
     ) % {"name": nearest.name, "km": distance}
-
-
-def _km(lat1, lon1, lat2, lon2) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = (
-        math.sin((p2 - p1) / 2) ** 2
-        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    )
-    return 6371.0 * 2 * math.asin(math.sqrt(a))
 
 
 def _waiting(conflicts: list[ImportConflict], version: str, data: dict) -> bool:

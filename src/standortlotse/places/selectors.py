@@ -5,6 +5,7 @@ import math
 from django.db.models import ExpressionWrapper, F, FloatField, QuerySet
 
 from standortlotse.core import textsearch
+from standortlotse.core.tabular.coordinates import distance_km
 from standortlotse.places.models import Place, PlaceAttribute
 from standortlotse.properties.models import Property
 
@@ -34,14 +35,6 @@ def search(criteria: dict, base: QuerySet | None = None) -> QuerySet:
                 pk__in=PlaceAttribute.objects.filter(group=group, value__in=values).values("place")
             )
     return qs.order_by("name", "pk")
-
-
-def distance_km(lat1, lon1, lat2, lon2) -> float:
-    """Great-circle distance (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371 * 2 * math.asin(math.sqrt(a))
 
 
 def _around(qs, lat, lon, km, limit, exclude_pk=None):
