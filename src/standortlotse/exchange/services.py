@@ -81,11 +81,7 @@ def detect_crs(job: ImportJob, mapping: dict[str, str]) -> str:
     module = target_of(job)
     if not hasattr(module, "detect_crs"):
         return ""
-    try:
-        rows = list(islice(_table(job).rows(), CRS_SAMPLE))
-    except (readers.Refused, OSError):  # the check itself reports an unreadable file
-        return ""
-    return module.detect_crs(rows, mapping, job.created_by)
+    return module.detect_crs(_first_rows(job), mapping, job.created_by)
 
 
 def describe_crs(job: ImportJob, crs: str) -> str:
@@ -93,11 +89,15 @@ def describe_crs(job: ImportJob, crs: str) -> str:
     module = target_of(job)
     if not crs or not hasattr(module, "describe_crs"):
         return ""
+    return module.describe_crs(_first_rows(job), job.mapping, job.created_by, crs)
+
+
+def _first_rows(job: ImportJob) -> list:
+    """The file's first ``CRS_SAMPLE`` rows; none if it cannot be read (the check reports why)."""
     try:
-        rows = list(islice(_table(job).rows(), CRS_SAMPLE))
-    except (readers.Refused, OSError):  # the check itself reports an unreadable file
-        return ""
-    return module.describe_crs(rows, job.mapping, job.created_by, crs)
+        return list(islice(_table(job).rows(), CRS_SAMPLE))
+    except (readers.Refused, OSError):
+        return []
 
 
 def _context(module, job: ImportJob):

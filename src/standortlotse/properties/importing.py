@@ -931,16 +931,9 @@ def _km(km: float) -> str:
 def detect_crs(rows, mapping: dict[str, str], user) -> str:
     """The coordinate system of the file's coordinate columns ("" if it has none): the one the
     values can be written in that puts most of the first rows into their municipalities."""
-    ctx = Context(user, mapping, [])
-    columns = {c: h for h, c in ctx.mapping.items()}
-    if "lat" not in columns or "lon" not in columns:
+    samples = [(x, y, m) for _row, x, y, m in _coordinate_cells(rows, Context(user, mapping, []))]
+    if not samples:
         return ""
-    samples = []
-    for row in rows:
-        x, y = row.cells.get(columns["lon"]), row.cells.get(columns["lat"])
-        if v.is_blank(x) or v.is_blank(y):
-            continue
-        samples.append((x, y, _row_municipality(row, columns, ctx)))
     candidates = coordinates.detect([(x, y) for x, y, _m in samples])
     if len(candidates) <= 1:
         return candidates[0] if candidates else ""
@@ -958,6 +951,18 @@ def detect_crs(rows, mapping: dict[str, str], user) -> str:
     return max(candidates, key=fits)  # the first of equals: the likelier by the numbers
 
 
+def _coordinate_cells(rows, ctx: Context):
+    """(row, easting/longitude cell, northing/latitude cell, the row's municipality or None) for
+    each row with both coordinate cells filled; nothing if the mapping has no coordinate pair."""
+    columns = {c: h for h, c in ctx.mapping.items()}
+    if "lat" not in columns or "lon" not in columns:
+        return
+    for row in rows:
+        x, y = row.cells.get(columns["lon"]), row.cells.get(columns["lat"])
+        if not (v.is_blank(x) or v.is_blank(y)):
+            yield row, x, y, _row_municipality(row, columns, ctx)
+
+
 def _row_municipality(row, columns, ctx):
     raw = row.cells.get(columns.get("municipality_ags", ""))
     if v.is_blank(raw):
@@ -970,15 +975,9 @@ def _row_municipality(row, columns, ctx):
 
 def describe_crs(rows, mapping: dict[str, str], user, crs: str) -> str:
     """For the mapping step: where the first row with coordinates lies when read in ``crs``."""
-    ctx = Context(user, mapping, [], crs)
-    columns = {c: h for h, c in ctx.mapping.items()}
-    if not crs or "lat" not in columns or "lon" not in columns:
+    if not crs:
         return ""
-    for row in rows:
-        x, y = row.cells.get(columns["lon"]), row.cells.get(columns["lat"])
-        if v.is_blank(x) or v.is_blank(y):
-            continue
-        municipality = _row_municipality(row, columns, ctx)
+    for row, x, y, municipality in _coordinate_cells(rows, Context(user, mapping, [], crs)):
         point = _read_point(crs, x, y)
         if point is None or not _plausible(point, municipality):
             point = _read_point(crs, y, x) or point
