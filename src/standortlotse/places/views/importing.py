@@ -26,6 +26,7 @@ def import_upload(request):
         label=_("Partner feed"),
         queryset=PartnerFeed.objects.filter(region__in=regions),
         required=False,
+        empty_label=_("– none (our own format) –"),
         help_text=_(
             "Its name is the source, its region and its mapping of categories and tags are used."
         ),
