@@ -255,3 +255,36 @@ def test_a_job_closes_when_its_creator_no_longer_moderates_the_region(client, wo
     organisation.save()
     assert client.get(reverse("exchange:job", args=[job.pk])).status_code == 404
     assert client.post(reverse("exchange:confirm", args=[job.pk])).status_code == 404
+
+
+def test_a_pulled_feed_and_an_upload_share_the_rules(client, world, settings):
+    """The scheduled pull plans and applies with the same code: an upload of what the pull took
+    is unchanged, and a conflict the pull kept is not raised a second time by the upload."""
+    from unittest import mock
+
+    from standortlotse.core import fetch
+    from standortlotse.places import partners
+
+    feed = PartnerFeed.objects.create(
+        name="Karte von morgen", format="kvm", url="https://kvm.example/e", region=world.region
+    )
+    body = (DATA / "kvm_entries.json").read_bytes()
+    fetched = fetch.Fetched(
+        url=feed.url, status=200, body=body, etag="", last_modified="", content_type="application/json"
+    )
+    with mock.patch.object(fetch, "fetch", return_value=fetched):
+        run = partners.pull(feed)
+    assert (run.new, run.errors) == (2, 1)
+    molkerei = Place.objects.get(external_id=MOLKEREI)
+    molkerei.pitch = "Hier vor Ort geändert."
+    molkerei.save()
+    entries = json.loads(body)
+    entries[0]["version"] = 5
+    entries[0]["description"] = "Beim Partner geändert."
+    fetched.body = json.dumps(entries).encode()
+    with mock.patch.object(fetch, "fetch", return_value=fetched):
+        assert partners.pull(feed).conflicts == 1
+
+    job = kvm_job(client, world, feed, content=fetched.body)
+    assert set(outcomes(job).values()) == {"unchanged", "error"}
+    assert ImportConflict.objects.filter(place=molkerei).count() == 1
