@@ -343,7 +343,7 @@ def analyse(job: ImportJob) -> ImportJob:
     """Check every row: new / update / unchanged / conflict / error, stored per row for the
     preview."""
     module = target_of(job)
-    counts = {"new": 0, "update": 0, "unchanged": 0, "conflict": 0, "error": 0, "warning": 0}
+    counts = {"new": 0, "update": 0, "unchanged": 0, "error": 0, "warning": 0}
     ImportRow.objects.filter(job=job).delete()
     done = 0
     try:
@@ -360,7 +360,7 @@ def analyse(job: ImportJob) -> ImportJob:
                 else {}
             )
             for outcome, row, _existing, changed in planned:
-                counts[outcome] += 1
+                counts[outcome] = counts.get(outcome, 0) + 1  # "conflict" only where there are
                 counts["warning"] += bool(row.warnings)
                 result = ImportRow(
                     job=job,
