@@ -105,7 +105,9 @@ def test_moderator_imports_a_karte_von_morgen_export(live_world, new_ui, tmp_pat
     moderator.assert_accessible()
 
     # --- the places in the queue -----------------------------------------------------------------
-    moderator.submit(page.locator('p.message-success a[href="/datenpflege/orte/?status=attention"]'))
+    moderator.submit(
+        page.locator('p.message-success a[href="/datenpflege/orte/?status=attention"]')
+    )
     row = page.locator("table tbody tr", has_text="Coworking Alte Molkerei")
     assert row.count() == 1 and row.locator(".badge").count() >= 1
     moderator.assert_accessible()

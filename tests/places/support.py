@@ -77,7 +77,6 @@ def make_place(
     return place
 
 
-
 def run_tasks_at_once(monkeypatch):
     """Background steps run when they are enqueued (the test's transaction is never committed)."""
     from django.db import transaction

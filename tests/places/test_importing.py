@@ -235,9 +235,7 @@ def test_a_moderators_job_is_hidden_from_an_editor_and_vice_versa(client, world)
     property_job = ImportJob.objects.get(target="properties")
     for name in ("job", "report", "progress"):
         assert client.get(reverse(f"exchange:{name}", args=[places_job.pk])).status_code == 404
-    response = client.post(
-        reverse("exchange:confirm", args=[places_job.pk]), {"skip_errors": "on"}
-    )
+    response = client.post(reverse("exchange:confirm", args=[places_job.pk]), {"skip_errors": "on"})
     assert response.status_code == 404
     assert not Place.objects.exists()
 
@@ -270,7 +268,12 @@ def test_a_pulled_feed_and_an_upload_share_the_rules(client, world, settings):
     )
     body = (DATA / "kvm_entries.json").read_bytes()
     fetched = fetch.Fetched(
-        url=feed.url, status=200, body=body, etag="", last_modified="", content_type="application/json"
+        url=feed.url,
+        status=200,
+        body=body,
+        etag="",
+        last_modified="",
+        content_type="application/json",
     )
     with mock.patch.object(fetch, "fetch", return_value=fetched):
         run = partners.pull(feed)

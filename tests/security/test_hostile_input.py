@@ -341,9 +341,7 @@ def test_partner_feed_with_hostile_links_and_email_refused_field_by_field(
     assert response.status_code == 302
     job = ImportJob.objects.get(target="places")
     rows = {row.external_id: row for row in job.rows.all()}
-    assert [rows[k].outcome for k in ("p-1", "p-2", "p-3", "p-4", "p-5")] == ["error"] * 4 + [
-        "new"
-    ]
+    assert [rows[k].outcome for k in ("p-1", "p-2", "p-3", "p-4", "p-5")] == ["error"] * 4 + ["new"]
 
     def errors(key):
         return [message for _column, message in rows[key].messages]
@@ -351,7 +349,9 @@ def test_partner_feed_with_hostile_links_and_email_refused_field_by_field(
     assert errors("p-1") == [
         "Website: Geben Sie eine vollständige Webadresse ein, die mit https:// (oder http://) beginnt, z. B. https://www.example.org."
     ]
-    assert errors("p-2")[0].startswith("Social-Media-Links: Geben Sie eine vollständige Webadresse ein")
+    assert errors("p-2")[0].startswith(
+        "Social-Media-Links: Geben Sie eine vollständige Webadresse ein"
+    )
     assert errors("p-3") == [
         (
             "öffentliche E-Mail-Adresse: Geben Sie eine gültige E-Mail-Adresse ein, "

@@ -24,6 +24,6 @@ def get(key: str) -> Any:
     return _targets[key]
 
 
-def all() -> dict[str, Any]:  # noqa: A001 - the registry's own vocabulary
+def all() -> dict[str, Any]:
     """Key → target, in the order they were registered."""
     return dict(_targets)

@@ -137,8 +137,9 @@ def open_table(path: str, filename: str, options: dict) -> Table:
             _("These categories of the partner have no mapping and were left out: %(names)s")
             % {"names": ", ".join(mapped.unmapped_categories)}
         )
-    return Table(kind=format, note=str(FeedFormat(format).label), records=mapped.records,
-                 warnings=warnings)
+    return Table(
+        kind=format, note=str(FeedFormat(format).label), records=mapped.records, warnings=warnings
+    )
 
 
 def known_headers() -> set[str]:
@@ -150,9 +151,9 @@ LABELS = {
     "municipality_ags": gettext_lazy("municipality"),
     "lat": gettext_lazy("latitude"),
     "lon": gettext_lazy("longitude"),
-    "fields": gettext_lazy("fields"),
-    "types": gettext_lazy("types"),
-    "offers": gettext_lazy("offers"),
+    "fields": gettext_lazy("Fields"),
+    "types": gettext_lazy("Type of place"),
+    "offers": gettext_lazy("Offers"),
 }
 
 
@@ -240,8 +241,9 @@ def write(outcomes, user, publish: bool, reason: str) -> dict[str, int]:
     if not outcomes:
         return {"new": 0, "update": 0, "conflict": 0}
     ctx = outcomes[0][1].ctx
-    counts = exchange.apply([planned.row for _o, planned, *_r in outcomes], ctx.source,
-                            ctx.region, user)
+    counts = exchange.apply(
+        [planned.row for _o, planned, *_r in outcomes], ctx.source, ctx.region, user
+    )
     return {"new": counts["new"], "update": counts["update"], "conflict": counts["conflict"]}
 
 
