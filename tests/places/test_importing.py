@@ -291,3 +291,33 @@ def test_a_pulled_feed_and_an_upload_share_the_rules(client, world, settings):
     job = kvm_job(client, world, feed, content=fetched.body)
     assert set(outcomes(job).values()) == {"unchanged", "error"}
     assert ImportConflict.objects.filter(place=molkerei).count() == 1
+
+
+def test_a_place_we_list_already_is_a_possible_duplicate_to_decide(client, world):
+    """A new row at the position or with the name of a place of another source (or entered
+    here) waits for the moderator's choice: create anyway or skip; there is no merging."""
+    from tests.places.support import make_place
+
+    listed = make_place(world, "Coworking Alte Molkerei", lat=52.6022, lon=11.8584)
+    job = kvm_job(client, world)
+    assert job.counts["duplicate"] == 1
+    row = job.rows.get(external_id=MOLKEREI)
+    assert (row.decision, row.duplicate_of_record) == ("ask", listed.pk)
+    assert row.duplicate_reasons == ["position", "title"]
+    page = client.get(reverse("exchange:job", args=[job.pk])).content.decode()
+    assert f'href="{reverse("places:review", args=[listed.pk])}"' in page
+    choices = page.split(f'name="decision-{row.number}"')[1].split("</select>")[0]
+    assert 'value="skip"' in choices and 'value="create"' in choices
+    assert 'value="update"' not in choices  # a partner's record is not merged into another
+
+    confirm_import(client, job, skip_errors="on")
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.PREVIEW  # undecided: nothing written
+    confirm_import(client, job, skip_errors="on", **{f"decision-{row.number}": "update"})
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.PREVIEW  # "update" is no choice here
+    confirm_import(client, job, skip_errors="on", **{f"decision-{row.number}": "skip"})
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.DONE, job.message
+    assert not Place.objects.filter(external_id=MOLKEREI).exists()
+    assert Place.objects.filter(source="kvm").count() == 1  # the Dorfladen

@@ -453,6 +453,8 @@ def set_decisions(job: ImportJob, decisions: dict[int, str], rest: str = "") -> 
     for choice, numbers in by_choice.items():
         rows = duplicates.filter(number__in=numbers)
         if choice == Decision.UPDATE:
+            if not getattr(target_of(job), "DUPLICATE_UPDATE", True):
+                continue  # the target only creates anyway or skips
             rows = rows.filter(duplicate_of_record__isnull=False)
         rows.update(decision=choice)
     if rest in (Decision.CREATE, Decision.SKIP):

@@ -114,6 +114,8 @@ def _target_context(job: ImportJob) -> dict:
         "without_publish_choice": not getattr(module, "PUBLISH_CHOICE", True),
         "start_url": getattr(module, "START_URL", "exchange:start"),
         "records_url": getattr(module, "RECORDS_URL", "properties:editor_list"),
+        "record_url": getattr(module, "RECORD_URL", "properties:editor_edit"),
+        "without_duplicate_update": not getattr(module, "DUPLICATE_UPDATE", True),
         "upload_warnings": job.options.get("warnings", []),
     }
 

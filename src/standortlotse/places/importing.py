@@ -24,15 +24,19 @@ from django.utils.translation import gettext_lazy
 from standortlotse.accounts import policy
 from standortlotse.core.fields import concrete_field
 from standortlotse.core.tabular import readers
+from standortlotse.core.tabular.coordinates import distance_km
+from standortlotse.core.textsearch import fold
 from standortlotse.places import exchange, partners
 from standortlotse.places.forms import ImportForm
-from standortlotse.places.models import FeedFormat, PartnerFeed, Place
+from standortlotse.places.models import FeedFormat, PartnerFeed, Place, Status
 
 KEY = "places"
 LABEL = gettext_lazy("places")
 REQUIRED: tuple[str, ...] = ()
 MAPS_COLUMNS = False  # the pipeline checks right after the upload
 PUBLISH_CHOICE = False  # places come as the partner published them
+RECORD_URL = "places:review"  # a possible duplicate links to its review page
+DUPLICATE_UPDATE = False  # a possible duplicate is created anyway or skipped, never merged
 START_URL = "places:import"
 START_TEMPLATE = "places/import.html"
 RECORDS_URL = "places:queue"
@@ -264,3 +268,69 @@ def finished(job) -> None:
         },
         message=_("Upload: %(file)s") % {"file": job.filename},
     )
+
+
+# --- possible duplicates -----------------------------------------------------------------------
+
+DUPLICATE_KM = 0.1
+
+
+@dataclass
+class Finding:
+    """A new row that may be a place we list already (from another source or entered here)."""
+
+    record: int | None
+    reasons: list[str]
+    row: int | None = None
+    identical: bool = False
+
+
+class DuplicateCheck:
+    """New rows against the region's places of other sources: within 100 m or of the same name
+    (folded) is a possible duplicate; the moderator creates it anyway or skips it."""
+
+    def __init__(self, ctx: Context):
+        self.places = list(
+            Place.objects.filter(region=ctx.region)
+            .exclude(source=ctx.source, external_id__gt="")
+            .exclude(status=Status.REJECTED)
+            .values_list("pk", "name", "lat", "lon")
+        )
+
+    def check(self, planned) -> dict[int, Finding]:
+        findings = {}
+        for outcome, row, _place, _changed in planned:
+            if outcome != "new":
+                continue
+            data = row.row.data
+            name = fold(data.get("name") or "")
+            best = None
+            for pk, other, lat, lon in self.places:
+                reasons = []
+                if distance_km(data["lat"], data["lon"], lat, lon) <= DUPLICATE_KM:
+                    reasons.append("position")
+                if name and fold(other) == name:
+                    reasons.append("title")
+                if reasons and (best is None or len(reasons) > len(best.reasons)):
+                    best = Finding(record=pk, reasons=reasons)
+            if best is not None:
+                findings[row.number] = best
+        return findings
+
+
+def duplicate_check(ctx: Context) -> DuplicateCheck:
+    return DuplicateCheck(ctx)
+
+
+def record_titles(ids) -> dict[int, str]:
+    return dict(Place.objects.filter(pk__in=list(ids)).values_list("pk", "name"))
+
+
+def decide(outcomes, decisions: dict[int, tuple[str, int | None]], ctx: Context):
+    """The moderator's choice for the possible duplicates of a batch: "skip" leaves the row out,
+    "create" keeps it new (there is no merging into the other place)."""
+    return [
+        outcome
+        for outcome in outcomes
+        if decisions.get(outcome[1].number, ("", None))[0] not in ("skip", "ask")
+    ]
