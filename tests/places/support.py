@@ -75,3 +75,24 @@ def make_place(
     place.set_values("type", types)
     place.set_values("offer", offers)
     return place
+
+
+def run_tasks_at_once(monkeypatch):
+    """Background steps run when they are enqueued (the test's transaction is never committed)."""
+    from django.db import transaction
+
+    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
+
+
+def start_import(client, data: dict):
+    """Post the places import's start form (partner feed or source, format, region, file) as a
+    browser does; with ``run_tasks_at_once`` the check has run when it returns."""
+    from django.urls import reverse
+
+    return client.post(reverse("exchange:start_target", args=["places"]), data)
+
+
+def confirm_import(client, job, **data):
+    from django.urls import reverse
+
+    return client.post(reverse("exchange:confirm", args=[job.pk]), data)

@@ -247,24 +247,29 @@ def test_import_errors_listed_per_row(world):
     assert any("castle" in e for e in rows[3].errors)
 
 
-def test_import_views_preview_then_apply(client, world, places):
+def test_import_views_preview_then_apply(client, world, places, monkeypatch):
+    """Our own feed through the import pipeline (places/importing.py; more in test_importing.py)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from standortlotse.exchange.models import ImportJob
+    from tests.places.support import confirm_import, run_tasks_at_once, start_import
+
+    run_tasks_at_once(monkeypatch)
     exported = feed_bytes(client)
     Place.objects.all().delete()
     client.force_login(world.moderator)
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     upload = SimpleUploadedFile("feed.json", exported, content_type="application/json")
-    response = client.post(
-        reverse("places:import"), {"source": "partner", "file": upload, "region": world.region.pk}
+    response = start_import(
+        client, {"source": "partner", "file": upload, "region": world.region.pk}
     )
-    assert response.status_code == 200 and response.context["summary"]["new"] == 2
+    assert response.status_code == 302
+    job = ImportJob.objects.get(target="places")
+    assert job.state == "preview" and job.counts["new"] == 2
     assert not Place.objects.exists()  # preview writes nothing
-    response = client.post(reverse("places:import_apply"))
-    assert response.status_code == 302 and Place.objects.count() == 2
+    confirm_import(client, job)
+    assert Place.objects.count() == 2
     bad = SimpleUploadedFile("feed.json", b"{kaputt", content_type="application/json")
-    response = client.post(
-        reverse("places:import"), {"source": "p", "file": bad, "region": world.region.pk}
-    )
+    response = start_import(client, {"source": "p", "file": bad, "region": world.region.pk})
     assert "file" in response.context["form"].errors
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -228,61 +227,6 @@ def test_same_feed_twice_makes_one_conflict_per_place_and_version(world):
     records = partners.read_and_map(json.dumps(entries).encode(), "e.json", "auto")[0].records
     exchange.apply(exchange.plan(records, "kvm", world.region), "kvm", world.region, None)
     assert ImportConflict.objects.filter(place=place).count() == 2
-
-
-# --- through the moderation UI -----------------------------------------------------------------
-
-
-def test_upload_kvm_export_preview_then_apply(client, world):
-    feed = PartnerFeed.objects.create(name="Karte von morgen", format="kvm", region=world.region)
-    client.force_login(world.moderator)
-    upload = SimpleUploadedFile("kvm.json", raw("kvm_entries.json"), "application/json")
-    response = client.post(
-        reverse("places:import"),
-        {"feed": feed.pk, "format": "auto", "file": upload, "region": world.region.pk},
-    )
-    assert response.status_code == 200, response.context["form"].errors
-    page = response.content.decode()
-    assert "Karte von morgen (OpenFairDB-Einträge, JSON)" in page
-    assert "99999999999999999999999999999999" in page  # the unmapped category
-    assert response.context["summary"] == {
-        "new": 2,
-        "update": 0,
-        "unchanged": 0,
-        "conflict": 0,
-        "error": 1,
-    }
-    assert not Place.objects.filter(source="Karte von morgen").exists()
-    response = client.post(reverse("places:import_apply"))
-    assert response.status_code == 302
-    molkerei = Place.objects.get(source="Karte von morgen", external_id__startswith="8a3c")
-    assert molkerei.municipality == world.mun_a
-    assert molkerei.values_of("type") == ["coworking", "creative_hub", "maker_space"]
-    assert molkerei.is_public
-    run = FeedRun.objects.get(feed=feed)
-    assert (run.new, run.errors, run.http_status) == (2, 1, None)
-    assert "kvm.json" in run.message
-
-
-def test_upload_with_a_format_choice_and_a_source(client, world):
-    client.force_login(world.moderator)
-    upload = SimpleUploadedFile("export.csv", raw("gogocarto_export.csv"), "text/csv")
-    response = client.post(
-        reverse("places:import"),
-        {"source": "GoGo", "format": "gogocarto_csv", "file": upload, "region": world.region.pk},
-    )
-    assert response.context["summary"]["new"] == 2
-    client.post(reverse("places:import_apply"))
-    assert Place.objects.filter(source="GoGo").count() == 2
-
-
-def test_upload_needs_a_source_or_a_feed(client, world):
-    client.force_login(world.moderator)
-    upload = SimpleUploadedFile("kvm.json", raw("kvm_entries.json"), "application/json")
-    response = client.post(
-        reverse("places:import"), {"format": "auto", "file": upload, "region": world.region.pk}
-    )
-    assert "source" in response.context["form"].errors
 
 
 # --- pulling by URL ----------------------------------------------------------------------------

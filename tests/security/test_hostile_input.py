@@ -315,50 +315,55 @@ def hostile_feed(world) -> list[dict]:
     ]
 
 
-def test_partner_feed_with_hostile_links_and_email_refused_field_by_field(client, world):
+def test_partner_feed_with_hostile_links_and_email_refused_field_by_field(
+    client, world, monkeypatch
+):
     import json
 
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import translation
 
+    from standortlotse.exchange.models import ImportJob
+    from tests.places.support import confirm_import, run_tasks_at_once, start_import
+
+    run_tasks_at_once(monkeypatch)
     client.force_login(world.moderator)
     feed = json.dumps({"format": "standortlotse-places/1", "places": hostile_feed(world)}).encode()
     with translation.override("de"):
-        response = client.post(
-            reverse("places:import"),
+        response = start_import(
+            client,
             {
                 "source": "partner",
                 "region": world.region.pk,
                 "file": SimpleUploadedFile("feed.json", feed, content_type="application/json"),
             },
         )
-    assert response.status_code == 200
-    rows = {row.external_id: row for row in response.context["rows"]}
-    assert [rows[k].action for k in ("p-1", "p-2", "p-3", "p-4", "p-5")] == ["error"] * 4 + ["new"]
-    assert rows["p-1"].errors == [
+    assert response.status_code == 302
+    job = ImportJob.objects.get(target="places")
+    rows = {row.external_id: row for row in job.rows.all()}
+    assert [rows[k].outcome for k in ("p-1", "p-2", "p-3", "p-4", "p-5")] == ["error"] * 4 + ["new"]
+
+    def errors(key):
+        return [message for _column, message in rows[key].messages]
+
+    assert errors("p-1") == [
         "Website: Geben Sie eine vollständige Webadresse ein, die mit https:// (oder http://) beginnt, z. B. https://www.example.org."
     ]
-    assert (
-        rows["p-2"]
-        .errors[0]
-        .startswith("Social-Media-Links: Geben Sie eine vollständige Webadresse ein")
+    assert errors("p-2")[0].startswith(
+        "Social-Media-Links: Geben Sie eine vollständige Webadresse ein"
     )
-    assert rows["p-3"].errors == [
+    assert errors("p-3") == [
         (
             "öffentliche E-Mail-Adresse: Geben Sie eine gültige E-Mail-Adresse ein, "
             "z. B. name@example.org (eine Adresse, ohne Zeilenumbruch)."
         )
     ]
-    assert (
-        rows["p-4"]
-        .errors[0]
-        .startswith(
-            "Name: Der Text enthält ein unsichtbares Steuerzeichen (U+202E RIGHT-TO-LEFT OVERRIDE) an Stelle 11"
-        )
+    assert errors("p-4")[0].startswith(
+        "Name: Der Text enthält ein unsichtbares Steuerzeichen (U+202E RIGHT-TO-LEFT OVERRIDE) an Stelle 11"
     )
-    html = response.content.decode()
+    html = client.get(reverse("exchange:job", args=[job.pk])).content.decode()
     assert 'href="javascript:' not in html and "Fehler" in html
-    response = client.post(reverse("places:import_apply"))
+    response = confirm_import(client, job, skip_errors="on")
     assert response.status_code == 302
     assert list(Place.objects.values_list("external_id", flat=True)) == [
         "p-5"

@@ -40,6 +40,9 @@ class ImportJob(models.Model):
     # The coordinate system of the table's coordinate columns (core.tabular.coordinates.SYSTEMS),
     # detected at upload and confirmed in the mapping step; "" when the file has none.
     crs = models.CharField(max_length=20, blank=True)
+    # The target's own parameters, chosen at upload (places: region, source, feed, format) and
+    # what the upload found for the preview ("warnings": e.g. partner categories without mapping).
+    options = models.JSONField(default=dict, blank=True)
     publish = models.BooleanField(default=False)
     skip_errors = models.BooleanField(default=False)
     state = models.CharField(max_length=20, choices=State.choices, default=State.MAPPING)
@@ -60,7 +63,9 @@ class ImportJob(models.Model):
 
     @property
     def row_total(self):
-        return sum(self.counts.get(k, 0) for k in ("new", "update", "unchanged", "error"))
+        return sum(
+            self.counts.get(k, 0) for k in ("new", "update", "unchanged", "conflict", "error")
+        )
 
     @property
     def error_rows(self):
@@ -74,6 +79,8 @@ class ImportRow(models.Model):
         NEW = "new", _("new")
         UPDATE = "update", _("update")
         UNCHANGED = "unchanged", _("unchanged")
+        # A place changed here and at the partner: kept for the moderators' review (places).
+        CONFLICT = "conflict", _("conflict")
         ERROR = "error", _("error")
 
     class Decision(models.TextChoices):

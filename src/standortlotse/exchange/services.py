@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from standortlotse.accounts import policy
+from standortlotse.core import imports
 from standortlotse.core.queue import enqueue_with_transaction
 from standortlotse.core.tabular import columns as tabular
 from standortlotse.core.tabular import coordinates, readers
@@ -27,9 +28,7 @@ from standortlotse.exchange import (
     tasks,  # imports this module back: its tasks are looked up when enqueued
 )
 from standortlotse.exchange.models import ColumnMemory, ImportJob, ImportRow
-from standortlotse.properties import importing as property_import
 
-TARGETS = {property_import.KEY: property_import}
 BATCH = 1000
 State = ImportJob.State
 
@@ -39,7 +38,24 @@ class ImportStepRefused(Exception):
 
 
 def target_of(job: ImportJob):
-    return TARGETS[job.target]
+    return imports.get(job.target)
+
+
+def maps_columns(module) -> bool:
+    """Whether the target's files have a column step (a table's columns are assigned); a target
+    whose formats name their fields themselves is checked right after the upload."""
+    return getattr(module, "MAPS_COLUMNS", True)
+
+
+def may_start(user, target: str) -> bool:
+    module = imports.get(target)
+    return module.may_start(user) if hasattr(module, "may_start") else policy.is_editor(user)
+
+
+def may_open(user, job: ImportJob) -> bool:
+    """Whether ``user`` may see and take the steps of ``job`` (besides having started it)."""
+    module = target_of(job)
+    return module.may_open(user, job) if hasattr(module, "may_open") else True
 
 
 def _organisation(user):
@@ -47,23 +63,35 @@ def _organisation(user):
     return ids[0] if ids else None
 
 
-def start(user, upload, target: str = property_import.KEY, publish: bool = False) -> ImportJob:
-    """Store the upload, check what it is (refusing hostile files) and suggest a mapping."""
-    module = TARGETS[target]
+def start(
+    user, upload, target: str = "properties", publish: bool = False, options: dict | None = None
+) -> ImportJob:
+    """Store the upload, check what it is (refusing hostile files) and suggest a mapping; for a
+    target without a column step, start the check at once. ``options`` are the target's own
+    parameters (for places: region, source, partner feed, format)."""
+    module = imports.get(target)
     job = ImportJob(
         target=target,
         created_by=user,
         filename=os.path.basename(upload.name)[:255],
         publish=publish,
+        options=dict(options or {}),
     )
     job.organisation_id = _organisation(user)
     job.file.save(f"{job.id}{os.path.splitext(upload.name)[1].lower()}", File(upload), save=False)
     try:
-        table = readers.open_table(job.file.path, job.filename, module.known_headers())
+        table = _table(job)
     except readers.Refused:
         job.file.delete(save=False)
         raise
     job.file_kind, job.file_note, job.headers = table.kind, table.note[:200], table.headers
+    if warnings := getattr(table, "warnings", None):
+        job.options["warnings"] = list(warnings)
+    if not maps_columns(module):
+        job.state = State.ANALYSING
+        job.save()
+        enqueue_with_transaction(tasks.analyse_task, str(job.id))
+        return job
     samples = _sample(table, job.headers)
     cache.set(_samples_key(job), samples, SAMPLES_SECONDS)
     job.mapping = suggested_mapping(job, samples)
@@ -101,6 +129,8 @@ def _first_rows(job: ImportJob) -> list:
 
 
 def _context(module, job: ImportJob):
+    if hasattr(module, "job_context"):
+        return module.job_context(job)
     if hasattr(module, "detect_crs"):
         return module.Context(job.created_by, job.mapping, job.headers, crs=job.crs)
     return module.Context(job.created_by, job.mapping, job.headers)
@@ -303,26 +333,34 @@ def _batches(iterable, size):
 
 
 def _table(job):
-    return readers.open_table(job.file.path, job.filename, target_of(job).known_headers())
+    module = target_of(job)
+    if hasattr(module, "open_table"):  # a target with readers of its own
+        return module.open_table(job.file.path, job.filename, job.options)
+    return readers.open_table(job.file.path, job.filename, module.known_headers())
 
 
 def analyse(job: ImportJob) -> ImportJob:
-    """Check every row: new / update / unchanged / error, stored per row for the preview."""
+    """Check every row: new / update / unchanged / conflict / error, stored per row for the
+    preview."""
     module = target_of(job)
-    ctx = _context(module, job)
     counts = {"new": 0, "update": 0, "unchanged": 0, "error": 0, "warning": 0}
     ImportRow.objects.filter(job=job).delete()
-    check = module.duplicate_check(ctx) if hasattr(module, "duplicate_check") else None
     done = 0
     try:
+        ctx = _context(module, job)
+        check = module.duplicate_check(ctx) if hasattr(module, "duplicate_check") else None
         for batch in _batches(_table(job).rows(), BATCH):
             converted = [module.convert(row, ctx) for row in batch]
             results = []
             planned = module.plan(converted, ctx)
             findings = check.check(planned) if check else {}
-            titles = module.record_titles(f.record for f in findings.values() if f.record)
+            titles = (
+                module.record_titles(f.record for f in findings.values() if f.record)
+                if findings
+                else {}
+            )
             for outcome, row, _existing, changed in planned:
-                counts[outcome] += 1
+                counts[outcome] = counts.get(outcome, 0) + 1  # "conflict" only where there are
                 counts["warning"] += bool(row.warnings)
                 result = ImportRow(
                     job=job,
@@ -415,6 +453,8 @@ def set_decisions(job: ImportJob, decisions: dict[int, str], rest: str = "") -> 
     for choice, numbers in by_choice.items():
         rows = duplicates.filter(number__in=numbers)
         if choice == Decision.UPDATE:
+            if not getattr(target_of(job), "DUPLICATE_UPDATE", True):
+                continue  # the target only creates anyway or skips
             rows = rows.filter(duplicate_of_record__isnull=False)
         rows.update(decision=choice)
     if rest in (Decision.CREATE, Decision.SKIP):
@@ -487,7 +527,7 @@ def confirm(
             )
             % {"n": job.error_rows}
         )
-    if not (job.counts.get("new") or job.counts.get("update")):
+    if not (job.counts.get("new") or job.counts.get("update") or job.counts.get("conflict")):
         raise ImportStepRefused(_("There is nothing to import: no new or changed rows."))
     job.skip_errors, job.publish, job.state = skip_errors, publish, State.IMPORTING
     job.save(update_fields=["skip_errors", "publish", "state"])
@@ -498,15 +538,25 @@ class _Changed(Exception):
     pass
 
 
+class DecisionRefused(Exception):
+    """A target's ``decide`` cannot carry out the choice for a possible duplicate: (row number,
+    message). A target's own class of that name derives from it or is caught by that name."""
+
+
+def _decision_refusals(module) -> tuple[type[Exception], ...]:
+    own = getattr(module, "DecisionRefused", None)
+    return (DecisionRefused, own) if own else (DecisionRefused,)
+
+
 def apply(job: ImportJob) -> ImportJob:
     """Write the accepted rows in one transaction; a row that now checks differently than in the
     preview (the file or the register changed meanwhile) stops the import, and nothing is written."""
     module = target_of(job)
-    ctx = _context(module, job)
-    written = {"new": 0, "update": 0}
+    written = {"new": 0, "update": 0, "conflict": 0}
     reason = _("import of %(file)s") % {"file": job.filename}
     done = 0
     try:
+        ctx = _context(module, job)
         with transaction.atomic():
             for batch in _batches(_table(job).rows(), BATCH):
                 converted = [module.convert(row, ctx) for row in batch]
@@ -527,13 +577,13 @@ def apply(job: ImportJob) -> ImportJob:
                 accepted = [
                     o
                     for o in outcomes
-                    if o[0] in ("new", "update") and expected.get(o[1].number) == o[0]
+                    if o[0] in ("new", "update", "conflict") and expected.get(o[1].number) == o[0]
                 ]
                 if decisions:
                     accepted = module.decide(accepted, decisions, ctx)
                 result = module.write(accepted, job.created_by, job.publish, reason)
                 for key in written:
-                    written[key] += result[key]
+                    written[key] += result.get(key, 0)
                 done += len(batch)
                 _report_progress(job, done)
     except _Changed as changed:
@@ -545,7 +595,7 @@ def apply(job: ImportJob) -> ImportJob:
             )
             % {"row": changed.args[0]},
         )
-    except property_import.DecisionRefused as refused:
+    except _decision_refusals(module) as refused:
         number, message = refused.args
         return _fail(
             job,
@@ -554,9 +604,16 @@ def apply(job: ImportJob) -> ImportJob:
         )
     except readers.Refused as refused:
         return _fail(job, str(refused))
-    job.counts = {**job.counts, "written_new": written["new"], "written_update": written["update"]}
+    job.counts = {
+        **job.counts,
+        "written_new": written["new"],
+        "written_update": written["update"],
+        "written_conflict": written["conflict"],
+    }
     job.state, job.finished_at = State.DONE, timezone.now()
     job.save(update_fields=["counts", "state", "finished_at"])
+    if hasattr(module, "finished"):
+        module.finished(job)
     return job
 
 

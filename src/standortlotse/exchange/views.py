@@ -1,6 +1,7 @@
 """Back-office pages of the bulk import; the steps themselves are in services."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from standortlotse.accounts.decorators import editor_required
+from standortlotse.core import imports
 from standortlotse.core.fields import concrete_field
 from standortlotse.core.ratelimit import hit
 from standortlotse.core.tabular import columns as tabular
@@ -28,7 +30,12 @@ UPLOADS_PER_HOUR = 60
 
 
 def _job(request, job_id) -> ImportJob:
-    return get_object_or_404(services.visible_jobs(request.user), pk=job_id)
+    """The user's own job, while the target still lets them open it (a places job only while
+    they moderate its region); else 404, as for another user's job."""
+    job = get_object_or_404(services.visible_jobs(request.user), pk=job_id)
+    if not services.may_open(request.user, job):
+        raise Http404
+    return job
 
 
 @editor_required
@@ -53,6 +60,66 @@ def start(request):
     )
 
 
+def _target(key: str):
+    try:
+        return imports.get(key)
+    except KeyError:
+        raise Http404 from None
+
+
+@editor_required
+def start_target(request, target):
+    """The upload of a target with a start form of its own (places: partner feed, source,
+    format, region and the file); then the job page shows the check, preview and import."""
+    module = _target(target)
+    if not hasattr(module, "start_form"):
+        return redirect("exchange:start")
+    if not services.may_start(request.user, target):
+        raise PermissionDenied
+    form = module.start_form(request.user, request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        if not hit(request, f"import-upload:{request.user.pk}", UPLOADS_PER_HOUR, 3600):
+            form.add_error("file", _("Too many uploads in the last hour; please wait a little."))
+        else:
+            try:
+                job = services.start(
+                    request.user,
+                    form.cleaned_data["file"],
+                    target=target,
+                    options=module.options_of(form),
+                )
+            except readers.Refused as refused:
+                form.add_error("file", str(refused))
+            else:
+                return redirect("exchange:job", job_id=job.pk)
+    jobs = (
+        services.visible_jobs(request.user)
+        .filter(target=target)
+        .exclude(state=ImportJob.State.DISCARDED)[:20]
+    )
+    return render(
+        request,
+        module.START_TEMPLATE,
+        {"form": form, "jobs": jobs},
+        status=400 if form.errors else 200,
+    )
+
+
+def _target_context(job: ImportJob) -> dict:
+    """What the job page says differently per target: whether there is a column step and a
+    publish choice, where a new upload starts and where the imported records are."""
+    module = services.target_of(job)
+    return {
+        "without_columns": not services.maps_columns(module),
+        "without_publish_choice": not getattr(module, "PUBLISH_CHOICE", True),
+        "start_url": getattr(module, "START_URL", "exchange:start"),
+        "records_url": getattr(module, "RECORDS_URL", "properties:editor_list"),
+        "record_url": getattr(module, "RECORD_URL", "properties:editor_edit"),
+        "without_duplicate_update": not getattr(module, "DUPLICATE_UPDATE", True),
+        "upload_warnings": job.options.get("warnings", []),
+    }
+
+
 def _column_choices():
     return [(c, property_import.column_label(c)) for c in COLUMNS]
 
@@ -60,8 +127,9 @@ def _column_choices():
 @editor_required
 def job(request, job_id):
     job = _job(request, job_id)
-    context = {"job": job, "progress": services.progress(job)}
-    if job.state == ImportJob.State.MAPPING or request.GET.get("step") == "mapping":
+    context = {"job": job, "progress": services.progress(job), **_target_context(job)}
+    mapping_step = job.state == ImportJob.State.MAPPING or request.GET.get("step") == "mapping"
+    if mapping_step and not context["without_columns"]:
         context.update(_mapping_step(job))
         context.update(_crs_context(job, CoordinateSystemForm(initial={"crs": job.crs})))
     if job.state in (ImportJob.State.PREVIEW, ImportJob.State.DONE, ImportJob.State.FAILED):
@@ -186,7 +254,7 @@ def discard(request, job_id):
         messages.error(request, str(error))
         return redirect("exchange:job", job_id=job.pk)
     messages.success(request, _("The import was discarded and its file deleted."))
-    return redirect("exchange:start")
+    return redirect(_target_context(job)["start_url"])
 
 
 @editor_required

@@ -7,4 +7,7 @@ class PlacesConfig(AppConfig):
     verbose_name = _("Creative places")
 
     def ready(self):
-        from standortlotse.places import signals  # noqa: F401
+        from standortlotse.core import imports
+        from standortlotse.places import importing, signals  # noqa: F401
+
+        imports.register(importing.KEY, importing)

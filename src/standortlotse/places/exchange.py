@@ -337,21 +337,32 @@ def _waiting(conflicts: list[ImportConflict], version: str, data: dict) -> bool:
     )
 
 
-def plan(records: list[dict], source: str, region) -> list[Row]:
-    municipalities = {m.ags: m for m in Municipality.objects.filter(district__regions=region)}
-    existing = {
-        p.external_id: p
-        for p in Place.objects.filter(source=source)
-        .select_related("municipality")
-        .prefetch_related("attributes")
-    }
-    open_conflicts: dict[int, list[ImportConflict]] = {}
-    for conflict in ImportConflict.objects.filter(source=source, resolved=False):
-        open_conflicts.setdefault(conflict.place_id, []).append(conflict)
-    by_name = _by_name(municipalities)
-    rows = []
-    seen = set()
-    for number, record in enumerate(records, start=1):
+class Planner:
+    """Plans a partner's records one at a time against what is stored once (the region's
+    municipalities, the source's places, their open conflicts): the upload's preview and import
+    (``places/importing.py``, batch by batch) and the scheduled pull (``plan``) use the same."""
+
+    def __init__(self, source: str, region, check_ids: bool = True):
+        self.source, self.region = source, region
+        self.municipalities = {
+            m.ags: m for m in Municipality.objects.filter(district__regions=region)
+        }
+        self.existing = {
+            p.external_id: p
+            for p in Place.objects.filter(source=source)
+            .select_related("municipality")
+            .prefetch_related("attributes")
+        }
+        self.open_conflicts: dict[int, list[ImportConflict]] = {}
+        for conflict in ImportConflict.objects.filter(source=source, resolved=False):
+            self.open_conflicts.setdefault(conflict.place_id, []).append(conflict)
+        self.by_name = _by_name(self.municipalities)
+        # A second row with an ID already seen is an error (the bulk import finds those in SQL).
+        self.check_ids = check_ids
+        self.seen: set[str] = set()
+
+    def row(self, number: int, record: dict) -> Row:
+        municipalities, region = self.municipalities, self.region
         external_id = str(record.get("id") or record.get("external_id") or "").strip()
         data, errors = _normalise(record)
         row = Row(
@@ -363,14 +374,14 @@ def plan(records: list[dict], source: str, region) -> list[Row]:
             version=str(record.get("version") or "").strip(),
         )
         named = bool(data["municipality_ags"])
-        data["municipality_ags"], note = _municipality_key(data, municipalities, by_name)
+        data["municipality_ags"], note = _municipality_key(data, municipalities, self.by_name)
         if note:
             row.notes.append(note)
         if not external_id:
             errors.append(_("ID is missing"))
-        elif external_id in seen:
+        elif self.check_ids and external_id in self.seen:
             errors.append(_("ID appears twice in the file"))
-        seen.add(external_id)
+        self.seen.add(external_id)
         if not named and not data["municipality_ags"]:
             errors.append(
                 _(
@@ -384,7 +395,7 @@ def plan(records: list[dict], source: str, region) -> list[Row]:
                 _("municipality key %(ags)s: not in your municipalities")
                 % {"ags": data["municipality_ags"] or "–"}
             )
-        place = existing.get(external_id)
+        place = self.existing.get(external_id)
         if place is not None and place.region_id != region.pk:
             # Another region's place with the same partner ID: not ours to update, and not ours
             # to describe (no name, no municipality).
@@ -393,8 +404,7 @@ def plan(records: list[dict], source: str, region) -> list[Row]:
             errors.extend(record_rule_errors(place, data, municipalities[data["municipality_ags"]]))
         if errors:
             row.errors = errors
-            rows.append(row)
-            continue
+            return row
         row.place = place
         if place is None:
             row.action = "new"
@@ -405,13 +415,17 @@ def plan(records: list[dict], source: str, region) -> list[Row]:
                 row.action = "unchanged"
             elif local == place.import_hash:
                 row.action = "update"
-            elif _waiting(open_conflicts.get(place.pk, []), row.version, data):
+            elif _waiting(self.open_conflicts.get(place.pk, []), row.version, data):
                 row.action = "unchanged"
                 row.notes.append(_("this version already waits for review as a conflict"))
             else:
                 row.action = "conflict"
-        rows.append(row)
-    return rows
+        return row
+
+
+def plan(records: list[dict], source: str, region) -> list[Row]:
+    planner = Planner(source, region)
+    return [planner.row(number, record) for number, record in enumerate(records, start=1)]
 
 
 def _write(place: Place, data: dict, municipality) -> None:

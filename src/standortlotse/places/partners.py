@@ -631,7 +631,10 @@ def record_run(feed: PartnerFeed, counts: dict, http_status=None, message="") ->
 
 
 def pull(feed: PartnerFeed) -> FeedRun:
-    """Fetch a feed (conditionally), plan and apply it, and log the run."""
+    """Fetch a feed (conditionally), plan and apply it, and log the run: without a preview (that
+    is the point of a scheduled feed), but with the same planner and writer as an upload through
+    the import pipeline (``places/importing.py``): the same record rules, and a partner version
+    that already waits for review as a conflict is not raised again."""
     from django.core.exceptions import ValidationError
 
     try:

@@ -23,7 +23,6 @@ urlpatterns = [
     path(
         "datenpflege/orte/region/<slug:slug>/", moderation.region_settings, name="region_settings"
     ),
-    path("datenpflege/orte/import/anwenden/", importing.import_apply, name="import_apply"),
     path("datenpflege/orte/<int:pk>/", moderation.review, name="review"),
     path("datenpflege/orte/<int:pk>/vertrauen/", moderation.review_trust, name="review_trust"),
     path("datenpflege/orte/<int:pk>/neuer-link/", moderation.review_rotate, name="review_rotate"),

@@ -7,4 +7,7 @@ class PropertiesConfig(AppConfig):
     verbose_name = _("Property register")
 
     def ready(self):
-        from standortlotse.properties import signals  # noqa: F401
+        from standortlotse.core import imports
+        from standortlotse.properties import importing, signals  # noqa: F401
+
+        imports.register(importing.KEY, importing)
