@@ -445,7 +445,9 @@ class FeedRun(models.Model):
         _("categories without mapping"),
         default=list,
         blank=True,
-        help_text=_("The partner's categories this run found no mapping for (offered in the form)."),
+        help_text=_(
+            "The partner's categories this run found no mapping for (offered in the form)."
+        ),
     )
 
     class Meta:

@@ -198,6 +198,23 @@ def _target_errors(where: str, target) -> list[str]:
     return errors
 
 
+def normal_mapping(mapping: dict) -> dict:
+    """A mapping in one form for comparing: words folded, empty lists dropped, values sorted."""
+
+    def target(t):
+        return {k: sorted(v) for k, v in (t or {}).items() if v}
+
+    return {
+        "categories": {_key(w): target(t) for w, t in (mapping.get("categories") or {}).items()},
+        "tags": {_key(w): target(t) for w, t in (mapping.get("tags") or {}).items()},
+        "default": target(mapping.get("default")),
+    }
+
+
+def is_default_mapping(mapping: dict, format: str) -> bool:
+    return normal_mapping(mapping) == normal_mapping(default_mapping(format))
+
+
 # --- applying the mapping ----------------------------------------------------------------------
 
 
