@@ -83,13 +83,18 @@ class MappingRowForm(ChosenLabelsMixin, forms.Form):
         required=False,
         validators=TEXT_LINE,
     )
-    fields = _checkboxes(_("Field"), Field.choices)
+    fields = _checkboxes(_("Our field"), Field.choices)
     types = _checkboxes(_("Place types"), PlaceType.choices)
     offers = _checkboxes(_("Offers"), Offer.choices)
     tags = forms.CharField(
         label=_("Our tags (comma separated)"), max_length=300, required=False, validators=TEXT_LINE
     )
     seen = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    @property
+    def word_hint(self):
+        """What an opaque partner word means (Karte von morgen's category IDs)."""
+        return partners.WORD_LABELS.get((self["word"].value() or "").strip(), "")
 
     def has_target(self) -> bool:
         data = self.cleaned_data
@@ -99,7 +104,7 @@ class MappingRowForm(ChosenLabelsMixin, forms.Form):
 class DefaultTargetForm(ChosenLabelsMixin, forms.Form):
     """What a record gets when none of its categories and tags is mapped to a field or type."""
 
-    fields = _checkboxes(_("Field"), Field.choices)
+    fields = _checkboxes(_("Our field"), Field.choices)
     types = _checkboxes(_("Place types"), PlaceType.choices)
     offers = _checkboxes(_("Offers"), Offer.choices)
 

@@ -34,6 +34,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from standortlotse.core import fetch
 from standortlotse.core.tabular import readers
@@ -49,6 +50,13 @@ from standortlotse.places.models import (
 KVM_INITIATIVE = "2cd00bebec0c48ba9db761da48678134"
 KVM_COMPANY = "77b3c33a92554bcf8e8c2c86cedd6f6f"
 KVM_EVENT = "c2dc278a2d6a4b9b8a50cb606fc017ed"
+
+# What the partners' opaque category IDs mean (shown beside them in the mapping table).
+WORD_LABELS = {
+    KVM_INITIATIVE: gettext_lazy("Karte von morgen: initiative (non-profit)"),
+    KVM_COMPANY: gettext_lazy("Karte von morgen: company"),
+    KVM_EVENT: gettext_lazy("Karte von morgen: event"),
+}
 
 TARGETS = {"fields": "field", "types": "type", "offers": "offer", "tags": None}
 SECTIONS = ("categories", "tags", "default")
