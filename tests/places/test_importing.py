@@ -83,6 +83,9 @@ def test_kvm_export_through_the_ui_preview_then_import(client, world):
     run = FeedRun.objects.get(feed=feed)
     assert (run.new, run.errors, run.http_status) == (2, 1, None)
     assert "kvm_entries.json" in run.message
+    # The upload's categories without mapping are offered in the feed's mapping form, as a
+    # pull's are.
+    assert run.unmapped_categories == ["99999999999999999999999999999999"]
     page = client.get(reverse("exchange:job", args=[job.pk])).content.decode()
     assert reverse("places:queue") + "?status=attention" in page
     report = client.get(reverse("exchange:report", args=[job.pk])).content.decode()

@@ -331,3 +331,95 @@ def test_gogocarto_export_round_trip(client, world, places):
     # Into an empty region under another source: the same places, new.
     rows = exchange.plan(mapped.records, "standortlotse", world.region)
     assert [r.action for r in rows] == ["new", "new"]
+
+
+# --- CSV exports through core.tabular.readers --------------------------------------------------
+
+
+def _resaved(name: str, delimiter: str, encoding: str, above: str = "") -> bytes:
+    """The file as a spreadsheet saves it again: another delimiter and encoding, maybe a title."""
+    import csv
+    import io
+
+    text = (DATA / name).read_text("utf-8")
+    source = ";" if text.splitlines()[0].count(";") > text.splitlines()[0].count(",") else ","
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=source))
+    out = io.StringIO()
+    if above:
+        out.write(above + "\r\n\r\n")
+    csv.writer(out, delimiter=delimiter).writerows(rows)
+    return out.getvalue().encode(encoding)
+
+
+def test_kvm_csv_export_is_detected_and_read():
+    records, format = partners.read(raw("kvm_entries.csv"), "entries.csv")
+    assert format == FeedFormat.KVM_CSV
+    assert partners.detect(raw("kvm_entries.csv"), "export") == FeedFormat.KVM_CSV
+    molkerei = by_id(records)["8a3c5f1e0b2d4e6f9a7b1c2d3e4f5a6b"]
+    assert molkerei["name"] == "Coworking Alte Molkerei"
+    assert molkerei["version"] == "4"
+    assert (molkerei["lat"], molkerei["lon"]) == ("52.6021", "11.8583")
+    assert (molkerei["street"], molkerei["postcode"]) == ("Molkereistraße 3", "39576")
+    assert molkerei["contact_name"] == "Jana Beispiel"
+    assert molkerei["contact_email"] == "hallo@alte-molkerei.example"
+    assert molkerei["contact_phone"] == "03931 123456"
+    assert molkerei["opening_info"] == "Mo-Fr 08:00-18:00"
+    assert molkerei["licence"] == "CC0-1.0"
+    assert molkerei["story"].count("<p>") == 2  # the quoted cell keeps its blank line
+    assert molkerei["partner_categories"] == [partners.KVM_INITIATIVE]
+    assert molkerei["partner_tags"] == ["coworking", "makerspace", "glasfaser", "zukunftsort"]
+
+
+def test_kvm_csv_maps_like_the_json_entries():
+    from_csv, _format = partners.read_and_map(raw("kvm_entries.csv"), "e.csv", FeedFormat.AUTO)
+    from_json, _format = partners.read_and_map(raw("kvm_entries.json"), "e.json", FeedFormat.AUTO)
+    keys = ("name", "fields", "types", "offers", "tags", "locality", "version")
+    csv_records, json_records = by_id(from_csv.records), by_id(from_json.records)
+    assert set(csv_records) == set(json_records)
+    for id, record in csv_records.items():
+        assert {k: record[k] for k in keys} == {k: json_records[id][k] for k in keys}, id
+    assert from_csv.unmapped_categories == ["99999999999999999999999999999999"]
+
+
+def test_kvm_csv_resaved_by_excel_in_windows_1252_with_semicolons():
+    data = _resaved("kvm_entries.csv", ";", "cp1252")
+    assert "ß".encode("cp1252") in data
+    records, format = partners.read(data, "karte.csv")
+    assert format == FeedFormat.KVM_CSV
+    molkerei = by_id(records)["8a3c5f1e0b2d4e6f9a7b1c2d3e4f5a6b"]
+    assert molkerei["street"] == "Molkereistraße 3"
+    assert "Gründerinnen" in molkerei["story"]
+    assert by_id(records)["f0e1d2c3b4a5968778695a4b3c2d1e0f"]["name"] == "Dorfladen Gardelegen-Süd"
+
+
+def test_kvm_csv_of_an_older_server_with_category_names():
+    data = (
+        "id,created,version,title,description,lat,lng,street,zip,city,country,homepage,"
+        "email,telephone,categories,tags,license,avg_rating\n"
+        "aa11,1500000000,3,Hofladen Uenglingen,Gemüse vom Hof,52.62,11.81,,,Stendal,,,"
+        "hof@example.org,03931 1,commercial,dorfladen,CC0-1.0,0\n"
+    ).encode()
+    mapped, format = partners.read_and_map(data, "entries.csv", FeedFormat.AUTO)
+    assert format == FeedFormat.KVM_CSV
+    shop = mapped.records[0]
+    assert (shop["contact_email"], shop["contact_phone"]) == ("hof@example.org", "03931 1")
+    assert (shop["fields"], shop["types"]) == (["life", "work"], ["village_shop"])
+    assert mapped.unmapped_categories == []
+
+
+def test_gogocarto_csv_with_a_title_row_in_windows_1252():
+    data = _resaved("gogocarto_export.csv", ";", "cp1252", above="Export Zukunftsorte;Stand März")
+    mapped, format = partners.read_and_map(data, "export.csv", FeedFormat.GOGOCARTO_CSV)
+    records = by_id(mapped.records)
+    assert records["aB3x"]["name"] == "Kreativhof Tangermünde"
+    assert records["aB3x"]["lat"] == "52.5430"
+    assert records["Kq77"]["types"] == ["maker_space"]
+
+
+def test_csv_reader_errors_name_row_column_and_format():
+    data = raw("kvm_entries.csv").replace(b"Genossenschaftlicher", b"=HYPERLINK(1)", 1)
+    with pytest.raises(ValidationError) as error:
+        partners.read(data, "entries.csv", FeedFormat.KVM_CSV)
+    message = " ".join(error.value.messages)
+    assert "Karte von morgen (CSV-Export)" in message
+    assert "Zeile" in message and "description" in message

@@ -48,8 +48,10 @@ from standortlotse.exchange.models import ImportJob, ImportRow
 from standortlotse.guides.models import Contact, Event, Guide
 from standortlotse.inquiries.models import Inquiry
 from standortlotse.places.models import (
+    FeedRun,
     HeldPhoto,
     ImportConflict,
+    PartnerFeed,
     PendingUpdate,
     Place,
     RegionSettings,
@@ -106,6 +108,8 @@ SECRETS = {
     "contact_a": "Konrad Kontaktperson",
     "contact_a_mail": "konrad.kontakt@example.org",
     "event_a": "Internes Netzwerktreffen Stendal",
+    "feed_a": "Partnerkarte Altmark intern",
+    "feed_other": "Partnerkarte Boerde intern",
 }
 
 
@@ -208,6 +212,13 @@ def objs(world):
         place=o.place_a,
         source="partnernetz",
         data={"name": "Partnerversion", "municipality_ags": w.mun_a.ags},
+    )
+    # partner feeds (the loopback address is refused by core.fetch: a pull only logs a run)
+    o.feed_a = PartnerFeed.objects.create(
+        name=SECRETS["feed_a"], url="http://127.0.0.1:9/feed.json", region=o.region
+    )
+    o.feed_other = PartnerFeed.objects.create(
+        name=SECRETS["feed_other"], url="http://127.0.0.1:9/boerde.json", region=o.region_other
     )
 
     # inquiry to A's organisation, investor case owned by it
@@ -615,6 +626,100 @@ BACK_OFFICE = [
         show={"moderator": ("place_a",), "state_admin": ("place_a", "place_other")},
     ),
     Row("places:import", "to the upload form", MODERATION),
+    Row(
+        "places:feed_list",
+        "partner feeds",
+        MODERATION,
+        leaks=("feed_a", "feed_other"),
+        hide={"moderator": ("feed_other",)},
+        show={"moderator": ("feed_a",), "state_admin": ("feed_a", "feed_other")},
+    ),
+    Row("places:feed_create", "new feed form", MODERATION),
+    Row(
+        "places:feed_create",
+        "create a feed",
+        MODERATION,
+        method="POST",
+        data=lambda o: {
+            "name": "Neuer Partner",
+            "region": o.region.pk,
+            "format": "auto",
+            "row-TOTAL_FORMS": "0",
+            "row-INITIAL_FORMS": "0",
+        },
+        state=lambda o: PartnerFeed.objects.count(),
+    ),
+    Row(
+        "places:feed_edit",
+        "Altmark feed",
+        MODERATION,
+        args=lambda o: {"pk": o.feed_a.pk},
+        leaks=("feed_a",),
+        show={"moderator": ("feed_a",)},
+    ),
+    Row(
+        "places:feed_edit",
+        "feed of another region",
+        MODERATION_OTHER,
+        args=lambda o: {"pk": o.feed_other.pk},
+        leaks=("feed_other",),
+    ),
+    Row(
+        "places:feed_edit",
+        "rename the Altmark feed",
+        MODERATION,
+        method="POST",
+        args=lambda o: {"pk": o.feed_a.pk},
+        data=lambda o: {
+            "name": "Umbenannt",
+            "region": o.region.pk,
+            "format": "auto",
+            "row-TOTAL_FORMS": "0",
+            "row-INITIAL_FORMS": "0",
+        },
+        leaks=("feed_a",),
+        state=lambda o: _fresh(PartnerFeed, o.feed_a.pk, "name"),
+    ),
+    Row(
+        "places:feed_edit",
+        "rename a feed of another region",
+        MODERATION_OTHER,
+        method="POST",
+        args=lambda o: {"pk": o.feed_other.pk},
+        data=lambda o: {
+            "name": "Umbenannt",
+            "region": o.region_other.pk,
+            "format": "auto",
+            "row-TOTAL_FORMS": "0",
+            "row-INITIAL_FORMS": "0",
+        },
+        leaks=("feed_other",),
+        state=lambda o: _fresh(PartnerFeed, o.feed_other.pk, "name"),
+    ),
+    Row(
+        "places:feed_pull",
+        "pull the Altmark feed",
+        MODERATION,
+        method="POST",
+        args=lambda o: {"pk": o.feed_a.pk},
+        state=lambda o: FeedRun.objects.filter(feed=o.feed_a).count(),
+    ),
+    Row(
+        "places:feed_pull",
+        "pull a feed of another region",
+        MODERATION_OTHER,
+        method="POST",
+        args=lambda o: {"pk": o.feed_other.pk},
+        state=lambda o: FeedRun.objects.filter(feed=o.feed_other).count(),
+    ),
+    Row("places:feed_history", "Altmark feed", MODERATION, args=lambda o: {"pk": o.feed_a.pk}),
+    Row(
+        "places:feed_history",
+        "feed of another region",
+        MODERATION_OTHER,
+        args=lambda o: {"pk": o.feed_other.pk},
+        leaks=("feed_other",),
+    ),
     Row("places:region_settings", "Altmark", MODERATION, args=lambda o: {"slug": "altmark"}),
     Row(
         "places:region_settings",

@@ -111,6 +111,7 @@ class Table:
     records: list[dict]
     warnings: list[str] = field(default_factory=list)
     headers: list[str] = field(default_factory=list)
+    unmapped: list[str] = field(default_factory=list)  # the partner's categories without mapping
 
     def rows(self):
         for number, record in enumerate(self.records, start=1):
@@ -142,7 +143,11 @@ def open_table(path: str, filename: str, options: dict) -> Table:
             % {"names": ", ".join(mapped.unmapped_categories)}
         )
     return Table(
-        kind=format, note=str(FeedFormat(format).label), records=mapped.records, warnings=warnings
+        kind=format,
+        note=str(FeedFormat(format).label),
+        records=mapped.records,
+        warnings=warnings,
+        unmapped=mapped.unmapped_categories,
     )
 
 
@@ -257,6 +262,10 @@ def finished(job) -> None:
     if feed is None:
         return
     counts = job.counts
+    try:
+        unmapped = open_table(job.file.path, job.filename, job.options).unmapped
+    except (readers.Refused, OSError):
+        unmapped = []
     partners.record_run(
         feed,
         {
@@ -267,6 +276,7 @@ def finished(job) -> None:
             "error": counts.get("error", 0),
         },
         message=_("Upload: %(file)s") % {"file": job.filename},
+        unmapped=unmapped,
     )
 
 

@@ -369,6 +369,7 @@ class FeedFormat(models.TextChoices):
     AUTO = "auto", _("detect from the content")
     STANDORTLOTSE = "standortlotse", _("our open feed (JSON, GeoJSON, CSV template)")
     KVM = "kvm", _("Karte von morgen (OpenFairDB entries, JSON)")
+    KVM_CSV = "kvm_csv", _("Karte von morgen (CSV export)")
     GOGOCARTO = "gogocarto", _("GoGoCarto export (JSON)")
     GOGOCARTO_CSV = "gogocarto_csv", _("GoGoCarto export (CSV)")
     JSONLD = "jsonld", _("schema.org Place/LocalBusiness (JSON-LD)")
@@ -440,6 +441,14 @@ class FeedRun(models.Model):
     conflicts = models.PositiveIntegerField(_("conflicts"), default=0)
     errors = models.PositiveIntegerField(_("errors"), default=0)
     message = models.TextField(_("message"), blank=True, validators=TEXT)
+    unmapped_categories = models.JSONField(
+        _("categories without mapping"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "The partner's categories this run found no mapping for (offered in the form)."
+        ),
+    )
 
     class Meta:
         ordering = ["-started_at", "-pk"]

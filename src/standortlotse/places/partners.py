@@ -8,10 +8,14 @@ them into our fields, types, offers and tags. Formats:
 
 - Karte von morgen: a list of OpenFairDB entries (`GET /v0/entries/<ids>`: id, version, title,
   description, lat, lng, street, zip, city, email, telephone, homepage, opening_hours,
-  categories as IDs, tags, license).
+  categories as IDs, tags, license), or its CSV export of entries (`/v0/export/entries.csv`:
+  id, created_at, version, title, …, contact_email, contact_phone, categories, tags, license).
 - GoGoCarto: the JSON export (`/api/elements.json`: `data` of elements with id, name,
   geo.latitude/longitude, address.streetAddress/postalCode/addressLocality, categories, …,
   updatedAt) and the CSV export (the same fields as columns).
+
+CSV files are read by `core.tabular.readers` (encoding, delimiter and header row as for every
+upload).
 - schema.org Place / LocalBusiness (and subtypes) as JSON-LD: one object, a list or `@graph`.
 
 Our export for partner maps is GoGoCarto's JSON (`gogocarto_feed`): a GoGoCarto map takes in a
@@ -19,11 +23,10 @@ JSON URL as an external source and refreshes it itself, so the Netzwerk Zukunfts
 our places; Karte von morgen only takes writes through its authenticated API.
 """
 
-import csv
 import html
-import io
 import json
 import re
+import tempfile
 from dataclasses import dataclass, field
 
 import nh3
@@ -31,8 +34,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from standortlotse.core import fetch
+from standortlotse.core.tabular import readers
 from standortlotse.core.textsearch import fold
 from standortlotse.places import exchange
 from standortlotse.places.models import (
@@ -45,6 +50,13 @@ from standortlotse.places.models import (
 KVM_INITIATIVE = "2cd00bebec0c48ba9db761da48678134"
 KVM_COMPANY = "77b3c33a92554bcf8e8c2c86cedd6f6f"
 KVM_EVENT = "c2dc278a2d6a4b9b8a50cb606fc017ed"
+
+# What the partners' opaque category IDs mean (shown beside them in the mapping table).
+WORD_LABELS = {
+    KVM_INITIATIVE: gettext_lazy("Karte von morgen: initiative (non-profit)"),
+    KVM_COMPANY: gettext_lazy("Karte von morgen: company"),
+    KVM_EVENT: gettext_lazy("Karte von morgen: event"),
+}
 
 TARGETS = {"fields": "field", "types": "type", "offers": "offer", "tags": None}
 SECTIONS = ("categories", "tags", "default")
@@ -117,6 +129,16 @@ DEFAULT_MAPPINGS = {
         "default": _to(["life"], ["other"]),
     },
 }
+DEFAULT_MAPPINGS[FeedFormat.KVM_CSV] = {
+    **DEFAULT_MAPPINGS[FeedFormat.KVM],
+    # older OpenFairDB servers name the three categories instead of giving their IDs
+    "categories": {
+        **DEFAULT_MAPPINGS[FeedFormat.KVM]["categories"],
+        "non-profit": {},
+        "commercial": _to(["work"]),
+        "event": _to(offers=["events"]),
+    },
+}
 DEFAULT_MAPPINGS[FeedFormat.GOGOCARTO_CSV] = DEFAULT_MAPPINGS[FeedFormat.GOGOCARTO]
 DEFAULT_MAPPINGS[FeedFormat.JSONLD] = DEFAULT_MAPPINGS[FeedFormat.GOGOCARTO]
 
@@ -182,6 +204,23 @@ def _target_errors(where: str, target) -> list[str]:
                     % {"where": where, "key": key, "value": value, "accepted": ", ".join(allowed)}
                 )
     return errors
+
+
+def normal_mapping(mapping: dict) -> dict:
+    """A mapping in one form for comparing: words folded, empty lists dropped, values sorted."""
+
+    def target(t):
+        return {k: sorted(v) for k, v in (t or {}).items() if v}
+
+    return {
+        "categories": {_key(w): target(t) for w, t in (mapping.get("categories") or {}).items()},
+        "tags": {_key(w): target(t) for w, t in (mapping.get("tags") or {}).items()},
+        "default": target(mapping.get("default")),
+    }
+
+
+def is_default_mapping(mapping: dict, format: str) -> bool:
+    return normal_mapping(mapping) == normal_mapping(default_mapping(format))
 
 
 # --- applying the mapping ----------------------------------------------------------------------
@@ -444,27 +483,104 @@ GOGOCARTO_COLUMNS = {
 }
 
 
+def _csv_rows(raw: bytes, columns) -> list[dict]:
+    """The rows of a partner's CSV file as {column: text}, read by core.tabular.readers (encoding
+    UTF-8 or Windows-1252, delimiter sniffed, header row found among the first rows)."""
+    known = {fold(c) for c in columns}
+    with tempfile.NamedTemporaryFile(suffix=".csv") as handle:
+        handle.write(raw)
+        handle.flush()
+        try:
+            table = readers.read_csv(handle.name, known)
+            return [
+                {
+                    header.strip(): "" if value is None else str(value).strip()
+                    for header, value in row.cells.items()
+                }
+                for row in table.rows()
+            ]
+        except readers.Refused as refused:
+            raise FormatRefused(str(refused)) from None
+
+
 def read_gogocarto_csv(raw: bytes) -> list[dict]:
-    text = _decode(raw)
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    rows = csv.DictReader(io.StringIO(text), dialect=dialect)
     elements = []
-    for row in rows:
-        element = {}
-        for column, value in row.items():
-            if column is None:
-                continue
-            key = column.strip()
-            key = GOGOCARTO_COLUMNS.get(key.lower(), key)
-            element[key] = (value or "").strip()
+    for row in _csv_rows(raw, ["id", "name", "categories", *GOGOCARTO_COLUMNS]):
+        element = {GOGOCARTO_COLUMNS.get(key.lower(), key): value for key, value in row.items()}
         for number in ("latitude", "longitude"):
             if element.get(number):
                 element[number] = element[number].replace(",", ".")
         elements.append(element)
     return [_gogocarto_element(e) for e in elements]
+
+
+# The columns of OpenFairDB's CSV export of entries (`GET /v0/export/entries.csv`), as its
+# CsvRecord writes them: comma separated, UTF-8, categories as IDs and tags each joined by ",".
+# Older servers wrote created, email and telephone instead of created_at, contact_email and
+# contact_phone, and categories by their names; both are read.
+KVM_CSV_COLUMNS = (
+    "id",
+    "created_at",
+    "created_by",
+    "version",
+    "title",
+    "description",
+    "lat",
+    "lng",
+    "street",
+    "zip",
+    "city",
+    "country",
+    "state",
+    "homepage",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "opening_hours",
+    "founded_on",
+    "categories",
+    "tags",
+    "license",
+    "image_url",
+    "image_link_url",
+    "avg_rating",
+)
+KVM_CSV_ALIASES = {"email": "contact_email", "telephone": "contact_phone", "created": "created_at"}
+
+
+def read_kvm_csv(raw: bytes) -> list[dict]:
+    records = []
+    for row in _csv_rows(raw, KVM_CSV_COLUMNS):
+        e = {KVM_CSV_ALIASES.get(key.lower(), key.lower()): value for key, value in row.items()}
+        if not e.get("id") and not e.get("title"):
+            continue
+        records.append(
+            _record(
+                id=e.get("id"),
+                name=e.get("title"),
+                description=e.get("description"),
+                lat=(e.get("lat") or "").replace(",", ".") or None,
+                lon=(e.get("lng") or "").replace(",", ".") or None,
+                street=e.get("street"),
+                postcode=e.get("zip"),
+                locality=e.get("city"),
+                email=e.get("contact_email"),
+                phone=e.get("contact_phone"),
+                website=e.get("homepage"),
+                opening=e.get("opening_hours"),
+                contact=e.get("contact_name"),
+                categories=e.get("categories") or "",
+                tags=e.get("tags") or "",
+                version=e.get("version"),
+                licence=e.get("license"),
+            )
+        )
+    return records
+
+
+def _is_kvm_csv(header: str) -> bool:
+    words = {w.strip().strip('"').lower() for w in re.split(r"[,;\t]", header)}
+    return {"id", "title", "lat", "lng"} <= words and ("version" in words or "tags" in words)
 
 
 PLACE_TYPES = {
@@ -537,7 +653,9 @@ def detect(raw: bytes, filename: str = "") -> str:
     head = raw.lstrip()[:1]
     if head not in (b"{", b"["):
         if filename.lower().endswith(".csv") or b"," in raw[:2000] or b";" in raw[:2000]:
-            header = _decode(raw[:4000]).splitlines()[0].lower() if raw else ""
+            header = _decode(raw[:4000]).lstrip("\ufeff").splitlines()[0].lower() if raw else ""
+            if _is_kvm_csv(header):
+                return FeedFormat.KVM_CSV
             if "municipality_ags" not in header and (
                 "geo.latitude" in header or "latitude" in header
             ):
@@ -582,6 +700,8 @@ def read(raw: bytes, filename: str, format: str = FeedFormat.AUTO) -> tuple[list
     try:
         if format == FeedFormat.GOGOCARTO_CSV:
             return read_gogocarto_csv(raw), format
+        if format == FeedFormat.KVM_CSV:
+            return read_kvm_csv(raw), format
         try:
             data = json.loads(_decode(raw))
         except json.JSONDecodeError as error:
@@ -617,7 +737,11 @@ def read_and_map(
 # --- runs --------------------------------------------------------------------------------------
 
 
-def record_run(feed: PartnerFeed, counts: dict, http_status=None, message="") -> FeedRun:
+def record_run(
+    feed: PartnerFeed, counts: dict, http_status=None, message="", unmapped=()
+) -> FeedRun:
+    """Log one pull or upload; `unmapped` are the partner's categories no mapping named (the
+    feed's form offers them as new rows)."""
     return FeedRun.objects.create(
         feed=feed,
         http_status=http_status,
@@ -627,6 +751,7 @@ def record_run(feed: PartnerFeed, counts: dict, http_status=None, message="") ->
         conflicts=counts.get("conflict", 0),
         errors=counts.get("error", 0),
         message=message,
+        unmapped_categories=list(unmapped),
     )
 
 
@@ -658,7 +783,13 @@ def pull(feed: PartnerFeed) -> FeedRun:
             message = _("Categories without mapping: %(names)s") % {
                 "names": ", ".join(mapped.unmapped_categories)
             }
-        return record_run(feed, counts, http_status=fetched.status, message=message)
+        return record_run(
+            feed,
+            counts,
+            http_status=fetched.status,
+            message=message,
+            unmapped=mapped.unmapped_categories,
+        )
 
 
 def pull_all() -> list[FeedRun]:

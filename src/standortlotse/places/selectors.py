@@ -2,11 +2,12 @@
 
 import math
 
-from django.db.models import ExpressionWrapper, F, FloatField, QuerySet
+from django.db.models import ExpressionWrapper, F, FloatField, OuterRef, QuerySet, Subquery
 
+from standortlotse.accounts import policy
 from standortlotse.core import textsearch
 from standortlotse.core.tabular.coordinates import distance_km
-from standortlotse.places.models import Place, PlaceAttribute
+from standortlotse.places.models import FeedRun, PartnerFeed, Place, PlaceAttribute
 from standortlotse.properties.models import Property
 
 NEARBY_KM = 20
@@ -83,3 +84,31 @@ def nearby_places(place: Place, km=NEARBY_KM, limit=4):
 def nearby_properties(place: Place, km=NEARBY_KM, limit=4):
     base = Property.objects.published().only("pk", "title", "kind", "lat", "lon")
     return _around(base, place.lat, place.lon, km, limit)
+
+
+# --- partner feeds (the moderators' pages) -----------------------------------------------------
+
+
+def moderated_feeds(user) -> QuerySet:
+    """The partner feeds of the regions the user moderates, each with `last_run_id`."""
+    last = FeedRun.objects.filter(feed=OuterRef("pk")).order_by("-started_at", "-pk")
+    return (
+        policy.moderated_records(user, PartnerFeed.objects.all())
+        .select_related("region")
+        .annotate(last_run_id=Subquery(last.values("pk")[:1]))
+    )
+
+
+def feeds_with_last_run(feeds) -> list:
+    """The feeds, each with `.last_run` (one query for all the runs)."""
+    feeds = list(feeds)
+    runs = FeedRun.objects.in_bulk([f.last_run_id for f in feeds if f.last_run_id])
+    for feed in feeds:
+        feed.last_run = runs.get(feed.last_run_id)
+    return feeds
+
+
+def unmapped_categories(feed) -> list[str]:
+    """The partner's categories the latest run that met any found no mapping for."""
+    run = FeedRun.objects.filter(feed=feed).exclude(unmapped_categories=[]).first()
+    return list(run.unmapped_categories) if run else []

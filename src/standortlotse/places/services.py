@@ -350,3 +350,34 @@ def send_confirmation_requests(now=None) -> dict:
                 )
             flagged += 1
     return {"asked": asked, "flagged": flagged}
+
+
+# --- partner feeds -----------------------------------------------------------------------------
+
+
+def _check_feed_region(user, feed) -> None:
+    if not policy.moderated_regions(user).filter(pk=feed.region_id).exists():
+        raise PermissionDenied
+
+
+def save_feed(user, feed, mapping: dict):
+    """Store a partner feed's settings and mapping (only in a region the user moderates)."""
+    from standortlotse.places import partners
+
+    _check_feed_region(user, feed)
+    # An empty table, or one equal to the defaults of the format, keeps the feed on the defaults.
+    empty = not any(partners.normal_mapping(mapping).values())
+    feed.mapping = {} if empty or partners.is_default_mapping(mapping, feed.format) else mapping
+    feed.full_clean()
+    feed.save()
+    return feed
+
+
+def pull_feed(user, feed):
+    """Pull a feed by its URL now (what the schedule does) and return its run."""
+    from standortlotse.places import partners
+
+    _check_feed_region(user, feed)
+    if not feed.url:
+        raise ValidationError(_("This feed has no address; upload its file in the import."))
+    return partners.pull(feed)

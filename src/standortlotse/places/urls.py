@@ -1,6 +1,14 @@
 from django.urls import path
 
-from standortlotse.places.views import embedding, importing, moderation, owner, public, submission
+from standortlotse.places.views import (
+    embedding,
+    feeds,
+    importing,
+    moderation,
+    owner,
+    public,
+    submission,
+)
 
 app_name = "places"
 
@@ -23,6 +31,11 @@ urlpatterns = [
     path(
         "datenpflege/orte/region/<slug:slug>/", moderation.region_settings, name="region_settings"
     ),
+    path("datenpflege/orte/partner/", feeds.feed_list, name="feed_list"),
+    path("datenpflege/orte/partner/neu/", feeds.feed_create, name="feed_create"),
+    path("datenpflege/orte/partner/<int:pk>/", feeds.feed_edit, name="feed_edit"),
+    path("datenpflege/orte/partner/<int:pk>/abrufen/", feeds.feed_pull, name="feed_pull"),
+    path("datenpflege/orte/partner/<int:pk>/verlauf/", feeds.feed_history, name="feed_history"),
     path("datenpflege/orte/<int:pk>/", moderation.review, name="review"),
     path("datenpflege/orte/<int:pk>/vertrauen/", moderation.review_trust, name="review_trust"),
     path("datenpflege/orte/<int:pk>/neuer-link/", moderation.review_rotate, name="review_rotate"),

@@ -1,0 +1,216 @@
+"""Request tests of the partner-feed pages (places/views/feeds.py): the list, creating and editing
+a feed with its mapping table (errors name the row and keep every entry), "pull now" against a
+local partner server, the history, and who may see them."""
+
+import pytest
+from django.urls import reverse
+
+from standortlotse.accounts.models import Membership
+from standortlotse.places import partners
+from standortlotse.places.models import FeedFormat, FeedRun, PartnerFeed, Place
+from tests.factories import DistrictFactory, RegionFactory, member
+from tests.places.test_partners import partner_server, raw  # noqa: F401 (fixture)
+
+
+def form_data(response) -> dict:
+    """What the browser would send back for the page's form, unchanged."""
+    data = {}
+    forms = [response.context["form"], response.context["default_form"]]
+    formset = response.context["formset"]
+    forms += [formset.management_form, *formset.forms]
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            key = form.add_prefix(name)
+            if isinstance(value, (list, tuple)):
+                data[key] = list(value)
+            elif value is None or value is False:
+                continue
+            elif hasattr(value, "pk"):
+                data[key] = value.pk
+            else:
+                data[key] = value
+    return data
+
+
+def rows_by_word(data: dict) -> dict:
+    return {v: k.split("-")[1] for k, v in data.items() if k.endswith("-word") and v}
+
+
+@pytest.fixture
+def moderator(client, world):
+    client.force_login(world.moderator)
+    return client
+
+
+@pytest.fixture
+def feed(world):
+    return PartnerFeed.objects.create(
+        name="Karte von morgen", format=FeedFormat.KVM_CSV, region=world.region
+    )
+
+
+def test_list_shows_feeds_of_the_region_with_the_last_run(moderator, world, feed):
+    partners.record_run(feed, {"new": 3, "error": 1}, http_status=200, message="Alles gut")
+    partners.record_run(feed, {"new": 7}, http_status=200, message="Neuester Lauf")
+    other = RegionFactory(name="Prignitz", slug="prignitz")
+    PartnerFeed.objects.create(name="Fremder Feed", region=other)
+    response = moderator.get(reverse("places:feed_list"))
+    page = response.content.decode()
+    assert "Karte von morgen (CSV-Export)" in page and "Altmark" in page
+    assert "Neuester Lauf" in page and "7 neu" in page
+    assert "Alles gut" not in page  # only the last run
+    assert "Fremder Feed" not in page
+    assert reverse("places:feed_edit", args=[feed.pk]) in page
+    assert reverse("places:feed_list") in moderator.get(reverse("places:queue")).content.decode()
+
+
+def test_create_prefills_the_defaults_and_keeps_following_them(moderator, world):
+    response = moderator.get(reverse("places:feed_create"))
+    assert response.status_code == 200
+    data = form_data(response)
+    data.update({"name": "Zukunftsorte", "format": "gogocarto", "url": "", "active": "on"})
+    response = moderator.post(reverse("places:feed_create"), data)
+    assert response.status_code == 302, (
+        response.context["form"].errors,
+        response.context["mapping_errors"],
+    )
+    feed = PartnerFeed.objects.get(name="Zukunftsorte")
+    assert feed.region == world.region
+    # created with format "auto": no default rows; the empty table means the defaults
+    assert feed.mapping == {}
+    page = moderator.get(reverse("places:feed_edit", args=[feed.pk])).content.decode()
+    assert 'value="fablab"' in page  # the GoGoCarto defaults as rows
+    data = form_data(moderator.get(reverse("places:feed_edit", args=[feed.pk])))
+    assert moderator.post(reverse("places:feed_edit", args=[feed.pk]), data).status_code == 302
+    feed.refresh_from_db()
+    assert feed.mapping == {}  # saved unchanged: still the defaults
+
+
+def test_mapping_error_names_row_and_value_and_keeps_every_entry(moderator, world, feed):
+    response = moderator.get(reverse("places:feed_edit", args=[feed.pk]))
+    data = form_data(response)
+    total = int(data["row-TOTAL_FORMS"])
+    last = total - 1  # an empty extra row
+    data[f"row-{last}-word"] = "Lastenrad-Verleih"
+    data[f"row-{last}-applies"] = "tags"
+    data[f"row-{last}-types"] = ["spaceship"]  # a value a tampered form could send
+    data[f"row-{last}-tags"] = "Mobilität"
+    data["name"] = "Karte von morgen Altmark"
+    response = moderator.post(reverse("places:feed_edit", args=[feed.pk]), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"Zeile {total}:" in page
+    assert "spaceship" in page and "coworking, coliving" in page  # what is accepted
+    # nothing entered is lost
+    assert 'value="Lastenrad-Verleih"' in page and 'value="Mobilität"' in page
+    assert 'value="Karte von morgen Altmark"' in page
+    feed.refresh_from_db()
+    assert feed.name == "Karte von morgen" and feed.mapping == {}
+
+
+def test_duplicate_word_and_targets_without_word_are_named(moderator, feed):
+    data = form_data(moderator.get(reverse("places:feed_edit", args=[feed.pk])))
+    total = int(data["row-TOTAL_FORMS"])
+    data[f"row-{total - 2}-word"] = "Coworking"  # already a row of the defaults
+    data[f"row-{total - 2}-applies"] = "tags"
+    data[f"row-{total - 1}-offers"] = ["events"]
+    page = moderator.post(reverse("places:feed_edit", args=[feed.pk]), data).content.decode()
+    assert f"Zeile {total - 1}: „Coworking“ ist bereits in Zeile" in page
+    assert f"Zeile {total}: Bitte die Kategorie oder das Tag des Partners eintragen." in page
+
+
+def test_edit_maps_a_new_category_from_the_last_run(moderator, world, partner_server):  # noqa: F811
+    from tests.places.test_partners import Partner
+
+    Partner.body = raw("kvm_entries.csv")
+    feed = PartnerFeed.objects.create(
+        name="KvM",
+        format=FeedFormat.KVM_CSV,
+        url=partner_server + "/export/entries.csv",
+        region=world.region,
+    )
+    response = moderator.post(reverse("places:feed_pull", args=[feed.pk]))
+    assert response.status_code == 302
+    run = FeedRun.objects.get(feed=feed)
+    assert run.unmapped_categories == ["99999999999999999999999999999999"]
+    response = moderator.get(reverse("places:feed_edit", args=[feed.pk]))
+    data = form_data(response)
+    row = rows_by_word(data)["99999999999999999999999999999999"]
+    assert row == "0" and data["row-0-seen"] is True
+    assert "row-new" in response.content.decode()
+    data["row-0-fields"] = ["life"]
+    data["row-0-types"] = ["culture"]
+    assert moderator.post(reverse("places:feed_edit", args=[feed.pk]), data).status_code == 302
+    feed.refresh_from_db()
+    assert feed.mapping["categories"]["99999999999999999999999999999999"] == {
+        "fields": ["life"],
+        "types": ["culture"],
+    }
+    assert feed.mapping["tags"]["coworking"]["types"] == ["coworking"]  # the rest kept
+    # the category is mapped now: it is no longer offered as new
+    data = form_data(moderator.get(reverse("places:feed_edit", args=[feed.pk])))
+    assert data.get("row-0-seen") is not True
+
+
+def test_pull_now_runs_the_feed_and_shows_the_result(moderator, world, partner_server):  # noqa: F811
+    feed = PartnerFeed.objects.create(
+        name="Zukunftsorte", url=partner_server + "/api/elements.json", region=world.region
+    )
+    response = moderator.post(reverse("places:feed_pull", args=[feed.pk]), follow=True)
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("places:feed_history", args=[feed.pk])
+    assert "Abgerufen: HTTP 200, 1 neu" in page
+    assert "Tiny House Dorf" in page  # the run's message
+    assert Place.objects.filter(source="Zukunftsorte").count() == 1
+    response = moderator.post(reverse("places:feed_pull", args=[feed.pk]), follow=True)
+    assert "HTTP 304" in response.content.decode()
+    assert FeedRun.objects.filter(feed=feed).count() == 2
+    assert moderator.get(reverse("places:feed_pull", args=[feed.pk])).status_code == 405
+
+
+def test_pull_now_without_address_says_so(moderator, feed):
+    response = moderator.post(reverse("places:feed_pull", args=[feed.pk]), follow=True)
+    assert "keine Adresse" in response.content.decode()
+    assert not FeedRun.objects.filter(feed=feed).exists()
+
+
+def test_history_lists_every_run(moderator, feed):
+    partners.record_run(feed, {"new": 2, "update": 1, "unchanged": 4, "conflict": 1}, 200)
+    partners.record_run(feed, {}, message="Adresse nicht erreichbar")
+    page = moderator.get(reverse("places:feed_history", args=[feed.pk])).content.decode()
+    assert "Adresse nicht erreichbar" in page
+    assert page.index("Adresse nicht erreichbar") < page.index('data-label="neu">2<')
+    assert 'data-label="unverändert">4<' in page
+
+
+def test_other_regions_feed_is_404_and_cannot_be_pulled(client, world, feed):
+    other_district = DistrictFactory(name="Landkreis Prignitz", key="12070")
+    other_region = RegionFactory(name="Prignitz", slug="prignitz", districts=[other_district])
+    outsider = member(Membership.Role.REGIONAL_MODERATOR, region=other_region, username="mod_b")
+    client.force_login(outsider)
+    for name in ("places:feed_edit", "places:feed_history"):
+        assert client.get(reverse(name, args=[feed.pk])).status_code == 404
+    assert client.post(reverse("places:feed_pull", args=[feed.pk])).status_code == 404
+    assert (
+        client.post(reverse("places:feed_edit", args=[feed.pk]), {"name": "X"}).status_code == 404
+    )
+    assert "Karte von morgen" not in client.get(reverse("places:feed_list")).content.decode()
+    # nor can a feed be created in a region the moderator does not moderate
+    response = client.get(reverse("places:feed_create"))
+    data = form_data(response)
+    data.update({"name": "Untergeschoben", "region": world.region.pk, "format": "auto"})
+    response = client.post(reverse("places:feed_create"), data)
+    assert response.status_code == 200 and "region" in response.context["form"].errors
+    assert not PartnerFeed.objects.filter(name="Untergeschoben").exists()
+
+
+@pytest.mark.parametrize("name", ["feed_list", "feed_create", "feed_edit", "feed_history"])
+def test_editor_gets_403_and_anonymous_the_login(client, world, feed, name):
+    url = reverse(
+        f"places:{name}", **({"args": [feed.pk]} if "edit" in name or "history" in name else {})
+    )
+    response = client.get(url)
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+    client.force_login(world.editor_a)
+    assert client.get(url).status_code == 403
