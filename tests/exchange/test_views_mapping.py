@@ -265,3 +265,36 @@ def test_the_coordinate_system_follows_the_mapping(client, world):
         reverse("exchange:mapping", args=[job.pk]), {**form, "col_0": "title", "crs-crs": "utm32"}
     ).content.decode()
     assert "Gewählt: ETRS89/UTM-Zone 32N" in page and "Die Spalten „Nr“, „Bezeichnung“" in page
+
+
+@pytest.mark.parametrize(
+    ("language", "note", "other"),
+    [
+        ("en", "Unknown municipality “Atlantis”", "Unbekannte Gemeinde"),
+        ("de", "Unbekannte Gemeinde „Atlantis“", "Unknown municipality"),
+    ],
+)
+def test_the_preview_speaks_the_language_the_import_was_started_in(
+    client, world, language, note, other
+):
+    """The row notes are stored as text: in the uploader's language, whichever language the
+    later steps (here the mapping, always in German) are taken in."""
+    from django.utils import translation
+
+    client.force_login(world.editor_a)
+    rows = [["Bezeichnung", "Gemeinde", "Fläche (ha)"], ["Irgendwo", "Atlantis", "1,5"]]
+    with translation.override(language):
+        start_url = reverse("exchange:start")
+    assert start_url.startswith("/en/") == (language == "en")
+    client.post(start_url, {"file": upload("sprache.csv", csv_bytes(rows))})
+    job = ImportJob.objects.get(filename="sprache.csv")
+    assert job.language == language
+    translation.activate("de")
+    response = _post_mapping(client, job, job.mapping)
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.PREVIEW and job.counts["error"] == 1
+    messages = " ".join(text for _column, text in job.rows.get().messages)
+    assert note in messages and other not in messages
+    page = client.get(reverse("exchange:job", args=[job.pk])).content.decode()
+    assert note in page.replace("&quot;", '"')

@@ -40,6 +40,9 @@ class ImportJob(models.Model):
     # The coordinate system of the table's coordinate columns (core.tabular.coordinates.SYSTEMS),
     # detected at upload and confirmed in the mapping step; "" when the file has none.
     crs = models.CharField(max_length=20, blank=True)
+    # The language of the user who uploaded the file (settings.LANGUAGES): the check and the
+    # import run in it, so the row notes and the job's message are stored in it ("" = the site's).
+    language = models.CharField(max_length=10, blank=True)
     publish = models.BooleanField(default=False)
     skip_errors = models.BooleanField(default=False)
     state = models.CharField(max_length=20, choices=State.choices, default=State.MAPPING)

@@ -11,10 +11,11 @@ from __future__ import annotations
 import os
 from itertools import islice
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files import File
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -47,14 +48,23 @@ def _organisation(user):
     return ids[0] if ids else None
 
 
-def start(user, upload, target: str = property_import.KEY, publish: bool = False) -> ImportJob:
-    """Store the upload, check what it is (refusing hostile files) and suggest a mapping."""
+def start(
+    user,
+    upload,
+    target: str = property_import.KEY,
+    publish: bool = False,
+    language: str | None = None,
+) -> ImportJob:
+    """Store the upload, check what it is (refusing hostile files) and suggest a mapping.
+    ``language`` (the request's; the active one if None) is the one the check and the import
+    write their notes in."""
     module = TARGETS[target]
     job = ImportJob(
         target=target,
         created_by=user,
         filename=os.path.basename(upload.name)[:255],
         publish=publish,
+        language=job_language(language),
     )
     job.organisation_id = _organisation(user)
     job.file.save(f"{job.id}{os.path.splitext(upload.name)[1].lower()}", File(upload), save=False)
@@ -69,6 +79,14 @@ def start(user, upload, target: str = property_import.KEY, publish: bool = False
     job.crs = detect_crs(job, job.mapping)
     job.save()
     return job
+
+
+def job_language(code: str | None) -> str:
+    """One of settings.LANGUAGES for ``code`` (the active language if None), else the site's."""
+    try:
+        return translation.get_supported_language_variant(code or translation.get_language())
+    except LookupError:
+        return settings.LANGUAGE_CODE
 
 
 CRS_SAMPLE = 200

@@ -39,7 +39,9 @@ def start(request):
             form.add_error("file", _("Too many uploads in the last hour; please wait a little."))
         else:
             try:
-                job = services.start(request.user, form.cleaned_data["file"])
+                job = services.start(
+                    request.user, form.cleaned_data["file"], language=request.LANGUAGE_CODE
+                )
             except readers.Refused as refused:
                 form.add_error("file", str(refused))
             else:
