@@ -208,7 +208,7 @@ def test_the_warnings_follow_each_change_of_a_select(client, world):
     assert "vendor/htmx/htmx.min.js" in page
     # On first display: the warning for the suggested mapping, and its count by the button.
     assert "Die Spalte „Fläche lt. Kataster (m²)“ sieht nach" in page
-    assert '<a href="#mapping-checks">1 Punkt zu prüfen (über der Tabelle)</a>' in page
+    assert '<a href="#mapping-checks">1 Punkt zu prüfen – siehe oben</a>' in page
 
     def checks(mapping):
         form = {f"col_{i}": mapping.get(h, "") for i, h in enumerate(job.headers)}
@@ -260,6 +260,15 @@ def test_the_coordinate_system_follows_the_mapping(client, world):
         r'<div id="crs-slot" hx-swap-oob="true">\s*<section class="crs-choice"', fragment
     )
     assert 'name="crs-crs"' in fragment and "Erkannt: ETRS89/UTM-Zone 33N" in fragment
+    # In English: the system, the distance in English number form, the coordinate fields by
+    # what the file calls them too.
+    from django.utils import translation
+
+    with translation.override("en"):
+        page = client.get(reverse("exchange:job", args=[job.pk])).content.decode()
+    assert "Detected: ETRS89/UTM zone 33N" in page
+    assert "lies 0.9 km from the centre of Tangermünde" in page
+    assert '<option value="lon" selected>longitude or easting (x)</option>' in page
     # Without JavaScript the refused submit shows the same for the mapping as sent.
     page = client.post(
         reverse("exchange:mapping", args=[job.pk]), {**form, "col_0": "title", "crs-crs": "utm32"}

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from standortlotse.accounts.decorators import editor_required
@@ -55,8 +56,20 @@ def start(request):
     )
 
 
+# The coordinate columns by what a file calls them too: an "Ostwert" or "Rechtswert" column
+# belongs to the longitude, a "Nordwert" or "Hochwert" one to the latitude.
+COORDINATE_LABELS = {
+    "lat": gettext_lazy("latitude or northing (y)"),
+    "lon": gettext_lazy("longitude or easting (x)"),
+}
+
+
+def _column_label(column: str) -> str:
+    return str(COORDINATE_LABELS.get(column) or property_import.column_label(column))
+
+
 def _column_choices():
-    return [(c, property_import.column_label(c)) for c in COLUMNS]
+    return [(c, _column_label(c)) for c in COLUMNS]
 
 
 @editor_required
@@ -283,7 +296,7 @@ def column_docs():
     come from ``property_import.accepted_forms``, i.e. from the tables the import reads with."""
     docs = []
     for name in COLUMNS:
-        label = property_import.column_label(name)
+        label = _column_label(name)
         forms = " · ".join(property_import.accepted_forms(name))
         if name == "municipality_ags":
             accepted = _("8-digit official key (AGS) or the name, e.g. 15090535 or Stendal")
