@@ -89,7 +89,7 @@ lint: $(TOOLS)  ## layering, ruff check, ruff format --check, djhtml --check, my
 	@echo "== ruff check" && $(BIN)/ruff check .
 	@echo "== ruff format --check" && $(BIN)/ruff format --check .
 	@echo "== djhtml --check: templates" && $(BIN)/djhtml --check --tabwidth 2 $(TEMPLATES)
-	@echo "== mypy" && $(BIN)/mypy
+	@echo "== mypy" && PYTHONPATH=src $(BIN)/mypy
 
 # What the tools can repair themselves; what is left `make lint` names.
 fmt: $(TOOLS)  ## ruff's safe fixes, ruff format, djhtml (rewrites files)

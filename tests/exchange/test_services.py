@@ -457,3 +457,13 @@ def test_two_rows_may_not_update_the_same_record(world):
     assert job.state == ImportJob.State.DONE and job.counts["written_update"] == 1
     world.prop_a.refresh_from_db()
     assert world.prop_a.title == "Gewerbepark Stendal-Nord"
+
+
+def test_the_job_keeps_the_language_it_was_started_in(world):
+    from django.utils import translation
+
+    content = csv_bytes([["title", "municipality_ags"], ["Halle", "15090535"]])
+    assert services.start(world.editor_a, upload("a.csv", content), language="en").language == "en"
+    assert services.start(world.editor_a, upload("b.csv", content), language="fr").language == "de"
+    with translation.override("en"):
+        assert services.start(world.editor_a, upload("c.csv", content)).language == "en"

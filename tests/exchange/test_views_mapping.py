@@ -11,6 +11,7 @@ from tests.exchange.support import (  # noqa: F401 - tasks_at_once is a fixture
     HAND_KEPT_MAPPING,
     HAND_KEPT_ROWS,
     HAND_KEPT_TITLE,
+    csv_bytes,
     tasks_at_once,
     upload,
     xlsx_bytes,
@@ -123,3 +124,186 @@ def _first(headers):
 
     by_fold = {fold(h): h for h in HEADERS}
     return [by_fold[fold(h)] for h in headers]
+
+
+def _coordinate_list(world, rows=300):
+    """A CSV of ``rows`` rows with UTM 33 eastings/northings at the harbour of Tangermünde."""
+    from tests.exchange.test_coordinates import HAFEN_TANGERMUENDE, comma, project
+    from tests.factories import MunicipalityFactory
+
+    MunicipalityFactory(
+        name="Tangermünde",
+        ags="15090520",
+        district=world.district_stendal,
+        lat=52.5417,
+        lon=11.9692,
+    )
+    x, y = project(25833, HAFEN_TANGERMUENDE)
+    header = ["Nr", "Bezeichnung", "Gemeinde", "Ostwert", "Nordwert", "Fläche (ha)"]
+    body = [
+        [f"T-{n}", f"Fläche {n}", "Tangermünde", comma(x, 1), comma(y, 1), "1,5"]
+        for n in range(rows)
+    ]
+    return csv_bytes([header, *body])
+
+
+def test_the_mapping_page_reads_the_file_once_per_job(client, world):
+    """Upload opens the file once; the mapping page, its live checks and a refused submit read
+    the samples and the first rows (coordinate system) from the cache, not from the file."""
+    from unittest import mock
+
+    from standortlotse.core.tabular import readers
+
+    client.force_login(world.moderator)
+    with mock.patch.object(readers, "open_table", wraps=readers.open_table) as opened:
+        client.post(
+            reverse("exchange:start"), {"file": upload("lage.csv", _coordinate_list(world))}
+        )
+        assert opened.call_count == 1
+        job = ImportJob.objects.get(filename="lage.csv")
+        assert job.crs == "utm33"
+        for _view in range(2):
+            opened.reset_mock()
+            page = client.get(reverse("exchange:job", args=[job.pk])).content.decode()
+            assert "Erkannt: ETRS89/UTM-Zone 33N" in page and "Tangermünde" in page
+            assert opened.call_count == 0
+        form = {f"col_{i}": job.mapping[h] for i, h in enumerate(job.headers)}
+        live = client.post(reverse("exchange:mapping_checks", args=[job.pk]), form)
+        assert live.status_code == 200 and "Tangermünde" in live.content.decode()
+        refused = client.post(
+            reverse("exchange:mapping", args=[job.pk]), {**form, "col_0": "title"}
+        )
+        assert refused.status_code == 400
+        assert opened.call_count == 0
+
+
+def test_the_file_is_read_again_when_the_cache_lost_it(client, world):
+    from unittest import mock
+
+    from django.core.cache import cache
+
+    from standortlotse.core.tabular import readers
+
+    client.force_login(world.moderator)
+    client.post(reverse("exchange:start"), {"file": upload("lage.csv", _coordinate_list(world))})
+    job = ImportJob.objects.get(filename="lage.csv")
+    cache.clear()
+    with mock.patch.object(readers, "open_table", wraps=readers.open_table) as opened:
+        for _view in range(2):
+            page = client.get(reverse("exchange:job", args=[job.pk])).content.decode()
+            assert "vom Zentrum von Tangermünde" in page
+    assert opened.call_count == 1
+
+
+def test_the_warnings_follow_each_change_of_a_select(client, world):
+    """The page asks htmx to post the form to the checks fragment on every change; the fragment
+    holds the warnings for the mapping as sent (nothing is saved)."""
+    client.force_login(world.editor_a)
+    content = xlsx_bytes([HEADERS, *ROWS], title_rows=TITLE_ROWS)
+    client.post(reverse("exchange:start"), {"file": upload("flaechen.xlsx", content)})
+    job = ImportJob.objects.get(filename="flaechen.xlsx")
+    url = reverse("exchange:mapping_checks", args=[job.pk])
+    page = client.get(reverse("exchange:job", args=[job.pk])).content.decode()
+    assert f'hx-post="{url}" hx-trigger="change" hx-target="#mapping-checks"' in page
+    assert "vendor/htmx/htmx.min.js" in page
+    # On first display: the warning for the suggested mapping, and its count by the button.
+    assert "Die Spalte „Fläche lt. Kataster (m²)“ sieht nach" in page
+    assert '<a href="#mapping-checks">1 Punkt zu prüfen – siehe oben</a>' in page
+
+    def checks(mapping):
+        form = {f"col_{i}": mapping.get(h, "") for i, h in enumerate(job.headers)}
+        response = client.post(url, form, headers={"HX-Request": "true"})
+        assert response.status_code == 200
+        return response.content.decode()
+
+    fragment = checks({**HAND_KEPT_MAPPING, "Fläche lt. Kataster (m²)": "area_total_m2"})
+    assert "<html" not in fragment
+    assert "Die Spalten „Größe (ha)“, „Fläche lt. Kataster (m²)“ sind alle" in fragment
+    assert "sieht nach" not in fragment
+    assert 'id="mapping-checks-count" class="mapping-checks-count" hx-swap-oob="true"' in fragment
+    fragment = checks({**HAND_KEPT_MAPPING, "Fläche lt. Kataster (m²)": "area_available_m2"})
+    assert "sind alle dem Feld „verfügbare Fläche" in fragment
+    fragment = checks({**HAND_KEPT_MAPPING, "Fläche lt. Kataster (m²)": "description_de"})
+    assert "Bitte prüfen Sie" not in fragment and "zu prüfen" not in fragment
+    job.refresh_from_db()
+    assert job.mapping == HAND_KEPT_MAPPING and job.state == ImportJob.State.MAPPING
+    # Another editor's import is not found.
+    client.force_login(world.editor_b)
+    assert client.post(url, {}).status_code == 404
+
+
+def test_the_coordinate_system_follows_the_mapping(client, world):
+    client.force_login(world.moderator)
+    client.post(reverse("exchange:start"), {"file": upload("lage.csv", _coordinate_list(world))})
+    job = ImportJob.objects.get(filename="lage.csv")
+    url = reverse("exchange:mapping_checks", args=[job.pk])
+    form = {f"col_{i}": job.mapping[h] for i, h in enumerate(job.headers)}
+    assert form["col_3"] == "lon" and form["col_4"] == "lat"
+
+    # The select is in the page: only the status line is replaced (the select keeps its focus).
+    fragment = client.post(url, {**form, "crs-crs": "utm33"}).content.decode()
+    assert '<p id="crs-detected" hx-swap-oob="innerHTML"><strong>Erkannt: ETRS89/UTM-Zone 33N' in (
+        fragment
+    )
+    assert "vom Zentrum von Tangermünde" in fragment and 'id="crs-slot"' not in fragment
+    # Chosen by hand: said so, with what the values point to.
+    fragment = client.post(url, {**form, "crs-crs": "utm32"}).content.decode()
+    assert "Gewählt: ETRS89/UTM-Zone 32N" in fragment
+    assert "Die Werte sprechen eher für ETRS89/UTM-Zone 33N" in fragment
+    # The coordinate columns set to “do not import”: the section goes.
+    unmapped = {**form, "col_3": "", "col_4": ""}
+    fragment = client.post(url, {**unmapped, "crs-crs": "utm33"}).content.decode()
+    assert '<div id="crs-slot" hx-swap-oob="true"></div>' in fragment
+    # … and comes back, with its select, when they are assigned again.
+    fragment = client.post(url, form).content.decode()
+    assert re.search(
+        r'<div id="crs-slot" hx-swap-oob="true">\s*<section class="crs-choice"', fragment
+    )
+    assert 'name="crs-crs"' in fragment and "Erkannt: ETRS89/UTM-Zone 33N" in fragment
+    # In English: the system, the distance in English number form, the coordinate fields by
+    # what the file calls them too.
+    from django.utils import translation
+
+    with translation.override("en"):
+        page = client.get(reverse("exchange:job", args=[job.pk])).content.decode()
+    assert "Detected: ETRS89/UTM zone 33N" in page
+    assert "lies 0.9 km from the centre of Tangermünde" in page
+    assert '<option value="lon" selected>longitude or easting (x)</option>' in page
+    # Without JavaScript the refused submit shows the same for the mapping as sent.
+    page = client.post(
+        reverse("exchange:mapping", args=[job.pk]), {**form, "col_0": "title", "crs-crs": "utm32"}
+    ).content.decode()
+    assert "Gewählt: ETRS89/UTM-Zone 32N" in page and "Die Spalten „Nr“, „Bezeichnung“" in page
+
+
+@pytest.mark.parametrize(
+    ("language", "note", "other"),
+    [
+        ("en", "Unknown municipality “Atlantis”", "Unbekannte Gemeinde"),
+        ("de", "Unbekannte Gemeinde „Atlantis“", "Unknown municipality"),
+    ],
+)
+def test_the_preview_speaks_the_language_the_import_was_started_in(
+    client, world, language, note, other
+):
+    """The row notes are stored as text: in the uploader's language, whichever language the
+    later steps (here the mapping, always in German) are taken in."""
+    from django.utils import translation
+
+    client.force_login(world.editor_a)
+    rows = [["Bezeichnung", "Gemeinde", "Fläche (ha)"], ["Irgendwo", "Atlantis", "1,5"]]
+    with translation.override(language):
+        start_url = reverse("exchange:start")
+    assert start_url.startswith("/en/") == (language == "en")
+    client.post(start_url, {"file": upload("sprache.csv", csv_bytes(rows))})
+    job = ImportJob.objects.get(filename="sprache.csv")
+    assert job.language == language
+    translation.activate("de")
+    response = _post_mapping(client, job, job.mapping)
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.PREVIEW and job.counts["error"] == 1
+    messages = " ".join(text for _column, text in job.rows.get().messages)
+    assert note in messages and other not in messages
+    page = client.get(reverse("exchange:job", args=[job.pk])).content.decode()
+    assert note in page.replace("&quot;", '"')

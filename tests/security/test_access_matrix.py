@@ -1077,6 +1077,17 @@ BACK_OFFICE = [
         state=lambda o: _fresh(ImportJob, o.job.pk, "state", "counts"),
     ),
     Row(
+        "exchange:mapping_checks",
+        "job of editor_a (a read: nothing is saved)",
+        roles(editor_a=NOOP, editor_b=404, moderator=404, state_admin=404),
+        method="POST",
+        args=lambda o: {"job_id": o.job.pk},
+        data=lambda o: {"col_0": "title", "col_1": "title"},
+        leaks=("job_a",),
+        state=lambda o: _fresh(ImportJob, o.job.pk, "mapping", "crs", "state"),
+        effective=False,
+    ),
+    Row(
         "exchange:confirm",
         "job of editor_a",
         CREATOR_A,

@@ -43,6 +43,9 @@ class ImportJob(models.Model):
     # The target's own parameters, chosen at upload (places: region, source, feed, format) and
     # what the upload found for the preview ("warnings": e.g. partner categories without mapping).
     options = models.JSONField(default=dict, blank=True)
+    # The language of the user who uploaded the file (settings.LANGUAGES): the check and the
+    # import run in it, so the row notes and the job's message are stored in it ("" = the site's).
+    language = models.CharField(max_length=10, blank=True)
     publish = models.BooleanField(default=False)
     skip_errors = models.BooleanField(default=False)
     state = models.CharField(max_length=20, choices=State.choices, default=State.MAPPING)

@@ -11,10 +11,11 @@ from __future__ import annotations
 import os
 from itertools import islice
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files import File
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -64,11 +65,17 @@ def _organisation(user):
 
 
 def start(
-    user, upload, target: str = "properties", publish: bool = False, options: dict | None = None
+    user,
+    upload,
+    target: str = "properties",
+    publish: bool = False,
+    options: dict | None = None,
+    language: str | None = None,
 ) -> ImportJob:
     """Store the upload, check what it is (refusing hostile files) and suggest a mapping; for a
     target without a column step, start the check at once. ``options`` are the target's own
-    parameters (for places: region, source, partner feed, format)."""
+    parameters (for places: region, source, partner feed, format); ``language`` (the request's;
+    the active one if None) is the one the check and the import write their notes in."""
     module = imports.get(target)
     job = ImportJob(
         target=target,
@@ -76,6 +83,7 @@ def start(
         filename=os.path.basename(upload.name)[:255],
         publish=publish,
         options=dict(options or {}),
+        language=job_language(language),
     )
     job.organisation_id = _organisation(user)
     job.file.save(f"{job.id}{os.path.splitext(upload.name)[1].lower()}", File(upload), save=False)
@@ -92,12 +100,19 @@ def start(
         job.save()
         enqueue_with_transaction(tasks.analyse_task, str(job.id))
         return job
-    samples = _sample(table, job.headers)
-    cache.set(_samples_key(job), samples, SAMPLES_SECONDS)
+    samples = _read_head(job, table)["samples"]
     job.mapping = suggested_mapping(job, samples)
     job.crs = detect_crs(job, job.mapping)
     job.save()
     return job
+
+
+def job_language(code: str | None) -> str:
+    """One of settings.LANGUAGES for ``code`` (the active language if None), else the site's."""
+    try:
+        return translation.get_supported_language_variant(code or translation.get_language())
+    except LookupError:
+        return settings.LANGUAGE_CODE
 
 
 CRS_SAMPLE = 200
@@ -112,20 +127,31 @@ def detect_crs(job: ImportJob, mapping: dict[str, str]) -> str:
     return module.detect_crs(_first_rows(job), mapping, job.created_by)
 
 
-def describe_crs(job: ImportJob, crs: str) -> str:
-    """Where the first row lies in ``crs`` (shown in the mapping step), or ""."""
+def describe_crs(job: ImportJob, crs: str, mapping: dict[str, str] | None = None) -> str:
+    """Where the first row lies in ``crs`` under ``mapping`` (the job's by default), or ""."""
     module = target_of(job)
     if not crs or not hasattr(module, "describe_crs"):
         return ""
-    return module.describe_crs(_first_rows(job), job.mapping, job.created_by, crs)
+    mapping = job.mapping if mapping is None else mapping
+    return module.describe_crs(_first_rows(job), mapping, job.created_by, crs)
+
+
+def crs_status(job: ImportJob, mapping: dict[str, str], chosen: str = "") -> dict:
+    """The coordinate system of the mapping step for ``mapping``: the one detected from the
+    values, the one the check will use (``chosen`` if it is a system, else the detected one) and
+    where the first row lies in it; {} when the mapping reads no coordinates from columns."""
+    detected = detect_crs(job, mapping)
+    crs = chosen if chosen in coordinates.SYSTEMS else detected
+    note = describe_crs(job, crs, mapping) if crs else ""
+    if not detected and not note:
+        return {}
+    return {"crs": crs, "detected": detected, "note": note}
 
 
 def _first_rows(job: ImportJob) -> list:
-    """The file's first ``CRS_SAMPLE`` rows; none if it cannot be read (the check reports why)."""
-    try:
-        return list(islice(_table(job).rows(), CRS_SAMPLE))
-    except (readers.Refused, OSError):
-        return []
+    """The file's first ``CRS_SAMPLE`` rows, read once per job (``_read_head``); none if it
+    cannot be read (the check reports why)."""
+    return _read_head(job)["rows"]
 
 
 def _context(module, job: ImportJob):
@@ -140,33 +166,52 @@ SAMPLES_SECONDS = 24 * 3600
 
 
 def _samples_key(job: ImportJob) -> str:
-    return f"import-samples:{job.id}"
+    return f"import-head:{job.id}"
 
 
-def _sample(table, headers: list[str]) -> dict[str, list]:
+def _sample(table, headers: list[str], head: list | None = None) -> dict[str, list]:
     """The sample values; a row the check will refuse (a cell too long) ends the sample: the
-    check names it."""
+    check names it. The first ``CRS_SAMPLE`` rows read on the way are appended to ``head``."""
     rows = table.rows()
 
     def readable():
         try:
-            yield from rows
+            for row in rows:
+                if head is not None and len(head) < CRS_SAMPLE:
+                    head.append(row)
+                yield row
         except readers.Refused:
             return
 
-    return tabular.sample_values(readable(), headers)
+    samples = tabular.sample_values(readable(), headers)
+    if head is not None and len(head) < CRS_SAMPLE:
+        for _row in readable():  # the samples were found before CRS_SAMPLE rows
+            if len(head) >= CRS_SAMPLE:
+                break
+    return samples
+
+
+def _read_head(job: ImportJob, table=None) -> dict:
+    """What the mapping step shows of the file, read in one pass and kept in the cache for a day
+    (the page, its live checks and a failed submit open the file no more): the sample values of
+    each column (``samples``) and the first ``CRS_SAMPLE`` rows (``rows``, for the coordinate
+    system). ``table`` is the file just opened at upload."""
+    head = cache.get(_samples_key(job))
+    if head is not None and table is None:
+        return head
+    rows: list = []
+    try:
+        samples = _sample(table or _table(job), job.headers, rows)
+    except (readers.Refused, OSError):
+        samples = {}
+    head = {"samples": samples, "rows": [readers.Row(r.number, r.cells) for r in rows]}
+    cache.set(_samples_key(job), head, SAMPLES_SECONDS)
+    return head
 
 
 def column_samples(job: ImportJob) -> dict[str, list]:
     """The first non-blank values of each column (``tabular.sample_values``), read once."""
-    samples = cache.get(_samples_key(job))
-    if samples is None:
-        try:
-            samples = _sample(_table(job), job.headers)
-        except (readers.Refused, OSError):
-            samples = {}
-        cache.set(_samples_key(job), samples, SAMPLES_SECONDS)
-    return samples
+    return _read_head(job)["samples"]
 
 
 def remembered_mapping(job: ImportJob) -> dict[str, str]:

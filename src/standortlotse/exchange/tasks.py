@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.utils import translation
 from django_tasks import task
 
@@ -18,8 +19,9 @@ def _run(job_id: str, step: str):
     expected = ImportJob.State.ANALYSING if step == "analyse" else ImportJob.State.IMPORTING
     if job.state != expected:
         return
-    # Messages for the preview are stored in German, the primary language of the back office.
-    with translation.override("de"):
+    # The row notes and the job's message are stored as text, in the language of the user who
+    # started the import (ImportJob.language; the site's for jobs from before it was kept).
+    with translation.override(job.language or settings.LANGUAGE_CODE):
         try:
             getattr(services, step)(job)
         except Exception:

@@ -12,6 +12,11 @@ urlpatterns = [
     path("datenpflege/import/<uuid:job_id>/", views.job, name="job"),
     path("datenpflege/import/<uuid:job_id>/fortschritt/", views.job_progress, name="progress"),
     path("datenpflege/import/<uuid:job_id>/zuordnung/", views.mapping, name="mapping"),
+    path(
+        "datenpflege/import/<uuid:job_id>/zuordnung/pruefen/",
+        views.mapping_checks,
+        name="mapping_checks",
+    ),
     path("datenpflege/import/<uuid:job_id>/bestaetigen/", views.confirm, name="confirm"),
     path("datenpflege/import/<uuid:job_id>/verwerfen/", views.discard, name="discard"),
     path("datenpflege/import/<uuid:job_id>/bericht.csv", views.report, name="report"),

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from standortlotse.accounts.decorators import editor_required
@@ -46,7 +47,9 @@ def start(request):
             form.add_error("file", _("Too many uploads in the last hour; please wait a little."))
         else:
             try:
-                job = services.start(request.user, form.cleaned_data["file"])
+                job = services.start(
+                    request.user, form.cleaned_data["file"], language=request.LANGUAGE_CODE
+                )
             except readers.Refused as refused:
                 form.add_error("file", str(refused))
             else:
@@ -87,6 +90,7 @@ def start_target(request, target):
                     form.cleaned_data["file"],
                     target=target,
                     options=module.options_of(form),
+                    language=request.LANGUAGE_CODE,
                 )
             except readers.Refused as refused:
                 form.add_error("file", str(refused))
@@ -120,8 +124,20 @@ def _target_context(job: ImportJob) -> dict:
     }
 
 
+# The coordinate columns by what a file calls them too: an "Ostwert" or "Rechtswert" column
+# belongs to the longitude, a "Nordwert" or "Hochwert" one to the latitude.
+COORDINATE_LABELS = {
+    "lat": gettext_lazy("latitude or northing (y)"),
+    "lon": gettext_lazy("longitude or easting (x)"),
+}
+
+
+def _column_label(column: str) -> str:
+    return str(COORDINATE_LABELS.get(column) or property_import.column_label(column))
+
+
 def _column_choices():
-    return [(c, property_import.column_label(c)) for c in COLUMNS]
+    return [(c, _column_label(c)) for c in COLUMNS]
 
 
 @editor_required
@@ -131,7 +147,6 @@ def job(request, job_id):
     mapping_step = job.state == ImportJob.State.MAPPING or request.GET.get("step") == "mapping"
     if mapping_step and not context["without_columns"]:
         context.update(_mapping_step(job))
-        context.update(_crs_context(job, CoordinateSystemForm(initial={"crs": job.crs})))
     if job.state in (ImportJob.State.PREVIEW, ImportJob.State.DONE, ImportJob.State.FAILED):
         outcome = request.GET.get("outcome", "")
         rows = job.rows.all()
@@ -170,8 +185,7 @@ def job_progress(request, job_id):
 def mapping(request, job_id):
     job = _job(request, job_id)
     step = _mapping_step(job, request.POST)
-    form = step["mapping_form"]
-    crs_form = CoordinateSystemForm(request.POST)
+    form, crs_form = step["mapping_form"], step["crs_form"]
     if form.is_valid() and crs_form.is_valid():
         try:
             services.set_mapping(job, form.mapping(), crs_form.cleaned_data["crs"])
@@ -179,26 +193,44 @@ def mapping(request, job_id):
             form.add_error(None, str(error))
         else:
             return redirect("exchange:job", job_id=job.pk)
-    samples = services.column_samples(job)
-    step["mapping_warnings"] = services.mapping_warnings(job, form.submitted(), samples)
-    context = {"job": job, "progress": {}, **step, **_crs_context(job, crs_form)}
-    return render(request, "exchange/job.html", context, status=400)
+    return render(request, "exchange/job.html", {"job": job, "progress": {}, **step}, status=400)
 
 
-def _crs_context(job: ImportJob, form: CoordinateSystemForm) -> dict:
-    """The coordinate system choice of the mapping step: shown only when coordinates come from
-    columns, with where the first row lies in the detected (or stored) system."""
-    if not job.crs:
+@editor_required
+@require_POST
+def mapping_checks(request, job_id):
+    """The warnings and the coordinate system for the mapping as the form holds it now: the
+    fragment htmx fetches when a select of the mapping step changes (nothing is saved). The
+    coordinate section is sent whole only when it appears or disappears (the form had no
+    coordinate system select, or has one it no longer needs); otherwise only its status line,
+    so the select the user is on keeps its focus."""
+    job = _job(request, job_id)
+    step = _mapping_step(job, request.POST)
+    had_section = CoordinateSystemForm.prefix + "-crs" in request.POST
+    step["crs_swap_section"] = had_section != bool(step.get("crs_label"))
+    return render(request, "exchange/_mapping_checks.html", {"job": job, "live": True, **step})
+
+
+def _crs_context(job: ImportJob, mapping: dict[str, str], form: CoordinateSystemForm) -> dict:
+    """The coordinate system choice of the mapping step: shown only when ``mapping`` reads
+    coordinates from columns, with the system the check will use (the one chosen in ``form``,
+    else the detected one) and where the first row lies in it."""
+    status = services.crs_status(job, mapping, form["crs"].value() or "")
+    if not status:
         return {}
+    detected = status["detected"]
     return {
-        "crs_form": form,
-        "crs_label": str(coordinates.SYSTEMS[job.crs].label),
-        "crs_note": services.describe_crs(job, job.crs),
+        "crs_label": str(coordinates.SYSTEMS[status["crs"]].label),
+        "crs_chosen": status["crs"] != detected,
+        "crs_detected_label": str(coordinates.SYSTEMS[detected].label) if detected else "",
+        "crs_note": status["note"],
     }
 
 
 def _mapping_step(job, data=None) -> dict:
-    """The mapping form with sample values, its warnings and whether it was remembered."""
+    """The mapping form with sample values, the coordinate system form, the warnings and the
+    coordinate system for the mapping shown (the job's, or the one sent in ``data``), and
+    whether it was remembered. Reads the file at most once per job (``services._read_head``)."""
     samples = services.column_samples(job)
     form = MappingForm(
         data,
@@ -207,11 +239,17 @@ def _mapping_step(job, data=None) -> dict:
         initial_mapping=job.mapping,
         samples={h: tabular.shown_samples(v) for h, v in samples.items()},
     )
+    crs_form = CoordinateSystemForm(data, initial={"crs": job.crs})
+    mapping = job.mapping if data is None else form.submitted()
+    warnings = services.mapping_warnings(job, mapping, samples)
     return {
         "mapping_form": form,
-        "mapping_warnings": services.mapping_warnings(job, job.mapping, samples),
-        "mapping_remembered": job.state == ImportJob.State.MAPPING
+        "crs_form": crs_form,
+        "mapping_warnings": warnings,
+        "mapping_remembered": data is None
+        and job.state == ImportJob.State.MAPPING
         and job.mapping == services.remembered_mapping(job),
+        **_crs_context(job, mapping, crs_form),
     }
 
 
@@ -327,7 +365,7 @@ def column_docs():
     come from ``property_import.accepted_forms``, i.e. from the tables the import reads with."""
     docs = []
     for name in COLUMNS:
-        label = property_import.column_label(name)
+        label = _column_label(name)
         forms = " · ".join(property_import.accepted_forms(name))
         if name == "municipality_ags":
             accepted = _("8-digit official key (AGS) or the name, e.g. 15090535 or Stendal")

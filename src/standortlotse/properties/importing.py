@@ -31,7 +31,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from standortlotse.accounts import policy
@@ -925,7 +925,9 @@ def _coordinates(points: dict, result: Converted, ctx: Context) -> None:
 
 
 def _km(km: float) -> str:
-    return f"{km:.1f}".replace(".", ",")
+    """One decimal in the active language's form (0,9 in German, 0.9 in English): the notes are
+    written in the language the import runs in."""
+    return formats.number_format(round(km, 1), 1)
 
 
 def detect_crs(rows, mapping: dict[str, str], user) -> str:
