@@ -19,13 +19,13 @@ def test_a_hand_kept_list_is_suggested_completely():
 
 def test_a_column_of_zoning_codes_is_the_zoning_not_the_kind():
     samples = {"Art": ["GE", "GI", "MI", "SO", "GE/GI"], "Bezeichnung": ["A", "B", "C"]}
-    assert importing.suggest(["Bezeichnung", "Art"], samples)["Art"] == "zoning"
+    assert importing.suggest(["Bezeichnung", "Art"], samples)["Art"] == "zonings"
     # With kinds as values, "Art" stays the kind.
     kinds = {"Art": ["Halle", "Gewerbegebiet", "Brachfläche"]}
     assert importing.suggest(["Art"], kinds) == {"Art": "kind"}
     # Zoning codes under any header are the zoning, if nothing else claims it.
     assert importing.suggest(["Spalte F"], {"Spalte F": ["GE", "GI", "GE"]}) == {
-        "Spalte F": "zoning"
+        "Spalte F": "zonings"
     }
 
 

@@ -19,14 +19,14 @@ def register(world):
     PropertyFactory(
         title="GI groß",
         municipality=world.mun_a,
-        zoning="GI",
+        zonings=["GI"],
         area_available_m2=50_000,
         availability="immediately",
     )
     PropertyFactory(
         title="ohne Fläche",
         municipality=world.mun_b,
-        zoning="GE",
+        zonings=["GE"],
         area_available_m2=None,
         availability="reserved",
     )

@@ -64,7 +64,7 @@ def test_search_filters(client, world, query, expected):
         rail_siding="possible",
         motorway_km=30,
         broadband_mbits=1000,
-        zoning="GI",
+        zonings=["GI"],
         availability="reserved",
         price_per_m2=40,
         area_available_m2=None,
@@ -185,7 +185,7 @@ def test_security_headers(client, world):
 
 
 def test_result_list_does_not_show_the_raw_zoning_none(client, world):
-    world.prop_a.zoning = "none"
+    world.prop_a.zonings = ["none"]
     world.prop_a.save()
     page = client.get(reverse("properties:search")).content.decode()
     assert "Gewerbepark Stendal Nord" in page

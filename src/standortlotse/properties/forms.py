@@ -33,7 +33,7 @@ SECTIONS = [
     (
         _("Planning law"),
         [
-            "zoning",
+            "zonings",
             "planning_status",
             "grz",
             "gfz",
