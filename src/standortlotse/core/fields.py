@@ -73,6 +73,28 @@ class EmailAddressField(_SameColumnAsDjangoField, models.EmailField):
         )
 
 
+INVALID_ITEM = _("“%(value)s” is not a valid choice. Accepted: %(accepted)s.")
+
+
+class ChoiceListFormField(forms.MultipleChoiceField):
+    """Checkboxes of the choices; an unknown value (the API sends the form data) is answered with
+    the values accepted, like the model field does."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def validate(self, value):
+        if self.required and not value:
+            raise ValidationError(self.error_messages["required"], code="required")
+        allowed = [str(key) for key, _label in self.choices]  # type: ignore[misc, union-attr]
+        unknown = [str(item) for item in value if str(item) not in allowed]
+        if unknown:
+            raise ValidationError(
+                INVALID_ITEM,
+                code="invalid_choice",
+                params={"value": ", ".join(unknown), "accepted": ", ".join(allowed)},
+            )
+
+
 class ChoiceListField(models.JSONField):
     """Several values from ``item_choices`` (a plot zoned "GE/GI"), stored as a JSON array.
 
@@ -86,7 +108,7 @@ class ChoiceListField(models.JSONField):
 
     default_error_messages = {
         "not_a_list": _("Give a list of values."),
-        "invalid_item": _("“%(value)s” is not a valid choice. Accepted: %(accepted)s."),
+        "invalid_item": INVALID_ITEM,
     }
 
     def __init__(self, *args, item_choices=(), **kwargs):
@@ -140,9 +162,8 @@ class ChoiceListField(models.JSONField):
             "label": capfirst(self.verbose_name),
             "help_text": self.help_text,
             "choices": self.item_choices,
-            "widget": forms.CheckboxSelectMultiple,
         }
-        return forms.MultipleChoiceField(**{**defaults, **kwargs})
+        return ChoiceListFormField(**{**defaults, **kwargs})
 
 
 @ChoiceListField.register_lookup
