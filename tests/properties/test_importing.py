@@ -115,7 +115,7 @@ def _cell_errors(converted, header="Gebietsart"):
         ("GE, GI", ["GE", "GI"]),
         ("GE und GI", ["GE", "GI"]),
         ("GE/GI/MI", ["GE", "GI", "MI"]),
-        ("GI / Gewerbegebiet", ["GI", "GE"]),
+        ("GI / Gewerbegebiet", ["GE", "GI"]),  # in the order of the choices
         ("GE; GE", ["GE"]),
         ("urbanes Gebiet", ["MI"]),
     ],

@@ -102,7 +102,8 @@ class ChoiceListField(models.JSONField):
     writes with ``bulk_create`` / ``bulk_update``, the history copies the row as it is) and is
     found with the ``overlaps`` lookup below: ``zonings__overlaps=["GI"]`` ("any of these").
     The model validates every item against the choices (form, API, admin and import alike),
-    naming the unknown value and the accepted ones; repeated values are kept once. Migrations
+    naming the unknown value and the accepted ones; the values are kept once each, in the order
+    of the choices (``normalised``). Migrations
     see Django's own JSONField (the rules are Python-side only).
     """
 
@@ -131,11 +132,17 @@ class ChoiceListField(models.JSONField):
             value = [value]
         if not isinstance(value, (list, tuple)):
             raise ValidationError(self.error_messages["not_a_list"], code="not_a_list")
+        return self.normalised(value)
+
+    def normalised(self, values) -> list:
+        """Each value once, in the order of the choices (unknown values last, as given): the
+        same record always reads the same ("GE, GI", however it was entered)."""
+        order = {value: index for index, value in enumerate(self.item_values())}
         unique: list = []
-        for item in value:
+        for item in values or ():
             if item not in unique:
                 unique.append(item)
-        return unique
+        return sorted(unique, key=lambda item: order.get(item, len(order)))
 
     def validate(self, value, model_instance):
         super().validate(value, model_instance)

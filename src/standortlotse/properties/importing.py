@@ -458,8 +458,9 @@ def _is_zoning(synonyms, value) -> bool:
 
 
 def _zonings(raw, ctx: Context, notes: list[str]) -> list[str]:
-    """One or more zonings from a cell: a code, a label or a synonym each, in the order written
-    ("GE/GI" → ["GE", "GI"]); any part that is none of them is an error naming it."""
+    """One or more zonings from a cell: a code, a label or a synonym each ("GE/GI" and "GI/GE"
+    → ["GE", "GI"], in the order of the choices); a part that is none of them is an error
+    naming it."""
     synonyms = ctx.synonyms["zonings"]
     written = v.text(raw)
     whole = synonyms.get(fold(written))
@@ -476,10 +477,9 @@ def _zonings(raw, ctx: Context, notes: list[str]) -> list[str]:
                 "forms": " · ".join(accepted_forms("zonings")),
             }
         )
-    found: list[str] = []
-    for part in parts:
-        if synonyms[fold(part)] not in found:
-            found.append(synonyms[fold(part)])
+    model_field = ctx.fields["zonings"]
+    assert isinstance(model_field, ChoiceListField)
+    found = model_field.normalised([synonyms[fold(p)] for p in parts])
     if len(found) > 1 and _ZONING_EITHER.search(written):
         notes.append(
             _("“%(value)s” read as all of %(zonings)s.")

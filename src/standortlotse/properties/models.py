@@ -39,8 +39,9 @@ class Kind(models.TextChoices):
 
 
 class Zoning(models.TextChoices):
-    GI = "GI", _("GI – industrial zone")
+    # The order is the order of a record's zonings everywhere ("GE, GI", as plans write it).
     GE = "GE", _("GE – commercial zone")
+    GI = "GI", _("GI – industrial zone")
     MI = "MI", _("MI – mixed zone")
     SO = "SO", _("SO – special zone")
     NONE = "none", _("none")
@@ -419,6 +420,7 @@ class Property(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        self.zonings = Property._meta.get_field("zonings").normalised(self.zonings)
         self.search_text = self.build_search_text()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "search_text" not in update_fields:
