@@ -90,7 +90,7 @@ EXPECTED_MAPPING = {
     "Fläche (ha)": "area_available_m2",
     "Gesamtfläche": "area_total_m2",
     "Verfügbar ab": "available_from",
-    "Gebietsart": "zoning",
+    "Gebietsart": "zonings",
     "Preis €/m²": "price_per_m2",
     "Gleisanschluss": "rail_siding",
     "Breite": "lat",

@@ -16,7 +16,9 @@ api = NinjaAPI(
     description=(
         "Open data of the Standortlotse: published commercial properties and the regions. "
         "Read endpoints need no key. Write endpoints need an editor's session and CSRF token. "
-        "A query parameter containing a NUL character is refused with 400 on every operation."
+        "A query parameter containing a NUL character is refused with 400 on every operation. "
+        "A property has one or more zonings: `zonings` is a list (write it as a list too); "
+        "`zoning`, the first of them, stays in the output for older readers and is deprecated."
     ),
     urls_namespace="api",
 )

@@ -63,7 +63,7 @@ def _plot(title, municipality, area, rail_siding, funding_area, megawatts):
         municipality=municipality,
         kind="plot",
         availability="immediately",
-        zoning="GI",
+        zonings=["GI"],
         area_total_m2=area,
         area_available_m2=area,
         rail_siding=rail_siding,

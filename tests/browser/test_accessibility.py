@@ -12,7 +12,7 @@ def _enrich(prop):
     """Fill the facts an investor sees, so the detail and compare tables are not empty."""
     prop.description_de = "Voll erschlossene Fläche am Stadtrand.\n\nGleisanschluss möglich."
     prop.description_en = "Fully serviced plot on the edge of town."
-    prop.zoning = Zoning.GI
+    prop.zonings = [Zoning.GI]
     prop.contact_name = "Erika Muster"
     prop.contact_email = "wirtschaft@example.org"
     prop.contact_phone = "03931 123 456"

@@ -14,7 +14,7 @@ def crafted(world):
     common = {
         "municipality": world.mun_a,
         "kind": "plot",
-        "zoning": "GI",
+        "zonings": ["GI"],
         "availability": "immediately",
     }
     return {

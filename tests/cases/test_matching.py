@@ -79,3 +79,21 @@ def test_every_nice_to_have_is_checked_like_in_the_database(world):
                 continue
             in_database = Property.objects.filter(condition, pk=prop.pk).exists()
             assert matching._holds(prop, key, level) == in_database, (key, level)
+
+
+def test_a_profile_wanting_gi_matches_a_ge_gi_plot_and_says_why(world):
+    both = PropertyFactory(title="GE/GI", municipality=world.mun_a, zonings=["GE", "GI"])
+    PropertyFactory(title="nur GE", municipality=world.mun_a, zonings=["GE"])
+    PropertyFactory(title="ohne", municipality=world.mun_a, zonings=[])
+    profile = SearchProfileFactory(zoning=["GI"])
+    with translation.override("en"):
+        results = {m.property.title: m for m in matching.match(profile)}
+    assert set(results) == {"GE/GI"}
+    assert "zoning: GI (also GE)" in results["GE/GI"].reasons
+    assert matching.matches_property(profile, both)
+    with translation.override("de"):
+        german = matching.match(SearchProfileFactory(zoning=["GE", "MI"]))
+    reasons = {m.property.title: m.reasons for m in german}
+    assert (
+        "Gebietsart: GE (außerdem GI)" in reasons["GE/GI"] and "Gebietsart: GE" in reasons["nur GE"]
+    )

@@ -47,8 +47,8 @@ def test_header_unit(header, unit):
 
 def test_field_labels_and_choice_synonyms_in_both_languages():
     assert columns.field_labels(Property._meta.get_field("title")) == ["Titel", "title"]
-    synonyms = columns.choice_synonyms(Property._meta.get_field("zoning"), {"mu": "MI"})
-    assert synonyms["ge"] == "GE" and synonyms["mu"] == "MI"
+    synonyms = columns.choice_synonyms(Property._meta.get_field("kind"), {"halle": "hall"})
+    assert synonyms["hall"] == "hall" and synonyms["halle"] == "hall"
 
 
 # --- scoring from header words and values -------------------------------------------------

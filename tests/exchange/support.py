@@ -20,7 +20,7 @@ HAND_KEPT_MAPPING = {
     "Gemeinde": "municipality_ags",
     "Größe (ha)": "area_total_m2",
     "davon frei (m²)": "area_available_m2",
-    "Gebietsart": "zoning",
+    "Gebietsart": "zonings",
     "Entfernung BAB (km)": "motorway_km",
     "Preis €/m²": "price_per_m2",
     "Ansprechpartner": "contact_name",

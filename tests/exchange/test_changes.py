@@ -161,3 +161,15 @@ def test_cursors_that_are_not_base64_json_are_a_400(client, world, key, cursor):
     response = feed(client, key, cursor=cursor)
     assert response.status_code == 400
     assert "cursor is not valid" in response.json()["detail"]
+
+
+def test_records_carry_the_zonings_as_a_list_and_the_first_as_zoning(client, world, key):
+    world.prop_a.zonings = ["GE", "GI"]
+    world.prop_a.save()
+    records = {c["id"]: c["record"] for c in feed(client, key).json()["changes"]}
+    record = records[str(world.prop_a.pk)]
+    assert record["zonings"] == ["GE", "GI"] and record["zoning"] == "GE"
+    assert (
+        records[str(world.prop_b.pk)]["zonings"] == []
+        and records[str(world.prop_b.pk)]["zoning"] == ""
+    )

@@ -112,3 +112,10 @@ def test_places_collection(client, db):
     _check_feature(feature)
     one = client.get(f"{BASE}/collections/places/items/{feature['id']}").json()
     assert one["id"] == feature["id"] and one["properties"]["name"]
+
+
+def test_items_carry_the_zonings_as_a_list_and_the_first_as_zoning(client, world):
+    world.prop_a.zonings = ["GE", "GI"]
+    world.prop_a.save()
+    item = client.get(f"{BASE}/collections/properties/items/{world.prop_a.pk}").json()
+    assert item["properties"]["zonings"] == ["GE", "GI"] and item["properties"]["zoning"] == "GE"

@@ -89,7 +89,7 @@ def test_a_hand_kept_list_is_mapped_checked_and_remembered(client, world):
     client.post(reverse("exchange:confirm", args=[job.pk]), {})
     nord = Property.objects.get(title="Gewerbegebiet Stendal Nord")
     assert (nord.area_total_m2, nord.area_available_m2) == (125_000, 40_000)
-    assert nord.zoning == "GE" and str(nord.motorway_km) == "4.5" and nord.external_id == "1"
+    assert nord.zonings == ["GE"] and str(nord.motorway_km) == "4.5" and nord.external_id == "1"
     assert Property.objects.get(title="Am Hafen").area_available_m2 == 5000
 
     # Next month's list: the same columns, spelt and ordered a little differently.

@@ -243,7 +243,8 @@ def test_write_schema_is_the_editor_form_with_a_type_for_every_field(client):
         {"$ref": "#/components/schemas/RailSiding"},
         {"const": "", "type": "string"},
     ]
-    assert types["zoning"] == [{"type": "string"}]  # any text; the form answers unknown values
+    # a list of any text; the form answers unknown values
+    assert types["zonings"] == [{"items": {"type": "string"}, "type": "array"}]
     assert types["municipality"] == [{"type": "integer"}]
     assert types["lat"] == [{"type": "number"}]
     assert types["outline"] == [{"additionalProperties": True, "type": "object"}]

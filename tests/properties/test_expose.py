@@ -83,3 +83,10 @@ def test_map_image_and_no_external_fetch(prop):
     assert png.startswith(b"\x89PNG")
     with pytest.raises(ValueError, match="disallowed protocol"):
         expose.embedded_only_fetcher().fetch("https://tiles.example.org/1/2/3.png")
+
+
+def test_the_expose_names_both_zonings(client, prop):
+    prop.zonings = ["GE", "GI"]
+    prop.save()
+    text = pdf_text(client.get(reverse("properties:expose", args=[prop.pk])).content)
+    assert "GE – Gewerbegebiet, GI – Industriegebiet" in " ".join(text.split())

@@ -19,13 +19,13 @@ def test_a_hand_kept_list_is_suggested_completely():
 
 def test_a_column_of_zoning_codes_is_the_zoning_not_the_kind():
     samples = {"Art": ["GE", "GI", "MI", "SO", "GE/GI"], "Bezeichnung": ["A", "B", "C"]}
-    assert importing.suggest(["Bezeichnung", "Art"], samples)["Art"] == "zoning"
+    assert importing.suggest(["Bezeichnung", "Art"], samples)["Art"] == "zonings"
     # With kinds as values, "Art" stays the kind.
     kinds = {"Art": ["Halle", "Gewerbegebiet", "Brachfläche"]}
     assert importing.suggest(["Art"], kinds) == {"Art": "kind"}
     # Zoning codes under any header are the zoning, if nothing else claims it.
     assert importing.suggest(["Spalte F"], {"Spalte F": ["GE", "GI", "GE"]}) == {
-        "Spalte F": "zoning"
+        "Spalte F": "zonings"
     }
 
 
@@ -88,3 +88,86 @@ def test_looks_like_names_important_columns_only():
     assert importing.looks_like("Kaufpreis alt", ["12"]) == "price_per_m2"
     assert importing.looks_like("Gebietsart", ["GE"]) == ""
     assert importing.looks_like("Lfd. Nr.", [1, 2, 3]) == ""
+
+
+# --- several zonings in one cell, and the approximate-position flag --------------------------
+
+
+def _converted(world, cells: dict):
+    from standortlotse.core.tabular.readers import Row
+
+    mapping = {header: column for header, (column, _value) in cells.items()}
+    ctx = importing.Context(world.editor_a, mapping, list(mapping))
+    row = Row(number=2, cells={header: value for header, (_column, value) in cells.items()})
+    return importing.convert(row, ctx)
+
+
+def _cell_errors(converted, header="Gebietsart"):
+    return [message for column, message in converted.errors if column == header]
+
+
+@pytest.mark.parametrize(
+    ("cell", "zonings"),
+    [
+        ("GE", ["GE"]),
+        ("Industriegebiet", ["GI"]),
+        ("GE/GI", ["GE", "GI"]),
+        ("GE, GI", ["GE", "GI"]),
+        ("GE und GI", ["GE", "GI"]),
+        ("GE/GI/MI", ["GE", "GI", "MI"]),
+        ("GI / Gewerbegebiet", ["GE", "GI"]),  # in the order of the choices
+        ("GE; GE", ["GE"]),
+        ("urbanes Gebiet", ["MI"]),
+    ],
+)
+def test_one_cell_holds_one_or_several_zonings(world, cell, zonings):
+    converted = _converted(world, {"Gebietsart": ("zonings", cell)})
+    assert not _cell_errors(converted) and converted.values["zonings"] == zonings
+
+
+def test_either_or_is_read_as_both_with_a_note(world):
+    converted = _converted(world, {"Gebietsart": ("zonings", "GE oder GI")})
+    assert converted.values["zonings"] == ["GE", "GI"]
+    assert any("GE oder GI" in w for w in converted.warnings)
+
+
+@pytest.mark.parametrize("cell", ["GE/XY", "Wohngebiet", "GE, , Acker"])
+def test_an_unknown_part_is_an_error_naming_the_cell_and_the_accepted_forms(world, cell):
+    converted = _converted(world, {"Gebietsart": ("zonings", cell)})
+    ((column, message),) = [(c, m) for c, m in converted.errors if c == "Gebietsart"]
+    assert cell in message and "GE/GI" in message and "GE und GI" in message
+    assert "zonings" not in converted.values
+
+
+def test_the_column_documentation_lists_every_zoning_form_and_each_imports(world):
+    forms = importing.accepted_forms("zonings")
+    assert {"GE/GI", "GE, GI", "GE und GI", "GE/GI/MI", "Gewerbegebiet", "MU"} <= set(forms)
+    for form in forms:
+        converted = _converted(world, {"Gebietsart": ("zonings", form)})
+        assert not _cell_errors(converted), (form, converted.errors)
+
+
+def test_old_exports_zoning_header_maps_to_the_zonings():
+    assert importing.suggest(["zoning"]) == {"zoning": "zonings"}
+    assert importing.suggest(["location_approximate"]) == {
+        "location_approximate": "location_approximate"
+    }
+
+
+@pytest.mark.parametrize(
+    ("cells", "approximate"),
+    [
+        # Our export of a record placed at the municipality centre: the flag wins.
+        ({"lat": "52.6", "lon": "11.86", "location_approximate": "ja"}, True),
+        ({"lat": "52.6", "lon": "11.86", "location_approximate": "nein"}, False),
+        ({"lat": "52.6", "lon": "11.86"}, False),
+        # No coordinates: the centre is taken and is approximate, whatever the cell says.
+        ({"location_approximate": "nein"}, True),
+    ],
+)
+def test_the_approximate_flag_is_read_back(world, cells, approximate):
+    given = {"Gemeinde": ("municipality_ags", world.mun_a.ags), "Titel": ("title", "Fläche")}
+    given.update({name: (name, value) for name, value in cells.items()})
+    converted = _converted(world, given)
+    assert not converted.errors, converted.errors
+    assert converted.values["location_approximate"] is approximate

@@ -21,7 +21,12 @@ from standortlotse.exchange.models import ImportJob
 from standortlotse.places import exchange as feeds
 from standortlotse.places.models import Place
 from standortlotse.properties.forms import PropertyForm
-from standortlotse.properties.models import AVAILABLE_EXCEEDS_TOTAL, PRICE_AND_ON_REQUEST, Property
+from standortlotse.properties.models import (
+    AVAILABLE_EXCEEDS_TOTAL,
+    NO_ZONING_WITH_OTHERS,
+    PRICE_AND_ON_REQUEST,
+    Property,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -152,6 +157,119 @@ def test_property_admin_names_each_broken_rule(rf, world):
     assert not form.is_valid()
     assert {k: list(v) for k, v in form.errors.items()} == expected_property_errors()
     assert Property.objects.count() == count
+
+
+# --- several zonings (issue 14): one record with GE and GI through every write path -------------
+
+TWO_ZONINGS = ["GE", "GI"]
+
+
+def _zoning_errors(errors) -> list[str]:
+    return [str(m) for m in errors.get("zonings", [])]
+
+
+def test_two_zonings_through_the_editor_form(client, world):
+    client.force_login(world.editor_a)
+    data = _form_data(world.prop_a, zonings=TWO_ZONINGS)
+    response = client.post(reverse("properties:editor_edit", args=[world.prop_a.pk]), data)
+    assert response.status_code == 302
+    world.prop_a.refresh_from_db()
+    assert world.prop_a.zonings == TWO_ZONINGS
+    assert world.prop_a.history.first().zonings == TWO_ZONINGS  # the history keeps the list
+
+
+def test_an_unknown_zoning_is_named_by_the_editor_form(world):
+    form = PropertyForm(_form_data(world.prop_a, zonings=["GE", "XY"]), user=world.editor_a)
+    assert not form.is_valid()
+    assert list(form.errors) == ["zonings"]
+    assert "XY" in form.errors["zonings"][0] and "GE, GI, MI, SO, none" in form.errors["zonings"][0]
+
+
+def test_none_and_a_zoning_together_are_refused(world):
+    form = PropertyForm(_form_data(world.prop_a, zonings=["none", "GE"]), user=world.editor_a)
+    assert not form.is_valid()
+    assert _zoning_errors(form.errors) == [str(NO_ZONING_WITH_OTHERS)]
+
+
+def test_two_zonings_through_the_api(client, world):
+    client.force_login(world.editor_a)
+    payload = {
+        "title": "API-Fläche GE/GI",
+        "kind": "plot",
+        "municipality": world.mun_a.pk,
+        "lat": 52.59,
+        "lon": 11.85,
+        "zonings": TWO_ZONINGS,
+    }
+    response = client.post("/api/properties", json.dumps(payload), content_type="application/json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["zonings"] == TWO_ZONINGS and body["zoning"] == "GE"
+    assert Property.objects.get(pk=body["id"]).zonings == TWO_ZONINGS
+    # PATCH without the zonings keeps them; with them replaces them.
+    url = f"/api/properties/{body['id']}"
+    response = client.patch(url, json.dumps({"title": "Neu"}), content_type="application/json")
+    assert response.json()["zonings"] == TWO_ZONINGS
+    response = client.patch(url, json.dumps({"zonings": ["MI"]}), content_type="application/json")
+    assert response.json()["zonings"] == ["MI"] and response.json()["zoning"] == "MI"
+
+
+@pytest.mark.parametrize("zonings", [["GE", "XY"], "GE"])
+def test_an_unknown_zoning_is_a_422_naming_the_field(client, world, zonings):
+    client.force_login(world.editor_a)
+    before = _stored(world.prop_a)
+    response = client.patch(
+        f"/api/properties/{world.prop_a.pk}",
+        json.dumps({"zonings": zonings}),
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    detail = json.dumps(response.json()["detail"])
+    assert "zonings" in detail
+    if isinstance(zonings, list):  # answered by the form: the value and what is accepted
+        assert "XY" in response.json()["detail"]["zonings"][0]
+        assert "GE, GI, MI, SO, none" in response.json()["detail"]["zonings"][0]
+    assert _stored(world.prop_a) == before
+
+
+def test_two_zonings_through_the_admin(rf, world):
+    model_admin = admin.site._registry[Property]
+    form_class = model_admin.get_form(_superuser_request(rf), world.prop_a, change=True)
+    data = {k: ("" if v is None else v) for k, v in model_to_dict(world.prop_a).items()}
+    data.update(outline="null", zonings=TWO_ZONINGS)
+    form = form_class(data, instance=world.prop_a)
+    assert form.is_valid(), form.errors
+    form.save()
+    world.prop_a.refresh_from_db()
+    assert world.prop_a.zonings == TWO_ZONINGS
+    data.update(zonings=["GE", "XY"])
+    form = form_class(data, instance=world.prop_a)
+    assert not form.is_valid() and "XY" in form.errors["zonings"][0]
+
+
+def test_two_zonings_through_the_import_and_an_unknown_part_named_by_cell(world):
+    header = ["Objekt-Nr.", "Bezeichnung", "Gemeinde", "Gebietsart"]
+    job = _import(
+        world.moderator,
+        [
+            header,
+            ["Z-1", "Fläche GE/GI", "Stendal", "GE/GI"],
+            ["Z-2", "Fläche kaputt", "Stendal", "GE/XY"],
+            ["Z-3", "Fläche keine", "Stendal", "keine, GE"],
+        ],
+    )
+    assert job.state == ImportJob.State.PREVIEW, job.message
+    rows = {r.number: r for r in job.rows.all()}
+    assert rows[2].outcome == "new"
+    errors = [(c, m) for c, m in rows[3].messages if c]
+    assert len(errors) == 1 and errors[0][0] == "Gebietsart"
+    assert "XY" in errors[0][1] and "GE/GI" in errors[0][1] and "Gewerbegebiet" in errors[0][1]
+    assert [(c, m) for c, m in rows[4].messages if c] == [
+        ("Gebietsart", str(NO_ZONING_WITH_OTHERS))
+    ]
+    imports.confirm(job, skip_errors=True, publish=False)
+    assert Property.objects.get(external_id="Z-1").zonings == TWO_ZONINGS
+    assert not Property.objects.filter(external_id__in=["Z-2", "Z-3"]).exists()
 
 
 # --- places ----------------------------------------------------------------------------------------

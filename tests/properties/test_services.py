@@ -32,7 +32,7 @@ def test_completeness_grows_with_facts(world):
     bare = services.completeness(world.prop_a)
     world.prop_a.description_de = "Beschreibung"
     world.prop_a.price_on_request = True
-    world.prop_a.zoning = "GE"
+    world.prop_a.zonings = ["GE"]
     richer = services.completeness(world.prop_a)
     assert 0 < bare.percent < richer.percent < 100
     assert len(richer.missing) == len(bare.missing) - 3
@@ -49,7 +49,7 @@ def test_completeness_full_record_is_100():
         street="Weg 1",
         postcode="39576",
         outline={"type": "Polygon", "coordinates": []},
-        zoning="GI",
+        zonings=["GI"],
         planning_status="bplan",
         marketing_type="sale",
         price_per_m2=12,

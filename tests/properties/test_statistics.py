@@ -19,14 +19,14 @@ def register(world):
     PropertyFactory(
         title="GI groß",
         municipality=world.mun_a,
-        zoning="GI",
+        zonings=["GI"],
         area_available_m2=50_000,
         availability="immediately",
     )
     PropertyFactory(
         title="ohne Fläche",
         municipality=world.mun_b,
-        zoning="GE",
+        zonings=["GE"],
         area_available_m2=None,
         availability="reserved",
     )
@@ -75,3 +75,18 @@ def test_public_page_and_csv(client, register):
     district_sum = sum(int(r[4]) for r in rows if r[0] == "district")
     assert district_sum == int(total[4])
     assert "Set-Cookie" not in response
+
+
+def test_a_record_with_two_zonings_counts_under_each_and_the_page_says_so(client, register):
+    PropertyFactory(
+        title="GE/GI", municipality=register.mun_a, zonings=["GE", "GI"], area_available_m2=7_000
+    )
+    data = statistics.compute()
+    rows = {r["key"]: r for r in data["zoning"]}
+    assert (rows["GI"]["count"], rows["GI"]["area_m2"]) == (2, 57_000)
+    assert (rows["GE"]["count"], rows["GE"]["area_m2"]) == (2, 7_000)
+    assert sum(r["count"] for r in data["zoning"]) == data["totals"]["count"] + 1
+    assert rows["-"]["count"] == Property.objects.published().filter(zonings=[]).count()
+    StatisticsSnapshot.objects.all().delete()
+    html = client.get(reverse("properties:statistics")).content.decode()
+    assert "GE/GI" in html and "chart-zoning-note" in html

@@ -64,7 +64,7 @@ def test_search_filters(client, world, query, expected):
         rail_siding="possible",
         motorway_km=30,
         broadband_mbits=1000,
-        zoning="GI",
+        zonings=["GI"],
         availability="reserved",
         price_per_m2=40,
         area_available_m2=None,
@@ -185,8 +185,56 @@ def test_security_headers(client, world):
 
 
 def test_result_list_does_not_show_the_raw_zoning_none(client, world):
-    world.prop_a.zoning = "none"
+    world.prop_a.zonings = ["none"]
     world.prop_a.save()
     page = client.get(reverse("properties:search")).content.decode()
     assert "Gewerbepark Stendal Nord" in page
     assert "· none<" not in page and "· none " not in page
+
+
+# --- several zonings (issue 14) -------------------------------------------------------------
+
+
+@pytest.fixture
+def ge_gi(world):
+    world.prop_a.zonings = ["GE", "GI"]
+    world.prop_a.save()
+    PropertyFactory(title="Nur MI", municipality=world.mun_a, zonings=["MI"])
+    return world.prop_a
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("zoning=GI", {"Gewerbepark Stendal Nord"}),
+        ("zoning=GE", {"Gewerbepark Stendal Nord"}),
+        ("zoning=GI&zoning=MI", {"Gewerbepark Stendal Nord", "Nur MI"}),
+        ("zoning=SO", set()),
+    ],
+)
+def test_searching_by_either_zoning_finds_a_ge_gi_record(client, ge_gi, query, expected):
+    response = client.get(reverse("properties:search") + "?" + query)
+    assert set(titles(response)) == expected
+    data = client.get("/api/properties?" + query).json()
+    assert {item["title"] for item in data["items"]} == expected
+
+
+def test_the_search_text_finds_the_zonings_names(client, ge_gi):
+    response = client.get(reverse("properties:search"), {"q": "Industriegebiet"})
+    assert titles(response) == ["Gewerbepark Stendal Nord"]
+
+
+def test_the_result_list_the_detail_page_and_the_api_show_both_zonings(client, ge_gi):
+    page = client.get(reverse("properties:search")).content.decode()
+    assert "· GE, GI" in page
+    detail = client.get(ge_gi.get_absolute_url()).content.decode()
+    assert "GE – Gewerbegebiet, GI – Industriegebiet" in detail
+    item = client.get(f"/api/properties/{ge_gi.pk}").json()
+    assert item["zonings"] == ["GE", "GI"] and item["zoning"] == "GE"
+    listed = client.get("/api/properties", {"zoning": "GI"}).json()["items"][0]
+    assert listed["zonings"] == ["GE", "GI"]
+
+
+def test_the_comparison_and_the_expose_show_both_zonings(client, ge_gi, world):
+    compare = client.get(reverse("properties:compare"), {"ids": [ge_gi.pk, world.prop_b.pk]})
+    assert "GE – Gewerbegebiet, GI – Industriegebiet" in compare.content.decode()

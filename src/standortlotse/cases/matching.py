@@ -49,7 +49,7 @@ def must_have_filter(profile) -> Q:
     if profile.kinds:
         q &= Q(kind__in=profile.kinds)
     if profile.zoning:
-        q &= Q(zoning__in=profile.zoning)
+        q &= Q(zonings__overlaps=profile.zoning)  # a GE/GI plot suits a profile wanting GI
     if profile.area_min_m2:
         q &= Q(area_available_m2__gte=int(profile.area_min_m2 * MIN_AREA_SHARE))
     if profile.area_max_m2:
@@ -148,8 +148,15 @@ def explain(profile, prop) -> tuple[list[str], list[str]]:
                 _("area %(have)s of %(want)s wished")
                 % {"have": _ha(prop.area_available_m2), "want": _ha(profile.area_min_m2)}
             )
-    if profile.zoning and prop.zoning:
-        reasons.append(_("zoning: %(zoning)s") % {"zoning": prop.zoning})
+    wanted = [z for z in prop.zonings if z in (profile.zoning or ())]
+    others = [z for z in prop.zonings if z not in wanted]
+    if wanted and others:  # a GE/GI plot for a profile wanting GI: "zoning: GI (also GE)"
+        reasons.append(
+            _("zoning: %(zoning)s (also %(others)s)")
+            % {"zoning": ", ".join(wanted), "others": ", ".join(others)}
+        )
+    elif wanted:
+        reasons.append(_("zoning: %(zoning)s") % {"zoning": ", ".join(wanted)})
     if profile.price_max is not None:
         if prop.price_per_m2 is not None:
             reasons.append(

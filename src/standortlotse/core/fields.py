@@ -4,7 +4,10 @@ only, no control or invisible characters. One message per problem, from model an
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import models
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from standortlotse.core.validators import validate_email_address, validate_web_url
 
@@ -68,3 +71,132 @@ class EmailAddressField(_SameColumnAsDjangoField, models.EmailField):
             choices_form_class=choices_form_class,
             **kwargs,
         )
+
+
+INVALID_ITEM = _("“%(value)s” is not a valid choice. Accepted: %(accepted)s.")
+
+
+class ChoiceListFormField(forms.MultipleChoiceField):
+    """Checkboxes of the choices; an unknown value (the API sends the form data) is answered with
+    the values accepted, like the model field does."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def validate(self, value):
+        if self.required and not value:
+            raise ValidationError(self.error_messages["required"], code="required")
+        allowed = [str(key) for key, _label in self.choices]  # type: ignore[misc, union-attr]
+        unknown = [str(item) for item in value if str(item) not in allowed]
+        if unknown:
+            raise ValidationError(
+                INVALID_ITEM,
+                code="invalid_choice",
+                params={"value": ", ".join(unknown), "accepted": ", ".join(allowed)},
+            )
+
+
+class ChoiceListField(models.JSONField):
+    """Several values from ``item_choices`` (a plot zoned "GE/GI"), stored as a JSON array.
+
+    A JSON array works the same on SQLite and PostgreSQL, needs no second table (the import
+    writes with ``bulk_create`` / ``bulk_update``, the history copies the row as it is) and is
+    found with the ``overlaps`` lookup below: ``zonings__overlaps=["GI"]`` ("any of these").
+    The model validates every item against the choices (form, API, admin and import alike),
+    naming the unknown value and the accepted ones; the values are kept once each, in the order
+    of the choices (``normalised``). Migrations
+    see Django's own JSONField (the rules are Python-side only).
+    """
+
+    default_error_messages = {
+        "not_a_list": _("Give a list of values."),
+        "invalid_item": INVALID_ITEM,
+    }
+
+    def __init__(self, *args, item_choices=(), **kwargs):
+        self.item_choices = list(item_choices)
+        kwargs.setdefault("default", list)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.JSONField", args, kwargs
+
+    def item_values(self) -> list[str]:
+        return [str(value) for value, _label in self.item_choices]
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return []
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, (list, tuple)):
+            raise ValidationError(self.error_messages["not_a_list"], code="not_a_list")
+        return self.normalised(value)
+
+    def normalised(self, values) -> list:
+        """Each value once, in the order of the choices (unknown values last, as given): the
+        same record always reads the same ("GE, GI", however it was entered)."""
+        order = {value: index for index, value in enumerate(self.item_values())}
+        unique: list = []
+        for item in values or ():
+            if item not in unique:
+                unique.append(item)
+        return sorted(unique, key=lambda item: order.get(item, len(order)))
+
+    def validate(self, value, model_instance):
+        super().validate(value, model_instance)
+        allowed = self.item_values()
+        unknown = [str(item) for item in value if item not in allowed]
+        if unknown:
+            raise ValidationError(
+                self.error_messages["invalid_item"],
+                code="invalid_item",
+                params={"value": ", ".join(unknown), "accepted": ", ".join(allowed)},
+            )
+
+    def labels(self, values) -> list[str]:
+        """The labels of ``values`` in their order (unknown values as they are)."""
+        names = {str(value): label for value, label in self.item_choices}
+        return [str(names.get(value, value)) for value in values or ()]
+
+    def formfield(self, form_class=None, choices_form_class=None, **kwargs: Any) -> Any:
+        # Always checkboxes of the items' choices (form_class is JSONField's text box).
+        for name in ("encoder", "decoder"):
+            kwargs.pop(name, None)
+        defaults = {
+            "required": not self.blank,
+            "label": capfirst(self.verbose_name),
+            "help_text": self.help_text,
+            "choices": self.item_choices,
+        }
+        return ChoiceListFormField(**{**defaults, **kwargs})
+
+
+@ChoiceListField.register_lookup
+class Overlaps(models.Lookup):
+    """``field__overlaps=[a, b]``: the stored list holds at least one of the values.
+
+    PostgreSQL: ``?|`` on the jsonb array (served by a GIN index); SQLite: ``json_each``."""
+
+    lookup_name = "overlaps"
+    prepare_rhs = False
+
+    def get_prep_lookup(self):
+        return [str(item) for item in self.rhs]
+
+    def _values(self):
+        if not self.rhs:
+            raise EmptyResultSet
+        return self.rhs
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        values = self._values()
+        marks = ", ".join(["%s"] * len(values))
+        sql = f"EXISTS (SELECT 1 FROM json_each({lhs}) AS item WHERE item.value IN ({marks}))"
+        return sql, [*lhs_params, *values]
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} ?| %s", [*lhs_params, self._values()]

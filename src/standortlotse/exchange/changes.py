@@ -34,7 +34,7 @@ from standortlotse.exchange.models import ApiKey, Tombstone
 from standortlotse.places import exchange as places_exchange
 from standortlotse.places.models import Place
 from standortlotse.places.models import Status as PlaceStatus
-from standortlotse.properties.exports import COLUMNS, _value
+from standortlotse.properties.exports import json_record
 from standortlotse.properties.models import Property
 from standortlotse.properties.models import Status as PropertyStatus
 
@@ -163,7 +163,7 @@ def _refuse_constant(name: str):
 
 
 def _property_record(prop: Property) -> dict:
-    record = {c: _value(prop, c) for c in COLUMNS}
+    record = json_record(prop)
     record["id"] = prop.pk
     record["url"] = settings.SITE_URL.rstrip("/") + prop.get_absolute_url()
     record["updated_at"] = prop.updated_at.isoformat()

@@ -24,7 +24,7 @@ from standortlotse.core.apischema import errors
 from standortlotse.places import exchange as places_exchange
 from standortlotse.places.selectors import published_places
 from standortlotse.properties import selectors as property_selectors
-from standortlotse.properties.exports import COLUMNS, _value
+from standortlotse.properties.exports import COLUMNS, json_record
 
 router = Router(tags=["OGC API – Features"])
 
@@ -49,7 +49,7 @@ def _json(data, content_type="application/json", status=200):
 
 
 def _property_feature(prop, base) -> dict:
-    properties = {c: _value(prop, c) for c in COLUMNS if c not in ("lat", "lon", "outline")}
+    properties = json_record(prop, [c for c in COLUMNS if c not in ("lat", "lon", "outline")])
     properties.update(
         {
             "municipality": prop.municipality.name,

@@ -119,6 +119,12 @@ def demo_photo(seed: int, label: str) -> ContentFile:
     return ContentFile(buffer.getvalue())
 
 
+def _zonings(zoning: str, total: int) -> list[str]:
+    """About a third of the GE records are zoned GE/GI (decided by the area, so the random
+    sequence, and with it every other demo value, stays as it was)."""
+    return [Zoning.GE, Zoning.GI] if zoning == Zoning.GE and total % 3 == 0 else [zoning]
+
+
 def _random_fields(rnd: random.Random, kind: str) -> dict:
     low, high = AREA_RANGES[kind]
     total = rnd.randrange(low, high, 10)
@@ -137,9 +143,12 @@ def _random_fields(rnd: random.Random, kind: str) -> dict:
         "area_available_m2": available,
         "divisible": rnd.random() < 0.6 if big else False,
         "smallest_plot_m2": min(available, rnd.choice([2_000, 5_000, 10_000])) if big else None,
-        "zoning": rnd.choice([Zoning.GI, Zoning.GE, Zoning.GE, Zoning.MI, Zoning.SO])
-        if big or kind == Kind.HALL
-        else rnd.choice([Zoning.MI, Zoning.NONE]),
+        "zonings": _zonings(
+            rnd.choice([Zoning.GI, Zoning.GE, Zoning.GE, Zoning.MI, Zoning.SO])
+            if big or kind == Kind.HALL
+            else rnd.choice([Zoning.MI, Zoning.NONE]),
+            total,
+        ),
         "planning_status": rnd.choice(PlanningStatus.values),
         "marketing_type": rnd.choice(
             MarketingType.values if big else [MarketingType.SALE, MarketingType.LEASE]

@@ -1,7 +1,10 @@
 """Property exports in the columns of the import template (CSV, XLSX, GeoJSON).
 
 One column list serves every format, so a later import reads back exactly what was exported.
-Values are written as plain data: numbers with a dot, booleans as ja/nein, dates as ISO.
+Values are written as plain data: numbers with a dot, booleans as ja/nein, dates as ISO. The
+zonings are a list in JSON (GeoJSON, OGC API, change feed) and the codes joined "GE, GI" in
+CSV, XLSX and GeoPackage cells (which the import reads as several zonings). The JSON formats
+also carry ``zoning``, the first of them, for readers of the time of one zoning per record.
 """
 
 import csv
@@ -24,11 +27,12 @@ COLUMNS = [
     "locality",
     "lat",
     "lon",
+    "location_approximate",
     "area_total_m2",
     "area_available_m2",
     "divisible",
     "smallest_plot_m2",
-    "zoning",
+    "zonings",
     "planning_status",
     "marketing_type",
     "price_per_m2",
@@ -77,6 +81,8 @@ def _value(prop: Property, column: str):
         return prop.external_id or f"standortlotse-{prop.pk}"
     if column == "outline":
         return json.dumps(prop.outline) if prop.outline else ""
+    if column == "zonings":
+        return list(prop.zonings or ())
     value = getattr(prop, column)
     if isinstance(value, bool):
         return "ja" if value else "nein"
@@ -89,9 +95,25 @@ def _value(prop: Property, column: str):
     return value
 
 
+def _cell(prop: Property, column: str):
+    """The value for a spreadsheet cell: a list as its items joined ("GE, GI")."""
+    value = _value(prop, column)
+    return ", ".join(value) if isinstance(value, list) else value
+
+
+def json_record(prop: Property, columns=COLUMNS) -> dict:
+    """Column → value for the JSON formats, with ``zoning`` (the first zoning) after the list."""
+    record = {}
+    for column in columns:
+        record[column] = _value(prop, column)
+        if column == "zonings":
+            record["zoning"] = prop.zoning
+    return record
+
+
 def rows(queryset):
     for prop in queryset.select_related("municipality").iterator(chunk_size=2000):
-        yield [_value(prop, column) for column in COLUMNS]
+        yield [_cell(prop, column) for column in COLUMNS]
 
 
 def to_csv(queryset) -> str:
@@ -119,11 +141,9 @@ def to_xlsx(queryset) -> bytes:
 def to_geojson(queryset) -> str:
     features = []
     for prop in queryset.select_related("municipality").iterator(chunk_size=2000):
-        properties = {
-            column: _value(prop, column)
-            for column in COLUMNS
-            if column not in ("lat", "lon", "outline")
-        }
+        properties = json_record(
+            prop, [column for column in COLUMNS if column not in ("lat", "lon", "outline")]
+        )
         features.append(
             {
                 "type": "Feature",
@@ -158,7 +178,7 @@ def to_gpkg(queryset) -> bytes:
     for column in fields:
         values = []
         for prop in props:
-            value = _value(prop, column)
+            value = _cell(prop, column)
             values.append("" if value is None else str(value))
         data.append(np.array(values, dtype=object))
     with tempfile.TemporaryDirectory(prefix="standortlotse-gpkg-") as folder:

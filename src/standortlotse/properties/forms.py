@@ -33,7 +33,7 @@ SECTIONS = [
     (
         _("Planning law"),
         [
-            "zoning",
+            "zonings",
             "planning_status",
             "grz",
             "gfz",
@@ -216,6 +216,7 @@ class SearchForm(forms.Form):
     area_min = forms.IntegerField(label=_("Area from (m²)"), required=False, min_value=0)
     area_max = forms.IntegerField(label=_("Area up to (m²)"), required=False, min_value=0)
     zoning = checkboxes(_("Zoning"), Zoning.choices)
+    zoning.help_text = _("Any of those ticked: a GE/GI plot is found under GE and under GI.")
     availability = checkboxes(_("Availability"), Availability.choices)
     price_max = forms.DecimalField(
         label=_("Price up to (€/m²)"),

@@ -27,6 +27,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -36,7 +37,7 @@ from django.utils.translation import gettext as _
 
 from standortlotse.accounts import policy
 from standortlotse.core import geocoding
-from standortlotse.core.fields import concrete_field
+from standortlotse.core.fields import ChoiceListField, concrete_field
 from standortlotse.core.tabular import columns as tabular
 from standortlotse.core.tabular import coordinates
 from standortlotse.core.tabular import values as v
@@ -164,9 +165,11 @@ HEADER_ALIASES = {
         "freiflaeche",
         "nettoflaeche",
     ],
+    "location_approximate": ["lageungefaehr", "ungefaehrelage", "positionungefaehr"],
     "divisible": ["teilbar"],
     "smallest_plot_m2": ["kleinsteparzelle", "mindestgroesse", "kleinstegroesse"],
-    "zoning": [
+    "zonings": [
+        "zoning",  # the column of our exports until one record could hold several zonings
         "gebietsart",
         "baugebiet",
         "gebietstyp",
@@ -261,13 +264,13 @@ CHOICE_WORDS: dict[str, dict[str, str]] = {
         "Brachfläche": Kind.BROWNFIELD,
         "Konversionsfläche": Kind.BROWNFIELD,
     },
-    "zoning": {
-        "industriegebiet": Zoning.GI,
-        "gewerbegebiet": Zoning.GE,
-        "mischgebiet": Zoning.MI,
-        "mu": Zoning.MI,
-        "urbanesgebiet": Zoning.MI,
-        "sondergebiet": Zoning.SO,
+    "zonings": {
+        "Industriegebiet": Zoning.GI,
+        "Gewerbegebiet": Zoning.GE,
+        "Mischgebiet": Zoning.MI,
+        "MU": Zoning.MI,
+        "urbanes Gebiet": Zoning.MI,
+        "Sondergebiet": Zoning.SO,
         "keine": Zoning.NONE,
         "ohne": Zoning.NONE,
     },
@@ -437,10 +440,61 @@ def _is_choice(synonyms, value) -> bool:
     return True
 
 
+# Several zonings in one cell: "GE/GI", "GE, GI", "GE; GI", "GE + GI", "GE & GI", "GE und GI",
+# "GE oder GI" (read as both, noted). The forms are listed in the column documentation.
+ZONING_SEPARATOR = re.compile(r"\s*[/,;+&]\s*|\s+(?:und|oder|and|or)\s+", re.IGNORECASE)
+ZONING_FORMS = ("GE/GI", "GE, GI", "GE und GI", "GE/GI/MI")
+_ZONING_EITHER = re.compile(r"\s(?:oder|or)\s", re.IGNORECASE)
+
+
+def _zoning_parts(value) -> list[str]:
+    return [p for p in ZONING_SEPARATOR.split(v.text(value)) if p and p.strip()]
+
+
 def _is_zoning(synonyms, value) -> bool:
     """GE, GI, MI, SO and their names, also several in one cell ("GE/GI", "GE, GI")."""
-    parts = [p for p in re.split(r"\s*[/,;+]\s*|\s+(?:und|oder)\s+", v.text(value)) if p]
+    parts = _zoning_parts(value)
     return bool(parts) and all(fold(p) in synonyms and fold(p) != "none" for p in parts)
+
+
+def _zonings(raw, ctx: Context, notes: list[str]) -> list[str]:
+    """One or more zonings from a cell: a code, a label or a synonym each ("GE/GI" and "GI/GE"
+    → ["GE", "GI"], in the order of the choices); a part that is none of them is an error
+    naming it."""
+    synonyms = ctx.synonyms["zonings"]
+    written = v.text(raw)
+    whole = synonyms.get(fold(written))
+    if whole:
+        return [whole]
+    parts = _zoning_parts(written)
+    unknown = [p for p in parts if fold(p) not in synonyms]
+    if unknown or not parts:
+        raise v.BadValue(
+            _("“%(value)s”: “%(part)s” is not a known zoning (accepted: %(forms)s).")
+            % {
+                "value": written,
+                "part": "”, “".join(unknown or [written]),
+                "forms": " · ".join(accepted_forms("zonings")),
+            }
+        )
+    model_field = ctx.fields["zonings"]
+    assert isinstance(model_field, ChoiceListField)
+    found = model_field.normalised([synonyms[fold(p)] for p in parts])
+    if len(found) > 1 and _ZONING_EITHER.search(written):
+        notes.append(
+            _("“%(value)s” read as all of %(zonings)s.")
+            % {"value": written, "zonings": ", ".join(found)}
+        )
+    return found
+
+
+def _choice_source(name: str):
+    """What a choice column's synonyms come from: the model field, or for a list of choices
+    (the zonings) its items' choices."""
+    model_field = _model_field(name)
+    if isinstance(model_field, ChoiceListField):
+        return SimpleNamespace(choices=model_field.item_choices)
+    return model_field
 
 
 def _is_date(value) -> bool:
@@ -462,10 +516,10 @@ def _value_spec(name: str) -> dict:
     model_field = _model_field(name)
     internal = model_field.get_internal_type()
     if name in CHOICE_SYNONYMS or model_field.choices:
-        synonyms = tabular.choice_synonyms(model_field, CHOICE_SYNONYMS.get(name))
-        test = _is_zoning if name == "zoning" else _is_choice
+        synonyms = tabular.choice_synonyms(_choice_source(name), CHOICE_SYNONYMS.get(name))
+        test = _is_zoning if name == "zonings" else _is_choice
         spec["test"] = partial(test, synonyms)
-        spec["from_values"] = name == "zoning"
+        spec["from_values"] = name == "zonings"
         spec["strict"] = name == "kind"  # GE/GI/MI under "Art" are zonings, never kinds
         if name == "availability":  # "ab 01.03.2025" or a date are availabilities too
             spec["test"] = lambda value: _is_choice(synonyms, value) or _is_date(value)
@@ -563,7 +617,7 @@ class Context:
         self.mapping = {h: c for h, c in mapping.items() if c}
         self.units = {h: tabular.header_unit(h) for h in self.mapping}
         self.synonyms = {
-            name: tabular.choice_synonyms(_model_field(name), CHOICE_SYNONYMS.get(name))
+            name: tabular.choice_synonyms(_choice_source(name), CHOICE_SYNONYMS.get(name))
             for name in [*CHOICE_SYNONYMS, "planning_status"]
         }
         self.municipalities = {m.ags: m for m in Municipality.objects.all()}
@@ -686,6 +740,8 @@ def _parse_value(name: str, raw, ctx: Context, unit: str, notes: list[str], resu
     internal = model_field.get_internal_type()
     if name == "planning_status":
         return _planning_status(raw, ctx, notes)
+    if name == "zonings":
+        return _zonings(raw, ctx, notes)
     if name == "rail_siding" and v.text(raw) in v.DASHES:
         return RailSiding.NO
     if name in ctx.synonyms:
@@ -732,7 +788,7 @@ def _parse_value(name: str, raw, ctx: Context, unit: str, notes: list[str], resu
 def _choice_forms(name: str, more: list[str] | None = None) -> list[str]:
     """The labels of a choice column and its synonyms, each form once."""
     forms, seen = [], set()
-    labels = [str(label) for _code, label in _model_field(name).choices or ()]
+    labels = [str(label) for _code, label in _choice_source(name).choices or ()]
     for form in labels + (more if more is not None else list(CHOICE_WORDS.get(name, {}))):
         if fold(form) not in seen:
             seen.add(fold(form))
@@ -754,6 +810,8 @@ def accepted_forms(name: str) -> list[str]:
         return [*v.FROM_DATE_FORMS, *immediate]
     if name == "planning_status":
         return _choice_forms(name, [form for _c, _p, forms in PLANNING_FORMS for form in forms])
+    if name == "zonings":  # one or several in a cell
+        return [*_choice_forms(name), *ZONING_FORMS]
     model_field = _model_field(name)
     internal = model_field.get_internal_type()
     if model_field.choices:
@@ -806,7 +864,7 @@ def convert(row, ctx: Context) -> Converted:
                 continue
             value = _parse(column, raw, ctx, header, result)
             model_field = ctx.fields[column]
-            if model_field.get_internal_type() != "JSONField":
+            if column == "zonings" or model_field.get_internal_type() != "JSONField":
                 model_field.clean(value, None)
             result.values[column] = value
         except (v.BadValue, ValidationError, ValueError, TypeError) as error:
@@ -871,7 +929,8 @@ def _coordinates(points: dict, result: Converted, ctx: Context) -> None:
         swapped = _read_point(crs, y, x)
         if swapped is not None and _plausible(swapped, municipality):
             result.values["lat"], result.values["lon"] = swapped
-            result.values["location_approximate"] = False
+            # A location_approximate column (our exports carry it) wins over the coordinates.
+            result.values.setdefault("location_approximate", False)
             result.warnings.append(
                 _(
                     "“%(lat)s” and “%(lon)s” were swapped in this row (“%(y)s”, “%(x)s”); "
@@ -921,7 +980,7 @@ def _coordinates(points: dict, result: Converted, ctx: Context) -> None:
             result.point_rejected = True
             return
     result.values["lat"], result.values["lon"] = point
-    result.values["location_approximate"] = False
+    result.values.setdefault("location_approximate", False)
 
 
 def _km(km: float) -> str:
@@ -1359,7 +1418,7 @@ def template_example() -> list[list]:
         "area_total_m2": "12.500 m²",
         "area_available_m2": "3,5 ha",
         "divisible": "ja",
-        "zoning": "GE",
+        "zonings": "GE",
         "planning_status": "B-Plan",
         "marketing_type": "Kauf",
         "price_per_m2": "18,50 €",
@@ -1380,7 +1439,7 @@ def template_example() -> list[list]:
         "area_total_m2": "ca. 2 ha",
         "area_available_m2": "4.800",
         "availability": "01.03.2026",
-        "zoning": "GI",
+        "zonings": "GE/GI",
         "rail_siding": "ja",
         "divisible": "nein",
     }

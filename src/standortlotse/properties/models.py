@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from standortlotse.core.fields import EmailAddressField
+from standortlotse.core.fields import ChoiceListField, EmailAddressField
 from standortlotse.core.images import Photo
 from standortlotse.core.links import PrivateLink
 from standortlotse.core.textsearch import SearchTextField, index_words
@@ -39,8 +39,9 @@ class Kind(models.TextChoices):
 
 
 class Zoning(models.TextChoices):
-    GI = "GI", _("GI – industrial zone")
+    # The order is the order of a record's zonings everywhere ("GE, GI", as plans write it).
     GE = "GE", _("GE – commercial zone")
+    GI = "GI", _("GI – industrial zone")
     MI = "MI", _("MI – mixed zone")
     SO = "SO", _("SO – special zone")
     NONE = "none", _("none")
@@ -124,6 +125,9 @@ AVAILABLE_EXCEEDS_TOTAL = _("The available area cannot exceed the total area.")
 SMALLEST_EXCEEDS_AVAILABLE = _("The smallest plot cannot exceed the available area.")
 PRICE_AND_ON_REQUEST = _("Give either a price or 'price on request', not both.")
 DATE_MISSING_FOR_FROM_DATE = _("Give the date from which the property is available.")
+NO_ZONING_WITH_OTHERS = _(
+    "“none” cannot be combined with a zoning: choose either “none” or the zonings that apply."
+)
 
 
 class PublishedQuerySet(models.QuerySet):
@@ -140,6 +144,20 @@ def _kind_names(kind: str) -> str:
     for language in ("de", "en"):
         with translation.override(language):
             names.append(str(Kind(kind).label) if kind in Kind.values else "")
+    return " ".join(names)
+
+
+@cache
+def _zoning_names(zoning: str) -> str:
+    """The German and English label of a zoning, so "Industriegebiet" and "GI" find GI plots."""
+    from django.utils import translation
+
+    if zoning not in Zoning.values or zoning == Zoning.NONE:
+        return ""
+    names = []
+    for language in ("de", "en"):
+        with translation.override(language):
+            names.append(str(Zoning(zoning).label))
     return " ".join(names)
 
 
@@ -192,7 +210,12 @@ class Property(models.Model):
     smallest_plot_m2 = _nonneg(models.PositiveIntegerField, _("smallest plot"), _("m²"))
 
     # Planning
-    zoning = models.CharField(_("zoning"), max_length=8, choices=Zoning.choices, blank=True)
+    # One or more zonings ("GE/GI"): a JSON list of Zoning values (core.fields.ChoiceListField).
+    zonings = ChoiceListField(
+        _("zoning"),
+        item_choices=Zoning.choices,
+        help_text=_("One or more; a plot zoned GE/GI has both."),
+    )
     planning_status = models.CharField(
         _("planning status"), max_length=20, choices=PlanningStatus.choices, blank=True
     )
@@ -353,7 +376,7 @@ class Property(models.Model):
                     "status",
                     "kind",
                     "area_available_m2",
-                    "zoning",
+                    "zonings",
                     "availability",
                     "rail_siding",
                     "motorway_km",
@@ -383,19 +406,21 @@ class Property(models.Model):
                     name=f"property_pub_{name}",
                 )
                 for name in (
-                    "zoning",
                     "availability",
                     "rail_siding",
                     "motorway_km",
                     "broadband_mbits",
                 )
             ],
+            # PostgreSQL: a GIN index on the zonings of published records (migration 0013, raw
+            # SQL as SQLite has none); the zoning filter ``zonings__overlaps`` uses it.
         ]
 
     def __str__(self):
         return self.title
 
     def save(self, *args, **kwargs):
+        self.zonings = Property._meta.get_field("zonings").normalised(self.zonings)
         self.search_text = self.build_search_text()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "search_text" not in update_fields:
@@ -407,6 +432,22 @@ class Property(models.Model):
 
     def build_search_text(self) -> str:
         return property_search_text(self, self.municipality.name if self.municipality_id else "")
+
+    @property
+    def zoning(self) -> str:
+        """The first zoning ("" if none): the single value older API readers know."""
+        return self.zonings[0] if self.zonings else ""
+
+    def zoning_labels(self) -> list[str]:
+        return Property._meta.get_field("zonings").labels(self.zonings)
+
+    def zonings_display(self) -> str:
+        """The zonings' labels joined, "GE – Gewerbegebiet, GI – Industriegebiet"."""
+        return ", ".join(self.zoning_labels())
+
+    def zonings_text(self) -> str:
+        """The codes joined, "GE, GI" (lists, exports)."""
+        return ", ".join(self.zonings or ())
 
     @property
     def is_public(self):
@@ -465,6 +506,8 @@ class Property(models.Model):
             errors.setdefault("price_per_m2", []).append(PRICE_AND_ON_REQUEST)
         if self.availability == Availability.FROM_DATE and not self.available_from:
             errors.setdefault("available_from", []).append(DATE_MISSING_FOR_FROM_DATE)
+        if Zoning.NONE in (self.zonings or ()) and len(self.zonings) > 1:
+            errors.setdefault("zonings", []).append(NO_ZONING_WITH_OTHERS)
         if self.lacks_owner_consent(granted=granted):
             errors.setdefault("owner_type", []).append(CONSENT_MISSING_FOR_OWNER_TYPE)
         return errors
@@ -502,7 +545,8 @@ def flag_before(today: date | None = None) -> date:
 
 
 def property_search_text(prop, municipality_name: str) -> str:
-    """Title, place names, kind (German and English) and both descriptions, normalised.
+    """Title, place names, kind and zonings (German and English) and both descriptions,
+    normalised.
 
     Takes any object with the property's attributes, so the migration that fills the column can
     use it with its historical model.
@@ -513,6 +557,8 @@ def property_search_text(prop, municipality_name: str) -> str:
         prop.street,
         municipality_name,
         _kind_names(prop.kind),
+        # Older historical models (migration 0004) have no zonings yet.
+        *(_zoning_names(zoning) for zoning in getattr(prop, "zonings", None) or ()),
         prop.description_de,
         prop.description_en,
     )

@@ -72,7 +72,7 @@ def fact_rows(prop: Property) -> list[tuple[str, str]]:
         (f("area_available_m2").verbose_name, format_area(prop.area_available_m2)),
         (f("divisible").verbose_name, _yes_no(prop.divisible)),
         (f("smallest_plot_m2").verbose_name, format_area(prop.smallest_plot_m2)),
-        (f("zoning").verbose_name, prop.get_zoning_display() if prop.zoning else ""),
+        (f("zonings").verbose_name, prop.zonings_display()),
         (
             f("planning_status").verbose_name,
             prop.get_planning_status_display() if prop.planning_status else "",

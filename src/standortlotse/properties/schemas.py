@@ -27,7 +27,9 @@ class Filters(Schema):
     region: int | None = Field(None, ge=1, le=MAX_ID, description="Region ID")
     area_min: int | None = Field(None, ge=0, description="Available area at least (m²)")
     area_max: int | None = Field(None, ge=0, description="Available area at most (m²)")
-    zoning: list[Zoning] = []
+    zoning: list[Zoning] = Field(
+        [], description="Zonings (repeat the parameter): a record with any of them matches"
+    )
     availability: list[Availability] = []
     price_max: Decimal | None = Field(None, ge=0, description="Price at most (€/m²)")
     rail_siding: Literal["", "yes", "possible"] = Field(
@@ -79,7 +81,13 @@ class PropertySummary(Schema):
     location_approximate: bool
     area_available_m2: int | None
     area_total_m2: int | None
-    zoning: str
+    zonings: list[str] = Field(
+        description="The zonings (GI, GE, MI, SO or none); a plot zoned GE/GI has both"
+    )
+    zoning: str = Field(
+        description="Deprecated: the first of `zonings` ('' if none), for readers of the time "
+        "of one zoning per record"
+    )
     availability: str
     price_per_m2: Decimal | None
     price_on_request: bool
@@ -186,6 +194,10 @@ WRITE_TYPES: dict[str, type] = {
     "JSONField": dict,
     "ForeignKey": int,  # the primary key of the related record
 }
+# Fields that take a list of choice values (core.fields.ChoiceListField): listed as strings, so
+# that an unknown value is answered by the form, 422 {"detail": {"zonings": [message]}}, with
+# the accepted values, like every other field error.
+WRITE_LISTS = {"zonings": list[str]}
 # Choice fields the schema lists by their values. Other choice fields take any text; the form
 # answers an unknown value for that field (422 with the field's error).
 WRITE_CHOICES = {"kind": Kind, "rail_siding": RailSiding}
@@ -194,6 +206,8 @@ WRITE_CHOICES = {"kind": Kind, "rail_siding": RailSiding}
 def write_type(name: str):
     """The type of one form field in the write schema (before "or null")."""
     field = Property._meta.get_field(name)
+    if name in WRITE_LISTS:
+        return WRITE_LISTS[name]
     if name in WRITE_CHOICES:
         choices = WRITE_CHOICES[name]
         return choices | Literal[""] if field.blank else choices

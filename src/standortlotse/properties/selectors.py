@@ -117,7 +117,7 @@ CRITERIA_LOOKUPS = (
     ("region", "municipality__district__regions"),
     ("area_min", "area_available_m2__gte"),
     ("area_max", "area_available_m2__lte"),
-    ("zoning", "zoning__in"),
+    ("zoning", "zonings__overlaps"),  # any of the wished zonings: GI finds a GE/GI plot
     ("availability", "availability__in"),
     ("price_max", "price_per_m2__lte"),
     ("motorway_km_max", "motorway_km__lte"),

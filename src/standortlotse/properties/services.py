@@ -25,7 +25,7 @@ COMPLETENESS_FIELDS = {
     "outline": 1,
     "area_total_m2": 2,
     "area_available_m2": 3,
-    "zoning": 2,
+    "zonings": 2,
     "planning_status": 2,
     "marketing_type": 2,
     "price": 2,

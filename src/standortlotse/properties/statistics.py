@@ -3,7 +3,9 @@
 Computed by ``snapshot()`` (daily via ``manage.py statistics_snapshot``) and stored, so the
 public page reads one row. Every breakdown adds up to the totals of the same snapshot: records
 without an available area count with 0 m², and regions are listed separately because a
-district may belong to more than one.
+district may belong to more than one. The zoning breakdown is the exception: a record with
+several zonings ("GE/GI") counts under each of them, so its rows may add up to more than the
+totals (the page says so); records without a zoning are the row "-".
 """
 
 from __future__ import annotations
@@ -38,6 +40,23 @@ def _rows(queryset, field, labels=None):
     return result
 
 
+def _zoning_rows(queryset, labels):
+    """One row per zoning: every record that has it (a GE/GI plot in both rows)."""
+    result = []
+    for key, label in labels.items():
+        figures = queryset.filter(zonings__overlaps=[key]).aggregate(
+            count=Count("pk"), area_m2=Coalesce(Sum("area_available_m2"), Value(0))
+        )
+        if figures["count"]:
+            result.append({"key": key, "label": label, **figures})
+    figures = queryset.filter(zonings=[]).aggregate(
+        count=Count("pk"), area_m2=Coalesce(Sum("area_available_m2"), Value(0))
+    )
+    if figures["count"]:
+        result.append({"key": "-", "label": "-", **figures})
+    return result
+
+
 def compute() -> dict:
     published = Property.objects.published()
     totals = published.aggregate(
@@ -52,7 +71,7 @@ def compute() -> dict:
         "totals": totals,
         "district": _rows(published, "municipality__district__name"),
         "municipality": _rows(published, "municipality__name"),
-        "zoning": _rows(published, "zoning", zoning),
+        "zoning": _zoning_rows(published, zoning),
         "availability": _rows(published, "availability", availability),
         "kind": _rows(published, "kind", kinds),
         "region": [],
