@@ -149,3 +149,19 @@ def test_register_loader_reads_editable_records_and_treats_the_centre_as_no_posi
     assert archived.pk not in loaded and world.prop_b.pk not in loaded  # B: not editor A's
     assert loaded[world.prop_a.pk].lat is None  # the factory puts it on the centre
     assert (loaded[near.pk].lat, loaded[near.pk].tokens) == (52.61, {"bahnhof"})
+
+
+def test_words_the_register_does_not_have_do_not_hide_a_similar_title():
+    """The candidates come from the rarest title words the register has: two words of the row
+    that no record has (an addition, a typo) leave the others to find the record."""
+    records = [entry(401, "Lager Nord Hafen Kai Dock")]
+    row = entry(2, "Lager Nord Hafen Kai Dock Zusatz Erweiterung")  # Dice 10/12
+    finding = checker(records).check([(row, b"x", True)])[2]
+    assert (finding.record, finding.reasons) == (401, ["title"])
+
+
+def test_a_title_with_numbers_is_found_among_many_with_the_same_words():
+    records = [entry(n, f"Gewerbefläche Nord {n}") for n in range(1000, 1500)]
+    row = entry(2, "GEWERBEFLAECHE NORD 1003")
+    finding = checker(records).check([(row, b"x", True)])[2]
+    assert (finding.record, finding.reasons) == (1003, ["title"])

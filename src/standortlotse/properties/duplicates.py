@@ -17,8 +17,9 @@ Titles are compared folded (``textsearch.fold``) as sets of words: numbers must 
 ``TITLE_SIMILARITY``; filler words ("am", "der", …) are left out.
 
 Nothing here is quadratic: candidates come from blocks per municipality, a grid of cells of at
-least 100 m (a point is compared with its own and the eight neighbouring cells) and the two
-rarest title words; each block lookup looks at no more than ``CANDIDATES`` entries. The register
+least 100 m (a point is compared with its own and the eight neighbouring cells) and title keys:
+the numbers of a title with numbers (which a similar title must have as well), else the two
+rarest of its words; each block lookup looks at no more than ``CANDIDATES`` entries. The register
 of a municipality is read once, when the first row of that municipality comes up
 (``register_loader``, the only database access here).
 
@@ -113,18 +114,21 @@ class Finding:
 
 
 class _Title:
-    """A title as the blocks hold it: the hashes of its words and of its numbers."""
+    """A title as the blocks hold it: the hashes of its words and of its numbers, and its
+    blocking keys. A similar title has the same numbers, so a title with numbers has one key,
+    its numbers (e.g. "Parzelle 4": all titles with exactly the number 4); a title without
+    numbers has one key per word."""
 
-    __slots__ = ("all", "numbers", "words")
+    __slots__ = ("keys", "numbers", "words")
 
     def __init__(self, tokens: frozenset[str]):
         self.words = frozenset(hash(t) for t in tokens if not t.isdigit())
         self.numbers = tuple(sorted(hash(t) for t in tokens if t.isdigit()))
-        self.all = (*self.words, *self.numbers)
+        self.keys = (hash(self.numbers),) if self.numbers else tuple(self.words)
 
     def similar(self, words: array, numbers: array) -> bool:
         """``similar_titles`` of this title and one stored as word and number hashes."""
-        if not self.all or not (words or numbers):
+        if not (self.words or self.numbers) or not (words or numbers):
             return False
         if self.numbers != tuple(numbers):
             return False
@@ -167,7 +171,7 @@ def _close(a: int, b: int, tolerance: float) -> bool:
 
 
 class Block:
-    """The entries of one municipality in flat arrays, indexed by title word hash and (for the
+    """The entries of one municipality in flat arrays, indexed by title key and (for the
     register) by grid cell. Entries are addressed by their position in the arrays."""
 
     __slots__ = (
@@ -178,9 +182,9 @@ class Block:
         "lon",
         "numbers",
         "starts",
+        "titles",
         "total",
         "word_hashes",
-        "words",
     )
 
     def __init__(self, with_positions: bool):
@@ -194,7 +198,7 @@ class Block:
         self.word_hashes = array("q")
         self.starts = array("l", (0,))
         self.cells: dict[int, int | array] | None = {} if with_positions else None
-        self.words: dict[int, int | array] = {}
+        self.titles: dict[int, int | array] = {}
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -208,8 +212,8 @@ class Block:
         self.starts.append(len(self.word_hashes))
         self.word_hashes.extend(title.numbers)
         self.starts.append(len(self.word_hashes))
-        for word in title.all:
-            _post(self.words, word, position)
+        for key in title.keys:
+            _post(self.titles, key, position)
         if self.lat is not None:
             located = entry.lat is not None and entry.lon is not None
             self.lat.append(entry.lat if located else _NOWHERE)  # type: ignore[arg-type]
@@ -230,8 +234,11 @@ class Block:
             yield from _postings(self.cells, cell + offset)[-CANDIDATES:]
 
     def titled(self, title: _Title) -> Iterator[int]:
-        # A similar title shares most words, so it shares one of the two rarest ones.
-        lists = sorted((_postings(self.words, w) for w in title.all), key=len)
+        # A similar title has the same numbers (one list), or it shares most words, so it
+        # shares one of the two rarest ones that occur here at all.
+        lists = sorted(
+            (found for key in title.keys if len(found := _postings(self.titles, key))), key=len
+        )
         for found in lists[:2]:
             yield from found[-CANDIDATES:]
 
