@@ -135,7 +135,7 @@ def write_csv(path: Path, rows: int, seed: int) -> dict:
     with path.open("w", newline="", encoding="utf-8-sig") as handle:
         out = csv.writer(handle, delimiter=";")
         out.writerow(HEADERS)
-        for index in range(rows):
+        for _row in range(rows):
             draw = rnd.random()
             if draw < 0.05 and records:
                 title, municipality, lat, lon, available, total = rnd.choice(records)
@@ -159,8 +159,10 @@ def write_csv(path: Path, rows: int, seed: int) -> dict:
                 available_ha = rnd.randint(2, 400) / 10  # round areas: 0,2 to 40,0 ha
                 total_m2 = int(available_ha * 10_000) + rnd.randint(0, 5_000) * 10
                 row = [
-                    f"{rnd.choice(KINDS)} {name.split()[-1]} {rnd.choice(PLACES)}, "
-                    f"Parzelle {rnd.randint(1, 60)}",
+                    (
+                        f"{rnd.choice(KINDS)} {name.split()[-1]} {rnd.choice(PLACES)}, "
+                        f"Parzelle {rnd.randint(1, 60)}"
+                    ),
                     ags if rnd.random() < 0.25 else name,
                     _german(available_ha, 1),
                     f"{_thousands(total_m2)} m²",
