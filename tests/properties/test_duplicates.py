@@ -72,29 +72,47 @@ def test_near_identical_row_needs_title_municipality_and_area():
     assert (findings[3].row, findings[3].identical) == (2, False)
 
 
-def test_register_match_by_position_title_or_area_in_the_same_municipality():
+def test_register_match_by_position_or_title_in_the_same_municipality():
     records = [
         entry(101, "Gewerbepark Nord", lat=52.6000, lon=11.8600),
         entry(102, "Halle am Hafen", lat=52.70, lon=11.70),
-        entry(103, "Fläche West", lat=52.50, lon=11.50, available=33_000),
         entry(104, "Halle am Hafen", municipality=2, lat=52.6, lon=11.86),
     ]
     check = checker(records)
     rows = [
         entry(2, "Bauland", lat=52.6005, lon=11.8604),  # ~60 m from 101
         entry(3, "Halle Hafen", lat=52.8, lon=11.8),  # title of 102
-        entry(4, "Irgendwas", lat=52.4, lon=11.4, available=32_500),  # area of 103 (1.5 %)
         entry(5, "Nichts davon", lat=52.4, lon=11.4, available=20_000),
         entry(6, "Halle am Hafen", lat=52.6, lon=11.86),  # existing by ID: an update
     ]
-    flags = [True, True, True, True, False]
+    flags = [True, True, True, False]
     findings = check.check([(r, bytes([r.key]), new) for r, new in zip(rows, flags, strict=True)])
     assert {k: (f.record, f.reasons) for k, f in findings.items()} == {
         2: (101, ["position"]),
         3: (102, ["title"]),
-        4: (103, ["area"]),
     }
     assert check.loaded == [{1}]  # the register of a municipality is read once
+
+
+def test_an_area_alone_is_no_reason_but_adds_to_position_or_title():
+    """Round areas ("ca. 2 ha") coincide often: the same area (within 2 %) in the same
+    municipality says nothing unless the point is near or the title similar."""
+    records = [
+        entry(103, "Fläche West", lat=52.50, lon=11.50, available=33_000),
+        entry(105, "Gewerbehof Süd", lat=52.30, lon=11.30, total=20_000),
+        entry(106, "Lager", lat=52.6000, lon=11.8600, available=8_000),
+    ]
+    rows = [
+        entry(4, "Irgendwas", lat=52.4, lon=11.4, available=32_500),  # only the area of 103
+        entry(5, "Sonstiges", available=33_000),  # no point of its own, only the area of 103
+        entry(6, "Gewerbehof Sued", lat=52.9, lon=11.9, total=20_100),  # title + area of 105
+        entry(7, "Werkhalle", lat=52.6004, lon=11.8600, available=8_100),  # ~45 m + area of 106
+    ]
+    findings = checker(records).check([(r, bytes([r.key]), True) for r in rows])
+    assert {k: (f.record, f.reasons) for k, f in findings.items()} == {
+        6: (105, ["title", "area"]),
+        7: (106, ["position", "area"]),
+    }
 
 
 def test_the_best_candidate_is_named():
@@ -131,3 +149,19 @@ def test_register_loader_reads_editable_records_and_treats_the_centre_as_no_posi
     assert archived.pk not in loaded and world.prop_b.pk not in loaded  # B: not editor A's
     assert loaded[world.prop_a.pk].lat is None  # the factory puts it on the centre
     assert (loaded[near.pk].lat, loaded[near.pk].tokens) == (52.61, {"bahnhof"})
+
+
+def test_words_the_register_does_not_have_do_not_hide_a_similar_title():
+    """The candidates come from the rarest title words the register has: two words of the row
+    that no record has (an addition, a typo) leave the others to find the record."""
+    records = [entry(401, "Lager Nord Hafen Kai Dock")]
+    row = entry(2, "Lager Nord Hafen Kai Dock Zusatz Erweiterung")  # Dice 10/12
+    finding = checker(records).check([(row, b"x", True)])[2]
+    assert (finding.record, finding.reasons) == (401, ["title"])
+
+
+def test_a_title_with_numbers_is_found_among_many_with_the_same_words():
+    records = [entry(n, f"Gewerbefläche Nord {n}") for n in range(1000, 1500)]
+    row = entry(2, "GEWERBEFLAECHE NORD 1003")
+    finding = checker(records).check([(row, b"x", True)])[2]
+    assert (finding.record, finding.reasons) == (1003, ["title"])

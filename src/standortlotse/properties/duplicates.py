@@ -4,22 +4,34 @@ rows that look like a record already in the register.
 Within the file a row is a possible duplicate of an earlier row when it is *identical* (the same
 values after parsing: "12.500 m²" = "1,25 ha") or *near-identical*: same municipality, similar
 title and areas within ``FILE_AREA`` (5 %). Against the register a new row is a possible duplicate
-of a record in the same municipality when one of these holds: the point lies within ``NEAR_M``
-(100 m), the title is similar, or an area agrees within ``REGISTER_AREA`` (2 %). Positions that
-are only the municipality centre (rows or records without coordinates) do not count. Rows matched
-to a record by external ID are updates and are not checked against the register. The property
-has no parcel (Flurstück) field, so parcel designations are not compared.
+of a record in the same municipality when the point lies within ``NEAR_M`` (100 m) or the title
+is similar; an area that agrees within ``REGISTER_AREA`` (2 %) is named as a further reason and
+makes that record the better candidate, but it is no reason on its own: round areas ("ca. 2 ha")
+coincide so often that a match by area alone said nothing. Positions that are only the
+municipality centre (rows or records without coordinates) do not count. Rows matched to a record
+by external ID are updates and are not checked against the register. The property has no parcel
+(Flurstück) field, so parcel designations are not compared.
 
 Titles are compared folded (``textsearch.fold``) as sets of words: numbers must agree ("Parzelle
 4" is not "Parzelle 5"), the other words must overlap with a Dice coefficient of at least
 ``TITLE_SIMILARITY``; filler words ("am", "der", …) are left out.
 
-Nothing here is quadratic: candidates come from blocks per municipality, a grid of
-``GRID``-degree cells (a point is compared with its own and the eight neighbouring cells), the two
-rarest title words, and logarithmic area buckets (looked at only when neither position nor title
-found a record); each block lookup looks at no more than ``CANDIDATES`` entries. The register
+Nothing here is quadratic: candidates come from blocks per municipality, a grid of cells of at
+least 100 m (a point is compared with its own and the eight neighbouring cells) and title keys:
+the numbers of a title with numbers (which a similar title must have as well), else the two
+rarest of its words; each block lookup looks at no more than ``CANDIDATES`` entries. The register
 of a municipality is read once, when the first row of that municipality comes up
 (``register_loader``, the only database access here).
+
+Memory: a block keeps its entries in flat arrays (``array``), not as objects: per record or row
+the key, the point, the two areas and the 64-bit hashes of its title words, the posting lists of
+its title keys and grid cell, and per row of the file the hash of its values for the
+identical-row check: about 250 bytes per entry. It still grows with file and register, but
+slowly: for 100,000 rows against 100,000 records the checker holds some 45 MB (tracemalloc) and
+adds about 25 MB to the peak RSS of the check step, where an object and a word set per entry
+took 270 MB (``bench/duplicates.py``). Hashes of words and fingerprints are 64 bits wide; a
+collision (about one in 10^9 for a file of 100,000 rows) could at worst show one possible
+duplicate too many, which the editor sees and decides.
 """
 
 from __future__ import annotations
@@ -28,21 +40,25 @@ import hashlib
 import json
 import math
 import re
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from array import array
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from standortlotse.core.textsearch import fold
 
-GRID = 0.01  # degrees; 100 m is far less than a cell, so the 3 × 3 neighbourhood suffices
+# Grid cells: 0.001° of latitude is 111 m, 0.002° of longitude is at least 100 m up to 63° N,
+# so every point within NEAR_M lies in the 3 × 3 cells around a point.
+GRID_LAT = 0.001
+GRID_LON = 0.002
 NEAR_M = 100.0
 TITLE_SIMILARITY = 0.75
 FILE_AREA = 0.05
 REGISTER_AREA = 0.02
 CANDIDATES = 200  # per block lookup: a bound, so a file of 100,000 equal titles stays linear
-AREA_BUCKET = math.log(1 + REGISTER_AREA)
 FILLER = frozenset("am an auf bei das dem den der des die im in mit nr und von vom zum zur".split())
 _WORD = re.compile(r"[0-9a-z]+")
+_NO_AREA = -1
+_NOWHERE = math.nan
 
 
 def title_tokens(title: str) -> frozenset[str]:
@@ -99,78 +115,134 @@ class Finding:
     reasons: list[str] = field(default_factory=list)  # "position", "title", "area"
 
 
-def _cell(lat: float, lon: float) -> tuple[int, int]:
-    return math.floor(lat / GRID), math.floor(lon / GRID)
+class _Title:
+    """A title as the blocks hold it: the hashes of its words and of its numbers, and its
+    blocking keys. A similar title has the same numbers, so a title with numbers has one key,
+    its numbers (e.g. "Parzelle 4": all titles with exactly the number 4); a title without
+    numbers has one key per word."""
+
+    __slots__ = ("keys", "numbers", "words")
+
+    def __init__(self, tokens: frozenset[str]):
+        self.words = frozenset(hash(t) for t in tokens if not t.isdigit())
+        self.numbers = tuple(sorted(hash(t) for t in tokens if t.isdigit()))
+        self.keys = (hash(self.numbers),) if self.numbers else tuple(self.words)
+
+    def similar(self, words: array, numbers: array) -> bool:
+        """``similar_titles`` of this title and one stored as word and number hashes."""
+        if not (self.words or self.numbers) or not (words or numbers):
+            return False
+        if self.numbers != tuple(numbers):
+            return False
+        if not self.words or not words:
+            return not self.words and not words  # only numbers, the same ones: equal titles
+        common = sum(1 for w in words if w in self.words)
+        return 2 * common / (len(self.words) + len(words)) >= TITLE_SIMILARITY
 
 
-def _bucket(area: int) -> int:
-    return math.floor(math.log(area + 1) / AREA_BUCKET)
+def _cell(lat: float, lon: float) -> int:
+    return math.floor(lat / GRID_LAT) * 1_000_000 + math.floor(lon / GRID_LON)
+
+
+_NEIGHBOURS = tuple(dr * 1_000_000 + dc for dr in (-1, 0, 1) for dc in (-1, 0, 1))
+_EMPTY = array("l")
+
+
+def _post(index: dict, key: int, position: int) -> None:
+    """Adds a position to a posting list; a list of one is stored as the bare number."""
+    found = index.get(key)
+    if found is None:
+        index[key] = position
+    elif type(found) is int:
+        index[key] = array("l", (found, position))
+    else:
+        found.append(position)
+
+
+def _postings(index: dict, key: int):
+    found = index.get(key, _EMPTY)
+    return (found,) if type(found) is int else found
+
+
+def _area(value: int | None) -> int:
+    return _NO_AREA if value is None else value
+
+
+def _close(a: int, b: int, tolerance: float) -> bool:
+    return a != _NO_AREA and b != _NO_AREA and abs(a - b) <= tolerance * max(a, b)
 
 
 class Block:
-    """The entries of one municipality, indexed by grid cell, title word and area bucket."""
+    """The entries of one municipality in flat arrays, indexed by title key and (for the
+    register) by grid cell. Entries are addressed by their position in the arrays."""
 
-    def __init__(self, with_areas: bool):
-        self.cells: dict[tuple[int, int], list[Entry]] = defaultdict(list)
-        self.words: dict[str, list[Entry]] = defaultdict(list)
-        self.areas: dict[int, list[Entry]] | None = defaultdict(list) if with_areas else None
+    __slots__ = (
+        "available",
+        "cells",
+        "keys",
+        "lat",
+        "lon",
+        "numbers",
+        "starts",
+        "titles",
+        "total",
+        "word_hashes",
+    )
 
-    def add(self, entry: Entry) -> None:
-        if entry.lat is not None and entry.lon is not None:
-            self.cells[_cell(entry.lat, entry.lon)].append(entry)
-        for word in entry.tokens:
-            self.words[word].append(entry)
-        if self.areas is not None:
-            for area in {entry.available, entry.total} - {None}:
-                self.areas[_bucket(area)].append(entry)
+    def __init__(self, with_positions: bool):
+        self.keys = array("q")
+        self.available = array("q")
+        self.total = array("q")
+        self.lat = array("d") if with_positions else None
+        self.lon = array("d") if with_positions else None
+        # Title hashes of entry i: words word_hashes[starts[2i]:starts[2i+1]], numbers up to
+        # starts[2i+2] (sorted).
+        self.word_hashes = array("q")
+        self.starts = array("l", (0,))
+        self.cells: dict[int, int | array] | None = {} if with_positions else None
+        self.titles: dict[int, int | array] = {}
 
-    def near(self, entry: Entry) -> Iterable[Entry]:
-        if entry.lat is None or entry.lon is None:
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def add(self, entry: Entry, title: _Title) -> None:
+        position = len(self.keys)
+        self.keys.append(entry.key)
+        self.available.append(_area(entry.available))
+        self.total.append(_area(entry.total))
+        self.word_hashes.extend(title.words)
+        self.starts.append(len(self.word_hashes))
+        self.word_hashes.extend(title.numbers)
+        self.starts.append(len(self.word_hashes))
+        for key in title.keys:
+            _post(self.titles, key, position)
+        if self.lat is not None:
+            located = entry.lat is not None and entry.lon is not None
+            self.lat.append(entry.lat if located else _NOWHERE)  # type: ignore[arg-type]
+            self.lon.append(entry.lon if located else _NOWHERE)  # type: ignore[arg-type,union-attr]
+            if located:
+                _post(self.cells, _cell(entry.lat, entry.lon), position)  # type: ignore[arg-type]
+
+    def title(self, position: int) -> tuple[array, array]:
+        """(word hashes, sorted number hashes) of an entry."""
+        start, middle, end = self.starts[2 * position : 2 * position + 3]
+        return self.word_hashes[start:middle], self.word_hashes[middle:end]
+
+    def near(self, entry: Entry) -> Iterator[int]:
+        if entry.lat is None or entry.lon is None or self.cells is None:
             return
-        row, col = _cell(entry.lat, entry.lon)
-        for dr in (-1, 0, 1):
-            for dc in (-1, 0, 1):
-                yield from self.cells.get((row + dr, col + dc), ())[-CANDIDATES:]
+        cell = _cell(entry.lat, entry.lon)
+        for offset in _NEIGHBOURS:
+            yield from _postings(self.cells, cell + offset)[-CANDIDATES:]
 
-    def titled(self, entry: Entry) -> Iterable[Entry]:
-        # A similar title shares most words, so it shares one of the two rarest ones.
-        lists = sorted((self.words.get(w, ()) for w in entry.tokens), key=len)
+    def titled(self, title: _Title) -> Iterator[int]:
+        # A similar title has the same numbers (one list), or it shares most words, so it
+        # shares one of the two rarest ones that occur here at all.
+        lists = sorted(
+            (found for key in title.keys if len(found := _postings(self.titles, key))), key=len
+        )
         for found in lists[:2]:
             yield from found[-CANDIDATES:]
-
-    def sized(self, entry: Entry) -> Iterable[Entry]:
-        if self.areas is None:
-            return
-        for area in {entry.available, entry.total} - {None}:
-            bucket = _bucket(area)
-            for b in (bucket - 1, bucket, bucket + 1):
-                yield from self.areas.get(b, ())[-CANDIDATES:]
-
-
-def _same_register_record(row: Entry, record: Entry) -> list[str]:
-    reasons = []
-    if (
-        row.lat is not None
-        and record.lat is not None
-        and distance_m(row.lat, row.lon, record.lat, record.lon) <= NEAR_M  # type: ignore[arg-type]
-    ):
-        reasons.append("position")
-    if similar_titles(row.tokens, record.tokens):
-        reasons.append("title")
-    if close_areas(row.available, record.available, REGISTER_AREA) or close_areas(
-        row.total, record.total, REGISTER_AREA
-    ):
-        reasons.append("area")
-    return reasons
-
-
-def _near_identical_rows(row: Entry, earlier: Entry) -> bool:
-    if not similar_titles(row.tokens, earlier.tokens):
-        return False
-    for a, b in ((row.available, earlier.available), (row.total, earlier.total)):
-        if (a is None) != (b is None) or (a is not None and not close_areas(a, b, FILE_AREA)):
-            return False
-    return True
 
 
 _WEIGHT = {"position": 3, "title": 3, "area": 1}
@@ -183,78 +255,98 @@ class Checker:
         self._load = load_register
         self._register: dict[int, Block] = {}
         self._file: dict[int, Block] = {}
-        self._seen: dict[bytes, int] = {}  # fingerprint → first row
+        self._seen: dict = {}  # fingerprint → first row
 
-    def check(self, rows: list[tuple[Entry, bytes, bool]]) -> dict[int, Finding]:
+    def check(self, rows: list[tuple[Entry, object, bool]]) -> dict[int, Finding]:
         """rows: (entry, fingerprint, is_new) for each row without errors. Only new rows are
         reported; every row is remembered for the rows after it."""
         wanted = {entry.municipality for entry, _f, new in rows if new} - self._register.keys()
         if wanted:
             for municipality in wanted:
-                self._register[municipality] = Block(with_areas=True)
+                self._register[municipality] = Block(with_positions=True)
             for record in self._load(wanted):
-                self._register[record.municipality].add(record)
+                self._register[record.municipality].add(record, _Title(record.tokens))
         findings = {}
         for entry, fingerprint, new in rows:
-            block = self._file.setdefault(entry.municipality, Block(with_areas=False))
+            block = self._file.get(entry.municipality)
+            if block is None:
+                block = self._file[entry.municipality] = Block(with_positions=False)
+            title = _Title(entry.tokens)
             if new:
-                finding = self._in_file(entry, fingerprint, block)
-                record, reasons = self._in_register(entry)
+                finding = self._in_file(entry, title, fingerprint, block)
+                record, reasons = self._in_register(entry, title)
                 if record is not None:
                     finding = finding or Finding()
                     finding.record, finding.reasons = record, reasons
                 if finding:
                     findings[entry.key] = finding
             self._seen.setdefault(fingerprint, entry.key)
-            block.add(entry)
+            block.add(entry, title)
         return findings
 
-    def _in_file(self, entry: Entry, fingerprint: bytes, block: Block) -> Finding | None:
+    def _in_file(self, entry: Entry, title: _Title, fingerprint, block: Block) -> Finding | None:
         first = self._seen.get(fingerprint)
         if first is not None:
             return Finding(row=first, identical=True)
-        earlier = [e for e in block.titled(entry) if _near_identical_rows(entry, e)]
-        if earlier:
-            return Finding(row=min(e.key for e in earlier))
-        return None
+        available, total = _area(entry.available), _area(entry.total)
+        earlier = None
+        for i in block.titled(title):
+            if (earlier is not None and block.keys[i] >= earlier) or not title.similar(
+                *block.title(i)
+            ):
+                continue
+            if all(
+                (a == _NO_AREA) == (b == _NO_AREA) and (a == _NO_AREA or _close(a, b, FILE_AREA))
+                for a, b in ((available, block.available[i]), (total, block.total[i]))
+            ):
+                earlier = block.keys[i]
+        return None if earlier is None else Finding(row=earlier)
 
-    def _in_register(self, entry: Entry) -> tuple[int | None, list[str]]:
+    def _in_register(self, entry: Entry, title: _Title) -> tuple[int | None, list[str]]:
         register = self._register.get(entry.municipality)
-        if register is None:
+        if register is None or not len(register):
             return None, []
         best, best_score, best_reasons = None, 0, []
+        available, total = _area(entry.available), _area(entry.total)
+        located = entry.lat is not None and entry.lon is not None
         seen = set()
-        for candidate in (*register.near(entry), *register.titled(entry)):
-            if candidate.key in seen:
+        for i in (*register.near(entry), *register.titled(title)):
+            if i in seen:
                 continue
-            seen.add(candidate.key)
-            reasons = _same_register_record(entry, candidate)
+            seen.add(i)
+            reasons = []
+            if located:
+                lat = register.lat[i]  # type: ignore[index]
+                if lat == lat and (  # not NaN: the record has a point of its own
+                    distance_m(entry.lat, entry.lon, lat, register.lon[i])  # type: ignore[arg-type,index]
+                    <= NEAR_M
+                ):
+                    reasons.append("position")
+            if title.similar(*register.title(i)):
+                reasons.append("title")
+            if not reasons:
+                continue  # an area alone is no reason (see the module's docstring)
+            if _close(available, register.available[i], REGISTER_AREA) or _close(
+                total, register.total[i], REGISTER_AREA
+            ):
+                reasons.append("area")
             score = sum(_WEIGHT[r] for r in reasons)
-            if score > best_score or (score == best_score and score and candidate.key < best):
-                best, best_score, best_reasons = candidate.key, score, reasons
-        if best is not None:
-            return best, best_reasons
-        # Only the area left: the first record that agrees within REGISTER_AREA will do (the
-        # weakest sign; it is shown, but the row is created unless the editor says otherwise).
-        area_only = [
-            c.key
-            for c in register.sized(entry)
-            if close_areas(entry.available, c.available, REGISTER_AREA)
-            or close_areas(entry.total, c.total, REGISTER_AREA)
-        ]
-        return (min(area_only), ["area"]) if area_only else (None, [])
+            key = register.keys[i]
+            if score > best_score or (score == best_score and key < best):  # type: ignore[operator]
+                best, best_score, best_reasons = key, score, reasons
+        return best, best_reasons
 
 
 # --- the property side: rows of the import and records of the register ----------------------
 
 
-def fingerprint(values: dict) -> bytes:
-    """The row's values after parsing, independent of how they were written."""
+def fingerprint(values: dict) -> int:
+    """The row's values after parsing, independent of how they were written (64-bit hash)."""
     normal = {
         name: (value.pk if name == "municipality" else value) for name, value in values.items()
     }
     text = json.dumps(normal, sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.blake2b(text.encode(), digest_size=16).digest()
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
 
 
 def row_entry(number: int, values: dict) -> Entry:
@@ -275,7 +367,8 @@ def row_entry(number: int, values: dict) -> Entry:
 
 def register_loader(user) -> Callable[[set[int]], Iterable[Entry]]:
     """The records of some municipalities the user may edit (archived ones left out), read in
-    one pass each; only those can be chosen for an update, and no other record is named."""
+    one pass each as plain values in chunks; only those can be chosen for an update, and no other
+    record is named."""
     from standortlotse.accounts import policy
     from standortlotse.geo.models import Municipality
     from standortlotse.properties.models import Property, Status
