@@ -307,3 +307,16 @@ def test_the_preview_speaks_the_language_the_import_was_started_in(
     assert note in messages and other not in messages
     page = client.get(reverse("exchange:job", args=[job.pk])).content.decode()
     assert note in page.replace("&quot;", '"')
+
+
+def test_discarding_a_job_forgets_the_head_of_its_file(client, world):
+    from django.core.cache import cache
+
+    from standortlotse.exchange import services
+
+    client.force_login(world.moderator)
+    client.post(reverse("exchange:start"), {"file": upload("lage.csv", _coordinate_list(world))})
+    job = ImportJob.objects.get(filename="lage.csv")
+    assert cache.get(services._samples_key(job)) is not None
+    assert client.post(reverse("exchange:discard", args=[job.pk])).status_code == 302
+    assert cache.get(services._samples_key(job)) is None

@@ -58,7 +58,7 @@ def test_list_shows_feeds_of_the_region_with_the_last_run(moderator, world, feed
     response = moderator.get(reverse("places:feed_list"))
     page = response.content.decode()
     assert "Karte von morgen (CSV-Export)" in page and "Altmark" in page
-    assert "Neuester Lauf" in page and "7 neu" in page
+    assert "Neuester Lauf" in page and "neu: 7," in page
     assert "Alles gut" not in page  # only the last run
     assert "Fremder Feed" not in page
     assert reverse("places:feed_edit", args=[feed.pk]) in page
@@ -160,7 +160,7 @@ def test_pull_now_runs_the_feed_and_shows_the_result(moderator, world, partner_s
     response = moderator.post(reverse("places:feed_pull", args=[feed.pk]), follow=True)
     page = response.content.decode()
     assert response.redirect_chain[-1][0] == reverse("places:feed_history", args=[feed.pk])
-    assert "Abgerufen: HTTP 200, 1 neu" in page
+    assert "Abgerufen: HTTP 200 · neu: 1," in page
     assert "Tiny House Dorf" in page  # the run's message
     assert Place.objects.filter(source="Zukunftsorte").count() == 1
     response = moderator.post(reverse("places:feed_pull", args=[feed.pk]), follow=True)

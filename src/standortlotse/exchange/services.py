@@ -672,6 +672,7 @@ def discard(job: ImportJob) -> None:
     if job.busy:
         raise ImportStepRefused(_("This import is running; wait until it is finished."))
     job.file.delete(save=False)
+    cache.delete(_samples_key(job))  # the file's head, kept for the mapping step
     job.state = State.DISCARDED
     job.save(update_fields=["file", "state"])
 

@@ -93,8 +93,8 @@ def feed_pull(request, pk):
         messages.error(request, " ".join(error.messages))
         return redirect("places:feed_history", pk=feed.pk)
     summary = _(
-        "Pulled: HTTP %(status)s, %(new)d new, %(updated)d updated, %(unchanged)d unchanged, "
-        "%(conflicts)d conflicts, %(errors)d errors."
+        "Pulled: HTTP %(status)s · new: %(new)d, updated: %(updated)d, unchanged: "
+        "%(unchanged)d, conflicts: %(conflicts)d, errors: %(errors)d."
     ) % {
         "status": run.http_status or "–",
         "new": run.new,
