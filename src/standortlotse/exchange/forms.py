@@ -95,8 +95,9 @@ class ConfirmForm(forms.Form):
         label=_("Possible duplicates without a choice"),
         required=False,
         choices=[
-            ("", _("ask me (the import waits for a choice per row)")),
+            ("", _("ask me per row")),
             ("skip", _("skip them")),
             ("create", _("create them anyway")),
         ],
+        help_text=_("With “ask me per row” the import waits until every row has a choice."),
     )
