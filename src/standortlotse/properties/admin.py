@@ -33,7 +33,15 @@ class ZoningFilter(admin.SimpleListFilter):
 
 @admin.register(Property)
 class PropertyAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "kind", "zonings_shown", "municipality", "status", "verified_on", "is_demo"]
+    list_display = [
+        "title",
+        "kind",
+        "zonings_shown",
+        "municipality",
+        "status",
+        "verified_on",
+        "is_demo",
+    ]
     list_filter = ["status", "kind", ZoningFilter, "is_demo", "municipality__district"]
     search_fields = ["title", "external_id"]
     raw_id_fields = ["municipality"]
