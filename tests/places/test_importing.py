@@ -70,6 +70,8 @@ def test_kvm_export_through_the_ui_preview_then_import(client, world):
     page = client.get(reverse("exchange:job", args=[job.pk])).content.decode()
     assert "Karte von morgen (OpenFairDB-Einträge, JSON)" in page  # the format, as detected
     assert "99999999999999999999999999999999" in page  # the category without mapping
+    # ... and where it gets one: the feed's mapping table
+    assert reverse("places:feed_edit", args=[feed.pk]) in page
     assert "Konflikte" in page and "Spaltenzuordnung" not in page  # no column step for places
     assert "E-Mail-Adresse" in page  # the broken row's message names the field
 

@@ -121,6 +121,9 @@ def _target_context(job: ImportJob) -> dict:
         "record_url": getattr(module, "RECORD_URL", "properties:editor_edit"),
         "without_duplicate_update": not getattr(module, "DUPLICATE_UPDATE", True),
         "upload_warnings": job.options.get("warnings", []),
+        "upload_warnings_link": (
+            module.warnings_link(job) if hasattr(module, "warnings_link") else None
+        ),
     }
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -122,6 +123,21 @@ def _feed(options: dict) -> PartnerFeed | None:
     if not options.get("feed"):
         return None
     return PartnerFeed.objects.filter(pk=options["feed"], region_id=options.get("region")).first()
+
+
+def warnings_link(job) -> dict | None:
+    """Where the categories without mapping get one: the partner feed's mapping table (for a
+    moderator of its region), else nothing."""
+    feed = _feed(job.options)
+    if feed is None or not job.options.get("warnings"):
+        return None
+    if not policy.moderated_regions(job.created_by).filter(pk=feed.region_id).exists():
+        return None
+    return {
+        "url": reverse("places:feed_edit", args=[feed.pk]),
+        "text": _("Map these categories in the settings of the partner feed “%(feed)s”")
+        % {"feed": feed.name},
+    }
 
 
 def open_table(path: str, filename: str, options: dict) -> Table:
