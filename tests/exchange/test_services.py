@@ -438,8 +438,12 @@ def test_an_identical_row_is_skipped_by_default_and_an_area_only_match_is_none(w
     assert Property.objects.count() == before + 2
     assert Property.objects.filter(title="Neue Fläche Ost").count() == 1
     report = list(services.report_rows(job))
-    assert "identisch mit Zeile 2" in report[1][6] and report[1][7] == "überspringen"
-    assert f"#{world.prop_a.pk}" not in report[2][6]
+    assert "identisch mit Zeile 2" in report[1][7] and report[1][8] == "überspringen"
+    assert f"#{world.prop_a.pk}" not in report[2][7]
+    # what the import did: created (with the new record), skipped, created
+    assert [line[1] for line in report] == ["angelegt", "übersprungen", "angelegt"]
+    created = Property.objects.get(title="Neue Fläche Ost")
+    assert report[0][2] == created.pk and report[1][2] == ""
 
 
 def test_two_rows_may_not_update_the_same_record(world):

@@ -100,6 +100,15 @@ def test_confirm_refuses_an_undecided_duplicate_then_honours_the_choices(client,
     assert f"#{existing.pk}" in lines["4"] and "bestehenden Eintrag aktualisieren" in lines["4"]
     page = client.get(reverse("exchange:job", args=[job.pk])).content.decode()
     assert "Auswahl: <strong>bestehenden Eintrag aktualisieren</strong>" in page
+    # The result says what was done per row, not what the preview expected.
+    results = dict(job.rows.values_list("number", "result"))
+    assert results == {2: "created", 3: "skipped", 4: "updated", 5: "created"}
+    updated = job.rows.get(number=4)
+    assert updated.record_id == existing.pk and "title" in updated.changed
+    assert "angelegt: <strong>2</strong>" in page and "geändert: <strong>1</strong>" in page
+    assert "übersprungen: <strong>1</strong>" in page
+    assert f'href="/datenpflege/{existing.pk}/">#{existing.pk}</a>' in page
+    assert f"geändert;{existing.pk};" in lines["4"] or f"geändert,{existing.pk}," in lines["4"]
 
 
 def test_create_anyway_for_all_undecided_and_for_the_identical_row(client, world, existing):

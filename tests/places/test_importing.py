@@ -82,6 +82,9 @@ def test_kvm_export_through_the_ui_preview_then_import(client, world):
     molkerei = Place.objects.get(source="Karte von morgen", external_id=MOLKEREI)
     assert molkerei.municipality == world.mun_a and molkerei.is_public
     assert molkerei.values_of("type") == ["coworking", "creative_hub", "maker_space"]
+    row = job.rows.get(external_id=MOLKEREI)
+    assert (row.result, row.record_id) == ("created", molkerei.pk)
+    assert job.rows.filter(result="error").count() == 1
     run = FeedRun.objects.get(feed=feed)
     assert (run.new, run.errors, run.http_status) == (2, 1, None)
     assert "kvm_entries.json" in run.message

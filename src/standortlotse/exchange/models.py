@@ -109,6 +109,19 @@ class ImportRow(models.Model):
     duplicate_reasons = models.JSONField(default=list)  # "position", "title", "area"
     decision = models.CharField(max_length=10, choices=Decision.choices, blank=True)
 
+    class Result(models.TextChoices):
+        """What the import did with the row ("" = not imported yet)."""
+
+        CREATED = "created", _("created")
+        UPDATED = "updated", _("updated")
+        CONFLICT = "conflict", _("kept as a conflict for review")
+        UNCHANGED = "unchanged", _("unchanged")
+        SKIPPED = "skipped", _("skipped")
+        SKIPPED_ERROR = "error", _("skipped (error)")
+
+    result = models.CharField(max_length=10, choices=Result.choices, blank=True)
+    record_id = models.PositiveIntegerField(null=True, blank=True)  # the record created or updated
+
     class Meta:
         ordering = ["number"]
         indexes = [

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -629,6 +630,7 @@ def apply(job: ImportJob) -> ImportJob:
                 result = module.write(accepted, job.created_by, job.publish, reason)
                 for key in written:
                     written[key] += result.get(key, 0)
+                _record_results(job, expected, accepted, result.get("rows", {}))
                 done += len(batch)
                 _report_progress(job, done)
     except _Changed as changed:
@@ -662,6 +664,45 @@ def apply(job: ImportJob) -> ImportJob:
     return job
 
 
+RESULT_OF = {
+    "new": ImportRow.Result.CREATED,
+    "update": ImportRow.Result.UPDATED,
+    "conflict": ImportRow.Result.CONFLICT,
+}
+
+
+def _record_results(job: ImportJob, expected: dict, accepted: list, written: dict) -> None:
+    """What the import did with each row of a batch, for the result page and the report: created
+    or updated (with the record, where the target names it), kept as a conflict, unchanged,
+    skipped by the editor's choice or for its error. ``written`` is the target's
+    ``{number: (outcome, record id, changed fields)}``; without it the planned outcome counts."""
+    done = {o[1].number: (o[0], None, o[3] if len(o) > 3 else []) for o in accepted}
+    done.update(written)
+    rows = list(ImportRow.objects.filter(job=job, number__in=list(expected)))
+    for row in rows:
+        if row.number in done:
+            outcome, record, changed = done[row.number]
+            row.result, row.record_id = RESULT_OF.get(outcome, ImportRow.Result.UNCHANGED), record
+            if changed and outcome == "update":
+                row.changed = list(changed)
+        elif expected[row.number] == "error":
+            row.result = ImportRow.Result.SKIPPED_ERROR
+        elif expected[row.number] == "unchanged":
+            row.result = ImportRow.Result.UNCHANGED
+        else:
+            row.result = ImportRow.Result.SKIPPED
+    ImportRow.objects.bulk_update(rows, ["result", "record_id", "changed"], batch_size=500)
+
+
+def result_counts(job: ImportJob) -> list[tuple[str, str, int]]:
+    """What the import did, per result (value, label, rows), in the order of ImportRow.Result;
+    jobs imported before results were kept per row have none."""
+    counted = dict(
+        job.rows.exclude(result="").values_list("result").annotate(n=Count("pk")).order_by()
+    )
+    return [(value, str(label), counted.get(value, 0)) for value, label in ImportRow.Result.choices]
+
+
 def _fail(job: ImportJob, message: str) -> ImportJob:
     job.state, job.message, job.finished_at = State.FAILED, message, timezone.now()
     job.save(update_fields=["state", "message", "finished_at"])
@@ -687,11 +728,14 @@ def report_rows(job: ImportJob):
     for row in job.rows.all().iterator(chunk_size=2000):
         errors = "; ".join(f"{c}: {m}" if c else m for c, m in row.messages)
         outcome = str(labels[row.outcome])
-        if job.state == State.DONE and row.outcome == "error":
+        if row.result:
+            outcome = row.get_result_display()
+        elif job.state == State.DONE and row.outcome == "error":
             outcome = _("skipped (error)")
         yield [
             row.number,
             outcome,
+            row.record_id or "",
             row.external_id,
             row.title,
             ", ".join(row.changed),

@@ -168,6 +168,8 @@ def job(request, job_id):
                 "confirm_form": ConfirmForm(initial={"publish": job.publish}),
             }
         )
+        if job.state == ImportJob.State.DONE:
+            context["results"] = services.result_counts(job)
     return render(request, "exchange/job.html", context)
 
 
@@ -306,6 +308,7 @@ def report(request, job_id):
     headers = [
         _("row"),
         _("result"),
+        _("record"),
         _("external ID"),
         _("title"),
         _("changed fields"),

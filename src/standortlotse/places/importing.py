@@ -266,10 +266,24 @@ def write(outcomes, user, publish: bool, reason: str) -> dict[str, int]:
     if not outcomes:
         return {"new": 0, "update": 0, "conflict": 0}
     ctx = outcomes[0][1].ctx
-    counts = exchange.apply(
-        [planned.row for _o, planned, *_r in outcomes], ctx.source, ctx.region, user
+    rows = [planned.row for _o, planned, *_r in outcomes]
+    counts = exchange.apply(rows, ctx.source, ctx.region, user)
+    # Per row: what was done and to which place (the result page and the report show it).
+    created = dict(
+        Place.objects.filter(
+            source=ctx.source, external_id__in=[r.external_id for r in rows if r.action == "new"]
+        ).values_list("external_id", "pk")
     )
-    return {"new": counts["new"], "update": counts["update"], "conflict": counts["conflict"]}
+    done = {
+        r.number: (r.action, r.place.pk if r.place is not None else created.get(r.external_id), [])
+        for r in rows
+    }
+    return {
+        "new": counts["new"],
+        "update": counts["update"],
+        "conflict": counts["conflict"],
+        "rows": done,
+    }
 
 
 def finished(job) -> None:

@@ -1373,10 +1373,12 @@ def _record_history(ids: list[int], user, reason: str, kind: str) -> None:
             )
 
 
-def write(outcomes, user, publish: bool, reason: str) -> dict[str, int]:
-    """Create and update the records of one batch (the caller holds the transaction)."""
+def write(outcomes, user, publish: bool, reason: str) -> dict:
+    """Create and update the records of one batch (the caller holds the transaction); the counts,
+    and per row number what was done to which record."""
     now = timezone.now()
     new, updated, fields = [], [], set()
+    numbers: list[tuple[int, str, Property, list[str]]] = []
     for outcome, row, prop, changed in outcomes:
         if outcome == "new":
             prop = Property(**row.values)
@@ -1393,6 +1395,9 @@ def write(outcomes, user, publish: bool, reason: str) -> dict[str, int]:
             prop.updated_at = now
             fields.update(changed)
             updated.append(prop)
+        else:
+            continue
+        numbers.append((row.number, outcome, prop, list(changed or [])))
     if new:
         created = Property.objects.bulk_create(new, batch_size=500)
         _record_history(
@@ -1402,7 +1407,9 @@ def write(outcomes, user, publish: bool, reason: str) -> dict[str, int]:
         names = sorted(set(fields) | {"search_text", "updated_at"})
         Property.objects.bulk_update(updated, names, batch_size=500)
         _record_history([p.pk for p in updated], user, reason, "~")
-    return {"new": len(new), "update": len(updated)}
+    # Per row: what was done and to which record (the result page and the report show it).
+    rows = {number: (outcome, prop.pk, changed) for number, outcome, prop, changed in numbers}
+    return {"new": len(new), "update": len(updated), "rows": rows}
 
 
 def template_example() -> list[list]:
