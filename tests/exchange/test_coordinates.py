@@ -244,3 +244,30 @@ def test_an_update_without_coordinates_keeps_the_records_point(world):
     prop.refresh_from_db()
     assert (prop.title, prop.lat, prop.lon) == ("Neuer Titel", 52.6190, 11.8452)
     assert not prop.location_approximate
+
+
+def test_the_coordinate_system_chosen_is_remembered_with_the_mapping(client, world, tangermuende):
+    """A Gauß-Krüger list detected as 42/83 that the editor knows is DHDN: the next upload of a
+    list of the same shape starts with DHDN (the points would otherwise move by about 600 m)."""
+    client.force_login(world.moderator)
+    header = ["Lfd. Nr.", "Bezeichnung", "Gemeinde", "Rechtswert", "Hochwert"]
+    hx, hy = project(31468, HAFEN_TANGERMUENDE)  # DHDN / 3-degree Gauss-Kruger zone 4
+    rows = [header, ["G-1", "Fläche am Hafen", "Tangermünde", comma(hx, 1), comma(hy, 1)]]
+    content = csv_bytes(rows, delimiter=";", encoding="cp1252")
+    first = _upload(client, "gk-liste.csv", content)
+    assert first.crs == "gk4_4283"  # the detection cannot tell the two apart
+    response = client.post(
+        reverse("exchange:mapping", args=[first.pk]), _mapping_post(first, "gk4_dhdn")
+    )
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert first.crs == "gk4_dhdn"
+    again = _upload(client, "gk-liste-2.csv", content)
+    assert again.crs == "gk4_dhdn"
+    page = client.get(reverse("exchange:job", args=[again.pk])).content.decode()
+    assert "Gewählt: Gauß-Krüger-Zone 4 (DHDN)" in page and "beim letzten Mal" in page
+    # A mapping changed by hand is not the remembered one: the detection decides again.
+    rows[0] = ["Nr.", "Name", "Gemeinde", "Rechtswert", "Hochwert", "Bemerkung"]
+    rows[1] = [*rows[1], ""]
+    other = _upload(client, "andere.csv", csv_bytes(rows, delimiter=";", encoding="cp1252"))
+    assert other.crs == "gk4_4283"

@@ -157,6 +157,8 @@ class ColumnMemory(models.Model):
     shape = models.CharField(max_length=64, blank=True, default="")
     header = models.CharField(max_length=200)
     column = models.CharField(max_length=60, blank=True)
+    # With a shape: the coordinate system confirmed with that mapping ("" = none, or detected).
+    crs = models.CharField(max_length=20, blank=True)
 
     class Meta:
         constraints = [

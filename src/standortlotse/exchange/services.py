@@ -103,9 +103,28 @@ def start(
         return job
     samples = _read_head(job, table)["samples"]
     job.mapping = suggested_mapping(job, samples)
-    job.crs = detect_crs(job, job.mapping)
+    job.crs = remembered_crs(job) or detect_crs(job, job.mapping)
     job.save()
     return job
+
+
+def remembered_crs(job: ImportJob) -> str:
+    """The coordinate system confirmed last time with the mapping this job starts with (a file
+    of the same shape, the mapping unchanged): a user who chose DHDN over the detected 42/83
+    is not asked again, and the points do not move by 600 m on the next upload."""
+    if not job.organisation_id or not job.mapping or job.mapping != remembered_mapping(job):
+        return ""
+    crs = (
+        ColumnMemory.objects.filter(
+            organisation_id=job.organisation_id,
+            target=job.target,
+            shape=tabular.file_shape(job.headers),
+        )
+        .exclude(crs="")
+        .values_list("crs", flat=True)
+        .first()
+    )
+    return crs if crs in coordinates.SYSTEMS else ""
 
 
 def job_language(code: str | None) -> str:
@@ -355,6 +374,7 @@ def _remember(job: ImportJob, organisation_id: int) -> None:
             shape=shape,
             header=header,
             column=column,
+            crs=job.crs,
         )
         for header, column in folded.items()
     )
