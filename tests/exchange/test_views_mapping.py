@@ -320,3 +320,19 @@ def test_discarding_a_job_forgets_the_head_of_its_file(client, world):
     assert cache.get(services._samples_key(job)) is not None
     assert client.post(reverse("exchange:discard", args=[job.pk])).status_code == 302
     assert cache.get(services._samples_key(job)) is None
+
+
+def test_reloading_the_address_of_a_refused_step_leads_back_to_the_job(client, world):
+    """A refused submit answers at …/zuordnung/; reloading or opening that address in a new tab
+    shows the job again instead of a blank 405 page."""
+    client.force_login(world.moderator)
+    client.post(reverse("exchange:start"), {"file": upload("lage.csv", _coordinate_list(world))})
+    job = ImportJob.objects.get(filename="lage.csv")
+    for name in ("exchange:mapping", "exchange:confirm", "exchange:discard"):
+        response = client.get(reverse(name, args=[job.pk]))
+        assert response.status_code == 302, name
+        assert response["Location"] == reverse("exchange:job", args=[job.pk])
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.MAPPING  # a GET changes nothing
+    client.force_login(world.editor_b)
+    assert client.get(reverse("exchange:mapping", args=[job.pk])).status_code == 404

@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from standortlotse.accounts.decorators import editor_required
 from standortlotse.core import imports
@@ -186,9 +186,11 @@ def job_progress(request, job_id):
 
 
 @editor_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def mapping(request, job_id):
     job = _job(request, job_id)
+    if request.method == "GET":  # a reload of the page a refused step answered: back to the job
+        return redirect("exchange:job", job_id=job.pk)
     step = _mapping_step(job, request.POST)
     form, crs_form = step["mapping_form"], step["crs_form"]
     if form.is_valid() and crs_form.is_valid():
@@ -259,9 +261,11 @@ def _mapping_step(job, data=None) -> dict:
 
 
 @editor_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def confirm(request, job_id):
     job = _job(request, job_id)
+    if request.method == "GET":  # a reload of the page a refused step answered: back to the job
+        return redirect("exchange:job", job_id=job.pk)
     form = ConfirmForm(request.POST)
     form.is_valid()
     try:
@@ -288,9 +292,11 @@ def _posted_decisions(post) -> dict[int, str]:
 
 
 @editor_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def discard(request, job_id):
     job = _job(request, job_id)
+    if request.method == "GET":  # a reload of the page a refused step answered: back to the job
+        return redirect("exchange:job", job_id=job.pk)
     try:
         services.discard(job)
     except services.ImportStepRefused as error:
