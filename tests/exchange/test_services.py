@@ -260,19 +260,23 @@ def test_hostile_files_are_refused_with_a_reason(world):
         archive.writestr("xl/workbook.xml", b"0" * (50 * 1024 * 1024))
         archive.writestr("[Content_Types].xml", b"<x/>")
     assert "zip" in refused(user, "bombe.xlsx", bomb.getvalue()).lower()
+    # A formula or an oversized cell among the first rows: refused at upload, the cell named.
     huge = csv_bytes([["title", "municipality_ags"], ["x" * 20_000, "Stendal"]])
-    job = services.start(user, upload("gross.csv", huge))
-    services.set_mapping(job, job.mapping)
-    job.refresh_from_db()
-    assert job.state == ImportJob.State.FAILED and "10000" in job.message.replace(".", "")
+    assert "10000" in refused(user, "gross.csv", huge).replace(".", "")
     formula = csv_bytes([["title", "municipality_ags"], ['=HYPERLINK("http://evil")', "Stendal"]])
-    job = services.start(user, upload("formel.csv", formula))
+    message = refused(user, "formel.csv", formula)
+    assert "Formel" in message and "Zeile 2" in message
+    # ... further down the file: the check stops with the cell named, nothing is written.
+    late = [["title", "municipality_ags"], *[[f"Fläche {n}", "Stendal"] for n in range(300)]]
+    late.append(['=HYPERLINK("http://evil")', "Stendal"])
+    job = services.start(user, upload("spaet.csv", csv_bytes(late)))
     services.set_mapping(job, job.mapping)
     job.refresh_from_db()
-    assert (
-        job.state == ImportJob.State.FAILED and "Formel" in job.message or "formula" in job.message
-    )
-    assert not ImportJob.objects.filter(filename="bild.png").exists()
+    assert job.state == ImportJob.State.FAILED and "Formel" in job.message
+    assert "Zeile 302" in job.message
+    assert not ImportJob.objects.filter(
+        filename__in=["bild.png", "gross.csv", "formel.csv"]
+    ).exists()
 
 
 def test_windows_1252_and_comma_csv(world):

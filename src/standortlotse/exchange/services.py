@@ -101,7 +101,14 @@ def start(
         job.save()
         enqueue_with_transaction(tasks.analyse_task, str(job.id))
         return job
-    samples = _read_head(job, table)["samples"]
+    head = _read_head(job, table)
+    if head.get("refused"):
+        # A formula or an oversized cell among the first rows: refused now, with the cell named,
+        # rather than after the editor has assigned the columns.
+        cache.delete(_samples_key(job))
+        job.file.delete(save=False)
+        raise readers.Refused(head["refused"])
+    samples = head["samples"]
     job.mapping = suggested_mapping(job, samples)
     job.crs = remembered_crs(job) or detect_crs(job, job.mapping)
     job.save()
@@ -189,9 +196,12 @@ def _samples_key(job: ImportJob) -> str:
     return f"import-head:{job.id}"
 
 
-def _sample(table, headers: list[str], head: list | None = None) -> dict[str, list]:
-    """The sample values; a row the check will refuse (a cell too long) ends the sample: the
-    check names it. The first ``CRS_SAMPLE`` rows read on the way are appended to ``head``."""
+def _sample(
+    table, headers: list[str], head: list | None = None, refusals: list | None = None
+) -> dict[str, list]:
+    """The sample values; a row the check will refuse (a cell too long, a formula) ends the
+    sample, and its reason is appended to ``refusals``. The first ``CRS_SAMPLE`` rows read on the
+    way are appended to ``head``."""
     rows = table.rows()
 
     def readable():
@@ -200,7 +210,9 @@ def _sample(table, headers: list[str], head: list | None = None) -> dict[str, li
                 if head is not None and len(head) < CRS_SAMPLE:
                     head.append(row)
                 yield row
-        except readers.Refused:
+        except readers.Refused as refused:
+            if refusals is not None and not refusals:
+                refusals.append(str(refused))
             return
 
     samples = tabular.sample_values(readable(), headers)
@@ -220,11 +232,14 @@ def _read_head(job: ImportJob, table=None) -> dict:
     if head is not None and table is None:
         return head
     rows: list = []
+    refusals: list[str] = []
     try:
-        samples = _sample(table or _table(job), job.headers, rows)
+        samples = _sample(table or _table(job), job.headers, rows, refusals)
     except (readers.Refused, OSError):
         samples = {}
     head = {"samples": samples, "rows": [readers.Row(r.number, r.cells) for r in rows]}
+    if refusals:
+        head["refused"] = refusals[0]
     cache.set(_samples_key(job), head, SAMPLES_SECONDS)
     return head
 
