@@ -338,3 +338,35 @@ def test_place_admin_names_the_broken_rule(rf, world):
     form = form_class(data)
     assert not form.is_valid()
     assert {k: list(v) for k, v in form.errors.items()} == expected_place_errors()
+
+
+def test_an_implausible_area_is_named_on_every_path(client, world):
+    """A 23-digit area (a slip of the keyboard or of the unit) is refused with the plausible
+    maximum, not with the database's integer limit, by form, API and import."""
+    from standortlotse.properties.models import AREA_MAX_M2
+
+    message = "Höchstens 100.000.000 m² (100 km²)"
+    form = PropertyForm(
+        _form_data(world.prop_a, title="Neu", external_id="", area_total_m2=AREA_MAX_M2 + 1),
+        user=world.editor_a,
+    )
+    assert not form.is_valid() and message in form.errors["area_total_m2"][0]
+    assert PropertyForm(
+        _form_data(world.prop_a, title="Neu", external_id="", area_total_m2=AREA_MAX_M2),
+        user=world.editor_a,
+    ).is_valid()
+    client.force_login(world.editor_a)
+    payload = {"title": "Riesig", "kind": "plot", "municipality": world.mun_a.pk}
+    response = client.post(
+        "/api/properties",
+        json.dumps({**payload, "area_total_m2": AREA_MAX_M2 + 1}),
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert message in response.json()["detail"]["area_total_m2"][0]
+    job = _import(
+        world.moderator,
+        [["Bezeichnung", "Gemeinde", "Gesamtfläche"], ["Riesig", "Stendal", "1" * 23]],
+    )
+    (column, text), *_rest = job.rows.get().messages
+    assert column == "Gesamtfläche" and message in text and "9223372036854775807" not in text

@@ -97,15 +97,29 @@ def _km(label):
     )
 
 
-def _nonneg(field_cls, label, help_text="", **kwargs):
+def _nonneg(field_cls, label, help_text="", validators=(), **kwargs):
     return field_cls(
         label,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0)],
+        validators=[MinValueValidator(0), *validators],
         help_text=help_text,
         **kwargs,
     )
+
+
+# The largest plausible area of one record: 100 km² (the Altmark's largest industrial estates have
+# a few hundred hectares). A larger number is a typing or unit slip, and says so instead of
+# quoting the database's integer limit.
+AREA_MAX_M2 = 100_000_000
+AREA_VALIDATORS = [
+    MaxValueValidator(
+        AREA_MAX_M2,
+        message=_(
+            "At most 100,000,000 m² (100 km²) – please check the number and its unit (m² or ha)."
+        ),
+    )
+]
 
 
 # The owner-consent rule's messages: the first where the owner type makes a published record
@@ -204,10 +218,16 @@ class Property(models.Model):
     )
 
     # Area
-    area_total_m2 = _nonneg(models.PositiveIntegerField, _("total area"), _("m²"))
-    area_available_m2 = _nonneg(models.PositiveIntegerField, _("available area"), _("m²"))
+    area_total_m2 = _nonneg(
+        models.PositiveIntegerField, _("total area"), _("m²"), validators=AREA_VALIDATORS
+    )
+    area_available_m2 = _nonneg(
+        models.PositiveIntegerField, _("available area"), _("m²"), validators=AREA_VALIDATORS
+    )
     divisible = models.BooleanField(_("divisible"), null=True, blank=True)
-    smallest_plot_m2 = _nonneg(models.PositiveIntegerField, _("smallest plot"), _("m²"))
+    smallest_plot_m2 = _nonneg(
+        models.PositiveIntegerField, _("smallest plot"), _("m²"), validators=AREA_VALIDATORS
+    )
 
     # Planning
     # One or more zonings ("GE/GI"): a JSON list of Zoning values (core.fields.ChoiceListField).
