@@ -41,7 +41,12 @@ def ages(world):
         "stale": PropertyFactory(
             title="Veraltet", municipality=world.mun_a, verified_on=days_ago(400)
         ),
-        "never": PropertyFactory(title="Nie geprüft", municipality=world.mun_a, verified_on=None),
+        "never": PropertyFactory(
+            title="Nie geprüft",
+            municipality=world.mun_a,
+            verified_on=None,
+            published_at=timezone.now() - timedelta(days=400),
+        ),
         "draft": PropertyFactory(
             title="Entwurf alt", municipality=world.mun_a, verified_on=days_ago(400), status="draft"
         ),
@@ -116,3 +121,22 @@ def test_dashboard_counts_and_moderator_list(client, world, ages):
     client.force_login(world.editor_b)
     page = client.get(reverse("properties:freshness")).content.decode()
     assert "Veraltet" not in page
+
+
+def test_a_record_never_confirmed_counts_from_its_publication(world, ages):
+    """Imported and published today without a date of confirmation: not out of date on day one
+    (the public page said "not yet verified" and "may be out of date" side by side), neither due
+    for a reminder nor counted as not confirmed; a year later it is both."""
+    new = PropertyFactory(
+        title="Heute importiert",
+        municipality=world.mun_a,
+        verified_on=None,
+        published_at=timezone.now(),
+    )
+    assert not new.not_confirmed
+    assert new not in freshness.due_for_reminder()
+    assert not Property.objects.filter(freshness._unconfirmed_since(days_ago(360)), pk=new.pk)
+    new.published_at = timezone.now() - timedelta(days=400)
+    new.save()
+    assert new.not_confirmed and new in freshness.due_for_reminder()
+    assert ages["never"].not_confirmed

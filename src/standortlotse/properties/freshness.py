@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db.models import Count, Min, Q
@@ -25,7 +25,11 @@ from standortlotse.properties.models import Property, flag_before, reminder_befo
 
 
 def _unconfirmed_since(before: date) -> Q:
-    return Q(verified_on__isnull=True) | Q(verified_on__lt=before)
+    """Not confirmed since ``before``: confirmed earlier, or never and published earlier (or
+    without a publication date) — the rule of ``Property.not_confirmed``."""
+    start = timezone.make_aware(datetime.combine(before, time.min))
+    never = Q(verified_on__isnull=True) & (Q(published_at__isnull=True) | Q(published_at__lt=start))
+    return never | Q(verified_on__lt=before)
 
 
 def due_for_reminder(today: date | None = None):

@@ -548,10 +548,15 @@ class Property(models.Model):
 
     @property
     def not_confirmed(self) -> bool:
-        """Not confirmed for the reminder period plus the flag period: shown publicly."""
-        return self.status == Status.PUBLISHED and (
-            self.verified_on is None or self.verified_on < flag_before()
+        """Not confirmed for the reminder period plus the flag period: shown publicly. A record
+        never confirmed counts from the day it was published (one imported and published today
+        is not out of date; freshness._unconfirmed_since is the same rule in SQL)."""
+        if self.status != Status.PUBLISHED:
+            return False
+        since = self.verified_on or (
+            timezone.localdate(self.published_at) if self.published_at else None
         )
+        return since is None or since < flag_before()
 
 
 def reminder_before(today: date | None = None) -> date:
