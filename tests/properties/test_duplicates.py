@@ -165,3 +165,20 @@ def test_a_title_with_numbers_is_found_among_many_with_the_same_words():
     row = entry(2, "GEWERBEFLAECHE NORD 1003")
     finding = checker(records).check([(row, b"x", True)])[2]
     assert (finding.record, finding.reasons) == (1003, ["title"])
+
+
+def test_identical_rows_of_earlier_batches_come_from_the_caller():
+    """With ``earlier_rows`` the checker keeps no fingerprint of earlier batches itself."""
+    asked = []
+
+    def earlier(fingerprints):
+        asked.append(sorted(fingerprints))
+        return {7: 2} if 7 in fingerprints else {}
+
+    check = d.Checker(lambda municipalities: [], earlier)
+    findings = check.check([(entry(5, "Halle Ost"), 7, True), (entry(6, "Halle West"), 8, True)])
+    assert findings[5].row == 2 and findings[5].identical
+    assert 6 not in findings
+    findings = check.check([(entry(9, "Lager Nord"), 8, True)])
+    assert 9 not in findings  # row 6's fingerprint is the caller's to store: it did not
+    assert asked == [[7, 8], [8]] and len(check._seen) <= 2

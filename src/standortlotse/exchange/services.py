@@ -8,6 +8,7 @@ its size. Progress goes to the cache (shared by web and worker processes).
 
 from __future__ import annotations
 
+import functools
 import os
 from itertools import islice
 
@@ -394,6 +395,8 @@ def analyse(job: ImportJob) -> ImportJob:
     try:
         ctx = _context(module, job)
         check = module.duplicate_check(ctx) if hasattr(module, "duplicate_check") else None
+        if check is not None and hasattr(check, "use_earlier_rows"):  # in SQL, not in memory
+            check.use_earlier_rows(functools.partial(_earlier_fingerprints, job))
         for batch in _batches(_table(job).rows(), BATCH):
             converted = [module.convert(row, ctx) for row in batch]
             results = []
@@ -404,6 +407,7 @@ def analyse(job: ImportJob) -> ImportJob:
                 if findings
                 else {}
             )
+            fingerprints = getattr(check, "fingerprints", {})
             for outcome, row, _existing, changed in planned:
                 counts[outcome] = counts.get(outcome, 0) + 1  # "conflict" only where there are
                 counts["warning"] += bool(row.warnings)
@@ -415,6 +419,7 @@ def analyse(job: ImportJob) -> ImportJob:
                     title=str(row.values.get("title", ""))[:200],
                     messages=[list(e) for e in row.errors] + [["", w] for w in row.warnings],
                     changed=changed,
+                    fingerprint=fingerprints.get(row.number),
                 )
                 if finding := findings.get(row.number):
                     _note_duplicate(result, finding, titles)
@@ -433,23 +438,40 @@ def analyse(job: ImportJob) -> ImportJob:
     return job
 
 
+def _earlier_fingerprints(job: ImportJob, fingerprints: list[int]) -> dict[int, int]:
+    """Fingerprint → the first row number with it among the rows of the job stored so far
+    (``ImportRow.fingerprint``, indexed with the job): the identical-row check of the duplicate
+    check, in SQL per batch instead of a dict of every row of the file."""
+    from django.db.models import Min
+
+    found: dict[int, int] = {}
+    for start in range(0, len(fingerprints), 500):
+        for fingerprint, first in (
+            ImportRow.objects.filter(job=job, fingerprint__in=fingerprints[start : start + 500])
+            .values("fingerprint")
+            .annotate(first=Min("number"))
+            .values_list("fingerprint", "first")
+            .order_by()
+        ):
+            if fingerprint is not None:
+                found[fingerprint] = first
+    return found
+
+
 def _note_duplicate(row: ImportRow, finding, titles: dict[int, str]) -> None:
-    """A possible duplicate, with the choice it starts with: a row identical to an earlier one is
-    skipped (the same row twice is never meant); a record that agrees only in its area is noted,
-    and the row is created unless the editor says otherwise (round areas such as "ca. 2 ha"
-    coincide often); any other needs the editor's choice before the import can start."""
+    """A possible duplicate, with the choice it starts with: a row identical to an earlier one
+    (and like no record) is skipped, the same row twice is never meant; any other — a record of
+    the register (by position or title; an area is only a further reason) or a near-identical
+    row — needs the editor's choice before the import can start."""
     Decision = ImportRow.Decision
     row.duplicate_of_row, row.duplicate_identical = finding.row, finding.identical
     row.duplicate_of_record = finding.record
     row.duplicate_record_title = titles.get(finding.record, "")[:200] if finding.record else ""
     row.duplicate_reasons = finding.reasons
-    strong_record = bool(finding.record) and finding.reasons != ["area"]
-    if strong_record or (finding.row and not finding.identical):
-        row.decision = Decision.ASK
-    elif finding.identical:
+    if finding.identical and not finding.record:
         row.decision = Decision.SKIP
     else:
-        row.decision = Decision.CREATE
+        row.decision = Decision.ASK
 
 
 def _mark_duplicate_ids(job: ImportJob, module, counts: dict) -> None:

@@ -251,13 +251,21 @@ _WEIGHT = {"position": 3, "title": 3, "area": 1}
 class Checker:
     """Finds the possible duplicates of a file, batch by batch, in file order."""
 
-    def __init__(self, load_register: Callable[[set[int]], Iterable[Entry]]):
+    def __init__(
+        self,
+        load_register: Callable[[set[int]], Iterable[Entry]],
+        earlier_rows: Callable[[list[int]], dict[int, int]] | None = None,
+    ):
+        """``earlier_rows(fingerprints)``: fingerprint → first row number among the rows of the
+        batches checked before (the caller stores them, e.g. in SQL), so that the identical-row
+        check keeps nothing per row of the file in memory; without it they are kept here."""
         self._load = load_register
+        self._earlier = earlier_rows
         self._register: dict[int, Block] = {}
         self._file: dict[int, Block] = {}
-        self._seen: dict = {}  # fingerprint → first row
+        self._seen: dict = {}  # fingerprint → first row (this batch only with earlier_rows)
 
-    def check(self, rows: list[tuple[Entry, object, bool]]) -> dict[int, Finding]:
+    def check(self, rows: list[tuple[Entry, int, bool]]) -> dict[int, Finding]:
         """rows: (entry, fingerprint, is_new) for each row without errors. Only new rows are
         reported; every row is remembered for the rows after it."""
         wanted = {entry.municipality for entry, _f, new in rows if new} - self._register.keys()
@@ -266,6 +274,8 @@ class Checker:
                 self._register[municipality] = Block(with_positions=True)
             for record in self._load(wanted):
                 self._register[record.municipality].add(record, _Title(record.tokens))
+        if self._earlier is not None:
+            self._seen = self._earlier(list({f for _e, f, _n in rows}))
         findings = {}
         for entry, fingerprint, new in rows:
             block = self._file.get(entry.municipality)
@@ -341,12 +351,15 @@ class Checker:
 
 
 def fingerprint(values: dict) -> int:
-    """The row's values after parsing, independent of how they were written (64-bit hash)."""
+    """The row's values after parsing, independent of how they were written: a signed 64-bit
+    hash (it fits a ``BigIntegerField``)."""
     normal = {
         name: (value.pk if name == "municipality" else value) for name, value in values.items()
     }
     text = json.dumps(normal, sort_keys=True, default=str, ensure_ascii=False)
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+    return int.from_bytes(
+        hashlib.blake2b(text.encode(), digest_size=8).digest(), "big", signed=True
+    )
 
 
 def row_entry(number: int, values: dict) -> Entry:
@@ -393,10 +406,13 @@ def register_loader(user) -> Callable[[set[int]], Iterable[Entry]]:
 
 
 class ImportCheck:
-    """The checker fed with the planned rows of a property import."""
+    """The checker fed with the planned rows of a property import. ``fingerprints`` holds, for
+    the batch checked last, row number → fingerprint, for the caller to store with the rows
+    (``earlier_rows`` then finds them, see ``Checker``)."""
 
-    def __init__(self, user):
-        self.checker = Checker(register_loader(user))
+    def __init__(self, user, earlier_rows: Callable[[list[int]], dict[int, int]] | None = None):
+        self.checker = Checker(register_loader(user), earlier_rows)
+        self.fingerprints: dict[int, int] = {}
 
     def check(self, planned) -> dict[int, Finding]:
         rows = [
@@ -404,7 +420,12 @@ class ImportCheck:
             for outcome, row, _existing, _changed in planned
             if outcome != "error" and "municipality" in row.values
         ]
+        self.fingerprints = {entry.key: fingerprint for entry, fingerprint, _new in rows}
         return self.checker.check(rows)
+
+    def use_earlier_rows(self, earlier_rows: Callable[[list[int]], dict[int, int]]) -> None:
+        """From now on the identical rows of earlier batches come from ``earlier_rows``."""
+        self.checker._earlier = earlier_rows
 
 
 def record_titles(ids: Iterable[int]) -> dict[int, str]:
