@@ -443,7 +443,7 @@ def _store_rows(rows: list[ImportRow]) -> None:
     each field prepares them for the database (``get_db_prep_save``), without the per-object
     SQL compilation of ``bulk_create`` (which SQLite splits into statements of 66 rows, 999
     parameters each) and without reading the new keys back (nothing here uses them)."""
-    from django.db import connections, router
+    from django.db import connections, models, router
 
     fields = [f for f in ImportRow._meta.concrete_fields if not f.primary_key]
     connection = connections[router.db_for_write(ImportRow)]
@@ -453,11 +453,21 @@ def _store_rows(rows: list[ImportRow]) -> None:
         ", ".join(quote(f.column) for f in fields),
         ", ".join(["%s"] * len(fields)),
     )
-    params = [
-        [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields] for row in rows
-    ]
-    if not params:
+    if not rows:
         return
+    # A str, int, bool or None is what the database takes for the text, number, yes/no and key
+    # fields (what their get_db_prep_save returns for it); anything else (JSON lists, a choice
+    # member) is prepared by its field.
+    plain = (str, int, bool, type(None))
+    columns = [(f.attname, isinstance(f, models.JSONField), f.get_db_prep_save) for f in fields]
+    params = [
+        [
+            value if not json_field and value.__class__ in plain else prepare(value, connection)
+            for name, json_field, prepare in columns
+            for value in (getattr(row, name),)
+        ]
+        for row in rows
+    ]
     with transaction.atomic(using=connection.alias, savepoint=False), connection.cursor() as cursor:
         cursor.executemany(sql, params)
 

@@ -24,14 +24,17 @@ of a municipality is read once, when the first row of that municipality comes up
 (``register_loader``, the only database access here).
 
 Memory: a block keeps its entries in flat arrays (``array``), not as objects: per record or row
-the key, the point, the two areas and the 64-bit hashes of its title words, the posting lists of
-its title keys and grid cell, and per row of the file the hash of its values for the
-identical-row check: about 250 bytes per entry. It still grows with file and register, but
-slowly: for 100,000 rows against 100,000 records the checker holds some 45 MB (tracemalloc) and
-adds about 25 MB to the peak RSS of the check step, where an object and a word set per entry
-took 270 MB (``bench/duplicates.py``). Hashes of words and fingerprints are 64 bits wide; a
-collision (about one in 10^9 for a file of 100,000 rows) could at worst show one possible
-duplicate too many, which the editor sees and decides.
+the key, the two areas and the 64-bit hashes of its title words, the posting lists of its title
+keys, and for a record its point and the posting list of its grid cell: about 250 bytes per
+record of the register and about 90 bytes per row of the file (the rows' blocks hold no points).
+The fingerprint of each row's values, for the identical-row check, is not kept here when the
+caller passes ``earlier_rows`` (the import does: it stores the fingerprint with each row,
+``ImportRow.fingerprint``, and looks the batch's fingerprints up in SQL); the checker then holds
+those of one batch only. For 100,000 rows against 100,000 records the checker holds about 40 MB
+(tracemalloc), most of it the register's blocks, where an object and a word set per entry took
+270 MB (``bench/duplicates.py``, figures in bench/README.md). Hashes of words and fingerprints
+are 64 bits wide; a collision (about one in 10^9 for a file of 100,000 rows) could at worst show
+one possible duplicate too many, which the editor sees and decides.
 """
 
 from __future__ import annotations

@@ -32,6 +32,7 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.base import ModelState
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -641,6 +642,7 @@ class Context:
         self.memo_columns = {name for name in self.fields if _memoisable(name, self.fields[name])}
         self.found_municipality: dict[object, Municipality] = {}
         self._blank_record: Property | None = None
+        self._blank_values: dict = {}
         self.system_labels: dict[str, str] = {}
         # Addresses this run may still look up (cached or not, in row order: the apply step
         # places the same rows as the preview did).
@@ -668,10 +670,15 @@ def _memoisable(name: str, model_field: models.Field) -> bool:
 
 def blank_record(ctx: Context) -> Property:
     """A new record with the model's defaults, made once per file and copied per row: the same
-    attributes ``Property()`` sets, without its constructor per row."""
+    attributes ``Property()`` sets (and a fresh ``_state``, as a new instance has), without its
+    constructor per row."""
     if ctx._blank_record is None:
         ctx._blank_record = Property()
-    return copy.copy(ctx._blank_record)
+        ctx._blank_values = {k: v for k, v in vars(ctx._blank_record).items() if k != "_state"}
+    record = Property.__new__(Property)
+    vars(record).update(ctx._blank_values)
+    record._state = ModelState()
+    return record
 
 
 def _municipality(raw, ctx: Context) -> Municipality:
