@@ -167,18 +167,12 @@ def test_a_title_with_numbers_is_found_among_many_with_the_same_words():
     assert (finding.record, finding.reasons) == (1003, ["title"])
 
 
-def test_identical_rows_of_earlier_batches_come_from_the_caller():
-    """With ``earlier_rows`` the checker keeps no fingerprint of earlier batches itself."""
-    asked = []
-
-    def earlier(fingerprints):
-        asked.append(sorted(fingerprints))
-        return {7: 2} if 7 in fingerprints else {}
-
-    check = d.Checker(lambda municipalities: [], earlier)
-    findings = check.check([(entry(5, "Halle Ost"), 7, True), (entry(6, "Halle West"), 8, True)])
-    assert findings[5].row == 2 and findings[5].identical
-    assert 6 not in findings
-    findings = check.check([(entry(9, "Lager Nord"), 8, True)])
-    assert 9 not in findings  # row 6's fingerprint is the caller's to store: it did not
-    assert asked == [[7, 8], [8]] and len(check._seen) <= 2
+def test_identical_rows_left_to_the_caller_keep_no_fingerprint_here():
+    """With ``identical_by_caller`` the checker keeps no fingerprint per row (the import finds
+    identical rows in SQL); near-identical rows are still found."""
+    check = d.Checker(lambda municipalities: [])
+    check.identical_by_caller = True
+    findings = check.check([(entry(5, "Halle Ost", available=1000), 7, True)])
+    findings = check.check([(entry(6, "Halle Ost", available=1000), 7, True)])
+    assert findings[6].row == 5 and not findings[6].identical  # near-identical, by title
+    assert check._seen == {}

@@ -28,9 +28,9 @@ the key, the two areas and the 64-bit hashes of its title words, the posting lis
 keys, and for a record its point and the posting list of its grid cell: about 250 bytes per
 record of the register and about 90 bytes per row of the file (the rows' blocks hold no points).
 The fingerprint of each row's values, for the identical-row check, is not kept here when the
-caller passes ``earlier_rows`` (the import does: it stores the fingerprint with each row,
-``ImportRow.fingerprint``, and looks the batch's fingerprints up in SQL); the checker then holds
-those of one batch only. For 100,000 rows against 100,000 records the checker holds about 40 MB
+caller finds the identical rows itself (``Checker.identical_by_caller``): the import stores the
+fingerprint with each row (``ImportRow.fingerprint``) and groups the stored rows by it in SQL
+after the last batch (``exchange.services``). For 100,000 rows against 100,000 records the checker holds about 40 MB
 (tracemalloc), most of it the register's blocks, where an object and a word set per entry took
 270 MB (``bench/duplicates.py``, figures in bench/README.md). Hashes of words and fingerprints
 are 64 bits wide; a collision (about one in 10^9 for a file of 100,000 rows) could at worst show
@@ -254,19 +254,14 @@ _WEIGHT = {"position": 3, "title": 3, "area": 1}
 class Checker:
     """Finds the possible duplicates of a file, batch by batch, in file order."""
 
-    def __init__(
-        self,
-        load_register: Callable[[set[int]], Iterable[Entry]],
-        earlier_rows: Callable[[list[int]], dict[int, int]] | None = None,
-    ):
-        """``earlier_rows(fingerprints)``: fingerprint → first row number among the rows of the
-        batches checked before (the caller stores them, e.g. in SQL), so that the identical-row
-        check keeps nothing per row of the file in memory; without it they are kept here."""
+    def __init__(self, load_register: Callable[[set[int]], Iterable[Entry]]):
         self._load = load_register
-        self._earlier = earlier_rows
         self._register: dict[int, Block] = {}
         self._file: dict[int, Block] = {}
-        self._seen: dict = {}  # fingerprint → first row (this batch only with earlier_rows)
+        self._seen: dict = {}  # fingerprint → first row
+        # The caller finds the rows identical to an earlier row itself (the import does, in SQL
+        # over the stored rows): no fingerprint per row of the file is kept here.
+        self.identical_by_caller = False
 
     def check(self, rows: list[tuple[Entry, int, bool]]) -> dict[int, Finding]:
         """rows: (entry, fingerprint, is_new) for each row without errors. Only new rows are
@@ -277,8 +272,6 @@ class Checker:
                 self._register[municipality] = Block(with_positions=True)
             for record in self._load(wanted):
                 self._register[record.municipality].add(record, _Title(record.tokens))
-        if self._earlier is not None:
-            self._seen = self._earlier(list({f for _e, f, _n in rows}))
         findings = {}
         for entry, fingerprint, new in rows:
             block = self._file.get(entry.municipality)
@@ -293,12 +286,13 @@ class Checker:
                     finding.record, finding.reasons = record, reasons
                 if finding:
                     findings[entry.key] = finding
-            self._seen.setdefault(fingerprint, entry.key)
+            if not self.identical_by_caller:
+                self._seen.setdefault(fingerprint, entry.key)
             block.add(entry, title)
         return findings
 
     def _in_file(self, entry: Entry, title: _Title, fingerprint, block: Block) -> Finding | None:
-        first = self._seen.get(fingerprint)
+        first = None if self.identical_by_caller else self._seen.get(fingerprint)
         if first is not None:
             return Finding(row=first, identical=True)
         available, total = _area(entry.available), _area(entry.total)
@@ -410,11 +404,12 @@ def register_loader(user) -> Callable[[set[int]], Iterable[Entry]]:
 
 class ImportCheck:
     """The checker fed with the planned rows of a property import. ``fingerprints`` holds, for
-    the batch checked last, row number → fingerprint, for the caller to store with the rows
-    (``earlier_rows`` then finds them, see ``Checker``)."""
+    the batch checked last, row number → fingerprint, for the caller to store with the rows;
+    after ``leave_identical_rows_to_caller()`` the caller finds the identical rows with them
+    (``exchange.services`` does, in SQL)."""
 
-    def __init__(self, user, earlier_rows: Callable[[list[int]], dict[int, int]] | None = None):
-        self.checker = Checker(register_loader(user), earlier_rows)
+    def __init__(self, user):
+        self.checker = Checker(register_loader(user))
         self.fingerprints: dict[int, int] = {}
 
     def check(self, planned) -> dict[int, Finding]:
@@ -426,9 +421,8 @@ class ImportCheck:
         self.fingerprints = {entry.key: fingerprint for entry, fingerprint, _new in rows}
         return self.checker.check(rows)
 
-    def use_earlier_rows(self, earlier_rows: Callable[[list[int]], dict[int, int]]) -> None:
-        """From now on the identical rows of earlier batches come from ``earlier_rows``."""
-        self.checker._earlier = earlier_rows
+    def leave_identical_rows_to_caller(self) -> None:
+        self.checker.identical_by_caller = True
 
 
 def record_titles(ids: Iterable[int]) -> dict[int, str]:
