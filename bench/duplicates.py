@@ -26,8 +26,11 @@ of each run, and checks the largest size (≥ 100,000) against the targets of is
 - time: the check step of 100,000 rows including the duplicate check ≤ ``TIME_LIMIT_S`` (60 s);
 - memory: the duplicate check adds at most ``MEMORY_LIMIT_MB`` to the peak RSS of the check step
   (the run with the check against the run without, same file and database). Both runs hold the
-  same batch of 1,000 rows at a time; what the check adds is its index of the register and of
-  the rows already read (flat arrays, about 100 bytes per entry), not the rows or records.
+  same batch of 1,000 rows at a time; what the check adds is its index of the register (flat
+  arrays, about 250 bytes per record) and of the rows already read for the near-identical check
+  (about 200 bytes per row); the rows identical to an earlier one are found in SQL
+  (``ImportRow.fingerprint``). ``--file-rows 20000,100000`` runs files of several sizes against
+  the same register, for the memory against the file size.
 
 It prints a PASS/FAIL line per database. The check must not be quadratic: the time inside the
 checker per row should be about the same for 20,000 × 20,000 and 100,000 × 100,000.

@@ -25,16 +25,18 @@ of a municipality is read once, when the first row of that municipality comes up
 
 Memory: a block keeps its entries in flat arrays (``array``), not as objects: per record or row
 the key, the two areas and the 64-bit hashes of its title words, the posting lists of its title
-keys, and for a record its point and the posting list of its grid cell: about 250 bytes per
-record of the register and about 90 bytes per row of the file (the rows' blocks hold no points).
+keys, and for a record its point and the posting list of its grid cell. The register's blocks
+are bounded by the register (about 250 bytes per record); the rows' blocks, for the
+near-identical check, still grow with the file (measured: about 200 bytes of peak RSS per row).
 The fingerprint of each row's values, for the identical-row check, is not kept here when the
 caller finds the identical rows itself (``Checker.identical_by_caller``): the import stores the
 fingerprint with each row (``ImportRow.fingerprint``) and groups the stored rows by it in SQL
-after the last batch (``exchange.services``). For 100,000 rows against 100,000 records the checker holds about 40 MB
-(tracemalloc), most of it the register's blocks, where an object and a word set per entry took
-270 MB (``bench/duplicates.py``, figures in bench/README.md). Hashes of words and fingerprints
-are 64 bits wide; a collision (about one in 10^9 for a file of 100,000 rows) could at worst show
-one possible duplicate too many, which the editor sees and decides.
+after the last batch (``exchange.services``). For 20,000 rows against 20,000 records the
+checker holds 9.3 MB (tracemalloc; 10.7 MB with the fingerprints kept here); an object and a
+word set per entry took 270 MB at 100,000 × 100,000 (``bench/duplicates.py``, figures in
+bench/README.md). Hashes of words and fingerprints are 64 bits wide; a collision (about one in
+10^9 for a file of 100,000 rows) could at worst show one possible duplicate too many, which the
+editor sees and decides.
 """
 
 from __future__ import annotations
