@@ -450,6 +450,29 @@ def test_an_identical_row_is_skipped_by_default_and_an_area_only_match_is_none(w
     assert report[0][2] == created.pk and report[1][2] == ""
 
 
+def test_identical_rows_of_earlier_batches_are_found_in_sql(world, monkeypatch):
+    """The identical-row check keeps no fingerprint per row in memory: rows of earlier batches
+    are found by ImportRow.fingerprint."""
+    monkeypatch.setattr(services, "BATCH", 2)
+    rows = [
+        ["Titel", "Gemeinde", "Fläche"],
+        ["Neue Fläche Ost", "Stendal", "2,5 ha"],
+        ["Etwas anderes", "Stendal", "1 ha"],
+        ["Drittes Objekt", "Stendal", "3 ha"],
+        ["Neue Fläche Ost", "Stendal", "25.000 m²"],  # the same as row 2, two batches later
+        ["Neue Fläche Ost", "Stendal", "2,5 ha"],  # and again: still the first one, row 2
+    ]
+    job = run(world.editor_a, "batches.csv", csv_bytes(rows), confirm=False)
+    found = {
+        r.number: (r.duplicate_of_row, r.duplicate_identical, r.decision) for r in job.rows.all()
+    }
+    assert found[5] == (2, True, "skip") and found[6] == (2, True, "skip")
+    assert found[3] == (None, False, "") and found[4] == (None, False, "")
+    prints = dict(job.rows.values_list("number", "fingerprint"))
+    assert prints[2] == prints[5] == prints[6] and prints[2] is not None
+    assert len({prints[2], prints[3], prints[4]}) == 3
+
+
 def test_two_rows_may_not_update_the_same_record(world):
     rows = [
         ["Titel", "Gemeinde"],

@@ -344,3 +344,40 @@ def test_nearby_places_dense_neighbourhood_uses_the_first_radius(client, world, 
         make_place(world, f"Dicht {n}", lat=base.lat + (n + 1) * 0.004, lon=base.lon)
     nearby = client.get(base.get_absolute_url()).context["nearby_places"]
     assert [p.name for p in nearby] == ["Dicht 0", "Dicht 1", "Dicht 2", "Dicht 3"]
+
+
+def test_apply_writes_attributes_import_hash_and_history_as_set_values_did(client, world, places):
+    """The attributes of every group are replaced (stale ones deleted, missing ones added), the
+    import hash is that of the stored content, and every written place gets its history entry."""
+    from standortlotse.places.models import PlaceAttribute, Transition
+
+    exported = json.loads(feed_bytes(client))
+    Place.objects.all().delete()
+    rows = exchange.plan(exported["places"], "partner", world.region)
+    exchange.apply(rows, "partner", world.region, world.moderator)
+    for place in Place.objects.all():
+        assert place.import_hash == exchange.fingerprint(exchange.content_of(place))
+        assert place.transitions.get().message == "Aus partner importiert."
+    record = next(r for r in exported["places"] if r["name"] == "Dorfladen Gardelegen")
+    place = Place.objects.get(name="Dorfladen Gardelegen")
+    kept = place.values_of("field")[0]
+    record["fields"], record["offers"], record["types"] = [kept], ["desks"], ["coworking"]
+    rows = exchange.plan([record], "partner", world.region)
+    assert [r.action for r in rows] == ["update"]
+    before = set(
+        PlaceAttribute.objects.filter(place=place, group="field").values_list("pk", flat=True)
+    )
+    exchange.apply(rows, "partner", world.region, world.moderator)
+    place = Place.objects.get(pk=place.pk)
+    assert (place.values_of("field"), place.values_of("offer"), place.values_of("type")) == (
+        [kept],
+        ["desks"],
+        ["coworking"],
+    )
+    after = set(
+        PlaceAttribute.objects.filter(place=place, group="field").values_list("pk", flat=True)
+    )
+    assert after <= before  # the kept attribute is the same row, not deleted and made anew
+    assert place.import_hash == exchange.fingerprint(exchange.content_of(place))
+    assert Transition.objects.filter(place=place).count() == 2
+    assert exchange.plan([record], "partner", world.region)[0].action == "unchanged"

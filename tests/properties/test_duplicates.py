@@ -165,3 +165,14 @@ def test_a_title_with_numbers_is_found_among_many_with_the_same_words():
     row = entry(2, "GEWERBEFLAECHE NORD 1003")
     finding = checker(records).check([(row, b"x", True)])[2]
     assert (finding.record, finding.reasons) == (1003, ["title"])
+
+
+def test_identical_rows_left_to_the_caller_keep_no_fingerprint_here():
+    """With ``identical_by_caller`` the checker keeps no fingerprint per row (the import finds
+    identical rows in SQL); near-identical rows are still found."""
+    check = d.Checker(lambda municipalities: [])
+    check.identical_by_caller = True
+    findings = check.check([(entry(5, "Halle Ost", available=1000), 7, True)])
+    findings = check.check([(entry(6, "Halle Ost", available=1000), 7, True)])
+    assert findings[6].row == 5 and not findings[6].identical  # near-identical, by title
+    assert check._seen == {}

@@ -171,3 +171,63 @@ def test_the_approximate_flag_is_read_back(world, cells, approximate):
     converted = _converted(world, given)
     assert not converted.errors, converted.errors
     assert converted.values["location_approximate"] is approximate
+
+
+def test_a_repeated_cell_is_read_once_per_file_with_the_same_value_notes_and_side_values(world):
+    """The per-file memo of parsed cells: every row gets the value, the warnings and the values
+    the cell sets besides its own, as if the cell had been read anew; a bad cell stays an error
+    in every row; free text is never memoised."""
+    from standortlotse.core.tabular.readers import Row
+
+    mapping = {
+        "Titel": "title",
+        "Gemeinde": "municipality_ags",
+        "Gebietsart": "zonings",
+        "Preis": "price_per_m2",
+        "Fläche": "area_available_m2",
+    }
+    ctx = importing.Context(world.editor_a, mapping, list(mapping))
+    cells = {
+        "Titel": "Halle",
+        "Gemeinde": "Stendal",
+        "Gebietsart": "GE oder GI",
+        "Preis": "auf Anfrage",
+        "Fläche": "2,5 ha",
+    }
+    first, second = (importing.convert(Row(number=n, cells=dict(cells)), ctx) for n in (2, 3))
+    for converted in (first, second):
+        assert converted.values["zonings"] == ["GE", "GI"]
+        assert converted.values["price_on_request"] is True
+        assert "price_per_m2" in converted.values and converted.values["price_per_m2"] is None
+        assert converted.values["area_available_m2"] == 25_000
+        assert any("GE oder GI" in w for w in converted.warnings)
+    assert first.warnings == second.warnings and first.values == second.values
+    assert first.values["zonings"] is not second.values["zonings"]  # a list of its own per row
+    assert ("zonings", "GE oder GI") in ctx.memo and ("title", "Halle") not in ctx.memo
+    bad = {**cells, "Fläche": "2,5 Morgen"}
+    for number in (4, 5):
+        converted = importing.convert(Row(number=number, cells=dict(bad)), ctx)
+        assert [c for c, _m in converted.errors] == ["Fläche"]
+
+
+def test_a_new_record_is_checked_by_the_same_record_rules_as_property_would_be(world):
+    """The record rules of a new row run on a copy of one blank record per file."""
+    from standortlotse.core.tabular.readers import Row
+
+    mapping = {"Titel": "title", "Gemeinde": "municipality_ags", "Fläche": "area_available_m2"}
+    mapping["Gesamtfläche"] = "area_total_m2"
+    ctx = importing.Context(world.editor_a, mapping, list(mapping))
+    rows = [
+        Row(
+            number=2,
+            cells={"Titel": "A", "Gemeinde": "Stendal", "Fläche": "3 ha", "Gesamtfläche": "2 ha"},
+        ),
+        Row(
+            number=3,
+            cells={"Titel": "B", "Gemeinde": "Stendal", "Fläche": "1 ha", "Gesamtfläche": "2 ha"},
+        ),
+    ]
+    planned = importing.plan([importing.convert(r, ctx) for r in rows], ctx)
+    assert [p[0] for p in planned] == ["error", "new"]
+    assert [c for c, _m in planned[0][1].errors] == ["Fläche"]
+    assert ctx._blank_record is not None and ctx._blank_record.title == ""

@@ -108,6 +108,9 @@ class ImportRow(models.Model):
     duplicate_record_title = models.CharField(max_length=200, blank=True)
     duplicate_reasons = models.JSONField(default=list)  # "position", "title", "area"
     decision = models.CharField(max_length=10, choices=Decision.choices, blank=True)
+    # 64-bit hash of the row's parsed values (properties.duplicates.fingerprint): the check
+    # finds a row identical to an earlier one with it in SQL, batch by batch.
+    fingerprint = models.BigIntegerField(null=True, blank=True)
 
     class Result(models.TextChoices):
         """What the import did with the row ("" = not imported yet)."""
@@ -125,6 +128,7 @@ class ImportRow(models.Model):
     class Meta:
         ordering = ["number"]
         indexes = [
+            models.Index(fields=["job", "fingerprint", "number"], name="exchange_row_fingerprint"),
             models.Index(fields=["job", "decision", "number"]),
             models.Index(fields=["job", "outcome", "number"]),
             models.Index(fields=["job", "number"]),

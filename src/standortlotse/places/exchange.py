@@ -30,7 +30,14 @@ from standortlotse.core.tabular.coordinates import distance_km
 from standortlotse.core.textsearch import fold
 from standortlotse.core.validators import validate_web_url
 from standortlotse.geo.models import Municipality
-from standortlotse.places.models import ATTRIBUTE_GROUPS, ImportConflict, Place, Status, Transition
+from standortlotse.places.models import (
+    ATTRIBUTE_GROUPS,
+    ImportConflict,
+    Place,
+    PlaceAttribute,
+    Status,
+    Transition,
+)
 
 FORMAT_VERSION = "standortlotse-places/1"
 TEXT_FIELDS = [
@@ -429,16 +436,37 @@ def plan(records: list[dict], source: str, region) -> list[Row]:
 
 
 def _write(place: Place, data: dict, municipality) -> None:
+    """Save the place with the record's content: the field and record rules first, then one
+    ``save()`` (HTML clean-up and search text as always), the attributes of every group in one
+    statement each for the stale and the missing ones, and the import hash of the content as it
+    will be stored, worked out before the save (``set_values`` per group and a second save did
+    the same in 9 more statements per place)."""
     # Also for conflicts stored before these rules existed.
     errors = field_errors(data) + record_rule_errors(place, data, municipality)
     if errors:
         raise ValidationError(errors)
     _assign(place, data, municipality)
-    place.save()
-    for list_name, group in GROUP_OF.items():
-        place.set_values(group, data[list_name])
+    place.story = clean_html(place.story)  # what save() stores, so that the hash fits it
+    current = list(PlaceAttribute.objects.filter(place=place)) if place.pk else []
+    wanted = {(group, value) for name, group in GROUP_OF.items() for value in data[name]}
+    kept = [a for a in current if (a.group, a.value) in wanted]
+    stale = [a.pk for a in current if (a.group, a.value) not in wanted]
+    have = {(a.group, a.value) for a in kept}
+    missing = [  # in the order set_values() creates them: per group, sorted
+        PlaceAttribute(group=group, value=value)
+        for group in GROUP_OF.values()
+        for value in sorted({v for g, v in wanted - have if g == group})
+    ]
+    cache: dict = {"attributes": kept + missing}  # content_of reads them as if prefetched
+    place._prefetched_objects_cache = cache  # type: ignore[attr-defined]
     place.import_hash = fingerprint(content_of(place))
-    place.save(update_fields=["import_hash"])
+    place.save()
+    if stale:
+        PlaceAttribute.objects.filter(pk__in=stale).delete()
+    for attribute in missing:
+        attribute.place = place
+    PlaceAttribute.objects.bulk_create(missing)
+    cache.pop("attributes", None)
 
 
 @transaction.atomic
@@ -446,6 +474,9 @@ def apply(rows: list[Row], source: str, region, user) -> dict:
     """Write new and updated places (published, as the partner published them); keep conflicts."""
     municipalities = {m.ags: m for m in Municipality.objects.filter(district__regions=region)}
     counts = {"new": 0, "update": 0, "unchanged": 0, "conflict": 0, "error": 0}
+    history: list[Transition] = []  # one entry per written place, stored together at the end
+    imported = _("Imported from %(source)s.") % {"source": source}
+    updated = _("Updated from %(source)s.") % {"source": source}
     for row in rows:
         counts[row.action] += 1
         if row.action == "new":
@@ -460,30 +491,35 @@ def apply(rows: list[Row], source: str, region, user) -> dict:
                 verified_on=timezone.localdate(),
             )
             _write(place, row.data, municipalities[row.data["municipality_ags"]])
-            Transition.objects.create(
-                place=place,
-                from_status="",
-                to_status=place.status,
-                actor=user,
-                actor_label="import",
-                message=_("Imported from %(source)s.") % {"source": source},
+            history.append(
+                Transition(
+                    place=place,
+                    from_status="",
+                    to_status=place.status,
+                    actor=user,
+                    actor_label="import",
+                    message=imported,
+                )
             )
         elif row.action == "update":
             assert row.place is not None  # plan() sets it for every update and conflict
             _write(row.place, row.data, municipalities[row.data["municipality_ags"]])
-            Transition.objects.create(
-                place=row.place,
-                from_status=row.place.status,
-                to_status=row.place.status,
-                actor=user,
-                actor_label="import",
-                message=_("Updated from %(source)s.") % {"source": source},
+            history.append(
+                Transition(
+                    place=row.place,
+                    from_status=row.place.status,
+                    to_status=row.place.status,
+                    actor=user,
+                    actor_label="import",
+                    message=updated,
+                )
             )
         elif row.action == "conflict":
             assert row.place is not None
             ImportConflict.objects.create(
                 place=row.place, source=source, data=row.data, version=row.version
             )
+    Transition.objects.bulk_create(history)
     return counts
 
 

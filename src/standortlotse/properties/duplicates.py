@@ -24,14 +24,19 @@ of a municipality is read once, when the first row of that municipality comes up
 (``register_loader``, the only database access here).
 
 Memory: a block keeps its entries in flat arrays (``array``), not as objects: per record or row
-the key, the point, the two areas and the 64-bit hashes of its title words, the posting lists of
-its title keys and grid cell, and per row of the file the hash of its values for the
-identical-row check: about 250 bytes per entry. It still grows with file and register, but
-slowly: for 100,000 rows against 100,000 records the checker holds some 45 MB (tracemalloc) and
-adds about 25 MB to the peak RSS of the check step, where an object and a word set per entry
-took 270 MB (``bench/duplicates.py``). Hashes of words and fingerprints are 64 bits wide; a
-collision (about one in 10^9 for a file of 100,000 rows) could at worst show one possible
-duplicate too many, which the editor sees and decides.
+the key, the two areas and the 64-bit hashes of its title words, the posting lists of its title
+keys, and for a record its point and the posting list of its grid cell. The register's blocks
+are bounded by the register (about 250 bytes per record); the rows' blocks, for the
+near-identical check, still grow with the file (measured: about 200 bytes of peak RSS per row).
+The fingerprint of each row's values, for the identical-row check, is not kept here when the
+caller finds the identical rows itself (``Checker.identical_by_caller``): the import stores the
+fingerprint with each row (``ImportRow.fingerprint``) and groups the stored rows by it in SQL
+after the last batch (``exchange.services``). For 20,000 rows against 20,000 records the
+checker holds 9.3 MB (tracemalloc; 10.7 MB with the fingerprints kept here); an object and a
+word set per entry took 270 MB at 100,000 × 100,000 (``bench/duplicates.py``, figures in
+bench/README.md). Hashes of words and fingerprints are 64 bits wide; a collision (about one in
+10^9 for a file of 100,000 rows) could at worst show one possible duplicate too many, which the
+editor sees and decides.
 """
 
 from __future__ import annotations
@@ -256,8 +261,11 @@ class Checker:
         self._register: dict[int, Block] = {}
         self._file: dict[int, Block] = {}
         self._seen: dict = {}  # fingerprint → first row
+        # The caller finds the rows identical to an earlier row itself (the import does, in SQL
+        # over the stored rows): no fingerprint per row of the file is kept here.
+        self.identical_by_caller = False
 
-    def check(self, rows: list[tuple[Entry, object, bool]]) -> dict[int, Finding]:
+    def check(self, rows: list[tuple[Entry, int, bool]]) -> dict[int, Finding]:
         """rows: (entry, fingerprint, is_new) for each row without errors. Only new rows are
         reported; every row is remembered for the rows after it."""
         wanted = {entry.municipality for entry, _f, new in rows if new} - self._register.keys()
@@ -280,12 +288,13 @@ class Checker:
                     finding.record, finding.reasons = record, reasons
                 if finding:
                     findings[entry.key] = finding
-            self._seen.setdefault(fingerprint, entry.key)
+            if not self.identical_by_caller:
+                self._seen.setdefault(fingerprint, entry.key)
             block.add(entry, title)
         return findings
 
     def _in_file(self, entry: Entry, title: _Title, fingerprint, block: Block) -> Finding | None:
-        first = self._seen.get(fingerprint)
+        first = None if self.identical_by_caller else self._seen.get(fingerprint)
         if first is not None:
             return Finding(row=first, identical=True)
         available, total = _area(entry.available), _area(entry.total)
@@ -341,12 +350,15 @@ class Checker:
 
 
 def fingerprint(values: dict) -> int:
-    """The row's values after parsing, independent of how they were written (64-bit hash)."""
+    """The row's values after parsing, independent of how they were written: a signed 64-bit
+    hash (it fits a ``BigIntegerField``)."""
     normal = {
         name: (value.pk if name == "municipality" else value) for name, value in values.items()
     }
     text = json.dumps(normal, sort_keys=True, default=str, ensure_ascii=False)
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+    return int.from_bytes(
+        hashlib.blake2b(text.encode(), digest_size=8).digest(), "big", signed=True
+    )
 
 
 def row_entry(number: int, values: dict) -> Entry:
@@ -393,10 +405,14 @@ def register_loader(user) -> Callable[[set[int]], Iterable[Entry]]:
 
 
 class ImportCheck:
-    """The checker fed with the planned rows of a property import."""
+    """The checker fed with the planned rows of a property import. ``fingerprints`` holds, for
+    the batch checked last, row number → fingerprint, for the caller to store with the rows;
+    after ``leave_identical_rows_to_caller()`` the caller finds the identical rows with them
+    (``exchange.services`` does, in SQL)."""
 
     def __init__(self, user):
         self.checker = Checker(register_loader(user))
+        self.fingerprints: dict[int, int] = {}
 
     def check(self, planned) -> dict[int, Finding]:
         rows = [
@@ -404,7 +420,11 @@ class ImportCheck:
             for outcome, row, _existing, _changed in planned
             if outcome != "error" and "municipality" in row.values
         ]
+        self.fingerprints = {entry.key: fingerprint for entry, fingerprint, _new in rows}
         return self.checker.check(rows)
+
+    def leave_identical_rows_to_caller(self) -> None:
+        self.checker.identical_by_caller = True
 
 
 def record_titles(ids: Iterable[int]) -> dict[int, str]:

@@ -32,6 +32,7 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.base import ModelState
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -629,12 +630,67 @@ class Context:
         scope = policy.editable_municipalities(user).values_list("pk", flat=True)
         self.editable = set(scope)
         self.fields = {name: _model_field(name) for name in COLUMNS if name != "municipality_ags"}
+        # Constants of the file, worked out once instead of per cell or row (bench/duplicates.py):
+        self.headers = {c: h for h, c in self.mapping.items()}  # column → the file's header
+        self.labels = {name: str(f.verbose_name) for name, f in self.fields.items()}
+        self.internal = {name: f.get_internal_type() for name, f in self.fields.items()}
+        # A cell's parsed value per (column, written value) for the columns whose values repeat
+        # (choices, areas, prices, dates …), at most MEMO_PER_COLUMN per column: the same cell
+        # text gives the same value, notes and warnings, so it is parsed and cleaned once.
+        self.memo: dict[tuple[str, object], tuple] = {}
+        self.memo_sizes: dict[str, int] = {}
+        self.memo_columns = {name for name in self.fields if _memoisable(name, self.fields[name])}
+        self.found_municipality: dict[object, Municipality] = {}
+        self._blank_record: Property | None = None
+        self._blank_values: dict = {}
+        self.system_labels: dict[str, str] = {}
         # Addresses this run may still look up (cached or not, in row order: the apply step
         # places the same rows as the preview did).
         self.geocode_budget = settings.GEOCODER_REQUESTS_PER_IMPORT
 
 
+MEMO_PER_COLUMN = 4096
+
+
+def _memoisable(name: str, model_field: models.Field) -> bool:
+    """A column whose parsed value depends on the written value alone (and the file's
+    constants): not free text (every cell differs), not JSON (a mutable value), not the columns
+    that set other values of the row (availability)."""
+    if name in ("availability", "available_from", "lat", "lon"):
+        return False
+    if name == "zonings":  # a list (each row gets a copy)
+        return True
+    internal = model_field.get_internal_type()
+    if internal == "JSONField":
+        return False
+    if internal in ("CharField", "TextField") and not model_field.choices:
+        return name in CHOICE_SYNONYMS or name == "planning_status"
+    return True
+
+
+def blank_record(ctx: Context) -> Property:
+    """A new record with the model's defaults, made once per file and copied per row: the same
+    attributes ``Property()`` sets (and a fresh ``_state``, as a new instance has), without its
+    constructor per row."""
+    if ctx._blank_record is None:
+        ctx._blank_record = Property()
+        ctx._blank_values = {k: v for k, v in vars(ctx._blank_record).items() if k != "_state"}
+    record = Property.__new__(Property)
+    vars(record).update(ctx._blank_values)
+    record._state = ModelState()
+    return record
+
+
 def _municipality(raw, ctx: Context) -> Municipality:
+    found = ctx.found_municipality.get(raw)
+    if found is None:
+        found = _find_municipality(raw, ctx)
+        if len(ctx.found_municipality) < MEMO_PER_COLUMN:
+            ctx.found_municipality[raw] = found
+    return found
+
+
+def _find_municipality(raw, ctx: Context) -> Municipality:
     key = v.text(raw)
     digits = re.sub(r"\D", "", key)
     if digits and len(digits) in (7, 8) and key.replace(" ", "").isdigit():
@@ -659,6 +715,8 @@ def _accepted(error: v.BadValue, name: str) -> v.BadValue:
 
 
 def _noted(notes: list[str], header: str, result: Converted) -> None:
+    if not notes:
+        return
     result.warnings.extend(
         _("Column “%(column)s”: %(note)s") % {"column": header, "note": note} for note in notes
     )
@@ -738,7 +796,7 @@ def _parse(name: str, raw, ctx: Context, header: str, result: Converted):
 
 def _parse_value(name: str, raw, ctx: Context, unit: str, notes: list[str], result: Converted):
     model_field = ctx.fields[name]
-    internal = model_field.get_internal_type()
+    internal = ctx.internal[name]
     if name == "planning_status":
         return _planning_status(raw, ctx, notes)
     if name == "zonings":
@@ -749,7 +807,7 @@ def _parse_value(name: str, raw, ctx: Context, unit: str, notes: list[str], resu
         accepted = ctx.accepted.get(name)
         if accepted is None:  # once per column and file: folding every label per cell was 30 %
             accepted = ctx.accepted[name] = accepted_forms(name)  # of the check step
-        value, warning = v.choice(raw, ctx.synonyms[name], str(model_field.verbose_name), accepted)
+        value, warning = v.choice(raw, ctx.synonyms[name], ctx.labels[name], accepted)
         if warning:
             result.warnings.append(warning)
         return value
@@ -864,10 +922,12 @@ def convert(row, ctx: Context) -> Converted:
                 finally:
                     _noted(notes, header, result)
                 continue
+            if column in ctx.memo_columns:
+                _memoised(column, raw, ctx, header, result)
+                continue
             value = _parse(column, raw, ctx, header, result)
-            model_field = ctx.fields[column]
-            if column == "zonings" or model_field.get_internal_type() != "JSONField":
-                model_field.clean(value, None)
+            if column == "zonings" or ctx.internal[column] != "JSONField":
+                ctx.fields[column].clean(value, None)
             result.values[column] = value
         except (v.BadValue, ValidationError, ValueError, TypeError) as error:
             result.errors.append((label, _message(error)))
@@ -879,11 +939,34 @@ def convert(row, ctx: Context) -> Converted:
     return result
 
 
+def _memoised(column: str, raw, ctx: Context, header: str, result: Converted) -> None:
+    """``_parse`` and the field's ``clean`` of a cell, once per written value and column: the
+    value, the warnings and the values the cell sets besides its own ("auf Anfrage" → price on
+    request) are kept and given to every later cell with the same text. A cell that cannot be
+    read is read anew each time (its error is raised again)."""
+    key = (column, raw)
+    hit = ctx.memo.get(key)
+    if hit is None:
+        scratch = Converted(result.number)
+        value = _parse(column, raw, ctx, header, scratch)
+        ctx.fields[column].clean(value, None)
+        hit = (value, tuple(scratch.warnings), tuple(scratch.values.items()))
+        size = ctx.memo_sizes.get(column, 0)
+        if size < MEMO_PER_COLUMN:
+            ctx.memo[key] = hit
+            ctx.memo_sizes[column] = size + 1
+    value, warnings, besides = hit
+    result.warnings.extend(warnings)
+    for name, other in besides:
+        result.values.setdefault(name, other)
+    result.values[column] = list(value) if isinstance(value, list) else value
+
+
 def _dash_means_no(column: str, raw, ctx: Context) -> bool:
     """A dash in a yes/no column ("x" / "-" lists) is "no", not an empty cell."""
     if column not in ctx.fields or v.text(raw) not in v.DASHES:
         return False
-    return column == "rail_siding" or ctx.fields[column].get_internal_type() == "BooleanField"
+    return column == "rail_siding" or ctx.internal[column] == "BooleanField"
 
 
 def _message(error) -> str:
@@ -924,7 +1007,9 @@ def _coordinates(points: dict, result: Converted, ctx: Context) -> None:
     lat_header, y = points["lat"]
     lon_header, x = points["lon"]
     crs = ctx.crs or next(iter(coordinates.detect([(x, y)])), "wgs84")
-    system = str(coordinates.SYSTEMS[crs].label)
+    system = ctx.system_labels.get(crs)
+    if system is None:
+        system = ctx.system_labels[crs] = str(coordinates.SYSTEMS[crs].label)
     municipality = result.values.get("municipality")
     point = _read_point(crs, x, y)
     if point is None or not _plausible(point, municipality):
@@ -1098,7 +1183,7 @@ def _geometry(row, result: Converted):
 
 def _complete(result: Converted, ctx: Context):
     values = result.values
-    labelled = {c: h for h, c in ctx.mapping.items()}
+    labelled = ctx.headers
     for name in REQUIRED:
         key = "municipality" if name == "municipality_ags" else name
         if key not in values and not any(
@@ -1268,15 +1353,16 @@ def _break_record_rules(row: Converted, prop: Property | None, ctx: Context, gra
     """The record as the row would leave it, checked by the model's record rules (the same as
     form, API and admin); each broken rule is named by the column of the user's file."""
     if prop is None:
-        record = Property(**row.values)
+        record = blank_record(ctx)
+        for name, value in row.values.items():
+            setattr(record, name, value)
     else:
         record = copy.copy(prop)  # the stored record stays as it is until write()
         for name, value in row.values.items():
             setattr(record, name, value)
     errors = record.record_errors(granted=granted)
-    headers = {c: h for h, c in ctx.mapping.items()}
     for name, messages in errors.items():
-        label = headers.get(name) or column_label(name)
+        label = ctx.headers.get(name) or column_label(name)
         row.errors.extend((label, str(message)) for message in messages)
     return bool(errors)
 
