@@ -136,7 +136,10 @@ def objs(world):
         Membership.Role.REGIONAL_MODERATOR, region=o.region_other, username="moderator_boerde"
     )
 
-    # properties
+    # properties; prop_a was published two years ago and never confirmed (the freshness list
+    # shows it)
+    w.prop_a.published_at = timezone.now() - timedelta(days=730)
+    w.prop_a.save(update_fields=["published_at"])
     o.prop_a = w.prop_a
     o.draft_a = PropertyFactory(
         title=SECRETS["draft_a"],

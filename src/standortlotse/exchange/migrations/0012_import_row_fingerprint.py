@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('exchange', '0009_import_job_language'),
+        ('exchange', '0011_column_memory_crs'),
     ]
 
     operations = [
