@@ -83,7 +83,9 @@ def start_form(user, data=None, files=None) -> ImportForm:
 def options_of(form: ImportForm) -> dict:
     """What the job keeps of the start form (``ImportJob.options``)."""
     feed = form.cleaned_data["feed"]
-    format = form.cleaned_data["format"]  # "auto" stays: open_table detects, the feed's is a fallback
+    format = form.cleaned_data[
+        "format"
+    ]  # "auto" stays: open_table detects, the feed's is a fallback
     return {
         "region": feed.region_id if feed is not None else form.cleaned_data["region"].pk,
         "source": feed.name if feed is not None else form.cleaned_data["source"],
