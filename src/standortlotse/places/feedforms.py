@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from standortlotse.core.validators import TEXT_LINE
 from standortlotse.places import partners
-from standortlotse.places.models import FeedFormat, Field, Offer, PartnerFeed, PlaceType
+from standortlotse.places.models import Field, Offer, PartnerFeed, PlaceType
 
 BOTH = "both"
 APPLIES = [
@@ -40,9 +40,8 @@ def _checkboxes(label, choices):
 class FeedForm(forms.ModelForm):
     # The format whose defaults the mapping table was filled with: a form posted with another
     # format comes back with that format's defaults added, unsaved (places/views/feeds.py).
-    prefilled_for = forms.ChoiceField(
-        choices=FeedFormat.choices, required=False, widget=forms.HiddenInput
-    )
+    # (checked by the view: an unknown value counts as the stored format, never as an error)
+    prefilled_for = forms.CharField(max_length=20, required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = PartnerFeed
