@@ -41,3 +41,41 @@ def test_feed_pages_on_a_phone(live_world, new_ui):
     ui.submit(ui.page.locator(".form-actions button"))
     feed.refresh_from_db()
     assert feed.mapping["categories"]["9" * 32] == {"types": ["coworking"]}
+
+
+def test_new_feed_table_follows_the_chosen_format(live_world, new_ui):
+    """With JavaScript, choosing the format fills the table with its defaults at once (htmx,
+    nothing saved); the moderator's typed row stays, and the save stores the whole table."""
+    ui = new_ui(viewport={"width": 1366, "height": 900})
+    ui.login("moderator")
+    ui.visit("/datenpflege/orte/partner/neu/")
+    page = ui.page
+    page.locator("#id_name").fill("GoGoCarto Altmark")
+    page.locator("#id_row-0-word").fill("Bühne")
+    page.locator("#id_format").select_option("gogocarto")
+    page.locator("#defaults-added").wait_for()
+    assert not PartnerFeed.objects.exists()  # only the table was refreshed
+    words = [page.locator(f"#id_row-{i}-word").input_value() for i in range(5)]
+    assert words[0] == "Bühne" and "coworking" in words
+    assert page.locator("#id_name").input_value() == "GoGoCarto Altmark"
+    assert page.locator('input[name="prefilled_for"]').input_value() == "gogocarto"
+    ui.watch.check(page)  # no CSP violation, no console error
+    ui.assert_accessible()
+    ui.submit(page.locator(".form-actions button"))
+    feed = PartnerFeed.objects.get(name="GoGoCarto Altmark")
+    assert "Bühne" in feed.mapping["tags"] and "fablab" in feed.mapping["categories"]
+
+
+def test_new_feed_without_javascript_shows_the_defaults_before_saving(live_world, new_ui):
+    ui = new_ui(viewport={"width": 390, "height": 900}, java_script_enabled=False)
+    ui.login("moderator")
+    ui.visit("/datenpflege/orte/partner/neu/")
+    page = ui.page
+    page.locator("#id_name").fill("GoGoCarto Altmark")
+    page.locator("#id_format").select_option("gogocarto")
+    ui.submit(page.locator(".form-actions button"))
+    assert page.locator("#defaults-added").is_visible()
+    assert not PartnerFeed.objects.exists()
+    assert page.evaluate(WIDER_THAN_SCREEN) <= 0
+    ui.submit(page.locator(".form-actions button"))
+    assert PartnerFeed.objects.get(name="GoGoCarto Altmark").mapping == {}

@@ -329,3 +329,106 @@ def test_a_place_we_list_already_is_a_possible_duplicate_to_decide(client, world
     assert job.state == ImportJob.State.DONE, job.message
     assert not Place.objects.filter(external_id=MOLKEREI).exists()
     assert Place.objects.filter(source="kvm").count() == 1  # the Dorfladen
+
+
+# --- the format: detected, the feed's only as a fallback --------------------------------------
+
+
+def feed_upload(client, world, feed, name, content_type="text/csv", content=None, format="auto"):
+    client.force_login(world.moderator)
+    data = {"feed": feed.pk, "format": format, "file": upload(name, content_type, content)}
+    return start_import(client, {**data, "region": world.region.pk})
+
+
+def test_detect_reads_the_partners_csv_although_the_feed_says_json(client, world):
+    """The tester's case: feed GoGoCarto JSON, format "detect", the partner's CSV export."""
+    feed = PartnerFeed.objects.create(
+        name="GoGoCarto Altmark", format="gogocarto", region=world.region
+    )
+    response = feed_upload(client, world, feed, "gogocarto_export.csv")
+    assert response.status_code == 302, response.context["form"].errors
+    job = ImportJob.objects.get(target="places")
+    assert job.options["format"] == "auto"
+    assert job.state == ImportJob.State.PREVIEW and job.file_kind == "gogocarto_csv"
+    assert job.counts["new"] == 2
+    page = client.get(reverse("exchange:job", args=[job.pk])).content.decode()
+    assert "nicht im Format des Partner-Feeds" not in page  # the same partner: no warning
+
+
+def test_another_partners_file_is_read_with_a_warning(client, world):
+    feed = PartnerFeed.objects.create(name="Karte von morgen", format="kvm", region=world.region)
+    response = feed_upload(client, world, feed, "gogocarto_export.csv")
+    assert response.status_code == 302, response.context["form"].errors
+    job = ImportJob.objects.get(target="places")
+    assert job.file_kind == "gogocarto_csv"
+    page = client.get(reverse("exchange:job", args=[job.pk])).content.decode()
+    assert (
+        "Die Datei ist im Format „GoGoCarto-Export (CSV)“, nicht im Format des Partner-Feeds "
+        "„Karte von morgen (OpenFairDB-Einträge, JSON)“" in page
+    )
+
+
+def test_a_chosen_format_wins_and_the_feeds_format_is_the_fallback(client, world):
+    feed = PartnerFeed.objects.create(name="GoGo", format="gogocarto", region=world.region)
+    response = feed_upload(client, world, feed, "gogocarto_export.csv", format="gogocarto")
+    page = response.content.decode()
+    # JSON chosen by hand for a CSV file: the reason in people's words
+    assert response.status_code == 400
+    assert "GoGoCarto-Export (JSON): Die Datei ist kein gültiges JSON (Zeile 1, Spalte 1)." in page
+    assert "Expecting value" not in page and "char 0" not in page
+    # nothing recognisable, "detect": read as the feed's format
+    response = feed_upload(client, world, feed, "elements.txt", content=b"Hallo Welt")
+    page = response.content.decode()
+    assert "GoGoCarto-Export (JSON): Die Datei ist kein gültiges JSON (Zeile 1, Spalte 1)." in page
+
+
+def test_broken_json_names_line_and_column(client, world):
+    client.force_login(world.moderator)
+    content = b'{\n  "data": [\n    {"id": 1,}\n  ]\n}'
+    response = start_import(
+        client,
+        {
+            "source": "p",
+            "format": "auto",
+            "file": upload("feed.json", content=content),
+            "region": world.region.pk,
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Die Datei ist kein gültiges JSON (Zeile 3, Spalte 14)." in page
+    assert "Expecting" not in page
+
+
+@pytest.mark.parametrize("format", ["auto", "gogocarto", "gogocarto_csv"])
+def test_an_xlsx_that_is_html_gets_the_readers_message(client, world, format):
+    feed = PartnerFeed.objects.create(name="GoGo", format="gogocarto", region=world.region)
+    html = b"<html><body><table><tr><td>id,name,latitude</td></tr></table></body></html>"
+    response = feed_upload(
+        client, world, feed, "orte.xlsx", "application/vnd.ms-excel", html, format=format
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Die Datei heißt „orte.xlsx“, ihr Inhalt ist aber nicht im Format Excel (XLSX)." in page
+    assert not ImportJob.objects.exists()
+
+
+def test_the_feed_select_says_what_none_means(client, world):
+    client.force_login(world.moderator)
+    page = client.get(reverse("exchange:start_target", args=["places"])).content.decode()
+    assert "– kein Partner-Feed (Quelle unten angeben) –" in page
+    assert "unser eigenes Format" not in page
+
+
+def test_an_uploads_categories_without_mapping_are_rows_of_the_feed_form(client, world):
+    feed = PartnerFeed.objects.create(name="Karte von morgen", format="kvm", region=world.region)
+    job = kvm_job(client, world, feed)
+    confirm_import(client, job, skip_errors="on")
+    assert FeedRun.objects.get(feed=feed).unmapped_categories == [
+        "99999999999999999999999999999999"
+    ]
+    response = client.get(reverse("places:feed_edit", args=[feed.pk]))
+    first = response.context["formset"].forms[0]
+    assert first["word"].value() == "99999999999999999999999999999999"
+    assert first["seen"].value() is True
+    assert "row-new" in response.content.decode()

@@ -423,3 +423,55 @@ def test_csv_reader_errors_name_row_column_and_format():
     message = " ".join(error.value.messages)
     assert "Karte von morgen (CSV-Export)" in message
     assert "Zeile" in message and "description" in message
+
+
+# --- the format: detected, the feed's only as a fallback --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "chosen", "fallback", "format", "warned"),
+    [
+        ("gogocarto_export.csv", "auto", "gogocarto", "gogocarto_csv", False),  # same partner
+        ("gogocarto_elements.json", "auto", "gogocarto_csv", "gogocarto", False),
+        ("kvm_entries.csv", "auto", "kvm", "kvm_csv", False),
+        ("kvm_entries.csv", "auto", "gogocarto", "kvm_csv", True),  # another partner
+        ("gogocarto_elements.json", "auto", "kvm", "gogocarto", True),
+        ("gogocarto_elements.json", "auto", "", "gogocarto", False),  # no feed
+        ("gogocarto_elements.json", "kvm", "gogocarto", "kvm", False),  # chosen by hand
+    ],
+)
+def test_choose_format_detects_and_falls_back_to_the_feeds(name, chosen, fallback, format, warned):
+    found, note = partners.choose_format(raw(name), name, chosen, fallback)
+    assert found == format
+    assert bool(note) is warned
+
+
+def test_choose_format_takes_the_feeds_when_the_content_shows_none():
+    assert partners.choose_format(b"Hallo", "feed", "auto", "kvm") == ("kvm", "")
+    assert partners.choose_format(b"Hallo", "feed", "auto", "") == ("standortlotse", "")
+    ours = json.dumps({"type": "FeatureCollection", "features": []}).encode()
+    assert partners.choose_format(ours, "f.geojson", "auto", "kvm")[0] == "standortlotse"
+
+
+def test_json_errors_name_line_and_column_in_peoples_words():
+    with pytest.raises(ValidationError) as error:
+        partners.read(b"\n\n  nope", "feed.json", "gogocarto")
+    assert error.value.messages == [
+        "GoGoCarto-Export (JSON): Die Datei ist kein gültiges JSON (Zeile 3, Spalte 3)."
+    ]
+
+
+def test_pull_detects_the_format_and_warns_about_another_partners(world, partner_server):
+    Partner.body = raw("kvm_entries.csv")
+    feed = PartnerFeed.objects.create(
+        name="GoGo", format="gogocarto", url=partner_server + "/feed", region=world.region
+    )
+    run = partners.pull(feed)
+    assert run.new == 3, run.message  # read as Karte von morgen's CSV
+    assert "nicht im Format des Partner-Feeds „GoGoCarto-Export (JSON)“" in run.message
+    Partner.body = raw("gogocarto_export.csv")
+    other = PartnerFeed.objects.create(
+        name="GoGo CSV", format="gogocarto", url=partner_server + "/other", region=world.region
+    )
+    run = partners.pull(other)
+    assert run.new == 2 and "Partner-Feeds" not in run.message

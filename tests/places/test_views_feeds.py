@@ -65,26 +65,132 @@ def test_list_shows_feeds_of_the_region_with_the_last_run(moderator, world, feed
     assert reverse("places:feed_list") in moderator.get(reverse("places:queue")).content.decode()
 
 
-def test_create_prefills_the_defaults_and_keeps_following_them(moderator, world):
+def type_rows(data: dict, rows: list[dict]) -> None:
+    """Fill the empty rows of the table as a moderator would (more rows as after a save)."""
+    total = int(data["row-TOTAL_FORMS"])
+    empty = [i for i in range(total) if not data.get(f"row-{i}-word")]
+    empty += range(total, total + len(rows))
+    data["row-TOTAL_FORMS"] = str(max(total, empty[len(rows) - 1] + 1))
+    for i, row in zip(empty, rows, strict=False):
+        for key, value in row.items():
+            data[f"row-{i}-{key}"] = value
+
+
+def rows_of(response) -> dict:
+    """{word: initial row} of the table as the page shows it."""
+    return {
+        form["word"].value(): {k: form[k].value() for k in ("applies", "fields", "types", "tags")}
+        for form in response.context["formset"].forms
+        if form["word"].value()
+    }
+
+
+ADDED = "Die Standardzuordnung des Formats wurde ergänzt – bitte prüfen und speichern."
+
+
+def test_create_adds_the_formats_defaults_before_saving(moderator, world):
+    """The tester's case: a new GoGoCarto feed with three rows typed; the defaults of the format
+    are added to them (shown, not saved) and only the next save stores the whole table."""
     response = moderator.get(reverse("places:feed_create"))
     assert response.status_code == 200
+    page = response.content.decode()
+    assert 'name="prefilled_for" value="auto"' in page
+    assert 'hx-post="/' in page and 'hx-select="#mapping"' in page and "htmx.min.js" in page
     data = form_data(response)
     data.update({"name": "Zukunftsorte", "format": "gogocarto", "url": "", "active": "on"})
-    response = moderator.post(reverse("places:feed_create"), data)
-    assert response.status_code == 302, (
-        response.context["form"].errors,
-        response.context["mapping_errors"],
+    type_rows(
+        data,
+        [
+            {"applies": "categories", "word": "Bühne", "fields": ["life"], "types": ["culture"]},
+            {"applies": "categories", "word": "Gastronomie", "offers": ["cafe"]},
+            {"applies": "categories", "word": "Regionale Produkte", "types": ["village_shop"]},
+            {"applies": "both", "word": "Fablab", "fields": ["life"], "types": ["culture"]},
+        ],
     )
+    response = moderator.post(reverse("places:feed_create"), data)
+    assert response.status_code == 200  # not saved
+    assert not PartnerFeed.objects.exists()
+    page = response.content.decode()
+    assert ADDED in page
+    rows = rows_of(response)
+    for word in ("Bühne", "Gastronomie", "Regionale Produkte"):
+        assert word in rows  # the typed rows are kept ...
+    for word in ("atelier", "kreativort", "veranstaltungen", "coworking"):
+        assert word in rows  # ... and the defaults are added
+    assert "fablab" not in rows and rows["Fablab"]["types"] == ["culture"]  # theirs win
+    assert response.context["default_form"]["fields"].value() == ["life"]  # the default, too
+    data = form_data(response)
+    assert data["prefilled_for"] == "gogocarto" and data["name"] == "Zukunftsorte"
+    response = moderator.post(reverse("places:feed_create"), data)
+    assert response.status_code == 302, response.context["mapping_errors"]
     feed = PartnerFeed.objects.get(name="Zukunftsorte")
-    assert feed.region == world.region
-    # created with format "auto": no default rows; the empty table means the defaults
-    assert feed.mapping == {}
+    assert feed.region == world.region and feed.format == "gogocarto"
+    categories = {partners._key(w) for w in feed.mapping["categories"]}
+    typed = {partners._key(w) for w in ("Bühne", "Gastronomie", "Regionale Produkte")}
+    assert typed | {"atelier", "kreativort"} <= categories
+    assert feed.mapping["categories"]["Fablab"] == {"fields": ["life"], "types": ["culture"]}
+    assert feed.mapping["default"] == {"fields": ["life"], "types": ["other"]}
+
+
+def test_create_with_the_defaults_unchanged_keeps_following_them(moderator, world):
+    data = form_data(moderator.get(reverse("places:feed_create")))
+    data.update({"name": "Zukunftsorte", "format": "gogocarto", "url": "", "active": "on"})
+    response = moderator.post(reverse("places:feed_create"), data)
+    assert response.status_code == 200 and ADDED in response.content.decode()
+    response = moderator.post(reverse("places:feed_create"), form_data(response))
+    assert response.status_code == 302
+    feed = PartnerFeed.objects.get(name="Zukunftsorte")
+    assert feed.mapping == {}  # the table equal to the defaults: the feed follows them
     page = moderator.get(reverse("places:feed_edit", args=[feed.pk])).content.decode()
     assert 'value="fablab"' in page  # the GoGoCarto defaults as rows
     data = form_data(moderator.get(reverse("places:feed_edit", args=[feed.pk])))
     assert moderator.post(reverse("places:feed_edit", args=[feed.pk]), data).status_code == 302
     feed.refresh_from_db()
     assert feed.mapping == {}  # saved unchanged: still the defaults
+
+
+def test_create_with_detect_saves_at_once(moderator, world):
+    data = form_data(moderator.get(reverse("places:feed_create")))
+    data.update({"name": "Irgendwas", "format": "auto", "url": "", "active": "on"})
+    type_rows(data, [{"applies": "tags", "word": "Bühne", "types": ["culture"]}])
+    assert moderator.post(reverse("places:feed_create"), data).status_code == 302
+    feed = PartnerFeed.objects.get(name="Irgendwas")
+    assert feed.mapping["tags"] == {"Bühne": {"types": ["culture"]}}
+
+
+def test_changing_the_format_replaces_untouched_defaults(moderator, world, feed):
+    """A feed following the defaults of Karte von morgen switched to GoGoCarto: its untouched
+    rows give way to GoGoCarto's; a typed row stays."""
+    data = form_data(moderator.get(reverse("places:feed_edit", args=[feed.pk])))
+    assert data["prefilled_for"] == "kvm_csv"
+    data["format"] = "gogocarto"
+    type_rows(data, [{"applies": "tags", "word": "Bühne", "types": ["culture"]}])
+    response = moderator.post(reverse("places:feed_edit", args=[feed.pk]), data)
+    assert response.status_code == 200 and ADDED in response.content.decode()
+    feed.refresh_from_db()
+    assert feed.format == "kvm_csv"  # nothing saved yet
+    rows = rows_of(response)
+    assert partners.KVM_COMPANY not in rows and "non-profit" not in rows  # Karte von morgen's
+    assert "Bühne" in rows and rows["kreativort"]["applies"] == "both"
+    response = moderator.post(reverse("places:feed_edit", args=[feed.pk]), form_data(response))
+    assert response.status_code == 302
+    feed.refresh_from_db()
+    assert feed.format == "gogocarto" and "Bühne" in feed.mapping["tags"]
+    assert partners.KVM_COMPANY not in feed.mapping["categories"]
+
+
+def test_the_htmx_refresh_never_saves(moderator, world, feed):
+    data = form_data(moderator.get(reverse("places:feed_edit", args=[feed.pk])))
+    data.update({"format": "gogocarto", "name": "Umbenannt"})
+    url = reverse("places:feed_edit", args=[feed.pk])
+    response = moderator.post(url, data, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and ADDED in response.content.decode()
+    assert "kreativort" in rows_of(response)
+    data = form_data(response)  # the same format again: still only the table
+    response = moderator.post(url, data, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    feed.refresh_from_db()
+    assert (feed.name, feed.format) == ("Karte von morgen", "kvm_csv")
 
 
 def test_mapping_error_names_row_and_value_and_keeps_every_entry(moderator, world, feed):

@@ -38,12 +38,30 @@ def _checkboxes(label, choices):
 
 
 class FeedForm(forms.ModelForm):
+    # The format whose defaults the mapping table was filled with: a form posted with another
+    # format comes back with that format's defaults added, unsaved (places/views/feeds.py).
+    # (checked by the view: an unknown value counts as the stored format, never as an error)
+    prefilled_for = forms.CharField(max_length=20, required=False, widget=forms.HiddenInput)
+
     class Meta:
         model = PartnerFeed
         fields = ["name", "region", "format", "url", "active"]
 
-    def __init__(self, *args, regions=None, **kwargs):
+    def __init__(self, *args, regions=None, refresh_url=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if refresh_url:  # progressive enhancement: the table follows the chosen format
+            self.fields["format"].widget.attrs.update(
+                {
+                    "hx-post": refresh_url,
+                    "hx-trigger": "change",
+                    "hx-target": "#mapping",
+                    "hx-select": "#mapping",
+                    "hx-swap": "outerHTML",
+                    "hx-include": "closest form",
+                    "hx-sync": "this:replace",
+                    "aria-controls": "mapping",
+                }
+            )
         if regions is not None:
             self.fields["region"].queryset = regions
             if not self.instance.pk and len(regions) == 1:
@@ -198,3 +216,65 @@ def mapping_from_rows(formset, default_form) -> tuple[dict, list[str]]:
         for error in partners.mapping_errors({"default": mapping["default"]})
     )
     return mapping, errors
+
+
+def _row_key(row: dict) -> tuple:
+    """A row as compared: which sections, the word folded and its targets."""
+    return (
+        row.get("applies"),
+        partners._key(row.get("word") or ""),
+        *(tuple(sorted(row.get(key) or [])) for key in TARGET_KEYS),
+        tuple(_tag_list(row.get("tags"))),
+    )
+
+
+def _posted_rows(formset) -> list[dict]:
+    rows = []
+    for form in formset.forms:
+        data = form.cleaned_data
+        if not data or not (data.get("word") or "").strip():
+            continue
+        rows.append(
+            {
+                "applies": data.get("applies") or BOTH,
+                "word": data["word"].strip(),
+                **{key: list(data.get(key) or []) for key in TARGET_KEYS},
+                "tags": data.get("tags") or "",
+                "seen": bool(data.get("seen")),
+                "targeted": form.has_target(),
+            }
+        )
+    return rows
+
+
+def with_defaults(formset, default_form, shown: str, format: str) -> tuple[list[dict], dict, bool]:
+    """(rows, default, added) of a table switched from the defaults of format ``shown`` to those
+    of ``format``: the moderator's rows win for the same word; a row equal to a default row of
+    ``shown`` was prefilled, not typed, and gives way to the new defaults, as does a row offered
+    from the last run and left empty; ``added`` says whether the table changed."""
+    old_rows, old_default = mapping_rows(partners.default_mapping(shown))
+    new_rows, new_default = mapping_rows(partners.default_mapping(format))
+    prefilled = {_row_key(row) for row in old_rows}
+    posted = _posted_rows(formset)
+    kept = [
+        row
+        for row in posted
+        if _row_key(row) not in prefilled and (row["targeted"] or not row["seen"])
+    ]
+    words = {partners._key(row["word"]) for row in kept}
+    added_rows = [row for row in new_rows if partners._key(row["word"]) not in words]
+    words |= {partners._key(row["word"]) for row in added_rows}
+    # offered from the last run, left empty and named by no default: still offered
+    waiting = [
+        row
+        for row in posted
+        if row["seen"] and not row["targeted"] and partners._key(row["word"]) not in words
+    ]
+    rows = waiting + kept + added_rows
+    theirs = {key: list(default_form.cleaned_data.get(key) or []) for key in TARGET_KEYS}
+    untouched = not any(theirs.values()) or _row_key(theirs) == _row_key(old_default)
+    default = new_default if untouched else theirs
+    changed = bool(added_rows) or len(rows) != len(posted) or default != theirs
+    for row in rows:
+        row.pop("targeted", None)
+    return rows, default, changed

@@ -71,7 +71,7 @@ def start_form(user, data=None, files=None) -> ImportForm:
         label=_("Partner feed"),
         queryset=PartnerFeed.objects.filter(region__in=regions),
         required=False,
-        empty_label=_("– none (our own format) –"),
+        empty_label=_("– no partner feed (name the source below) –"),
         help_text=_(
             "Its name is the source, its region and its mapping of categories and tags are used."
         ),
@@ -83,9 +83,9 @@ def start_form(user, data=None, files=None) -> ImportForm:
 def options_of(form: ImportForm) -> dict:
     """What the job keeps of the start form (``ImportJob.options``)."""
     feed = form.cleaned_data["feed"]
-    format = form.cleaned_data["format"]
-    if feed is not None and format == FeedFormat.AUTO:
-        format = feed.format
+    format = form.cleaned_data[
+        "format"
+    ]  # "auto" stays: open_table detects, the feed's is a fallback
     return {
         "region": feed.region_id if feed is not None else form.cleaned_data["region"].pk,
         "source": feed.name if feed is not None else form.cleaned_data["source"],
@@ -146,13 +146,15 @@ def open_table(path: str, filename: str, options: dict) -> Table:
         raw = handle.read(MAX_FILE_BYTES + 1)
     if len(raw) > MAX_FILE_BYTES:
         raise readers.Refused(_("The file is too large (at most 20 MB)."))
+    feed = _feed(options)
+    format, note = partners.choose_format(
+        raw, filename, options.get("format") or FeedFormat.AUTO, feed.format if feed else ""
+    )
     try:
-        mapped, format = partners.read_and_map(
-            raw, filename, options.get("format") or FeedFormat.AUTO, _feed(options)
-        )
+        mapped, format = partners.read_and_map(raw, filename, format, feed)
     except ValidationError as error:
         raise readers.Refused(" ".join(error.messages)) from None
-    warnings = []
+    warnings = [note] if note else []
     if mapped.unmapped_categories:
         warnings.append(
             _("These categories of the partner have no mapping and were left out: %(names)s")

@@ -25,6 +25,7 @@ our places; Karte von morgen only takes writes through its authenticated API.
 
 import html
 import json
+import os
 import re
 import tempfile
 from dataclasses import dataclass, field
@@ -648,27 +649,70 @@ def _decode(raw: bytes) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
-def detect(raw: bytes, filename: str = "") -> str:
-    """The format of a feed from its content (the file name only tells CSV from the rest)."""
+def recognised(raw: bytes, filename: str = "") -> str | None:
+    """The format the content shows, or None when it shows none (the file name only tells CSV
+    from the rest). Our own feed is recognised by its shape (``places`` or a FeatureCollection,
+    the CSV template's ``municipality_ags``) and a spreadsheet or GIS file is always ours."""
     head = raw.lstrip()[:1]
+    if raw.startswith((b"PK\x03\x04", b"SQLite format 3\x00")):
+        return FeedFormat.STANDORTLOTSE
     if head not in (b"{", b"["):
         if filename.lower().endswith(".csv") or b"," in raw[:2000] or b";" in raw[:2000]:
             header = _decode(raw[:4000]).lstrip("\ufeff").splitlines()[0].lower() if raw else ""
             if _is_kvm_csv(header):
                 return FeedFormat.KVM_CSV
-            if "municipality_ags" not in header and (
-                "geo.latitude" in header or "latitude" in header
-            ):
+            if "municipality_ags" in header:
+                return FeedFormat.STANDORTLOTSE
+            if "geo.latitude" in header or "latitude" in header:
                 return FeedFormat.GOGOCARTO_CSV
-        return FeedFormat.STANDORTLOTSE
+        return None
     try:
         data = json.loads(_decode(raw))
     except json.JSONDecodeError:
-        return FeedFormat.STANDORTLOTSE  # exchange.parse names the JSON error
+        return None
     return _detect_json(data)
 
 
-def _detect_json(data) -> str:
+def detect(raw: bytes, filename: str = "") -> str:
+    """The format of a feed from its content; our own feed when it shows none (exchange.parse
+    then names what is wrong with the file)."""
+    return recognised(raw, filename) or FeedFormat.STANDORTLOTSE
+
+
+PARTNERS = {
+    FeedFormat.KVM: "kvm",
+    FeedFormat.KVM_CSV: "kvm",
+    FeedFormat.GOGOCARTO: "gogocarto",
+    FeedFormat.GOGOCARTO_CSV: "gogocarto",
+}
+
+
+def choose_format(
+    raw: bytes, filename: str, chosen: str = FeedFormat.AUTO, fallback: str = FeedFormat.AUTO
+) -> tuple[str, str]:
+    """(format, note) of a file: the chosen format; with "detect from the content", the format
+    the content shows, and the partner feed's format (``fallback``) only when it shows none. When
+    the content shows another partner's format than the feed's, the note says so (the file is
+    read as what it is); the same partner's JSON for its CSV (or back) needs no note."""
+    if chosen and chosen != FeedFormat.AUTO:
+        return chosen, ""
+    found = recognised(raw, filename)
+    if found is None:
+        if fallback and fallback != FeedFormat.AUTO:
+            return fallback, ""
+        return FeedFormat.STANDORTLOTSE, ""
+    if not fallback or fallback == FeedFormat.AUTO or found == fallback:
+        return found, ""
+    if PARTNERS.get(found, found) == PARTNERS.get(fallback, fallback):
+        return found, ""
+    note = _(
+        "The file is in the format “%(found)s”, not in the partner feed's format “%(feed)s”; "
+        "it was read as %(found)s. Check that it is the right partner's file."
+    ) % {"found": FeedFormat(found).label, "feed": FeedFormat(fallback).label}
+    return found, note
+
+
+def _detect_json(data) -> str | None:
     first = data[0] if isinstance(data, list) and data and isinstance(data[0], dict) else None
     if isinstance(data, dict):
         if "@context" in data or "@graph" in data or "@type" in data:
@@ -677,7 +721,9 @@ def _detect_json(data) -> str:
             return FeedFormat.GOGOCARTO
         if isinstance(data.get("entries"), list):
             return FeedFormat.KVM
-        return FeedFormat.STANDORTLOTSE
+        if isinstance(data.get("places"), list) or data.get("type") == "FeatureCollection":
+            return FeedFormat.STANDORTLOTSE
+        return None
     if first is not None:
         if "@type" in first or "@context" in first:
             return FeedFormat.JSONLD
@@ -685,7 +731,38 @@ def _detect_json(data) -> str:
             return FeedFormat.KVM
         if "geo" in first or "name" in first:
             return FeedFormat.GOGOCARTO
-    return FeedFormat.STANDORTLOTSE
+    return None
+
+
+def _json_data(raw: bytes):
+    """The parsed JSON; FormatRefused naming the line and column (not the parser's English)."""
+    try:
+        return json.loads(_decode(raw))
+    except json.JSONDecodeError as error:
+        raise FormatRefused(
+            _("The file is not valid JSON (line %(line)d, column %(column)d).")
+            % {"line": error.lineno, "column": error.colno}
+        ) from None
+
+
+SPREADSHEET_SUFFIXES = (".xlsx", ".gpkg", ".zip")
+
+
+def _check_kind(raw: bytes, filename: str) -> None:
+    """A file whose name says spreadsheet or GIS file must be one (core.tabular.readers.sniff:
+    "is called .xlsx but its content is not Excel"), whatever format was chosen."""
+    from django.core.exceptions import ValidationError
+
+    suffix = os.path.splitext(filename.lower())[1]
+    if suffix not in SPREADSHEET_SUFFIXES:
+        return
+    with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
+        handle.write(raw)
+        handle.flush()
+        try:
+            readers.sniff(handle.name, filename)
+        except readers.Refused as refused:
+            raise ValidationError(str(refused)) from None
 
 
 def read(raw: bytes, filename: str, format: str = FeedFormat.AUTO) -> tuple[list[dict], str]:
@@ -693,6 +770,13 @@ def read(raw: bytes, filename: str, format: str = FeedFormat.AUTO) -> tuple[list
     for users when the file cannot be read in that format."""
     from django.core.exceptions import ValidationError
 
+    _check_kind(raw, filename)
+    if format in (FeedFormat.AUTO, FeedFormat.STANDORTLOTSE):
+        if raw.lstrip()[:1] in (b"{", b"["):
+            try:
+                _json_data(raw)
+            except FormatRefused as refused:
+                raise ValidationError(str(refused)) from None
     if format == FeedFormat.AUTO:
         format = detect(raw, filename)
     if format == FeedFormat.STANDORTLOTSE:
@@ -702,12 +786,7 @@ def read(raw: bytes, filename: str, format: str = FeedFormat.AUTO) -> tuple[list
             return read_gogocarto_csv(raw), format
         if format == FeedFormat.KVM_CSV:
             return read_kvm_csv(raw), format
-        try:
-            data = json.loads(_decode(raw))
-        except json.JSONDecodeError as error:
-            raise FormatRefused(
-                _("The file is not valid JSON (%(error)s).") % {"error": error}
-            ) from None
+        data = _json_data(raw)
         reader = {
             FeedFormat.KVM: read_kvm,
             FeedFormat.GOGOCARTO: read_gogocarto,
@@ -769,8 +848,9 @@ def pull(feed: PartnerFeed) -> FeedRun:
     if fetched.status == 304:
         return record_run(feed, {}, http_status=304, message=_("Not changed since the last run."))
     filename = fetched.url.rsplit("/", 1)[-1].split("?")[0] or "feed"
+    format, note = choose_format(fetched.body, filename, fallback=feed.format)
     try:
-        mapped, format = read_and_map(fetched.body, filename, feed.format, feed)
+        mapped, format = read_and_map(fetched.body, filename, format, feed)
     except ValidationError as error:
         return record_run(feed, {}, http_status=fetched.status, message=" ".join(error.messages))
     with transaction.atomic():
@@ -778,11 +858,17 @@ def pull(feed: PartnerFeed) -> FeedRun:
         counts = exchange.apply(rows, feed.name, feed.region, None)
         feed.etag, feed.last_modified = fetched.etag, fetched.last_modified
         feed.save(update_fields=["etag", "last_modified"])
-        message = ""
+        message = note
         if mapped.unmapped_categories:
-            message = _("Categories without mapping: %(names)s") % {
-                "names": ", ".join(mapped.unmapped_categories)
-            }
+            message = " ".join(
+                m
+                for m in (
+                    note,
+                    _("Categories without mapping: %(names)s")
+                    % {"names": ", ".join(mapped.unmapped_categories)},
+                )
+                if m
+            )
         return record_run(
             feed,
             counts,

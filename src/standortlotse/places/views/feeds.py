@@ -18,6 +18,7 @@ from standortlotse.places.feedforms import (
     MappingFormSet,
     mapping_from_rows,
     mapping_rows,
+    with_defaults,
 )
 from standortlotse.places.models import FeedFormat, PartnerFeed
 
@@ -43,29 +44,54 @@ def feed_edit(request, pk):
 
 
 def _edit(request, feed: PartnerFeed):
+    """The feed's settings and mapping table. The table shows the defaults of the format it was
+    filled for (``prefilled_for``); a form posted with another format is not saved but comes
+    back with that format's defaults added (the moderator's rows win), so nobody replaces the
+    defaults without having seen them. htmx posts the form when the format changes and swaps
+    in the table; that request never saves."""
     regions = policy.moderated_regions(request.user)
     unmapped = selectors.unmapped_categories(feed) if feed.pk else []
-    format = feed.format if feed.pk else FeedFormat.AUTO
-    rows, default = mapping_rows(partners.mapping_for(feed, format), unmapped)
+    shown = feed.format if feed.pk else FeedFormat.AUTO
+    rows, default = mapping_rows(partners.mapping_for(feed, shown), unmapped)
     errors: list[str] = []
+    completed = False
+    refresh_url = request.path
     if request.method == "POST":
-        form = FeedForm(request.POST, instance=feed, regions=regions)
-        formset = MappingFormSet(request.POST, prefix="row")
-        default_form = DefaultTargetForm(request.POST, prefix="default")
-        if formset.is_valid() and default_form.is_valid():
-            mapping, errors = mapping_from_rows(formset, default_form)
-        else:
+        data = request.POST.copy()
+        if data.get("prefilled_for") in FeedFormat.values:
+            shown = data["prefilled_for"]
+        format = data.get("format")
+        formset = MappingFormSet(data, prefix="row")
+        default_form = DefaultTargetForm(data, prefix="default")
+        valid_table = formset.is_valid() and default_form.is_valid()
+        if valid_table and format in FeedFormat.values and (format != shown or request.htmx):
+            rows, default, completed = with_defaults(formset, default_form, shown, format)
+            if completed or request.htmx:
+                data["prefilled_for"] = format
+                formset = MappingFormSet(initial=rows, prefix="row")
+                default_form = DefaultTargetForm(initial=default, prefix="default")
+        form = FeedForm(data, instance=feed, regions=regions, refresh_url=refresh_url)
+        if completed or request.htmx:
+            pass  # shown to be checked, not saved
+        elif not valid_table:
             errors = [_("Please check the marked rows of the mapping.")]
-        if form.is_valid() and not errors:
-            try:
-                feed = services.save_feed(request.user, form.instance, mapping)
-            except ValidationError as error:
-                errors = error.messages
-            else:
-                messages.success(request, _("The partner feed is saved."))
-                return redirect("places:feed_edit", pk=feed.pk)
+        else:
+            mapping, errors = mapping_from_rows(formset, default_form)
+            if form.is_valid() and not errors:
+                try:
+                    feed = services.save_feed(request.user, form.instance, mapping)
+                except ValidationError as error:
+                    errors = error.messages
+                else:
+                    messages.success(request, _("The partner feed is saved."))
+                    return redirect("places:feed_edit", pk=feed.pk)
     else:
-        form = FeedForm(instance=feed, regions=regions)
+        form = FeedForm(
+            instance=feed,
+            regions=regions,
+            refresh_url=refresh_url,
+            initial={"prefilled_for": shown},
+        )
         formset = MappingFormSet(initial=rows, prefix="row")
         default_form = DefaultTargetForm(initial=default, prefix="default")
     return render(
@@ -79,6 +105,8 @@ def _edit(request, feed: PartnerFeed):
             "mapping_errors": errors,
             "unmapped": unmapped,
             "uses_defaults": not feed.mapping,
+            "completed": completed,
+            "prefilled_for": form["prefilled_for"].value(),
         },
     )
 
