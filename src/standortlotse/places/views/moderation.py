@@ -131,8 +131,12 @@ def review_trust(request, pk):
 @require_POST
 def review_rotate(request, pk):
     place = _moderated(request, pk)
-    services.rotate_link(place, actor=request.user)
-    messages.success(request, _("A new private link was sent to the owner."))
+    try:
+        services.rotate_link(place, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("A new private link was sent to the owner."))
     return redirect("places:review", pk=pk)
 
 
