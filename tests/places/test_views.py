@@ -822,3 +822,13 @@ def test_imported_place_with_the_partners_contact_offers_the_owner_link(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("places:review_rotate", args=[place.pk]))
     assert mail.outbox[-1].to == ["hallo@molkerei.example"]
+
+
+def test_public_page_of_an_imported_place_names_its_source_and_licence(client, world):
+    place = _imported(world, licence="CC0-1.0")
+    html = client.get(place.get_absolute_url()).content.decode()
+    assert "Daten von Karte von morgen, Lizenz CC0-1.0" in html
+    from tests.places.support import make_place
+
+    own = client.get(make_place(world, "Eigener Ort").get_absolute_url()).content.decode()
+    assert "Daten von" not in own
