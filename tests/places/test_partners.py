@@ -475,3 +475,36 @@ def test_pull_detects_the_format_and_warns_about_another_partners(world, partner
     )
     run = partners.pull(other)
     assert run.new == 2 and "Partner-Feeds" not in run.message
+
+
+# --- who owns an imported place, and under which licence ---------------------------------------
+
+
+def test_imported_owner_is_the_partners_contact_or_none_and_the_licence_is_the_partners(world):
+    from django.conf import settings
+
+    records = partners.read_and_map(raw("kvm_entries.json"), "e.json", "auto")[0].records
+    exchange.apply(exchange.plan(records, "kvm", world.region), "kvm", world.region, None)
+    molkerei = Place.objects.get(external_id="8a3c5f1e0b2d4e6f9a7b1c2d3e4f5a6b")
+    shop = Place.objects.get(external_id="f0e1d2c3b4a5968778695a4b3c2d1e0f")
+    assert (molkerei.owner_name, molkerei.owner_email) == (
+        "Jana Beispiel",
+        "hallo@alte-molkerei.example",
+    )
+    assert (shop.owner_name, shop.owner_email) == ("", "") and not shop.has_owner_address
+    assert settings.DEFAULT_FROM_EMAIL not in {molkerei.owner_email, shop.owner_email}
+    assert molkerei.licence == shop.licence == "CC0-1.0"
+    assert {r["licence"] for r in exchange.json_feed([molkerei, shop])["places"]} == {"CC0-1.0"}
+    assert "CC0-1.0" in exchange.csv_template([shop])
+    ours = [{**r, "id": f"x{n}"} for n, r in enumerate(exchange.json_feed([shop])["places"])]
+    del ours[0]["licence"]  # a record without a licence keeps ours
+    exchange.apply(exchange.plan(ours, "p", world.region), "p", world.region, None)
+    assert Place.objects.get(source="p").licence == "CC-BY-4.0"
+
+
+def test_a_licence_the_place_cannot_keep_is_an_error_of_its_row(world):
+    records = partners.read_and_map(raw("kvm_entries.json"), "e.json", "auto")[0].records
+    records[0]["licence"] = "L" * 51
+    rows = exchange.plan(records, "kvm", world.region)
+    assert rows[0].action == "error"
+    assert any(e.startswith("Lizenz:") for e in rows[0].errors), rows[0].errors

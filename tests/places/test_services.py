@@ -31,3 +31,31 @@ def test_transition_rules(world, place, start, target, allowed):
             services.moderate(world.moderator, place, target, "Grund")
         place.refresh_from_db()
         assert place.status == start
+
+
+def test_a_place_without_owner_address_gets_no_owner_mail_link_or_confirmation_request(
+    world, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.core import mail
+    from django.utils import timezone
+
+    from tests.places.support import make_place
+
+    place = make_place(world, "Importiert", source="kvm", verified_on=timezone.localdate())
+    Place.objects.filter(pk=place.pk).update(owner_name="", owner_email="")
+    place.refresh_from_db()
+    asked = make_place(world, "Eigener Ort", verified_on=timezone.localdate())
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(ValidationError, match="kvm"):
+            services.rotate_link(place, actor=world.moderator)
+        services.moderate(world.moderator, place, Status.IN_REVIEW)
+        services.moderate(world.moderator, place, Status.PUBLISHED)
+        result = services.send_confirmation_requests(timezone.now() + timedelta(days=400))
+        assert services.send_fresh_links("") == 0
+    assert result == {"asked": 1, "flagged": 0}
+    assert [m.to for m in mail.outbox] == [[asked.owner_email]]
+    place.refresh_from_db()
+    assert place.confirmation_requested_at is None and not place.owner_links.exists()

@@ -724,3 +724,111 @@ def test_fresh_link_form_refuses_bots_bad_input_and_missing_csrf(
         == 403
     )
     assert not mail.outbox
+
+
+# --- import conflicts and imported places on the review page ---------------------------------
+
+
+def _imported(world, **extra):
+    from tests.places.support import make_place
+
+    owner = {"owner_name": extra.pop("owner_name", ""), "owner_email": extra.pop("owner_email", "")}
+    place = make_place(
+        world, "Alte Molkerei", source="Karte von morgen", external_id="8a3c", **extra
+    )
+    Place.objects.filter(pk=place.pk).update(**owner)
+    place.refresh_from_db()
+    return place
+
+
+def _conflict(place, version="5", **changes):
+    from standortlotse.places import exchange
+    from standortlotse.places.models import ImportConflict
+
+    data = exchange.content_of(place)
+    data.update(changes)
+    return ImportConflict.objects.create(
+        place=place, source="Karte von morgen", data=data, version=version
+    )
+
+
+def test_review_compares_a_conflict_field_by_field_with_labels_and_readable_values(client, world):
+    place = _imported(world, licence="CC0-1.0")
+    _conflict(
+        place,
+        pitch="Beim Partner geändert",
+        types=["coworking", "maker_space"],
+        story='<p>Neu <strong>beim Partner</strong></p><script>alert("x")</script>',
+        municipality_ags=world.mun_b.ags,
+    )
+    _conflict(place, version="6", pitch="Noch neuer")
+    client.force_login(world.moderator)
+    response = client.get(reverse("places:review", args=[place.pk]))
+    html = response.content.decode()
+    section = html[html.index('class="section conflict"') :]
+    for shown in (
+        "Feld",
+        "hier (lokal)",
+        "vom Partner (Karte von morgen)",
+        "Kurzvorstellung",
+        "Art des Ortes",
+        "Coworking, Makerspace/offene Werkstatt",
+        "Geschichte",
+        "<p>Neu <strong>beim Partner</strong></p>",  # as the sanitiser leaves it
+        'Gemeinde</th><td data-label="hier (lokal)">Stendal</td>',
+        "Gardelegen",
+        "Fassung 5 des Partners",
+        "Fassung 6 des Partners",
+        "2 Fassungen des Partners warten",
+        "Fassung des Partners übernehmen",
+        "Lokale Fassung behalten",
+    ):
+        assert shown in html, shown
+    for hidden in ("pitch", "municipality_ags", "social_links", "['", "alert(", "Eingehende Werte"):
+        assert hidden not in section, hidden
+    assert "Name" not in section.split("</table>")[0]  # unchanged: only in the details list
+    english = client.get("/en" + reverse("places:review", args=[place.pk])).content.decode()
+    assert "Short pitch" in english and "here (local)" in english and "alert(" not in english
+
+
+def test_imported_place_without_contact_has_no_owner_and_gets_no_link(
+    client, world, django_capture_on_commit_callbacks
+):
+    from standortlotse.places.models import OwnerLink
+
+    place = _imported(world)
+    client.force_login(world.moderator)
+    html = client.get(reverse("places:review", args=[place.pk])).content.decode()
+    assert "Importiert aus Karte von morgen; Pflege beim Partner." in html
+    assert "Keine Adresse einer Betreiberin oder eines Betreibers" in html
+    assert reverse("places:review_rotate", args=[place.pk]) not in html
+    assert "localhost" not in html and "Eingereicht von" not in html
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("places:review_rotate", args=[place.pk]), follow=True)
+    assert "aus Karte von morgen importiert" in response.content.decode()
+    assert not mail.outbox and not OwnerLink.objects.filter(place=place).exists()
+    assert "Einen neuen privaten Link" not in response.content.decode()
+
+
+def test_imported_place_with_the_partners_contact_offers_the_owner_link(
+    client, world, django_capture_on_commit_callbacks
+):
+    place = _imported(world, owner_name="Jana Beispiel", owner_email="hallo@molkerei.example")
+    client.force_login(world.moderator)
+    html = client.get(reverse("places:review", args=[place.pk])).content.decode()
+    assert "Jana Beispiel &lt;hallo@molkerei.example&gt;" in html
+    assert reverse("places:review_rotate", args=[place.pk]) in html
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("places:review_rotate", args=[place.pk]))
+    assert mail.outbox[-1].to == ["hallo@molkerei.example"]
+
+
+def test_public_page_of_an_imported_place_names_its_source_and_licence(client, world):
+    place = _imported(world, licence="CC0-1.0")
+    html = client.get(place.get_absolute_url()).content.decode()
+    assert "Daten von Karte von morgen, Lizenz CC0-1.0" in html
+    from tests.places.support import make_place
+
+    own = client.get(make_place(world, "Eigener Ort").get_absolute_url()).content.decode()
+    assert "Daten von" not in own

@@ -205,6 +205,7 @@ class Row:
     errors: list[str] = field(default_factory=list)
     place: Place | None = None
     version: str = ""  # the partner's version of the record, if it keeps one
+    licence: str = ""  # the partner's licence of the record (KvM's `license`), if it names one
     notes: list[str] = field(default_factory=list)
 
 
@@ -379,7 +380,13 @@ class Planner:
             name=data.get("name", ""),
             data=data,
             version=str(record.get("version") or "").strip(),
+            licence=str(record.get("licence") or "").strip(),
         )
+        if row.licence:
+            try:
+                concrete_field(Place, "licence").run_validators(row.licence)
+            except ValidationError as error:
+                errors.append(_refusal("licence", error))
         named = bool(data["municipality_ags"])
         data["municipality_ags"], note = _municipality_key(data, municipalities, self.by_name)
         if note:
@@ -485,8 +492,11 @@ def apply(rows: list[Row], source: str, region, user) -> dict:
                 source=source,
                 external_id=row.external_id,
                 status=Status.PUBLISHED,
-                owner_name=source,
-                owner_email=settings.DEFAULT_FROM_EMAIL,
+                # The partner record's contact is the owner, if it names an address; else the
+                # place has no owner here (it is maintained at the partner).
+                owner_name=row.data["contact_name"] if row.data["contact_email"] else "",
+                owner_email=row.data["contact_email"],
+                licence=row.licence or Place._meta.get_field("licence").default,
                 published_at=timezone.now(),
                 verified_on=timezone.localdate(),
             )

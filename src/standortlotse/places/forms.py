@@ -99,6 +99,9 @@ class PlaceForm(forms.ModelForm):
         self.fields["municipality"].queryset = municipalities
         self.fields["lat"].required = False
         self.fields["lon"].required = False
+        # Blank in the model only for imported places without a partner contact (models.py).
+        self.fields["owner_name"].required = True
+        self.fields["owner_email"].required = True
         self.fields["lat"].help_text = _(
             "Optional: click on the map, or leave empty for the centre of the municipality."
         )

@@ -112,8 +112,10 @@ class Place(models.Model):
     contact_phone = models.CharField(
         _("public contact phone"), max_length=50, blank=True, validators=TEXT_LINE
     )
-    owner_name = models.CharField(_("your name"), max_length=150, validators=TEXT_LINE)
-    owner_email = EmailAddressField(_("your email (not published)"))
+    # Required in the forms (PlaceForm); blank only for a place imported from a partner whose
+    # record names no contact address: it has no owner here, it is maintained at the partner.
+    owner_name = models.CharField(_("your name"), max_length=150, blank=True, validators=TEXT_LINE)
+    owner_email = EmailAddressField(_("your email (not published)"), blank=True)
     owner_phone = models.CharField(
         _("your phone (not published)"), max_length=50, blank=True, validators=TEXT_LINE
     )
@@ -251,6 +253,12 @@ class Place(models.Model):
             [PlaceAttribute(place=self, group=group, value=v) for v in sorted(wanted - have)]
         )
         getattr(self, "_prefetched_objects_cache", {}).pop("attributes", None)
+
+    @property
+    def has_owner_address(self) -> bool:
+        """Whether private links and owner mails can go anywhere (an imported place whose
+        partner record names no contact address has no owner here)."""
+        return bool(self.owner_email)
 
     def new_owner_token(self) -> str:
         """Issue one more private owner link (the place must be saved); earlier links stay valid."""

@@ -138,7 +138,7 @@ def moderate(user, place: Place, to_status: str, message: str = "") -> Place:
         Status.PUBLISHED: "places/email/published",
         Status.REJECTED: "places/email/rejected",
     }.get(to_status)
-    if template and previous != to_status:
+    if template and previous != to_status and place.has_owner_address:
         queue_email(
             place.owner_email,
             template,
@@ -250,10 +250,22 @@ def set_trusted(user, place: Place, trusted: bool) -> None:
     )
 
 
+def no_owner_message(place: Place) -> str:
+    if place.source:
+        return _(
+            "This place has no owner address: it was imported from %(source)s and is maintained "
+            "there. No link was sent."
+        ) % {"source": place.source}
+    return _("This place has no owner address. No link was sent.")
+
+
 @transaction.atomic
 def rotate_link(place: Place, *, actor=None) -> str:
     """The owner's or a moderator's explicit "new link": every earlier link of the place stops
-    working (e.g. one was forwarded by mistake) and a new one is sent to the stored address."""
+    working (e.g. one was forwarded by mistake) and a new one is sent to the stored address.
+    A place without an owner address (imported, maintained at the partner) gets none."""
+    if not place.has_owner_address:
+        raise ValidationError(no_owner_message(place))
     place.owner_links.revoke()
     token = place.new_owner_token()
     place.save(update_fields=["updated_at"])
@@ -281,6 +293,8 @@ def send_fresh_links(email: str, name: str = "") -> int:
     address is ``email`` (optionally only those whose name contains ``name``), mailed to the
     stored address. Earlier links keep working, so a stranger who knows the address can neither
     end the owner's links nor learn anything. Returns how many places matched (never shown)."""
+    if not email.strip():
+        return 0
     places = Place.objects.filter(owner_email__iexact=email.strip())
     if name.strip():
         places = places.filter(name__icontains=name.strip())
@@ -316,7 +330,9 @@ def send_confirmation_requests(now=None) -> dict:
     """The yearly question to owners, and flags for places whose owners did not answer."""
     now = now or timezone.now()
     asked = flagged = 0
-    for place in Place.objects.published().select_related("region"):
+    # Places without an owner address (imported, maintained at the partner) are neither asked
+    # nor flagged: nobody here could answer.
+    for place in Place.objects.published().exclude(owner_email="").select_related("region"):
         rules = RegionSettings.for_region(place.region)
         if place.confirmation_requested_at is None:
             last = place.verified_on or (place.published_at or place.created_at).date()

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from standortlotse.accounts import policy
 from standortlotse.accounts.decorators import moderator_required
-from standortlotse.places import exchange, services
+from standortlotse.places import conflicts, exchange, services
 from standortlotse.places.forms import ModerationForm, RegionSettingsForm
 from standortlotse.places.models import (
     HeldPhoto,
@@ -93,7 +93,7 @@ def review(request, pk):
             "form": form,
             "transitions": place.transitions.select_related("actor"),
             "pending_updates": place.pending_updates.prefetch_related("photos"),
-            "conflicts": place.import_conflicts.filter(resolved=False),
+            "conflicts": conflicts.open_conflicts(place),
             "allowed": services.MODERATOR_TRANSITIONS.get(place.status, set()),
         },
     )
@@ -131,8 +131,12 @@ def review_trust(request, pk):
 @require_POST
 def review_rotate(request, pk):
     place = _moderated(request, pk)
-    services.rotate_link(place, actor=request.user)
-    messages.success(request, _("A new private link was sent to the owner."))
+    try:
+        services.rotate_link(place, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("A new private link was sent to the owner."))
     return redirect("places:review", pk=pk)
 
 
