@@ -508,3 +508,23 @@ def test_a_licence_the_place_cannot_keep_is_an_error_of_its_row(world):
     rows = exchange.plan(records, "kvm", world.region)
     assert rows[0].action == "error"
     assert any(e.startswith("Lizenz:") for e in rows[0].errors), rows[0].errors
+
+
+def test_an_update_from_the_partner_takes_its_licence_too(world):
+    """A place imported before licences were kept (CC-BY-4.0 by default) gets the partner's
+    licence with the next update."""
+    import json
+
+    entries = json.loads(raw("kvm_entries.json"))
+    records = partners.read_and_map(json.dumps(entries).encode(), "e.json", "auto")[0].records
+    exchange.apply(exchange.plan(records, "kvm", world.region), "kvm", world.region, None)
+    molkerei = Place.objects.get(external_id="8a3c5f1e0b2d4e6f9a7b1c2d3e4f5a6b")
+    Place.objects.filter(pk=molkerei.pk).update(licence="CC-BY-4.0")
+    entries[0]["version"] = int(entries[0].get("version") or 0) + 1
+    entries[0]["description"] = "Neu beschrieben vom Partner."
+    records = partners.read_and_map(json.dumps(entries).encode(), "e.json", "auto")[0].records
+    rows = exchange.plan(records, "kvm", world.region)
+    assert [r.action for r in rows if r.external_id == molkerei.external_id] == ["update"]
+    exchange.apply(rows, "kvm", world.region, None)
+    molkerei.refresh_from_db()
+    assert molkerei.licence == "CC0-1.0"

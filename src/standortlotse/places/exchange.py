@@ -513,6 +513,8 @@ def apply(rows: list[Row], source: str, region, user) -> dict:
             )
         elif row.action == "update":
             assert row.place is not None  # plan() sets it for every update and conflict
+            if row.licence:  # the partner's licence as it stands now (also for older imports)
+                row.place.licence = row.licence
             _write(row.place, row.data, municipalities[row.data["municipality_ags"]])
             history.append(
                 Transition(
