@@ -16,35 +16,21 @@ from django.utils.translation import gettext_lazy as _
 from standortlotse.core.sanitize import clean_html
 from standortlotse.geo.models import Municipality
 from standortlotse.places.exchange import GROUP_OF, content_of
+from standortlotse.places.forms import CONTENT_FIELDS
 from standortlotse.places.models import ATTRIBUTE_GROUPS, ImportConflict, Place
 
 EMPTY = "–"
 
 # The exchanged content (exchange.content_of) in the order of the place form; names that are no
 # model field are labelled here, the rest by the model field's verbose name.
+# The record's fields in the order of the editor form (forms.CONTENT_FIELDS), the vocabulary
+# lists after the pitch as the form shows them, the municipality by its key as records hold it.
 ORDER = [
-    "name",
-    "pitch",
+    *CONTENT_FIELDS[:2],
     "fields",
     "types",
     "offers",
-    "story",
-    "municipality_ags",
-    "street",
-    "postcode",
-    "locality",
-    "lat",
-    "lon",
-    "opening_info",
-    "website",
-    "social_links",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-    "former_use",
-    "languages",
-    "accessibility",
-    "tags",
+    *("municipality_ags" if name == "municipality" else name for name in CONTENT_FIELDS[2:]),
 ]
 LABELS = {
     "municipality_ags": _("municipality"),
