@@ -2,6 +2,8 @@
 editor form, status actions, photos and documents."""
 
 import json
+import re
+from html.parser import HTMLParser
 from io import BytesIO
 
 import pytest
@@ -201,3 +203,66 @@ def test_upload_size_limit(client, world, settings):
         {"image": image_file(), "alt_text": "zu groß"},
     )
     assert response.status_code == 422 and "zu groß" in response.content.decode()
+
+
+class _FormValues(HTMLParser):
+    """The values a browser would send for the editor form as rendered (inputs, selected
+    options, text areas)."""
+
+    def __init__(self):
+        super().__init__()
+        self.values: dict[str, list[str]] = {}
+        self._select = self._textarea = None
+        self._first: dict[str, str] = {}
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        name = a.get("name")
+        if tag == "input" and name and a.get("type") not in ("submit", "file"):
+            if a.get("type") in ("checkbox", "radio") and "checked" not in a:
+                return
+            default = "on" if a.get("type") in ("checkbox", "radio") else ""
+            self.values.setdefault(name, []).append(a.get("value", default))
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select:
+            self._first.setdefault(self._select, a.get("value", ""))
+            if "selected" in a:
+                self.values.setdefault(self._select, []).append(a.get("value", ""))
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.values[name] = [""]
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.values[self._textarea][0] += data
+
+    def handle_endtag(self, tag):
+        if tag == "select" and self._select:
+            if self._select not in self.values:  # nothing selected: the first option
+                self.values[self._select] = [self._first.get(self._select, "")]
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+
+def test_opening_and_saving_the_form_unchanged_keeps_every_answer(client, world):
+    """Yes/no/unknown answers are shown as stored and survive a save without changes (the
+    select showed every stored "yes" as "unknown" and saved it so)."""
+    prop = world.prop_a
+    prop.divisible, prop.funding_area, prop.rail_siding = True, False, "yes"
+    prop.save()
+    before = Property.objects.filter(pk=prop.pk).values().get()
+    client.force_login(world.editor_a)
+    url = reverse("properties:editor_edit", args=[prop.pk])
+    page = client.get(url).content.decode()
+    assert re.search(r'<select name="divisible"[^>]*>.*?<option value="true" selected', page, re.S)
+    parser = _FormValues()
+    start = page.index('<form method="post" class="editor-form"')
+    parser.feed(page[start : page.index("</form>", start)])
+    data = {k: v if len(v) > 1 else v[0] for k, v in parser.values.items()}
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    after = Property.objects.filter(pk=prop.pk).values().get()
+    changed = {k for k in before if before[k] != after[k]} - {"updated_at", "search_text"}
+    assert not changed, {k: (before[k], after[k]) for k in changed}

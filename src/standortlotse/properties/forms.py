@@ -94,7 +94,17 @@ SECTIONS = [
     ),
 ]
 
-YES_NO_UNKNOWN = [("", _("unknown")), ("true", _("yes")), ("false", _("no"))]
+YES_NO_UNKNOWN = [("unknown", _("unknown")), ("true", _("yes")), ("false", _("no"))]
+
+
+class YesNoUnknownSelect(forms.NullBooleanSelect):
+    """Yes / no / unknown for a nullable yes-no field, in our words. Django's NullBooleanSelect
+    shows the stored value (True → "true"); a plain Select compared "True" with "true", showed
+    every stored answer as "unknown" and saved it so."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = YES_NO_UNKNOWN
 
 
 class PropertyForm(forms.ModelForm):
@@ -124,7 +134,7 @@ class PropertyForm(forms.ModelForm):
             self.fields["municipality"].queryset = policy.editable_municipalities(user)
         for form_field in self.fields.values():
             if isinstance(form_field, forms.NullBooleanField):
-                form_field.widget = forms.Select(choices=YES_NO_UNKNOWN)
+                form_field.widget = YesNoUnknownSelect()
         if self.instance.outline and not self.is_bound:
             self.initial["outline"] = json.dumps(self.instance.outline)
 
