@@ -105,6 +105,13 @@ def test_confirm_refuses_an_undecided_duplicate_then_honours_the_choices(client,
     assert results == {2: "created", 3: "skipped", 4: "updated", 5: "created"}
     updated = job.rows.get(number=4)
     assert updated.record_id == existing.pk and "title" in updated.changed
+    # The changed fields by their labels, on the page and in the report.
+    from standortlotse.properties.importing import column_label
+
+    shown = ", ".join(column_label(name) for name in updated.changed)
+    assert f"({shown})" in page and shown in lines["4"]
+    raw = ", ".join(updated.changed)
+    assert shown != raw and f"({raw})" not in page and raw not in lines["4"]
     assert "angelegt: <strong>2</strong>" in page and "geändert: <strong>1</strong>" in page
     assert "übersprungen: <strong>1</strong>" in page
     assert f'href="/datenpflege/{existing.pk}/">#{existing.pk}</a>' in page

@@ -13,6 +13,7 @@ from itertools import islice
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import FieldDoesNotExist
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Count
@@ -838,6 +839,19 @@ def visible_jobs(user):
     return ImportJob.objects.filter(created_by=user)
 
 
+def changed_labels(job: ImportJob, names: list[str]) -> list[str]:
+    """The changed fields of a row as the page and the report name them: the target's labels
+    ("verfügbare Fläche", not ``area_available_m2``); a name the target does not know as it is."""
+    label = getattr(target_of(job), "column_label", None)
+    shown = []
+    for name in names:
+        try:
+            shown.append(str(label(name)) if label else name)
+        except (FieldDoesNotExist, LookupError):  # not a field of the target
+            shown.append(name)
+    return shown
+
+
 def report_rows(job: ImportJob):
     """The downloadable report: one line per row of the file with what happened to it."""
     labels = dict(ImportRow.Outcome.choices)
@@ -854,7 +868,7 @@ def report_rows(job: ImportJob):
             row.record_id or "",
             row.external_id,
             row.title,
-            ", ".join(row.changed),
+            ", ".join(changed_labels(job, row.changed)),
             errors,
             duplicate_note(row),
             row.get_decision_display() if row.decision else "",

@@ -159,9 +159,12 @@ def job(request, job_id):
             rows = rows.exclude(decision="")
         elif job.counts.get("error"):
             outcome = ""
+        page = Paginator(rows, 100).get_page(request.GET.get("page"))
+        for row in page:
+            row.changed_labels = services.changed_labels(job, row.changed)  # type: ignore[attr-defined]
         context.update(
             {
-                "rows": Paginator(rows, 100).get_page(request.GET.get("page")),
+                "rows": page,
                 "outcome": outcome,
                 "outcomes": [*ImportRow.Outcome.choices, ("duplicate", _("possible duplicates"))],
                 "decisions": ImportRow.Decision.choices[1:],
