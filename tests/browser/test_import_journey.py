@@ -302,3 +302,38 @@ def test_editor_imports_and_skips_the_row_with_an_error(live_world, new_ui, tmp_
     visitor.visit("/immobilien/?q=Parzelle")
     titles = visitor.page.locator(".result-list li.result h3 a").all_inner_texts()
     assert titles == [ROWS_WITH_ERROR[0][0]]
+
+
+def test_a_refused_formula_cell_is_named_without_widening_the_phone_page(
+    live_world, new_ui, tmp_path
+):
+    """The refusal quotes the cell (an unbreakable "=HYPERLINK(…)"); on a 390 px phone the
+    message wraps instead of pushing the page sideways."""
+    path = tmp_path / "formel.csv"
+    path.write_text(
+        'Bezeichnung;Gemeinde;Link\nFläche;Stendal;=HYPERLINK("http://evil.example/abcdefghijklmnopqrstuvwxyz","klick")\n',
+        encoding="utf-8",
+    )
+    editor = new_ui(viewport={"width": 390, "height": 800})
+    page = editor.page
+    editor.login("editor_a")
+    editor.visit("/datenpflege/import/")
+    # By design the refused upload answers 400 with the form and its errors; the browser logs
+    # that status as a console error.
+    editor.watch.tolerate(r"/datenpflege/import/$", "a refused upload answers 400", "400")
+    page.set_input_files("#id_file", str(path))
+    with page.expect_navigation():
+        page.locator('form[enctype="multipart/form-data"] [type=submit]').click()
+    page.wait_for_load_state("load")
+    text = page.locator("main").inner_text()
+    assert re.search(r"Zeile 2.*Link|row 2.*Link", text, re.S), text[:500]
+    wide = page.evaluate(
+        """() => [...document.querySelectorAll('body *')]
+            .filter(e => e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0)
+            .map(e => e.tagName + '.' + e.className + ' ' + e.scrollWidth + '/' + e.clientWidth)
+            .slice(0, 8)"""
+    )
+    assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0, (
+        wide
+    )
+    editor.assert_accessible()
