@@ -95,6 +95,9 @@ def test_create_adds_the_formats_defaults_before_saving(moderator, world):
     assert response.status_code == 200
     page = response.content.decode()
     assert 'name="prefilled_for" value="auto"' in page
+    # while the format is "detect", no claim that "its format's" defaults are shown
+    assert "Standardzuordnung des Formats, als das seine Dateien erkannt werden" in page
+    assert "Standardzuordnung seines Formats" not in page
     assert 'hx-post="/' in page and 'hx-select="#mapping"' in page and "htmx.min.js" in page
     data = form_data(response)
     data.update({"name": "Zukunftsorte", "format": "gogocarto", "url": "", "active": "on"})
