@@ -337,7 +337,11 @@ def child_run(args) -> dict:
         if args.child == "import":
 
             def apply():
-                services.confirm(job, skip_errors=bool(counts.get("error")), publish=False)
+                # Possible duplicates the check asks about are created anyway, as an editor
+                # choosing "create them anyway" for all would.
+                services.confirm(
+                    job, skip_errors=bool(counts.get("error")), publish=False, rest="create"
+                )
                 job.refresh_from_db()
                 return job
 
