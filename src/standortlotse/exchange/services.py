@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist
 from django.core.files import File
 from django.db import connections, models, router, transaction
-from django.db.models import Count
+from django.db.models import Count, Min
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -518,8 +518,6 @@ def _mark_identical_rows(job: ImportJob) -> None:
     per row of the file is kept in memory (only the fingerprints that repeat), and no query per
     batch depends on the statistics of a table that grows while the check runs (PostgreSQL
     scanned it whole for each batch before they were analysed)."""
-    from django.db.models import Count, Min
-
     Decision = ImportRow.Decision
     groups = (
         ImportRow.objects.filter(job=job, fingerprint__isnull=False)
@@ -571,8 +569,6 @@ def _note_duplicate(row: ImportRow, finding, titles: dict[int, str]) -> None:
 
 def _mark_duplicate_ids(job: ImportJob, module, counts: dict) -> None:
     """A second row with the same external ID is an error (found in SQL, not in memory)."""
-    from django.db.models import Count, Min
-
     duplicates = (
         ImportRow.objects.filter(job=job)
         .exclude(external_id="")
@@ -633,8 +629,6 @@ def undecided_rows(job: ImportJob) -> list[int]:
 
 def _refuse_double_updates(job: ImportJob) -> None:
     """Two rows may not both update the same record (the second would overwrite the first)."""
-    from django.db.models import Count
-
     clash = (
         ImportRow.objects.filter(job=job, decision=ImportRow.Decision.UPDATE)
         .values("duplicate_of_record")
@@ -724,11 +718,11 @@ def apply(job: ImportJob) -> ImportJob:
                 converted = [module.convert(row, ctx) for row in batch]
                 outcomes = module.plan(converted, ctx)
                 # What the preview said about these rows (one batch at a time: memory stays flat).
-                expected, decisions = {}, {}
-                for number, outcome, decision, record in ImportRow.objects.filter(
+                expected, decisions, stored = {}, {}, {}
+                for pk, number, outcome, decision, record in ImportRow.objects.filter(
                     job=job, number__in=[row.number for row in batch]
-                ).values_list("number", "outcome", "decision", "duplicate_of_record"):
-                    expected[number] = outcome
+                ).values_list("pk", "number", "outcome", "decision", "duplicate_of_record"):
+                    expected[number], stored[number] = outcome, pk
                     if decision:
                         decisions[number] = (decision, record)
                 for outcome, row, _e, _c in outcomes:
@@ -746,7 +740,7 @@ def apply(job: ImportJob) -> ImportJob:
                 result = module.write(accepted, job.created_by, job.publish, reason)
                 for key in written:
                     written[key] += result.get(key, 0)
-                _record_results(job, expected, accepted, result.get("rows", {}))
+                _record_results(stored, expected, accepted, result.get("rows", {}))
                 done += len(batch)
                 _report_progress(job, done)
     except _Changed as changed:
@@ -787,19 +781,20 @@ RESULT_OF = {
 }
 
 
-def _record_results(job: ImportJob, expected: dict, accepted: list, written: dict) -> None:
+def _record_results(stored: dict, expected: dict, accepted: list, written: dict) -> None:
     """What the import did with each row of a batch, for the result page and the report: created
     or updated (with the record, where the target names it), kept as a conflict, unchanged,
     skipped by the editor's choice or for its error. ``written`` is the target's
     ``{number: (outcome, record id, changed fields)}``; without it the planned outcome counts.
+    ``stored`` and ``expected`` are the batch's preview rows as apply read them (number → key,
+    number → outcome).
 
     Written in plain SQL: ``bulk_update`` builds a CASE expression per row and field, which was
     40 % of a 10,000-row import (bench/import_properties.py --profile)."""
     done = {o[1].number: (o[0], None, o[3] if len(o) > 3 else []) for o in accepted}
     done.update(written)
     results, changes = [], []
-    ids = ImportRow.objects.filter(job=job, number__in=list(expected)).values_list("pk", "number")
-    for pk, number in ids:
+    for number, pk in stored.items():
         if number in done:
             outcome, record, changed = done[number]
             results.append((RESULT_OF.get(outcome, ImportRow.Result.UNCHANGED), record, pk))
