@@ -118,7 +118,11 @@ def test_detail_map_draws_outlines_and_marker_offline(live_world, ui):
     ui.visit(f"/immobilien/{live_world.prop_a.pk}/")
     detail_map = ui.page.locator("#detail-map")
     assert detail_map.locator(".leaflet-marker-icon").count() == 1
-    # district outlines plus the property's own outline
+    # district outlines plus the property's own outline (drawn one after the other: the visit
+    # waits for the first path only, so wait for the second before counting)
+    ui.page.wait_for_function(
+        "() => document.querySelectorAll('#detail-map .leaflet-overlay-pane path').length >= 2"
+    )
     assert detail_map.locator(".leaflet-overlay-pane path").count() >= 2
     assert detail_map.locator(".leaflet-tile").count() == 0  # no consent, no tiles
     assert ui.watch.external == []
