@@ -116,10 +116,33 @@ class SqlTimer:
     def __init__(self) -> None:
         self.seconds = 0.0
         self.count = 0
+        self.kinds: dict[str, list] = {}
 
     def reset(self) -> None:
         self.seconds = 0.0
         self.count = 0
+        self.kinds = {}
+
+    @staticmethod
+    def kind(sql: str) -> str:
+        """The statement's verb and first table ("INSERT properties_property")."""
+        words = sql.replace('"', "").split()
+        verb = words[0].upper() if words else ""
+        table = ""
+        for keyword in ("INTO", "FROM", "UPDATE"):
+            if keyword in (w.upper() for w in words[:60]):
+                upper = [w.upper() for w in words]
+                at = upper.index(keyword)
+                table = words[at + 1] if at + 1 < len(words) else ""
+                if keyword == "UPDATE" and verb == "UPDATE":
+                    table = words[1] if len(words) > 1 else ""
+                break
+        return f"{verb} {table}".strip()
+
+    def top(self, n: int = 8) -> list[dict]:
+        """The statement kinds that took longest: kind, count, seconds."""
+        ranked = sorted(self.kinds.items(), key=lambda item: -item[1][1])[:n]
+        return [{"kind": k, "count": c, "s": round(s, 2)} for k, (c, s) in ranked]
 
     @property
     def ms(self) -> float:
@@ -130,8 +153,12 @@ class SqlTimer:
         try:
             return execute(sql, params, many, context)
         finally:
-            self.seconds += time.perf_counter() - started
+            took = time.perf_counter() - started
+            self.seconds += took
             self.count += 1
+            entry = self.kinds.setdefault(self.kind(sql), [0, 0.0])
+            entry[0] += 1
+            entry[1] += took
 
 
 def statement_plans(connection, captured_queries) -> list[dict]:

@@ -308,6 +308,7 @@ def child_run(args) -> dict:
             "cpu_s": time.process_time() - cpu,
             "sql_s": sql.seconds,
             "queries": sql.count,
+            "slowest_sql": sql.top(),
             **_rss_mb(),
         }
         return result
@@ -528,6 +529,13 @@ def print_table(engine: str, result: dict) -> None:
             f"errors {counts.get('error', 0):,}; 2nd check unchanged "
             f"{again.get('unchanged', 0):,}, update {again.get('update', 0):,}"
         )
+        for name, phase in run["import"]["phases"].items():
+            slowest = phase.get("slowest_sql") or []
+            if slowest and phase["sql_s"] >= 1:
+                print(
+                    f"    {name} SQL: "
+                    + ", ".join(f"{k['kind']} {k['count']:,}× {k['s']:.1f} s" for k in slowest[:5])
+                )
     verdicts = result["verdict"]
     if verdicts.get("time") is not None:
         print(f"  time:   {verdicts['time']}")

@@ -52,6 +52,9 @@ def fold(
     the other forms around the stemmer.
     """
     text = str(text).lower().replace("ß", "ss")
+    if text.isascii():
+        # Nothing to decompose or to take off (most header names, values and words).
+        return _NOT_LETTER_OR_DIGIT.sub("", text) if letters_only else text
     if umlauts == "spell":
         text = text.translate(_SPELT_UMLAUTS)
     kept = "".join(

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from standortlotse.accounts import policy
-from standortlotse.core import imports
+from standortlotse.core import bulk, imports
 from standortlotse.core.queue import enqueue_with_transaction
 from standortlotse.core.tabular import columns as tabular
 from standortlotse.core.tabular import coordinates, readers
@@ -506,8 +506,12 @@ def _store_rows(rows: list[ImportRow]) -> None:
         ]
         for row in rows
     ]
-    with transaction.atomic(using=connection.alias, savepoint=False), connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+    with transaction.atomic(using=connection.alias, savepoint=False):
+        if connection.vendor == "postgresql":
+            bulk.copy_rows(connection, ImportRow._meta.db_table, [f.column for f in fields], params)
+        else:
+            with connection.cursor() as cursor:
+                cursor.executemany(sql, params)
 
 
 def _mark_identical_rows(job: ImportJob) -> None:

@@ -37,7 +37,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from standortlotse.accounts import policy
-from standortlotse.core import geocoding
+from standortlotse.core import bulk, geocoding
 from standortlotse.core.fields import ChoiceListField, concrete_field
 from standortlotse.core.tabular import columns as tabular
 from standortlotse.core.tabular import coordinates
@@ -1485,7 +1485,7 @@ def write(outcomes, user, publish: bool, reason: str) -> dict:
             continue
         numbers.append((row.number, outcome, prop, list(changed or [])))
     if new:
-        created = Property.objects.bulk_create(new, batch_size=500)
+        created = bulk.insert(Property, new)  # COPY on PostgreSQL
         _record_history(
             [p.pk for p in created], user, reason, "+"
         )  # SQLite ≥ 3.35 and PostgreSQL return the IDs

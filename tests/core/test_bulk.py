@@ -1,0 +1,92 @@
+"""core.bulk.insert: the records it writes (COPY on PostgreSQL, bulk_create elsewhere) read back
+as bulk_create's would, keys included."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from standortlotse.core import bulk
+from standortlotse.properties.models import Availability, Kind, Property, Status
+from tests.factories import MunicipalityFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_inserted_records_get_their_keys_and_read_back_with_every_kind_of_value():
+    town = MunicipalityFactory()
+    before = Property.objects.count()
+    records = [
+        Property(
+            title=f"Halle {n} – „Süd“\\Tab",
+            kind=Kind.HALL,
+            status=Status.DRAFT,
+            municipality=town,
+            lat=52.6 + n / 1000,
+            lon=11.86,
+            area_total_m2=20_000 + n,
+            area_available_m2=15_000,
+            zonings=["GE", "GI"] if n else [],
+            price_per_m2=Decimal("18.50"),
+            price_on_request=n == 1,
+            availability=Availability.FROM_DATE,
+            available_from=datetime.date(2025, 3, 1),
+            description_de='Zeile eins\nZeile zwei\twith tab; "quotes" and NULL \\N',
+        )
+        for n in range(3)
+    ]
+    returned = bulk.insert(Property, records)
+
+    assert returned is records or list(returned) == records
+    keys = [r.pk for r in records]
+    assert all(keys) and len(set(keys)) == 3
+    assert Property.objects.count() == before + 3
+    for n, record in enumerate(records):
+        stored = Property.objects.get(pk=record.pk)
+        assert stored.title == f"Halle {n} – „Süd“\\Tab"
+        assert stored.kind == "hall" and stored.availability == "from_date"
+        assert stored.zonings == (["GE", "GI"] if n else [])
+        assert stored.price_per_m2 == Decimal("18.50")
+        assert stored.price_on_request is (n == 1)
+        assert stored.available_from == datetime.date(2025, 3, 1)
+        assert stored.description_de.endswith('"quotes" and NULL \\N')
+        assert stored.created_at is not None and stored.updated_at is not None
+        assert not record._state.adding
+
+
+def test_the_next_record_saved_the_ordinary_way_gets_a_fresh_key():
+    town = MunicipalityFactory()
+    records = bulk.insert(
+        Property,
+        [Property(title="A", kind=Kind.PLOT, municipality=town, lat=52.6, lon=11.8)],
+    )
+    later = Property.objects.create(
+        title="B", kind=Kind.PLOT, municipality=town, lat=52.6, lon=11.8
+    )
+    assert later.pk > records[0].pk
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+def test_on_postgresql_the_full_text_column_is_computed_for_copied_rows():
+    town = MunicipalityFactory()
+    (record,) = bulk.insert(
+        Property,
+        [
+            Property(
+                title="Gleisanschluss Stendal",
+                kind=Kind.PLOT,
+                municipality=town,
+                lat=52.6,
+                lon=11.8,
+                search_text="gleisanschluss stendal",
+            )
+        ],
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT search_vector @@ to_tsquery('simple', 'gleisanschluss') "
+            "FROM properties_property WHERE id = %s",
+            [record.pk],
+        )
+        assert cursor.fetchone()[0] is True
