@@ -20,10 +20,11 @@ def test_must_have_excludes(crafted):
     assert set(titles(matching.match(p))) == {"Mit Gleis", "Gleis klein"}
 
 
-def test_must_have_power_and_half_area_rule(crafted):
-    p = SearchProfileFactory(kinds=["plot"], need_electricity_mw=Decimal("5"), area_min_m2=70_000)
-    # at least half the wished area (35,000 m²) and 5 MW
+def test_must_have_power_and_area_at_least(crafted):
+    p = SearchProfileFactory(kinds=["plot"], need_electricity_mw=Decimal("5"), area_min_m2=60_000)
+    # "at least 6 ha": exactly 6 ha (Mit Gleis) matches, 8 ha too; 5 ha is "almost" (83 %).
     assert set(titles(matching.match(p))) == {"Mit Gleis", "Ohne Gleis"}
+    assert titles(matching.almost(p)) == []  # Gleis möglich: 5 ha but 2 MW of 5 (40 %)
 
 
 def test_weights_order_results(crafted):
@@ -35,21 +36,24 @@ def test_weights_order_results(crafted):
     assert titles(matching.match(funding_first))[:2] == ["Mit Gleis", "Ohne Gleis"]
 
 
-def test_reasons_and_misses(crafted):
+def test_reasons_partial_and_misses(crafted):
     p = SearchProfileFactory(
-        kinds=["plot"], area_min_m2=50_000, weights={"rail_siding": 3, "funding_area": 2}
+        kinds=["plot"], area_min_m2=30_000, weights={"rail_siding": 3, "funding_area": 2}
     )
     with translation.override("en"):
         results = {m.property.title: m for m in matching.match(p)}
     small = results["Gleis klein"]
     assert "railway siding: yes" in small.reasons
-    assert "area 3.2 ha of 5.0 ha wished" in small.misses
-    assert "GRW funding area: no" in small.misses
-    assert results["Gleis möglich"].reasons.count("railway siding: possible") == 1
+    assert "area 3.20 ha (at least 3.00 ha wished)" in small.reasons
+    assert small.misses == ["GRW funding area: no"] and small.partial == []
+    possible = results["Gleis möglich"]
+    assert possible.partial == ["railway siding: possible, not existing"]
+    assert "railway siding: possible" not in " ".join(possible.reasons)
     assert results["Mit Gleis"].score == 100 and small.score < 100
     with translation.override("de"):
-        german = {m.property.title: m for m in matching.match(p)}["Gleis klein"]
-    assert "Fläche 3,2 ha von 5,0 ha gewünscht" in german.misses
+        german = {m.property.title: m for m in matching.match(p)}
+    assert "Fläche 3,20 ha (mindestens 3,00 ha gewünscht)" in german["Gleis klein"].reasons
+    assert german["Gleis möglich"].partial == ["Gleisanschluss: möglich, nicht vorhanden"]
 
 
 def test_district_and_price_filters(world, crafted):
@@ -97,3 +101,159 @@ def test_a_profile_wanting_gi_matches_a_ge_gi_plot_and_says_why(world):
     assert (
         "Gebietsart: GE (außerdem GI)" in reasons["GE/GI"] and "Gebietsart: GE" in reasons["nur GE"]
     )
+
+
+# --- label and rule agree: every must-have at its boundary --------------------------------------
+
+
+def verdict(profile, prop) -> str:
+    if prop.pk in {m.property.pk for m in matching.match(profile)}:
+        return "match"
+    if prop.pk in {m.property.pk for m in matching.almost(profile)}:
+        return "almost"
+    return "none"
+
+
+def _plot(world, **values):
+    defaults = {"municipality": world.mun_a, "kind": "plot", "availability": "immediately"}
+    return PropertyFactory(**{**defaults, **values})
+
+
+@pytest.mark.parametrize(
+    ("area", "expected"),
+    [
+        (30_000, "match"),
+        (30_001, "match"),
+        (29_900, "almost"),
+        (22_500, "almost"),
+        (22_499, "none"),
+    ],
+)
+def test_area_at_least(world, area, expected):
+    prop = _plot(world, area_available_m2=area)
+    assert verdict(SearchProfileFactory(area_min_m2=30_000), prop) == expected
+
+
+@pytest.mark.parametrize(
+    ("area", "divisible", "smallest", "expected"),
+    [
+        (30_000, False, None, "match"),
+        (30_001, False, None, "almost"),
+        (37_500, False, None, "almost"),
+        (37_501, False, None, "none"),
+        (90_000, True, 30_000, "match"),  # divisible: the investor takes a part
+        (90_000, True, 30_001, "almost"),  # smallest plot 3.0001 ha
+        (90_000, True, 37_501, "none"),
+    ],
+)
+def test_area_at_most(world, area, divisible, smallest, expected):
+    prop = _plot(world, area_available_m2=area, divisible=divisible, smallest_plot_m2=smallest)
+    assert verdict(SearchProfileFactory(area_max_m2=30_000), prop) == expected
+
+
+@pytest.mark.parametrize(
+    ("price", "on_request", "expected"),
+    [
+        (Decimal("20.00"), False, "match"),
+        (Decimal("20.01"), False, "almost"),
+        (Decimal("25.00"), False, "almost"),
+        (Decimal("25.01"), False, "none"),
+        (None, True, "almost"),  # not known to be at most 20 €/m²
+    ],
+)
+def test_price_at_most(world, price, on_request, expected):
+    prop = _plot(world, price_per_m2=price, price_on_request=on_request)
+    assert verdict(SearchProfileFactory(price_max=Decimal("20")), prop) == expected
+
+
+@pytest.mark.parametrize(
+    ("km", "expected"),
+    [(Decimal("10.0"), "match"), (Decimal("10.1"), "almost"), (Decimal("15.1"), "none")],
+)
+def test_motorway_within(world, km, expected):
+    prop = _plot(world, motorway_km=km)
+    assert verdict(SearchProfileFactory(motorway_km_max=Decimal("10")), prop) == expected
+
+
+@pytest.mark.parametrize(
+    ("siding", "expected"), [("yes", "match"), ("possible", "almost"), ("no", "none")]
+)
+def test_railway_siding_required(world, siding, expected):
+    prop = _plot(world, rail_siding=siding)
+    assert verdict(SearchProfileFactory(need_rail_siding=True), prop) == expected
+
+
+@pytest.mark.parametrize(
+    ("mw", "expected"),
+    [(Decimal("5"), "match"), (Decimal("4.9"), "almost"), (Decimal("3.7"), "none")],
+)
+def test_power_at_least(world, mw, expected):
+    prop = _plot(world, electricity_mw=mw)
+    assert verdict(SearchProfileFactory(need_electricity_mw=Decimal("5")), prop) == expected
+
+
+@pytest.mark.parametrize(("mbits", "expected"), [(1000, "match"), (999, "almost"), (499, "none")])
+def test_broadband_at_least(world, mbits, expected):
+    prop = _plot(world, broadband_mbits=mbits)
+    assert verdict(SearchProfileFactory(need_broadband_mbits=1000), prop) == expected
+
+
+@pytest.mark.parametrize(("allowed", "expected"), [(True, "match"), (False, "none")])
+def test_24_7_required_has_no_almost(world, allowed, expected):
+    prop = _plot(world, operation_24_7=allowed)
+    assert verdict(SearchProfileFactory(need_operation_24_7=True), prop) == expected
+
+
+def test_almost_says_exactly_what_is_missed(world):
+    short = _plot(world, title="Knapp", area_available_m2=26_000, rail_siding="possible")
+    exact = _plot(world, title="Genau", area_available_m2=29_999, rail_siding="yes")
+    three = _plot(
+        world, title="Drei", area_available_m2=26_000, rail_siding="possible", electricity_mw=4
+    )
+    profile = SearchProfileFactory(
+        area_min_m2=30_000, need_rail_siding=True, need_electricity_mw=Decimal("5")
+    )
+    short.electricity_mw = exact.electricity_mw = Decimal(5)
+    short.save()
+    exact.save()
+    with translation.override("en"):
+        found = {m.property.title: m for m in matching.almost(profile)}
+    assert found["Knapp"].shortfalls == [
+        "2.60 ha instead of at least 3.00 ha",
+        "railway siding possible, not existing",
+    ]
+    # Rounded, both would read 3.00 ha: shown in m² instead.
+    assert found["Genau"].shortfalls == ["29,999 m² instead of at least 30,000 m²"]
+    assert "Drei" not in found  # three must-haves missed: more than "almost"
+    assert [m.property.title for m in matching.almost(profile)] == ["Genau", "Knapp"]
+    assert three.pk not in {m.property.pk for m in matching.match(profile)}
+    with translation.override("de"):
+        german = {m.property.title: m for m in matching.almost(profile)}
+    assert german["Knapp"].shortfalls == [
+        "2,60 ha statt mindestens 3,00 ha",
+        "Gleisanschluss möglich, nicht vorhanden",
+    ]
+
+
+def test_almost_texts_for_price_motorway_power_broadband(world):
+    _plot(
+        world,
+        title="Fast",
+        price_per_m2=Decimal("22.50"),
+        motorway_km=Decimal("12.0"),
+        electricity_mw=Decimal("4"),
+        broadband_mbits=600,
+    )
+    with translation.override("en"):
+        one = matching.almost(SearchProfileFactory(price_max=Decimal("20"), motorway_km_max=10))
+        two = matching.almost(
+            SearchProfileFactory(need_electricity_mw=Decimal("5"), need_broadband_mbits=1000)
+        )
+    assert one[0].shortfalls == [
+        "22.50 €/m² instead of at most 20.00 €/m²",
+        "motorway junction 12.0 km away instead of within 10.0 km",
+    ]
+    assert two[0].shortfalls == [
+        "electric power 4.0 MW instead of at least 5.0 MW",
+        "broadband 600 Mbit/s instead of at least 1000 Mbit/s",
+    ]

@@ -1,15 +1,17 @@
 """Request tests of the investor service (cases/views.py): profile → case, alerts, case permissions,
 pipeline, board and its exports."""
 
+from datetime import timedelta
 from io import BytesIO
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from standortlotse.accounts.models import Organisation
 from standortlotse.cases import services
-from standortlotse.cases.models import AlertSent, Case, SearchProfile, Stage
+from standortlotse.cases.models import RESULTS_VALID_DAYS, AlertSent, Case, SearchProfile, Stage
 from standortlotse.properties.models import Status
 from tests.factories import CaseFactory, PropertyFactory
 
@@ -30,51 +32,277 @@ def profile_post(**overrides):
         "area_min_m2": "50000",
         "need_rail_siding": "on",
         "weight_funding_area": "3",
-        "company": "Acme Batteries GmbH",
-        "contact_name": "Ada Acme",
-        "email": "ada@acme.example",
-        "jobs_planned": "120",
-        "alerts": "on",
-        "consent": "on",
-        "confidential": "on",
     }
     data.update(overrides)
     return data
 
 
-def test_profile_form_creates_case_and_shows_ranked_results(
+def results_of(client, **overrides):
+    response = client.post(reverse("cases:profile"), profile_post(**overrides))
+    assert response.status_code == 302, response.context["form"].errors
+    return SearchProfile.objects.get(), response
+
+
+def test_profile_shows_ranked_results_without_personal_data(client, world, crafted):
+    saved, response = results_of(client)
+    assert response["Location"] == saved.get_absolute_url()
+    assert saved.weights == {"funding_area": 3} and saved.email == "" and not saved.alerts
+    assert saved.language == "de"
+    assert not Case.objects.exists() and mail.outbox == []  # nobody is told of an anonymous profile
+    page = client.get(saved.get_absolute_url())
+    assert page.status_code == 200
+    html = page.content.decode()
+    matches = [m.property.title for m in page.context["matches"]]
+    almost = {m.property.title: m.shortfalls for m in page.context["almost"]}
+    assert matches == ["Mit Gleis"]  # 6 ha, siding: the only one with at least 5 ha and a siding
+    # 5 ha, but the siding is possible only; 3.2 ha (64 % of 5 ha) is not "almost" (75 %).
+    assert almost == {"Gleis möglich": ["Gleisanschluss möglich, nicht vorhanden"]}
+    assert "Gleis klein" not in html
+    assert (
+        'data-map="search"' in html and reverse("cases:results_geojson", args=[saved.uid]) in html
+    )
+    assert f'href="{reverse("properties:expose", args=[crafted["rail"].pk])}"' in html
+    for personal in ('name="name"', 'name="email"', 'name="company"'):
+        assert personal not in client.get(reverse("cases:profile")).content.decode()
+
+
+def test_profile_has_no_personal_fields_and_errors_keep_input(client, world):
+    response = client.post(reverse("cases:profile"), profile_post(area_max_m2="100"))
+    assert response.status_code == 200
+    assert "area_max_m2" in response.context["form"].errors
+    assert set(response.context["form"].fields) >= {"kinds", "area_min_m2", "weight_gas"}
+    for personal in ("email", "company", "contact_name", "consent", "alerts"):
+        assert personal not in response.context["form"].fields
+    assert 'value="50000"' in response.content.decode()
+    assert not SearchProfile.objects.exists()
+
+
+def test_results_link_forged_unknown_and_expired(client, world, crafted):
+    saved, _response = results_of(client)
+    for token in ("not-a-token", "00000000-0000-4000-8000-000000000000", str(saved.uid)[:-1]):
+        response = client.get(reverse("cases:profile_results", args=[token]))
+        assert response.status_code == 404, token
+        assert "Ergebnisse nicht gefunden" in response.content.decode()
+        assert client.get(reverse("cases:results_geojson", args=[token])).status_code == 404
+    SearchProfile.objects.filter(pk=saved.pk).update(
+        created_at=timezone.now() - timedelta(days=RESULTS_VALID_DAYS + 1)
+    )
+    response = client.get(saved.get_absolute_url())
+    assert response.status_code == 410
+    assert (
+        "abgelaufen" in response.content.decode()
+        and str(RESULTS_VALID_DAYS) in response.content.decode()
+    )
+    post = client.post(reverse("cases:results_link", args=[saved.uid]), {})
+    assert post.status_code == 410
+    # While alerts are on (their mails link to the results), the link keeps working.
+    SearchProfile.objects.filter(pk=saved.pk).update(alerts=True)
+    assert client.get(saved.get_absolute_url()).status_code == 200
+
+
+def test_results_geojson_lists_matches_and_almost(client, world, crafted):
+    saved, _response = results_of(client)
+    data = client.get(reverse("cases:results_geojson", args=[saved.uid])).json()
+    features = {f["properties"]["title"]: f["properties"]["almost"] for f in data["features"]}
+    assert features == {"Mit Gleis": False, "Gleis möglich": True}
+
+
+def inquiry_post(*props, **overrides):
+    data = {
+        "properties": [str(p.pk) for p in props],
+        "name": "Ada Acme",
+        "company": "Acme Batteries GmbH",
+        "email": "ada@acme.example",
+        "message": "Wir suchen 5 ha für eine Zellfertigung ab 2027.",
+        "consent": "on",
+        "action": "inquiry",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def two_offices(world, crafted):
+    """Stendal's office (editor_a, German) gets "Mit Gleis"; "Gleis klein" moves to Gardelegen
+    (editor_b, English)."""
+    from standortlotse.accounts.models import StaffPreference
+
+    crafted["rail_small"].municipality = world.mun_b
+    crafted["rail_small"].save()
+    world.editor_a.email, world.editor_b.email = "a@stendal.example", "b@gardelegen.example"
+    world.editor_a.save()
+    world.editor_b.save()
+    StaffPreference.objects.create(user=world.editor_b, language="en")
+    for user in (world.editor_a, world.editor_b):
+        org = user.memberships.get().organisation
+        org.email = ""
+        org.save()
+    return crafted
+
+
+def test_one_inquiry_for_several_properties(
+    client, world, two_offices, agency, django_capture_on_commit_callbacks
+):
+    from standortlotse.inquiries.models import Inquiry
+
+    saved, _response = results_of(client, area_min_m2="30000")
+    rail, small = two_offices["rail"], two_offices["rail_small"]
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("cases:results_inquiry", args=[saved.uid]), inquiry_post(rail, small)
+        )
+    assert response.status_code == 302
+    assert response["Location"] == saved.get_absolute_url() + "?sent=inquiry#sent"
+    inquiries = {i.property: i for i in Inquiry.objects.select_related("recipient")}
+    assert set(inquiries) == {rail, small}
+    org_a = world.editor_a.memberships.get().organisation
+    org_b = world.editor_b.memberships.get().organisation
+    assert inquiries[rail].recipient == org_a and inquiries[small].recipient == org_b
+    for inquiry in inquiries.values():
+        assert (
+            inquiry.email == "ada@acme.example"
+            and inquiry.organisation_name == "Acme Batteries GmbH"
+        )
+        assert inquiry.message.startswith("Wir suchen 5 ha") and inquiry.language == "de"
+        assert rail.title in inquiry.message and small.title in inquiry.message
+    case = Case.objects.get()  # one case of the investor service
+    assert (
+        case.profile == saved and case.owner == agency and case.contact_email == "ada@acme.example"
+    )
+    assert "2 Immobilien" in case.activities.first().text
+    # Staff in their own language, the investor in theirs, one confirmation only.
+    german = [m for m in mail.outbox if m.to == ["a@stendal.example"]]
+    english = [m for m in mail.outbox if m.to == ["b@gardelegen.example"]]
+    assert len(german) == 1 and german[0].subject == f"Neue Anfrage: {rail.title}"
+    assert "ist eine neue Anfrage eingegangen" in german[0].body
+    assert len(english) == 1 and english[0].subject == f"New inquiry: {small.title}"
+    assert "A new inquiry" in english[0].body and "/en/datenpflege/anfragen/" in english[0].body
+    confirmations = [m for m in mail.outbox if m.to == ["ada@acme.example"]]
+    assert len(confirmations) == 1
+    assert confirmations[0].subject == "Wir haben Ihre Anfrage erhalten"
+    assert rail.title in confirmations[0].body and small.title in confirmations[0].body
+    shown = client.get(response["Location"]).content.decode()
+    assert 'id="sent"' in shown and "weitergeleitet" in shown
+
+
+def test_inquiry_errors_name_the_fields_and_keep_the_selection(client, world, crafted):
+    from standortlotse.inquiries.models import Inquiry
+
+    saved, _response = results_of(client, area_min_m2="30000")
+    url = reverse("cases:results_inquiry", args=[saved.uid])
+    response = client.post(url, inquiry_post(crafted["rail"], email="kein-at", consent=""))
+    assert response.status_code == 400
+    errors = response.context["inquiry_form"].errors
+    assert set(errors) == {"email", "consent"}
+    html = response.content.decode()
+    assert f'value="{crafted["rail"].pk}" checked' in html and 'value="Ada Acme"' in html
+    none = client.post(url, inquiry_post())
+    assert "properties" in none.context["inquiry_form"].errors
+    assert "mindestens eine Immobilie" in none.content.decode()
+    # A property not among the results is refused.
+    other = client.post(url, inquiry_post(crafted["hall"]))
+    assert other.status_code == 400 and "properties" in other.context["inquiry_form"].errors
+    assert not Inquiry.objects.exists() and not Case.objects.exists()
+
+
+def test_compare_the_selection_without_personal_data(client, world, crafted):
+    saved, _response = results_of(client, area_min_m2="30000")
+    response = client.post(
+        reverse("cases:results_inquiry", args=[saved.uid]),
+        inquiry_post(crafted["rail"], crafted["rail_small"], action="compare"),
+    )
+    assert response.status_code == 302
+    assert response["Location"] == (
+        reverse("properties:compare") + f"?ids={crafted['rail'].pk}&ids={crafted['rail_small'].pk}"
+    )
+
+
+def test_send_me_the_link_creates_the_case_and_mails_in_each_language(
     client, world, crafted, agency, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("cases:profile"), profile_post())
+    from standortlotse.accounts.models import Membership, StaffPreference
+    from tests.factories import UserFactory
+
+    agency.email = ""
+    agency.save()
+    for username, language in (("agentur_de", None), ("agency_en", "en")):
+        user = UserFactory(username=username, email=f"{username}@agency.example")
+        Membership.objects.create(user=user, organisation=agency, role="state_admin")
+        if language:
+            StaffPreference.objects.create(user=user, language=language)
+    response = client.post("/en" + reverse("cases:profile"), profile_post())
     saved = SearchProfile.objects.get()
-    assert response.status_code == 302 and response["Location"] == saved.get_absolute_url()
-    assert saved.weights == {"funding_area": 3} and saved.alerts
+    assert saved.language == "en"
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("cases:results_link", args=[saved.uid]),
+            {
+                "name": "Ada Acme",
+                "company": "Acme Batteries GmbH",
+                "email": "ada@acme.example",
+                "confidential": "on",
+                "alerts": "on",
+                "consent": "on",
+            },
+        )
+    assert response.status_code == 302
     case = Case.objects.get()
     assert case.company == "Acme Batteries GmbH" and case.owner == agency and case.profile == saved
-    assert case.confidential and case.jobs_planned == 120 and case.source == "profile"
-    page = client.get(saved.get_absolute_url()).content.decode()
-    assert page.index("Mit Gleis") < page.index("Gleis klein")
-    assert "Ohne Gleis" not in page, page[
-        page.index("Ohne Gleis") - 300 : page.index("Ohne Gleis") + 50
-    ]
-    assert "3,2 ha von 5,0 ha gewünscht" in page
+    assert case.confidential and case.source == "profile" and case.contact_name == "Ada Acme"
+    saved.refresh_from_db()
+    assert saved.email == "ada@acme.example" and saved.alerts
+
+    def mail_to(address):
+        found = [m for m in mail.outbox if address in m.to]
+        assert len(found) == 1, (address, [(m.to, m.subject) for m in mail.outbox])
+        return found[0]
+
+    german, english = mail_to("agentur_de@agency.example"), mail_to("agency_en@agency.example")
+    assert "agency_en@agency.example" not in german.to
+    assert german.subject == f"Neues Ansiedlungsprojekt #{case.pk}"
+    assert "ein neues Ansiedlungsprojekt" in german.body.lower() or "Suchprofil" in german.body
+    assert english.subject == f"New investor case #{case.pk}"
+    assert "An investor has submitted a search profile" in english.body
+    assert "Acme" not in german.subject + english.subject
+    link = mail_to("ada@acme.example")  # in the investor's language: English
+    assert link.subject == "Your matching properties"
+    assert f"/en/investieren/ergebnis/{saved.uid}/" in link.body
+    assert "alerts about new matching properties" in link.body
+    # Asking again updates the one case.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("cases:results_link", args=[saved.uid]),
+            {"name": "Ada", "company": "Acme AG", "email": "ada@acme.example", "consent": "on"},
+        )
+    assert Case.objects.get().company == "Acme AG"
 
 
-def test_profile_form_errors_keep_input(client, world):
-    response = client.post(reverse("cases:profile"), profile_post(consent="", area_max_m2="100"))
-    assert response.status_code == 200
-    errors = response.context["form"].errors
-    assert "consent" in errors and "area_max_m2" in errors
-    assert 'value="Acme Batteries GmbH"' in response.content.decode()
+def test_send_me_the_link_needs_name_company_email_and_consent(client, world, crafted):
+    saved, _response = results_of(client)
+    response = client.post(reverse("cases:results_link", args=[saved.uid]), {"email": "x"})
+    assert response.status_code == 400
+    assert set(response.context["link_form"].errors) == {"name", "company", "email", "consent"}
+    assert 'id="link-error-summary"' in response.content.decode()
     assert not Case.objects.exists()
 
 
 def test_alert_on_new_matching_property_once_with_unsubscribe(
     client, world, crafted, agency, django_capture_on_commit_callbacks
 ):
-    client.post(reverse("cases:profile"), profile_post())
-    saved = SearchProfile.objects.get()
+    saved, _response = results_of(client)
+    client.post(
+        reverse("cases:results_link", args=[saved.uid]),
+        {
+            "name": "Ada Acme",
+            "company": "Acme",
+            "email": "ada@acme.example",
+            "alerts": "on",
+            "consent": "on",
+        },
+    )
+    saved.refresh_from_db()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         new = PropertyFactory(

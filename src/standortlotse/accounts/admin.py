@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from standortlotse.accounts.models import Membership, Organisation
+from standortlotse.accounts.models import Membership, Organisation, StaffPreference
 
 
 class MembershipInline(admin.TabularInline):
@@ -21,3 +21,10 @@ class OrganisationAdmin(admin.ModelAdmin):
 class MembershipAdmin(admin.ModelAdmin):
     list_display = ["user", "organisation", "role"]
     list_filter = ["role"]
+
+
+@admin.register(StaffPreference)
+class StaffPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "language"]
+    list_filter = ["language"]
+    autocomplete_fields = ["user"]

@@ -48,6 +48,12 @@ class Organisation(models.Model):
     email = EmailAddressField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True, validators=TEXT_LINE)
     website = WebURLField(_("website"), blank=True)
+    language = models.CharField(
+        _("language of mails to the organisation's address"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="de",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -93,3 +99,22 @@ class Membership(models.Model):
             )
         if self.role == self.Role.REGIONAL_MODERATOR and not org.region_id:
             raise ValidationError(_("A regional moderator needs an organisation with a region."))
+
+
+class StaffPreference(models.Model):
+    """A staff member's own settings: the language of the mails they get (notifications about
+    new cases and inquiries), whatever language the visitor used."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_preference"
+    )
+    language = models.CharField(
+        _("language of my mails"), max_length=8, choices=settings.LANGUAGES, default="de"
+    )
+
+    class Meta:
+        verbose_name = _("staff preference")
+        verbose_name_plural = _("staff preferences")
+
+    def __str__(self):
+        return f"{self.user} ({self.language})"

@@ -33,6 +33,26 @@ def organisation_addresses(organisation) -> list[str]:
     return _addresses(organisation.email, *members_of(organisation))
 
 
+def organisation_addresses_by_language(organisation) -> dict[str, list[str]]:
+    """``organisation_addresses`` grouped by the language each recipient reads mail in: the
+    member's own preference (StaffPreference), the organisation's for its own address; German
+    (the site's language) without one. An address in two groups stays in the first language."""
+    from django.conf import settings
+
+    default = settings.LANGUAGE_CODE
+    by_address = {}
+    if organisation.email and organisation.email.strip():
+        by_address[organisation.email.strip()] = organisation.language or default
+    members = Membership.objects.filter(organisation=organisation, user__is_active=True)
+    for address, language in members.values_list("user__email", "user__staff_preference__language"):
+        if address and address.strip():
+            by_address.setdefault(address.strip(), language or default)
+    groups: dict[str, list[str]] = {}
+    for address in sorted(by_address):
+        groups.setdefault(by_address[address], []).append(address)
+    return dict(sorted(groups.items()))
+
+
 def moderators_of_region(region) -> list[str]:
     """The active regional moderators of organisations of this region."""
     if region is None:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from standortlotse.accounts.models import Organisation
 from standortlotse.cases.matching import NICE_TO_HAVES
 from standortlotse.cases.models import Case, SearchProfile, Source, Stage
+from standortlotse.core.fields import EmailAddressFormField
 from standortlotse.core.forms import HoneypotMixin, checkboxes
 from standortlotse.core.validators import TEXT, TEXT_LINE
 from standortlotse.geo.models import District
@@ -22,6 +23,8 @@ WEIGHT_CHOICES = [
 
 
 class ProfileForm(HoneypotMixin, forms.ModelForm):
+    """Step 1: what the investor needs. No personal data: the results follow at once."""
+
     kinds = checkboxes(_("Kind of property"), Kind.choices)
     zoning = checkboxes(_("Zoning"), Zoning.choices)
     districts = forms.ModelMultipleChoiceField(
@@ -34,34 +37,6 @@ class ProfileForm(HoneypotMixin, forms.ModelForm):
         label=_("available by"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    # About the project (becomes the case for the investor service)
-    company = forms.CharField(label=_("Company"), max_length=200, validators=TEXT_LINE)
-    sector = forms.CharField(
-        label=_("Sector"), max_length=150, required=False, validators=TEXT_LINE
-    )
-    contact_name = forms.CharField(label=_("Your name"), max_length=150, validators=TEXT_LINE)
-    phone = forms.CharField(
-        label=_("Phone (optional)"), max_length=50, required=False, validators=TEXT_LINE
-    )
-    jobs_planned = forms.IntegerField(label=_("Jobs planned"), min_value=0, required=False)
-    investment_eur = forms.IntegerField(
-        label=_("Investment volume (€)"), min_value=0, required=False
-    )
-    description = forms.CharField(
-        label=_("Project description"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        validators=TEXT,
-    )
-    confidential = forms.BooleanField(
-        label=_("Treat my company name confidentially"), required=False
-    )
-    consent = forms.BooleanField(
-        label=_(
-            "I agree that my details are passed to the investor service of the region to advise me, "
-            "as described in the privacy notice."
-        )
     )
 
     class Meta:
@@ -79,14 +54,10 @@ class ProfileForm(HoneypotMixin, forms.ModelForm):
             "need_electricity_mw",
             "need_broadband_mbits",
             "need_operation_24_7",
-            "email",
-            "alerts",
         ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["email"].required = True
-        self.fields["email"].label = _("Email")
         for key, (label, _full, _half) in NICE_TO_HAVES.items():
             self.fields[f"weight_{key}"] = forms.TypedChoiceField(
                 label=label, choices=WEIGHT_CHOICES, coerce=int, required=False, initial=0
@@ -113,6 +84,69 @@ class ProfileForm(HoneypotMixin, forms.ModelForm):
             profile.save()
             self.save_m2m()
         return profile
+
+
+class _ContactFields(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=150, validators=TEXT_LINE)
+    company = forms.CharField(label=_("Company"), max_length=200, validators=TEXT_LINE)
+    email = EmailAddressFormField(label=_("Email"), max_length=254)
+
+
+class ResultsInquiryForm(HoneypotMixin, _ContactFields):
+    """One inquiry about several of the shown properties (to the offices responsible)."""
+
+    properties = forms.ModelMultipleChoiceField(
+        label=_("Properties you ask about"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Please select at least one property of the list.")},
+    )
+    message = forms.CharField(
+        label=_("Your message"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        validators=TEXT,
+        max_length=4000,
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that my details are passed on to the offices responsible for these "
+            "properties and to the investor service of the region to answer my inquiry, as "
+            "described in the privacy notice."
+        )
+    )
+
+    def __init__(self, *args, shown=None, **kwargs):
+        kwargs.setdefault("auto_id", "id_inquiry_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["properties"].queryset = shown
+        self.fields["properties"].label_from_instance = lambda prop: prop.title
+
+    def clean_message(self):
+        message = self.cleaned_data["message"].strip()
+        if len(message) < 10:
+            raise forms.ValidationError(
+                _("Please describe your request in a few words (at least 10 characters).")
+            )
+        return message
+
+
+class ResultsLinkForm(_ContactFields):
+    """Step 3, optional: the results link by email; the investor service gets the case."""
+
+    confidential = forms.BooleanField(
+        label=_("Treat my company name confidentially"), required=False
+    )
+    alerts = forms.BooleanField(label=_("Send me new matching properties"), required=False)
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that my details are passed to the investor service of the region to advise "
+            "me, as described in the privacy notice."
+        )
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_link_%s")
+        super().__init__(*args, **kwargs)
 
 
 class CaseForm(forms.ModelForm):

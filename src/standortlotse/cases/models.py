@@ -2,6 +2,7 @@
 
 import secrets
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -13,6 +14,9 @@ from standortlotse.accounts.models import Organisation
 from standortlotse.core.fields import EmailAddressField
 from standortlotse.core.validators import TEXT, TEXT_LINE
 from standortlotse.geo.models import District
+
+# How long the link to a profile's results works (docs: SearchProfile.results_valid_until).
+RESULTS_VALID_DAYS = 90
 
 
 class SearchProfile(models.Model):
@@ -43,6 +47,8 @@ class SearchProfile(models.Model):
     # nice-to-haves: {"rail_siding": 3, "funding_area": 5, ...}
     weights = models.JSONField(_("nice-to-haves"), default=dict, blank=True)
 
+    # The investor's language: the results link and the alerts are mailed in it.
+    language = models.CharField(max_length=8, default="de")
     email = EmailAddressField(_("email for alerts"), blank=True)
     alerts = models.BooleanField(_("send me new matching properties"), default=False)
     unsubscribe_token = models.CharField(max_length=64, default=secrets.token_urlsafe, unique=True)
@@ -57,6 +63,18 @@ class SearchProfile(models.Model):
 
     def get_absolute_url(self):
         return reverse("cases:profile_results", args=[self.uid])
+
+    def results_valid_until(self):
+        """The results link (its token is the random ``uid``) works for RESULTS_VALID_DAYS after
+        the profile was made; while alerts are on (their mails link to it), for as long as they
+        are on."""
+        if self.alerts:
+            return None
+        return self.created_at + timedelta(days=RESULTS_VALID_DAYS)
+
+    def results_expired(self, now=None) -> bool:
+        until = self.results_valid_until()
+        return until is not None and (now or timezone.now()) > until
 
 
 class AlertSent(models.Model):

@@ -8,13 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from standortlotse.accounts import policy
 from standortlotse.accounts.models import Organisation
-from standortlotse.accounts.recipients import organisation_addresses
+from standortlotse.accounts.recipients import organisation_addresses_by_language
 from standortlotse.cases import matching
 from standortlotse.cases.models import (
     Activity,
@@ -45,33 +45,127 @@ def _log(case, user, text):
     Activity.objects.create(case=case, actor=user, organisation=org, text=text)
 
 
+def _tell_staff(organisation, template, context) -> None:
+    """A mail to the organisation and its members, each in the language they read mail in."""
+    for language, recipients in organisation_addresses_by_language(organisation).items():
+        with translation.override(language):
+            queue_email(recipients, template, context)
+
+
+def results_url(profile: SearchProfile) -> str:
+    with translation.override(profile.language or settings.LANGUAGE_CODE):
+        return settings.SITE_URL.rstrip("/") + profile.get_absolute_url()
+
+
 @transaction.atomic
 def case_from_profile(profile: SearchProfile, data: dict) -> Case:
-    """The investor's profile becomes a case of the responsible agency."""
+    """The investor's profile becomes a case of the responsible agency (once: a second request
+    of the same profile updates the contact of its case)."""
+    case = Case.objects.filter(profile=profile).order_by("pk").first()
+    contact = {
+        "company": data["company"],
+        "contact_name": data.get("name", ""),
+        "contact_email": data.get("email", ""),
+    }
+    if case is not None:
+        for name, value in contact.items():
+            setattr(case, name, value)
+        if data.get("confidential"):
+            case.confidential = True
+        case.save()
+        return case
     region = None
     district = profile.districts.order_by("pk").first()
     if district is not None:
         region = district.region
     owner, _region = routing.route(topic=Topic.INVESTMENT, region=region)
     case = Case.objects.create(
-        company=data["company"],
-        sector=data.get("sector", ""),
-        description=data.get("description", ""),
-        jobs_planned=data.get("jobs_planned"),
-        investment_eur=data.get("investment_eur"),
-        contact_name=data.get("contact_name", ""),
-        contact_email=data.get("email", ""),
-        contact_phone=data.get("phone", ""),
+        **contact,
         profile=profile,
         source=Source.PROFILE,
         confidential=data.get("confidential", False),
         owner=owner,
     )
     _log(case, None, _("Case created from a search profile on the website."))
-    recipients = organisation_addresses(owner)
-    if recipients:
-        queue_email(recipients, "cases/email/new_case", {"case": case})
+    _tell_staff(owner, "cases/email/new_case", {"case": case})
     return case
+
+
+@transaction.atomic
+def send_results_link(profile: SearchProfile, data: dict) -> Case:
+    """Step 3 of the profile: the investor asks for the results link by email; their contact
+    becomes the case of the investor service (as the profile did before it asked no data)."""
+    profile.email = data["email"]
+    profile.alerts = bool(data.get("alerts"))
+    profile.save(update_fields=["email", "alerts"])
+    case = case_from_profile(profile, data)
+    with translation.override(profile.language or settings.LANGUAGE_CODE):
+        queue_email(
+            profile.email,
+            "cases/email/results_link",
+            {
+                "name": data.get("name", ""),
+                "profile": profile,
+                "results_url": results_url(profile),
+                "valid_until": profile.results_valid_until(),
+                "unsubscribe_url": settings.SITE_URL.rstrip("/")
+                + reverse("cases:unsubscribe", args=[profile.unsubscribe_token]),
+            },
+        )
+    return case
+
+
+@transaction.atomic
+def inquire(profile: SearchProfile, properties, data: dict, language: str) -> list:
+    """One inquiry of the investor about several properties of their results: an inquiry per
+    property for the office responsible for it (routed, in its inbox, staff told in their own
+    language), the case of the investor service noting them, one confirmation to the investor
+    in the investor's language."""
+    from standortlotse.inquiries import services as inquiries
+    from standortlotse.inquiries.forms import InquiryForm
+
+    properties = list(properties)
+    case = case_from_profile(profile, data)
+    titles = ", ".join(p.title for p in properties)
+    with translation.override(settings.LANGUAGE_CODE):
+        note = _(
+            "One inquiry from the search profile results about %(count)d properties: %(titles)s."
+        ) % {
+            "count": len(properties),
+            "titles": titles,
+        }
+    made = []
+    for prop in properties:
+        form = InquiryForm(
+            {
+                "name": data["name"],
+                "organisation_name": data["company"],
+                "email": data["email"],
+                "phone": "",
+                "topic": Topic.PROPERTY,
+                "message": f"{data['message']}\n\n{note}",
+                "consent": "on",
+            }
+        )
+        if not form.is_valid():  # the fields were checked by ResultsInquiryForm already
+            raise ValidationError(form.errors.as_text())
+        made.append(
+            inquiries.receive(
+                form,
+                language=language,
+                property=prop,
+                page_url=prop.get_absolute_url(),
+                confirm=False,
+            )
+        )
+    _log(case, None, note)
+    with translation.override(language):
+        queue_email(
+            data["email"],
+            "cases/email/inquiry_confirmation",
+            {"name": data["name"], "inquiries": made, "message": data["message"]},
+        )
+    return made
 
 
 def _require_owner(user, case):
@@ -261,19 +355,24 @@ def alert_profiles_task(property_id: int) -> int:
             continue
         if matching.matches_property(profile, prop):
             AlertSent.objects.create(profile=profile, property=prop)
-            queue_email(
-                profile.email,
-                "cases/email/alert",
-                {
-                    "property": prop,
-                    "url": settings.SITE_URL.rstrip("/") + prop.get_absolute_url(),
-                    "results_url": settings.SITE_URL.rstrip("/") + profile.get_absolute_url(),
-                    "unsubscribe_url": settings.SITE_URL.rstrip("/")
-                    + reverse("cases:unsubscribe", args=[profile.unsubscribe_token]),
-                },
-            )
+            with translation.override(profile.language or settings.LANGUAGE_CODE):
+                _alert(profile, prop)
             sent += 1
     return sent
+
+
+def _alert(profile, prop) -> None:
+    queue_email(
+        profile.email,
+        "cases/email/alert",
+        {
+            "property": prop,
+            "url": settings.SITE_URL.rstrip("/") + prop.get_absolute_url(),
+            "results_url": settings.SITE_URL.rstrip("/") + profile.get_absolute_url(),
+            "unsubscribe_url": settings.SITE_URL.rstrip("/")
+            + reverse("cases:unsubscribe", args=[profile.unsubscribe_token]),
+        },
+    )
 
 
 def unsubscribe(token: str) -> bool:

@@ -6,7 +6,16 @@ app_name = "cases"
 
 urlpatterns = [
     path("investieren/suchprofil/", views.profile, name="profile"),
-    path("investieren/ergebnis/<uuid:uid>/", views.profile_results, name="profile_results"),
+    path("investieren/ergebnis/<str:token>/", views.profile_results, name="profile_results"),
+    path(
+        "investieren/ergebnis/<str:token>/anfrage/", views.results_inquiry, name="results_inquiry"
+    ),
+    path("investieren/ergebnis/<str:token>/link/", views.results_link, name="results_link"),
+    path(
+        "investieren/ergebnis/<str:token>/karte.geojson",
+        views.results_geojson,
+        name="results_geojson",
+    ),
     path("investieren/abmelden/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("datenpflege/ansiedlung/", views.board, name="board"),
     path("datenpflege/ansiedlung/neu/", views.create, name="create"),

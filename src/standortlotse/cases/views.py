@@ -1,11 +1,17 @@
 """Investor pages (search profile, ranked results) and the investor-service back office."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from standortlotse.accounts import policy
 from standortlotse.accounts.decorators import editor_required
@@ -16,33 +22,161 @@ from standortlotse.cases.forms import (
     BoardFilterForm,
     CaseForm,
     ProfileForm,
+    ResultsInquiryForm,
+    ResultsLinkForm,
     ShareForm,
     StageForm,
     TaskForm,
 )
-from standortlotse.cases.models import Case, CaseTask, SearchProfile
+from standortlotse.cases.models import RESULTS_VALID_DAYS, Case, CaseTask, SearchProfile
 from standortlotse.core.forms import within_rate_limit
-from standortlotse.properties.selectors import published_properties
+from standortlotse.properties.models import Kind
+from standortlotse.properties.selectors import MAX_COMPARE, published_properties
 
 
 def profile(request):
+    """Step 1: the requirement profile, no personal data; its results follow at once."""
     form = ProfileForm(request.POST or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             if within_rate_limit(request, form, "profile", settings.INQUIRIES_PER_HOUR):
-                saved = form.save()
-                services.case_from_profile(saved, form.cleaned_data)
-                return redirect("cases:profile_results", uid=saved.uid)
+                saved = form.save(commit=False)
+                saved.language = get_language() or settings.LANGUAGE_CODE
+                saved.save()
+                form.save_m2m()
+                return redirect("cases:profile_results", token=saved.uid)
             status = 429
     return render(request, "cases/profile.html", {"form": form}, status=status)
 
 
-def profile_results(request, uid):
-    saved = get_object_or_404(SearchProfile, uid=uid)
+def _profile_for(request, token):
+    """The profile behind a results link, or the page that says why there is none: unknown or
+    mistyped (404), expired (410)."""
+    try:
+        uid = uuid.UUID(token)
+    except ValueError:
+        uid = None
+    saved = SearchProfile.objects.filter(uid=uid).first() if uid else None
+    if saved is None:
+        return None, render(request, "cases/results_gone.html", {"expired": False}, status=404)
+    if saved.results_expired():
+        return None, render(
+            request,
+            "cases/results_gone.html",
+            {"expired": True, "days": RESULTS_VALID_DAYS},
+            status=410,
+        )
+    return saved, None
+
+
+def _shown(saved):
+    matches = matching.match(saved)
+    near = matching.almost(saved)
+    ids = [m.property.pk for m in matches + near]
+    return matches, near, published_properties().filter(pk__in=ids)
+
+
+def _results_page(request, saved, *, inquiry_form=None, link_form=None, status=200):
+    matches, near, shown = _shown(saved)
     return render(
-        request, "cases/results.html", {"profile": saved, "matches": matching.match(saved)}
+        request,
+        "cases/results.html",
+        {
+            "profile": saved,
+            "token": str(saved.uid),
+            "matches": matches,
+            "almost": near,
+            "inquiry_form": inquiry_form or ResultsInquiryForm(shown=shown),
+            "link_form": link_form or ResultsLinkForm(),
+            "sent": request.GET.get("sent", ""),
+            "selected": request.POST.getlist("properties") if request.method == "POST" else [],
+            "valid_until": saved.results_valid_until(),
+            "max_compare": MAX_COMPARE,
+        },
+        status=status,
     )
+
+
+def profile_results(request, token):
+    """Step 2: the ranked results, the near misses, compare, one inquiry for several."""
+    saved, gone = _profile_for(request, token)
+    return gone or _results_page(request, saved)
+
+
+def _after(saved, sent):
+    return redirect(reverse("cases:profile_results", args=[saved.uid]) + f"?sent={sent}#sent")
+
+
+@require_POST
+def results_inquiry(request, token):
+    saved, gone = _profile_for(request, token)
+    if gone:
+        return gone
+    if request.POST.get("action") == "compare":
+        # The selection goes to the comparison (its own page); no personal data goes along.
+        ids = [v for v in request.POST.getlist("properties") if v.isdigit()][:MAX_COMPARE]
+        return redirect(reverse("properties:compare") + "?" + urlencode([("ids", v) for v in ids]))
+    _matches, _near, shown = _shown(saved)
+    form = ResultsInquiryForm(request.POST, shown=shown)
+    if form.is_valid():
+        if within_rate_limit(request, form, "inquiry", settings.INQUIRIES_PER_HOUR):
+            services.inquire(
+                saved,
+                form.cleaned_data["properties"],
+                form.cleaned_data,
+                get_language() or settings.LANGUAGE_CODE,
+            )
+            return _after(saved, "inquiry")
+        return _results_page(request, saved, inquiry_form=form, status=429)
+    return _results_page(request, saved, inquiry_form=form, status=400)
+
+
+@require_POST
+def results_link(request, token):
+    """Step 3, optional: the results link by email; the contact becomes a case."""
+    saved, gone = _profile_for(request, token)
+    if gone:
+        return gone
+    form = ResultsLinkForm(request.POST)
+    if form.is_valid():
+        if within_rate_limit(request, form, "profile", settings.INQUIRIES_PER_HOUR):
+            services.send_results_link(saved, form.cleaned_data)
+            return _after(saved, "link")
+        return _results_page(request, saved, link_form=form, status=429)
+    return _results_page(request, saved, link_form=form, status=400)
+
+
+def results_geojson(request, token):
+    """The shown properties for the results map (the features of /api/properties.geojson)."""
+    saved, gone = _profile_for(request, token)
+    if gone:
+        raise Http404
+    matches, near, _shown_qs = _shown(saved)
+    near_ids = {m.property.pk for m in near}
+    kinds = dict(Kind.choices)
+    features = [
+        {
+            "type": "Feature",
+            "id": m.property.pk,
+            "geometry": {"type": "Point", "coordinates": [m.property.lon, m.property.lat]},
+            "properties": {
+                "title": m.property.title,
+                "kind": m.property.kind,
+                "kind_label": str(kinds.get(m.property.kind, m.property.kind)),
+                "area_available_m2": m.property.area_available_m2,
+                "availability": m.property.availability,
+                "municipality": m.property.municipality.name,
+                "url": m.property.get_absolute_url(),
+                "almost": m.property.pk in near_ids,
+            },
+        }
+        for m in matches + near
+        if m.property.lat is not None and m.property.lon is not None
+    ]
+    response = JsonResponse({"type": "FeatureCollection", "features": features})
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 def unsubscribe(request, token):

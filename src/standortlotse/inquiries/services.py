@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from standortlotse.accounts import policy
-from standortlotse.accounts.recipients import organisation_addresses
+from standortlotse.accounts.recipients import organisation_addresses_by_language
 from standortlotse.core.mail import queue_email, undeliverable_notice
 from standortlotse.inquiries import routing
 from standortlotse.inquiries.models import Inquiry, Note, RetentionPolicy, Status
@@ -31,9 +31,11 @@ def receive(
     municipality=None,
     organisation=None,
     page_url="",
+    confirm=True,
 ) -> Inquiry:
     """Store and route an inquiry. ``organisation`` (a contact chosen from the directory) is the
-    recipient itself; otherwise the routing decides."""
+    recipient itself; otherwise the routing decides. ``confirm=False``: the caller confirms to
+    the visitor itself (one mail for an inquiry about several properties)."""
     inquiry = form.save(commit=False)
     if organisation is not None:
         inquiry.recipient, inquiry.region = organisation, region
@@ -48,12 +50,12 @@ def receive(
     inquiry.property, inquiry.place = property, place
     inquiry.language, inquiry.page_url = language, page_url[:300]
     inquiry.save()
-    recipients = organisation_addresses(inquiry.recipient)
     notice = _notice(inquiry)
-    # Staff read the back office in the site's language; the visitor gets their own.
-    with translation.override(settings.LANGUAGE_CODE):
-        if recipients:
+    # Staff get the mail in their own language (accounts.StaffPreference), not the visitor's.
+    for language, recipients in organisation_addresses_by_language(inquiry.recipient).items():
+        with translation.override(language):
             queue_email(recipients, "inquiries/email/new", {"inquiry": inquiry}, notice=notice)
+    with translation.override(settings.LANGUAGE_CODE):
         if place is not None and place.contact_email:
             # The place's own contact has no back-office access: they get the message itself.
             queue_email(
@@ -63,10 +65,11 @@ def receive(
                 reply_to=[inquiry.email],
                 notice=_place_notice(place),
             )
-    with translation.override(inquiry.language):
-        queue_email(
-            inquiry.email, "inquiries/email/confirmation", {"inquiry": inquiry}, notice=notice
-        )
+    if confirm:
+        with translation.override(inquiry.language):
+            queue_email(
+                inquiry.email, "inquiries/email/confirmation", {"inquiry": inquiry}, notice=notice
+            )
     return inquiry
 
 

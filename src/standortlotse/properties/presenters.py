@@ -1,12 +1,11 @@
 """How a property is shown: the key facts table, units, and schema.org JSON-LD."""
 
-from decimal import Decimal
-
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from standortlotse.core.schema import geo, postal_address
+from standortlotse.core.units import hectares
 from standortlotse.properties.models import Availability, Property
 
 
@@ -16,8 +15,7 @@ def format_area(m2: int | None) -> str:
         return ""
     text = f"{intcomma(m2)} m²"
     if m2 >= 10_000:
-        hectares = number_format(Decimal(m2) / Decimal(10_000), decimal_pos=2)
-        text += f" ({hectares} ha)"
+        text += f" ({hectares(m2, 2)})"  # rounded half up, not cut (core/units.py)
     return text
 
 

@@ -14,6 +14,7 @@ from django.db.models import Count, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 
+from standortlotse.core.units import hectares_value
 from standortlotse.geo.models import Region
 from standortlotse.properties.models import Availability, Kind, Property, StatisticsSnapshot, Zoning
 
@@ -107,6 +108,6 @@ def bars(rows: list[dict], width: int = 400) -> list[dict]:
     """Rows with the bar length in pixels for the SVG chart (the largest area is ``width``)."""
     largest = max((r["area_m2"] for r in rows), default=0) or 1
     return [
-        {**r, "bar": round(width * r["area_m2"] / largest), "ha": round(r["area_m2"] / 10_000, 1)}
+        {**r, "bar": round(width * r["area_m2"] / largest), "ha": hectares_value(r["area_m2"], 1)}
         for r in rows
     ]

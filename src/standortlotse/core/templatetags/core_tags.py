@@ -25,3 +25,11 @@ def email_address(value):
     except ValidationError:
         return ""
     return value
+
+
+@register.filter
+def ha(value, decimals=2):
+    """Square metres as hectares, rounded half up: ``{{ 43990|ha }}`` → '4,40 ha'."""
+    from standortlotse.core.units import hectares
+
+    return hectares(value, int(decimals)) if value not in (None, "") else ""

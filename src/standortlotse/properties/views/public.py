@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from standortlotse.accounts import twofactor
 from standortlotse.core.ogimage import card_response
 from standortlotse.core.tabular.readers import csv_text
+from standortlotse.core.units import hectares_value
 from standortlotse.properties import exports, selectors, statistics
 from standortlotse.properties import expose as pdf
 from standortlotse.properties.forms import SearchForm
@@ -127,7 +128,7 @@ def statistics_page(request):
         {
             "snapshot": snap,
             "totals": data["totals"],
-            "totals_ha": round(data["totals"]["area_m2"] / 10_000, 1),
+            "totals_ha": hectares_value(data["totals"]["area_m2"], 1),
             "charts": [
                 ("district", _("Available area by district"), statistics.bars(data["district"])),
                 ("zoning", _("Available area by zoning"), statistics.bars(data["zoning"])),
