@@ -12,15 +12,17 @@ ORG_A = "Stadt Stendal – Wirtschaftsförderung"
 ORG_B = "Stadt Gardelegen – Bauamt"
 AGENCY = "Investitions- und Marketinggesellschaft Sachsen-Anhalt"
 
-# Plots for the search profile of the tests: kind plot, at least 20 000 m² wished (so at least
-# 10 000 m² must be available), at least 5 MW (the must-have), railway siding weighed 5 and
-# GRW funding area 3 (plus the area, weighed 3 by the app): 100, 89 and 50 %.
+# Plots for the search profile of the tests: kind plot, at least 20 000 m² wished, at least 5 MW
+# (the must-haves), railway siding weighed 5 and GRW funding area 3 (plus the area, weighed 3 by
+# the app). Matches: 100 and 50 %; "almost" (a must-have missed by a little): GOOD.
 FULL = "Industriepark Stendal-Borstel"  # 3,0 ha, siding, funding area, 12 MW -> 100 %
-GOOD = "Gewerbegebiet Stendal-Süd"  # 1,2 ha of 2,0 ha, siding, funding area, 8 MW -> 89 %
+GOOD = "Gewerbegebiet Stendal-Süd"  # 1,6 ha of 2,0 ha (80 %), siding, funding area -> almost
 HALF = "Gewerbefläche Gardelegen West"  # 2,5 ha, siding possible, no funding area, 6 MW -> 50 %
-TOO_SMALL = "Restfläche Stendal-Stadtsee"  # 0,8 ha: less than half the wished area
-NO_POWER = "Gewerbefläche Gardelegen Nord"  # 2 MW only: fails the must-have
-RANKED = [(FULL, 100), (GOOD, 89), (HALF, 50)]
+TOO_SMALL = "Restfläche Stendal-Stadtsee"  # 0,8 ha: far below the wished area
+NO_POWER = "Gewerbefläche Gardelegen Nord"  # 2 MW only: far below the must-have
+RANKED = [(FULL, 100), (HALF, 50)]
+ALMOST = [(GOOD, "1,60 ha statt mindestens 2,00 ha")]
+ALMOST_EN = [(GOOD, "1.60 ha instead of at least 2.00 ha")]
 
 SCORE = re.compile(r"(\d+)\s*%")
 
@@ -47,7 +49,7 @@ def build_investor_world(live_world, settings, mailoutbox):
     w.agency = _rename(w.state_admin, AGENCY)
     w.plots = {
         FULL: _plot(FULL, w.mun_a, 30_000, "yes", True, "12"),
-        GOOD: _plot(GOOD, w.mun_a, 12_000, "yes", True, "8"),
+        GOOD: _plot(GOOD, w.mun_a, 16_000, "yes", True, "8"),
         HALF: _plot(HALF, w.mun_b, 25_000, "possible", False, "6"),
         TOO_SMALL: _plot(TOO_SMALL, w.mun_a, 8_000, "yes", True, "9"),
         NO_POWER: _plot(NO_POWER, w.mun_b, 40_000, "yes", True, "2"),

@@ -1,12 +1,14 @@
 """axe-core (WCAG 2.0/2.1, levels A and AA) on the pages of inquiries and of the investor
 service: contact form (empty and with errors), thank-you page, inbox, inquiry, data subject
-access, search profile (empty and with errors), ranked results, stopping alerts (before and
+access, search profile (empty and with errors), ranked results (with the "almost" list, with
+inquiry errors, after sending), expired and unknown results links, stopping alerts (before and
 after), the board of cases, the new case form (empty and with errors) and a case as its owner
 and as an organisation it is shared with. In German; the public forms also in English."""
 
 import pytest
 
 from tests.browser.investors_support import (
+    ALMOST,
     FULL,
     RANKED,
     action_form,
@@ -63,10 +65,17 @@ def a11y_world(investor_world):
 
 
 def _set_no_consent_and_send(ui):
+    """Send the form with errors: a contact form empty, the search profile with 'at most'
+    below 'at least' (it has no consent: it asks no personal data)."""
     page = ui.page
+    profile = page.locator("#id_area_max_m2").count() == 1
+    if profile:
+        page.fill("#id_area_min_m2", "20000")
+        page.fill("#id_area_max_m2", "1000")
     ui.submit(page.locator("form.editor-form .form-actions [type=submit]"))
     assert page.locator("#error-summary").is_visible()
-    assert page.locator("#id_consent_error").count() == 1
+    error = "#id_area_max_m2_error" if profile else "#id_consent_error"
+    assert page.locator(error).count() == 1
 
 
 # --- public pages ---------------------------------------------------------------------------
@@ -85,10 +94,12 @@ def test_public_form_is_accessible(investor_world, ui, name):
     ui.visit(PUBLIC_FORMS[name](investor_world))
     page = ui.page
     assert page.locator("html").get_attribute("lang") == ("en" if name.endswith("-en") else "de")
-    assert page.locator("#id_consent").count() == 1
     assert page.locator("#error-summary").count() == 0
     if name.startswith("profile"):
         assert page.locator('select[name^="weight_"]').count() == 9
+        assert page.locator("#id_consent, #id_email").count() == 0  # no personal data asked
+    else:
+        assert page.locator("#id_consent").count() == 1
     ui.assert_accessible()
 
 
@@ -100,11 +111,7 @@ def test_public_form_with_errors_is_accessible(investor_world, ui, name):
     ui.visit(PUBLIC_FORMS[name](investor_world))
     _set_no_consent_and_send(ui)
     page = ui.page
-    required = (
-        ("name", "email", "message")
-        if name.startswith("contact")
-        else ("company", "contact_name", "email")
-    )
+    required = ("name", "email", "message") if name.startswith("contact") else ("area_max_m2",)
     for field in required:
         assert page.locator(f"#id_{field}_error").count() == 1, field
     ui.assert_accessible()
@@ -127,8 +134,49 @@ def test_results_page_is_accessible(a11y_world, ui):
     page = ui.page
     ui.visit(f"/investieren/ergebnis/{a11y_world.profile.uid}/")
     items = page.locator("ol.result-list li.result")
-    assert items.count() == len(RANKED)
-    assert items.locator(".score").count() == len(RANKED)
+    assert items.count() == len(RANKED) + len(ALMOST)
+    assert items.locator(".score").count() == len(RANKED) + len(ALMOST)
+    assert page.locator("section.almost li.result").count() == len(ALMOST)
+    ui.assert_accessible()
+
+
+@pytest.mark.parametrize("lang", ["", "/en"])
+def test_results_page_with_inquiry_errors_and_after_sending_is_accessible(a11y_world, ui, lang):
+    page = ui.page
+    path = f"{lang}/investieren/ergebnis/{a11y_world.profile.uid}/"
+    ui.visit(path)
+    ui.watch.tolerate(r"/anfrage/$", "the inquiry with errors comes back as 400", "400")
+    ui.submit(page.locator("#inquiry .form-actions [type=submit]"))
+    assert page.locator("#error-summary").is_visible()
+    assert page.locator("#id_inquiry_properties_error, #id_inquiry_consent_error").count() == 2
+    ui.assert_accessible()
+    page.locator("li.result input[name=properties]").first.check()
+    page.fill("#id_inquiry_name", "Ada Acme")
+    page.fill("#id_inquiry_company", "Acme")
+    page.fill("#id_inquiry_email", "ada@acme.example")
+    page.fill("#id_inquiry_message", "Ist die Fläche ab 2027 verfügbar?")
+    page.check("#id_inquiry_consent")
+    ui.submit(page.locator("#inquiry .form-actions [type=submit]"))
+    assert page.locator("#sent[role=status]").is_visible()
+    ui.assert_accessible()
+
+
+@pytest.mark.parametrize(("expired", "status"), [(True, 410), (False, 404)])
+def test_results_link_gone_is_accessible(a11y_world, ui, expired, status):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from standortlotse.cases.models import SearchProfile
+
+    profile = make_profile(email="", alerts=False)
+    SearchProfile.objects.filter(pk=profile.pk).update(
+        created_at=timezone.now() - timedelta(days=365)
+    )
+    path = f"/investieren/ergebnis/{profile.uid if expired else 'nicht-da'}/"
+    ui.watch.tolerate(r"/ergebnis/", "the page says why the link does not work", str(status))
+    assert ui.page.goto(ui.url(path)).status == status
+    ui.settle()
     ui.assert_accessible()
 
 

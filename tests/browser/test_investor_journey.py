@@ -1,10 +1,13 @@
-"""Journey: an investor describes a project in the public search profile (a plot of at least
-2 ha, at least 5 MW as a must-have, railway siding and GRW funding area weighed, company name
-confidential, alerts on) and gets the matching properties ranked with a score and with what
-matches and what is missing. The state agency's administrator finds the new case on the board,
-opens it, offers a suggested property, moves the case on, adds a task and shares it with the
-office of Stendal, whose editor sees the case without the company name. A new matching
-property sends an alert whose link stops the alerts."""
+"""Journey: an investor, in English, describes a project in the public search profile (a plot of
+at least 2 ha, at least 5 MW as must-haves, railway siding and GRW funding area weighed) without
+giving any personal data, and gets the matching properties at once, ranked, with why they match,
+and apart the one that almost matches with what it misses. They select two properties of two
+offices and send one inquiry; each office gets its inquiry (in German, the staff's language), the
+investor one confirmation in English. They have the results link emailed (company confidential,
+alerts on). The state agency's administrator finds the new case on the board, opens it, offers a
+suggested property, moves the case on, adds a task and shares it with the office of Stendal,
+whose editor sees the case without the company name. A new matching property sends an alert
+whose link stops the alerts."""
 
 import json
 import re
@@ -15,12 +18,16 @@ from django.utils import timezone
 
 from standortlotse.cases import services
 from standortlotse.cases.models import Case, SearchProfile, Stage
+from standortlotse.inquiries.models import Inquiry
 from tests.browser.investors_support import (
+    ALMOST,
+    ALMOST_EN,
     FULL,
     GOOD,
     HALF,
     NO_POWER,
     ORG_A,
+    ORG_B,
     RANKED,
     TOO_SMALL,
     action_form,
@@ -44,9 +51,9 @@ FORM = "/investieren/suchprofil/"
 COMPANY = "Acme Batteries GmbH"
 CONTACT = "Ada Acme"
 EMAIL = "ada@acme.example"
-SECTOR = "Batteriezellen"
+MESSAGE = "We plan a battery cell plant with 120 jobs from 2027. Are both plots available?"
 TASK = "Besichtigung in Stendal vorbereiten"
-RESULTS = re.compile(r"^/investieren/ergebnis/([0-9a-f-]{36})/$")
+RESULTS = re.compile(r"^(?:/en)?/investieren/ergebnis/([0-9a-f-]{36})/$")
 UNSUBSCRIBE = re.compile(r"https?://\S+?(/investieren/abmelden/[^/\s]+/)")
 
 
@@ -54,35 +61,31 @@ def _submit_button(page):
     return page.locator("form.editor-form .form-actions [type=submit]")
 
 
-def _fill_profile(page, *, consent=True):
+def _fill_profile(page):
     page.check('input[name="kinds"][value="plot"]')
     page.fill("#id_area_min_m2", "20000")
     page.fill("#id_need_electricity_mw", "5")  # the must-have
     page.select_option('select[name="weight_rail_siding"]', "5")
     page.select_option('select[name="weight_funding_area"]', "3")
-    page.fill("#id_company", COMPANY)
-    page.fill("#id_sector", SECTOR)
-    page.fill("#id_jobs_planned", "120")
-    page.check("#id_confidential")
-    page.fill("#id_contact_name", CONTACT)
-    page.fill("#id_email", EMAIL)
-    page.check("#id_alerts")
-    if consent:
-        page.check("#id_consent")
 
 
-def _results(page):
-    """[(title, score, matches, misses)] of the result list, in the order shown."""
+def _results(page, section):
+    """[(title, score, {label: text})] of a result list ("results" or "almost"), as shown."""
     found = []
-    items = page.locator("ol.result-list li.result")
+    items = page.locator(f'section[aria-labelledby="{section}-heading"] li.result')
     for index in range(items.count()):
         item = items.nth(index)
-        title = item.locator("h2 a").inner_text()
-        score = score_of(item.locator(".score").inner_text())
-        texts = item.locator("p").all_inner_texts()
-        matches = [t for t in texts if t.startswith("Übereinstimmungen:")]
-        misses = [t for t in texts if t.startswith("Abweichungen:")]
-        found.append((title, score, matches, misses))
+        texts = {}
+        for line in item.locator("p:has(strong)").all_inner_texts():
+            label, _sep, text = line.partition(": ")
+            texts[label] = text
+        found.append(
+            (
+                item.locator("h3 a").inner_text(),
+                score_of(item.locator(".score").inner_text()),
+                texts,
+            )
+        )
     return found
 
 
@@ -91,15 +94,21 @@ def _list_after(page, heading):
     return page.locator(f'xpath=//main//h2[normalize-space()="{heading}"]/following-sibling::ul[1]')
 
 
-def test_profile_results_case_board(investor_world, new_ui):
+def _select(page, title):
+    page.locator(f'li.result:has(h3 a:text-is("{title}")) input[name="properties"]').check()
+
+
+def test_profile_results_inquiry_case_board(investor_world, new_ui):
     world = investor_world
 
-    # --- The investor: profile from the navigation, no login. ------------------------------
-    investor = new_ui()
+    # --- The investor, in English: the profile from the navigation, no login, no personal data.
+    investor = new_ui(locale="en-GB")
     page = investor.page
-    investor.visit("/")
-    investor.submit(page.locator(f'header nav a[href="{FORM}"]'))
-    assert investor.path() == FORM
+    investor.visit("/en/")
+    investor.submit(page.locator(f'header nav a[href="/en{FORM}"]'))
+    assert investor.path() == "/en" + FORM
+    for personal in ("name", "company", "contact_name", "email", "consent"):
+        assert page.locator(f'form.editor-form [name="{personal}"]').count() == 0, personal
     honeypot = page.locator("#id_homepage")
     box = honeypot.bounding_box()
     assert box is None or box["x"] + box["width"] <= 0
@@ -107,45 +116,82 @@ def test_profile_results_case_board(investor_world, new_ui):
     investor.submit(_submit_button(page))
 
     match = RESULTS.match(investor.path())
-    assert match, investor.path()
+    assert match and investor.path().startswith("/en/"), investor.path()
     saved = SearchProfile.objects.get(uid=match.group(1))
-    assert saved.kinds == ["plot"] and saved.area_min_m2 == 20_000
-    assert saved.need_electricity_mw == 5 and saved.alerts and saved.email == EMAIL
+    assert saved.kinds == ["plot"] and saved.area_min_m2 == 20_000 and saved.language == "en"
+    assert saved.need_electricity_mw == 5 and saved.email == "" and not saved.alerts
     assert saved.weights == {"rail_siding": 5, "funding_area": 3}
     assert page.locator('meta[name="robots"][content*="noindex"]').count() == 1
-    assert "E-Mail" in page.locator("main .lead").inner_text()  # alerts are announced
+    assert not Case.objects.exists() and world.outbox == []  # anonymous: nobody told yet
+    assert page.locator("#results-map[data-map=search]").count() == 1
 
-    # Ranked by score, with what matches and what is missing.
-    results = _results(page)
-    assert [(title, score) for title, score, _m, _x in results] == RANKED
-    scores = [score for _t, score, _m, _x in results]
-    assert scores == sorted(scores, reverse=True)
-    for title, _score, matches, _misses in results:
-        assert len(matches) == 1, title
-        assert "Art: Gewerbe-/Industriefläche" in matches[0], matches[0]
-        assert "elektrische Leistung" in matches[0], matches[0]
-    by_title = {title: (matches[0], misses) for title, _s, matches, misses in results}
-    assert "Gleisanschluss: ja" in by_title[FULL][0] and "GRW-Fördergebiet: ja" in by_title[FULL][0]
-    assert "Fläche 3,0 ha (gewünscht mindestens 2,0 ha)" in by_title[FULL][0]
-    assert by_title[FULL][1] == []  # nothing missing
-    assert by_title[GOOD][1] == ["Abweichungen: Fläche 1,2 ha von 2,0 ha gewünscht"]
-    assert "Gleisanschluss: möglich" in by_title[HALF][0]
-    assert by_title[HALF][1] == ["Abweichungen: GRW-Fördergebiet: nein"]
-    shown = page.locator("ol.result-list").inner_text()
+    # Ranked by score, with why they match; the near miss apart, with what it misses.
+    results = _results(page, "results")
+    assert [(title, score) for title, score, _t in results] == RANKED
+    by_title = {title: texts for title, _s, texts in results}
+    for title, texts in by_title.items():
+        assert "kind: commercial/industrial plot" in texts["Matches"], texts
+        assert "electric power" in texts["Matches"], texts
+    assert "area 3.00 ha (at least 2.00 ha wished)" in by_title[FULL]["Matches"]
+    assert "railway siding: yes" in by_title[FULL]["Matches"] and "Missing" not in by_title[FULL]
+    assert by_title[HALF]["Partly"] == "railway siding: possible, not existing"
+    assert by_title[HALF]["Missing"] == "GRW funding area: no"
+    almost = _results(page, "almost")
+    assert [(title, texts["Misses"]) for title, _s, texts in almost] == ALMOST_EN
+    shown = page.locator("main").inner_text()
     assert TOO_SMALL not in shown and NO_POWER not in shown and world.prop_a.title not in shown
-    result_links = page.locator("ol.result-list li.result h2 a").evaluate_all(
-        "links => links.map(a => a.getAttribute('href'))"
-    )
-    assert result_links == [world.plots[title].get_absolute_url() for title, _s in RANKED]
+    links = page.locator("li.result h3 a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+    assert links == ["/en" + world.plots[t].get_absolute_url() for t, _s in RANKED + ALMOST]
+    exposes = page.locator("li.result a[href$='/expose.pdf']")
+    assert exposes.count() == 3
 
-    # The profile became a case of the state agency, which was told by email.
+    # Two properties of two offices selected: one inquiry.
+    _select(page, FULL)
+    _select(page, HALF)
+    page.fill("#id_inquiry_name", CONTACT)
+    page.fill("#id_inquiry_company", COMPANY)
+    page.fill("#id_inquiry_email", EMAIL)
+    page.fill("#id_inquiry_message", MESSAGE)
+    page.check("#id_inquiry_consent")
+    investor.submit(page.locator("#inquiry .form-actions [type=submit]"))
+    assert investor.path() == f"/en/investieren/ergebnis/{saved.uid}/?sent=inquiry"
+    assert page.locator("#sent[role=status]").is_visible()
+    inquiries = {i.property.title: i for i in Inquiry.objects.select_related("property")}
+    assert set(inquiries) == {FULL, HALF}
+    assert inquiries[FULL].recipient == world.org_a and inquiries[HALF].recipient == world.org_b
+    assert all(i.language == "en" and i.email == EMAIL for i in inquiries.values())
+    told_a = mails_to(world.outbox, world.editor_a.email)
+    assert [m.subject for m in told_a] == [f"Neue Anfrage: {FULL}"]  # the staff's language
+    confirmation = mails_to(world.outbox, EMAIL)
+    assert len(confirmation) == 1 and confirmation[0].subject == "We have received your inquiry"
+    assert ORG_A in confirmation[0].body and ORG_B in confirmation[0].body
+
+    # Step 3: the results link by email, the company confidential, alerts on.
+    page.fill("#id_link_name", CONTACT)
+    page.fill("#id_link_company", COMPANY)
+    page.fill("#id_link_email", EMAIL)
+    page.check("#id_link_confidential")
+    page.check("#id_link_alerts")
+    page.check("#id_link_consent")
+    investor.submit(page.locator("section[aria-labelledby=link-heading] [type=submit]"))
+    assert investor.path() == f"/en/investieren/ergebnis/{saved.uid}/?sent=link"
+    link_mails = [
+        m for m in mails_to(world.outbox, EMAIL) if m.subject == "Your matching properties"
+    ]
+    assert len(link_mails) == 1 and f"/en/investieren/ergebnis/{saved.uid}/" in link_mails[0].body
+    saved.refresh_from_db()
+    assert saved.alerts and saved.email == EMAIL
+
+    # One case of the state agency, which was told once by email.
     case = Case.objects.get()
     assert case.profile == saved and case.owner == world.agency and case.source == "profile"
-    assert case.company == COMPANY and case.confidential and case.jobs_planned == 120
+    assert case.company == COMPANY and case.confidential
     assert case.contact_name == CONTACT and case.contact_email == EMAIL
     told = mails_to(world.outbox, world.state_admin.email)
     assert len(told) == 1 and f"/datenpflege/ansiedlung/{case.pk}/" in told[0].body
-    assert COMPANY not in told[0].subject
+    assert (
+        told[0].subject == f"Neues Ansiedlungsprojekt #{case.pk}" and COMPANY not in told[0].subject
+    )
 
     # --- The state administrator: board, case, offer, stage, task, share. ------------------
     admin = new_ui()
@@ -164,7 +210,7 @@ def test_profile_results_case_board(investor_world, new_ui):
     assert CONTACT in apage.locator("dl.facts-list").inner_text()
 
     suggestions = apage.locator("main li:has(input[name=action][value=offer])")
-    assert suggestions.count() == 3
+    assert suggestions.count() == len(RANKED)
     texts = suggestions.all_inner_texts()
     assert [t.split(" (")[0] for t in texts] == [title for title, _s in RANKED]
     assert [score_of(t) for t in texts] == [score for _t, score in RANKED]
@@ -279,22 +325,22 @@ def test_alert_link_stops_the_alerts(investor_world, ui):
     assert not profile.alerts
 
 
-def test_profile_errors_keep_every_entry(investor_world, ui):
-    """Without consent and with 'at most' below 'at least' the form comes back with both
-    errors and with every entry, the weights included; corrected, it shows the results."""
+def test_profile_and_inquiry_errors_keep_every_entry(investor_world, ui):
+    """With 'at most' below 'at least' the profile comes back with the error and every entry, the
+    weights included; corrected, it shows the results. An inquiry without a selected property
+    and without consent comes back with both errors and the entries kept."""
     page = ui.page
     ui.visit(FORM)
-    _fill_profile(page, consent=False)
+    _fill_profile(page)
     page.fill("#id_area_max_m2", "1000")
     ui.submit(_submit_button(page))
 
     assert ui.path() == FORM
     summary = page.locator("#error-summary")
     assert summary.is_visible()
-    for field in ("area_max_m2", "consent"):
-        assert summary.locator(f'a[href="#id_{field}"]').count() == 1, field
-        assert page.locator(f"#id_{field}_error").count() == 1, field
-    assert not SearchProfile.objects.exists() and not Case.objects.exists()
+    assert summary.locator('a[href="#id_area_max_m2"]').count() == 1
+    assert page.locator("#id_area_max_m2_error").count() == 1
+    assert not SearchProfile.objects.exists()
     assert page.locator('input[name="kinds"]:checked').evaluate_all(
         "cs => cs.map(c => c.value)"
     ) == ["plot"]
@@ -304,23 +350,69 @@ def test_profile_errors_keep_every_entry(investor_world, ui):
     assert page.input_value('select[name="weight_rail_siding"]') == "5"
     assert page.input_value('select[name="weight_funding_area"]') == "3"
     assert page.input_value('select[name="weight_gas"]') == "0"
-    for field, value in (
-        ("company", COMPANY),
-        ("sector", SECTOR),
-        ("jobs_planned", "120"),
-        ("contact_name", CONTACT),
-        ("email", EMAIL),
-    ):
-        assert page.input_value(f"#id_{field}") == value, field
-    assert page.is_checked("#id_confidential") and page.is_checked("#id_alerts")
-    assert not page.is_checked("#id_consent")
 
     page.fill("#id_area_max_m2", "")
-    page.check("#id_consent")
     ui.submit(_submit_button(page))
     assert RESULTS.match(ui.path()), ui.path()
-    assert [(title, score) for title, score, _m, _x in _results(page)] == RANKED
+    results_path = ui.path()
+    assert [(title, score) for title, score, _t in _results(page, "results")] == RANKED
+    assert [(t, texts["Nicht erfüllt"]) for t, _s, texts in _results(page, "almost")] == ALMOST
+
+    page.fill("#id_inquiry_name", CONTACT)
+    page.fill("#id_inquiry_email", EMAIL)
+    page.fill("#id_inquiry_message", MESSAGE)
+    ui.watch.tolerate(r"/anfrage/$", "the inquiry with errors comes back as 400", "400")
+    with page.expect_navigation():
+        # Enter in a field sends the inquiry, not the comparison (the first button of the form).
+        page.locator("#id_inquiry_email").press("Enter")
+    ui.settle()
+    assert ui.path() == results_path + "anfrage/"
+    summary = page.locator("#error-summary")
+    assert summary.is_visible()
+    for href in ("#results-heading", "#id_inquiry_company", "#id_inquiry_consent"):
+        assert summary.locator(f'a[href="{href}"]').count() == 1, href
+    assert page.input_value("#id_inquiry_message") == MESSAGE
+    assert not Inquiry.objects.exists() and not Case.objects.exists()
+
+    _select(page, FULL)
+    _select(page, GOOD)  # an "almost" property may be asked about too
+    page.fill("#id_inquiry_company", COMPANY)
+    page.check("#id_inquiry_consent")
+    ui.submit(page.locator("#inquiry .form-actions [type=submit]"))
+    assert ui.path() == results_path + "?sent=inquiry"
+    assert {i.property.title for i in Inquiry.objects.all()} == {FULL, GOOD}
     assert Case.objects.get().company == COMPANY
+
+
+def test_compare_the_selected_results(investor_world, ui):
+    page = ui.page
+    profile = make_profile(email="", alerts=False)
+    ui.visit(f"/investieren/ergebnis/{profile.uid}/")
+    _select(page, FULL)
+    _select(page, GOOD)
+    ui.submit(page.locator("button[name=action][value=compare]"))
+    world = investor_world
+    assert ui.path() == (
+        f"/immobilien/vergleich/?ids={world.plots[FULL].pk}&ids={world.plots[GOOD].pk}"
+    )
+
+
+def test_stale_and_forged_results_links(investor_world, ui):
+    page = ui.page
+    profile = make_profile(email="", alerts=False)
+    SearchProfile.objects.filter(pk=profile.pk).update(
+        created_at=timezone.now() - timedelta(days=365)
+    )
+    for path, status, heading in (
+        (f"/en/investieren/ergebnis/{profile.uid}/", 410, "This results link has expired"),
+        ("/en/investieren/ergebnis/forged-token/", 404, "Results not found"),
+    ):
+        ui.watch.tolerate(re.escape(path), "the page says why the link does not work", str(status))
+        response = page.goto(ui.url(path))
+        assert response.status == status
+        ui.settle()
+        assert page.locator("h1").inner_text() == heading
+        assert page.locator(f'main a[href="/en{FORM}"]').count() == 1
 
 
 def test_sharer_cannot_export_the_contact_of_a_shared_case(investor_world, ui):
