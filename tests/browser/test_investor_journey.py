@@ -129,7 +129,7 @@ def test_profile_results_inquiry_case_board(investor_world, new_ui):
     results = _results(page, "results")
     assert [(title, score) for title, score, _t in results] == RANKED
     by_title = {title: texts for title, _s, texts in results}
-    for title, texts in by_title.items():
+    for texts in by_title.values():
         assert "kind: commercial/industrial plot" in texts["Matches"], texts
         assert "electric power" in texts["Matches"], texts
     assert "area 3.00 ha (at least 2.00 ha wished)" in by_title[FULL]["Matches"]
