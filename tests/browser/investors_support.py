@@ -21,8 +21,8 @@ HALF = "Gewerbefläche Gardelegen West"  # 2,5 ha, siding possible, no funding a
 TOO_SMALL = "Restfläche Stendal-Stadtsee"  # 0,8 ha: far below the wished area
 NO_POWER = "Gewerbefläche Gardelegen Nord"  # 2 MW only: far below the must-have
 RANKED = [(FULL, 100), (HALF, 50)]
-ALMOST = [(GOOD, "1,60 ha statt mindestens 2,00 ha")]
-ALMOST_EN = [(GOOD, "1.60 ha instead of at least 2.00 ha")]
+ALMOST = [(GOOD, "Fläche 1,60 ha statt mindestens 2,00 ha")]
+ALMOST_EN = [(GOOD, "area 1.60 ha instead of at least 2.00 ha")]
 
 SCORE = re.compile(r"(\d+)\s*%")
 

@@ -79,10 +79,11 @@ def _results(page, section):
         for line in item.locator("p:has(strong)").all_inner_texts():
             label, _sep, text = line.partition(": ")
             texts[label] = text
+        score = item.locator(".score")
         found.append(
             (
                 item.locator("h3 a").inner_text(),
-                score_of(item.locator(".score").inner_text()),
+                score_of(score.inner_text()) if score.count() else None,
                 texts,
             )
         )
@@ -138,6 +139,7 @@ def test_profile_results_inquiry_case_board(investor_world, new_ui):
     assert by_title[HALF]["Missing"] == "GRW funding area: no"
     almost = _results(page, "almost")
     assert [(title, texts["Misses"]) for title, _s, texts in almost] == ALMOST_EN
+    assert [score for _t, score, _x in almost] == [None]  # no "% match" for a near miss
     shown = page.locator("main").inner_text()
     assert TOO_SMALL not in shown and NO_POWER not in shown and world.prop_a.title not in shown
     links = page.locator("li.result h3 a").evaluate_all("as => as.map(a => a.getAttribute('href'))")

@@ -219,18 +219,18 @@ def test_almost_says_exactly_what_is_missed(world):
     with translation.override("en"):
         found = {m.property.title: m for m in matching.almost(profile)}
     assert found["Knapp"].shortfalls == [
-        "2.60 ha instead of at least 3.00 ha",
+        "area 2.60 ha instead of at least 3.00 ha",
         "railway siding possible, not existing",
     ]
     # Rounded, both would read 3.00 ha: shown in m² instead.
-    assert found["Genau"].shortfalls == ["29,999 m² instead of at least 30,000 m²"]
+    assert found["Genau"].shortfalls == ["area 29,999 m² instead of at least 30,000 m²"]
     assert "Drei" not in found  # three must-haves missed: more than "almost"
     assert [m.property.title for m in matching.almost(profile)] == ["Genau", "Knapp"]
     assert three.pk not in {m.property.pk for m in matching.match(profile)}
     with translation.override("de"):
         german = {m.property.title: m for m in matching.almost(profile)}
     assert german["Knapp"].shortfalls == [
-        "2,60 ha statt mindestens 3,00 ha",
+        "Fläche 2,60 ha statt mindestens 3,00 ha",
         "Gleisanschluss möglich, nicht vorhanden",
     ]
 

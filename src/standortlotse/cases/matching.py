@@ -19,7 +19,7 @@ kind, zoning, districts,   hard filters: a property outside them is neither a ma
 Properties that meet every must-have are the *matches*, ranked in the database by the
 nice-to-haves (weights 0–5; a "possible" siding counts half). Properties that miss at most
 ``MAX_SHORTFALLS`` must-haves, each by no more than its tolerance in ``NEAR``, are *almost*
-matches, listed apart with exactly what they miss ("2,60 ha instead of at least 3,00 ha",
+matches, listed apart with exactly what they miss ("area 2,60 ha instead of at least 3,00 ha",
 "railway siding possible, not existing"). For each shown property ``explain`` lists in words why
 it matches, what matches partly and what it misses.
 """
@@ -222,12 +222,14 @@ def shortfalls(profile, prop) -> list[str]:
     area = prop.area_available_m2
     if profile.area_min_m2 and (area is None or area < profile.area_min_m2):
         have, want = _area_pair(area or 0, profile.area_min_m2)
-        out.append(_("%(have)s instead of at least %(want)s") % {"have": have, "want": want})
+        out.append(_("area %(have)s instead of at least %(want)s") % {"have": have, "want": want})
     if profile.area_max_m2 and area is not None and area > profile.area_max_m2:
         smallest = prop.smallest_plot_m2 if prop.divisible else None
         if smallest is None:
             have, want = _area_pair(area, profile.area_max_m2)
-            out.append(_("%(have)s instead of at most %(want)s") % {"have": have, "want": want})
+            out.append(
+                _("area %(have)s instead of at most %(want)s") % {"have": have, "want": want}
+            )
         elif smallest > profile.area_max_m2:
             have, want = _area_pair(smallest, profile.area_max_m2)
             out.append(
