@@ -51,6 +51,7 @@ def test_profile_shows_ranked_results_without_personal_data(client, world, craft
     assert not Case.objects.exists() and mail.outbox == []  # nobody is told of an anonymous profile
     page = client.get(saved.get_absolute_url())
     assert page.status_code == 200
+    assert "no-store" in page["Cache-Control"]  # a private link: never kept by a cache
     html = page.content.decode()
     matches = [m.property.title for m in page.context["matches"]]
     almost = {m.property.title: m.shortfalls for m in page.context["almost"]}
