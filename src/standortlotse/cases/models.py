@@ -48,7 +48,7 @@ class SearchProfile(models.Model):
     weights = models.JSONField(_("nice-to-haves"), default=dict, blank=True)
 
     # The investor's language: the results link and the alerts are mailed in it.
-    language = models.CharField(max_length=8, default="de")
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="de")
     email = EmailAddressField(_("email for alerts"), blank=True)
     alerts = models.BooleanField(_("send me new matching properties"), default=False)
     unsubscribe_token = models.CharField(max_length=64, default=secrets.token_urlsafe, unique=True)
