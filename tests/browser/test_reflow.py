@@ -130,6 +130,12 @@ def _import_jobs(w):
     return mapping, preview
 
 
+def _owner_path(place):
+    from django.urls import reverse
+
+    return reverse("places:owner", args=[place.new_owner_token()])
+
+
 def _public(w):
     pk_a, pk_b, pk_c = w.prop_a.pk, w.prop_b.pk, w.prop_c.pk
     return {
@@ -141,6 +147,7 @@ def _public(w):
         "places": "/orte/",
         "place": f"/orte/{w.place.pk}/",
         "place submission": f"/region/{w.region.slug}/mitmachen/",
+        "place owner's edit form": _owner_path(w.place),
         "guides": "/lotse/themen/",
         "guide": w.guide.get_absolute_url(),
         "guided entry": "/lotse/",
@@ -166,6 +173,9 @@ def _back_office(w):
         "import mapping": f"/datenpflege/import/{w.mapping_job.pk}/",
         "import preview": f"/datenpflege/import/{w.preview_job.pk}/",
         "moderation queue": "/datenpflege/orte/",
+        "places import": "/datenpflege/orte/import/",
+        "region settings": f"/datenpflege/orte/region/{w.region.slug}/",
+        "partner feed form": "/datenpflege/orte/partner/neu/",
         "place review": f"/datenpflege/orte/{w.place.pk}/",
         "cases": "/datenpflege/ansiedlung/",
         "inquiries": "/datenpflege/anfragen/",
@@ -259,6 +269,7 @@ FORMS = {
     "property edit form": lambda w: f"/datenpflege/{w.prop_a.pk}/",
     "place submission form": lambda w: f"/region/{w.region.slug}/mitmachen/",
     "investor profile form": lambda w: "/investieren/suchprofil/",
+    "place owner's edit form": lambda w: _owner_path(w.place_a),
 }
 
 
