@@ -184,6 +184,12 @@ class DocumentForm(forms.ModelForm):
 
     # The file is parsed as PDF by the model field (core.uploads.DocumentField), on every path.
 
+    def __init__(self, *args, **kwargs):
+        # Shown below the property's own form on the edit page: ids of its own ("id_title" is the
+        # property's title), so each label names its input. The field names stay as they are.
+        kwargs.setdefault("auto_id", "id_document_%s")
+        super().__init__(*args, **kwargs)
+
 
 RAIL_CHOICES = [
     ("", _("any")),
