@@ -130,11 +130,16 @@ def test_nothing_of_the_visitor_goes_upstream(client, upstream, db):
         (19, 0, 0),  # beyond MAP_TILE_MAX_ZOOM
         (10, 1024, 335),  # x beyond 2**z - 1
         (10, 545, 1024),  # y beyond 2**z - 1
-        (10, 0, 0),  # exists, but far outside the bounds (the Pacific)
     ],
 )
-def test_tiles_that_do_not_exist_or_lie_outside_the_area_are_404(client, upstream, db, z, x, y):
+def test_tiles_that_do_not_exist_are_404(client, upstream, db, z, x, y):
     assert client.get(url(z, x, y)).status_code == 404
+    assert upstream.requests == []
+
+
+def test_tiles_outside_the_area_are_empty_without_asking_upstream(client, upstream, db):
+    response = client.get(url(10, 0, 0))  # the Pacific
+    assert response.status_code == 200 and response.content == tiles.EMPTY_TILE
     assert upstream.requests == []
 
 

@@ -11,6 +11,7 @@ def site(request):
         "MAP_TILE_URL": settings.MAP_TILE_URL if settings.MAP_TILE_UPSTREAM else "",
         "MAP_TILE_ATTRIBUTION": settings.MAP_TILE_ATTRIBUTION,
         "MAP_TILE_MAX_ZOOM": settings.MAP_TILE_MAX_ZOOM,
+        "MAP_TILE_BOUNDS": ",".join(f"{v:g}" for v in settings.MAP_TILE_BOUNDS),
         # Links to the page in the other languages (language switch, hreflang).
         "language_links": language_links(request, language),
         "lang_prefix": "" if language == settings.LANGUAGE_CODE else f"/{language}",

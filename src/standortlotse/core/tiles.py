@@ -68,10 +68,13 @@ def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
     return x / n * 360 - 180, lat(y + 1), (x + 1) / n * 360 - 180, lat(y)
 
 
-def is_valid(z: int, x: int, y: int) -> bool:
-    """A tile that exists at zoom z, within the zoom range and overlapping MAP_TILE_BOUNDS."""
-    if not 0 <= z <= settings.MAP_TILE_MAX_ZOOM or not (0 <= x < 2**z and 0 <= y < 2**z):
-        return False
+def exists(z: int, x: int, y: int) -> bool:
+    """A tile address of the web map at zoom 0..MAP_TILE_MAX_ZOOM."""
+    return 0 <= z <= settings.MAP_TILE_MAX_ZOOM and 0 <= x < 2**z and 0 <= y < 2**z
+
+
+def in_area(z: int, x: int, y: int) -> bool:
+    """The tile overlaps MAP_TILE_BOUNDS (the maps ask for no other; see map.js)."""
     west, south, east, north = tile_bounds(z, x, y)
     b_west, b_south, b_east, b_north = settings.MAP_TILE_BOUNDS
     return west <= b_east and east >= b_west and south <= b_north and north >= b_south
@@ -143,8 +146,10 @@ def cached_tile(z: int, x: int, y: int) -> tuple[bytes | None, bool]:
 
 @require_safe
 def tile(request, z: int, x: int, y: int):
-    if not settings.MAP_TILE_UPSTREAM or not is_valid(z, x, y):
+    if not settings.MAP_TILE_UPSTREAM or not exists(z, x, y):
         raise Http404("no such tile")
+    if not in_area(z, x, y):  # no open proxy for the world: empty, without asking upstream
+        return tile_response(EMPTY_TILE, max_age=BROWSER_MAX_AGE)
     stored, fresh = cached_tile(z, x, y)
     if stored is not None and fresh:
         return tile_response(stored, max_age=BROWSER_MAX_AGE)

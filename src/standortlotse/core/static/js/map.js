@@ -124,7 +124,10 @@
     if (!cfg.tileUrl) { return null; }  // no upstream configured: outlines and markers only
     var maxZoom = parseInt(cfg.maxZoom, 10) || 18;
     // A tile the server cannot get answers with a transparent image: the map stays usable.
-    return L.tileLayer(cfg.tileUrl, { maxNativeZoom: maxZoom, maxZoom: 18 }).addTo(map);
+    var options = { maxNativeZoom: maxZoom, maxZoom: 18 };
+    var b = (cfg.tileBounds || "").split(",").map(parseFloat);
+    if (b.length === 4 && !b.some(isNaN)) { options.bounds = L.latLngBounds([b[1], b[0]], [b[3], b[2]]); }
+    return L.tileLayer(cfg.tileUrl, options).addTo(map);
   }
 
   function drawOutlines(map, data, style) {
@@ -418,7 +421,8 @@
     var prefix = el.dataset.langPrefix || "";
     var legend = legendOf(el);
     var area = showCurrentArea(map, el.dataset.bbox);
-    loadOutlines(map, el.dataset.outlinesUrl, !area);
+    // Fitted once: to the chosen area, else to the markers, else (no result) to the outlines.
+    var outlines = loadOutlines(map, el.dataset.outlinesUrl, false);
     if (area) { map.fitBounds(area); }
     if (el.dataset.areaSearch !== undefined) { areaTools(el, map); }
     fetch(el.dataset.geojsonUrl, { credentials: "same-origin" })
@@ -447,7 +451,13 @@
           group.addLayer(marker);
         });
         map.addLayer(group);
-        if (data.features.length && !area) { map.fitBounds(group.getBounds(), { maxZoom: 12, padding: [20, 20] }); }
+        if (data.features.length && !area) {
+          map.fitBounds(group.getBounds(), { maxZoom: 12, padding: [20, 20] });
+        } else if (!area) {
+          outlines.then(function (layer) {
+            if (layer && layer.getBounds().isValid()) { map.fitBounds(layer.getBounds()); }
+          });
+        }
         syncWithList(el, markers, group, prefix);
         el.dataset.markers = String(data.features.length);
       })
