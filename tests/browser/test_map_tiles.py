@@ -8,6 +8,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from standortlotse.geo.models import MunicipalityOutline
 from standortlotse.geo.services import DATA_DIR
@@ -136,11 +137,11 @@ def test_results_list_and_map_highlight_each_other(outlined_world, ui):
     item = page.locator(".result-list li.result", has=page.get_by_role("link", name=title))
     assert page.locator("#search-map").get_attribute("data-synced") == "3"
     item.hover()
-    assert "is-highlighted" in marker.get_attribute("class")
+    expect(marker).to_have_class(re.compile(r"\bis-highlighted\b"))
     page.locator("h1").hover()
-    assert "is-highlighted" not in marker.get_attribute("class")
+    expect(marker).not_to_have_class(re.compile(r"\bis-highlighted\b"))
     marker.hover()
-    assert "is-highlighted" in item.get_attribute("class")
+    expect(item).to_have_class(re.compile(r"\bis-highlighted\b"))
 
 
 def _results(page):
@@ -202,3 +203,11 @@ def test_a_broken_map_area_names_the_field(outlined_world, ui):
     summary = ui.page.locator(".error-summary")
     assert "Kartenausschnitt" in summary.inner_text()
     assert len(_results(ui.page)) == 3  # the other filters (none) still apply
+
+
+@pytest.mark.parametrize("prefix, text", [("", "eigenen Server"), ("/en", "own server")])
+def test_map_sources_page_says_where_tiles_come_from(live_world, ui, prefix, text):
+    ui.visit(f"{prefix}/karte/quellen/")
+    body = ui.page.locator("main").inner_text()
+    assert text in body and "GeoBasis-DE / BKG" in body and "© basemap.de / BKG" in body
+    ui.assert_accessible()

@@ -282,6 +282,7 @@
   }
 
   function highlight(marker, group, on) {
+    marker.options.highlighted = on;  // re-applied when clustering redraws the marker
     var visible = group.getVisibleParent ? group.getVisibleParent(marker) : marker;
     var node = visible && visible.getElement ? visible.getElement() : null;
     if (node) { node.classList.toggle("is-highlighted", on); }
@@ -300,6 +301,7 @@
       var node = marker.getElement();
       if (!node) { return; }
       node.setAttribute("aria-label", marker.options.title);
+      node.classList.toggle("is-highlighted", !!marker.options.highlighted);
       node.addEventListener("focus", on);
       node.addEventListener("blur", off);
     });
