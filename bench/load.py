@@ -23,9 +23,10 @@
      also shown as a fraction of nginx static;
    - API latency per endpoint (sequential requests through nginx): ``/api/properties`` with
      filters + bbox, ``/api/properties/clusters`` at zoom 6/9/12 with 1280x800 px viewports
-     (payload sizes printed), the investor results page (``matching.match``) and ``/suche/``;
+     (payload sizes printed), the investor results page (``matching.match``), ``/suche/`` and
+     a map tile through the guide's nginx tile cache (a local fake tile server behind it);
    - page weight of home, property search and a property detail: HTML + CSS + JS as nginx sends
-     them to a browser that accepts gzip (map tiles are never loaded before consent anyway);
+     them to a browser that accepts gzip (without the map tiles, which nginx's tile cache serves);
    - load: ``--clients`` (50) concurrent clients for ``--duration`` (60) s on public pages and
      the contact form (GET form, POST with the CSRF token, follow the redirect).
 4. Prints a table, writes ``bench/results/load.json`` (``load-sqlite.json`` for SQLite) and stops
@@ -382,6 +383,7 @@ http {{
     upstream app_servers {{ server 127.0.0.1:{app_port}; }}
     upstream floor_servers {{ server 127.0.0.1:{floor_port}; }}
     {cache_http}
+    {tile_http}
     # The server block of docs/deployment.md, on plain HTTP and loopback.
     server {{
         listen 127.0.0.1:{port};
@@ -393,6 +395,8 @@ http {{
         location /media/  {{ alias {media}/; expires 7d; add_header X-Content-Type-Options nosniff; }}
         # Only for this benchmark: a saved copy of a property detail page, as a static file.
         location = /saved/detail.html {{ alias {wd}/saved/detail.html; }}
+        # The guide's tile cache (deploy/nginx.py), in front of a local fake tile server.
+        {tile_server}
         # Only for this benchmark: the minimal WSGI app (floor_app), proxied like the app.
         location = /floor/ {{
             proxy_pass http://floor_servers;
@@ -427,6 +431,43 @@ DOC_GZIP_TYPES = (
     "text/css application/javascript application/json application/geo+json "
     "text/csv text/calendar application/atom+xml"
 )
+
+
+class TileUpstream:
+    """A stand-in tile server on loopback for the guide's tile cache (the bench never leaves
+    the machine): every tile is the same 256 px PNG; it counts what nginx asked."""
+
+    def __init__(self):
+        import http.server
+        import io
+
+        from PIL import Image
+
+        out = io.BytesIO()
+        Image.new("RGB", (256, 256), (230, 236, 232)).save(out, "PNG")
+        body = out.getvalue()
+        upstream = self
+        self.requests = 0
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                upstream.requests += 1
+                self.send_response(200)
+                self.send_header("Content-Type", "image/png")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.template = f"http://127.0.0.1:{self.server.server_address[1]}/{{zz}}/{{y}}/{{x}}.png"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
 
 
 class Stack:
@@ -479,6 +520,11 @@ class Stack:
             stderr=subprocess.STDOUT,
         )
         cache_http, cache_location = documented_nginx.micro_cache(work / "nginx-cache")
+        (work / "nginx-tiles").mkdir(exist_ok=True)
+        self.tiles = TileUpstream()
+        tile_http, tile_server = documented_nginx.tile_cache(
+            work / "nginx-tiles", self.tiles.template
+        )
         self.nginx_conf.write_text(
             NGINX_CONF.format(
                 wd=work,
@@ -491,6 +537,8 @@ class Stack:
                 floor_port=self.args.floor_port,
                 cache_http=cache_http,
                 cache_location=cache_location.replace("\n", "\n            "),
+                tile_http=tile_http.replace("\n", "\n    "),
+                tile_server=tile_server.replace("\n", "\n        "),
             )
         )
         subprocess.run(["nginx", "-t", "-q", "-c", str(self.nginx_conf)], check=True)
@@ -578,6 +626,8 @@ class Stack:
                 time.sleep(0.1)
         self._terminate(self.floor)
         self._terminate(self.gunicorn)
+        if getattr(self, "tiles", None):
+            self.tiles.stop()
 
 
 # --- 1. Throughput with wrk ---------------------------------------------------------------------
@@ -741,6 +791,15 @@ def api_shapes(rnd: random.Random, samples: dict) -> dict:
     def matching():
         return f"/investieren/ergebnis/{rnd.choice(samples['profile_uids'])}/"
 
+    def map_tile():
+        # A tile of the Altmark (about 11.0-12.3 E, 52.3-53.1 N) at zoom 8-12.
+        z = rnd.randint(8, 12)
+        n = 2**z
+        lon, lat = rnd.uniform(11.0, 12.3), rnd.uniform(52.3, 53.1)
+        x = int((lon + 180) / 360 * n)
+        y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+        return f"/karte/kacheln/{z}/{x}/{y}.png"
+
     def onesearch():
         return "/suche/?" + urlencode(
             {
@@ -770,6 +829,10 @@ def api_shapes(rnd: random.Random, samples: dict) -> dict:
         "api_clusters_z9": ("clusters, zoom 9, 1280x800 px viewport", clusters(9)),
         "api_clusters_z12": ("clusters, zoom 12, 1280x800 px viewport", clusters(12)),
         "matching_results_page": ("investor results page (matching.match + template)", matching),
+        "map_tile": (
+            "map tile through the guide's nginx tile cache (local fake upstream)",
+            map_tile,
+        ),
         "onesearch_page": ("/suche/?q= (properties, places, guides)", onesearch),
     }
 
@@ -825,7 +888,7 @@ def api_latency(args, stack: Stack, samples: dict) -> dict:
 
 # --- 3. Page weight -----------------------------------------------------------------------------
 
-DATA_URL_RE = re.compile(r'data-(?:geojson|outlines)-url="([^"]+)"')
+DATA_URL_RE = re.compile(r'data-(?:geojson|outlines|municipalities)-url="([^"]+)"')
 ASSET_RE = re.compile(
     r'<(?:link[^>]+rel="(?:stylesheet|modulepreload|preload)"[^>]*href|script[^>]+src)="([^"]+)"'
 )

@@ -18,3 +18,9 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # One in-process cache, even if REDIS_URL is set in the environment: rate-limit counters and
 # cached pages stay inside the test process (conftest.py empties it before every test).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Map tiles: the tests never touch the network. The tile path asks a loopback port where nothing
+# listens (refused at once: the maps get transparent tiles); tests of the tile path itself start
+# a fake upstream (tests/core/test_tiles.py, tests/browser/test_map_tiles.py).
+MAP_TILE_UPSTREAM = "http://127.0.0.1:9/{z}/{x}/{y}.png"
+MAP_TILE_CACHE_DIR = __import__("tempfile").mkdtemp(prefix="standortlotse-tiles-")

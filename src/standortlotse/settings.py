@@ -293,25 +293,46 @@ GEOCODER_REQUESTS_PER_IMPORT = int(
     os.environ.get("STANDORTLOTSE_GEOCODER_REQUESTS_PER_IMPORT", 500)
 )
 
-# Map: base tiles are loaded only after the visitor consents (no third-party request before).
-MAP_TILE_URL = os.environ.get(
-    "STANDORTLOTSE_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+# Map: the background tiles come through our own origin (MAP_TILE_URL is a path on this site), so
+# no request leaves the visitor's browser for a tile server and no consent step is needed. In
+# production nginx answers that path from its proxy_cache in front of MAP_TILE_UPSTREAM
+# (docs/deployment.md, deploy/nginx.py); without nginx (`make run`, tests) the tile view does the
+# same with a disk cache (core/tiles.py). Placeholders of the upstream: {z}, {zz} (zoom with two
+# digits, as basemap.de's WMTS wants it), {x}, {y}. An empty upstream: outlines and markers only.
+MAP_TILE_URL = "/karte/kacheln/{z}/{x}/{y}.png"
+MAP_TILE_UPSTREAM = os.environ.get(
+    "STANDORTLOTSE_MAP_TILE_UPSTREAM",
+    # The name of earlier releases, when the browser loaded the tiles itself after consent.
+    os.environ.get(
+        "STANDORTLOTSE_MAP_TILE_URL",
+        "https://sgx.geodatenzentrum.de/wmts_basemapde/tile/1.0.0/de_basemapde_web_raster_farbe"
+        "/default/GLOBAL_WEBMERCATOR/{zz}/{y}/{x}.png",
+    ),
 )
-MAP_TILE_ATTRIBUTION = os.environ.get(
-    "STANDORTLOTSE_MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors"
+MAP_TILE_ATTRIBUTION = os.environ.get("STANDORTLOTSE_MAP_TILE_ATTRIBUTION", "© basemap.de / BKG")
+MAP_TILE_MAX_ZOOM = int(os.environ.get("STANDORTLOTSE_MAP_TILE_MAX_ZOOM", 18))
+# Tiles only for this area (west,south,east,north in degrees; default: Germany): the tile path
+# is no open proxy for the whole world.
+MAP_TILE_BOUNDS = tuple(
+    float(part)
+    for part in os.environ.get("STANDORTLOTSE_MAP_TILE_BOUNDS", "5.5,47.0,15.5,55.2").split(",")
 )
+MAP_TILE_CACHE_DIR = os.environ.get(
+    "STANDORTLOTSE_MAP_TILE_CACHE_DIR", str(PROJECT_DIR / "var" / "tiles")
+)
+MAP_TILE_CACHE_DAYS = int(os.environ.get("STANDORTLOTSE_MAP_TILE_CACHE_DAYS", 30))
+MAP_TILE_TIMEOUT = float(os.environ.get("STANDORTLOTSE_MAP_TILE_TIMEOUT", 5))
 SITE_NAME = os.environ.get("STANDORTLOTSE_SITE_NAME", "Standortlotse Altmark")
 SITE_URL = os.environ.get("STANDORTLOTSE_SITE_URL", "http://127.0.0.1:8000")
 
-# Content Security Policy: no inline scripts or styles, nothing from third parties except
-# the configured tile server for images (only requested after consent).
-_tile_origin = "/".join(MAP_TILE_URL.split("/")[:3]) if MAP_TILE_URL.startswith("http") else None
+# Content Security Policy: no inline scripts or styles, nothing from third parties (map tiles
+# come through our own origin too).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:", "blob:"] + ([_tile_origin] if _tile_origin else []),
+        "img-src": ["'self'", "data:", "blob:"],
         "connect-src": ["'self'"],
         "font-src": ["'self'"],
         "object-src": ["'none'"],

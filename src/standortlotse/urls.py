@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from standortlotse.api import api
+from standortlotse.core import tiles
 from standortlotse.core import views as core_views
 from standortlotse.core.uploads import serve_media
 from standortlotse.portal import views as portal_views
@@ -17,6 +18,8 @@ urlpatterns = [
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("health/", core_views.health, name="health"),
+    # Background map tiles through our own origin (core/tiles.py; nginx caches them in production).
+    path("karte/kacheln/<int:z>/<int:x>/<int:y>.png", tiles.tile, name="map_tile"),
     path("robots.txt", portal_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap_index, {"sitemaps": SITEMAPS}, name="sitemap_index"),
     path(
@@ -38,6 +41,7 @@ urlpatterns += i18n_patterns(
     path("", include("standortlotse.guides.urls")),
     path("", include("standortlotse.reach.urls")),
     path("", include("standortlotse.privacy.urls")),
+    path("", include("standortlotse.geo.urls")),
     path("suche/", search_views.search, name="search"),
     path("barrierefreiheit/", portal_views.accessibility, name="accessibility"),
     path("admin/", admin.site.urls),

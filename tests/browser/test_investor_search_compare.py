@@ -120,9 +120,9 @@ def test_search_and_compare_work_without_javascript(halls, new_ui):
     page = ui.page
     ui.visit("/immobilien/")
     assert len(_result_titles(page)) == 5
-    # No script, no map: and the consent box stays hidden.
+    # No script, no map: and the map's legend (symbols drawn by the script) stays hidden.
     assert page.locator(".leaflet-container").count() == 0
-    assert page.locator("[data-map-consent]").is_hidden()
+    assert page.locator("[data-map-legend]").is_hidden()
 
     _filter_halls_from_10000(ui)
     assert sorted(_result_titles(page)) == sorted([BIG_HALL, GARDELEGEN_HALL])

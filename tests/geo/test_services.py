@@ -25,6 +25,43 @@ def test_shipped_altmark_data_is_consistent():
             assert outline.contains(Point(m["lon"], m["lat"])), m["name"]
 
 
+def test_every_municipality_has_a_simplified_outline_around_its_centre():
+    data = json.loads((DATA_DIR / "altmark.json").read_text(encoding="utf-8"))
+    assert "VG250" in data["source"] and "GeoBasis-DE / BKG" in data["source"]
+    assert "dl-de/by-2-0" in data["outline_licence"]["municipalities"]["licence"]
+    total = 0.0
+    for district in data["districts"]:
+        district_outline = shape(district["outline"])
+        for m in district["municipalities"]:
+            outline = shape(m["outline"])
+            assert outline.is_valid and outline.geom_type in ("Polygon", "MultiPolygon"), m["name"]
+            assert outline.contains(Point(m["lon"], m["lat"])), m["name"]
+            # within its district (VG5000 is coarser than VG250: a small margin)
+            assert outline.difference(district_outline.buffer(0.02)).area < 0.001, m["name"]
+            total += outline.area
+            # simplified: a few hundred points, not thousands
+            assert len(json.dumps(m["outline"])) < 8000, m["name"]
+    # the municipalities cover their two districts (VG5000 outlines are coarse: ±10 %)
+    districts_area = sum(shape(d["outline"]).area for d in data["districts"])
+    assert 0.9 < total / districts_area < 1.1
+
+
+def test_loader_stores_the_outlines_and_the_api_serves_them(client):
+    from standortlotse.geo.models import MunicipalityOutline
+
+    load_shipped_regions()
+    load_shipped_regions()
+    assert MunicipalityOutline.objects.count() == 38
+    response = client.get("/api/geo/municipalities.geojson")
+    assert response.status_code == 200 and response["Cache-Control"] == "public, max-age=86400"
+    data = response.json()
+    assert len(data["features"]) == 38 and "GeoBasis-DE / BKG" in data["attribution"]
+    stendal = next(f for f in data["features"] if f["properties"]["ags"] == "15090535")
+    assert stendal["properties"]["name"] == "Stendal"
+    assert shape(stendal["geometry"]).contains(Point(11.86, 52.6))
+    assert len(response.content) < 120_000
+
+
 def test_loader_is_idempotent():
     first = load_shipped_regions()
     second = load_shipped_regions()

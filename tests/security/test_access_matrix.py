@@ -1413,6 +1413,7 @@ API = [
     Row("GET /api/geo/regions", "list", PUBLIC),
     Row("GET /api/geo/municipalities", "list", PUBLIC),
     Row("GET /api/geo/districts.geojson", "outlines", PUBLIC),
+    Row("GET /api/geo/municipalities.geojson", "outlines", PUBLIC),
     Row(
         "GET /api/cases",
         "list",

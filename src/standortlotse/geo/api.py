@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from ninja import Query, Router, Schema
 
 from standortlotse.core.apischema import errors
-from standortlotse.geo.models import District, Municipality, Region
+from standortlotse.geo.models import District, Municipality, MunicipalityOutline, Region
 
 router = Router(tags=["geography"])
 
@@ -55,5 +55,32 @@ def districts_geojson(request, response: HttpResponse):
                 "properties": {"name": d.name, "key": d.key},
             }
             for d in District.objects.exclude(outline=None)
+        ],
+    }
+
+
+@router.get(
+    "/municipalities.geojson",
+    response=dict,
+    summary="Municipality outlines as GeoJSON (simplified)",
+)
+def municipalities_geojson(request, response: HttpResponse):
+    """The simplified boundaries of the municipalities (about 75 m; for orientation on maps):
+    © GeoBasis-DE / BKG, VG250 (modified), see geo/data/altmark.json."""
+    response["Cache-Control"] = "public, max-age=86400"
+    rows = MunicipalityOutline.objects.values(
+        "pk", "municipality__name", "municipality__ags", "geometry"
+    )
+    return {
+        "type": "FeatureCollection",
+        "attribution": "© GeoBasis-DE / BKG (Daten verändert)",
+        "features": [
+            {
+                "type": "Feature",
+                "id": row["pk"],
+                "geometry": row["geometry"],
+                "properties": {"name": row["municipality__name"], "ags": row["municipality__ags"]},
+            }
+            for row in rows
         ],
     }

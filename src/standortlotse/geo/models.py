@@ -63,6 +63,24 @@ class Municipality(models.Model):
         return Region.objects.filter(districts=self.district_id).order_by("pk").first()
 
 
+class MunicipalityOutline(models.Model):
+    """The simplified boundary of a municipality, for orientation on every map (geo/data/*.json
+    records source and licence). A table of its own: the many queries that join the municipality
+    to a record never load the geometry."""
+
+    municipality = models.OneToOneField(
+        Municipality, on_delete=models.CASCADE, primary_key=True, related_name="outline"
+    )
+    geometry = models.JSONField(_("outline (GeoJSON)"))
+
+    class Meta:
+        verbose_name = _("municipality outline")
+        verbose_name_plural = _("municipality outlines")
+
+    def __str__(self):
+        return str(self.municipality)
+
+
 class Region(models.Model):
     """A marketing region grouping whole districts (e.g. Altmark)."""
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from standortlotse.geo.models import District, Municipality, Region, State
+from standortlotse.geo.models import District, Municipality, MunicipalityOutline, Region, State
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -32,7 +32,7 @@ def load_region_file(path: Path) -> dict:
         region.districts.add(district)
         counts["districts"] += 1
         for m in item["municipalities"]:
-            Municipality.objects.update_or_create(
+            municipality, _ = Municipality.objects.update_or_create(
                 ags=m["ags"],
                 defaults={
                     "district": district,
@@ -42,6 +42,10 @@ def load_region_file(path: Path) -> dict:
                     "lon": m["lon"],
                 },
             )
+            if m.get("outline"):
+                MunicipalityOutline.objects.update_or_create(
+                    municipality=municipality, defaults={"geometry": m["outline"]}
+                )
             counts["municipalities"] += 1
     return counts
 

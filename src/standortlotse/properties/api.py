@@ -6,6 +6,7 @@ import json
 from typing import Literal
 
 from django.core.exceptions import ValidationError
+from django.db.models import OuterRef, Subquery
 from django.forms.models import model_to_dict
 from django.http import JsonResponse
 from django.urls import reverse
@@ -19,7 +20,7 @@ from standortlotse.core.apiinput import checked_offset
 from standortlotse.core.apischema import FieldErrors, errors
 from standortlotse.properties import selectors, services
 from standortlotse.properties.forms import PropertyForm
-from standortlotse.properties.models import Kind, Property
+from standortlotse.properties.models import Availability, Kind, Property, PropertyPhoto
 from standortlotse.properties.schemas import Filters, Page, PropertyDetail, PropertyWrite
 
 router = Router(tags=["properties"])
@@ -64,17 +65,30 @@ def list_properties(request, filters: Query[Filters], limit: int = 50, offset: i
 )
 def properties_geojson(request, filters: Query[Filters], limit: int = 1000, offset: int = 0):
     limit, offset = _window(limit, offset, MAX_GEOJSON_LIMIT)
-    results = selectors.search(filters.criteria()).values(
-        "pk",
-        "title",
-        "kind",
-        "lat",
-        "lon",
-        "area_available_m2",
-        "availability",
-        "municipality__name",
-    )[offset : offset + limit]
+    # The first photo for the map's popup: one subquery, not a query per feature.
+    first_photo = PropertyPhoto.objects.filter(property=OuterRef("pk")).order_by("position", "pk")
+    results = (
+        selectors.search(filters.criteria())
+        .annotate(
+            photo=Subquery(first_photo.values("image")[:1]),
+            photo_alt=Subquery(first_photo.values("alt_text")[:1]),
+        )
+        .values(
+            "pk",
+            "title",
+            "kind",
+            "lat",
+            "lon",
+            "area_available_m2",
+            "availability",
+            "municipality__name",
+            "photo",
+            "photo_alt",
+        )[offset : offset + limit]
+    )
     kinds = dict(Kind.choices)
+    availabilities = dict(Availability.choices)
+    storage = PropertyPhoto._meta.get_field("image").storage
     url_template = _detail_url_template()
     features = [
         {
@@ -87,8 +101,11 @@ def properties_geojson(request, filters: Query[Filters], limit: int = 1000, offs
                 "kind_label": str(kinds.get(row["kind"], row["kind"])),
                 "area_available_m2": row["area_available_m2"],
                 "availability": row["availability"],
+                "availability_label": str(availabilities.get(row["availability"], "")),
                 "municipality": row["municipality__name"],
                 "url": url_template.format(row["pk"]),
+                "photo": storage.url(row["photo"]) if row["photo"] else None,
+                "photo_alt": row["photo_alt"] or "",
             },
         }
         for row in results

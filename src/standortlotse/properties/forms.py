@@ -262,6 +262,29 @@ class SearchForm(forms.Form):
         required=False,
         choices=[(key, SORT_LABELS[key]) for key in SORTS],
     )
+    # Set by the map ("search in this map area", a drawn area): west,south,east,north.
+    bbox = forms.CharField(
+        label=_("Map area"), required=False, max_length=100, widget=forms.HiddenInput
+    )
+
+    def clean_bbox(self):
+        value = self.cleaned_data.get("bbox", "").strip()
+        if not value:
+            return None
+        try:
+            west, south, east, north = (float(part) for part in value.split(","))
+        except ValueError:
+            raise forms.ValidationError(
+                _("Give the map area as four numbers: west,south,east,north (degrees).")
+            ) from None
+        if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
+            raise forms.ValidationError(
+                _(
+                    "The map area needs west ≤ east and south ≤ north, within -180…180 and "
+                    "-90…90 degrees."
+                )
+            )
+        return (west, south, east, north)
 
     def clean(self):
         data = super().clean()
@@ -282,6 +305,8 @@ class SearchForm(forms.Form):
                 value = value.pk
             if isinstance(value, bool):
                 value = "true" if value else "false"
+            if name == "bbox":
+                value = ",".join(f"{part:g}" for part in value)
             query.setlist(
                 name, [str(v) for v in value] if isinstance(value, list) else [str(value)]
             )
