@@ -11,7 +11,7 @@ from standortlotse.accounts.models import Organisation
 from standortlotse.inquiries import routing
 from standortlotse.inquiries.models import Inquiry
 from tests.factories import OrganisationFactory
-from tests.inquiries.support import form_data, org_of
+from tests.inquiries.support import org_of
 
 pytestmark = pytest.mark.django_db
 
