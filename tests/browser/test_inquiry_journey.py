@@ -114,7 +114,8 @@ def test_visitor_asks_editor_answers(investor_world, new_ui):
     # The confirmation reaches the visitor, the notice the office (without personal data).
     confirmations = mails_to(outbox, VISITOR_EMAIL)
     assert len(confirmations) == 1, [(m.to, m.subject) for m in outbox]
-    assert confirmations[0].subject == "Wir haben Ihre Anfrage erhalten"
+    assert confirmations[0].subject == f"Ihre Anfrage {inquiry.reference} zu „{prop.title}“"
+    assert inquiry.reference in page.locator("main").inner_text()
     assert ORG_A in confirmations[0].body and "Ist die Fläche teilbar" in confirmations[0].body
     notices = mails_to(outbox, EDITOR_A_EMAIL)
     assert len(notices) == 1, [(m.to, m.subject) for m in outbox]
@@ -327,7 +328,8 @@ def test_answer_email_is_in_the_language_of_the_inquiry(investor_world, new_ui):
     assert visitor.path() == "/en" + THANKS
     inquiry = Inquiry.objects.get()
     assert inquiry.language == "en"
-    assert mails_to(world.outbox, VISITOR_EMAIL)[0].subject == "We have received your inquiry"
+    subject = mails_to(world.outbox, VISITOR_EMAIL)[0].subject
+    assert subject == f"Your inquiry {inquiry.reference} about “{prop.title}”"
 
     editor = new_ui()
     editor.login("editor_a")

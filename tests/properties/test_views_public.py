@@ -170,7 +170,7 @@ def test_compare_up_to_four(client, world):
     response = client.get(reverse("properties:compare"), {"ids": ids})
     assert [p.pk for p in response.context["props"]] == ids[:4]
     assert response.context["too_many"]
-    labels = [label for label, _values in response.context["rows"]]
+    labels = [row["label"] for row in response.context["rows"]]
     assert "Art" in labels and "verfügbare Fläche" in labels
     draft = PropertyFactory(municipality=world.mun_a, status=Status.DRAFT)
     response = client.get(reverse("properties:compare"), {"ids": f"{draft.pk},{world.prop_a.pk},x"})

@@ -1,9 +1,11 @@
 """Inquiries from visitors, routed to the responsible organisation and answered in its inbox."""
 
+import builtins
 import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from standortlotse.accounts.models import Organisation
@@ -117,6 +119,12 @@ class Inquiry(models.Model):
 
     def __str__(self):
         return f"#{self.pk} {self.get_topic_display()}"
+
+    @builtins.property  # the class has a field named "property"
+    def reference(self) -> str:
+        """The number the inquirer quotes: ANF-<year received>-<id, six digits>."""
+        year = timezone.localtime(self.created_at or timezone.now()).year
+        return f"ANF-{year}-{self.pk:06d}" if self.pk else ""
 
     def subject_title(self) -> str:
         if self.property_id:

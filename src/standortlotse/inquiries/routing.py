@@ -1,10 +1,15 @@
 """Who answers an inquiry: explicit rules per region and topic, then the responsible office of
 the property or place, then general rules, then the state agency."""
 
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from standortlotse.accounts.models import Membership, Organisation
 from standortlotse.accounts.recipients import state_agency
+from standortlotse.core.validators import validate_email_address
+from standortlotse.guides.models import Topic
 from standortlotse.guides.services import routing_contact
 from standortlotse.inquiries.models import RoutingRule
 from standortlotse.places.services import moderator_emails
@@ -101,3 +106,52 @@ def notice_recipients(region) -> list[str]:
     """Who hears of a mail about an inquiry that can never be sent: the region's moderators,
     else the state agency."""
     return (moderator_emails(region) if region is not None else []) or state_agency()
+
+
+@dataclass(frozen=True)
+class PropertyContact:
+    """Who an inquiry about a property reaches, as the detail page and the exposé show it.
+
+    ``organisation`` receives the inquiry in its inbox. When the record names a contact person
+    with a valid address (``named``), that person gets the message too and is the one shown;
+    otherwise the organisation (the municipal office, else the district's economic development
+    office, see ``route``) is shown with its own address and phone."""
+
+    organisation: Organisation
+    name: str
+    organisation_name: str
+    email: str
+    phone: str
+    named: bool
+
+
+def _valid_email(value: str) -> str:
+    try:
+        validate_email_address(value)
+    except ValidationError:
+        return ""
+    return value
+
+
+def property_contact(prop, topic: str = Topic.PROPERTY) -> PropertyContact:
+    """The one rule for the contact of a property: used by the detail page, the exposé and
+    ``services.receive`` (so the person shown is the person the inquiry reaches)."""
+    organisation, _region = route(topic=topic or Topic.PROPERTY, property=prop)
+    email = _valid_email(prop.contact_email)
+    if email:
+        return PropertyContact(
+            organisation=organisation,
+            name=prop.contact_name,
+            organisation_name=prop.contact_organisation or organisation.name,
+            email=email,
+            phone=prop.contact_phone,
+            named=True,
+        )
+    return PropertyContact(
+        organisation=organisation,
+        name="",
+        organisation_name=organisation.name,
+        email=_valid_email(organisation.email),
+        phone=organisation.phone,
+        named=False,
+    )

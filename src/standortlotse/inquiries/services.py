@@ -37,8 +37,55 @@ def receive(
     recipient itself; otherwise the routing decides. ``confirm=False``: the caller confirms to
     the visitor itself (one mail for an inquiry about several properties)."""
     inquiry = form.save(commit=False)
+    _store(inquiry, language, property, place, region, municipality, organisation, page_url)
+    if confirm:
+        with translation.override(inquiry.language):
+            queue_email(
+                inquiry.email,
+                "inquiries/email/confirmation",
+                {"inquiry": inquiry, "inquiries": [inquiry]},
+                notice=_notice(inquiry),
+            )
+    return inquiry
+
+
+@transaction.atomic
+def receive_many(form, properties, *, language="de", page_url="") -> list[Inquiry]:
+    """One inquiry about several properties (from the comparison): one inquiry per property, each
+    routed by the property's contact rule, and one confirmation naming them all."""
+    inquiries = []
+    titles = ", ".join(p.title for p in properties)
+    for prop in properties:
+        inquiry = Inquiry(**{name: form.cleaned_data[name] for name in form.Meta.fields})
+        if len(properties) > 1:
+            with translation.override(settings.LANGUAGE_CODE):  # read by staff
+                inquiry.message += "\n\n" + _(
+                    "(Sent about %(count)s compared properties: %(titles)s)"
+                ) % {"count": len(properties), "titles": titles}
+        _store(inquiry, language, prop, None, None, None, None, page_url)
+        inquiries.append(inquiry)
+    first = inquiries[0]
+    with translation.override(first.language):
+        queue_email(
+            first.email,
+            "inquiries/email/confirmation",
+            {"inquiry": first, "inquiries": inquiries, "message": form.cleaned_data["message"]},
+            notice=_notice(first),
+        )
+    return inquiries
+
+
+def _store(inquiry, language, property, place, region, municipality, organisation, page_url):
+    """Route and save an inquiry and tell who receives it (the confirmation is the caller's)."""
+    person = None
     if organisation is not None:
         inquiry.recipient, inquiry.region = organisation, region
+    elif property is not None:
+        # The same rule as the detail page: the contact shown is the one the inquiry reaches.
+        contact = routing.property_contact(property, inquiry.topic)
+        inquiry.recipient = contact.organisation
+        inquiry.region = routing.region_of(property=property)
+        person = contact.email if contact.named else None
     else:
         inquiry.recipient, inquiry.region = routing.route(
             topic=inquiry.topic,
@@ -55,6 +102,19 @@ def receive(
     for language, recipients in organisation_addresses_by_language(inquiry.recipient).items():
         with translation.override(language):
             queue_email(recipients, "inquiries/email/new", {"inquiry": inquiry}, notice=notice)
+    if person and all(
+        person not in recipients
+        for recipients in organisation_addresses_by_language(inquiry.recipient).values()
+    ):
+        # The contact person named on the property page gets the message itself.
+        with translation.override(settings.LANGUAGE_CODE):
+            queue_email(
+                person,
+                "inquiries/email/for_property",
+                {"inquiry": inquiry, "prop": property},
+                reply_to=[inquiry.email],
+                notice=notice,
+            )
     with translation.override(settings.LANGUAGE_CODE):
         if place is not None and place.contact_email:
             # The place's own contact has no back-office access: they get the message itself.
@@ -64,11 +124,6 @@ def receive(
                 {"inquiry": inquiry, "place": place},
                 reply_to=[inquiry.email],
                 notice=_place_notice(place),
-            )
-    if confirm:
-        with translation.override(inquiry.language):
-            queue_email(
-                inquiry.email, "inquiries/email/confirmation", {"inquiry": inquiry}, notice=notice
             )
     return inquiry
 

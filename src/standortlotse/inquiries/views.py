@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,7 @@ from standortlotse.places.models import Place
 from standortlotse.places.models import Status as PlaceStatus
 from standortlotse.properties.models import Property
 from standortlotse.properties.models import Status as PropertyStatus
+from standortlotse.properties.selectors import MAX_COMPARE
 
 
 def _target(kind, pk):
@@ -48,8 +50,6 @@ def _target(kind, pk):
             "",
         )
     if kind == "barrierefreiheit":
-        from django.urls import reverse
-
         return {}, Topic.OTHER, _("accessibility"), reverse("accessibility")
     if kind is None:
         return {}, Topic.OTHER, "", ""
@@ -61,23 +61,46 @@ THANKS_COOKIE = "inquiry_sent"
 THANKS_COOKIE_SECONDS = 3600
 
 
+def _compared(request, kind) -> list[Property]:
+    """The properties of an inquiry from the comparison (``?ids=1,2,3``, up to four)."""
+    if kind is not None or not request.GET.get("ids"):
+        return []
+    wanted = []
+    for part in ",".join(request.GET.getlist("ids")).split(","):
+        if part.strip().isdigit() and int(part) not in wanted:
+            wanted.append(int(part))
+    found = Property.objects.filter(pk__in=wanted[:MAX_COMPARE], status=PropertyStatus.PUBLISHED)
+    by_pk = {p.pk: p for p in found.select_related("municipality__district")}
+    return [by_pk[pk] for pk in wanted if pk in by_pk]
+
+
 def contact(request, kind=None, pk=None):
+    properties = _compared(request, kind)
+    if len(properties) == 1:
+        kind, pk = "immobilie", properties[0].pk
     target, topic, title, back_url = _target(kind, pk)
+    if len(properties) > 1:
+        topic, title = Topic.PROPERTY, ", ".join(p.title for p in properties)
+        back_url = reverse("properties:compare") + "?ids=" + ",".join(str(p.pk) for p in properties)
     form = InquiryForm(request.POST or None, initial={"topic": request.GET.get("thema") or topic})
     status = 200
     if request.method == "POST":
         if form.is_valid():
             if within_rate_limit(request, form, "inquiry", settings.INQUIRIES_PER_HOUR):
-                inquiry = services.receive(
-                    form, language=get_language() or "de", page_url=back_url, **target
-                )
+                language = get_language() or "de"
+                if len(properties) > 1:
+                    sent = services.receive_many(
+                        form, properties, language=language, page_url=back_url
+                    )
+                else:
+                    sent = [services.receive(form, language=language, page_url=back_url, **target)]
                 # A signed cookie, not the session: after the inquiry's commit nothing else is
                 # written to the database, so a database failure cannot turn a saved inquiry into
                 # an error page (docs/faults.md).
                 response = redirect("inquiries:thanks")
                 response.set_signed_cookie(
                     THANKS_COOKIE,
-                    inquiry.pk,
+                    ",".join(str(inquiry.pk) for inquiry in sent),
                     salt=THANKS_COOKIE,
                     max_age=THANKS_COOKIE_SECONDS,
                     httponly=True,
@@ -89,21 +112,24 @@ def contact(request, kind=None, pk=None):
     return render(
         request,
         "inquiries/contact.html",
-        {"form": form, "title": title, "back_url": back_url},
+        {"form": form, "title": title, "back_url": back_url, "properties": properties},
         status=status,
     )
 
 
 def thanks(request):
-    pk = request.get_signed_cookie(
-        THANKS_COOKIE, default=None, salt=THANKS_COOKIE, max_age=THANKS_COOKIE_SECONDS
+    value = request.get_signed_cookie(
+        THANKS_COOKIE, default="", salt=THANKS_COOKIE, max_age=THANKS_COOKIE_SECONDS
     )
-    inquiry = (
-        Inquiry.objects.filter(pk=pk).select_related("recipient").first()
-        if pk and pk.isdigit()
-        else None
+    pks = [int(part) for part in value.split(",") if part.isdigit()]
+    found = Inquiry.objects.filter(pk__in=pks).select_related("recipient", "property", "place")
+    by_pk = {inquiry.pk: inquiry for inquiry in found}
+    inquiries = [by_pk[pk] for pk in pks if pk in by_pk]
+    return render(
+        request,
+        "inquiries/thanks.html",
+        {"inquiry": inquiries[0] if inquiries else None, "inquiries": inquiries},
     )
-    return render(request, "inquiries/thanks.html", {"inquiry": inquiry})
 
 
 # --- inbox --------------------------------------------------------------------------------------

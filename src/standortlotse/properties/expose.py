@@ -15,9 +15,11 @@ import math
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from standortlotse.properties.models import Property
-from standortlotse.properties.presenters import compare_rows, fact_rows
+from standortlotse.properties.presenters import compare_table, fact_rows
 
 MAP_SIZE = (900, 560)
 
@@ -92,6 +94,19 @@ def qr_svg(url: str) -> str:
     return _data_uri(buffer.getvalue(), "image/svg+xml")
 
 
+def qr_inline_svg(url: str, title: str) -> SafeString:
+    """The QR code of ``url`` as an <svg> element for a page (vector, no request, no script)."""
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(
+        buffer, kind="svg", scale=4, border=2, xmldecl=False, svgclass="qr", title=title
+    )
+    svg = buffer.getvalue().decode()
+    # segno's own markup; the title is escaped
+    return mark_safe(svg.replace("<svg ", f'<svg role="img" aria-label="{escape(title)}" ', 1))
+
+
 def _photos(prop: Property, limit=3) -> list[dict]:
     result = []
     for photo in prop.photos.all()[:limit]:
@@ -151,7 +166,7 @@ def comparison_pdf(props: list[Property], language: str) -> bytes:
             "properties/expose_compare.html",
             {
                 "props": props,
-                "rows": compare_rows(props),
+                "rows": compare_table(props),
                 "urls": [page_url(p, language) for p in props],
                 "created": timezone.localdate(),
                 "SITE_NAME": settings.SITE_NAME,

@@ -1,11 +1,16 @@
 """How a property is shown: the key facts table, units, and schema.org JSON-LD."""
 
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from standortlotse.core.schema import geo, postal_address
 from standortlotse.core.units import hectares
+from standortlotse.properties import glossary
 from standortlotse.properties.models import Availability, Property
 
 
@@ -45,9 +50,32 @@ def availability_text(prop: Property) -> str:
     return prop.get_availability_display()
 
 
-def fact_rows(prop: Property) -> list[tuple[str, str]]:
-    """Label/value pairs for everything known about the property, in reading order."""
+@dataclass(frozen=True)
+class Fact:
+    key: str
+    label: str
+    value: str
+    terms: tuple = ()
+
+
+# The groups of the detail page, in reading order; "contact" comes from the contact rule
+# (inquiries.routing.property_contact) and is rendered by the page itself.
+GROUPS = (
+    ("site", gettext_lazy("Site and offer")),
+    ("planning", gettext_lazy("Planning law")),
+    ("access", gettext_lazy("Transport access")),
+    ("utilities", gettext_lazy("Utilities")),
+    ("funding", gettext_lazy("Funding")),
+)
+
+
+def _grouped_facts(prop: Property) -> list[tuple[str, list[tuple[str, str, str]]]]:
+    """(group key, [(fact key, label, value)]) for everything known, empty values included."""
     f = Property._meta.get_field
+
+    def field(name, value):
+        return (name, f(name).verbose_name, value)
+
     motorway = _num(prop.motorway_km, "km", 1)
     if motorway and prop.motorway_junction:
         motorway = f"{motorway} ({prop.motorway_junction})"
@@ -59,61 +87,182 @@ def fact_rows(prop: Property) -> list[tuple[str, str]]:
         for label, value in (("GRZ", prop.grz), ("GFZ", prop.gfz), ("BMZ", prop.bmz))
         if value is not None
     )
-    rows = [
-        (_("Kind"), prop.get_kind_display()),
-        (_("Municipality"), f"{prop.municipality.name} ({prop.municipality.district.name})"),
+    address = ", ".join(x for x in (prop.street, f"{prop.postcode} {prop.locality}".strip()) if x)
+    return [
         (
-            _("Address"),
-            ", ".join(x for x in (prop.street, f"{prop.postcode} {prop.locality}".strip()) if x),
+            "site",
+            [
+                ("kind", _("Kind"), prop.get_kind_display()),
+                (
+                    "municipality",
+                    _("Municipality"),
+                    f"{prop.municipality.name} ({prop.municipality.district.name})",
+                ),
+                ("address", _("Address"), address),
+                field("area_total_m2", format_area(prop.area_total_m2)),
+                field("area_available_m2", format_area(prop.area_available_m2)),
+                field("divisible", _yes_no(prop.divisible)),
+                field("smallest_plot_m2", format_area(prop.smallest_plot_m2)),
+                field(
+                    "marketing_type",
+                    prop.get_marketing_type_display() if prop.marketing_type else "",
+                ),
+                field("price_per_m2", price_text(prop)),
+                field("availability", availability_text(prop)),
+                field("owner_type", prop.get_owner_type_display() if prop.owner_type else ""),
+            ],
         ),
-        (f("area_total_m2").verbose_name, format_area(prop.area_total_m2)),
-        (f("area_available_m2").verbose_name, format_area(prop.area_available_m2)),
-        (f("divisible").verbose_name, _yes_no(prop.divisible)),
-        (f("smallest_plot_m2").verbose_name, format_area(prop.smallest_plot_m2)),
-        (f("zonings").verbose_name, prop.zonings_display()),
         (
-            f("planning_status").verbose_name,
-            prop.get_planning_status_display() if prop.planning_status else "",
+            "planning",
+            [
+                field("zonings", prop.zonings_display()),
+                field(
+                    "planning_status",
+                    prop.get_planning_status_display() if prop.planning_status else "",
+                ),
+                ("ratios", _("GRZ / GFZ / BMZ"), ratios),
+                field("max_building_height_m", _num(prop.max_building_height_m, "m", 1)),
+                field("operation_24_7", _yes_no(prop.operation_24_7)),
+                field("noise_limits", prop.noise_limits),
+            ],
         ),
         (
-            f("marketing_type").verbose_name,
-            prop.get_marketing_type_display() if prop.marketing_type else "",
+            "access",
+            [
+                field("motorway_km", motorway),
+                field("federal_road_km", _num(prop.federal_road_km, "km", 1)),
+                field("rail_siding", prop.get_rail_siding_display() if prop.rail_siding else ""),
+                field("inland_port_km", _num(prop.inland_port_km, "km", 1)),
+                field("airport_km", _num(prop.airport_km, "km", 1)),
+            ],
         ),
-        (f("price_per_m2").verbose_name, price_text(prop)),
-        (f("availability").verbose_name, availability_text(prop)),
-        (f("owner_type").verbose_name, prop.get_owner_type_display() if prop.owner_type else ""),
-        (f("motorway_km").verbose_name, motorway),
-        (f("federal_road_km").verbose_name, _num(prop.federal_road_km, "km", 1)),
-        (f("rail_siding").verbose_name, prop.get_rail_siding_display() if prop.rail_siding else ""),
-        (f("inland_port_km").verbose_name, _num(prop.inland_port_km, "km", 1)),
-        (f("airport_km").verbose_name, _num(prop.airport_km, "km", 1)),
-        (_("Electricity"), electricity),
-        (f("gas").verbose_name, _yes_no(prop.gas)),
-        (f("hydrogen").verbose_name, _yes_no(prop.hydrogen)),
-        (f("water").verbose_name, _yes_no(prop.water)),
-        (f("waste_water").verbose_name, _yes_no(prop.waste_water)),
-        (f("broadband_mbits").verbose_name, _num(prop.broadband_mbits, "Mbit/s")),
-        (f("mobile_coverage").verbose_name, prop.mobile_coverage),
-        (f("operation_24_7").verbose_name, _yes_no(prop.operation_24_7)),
-        (f("noise_limits").verbose_name, prop.noise_limits),
-        (f("max_building_height_m").verbose_name, _num(prop.max_building_height_m, "m", 1)),
-        (_("GRZ / GFZ / BMZ"), ratios),
-        (f("funding_area").verbose_name, _yes_no(prop.funding_area)),
-        (f("funding_rate").verbose_name, _num(prop.funding_rate, "%", 0)),
-        (f("verified_on").verbose_name, date_format(prop.verified_on) if prop.verified_on else ""),
+        (
+            "utilities",
+            [
+                ("electricity", _("Electricity"), electricity),
+                field("gas", _yes_no(prop.gas)),
+                field("hydrogen", _yes_no(prop.hydrogen)),
+                field("water", _yes_no(prop.water)),
+                field("waste_water", _yes_no(prop.waste_water)),
+                field("broadband_mbits", _num(prop.broadband_mbits, "Mbit/s")),
+                field("mobile_coverage", prop.mobile_coverage),
+            ],
+        ),
+        (
+            "funding",
+            [
+                field("funding_area", _yes_no(prop.funding_area)),
+                field("funding_rate", _num(prop.funding_rate, "%", 0)),
+            ],
+        ),
+        (
+            "verified",
+            [
+                field("verified_on", date_format(prop.verified_on) if prop.verified_on else ""),
+            ],
+        ),
     ]
-    return [(str(label), value) for label, value in rows if value]
+
+
+def fact_groups(prop: Property) -> list[dict]:
+    """The detail page's fact groups: key, heading and the known facts (with the planning
+    terms their values use, see ``glossary``); groups without a known fact are left out."""
+    headings = dict(GROUPS)
+    result = []
+    for key, rows in _grouped_facts(prop):
+        if key not in headings:
+            continue
+        facts = [
+            Fact(name, str(label), value, tuple(glossary.terms_for_fact(prop, name)))
+            for name, label, value in rows
+            if value
+        ]
+        if facts:
+            result.append({"key": key, "heading": headings[key], "facts": facts})
+    return result
+
+
+def fact_rows(prop: Property) -> list[tuple[str, str]]:
+    """Label/value pairs for everything known about the property, in reading order."""
+    return [
+        (str(label), value)
+        for _group, rows in _grouped_facts(prop)
+        for _key, label, value in rows
+        if value
+    ]
+
+
+# How the comparison finds the best value of a row: the model field and whether more is better.
+BEST = {
+    "area_total_m2": ("area_total_m2", max),
+    "area_available_m2": ("area_available_m2", max),
+    "price_per_m2": ("price_per_m2", min),
+    "motorway_km": ("motorway_km", min),
+    "federal_road_km": ("federal_road_km", min),
+    "inland_port_km": ("inland_port_km", min),
+    "airport_km": ("airport_km", min),
+    "broadband_mbits": ("broadband_mbits", max),
+    "funding_rate": ("funding_rate", max),
+    "max_building_height_m": ("max_building_height_m", max),
+}
+
+
+def _comparable(prop: Property, field: str):
+    if field == "price_per_m2" and prop.price_on_request:
+        return None
+    return getattr(prop, field)
+
+
+def best_indexes(props: list[Property], key: str) -> set[int]:
+    """The columns holding the best value of a row (all of them on a tie); none when the row has
+    no rule, fewer than two properties have a value, or all values are equal."""
+    if key not in BEST:
+        return set()
+    field, pick = BEST[key]
+    values = [_comparable(p, field) for p in props]
+    known = [v for v in values if v is not None]
+    if len(known) < 2 or len(set(known)) == 1:
+        return set()
+    best = pick(known)
+    return {i for i, v in enumerate(values) if v == best}
+
+
+def compare_table(props: list[Property]) -> list[dict]:
+    """The facts of several properties side by side: label, one cell per property (text, best)
+    and the rule of the row ("max"/"min" or "")."""
+    tables = []
+    for prop in props:
+        tables.append(
+            {
+                key: (str(label), value)
+                for _group, rows in _grouped_facts(prop)
+                for key, label, value in rows
+                if value
+            }
+        )
+    keys: list[str] = []
+    for table in tables:
+        for key in table:
+            if key not in keys:
+                keys.append(key)
+    rows = []
+    for key in keys:
+        label = next(t[key][0] for t in tables if key in t)
+        best = best_indexes(props, key)
+        rule = ""
+        if key in BEST:
+            rule = "max" if BEST[key][1] is max else "min"
+        cells = [
+            {"text": t[key][1] if key in t else "–", "best": i in best}
+            for i, t in enumerate(tables)
+        ]
+        rows.append({"key": key, "label": label, "cells": cells, "rule": rule})
+    return rows
 
 
 def compare_rows(props: list[Property]) -> list[tuple[str, list[str]]]:
     """The facts of several properties side by side: (label, [value per property])."""
-    tables = [dict(fact_rows(p)) for p in props]
-    labels: list[str] = []
-    for table in tables:
-        for label in table:
-            if label not in labels:
-                labels.append(label)
-    return [(label, [table.get(label, "–") for table in tables]) for label in labels]
+    return [(row["label"], [c["text"] for c in row["cells"]]) for row in compare_table(props)]
 
 
 def json_ld(prop: Property, request) -> dict:

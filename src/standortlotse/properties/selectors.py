@@ -4,7 +4,7 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
@@ -207,3 +207,63 @@ def clusters(criteria: SearchCriteria, zoom: int) -> list[dict]:
                 {"type": "Feature", "geometry": point, "properties": {"count": row["n"]}}
             )
     return features
+
+
+SIMILAR_KM = 30
+SIMILAR_LIMIT = 4
+SIMILAR_SCAN = 500
+
+
+def _km(lat1, lon1, lat2, lon2) -> float:
+    import math
+
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(a))
+
+
+def similar_area(a: int | None, b: int | None) -> bool:
+    """Two available areas are similar when the smaller is at least half the larger."""
+    if not a or not b:
+        return False
+    return min(a, b) * 2 >= max(a, b)
+
+
+def similar(prop: Property, km: float = SIMILAR_KM, limit: int = SIMILAR_LIMIT) -> list:
+    """Up to ``limit`` published properties within ``km`` of ``prop`` of the same kind or with a
+    similar available area, nearest first; each gets ``distance_km``."""
+    import math
+
+    dlat = km / 111.32
+    dlon = km / (111.32 * max(0.1, math.cos(math.radians(prop.lat))))
+    candidates = (
+        published_properties()
+        .exclude(pk=prop.pk)
+        .filter(
+            lat__gte=prop.lat - dlat,
+            lat__lte=prop.lat + dlat,
+            lon__gte=prop.lon - dlon,
+            lon__lte=prop.lon + dlon,
+        )
+    )
+    alike = Q(kind=prop.kind)
+    area = prop.area_available_m2
+    if area:
+        alike |= Q(area_available_m2__gte=(area + 1) // 2, area_available_m2__lte=area * 2)
+    # A dense register may hold thousands of plots within reach: a bounded number is measured.
+    candidates = candidates.filter(alike).order_by("pk")[:SIMILAR_SCAN]
+    found = []
+    for other in candidates:
+        if other.kind != prop.kind and not similar_area(
+            other.area_available_m2, prop.area_available_m2
+        ):
+            continue
+        distance = _km(prop.lat, prop.lon, other.lat, other.lon)
+        if distance <= km:
+            other.distance_km = distance
+            found.append(other)
+    found.sort(key=lambda p: (p.distance_km, p.pk))
+    found = found[:limit]
+    prefetch_related_objects(found, "photos")
+    return found

@@ -19,7 +19,7 @@ from standortlotse.properties import exports, selectors, statistics
 from standortlotse.properties import expose as pdf
 from standortlotse.properties.forms import SearchForm
 from standortlotse.properties.models import Property
-from standortlotse.properties.presenters import compare_rows, fact_rows, json_ld
+from standortlotse.properties.presenters import compare_table, fact_groups, json_ld
 
 PAGE_SIZE = 20
 
@@ -88,17 +88,23 @@ def _compare_ids(request) -> list[int]:
 
 def detail(request, pk):
     prop = selectors.visible_property(twofactor.acting_user(request), pk)
+    language = get_language() or "de"
+    share_url = pdf.page_url(prop, language)  # the canonical address, whichever host was asked
     return render(
         request,
         "properties/detail.html",
         {
             "prop": prop,
-            "facts": fact_rows(prop),
-            "description": prop.description(get_language() or "de"),
+            "groups": fact_groups(prop),
+            "description": prop.description(language),
             "json_ld": json_ld(prop, request),
             "map_data": _map_data(prop),
             "absolute_url": request.build_absolute_uri(prop.get_absolute_url()),
             "og_image": request.build_absolute_uri(reverse("properties:og_image", args=[prop.pk])),
+            "similar": selectors.similar(prop) if prop.is_public else [],
+            "share_url": share_url,
+            "qr_svg": pdf.qr_inline_svg(share_url, _("QR code of this page")),
+            "max_compare": selectors.MAX_COMPARE,
         },
     )
 
@@ -111,11 +117,16 @@ def compare(request):
     ids = _compare_ids(request)
     props = selectors.compare(ids)
     too_many = len(set(ids)) > selectors.MAX_COMPARE
-    rows = compare_rows(props)
     return render(
         request,
         "properties/compare.html",
-        {"props": props, "rows": rows, "too_many": too_many, "max_compare": selectors.MAX_COMPARE},
+        {
+            "props": props,
+            "rows": compare_table(props),
+            "too_many": too_many,
+            "max_compare": selectors.MAX_COMPARE,
+            "ids": ",".join(str(p.pk) for p in props),
+        },
     )
 
 
