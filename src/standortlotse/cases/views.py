@@ -93,6 +93,7 @@ def _results_page(request, saved, *, inquiry_form=None, link_form=None, status=2
             "selected": request.POST.getlist("properties") if request.method == "POST" else [],
             "valid_until": saved.results_valid_until(),
             "max_compare": MAX_COMPARE,
+            "kind_choices": Kind.choices,
         },
         status=status,
     )

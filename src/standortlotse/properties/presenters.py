@@ -1,7 +1,6 @@
 """How a property is shown: the key facts table, units, and schema.org JSON-LD."""
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.formats import date_format, number_format
