@@ -110,7 +110,8 @@ class Result:
     groups: list[Group]
     corrected_from: str = ""
     dropped: str = ""  # a word left out because all words together found nothing
-    understood: list[str] = field(default_factory=list)
+    understood: list[tuple[str, str]] = field(default_factory=list)  # label, query without it
+    units: list[str] = field(default_factory=list)  # what can be left out, one at a time
 
     @property
     def total(self):
@@ -175,25 +176,26 @@ def search(query: str, language: str = "de") -> Result:
     result = _search(fixed, language)
     result.corrected_from = query if changed else ""
     if result.terms and not result.total:
-        words = fixed.split()
+        # Leave out one understood part ("ab 2 ha") or one text word at a time.
+        from standortlotse.properties.query import remove_span
+
         best = None
-        for index, word in enumerate(words):
-            rest = " ".join(words[:index] + words[index + 1 :])
-            if not rest.strip():
+        for unit in result.units:
+            rest = remove_span(fixed, unit)
+            if not rest.strip() or rest == fixed:
                 continue
             attempt = _search(rest, language)
             if attempt.total and (best is None or attempt.total > best[0].total):
-                best = (attempt, word)
+                best = (attempt, unit)
         if best:
             best[0].dropped = best[1]
-            best[0].query = fixed
             best[0].corrected_from = result.corrected_from
             return best[0]
     return result
 
 
 def _search(fixed: str, language: str) -> Result:
-    from standortlotse.properties.query import STOP_WORDS, interpret
+    from standortlotse.properties.query import STOP_WORDS, interpret, remove_span
     from standortlotse.properties.searching import municipality_lookup
     from standortlotse.properties.selectors import SearchCriteria
     from standortlotse.properties.selectors import search as property_search
@@ -202,7 +204,8 @@ def _search(fixed: str, language: str) -> Result:
     words = [w for w in fixed.split() if fold(w) not in STOP_WORDS]
     terms = textsearch.query_words(" ".join(words))
     result = Result(fixed, terms, [])
-    result.understood = [part.label for part in meaning.parts]
+    result.understood = [(part.label, meaning.without(part)) for part in meaning.parts]
+    result.units = [part.span for part in meaning.parts] + meaning.text.split()
     if not terms:
         return result
     en = language.startswith("en")
@@ -219,10 +222,21 @@ def _search(fixed: str, language: str) -> Result:
         from django.db.models import Case, IntegerField, Value, When
 
         fulfilled = property_search(SearchCriteria(q=meaning.text, **meaning.filters)).values("pk")
-        mentioned = textsearch.filter_matches(published_properties(), terms).values("pk")
+        wanted = Q(pk__in=fulfilled)
+        # Numbers are no words to find in a text ("ab 2 ha", "A14").
+        text = fixed
+        for part in meaning.parts:
+            if part.key in ("area_min", "area_max", "motorway"):
+                text = remove_span(text, part.span)
+        word_terms = textsearch.query_words(
+            " ".join(w for w in text.split() if fold(w) not in STOP_WORDS)
+        )
+        if word_terms:
+            mentioned = textsearch.filter_matches(published_properties(), word_terms)
+            wanted |= Q(pk__in=mentioned.values("pk"))
         ranked = (
             published_properties()
-            .filter(Q(pk__in=fulfilled) | Q(pk__in=mentioned))
+            .filter(wanted)
             .annotate(
                 fulfils=Case(
                     When(pk__in=fulfilled, then=Value(0)),
