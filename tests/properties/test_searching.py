@@ -94,8 +94,11 @@ def test_each_criterion_is_relaxed_on_its_own(plots):
         for s in relaxations(SearchCriteria(kind=["hall"], rail_siding="yes", area_min=5_000))
     ]
     # Without the rail siding the hall is still too small, without the area it has no siding:
-    # only another kind helps.
-    assert texts == ["1 Objekt, jeder Objektart"]
+    # one step: another kind; two steps: the hall without both.
+    assert texts == [
+        "1 Objekt, jeder Objektart",
+        "1 Objekt, ohne Gleisanschluss und wenn 4.000 m² genügen",
+    ]
 
 
 def test_area_and_price_relaxations_round(plots):
@@ -117,3 +120,14 @@ def test_criteria_params_round_trip(client, plots):
     assert query == "kind=hall&kind=plot&area_min=2000&funding_area=false"
     response = client.get(reverse("properties:search") + "?" + query)
     assert response.status_code == 200
+
+
+def test_two_criteria_are_loosened_together_when_one_is_not_enough(plots, world):
+    # A hall with a siding and 2 ha: no hall has a siding, none is that large.
+    suggestions = relaxations(SearchCriteria(kind=["hall"], rail_siding="yes", area_min=20_000))
+    texts = [suggestion_text(s) for s in suggestions]
+    assert "1 Objekt, jeder Objektart" in texts
+    assert "1 Objekt, ohne Gleisanschluss und wenn 4.000 m² genügen" in texts
+    pair = next(s for s in suggestions if "und" in s.text)
+    assert pair.criteria.kind == ["hall"] and pair.criteria.rail_siding == ""
+    assert pair.criteria.area_min == 4_000

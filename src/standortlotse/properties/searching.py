@@ -114,13 +114,17 @@ def _ceil_step(value: Decimal, step: int) -> Decimal:
     return Decimal(math.ceil(float(value) / step) * step)
 
 
-def relaxations(criteria: SearchCriteria) -> list[Suggestion]:
+def relaxations(criteria: SearchCriteria, pairs: bool = True) -> list[Suggestion]:
     """For an empty result: each criterion loosened on its own, with the number of matches it
-    would give ("3 properties if you allow 40 km to the motorway"), most matches first."""
+    would give ("3 properties if you allow 40 km to the motorway"), most matches first. When
+    fewer than two single steps help, two criteria are loosened together ("without a rail
+    siding and if 1.2 ha are enough")."""
     c = criteria
     found: list[Suggestion] = []
+    tried: list[tuple[SearchCriteria, str]] = []
 
     def offer(relaxed: SearchCriteria, text: str, count: int | None = None) -> None:
+        tried.append((relaxed, text))
         count = _count(relaxed) if count is None else count
         if count:
             found.append(Suggestion(text, count, relaxed))
@@ -185,8 +189,30 @@ def relaxations(criteria: SearchCriteria) -> list[Suggestion]:
             offer(replace(c, **{name: [] if name == "availability" else None}), text)
     if c.q:
         offer(replace(c, q=""), _("without the search words “%(q)s”") % {"q": c.q})
+    if pairs and len(found) < 2:
+        helped = {id(s.criteria) for s in found}
+        seen = [_some_ids(s.criteria) for s in found]
+        for relaxed, text in tried:
+            if id(relaxed) in helped:
+                continue
+            for second in relaxations(relaxed, pairs=False):
+                # Two steps only when they find something that one step does not.
+                ids = _some_ids(second.criteria)
+                if ids not in seen:
+                    seen.append(ids)
+                    found.append(
+                        Suggestion(
+                            _("%(first)s and %(second)s") % {"first": text, "second": second.text},
+                            second.count,
+                            second.criteria,
+                        )
+                    )
     found.sort(key=lambda s: -s.count)
     return found[:MAX_SUGGESTIONS]
+
+
+def _some_ids(criteria: SearchCriteria) -> set[int]:
+    return set(selectors.search(criteria).values_list("pk", flat=True)[:50])
 
 
 def _round_down_area(m2: int) -> int:

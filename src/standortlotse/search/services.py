@@ -112,6 +112,7 @@ class Result:
     dropped: str = ""  # a word left out because all words together found nothing
     understood: list[tuple[str, str]] = field(default_factory=list)  # label, query without it
     units: list[str] = field(default_factory=list)  # what can be left out, one at a time
+    fulfilled: int = 0  # properties shown that meet every understood filter
 
     @property
     def total(self):
@@ -185,8 +186,9 @@ def search(query: str, language: str = "de") -> Result:
             if not rest.strip() or rest == fixed:
                 continue
             attempt = _search(rest, language)
-            if attempt.total and (best is None or attempt.total > best[0].total):
-                best = (attempt, unit)
+            score = (attempt.fulfilled, attempt.total)
+            if attempt.total and (best is None or score > best[2]):
+                best = (attempt, unit, score)
         if best:
             best[0].dropped = best[1]
             best[0].corrected_from = result.corrected_from
@@ -223,16 +225,16 @@ def _search(fixed: str, language: str) -> Result:
 
         fulfilled = property_search(SearchCriteria(q=meaning.text, **meaning.filters)).values("pk")
         wanted = Q(pk__in=fulfilled)
-        # Numbers are no words to find in a text ("ab 2 ha", "A14").
-        text = fixed
+        # Words rank ("Halle": halls first, then what mentions a hall); numbers always filter
+        # ("ab 2 ha", "A14") and are no words to find in a text.
+        text, numbers = fixed, {}
         for part in meaning.parts:
             if part.key in ("area_min", "area_max", "motorway"):
                 text = remove_span(text, part.span)
-        word_terms = textsearch.query_words(
-            " ".join(w for w in text.split() if fold(w) not in STOP_WORDS)
-        )
-        if word_terms:
-            mentioned = textsearch.filter_matches(published_properties(), word_terms)
+                numbers.update(part.filters)
+        words_text = " ".join(w for w in text.split() if fold(w) not in STOP_WORDS)
+        if textsearch.query_words(words_text):
+            mentioned = property_search(SearchCriteria(q=words_text, **numbers))
             wanted |= Q(pk__in=mentioned.values("pk"))
         ranked = (
             published_properties()
@@ -247,6 +249,7 @@ def _search(fixed: str, language: str) -> Result:
             .order_by("fulfils", "-published_at", "-pk")
         )
         props, more = take(ranked, with_terms=False)
+        result.fulfilled = sum(1 for p in props if p.fulfils == 0)
     else:
         props, more = take(published_properties().order_by("-published_at", "-pk"))
     result.groups.append(
