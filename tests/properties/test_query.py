@@ -34,6 +34,7 @@ def _german():
     [
         ("Gleisanschluss", {"rail_siding": "yes"}),
         ("Gleis", {"rail_siding": "yes"}),
+        ("Gleisanschluß", {"rail_siding": "yes"}),
         ("rail siding", {"rail_siding": "yes"}),
         ("railway", {"rail_siding": "yes"}),
         ("Halle", {"kind": ["hall"]}),

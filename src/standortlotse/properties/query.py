@@ -187,7 +187,7 @@ VOCABULARY = [
     (
         "rail_siding",
         _p(
-            r"gleisanschl[uü]ss(?:es)?|anschlussgleis(?:e)?|bahnanschluss|gleis(?:e)?|"
+            r"gleisanschluß(?:es)?|anschlußgleis(?:e)?|bahnanschluß|gleis(?:e)?|"
             r"rail(?:way)?[ -]sidings?|rail(?:way)?[ -]connection|railway|rail"
         ),
         {"rail_siding": "yes"},
