@@ -77,6 +77,9 @@ def test_understood_parts_empty_results_and_an_alert(demo, new_ui):
     search_path = ui.path()
     ui.page.fill("#alert-email", "anna@example.org")
     ui.submit(ui.page.get_by_role("button", name="Bei neuen Treffern per E-Mail benachrichtigen"))
+    assert ui.page.input_value("#id_email") == "anna@example.org"  # asked once more, posted
+    ui.assert_accessible()
+    ui.submit(ui.page.get_by_role("button", name="Bei neuen Treffern per E-Mail benachrichtigen"))
     assert "anna@example.org" in ui.page.locator("main").inner_text()
     [confirm_mail] = mails
     confirm = next(u for u in re.findall(r"https?://\S+", confirm_mail.body) if "bestaetigen" in u)

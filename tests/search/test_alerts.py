@@ -131,8 +131,20 @@ def test_a_bad_address_gets_an_error_naming_the_field(client, world, mailoutbox,
 
 def test_the_offer_is_on_result_pages_and_empty_ones(client, world):
     for query in ("", "?q=Zauberwald+Zauberwald&kind=office&rail_siding=yes"):
-        html = client.get(reverse("properties:search") + query).content.decode()
-        assert 'action="/suche/benachrichtigung/"' in html
+        response = client.get(reverse("properties:search") + query)
+        html = response.content.decode()
+        assert 'method="get" action="/suche/benachrichtigung/"' in html
+        assert not response.cookies  # a GET form: no CSRF cookie on the search page
+
+
+def test_the_offer_leads_to_a_prefilled_form(client, world):
+    response = client.get(
+        reverse("search:alert_subscribe"),
+        {"query": "kind=hall&rail_siding=yes", "email": "anna@example.org"},
+    )
+    html = response.content.decode()
+    assert 'value="anna@example.org"' in html
+    assert 'name="query" value="kind=hall&amp;rail_siding=yes"' in html
 
 
 def test_an_unpublished_property_sends_nothing(client, world, mailoutbox, commit):

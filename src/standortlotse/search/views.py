@@ -16,7 +16,12 @@ def search(request):
 
 def alert_subscribe(request):
     """Save a search with an email address (no account); a confirmation mail goes out first."""
-    form = AlertForm(request.POST or None, initial={"query": request.GET.urlencode()})
+    # From a search page's offer (GET with the search in "query" and the address), or a link.
+    initial = {
+        "query": request.GET.get("query", request.GET.urlencode()),
+        "email": request.GET.get("email", ""),
+    }
+    form = AlertForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():
