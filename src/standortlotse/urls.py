@@ -43,6 +43,7 @@ urlpatterns += i18n_patterns(
     path("", include("standortlotse.privacy.urls")),
     path("", include("standortlotse.geo.urls")),
     path("suche/", search_views.search, name="search"),
+    path("", include("standortlotse.search.urls")),
     path("barrierefreiheit/", portal_views.accessibility, name="accessibility"),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

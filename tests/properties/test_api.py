@@ -252,3 +252,20 @@ def test_write_schema_is_the_editor_form_with_a_type_for_every_field(client):
     assert types["price_per_m2"] == [{"type": "number"}, {"type": "string"}]
     assert types["price_on_request"] == [{"type": "boolean"}]
     assert types["available_from"] == [{"format": "date", "type": "string"}]
+
+
+def test_the_filters_the_search_page_reads_from_words(client, world):
+    from tests.factories import PropertyFactory
+
+    PropertyFactory(
+        title="An der A14",
+        municipality=world.mun_a,
+        motorway_junction="AS Stendal (A14)",
+        operation_24_7=True,
+        hydrogen=True,
+    )
+    PropertyFactory(title="An der A140", municipality=world.mun_a, motorway_junction="A140")
+    for query in ({"motorway": "A14"}, {"operation_24_7": "true"}, {"hydrogen": "true"}):
+        data = client.get("/api/properties", query).json()
+        assert [item["title"] for item in data["items"]] == ["An der A14"], query
+    assert client.get("/api/properties", {"motorway": "Autobahn"}).status_code == 422

@@ -21,6 +21,7 @@ from standortlotse.properties.models import (
     RailSiding,
     Zoning,
 )
+from standortlotse.properties.query import parse_area
 from standortlotse.properties.selectors import SORTS, SearchCriteria
 
 SECTIONS = [
@@ -206,10 +207,56 @@ SORT_LABELS = {
 }
 
 
+class AreaField(forms.CharField):
+    """An area in m², or in hectares with "ha": "5000", "50.000 m²", "5 ha", "2,5 ha"."""
+
+    default_error_messages = {
+        "invalid": _("Enter an area in m² (e.g. 5000 or 50.000 m²) or in hectares (e.g. 5 ha)."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", _("In m², or in hectares with “ha”: 5000, 50.000 m², 5 ha."))
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = {"inputmode": "decimal", "autocomplete": "off", "maxlength": "30"}
+        return {**super().widget_attrs(widget), **attrs}
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if len(text) > 30:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        try:
+            return parse_area(text)
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+MOTORWAY_NAME = r"^\s*[Aa]\s?\d{1,3}\s*$"
+
+
+def yes_no_any(label):
+    return forms.NullBooleanField(
+        label=label,
+        required=False,
+        widget=forms.Select(choices=[("", _("any")), ("true", _("yes")), ("false", _("no"))]),
+    )
+
+
 class SearchForm(forms.Form):
     """Public search filters. All optional; invalid values give a message, never a 500."""
 
-    q = forms.CharField(label=_("Search text"), required=False, max_length=200)
+    q = forms.CharField(
+        label=_("Search text"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": _("e.g. hall from 5000 m², rail siding, on the A14"),
+            }
+        ),
+    )
     kind = checkboxes(_("Kind"), Kind.choices)
     region = forms.ModelChoiceField(
         label=_("Region"),
@@ -229,8 +276,8 @@ class SearchForm(forms.Form):
         required=False,
         empty_label=_("all municipalities"),
     )
-    area_min = forms.IntegerField(label=_("Area from (m²)"), required=False, min_value=0)
-    area_max = forms.IntegerField(label=_("Area up to (m²)"), required=False, min_value=0)
+    area_min = AreaField(label=_("Area from"), required=False)
+    area_max = AreaField(label=_("Area up to"), required=False)
     zoning = checkboxes(_("Zoning"), Zoning.choices)
     zoning.help_text = _("Any of those ticked: a GE/GI plot is found under GE and under GI.")
     availability = checkboxes(_("Availability"), Availability.choices)
@@ -249,14 +296,20 @@ class SearchForm(forms.Form):
         max_digits=6,
         decimal_places=1,
     )
+    motorway = forms.RegexField(
+        label=_("On the motorway"),
+        regex=MOTORWAY_NAME,
+        required=False,
+        max_length=6,
+        help_text=_("A motorway's name, e.g. A14."),
+        error_messages={"invalid": _("Enter a motorway's name: A and its number, e.g. A14.")},
+    )
     broadband_min = forms.IntegerField(
         label=_("Broadband at least (Mbit/s)"), required=False, min_value=0
     )
-    funding_area = forms.NullBooleanField(
-        label=_("GRW funding area"),
-        required=False,
-        widget=forms.Select(choices=[("", _("any")), ("true", _("yes")), ("false", _("no"))]),
-    )
+    funding_area = yes_no_any(_("GRW funding area"))
+    operation_24_7 = yes_no_any(_("24/7 operation allowed"))
+    hydrogen = yes_no_any(_("Hydrogen"))
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
@@ -316,6 +369,8 @@ class SearchForm(forms.Form):
         data = dict(self.cleaned_data)
         for key in ("municipality", "district", "region"):
             data[key] = data[key].pk if data.get(key) else None
+        if data.get("motorway"):
+            data["motorway"] = "A" + "".join(ch for ch in data["motorway"] if ch.isdigit())
         return SearchCriteria.from_mapping(data)
 
 

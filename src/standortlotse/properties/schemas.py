@@ -38,6 +38,14 @@ class Filters(Schema):
     motorway_km_max: Decimal | None = Field(None, ge=0, description="Motorway within (km)")
     broadband_min: int | None = Field(None, ge=0, description="Broadband at least (Mbit/s)")
     funding_area: bool | None = None
+    motorway: str = Field(
+        "",
+        max_length=6,
+        pattern=r"^$|^[Aa] ?\d{1,3}$",
+        description="Junction on motorway, e.g. A14",
+    )
+    operation_24_7: bool | None = None
+    hydrogen: bool | None = None
     bbox: str | None = Field(
         None, description="west,south,east,north in WGS84 degrees", examples=["11.0,52.3,12.3,53.1"]
     )

@@ -73,8 +73,11 @@ class SearchCriteria:
     price_max: Decimal | None = None
     rail_siding: str = ""  # "yes" or "possible" (yes or possible)
     motorway_km_max: Decimal | None = None
+    motorway: str = ""  # a motorway's name, "A14": its junction is named after it
     broadband_min: int | None = None
     funding_area: bool | None = None
+    operation_24_7: bool | None = None
+    hydrogen: bool | None = None
     bbox: tuple[float, float, float, float] | None = None  # west, south, east, north
     sort: str = "newest"
 
@@ -123,8 +126,26 @@ CRITERIA_LOOKUPS = (
     ("motorway_km_max", "motorway_km__lte"),
     ("broadband_min", "broadband_mbits__gte"),
     ("funding_area", "funding_area"),
+    ("operation_24_7", "operation_24_7"),
+    ("hydrogen", "hydrogen"),
 )
-BOUNDS = {"area_min", "area_max", "price_max", "motorway_km_max", "broadband_min", "funding_area"}
+BOUNDS = {
+    "area_min",
+    "area_max",
+    "price_max",
+    "motorway_km_max",
+    "broadband_min",
+    "funding_area",
+    "operation_24_7",
+    "hydrogen",
+}
+
+
+def motorway_pattern(road: str) -> str:
+    """A regular expression (same meaning on SQLite and PostgreSQL) for junction names on
+    ``road``: "A14" finds "AS Stendal (A14)" and "A 14", not "A140"."""
+    number = "".join(ch for ch in road if ch.isdigit())
+    return rf"(^|[^A-Za-z0-9])A ?{number}([^0-9]|$)"
 
 
 def search(criteria: SearchCriteria, base: QuerySet | None = None) -> QuerySet:
@@ -141,6 +162,8 @@ def search(criteria: SearchCriteria, base: QuerySet | None = None) -> QuerySet:
         qs = qs.filter(rail_siding=RailSiding.YES)
     elif c.rail_siding == RailSiding.POSSIBLE:
         qs = qs.filter(rail_siding__in=[RailSiding.YES, RailSiding.POSSIBLE])
+    if c.motorway and any(ch.isdigit() for ch in c.motorway):
+        qs = qs.filter(motorway_junction__iregex=motorway_pattern(c.motorway))
     if c.bbox:
         west, south, east, north = c.bbox
         qs = qs.filter(lat__gte=south, lat__lte=north, lon__gte=west, lon__lte=east)

@@ -109,6 +109,10 @@ class Result:
     terms: list[str]
     groups: list[Group]
     corrected_from: str = ""
+    dropped: str = ""  # a word left out because all words together found nothing
+    understood: list[tuple[str, str]] = field(default_factory=list)  # label, query without it
+    units: list[str] = field(default_factory=list)  # what can be left out, one at a time
+    fulfilled: int = 0  # properties shown that meet every understood filter
 
     @property
     def total(self):
@@ -121,20 +125,133 @@ def _strip_tags(html: str) -> str:
     return nh3.clean(html or "", tags=set())
 
 
+# Words that say which kind of result is wanted: that group comes first ("coworking" shows the
+# coworking places first). Place types and offers also find places by their attributes.
+PLACE_TYPE_WORDS = {
+    "coworking": ("type", "coworking"),
+    "cowork": ("type", "coworking"),
+    "coliving": ("type", "coliving"),
+    "makerspace": ("type", "maker_space"),
+    "maker": ("type", "maker_space"),
+    "kreativort": ("type", "creative_hub"),
+    "kreativorte": ("type", "creative_hub"),
+    "probewohnen": ("offer", "trial_living"),
+    "schreibtisch": ("offer", "desks"),
+    "desk": ("offer", "desks"),
+    "desks": ("offer", "desks"),
+    "dorfladen": ("type", "village_shop"),
+    "grunderzentrum": ("type", "founders_hub"),
+    "gruenderzentrum": ("type", "founders_hub"),
+}
+GROUP_WORDS = {
+    "places": {"kreativ", "creative", "place", "places", "ort", "orte", "workation"},
+    "guides": {"guide", "guides", "ratgeber", "leitfaden", "wohnen", "living", "foerderung"},
+    "events": {"event", "events", "veranstaltung", "veranstaltungen", "termin", "termine"},
+    "contacts": {"ansprechpartner", "ansprechpartnerin", "kontakt", "contact", "contacts"},
+}
+GROUP_ORDER = ["properties", "places", "guides", "events", "contacts"]
+
+
+def _place_attributes(words: list[str]) -> list[tuple[str, str]]:
+    return [PLACE_TYPE_WORDS[fold(w)] for w in words if fold(w) in PLACE_TYPE_WORDS]
+
+
+def _first_group(words: list[str], meaning) -> str:
+    if _place_attributes(words):
+        return "places"
+    folded = {fold(w) for w in words}
+    for key, vocabulary in GROUP_WORDS.items():
+        if folded & vocabulary:
+            return key
+    if meaning.parts:
+        return "properties"
+    return ""
+
+
 def search(query: str, language: str = "de") -> Result:
+    """The one search. Attribute words ("Halle", "Gleisanschluss", "ab 2 ha", "an der A14")
+    filter the properties (``properties.query``); when the words together find nothing, one word
+    is left out (the one whose absence finds most) and the result says so."""
     query = (query or "").strip()[:200]
     fixed, changed = corrected(query)
-    terms = textsearch.query_words(fixed)
-    result = Result(fixed, terms, [], corrected_from=query if changed else "")
+    result = _search(fixed, language)
+    result.corrected_from = query if changed else ""
+    if result.terms and not result.total:
+        # Leave out one understood part ("ab 2 ha") or one text word at a time.
+        from standortlotse.properties.query import remove_span
+
+        best = None
+        for unit in result.units:
+            rest = remove_span(fixed, unit)
+            if not rest.strip() or rest == fixed:
+                continue
+            attempt = _search(rest, language)
+            score = (attempt.fulfilled, attempt.total)
+            if attempt.total and (best is None or score > best[2]):
+                best = (attempt, unit, score)
+        if best:
+            best[0].dropped = best[1]
+            best[0].corrected_from = result.corrected_from
+            return best[0]
+    return result
+
+
+def _search(fixed: str, language: str) -> Result:
+    from standortlotse.properties.query import STOP_WORDS, interpret, remove_span
+    from standortlotse.properties.searching import municipality_lookup
+    from standortlotse.properties.selectors import SearchCriteria
+    from standortlotse.properties.selectors import search as property_search
+
+    meaning = interpret(fixed, municipality_lookup())
+    words = [w for w in fixed.split() if fold(w) not in STOP_WORDS]
+    terms = textsearch.query_words(" ".join(words))
+    result = Result(fixed, terms, [])
+    result.understood = [(part.label, meaning.without(part)) for part in meaning.parts]
+    result.units = [part.span for part in meaning.parts] + meaning.text.split()
     if not terms:
         return result
     en = language.startswith("en")
 
-    def take(queryset):
-        rows = list(textsearch.filter_matches(queryset, terms)[: PER_GROUP + 1])
+    def take(queryset, with_terms=True):
+        if with_terms:
+            queryset = textsearch.filter_matches(queryset, terms)
+        rows = list(queryset[: PER_GROUP + 1])
         return rows[:PER_GROUP], len(rows) > PER_GROUP
 
-    props, more = take(published_properties().order_by("-published_at", "-pk"))
+    more_query = {"q": fixed}
+    if meaning.parts:
+        # Attribute words rank: what fulfils them comes first, then what merely mentions them.
+        from django.db.models import Case, IntegerField, Value, When
+
+        fulfilled = property_search(SearchCriteria(q=meaning.text, **meaning.filters)).values("pk")
+        wanted = Q(pk__in=fulfilled)
+        # Words rank ("Halle": halls first, then what mentions a hall); numbers always filter
+        # ("ab 2 ha", "A14") and are no words to find in a text.
+        text, numbers = fixed, {}
+        for part in meaning.parts:
+            if part.key in ("area_min", "area_max", "motorway"):
+                text = remove_span(text, part.span)
+                numbers.update(part.filters)
+        words_text = " ".join(w for w in text.split() if fold(w) not in STOP_WORDS)
+        if textsearch.query_words(words_text):
+            mentioned = property_search(SearchCriteria(q=words_text, **numbers))
+            wanted |= Q(pk__in=mentioned.values("pk"))
+        ranked = (
+            published_properties()
+            .filter(wanted)
+            .annotate(
+                fulfils=Case(
+                    When(pk__in=fulfilled, then=Value(0)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                )
+            )
+            .order_by("fulfils", "-published_at", "-pk")
+        )
+        props, more = take(ranked, with_terms=False)
+        result.fulfilled = sum(1 for p in props if p.fulfils == 0)
+    else:
+        props, more = take(published_properties().order_by("-published_at", "-pk"))
     result.groups.append(
         Group(
             "properties",
@@ -148,12 +265,47 @@ def search(query: str, language: str = "de") -> Result:
                 )
                 for p in props
             ],
-            reverse("properties:search") + "?" + urlencode({"q": fixed}),
+            reverse("properties:search") + "?" + urlencode(more_query),
             more,
         )
     )
 
-    places, more = take(published_places().order_by("name", "pk"))
+    attributes = _place_attributes(words)
+    places_qs = published_places()
+    if attributes:
+        from django.db.models import Case, IntegerField, Value, When
+
+        from standortlotse.places.models import Place, PlaceAttribute
+
+        wanted = Q()
+        for group, value in attributes:
+            wanted |= Q(group=group, value=value)
+        with_attribute = PlaceAttribute.objects.filter(wanted).values("place")
+        other_terms = [
+            t
+            for t in terms
+            if t
+            not in textsearch.query_words(" ".join(w for w in words if fold(w) in PLACE_TYPE_WORDS))
+        ]
+        text_ids = (
+            textsearch.filter_matches(Place.objects.all(), other_terms).values("pk")
+            if other_terms
+            else None
+        )
+        matching = Q(pk__in=with_attribute)
+        if text_ids is not None:
+            matching = Q(pk__in=with_attribute) & Q(pk__in=text_ids)
+        everything = textsearch.filter_matches(Place.objects.all(), terms).values("pk")
+        places_qs = places_qs.filter(matching | Q(pk__in=everything)).annotate(
+            wanted=Case(
+                When(pk__in=with_attribute, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        places, more = take(places_qs.order_by("wanted", "name", "pk"), with_terms=False)
+    else:
+        places, more = take(places_qs.order_by("name", "pk"))
     result.groups.append(
         Group(
             "places",
@@ -243,4 +395,7 @@ def search(query: str, language: str = "de") -> Result:
             more,
         )
     )
+    first = _first_group(words, meaning)
+    if first:
+        result.groups.sort(key=lambda g: (g.key != first, GROUP_ORDER.index(g.key)))
     return result

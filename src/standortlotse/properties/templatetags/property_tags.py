@@ -22,3 +22,11 @@ def jsonld(value):
     text = json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
     text = text.replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026")
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+@register.filter
+def area_short(value):
+    """43,990 m² → "4,4 ha" (rounded, never cut); below a hectare in m²."""
+    from standortlotse.properties.query import area_label
+
+    return "" if value in (None, "") else area_label(int(value))

@@ -15,7 +15,7 @@ from standortlotse.accounts import twofactor
 from standortlotse.core.ogimage import card_response
 from standortlotse.core.tabular.readers import csv_text
 from standortlotse.core.units import hectares_value
-from standortlotse.properties import exports, selectors, statistics
+from standortlotse.properties import exports, filterchips, searching, selectors, statistics
 from standortlotse.properties import expose as pdf
 from standortlotse.properties.forms import SearchForm
 from standortlotse.properties.models import Property
@@ -33,13 +33,20 @@ def search_form(request):
     return form, form.criteria()
 
 
+def interpreted_criteria(request):
+    """The criteria with the search text's attribute words as filters (exports, the map)."""
+    form, criteria = search_form(request)
+    return form, searching.apply_interpretation(criteria)[0]
+
+
 def search(request):
     form, criteria = search_form(request)
-    map_query = form.api_query() if form.is_bound else ""
-    results = selectors.search(criteria).prefetch_related("photos")
+    outcome = searching.find(criteria)
+    results = outcome.results.prefetch_related("photos")
     page = selectors.CappedPaginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    _add_distances(page, outcome.criteria.municipality)
     return render(
         request,
         "properties/search.html",
@@ -47,11 +54,50 @@ def search(request):
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "map_query": map_query,
+            "map_query": searching.criteria_params(outcome.criteria).urlencode(),
             "compare_ids": _compare_ids(request),
             "max_compare": selectors.MAX_COMPARE,
+            "understood": _understood_chips(request, outcome),
+            "active_filters": filterchips.active(request, form),
+            "dropped": outcome.dropped,
+            "suggestions": [(searching.suggestion_text(s), s.query) for s in outcome.suggestions],
+            "alert_query": searching.criteria_params(outcome.criteria).urlencode(),
+            "searched_place": _place_name(outcome.criteria.municipality),
         },
     )
+
+
+def _understood_chips(request, outcome):
+    chips = []
+    for part in outcome.meaning.parts:
+        query = request.GET.copy()
+        query.pop("page", None)
+        query["q"] = outcome.meaning.without(part)
+        if not query["q"]:
+            query.pop("q")
+        chips.append((part.label, query.urlencode()))
+    return chips
+
+
+def _place_name(pk):
+    from standortlotse.geo.models import Municipality
+
+    return Municipality.objects.filter(pk=pk).values_list("name", flat=True).first() if pk else ""
+
+
+def _add_distances(page, municipality_pk):
+    """Each result's distance to the searched municipality (its centre), when one was given."""
+    from standortlotse.core.tabular.coordinates import distance_km
+    from standortlotse.geo.models import Municipality
+
+    if not municipality_pk:
+        return
+    centre = Municipality.objects.filter(pk=municipality_pk).values("lat", "lon").first()
+    if not centre:
+        return
+    for prop in page:
+        if prop.lat is not None and prop.lon is not None:
+            prop.distance_km = distance_km(centre["lat"], centre["lon"], prop.lat, prop.lon)
 
 
 EXPORTS = {
@@ -67,7 +113,7 @@ def export(request, fmt):
     """The current search result in the columns of the import template."""
     if fmt not in EXPORTS:
         raise Http404
-    _form, criteria = search_form(request)
+    _form, criteria = interpreted_criteria(request)
     content_type, render_export = EXPORTS[fmt]
     ids = list(selectors.search(criteria).values_list("pk", flat=True)[:EXPORT_LIMIT])
     response = HttpResponse(
