@@ -203,6 +203,11 @@ def mapping(request, job_id):
             form.add_error(None, str(error))
         else:
             return redirect("exchange:job", job_id=job.pk)
+    # The columns on one field are named at their selects and in the summary: not a third time
+    # among the points to check.
+    step["mapping_warnings"] = services.mapping_warnings(
+        job, form.submitted(), services.column_samples(job), duplicates=False
+    )
     return render(request, "exchange/job.html", {"job": job, "progress": {}, **step}, status=400)
 
 
@@ -248,6 +253,10 @@ def _mapping_step(job, data=None) -> dict:
         columns=_column_choices(),
         initial_mapping=job.mapping,
         samples={h: tabular.shown_samples(v) for h, v in samples.items()},
+        required=getattr(services.target_of(job), "REQUIRED", ()),
+        looks_like=lambda header, _shown: services.target_of(job).looks_like(
+            header, samples.get(header, [])
+        ),
     )
     crs_form = CoordinateSystemForm(data, initial={"crs": job.crs})
     mapping = job.mapping if data is None else form.submitted()
