@@ -76,11 +76,11 @@ class MappingForm(forms.Form):
             if column in used:
                 continue
             label = str(self.labels.get(column, column))
-            index = self._looking_like(column, mapping)
-            if index is None:
+            found = self._looking_like(column, mapping)
+            if found is None:
                 self.add_error(None, services.required_message(label))
             else:
-                self._select_error(index, services.required_select_message(label))
+                self._select_error(found, services.required_select_message(label))
         return cleaned
 
     def _looking_like(self, column: str, mapping: dict[str, str]) -> int | None:

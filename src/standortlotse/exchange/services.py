@@ -583,7 +583,7 @@ def _mark_identical_chunk(job: ImportJob, firsts: dict[int, int], Decision) -> N
         for pk, number, fingerprint, record in ImportRow.objects.filter(
             job=job, fingerprint__in=list(firsts), outcome=ImportRow.Outcome.NEW
         ).values_list("pk", "number", "fingerprint", "duplicate_of_record")
-        if number > firsts[fingerprint]
+        if fingerprint is not None and number > firsts[fingerprint]
     ]
     _update_rows(
         ["duplicate_of_row", "decision"],
