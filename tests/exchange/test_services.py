@@ -12,6 +12,7 @@ from django.urls import reverse
 from standortlotse.core.tabular import readers
 from standortlotse.exchange import services
 from standortlotse.exchange.models import ColumnMemory, ImportJob
+from standortlotse.geo.models import Municipality
 from standortlotse.properties.exports import COLUMNS, to_csv, to_geojson, to_gpkg, to_xlsx
 from standortlotse.properties.models import Property, Status
 from tests.exchange.support import (
@@ -544,3 +545,29 @@ def test_identical_rows_are_marked_in_one_statement_per_chunk(world):
     assert found[2] == (None, False, "") and found[5] == (2, True, "skip")
     assert found[8] == (2, True, "skip") and found[9] == (3, True, "skip")
     assert found[10] == (4, True, "skip")
+
+
+def test_near_identical_rows_of_earlier_batches_are_found_after_the_last(world, monkeypatch):
+    """The near-identical check keeps no index of the file's rows while the batches are read: it
+    runs over the stored rows (ImportRow.near_group …) after the last batch."""
+    monkeypatch.setattr(services, "BATCH", 2)
+    rows = [
+        ["Titel", "Gemeinde", "Fläche"],
+        ["Halle am Kanal", "Stendal", "2 ha"],
+        ["Etwas anderes", "Stendal", "1 ha"],
+        ["Drittes Objekt", "Stendal", "3 ha"],
+        ["HALLE AM KANAL", "Stendal", "20.500 m²"],  # near row 2 (2.5 %), two batches later
+        ["Halle am Kanal", "Stendal", "2 ha"],  # identical to row 2: identical wins
+        ["Halle am Kanal", "Stendal", "9 ha"],  # another area: none
+    ]
+    job = run(world.editor_a, "nah.csv", csv_bytes(rows), confirm=False)
+    found = {
+        r.number: (r.duplicate_of_row, r.duplicate_identical, r.decision) for r in job.rows.all()
+    }
+    assert found[5] == (2, False, "ask")
+    assert found[6] == (2, True, "skip")
+    assert found[7] == (None, False, "") and found[3] == (None, False, "")
+    assert job.counts["duplicate"] == 2
+    stored = job.rows.get(number=5)
+    assert stored.near_group == Municipality.objects.get(ags="15090535").pk
+    assert stored.near_a == 20_500

@@ -470,6 +470,9 @@ def analyse(job: ImportJob) -> ImportJob:
         identical_in_sql = hasattr(check, "leave_identical_rows_to_caller")
         if identical_in_sql:  # found in SQL by the stored fingerprints, not kept in memory
             check.leave_identical_rows_to_caller()  # type: ignore[union-attr]
+        near_later = hasattr(check, "leave_near_rows_to_caller")
+        if near_later:  # found after the last batch from the stored rows, not kept in memory
+            check.leave_near_rows_to_caller()  # type: ignore[union-attr]
         for batch in _batches(_table(job).rows(), BATCH):
             converted = [module.convert(row, ctx) for row in batch]
             results = []
@@ -481,6 +484,7 @@ def analyse(job: ImportJob) -> ImportJob:
                 else {}
             )
             fingerprints = getattr(check, "fingerprints", {})
+            near = getattr(check, "near", {})
             for outcome, row, _existing, changed in planned:
                 counts[outcome] = counts.get(outcome, 0) + 1  # "conflict" only where there are
                 counts["warning"] += bool(row.warnings)
@@ -494,6 +498,8 @@ def analyse(job: ImportJob) -> ImportJob:
                     changed=changed,
                     fingerprint=fingerprints.get(row.number),
                 )
+                if compared := near.get(row.number):
+                    result.near_group, result.near_a, result.near_b = compared
                 if finding := findings.get(row.number):
                     _note_duplicate(result, finding, titles)
                 results.append(result)
@@ -502,6 +508,8 @@ def analyse(job: ImportJob) -> ImportJob:
             _report_progress(job, done)
     except readers.Refused as refused:
         return _fail(job, str(refused))
+    if near_later:
+        _mark_near_rows(job, check)
     if identical_in_sql:
         _mark_identical_rows(job)
     _mark_duplicate_ids(job, module, counts)
@@ -548,6 +556,37 @@ def _store_rows(rows: list[ImportRow]) -> None:
         else:
             with connection.cursor() as cursor:
                 cursor.executemany(sql, params)
+
+
+def _mark_near_rows(job: ImportJob, check) -> None:
+    """A new row near-identical to an earlier row of the file (the target's ``near_rows`` over
+    the stored rows, read in the order of their ``near_group`` and number) is a possible
+    duplicate of it and needs the editor's choice. The rows are streamed from the database; only
+    the rows found are kept."""
+    stored = (
+        ImportRow.objects.filter(job=job, near_group__isnull=False)
+        .order_by("near_group", "number")
+        .values_list("number", "near_group", "title", "near_a", "near_b", "outcome")
+    )
+    found = dict(
+        check.near_rows(
+            (number, group, title, a, b, outcome == ImportRow.Outcome.NEW)
+            for number, group, title, a, b, outcome in stored.iterator(chunk_size=2000)
+        )
+    )
+    numbers = list(found)
+    for start in range(0, len(numbers), 500):
+        chunk = numbers[start : start + 500]
+        _update_rows(
+            ["duplicate_of_row", "decision"],
+            [
+                (pk, found[number], ImportRow.Decision.ASK.value)
+                for pk, number in ImportRow.objects.filter(job=job, number__in=chunk).values_list(
+                    "pk", "number"
+                )
+            ],
+            casts=["bigint", None],
+        )
 
 
 def _mark_identical_rows(job: ImportJob) -> None:
