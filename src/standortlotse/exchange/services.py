@@ -729,6 +729,29 @@ def set_decisions(job: ImportJob, decisions: dict[int, str], rest: str = "") -> 
         duplicates.filter(decision=Decision.ASK).update(decision=rest)
 
 
+def decided_counts(job: ImportJob) -> dict[str, int]:
+    """What the import will do with the rows as the editor has decided so far (one grouping
+    query): new / update / unchanged / conflict / error as checked, the possible duplicates by
+    their choice — "update" counts as an update, "create anyway" as new, "skip" as ``skip``
+    (skipped by the editor's choice), undecided as ``ask``. The preview and the confirm step
+    show these; the result page counts the same rows the same way."""
+    Decision = ImportRow.Decision
+    counts = dict.fromkeys(("new", "update", "unchanged", "conflict", "error", "skip", "ask"), 0)
+    grouped = job.rows.values_list("outcome", "decision").annotate(n=Count("pk")).order_by()
+    for outcome, decision, n in grouped:
+        if outcome == ImportRow.Outcome.ERROR:
+            counts["error"] += n
+        elif decision == Decision.SKIP:
+            counts["skip"] += n
+        elif decision == Decision.ASK:
+            counts["ask"] += n
+        elif decision == Decision.UPDATE and outcome == ImportRow.Outcome.NEW:
+            counts["update"] += n
+        else:
+            counts[outcome] = counts.get(outcome, 0) + n
+    return counts
+
+
 def undecided_rows(job: ImportJob) -> list[int]:
     return list(
         ImportRow.objects.filter(job=job, decision=ImportRow.Decision.ASK).values_list(
@@ -793,7 +816,8 @@ def confirm(
             )
             % {"n": job.error_rows}
         )
-    if not (job.counts.get("new") or job.counts.get("update") or job.counts.get("conflict")):
+    decided = decided_counts(job)
+    if not (decided["new"] or decided["update"] or decided["conflict"]):
         raise ImportStepRefused(_("There is nothing to import: no new or changed rows."))
     job.skip_errors, job.publish, job.state = skip_errors, publish, State.IMPORTING
     job.save(update_fields=["skip_errors", "publish", "state"])

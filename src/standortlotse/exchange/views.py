@@ -171,6 +171,8 @@ def job(request, job_id):
                 "confirm_form": ConfirmForm(initial={"publish": job.publish}),
             }
         )
+        if job.state == ImportJob.State.PREVIEW:
+            context["decided"] = services.decided_counts(job)
         if job.state == ImportJob.State.DONE:
             context["results"] = services.result_counts(job)
     return render(request, "exchange/job.html", context)
@@ -280,6 +282,18 @@ def confirm(request, job_id):
         return redirect("exchange:job", job_id=job.pk)
     form = ConfirmForm(request.POST)
     form.is_valid()
+    if "decide" in request.POST:  # store the choices only: the counts then show what will happen
+        try:
+            services.set_decisions(
+                job, _posted_decisions(request.POST), form.cleaned_data.get("rest", "")
+            )
+        except services.ImportStepRefused as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, _("Your choices are saved; the counts show what the import will do.")
+            )
+        return redirect("exchange:job", job_id=job.pk)
     try:
         services.confirm(
             job,
