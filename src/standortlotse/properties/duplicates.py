@@ -26,15 +26,16 @@ of a municipality is read once, when the first row of that municipality comes up
 Memory: a block keeps its entries in flat arrays (``array``), not as objects: per record or row
 the key, the two areas and the 64-bit hashes of its title words, the posting lists of its title
 keys, and for a record its point and the posting list of its grid cell. The register's blocks
-are bounded by the register (about 250 bytes per record); the rows' blocks, for the
-near-identical check, still grow with the file (measured: about 200 bytes of peak RSS per row).
-The fingerprint of each row's values, for the identical-row check, is not kept here when the
-caller finds the identical rows itself (``Checker.identical_by_caller``): the import stores the
-fingerprint with each row (``ImportRow.fingerprint``) and groups the stored rows by it in SQL
-after the last batch (``exchange.services``). For 20,000 rows against 20,000 records the
-checker holds 9.3 MB (tracemalloc; 10.7 MB with the fingerprints kept here); an object and a
-word set per entry took 270 MB at 100,000 × 100,000 (``bench/duplicates.py``, figures in
-bench/README.md). Hashes of words and fingerprints are 64 bits wide; a collision (about one in
+are bounded by the register (about 250 bytes per record). Nothing per row of the file is kept
+when the caller takes over the two in-file checks (the import does, ``exchange.services``):
+the fingerprint of each row's values is stored with the row (``ImportRow.fingerprint``) and the
+identical rows are grouped in SQL after the last batch (``Checker.identical_by_caller``); the
+near-identical rows are found after the last batch too (``Checker.near_by_caller``), by
+``near_identical`` over the stored rows read back in the order of their municipality, one
+municipality's block at a time (``ImportRow.near_group``, ``near_a``, ``near_b``). Before, the
+rows' blocks grew with the file by about 140 bytes of peak RSS per row (bench/duplicates.py,
+figures in bench/README.md); an object and a word set per entry took 270 MB at
+100,000 × 100,000. Hashes of words and fingerprints are 64 bits wide; a collision (about one in
 10^9 for a file of 100,000 rows) could at worst show one possible duplicate too many, which the
 editor sees and decides.
 """
