@@ -27,9 +27,10 @@ of each run, and checks the largest size (≥ 100,000) against the targets of is
 - memory: the duplicate check adds at most ``MEMORY_LIMIT_MB`` to the peak RSS of the check step
   (the run with the check against the run without, same file and database). Both runs hold the
   same batch of 1,000 rows at a time; what the check adds is its index of the register (flat
-  arrays, about 250 bytes per record) and of the rows already read for the near-identical check
-  (about 200 bytes per row); the rows identical to an earlier one are found in SQL
-  (``ImportRow.fingerprint``). ``--file-rows 20000,100000`` runs files of several sizes against
+  arrays, about 250 bytes per record). Nothing per row of the file: the rows identical to an
+  earlier one are found in SQL (``ImportRow.fingerprint``), the near-identical ones after the
+  last batch from the stored rows, one municipality at a time (``ImportRow.near_group``).
+  ``--file-rows 20000,100000`` runs files of several sizes against
   the same register, for the memory against the file size.
 
 It prints a PASS/FAIL line per database. The check must not be quadratic: the time inside the

@@ -45,13 +45,17 @@ def test_editor_decides_on_possible_duplicates(live_world, new_ui, tmp_path):
             page.screenshot(path=f"{shots}/import-duplicates-{width}.png", full_page=True)
 
     confirm = page.locator(f'form[action="/datenpflege/import/{job_id}/bestaetigen/"]')
-    editor.submit(confirm.locator("button[type=submit]"))  # row 4 undecided: refused
+    editor.submit(confirm.locator("button[type=submit]:not([name=decide])"))  # row 4: refused
     refusal = page.locator(".messages").inner_text()
     assert re.search(r"Zeile 4|row 4", refusal), refusal
     assert Property.objects.count() == before
 
+    # The choice saved first: the counts show what the import will do.
     page.select_option("#decision-4", "update")
-    editor.submit(confirm.locator("button[type=submit]"))
+    editor.submit(confirm.locator("button[name=decide]"))
+    decided = page.locator(".import-decided").inner_text()
+    assert re.search(r"2 neu, 1 Aktualisierung|2 new, 1 updated", decided), decided
+    editor.submit(confirm.locator("button[type=submit]:not([name=decide])"))
     job = ImportJob.objects.get(pk=job_id)
     assert job.state == ImportJob.State.DONE, (job.state, job.message)
     assert Property.objects.count() == before + 2

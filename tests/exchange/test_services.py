@@ -12,6 +12,7 @@ from django.urls import reverse
 from standortlotse.core.tabular import readers
 from standortlotse.exchange import services
 from standortlotse.exchange.models import ColumnMemory, ImportJob
+from standortlotse.geo.models import Municipality
 from standortlotse.properties.exports import COLUMNS, to_csv, to_geojson, to_gpkg, to_xlsx
 from standortlotse.properties.models import Property, Status
 from tests.exchange.support import (
@@ -501,3 +502,72 @@ def test_the_job_keeps_the_language_it_was_started_in(world):
     assert services.start(world.editor_a, upload("b.csv", content), language="fr").language == "de"
     with translation.override("en"):
         assert services.start(world.editor_a, upload("c.csv", content)).language == "en"
+
+
+def test_the_remembered_mapping_and_coordinate_system_are_read_in_one_query(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rows = [["Kennung", "Objektname", "Kommune"], ["K-1", "Fläche", "Stendal"]]
+    first = services.start(world.editor_a, upload("m.csv", csv_bytes(rows)))
+    services.set_mapping(first, {**first.mapping, "Objektname": "title"}, "utm33")
+    with CaptureQueriesContext(connection) as queries:
+        again = services.start(world.editor_a, upload("m2.csv", csv_bytes(rows)))
+    by_shape = [
+        q["sql"]
+        for q in queries.captured_queries
+        if "exchange_columnmemory" in q["sql"] and "shape" in q["sql"] and "SELECT" in q["sql"]
+    ]
+    assert len(by_shape) == 1, by_shape  # the mapping and the coordinate system together
+    assert again.mapping["Objektname"] == "title" and again.crs == "utm33"
+    assert services.remembered_crs(again) == "utm33"
+    services.set_mapping(again, {**again.mapping, "Kennung": ""})  # remembered anew
+    assert services.remembered_mapping(again)["Kennung"] == ""
+
+
+def test_identical_rows_are_marked_in_one_statement_per_chunk(world):
+    """_mark_identical_chunk writes UPDATE … FROM (VALUES …), not a CASE per row (bulk_update)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rows = [["Titel", "Gemeinde", "Fläche"]] + [
+        [f"Fläche {n % 3}", "Stendal", f"{n % 3 + 1} ha"] for n in range(9)
+    ]
+    job = services.start(world.editor_a, upload("neun.csv", csv_bytes(rows)))
+    with CaptureQueriesContext(connection) as queries:
+        services.set_mapping(job, job.mapping)
+    marks = [q["sql"] for q in queries.captured_queries if "duplicate_identical" in q["sql"]]
+    updates = [sql for sql in marks if sql.startswith("UPDATE")]
+    assert len(updates) == 1 and "FROM (VALUES" in updates[0] and "CASE" not in updates[0]
+    found = {
+        r.number: (r.duplicate_of_row, r.duplicate_identical, r.decision) for r in job.rows.all()
+    }
+    assert found[2] == (None, False, "") and found[5] == (2, True, "skip")
+    assert found[8] == (2, True, "skip") and found[9] == (3, True, "skip")
+    assert found[10] == (4, True, "skip")
+
+
+def test_near_identical_rows_of_earlier_batches_are_found_after_the_last(world, monkeypatch):
+    """The near-identical check keeps no index of the file's rows while the batches are read: it
+    runs over the stored rows (ImportRow.near_group …) after the last batch."""
+    monkeypatch.setattr(services, "BATCH", 2)
+    rows = [
+        ["Titel", "Gemeinde", "Fläche"],
+        ["Halle am Kanal", "Stendal", "2 ha"],
+        ["Etwas anderes", "Stendal", "1 ha"],
+        ["Drittes Objekt", "Stendal", "3 ha"],
+        ["HALLE AM KANAL", "Stendal", "20.500 m²"],  # near row 2 (2.5 %), two batches later
+        ["Halle am Kanal", "Stendal", "2 ha"],  # identical to row 2: identical wins
+        ["Halle am Kanal", "Stendal", "9 ha"],  # another area: none
+    ]
+    job = run(world.editor_a, "nah.csv", csv_bytes(rows), confirm=False)
+    found = {
+        r.number: (r.duplicate_of_row, r.duplicate_identical, r.decision) for r in job.rows.all()
+    }
+    assert found[5] == (2, False, "ask")
+    assert found[6] == (2, True, "skip")
+    assert found[7] == (None, False, "") and found[3] == (None, False, "")
+    assert job.counts["duplicate"] == 2
+    stored = job.rows.get(number=5)
+    assert stored.near_group == Municipality.objects.get(ags="15090535").pk
+    assert stored.near_a == 20_500

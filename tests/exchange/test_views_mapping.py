@@ -72,8 +72,12 @@ def test_a_hand_kept_list_is_mapped_checked_and_remembered(client, world):
     response = _post_mapping(client, job, twice)
     assert response.status_code == 400
     page = response.content.decode()
-    both = re.findall(r"Die Spalten „Größe \(ha\)“, „Fläche lt. Kataster \(m²\)“ sind alle", page)
-    assert len(both) >= 3  # at each of the two selects and in the warnings
+    # Each select says it once, naming the other column; the summary at the top once more.
+    at_size = "Das Feld „Gesamtfläche“ ist auch der Spalte „Fläche lt. Kataster (m²)“ zugeordnet"
+    at_cadastre = "Das Feld „Gesamtfläche“ ist auch der Spalte „Größe (ha)“ zugeordnet"
+    assert page.count(at_size) == 2 and page.count(at_cadastre) == 2
+    assert "„– nicht importieren –“" in page  # what the select accepts instead
+    assert "sind alle" not in page  # not a third time among the points to check
     assert "error-summary" in page
     assert _selects(page)["Fläche lt. Kataster (m²)"] == "area_total_m2"  # as sent
     job.refresh_from_db()
@@ -273,7 +277,8 @@ def test_the_coordinate_system_follows_the_mapping(client, world):
     page = client.post(
         reverse("exchange:mapping", args=[job.pk]), {**form, "col_0": "title", "crs-crs": "utm32"}
     ).content.decode()
-    assert "Gewählt: ETRS89/UTM-Zone 32N" in page and "Die Spalten „Nr“, „Bezeichnung“" in page
+    assert "Gewählt: ETRS89/UTM-Zone 32N" in page
+    assert "Das Feld „Titel“ ist auch der Spalte „Bezeichnung“ zugeordnet" in page  # at „Nr“
 
 
 @pytest.mark.parametrize(
@@ -336,3 +341,76 @@ def test_reloading_the_address_of_a_refused_step_leads_back_to_the_job(client, w
     assert job.state == ImportJob.State.MAPPING  # a GET changes nothing
     client.force_login(world.editor_b)
     assert client.get(reverse("exchange:mapping", args=[job.pk])).status_code == 404
+
+
+def _messages_at(page: str) -> dict[str, list[str]]:
+    """Header → the messages shown beside its select; "summary" → the summary's entries."""
+    shown = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", page, re.S):
+        label = re.search(r'<label for="id_col_\d+">(.*?)</label>', row)
+        if label:
+            shown[label.group(1)] = re.findall(
+                r'<p class="error" id="id_col_\d+_error">(.*?)</p>', row
+            )
+    summary = re.search(r'<div class="error-summary".*?</div>', page, re.S)
+    shown["summary"] = re.findall(r"<li>(.*?)</li>", summary.group(0), re.S) if summary else []
+    return shown
+
+
+def test_a_refused_mapping_shows_each_message_once_beside_its_select(client, world):
+    client.force_login(world.editor_a)
+    content = xlsx_bytes([HEADERS, *ROWS], title_rows=TITLE_ROWS)
+    client.post(reverse("exchange:start"), {"file": upload("flaechen.xlsx", content)})
+    job = ImportJob.objects.get(filename="flaechen.xlsx")
+
+    # Two columns on one field.
+    twice = {**HAND_KEPT_MAPPING, "Fläche lt. Kataster (m²)": "area_total_m2"}
+    page = _post_mapping(client, job, twice).content.decode()
+    shown = _messages_at(page)
+    at_size = (
+        "Das Feld „Gesamtfläche“ ist auch der Spalte „Fläche lt. Kataster (m²)“ zugeordnet; "
+        "ein Feld nimmt eine Spalte auf. Wählen Sie hier ein anderes Feld oder „– nicht "
+        "importieren –“."
+    )
+    assert shown["Größe (ha)"] == [at_size]
+    assert len(shown["Fläche lt. Kataster (m²)"]) == 1
+    assert [h for h, m in shown.items() if m and h != "summary"] == [
+        "Größe (ha)",
+        "Fläche lt. Kataster (m²)",
+    ]
+    assert len(shown["summary"]) == 2  # one entry per select, linked to it
+    for message in shown["Größe (ha)"] + shown["Fläche lt. Kataster (m²)"]:
+        assert page.count(message) == 2  # beside the select and in the summary
+    assert 'aria-describedby="id_col_3_error id_col_3_samples"' in page
+
+    # A required field left unassigned: at the column that looks like it (the title).
+    without_title = {**HAND_KEPT_MAPPING, "Bezeichnung": ""}
+    page = _post_mapping(client, job, without_title).content.decode()
+    shown = _messages_at(page)
+    message = (
+        "Das Feld „Titel“ ist ein Pflichtfeld, und ihm ist keine Spalte zugeordnet; diese "
+        "Spalte sieht danach aus: Wählen Sie hier „Titel“ oder ordnen Sie es einer "
+        "anderen Spalte zu."
+    )
+    assert shown["Bezeichnung"] == [message]
+    assert page.count(message) == 2 and len(shown["summary"]) == 1
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.MAPPING
+
+
+def test_a_required_field_no_column_looks_like_is_named_once_for_the_form():
+    from standortlotse.exchange.forms import MappingForm
+
+    form = MappingForm(
+        {"col_0": "title", "col_1": ""},
+        headers=["Name", "Bemerkung"],
+        columns=[("title", "Titel"), ("municipality_ags", "Gemeinde")],
+        initial_mapping={},
+        required=("title", "municipality_ags"),
+        looks_like=lambda header, samples: "",
+    )
+    assert not form.is_valid()
+    assert form.non_field_errors() == [
+        "Das Feld „Gemeinde“ ist ein Pflichtfeld: Ordnen Sie es einer der Spalten zu."
+    ]
+    assert not form["col_0"].errors and not form["col_1"].errors

@@ -147,3 +147,66 @@ def test_update_is_refused_for_a_record_the_user_may_not_edit(client, world, exi
     assert existing.municipality == world.mun_b and existing.title.startswith(
         "Gewerbegebiet Stendal-"
     )
+
+
+def _counts(page: str) -> dict[str, int]:
+    import re
+
+    found = re.search(r'<ul class="import-counts[^"]*"[^>]*>(.*?)</ul>', page, re.S)
+    assert found, "no counts on the page"
+    return {
+        label.strip(): int(n)
+        for label, n in re.findall(r"<li>([^<:]+): <strong>(\d+)</strong></li>", found.group(1))
+    }
+
+
+def test_the_counts_follow_the_choices_and_the_result_agrees(client, world, existing):
+    job = preview(client, world, existing)
+    page = client.get(reverse("exchange:job", args=[job.pk])).content.decode()
+    counts = _counts(page)
+    # Row 3 (identical to row 2) starts as "skip", row 4 (like the record) waits for a choice.
+    assert (counts["neu"], counts["Aktualisierung"]) == (2, 0)
+    assert counts["übersprungen nach Ihrer Entscheidung"] == 1
+    assert counts["mögliche Dubletten ohne Entscheidung"] == 1
+
+    response = client.post(
+        reverse("exchange:confirm", args=[job.pk]), {"decision-4": "update", "decide": "1"}
+    )
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.PREVIEW  # only the choices were saved
+    page = client.get(reverse("exchange:job", args=[job.pk])).content.decode()
+    counts = _counts(page)
+    assert (counts["neu"], counts["Aktualisierung"]) == (2, 1)
+    assert counts["übersprungen nach Ihrer Entscheidung"] == 1
+    assert counts["mögliche Dubletten ohne Entscheidung"] == 0
+    assert (
+        "Mit Ihren Entscheidungen: 2 neu, 1 Aktualisierung(en), 1 übersprungen nach Ihrer "
+        "Entscheidung." in page
+    )
+    assert "Ihre Entscheidungen sind gespeichert" in page
+
+    # Row 3 created anyway after all: one more new, one fewer skipped.
+    client.post(reverse("exchange:confirm", args=[job.pk]), {"decision-3": "create", "decide": "1"})
+    counts = _counts(client.get(reverse("exchange:job", args=[job.pk])).content.decode())
+    assert (counts["neu"], counts["Aktualisierung"]) == (3, 1)
+    assert counts["übersprungen nach Ihrer Entscheidung"] == 0
+
+    client.post(reverse("exchange:confirm", args=[job.pk]), {})
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.DONE, job.message
+    result = _counts(client.get(reverse("exchange:job", args=[job.pk])).content.decode())
+    assert (result["angelegt"], result["geändert"]) == (3, 1)
+    assert result.get("übersprungen", 0) == 0
+
+
+def test_only_the_possible_duplicates_take_a_choice(client, world, existing):
+    from standortlotse.exchange import services
+
+    job = preview(client, world, existing)
+    rows = {r.number for r in job.rows.all()}
+    decisions = dict.fromkeys(rows, "skip")
+    services.set_decisions(job, decisions, rest="skip")
+    # only the possible duplicates take a choice: the other rows are still new
+    assert services.decided_counts(job)["new"] == 2
+    assert services.decided_counts(job)["skip"] == 2

@@ -3,6 +3,7 @@ exchange's steps): upload → detect the format → check in the background → 
 update / unchanged / conflict / error → confirm → import → report; and who may see which job."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -432,3 +433,61 @@ def test_an_uploads_categories_without_mapping_are_rows_of_the_feed_form(client,
     assert first["word"].value() == "99999999999999999999999999999999"
     assert first["seen"].value() is True
     assert "row-new" in response.content.decode()
+
+
+TITLE_ROWS = "Kreative Orte der Altmark\nStand: 03/2025\n"
+
+
+@pytest.mark.parametrize("name", ["kvm_entries.csv", "ours.csv"])
+def test_rows_are_numbered_by_their_line_in_the_file(client, world, name):
+    """Two title rows above the header and a blank row: the preview and the report name each
+    row by its line in the file, as the properties import does for the same shape of file."""
+    from standortlotse.exchange import services
+    from standortlotse.places.exchange import CSV_COLUMNS
+    from tests.exchange.support import run
+
+    if name == "kvm_entries.csv":
+        header, first, second = _kvm_records()
+        # The first record's description spans lines 4 to 6; a blank line after it.
+        body = f"{header}\n{first}\n\n{second}\n"
+        expected = [4, 8]
+    else:
+        values = {"municipality_ags": "15090535", "lat": "52.6", "lon": "11.86"}
+        header = ",".join(CSV_COLUMNS)
+        first, second = (
+            ",".join({**values, "id": key, "name": title}.get(c, "") for c in CSV_COLUMNS)
+            for key, title in (("o-1", "Ort eins"), ("o-2", "Ort zwei"))
+        )
+        body = f"{header}\n{first}\n\n{second}\n"
+        expected = [4, 6]
+    content = (TITLE_ROWS + body).encode()
+    client.force_login(world.moderator)
+    data = {"format": "auto", "source": "Liste", "region": world.region.pk}
+    response = start_import(client, {**data, "file": upload(name, "text/csv", content)})
+    assert response.status_code == 302
+    job = ImportJob.objects.filter(target="places").latest("created_at")
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.PREVIEW, job.message
+    assert list(job.rows.values_list("number", flat=True)) == expected
+    page = client.get(reverse("exchange:job", args=[job.pk])).content.decode()
+    shown = [int(n) for n in re.findall(r'<tr class="outcome-\w+"><td>(\d+)</td>', page)]
+    assert shown == expected
+    assert [line[0] for line in services.report_rows(job)] == expected
+
+    # The properties import numbers the same shape of file the same way.
+    table = TITLE_ROWS.replace("\n", ";\n") + "Titel;Gemeinde\nHalle;Stendal\n\nLager;Stendal\n"
+    properties = run(world.editor_a, "liste.csv", table.encode(), confirm=False)
+    assert list(properties.rows.values_list("number", flat=True)) == [4, 6]
+
+
+def _kvm_records() -> tuple[str, str, str]:
+    import csv
+    import io
+
+    lines = list(csv.reader(io.StringIO((DATA / "kvm_entries.csv").read_text())))
+    out = []
+    for cells in lines[:3]:
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="").writerow(cells)
+        out.append(buffer.getvalue())
+    return out[0], out[1], out[2]

@@ -832,3 +832,59 @@ def test_public_page_of_an_imported_place_names_its_source_and_licence(client, w
 
     own = client.get(make_place(world, "Eigener Ort").get_absolute_url()).content.decode()
     assert "Daten von" not in own
+
+
+def test_the_review_shows_a_proposal_by_labels_and_values_as_people_read_them(client, world, place):
+    """An owner's proposal with markup in a text field and in the story and a changed choice: the
+    moderator reads field labels, choice labels, the story as the sanitiser leaves it and any
+    other text escaped; never the internal names or raw HTML."""
+    publish(world, place)
+    data = {
+        "fields": {
+            "name": place.name,
+            "pitch": "Neu <b>x</b>",
+            "story": "<p>Hallo <b>x</b></p><script>alert(1)</script>",
+            "municipality": world.mun_b.pk,
+            "contact_email": "neu@example.org",
+        },
+        "attributes": {"field": ["work"], "type": ["coworking", "maker_space"], "offer": []},
+    }
+    PendingUpdate.objects.create(place=place, data=data)
+    client.force_login(world.moderator)
+    page = client.get(reverse("places:review", args=[place.pk])).content.decode()
+    table = page.split('class="conflict-table proposal-table"')[1].split("</table>")[0]
+    headers = re.findall(r'<th scope="row">(.*?)</th>', table)
+    assert (
+        headers[:3] == ["Kurzvorstellung", "Geschichte", "Gemeinde"] and "Art des Ortes" in headers
+    )
+    for internal in ("pitch", "story", "municipality", "contact_email", "type"):
+        assert f'<th scope="row">{internal}</th>' not in table
+    assert "Neu &lt;b&gt;x&lt;/b&gt;" in table  # a text field: escaped
+    assert "<p>Hallo <b>x</b></p>" in table  # the story: rendered as the sanitiser leaves it
+    assert "<script>" not in table and "&lt;p&gt;" not in table
+    assert world.mun_b.name in table and f">{world.mun_b.pk}<" not in table
+    assert "Coworking, Makerspace/offene Werkstatt" in table  # the choices by their labels
+    assert "maker_space" not in table
+    assert "Felder bleiben unverändert" in page or "Feld bleibt unverändert" in page
+
+
+@pytest.mark.parametrize(
+    ("language", "published", "review"),
+    [
+        ("de", "veröffentlicht", "in Prüfung"),
+        ("en", "published", "in review"),
+    ],
+)
+def test_the_log_names_the_statuses_by_their_labels(
+    client, world, place, language, published, review
+):
+    moderate(client, world.moderator, place, "in_review")
+    moderate(client, world.moderator, place, "published")
+    from django.utils import translation
+
+    with translation.override(language):
+        url = reverse("places:review", args=[place.pk])
+    page = client.get(url).content.decode()
+    log = page.split('<ol class="history">')[1].split("</ol>")[0]
+    assert f"{review} → {published}" in log
+    assert "in_review" not in log and "published" not in log.replace(published, "")

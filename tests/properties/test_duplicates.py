@@ -176,3 +176,43 @@ def test_identical_rows_left_to_the_caller_keep_no_fingerprint_here():
     findings = check.check([(entry(6, "Halle Ost", available=1000), 7, True)])
     assert findings[6].row == 5 and not findings[6].identical  # near-identical, by title
     assert check._seen == {}
+
+
+def test_near_identical_rows_left_to_the_caller_keep_no_index_of_the_file():
+    """With ``near_by_caller`` the checker holds nothing per row of the file; the caller passes
+    the rows it stored to ``near_identical`` after the last batch, ordered by municipality."""
+    check = d.Checker(lambda municipalities: [])
+    check.identical_by_caller = check.near_by_caller = True
+    assert check.check([(entry(5, "Halle Ost", available=1000), 7, True)]) == {}
+    assert check.check([(entry(6, "Halle Ost", available=1000), 7, True)]) == {}
+    assert check._file == {} and check._seen == {}
+    stored = [  # (number, municipality, title, available, total, is new)
+        (5, 1, "Halle Ost", 1000, None, True),
+        (6, 1, "HALLE OST", 1020, None, True),  # within 5 %: near-identical to row 5
+        (9, 1, "Halle Ost", 2000, None, True),  # another area
+        (12, 1, "Halle Ost", None, None, True),  # an area on one side only
+        (3, 2, "Halle Ost", 1000, None, False),  # another municipality: an update
+        (7, 2, "Halle Ost", 1000, None, True),
+        (8, 2, "Halle Ost", 1000, None, True),  # the first earlier one is named
+    ]
+    assert list(d.near_identical(stored)) == [(6, 5), (7, 3), (8, 3)]
+
+
+def test_near_identical_holds_one_municipality_at_a_time():
+    import tracemalloc
+
+    def rows(n, municipalities):
+        for number in range(n):
+            group = number * municipalities // n
+            yield number, group, f"Fläche {number}", 1000 + number, None, True
+
+    def peak(n):
+        tracemalloc.start()
+        found = list(d.near_identical(rows(n, n // 1000)))
+        _current, top = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        assert found == []
+        return top
+
+    small, large = peak(5_000), peak(50_000)
+    assert large < small * 1.5, (small, large)  # flat: not ten times as much

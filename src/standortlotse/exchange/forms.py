@@ -25,12 +25,26 @@ class MappingForm(forms.Form):
     """One select per header of the file: which template column it fills (or none), shown with
     the first values of the column (``samples``: header → a few values as text)."""
 
-    def __init__(self, *args, headers, columns, initial_mapping, samples=None, **kwargs):
+    NONE = _("– do not import –")
+
+    def __init__(
+        self,
+        *args,
+        headers,
+        columns,
+        initial_mapping,
+        samples=None,
+        required=(),
+        looks_like=None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
-        choices = [("", _("– do not import –"))] + columns
+        choices = [("", self.NONE)] + columns
         self.headers = headers
         self.labels = dict(columns)
         self.samples = samples or {}
+        self.required = tuple(required)
+        self.looks_like = looks_like  # (header, samples) → the field the column looks like, or ""
         for index, header in enumerate(headers):
             self.fields[f"col_{index}"] = forms.ChoiceField(
                 label=header,
@@ -45,13 +59,51 @@ class MappingForm(forms.Form):
         return [(self[f"col_{i}"], self.samples.get(h, [])) for i, h in enumerate(self.headers)]
 
     def clean(self):
+        """Two columns on one field: a message at each of their selects, naming the other
+        columns; a required field no column fills: at the select of a column that looks like it
+        (else for the whole form), naming the field. Each message is shown once beside its
+        select and once in the summary at the top."""
         cleaned = super().clean()
-        for column, headers in services.duplicate_assignments(self.mapping()).items():
-            message = services.duplicate_message(headers, str(self.labels.get(column, column)))
+        mapping = self.mapping()
+        for column, headers in services.duplicate_assignments(mapping).items():
+            label = str(self.labels.get(column, column))
             for index, header in enumerate(self.headers):
                 if header in headers:
-                    self.add_error(f"col_{index}", message)
+                    others = [h for h in headers if h != header]
+                    self._select_error(index, services.duplicate_select_message(others, label))
+        used = {c for c in mapping.values() if c}
+        for column in self.required:
+            if column in used:
+                continue
+            label = str(self.labels.get(column, column))
+            found = self._looking_like(column, mapping)
+            if found is None:
+                self.add_error(None, services.required_message(label))
+            else:
+                self._select_error(found, services.required_select_message(label))
         return cleaned
+
+    def _looking_like(self, column: str, mapping: dict[str, str]) -> int | None:
+        """The first unassigned column that looks like ``column``."""
+        if self.looks_like is None:
+            return None
+        for index, header in enumerate(self.headers):
+            if (
+                not mapping.get(header)
+                and self.looks_like(header, self.samples_of(header)) == column
+            ):
+                return index
+        return None
+
+    def samples_of(self, header: str) -> list:
+        return list(self.samples.get(header, []))
+
+    def _select_error(self, index: int, message: str) -> None:
+        name = f"col_{index}"
+        self.add_error(name, message)
+        attrs = self.fields[name].widget.attrs
+        attrs["aria-describedby"] = f"id_{name}_error id_{name}_samples"
+        attrs["aria-invalid"] = "true"
 
     def submitted(self) -> dict[str, str]:
         """The mapping as sent, also when the form has errors (for its warnings)."""

@@ -111,6 +111,12 @@ class ImportRow(models.Model):
     # 64-bit hash of the row's parsed values (properties.duplicates.fingerprint): the check
     # finds a row identical to an earlier one with it in SQL, batch by batch.
     fingerprint = models.BigIntegerField(null=True, blank=True)
+    # What the target's near-identical check compares after the last batch (properties: the
+    # municipality, the available and the total area; the title is ``title``), so that it keeps
+    # no index of the file's rows in memory while the batches are read (None: not compared).
+    near_group = models.BigIntegerField(null=True, blank=True)
+    near_a = models.BigIntegerField(null=True, blank=True)
+    near_b = models.BigIntegerField(null=True, blank=True)
 
     class Result(models.TextChoices):
         """What the import did with the row ("" = not imported yet)."""

@@ -119,19 +119,13 @@ def start(
 def remembered_crs(job: ImportJob) -> str:
     """The coordinate system confirmed last time with the mapping this job starts with (a file
     of the same shape, the mapping unchanged): a user who chose DHDN over the detected 42/83
-    is not asked again, and the points do not move by 600 m on the next upload."""
-    if not job.organisation_id or not job.mapping or job.mapping != remembered_mapping(job):
+    is not asked again, and the points do not move by 600 m on the next upload. Read with the
+    remembered mapping (``_memory``), not again."""
+    if not job.organisation_id or not job.mapping:
         return ""
-    crs = (
-        ColumnMemory.objects.filter(
-            organisation_id=job.organisation_id,
-            target=job.target,
-            shape=tabular.file_shape(job.headers),
-        )
-        .exclude(crs="")
-        .values_list("crs", flat=True)
-        .first()
-    )
+    mapping, crs = _memory(job)
+    if job.mapping != mapping:
+        return ""
     return crs if crs in coordinates.SYSTEMS else ""
 
 
@@ -250,21 +244,35 @@ def column_samples(job: ImportJob) -> dict[str, list]:
     return _read_head(job)["samples"]
 
 
+def _memory(job: ImportJob) -> tuple[dict[str, str], str]:
+    """(the mapping, the coordinate system) the organisation confirmed last time for a file of
+    this shape (({}, "") if none), in one query, kept on the job object: the upload asks for
+    both, the mapping step for the mapping (``_remember`` forgets it when it writes)."""
+    kept = getattr(job, "_remembered", None)
+    if kept is not None:
+        return kept
+    if not job.organisation_id:
+        return {}, ""
+    stored: dict[str, str] = {}
+    crs = ""
+    for header, column, system in ColumnMemory.objects.filter(
+        organisation_id=job.organisation_id,
+        target=job.target,
+        shape=tabular.file_shape(job.headers),
+    ).values_list("header", "column", "crs"):
+        stored[header] = column
+        crs = crs or system
+    mapping = (
+        {header: stored.get(fold(header)[:200], "") for header in job.headers} if stored else {}
+    )
+    job._remembered = (mapping, crs)  # type: ignore[attr-defined]
+    return mapping, crs
+
+
 def remembered_mapping(job: ImportJob) -> dict[str, str]:
     """The mapping the organisation confirmed last time for a file of this shape (the same set
     of headers, ``tabular.file_shape``), or {}."""
-    if not job.organisation_id:
-        return {}
-    stored = dict(
-        ColumnMemory.objects.filter(
-            organisation_id=job.organisation_id,
-            target=job.target,
-            shape=tabular.file_shape(job.headers),
-        ).values_list("header", "column")
-    )
-    if not stored:
-        return {}
-    return {header: stored.get(fold(header)[:200], "") for header in job.headers}
+    return dict(_memory(job)[0])
 
 
 def suggested_mapping(job: ImportJob, samples: dict[str, list] | None = None) -> dict[str, str]:
@@ -312,13 +320,43 @@ def duplicate_message(headers: list[str], label: str) -> str:
     ) % {"columns": ", ".join(_("“%(name)s”") % {"name": h} for h in headers), "field": label}
 
 
-def mapping_warnings(job: ImportJob, mapping: dict[str, str], samples: dict[str, list]) -> list:
-    """What the editor should look at before checking: two columns on one field, and columns
-    that look important (area, price, municipality, title, coordinates) but stay unmapped."""
+def duplicate_select_message(others: list[str], label: str) -> str:
+    """At the select of a column whose field ``label`` the columns ``others`` have as well."""
+    return _(
+        "The field “%(field)s” is also assigned to the column %(columns)s; a field takes one "
+        "column. Choose another field here or “%(none)s”."
+    ) % {
+        "field": label,
+        "columns": ", ".join(_("“%(name)s”") % {"name": h} for h in others),
+        "none": _("– do not import –"),
+    }
+
+
+def required_message(label: str) -> str:
+    return _("The field “%(field)s” is required: assign it to one of the columns.") % {
+        "field": label
+    }
+
+
+def required_select_message(label: str) -> str:
+    """At the select of an unassigned column that looks like the required field ``label``."""
+    return _(
+        "The field “%(field)s” is required and no column is assigned to it; this column looks "
+        "like it: choose “%(field)s” here, or assign it to another column."
+    ) % {"field": label}
+
+
+def mapping_warnings(
+    job: ImportJob, mapping: dict[str, str], samples: dict[str, list], duplicates: bool = True
+) -> list:
+    """What the editor should look at before checking: two columns on one field (unless
+    ``duplicates`` is false: a refused submit names them at their selects), and columns that
+    look important (area, price, municipality, title, coordinates) but stay unmapped."""
     module = target_of(job)
     warnings = [
         duplicate_message(headers, module.column_label(column))
         for column, headers in duplicate_assignments(mapping).items()
+        if duplicates
     ]
     for header in job.headers:
         if mapping.get(header):
@@ -352,10 +390,7 @@ def set_mapping(job: ImportJob, mapping: dict[str, str], crs: str | None = None)
         )
     missing = [c for c in module.REQUIRED if c not in used]
     if missing:
-        raise ImportStepRefused(
-            _("Please assign: %(columns)s")
-            % {"columns": ", ".join(module.column_label(c) for c in missing)}
-        )
+        raise ImportStepRefused(" ".join(required_message(module.column_label(c)) for c in missing))
     job.mapping = {h: mapping.get(h, "") for h in job.headers}
     job.crs = crs if crs in coordinates.SYSTEMS else detect_crs(job, job.mapping)
     job.state, job.counts, job.message = State.ANALYSING, {}, ""
@@ -367,6 +402,7 @@ def set_mapping(job: ImportJob, mapping: dict[str, str], crs: str | None = None)
 
 def _remember(job: ImportJob, organisation_id: int) -> None:
     """Each header's column for files of any shape, and the whole mapping for this shape."""
+    job.__dict__.pop("_remembered", None)
     for header, column in job.mapping.items():
         ColumnMemory.objects.update_or_create(
             organisation_id=organisation_id,
@@ -434,6 +470,9 @@ def analyse(job: ImportJob) -> ImportJob:
         identical_in_sql = hasattr(check, "leave_identical_rows_to_caller")
         if identical_in_sql:  # found in SQL by the stored fingerprints, not kept in memory
             check.leave_identical_rows_to_caller()  # type: ignore[union-attr]
+        near_later = hasattr(check, "leave_near_rows_to_caller")
+        if near_later:  # found after the last batch from the stored rows, not kept in memory
+            check.leave_near_rows_to_caller()  # type: ignore[union-attr]
         for batch in _batches(_table(job).rows(), BATCH):
             converted = [module.convert(row, ctx) for row in batch]
             results = []
@@ -445,6 +484,7 @@ def analyse(job: ImportJob) -> ImportJob:
                 else {}
             )
             fingerprints = getattr(check, "fingerprints", {})
+            near = getattr(check, "near", {})
             for outcome, row, _existing, changed in planned:
                 counts[outcome] = counts.get(outcome, 0) + 1  # "conflict" only where there are
                 counts["warning"] += bool(row.warnings)
@@ -458,6 +498,8 @@ def analyse(job: ImportJob) -> ImportJob:
                     changed=changed,
                     fingerprint=fingerprints.get(row.number),
                 )
+                if compared := near.get(row.number):
+                    result.near_group, result.near_a, result.near_b = compared
                 if finding := findings.get(row.number):
                     _note_duplicate(result, finding, titles)
                 results.append(result)
@@ -466,6 +508,8 @@ def analyse(job: ImportJob) -> ImportJob:
             _report_progress(job, done)
     except readers.Refused as refused:
         return _fail(job, str(refused))
+    if near_later:
+        _mark_near_rows(job, check)
     if identical_in_sql:
         _mark_identical_rows(job)
     _mark_duplicate_ids(job, module, counts)
@@ -514,6 +558,37 @@ def _store_rows(rows: list[ImportRow]) -> None:
                 cursor.executemany(sql, params)
 
 
+def _mark_near_rows(job: ImportJob, check) -> None:
+    """A new row near-identical to an earlier row of the file (the target's ``near_rows`` over
+    the stored rows, read in the order of their ``near_group`` and number) is a possible
+    duplicate of it and needs the editor's choice. The rows are streamed from the database; only
+    the rows found are kept."""
+    stored = (
+        ImportRow.objects.filter(job=job, near_group__isnull=False)
+        .order_by("near_group", "number")
+        .values_list("number", "near_group", "title", "near_a", "near_b", "outcome")
+    )
+    found = dict(
+        check.near_rows(
+            (number, group, title, a, b, outcome == ImportRow.Outcome.NEW)
+            for number, group, title, a, b, outcome in stored.iterator(chunk_size=2000)
+        )
+    )
+    numbers = list(found)
+    for start in range(0, len(numbers), 500):
+        chunk = numbers[start : start + 500]
+        _update_rows(
+            ["duplicate_of_row", "decision"],
+            [
+                (pk, found[number], ImportRow.Decision.ASK.value)
+                for pk, number in ImportRow.objects.filter(job=job, number__in=chunk).values_list(
+                    "pk", "number"
+                )
+            ],
+            casts=["bigint", None],
+        )
+
+
 def _mark_identical_rows(job: ImportJob) -> None:
     """A new row whose parsed values are those of an earlier row (the same
     ``ImportRow.fingerprint``) is "identical to row N", N the first of them; it starts as
@@ -539,20 +614,51 @@ def _mark_identical_rows(job: ImportJob) -> None:
 
 
 def _mark_identical_chunk(job: ImportJob, firsts: dict[int, int], Decision) -> None:
+    """The rows of ``firsts``' fingerprints after their first: "identical to row N", written
+    like the other results (``_update_rows``: UPDATE … FROM (VALUES …)); ``bulk_update``
+    builds a CASE expression per row and field."""
     rows = [
-        row
-        for row in ImportRow.objects.filter(
+        (pk, firsts[fingerprint], Decision.ASK.value if record else Decision.SKIP.value)
+        for pk, number, fingerprint, record in ImportRow.objects.filter(
             job=job, fingerprint__in=list(firsts), outcome=ImportRow.Outcome.NEW
-        ).only("pk", "number", "fingerprint", "duplicate_of_record")
-        if row.number > firsts[row.fingerprint]  # type: ignore[index]
+        ).values_list("pk", "number", "fingerprint", "duplicate_of_record")
+        if fingerprint is not None and number > firsts[fingerprint]
     ]
-    for row in rows:
-        row.duplicate_of_row = firsts[row.fingerprint]  # type: ignore[index]
-        row.duplicate_identical = True
-        row.decision = Decision.ASK if row.duplicate_of_record else Decision.SKIP
-    ImportRow.objects.bulk_update(
-        rows, ["duplicate_of_row", "duplicate_identical", "decision"], batch_size=500
+    _update_rows(
+        ["duplicate_of_row", "decision"],
+        rows,
+        casts=["bigint", None],
+        also={"duplicate_identical": True},
     )
+
+
+def _update_rows(
+    columns: list[str], rows: list[tuple], casts: list[str | None], also: dict | None = None
+) -> None:
+    """``UPDATE exchange_importrow SET column = v.… FROM (VALUES (pk, value, …), …)`` per 500
+    rows (PostgreSQL, SQLite ≥ 3.33): one statement for many rows. ``rows`` are (pk, value per
+    column); ``casts`` the SQL type of each column's values where the VALUES list needs one
+    (its parameters have no type on PostgreSQL), ``also`` columns set to one value for all."""
+    if not rows:
+        return
+    connection = connections[router.db_for_write(ImportRow)]
+    quote, table = connection.ops.quote_name, connection.ops.quote_name(ImportRow._meta.db_table)
+    assignments = [
+        f"{quote(column)} = " + (f"CAST(v.column{n} AS {cast})" if cast else f"v.column{n}")
+        for n, (column, cast) in enumerate(zip(columns, casts, strict=True), start=2)
+    ]
+    assignments += [f"{quote(column)} = %s" for column in also or {}]
+    fixed = list((also or {}).values())
+    placeholders = "(" + ", ".join(["%s"] * (len(columns) + 1)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 500):
+            chunk = rows[start : start + 500]
+            cursor.execute(
+                f"UPDATE {table} SET {', '.join(assignments)} "
+                f"FROM (VALUES {', '.join([placeholders] * len(chunk))}) AS v "
+                f"WHERE {table}.{quote('id')} = CAST(v.column1 AS bigint)",
+                [*fixed, *(value for row in chunk for value in row)],
+            )
 
 
 def _note_duplicate(row: ImportRow, finding, titles: dict[int, str]) -> None:
@@ -623,6 +729,29 @@ def set_decisions(job: ImportJob, decisions: dict[int, str], rest: str = "") -> 
         duplicates.filter(decision=Decision.ASK).update(decision=rest)
 
 
+def decided_counts(job: ImportJob) -> dict[str, int]:
+    """What the import will do with the rows as the editor has decided so far (one grouping
+    query): new / update / unchanged / conflict / error as checked, the possible duplicates by
+    their choice — "update" counts as an update, "create anyway" as new, "skip" as ``skip``
+    (skipped by the editor's choice), undecided as ``ask``. The preview and the confirm step
+    show these; the result page counts the same rows the same way."""
+    Decision = ImportRow.Decision
+    counts = dict.fromkeys(("new", "update", "unchanged", "conflict", "error", "skip", "ask"), 0)
+    grouped = job.rows.values_list("outcome", "decision").annotate(n=Count("pk")).order_by()
+    for outcome, decision, n in grouped:
+        if outcome == ImportRow.Outcome.ERROR:
+            counts["error"] += n
+        elif decision == Decision.SKIP:
+            counts["skip"] += n
+        elif decision == Decision.ASK:
+            counts["ask"] += n
+        elif decision == Decision.UPDATE and outcome == ImportRow.Outcome.NEW:
+            counts["update"] += n
+        else:
+            counts[outcome] = counts.get(outcome, 0) + n
+    return counts
+
+
 def undecided_rows(job: ImportJob) -> list[int]:
     return list(
         ImportRow.objects.filter(job=job, decision=ImportRow.Decision.ASK).values_list(
@@ -687,7 +816,8 @@ def confirm(
             )
             % {"n": job.error_rows}
         )
-    if not (job.counts.get("new") or job.counts.get("update") or job.counts.get("conflict")):
+    decided = decided_counts(job)
+    if not (decided["new"] or decided["update"] or decided["conflict"]):
         raise ImportStepRefused(_("There is nothing to import: no new or changed rows."))
     job.skip_errors, job.publish, job.state = skip_errors, publish, State.IMPORTING
     job.save(update_fields=["skip_errors", "publish", "state"])
@@ -810,24 +940,21 @@ def _record_results(stored: dict, expected: dict, accepted: list, written: dict)
             results.append((ImportRow.Result.UNCHANGED, None, pk))
         else:
             results.append((ImportRow.Result.SKIPPED, None, pk))
-    connection = connections[router.db_for_write(ImportRow)]
-    quote, table = connection.ops.quote_name, connection.ops.quote_name(ImportRow._meta.db_table)
-    changed_field = ImportRow._meta.get_field("changed")
-    with connection.cursor() as cursor:
-        # One UPDATE … FROM (VALUES …) per chunk (PostgreSQL, SQLite ≥ 3.33): a statement per row
-        # cost PostgreSQL a round trip each.
-        for start in range(0, len(results), 500):
-            chunk = results[start : start + 500]
-            cursor.execute(
-                f"UPDATE {table} SET {quote('result')} = v.column1, "
-                f"{quote('record_id')} = CAST(v.column2 AS bigint) "
-                f"FROM (VALUES {', '.join(['(%s, %s, %s)'] * len(chunk))}) AS v "
-                f"WHERE {table}.{quote('id')} = CAST(v.column3 AS bigint)",
-                [value for row in chunk for value in row],
-            )
-        if changes:
+    # One UPDATE … FROM (VALUES …) per chunk: a statement per row cost PostgreSQL a round trip
+    # each.
+    _update_rows(
+        ["result", "record_id"],
+        [(pk, result, record) for result, record, pk in results],
+        casts=[None, "bigint"],
+    )
+    if changes:
+        connection = connections[router.db_for_write(ImportRow)]
+        quote = connection.ops.quote_name
+        changed_field = ImportRow._meta.get_field("changed")
+        with connection.cursor() as cursor:
             cursor.executemany(
-                f"UPDATE {table} SET {quote('changed')} = %s WHERE {quote('id')} = %s",
+                f"UPDATE {quote(ImportRow._meta.db_table)} SET {quote('changed')} = %s "
+                f"WHERE {quote('id')} = %s",
                 [(changed_field.get_db_prep_save(c, connection), pk) for c, pk in changes],
             )
 

@@ -171,6 +171,8 @@ def job(request, job_id):
                 "confirm_form": ConfirmForm(initial={"publish": job.publish}),
             }
         )
+        if job.state == ImportJob.State.PREVIEW:
+            context["decided"] = services.decided_counts(job)
         if job.state == ImportJob.State.DONE:
             context["results"] = services.result_counts(job)
     return render(request, "exchange/job.html", context)
@@ -203,6 +205,11 @@ def mapping(request, job_id):
             form.add_error(None, str(error))
         else:
             return redirect("exchange:job", job_id=job.pk)
+    # The columns on one field are named at their selects and in the summary: not a third time
+    # among the points to check.
+    step["mapping_warnings"] = services.mapping_warnings(
+        job, form.submitted(), services.column_samples(job), duplicates=False
+    )
     return render(request, "exchange/job.html", {"job": job, "progress": {}, **step}, status=400)
 
 
@@ -248,6 +255,10 @@ def _mapping_step(job, data=None) -> dict:
         columns=_column_choices(),
         initial_mapping=job.mapping,
         samples={h: tabular.shown_samples(v) for h, v in samples.items()},
+        required=getattr(services.target_of(job), "REQUIRED", ()),
+        looks_like=lambda header, _shown: services.target_of(job).looks_like(
+            header, samples.get(header, [])
+        ),
     )
     crs_form = CoordinateSystemForm(data, initial={"crs": job.crs})
     mapping = job.mapping if data is None else form.submitted()
@@ -271,6 +282,18 @@ def confirm(request, job_id):
         return redirect("exchange:job", job_id=job.pk)
     form = ConfirmForm(request.POST)
     form.is_valid()
+    if "decide" in request.POST:  # store the choices only: the counts then show what will happen
+        try:
+            services.set_decisions(
+                job, _posted_decisions(request.POST), form.cleaned_data.get("rest", "")
+            )
+        except services.ImportStepRefused as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, _("Your choices are saved; the counts show what the import will do.")
+            )
+        return redirect("exchange:job", job_id=job.pk)
     try:
         services.confirm(
             job,

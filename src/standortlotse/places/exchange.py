@@ -189,6 +189,7 @@ def _record(row) -> dict:
     if geometry.get("type") == "Point":
         record["lon"], record["lat"] = geometry["coordinates"][:2]
     record.setdefault("id", record.get("id") or "")
+    record[readers.LINE] = row.number  # the line of the file, for the preview and the report
     return record
 
 

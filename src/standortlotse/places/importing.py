@@ -115,8 +115,11 @@ class Table:
     unmapped: list[str] = field(default_factory=list)  # the partner's categories without mapping
 
     def rows(self):
-        for number, record in enumerate(self.records, start=1):
-            yield Record(number, record)
+        """The records, each numbered by its line in the file (``readers.line_of``: for a table,
+        title rows, the header and blank rows counted, as the properties import numbers them;
+        for a JSON feed, its position)."""
+        for position, record in enumerate(self.records, start=1):
+            yield Record(readers.line_of(record, position), record)
 
 
 def _feed(options: dict) -> PartnerFeed | None:

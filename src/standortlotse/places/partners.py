@@ -495,8 +495,11 @@ def _csv_rows(raw: bytes, columns) -> list[dict]:
             table = readers.read_csv(handle.name, known)
             return [
                 {
-                    header.strip(): "" if value is None else str(value).strip()
-                    for header, value in row.cells.items()
+                    **{
+                        header.strip(): "" if value is None else str(value).strip()
+                        for header, value in row.cells.items()
+                    },
+                    readers.LINE: row.number,  # the line of the file (readers.line_of)
                 }
                 for row in table.rows()
             ]
@@ -512,7 +515,14 @@ def read_gogocarto_csv(raw: bytes) -> list[dict]:
             if element.get(number):
                 element[number] = element[number].replace(",", ".")
         elements.append(element)
-    return [_gogocarto_element(e) for e in elements]
+    return [_lined(_gogocarto_element(e), e) for e in elements]
+
+
+def _lined(record: dict, row: dict) -> dict:
+    """``record`` with the line of the file ``row`` was read from (``readers.LINE``)."""
+    if readers.LINE in row:
+        record[readers.LINE] = row[readers.LINE]
+    return record
 
 
 # The columns of OpenFairDB's CSV export of entries (`GET /v0/export/entries.csv`), as its
@@ -556,24 +566,27 @@ def read_kvm_csv(raw: bytes) -> list[dict]:
         if not e.get("id") and not e.get("title"):
             continue
         records.append(
-            _record(
-                id=e.get("id"),
-                name=e.get("title"),
-                description=e.get("description"),
-                lat=(e.get("lat") or "").replace(",", ".") or None,
-                lon=(e.get("lng") or "").replace(",", ".") or None,
-                street=e.get("street"),
-                postcode=e.get("zip"),
-                locality=e.get("city"),
-                email=e.get("contact_email"),
-                phone=e.get("contact_phone"),
-                website=e.get("homepage"),
-                opening=e.get("opening_hours"),
-                contact=e.get("contact_name"),
-                categories=e.get("categories") or "",
-                tags=e.get("tags") or "",
-                version=e.get("version"),
-                licence=e.get("license"),
+            _lined(
+                _record(
+                    id=e.get("id"),
+                    name=e.get("title"),
+                    description=e.get("description"),
+                    lat=(e.get("lat") or "").replace(",", ".") or None,
+                    lon=(e.get("lng") or "").replace(",", ".") or None,
+                    street=e.get("street"),
+                    postcode=e.get("zip"),
+                    locality=e.get("city"),
+                    email=e.get("contact_email"),
+                    phone=e.get("contact_phone"),
+                    website=e.get("homepage"),
+                    opening=e.get("opening_hours"),
+                    contact=e.get("contact_name"),
+                    categories=e.get("categories") or "",
+                    tags=e.get("tags") or "",
+                    version=e.get("version"),
+                    licence=e.get("license"),
+                ),
+                e,
             )
         )
     return records
@@ -658,13 +671,16 @@ def recognised(raw: bytes, filename: str = "") -> str | None:
         return FeedFormat.STANDORTLOTSE
     if head not in (b"{", b"["):
         if filename.lower().endswith(".csv") or b"," in raw[:2000] or b";" in raw[:2000]:
-            header = _decode(raw[:4000]).lstrip("\ufeff").splitlines()[0].lower() if raw else ""
-            if _is_kvm_csv(header):
-                return FeedFormat.KVM_CSV
-            if "municipality_ags" in header:
-                return FeedFormat.STANDORTLOTSE
-            if "geo.latitude" in header or "latitude" in header:
-                return FeedFormat.GOGOCARTO_CSV
+            # The header may follow title rows (as the readers find it): the first line that
+            # shows a format decides.
+            lines = _decode(raw[:4000]).lstrip("\ufeff").splitlines() if raw else []
+            for header in (line.lower() for line in lines[: readers.HEADER_SEARCH_ROWS]):
+                if _is_kvm_csv(header):
+                    return FeedFormat.KVM_CSV
+                if "municipality_ags" in header:
+                    return FeedFormat.STANDORTLOTSE
+                if "geo.latitude" in header or "latitude" in header:
+                    return FeedFormat.GOGOCARTO_CSV
         return None
     try:
         data = json.loads(_decode(raw))

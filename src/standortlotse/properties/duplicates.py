@@ -26,15 +26,16 @@ of a municipality is read once, when the first row of that municipality comes up
 Memory: a block keeps its entries in flat arrays (``array``), not as objects: per record or row
 the key, the two areas and the 64-bit hashes of its title words, the posting lists of its title
 keys, and for a record its point and the posting list of its grid cell. The register's blocks
-are bounded by the register (about 250 bytes per record); the rows' blocks, for the
-near-identical check, still grow with the file (measured: about 200 bytes of peak RSS per row).
-The fingerprint of each row's values, for the identical-row check, is not kept here when the
-caller finds the identical rows itself (``Checker.identical_by_caller``): the import stores the
-fingerprint with each row (``ImportRow.fingerprint``) and groups the stored rows by it in SQL
-after the last batch (``exchange.services``). For 20,000 rows against 20,000 records the
-checker holds 9.3 MB (tracemalloc; 10.7 MB with the fingerprints kept here); an object and a
-word set per entry took 270 MB at 100,000 × 100,000 (``bench/duplicates.py``, figures in
-bench/README.md). Hashes of words and fingerprints are 64 bits wide; a collision (about one in
+are bounded by the register (about 250 bytes per record). Nothing per row of the file is kept
+when the caller takes over the two in-file checks (the import does, ``exchange.services``):
+the fingerprint of each row's values is stored with the row (``ImportRow.fingerprint``) and the
+identical rows are grouped in SQL after the last batch (``Checker.identical_by_caller``); the
+near-identical rows are found after the last batch too (``Checker.near_by_caller``), by
+``near_identical`` over the stored rows read back in the order of their municipality, one
+municipality's block at a time (``ImportRow.near_group``, ``near_a``, ``near_b``). Before, the
+rows' blocks grew with the file by about 140 bytes of peak RSS per row (bench/duplicates.py,
+figures in bench/README.md); an object and a word set per entry took 270 MB at
+100,000 × 100,000. Hashes of words and fingerprints are 64 bits wide; a collision (about one in
 10^9 for a file of 100,000 rows) could at worst show one possible duplicate too many, which the
 editor sees and decides.
 """
@@ -264,6 +265,10 @@ class Checker:
         # The caller finds the rows identical to an earlier row itself (the import does, in SQL
         # over the stored rows): no fingerprint per row of the file is kept here.
         self.identical_by_caller = False
+        # The caller finds the near-identical rows itself after the last batch, with
+        # ``near_identical`` over the rows it stored (the import does): no index of the file's
+        # rows is kept here, and the memory of a check does not grow with the file.
+        self.near_by_caller = False
 
     def check(self, rows: list[tuple[Entry, int, bool]]) -> dict[int, Finding]:
         """rows: (entry, fingerprint, is_new) for each row without errors. Only new rows are
@@ -275,10 +280,13 @@ class Checker:
             for record in self._load(wanted):
                 self._register[record.municipality].add(record, _Title(record.tokens))
         findings = {}
+        near_here = not self.near_by_caller
         for entry, fingerprint, new in rows:
-            block = self._file.get(entry.municipality)
-            if block is None:
-                block = self._file[entry.municipality] = Block(with_positions=False)
+            block = None
+            if near_here:
+                block = self._file.get(entry.municipality)
+                if block is None:
+                    block = self._file[entry.municipality] = Block(with_positions=False)
             title = _Title(entry.tokens)
             if new:
                 finding = self._in_file(entry, title, fingerprint, block)
@@ -290,25 +298,17 @@ class Checker:
                     findings[entry.key] = finding
             if not self.identical_by_caller:
                 self._seen.setdefault(fingerprint, entry.key)
-            block.add(entry, title)
+            if block is not None:
+                block.add(entry, title)
         return findings
 
-    def _in_file(self, entry: Entry, title: _Title, fingerprint, block: Block) -> Finding | None:
+    def _in_file(
+        self, entry: Entry, title: _Title, fingerprint, block: Block | None
+    ) -> Finding | None:
         first = None if self.identical_by_caller else self._seen.get(fingerprint)
         if first is not None:
             return Finding(row=first, identical=True)
-        available, total = _area(entry.available), _area(entry.total)
-        earlier = None
-        for i in block.titled(title):
-            if (earlier is not None and block.keys[i] >= earlier) or not title.similar(
-                *block.title(i)
-            ):
-                continue
-            if all(
-                (a == _NO_AREA) == (b == _NO_AREA) and (a == _NO_AREA or _close(a, b, FILE_AREA))
-                for a, b in ((available, block.available[i]), (total, block.total[i]))
-            ):
-                earlier = block.keys[i]
+        earlier = None if block is None else _near(entry, title, block)
         return None if earlier is None else Finding(row=earlier)
 
     def _in_register(self, entry: Entry, title: _Title) -> tuple[int | None, list[str]]:
@@ -344,6 +344,44 @@ class Checker:
             if score > best_score or (score == best_score and key < best):  # type: ignore[operator]
                 best, best_score, best_reasons = key, score, reasons
         return best, best_reasons
+
+
+def _near(entry: Entry, title: _Title, block: Block) -> int | None:
+    """The first earlier row of ``block`` near-identical to ``entry`` (similar title, areas
+    within ``FILE_AREA``, an area missing on both sides), or None."""
+    available, total = _area(entry.available), _area(entry.total)
+    earlier = None
+    for i in block.titled(title):
+        if (earlier is not None and block.keys[i] >= earlier) or not title.similar(*block.title(i)):
+            continue
+        if all(
+            (a == _NO_AREA) == (b == _NO_AREA) and (a == _NO_AREA or _close(a, b, FILE_AREA))
+            for a, b in ((available, block.available[i]), (total, block.total[i]))
+        ):
+            earlier = block.keys[i]
+    return earlier
+
+
+def near_identical(
+    rows: Iterable[tuple[int, int, str, int | None, int | None, bool]],
+) -> Iterator[tuple[int, int]]:
+    """(row, earlier row) for each new row near-identical to an earlier row of the file, from
+    ``rows``: (row number, municipality, title, available area, total area, is new) ordered by
+    municipality, then row number — the import reads them so from the rows it stored. Only one
+    municipality's index is held at a time: the memory is bounded by the largest municipality
+    of the file, not by the file; the same block lookups as during the batches, so the check
+    stays linear."""
+    current, block = None, Block(with_positions=False)
+    for number, municipality, title_text, available, total, new in rows:
+        if municipality != current:
+            current, block = municipality, Block(with_positions=False)
+        entry = Entry(number, municipality, title_tokens(title_text), None, None, available, total)
+        title = _Title(entry.tokens)
+        if new:
+            earlier = _near(entry, title, block)
+            if earlier is not None:
+                yield number, earlier
+        block.add(entry, title)
 
 
 # --- the property side: rows of the import and records of the register ----------------------
@@ -405,14 +443,17 @@ def register_loader(user) -> Callable[[set[int]], Iterable[Entry]]:
 
 
 class ImportCheck:
-    """The checker fed with the planned rows of a property import. ``fingerprints`` holds, for
-    the batch checked last, row number → fingerprint, for the caller to store with the rows;
-    after ``leave_identical_rows_to_caller()`` the caller finds the identical rows with them
-    (``exchange.services`` does, in SQL)."""
+    """The checker fed with the planned rows of a property import. For the batch checked last,
+    ``fingerprints`` holds row number → fingerprint and ``near`` row number → (municipality,
+    available area, total area), for the caller to store with the rows. After
+    ``leave_identical_rows_to_caller()`` the caller finds the identical rows with the
+    fingerprints (``exchange.services`` does, in SQL); after ``leave_near_rows_to_caller()`` it
+    passes the stored rows to ``near_rows`` after the last batch."""
 
     def __init__(self, user):
         self.checker = Checker(register_loader(user))
         self.fingerprints: dict[int, int] = {}
+        self.near: dict[int, tuple[int, int | None, int | None]] = {}
 
     def check(self, planned) -> dict[int, Finding]:
         rows = [
@@ -421,10 +462,24 @@ class ImportCheck:
             if outcome != "error" and "municipality" in row.values
         ]
         self.fingerprints = {entry.key: fingerprint for entry, fingerprint, _new in rows}
+        if self.checker.near_by_caller:
+            self.near = {
+                entry.key: (entry.municipality, entry.available, entry.total)
+                for entry, _f, _new in rows
+            }
         return self.checker.check(rows)
 
     def leave_identical_rows_to_caller(self) -> None:
         self.checker.identical_by_caller = True
+
+    def leave_near_rows_to_caller(self) -> None:
+        self.checker.near_by_caller = True
+
+    @staticmethod
+    def near_rows(rows) -> Iterator[tuple[int, int]]:
+        """``near_identical`` of the stored rows: (number, municipality, title, available,
+        total, is new), ordered by municipality and number."""
+        return near_identical(rows)
 
 
 def record_titles(ids: Iterable[int]) -> dict[int, str]:

@@ -7,6 +7,12 @@ grow with the file; GIS geometries are reprojected to WGS84.
 
 Every row is a ``Row``: its number in the file (as a spreadsheet shows it), the cells by header
 and, for GIS formats, the geometry as GeoJSON in WGS84.
+
+Row numbers, the one rule of every import (properties and places, preview and report): a row is
+named by its line in the file as the editor's spreadsheet or text editor shows it — title rows
+above the header, the header and blank rows are counted, though never imported; a record of a
+GIS or JSON file by its position among the features or records (1 = the first). A reader that
+turns rows into records of its own keeps the line under ``LINE`` (``line_of`` reads it).
 """
 
 from __future__ import annotations
@@ -36,6 +42,15 @@ HEADER_SEARCH_ROWS = 15
 
 # What a spreadsheet would run: "=…", "@…", "+A1…", "-SUM(…" (not "- bullet" or "-5").
 FORMULA = re.compile(r"^\s*(=|@|[+-][A-Za-z(])")
+
+
+LINE = "_line"  # the key of a record read from a table row that holds the row's line
+
+
+def line_of(record: dict, position: int) -> int:
+    """The line of the file a record was read from (``LINE``), else its ``position``."""
+    line = record.get(LINE)
+    return line if isinstance(line, int) and line > 0 else position
 
 
 class Refused(Exception):
@@ -266,9 +281,11 @@ def read_csv(path: str, known: set[str]) -> Table:
     def raw_rows():
         with open(path, encoding=encoding, newline="", errors="strict") as handle:
             reader = csv.reader(handle, delimiter=delimiter)
+            line = 1  # where the next record starts (a quoted cell may hold line breaks)
             try:
                 for cells in reader:
-                    yield reader.line_num, cells
+                    yield line, cells
+                    line = reader.line_num + 1
             except csv.Error as error:
                 raise Refused(
                     _("Row %(row)d cannot be read as CSV: %(error)s")

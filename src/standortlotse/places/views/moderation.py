@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from standortlotse.accounts import policy
 from standortlotse.accounts.decorators import moderator_required
-from standortlotse.places import conflicts, exchange, services
+from standortlotse.places import conflicts, exchange, proposals, services
 from standortlotse.places.forms import ModerationForm, RegionSettingsForm
 from standortlotse.places.models import (
     HeldPhoto,
@@ -91,8 +91,8 @@ def review(request, pk):
         {
             "place": place,
             "form": form,
-            "transitions": place.transitions.select_related("actor"),
-            "pending_updates": place.pending_updates.prefetch_related("photos"),
+            "history": proposals.history(place),
+            "proposals": proposals.proposals(place),
             "conflicts": conflicts.open_conflicts(place),
             "allowed": services.MODERATOR_TRANSITIONS.get(place.status, set()),
         },
