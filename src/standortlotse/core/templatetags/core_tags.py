@@ -1,5 +1,6 @@
 from django import template
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 
 from standortlotse.core.validators import is_web_url, validate_email_address
 
@@ -25,3 +26,16 @@ def email_address(value):
     except ValidationError:
         return ""
     return value
+
+
+@register.filter
+def translated(record, name):
+    """A record's text in the active language: ``<name>_en`` under /en/ where it is written,
+    else ``<name>_de`` (``{{ guide|translated:"title" }}``); a record without the pair shows
+    itself."""
+    if not hasattr(record, f"{name}_de"):
+        return str(record)
+    value_en = getattr(record, f"{name}_en", "")
+    if (get_language() or "").startswith("en") and value_en:
+        return value_en
+    return getattr(record, f"{name}_de") or value_en
