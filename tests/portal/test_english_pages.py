@@ -17,7 +17,7 @@ from tests.factories import MunicipalityFactory, PropertyFactory
 pytestmark = pytest.mark.django_db
 
 DAY = datetime.date(2026, 12, 1)
-MOMENT = timezone.make_aware(datetime.datetime(2026, 12, 1, 14, 30))
+MOMENT = datetime.datetime(2026, 12, 1, 13, 30, tzinfo=datetime.UTC)  # 14:30 in Berlin
 
 
 @pytest.mark.parametrize(

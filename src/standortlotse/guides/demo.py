@@ -93,13 +93,17 @@ GUIDES = [
             "Jobs, networks and advice for people coming back.",
         ),
         (
-            "## Jobs finden\n\nViele Betriebe der Altmark suchen Fachkräfte. "
-            "Das **Rückkehr-Netzwerk** vermittelt Kontakte.\n\n"
-            "## Beratung\n\n- Gespräch vor dem Umzug\n- Hilfe bei Bewerbungen\n- Kontakte zu Arbeitgebern\n",
-            "## Finding a job\n\nMany firms in the Altmark are looking for skilled staff. "
-            "The **returners' network** puts you in touch with them.\n\n"
-            "## Advice\n\n- A talk before you move\n- Help with applications\n"
-            "- Introductions to employers\n",
+            (
+                "## Jobs finden\n\nViele Betriebe der Altmark suchen Fachkräfte. "
+                "Das **Rückkehr-Netzwerk** vermittelt Kontakte.\n\n"
+                "## Beratung\n\n- Gespräch vor dem Umzug\n- Hilfe bei Bewerbungen\n- Kontakte zu Arbeitgebern\n"
+            ),
+            (
+                "## Finding a job\n\nMany firms in the Altmark are looking for skilled staff. "
+                "The **returners' network** puts you in touch with them.\n\n"
+                "## Advice\n\n- A talk before you move\n- Help with applications\n"
+                "- Introductions to employers\n"
+            ),
         ),
         2,
     ),
@@ -113,12 +117,16 @@ GUIDES = [
             "Building plots, flats to rent and empty houses with potential.",
         ),
         (
-            "## Bauplätze\n\nDie Gemeinden bieten günstige Bauplätze an.\n\n"
-            "## Leerstand nutzen\n\nAlte Höfe und Häuser warten auf neue Ideen. "
-            "Fördermittel helfen bei der Sanierung.\n",
-            "## Building plots\n\nThe municipalities offer building plots at moderate prices.\n\n"
-            "## Giving empty buildings a new use\n\nOld farmsteads and houses are waiting for "
-            "new ideas. Grants help with the renovation.\n",
+            (
+                "## Bauplätze\n\nDie Gemeinden bieten günstige Bauplätze an.\n\n"
+                "## Leerstand nutzen\n\nAlte Höfe und Häuser warten auf neue Ideen. "
+                "Fördermittel helfen bei der Sanierung.\n"
+            ),
+            (
+                "## Building plots\n\nThe municipalities offer building plots at moderate prices.\n\n"
+                "## Giving empty buildings a new use\n\nOld farmsteads and houses are waiting for "
+                "new ideas. Grants help with the renovation.\n"
+            ),
         ),
         4,
     ),
@@ -132,10 +140,14 @@ GUIDES = [
             "Nursery places, schools and how children get there.",
         ),
         (
-            "## Kita\n\nIn der Altmark gibt es in der Regel kurze Wartezeiten.\n\n"
-            "## Schulen\n\nGrund- und weiterführende Schulen, Schulbus inklusive.\n",
-            "## Nurseries\n\nWaiting times for a nursery place in the Altmark are usually "
-            "short.\n\n## Schools\n\nPrimary and secondary schools, with a school bus.\n",
+            (
+                "## Kita\n\nIn der Altmark gibt es in der Regel kurze Wartezeiten.\n\n"
+                "## Schulen\n\nGrund- und weiterführende Schulen, Schulbus inklusive.\n"
+            ),
+            (
+                "## Nurseries\n\nWaiting times for a nursery place in the Altmark are usually "
+                "short.\n\n## Schools\n\nPrimary and secondary schools, with a school bus.\n"
+            ),
         ),
         2,
     ),
@@ -146,11 +158,15 @@ GUIDES = [
         ("Gesundheit und Mobilität", "Health and getting around"),
         ("Ärztinnen, Kliniken, Bus und Bahn.", "Doctors, hospitals, buses and trains."),
         (
-            "## Gesundheit\n\nKliniken in Stendal und Salzwedel.\n\n## Mobilität\n\n"
-            "ICE-Halt Stendal, Rufbus in der Fläche.\n",
-            "## Health\n\nHospitals in Stendal and Salzwedel.\n\n## Getting around\n\n"
-            "Stendal has an ICE high-speed rail stop; in the villages, an on-demand bus runs "
-            "when you book it.\n",
+            (
+                "## Gesundheit\n\nKliniken in Stendal und Salzwedel.\n\n## Mobilität\n\n"
+                "ICE-Halt Stendal, Rufbus in der Fläche.\n"
+            ),
+            (
+                "## Health\n\nHospitals in Stendal and Salzwedel.\n\n## Getting around\n\n"
+                "Stendal has an ICE high-speed rail stop; in the villages, an on-demand bus runs "
+                "when you book it.\n"
+            ),
         ),
         3,
     ),
@@ -161,10 +177,14 @@ GUIDES = [
         ("Gründen in der Altmark", "Starting a business in the Altmark"),
         ("Beratung, Förderung, Räume.", "Advice, funding, premises."),
         (
-            "## Beratung\n\nDas Gründungsnetzwerk berät kostenlos.\n\n## Räume\n\n"
-            "Coworking-Spaces und günstige Gewerbeflächen.\n",
-            "## Advice\n\nThe start-up network gives advice free of charge.\n\n"
-            "## Premises\n\nCoworking spaces and affordable commercial space.\n",
+            (
+                "## Beratung\n\nDas Gründungsnetzwerk berät kostenlos.\n\n## Räume\n\n"
+                "Coworking-Spaces und günstige Gewerbeflächen.\n"
+            ),
+            (
+                "## Advice\n\nThe start-up network gives advice free of charge.\n\n"
+                "## Premises\n\nCoworking spaces and affordable commercial space.\n"
+            ),
         ),
         5,
     ),
@@ -178,11 +198,15 @@ GUIDES = [
             "Land, transport, energy, funding (GRW).",
         ),
         (
-            "## Flächen\n\nGroße, erschlossene Industrieflächen an A14 und B189.\n\n"
-            "## Förderung\n\nGRW-Fördergebiet.\n",
-            "## Land\n\nLarge serviced industrial sites along the A14 motorway and the B189.\n\n"
-            "## Funding\n\nThe whole region is a GRW assisted area: investment grants are "
-            "available.\n",
+            (
+                "## Flächen\n\nGroße, erschlossene Industrieflächen an A14 und B189.\n\n"
+                "## Förderung\n\nGRW-Fördergebiet.\n"
+            ),
+            (
+                "## Land\n\nLarge serviced industrial sites along the A14 motorway and the B189.\n\n"
+                "## Funding\n\nThe whole region is a GRW assisted area: investment grants are "
+                "available.\n"
+            ),
         ),
         0,
     ),
