@@ -5,8 +5,8 @@ placeholder and button values; no <script>, <style>, <code>, nothing inside an e
 lang="de", e.g. the language switch's "Deutsch"). ``content_strings`` collects what people
 wrote into the database (titles, descriptions, names of municipalities and organisations):
 that stays in the language it was written in and is taken out before the checks, except a
-German text whose record has an English version (``title_de`` with a ``title_en``): /en/ must
-show the English one. ``problems`` then names every German word, raw code, German date and
+German text whose record has an English version (``title_de`` with a ``title_en``, a place's
+``pitch`` with a ``pitch_en``): /en/ must show the English one. ``problems`` then names every German word, raw code, German date and
 German number left in a page.
 """
 
@@ -189,9 +189,10 @@ def _field_texts(value: str) -> list[str]:
     return [" ".join(value.split()), *[" ".join(line.split()) for line in lines if line]]
 
 
-def content_strings() -> list[str]:
-    """The texts people stored (longest first), as a page shows them; a German text whose record
-    has an English one is left out, so that /en/ showing it still counts as German."""
+def content_strings(english_twins: bool = True) -> list[str]:
+    """The texts people stored (longest first), as a page shows them; with ``english_twins`` a
+    German text whose record has an English one is left out, so that a public page under /en/
+    showing it still counts as German (the back office shows both versions to edit and review)."""
     found: set[str] = set()
     for model in apps.get_models():
         if not model.__module__.startswith("standortlotse."):
@@ -208,8 +209,9 @@ def content_strings() -> list[str]:
             for name, value in row.items():
                 if not value or not isinstance(value, str):
                     continue
-                twin = name[:-3] + "_en" if name.endswith("_de") else None
-                if twin in names and row.get(twin):
+                # title_de / title_en, or a place's pitch with its optional pitch_en
+                twin = name[:-3] + "_en" if name.endswith("_de") else f"{name}_en"
+                if english_twins and twin in names and row.get(twin):
                     continue  # shown in English under /en/
                 found.update(t for t in _field_texts(value) if len(t) >= 3)
     user_model = apps.get_model("auth", "User")

@@ -214,15 +214,22 @@ BACK_OFFICE_SEEDS = [
 
 
 def _report(pages: dict[str, str]) -> list[str]:
-    content, codes = content_strings(), choice_codes()
-    checker = Checker(content, codes)
+    codes = choice_codes()
+    public = Checker(content_strings(), codes)
+    # The back office shows a record's German text beside the English one (to edit, to review).
+    back_office = Checker(content_strings(english_twins=False), codes)
     # The import's pages list the German words it reads ("sofort", "Miete") as accepted values.
-    import_checker = Checker(content + import_vocabulary(), codes)
+    import_pages = Checker(content_strings(english_twins=False) + import_vocabulary(), codes)
     found = []
     for url, html in pages.items():
         assert '<html lang="en"' in html, url
-        on_import_page = _route(urlsplit(url).path).startswith("exchange:")
-        check = import_checker if on_import_page else checker
+        path = urlsplit(url).path
+        if _route(path).startswith("exchange:"):
+            check = import_pages
+        elif path.startswith("/en/datenpflege/"):
+            check = back_office
+        else:
+            check = public
         typed = tuple(v for values in parse_qs(urlsplit(url).query).values() for v in values)
         found.extend(f"{url}: {p}" for p in check.problems(visible_text(html), typed))
     return found

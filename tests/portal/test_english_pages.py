@@ -105,3 +105,23 @@ def test_history_shows_labels_dates_and_numbers_in_the_page_language(client, wor
     german = client.get(f"/datenpflege/{prop.pk}/verlauf/").content.decode()
     for shown in ["Halle/Lager", "ab Datum", "01.12.2026", "12.500", "Entwurf"]:
         assert f"<td>{shown}</td>" in german, shown
+
+
+def test_demo_places_and_guides_show_their_english_texts_under_en(client, db):
+    from django.core.management import call_command
+
+    from standortlotse.guides.models import Guide
+    from standortlotse.places.models import Place
+
+    call_command("load_demo", "--count", "1", "--allow-production", stdout=open("/dev/null", "w"))
+    assert not Place.objects.filter(is_demo=True, pitch_en="").exists()
+    assert not Guide.objects.filter(slug__in=["wohnen-und-bauen"], body_en="").exists()
+    place = Place.objects.get(name="Dorfladen Dähre")
+    english = client.get(f"/en/orte/{place.pk}/").content.decode()
+    assert "Local produce, a post office counter" in english and place.pitch not in english
+    assert "This is a <strong>demo record</strong>" in english
+    assert place.pitch in client.get(f"/orte/{place.pk}/").content.decode()
+    guide = Guide.objects.get(slug="wohnen-und-bauen")
+    english = client.get(f"/en/lotse/altmark/{guide.slug}/").content.decode()
+    assert "Giving empty buildings a new use" in english and "Leerstand nutzen" not in english
+    assert '<meta property="og:title" content="Housing and building">' in english

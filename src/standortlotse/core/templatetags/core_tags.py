@@ -31,11 +31,13 @@ def email_address(value):
 @register.filter
 def translated(record, name):
     """A record's text in the active language: ``<name>_en`` under /en/ where it is written,
-    else ``<name>_de`` (``{{ guide|translated:"title" }}``); a record without the pair shows
-    itself."""
-    if not hasattr(record, f"{name}_de"):
+    else ``<name>_de`` (``{{ guide|translated:"title" }}``) or, for a record written in one
+    language with an optional English version, ``<name>`` (a place's pitch); a record without
+    such a text shows itself."""
+    german = f"{name}_de" if hasattr(record, f"{name}_de") else name
+    if not hasattr(record, german):
         return str(record)
     value_en = getattr(record, f"{name}_en", "")
     if (get_language() or "").startswith("en") and value_en:
         return value_en
-    return getattr(record, f"{name}_de") or value_en
+    return getattr(record, german) or value_en
