@@ -6,8 +6,8 @@ lang="de", e.g. the language switch's "Deutsch"). ``content_strings`` collects w
 wrote into the database (titles, descriptions, names of municipalities and organisations):
 that stays in the language it was written in and is taken out before the checks, except a
 German text whose record has an English version (``title_de`` with a ``title_en``, a place's
-``pitch`` with a ``pitch_en``): /en/ must show the English one. ``problems`` then names every German word, raw code, German date and
-German number left in a page.
+``pitch`` with a ``pitch_en``): /en/ must show the English one. ``problems`` then names every
+German word, raw code, German date and German number left in a page.
 """
 
 from __future__ import annotations
