@@ -3,6 +3,8 @@
 import standortlotse.core.validators
 from django.db import migrations, models
 
+from standortlotse.core.textsearch import fts_triggers_restore_operation
+
 
 class Migration(migrations.Migration):
 
@@ -21,4 +23,6 @@ class Migration(migrations.Migration):
             name='story_en',
             field=models.TextField(blank=True, validators=[standortlotse.core.validators.validate_text], verbose_name='story (English)'),
         ),
+        # SQLite rebuilds the table for a new column and drops the search index's triggers.
+        fts_triggers_restore_operation("places_place"),
     ]
