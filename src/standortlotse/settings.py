@@ -149,6 +149,8 @@ LOGOUT_REDIRECT_URL = "home"
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates as "1 Dec 2026", not Django's American ones (standortlotse/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["standortlotse.formats"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True

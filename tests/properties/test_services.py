@@ -115,7 +115,7 @@ def test_history_records_who_changed_what(world):
     assert newest["who"] == "editor_a"
     fields = {change["field"]: (change["old"], change["new"]) for change in newest["changes"]}
     assert fields["Titel"] == ("Gewerbepark Stendal Nord", "Neuer Titel")
-    assert fields["verfügbare Fläche"] == (15000, 9000)
+    assert fields["verfügbare Fläche"] == ("15.000", "9.000")  # as the page shows them
     assert entries[-1]["type"] == "+"
 
 

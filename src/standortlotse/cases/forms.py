@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from standortlotse.accounts.models import Organisation
 from standortlotse.cases.matching import NICE_TO_HAVES
 from standortlotse.cases.models import Case, SearchProfile, Source, Stage
+from standortlotse.core.collation import CollatedModelMultipleChoiceField
 from standortlotse.core.fields import EmailAddressFormField
 from standortlotse.core.forms import HoneypotMixin, checkboxes
 from standortlotse.core.validators import TEXT, TEXT_LINE
@@ -27,7 +28,7 @@ class ProfileForm(HoneypotMixin, forms.ModelForm):
 
     kinds = checkboxes(_("Kind of property"), Kind.choices)
     zoning = checkboxes(_("Zoning"), Zoning.choices)
-    districts = forms.ModelMultipleChoiceField(
+    districts = CollatedModelMultipleChoiceField(
         label=_("Preferred districts"),
         required=False,
         queryset=District.objects.filter(regions__isnull=False).distinct(),

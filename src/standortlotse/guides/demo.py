@@ -14,12 +14,13 @@ from standortlotse.guides.models import Audience, Contact, Event, Guide, Status,
 DEMO = "(Demo)"
 
 CONTACTS = [
-    # organisation, kind, person, role, topics, audiences, districts (keys), municipalities
+    # organisation, kind, person, role (German, English), topics, audiences, districts (keys),
+    # municipalities
     (
         "Wirtschaftsförderung Landkreis Stendal",
         Organisation.Kind.ECONOMIC_DEVELOPMENT,
         "Anna Schulze",
-        "Ansiedlung und Gewerbeflächen",
+        ("Ansiedlung und Gewerbeflächen", "Business location and commercial land"),
         ["investment", "founding", "property"],
         ["investor", "founder"],
         ["15090"],
@@ -29,7 +30,7 @@ CONTACTS = [
         "Wirtschaftsförderung Altmarkkreis Salzwedel",
         Organisation.Kind.ECONOMIC_DEVELOPMENT,
         "Jens Krüger",
-        "Ansiedlung und Fachkräfte",
+        ("Ansiedlung und Fachkräfte", "Business location and skilled workers"),
         ["investment", "founding", "work"],
         ["investor", "founder"],
         ["15081"],
@@ -39,7 +40,10 @@ CONTACTS = [
         "Rückkehr-Netzwerk Altmark",
         Organisation.Kind.NETWORK_PARTNER,
         "Katrin Wendt",
-        "Beratung für Rückkehrende und Zuziehende",
+        (
+            "Beratung für Rückkehrende und Zuziehende",
+            "Advice for people moving back or moving here",
+        ),
         ["work", "housing", "life"],
         ["returner", "newcomer"],
         [],
@@ -49,7 +53,7 @@ CONTACTS = [
         "Fachkräfteservice Altmark",
         Organisation.Kind.NETWORK_PARTNER,
         "Tobias Lange",
-        "Jobs, Anerkennung, Fachkräfte",
+        ("Jobs, Anerkennung, Fachkräfte", "Jobs, recognition of qualifications, skilled workers"),
         ["work"],
         ["returner", "newcomer", "stayer"],
         [],
@@ -59,7 +63,7 @@ CONTACTS = [
         "Hansestadt Stendal – Wirtschaftsförderung",
         Organisation.Kind.MUNICIPALITY,
         "Maria Vogel",
-        "Bauplätze und Leerstand in Stendal",
+        ("Bauplätze und Leerstand in Stendal", "Building plots and empty buildings in Stendal"),
         ["housing", "property"],
         [],
         [],
@@ -69,7 +73,7 @@ CONTACTS = [
         "Gründungsnetzwerk Altmark",
         Organisation.Kind.NETWORK_PARTNER,
         "Paul Richter",
-        "Gründungsberatung und Förderung",
+        ("Gründungsberatung und Förderung", "Start-up advice and funding"),
         ["founding"],
         ["founder"],
         [],
@@ -77,88 +81,133 @@ CONTACTS = [
     ),
 ]
 
+# slug, theme, audiences, title (de, en), summary (de, en), text (de, en), contact
 GUIDES = [
     (
         "zurueck-in-die-altmark",
         Theme.WORK,
         ["returner"],
-        "Zurück in die Altmark: Arbeit finden",
-        "Back to the Altmark: finding work",
-        "Jobs, Netzwerke und Beratung für Rückkehrende.",
+        ("Zurück in die Altmark: Arbeit finden", "Back to the Altmark: finding work"),
         (
-            "## Jobs finden\n\nViele Betriebe der Altmark suchen Fachkräfte. "
-            "Das **Rückkehr-Netzwerk** vermittelt Kontakte.\n\n"
-            "## Beratung\n\n- Gespräch vor dem Umzug\n- Hilfe bei Bewerbungen\n- Kontakte zu Arbeitgebern\n"
+            "Jobs, Netzwerke und Beratung für Rückkehrende.",
+            "Jobs, networks and advice for people coming back.",
         ),
-        "## Finding a job\n\nMany companies in the Altmark are looking for skilled workers.\n",
+        (
+            (
+                "## Jobs finden\n\nViele Betriebe der Altmark suchen Fachkräfte. "
+                "Das **Rückkehr-Netzwerk** vermittelt Kontakte.\n\n"
+                "## Beratung\n\n- Gespräch vor dem Umzug\n- Hilfe bei Bewerbungen\n- Kontakte zu Arbeitgebern\n"
+            ),
+            (
+                "## Finding a job\n\nMany firms in the Altmark are looking for skilled staff. "
+                "The **returners' network** puts you in touch with them.\n\n"
+                "## Advice\n\n- A talk before you move\n- Help with applications\n"
+                "- Introductions to employers\n"
+            ),
+        ),
         2,
     ),
     (
         "wohnen-und-bauen",
         Theme.HOUSING,
         ["returner", "newcomer", "stayer"],
-        "Wohnen und Bauen",
-        "Housing and building",
-        "Bauplätze, Mietwohnungen und leerstehende Häuser mit Potenzial.",
+        ("Wohnen und Bauen", "Housing and building"),
         (
-            "## Bauplätze\n\nDie Gemeinden bieten günstige Bauplätze an.\n\n"
-            "## Leerstand nutzen\n\nAlte Höfe und Häuser warten auf neue Ideen. "
-            "Fördermittel helfen bei der Sanierung.\n"
+            "Bauplätze, Mietwohnungen und leerstehende Häuser mit Potenzial.",
+            "Building plots, flats to rent and empty houses with potential.",
         ),
-        "## Building plots\n\nAffordable plots.\n",
+        (
+            (
+                "## Bauplätze\n\nDie Gemeinden bieten günstige Bauplätze an.\n\n"
+                "## Leerstand nutzen\n\nAlte Höfe und Häuser warten auf neue Ideen. "
+                "Fördermittel helfen bei der Sanierung.\n"
+            ),
+            (
+                "## Building plots\n\nThe municipalities offer building plots at moderate prices.\n\n"
+                "## Giving empty buildings a new use\n\nOld farmsteads and houses are waiting for "
+                "new ideas. Grants help with the renovation.\n"
+            ),
+        ),
         4,
     ),
     (
         "kinderbetreuung-und-schulen",
         Theme.LIFE,
         ["returner", "newcomer", "stayer"],
-        "Kinderbetreuung und Schulen",
-        "Childcare and schools",
-        "Kita-Plätze, Schulen und Wege dorthin.",
+        ("Kinderbetreuung und Schulen", "Childcare and schools"),
         (
-            "## Kita\n\nIn der Altmark gibt es in der Regel kurze Wartezeiten.\n\n"
-            "## Schulen\n\nGrund- und weiterführende Schulen, Schulbus inklusive.\n"
+            "Kita-Plätze, Schulen und Wege dorthin.",
+            "Nursery places, schools and how children get there.",
         ),
-        "",
+        (
+            (
+                "## Kita\n\nIn der Altmark gibt es in der Regel kurze Wartezeiten.\n\n"
+                "## Schulen\n\nGrund- und weiterführende Schulen, Schulbus inklusive.\n"
+            ),
+            (
+                "## Nurseries\n\nWaiting times for a nursery place in the Altmark are usually "
+                "short.\n\n## Schools\n\nPrimary and secondary schools, with a school bus.\n"
+            ),
+        ),
         2,
     ),
     (
         "gesundheit-und-mobilitaet",
         Theme.LIFE,
         [],
-        "Gesundheit und Mobilität",
-        "Health and mobility",
-        "Ärztinnen, Kliniken, Bus und Bahn.",
+        ("Gesundheit und Mobilität", "Health and getting around"),
+        ("Ärztinnen, Kliniken, Bus und Bahn.", "Doctors, hospitals, buses and trains."),
         (
-            "## Gesundheit\n\nKliniken in Stendal und Salzwedel.\n\n## Mobilität\n\n"
-            "ICE-Halt Stendal, Rufbus in der Fläche.\n"
+            (
+                "## Gesundheit\n\nKliniken in Stendal und Salzwedel.\n\n## Mobilität\n\n"
+                "ICE-Halt Stendal, Rufbus in der Fläche.\n"
+            ),
+            (
+                "## Health\n\nHospitals in Stendal and Salzwedel.\n\n## Getting around\n\n"
+                "Stendal has an ICE high-speed rail stop; in the villages, an on-demand bus runs "
+                "when you book it.\n"
+            ),
         ),
-        "",
         3,
     ),
     (
         "gruenden-in-der-altmark",
         Theme.WORK,
         ["founder"],
-        "Gründen in der Altmark",
-        "Founding in the Altmark",
-        "Beratung, Förderung, Räume.",
+        ("Gründen in der Altmark", "Starting a business in the Altmark"),
+        ("Beratung, Förderung, Räume.", "Advice, funding, premises."),
         (
-            "## Beratung\n\nDas Gründungsnetzwerk berät kostenlos.\n\n## Räume\n\n"
-            "Coworking-Spaces und günstige Gewerbeflächen.\n"
+            (
+                "## Beratung\n\nDas Gründungsnetzwerk berät kostenlos.\n\n## Räume\n\n"
+                "Coworking-Spaces und günstige Gewerbeflächen.\n"
+            ),
+            (
+                "## Advice\n\nThe start-up network gives advice free of charge.\n\n"
+                "## Premises\n\nCoworking spaces and affordable commercial space.\n"
+            ),
         ),
-        "## Advice\n\nFree advice for founders.\n",
         5,
     ),
     (
         "investieren-standortfaktoren",
         Theme.WORK,
         ["investor"],
-        "Investieren: Standortfaktoren",
-        "Investing: location factors",
-        "Flächen, Verkehr, Energie, Förderung (GRW).",
-        "## Flächen\n\nGroße, erschlossene Industrieflächen an A14 und B189.\n\n## Förderung\n\nGRW-Fördergebiet.\n",
-        "## Land\n\nLarge serviced industrial sites on the A14.\n",
+        ("Investieren: Standortfaktoren", "Investing: location factors"),
+        (
+            "Flächen, Verkehr, Energie, Förderung (GRW).",
+            "Land, transport, energy, funding (GRW).",
+        ),
+        (
+            (
+                "## Flächen\n\nGroße, erschlossene Industrieflächen an A14 und B189.\n\n"
+                "## Förderung\n\nGRW-Fördergebiet.\n"
+            ),
+            (
+                "## Land\n\nLarge serviced industrial sites along the A14 motorway and the B189.\n\n"
+                "## Funding\n\nThe whole region is a GRW assisted area: investment grants are "
+                "available.\n"
+            ),
+        ),
         0,
     ),
 ]
@@ -187,13 +236,23 @@ EVENTS = [
         "Osterburg (Altmark)",
     ),
 ]
+EVENT_TEXT = ("Offenes Treffen, Anmeldung nicht nötig.", "Open to everyone, no need to register.")
+
+
+def _fill_english(record, **texts) -> None:
+    """English texts for a demo record loaded before it had them (never over an edited one)."""
+    missing = {name: text for name, text in texts.items() if not getattr(record, name)}
+    if missing:
+        for name, text in missing.items():
+            setattr(record, name, text)
+        record.save()
 
 
 def create_demo_guides() -> int:
     region = Region.objects.get(slug="altmark")
     districts = {d.key: d for d in District.objects.filter(regions=region)}
     contacts = []
-    for name, kind, person, role, topics, audiences, district_keys, municipality_names in CONTACTS:
+    for name, kind, person, roles, topics, audiences, district_keys, municipality_names in CONTACTS:
         organisation, _created = Organisation.objects.get_or_create(
             name=name,
             defaults={
@@ -207,60 +266,59 @@ def create_demo_guides() -> int:
             organisation=organisation,
             person=f"{person} {DEMO}",
             defaults={
-                "role_de": role,
+                "role_de": roles[0],
+                "role_en": roles[1],
                 "topics": topics,
                 "audiences": audiences,
                 "email": "beratung@altmark.example",
                 "phone": "+49 3931 000000",
             },
         )
+        _fill_english(contact, role_en=roles[1])
         if created:
             contact.districts.set([districts[k] for k in district_keys if k in districts])
             contact.municipalities.set(Municipality.objects.filter(name__in=municipality_names))
         contacts.append(contact)
     created = 0
-    for (
-        slug,
-        theme,
-        audiences,
-        title_de,
-        title_en,
-        summary,
-        body_de,
-        body_en,
-        contact_index,
-    ) in GUIDES:
-        _guide, made = Guide.objects.get_or_create(
+    for slug, theme, audiences, titles, summaries, bodies, contact_index in GUIDES:
+        english = {
+            "title_en": titles[1],
+            "summary_en": summaries[1],
+            "body_en": bodies[1] + "\n\n*(Demo text)*",
+        }
+        guide, made = Guide.objects.get_or_create(
             region=region,
             slug=slug,
             defaults={
                 "theme": theme,
                 "audiences": audiences,
-                "title_de": title_de,
-                "title_en": title_en,
-                "summary_de": summary,
-                "body_de": body_de + f"\n\n*{DEMO}-Text*",
-                "body_en": body_en,
+                "title_de": titles[0],
+                "summary_de": summaries[0],
+                "body_de": bodies[0] + f"\n\n*{DEMO}-Text*",
+                **english,
                 "contact": contacts[contact_index],
                 "status": Status.PUBLISHED,
             },
         )
+        _fill_english(guide, **english)
         created += made
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
     for title_de, title_en, days, location, municipality_name in EVENTS:
-        Event.objects.get_or_create(
+        event, _made = Event.objects.get_or_create(
             region=region,
             title_de=f"{title_de} {DEMO}",
             defaults={
-                "title_en": title_en,
+                "title_en": f"{title_en} (demo)",
+                "description_en": EVENT_TEXT[1],
                 "starts_at": now + timedelta(days=days, hours=2),
                 "ends_at": now + timedelta(days=days, hours=4),
                 "location": location,
                 "municipality": Municipality.objects.filter(name=municipality_name).first(),
-                "description_de": "Offenes Treffen, Anmeldung nicht nötig.",
+                "description_de": EVENT_TEXT[0],
                 "organiser": contacts[2],
             },
         )
+        _fill_english(event, description_en=EVENT_TEXT[1])
     return created
 
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from standortlotse.core.collation import CollatedModelChoiceField, CollatedModelMultipleChoiceField
 from standortlotse.core.fields import WebURLFormField
 from standortlotse.geo.models import Municipality
 from standortlotse.guides.models import Audience, Contact, Event, Guide, Theme, Topic
@@ -14,7 +15,7 @@ class EntryForm(forms.Form):
     theme = forms.ChoiceField(
         label=_("What matters to you?"), choices=Theme.choices, widget=forms.RadioSelect
     )
-    municipality = forms.ModelChoiceField(
+    municipality = CollatedModelChoiceField(
         label=_("Where?"),
         required=False,
         empty_label=_("anywhere in the region"),
@@ -105,6 +106,10 @@ class ContactForm(_RegionScoped):
             "description_en",
             "status",
         ]
+        field_classes = {
+            "districts": CollatedModelMultipleChoiceField,
+            "municipalities": CollatedModelMultipleChoiceField,
+        }
         widgets = {
             "districts": forms.CheckboxSelectMultiple,
             "municipalities": forms.SelectMultiple(attrs={"size": 8}),
@@ -137,6 +142,7 @@ class EventForm(_RegionScoped):
             "url",
             "status",
         ]
+        field_classes = {"municipality": CollatedModelChoiceField}
         widgets = {
             "starts_at": forms.DateTimeInput(
                 attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"

@@ -8,12 +8,15 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from standortlotse.accounts import policy, twofactor
 from standortlotse.accounts.decorators import editor_required
+from standortlotse.core.collation import sorted_by_name
 from standortlotse.geo.models import Municipality
 from standortlotse.guides import calendar, services
 from standortlotse.guides.forms import ContactForm, EntryForm, EventForm, GuideForm
@@ -133,9 +136,9 @@ def contacts(request):
             "topics": Topic.choices,
             "topic": topic,
             "municipality": municipality,
-            "municipalities": Municipality.objects.filter(district__regions__isnull=False)
-            .distinct()
-            .order_by("name"),
+            "municipalities": sorted_by_name(
+                Municipality.objects.filter(district__regions__isnull=False).distinct()
+            ),
             "language": _language(),
             "json_ld": {
                 "@context": "https://schema.org",
@@ -235,7 +238,7 @@ class EventFeed(Feed):
         return services.upcoming_events()[:50]
 
     def item_title(self, item):
-        return f"{item.starts_at:%d.%m.%Y}: {item.title(_language())}"
+        return f"{date_format(timezone.localtime(item.starts_at))}: {item.title(_language())}"
 
     def item_description(self, item):
         return f"{item.location}. {item.description(_language())}"

@@ -194,6 +194,37 @@ DEMO_PLACES = [
     ),
 ]
 
+# The English pitch of each demo place (shown under /en/).
+PITCH_EN = {
+    "Coworking im Alten Bahnhof": "Desks, fibre broadband and coffee in the restored station building.",
+    "Landwerkstatt Kalbe": "An open workshop for wood, metal and 3D printing, for everyone.",
+    "Probewohnen Arendsee": "Try two weeks of country life, with a desk by the lake.",
+    "Dorfladen Dähre": "Local produce, a post office counter and a meeting point in the village centre.",
+    "Kulturgut Gardelegen": "Concerts, readings and artist residencies in the old brewery.",
+    "Gründerzentrum Stendal": "Offices, advice and a network for people starting a business.",
+    "Elbe-Kreativhof Tangermünde": "Studios and workrooms in the historic granary on the Elbe.",
+    "Havelberger Inselwerkstatt": "Boat building, woodwork and a repair café on the town island.",
+    "Schulhaus Wust-Fischbeck": "Living and working together in the old village school.",
+    "Gutshaus Osterburg": "A local association brings the manor house to life with festivals and guest rooms.",
+    "Workation Hof Seehausen": "Work with a view over the Wische marshes: rooms and desks to book.",
+    "Klötzer Ideenwerk": "An ideas workshop for crafts, design and digital projects.",
+    "Bismarker Kulturscheune": "Theatre and cinema in a converted field barn.",
+    "Dorfgemeinschaftshaus Kamern": "Café, book corner and club life in the old village inn.",
+    "Co-Living Tangerhütte": "A shared house for people who work remotely.",
+    "Maker-Scheune Diesdorf": "Pottery, weaving, blacksmithing: courses and open workshop hours.",
+    "Arneburger Elbblick-Büros": "Quiet desks with a view of the Elbe and fibre broadband.",
+    "Beetzendorfer Wohnprojekt": "Young families are converting an empty farmstead together.",
+    "Schönhausener Kunstraum": "Exhibitions and artist residencies in the old rectory.",
+    "Werbener Hansehof": "Guest rooms, a seminar room and a courtyard café in the smallest Hanseatic town.",
+}
+
+
+def _story_en(pitch_en: str) -> str:
+    return (
+        f"<p>{pitch_en}</p><p>This is a <strong>demo record</strong>: the name and details "
+        "are made up.</p>"
+    )
+
 
 @transaction.atomic
 def create_demo_places(seed: int = 20) -> int:
@@ -223,7 +254,11 @@ def create_demo_places(seed: int = 20) -> int:
     for n, (name, municipality_name, fields, types, offers, pitch, former_use) in enumerate(
         DEMO_PLACES
     ):
-        if Place.objects.filter(name=name, is_demo=True).exists():
+        existing = Place.objects.filter(name=name, is_demo=True).first()
+        if existing is not None:
+            if not existing.pitch_en:  # loaded before places had an English version
+                existing.pitch_en, existing.story_en = PITCH_EN[name], _story_en(PITCH_EN[name])
+                existing.save()
             continue
         municipality = Municipality.objects.get(name=municipality_name)
         place = Place.objects.create(
@@ -233,6 +268,8 @@ def create_demo_places(seed: int = 20) -> int:
             municipality=municipality,
             is_demo=True,
             story=f"<p>{pitch}</p><p>Dies ist ein <strong>Demo-Datensatz</strong>: Name und Angaben sind erfunden.</p>",
+            pitch_en=PITCH_EN[name],
+            story_en=_story_en(PITCH_EN[name]),
             lat=round(municipality.lat + rnd.uniform(-0.006, 0.006), 6),
             lon=round(municipality.lon + rnd.uniform(-0.008, 0.008), 6),
             locality=municipality.name,

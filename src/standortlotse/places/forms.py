@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from standortlotse.core.collation import CollatedModelChoiceField
 from standortlotse.core.fields import WebURLFormField
 from standortlotse.core.forms import HoneypotMixin, checkboxes
 from standortlotse.core.sanitize import clean_html
@@ -81,6 +82,7 @@ class PlaceForm(forms.ModelForm):
     class Meta:
         model = Place
         fields = CONTENT_FIELDS + OWNER_FIELDS
+        field_classes = {"municipality": CollatedModelChoiceField}
         widgets = {
             "pitch": forms.TextInput(attrs={"maxlength": 200}),
             "story": forms.Textarea(attrs={"rows": 8}),
@@ -195,7 +197,7 @@ class ModerationForm(forms.Form):
 
 class PlaceSearchForm(forms.Form):
     q = forms.CharField(label=_("Search text"), required=False, max_length=200)
-    region = forms.ModelChoiceField(
+    region = CollatedModelChoiceField(
         label=_("Region"),
         queryset=Region.objects.all(),
         required=False,
@@ -205,7 +207,7 @@ class PlaceSearchForm(forms.Form):
     field = checkboxes(pgettext_lazy("places filter", "Field"), Field.choices)
     type = checkboxes(_("Type of place"), PlaceType.choices)
     offer = checkboxes(_("Offers"), Offer.choices)
-    municipality = forms.ModelChoiceField(
+    municipality = CollatedModelChoiceField(
         label=_("Municipality"),
         queryset=Municipality.objects.all(),
         required=False,

@@ -31,7 +31,10 @@ def place_search_text(place, municipality_name: str) -> str:
     import nh3
 
     story = nh3.clean(place.story or "", tags=set())
-    return index_words(place.name, place.pitch, place.tags, municipality_name, story)
+    story_en = nh3.clean(place.story_en or "", tags=set())
+    return index_words(
+        place.name, place.pitch, place.pitch_en, place.tags, municipality_name, story, story_en
+    )
 
 
 class PlaceType(models.TextChoices):
@@ -78,6 +81,12 @@ class Place(models.Model):
     name = models.CharField(_("name"), max_length=150, validators=TEXT_LINE)
     pitch = models.CharField(_("short pitch"), max_length=200, validators=TEXT_LINE)
     story = models.TextField(_("story"), blank=True, validators=TEXT)
+    # Optional English versions, shown under /en/ where written (the place's own language is
+    # whatever its owner writes in: pitch and story above).
+    pitch_en = models.CharField(
+        _("short pitch (English)"), max_length=200, blank=True, validators=TEXT_LINE
+    )
+    story_en = models.TextField(_("story (English)"), blank=True, validators=TEXT)
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="places", verbose_name=_("region")
     )
@@ -188,6 +197,7 @@ class Place(models.Model):
     def save(self, *args, **kwargs):
         # The story is shown as HTML: whatever wrote it (form, import, admin), only the allow-list stays.
         self.story = clean_html(self.story)
+        self.story_en = clean_html(self.story_en)
         self.search_text = place_search_text(
             self, self.municipality.name if self.municipality_id else ""
         )

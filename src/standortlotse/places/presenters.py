@@ -1,6 +1,7 @@
 """How a place is described to search engines (schema.org JSON-LD)."""
 
 from django.utils.html import strip_tags
+from django.utils.translation import get_language
 
 from standortlotse.core.schema import geo, postal_address
 from standortlotse.core.validators import is_web_url
@@ -15,6 +16,12 @@ BUSINESS_TYPES = {
 }
 
 
+def _in_language(place, name: str) -> str:
+    """The English version of a text under /en/ where the place has one, else its own."""
+    english = getattr(place, f"{name}_en")
+    return english if english and (get_language() or "").startswith("en") else getattr(place, name)
+
+
 def json_ld(place, request) -> dict:
     url = request.build_absolute_uri(place.get_absolute_url())
     is_business = bool(BUSINESS_TYPES & set(place.values_of("type")))
@@ -24,7 +31,8 @@ def json_ld(place, request) -> dict:
         "@id": url,
         "url": url,
         "name": place.name,
-        "description": place.pitch or strip_tags(place.story)[:300],
+        "description": _in_language(place, "pitch")
+        or strip_tags(_in_language(place, "story"))[:300],
         "geo": geo(place.lat, place.lon),
         "address": postal_address(
             place.street,

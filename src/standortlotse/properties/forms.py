@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from standortlotse.accounts import policy
+from standortlotse.core.collation import CollatedModelChoiceField
 from standortlotse.core.fields import EmailAddressFormField
 from standortlotse.core.forms import checkboxes
 from standortlotse.core.validators import TEXT, TEXT_LINE, validate_photo
@@ -119,6 +120,7 @@ class PropertyForm(forms.ModelForm):
     class Meta:
         model = Property
         fields = [name for _title, names in SECTIONS for name in names]
+        field_classes = {"municipality": CollatedModelChoiceField}
         widgets = {
             "description_de": forms.Textarea(attrs={"rows": 6}),
             "description_en": forms.Textarea(attrs={"rows": 6}),
@@ -258,19 +260,19 @@ class SearchForm(forms.Form):
         ),
     )
     kind = checkboxes(_("Kind"), Kind.choices)
-    region = forms.ModelChoiceField(
+    region = CollatedModelChoiceField(
         label=_("Region"),
         queryset=Region.objects.all(),
         required=False,
         empty_label=_("all regions"),
     )
-    district = forms.ModelChoiceField(
+    district = CollatedModelChoiceField(
         label=_("District"),
         queryset=District.objects.all(),
         required=False,
         empty_label=_("all districts"),
     )
-    municipality = forms.ModelChoiceField(
+    municipality = CollatedModelChoiceField(
         label=_("Municipality"),
         queryset=Municipality.objects.all(),
         required=False,

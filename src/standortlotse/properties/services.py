@@ -1,10 +1,13 @@
 """Writing to the property register: status changes, verification, photos, completeness."""
 
+import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -146,6 +149,32 @@ def remove_photo(user, photo: PropertyPhoto) -> None:
     photo.delete()
 
 
+def history_value(field, value) -> str:
+    """A value of the history as the page shows it, in the active language: a choice by its
+    label ("hall/warehouse", not "hall"), yes/no, dates and numbers in the language's format
+    ("1 Dec 2026", "4.4" / "1. Dezember 2026", "4,4"); empty for no value."""
+    if value is None or value == "" or value == []:
+        return ""
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if field.many_to_one:  # the history keeps the key: show the municipality's name
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else str(value)
+    item_choices = getattr(field, "item_choices", None)
+    if item_choices:
+        labels = dict(item_choices)
+        return ", ".join(str(labels.get(v, v)) for v in value)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, int | float | Decimal):
+        return number_format(value, use_l10n=True, force_grouping=isinstance(value, int))
+    return str(value)
+
+
 def changes_of(prop: Property) -> list[dict]:
     """History entries, newest first, each with who, when and which fields changed how."""
     entries = []
@@ -157,7 +186,11 @@ def changes_of(prop: Property) -> list[dict]:
             for change in delta.changes:
                 field = Property._meta.get_field(change.field)
                 changes.append(
-                    {"field": str(field.verbose_name), "old": change.old, "new": change.new}
+                    {
+                        "field": str(field.verbose_name),
+                        "old": history_value(field, change.old),
+                        "new": history_value(field, change.new),
+                    }
                 )
         entries.append(
             {

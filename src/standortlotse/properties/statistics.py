@@ -14,6 +14,7 @@ from django.db.models import Count, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 
+from standortlotse.core.collation import sorted_by_name
 from standortlotse.core.units import hectares_value
 from standortlotse.geo.models import Region
 from standortlotse.properties.models import Availability, Kind, Property, StatisticsSnapshot, Zoning
@@ -102,6 +103,23 @@ def csv_rows(data: dict):
         for row in data.get(dimension, []):
             yield [dimension, row["key"], row["label"], row["count"], row["area_m2"]]
     yield ["total", "", "", data["totals"]["count"], data["totals"]["area_m2"]]
+
+
+CHOICES = {"zoning": Zoning, "availability": Availability, "kind": Kind}
+NAMED = {"region", "district", "municipality"}
+
+
+def rows_for_display(data: dict, dimension: str) -> list[dict]:
+    """A snapshot's rows as a page shows them: choice labels in the active language (the
+    snapshot keeps the German ones it was computed with, for the CSV), names of regions,
+    districts and municipalities in German dictionary order (core.collation)."""
+    rows = data.get(dimension, [])
+    if dimension in CHOICES:
+        labels = dict(CHOICES[dimension].choices)
+        return [{**row, "label": str(labels.get(row["key"], row["label"]))} for row in rows]
+    if dimension in NAMED:
+        return sorted_by_name(rows, lambda row: row["label"])
+    return rows
 
 
 def bars(rows: list[dict], width: int = 400) -> list[dict]:

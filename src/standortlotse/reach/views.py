@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from standortlotse.accounts import policy
 from standortlotse.accounts.decorators import editor_required
+from standortlotse.core.collation import sort_key
 from standortlotse.guides.models import Guide
 from standortlotse.places.models import Place
 from standortlotse.properties.models import Property
@@ -43,7 +44,7 @@ def dashboard(request):
             {"prop": p, "views": views.get(p.pk, 0), "inquiries": inquiries.get(p.pk, 0)}
             for p in properties
         ],
-        key=lambda r: (-r["views"], r["prop"].title),
+        key=lambda r: (-r["views"], sort_key(r["prop"].title)),
     )
     by_municipality: dict[str, dict] = {}
     for row in rows:
@@ -67,7 +68,9 @@ def dashboard(request):
         "start": start,
         "end": end,
         "rows": rows[:100],
-        "municipalities": sorted(by_municipality.values(), key=lambda e: (-e["views"], e["name"])),
+        "municipalities": sorted(
+            by_municipality.values(), key=lambda e: (-e["views"], sort_key(e["name"]))
+        ),
         "total_listing_views": sum(r["views"] for r in rows),
         "total_inquiries": sum(r["inquiries"] for r in rows),
     }

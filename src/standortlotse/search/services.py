@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
@@ -363,7 +364,7 @@ def _search(fixed: str, language: str) -> Result:
                 Hit(
                     highlight(e.title(language), terms),
                     e.get_absolute_url(),
-                    f"{timezone.localtime(e.starts_at):%d.%m.%Y %H:%M} · {e.location}",
+                    f"{date_format(timezone.localtime(e.starts_at), 'SHORT_DATETIME_FORMAT')} · {e.location}",
                     highlight(e.description(language), terms, 180),
                 )
                 for e in events

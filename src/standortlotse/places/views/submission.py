@@ -4,6 +4,7 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 
+from standortlotse.core.collation import sorted_by_name
 from standortlotse.core.forms import within_rate_limit
 from standortlotse.geo.models import Region
 from standortlotse.places import kept_photos, services
@@ -12,7 +13,7 @@ from standortlotse.places.models import RegionSettings
 
 
 def submit_choose_region(request):
-    regions = list(Region.objects.all())
+    regions = sorted_by_name(Region.objects.all())
     if len(regions) == 1:
         return redirect("places:submit", slug=regions[0].slug)
     return render(request, "places/submit_choose.html", {"regions": regions})

@@ -187,16 +187,15 @@ def statistics_page(request):
             "totals": data["totals"],
             "totals_ha": hectares_value(data["totals"]["area_m2"], 1),
             "charts": [
-                ("district", _("Available area by district"), statistics.bars(data["district"])),
-                ("zoning", _("Available area by zoning"), statistics.bars(data["zoning"])),
-                (
-                    "availability",
-                    _("Available area by availability"),
-                    statistics.bars(data["availability"]),
-                ),
+                (key, title, statistics.bars(statistics.rows_for_display(data, key)))
+                for key, title in [
+                    ("district", _("Available area by district")),
+                    ("zoning", _("Available area by zoning")),
+                    ("availability", _("Available area by availability")),
+                ]
             ],
-            "regions": statistics.bars(data["region"]),
-            "municipalities": statistics.bars(data["municipality"]),
+            "regions": statistics.bars(statistics.rows_for_display(data, "region")),
+            "municipalities": statistics.bars(statistics.rows_for_display(data, "municipality")),
         },
     )
 
