@@ -274,7 +274,8 @@ def test_the_checker_flags_german_words_codes_dates_and_numbers_and_passes_engli
 def test_every_public_page_under_en_is_english(demo):
     pages = crawl(Client(), _seeds())
     assert len(pages) > 30
-    assert _report(pages) == []
+    report = _report(pages)
+    assert report == [], "\n".join(report)
 
 
 @pytest.mark.parametrize("username", ["redaktion-stendal", "landesadmin"])
@@ -288,4 +289,5 @@ def test_every_back_office_page_an_editor_sees_under_en_is_english(demo, usernam
         extra.append(f"/en/datenpflege/anfragen/{inquiry.pk}/")
     pages = crawl(client, BACK_OFFICE_SEEDS + extra)
     assert any("/datenpflege/" in url and "/verlauf/" in url for url in pages)
-    assert _report(pages) == []
+    report = _report(pages)
+    assert report == [], "\n".join(report)

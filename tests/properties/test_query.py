@@ -102,7 +102,7 @@ def test_a_realistic_query_in_parts_and_labels():
 def test_english_labels():
     with translation.override("en"):
         meaning = interpret("hall with rail siding from 2 ha", PLACES)
-    assert [p.label for p in meaning.parts] == ["hall", "rail siding", "from 2 ha"]
+    assert [p.label for p in meaning.parts] == ["hall/warehouse", "rail siding", "from 2 ha"]
 
 
 def test_unknown_words_stay_text():

@@ -213,11 +213,11 @@ class AreaField(forms.CharField):
     """An area in m², or in hectares with "ha": "5000", "50.000 m²", "5 ha", "2,5 ha"."""
 
     default_error_messages = {
-        "invalid": _("Enter an area in m² (e.g. 5000 or 50.000 m²) or in hectares (e.g. 5 ha)."),
+        "invalid": _("Enter an area in m² (e.g. 5000 or 50000 m²) or in hectares (e.g. 5 ha)."),
     }
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("help_text", _("In m², or in hectares with “ha”: 5000, 50.000 m², 5 ha."))
+        kwargs.setdefault("help_text", _("In m², or in hectares with “ha”: 5000, 50000 m², 5 ha."))
         super().__init__(**kwargs)
 
     def widget_attrs(self, widget):
