@@ -18,6 +18,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("health/", core_views.health, name="health"),
     path("robots.txt", portal_views.robots_txt, name="robots_txt"),
+    path("theme/<slug:slug>.css", portal_views.region_theme, name="theme_css"),
     path("sitemap.xml", sitemap_index, {"sitemaps": SITEMAPS}, name="sitemap_index"),
     path(
         "sitemap-<section>.xml",
