@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.template import Context, Template, TemplateSyntaxError
 from PIL import Image
 
-from standortlotse.geo.models import Region
 from standortlotse.portal.selectors import key_figures
 from standortlotse.properties.demo import demo_photo
 from standortlotse.properties.models import Kind, Status
@@ -90,7 +89,9 @@ def test_base_links_the_regions_theme_and_kern(client, world):
     response = client.get(link.group(1))
     assert response["Content-Type"] == "text/css; charset=utf-8"
     assert "--kern-color-action-default: #1f4037;" in response.content.decode()
-    assert "immutable" in response["Cache-Control"] and "max-age=31536000" in response["Cache-Control"]
+    assert (
+        "immutable" in response["Cache-Control"] and "max-age=31536000" in response["Cache-Control"]
+    )
 
 
 @pytest.mark.django_db
@@ -136,7 +137,9 @@ def test_region_logo_appears_in_the_header(client, world, settings, tmp_path):
     world.region.logo.save("logo.png", ContentFile(buffer.getvalue()), save=False)
     world.region.save()
     body = client.get("/").content.decode()
-    logo = re.search(r'<img class="brand-logo" src="([^"]+)" alt="" height="40" width="(\d+)">', body)
+    logo = re.search(
+        r'<img class="brand-logo" src="([^"]+)" alt="" height="40" width="(\d+)">', body
+    )
     assert logo and logo.group(2) == "120"
     assert 'class="brand-name">Standortlotse' in body  # the name stays: the logo is decoration
 
@@ -160,7 +163,7 @@ def test_header_menu_button_controls_the_menu(client, world):
 def test_icon_tag_inlines_a_decorative_svg():
     html = Template('{% icon "map" "big" %}').render(Context())
     assert html.startswith('<svg class="icon icon-map big" aria-hidden="true" focusable="false"')
-    assert "stroke=\"currentColor\"" in html and "<!--" not in html and "lucide-map" not in html
+    assert 'stroke="currentColor"' in html and "<!--" not in html and "lucide-map" not in html
 
 
 def test_icon_tag_refuses_an_icon_that_is_not_vendored():
@@ -187,7 +190,13 @@ def test_vendored_kern_is_small_and_complete():
     css = (STATIC / "vendor" / "kern" / "kern.min.css").read_text()
     assert css.startswith("/*! KERN UX @kern-ux/native 2.7.2 (EUPL-1.2")
     assert len(gzip.compress(css.encode(), 9)) < 20_000
-    for needed in (".kern-btn{", ".kern-alert{", ".kern-card{", ".kern-table{", "--kern-color-action-default"):
+    for needed in (
+        ".kern-btn{",
+        ".kern-alert{",
+        ".kern-card{",
+        ".kern-table{",
+        "--kern-color-action-default",
+    ):
         assert needed in css, needed
     assert "prefers-color-scheme" not in css  # light only: no switch to dark with the system
     assert not re.search(r"^(\.kern-dark|\[data-kern-theme=dark\])", css, re.M)  # one rule a line
