@@ -21,6 +21,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='region',
             name='logo',
-            field=standortlotse.core.uploads.PhotoField(blank=True, help_text='Shown in the header beside the site name, 40 pixels high (PNG, JPEG or WebP).', upload_to=standortlotse.core.uploads.RandomName('regions/logos/', ('jpg', 'jpeg', 'png', 'webp')), validators=[standortlotse.core.uploads.NewUploadsOnly(standortlotse.core.validators.validate_photo)], verbose_name='logo'),
+            field=standortlotse.core.uploads.PhotoField(blank=True, help_text='Shown in the header beside the site name, 40 pixels high (PNG, JPEG or WebP; stored as JPEG, so give it a white background).', upload_to=standortlotse.core.uploads.RandomName('regions/logos/', ('jpg', 'jpeg', 'png', 'webp')), validators=[standortlotse.core.uploads.NewUploadsOnly(standortlotse.core.validators.validate_photo)], verbose_name='logo'),
         ),
     ]
