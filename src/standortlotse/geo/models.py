@@ -89,7 +89,8 @@ class Region(models.Model):
         folder="regions/logos/",
         blank=True,
         help_text=_(
-            "Shown in the header beside the site name, 40 pixels high (PNG, JPEG or WebP; stored as JPEG, so give it a white background)."
+            "Shown in the header beside the site name, 40 pixels high (PNG, JPEG or WebP; "
+            "stored as JPEG, so give it a white background)."
         ),
     )
 
