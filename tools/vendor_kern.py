@@ -32,11 +32,15 @@ from fontTools import subset
 ROOT = Path(__file__).resolve().parents[1]
 VENDOR = ROOT / "src" / "standortlotse" / "core" / "static" / "vendor"
 
+# The components whose markup the platform uses (kern-alert in base.html and the error summary,
+# kern-btn, kern-badge, kern-table …) or may use without a new vendoring; the others (form
+# inputs, task list, dialog, dropdown, summary, loader, progress, kopfzeile) are styled by
+# site.css on our own markup or not needed. "dark" only appears inside :is(); the dark theme's
+# own rules are dropped (DARK).
 COMPONENTS = {
-    "accordion", "alert", "badge", "body", "btn", "card", "container", "description", "divider",
-    "error", "fieldset", "form", "heading", "hgroup", "hint", "icon", "kopfzeile", "label",
-    "layer", "level", "light", "link", "list", "number", "preline", "sr", "subline", "table",
-    "title", "input", "btn-wrapper", "dark",  # dark: only inside :is(), the dark rules are dropped
+    "accordion", "alert", "badge", "body", "btn", "card", "description", "error", "fieldset",
+    "heading", "hint", "icon", "label", "layer", "level", "light", "link", "sr", "table", "title",
+    "dark",
 }  # fmt: skip
 KERN_ICONS = {
     "arrow-forward", "arrow-back", "check", "close", "dehaze", "info", "success", "warning",
@@ -90,7 +94,7 @@ def _split_top_level(selector: str) -> list[str]:
 def _keep_class(name: str) -> bool:
     if name.startswith("icon--"):
         return name[len("icon--") :] in KERN_ICONS
-    return name.split("-")[0] in COMPONENTS or name in COMPONENTS
+    return re.split(r"[-_]", name)[0] in COMPONENTS or name in COMPONENTS
 
 
 def _filter(rules) -> list[str]:
