@@ -78,7 +78,7 @@ class Region(models.Model):
         _("brand colour"),
         max_length=7,
         blank=True,
-        validators=[validate_brand_colour],
+        validators=[*TEXT_LINE, validate_brand_colour],
         help_text=_(
             "Hex colour such as #2f5d50 for the header, buttons and links; white text on it "
             "needs a contrast of at least 4.5:1. Empty: the KERN UX default blue."

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='region',
             name='brand_colour',
-            field=models.CharField(blank=True, help_text='Hex colour such as #2f5d50 for the header, buttons and links; white text on it needs a contrast of at least 4.5:1. Empty: the KERN UX default blue.', max_length=7, validators=[standortlotse.core.colours.validate_brand_colour], verbose_name='brand colour'),
+            field=models.CharField(blank=True, help_text='Hex colour such as #2f5d50 for the header, buttons and links; white text on it needs a contrast of at least 4.5:1. Empty: the KERN UX default blue.', max_length=7, validators=[standortlotse.core.validators.validate_text_line, standortlotse.core.colours.validate_brand_colour], verbose_name='brand colour'),
         ),
         migrations.AddField(
             model_name='region',
