@@ -112,9 +112,11 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "standortlotse.core.context_processors.site",
+                "standortlotse.geo.context_processors.region",
             ],
             "builtins": [
                 "standortlotse.core.templatetags.core_tags",
+                "standortlotse.core.templatetags.icons",
                 "standortlotse.properties.templatetags.property_tags",
             ],
         },
@@ -326,6 +328,8 @@ MAP_TILE_CACHE_DAYS = int(os.environ.get("STANDORTLOTSE_MAP_TILE_CACHE_DAYS", 30
 MAP_TILE_TIMEOUT = float(os.environ.get("STANDORTLOTSE_MAP_TILE_TIMEOUT", 5))
 SITE_NAME = os.environ.get("STANDORTLOTSE_SITE_NAME", "Standortlotse Altmark")
 SITE_URL = os.environ.get("STANDORTLOTSE_SITE_URL", "http://127.0.0.1:8000")
+# The marketing region the site presents (its name, logo and brand colour: geo.Region).
+SITE_REGION = os.environ.get("STANDORTLOTSE_REGION", "altmark")
 
 # Content Security Policy: no inline scripts or styles, nothing from third parties (map tiles
 # come through our own origin too).

@@ -21,6 +21,7 @@ urlpatterns = [
     # Background map tiles through our own origin (core/tiles.py; nginx caches them in production).
     path("karte/kacheln/<int:z>/<int:x>/<int:y>.png", tiles.tile, name="map_tile"),
     path("robots.txt", portal_views.robots_txt, name="robots_txt"),
+    path("theme/<slug:slug>.css", portal_views.region_theme, name="theme_css"),
     path("sitemap.xml", sitemap_index, {"sitemaps": SITEMAPS}, name="sitemap_index"),
     path(
         "sitemap-<section>.xml",

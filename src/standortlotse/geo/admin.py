@@ -22,5 +22,6 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
+    list_display = ["name", "slug", "brand_colour"]
+    fields = ["name", "slug", "districts", "brand_colour", "logo"]
     filter_horizontal = ["districts"]

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from standortlotse.core.colours import validate_brand_colour
+from standortlotse.core.uploads import PhotoField
 from standortlotse.core.validators import TEXT_LINE
 
 
@@ -88,6 +90,26 @@ class Region(models.Model):
     slug = models.SlugField(_("slug"), unique=True)
     districts = models.ManyToManyField(
         District, related_name="regions", verbose_name=_("districts")
+    )
+    # Branding of the site (header, buttons, links: KERN UX tokens, see core.colours).
+    brand_colour = models.CharField(
+        _("brand colour"),
+        max_length=7,
+        blank=True,
+        validators=[*TEXT_LINE, validate_brand_colour],
+        help_text=_(
+            "Hex colour such as #2f5d50 for the header, buttons and links; white text on it "
+            "needs a contrast of at least 4.5:1. Empty: the KERN UX default blue."
+        ),
+    )
+    logo = PhotoField(
+        _("logo"),
+        folder="regions/logos/",
+        blank=True,
+        help_text=_(
+            "Shown in the header beside the site name, 40 pixels high (PNG, JPEG or WebP; "
+            "stored as JPEG, so give it a white background)."
+        ),
     )
 
     class Meta:

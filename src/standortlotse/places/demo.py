@@ -295,7 +295,7 @@ def create_demo_places(seed: int = 20) -> int:
         photo = PlacePhoto(
             place=place, alt_text=f"Illustration: {name} (Demo)", credit="Standortlotse (generiert)"
         )
-        photo.image.save(f"demo-place-{n}.jpg", demo_photo(seed + 100 + n, name), save=False)
+        photo.image.save(f"demo-place-{n}.webp", demo_photo(seed + 100 + n, name), save=False)
         photo.save()
         Transition.objects.create(
             place=place, from_status="", to_status=Status.PUBLISHED, actor_label="demo data"

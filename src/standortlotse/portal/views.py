@@ -1,16 +1,26 @@
-"""Site-wide pages that compose the domain apps: start page, robots.txt, accessibility statement."""
+"""Site-wide pages that compose the domain apps: start page, robots.txt, accessibility statement,
+the region's theme stylesheet."""
 
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control
 
+from standortlotse.core.colours import theme_css
+from standortlotse.geo.context_processors import site_region_info
+from standortlotse.geo.models import Region
 from standortlotse.guides.models import Audience
 from standortlotse.inquiries.forms import InquiryForm
+from standortlotse.portal.selectors import key_figures
 from standortlotse.properties.selectors import published_properties
 
 
 def home(request):
-    latest = published_properties().prefetch_related("photos").order_by("-published_at")[:6]
-    return render(request, "portal/home.html", {"latest": latest, "audiences": Audience.choices})
+    latest = published_properties().prefetch_related("photos").order_by("-published_at")[:4]
+    return render(
+        request,
+        "portal/home.html",
+        {"latest": latest, "audiences": Audience.choices, "figures": key_figures()},
+    )
 
 
 def robots_txt(request):
@@ -34,3 +44,19 @@ def accessibility(request):
     """Erklärung zur Barrierefreiheit (BITV 2.0 / EU 2016/2102) with a feedback form."""
     form = InquiryForm(initial={"topic": "other"})
     return render(request, "portal/accessibility.html", {"form": form})
+
+
+def region_theme(request, slug):
+    """/theme/<slug>.css: the region's brand colour as KERN UX tokens (CSP allows no inline style).
+
+    base.html links it with ``?v=<hash of the colour>``: that URL may be cached for a year; any
+    other (an old version, none) for five minutes."""
+    region = get_object_or_404(Region, slug=slug)
+    response = HttpResponse(theme_css(region.brand_colour), content_type="text/css; charset=utf-8")
+    info = site_region_info()
+    current = info and info["slug"] == slug and request.GET.get("v") == info["theme_version"]
+    if current:
+        patch_cache_control(response, public=True, max_age=31536000, immutable=True)
+    else:
+        patch_cache_control(response, public=True, max_age=300)
+    return response

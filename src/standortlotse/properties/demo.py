@@ -99,24 +99,185 @@ JUNCTIONS = [
 ]
 
 
-def demo_photo(seed: int, label: str) -> ContentFile:
-    """A simple, locally drawn illustration: sky, field, a building; labelled DEMO."""
-    rnd = random.Random(seed)
-    image = Image.new("RGB", (800, 500), (196, 222, 240))
+# The demo illustrations: a flat Altmark landscape (wide sky, fields in stripes, a line of trees)
+# in the platform's green, with one motif per kind of property. No text in the picture: the alt
+# text says "Illustration … (Demo)" and every demo record carries its badge.
+PHOTO_SIZE = (640, 400)
+SKY = [((226, 236, 240), (246, 248, 246)), ((218, 230, 238), (240, 244, 242))]
+FIELDS = [(170, 190, 120), (196, 206, 132), (226, 208, 104), (150, 176, 112), (204, 188, 140)]
+TREES = (62, 96, 78)
+BUILDING = [(236, 232, 224), (214, 210, 202), (198, 204, 206)]
+ROOF = [(47, 93, 80), (88, 84, 80), (150, 84, 62)]
+GLASS = (120, 150, 168)
+MOTIFS = {
+    Kind.PLOT: "plot",
+    Kind.BUSINESS_PARK: "park",
+    Kind.HALL: "hall",
+    Kind.OFFICE: "office",
+    Kind.RETAIL: "retail",
+    Kind.VACANT_BUILDING: "farm",
+    Kind.BROWNFIELD: "works",
+}
+
+
+def demo_photo(seed: int, label: str, kind: str = "") -> ContentFile:
+    """A locally drawn illustration of the kind of property (``label`` only varies the seed for
+    callers without a kind, such as the creative places): WebP, 640 x 400, a few KB."""
+    rnd = random.Random(f"{seed}:{label}")
+    scale = 2  # drawn twice as large, then reduced: smooth edges
+    w, h = PHOTO_SIZE[0] * scale, PHOTO_SIZE[1] * scale
+    image = Image.new("RGB", (w, h))
     draw = ImageDraw.Draw(image)
-    draw.rectangle([0, 300, 800, 500], fill=(120 + rnd.randint(0, 40), 160, 90))
-    x = rnd.randint(80, 420)
-    width, height = rnd.randint(200, 330), rnd.randint(90, 170)
-    colour = (rnd.randint(120, 200), rnd.randint(90, 140), rnd.randint(70, 110))
-    draw.rectangle([x, 300 - height, x + width, 300], fill=colour, outline=(60, 60, 60), width=3)
-    draw.polygon(
-        [(x - 10, 300 - height), (x + width // 2, 240 - height), (x + width + 10, 300 - height)],
-        fill=(90, 60, 50),
-    )
-    draw.text((20, 20), f"DEMO – {label}", fill=(20, 20, 20))
+    top, bottom = rnd.choice(SKY)
+    horizon = int(h * rnd.uniform(0.56, 0.64))
+    for y in range(horizon):  # the sky: a soft gradient
+        t = y / horizon
+        draw.line(
+            [(0, y), (w, y)],
+            fill=tuple(round(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)),
+        )
+    sun_x = rnd.randint(w // 8, w - w // 8)
+    draw.ellipse([sun_x - 60, 90, sun_x + 60, 210], fill=(250, 246, 226))
+    _fields(draw, rnd, w, h, horizon)
+    _trees(draw, rnd, w, horizon)
+    motif = MOTIFS.get(kind) or rnd.choice(["farm", "hall", "retail"])
+    globals()[f"_draw_{motif}"](draw, rnd, w, horizon)
+    image = image.resize(PHOTO_SIZE, Image.Resampling.LANCZOS)
     buffer = BytesIO()
-    image.save(buffer, format="JPEG", quality=80)
+    image.save(buffer, format="WEBP", quality=72, method=6)
     return ContentFile(buffer.getvalue())
+
+
+def _fields(draw, rnd, w, h, horizon):
+    """Stripes of fields running towards the horizon."""
+    colours = rnd.sample(FIELDS, 4)
+    y = horizon
+    for i, colour in enumerate(colours):
+        band = (h - horizon) * (0.12, 0.2, 0.28, 0.4)[i]
+        tilt = rnd.randint(-30, 30)
+        draw.polygon([(0, y), (w, y + tilt * 0.3), (w, h), (0, h)], fill=colour)
+        y += int(band)
+
+
+def _trees(draw, rnd, w, horizon):
+    x = rnd.randint(-40, 0)
+    while x < w:
+        r = rnd.randint(18, 34)
+        if rnd.random() < 0.7:
+            draw.ellipse([x, horizon - 2 * r, x + 2 * r, horizon + 6], fill=TREES)
+        x += rnd.randint(2 * r - 8, 2 * r + 60)
+
+
+def _block(draw, x, base, width, height, wall, roof, pitch=0):
+    draw.rectangle([x, base - height, x + width, base], fill=wall)
+    if pitch:
+        draw.polygon([(x - 8, base - height), (x + width // 2, base - height - pitch),
+                      (x + width + 8, base - height)], fill=roof)  # fmt: skip
+    else:
+        draw.rectangle([x - 4, base - height - 12, x + width + 4, base - height], fill=roof)
+
+
+def _windows(draw, x, base, width, height, rows, cols, margin=24):
+    cell_w = (width - 2 * margin) / cols
+    cell_h = (height - 2 * margin) / rows
+    for r in range(rows):
+        for c in range(cols):
+            x0 = x + margin + c * cell_w + cell_w * 0.18
+            y0 = base - height + margin + r * cell_h + cell_h * 0.18
+            draw.rectangle([x0, y0, x0 + cell_w * 0.64, y0 + cell_h * 0.6], fill=GLASS)
+
+
+def _draw_hall(draw, rnd, w, horizon):
+    width, height = rnd.randint(560, 760), rnd.randint(150, 200)
+    x, base = rnd.randint(120, w - width - 120), horizon + 40
+    wall, roof = rnd.choice(BUILDING), rnd.choice(ROOF[:2])
+    _block(draw, x, base, width, height, wall, roof)
+    for i in range(3):  # roller doors
+        dx = x + 60 + i * (width - 120) // 3
+        draw.rectangle([dx, base - 110, dx + 110, base], fill=(150, 156, 160))
+        for line in range(base - 100, base, 14):
+            draw.line([(dx + 6, line), (dx + 104, line)], fill=(132, 138, 142), width=3)
+    draw.rectangle([x - 60, base, x + width + 60, base + 24], fill=(178, 178, 170))  # yard
+
+
+def _draw_park(draw, rnd, w, horizon):
+    base = horizon + 30
+    x = rnd.randint(60, 160)
+    for _ in range(3):
+        width, height = rnd.randint(220, 320), rnd.randint(90, 150)
+        _block(draw, x, base, width, height, rnd.choice(BUILDING), rnd.choice(ROOF[:2]))
+        _windows(draw, x, base, width, height, 1, 4, margin=18)
+        x += width + rnd.randint(40, 90)
+        if x > w - 200:
+            break
+    draw.rectangle([0, base, w, base + 18], fill=(120, 124, 124))  # the estate road
+
+
+def _draw_office(draw, rnd, w, horizon):
+    width, height = rnd.randint(300, 380), rnd.randint(300, 380)
+    x, base = rnd.randint(200, w - width - 200), horizon + 40
+    _block(draw, x, base, width, height, rnd.choice(BUILDING), ROOF[0])
+    _windows(draw, x, base, width, height, 5, 5)
+    side = rnd.randint(160, 200)
+    _block(draw, x + width + 30, base, side, height // 2, rnd.choice(BUILDING), ROOF[1])
+    _windows(draw, x + width + 30, base, side, height // 2, 2, 3)
+
+
+def _draw_retail(draw, rnd, w, horizon):
+    width, height = rnd.randint(360, 460), rnd.randint(220, 260)
+    x, base = rnd.randint(160, w - width - 160), horizon + 40
+    _block(draw, x, base, width, height, rnd.choice(BUILDING), ROOF[2], pitch=90)
+    draw.rectangle([x + 30, base - 130, x + width - 30, base - 30], fill=GLASS)  # shop window
+    for i in range(8):  # striped awning
+        colour = ROOF[0] if i % 2 else (240, 238, 230)
+        aw = (width - 40) / 8
+        draw.polygon([(x + 20 + i * aw, base - 150), (x + 20 + (i + 1) * aw, base - 150),
+                      (x + 26 + (i + 1) * aw, base - 120), (x + 26 + i * aw, base - 120)], fill=colour)  # fmt: skip
+
+
+def _draw_farm(draw, rnd, w, horizon):
+    base = horizon + 40
+    width, height = rnd.randint(320, 420), rnd.randint(170, 210)
+    x = rnd.randint(140, w - width - 320)
+    _block(draw, x, base, width, height, (222, 206, 186), ROOF[2], pitch=130)  # brick farmhouse
+    _windows(draw, x, base, width, height, 2, 4)
+    barn = rnd.randint(240, 300)
+    _block(draw, x + width + 50, base, barn, height - 30, (176, 118, 92), ROOF[1], pitch=110)
+    draw.rectangle([x + width + 50 + barn // 2 - 50, base - 120, x + width + 50 + barn // 2 + 50, base],
+                   fill=(110, 80, 64))  # fmt: skip
+
+
+def _draw_works(draw, rnd, w, horizon):
+    base = horizon + 40
+    width, height = rnd.randint(420, 560), rnd.randint(150, 190)
+    x = rnd.randint(140, w - width - 200)
+    wall = (196, 186, 176)
+    _block(draw, x, base, width, height, wall, ROOF[1])
+    for i in range(5):  # sawtooth roof of the old works
+        sx = x + i * width // 5
+        draw.polygon([(sx, base - height - 12), (sx + width // 5, base - height - 12),
+                      (sx + width // 5, base - height - 70)], fill=ROOF[1])  # fmt: skip
+    _windows(draw, x, base, width, height, 1, 6)
+    cx = x + width + 60
+    draw.polygon(
+        [(cx, base), (cx + 50, base), (cx + 38, base - 360), (cx + 12, base - 360)],
+        fill=(150, 92, 70),
+    )
+    draw.rectangle([0, base, w, base + 30], fill=(168, 170, 150))  # gravel
+
+
+def _draw_plot(draw, rnd, w, horizon):
+    base = horizon + 120
+    # a surveyed plot: the fence posts and a sign board on the open field
+    for i in range(12):
+        px = 80 + i * (w - 160) // 11
+        draw.rectangle([px, base - 60, px + 10, base], fill=(120, 96, 70))
+    draw.line([(80, base - 44), (w - 80, base - 44)], fill=(120, 96, 70), width=5)
+    sx = rnd.randint(200, w - 400)
+    draw.rectangle([sx + 90, base - 250, sx + 106, base - 40], fill=(90, 90, 90))
+    draw.rectangle([sx, base - 330, sx + 200, base - 230], fill=ROOF[0])
+    draw.rectangle([sx + 18, base - 312, sx + 182, base - 300], fill=(240, 240, 232))
+    draw.rectangle([sx + 18, base - 288, sx + 140, base - 276], fill=(240, 240, 232))
 
 
 def _zonings(zoning: str, total: int) -> list[str]:
@@ -332,7 +493,9 @@ def create_demo_data(
             credit="Standortlotse (generiert)",
         )
         photo.image.save(
-            f"demo-{n}.jpg", demo_photo(seed + n, str(prop.get_kind_display())), save=False
+            f"demo-{n}.webp",
+            demo_photo(seed + n, str(prop.get_kind_display()), prop.kind),
+            save=False,
         )
         photo.save()
         created += 1

@@ -3,9 +3,12 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from standortlotse.cases.demo import create_demo_cases
+from standortlotse.geo.models import Region
 from standortlotse.guides.demo import create_demo_guides
 from standortlotse.places.demo import create_demo_places
 from standortlotse.properties.demo import create_demo_data
+
+DEMO_BRAND_COLOUR = "#2f5d50"
 
 
 class Command(BaseCommand):
@@ -38,6 +41,10 @@ class Command(BaseCommand):
                 "accounts. Pass --allow-production to load them anyway (with random passwords)."
             )
         call_command("load_geo", stdout=self.stdout)
+        # The Altmark's green as the demo's brand colour (7.4:1 with white), unless one is set.
+        for region in Region.objects.filter(slug="altmark", brand_colour=""):
+            region.brand_colour = DEMO_BRAND_COLOUR
+            region.save(update_fields=["brand_colour"])
         result = create_demo_data(
             options["count"], production=production, new_passwords=options["new_passwords"]
         )
