@@ -11,6 +11,7 @@ from standortlotse.geo.models import Region
 from standortlotse.guides.models import Audience
 from standortlotse.inquiries.forms import InquiryForm
 from standortlotse.portal.selectors import key_figures
+from standortlotse.properties.models import Kind
 from standortlotse.properties.selectors import published_properties
 
 
@@ -19,7 +20,12 @@ def home(request):
     return render(
         request,
         "portal/home.html",
-        {"latest": latest, "audiences": Audience.choices, "figures": key_figures()},
+        {
+            "latest": latest,
+            "audiences": Audience.choices,
+            "figures": key_figures(),
+            "kind_choices": Kind.choices,
+        },
     )
 
 
