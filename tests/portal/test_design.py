@@ -61,7 +61,7 @@ def test_home_shows_figures_entries_map_and_newest_offers(client, world):
     figures = re.findall(r'<div class="key-figure"><dt>.*?</dt><dd>([^<]*)</dd>', body)
     assert figures == ["25", "3", "0"]
     assert "Standortportal der Region Altmark" in body
-    assert 'data-map="search"' in body and "data-map-consent" in body
+    assert 'data-map="search"' in body and "data-map-config" in body and "data-map-legend" in body
     assert body.count('class="card"') == 3  # the newest offers (up to four)
     assert 'href="/lotse/?wer=returner"' in body  # the guided entry
     assert "{%" not in body and "{{" not in body
