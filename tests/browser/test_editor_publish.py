@@ -79,7 +79,7 @@ def test_editor_creates_and_publishes_a_property(live_world, new_ui):
     ipage = investor.page
     assert ipage.locator("h1").inner_text() == TITLE
     assert ipage.locator('meta[name="robots"]').count() == 0  # indexable now
-    facts = ipage.locator("table.facts").inner_text()
+    facts = ipage.locator(".fact-grid").first.inner_text()
     assert re.search(r"25[.,\u202f\u00a0 ]?000", facts), facts
     assert ipage.locator("#detail-map .leaflet-marker-icon").count() == 1
     assert investor.watch.external == []

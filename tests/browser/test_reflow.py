@@ -241,7 +241,10 @@ FOCUS_STATE = (
     + """
   const el = document.activeElement;
   if (!el || el === document.body) return null;
-  const box = el.getBoundingClientRect();
+  // A link that wraps onto two lines: the centre of its whole box may lie on the paragraph
+  // between the two fragments; its first line is where the focus ring starts.
+  const rects = el.getClientRects();
+  const box = rects.length ? rects[0] : el.getBoundingClientRect();
   const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
   const bar = document.querySelector('.form-actions');
   return {

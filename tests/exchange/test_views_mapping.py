@@ -352,7 +352,7 @@ def _messages_at(page: str) -> dict[str, list[str]]:
             shown[label.group(1)] = re.findall(
                 r'<p class="error" id="id_col_\d+_error">(.*?)</p>', row
             )
-    summary = re.search(r'<div class="error-summary".*?</div>', page, re.S)
+    summary = re.search(r'<div class="error-summary".*?</ul>', page, re.S)
     shown["summary"] = re.findall(r"<li>(.*?)</li>", summary.group(0), re.S) if summary else []
     return shown
 

@@ -75,7 +75,7 @@ def test_the_page_says_what_it_understood_and_each_part_can_be_removed(client, r
 def test_english_labels_for_the_understood_parts(client, register):
     html = page(client, "q=hall+with+rail+siding+from+2+ha", "en")
     assert [label for label, _h in chips(html, "understood-label")] == [
-        "hall",
+        "hall/warehouse",
         "rail siding",
         "from 2 ha",
     ]
