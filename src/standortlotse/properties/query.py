@@ -162,8 +162,10 @@ def area_label(m2: int) -> str:
     """2 ha, 4,4 ha, 800 m² (hectares from one hectare, rounded to one decimal)."""
     from django.utils.formats import number_format
 
+    from standortlotse.core.units import hectares_value
+
     if m2 >= HECTARE:
-        hectares = (Decimal(m2) / HECTARE).quantize(Decimal("0.1"))
+        hectares = hectares_value(m2, 1)  # rounded half up, as everywhere (core.units)
         if hectares == hectares.to_integral_value():
             hectares = hectares.quantize(Decimal("1"))
         return f"{number_format(hectares, use_l10n=True)} ha"
