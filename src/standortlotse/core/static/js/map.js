@@ -425,7 +425,10 @@
     var area = showCurrentArea(map, el.dataset.bbox);
     // Fitted once: to the chosen area, else to the markers, else (no result) to the outlines.
     var outlines = loadOutlines(map, el.dataset.outlinesUrl, false);
-    if (area) { map.fitBounds(area); }
+    if (area) { map.fitBounds(area, { animate: false }); }
+    // A view chosen before the results arrive (a drag, a zoom, a script) is kept.
+    var moved = false;
+    map.once("movestart", function () { moved = true; });
     if (el.dataset.areaSearch !== undefined) { areaTools(el, map); }
     fetch(el.dataset.geojsonUrl, { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : { features: [] }; })
@@ -452,14 +455,17 @@
           markers.push(marker);
           group.addLayer(marker);
         });
-        map.addLayer(group);
-        if (data.features.length && !area) {
-          map.fitBounds(group.getBounds(), { maxZoom: 12, padding: [20, 20] });
-        } else if (!area) {
+        // Fitted before the group is added and without animation, so the clusters are formed
+        // once, at the final zoom (not at the start view and again after a zoom animation).
+        if (markers.length && !area && !moved) {
+          var bounds = L.latLngBounds(markers.map(function (m) { return m.getLatLng(); }));
+          map.fitBounds(bounds, { maxZoom: 12, padding: [20, 20], animate: false });
+        } else if (!area && !moved) {
           outlines.then(function (layer) {
-            if (layer && layer.getBounds().isValid()) { map.fitBounds(layer.getBounds()); }
+            if (!moved && layer && layer.getBounds().isValid()) { map.fitBounds(layer.getBounds()); }
           });
         }
+        map.addLayer(group);
         syncWithList(el, markers, group, prefix);
         el.dataset.markers = String(data.features.length);
       })
