@@ -78,5 +78,8 @@ def test_page_weight_within_budget(live_world, new_ui, page):
     # what is counted: the page and everything it loads (else the sum proves nothing)
     assert {"document", "stylesheet", "script", "font", "image"} <= kinds, _report(rows)
     assert any("/media/" in url for _s, _k, url in rows), "no photo loaded: " + _report(rows)
+    if page != "detail":  # cards and result lists load the photos' small copies only
+        media = [url for _s, _k, url in rows if "/media/" in url]
+        assert all("/thumbs/" in url for url in media), _report(rows)
     total = sum(size for size, _kind, _url in rows)
     assert total <= BUDGET, f"{path}: {total / 1024:.1f} KB > 150 KB\n" + _report(rows)

@@ -6,7 +6,8 @@ import json
 from typing import Literal
 
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, Subquery
+from django.db.models import CharField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.forms.models import model_to_dict
 from django.http import JsonResponse
 from django.urls import reverse
@@ -65,12 +66,17 @@ def list_properties(request, filters: Query[Filters], limit: int = 50, offset: i
 )
 def properties_geojson(request, filters: Query[Filters], limit: int = 1000, offset: int = 0):
     limit, offset = _window(limit, offset, MAX_GEOJSON_LIMIT)
-    # The first photo for the map's popup: one subquery, not a query per feature.
+    # The first photo for the map's popup (its small card copy, else the photo itself): one
+    # subquery, not a query per feature.
     first_photo = PropertyPhoto.objects.filter(property=OuterRef("pk")).order_by("position", "pk")
     results = (
         selectors.search(filters.criteria())
         .annotate(
-            photo=Subquery(first_photo.values("image")[:1]),
+            photo=Subquery(
+                first_photo.annotate(
+                    card=Coalesce(NullIf("thumbnail", Value("")), "image", output_field=CharField())
+                ).values("card")[:1]
+            ),
             photo_alt=Subquery(first_photo.values("alt_text")[:1]),
         )
         .values(

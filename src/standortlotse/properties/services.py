@@ -145,7 +145,7 @@ def add_photo(user, prop: Property, upload, alt_text: str, credit: str = "") -> 
 @transaction.atomic
 def remove_photo(user, photo: PropertyPhoto) -> None:
     _require_edit(user, photo.property)
-    photo.image.delete(save=False)
+    photo.delete_files()
     photo.delete()
 
 

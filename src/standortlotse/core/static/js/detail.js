@@ -23,7 +23,8 @@
       return {
         src: img.getAttribute("src"), alt: img.getAttribute("alt") || "",
         width: img.getAttribute("width"), height: img.getAttribute("height"),
-        credit: img.getAttribute("data-credit") || ""
+        credit: img.getAttribute("data-credit") || "",
+        thumb: img.getAttribute("data-thumb") || img.getAttribute("src")
       };
     });
     var thumbs = el("ul", { "class": "gallery-thumbs", "aria-label": root.dataset.labelThumbs });
@@ -32,8 +33,8 @@
       var button = el("button", {
         type: "button", "class": "gallery-thumb", "aria-pressed": index === 0 ? "true" : "false"
       });
-      var img = el("img", { src: photo.src, alt: "", loading: "lazy" });
-      if (photo.width) { img.setAttribute("width", photo.width); img.setAttribute("height", photo.height); }
+      // The small copy (16:10, as the button frames it), not the full photo.
+      var img = el("img", { src: photo.thumb, alt: "", loading: "lazy", width: "320", height: "200" });
       button.appendChild(img);
       button.appendChild(el("span", { "class": "visually-hidden" },
         label(root.dataset.labelPhoto, { n: index + 1, total: photos.length }) + ": " + photo.alt));
