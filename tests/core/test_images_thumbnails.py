@@ -142,3 +142,23 @@ def test_the_map_popup_gets_the_small_copy(client, world):
     features = client.get("/api/properties.geojson").json()["features"]
     (feature,) = [f for f in features if f["id"] == prop.pk]
     assert feature["properties"]["photo"] == photo.image.url
+
+
+@pytest.mark.parametrize(
+    "typed, kept",
+    [
+        ("Foto: Erika Muster", "Erika Muster"),
+        ("Photo: Stadt Stendal", "Stadt Stendal"),
+        ("Bild - Landkreis Stendal", "Landkreis Stendal"),
+        ("Fotografin: A. Beispiel", "A. Beispiel"),
+        ("© Hansestadt Gardelegen", "© Hansestadt Gardelegen"),
+        ("Fotostudio Meyer", "Fotostudio Meyer"),  # a name, not a label
+    ],
+)
+def test_a_typed_credit_label_is_dropped_the_page_says_photo_itself(world, typed, kept):
+    prop = published(world.prop_a)
+    photo = property_services.add_photo(
+        world.editor_a, prop, camera_photo(size=(400, 300)), "Halle", credit=typed
+    )
+    photo.refresh_from_db()
+    assert photo.credit == kept

@@ -13,6 +13,7 @@ admin, demo data) and named after the photo, so a replaced photo gets new ones.
 """
 
 import posixpath
+import re
 from io import BytesIO
 
 from django.core.files.base import ContentFile
@@ -21,6 +22,15 @@ from django.db.models.fields.files import ImageFieldFile
 from django.utils.translation import gettext_lazy as _
 
 from standortlotse.core.validators import TEXT_LINE
+
+# "Foto: Erika Muster" as people type a credit: the pages say "Photo:" themselves.
+CREDIT_PREFIX = re.compile(r"^\s*(?:foto|photo|bild|fotos|fotograf(?:ie|in)?)\s*[:.-]\s*", re.I)
+
+
+def plain_credit(text: str) -> str:
+    """The credit without a leading "Foto:"/"Photo:"/"Bild:" (the page puts its own label)."""
+    return CREDIT_PREFIX.sub("", text or "").strip()
+
 
 # (name suffix, width, height): the card size and the same at double density.
 THUMBNAIL_SIZES = (("320", 320, 200), ("640", 640, 400))
@@ -116,6 +126,7 @@ class Photo(StoredDimensions):
         return self.alt_text
 
     def save(self, *args, **kwargs):
+        self.credit = plain_credit(self.credit)
         if self.image and not self.thumbnail.name.endswith(
             "/" + thumbnail_name(self.image.name or "", THUMBNAIL_SIZES[0][0])
         ):

@@ -30,3 +30,43 @@ document.addEventListener("DOMContentLoaded", function () {
     }
   });
 })();
+
+/* Search pages on phones: after a search, the filter form (a screen and a half of fields) is
+   folded behind one button naming how many filters are active, so the results come first.
+   Before a search, with an error to correct, on wider screens and without JavaScript the form
+   stays open. The form carries data-fold-on-phone with the button's labels. */
+(function () {
+  "use strict";
+  var form = document.querySelector("form.filters[data-fold-on-phone]");
+  if (!form || !form.id) { return; }
+  var searched = new URLSearchParams(window.location.search);
+  searched.delete("page");
+  searched.delete("ids");
+  var hasErrors = !!form.querySelector(".error-summary, [aria-invalid=true]");
+  if (!searched.toString() || hasErrors) { return; }
+  var narrow = window.matchMedia("(max-width: 800px)");
+  var active = 0;  // the filters in the address (a word, a ticked kind, a municipality, ...)
+  searched.forEach(function (value, key) { if (value && key !== "sort") { active += 1; } });
+  var button = document.createElement("button");
+  button.type = "button";
+  button.className = "secondary filters-fold";
+  button.setAttribute("aria-controls", form.id);
+  button.textContent = active
+    ? (form.dataset.foldActive || "Change filters (%s active)").replace("%s", String(active))
+    : (form.dataset.foldLabel || "Change filters");
+  form.parentNode.insertBefore(button, form);
+  function set(open) {
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    form.hidden = !open;
+  }
+  function apply() {
+    button.hidden = !narrow.matches;
+    set(!narrow.matches);
+  }
+  button.addEventListener("click", function () {
+    set(form.hidden);
+    if (!form.hidden) { (form.querySelector("input, select") || form).focus(); }
+  });
+  if (narrow.addEventListener) { narrow.addEventListener("change", apply); }
+  apply();
+})();
