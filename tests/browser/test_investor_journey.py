@@ -165,8 +165,11 @@ def test_profile_results_inquiry_case_board(investor_world, new_ui):
     told_a = mails_to(world.outbox, world.editor_a.email)
     assert [m.subject for m in told_a] == [f"Neue Anfrage: {FULL}"]  # the staff's language
     confirmation = mails_to(world.outbox, EMAIL)
-    assert len(confirmation) == 1 and confirmation[0].subject == "We have received your inquiry"
+    # The same confirmation as the comparison's inquiry: each property with its reference.
+    assert len(confirmation) == 1
+    assert re.fullmatch(r"Your inquiry ANF-\d{4}-\d{6} about 2 properties", confirmation[0].subject)
     assert ORG_A in confirmation[0].body and ORG_B in confirmation[0].body
+    assert all(i.reference in confirmation[0].body for i in inquiries.values())
 
     # Step 3: the results link by email, the company confidential, alerts on.
     page.fill("#id_link_name", CONTACT)

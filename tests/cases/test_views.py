@@ -181,8 +181,12 @@ def test_one_inquiry_for_several_properties(
     assert "A new inquiry" in english[0].body and "/en/datenpflege/anfragen/" in english[0].body
     confirmations = [m for m in mail.outbox if m.to == ["ada@acme.example"]]
     assert len(confirmations) == 1
-    assert confirmations[0].subject == "Wir haben Ihre Anfrage erhalten"
-    assert rail.title in confirmations[0].body and small.title in confirmations[0].body
+    # the confirmation of every inquiry about several properties: each with its reference
+    assert confirmations[0].subject == (
+        f"Ihre Anfrage {min(i.reference for i in inquiries.values())} zu 2 Immobilien"
+    ), confirmations[0].subject
+    for prop, inquiry in inquiries.items():
+        assert prop.title in confirmations[0].body and inquiry.reference in confirmations[0].body
     shown = client.get(response["Location"]).content.decode()
     assert 'id="sent"' in shown and "weitergeleitet" in shown
 

@@ -120,7 +120,7 @@ def inquire(profile: SearchProfile, properties, data: dict, language: str) -> li
     """One inquiry of the investor about several properties of their results: an inquiry per
     property for the office responsible for it (routed, in its inbox, staff told in their own
     language), the case of the investor service noting them, one confirmation to the investor
-    in the investor's language."""
+    in the investor's language naming each property and its reference number."""
     from standortlotse.inquiries import services as inquiries
     from standortlotse.inquiries.forms import InquiryForm
 
@@ -134,37 +134,23 @@ def inquire(profile: SearchProfile, properties, data: dict, language: str) -> li
             "count": len(properties),
             "titles": titles,
         }
-    made = []
-    for prop in properties:
-        form = InquiryForm(
-            {
-                "name": data["name"],
-                "organisation_name": data["company"],
-                "email": data["email"],
-                "phone": "",
-                "topic": Topic.PROPERTY,
-                "message": f"{data['message']}\n\n{note}",
-                "consent": "on",
-            }
-        )
-        if not form.is_valid():  # the fields were checked by ResultsInquiryForm already
-            raise ValidationError(form.errors.as_text())
-        made.append(
-            inquiries.receive(
-                form,
-                language=language,
-                property=prop,
-                page_url=prop.get_absolute_url(),
-                confirm=False,
-            )
-        )
+    form = InquiryForm(
+        {
+            "name": data["name"],
+            "organisation_name": data["company"],
+            "email": data["email"],
+            "phone": "",
+            "topic": Topic.PROPERTY,
+            "message": data["message"],
+            "consent": "on",
+        }
+    )
+    if not form.is_valid():  # the fields were checked by ResultsInquiryForm already
+        raise ValidationError(form.errors.as_text())
+    # The same path as the comparison's inquiry: one per property, one confirmation with the
+    # reference numbers (inquiries.services.receive_many).
+    made = inquiries.receive_many(form, properties, language=language, note=note)
     _log(case, None, note)
-    with translation.override(language):
-        queue_email(
-            data["email"],
-            "cases/email/inquiry_confirmation",
-            {"name": data["name"], "inquiries": made, "message": data["message"]},
-        )
     return made
 
 

@@ -50,19 +50,26 @@ def receive(
 
 
 @transaction.atomic
-def receive_many(form, properties, *, language="de", page_url="") -> list[Inquiry]:
-    """One inquiry about several properties (from the comparison): one inquiry per property, each
-    routed by the property's contact rule, and one confirmation naming them all."""
+def receive_many(form, properties, *, language="de", page_url="", note="") -> list[Inquiry]:
+    """One inquiry about several properties (the comparison, an investor's profile results):
+    one inquiry per property, each routed by the property's contact rule (staff told in their
+    own language), and one confirmation naming them all with their reference numbers.
+
+    ``note`` is added to each message for staff (default: which properties were asked about
+    together); ``page_url`` is where it was sent from (default: each property's page)."""
     inquiries = []
     titles = ", ".join(p.title for p in properties)
+    if not note and len(properties) > 1:
+        with translation.override(settings.LANGUAGE_CODE):  # read by staff
+            note = _("(Sent about %(count)s compared properties: %(titles)s)") % {
+                "count": len(properties),
+                "titles": titles,
+            }
     for prop in properties:
         inquiry = Inquiry(**{name: form.cleaned_data[name] for name in form.Meta.fields})
-        if len(properties) > 1:
-            with translation.override(settings.LANGUAGE_CODE):  # read by staff
-                inquiry.message += "\n\n" + _(
-                    "(Sent about %(count)s compared properties: %(titles)s)"
-                ) % {"count": len(properties), "titles": titles}
-        _store(inquiry, language, prop, None, None, None, None, page_url)
+        if note:
+            inquiry.message += "\n\n" + note
+        _store(inquiry, language, prop, None, None, None, None, page_url or prop.get_absolute_url())
         inquiries.append(inquiry)
     first = inquiries[0]
     with translation.override(first.language):
