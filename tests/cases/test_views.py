@@ -1,6 +1,7 @@
 """Request tests of the investor service (cases/views.py): profile → case, alerts, case permissions,
 pipeline, board and its exports."""
 
+import re
 from datetime import timedelta
 from io import BytesIO
 
@@ -293,21 +294,21 @@ def test_send_me_the_link_needs_name_company_email_and_consent(client, world, cr
     assert not Case.objects.exists()
 
 
+def confirm_alerts_by_mail(client, address="ada@acme.example"):
+    """Follow the confirmation link of the results mail and press its button."""
+    (sent,) = [m for m in mail.outbox if m.to == [address]]
+    path = re.search(r"https?://[^/\s]+(/investieren/alarm/\S+/)", sent.body).group(1)
+    assert client.post(path).status_code == 200
+
+
 def test_alert_on_new_matching_property_once_with_unsubscribe(
     client, world, crafted, agency, django_capture_on_commit_callbacks
 ):
     saved, _response = results_of(client)
-    client.post(
-        reverse("cases:results_link", args=[saved.uid]),
-        {
-            "name": "Ada Acme",
-            "company": "Acme",
-            "email": "ada@acme.example",
-            "alerts": "on",
-            "consent": "on",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        _ask_for_alerts(client, saved)
     saved.refresh_from_db()
+    confirm_alerts_by_mail(client)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         new = PropertyFactory(
@@ -452,3 +453,88 @@ def test_manual_case_creation_only_for_own_organisations(client, world):
         reverse("cases:create"), {"company": "X", "source": "fair", "owner": own.pk}
     )
     assert response.status_code == 302 and Case.objects.get().owner == own
+
+
+def _ask_for_alerts(client, saved, email="ada@acme.example"):
+    return client.post(
+        reverse("cases:results_link", args=[saved.uid]),
+        {"name": "Ada Acme", "company": "Acme", "email": email, "alerts": "on", "consent": "on"},
+    )
+
+
+def _publish_matching(world, django_capture_on_commit_callbacks, title="Neu mit Gleis"):
+    with django_capture_on_commit_callbacks(execute=True):
+        new = PropertyFactory(
+            title=title,
+            municipality=world.mun_a,
+            kind="plot",
+            rail_siding="yes",
+            area_available_m2=70_000,
+            status=Status.DRAFT,
+        )
+        new.status = Status.PUBLISHED
+        new.save()
+    return new
+
+
+def test_alerts_wait_for_the_confirmation_link_double_opt_in(
+    client, world, crafted, agency, django_capture_on_commit_callbacks
+):
+    saved, _response = results_of(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _ask_for_alerts(client, saved)
+    shown = client.get(response["Location"]).content.decode()
+    assert "sobald Sie sie mit dem Link in dieser E-Mail bestätigen" in shown
+    (sent,) = [m for m in mail.outbox if m.to == ["ada@acme.example"]]
+    assert "/investieren/alarm/" in sent.body and "7 Tage" in sent.body
+    # Not confirmed: a matching property sends nothing (someone may have typed another's address).
+    mail.outbox.clear()
+    _publish_matching(world, django_capture_on_commit_callbacks, "Ohne Bestätigung")
+    assert [m for m in mail.outbox if m.to == ["ada@acme.example"]] == []
+    # The link asks first (a mail scanner's GET changes nothing), the button confirms.
+    path = re.search(r"https?://[^/\s]+(/investieren/alarm/\S+/)", sent.body).group(1)
+    page = client.get(path)
+    assert page.status_code == 200 and "Ja, Benachrichtigungen starten" in page.content.decode()
+    saved.refresh_from_db()
+    assert saved.alerts_confirmed_at is None
+    done = client.post(path)
+    assert "Ihre Benachrichtigungen sind aktiv" in done.content.decode()
+    saved.refresh_from_db()
+    assert saved.alerts_confirmed_at is not None
+    _publish_matching(world, django_capture_on_commit_callbacks, "Mit Bestätigung")
+    alerts = [m for m in mail.outbox if m.to == ["ada@acme.example"]]
+    assert len(alerts) == 1 and "Mit Bestätigung" in alerts[0].subject
+    assert client.post(path).status_code == 200  # a second click: still active, no error
+
+
+def test_stale_forged_and_foreign_confirmation_links(client, world, crafted, agency, monkeypatch):
+    import time
+
+    from django.core import signing
+
+    from standortlotse.cases import services
+
+    saved, _response = results_of(client)
+    _ask_for_alerts(client, saved)
+    saved.refresh_from_db()
+    token = services.alerts_token(saved)
+    # forged: the signature does not match
+    forged = client.post(f"/investieren/alarm/{token[:-2]}xx/")
+    assert forged.status_code == 404 and "ungültig" in forged.content.decode()
+    # for another address: the profile's address changed since the mail was sent
+    _ask_for_alerts(client, saved, email="other@acme.example")
+    assert client.post(f"/investieren/alarm/{token}/").status_code == 404
+    saved.refresh_from_db()
+    assert saved.alerts_confirmed_at is None
+    # stale: older than 7 days
+    fresh = services.alerts_token(saved)
+    now = time.time()
+    monkeypatch.setattr(signing.time, "time", lambda: now + 8 * 86400)
+    stale = client.post(f"/investieren/alarm/{fresh}/")
+    assert stale.status_code == 410 and "abgelaufen" in stale.content.decode()
+    saved.refresh_from_db()
+    assert saved.alerts_confirmed_at is None
+    # stopped alerts cannot be confirmed with an old link
+    monkeypatch.setattr(signing.time, "time", lambda: now)
+    client.post(reverse("cases:unsubscribe", args=[saved.unsubscribe_token]))
+    assert client.post(f"/investieren/alarm/{fresh}/").status_code == 404

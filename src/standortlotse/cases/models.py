@@ -51,6 +51,9 @@ class SearchProfile(models.Model):
     language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="de")
     email = EmailAddressField(_("email for alerts"), blank=True)
     alerts = models.BooleanField(_("send me new matching properties"), default=False)
+    # Double opt-in: alerts go out only once the address's owner has confirmed them through
+    # the link in the results mail (cases.services.confirm_alerts).
+    alerts_confirmed_at = models.DateTimeField(_("alerts confirmed"), null=True, blank=True)
     unsubscribe_token = models.CharField(max_length=64, default=secrets.token_urlsafe, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -4,6 +4,7 @@ import csv
 import io
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
@@ -95,9 +96,11 @@ def case_from_profile(profile: SearchProfile, data: dict) -> Case:
 def send_results_link(profile: SearchProfile, data: dict) -> Case:
     """Step 3 of the profile: the investor asks for the results link by email; their contact
     becomes the case of the investor service (as the profile did before it asked no data)."""
+    if data["email"] != profile.email:
+        profile.alerts_confirmed_at = None  # a new address confirms for itself
     profile.email = data["email"]
     profile.alerts = bool(data.get("alerts"))
-    profile.save(update_fields=["email", "alerts"])
+    profile.save(update_fields=["email", "alerts", "alerts_confirmed_at"])
     case = case_from_profile(profile, data)
     with translation.override(profile.language or settings.LANGUAGE_CODE):
         queue_email(
@@ -110,9 +113,48 @@ def send_results_link(profile: SearchProfile, data: dict) -> Case:
                 "valid_until": profile.results_valid_until(),
                 "unsubscribe_url": settings.SITE_URL.rstrip("/")
                 + reverse("cases:unsubscribe", args=[profile.unsubscribe_token]),
+                "confirm_url": (
+                    settings.SITE_URL.rstrip("/")
+                    + reverse("cases:alerts_confirm", args=[alerts_token(profile)])
+                    if profile.alerts and profile.alerts_confirmed_at is None
+                    else ""
+                ),
+                "confirm_days": ALERTS_CONFIRM_DAYS,
             },
         )
     return case
+
+
+# --- double opt-in of a profile's alerts ---------------------------------------------------------
+
+ALERTS_CONFIRM_DAYS = 7
+_ALERTS_SALT = "standortlotse.cases.alerts"
+
+
+def alerts_token(profile: SearchProfile) -> str:
+    """The confirmation link's token: signed, naming the profile and the address it was sent to
+    (a changed address makes it invalid), valid for ALERTS_CONFIRM_DAYS."""
+    return signing.dumps({"p": profile.pk, "e": profile.email}, salt=_ALERTS_SALT, compress=True)
+
+
+def profile_for_alerts_token(token: str) -> tuple[SearchProfile | None, str]:
+    """(profile, state) for a confirmation link: state "ask", "done", "expired" or "unknown"."""
+    try:
+        value = signing.loads(token, salt=_ALERTS_SALT, max_age=ALERTS_CONFIRM_DAYS * 86400)
+    except signing.SignatureExpired:
+        return None, "expired"
+    except signing.BadSignature:
+        return None, "unknown"
+    profile = SearchProfile.objects.filter(pk=value.get("p"), email=value.get("e")).first()
+    if profile is None or not profile.alerts:
+        return None, "unknown"
+    return profile, "done" if profile.alerts_confirmed_at else "ask"
+
+
+def confirm_alerts(profile: SearchProfile) -> None:
+    if profile.alerts_confirmed_at is None:
+        profile.alerts_confirmed_at = timezone.now()
+        profile.save(update_fields=["alerts_confirmed_at"])
 
 
 @transaction.atomic
@@ -336,7 +378,8 @@ def alert_profiles_task(property_id: int) -> int:
     if prop is None:
         return 0
     sent = 0
-    for profile in SearchProfile.objects.filter(alerts=True).exclude(email=""):
+    confirmed = SearchProfile.objects.filter(alerts=True, alerts_confirmed_at__isnull=False)
+    for profile in confirmed.exclude(email=""):
         if AlertSent.objects.filter(profile=profile, property=prop).exists():
             continue
         if matching.matches_property(profile, prop):

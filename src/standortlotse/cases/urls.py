@@ -17,6 +17,7 @@ urlpatterns = [
         name="results_geojson",
     ),
     path("investieren/abmelden/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("investieren/alarm/<str:token>/", views.alerts_confirm, name="alerts_confirm"),
     path("datenpflege/ansiedlung/", views.board, name="board"),
     path("datenpflege/ansiedlung/neu/", views.create, name="create"),
     path("datenpflege/ansiedlung/<int:pk>/", views.detail, name="detail"),

@@ -180,6 +180,21 @@ def results_geojson(request, token):
     return response
 
 
+def alerts_confirm(request, token):
+    """The link of the results mail that starts the alerts: a button confirms (mail scanners
+    only GET)."""
+    profile, state = services.profile_for_alerts_token(token)
+    if state == "ask" and request.method == "POST":
+        services.confirm_alerts(profile)
+        state = "done"
+    return render(
+        request,
+        "cases/alerts_confirm.html",
+        {"state": state, "profile": profile},
+        status={"unknown": 404, "expired": 410}.get(state, 200),
+    )
+
+
 def unsubscribe(request, token):
     done = unknown = False
     if request.method == "POST":
