@@ -185,7 +185,17 @@ def test_profile_results_inquiry_case_board(investor_world, new_ui):
     ]
     assert len(link_mails) == 1 and f"/en/investieren/ergebnis/{saved.uid}/" in link_mails[0].body
     saved.refresh_from_db()
-    assert saved.alerts and saved.email == EMAIL
+    assert saved.alerts and saved.email == EMAIL and saved.alerts_confirmed_at is None
+    # Double opt-in: the alerts start with the link in that mail, and its button.
+    assert "start once you confirm them" in page.locator("#sent").inner_text()
+    confirm = re.search(r"https?://[^/\s]+(/en/investieren/alarm/\S+/)", link_mails[0].body)
+    assert confirm, link_mails[0].body
+    investor.visit(confirm.group(1))
+    investor.submit(page.get_by_role("button", name="Yes, start the alerts"))
+    assert "Your alerts are active" in page.locator("main [role=status]").inner_text()
+    investor.assert_accessible()
+    saved.refresh_from_db()
+    assert saved.alerts_confirmed_at is not None
 
     # One case of the state agency, which was told once by email.
     case = Case.objects.get()
@@ -304,8 +314,10 @@ def test_alert_link_stops_the_alerts(investor_world, ui):
     """A newly published matching property is announced to the investor; the link in the
     email stops the alerts."""
 
+    from django.utils import timezone
+
     world = investor_world
-    profile = make_profile()
+    profile = make_profile(alerts_confirmed_at=timezone.now())  # confirmed (double opt-in)
     PropertyFactory(
         title="Neues Industriegebiet Stendal-Ost",
         municipality=world.mun_a,
