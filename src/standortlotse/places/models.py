@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from standortlotse.core import collation
 from standortlotse.core.fields import EmailAddressField, WebURLField
 from standortlotse.core.images import Photo
 from standortlotse.core.links import PrivateLink
@@ -178,11 +179,14 @@ class Place(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     # Normalised words for the full-text search (core.textsearch), set on save.
     search_text = SearchTextField()
+    # The name in German dictionary order (core.collation: "Ä" as "A", capitals like small
+    # letters), so lists sort and page the same on SQLite and on any PostgreSQL locale.
+    sort_name = models.CharField(max_length=250, blank=True, default="", editable=False)
 
     objects = PlaceQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["sort_name", "pk"]
         verbose_name = _("place")
         verbose_name_plural = _("places")
         indexes = [
@@ -201,9 +205,10 @@ class Place(models.Model):
         self.search_text = place_search_text(
             self, self.municipality.name if self.municipality_id else ""
         )
+        self.sort_name = collation.sort_key(self.name)[0][:250]
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "search_text" not in update_fields:
-            kwargs["update_fields"] = [*update_fields, "search_text"]
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text", "sort_name"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

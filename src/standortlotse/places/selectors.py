@@ -35,7 +35,7 @@ def search(criteria: dict, base: QuerySet | None = None) -> QuerySet:
             qs = qs.filter(
                 pk__in=PlaceAttribute.objects.filter(group=group, value__in=values).values("place")
             )
-    return qs.order_by("name", "pk")
+    return qs.order_by("sort_name", "name", "pk")  # German dictionary order (Place.sort_name)
 
 
 def _around(qs, lat, lon, km, limit, exclude_pk=None):
