@@ -59,3 +59,23 @@ def test_a_place_without_owner_address_gets_no_owner_mail_link_or_confirmation_r
     assert [m.to for m in mail.outbox] == [[asked.owner_email]]
     place.refresh_from_db()
     assert place.confirmation_requested_at is None and not place.owner_links.exists()
+
+
+def test_the_yearly_request_is_due_on_its_day_also_just_after_midnight_in_berlin(world, place):
+    """verified_on is a date of the site's time zone; at 00:30 in Berlin (23:30 UTC the day
+    before) a place verified exactly a year ago is due (the UTC date said: tomorrow)."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from standortlotse.places.models import Place, RegionSettings
+
+    services.moderate(world.moderator, place, Status.PUBLISHED)
+    RegionSettings.objects.update_or_create(
+        region=world.region, defaults={"confirm_every_days": 365, "confirm_grace_days": 30}
+    )
+    berlin = datetime(2026, 12, 2, 0, 30, tzinfo=ZoneInfo("Europe/Berlin"))
+    Place.objects.filter(pk=place.pk).update(
+        verified_on=(berlin - timedelta(days=365)).date(), confirmation_requested_at=None
+    )
+    now = berlin.astimezone(ZoneInfo("UTC"))  # as timezone.now() gives it: 23:30 UTC
+    assert services.send_confirmation_requests(now)["asked"] == 1

@@ -403,7 +403,8 @@ def test_accepted_owner_photo_goes_online(client, world, place, django_capture_o
             {"decision": "accept"},
         )
     new = place.photos.get(alt_text="Neuer Hofladen")
-    assert new.credit == "Foto: Eigentümerin" and os.path.exists(new.image.path)
+    assert new.credit == "Eigentümerin"  # the typed "Foto:" label dropped
+    assert os.path.exists(new.image.path)
     assert not HeldPhoto.objects.exists() and not os.path.exists(held_path)
     page, record, _feed = _public_views(client, place)
     assert "Neuer Hofladen" in page and new.image.url in page

@@ -335,8 +335,10 @@ def send_confirmation_requests(now=None) -> dict:
     for place in Place.objects.published().exclude(owner_email="").select_related("region"):
         rules = RegionSettings.for_region(place.region)
         if place.confirmation_requested_at is None:
-            last = place.verified_on or (place.published_at or place.created_at).date()
-            if last <= (now - timedelta(days=rules.confirm_every_days)).date():
+            # Dates of the site's time zone on both sides: verified_on is one (a UTC date of
+            # `now` skipped the reminders between midnight in Berlin and in UTC).
+            last = place.verified_on or timezone.localdate(place.published_at or place.created_at)
+            if last <= timezone.localdate(now - timedelta(days=rules.confirm_every_days)):
                 with transaction.atomic():
                     place.confirmation_requested_at = now
                     place.save(update_fields=["confirmation_requested_at"])

@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from standortlotse.core.textsearch import fts_triggers_restore_operation
+
 
 def fill(apps, schema_editor):
     from standortlotse.core.collation import sort_key
@@ -30,5 +32,7 @@ class Migration(migrations.Migration):
             name='sort_name',
             field=models.CharField(blank=True, default='', editable=False, max_length=250),
         ),
+        # SQLite rebuilds the table for a new column and drops the search index's triggers.
+        fts_triggers_restore_operation("places_place"),
         migrations.RunPython(fill, migrations.RunPython.noop),
     ]
