@@ -144,3 +144,10 @@ def test_review_page_shows_the_stored_english_texts(client, world, place):
     assert '<div class="description" lang="en"><p>Our <strong>history</strong>' in content
     assert "alert(1)" not in content
 
+
+def test_english_story_shows_under_en_even_without_a_german_story(client, world, place):
+    """The /en/ page took the English story only when a German one was written too."""
+    place.story, place.story_en = "", "<p>Only in English</p>"
+    place.save()
+    services.moderate(world.moderator, place, Status.PUBLISHED)
+    assert "<p>Only in English</p>" in client.get(f"/en/orte/{place.pk}/").content.decode()
