@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from standortlotse.places import services
-from standortlotse.places.models import PendingUpdate, Status
+from standortlotse.places.models import PendingUpdate, Place, Status
 from tests.places.support import owner_token, submission
 
 pytestmark = pytest.mark.django_db
@@ -151,3 +151,11 @@ def test_english_story_shows_under_en_even_without_a_german_story(client, world,
     place.save()
     services.moderate(world.moderator, place, Status.PUBLISHED)
     assert "<p>Only in English</p>" in client.get(f"/en/orte/{place.pk}/").content.decode()
+
+
+def test_public_submission_takes_the_english_texts_too(world, submit):
+    """The submission form shares the owner's form, so the English texts can be given at once."""
+    assert submit(pitch_en="Desks in the village", story_en=STORY_EN).status_code == 302
+    created = Place.objects.get(name="Coworking Alte Schule")
+    assert created.pitch_en == "Desks in the village"
+    assert created.story_en == "<p>Our <strong>history</strong> in English</p>"
