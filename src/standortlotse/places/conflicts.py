@@ -76,7 +76,7 @@ def display(name: str, value, municipality_names: dict[str, str] | None = None):
         return ", ".join(str(choices.get(v, v)) for v in value)
     if name == "municipality_ags":
         return (municipality_names or {}).get(str(value), str(value))
-    if name == "story":
+    if name in ("story", "story_en"):
         cleaned = clean_html(str(value))
         return mark_safe(cleaned) if cleaned.strip() else EMPTY
     if name in ("lat", "lon"):

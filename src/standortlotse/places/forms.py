@@ -25,6 +25,8 @@ CONTENT_FIELDS = [
     "name",
     "pitch",
     "story",
+    "pitch_en",
+    "story_en",
     "municipality",
     "street",
     "postcode",
@@ -83,9 +85,16 @@ class PlaceForm(forms.ModelForm):
         model = Place
         fields = CONTENT_FIELDS + OWNER_FIELDS
         field_classes = {"municipality": CollatedModelChoiceField}
+        # Optional: the public /en/ pages show the German text where no English one is written.
+        labels = {
+            "pitch_en": _("Short pitch in English (optional)"),
+            "story_en": _("Story in English (optional)"),
+        }
         widgets = {
             "pitch": forms.TextInput(attrs={"maxlength": 200}),
             "story": forms.Textarea(attrs={"rows": 8}),
+            "pitch_en": forms.TextInput(attrs={"maxlength": 200, "lang": "en"}),
+            "story_en": forms.Textarea(attrs={"rows": 8, "lang": "en"}),
             "social_links": forms.Textarea(attrs={"rows": 3}),
             "accessibility": forms.Textarea(attrs={"rows": 3}),
             "lat": forms.NumberInput(attrs={"step": "0.000001"}),
@@ -114,6 +123,9 @@ class PlaceForm(forms.ModelForm):
 
     def clean_story(self):
         return clean_html(self.cleaned_data.get("story", ""))
+
+    def clean_story_en(self):
+        return clean_html(self.cleaned_data.get("story_en", ""))
 
     def clean_social_links(self):
         lines = [
