@@ -538,3 +538,42 @@ def test_stale_forged_and_foreign_confirmation_links(client, world, crafted, age
     monkeypatch.setattr(signing.time, "time", lambda: now)
     client.post(reverse("cases:unsubscribe", args=[saved.unsubscribe_token]))
     assert client.post(f"/investieren/alarm/{fresh}/").status_code == 404
+
+
+def test_english_request_leaves_german_staff_german(
+    client, world, crafted, agency, django_capture_on_commit_callbacks
+):
+    """The investor asks for the link on the English page: the new-case notice still reaches the
+    German-preferring staff member in German, the English-preferring one in English."""
+    from standortlotse.accounts.models import Membership, StaffPreference
+    from tests.factories import UserFactory
+
+    agency.email = ""
+    agency.save()
+    for username, language in (("agentur_de", "de"), ("agency_en", "en")):
+        user = UserFactory(username=username, email=f"{username}@agency.example")
+        Membership.objects.create(user=user, organisation=agency, role="state_admin")
+        StaffPreference.objects.create(user=user, language=language)
+    from django.utils import translation
+
+    with translation.override("en"):
+        client.post(reverse("cases:profile"), profile_post())
+        saved = SearchProfile.objects.get()
+        link_url = reverse("cases:results_link", args=[saved.uid])
+    assert link_url.startswith("/en/")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            link_url,
+            {"name": "Ada", "company": "Acme", "email": "ada@acme.example", "consent": "on"},
+        )
+    assert response.status_code == 302
+    case = Case.objects.get()
+    to = {tuple(m.to): m for m in mail.outbox}
+    german = to[("agentur_de@agency.example", "state_admin@example.org")]
+    english = to[("agency_en@agency.example",)]
+    assert german.subject == f"Neues Ansiedlungsprojekt #{case.pk}"
+    assert "An investor" not in german.body and f"/datenpflege/ansiedlung/{case.pk}/" in german.body
+    assert english.subject == f"New investor case #{case.pk}"
+    assert "An investor has submitted a search profile" in english.body
+    assert to[("ada@acme.example",)].subject == "Your matching properties"

@@ -889,3 +889,39 @@ def test_the_log_names_the_statuses_by_their_labels(
     log = page.split('<ol class="history">')[1].split("</ol>")[0]
     assert f"{review} → {published}" in log
     assert "in_review" not in log and "published" not in log.replace(published, "")
+
+
+# --- staff mails in the moderator's language ---------------------------------------------------
+
+
+def test_place_from_english_page_mails_each_moderator_in_their_own_language(
+    client, world, django_capture_on_commit_callbacks
+):
+    from standortlotse.accounts.models import StaffPreference
+
+    english = member(
+        Membership.Role.REGIONAL_MODERATOR, region=world.region, username="moderator_en"
+    )
+    StaffPreference.objects.create(user=english, language="en")
+    StaffPreference.objects.create(user=world.moderator, language="de")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/en" + reverse("places:submit", args=["altmark"]), submission(world)
+        )
+    assert response.status_code == 302
+    place = Place.objects.get(name="Coworking Alte Schule")
+    to = {tuple(m.to): m for m in mail.outbox}
+    assert set(to) == {
+        ("erika@example.org",),
+        ("moderator@example.org",),
+        ("moderator_en@example.org",),
+    }
+    german, english_mail = to[("moderator@example.org",)], to[("moderator_en@example.org",)]
+    assert german.subject == "Neuer Ort zur Prüfung: Coworking Alte Schule"
+    assert "Ein neuer Ort wurde eingereicht" in german.body
+    assert f"/datenpflege/orte/{place.pk}/" in german.body and "/en/" not in german.body
+    assert english_mail.subject == "New place to review: Coworking Alte Schule"
+    assert "A new place was submitted" in english_mail.body
+    # The submitter keeps the language of the page they used.
+    assert to[("erika@example.org",)].subject == 'Thank you for submitting "Coworking Alte Schule"'

@@ -140,3 +140,28 @@ def test_a_record_never_confirmed_counts_from_its_publication(world, ages):
     new.save()
     assert new.not_confirmed and new in freshness.due_for_reminder()
     assert ages["never"].not_confirmed
+
+
+def test_reminders_in_each_editors_own_language(world, ages):
+    """Whatever language is active when the reminders go out, each editor reads theirs in the
+    language they chose (German without a choice)."""
+    from django.utils import translation
+
+    from standortlotse.accounts.models import Membership, StaffPreference
+    from tests.factories import UserFactory
+
+    english = UserFactory(username="editor_en", email="english@stendal.example")
+    Membership.objects.create(
+        user=english,
+        organisation=world.editor_a.memberships.get().organisation,
+        role="municipal_editor",
+    )
+    StaffPreference.objects.create(user=english, language="en")
+    with translation.override("en"):
+        assert freshness.send_reminders() == 2
+    to = {tuple(m.to): m for m in mail.outbox}
+    german, english_mail = to[("redaktion@stendal.example",)], to[("english@stendal.example",)]
+    assert german.subject == "Bitte bestätigen Sie, dass 3 Immobilien noch aktuell sind"
+    assert german.body.startswith("Guten Tag,") and "/en/" not in german.body
+    assert english_mail.subject == "Please confirm 3 properties are still current"
+    assert english_mail.body.startswith("Hello,") and "Fällig" in english_mail.body

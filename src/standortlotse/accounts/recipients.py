@@ -1,12 +1,19 @@
 """Who gets mail about something: the one place that turns organisations and memberships into
 mail addresses. Every function returns a sorted list of unique, non-empty addresses of active
 users (plus the organisation's own address where it says so); callers decide what to do with
-an empty list.
+an empty list. ``by_language`` groups any addresses by the language their owners read mail in,
+and ``queue_staff_email`` sends staff mail that way (one mail per language).
 
 Domain rules that sit above accounts stay with their app and build on these functions (e.g. a
 region's configured moderation address in places.services.moderator_emails)."""
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models.functions import Lower
+from django.utils import translation
+
 from standortlotse.accounts.models import Membership, Organisation
+from standortlotse.core.mail import queue_email
 
 Role = Membership.Role
 
@@ -34,23 +41,67 @@ def organisation_addresses(organisation) -> list[str]:
 
 
 def organisation_addresses_by_language(organisation) -> dict[str, list[str]]:
-    """``organisation_addresses`` grouped by the language each recipient reads mail in: the
-    member's own preference (StaffPreference), the organisation's for its own address; German
-    (the site's language) without one. An address in two groups stays in the first language."""
-    from django.conf import settings
+    """``organisation_addresses`` grouped by the language each recipient reads mail in
+    (``by_language``)."""
+    return by_language(organisation_addresses(organisation))
 
+
+def mail_languages(addresses) -> dict[str, str]:
+    """The language each address's owner reads mail in, by address (stripped, unique regardless
+    of case; the first spelling in sorted order is kept): an active user with that address →
+    their own choice (StaffPreference); else an organisation with that address → the
+    organisation's language; else the site's language (settings.LANGUAGE_CODE). Several users
+    or organisations with one address: the earliest created decides."""
+    spelling: dict[str, str] = {}
+    for address in _addresses(*addresses):
+        spelling.setdefault(address.lower(), address)
+    if not spelling:
+        return {}
+    chosen: dict[str, str] = {}
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, staff_preference__isnull=False)
+        .annotate(address=Lower("email"))
+        .filter(address__in=list(spelling))
+        .order_by("-pk")  # the earliest user's choice is written last and wins
+        .values_list("address", "staff_preference__language")
+    )
+    chosen.update(users)
+    organisations = (
+        Organisation.objects.annotate(address=Lower("email"))
+        .filter(address__in=[a for a in spelling if a not in chosen])
+        .order_by("-pk")
+        .values_list("address", "language")
+    )
+    chosen.update(organisations)
     default = settings.LANGUAGE_CODE
-    by_address = {}
-    if organisation.email and organisation.email.strip():
-        by_address[organisation.email.strip()] = organisation.language or default
-    members = Membership.objects.filter(organisation=organisation, user__is_active=True)
-    for address, language in members.values_list("user__email", "user__staff_preference__language"):
-        if address and address.strip():
-            by_address.setdefault(address.strip(), language or default)
+    known = {code for code, _name in settings.LANGUAGES}
+    return {
+        address: chosen[key] if chosen.get(key) in known else default
+        for key, address in spelling.items()
+    }
+
+
+def by_language(addresses) -> dict[str, list[str]]:
+    """Any addresses grouped by the language their owners read mail in (``mail_languages``):
+    {language: sorted addresses}, the languages sorted; empty for no address."""
     groups: dict[str, list[str]] = {}
-    for address in sorted(by_address):
-        groups.setdefault(by_address[address], []).append(address)
+    for address, language in sorted(mail_languages(addresses).items()):
+        groups.setdefault(language, []).append(address)
     return dict(sorted(groups.items()))
+
+
+def queue_staff_email(addresses, template: str, context: dict, **kwargs) -> int:
+    """A mail to staff (moderators, editors, organisations, the state agency): one per language
+    group, each rendered in its recipients' language (``by_language``), whatever language the
+    request that caused it was in. ``kwargs`` go to core.mail.queue_email. Returns the number
+    of mails queued (0 for no address). Mails to visitors and owners stay in their language
+    and do not come here."""
+    groups = by_language([addresses] if isinstance(addresses, str) else addresses)
+    for language, recipients in groups.items():
+        with translation.override(language):
+            queue_email(recipients, template, context, **kwargs)
+    return len(groups)
 
 
 def moderators_of_region(region) -> list[str]:

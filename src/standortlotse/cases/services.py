@@ -15,7 +15,7 @@ from django_tasks import task
 
 from standortlotse.accounts import policy
 from standortlotse.accounts.models import Organisation
-from standortlotse.accounts.recipients import organisation_addresses_by_language
+from standortlotse.accounts.recipients import organisation_addresses, queue_staff_email
 from standortlotse.cases import matching
 from standortlotse.cases.models import (
     Activity,
@@ -48,9 +48,7 @@ def _log(case, user, text):
 
 def _tell_staff(organisation, template, context) -> None:
     """A mail to the organisation and its members, each in the language they read mail in."""
-    for language, recipients in organisation_addresses_by_language(organisation).items():
-        with translation.override(language):
-            queue_email(recipients, template, context)
+    queue_staff_email(organisation_addresses(organisation), template, context)
 
 
 def results_url(profile: SearchProfile) -> str:

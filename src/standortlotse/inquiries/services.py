@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from standortlotse.accounts import policy
-from standortlotse.accounts.recipients import organisation_addresses_by_language
+from standortlotse.accounts.recipients import organisation_addresses, queue_staff_email
 from standortlotse.core.mail import queue_email, undeliverable_notice
 from standortlotse.inquiries import routing
 from standortlotse.inquiries.models import Inquiry, Note, RetentionPolicy, Status
@@ -106,22 +106,18 @@ def _store(inquiry, language, property, place, region, municipality, organisatio
     inquiry.save()
     notice = _notice(inquiry)
     # Staff get the mail in their own language (accounts.StaffPreference), not the visitor's.
-    for language, recipients in organisation_addresses_by_language(inquiry.recipient).items():
-        with translation.override(language):
-            queue_email(recipients, "inquiries/email/new", {"inquiry": inquiry}, notice=notice)
-    if person and all(
-        person not in recipients
-        for recipients in organisation_addresses_by_language(inquiry.recipient).values()
-    ):
-        # The contact person named on the property page gets the message itself.
-        with translation.override(settings.LANGUAGE_CODE):
-            queue_email(
-                person,
-                "inquiries/email/for_property",
-                {"inquiry": inquiry, "prop": property},
-                reply_to=[inquiry.email],
-                notice=notice,
-            )
+    staff = organisation_addresses(inquiry.recipient)
+    queue_staff_email(staff, "inquiries/email/new", {"inquiry": inquiry}, notice=notice)
+    if person and person.strip().lower() not in {address.lower() for address in staff}:
+        # The contact person named on the property page gets the message itself, in the
+        # language they read mail in (German unless they are staff who chose otherwise).
+        queue_staff_email(
+            person,
+            "inquiries/email/for_property",
+            {"inquiry": inquiry, "prop": property},
+            reply_to=[inquiry.email],
+            notice=notice,
+        )
     with translation.override(settings.LANGUAGE_CODE):
         if place is not None and place.contact_email:
             # The place's own contact has no back-office access: they get the message itself.

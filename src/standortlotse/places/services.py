@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from standortlotse.accounts import policy
-from standortlotse.accounts.recipients import moderators_of_region
+from standortlotse.accounts.recipients import moderators_of_region, queue_staff_email
 from standortlotse.core.mail import queue_email
 from standortlotse.core.uploads import normalised_image
 from standortlotse.core.validators import store_upload
@@ -71,9 +71,9 @@ def moderator_emails(region) -> list[str]:
 
 
 def _notify_moderators(place, template, **context):
-    recipients = moderator_emails(place.region)
-    if recipients:
-        queue_email(recipients, template, {"place": place, **context})
+    """A mail to the region's moderators, each in the language they read mail in (not the
+    submitter's or owner's, whose request caused it)."""
+    queue_staff_email(moderator_emails(place.region), template, {"place": place, **context})
 
 
 def _save_photo(place, photo, alt_text, credit=""):

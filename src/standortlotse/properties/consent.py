@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from standortlotse.accounts import policy
-from standortlotse.accounts.recipients import editors_of_municipality
+from standortlotse.accounts.recipients import editors_of_municipality, queue_staff_email
 from standortlotse.core.mail import queue_email
 from standortlotse.properties.expose import html_pdf, qr_svg
 from standortlotse.properties.models import ConsentLink, OwnerConsent, OwnerType, Property, Status
@@ -59,7 +59,7 @@ def _enforce(consent: OwnerConsent) -> bool:
     recipients = editors_of_municipality(prop.municipality)
     if recipients:
         link = settings.SITE_URL.rstrip("/") + reverse("properties:consent_edit", args=[prop.pk])
-        queue_email(
+        queue_staff_email(  # in each editor's language, not the owner's who answered
             recipients,
             "properties/email/consent_refused",
             {"prop": prop, "consent": consent, "link": link},

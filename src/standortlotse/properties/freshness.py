@@ -16,10 +16,10 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.db.models import Count, Min, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from standortlotse.accounts import policy
-from standortlotse.accounts.recipients import editors_of_municipality
+from standortlotse.accounts.recipients import editors_of_municipality, mail_languages
 from standortlotse.core.mail import queue_email
 from standortlotse.properties.models import Property, flag_before, reminder_before
 
@@ -57,17 +57,18 @@ def send_reminders(today: date | None = None) -> int:
             recipients_cache[prop.municipality_id] = editors_of_municipality(prop.municipality)
         for email in recipients_cache[prop.municipality_id]:
             by_recipient[email].append(prop)
-    link = settings.SITE_URL.rstrip("/") + reverse("properties:freshness")
+    languages = mail_languages(by_recipient)  # each editor's own (accounts.StaffPreference)
     for email, props in by_recipient.items():
-        queue_email(
-            email,
-            "properties/email/freshness_reminder",
-            {
-                "properties": props,
-                "link": link,
-                "months": round(settings.PROPERTY_REMINDER_DAYS / 30.4),
-            },
-        )
+        with translation.override(languages.get(email.strip(), settings.LANGUAGE_CODE)):
+            queue_email(
+                email,
+                "properties/email/freshness_reminder",
+                {
+                    "properties": props,
+                    "link": settings.SITE_URL.rstrip("/") + reverse("properties:freshness"),
+                    "months": round(settings.PROPERTY_REMINDER_DAYS / 30.4),
+                },
+            )
     Property.objects.filter(
         pk__in=[p.pk for p in due if recipients_cache.get(p.municipality_id)]
     ).update(reminder_sent_at=timezone.now())
