@@ -310,17 +310,8 @@ def test_alert_on_new_matching_property_once_with_unsubscribe(
     saved.refresh_from_db()
     confirm_alerts_by_mail(client)
     mail.outbox.clear()
+    new = _publish_matching(world, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
-        new = PropertyFactory(
-            title="Neu mit Gleis",
-            municipality=world.mun_a,
-            kind="plot",
-            rail_siding="yes",
-            area_available_m2=70_000,
-            status=Status.DRAFT,
-        )
-        new.status = Status.PUBLISHED
-        new.save()
         PropertyFactory(
             title="Neu ohne Gleis", municipality=world.mun_a, kind="plot", rail_siding="no"
         )
