@@ -86,7 +86,10 @@ def test_property_photo_goes_to_the_bucket_and_the_page_links_it(client, world, 
     )
     assert response.status_code == 302
     photo = PropertyPhoto.objects.get()
-    assert keys(bucket) == [f"media/{photo.image.name}"]
+    # the photo and its two card copies (made from the bucket's file when saved)
+    assert keys(bucket) == sorted(
+        f"media/{f.name}" for f in (photo.image, photo.thumbnail, photo.thumbnail_2x)
+    )
     assert (photo.width, photo.height) == (300, 200)  # read from the bucket when saved
     client.logout()
     page = client.get(reverse("properties:detail", args=[prop.pk])).content.decode()
@@ -126,9 +129,10 @@ def test_place_submission_photo_kept_across_errors_then_stored_in_the_bucket(cli
     second = client.post(url, submission(world, photo_token=token, photo_alt="Foto"))
     assert second.status_code == 302
     photo = PlacePhoto.objects.get()
-    assert keys(bucket) == [
-        f"media/{photo.image.name}"
-    ]  # the kept copy is gone, the photo is stored
+    # the kept copy is gone, the photo is stored with its card copies
+    assert keys(bucket) == sorted(
+        f"media/{f.name}" for f in (photo.image, photo.thumbnail, photo.thumbnail_2x)
+    )
 
 
 def test_old_kept_photos_are_cleared_from_the_bucket(client, world, bucket):

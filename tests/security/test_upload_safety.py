@@ -297,8 +297,11 @@ def test_owner_link_photo_is_stored_only_as_re_encoded_pixels(
     assert client.post(url, data).status_code == 302
     stored = _stored_files()
     assert stored  # kept for the place or for the review, but only as pixels under a random name
-    for path in stored:
-        assert re.fullmatch(r"[0-9a-f]{32}\.(jpg|img)", path.name), path
+    for path in stored:  # the photo, or its card copies (made from its pixels) in thumbs/
+        assert re.fullmatch(r"[0-9a-f]{32}\.(jpg|img)", path.name) or (
+            path.parent.name == "thumbs"
+            and re.fullmatch(r"[0-9a-f]{32}-(320|640)\.webp", path.name)
+        ), path
         assert SCRIPT not in path.read_bytes() and b"<html" not in path.read_bytes()
 
 
