@@ -3,6 +3,7 @@
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.utils import timezone
 
 from standortlotse.properties.models import Status
 
@@ -22,7 +23,10 @@ def test_sitemap_lists_published_pages_with_lastmod_and_alternates(client, world
     assert f"http://testserver/en/immobilien/{world.prop_a.pk}/" in urls
     assert not any(f"/immobilien/{world.prop_c.pk}/" in u for u in urls)  # drafts stay out
     entry = urls[f"http://testserver/immobilien/{world.prop_a.pk}/"]
-    assert entry.find("s:lastmod", NS).text.startswith(str(world.prop_a.updated_at.date()))
+    assert entry.find("s:lastmod", NS).text.startswith(
+        str(timezone.localdate(world.prop_a.updated_at))
+    )
+    # (the site's date: between 23:00 and 24:00 UTC it is already the next day in Berlin)
     alternates = {a.get("hreflang") for a in entry.findall("x:link", NS)}
     assert {"de", "en", "x-default"} <= alternates
     pages = client.get("/sitemap-pages.xml").content.decode()
