@@ -47,17 +47,24 @@ def thumbnail_name(image_name: str, suffix: str) -> str:
     return f"{stem}-{suffix}.webp"
 
 
-def make_thumbnail(image, width: int, height: int) -> ContentFile:
-    """The photo cut to ``width`` x ``height`` around its centre (never enlarged), as WebP."""
-    from PIL import Image, ImageOps
+def _decoded(image):
+    """The stored photo's pixels, read and decoded once for all its copies."""
+    from PIL import Image
 
     image.open("rb")
     try:
         image.seek(0)
         with Image.open(image) as opened:
-            picture = opened.convert("RGB")
+            return opened.convert("RGB")
     finally:
         image.close()
+
+
+def make_thumbnail(picture, width: int, height: int) -> ContentFile:
+    """The decoded photo cut to ``width`` x ``height`` around its centre (never enlarged), as
+    WebP."""
+    from PIL import Image, ImageOps
+
     if picture.width < width or picture.height < height:  # a small photo: same frame, smaller
         scale = min(picture.width / width, picture.height / height)
         width, height = max(1, int(width * scale)), max(1, int(height * scale))
@@ -73,7 +80,8 @@ def make_thumbnails(photo) -> bool:
     if not photo.image._committed:  # a new upload gets its name (and folder) first
         photo.image.save(photo.image.name, photo.image.file, save=False)
     try:
-        copies = [make_thumbnail(photo.image, w, h) for _suffix, w, h in THUMBNAIL_SIZES]
+        picture = _decoded(photo.image)
+        copies = [make_thumbnail(picture, w, h) for _suffix, w, h in THUMBNAIL_SIZES]
     except (OSError, ValueError, SyntaxError):  # missing or broken file
         photo.thumbnail, photo.thumbnail_2x = "", ""
         return False
@@ -127,7 +135,7 @@ class Photo(StoredDimensions):
 
     def save(self, *args, **kwargs):
         self.credit = plain_credit(self.credit)
-        if self.image and not self.thumbnail.name.endswith(
+        if self.image and not (self.thumbnail.name or "").endswith(
             "/" + thumbnail_name(self.image.name or "", THUMBNAIL_SIZES[0][0])
         ):
             self.make_thumbnails()
