@@ -52,7 +52,7 @@ document.addEventListener("DOMContentLoaded", function () {
   button.className = "secondary filters-fold";
   button.setAttribute("aria-controls", form.id);
   button.textContent = active
-    ? (form.dataset.foldActive || "Change filters (%s active)").replace("%s", String(active))
+    ? (form.dataset.foldActive || "Change filters ({count} active)").replace("{count}", String(active))
     : (form.dataset.foldLabel || "Change filters");
   form.parentNode.insertBefore(button, form);
   function set(open) {
