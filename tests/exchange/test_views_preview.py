@@ -210,3 +210,41 @@ def test_only_the_possible_duplicates_take_a_choice(client, world, existing):
     # only the possible duplicates take a choice: the other rows are still new
     assert services.decided_counts(job)["new"] == 2
     assert services.decided_counts(job)["skip"] == 2
+
+
+def test_update_that_changes_nothing_is_unchanged_in_the_result(client, world, existing):
+    """Choosing "update" for a row that the record already matches writes nothing; the result
+    says "unchanged" with the record (it said "skipped", as if the choice had been ignored)."""
+    job = preview(client, world, existing)
+    client.post(
+        reverse("exchange:confirm", args=[job.pk]), {"decision-3": "skip", "decision-4": "update"}
+    )
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.DONE, job.message
+    existing.refresh_from_db()
+    history_before = existing.history.count()
+
+    # The same file again: row 4 now repeats the updated record exactly.
+    client.post(
+        reverse("exchange:start"), {"file": upload("flaechen-2.csv", duplicate_list_bytes())}
+    )
+    again = ImportJob.objects.get(filename="flaechen-2.csv")
+    form = {f"col_{i}": again.mapping[h] for i, h in enumerate(again.headers)}
+    client.post(reverse("exchange:mapping", args=[again.pk]), form)
+    again.refresh_from_db()
+    assert again.state == ImportJob.State.PREVIEW, again.message
+    row4 = again.rows.get(number=4)
+    assert row4.duplicate_of_record == existing.pk, (row4.outcome, row4.duplicate_of_record)
+    decisions = {
+        f"decision-{r.number}": "update" if r.number == 4 else "skip"
+        for r in again.rows.exclude(duplicate_of_record=None, duplicate_of_row=None)
+    }
+    client.post(reverse("exchange:confirm", args=[again.pk]), {**decisions, "rest": "skip"})
+    again.refresh_from_db()
+    assert again.state == ImportJob.State.DONE, again.message
+    row4.refresh_from_db()
+    assert (row4.result, row4.record_id) == (ImportRow.Result.UNCHANGED, existing.pk)
+    assert again.counts["written_update"] == 0
+    assert existing.history.count() == history_before  # nothing was written
+    page = client.get(reverse("exchange:job", args=[again.pk])).content.decode()
+    assert _counts(page).get("unverändert", 0) >= 1

@@ -925,7 +925,14 @@ def _record_results(stored: dict, expected: dict, accepted: list, written: dict)
 
     Written in plain SQL: ``bulk_update`` builds a CASE expression per row and field, which was
     40 % of a 10,000-row import (bench/import_properties.py --profile)."""
-    done = {o[1].number: (o[0], None, o[3] if len(o) > 3 else []) for o in accepted}
+    done = {
+        o[1].number: (
+            o[0],
+            getattr(o[2], "pk", None) if o[0] == "unchanged" else None,
+            o[3] if len(o) > 3 else [],
+        )
+        for o in accepted
+    }
     done.update(written)
     results, changes = [], []
     for number, pk in stored.items():

@@ -1410,8 +1410,9 @@ def decide(outcomes, decisions: dict[int, tuple[str, int | None]], ctx: Context)
             if _break_record_rules(row, prop, ctx, granted=prop.pk in consented):
                 raise DecisionRefused(row.number, "; ".join(m for _c, m in row.errors))
             changed = changes(prop, row.values)
-            if changed:
-                result.append(("update", row, prop, changed))
+            # The record already holds the row's values: the row is unchanged, and the result
+            # says so (it read "skipped", though the editor chose to update).
+            result.append(("update" if changed else "unchanged", row, prop, changed))
             continue
         result.append((outcome, row, prop, changed))
     return result
