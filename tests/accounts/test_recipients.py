@@ -99,3 +99,25 @@ def test_no_second_copy(module, name):
     import importlib
 
     assert not hasattr(importlib.import_module(module), name)
+
+
+def test_undeliverable_notices_go_out_in_each_recipients_language(db, mailoutbox):
+    """The notice about a mail that can never be sent is staff mail: one per language its
+    recipients read mail in (it was always in the site's language)."""
+    from standortlotse.accounts.models import StaffPreference
+
+    english = UserFactory(username="reader", email="reader@example.org")
+    StaffPreference.objects.create(user=english, language="en")
+    UserFactory(username="leser", email="leser@example.org")  # no choice: the site's language
+    assert mail.notice_languages is recipients.by_language
+    notice = mail.undeliverable_notice(
+        ["reader@example.org", "leser@example.org"], "Halle am Hafen", "https://x.test/e/1/"
+    )
+    mail.send_email_task.enqueue(["kaputt\n@x.de"], "Betreff", "Text", 1, None, notice)
+    sent = {tuple(m.to): m for m in mailoutbox}
+    assert set(sent) == {("leser@example.org",), ("reader@example.org",)}
+    german, english_mail = sent[("leser@example.org",)], sent[("reader@example.org",)]
+    assert german.subject == "E-Mail über Halle am Hafen nicht zustellbar"
+    assert english_mail.subject == "Mail about Halle am Hafen could not be sent"
+    assert "Please correct the email address" in english_mail.body
+    assert "https://x.test/e/1/" in german.body and "Please" not in german.body

@@ -10,12 +10,13 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         # A run-time hook, not a cycle (core imports no domain app): core/mail.py tells the state
-        # agency about undeliverable mail. Imported here because recipients needs the models,
-        # which cannot be imported before the app registry is ready.
+        # agency about undeliverable mail, in each recipient's language. Imported here because
+        # recipients needs the models, which cannot be imported before the app registry is ready.
         from standortlotse.accounts import recipients
         from standortlotse.core import mail
 
         mail.fallback_notice_recipients = recipients.state_agency
+        mail.notice_languages = recipients.by_language
 
 
 class StaffAdminConfig(admin_apps.AdminConfig):

@@ -37,6 +37,15 @@ def _no_fallback() -> list[str]:
 fallback_notice_recipients = _no_fallback
 
 
+def _site_language(addresses: list[str]) -> dict[str, list[str]]:
+    return {settings.LANGUAGE_CODE: sorted(addresses)} if addresses else {}
+
+
+# The notice's recipients grouped by the language they read mail in ({language: addresses}): the
+# accounts app sets its staff languages here; without it, the site's language.
+notice_languages = _site_language
+
+
 class Undeliverable(Exception):
     """The mail can never be sent as it is; retrying would fail the same way."""
 
@@ -73,13 +82,17 @@ def _notify_undeliverable(notice: dict | None, subject: str) -> None:
         "record": notice.get("record") or subject,
         "url": notice.get("url", ""),
     }
-    with translation.override(settings.LANGUAGE_CODE):
-        notice_subject = " ".join(
-            render_to_string("core/email/undeliverable_subject.txt", context).split()
-        )
-        body = render_to_string("core/email/undeliverable_body.txt", context)
-    # No notice about the notice: if the moderators' own address is broken, that task just fails.
-    send_email_task.enqueue(recipients, notice_subject, body, 1, None, {"silent": True})
+    # One notice per language its recipients read mail in (staff mail is never in the language
+    # of whoever caused it).
+    for language, addresses in notice_languages(list(recipients)).items():
+        with translation.override(language):
+            notice_subject = " ".join(
+                render_to_string("core/email/undeliverable_subject.txt", context).split()
+            )
+            body = render_to_string("core/email/undeliverable_body.txt", context)
+        # No notice about the notice: if the moderators' own address is broken, that task just
+        # fails.
+        send_email_task.enqueue(addresses, notice_subject, body, 1, None, {"silent": True})
 
 
 @task()
