@@ -67,6 +67,26 @@ def test_the_next_record_saved_the_ordinary_way_gets_a_fresh_key():
     assert later.pk > records[0].pk
 
 
+def test_keys_match_their_records_after_the_newest_record_was_deleted():
+    """The keys are read from the database's counter, not guessed from the highest key: after
+    the newest record is deleted, the next keys are still those the rows got."""
+    town = MunicipalityFactory()
+    newest = Property.objects.create(
+        title="X", kind=Kind.PLOT, municipality=town, lat=52.6, lon=11.8
+    )
+    newest.delete()
+    records = bulk.insert(
+        Property,
+        [
+            Property(title=f"R{n}", kind=Kind.PLOT, municipality=town, lat=52.6, lon=11.8)
+            for n in range(5)
+        ],
+    )
+    assert dict(Property.objects.filter(title__startswith="R").values_list("pk", "title")) == {
+        r.pk: r.title for r in records
+    }
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
 def test_on_postgresql_the_full_text_column_is_computed_for_copied_rows():
     town = MunicipalityFactory()

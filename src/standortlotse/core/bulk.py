@@ -1,4 +1,5 @@
-"""Writing many rows at once: ``COPY … FROM STDIN`` on PostgreSQL, ``bulk_create`` elsewhere.
+"""Writing many rows at once: ``COPY … FROM STDIN`` on PostgreSQL, one ``executemany`` of a
+single-row ``INSERT`` on SQLite, ``bulk_create`` elsewhere.
 
 On PostgreSQL, Django 5.2's ``bulk_create`` compiles each value through its SQL compiler and
 dumps each column as an array for ``UNNEST`` in Python; for the 70 columns of a property that was
@@ -6,11 +7,17 @@ half of the time of inserting 100,000 imported records (bench/import_properties.
 takes the rows as they are and psycopg's C dumpers adapt them. The values are the ones
 ``bulk_create`` would send: each field's ``pre_save`` (``auto_now`` fields) and
 ``get_db_prep_save``. Like ``bulk_create``, no signals are sent and ``save()`` is not called.
+
+On SQLite, ``bulk_create`` spent the same time in the compiler (``field_as_sql`` and
+``prepare_value`` once per value: 35 % of a 20,000-row import under cProfile); the sqlite3
+module's ``executemany`` binds the prepared rows in C. The new keys follow from
+``last_insert_rowid()``: inside the transaction this module opens, nobody else writes, and an
+``AUTOINCREMENT`` key of rows inserted without one counts up by one.
 """
 
 import enum
 
-from django.db import connections, router
+from django.db import connections, router, transaction
 
 
 def _values(fields, obj, connection, add: bool) -> list:
@@ -37,6 +44,8 @@ def insert(model, objs: list, batch_size: int = 500) -> list:
     if not objs:
         return objs
     connection = connections[router.db_for_write(model)]
+    if connection.vendor == "sqlite":
+        return _insert_sqlite(connection, model, objs)
     if connection.vendor != "postgresql":
         return model.objects.bulk_create(objs, batch_size=batch_size)
     meta = model._meta
@@ -57,6 +66,29 @@ def insert(model, objs: list, batch_size: int = 500) -> list:
         (_values(fields, obj, connection, add=True) for obj in objs),
     )
     for obj in objs:
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    return objs
+
+
+def _insert_sqlite(connection, model, objs: list) -> list:
+    meta = model._meta
+    pk = meta.pk
+    if any(getattr(obj, pk.attname) is not None for obj in objs):
+        return model.objects.bulk_create(objs)  # keys given: let Django handle them
+    fields = [f for f in meta.concrete_fields if f is not pk]
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(meta.db_table),
+        ", ".join(quote(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        cursor.executemany(sql, [_values(fields, obj, connection, add=True) for obj in objs])
+        cursor.execute("SELECT last_insert_rowid()")
+        last = cursor.fetchone()[0]
+    for new_id, obj in enumerate(objs, start=last - len(objs) + 1):
+        setattr(obj, pk.attname, new_id)
         obj._state.adding = False
         obj._state.db = connection.alias
     return objs
