@@ -104,8 +104,8 @@ def test_qr_code_for_a_campaign(client, world):
 
 
 def test_random_campaign_values_add_a_bounded_number_of_rows(client, world):
-    """10,000 requests with random campaign, source and referrer values: the rows they add are
-    capped per page and day; the views still count, under "(other)"."""
+    """2,000 requests (40 times the cap) with random campaign, source and referrer values: the
+    rows they add are capped per page and day; the views still count, under "(other)"."""
     import secrets
 
     from django.test import RequestFactory
@@ -117,7 +117,7 @@ def test_random_campaign_values_add_a_bounded_number_of_rows(client, world):
     for _ in range(20):  # the real path: middleware after the page
         client.get(url, {"utm_campaign": secrets.token_hex(8)}, HTTP_USER_AGENT="Mozilla/5.0")
     factory = RequestFactory()
-    for _ in range(9_980):
+    for _ in range(1_980):
         request = factory.get(
             url,
             {"utm_campaign": secrets.token_hex(8), "utm_source": secrets.token_hex(4)},
@@ -128,8 +128,8 @@ def test_random_campaign_values_add_a_bounded_number_of_rows(client, world):
         counting.count(request)
     rows = PageViewDay.objects.filter(path=url)
     assert rows.count() <= counting.MAX_TAGGED_ROWS_PER_PATH_PER_DAY + 2
-    assert sum(rows.values_list("views", flat=True)) == 10_000
-    assert rows.get(campaign=counting.OTHER, source=counting.OTHER).views > 9_000
+    assert sum(rows.values_list("views", flat=True)) == 2_000
+    assert rows.get(campaign=counting.OTHER, source=counting.OTHER).views > 1_900
 
 
 def test_the_daily_cap_over_all_pages_holds_too(client, world, settings, monkeypatch):
