@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from standortlotse.accounts import policy
 from standortlotse.accounts.decorators import editor_required
-from standortlotse.properties import freshness, services
+from standortlotse.properties import freshness, history, services
 from standortlotse.properties.forms import DocumentForm, PhotoForm, PropertyForm
 from standortlotse.properties.models import Property, PropertyDocument, PropertyPhoto, Status
 
@@ -219,8 +219,7 @@ def editor_document_delete(request, pk, document_pk):
 @editor_required
 def editor_history(request, pk):
     prop = editable_property(request, pk)
+    page, entries = history.entries(prop, request.GET.get("page"))
     return render(
-        request,
-        "properties/editor_history.html",
-        {"prop": prop, "entries": services.changes_of(prop)},
+        request, "properties/editor_history.html", {"prop": prop, "page": page, "entries": entries}
     )
