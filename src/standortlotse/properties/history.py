@@ -23,7 +23,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from standortlotse.accounts.models import Membership
+from standortlotse.accounts import people
 from standortlotse.properties.models import Property
 from standortlotse.properties.services import history_value
 
@@ -72,25 +72,6 @@ def when_text(moment) -> str:
     """ "12.03.2026, 14:05" / "12 Mar 2026, 14:05" (local time, the active language)."""
     local = timezone.localtime(moment)
     return f"{date_format(local, 'SHORT_DATE_FORMAT')}, {time_format(local, 'TIME_FORMAT')}"
-
-
-def person_name(user) -> str:
-    """ "A. Beispiel" (initial and surname), else the full name, else the login name."""
-    first, last = user.first_name.strip(), user.last_name.strip()
-    if first and last:
-        return f"{first[0]}. {last}"
-    return (first or last) or user.get_username()
-
-
-def _organisations(user_ids) -> dict[int, str]:
-    """The names of each user's organisations (today's memberships), "Stadt Stendal, …"."""
-    names: dict[int, list[str]] = {}
-    memberships = Membership.objects.filter(user_id__in=user_ids).select_related("organisation")
-    for membership in memberships.order_by("organisation__name"):
-        found = names.setdefault(membership.user_id, [])
-        if membership.organisation.name not in found:
-            found.append(membership.organisation.name)
-    return {user_id: ", ".join(found) for user_id, found in names.items()}
 
 
 def _import_file(reason: str) -> str | None:
@@ -161,7 +142,9 @@ def entries(prop: Property, page_number=None):
     # The version before the page's oldest, to tell what that one changed.
     older = rows[page.end_index() : page.end_index() + 1]
     versions_and_older = versions + (list(older) or [None])
-    organisations = _organisations({v.history_user_id for v in versions if v.history_user_id})
+    organisations = people.organisation_names(
+        {v.history_user_id for v in versions if v.history_user_id}
+    )
     result = []
     for newer, older in zip(versions, versions_and_older[1:], strict=True):
         result.append(_entry(newer, older, organisations))
@@ -174,9 +157,7 @@ def _actor(version, organisations) -> str:
         if version.history_change_reason == "owner consent refused":
             return _("the owner")
         return _("system")
-    name = person_name(user)
-    organisation = organisations.get(user.pk)
-    return f"{name} ({organisation})" if organisation else name
+    return people.with_organisation(user, organisations)
 
 
 def _entry(newer, older, organisations) -> Entry:
