@@ -54,9 +54,17 @@ def editor_list(request):
     )
 
 
+def _new_record_initial(user) -> dict:
+    """A new record's form: an editor with exactly one municipality finds it chosen."""
+    only = list(policy.editable_municipalities(user).values_list("pk", flat=True)[:2])
+    return {"municipality": only[0]} if len(only) == 1 else {}
+
+
 @editor_required
 def editor_create(request):
-    form = PropertyForm(request.POST or None, user=request.user)
+    form = PropertyForm(
+        request.POST or None, user=request.user, initial=_new_record_initial(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         prop = form.save(commit=False)
         if not policy.can_edit(request.user, prop):
