@@ -132,7 +132,7 @@ def test_the_organisations_own_address_is_no_person_and_gets_the_mail(
     mail.outbox.clear()
     _notify(
         [case],
-        ["wirtschaft@stendal.example", "ANNA@stendal.example"],
+        ["wirtschaft@stendal.example", "ANNA@stendal.example", "anna@stendal.example "],
         django_capture_on_commit_callbacks,
     )
     assert [m.to for m in mail.outbox] == [["wirtschaft@stendal.example"]]

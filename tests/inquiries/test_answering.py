@@ -118,6 +118,14 @@ def test_answer_is_mailed_from_the_platform_kept_in_the_thread_and_timed(
     assert "3 Std." in inbox  # the organisation's median
 
 
+def test_closed_without_an_answer_says_so(client, world, office, inquiry):
+    client.force_login(office)
+    url = reverse("inquiries:detail", args=[inquiry.pk])
+    client.post(url, {"action": "status", "status": "closed"})
+    page = client.get(url).content.decode()
+    assert "Ohne Antwort über die Plattform geschlossen" in page and "wartet seit" not in page
+
+
 def test_reply_to_leaves_out_what_is_no_address(
     client, world, office, inquiry, django_capture_on_commit_callbacks
 ):

@@ -82,7 +82,8 @@ def hold(addresses, template: str, context: dict) -> list[str]:
         DigestItem.objects.create(
             user=user, template=template, language=language, subject=subject[:300], body=body
         )
-    return [address for address in addresses if address not in readers]
+    held = {address.strip().lower() for address in readers}
+    return [address for address in addresses if (address or "").strip().lower() not in held]
 
 
 def grouped(items) -> dict[int, list[DigestItem]]:

@@ -80,11 +80,15 @@ def duration_text(delta: timedelta | None) -> str:
 
 
 def response_time_text(inquiry, now=None) -> str:
-    """On the inquiry: "First answer after 3 h 20 min" or "Not answered yet (waiting 2 days)"."""
+    """On the inquiry: "first answer after 3 h 20 min", "not answered yet (waiting 2 days)" or,
+    closed before any answer (answered by phone, spam), "closed without an answer from the
+    platform"."""
     if inquiry.first_answered_at:
         return _("first answer after %(duration)s") % {
             "duration": duration_text(inquiry.first_answered_at - inquiry.created_at)
         }
+    if inquiry.closed_at:
+        return _("closed without an answer from the platform")
     waiting = (now or timezone.now()) - inquiry.created_at
     return _("not answered yet (waiting %(duration)s)") % {"duration": duration_text(waiting)}
 
