@@ -113,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "standortlotse.core.context_processors.site",
                 "standortlotse.geo.context_processors.region",
+                "standortlotse.accounts.context_processors.staff_menu",
             ],
             "builtins": [
                 "standortlotse.core.templatetags.core_tags",

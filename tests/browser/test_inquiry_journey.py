@@ -133,9 +133,10 @@ def test_visitor_asks_editor_answers(investor_world, new_ui):
     assert row.count() == 1
     cells = row.locator("td").all_inner_texts()
     assert VISITOR in cells[1] and COMPANY in cells[1]
-    assert cells[2] == prop.title and cells[3] == ORG_A and cells[4] == "–"
+    assert cells[2].splitlines()[0] == prop.title and f"Nr. {prop.pk}" in cells[2]
+    assert cells[3] == ORG_A and cells[4] == "–"
     assert row.locator(".status-new").count() == 1
-    editor.submit(row.locator("a"))
+    editor.submit(row.locator("a").first)  # the second link is the property's page
     detail = f"/datenpflege/anfragen/{inquiry.pk}/"
     assert editor.path() == detail
     facts = epage.locator("dl.facts-list").inner_text()

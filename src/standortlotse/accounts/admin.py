@@ -25,6 +25,6 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(StaffPreference)
 class StaffPreferenceAdmin(admin.ModelAdmin):
-    list_display = ["user", "language"]
-    list_filter = ["language"]
+    list_display = ["user", "language", "delivery"]
+    list_filter = ["language", "delivery"]
     autocomplete_fields = ["user"]

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from standortlotse.core.fields import EmailAddressField, WebURLField
@@ -103,13 +104,24 @@ class Membership(models.Model):
 
 class StaffPreference(models.Model):
     """A staff member's own settings: the language of the mails they get (notifications about
-    new cases and inquiries), whatever language the visitor used."""
+    new cases and inquiries), whatever language the visitor used, and whether notifications
+    come one by one or collected into a daily summary (accounts/digests.py)."""
+
+    class Delivery(models.TextChoices):
+        IMMEDIATE = "immediate", _("each notification at once")
+        DAILY = "daily", _("one summary a day")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_preference"
     )
     language = models.CharField(
         _("language of my mails"), max_length=8, choices=settings.LANGUAGES, default="de"
+    )
+    delivery = models.CharField(
+        _("how my notifications come"),
+        max_length=10,
+        choices=Delivery.choices,
+        default=Delivery.IMMEDIATE,
     )
 
     class Meta:
@@ -118,3 +130,27 @@ class StaffPreference(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.language})"
+
+
+class DigestItem(models.Model):
+    """A staff notification held for the daily summary of a user who chose one
+    (StaffPreference.delivery), rendered when it happened in the user's language. Deleted once
+    the summary is queued (accounts/digests.py), so it lives a day at most, as long as a mail
+    waiting in the task queue."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_items"
+    )
+    template = models.CharField(max_length=100)  # which notification ("places/email/…")
+    language = models.CharField(max_length=8)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("notification for the daily summary")
+        verbose_name_plural = _("notifications for the daily summary")
+
+    def __str__(self):
+        return f"{self.user} – {self.subject}"

@@ -111,6 +111,19 @@ def moderated_records(user, queryset: QuerySet) -> QuerySet:
     return queryset.filter(region__in=moderated_regions(user))
 
 
+def back_office_areas(user) -> frozenset[str]:
+    """The parts of the back office the user can work in, for the menus (each view's guard still
+    decides): every member the records, inquiries, investor cases and reach of their scope; the
+    moderators of a region (and state administrators) also the places to review and the guides,
+    contacts and events; somebody without a role none."""
+    if not is_editor(user):
+        return frozenset()
+    areas = {"properties", "inquiries", "cases", "reach"}
+    if is_moderator(user):
+        areas |= {"places", "guides"}
+    return frozenset(areas)
+
+
 def organisation_ids(user) -> list[int]:
     return sorted({m.organisation_id for m in _memberships(user)})
 

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db.models.functions import Lower
 from django.utils import translation
 
+from standortlotse.accounts import digests
 from standortlotse.accounts.models import Membership, Organisation
 from standortlotse.core.mail import queue_email
 
@@ -91,13 +92,18 @@ def by_language(addresses) -> dict[str, list[str]]:
     return dict(sorted(groups.items()))
 
 
-def queue_staff_email(addresses, template: str, context: dict, **kwargs) -> int:
+def queue_staff_email(addresses, template: str, context: dict, *, urgent=False, **kwargs) -> int:
     """A mail to staff (moderators, editors, organisations, the state agency): one per language
     group, each rendered in its recipients' language (``by_language``), whatever language the
-    request that caused it was in. ``kwargs`` go to core.mail.queue_email. Returns the number
-    of mails queued (0 for no address). Mails to visitors and owners stay in their language
-    and do not come here."""
-    groups = by_language([addresses] if isinstance(addresses, str) else addresses)
+    request that caused it was in. Staff who chose a daily summary get none now: it is held for
+    their summary (accounts/digests.py), unless it is urgent (``urgent=True``, a template in
+    ``digests.URGENT_TEMPLATES``, or a mail with a Reply-To). ``kwargs`` go to
+    core.mail.queue_email. Returns the number of mails queued now (0 for no address). Mails to
+    visitors and owners stay in their language and do not come here."""
+    addresses = [addresses] if isinstance(addresses, str) else list(addresses)
+    if digests.may_hold(template, urgent=urgent, reply_to=kwargs.get("reply_to")):
+        addresses = digests.hold(addresses, template, context)
+    groups = by_language(addresses)
     for language, recipients in groups.items():
         with translation.override(language):
             queue_email(recipients, template, context, **kwargs)

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from standortlotse.accounts import twofactor
+from standortlotse.accounts import digests, twofactor
 from standortlotse.accounts.forms import StaffPreferenceForm
 from standortlotse.accounts.models import StaffPreference
 
@@ -29,8 +29,8 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def my_settings(request):
-    """The logged-in user's own settings (the language of their mails); saved as their
-    StaffPreference, created on the first save."""
+    """The logged-in user's own settings (the language of their mails, single mails or a daily
+    summary); saved as their StaffPreference, created on the first save."""
     if not twofactor.is_fully_authenticated(request):
         return twofactor.second_step(request, request.get_full_path())
     preference = StaffPreference.objects.filter(user=request.user).first() or StaffPreference(
@@ -38,8 +38,13 @@ def my_settings(request):
     )
     form = StaffPreferenceForm(request.POST or None, instance=preference)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        preference = form.save()
         messages.success(request, _("Your settings are saved."))
+        if preference.delivery == StaffPreference.Delivery.IMMEDIATE and digests.send_for(
+            request.user
+        ):
+            # Back to single mails: what was held for the summary is not kept waiting.
+            messages.info(request, _("The notifications collected so far were sent to you now."))
         return redirect("accounts:settings")
     return render(
         request, "accounts/settings.html", {"form": form}, status=400 if form.errors else 200

@@ -156,7 +156,13 @@ def queue_email(
     the caller's transaction has committed. ``notice`` (``undeliverable_notice``) says whom to
     tell if the mail can never be sent; without it, the state agency (or the MANAGERS setting)."""
     recipients = [to] if isinstance(to, str) else list(to)
+    subject, body = render_email(template, context)
+    enqueue_with_transaction(send_email_task, recipients, subject, body, 1, reply_to, notice)
+
+
+def render_email(template: str, context: dict) -> tuple[str, str]:
+    """Subject (one line) and body of `<template>_subject.txt` / `<template>_body.txt`, in the
+    active language, with SITE_NAME and SITE_URL in the context."""
     context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **context}
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-    body = render_to_string(f"{template}_body.txt", context)
-    enqueue_with_transaction(send_email_task, recipients, subject, body, 1, reply_to, notice)
+    return subject, render_to_string(f"{template}_body.txt", context)

@@ -5,7 +5,7 @@ from datetime import timedelta
 from statistics import median
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from standortlotse.accounts import policy
 from standortlotse.accounts.recipients import organisation_addresses, queue_staff_email
 from standortlotse.core.mail import queue_email, undeliverable_notice
+from standortlotse.core.validators import validate_email_address
 from standortlotse.inquiries import routing
 from standortlotse.inquiries.models import Inquiry, Note, RetentionPolicy, Status
 
@@ -193,13 +194,35 @@ def add_note(user, inquiry: Inquiry, text: str) -> Note:
     return Note.objects.create(inquiry=inquiry, author=user, kind=Note.Kind.NOTE, text=text)
 
 
+def _is_address(address: str) -> bool:
+    try:
+        validate_email_address(address)
+    except ValidationError:
+        return False
+    return True
+
+
+def answer_reply_to(user, inquiry: Inquiry) -> list[str]:
+    """Where the inquirer's reply to an answer goes: the staff member who answered and the
+    receiving organisation's own address (so a reply reaches the office when that person is
+    away), the valid ones only (an invalid Reply-To would make the mail undeliverable)."""
+    found: list[str] = []
+    for address in (user.email, inquiry.recipient.email):
+        address = (address or "").strip()
+        if address and address.lower() not in {a.lower() for a in found} and _is_address(address):
+            found.append(address)
+    return found
+
+
 @transaction.atomic
-def answer(user, inquiry: Inquiry, text: str) -> None:
+def answer(user, inquiry: Inquiry, text: str) -> Note:
+    """Send ``text`` to the inquirer from the platform (Reply-To: ``answer_reply_to``), keep it
+    in the inquiry's thread and count the time to the first answer."""
     _require(user, inquiry)
     if inquiry.anonymised_at:
         raise PermissionDenied
-    Note.objects.create(inquiry=inquiry, author=user, kind=Note.Kind.ANSWER, text=text)
-    inquiry.first_answered_at = inquiry.first_answered_at or timezone.now()
+    note = Note.objects.create(inquiry=inquiry, author=user, kind=Note.Kind.ANSWER, text=text)
+    inquiry.first_answered_at = inquiry.first_answered_at or note.created_at
     inquiry.status = Status.ANSWERED
     inquiry.save(update_fields=["first_answered_at", "status"])
     with translation.override(inquiry.language):
@@ -207,8 +230,10 @@ def answer(user, inquiry: Inquiry, text: str) -> None:
             inquiry.email,
             "inquiries/email/answer",
             {"inquiry": inquiry, "text": text, "sender": user},
+            reply_to=answer_reply_to(user, inquiry) or None,
             notice=_notice(inquiry),
         )
+    return note
 
 
 @transaction.atomic
@@ -225,25 +250,40 @@ def set_status(user, inquiry: Inquiry, status: str) -> None:
     )
 
 
+def _figures(seconds: list[float]) -> dict:
+    middle = timedelta(seconds=median(seconds)) if seconds else None
+    return {
+        "answered": len(seconds),
+        "median": middle,
+        "median_hours": round(middle.total_seconds() / 3600, 1) if middle else None,
+    }
+
+
 def response_times(inquiries) -> list[dict]:
-    """Per organisation: number of inquiries, answered share and median hours to first answer."""
+    """Per organisation: number of inquiries, how many were answered and the median time to the
+    first answer (``median``, a timedelta; ``median_hours``), sorted by name."""
     per_org = {}
-    for inquiry in inquiries.select_related("recipient"):
+    rows = inquiries.select_related("recipient").only(
+        "recipient", "created_at", "first_answered_at"
+    )
+    for inquiry in rows:
         row = per_org.setdefault(
-            inquiry.recipient_id, {"organisation": inquiry.recipient, "count": 0, "hours": []}
+            inquiry.recipient_id, {"organisation": inquiry.recipient, "count": 0, "seconds": []}
         )
         row["count"] += 1
         if inquiry.first_answered_at:
-            row["hours"].append(
-                (inquiry.first_answered_at - inquiry.created_at).total_seconds() / 3600
-            )
-    result = []
-    for row in per_org.values():
-        hours = row.pop("hours")
-        row["answered"] = len(hours)
-        row["median_hours"] = round(median(hours), 1) if hours else None
-        result.append(row)
+            row["seconds"].append((inquiry.first_answered_at - inquiry.created_at).total_seconds())
+    result = [{**row, **_figures(row.pop("seconds"))} for row in per_org.values()]
     return sorted(result, key=lambda r: r["organisation"].name)
+
+
+def response_time_overall(inquiries) -> dict:
+    """All ``inquiries`` together: count, answered and the median time to the first answer."""
+    answered = inquiries.exclude(first_answered_at=None).values_list(
+        "created_at", "first_answered_at"
+    )
+    seconds = [(first - created).total_seconds() for created, first in answered]
+    return {"count": inquiries.count(), **_figures(seconds)}
 
 
 def anonymise(inquiry: Inquiry, now=None, text=None) -> None:

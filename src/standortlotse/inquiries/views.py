@@ -13,7 +13,7 @@ from standortlotse.accounts.decorators import editor_required
 from standortlotse.core.forms import within_rate_limit
 from standortlotse.geo.models import Municipality
 from standortlotse.guides.models import Contact, Topic
-from standortlotse.inquiries import services
+from standortlotse.inquiries import presenters, services
 from standortlotse.inquiries.forms import AnswerForm, AssignForm, InquiryForm, NoteForm, StatusForm
 from standortlotse.inquiries.models import Inquiry, Status
 from standortlotse.places.models import Place
@@ -147,23 +147,34 @@ def inbox(request):
         inquiries = inquiries.filter(status=status)
     elif status != "all":
         inquiries = inquiries.exclude(status=Status.CLOSED)
-    if request.GET.get("mine"):
+    mine = bool(request.GET.get("mine"))
+    if mine:
         inquiries = inquiries.filter(assigned_to=request.user)
+    shown = list(inquiries[:200])
+    for inquiry in shown:
+        inquiry.subject = presenters.subject_of(inquiry)
+    per_organisation = services.response_times(_visible(request))
     return render(
         request,
         "inquiries/inbox.html",
         {
-            "inquiries": inquiries[:200],
+            "inquiries": shown,
             "status": status,
+            "mine": mine,
             "statuses": Status.choices,
-            "response_times": services.response_times(_visible(request)),
+            "response_times": per_organisation,
+            "overall": services.response_time_overall(_visible(request))
+            if len(per_organisation) > 1
+            else None,
         },
     )
 
 
 @editor_required
 def inquiry_detail(request, pk):
-    inquiry = get_object_or_404(_visible(request).select_related("recipient", "assigned_to"), pk=pk)
+    inquiry = get_object_or_404(
+        _visible(request).select_related("recipient", "assigned_to", "property", "place"), pk=pk
+    )
     members = services.members_of(inquiry.recipient)
     forms = {
         "answer_form": AnswerForm(),
@@ -196,5 +207,12 @@ def inquiry_detail(request, pk):
     return render(
         request,
         "inquiries/detail.html",
-        {"inquiry": inquiry, "notes": inquiry.notes.select_related("author"), **forms},
+        {
+            "inquiry": inquiry,
+            "subject": presenters.subject_of(inquiry, request.user),
+            "thread": presenters.thread(inquiry),
+            "response_time": presenters.response_time_text(inquiry),
+            "reply_to": services.answer_reply_to(request.user, inquiry),
+            **forms,
+        },
     )

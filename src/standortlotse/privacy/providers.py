@@ -1,7 +1,7 @@
 """Personal data in models that cannot describe themselves in a ``privacy.py`` of their own: the
-queue of background tasks (a third-party model), and back-office accounts (Django's user model)
-and organisations' addresses, which live in ``accounts``, the app below privacy (it imports no
-app built on it, privacy included)."""
+queue of background tasks (a third-party model), and back-office accounts (Django's user model),
+organisations' addresses and notifications held for a daily summary, which live in
+``accounts``, the app below privacy (it imports no app built on it, privacy included)."""
 
 from django.contrib.auth import get_user_model
 from django.db import models
@@ -10,7 +10,7 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 
-from standortlotse.accounts.models import Organisation
+from standortlotse.accounts.models import DigestItem, Organisation
 from standortlotse.privacy.registry import Provider, plain, register
 
 MAIL_TASK = "standortlotse.core.mail.send_email_task"
@@ -58,6 +58,27 @@ class TaskRowProvider(Provider):
         else:
             data["arguments"] = record.args_kwargs
         return data
+
+
+@register
+class HeldNotificationProvider(Provider):
+    """Staff notifications held for a daily summary (accounts.DigestItem, a day at most): like
+    the queued mails, their text may name a person without the address, so they are also found
+    by the names found before; the staff member's own are found by their address. Deleted."""
+
+    key = "held_notifications"
+    label = _("notifications held for a daily summary")
+    model = DigestItem
+    text_fields = ("subject", "body")
+    export_fields = ("template", "subject", "body", "created_at")
+    order = 890
+    uses_identifiers = True
+
+    def condition(self, email, identifiers):
+        condition = Q(user__email__iexact=email)
+        for identifier in identifiers:
+            condition |= Q(subject__icontains=identifier) | Q(body__icontains=identifier)
+        return condition
 
 
 @register

@@ -1,11 +1,12 @@
-"""The contact of a property as the pages show it: the rule is ``routing.property_contact``.
+"""The contact of a property as the pages show it (the rule is ``routing.property_contact``), and
+the inbox's durations ("3 h 20 min").
 
 A template tag, so that the property pages (an app below this one) show the contact without
 importing the inquiries app."""
 
 from django import template
 
-from standortlotse.inquiries import routing
+from standortlotse.inquiries import presenters, routing
 
 register = template.Library()
 
@@ -13,3 +14,9 @@ register = template.Library()
 @register.simple_tag
 def property_contact(prop):
     return routing.property_contact(prop)
+
+
+@register.filter
+def duration(delta):
+    """A timedelta as "3 h 20 min" (inquiries.presenters.duration_text); "–" for none."""
+    return presenters.duration_text(delta)

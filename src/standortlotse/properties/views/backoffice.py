@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from standortlotse.accounts import policy
 from standortlotse.accounts.decorators import editor_required
-from standortlotse.properties import freshness, services
+from standortlotse.properties import freshness, history, services
 from standortlotse.properties.forms import DocumentForm, PhotoForm, PropertyForm
 from standortlotse.properties.models import Property, PropertyDocument, PropertyPhoto, Status
 
@@ -54,9 +54,17 @@ def editor_list(request):
     )
 
 
+def _new_record_initial(user) -> dict:
+    """A new record's form: an editor with exactly one municipality finds it chosen."""
+    only = list(policy.editable_municipalities(user).values_list("pk", flat=True)[:2])
+    return {"municipality": only[0]} if len(only) == 1 else {}
+
+
 @editor_required
 def editor_create(request):
-    form = PropertyForm(request.POST or None, user=request.user)
+    form = PropertyForm(
+        request.POST or None, user=request.user, initial=_new_record_initial(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         prop = form.save(commit=False)
         if not policy.can_edit(request.user, prop):
@@ -219,8 +227,7 @@ def editor_document_delete(request, pk, document_pk):
 @editor_required
 def editor_history(request, pk):
     prop = editable_property(request, pk)
+    page, entries = history.entries(prop, request.GET.get("page"))
     return render(
-        request,
-        "properties/editor_history.html",
-        {"prop": prop, "entries": services.changes_of(prop)},
+        request, "properties/editor_history.html", {"prop": prop, "page": page, "entries": entries}
     )

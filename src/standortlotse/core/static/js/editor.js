@@ -18,7 +18,10 @@
     var centres = JSON.parse(document.getElementById("municipality-centres").textContent);
     var map = window.StandortlotseMap.create(el);
     var hasPoint = num(lat) !== null && num(lon) !== null;
-    window.StandortlotseMap.loadOutlines(map, el.dataset.outlinesUrl, !hasPoint);
+    // A new record whose municipality is chosen already (an editor of one municipality) opens there.
+    var preset = !hasPoint && municipality ? centres[municipality.value] : null;
+    window.StandortlotseMap.loadOutlines(map, el.dataset.outlinesUrl, !hasPoint && !preset);
+    if (preset) { map.setView(preset, 13); }
     var marker = null;
     var outlineLayer = null;
 
