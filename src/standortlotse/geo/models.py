@@ -176,7 +176,7 @@ class InfrastructureFeature(models.Model):
     # GeoJSON geometry (WGS84): a Point, or a LineString for roads and railway lines.
     geometry = models.JSONField(_("geometry (GeoJSON)"))
     # The other properties of the feature in the file (status, service, source, verified, note).
-    properties = models.JSONField(_("properties"), default=dict, blank=True)
+    properties = models.JSONField(_("feature properties"), default=dict, blank=True)
 
     class Meta:
         ordering = ["kind", "name"]

@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=200, validators=[standortlotse.core.validators.validate_text_line], verbose_name='name')),
                 ('refs', models.JSONField(blank=True, default=list, verbose_name='road numbers')),
                 ('geometry', models.JSONField(verbose_name='geometry (GeoJSON)')),
-                ('properties', models.JSONField(blank=True, default=dict, verbose_name='properties')),
+                ('properties', models.JSONField(blank=True, default=dict, verbose_name='feature properties')),
                 ('dataset', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='features', to='geo.infrastructuredataset')),
             ],
             options={

@@ -35,7 +35,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        paths = options["paths"] or infrastructure.shipped_files()
+        # No path: the shipped data sets, unless the command only removes one.
+        paths = options["paths"] or ([] if options["remove"] else infrastructure.shipped_files())
         datasets = []
         for path in paths:
             try:
