@@ -283,7 +283,7 @@ def computed_text(fact: str, computed: dict) -> str:
             if rate is not None
             else gettext("GRW funding area")
         )
-    return f"{_km_text(computed['km'])} ({target_text(fact, computed)})"
+    return f"{_km_text(computed['km'])}, {target_text(fact, computed)}"
 
 
 def public_note(fact: str, prov: Provenance) -> str:
@@ -348,3 +348,25 @@ def editor_note(fact: str, prov: Provenance) -> str:
         "Computed from the point: %(value)s. It follows the point; to enter another value, give "
         "the reason below."
     ) % {"value": value}
+
+
+# --- the postcode check against the municipality ---------------------------------------------
+
+POSTCODE_ELSEWHERE = _(
+    "The postcode %(code)s does not belong to %(name)s (its postcodes: %(codes)s). Please check "
+    "the address."
+)
+
+
+def postcode_warning(postcode: str, municipality) -> str:
+    """The warning for an address whose postcode is not the municipality's ("" when it is, or
+    when the municipality's postcodes are unknown)."""
+    code = (postcode or "").strip()
+    codes = list(getattr(municipality, "postcodes", None) or [])
+    if not code or not codes or code in codes:
+        return ""
+    return str(POSTCODE_ELSEWHERE) % {
+        "code": code,
+        "name": municipality.name,
+        "codes": ", ".join(codes),
+    }

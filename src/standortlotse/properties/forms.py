@@ -14,6 +14,7 @@ from standortlotse.core.forms import checkboxes
 from standortlotse.core.validators import TEXT, TEXT_LINE, validate_photo
 from standortlotse.geo.models import District, InfrastructureDataset, Municipality, Region
 from standortlotse.properties import facts
+from standortlotse.properties.facts import postcode_warning
 from standortlotse.properties.models import (
     Availability,
     Kind,
@@ -123,24 +124,6 @@ NEEDS_REASON = _(
 REASON_WITHOUT_VALUE = _(
     "Enter the value that applies, or clear the reason to use the computed value."
 )
-POSTCODE_ELSEWHERE = _(
-    "The postcode %(code)s does not belong to %(name)s (its postcodes: %(codes)s). Please check "
-    "the address."
-)
-
-
-def postcode_warning(postcode: str, municipality) -> str:
-    """The warning for an address whose postcode is not the municipality's ("" when it is, or
-    when the municipality's postcodes are unknown)."""
-    code = (postcode or "").strip()
-    codes = list(getattr(municipality, "postcodes", None) or [])
-    if not code or not codes or code in codes:
-        return ""
-    return str(POSTCODE_ELSEWHERE) % {
-        "code": code,
-        "name": municipality.name,
-        "codes": ", ".join(codes),
-    }
 
 
 class PropertyForm(forms.ModelForm):

@@ -67,12 +67,12 @@ NOTED_FIELDS = {
 
 
 def _distance(prop: Property, field: str, fact: str) -> str:
-    """A distance with what it leads to, "4,3 km (Stendal Hbf)" (the target's name when the
+    """A distance with what it leads to, "4,3 km, Stendal Hbf" (the target's name when the
     distance was computed)."""
     text = _num(getattr(prop, field), "km", 1)
     prov = facts.provenance(prop, fact)
     if text and prov.state == "computed":
-        return f"{text} ({facts.target_text(fact, prov.computed)})"
+        return f"{text}, {facts.target_text(fact, prov.computed)}"
     return text
 
 

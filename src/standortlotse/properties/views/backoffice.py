@@ -15,12 +15,8 @@ from django.views.decorators.http import require_POST
 from standortlotse.accounts import policy
 from standortlotse.accounts.decorators import editor_required
 from standortlotse.properties import freshness, services
-from standortlotse.properties.forms import (
-    DocumentForm,
-    PhotoForm,
-    PropertyForm,
-    postcode_warning,
-)
+from standortlotse.properties.facts import postcode_warning
+from standortlotse.properties.forms import DocumentForm, PhotoForm, PropertyForm
 from standortlotse.properties.models import Property, PropertyDocument, PropertyPhoto, Status
 
 
