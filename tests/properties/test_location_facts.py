@@ -21,7 +21,8 @@ GRW = {
     "area": True,
     "category": "C",
     "rates": {"small": 35, "medium": 25, "large": 15},
-    "map": "Fördergebietskarte 2022–2027",
+    "map": "Fördergebietskarte 2022–2027 (Regionalbeihilfekarte)",
+    "valid_from": "2022-01-01",
     "valid_until": "2027-12-31",
 }
 

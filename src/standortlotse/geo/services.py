@@ -64,6 +64,7 @@ def _district_funding(funding: dict, district_key: str) -> dict | None:
                 "category": area.get("category", ""),
                 "rates": area.get("rates") or {},
                 "map": funding.get("map", ""),
+                "valid_from": funding.get("valid_from", ""),
                 "valid_until": funding.get("valid_until", ""),
             }
     return None

@@ -115,6 +115,7 @@ def compute(lat, lon, municipality=None, index=None) -> dict:
             "rates": rates,
             "category": funding.get("category", ""),
             "map": funding.get("map", ""),
+            "valid_from": funding.get("valid_from", ""),
             "valid_until": funding.get("valid_until", ""),
         }
     return results
@@ -286,6 +287,21 @@ def computed_text(fact: str, computed: dict) -> str:
     return f"{_km_text(computed['km'])}, {target_text(fact, computed)}"
 
 
+def map_text(computed: dict) -> str:
+    """The regional aid map in the page's language, "regional aid map 2022–2027" (the data's own
+    name of the map is German and long: it stays in the data and the editor's note)."""
+    from django.utils.translation import gettext
+
+    years = "–".join(
+        str(computed.get(key, ""))[:4] for key in ("valid_from", "valid_until") if computed.get(key)
+    )
+    return (
+        gettext("regional aid map %(years)s") % {"years": years}
+        if years
+        else gettext("regional aid map")
+    )
+
+
 def public_note(fact: str, prov: Provenance) -> str:
     """The public page's note on where a value comes from."""
     from django.utils.translation import gettext
@@ -298,13 +314,13 @@ def public_note(fact: str, prov: Provenance) -> str:
                     "computed from the municipality (%(map)s): up to %(small)s for small, "
                     "%(medium)s for medium-sized, %(large)s for large enterprises"
                 ) % {
-                    "map": prov.computed.get("map") or gettext("regional aid map"),
+                    "map": map_text(prov.computed),
                     "small": _rate_text(rates["small"]),
                     "medium": _rate_text(rates["medium"]),
                     "large": _rate_text(rates["large"]),
                 }
             return gettext("computed from the municipality (%(map)s)") % {
-                "map": prov.computed.get("map") or gettext("regional aid map")
+                "map": map_text(prov.computed)
             }
         return gettext("computed: straight line; by road about %(road)s (estimate)") % {
             "road": _km_text(prov.computed["road_km"])
@@ -343,7 +359,7 @@ def editor_note(fact: str, prov: Provenance) -> str:
         return gettext(
             "Computed from the municipality: %(value)s (%(map)s). To enter another value, give "
             "the reason below."
-        ) % {"value": value, "map": prov.computed.get("map", "")}
+        ) % {"value": value, "map": map_text(prov.computed)}
     return gettext(
         "Computed from the point: %(value)s. It follows the point; to enter another value, give "
         "the reason below."
