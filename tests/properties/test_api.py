@@ -231,7 +231,8 @@ def test_write_schema_is_the_editor_form_with_a_type_for_every_field(client):
     # properties/schemas.py builds PropertyWrite from PropertyForm.Meta.fields: a field added to
     # the form is writable through the API, described with its type, optional and nullable.
     write = client.get("/api/openapi.json").json()["components"]["schemas"]["PropertyWrite"]
-    assert list(write["properties"]) == PropertyForm.Meta.fields
+    # …and the overrides of the computed location facts (fact → reason, properties.facts)
+    assert list(write["properties"]) == [*PropertyForm.Meta.fields, "fact_overrides"]
     assert write["additionalProperties"] is False and "required" not in write
     for name, spec in write["properties"].items():
         assert spec["anyOf"][-1] == {"type": "null"}, name

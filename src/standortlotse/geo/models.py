@@ -50,6 +50,14 @@ class Municipality(models.Model):
     )
     lat = models.FloatField(_("latitude"))
     lon = models.FloatField(_("longitude"))
+    # The postcodes of the municipality's localities (geo/data/*.json records their source): the
+    # editor form warns, and the import notes, when an address's postcode is not among them.
+    postcodes = models.JSONField(_("postcodes"), default=list, blank=True)
+    # The regional aid classification (GRW funding area and maximum aid rates by company size)
+    # from the current regional aid map, as geo/data/*.json ships it: {"area": true,
+    # "category": "C", "rates": {"small": 35, "medium": 25, "large": 15}, "map": …, "valid_until":
+    # "2027-12-31", "source": …}. Empty: unknown, the record's values are entered by hand.
+    funding = models.JSONField(_("regional aid classification"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -122,3 +130,58 @@ class Region(models.Model):
 
     def municipalities(self):
         return Municipality.objects.filter(district__in=self.districts.all())
+
+
+class InfrastructureDataset(models.Model):
+    """One shipped or loaded reference data set of transport infrastructure (motorway junctions,
+    federal roads, stations, railway lines, ports, airports) with its provenance. The location
+    facts of the property register (properties.facts) are computed from the features of all
+    data sets. Loaded and replaced by ``manage.py load_infrastructure`` (geo.infrastructure)."""
+
+    key = models.SlugField(_("key"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=200, validators=TEXT_LINE)
+    source = models.TextField(_("source"), blank=True)
+    licence = models.TextField(_("licence"), blank=True)
+    as_of = models.DateField(_("as of"))
+    # west, south, east, north (WGS84): points outside get no computed facts from this data set.
+    coverage = models.JSONField(_("coverage (west, south, east, north)"))
+    metadata = models.JSONField(_("metadata"), default=dict, blank=True)
+    loaded_at = models.DateTimeField(_("loaded at"), auto_now=True)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("infrastructure data set")
+        verbose_name_plural = _("infrastructure data sets")
+
+    def __str__(self):
+        return f"{self.name} ({self.as_of:%Y-%m-%d})"
+
+
+class InfrastructureFeature(models.Model):
+    class Kind(models.TextChoices):
+        JUNCTION = "junction", _("motorway junction")
+        FEDERAL_ROAD = "federal_road", _("federal road")
+        STATION = "station", _("railway station")
+        RAIL_LINE = "rail_line", _("railway line")
+        PORT = "port", _("inland port")
+        AIRPORT = "airport", _("airport")
+
+    dataset = models.ForeignKey(
+        InfrastructureDataset, on_delete=models.CASCADE, related_name="features"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
+    name = models.CharField(_("name"), max_length=200, validators=TEXT_LINE)
+    # Road numbers ("A14", "A2" for an interchange; "B189"), empty for others.
+    refs = models.JSONField(_("road numbers"), default=list, blank=True)
+    # GeoJSON geometry (WGS84): a Point, or a LineString for roads and railway lines.
+    geometry = models.JSONField(_("geometry (GeoJSON)"))
+    # The other properties of the feature in the file (status, service, source, verified, note).
+    properties = models.JSONField(_("feature properties"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("infrastructure feature")
+        verbose_name_plural = _("infrastructure features")
+
+    def __str__(self):
+        return self.name

@@ -1,4 +1,5 @@
-"""Loading the shipped geography (districts, municipalities, regions) into the database."""
+"""Loading the shipped geography (districts, municipalities with postcodes and regional aid
+classification, regions) and the shipped infrastructure reference data into the database."""
 
 import json
 from pathlib import Path
@@ -24,6 +25,7 @@ def load_region_file(path: Path) -> dict:
         slug=data["region"]["slug"], defaults={"name": data["region"]["name"]}
     )
     counts = {"districts": 0, "municipalities": 0}
+    funding = data.get("funding") or {}
     for item in data["districts"]:
         district, _ = District.objects.update_or_create(
             key=item["key"],
@@ -40,6 +42,8 @@ def load_region_file(path: Path) -> dict:
                     "association": m.get("association") or "",
                     "lat": m["lat"],
                     "lon": m["lon"],
+                    "postcodes": [str(code) for code in m.get("postcodes") or []],
+                    "funding": m.get("funding") or _district_funding(funding, item["key"]),
                 },
             )
             if m.get("outline"):
@@ -50,9 +54,35 @@ def load_region_file(path: Path) -> dict:
     return counts
 
 
+def _district_funding(funding: dict, district_key: str) -> dict | None:
+    """The regional aid classification of the file's area that lists the district (None if none
+    does): what Municipality.funding stores, with the map's name and validity."""
+    for area in funding.get("areas") or ():
+        if district_key in area.get("districts", ()):
+            return {
+                "area": bool(area.get("area")),
+                "category": area.get("category", ""),
+                "rates": area.get("rates") or {},
+                "map": funding.get("map", ""),
+                "valid_from": funding.get("valid_from", ""),
+                "valid_until": funding.get("valid_until", ""),
+            }
+    return None
+
+
 def load_shipped_regions() -> dict:
     totals = {"districts": 0, "municipalities": 0}
     for path in sorted(DATA_DIR.glob("*.json")):
         for key, value in load_region_file(path).items():
             totals[key] += value
     return totals
+
+
+def load_shipped_infrastructure() -> int:
+    """Load (replace) every shipped infrastructure data set (geo/data/infrastructure/*.geojson);
+    the number of features."""
+    from standortlotse.geo import infrastructure
+
+    return sum(
+        infrastructure.load_file(path).features.count() for path in infrastructure.shipped_files()
+    )

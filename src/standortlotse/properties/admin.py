@@ -1,9 +1,52 @@
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from standortlotse.accounts import policy
+from standortlotse.properties import facts
 from standortlotse.properties.models import Property, PropertyDocument, PropertyPhoto, Zoning
+
+ADMIN_NEEDS_REASON = _(
+    "This value is computed (%(value)s). To enter another value, add the fact with a reason to "
+    '“overridden location facts”, e.g. {"%(fact)s": "road distance per the town"}.'
+)
+
+
+class PropertyAdminForm(forms.ModelForm):
+    """The admin meets the location-facts rule of the editor form: a computed value is changed
+    only with a reason (fact → reason in fact_overrides). Its model and fields come from the
+    admin (modelform_factory)."""
+
+    def clean_fact_overrides(self):
+        value = self.cleaned_data.get("fact_overrides") or {}
+        if not isinstance(value, dict) or not all(
+            key in facts.FACTS and isinstance(reason, str) and reason.strip()
+            for key, reason in value.items()
+        ):
+            raise forms.ValidationError(
+                _("Give a JSON object of fact → reason; the facts are: %(facts)s.")
+                % {"facts": ", ".join(facts.FACTS)}
+            )
+        return {key: reason.strip() for key, reason in value.items()}
+
+    def clean(self):
+        data = super().clean()
+        overrides = data.get("fact_overrides")
+        if overrides is None or data.get("lat") is None or data.get("lon") is None:
+            return data
+        results = facts.compute(data["lat"], data["lon"], data.get("municipality"))
+        for spec in facts.FACTS.values():
+            changed = [name for name in spec.fields if name in self.changed_data]
+            values = {name: data.get(name) for name in spec.fields}
+            result = results.get(spec.key)
+            if spec.key not in overrides and changed and facts.differs(spec.key, values, result):
+                self.add_error(
+                    changed[0],
+                    str(ADMIN_NEEDS_REASON)
+                    % {"value": facts.computed_text(spec.key, result), "fact": spec.key},
+                )
+        return data
 
 
 class PhotoInline(admin.TabularInline):
@@ -46,6 +89,18 @@ class PropertyAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "external_id"]
     raw_id_fields = ["municipality"]
     inlines = [PhotoInline, DocumentInline]
+    form = PropertyAdminForm
+    readonly_fields = ["location_facts_shown"]
+
+    @admin.display(description=_("computed location facts"))
+    def location_facts_shown(self, obj):
+        return (
+            "; ".join(
+                f"{facts.FACTS[key].label}: {facts.computed_text(key, value)}"
+                for key, value in ((obj.location_facts or {}).get("computed") or {}).items()
+            )
+            or "–"
+        )
 
     @admin.display(description=_("zoning"))
     def zonings_shown(self, obj):

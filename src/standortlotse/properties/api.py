@@ -19,8 +19,8 @@ from standortlotse.accounts import policy, twofactor
 from standortlotse.accounts.apiauth import staff_session
 from standortlotse.core.apiinput import checked_offset
 from standortlotse.core.apischema import FieldErrors, errors
-from standortlotse.properties import selectors, services
-from standortlotse.properties.forms import PropertyForm
+from standortlotse.properties import facts, selectors, services
+from standortlotse.properties.forms import OVERRIDE_PREFIX, PropertyForm
 from standortlotse.properties.models import Availability, Kind, Property, PropertyPhoto
 from standortlotse.properties.schemas import Filters, Page, PropertyDetail, PropertyWrite
 
@@ -160,7 +160,23 @@ def get_property(request, pk: int):
 def _form_data(instance: Property | None, payload: PropertyWrite) -> dict:
     # Start from the stored record, or from the model's defaults for a new one.
     data = model_to_dict(instance or Property(), fields=PropertyForm.Meta.fields)
-    data.update(payload.dict(exclude_unset=True))
+    given = payload.dict(exclude_unset=True)
+    # The overrides of the location facts: the record's, changed by the payload's (fact → reason).
+    overrides = dict((instance.fact_overrides if instance else None) or {})
+    asked = given.pop("fact_overrides", None) or {}
+    unknown = sorted(set(asked) - set(facts.FACTS))
+    if unknown:
+        raise FieldErrors(
+            {
+                "fact_overrides": [
+                    f"Unknown fact(s): {', '.join(unknown)}. Known: {', '.join(facts.FACTS)}."
+                ]
+            }
+        )
+    overrides.update(asked)
+    data.update(given)
+    for fact, reason in overrides.items():
+        data[OVERRIDE_PREFIX + fact] = reason
     outline = data.get("outline")
     data["outline"] = json.dumps(outline) if outline else ""
     return {key: ("" if value is None else value) for key, value in data.items()}

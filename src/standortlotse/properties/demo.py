@@ -18,6 +18,7 @@ from PIL import Image, ImageDraw
 
 from standortlotse.accounts.models import Membership, Organisation
 from standortlotse.geo.models import District, Municipality, Region, State
+from standortlotse.properties import facts
 from standortlotse.properties.models import (
     Availability,
     Kind,
@@ -97,6 +98,10 @@ JUNCTIONS = [
     "AS Wolmirstedt (A14)",
     "AS Uelzen (A39)",
 ]
+# The synthetic records' typed access values (generate_properties: benchmarks across Germany,
+# outside any reference data). The demo records get theirs computed (properties.facts): their
+# values from _random_fields are dropped.
+COMPUTED_IN_DEMO = set(facts.COMPUTED_FIELDS)
 
 
 # The demo illustrations: a flat Altmark landscape (wide sky, fields in stripes, a line of trees)
@@ -347,6 +352,26 @@ def _random_fields(rnd: random.Random, kind: str) -> dict:
     }
 
 
+def _demo_title(template: str, place: str, n: int, road: dict | None) -> str:
+    """The title; one "on the B…" names the federal road the point is next to (within 2 km),
+    or becomes a plain title when no federal road is that close."""
+    if "{road}" in template:
+        if road is None or road["km"] > 2 or not road["refs"]:
+            template = "Gewerbefläche {place} Nord"
+        else:
+            return template.format(road=road["refs"][0].removeprefix("B"), place=place, n=n)
+    return template.format(place=place, n=n, road="")
+
+
+def _demo_siding(rail: dict | None) -> str:
+    """A siding exists only next to a railway line (1 km), is possible within 3 km."""
+    if rail is not None and rail["km"] <= 1:
+        return RailSiding.YES
+    if rail is not None and rail["km"] <= 3:
+        return RailSiding.POSSIBLE
+    return RailSiding.NO
+
+
 @transaction.atomic
 def create_demo_data(
     count: int = 40, seed: int = 2026, production: bool = False, new_passwords: bool = False
@@ -430,19 +455,27 @@ def create_demo_data(
         municipality = (
             stendal if n % 5 == 0 else gardelegen if n % 7 == 0 else rnd.choice(municipalities)
         )
-        title = rnd.choice(TITLES[kind]).format(
-            place=municipality.name, road=rnd.choice([71, 188, 189, 107]), n=n
-        )
+        template = rnd.choice(TITLES[kind])
+        rnd.choice([71, 188, 189, 107])  # was the title's road: keeps the random sequence
+        street = f"{rnd.choice(STREETS)} {rnd.randint(1, 40)}"
+        lat = round(municipality.lat + rnd.uniform(-0.015, 0.015), 6)
+        lon = round(municipality.lon + rnd.uniform(-0.02, 0.02), 6)
+        computed = facts.compute(lat, lon, municipality)
+        fields = {k: v for k, v in _random_fields(rnd, kind).items() if k not in COMPUTED_IN_DEMO}
+        title = _demo_title(template, municipality.name, n, computed.get("federal_road"))
+        if fields["rail_siding"] != RailSiding.NO:
+            fields["rail_siding"] = _demo_siding(computed.get("rail_network"))
         prop = Property(
             title=title,
             kind=kind,
             municipality=municipality,
             is_demo=True,
-            street=f"{rnd.choice(STREETS)} {rnd.randint(1, 40)}",
-            postcode="39576" if municipality.district.key == "15090" else "29410",
+            street=street,
+            # the municipality's (first) postcode: an address that the postcode check accepts
+            postcode=(municipality.postcodes or [""])[0],
             locality=municipality.name,
-            lat=round(municipality.lat + rnd.uniform(-0.015, 0.015), 6),
-            lon=round(municipality.lon + rnd.uniform(-0.02, 0.02), 6),
+            lat=lat,
+            lon=lon,
             description_de=DESCRIPTIONS_DE[kind] + " (Demo-Datensatz)",
             description_en=DESCRIPTIONS_EN[kind] + " (demo record)",
             contact_name=rnd.choice(
@@ -455,7 +488,7 @@ def create_demo_data(
             verified_on=timezone.localdate() - timedelta(days=rnd.randint(0, 400)),
             status=Status.DRAFT if n % 9 == 4 else Status.PUBLISHED,
             published_at=timezone.now() - timedelta(days=rnd.randint(0, 300)),
-            **_random_fields(rnd, kind),
+            **fields,
         )
         if kind in {Kind.PLOT, Kind.BUSINESS_PARK}:
             d = 0.002 + rnd.random() * 0.003

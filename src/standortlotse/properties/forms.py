@@ -12,7 +12,9 @@ from standortlotse.core.collation import CollatedModelChoiceField
 from standortlotse.core.fields import EmailAddressFormField
 from standortlotse.core.forms import checkboxes
 from standortlotse.core.validators import TEXT, TEXT_LINE, validate_photo
-from standortlotse.geo.models import District, Municipality, Region
+from standortlotse.geo.models import District, InfrastructureDataset, Municipality, Region
+from standortlotse.properties import facts
+from standortlotse.properties.facts import postcode_warning
 from standortlotse.properties.models import (
     Availability,
     Kind,
@@ -65,6 +67,9 @@ SECTIONS = [
             "motorway_km",
             "federal_road_km",
             "rail_siding",
+            "station_km",
+            "long_distance_station_km",
+            "rail_network_km",
             "inland_port_km",
             "airport_km",
         ],
@@ -109,6 +114,18 @@ class YesNoUnknownSelect(forms.NullBooleanSelect):
         self.choices = YES_NO_UNKNOWN
 
 
+OVERRIDE_PREFIX = "override_"
+# The field after which a fact's reason field is shown.
+OVERRIDE_AFTER = {spec.fields[-1]: spec.key for spec in facts.FACTS.values()}
+NEEDS_REASON = _(
+    "This value is computed (%(value)s). To enter another value, give the reason in the field "
+    "below; to use the computed value, leave the field as it was or empty."
+)
+REASON_WITHOUT_VALUE = _(
+    "Enter the value that applies, or clear the reason to use the computed value."
+)
+
+
 class PropertyForm(forms.ModelForm):
     outline = forms.CharField(
         label=_("outline (GeoJSON polygon)"),
@@ -140,10 +157,80 @@ class PropertyForm(forms.ModelForm):
                 form_field.widget = YesNoUnknownSelect()
         if self.instance.outline and not self.is_bound:
             self.initial["outline"] = json.dumps(self.instance.outline)
+        self.postcode_warning = ""
+        self.kept_overrides: list[str] = []
+        self._add_override_fields()
+
+    # --- location facts: computed values, the editor's overrides with their reasons
+
+    def _add_override_fields(self):
+        """A reason field per fact that can be computed here (a data set is loaded, or the
+        municipality's regional aid is known), or that has an override; the computed fields say
+        what was computed."""
+        overrides = self.instance.fact_overrides or {}
+        infrastructure = InfrastructureDataset.objects.exists()
+        funding = Municipality.objects.exclude(funding=None).exists()
+        for spec in facts.FACTS.values():
+            available = funding if spec.key == "funding" else infrastructure
+            if not (available or spec.key in overrides):
+                continue
+            self.fields[OVERRIDE_PREFIX + spec.key] = forms.CharField(
+                label=_("Reason for another value than the computed one (%(fact)s)")
+                % {"fact": spec.label},
+                required=False,
+                max_length=300,
+                validators=TEXT_LINE,
+                initial=overrides.get(spec.key, ""),
+                help_text=_("Empty: the computed value applies and follows the point."),
+            )
+            note = facts.editor_note(spec.key, facts.provenance(self.instance, spec.key))
+            if note:
+                self.fields[spec.fields[-1]].help_text = note
+
+    def _clean_location_facts(self, data):
+        lat, lon, municipality = data.get("lat"), data.get("lon"), data.get("municipality")
+        if lat is None or lon is None:
+            return
+        results = facts.compute(lat, lon, municipality)
+        overrides = dict(self.instance.fact_overrides or {})
+        for spec in facts.FACTS.values():
+            name = OVERRIDE_PREFIX + spec.key
+            if name not in self.fields:
+                continue
+            reason = (data.get(name) or "").strip()
+            values = {field: data.get(field) for field in spec.fields}
+            result = results.get(spec.key)
+            if reason:
+                if all(value in (None, "") for value in values.values()):
+                    self.add_error(spec.fields[-1], REASON_WITHOUT_VALUE)
+                overrides[spec.key] = reason
+                continue
+            overrides.pop(spec.key, None)
+            changed = [field for field in spec.fields if field in self.changed_data]
+            if changed and facts.differs(spec.key, values, result):
+                self.add_error(
+                    changed[0],
+                    str(NEEDS_REASON) % {"value": facts.computed_text(spec.key, result)},
+                )
+        self.instance.fact_overrides = overrides
+        if self.instance.pk and {"lat", "lon"} & set(self.changed_data):
+            self.kept_overrides = [str(facts.FACTS[key].label) for key in overrides]
+
+    def clean(self):
+        data = super().clean()
+        self._clean_location_facts(data)
+        self.postcode_warning = postcode_warning(data.get("postcode"), data.get("municipality"))
+        return data
 
     def sections(self):
         for title, names in SECTIONS:
-            yield title, [self[name] for name in names]
+            fields = []
+            for name in names:
+                fields.append(self[name])
+                reason = OVERRIDE_PREFIX + OVERRIDE_AFTER.get(name, "")
+                if name in OVERRIDE_AFTER and reason in self.fields:
+                    fields.append(self[reason])
+            yield title, fields
 
     def clean_outline(self):
         raw = (self.cleaned_data.get("outline") or "").strip()

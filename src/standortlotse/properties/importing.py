@@ -44,8 +44,9 @@ from standortlotse.core.tabular import coordinates
 from standortlotse.core.tabular import values as v
 from standortlotse.core.textsearch import fold
 from standortlotse.core.validators import validate_geojson_polygon
+from standortlotse.geo import infrastructure
 from standortlotse.geo.models import Municipality
-from standortlotse.properties import duplicates
+from standortlotse.properties import duplicates, facts
 from standortlotse.properties.exports import COLUMNS
 from standortlotse.properties.models import (
     Availability,
@@ -623,6 +624,7 @@ class Context:
         }
         self.accepted: dict[str, list[str]] = {}  # accepted_forms per choice column
         self.municipalities = {m.ags: m for m in Municipality.objects.all()}
+        self._facts_index: infrastructure.Index | None = None  # facts_index(): read once
         self.by_name: dict[str, Municipality] = {}
         for m in self.municipalities.values():
             self.by_name.setdefault(fold(m.name), m)
@@ -1207,6 +1209,10 @@ def _complete(result: Converted, ctx: Context):
         result.warnings.append(
             _("Private owner: published only after the owner's consent is recorded.")
         )
+    if municipality is not None:
+        warning = facts.postcode_warning(str(values.get("postcode") or ""), municipality)
+        if warning:
+            result.warnings.append(warning)
 
 
 def _geocoded(result: Converted, ctx: Context, municipality: Municipality) -> bool:
@@ -1330,6 +1336,7 @@ def plan(
         if _break_record_rules(row, prop, ctx, granted=prop is not None and prop.pk in consented):
             outcome.append(("error", row, prop, []))
             continue
+        _computed_columns(row, prop, ctx)
         if prop is None:
             outcome.append(("new", row, None, []))
             continue
@@ -1347,6 +1354,45 @@ def plan(
         changed = changes(prop, row.values)
         outcome.append(("update" if changed else "unchanged", row, prop, changed))
     return outcome
+
+
+def facts_index(ctx: Context):
+    """The infrastructure reference data, read once per import (properties.facts)."""
+    index = ctx._facts_index
+    if index is None:
+        index = ctx._facts_index = infrastructure.current_index()
+    return index
+
+
+def _computed_columns(row: Converted, prop: Property | None, ctx: Context) -> None:
+    """Location facts are computed from the point, not read from the file: a column with a
+    computed fact's value is left out (the record rule computes it on write), and the row notes
+    the file's values that differ from the computation. A fact that cannot be computed (no data
+    for the point, no regional aid data for the municipality), or that an editor entered with a
+    reason on the record, takes the file's value."""
+    values = row.values
+    lat = values.get("lat", prop.lat if prop is not None else None)
+    lon = values.get("lon", prop.lon if prop is not None else None)
+    municipality = values.get("municipality") or (prop.municipality if prop is not None else None)
+    results = facts.compute(lat, lon, municipality, index=facts_index(ctx))
+    overrides = (prop.fact_overrides or {}) if prop is not None else {}
+    differing = []
+    for spec in facts.FACTS.values():
+        result = results.get(spec.key)
+        if result is None or spec.key in overrides:
+            continue
+        given = {name: values.pop(name) for name in spec.fields if name in values}
+        if given and facts.differs(spec.key, given, result):
+            headers = ", ".join(ctx.headers.get(name) or column_label(name) for name in given)
+            differing.append(f"{headers}: {facts.computed_text(spec.key, result)}")
+    if differing:
+        row.warnings.append(
+            _(
+                "Computed from the point and the municipality, not taken from the file (which "
+                "gives other values): %(facts)s."
+            )
+            % {"facts": "; ".join(differing)}
+        )
 
 
 def _break_record_rules(row: Converted, prop: Property | None, ctx: Context, granted: bool) -> bool:
@@ -1466,9 +1512,11 @@ def write(outcomes, user, publish: bool, reason: str) -> dict:
     now = timezone.now()
     new, updated, fields = [], [], set()
     numbers: list[tuple[int, str, Property, list[str]]] = []
+    index = infrastructure.current_index()
     for outcome, row, prop, changed in outcomes:
         if outcome == "new":
             prop = Property(**row.values)
+            facts.apply(prop, index=index)  # the record rule of Property.save
             if publish and not prop.lacks_owner_consent(
                 status=Status.PUBLISHED, granted=False
             ):  # a new record has no consent yet
@@ -1478,6 +1526,7 @@ def write(outcomes, user, publish: bool, reason: str) -> dict:
         elif outcome == "update":
             for name in changed:
                 setattr(prop, name, row.values[name])
+            fields.update(facts.apply(prop, index=index))
             prop.search_text = prop.build_search_text()
             prop.updated_at = now
             fields.update(changed)

@@ -26,6 +26,7 @@ from standortlotse.core.validators import (
     validate_geojson_polygon,
 )
 from standortlotse.geo.models import Municipality
+from standortlotse.properties import facts
 
 
 class Kind(models.TextChoices):
@@ -276,6 +277,14 @@ class Property(models.Model):
     )
     inland_port_km = _km(_("distance to inland port"))
     airport_km = _km(_("distance to airport"))
+    station_km = _km(_("distance to railway station"))
+    long_distance_station_km = _km(_("distance to long-distance station"))
+    rail_network_km = _km(_("distance to railway line"))
+    # Location facts (properties.facts): what was computed from the point and the municipality
+    # (nearest features, straight line and road estimate, the data set's date), set on save; and
+    # the facts an editor overrode, fact → reason ("motorway": "road distance per the town").
+    location_facts = models.JSONField(_("computed location facts"), null=True, editable=False)
+    fact_overrides = models.JSONField(_("overridden location facts"), default=dict, blank=True)
 
     # Utilities
     electricity_kv = _nonneg(models.PositiveIntegerField, _("electricity voltage"), _("kV"))
@@ -376,7 +385,9 @@ class Property(models.Model):
     # Normalised words of the texts for the full-text search (core.textsearch), set on save.
     search_text = SearchTextField()
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "search_text", "reminder_sent_at"])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "search_text", "reminder_sent_at", "location_facts"]
+    )
     objects = PublishedQuerySet.as_manager()
 
     class Meta:
@@ -443,8 +454,13 @@ class Property(models.Model):
         self.zonings = Property._meta.get_field("zonings").normalised(self.zonings)
         self.search_text = self.build_search_text()
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "search_text" not in update_fields:
-            kwargs["update_fields"] = [*update_fields, "search_text"]
+        # Record rule: the location facts follow the point and the municipality (facts.apply).
+        recomputed = set()
+        if update_fields is None or facts.INPUT_FIELDS & set(update_fields):
+            recomputed = facts.apply(self)
+        if update_fields is not None:
+            extra = {"search_text", *recomputed} - set(update_fields)
+            kwargs["update_fields"] = [*update_fields, *sorted(extra)]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

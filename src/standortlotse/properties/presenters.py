@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from standortlotse.core.schema import geo, postal_address
 from standortlotse.core.units import hectares
-from standortlotse.properties import glossary
+from standortlotse.properties import facts, glossary
 from standortlotse.properties.models import Availability, Property
 
 
@@ -55,6 +55,25 @@ class Fact:
     label: str
     value: str
     terms: tuple = ()
+    # where the value comes from: "computed: straight line; …", "entered" (location facts)
+    note: str = ""
+
+
+# The fact row that carries a location fact's note (properties.facts).
+NOTED_FIELDS = {
+    spec.fields[-1] if spec.key != "funding" else "funding_area": spec.key
+    for spec in facts.FACTS.values()
+}
+
+
+def _distance(prop: Property, field: str, fact: str) -> str:
+    """A distance with what it leads to, "4,3 km, Stendal Hbf" (the target's name when the
+    distance was computed)."""
+    text = _num(getattr(prop, field), "km", 1)
+    prov = facts.provenance(prop, fact)
+    if text and prov.state == "computed":
+        return f"{text}, {facts.target_text(fact, prov.computed)}"
+    return text
 
 
 # The groups of the detail page, in reading order; "contact" comes from the contact rule
@@ -77,7 +96,7 @@ def _grouped_facts(prop: Property) -> list[tuple[str, list[tuple[str, str, str]]
 
     motorway = _num(prop.motorway_km, "km", 1)
     if motorway and prop.motorway_junction:
-        motorway = f"{motorway} ({prop.motorway_junction})"
+        motorway = f"{motorway}, {prop.motorway_junction}"
     electricity = " / ".join(
         x for x in (_num(prop.electricity_kv, "kV"), _num(prop.electricity_mw, "MW", 2)) if x
     )
@@ -129,10 +148,16 @@ def _grouped_facts(prop: Property) -> list[tuple[str, list[tuple[str, str, str]]
             "access",
             [
                 field("motorway_km", motorway),
-                field("federal_road_km", _num(prop.federal_road_km, "km", 1)),
+                field("federal_road_km", _distance(prop, "federal_road_km", "federal_road")),
                 field("rail_siding", prop.get_rail_siding_display() if prop.rail_siding else ""),
-                field("inland_port_km", _num(prop.inland_port_km, "km", 1)),
-                field("airport_km", _num(prop.airport_km, "km", 1)),
+                field("station_km", _distance(prop, "station_km", "station")),
+                field(
+                    "long_distance_station_km",
+                    _distance(prop, "long_distance_station_km", "long_distance_station"),
+                ),
+                field("rail_network_km", _distance(prop, "rail_network_km", "rail_network")),
+                field("inland_port_km", _distance(prop, "inland_port_km", "inland_port")),
+                field("airport_km", _distance(prop, "airport_km", "airport")),
             ],
         ),
         (
@@ -171,13 +196,21 @@ def fact_groups(prop: Property) -> list[dict]:
     for key, rows in _grouped_facts(prop):
         if key not in headings:
             continue
-        facts = [
-            Fact(name, str(label), value, tuple(glossary.terms_for_fact(prop, name)))
+        shown = [
+            Fact(
+                name,
+                str(label),
+                value,
+                tuple(glossary.terms_for_fact(prop, name)),
+                facts.public_note(NOTED_FIELDS[name], facts.provenance(prop, NOTED_FIELDS[name]))
+                if name in NOTED_FIELDS
+                else "",
+            )
             for name, label, value in rows
             if value
         ]
-        if facts:
-            result.append({"key": key, "heading": headings[key], "facts": facts})
+        if shown:
+            result.append({"key": key, "heading": headings[key], "facts": shown})
     return result
 
 
@@ -200,6 +233,9 @@ BEST = {
     "federal_road_km": ("federal_road_km", min),
     "inland_port_km": ("inland_port_km", min),
     "airport_km": ("airport_km", min),
+    "station_km": ("station_km", min),
+    "long_distance_station_km": ("long_distance_station_km", min),
+    "rail_network_km": ("rail_network_km", min),
     "broadband_mbits": ("broadband_mbits", max),
     "funding_rate": ("funding_rate", max),
     "max_building_height_m": ("max_building_height_m", max),

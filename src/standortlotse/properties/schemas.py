@@ -147,6 +147,19 @@ class PropertyDetail(PropertySummary):
     federal_road_km: Decimal | None
     inland_port_km: Decimal | None
     airport_km: Decimal | None
+    station_km: Decimal | None
+    long_distance_station_km: Decimal | None
+    rail_network_km: Decimal | None
+    location_facts: dict | None = Field(
+        description="What was computed from the point and the municipality (nearest features, "
+        "straight-line km, road_km estimate, data sets and their date); null when nothing was "
+        "computable. Computed values are kept here also for overridden facts."
+    )
+    fact_overrides: dict[str, str] = Field(
+        description="Facts an editor entered instead of the computed value: fact → reason "
+        "(motorway, federal_road, station, long_distance_station, rail_network, inland_port, "
+        "airport, funding)"
+    )
     electricity_kv: int | None
     electricity_mw: Decimal | None
     gas: bool | None
@@ -238,4 +251,7 @@ PropertyWrite = create_model(
     __module__=__name__,
     __doc__="Fields to set; omitted fields keep their value. Same rules as the editor form.",
     **{name: (write_type(name) | None, None) for name in PropertyForm.Meta.fields},
+    # fact → reason: the computed location facts an editor enters by hand (an empty reason
+    # returns the fact to the computed value). Omitted: the record's overrides stay.
+    fact_overrides=(dict[str, str] | None, None),
 )

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from standortlotse.accounts import policy
 from standortlotse.accounts.decorators import editor_required
 from standortlotse.properties import freshness, history, services
+from standortlotse.properties.facts import postcode_warning
 from standortlotse.properties.forms import DocumentForm, PhotoForm, PropertyForm
 from standortlotse.properties.models import Property, PropertyDocument, PropertyPhoto, Status
 
@@ -72,6 +73,7 @@ def editor_create(request):
         prop._change_reason = "created"
         prop.save()
         messages.success(request, _("The record was saved as a draft. Add photos and publish it."))
+        _after_save_notes(request, form)
         return redirect("properties:editor_edit", pk=prop.pk)
     return render(request, "properties/editor_form.html", _form_context(form, None))
 
@@ -86,15 +88,37 @@ def editor_edit(request, pk):
             prop._change_reason = "edited"
             prop.save()
             messages.success(request, _("Your changes were saved."))
+            _after_save_notes(request, form)
             return redirect("properties:editor_edit", pk=prop.pk)
         messages.error(request, _("Please correct the marked fields. Nothing was saved yet."))
     return render(request, "properties/editor_form.html", _form_context(form, prop))
+
+
+def _after_save_notes(request, form):
+    """What the editor should check after saving: a postcode of another municipality, and the
+    overridden location facts that stayed when the point moved."""
+    if form.postcode_warning:
+        messages.warning(request, form.postcode_warning)
+    if form.kept_overrides:
+        messages.warning(
+            request,
+            _(
+                "The point moved: the computed location facts followed it, the values entered "
+                "with a reason were kept (%(facts)s). Please check that they still apply."
+            )
+            % {"facts": ", ".join(form.kept_overrides)},
+        )
 
 
 def _form_context(form, prop, photo_form=None, document_form=None):
     return {
         "form": form,
         "prop": prop,
+        "postcode_warning": form.postcode_warning
+        if form.is_bound
+        else postcode_warning(prop.postcode, prop.municipality)
+        if prop
+        else "",
         "completeness": services.completeness(prop) if prop else None,
         "photo_form": photo_form or PhotoForm(),
         "document_form": document_form or DocumentForm(),
