@@ -412,6 +412,32 @@ def test_place_without_owner_address_gets_no_question(client, world):
     assert not imported.transitions.exists()
 
 
+# --- 5. possible duplicates for the moderator ---------------------------------------------------
+
+
+def test_queue_and_review_name_possible_duplicates(client, world, full_place):
+    near = make_place(world, "Kulturhaus", lat=52.6125, lon=11.8714)  # 26 m from the new place
+    other_region = RegionFactory(
+        name="Prignitz", slug="prignitz", districts=[DistrictFactory(name="Prignitz", key="12070")]
+    )
+    hidden = make_place(
+        world, "Fremde Einreichung", status=Status.SUBMITTED, lat=52.6124, lon=11.8713
+    )
+    Place.objects.filter(pk=hidden.pk).update(region=other_region)
+    client.force_login(world.moderator)
+    queue = client.get(reverse("places:queue")).content.decode()
+    row = queue.split(f'href="{reverse("places:review", args=[full_place.pk])}"')[1].split("</tr>")[
+        0
+    ]
+    assert "mögliche Doppelung: Kulturhaus" in row
+    assert "Fremde Einreichung" not in queue  # another region's place under review stays unnamed
+    page = review_page(client, world.moderator, full_place)
+    notice = text_of(page.split('class="notice duplicates"')[1].split("</section>")[0])
+    assert "Mögliche Doppelung" in notice and "Kulturhaus (veröffentlicht, 26 m entfernt)" in notice
+    assert f'href="{reverse("places:review", args=[near.pk])}"' in page
+    assert "Fremde Einreichung" not in page
+
+
 # --- permissions and CSRF -----------------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from standortlotse.accounts import policy
 from standortlotse.accounts.decorators import moderator_required
-from standortlotse.places import conflicts, exchange, log, proposals, services
+from standortlotse.places import conflicts, exchange, log, proposals, selectors, services
 from standortlotse.places.forms import (
     ModerationForm,
     OwnerMessageForm,
@@ -61,6 +61,10 @@ def queue(request):
         ),
     ).order_by("-updated_at")
     places = list(places[:200])
+    moderated = _moderated_region_ids(request)
+    duplicates = selectors.duplicates_by_place(places)
+    for place in places:
+        place.possible_duplicates = _visible(duplicates.get(place.pk, []), moderated)
     return render(
         request,
         "places/queue.html",
@@ -83,6 +87,19 @@ def _moderated(request, pk) -> Place:
     )
 
 
+def _moderated_region_ids(request) -> set[int]:
+    return set(policy.moderated_regions(request.user).values_list("pk", flat=True))
+
+
+def _visible(duplicates, moderated: set[int]) -> list:
+    """The possible duplicates a moderator may see: those of the regions they moderate, and
+    published ones (a place of another region waiting for review stays unnamed)."""
+    shown = [d for d in duplicates if d.region_id in moderated or d.is_public]
+    for duplicate in shown:
+        duplicate.moderated = duplicate.region_id in moderated
+    return shown
+
+
 def _review_page(request, place, *, form=None, decisions=None, message_form=None):
     """The review page: everything the public page will show, the owner's pending updates (each
     with its decision form), partner conflicts, possible duplicates, the thread and the log."""
@@ -91,6 +108,7 @@ def _review_page(request, place, *, form=None, decisions=None, message_form=None
         proposal.form = (decisions or {}).get(proposal.update.pk) or UpdateDecisionForm(
             proposal=proposal
         )
+    duplicates = _visible(selectors.possible_duplicates_of(place), _moderated_region_ids(request))
     return render(
         request,
         "places/review.html",
@@ -102,6 +120,8 @@ def _review_page(request, place, *, form=None, decisions=None, message_form=None
             "thread": log.thread(place),
             "proposals": pending,
             "conflicts": conflicts.open_conflicts(place),
+            "duplicates": duplicates,
+            "at_centre": selectors.at_municipality_centre(place),
             "allowed": services.MODERATOR_TRANSITIONS.get(place.status, set()),
             "map_data": {
                 "lat": place.lat,
