@@ -24,12 +24,12 @@ from standortlotse.places.models import HeldPhoto, PendingUpdate, Place, PlacePh
 # A proposal's attribute groups (``PlaceForm.attribute_values``) by the names of the exchanged
 # content (``exchange.GROUP_OF``), whose labels and choices ``conflicts`` knows.
 GROUP_NAMES = {"field": "fields", "type": "types", "offer": "offers"}
-# The changes in the order of the owner's form: the vocabulary lists after the pitch (as in
-# ``conflicts.ORDER``), the map point where latitude and longitude stand.
+# The changes in the order of the owner's form (places/_place_fields.html): the texts, the
+# vocabulary lists, then where and the rest; the map point where latitude and longitude stand.
 ORDER = [
-    *CONTENT_FIELDS[:2],
+    *CONTENT_FIELDS[:5],
     *GROUP_NAMES.values(),
-    *(POINT if name == "lat" else name for name in CONTENT_FIELDS[2:] if name != "lon"),
+    *(POINT if name == "lat" else name for name in CONTENT_FIELDS[5:] if name != "lon"),
     *OWNER_FIELDS,
 ]
 
