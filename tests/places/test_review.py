@@ -122,7 +122,7 @@ def test_review_shows_everything_the_public_page_shows(client, world, full_place
         page.split('<script id="map-data" type="application/json">')[1].split("</script>")[0]
     )
     assert (data["lat"], data["lon"], data["proposed"]) == (52.6123, 11.8712, [])
-    assert "52,612300, 11,871200" in text
+    assert "52,612300° N, 11,871200° O" in text
     # Grouped like the public page: sections in its order.
     order = [text.index(h) for h in ("Fotos", "Geschichte", "Gut zu wissen", "Lage", "Kontakt")]
     assert order == sorted(order)
@@ -144,7 +144,7 @@ def test_review_shows_the_held_photo_and_the_proposed_point(
     )
     page = review_page(client, world.moderator, published)
     proposal = text_of(page.split('class="section proposal"')[1].split("</section>")[0])
-    assert "Kartenpunkt" in proposal and "52,620000, 11,880000" in proposal
+    assert "Kartenpunkt" in proposal and "52,620000° N, 11,880000° O" in proposal
     assert "km vom bisherigen Punkt" in proposal
     assert "Neues Foto. Alternativtext: Der neue Garten" in proposal and "Foto: Olaf" in proposal
     data = json.loads(

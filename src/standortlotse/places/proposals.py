@@ -89,10 +89,12 @@ def _point(value):
     return lat, lon
 
 
-def _point_shown(point) -> str:
+def point_text(point) -> str:
+    """A map point as people read it ("52,604000° N, 11,864000° O"; "–" for none)."""
     if point is None:
         return conflicts.EMPTY
-    return ", ".join(formats.number_format(v, 6, use_l10n=True) for v in point)
+    lat, lon = (formats.number_format(v, 6, use_l10n=True) for v in point)
+    return _("%(lat)s° N, %(lon)s° E") % {"lat": lat, "lon": lon}
 
 
 def _stored(place: Place, name: str):
@@ -150,10 +152,10 @@ def proposal(update: PendingUpdate) -> Proposal:
             result.point = _point(value)
             moved = distance_km(place.lat, place.lon, *result.point)
             shown = _("%(point)s (%(distance)s km from the point now)") % {
-                "point": _point_shown(result.point),
+                "point": point_text(result.point),
                 "distance": formats.number_format(moved, 2, use_l10n=True),
             }
-            result.changes.append(Proposed(name, label, _point_shown(_point(now)), shown))
+            result.changes.append(Proposed(name, label, point_text(_point(now)), shown))
         else:
             result.changes.append(
                 Proposed(name, label, _shown(name, now, names), _shown(name, value, names))

@@ -122,6 +122,7 @@ def _review_page(request, place, *, form=None, decisions=None, message_form=None
             "conflicts": conflicts.open_conflicts(place),
             "duplicates": duplicates,
             "at_centre": selectors.at_municipality_centre(place),
+            "point": proposals.point_text((place.lat, place.lon)),
             "allowed": services.MODERATOR_TRANSITIONS.get(place.status, set()),
             "map_data": {
                 "lat": place.lat,
