@@ -16,6 +16,8 @@ from standortlotse.core.mail import queue_email
 from standortlotse.core.uploads import normalised_image
 from standortlotse.core.validators import store_upload
 from standortlotse.geo.models import Municipality
+from standortlotse.places import proposals
+from standortlotse.places.log import field_label
 from standortlotse.places.models import (
     HeldPhoto,
     OwnerLink,
@@ -260,8 +262,6 @@ def decide_update(
     removals to carry out (primary keys); None takes all of a kind. What is not taken stays as
     it is on the place. The update is settled either way (the owner proposes again for more);
     the log and the mail to the owner say what was taken. Returns the logged details."""
-    from standortlotse.places import proposals
-
     place = update.place
     if not policy.can_moderate(user, place):
         raise PermissionDenied
@@ -312,8 +312,6 @@ def decide_update(
     _log(place, place.status, Kind.UPDATE_DECIDED, actor=user, message=message, details=details)
     update.delete()  # its held photos' files are removed after commit (places/signals.py)
     if place.has_owner_address:
-        from standortlotse.places.log import field_label
-
         queue_email(
             place.owner_email,
             "places/email/update_decided",
