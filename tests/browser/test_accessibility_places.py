@@ -98,6 +98,31 @@ def test_submission_form_with_errors_is_accessible_in_english(places_world, ui):
     ui.assert_accessible()
 
 
+def test_submission_asking_is_it_one_of_these_is_accessible(places_world, ui):
+    """A place of the same name in the same municipality: the form comes back with the listed
+    place linked, keeps every entry, and sends as it is the second time."""
+    world = places_world
+    ui.visit("/region/altmark/mitmachen/")
+    page = ui.page
+    page.fill("#id_name", "Coworking Alte Schule")
+    page.fill("#id_pitch", "Noch ein Coworking")
+    page.check('input[name="place_fields"][value="work"]')
+    page.check('input[name="types"][value="coworking"]')
+    page.select_option("#id_municipality", str(world.mun_a.pk))
+    page.fill("#id_owner_name", "Jana Beispiel")
+    page.fill("#id_owner_email", "jana@example.org")
+    page.check("#id_consent")
+    ui.submit(page.locator("form.editor-form .form-actions [type=submit]"))
+    notice = page.locator("section.duplicates")
+    assert notice.get_by_role("link", name="Coworking Alte Schule").get_attribute("href") == (
+        f"/orte/{world.place_a.pk}/"
+    )
+    assert page.input_value("#id_pitch") == "Noch ein Coworking" and page.is_checked("#id_consent")
+    ui.assert_accessible()
+    ui.submit(page.get_by_role("button", name="Keiner davon: Ort einreichen"))
+    assert ui.path() == "/orte/mitmachen/danke/"
+
+
 @pytest.mark.parametrize("english", [False, True], ids=["de", "en"])
 def test_owner_page_is_accessible(places_world, ui, english):
     place = places_world.place_submitted

@@ -165,7 +165,7 @@ def test_submit_review_change_publish(places_world, new_ui, png_file):
     # --- The moderator sees the change and publishes. -----------------------------------
     moderator.visit(f"/datenpflege/orte/{place.pk}/")
     assert mpage.locator(".editor-status .status-submitted").count() == 1
-    assert NEW_PITCH in mpage.locator("dl.facts-list").inner_text()
+    assert NEW_PITCH in mpage.locator("section.review-content").inner_text()
     decide(moderator, place.pk, "published")
     assert len(mails_to(outbox, OWNER_EMAIL)) == 3  # "your place is online"
 

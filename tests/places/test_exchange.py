@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from standortlotse.places import exchange
+from standortlotse.places import exchange, log
 from standortlotse.places.models import ImportConflict, Place
 from tests.factories import PropertyFactory
 from tests.places.support import make_place
@@ -357,7 +357,9 @@ def test_apply_writes_attributes_import_hash_and_history_as_set_values_did(clien
     exchange.apply(rows, "partner", world.region, world.moderator)
     for place in Place.objects.all():
         assert place.import_hash == exchange.fingerprint(exchange.content_of(place))
-        assert place.transitions.get().message == "Aus partner importiert."
+        entry = place.transitions.get()
+        assert (entry.kind, entry.details, entry.message) == ("imported", {"source": "partner"}, "")
+        assert log.describe(entry) == "aus partner importiert"
     record = next(r for r in exported["places"] if r["name"] == "Dorfladen Gardelegen")
     place = Place.objects.get(name="Dorfladen Gardelegen")
     kept = place.values_of("field")[0]

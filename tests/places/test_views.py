@@ -118,6 +118,40 @@ def test_rate_limit_keeps_the_entries(world, submit, settings):
     cache.clear()
 
 
+def test_submission_near_a_listed_place_asks_first_and_can_still_be_sent(world, submit):
+    """A place within 300 m of a listed one: the form comes back with "Is it one of these?"
+    (a link to it, the entries kept, nothing sent); sent again as it is, it is submitted."""
+    from tests.places.support import make_place
+
+    listed = make_place(world, "Kulturhaus am Markt", lat=52.6101, lon=11.8701)
+    hidden = make_place(world, "Geheime Einreichung", status=Status.SUBMITTED, lat=52.61, lon=11.87)
+    response = submit(lat="52.6102", lon="11.8702")
+    assert response.status_code == 200
+    page = response.content.decode()
+    notice = page.split('class="notice duplicates"')[1].split("</section>")[0]
+    assert "Ist es einer dieser Orte?" in notice
+    assert f'href="{listed.get_absolute_url()}"' in notice and "Kulturhaus am Markt" in notice
+    assert "wurde schon vorgeschlagen und wird geprüft" in notice
+    assert hidden.name not in page  # a place under review stays unnamed to the public
+    assert 'value="Coworking Alte Schule"' in page and "Keiner davon: Ort einreichen" in page
+    assert not Place.objects.filter(name="Coworking Alte Schule").exists()
+    seen = re.search(r'name="duplicates_seen" value="([\d,]+)"', page).group(1)
+    assert set(seen.split(",")) == {str(listed.pk), str(hidden.pk)}
+    response = submit(lat="52.6102", lon="11.8702", duplicates_seen=seen)
+    assert response.status_code == 302
+    assert Place.objects.filter(name="Coworking Alte Schule").exists()
+
+
+def test_submission_with_a_similar_name_in_the_municipality_asks_first(world, submit):
+    from tests.places.support import make_place
+
+    make_place(world, "Coworking Alte Schule e.V.", lat=52.63, lon=11.9)  # 3 km away
+    response = submit()
+    assert response.status_code == 200 and "Ist es einer dieser Orte?" in response.content.decode()
+    other = submit(name="Kulturbahnhof")
+    assert other.status_code == 302  # nothing alike: straight through
+
+
 # --- owner link ---------------------------------------------------------------------------------
 
 
@@ -205,7 +239,7 @@ def test_full_review_workflow_with_emails(client, world, place, django_capture_o
     client.logout()
     assert client.get(place.get_absolute_url()).status_code == 200
     steps = [
-        (t.from_status, t.to_status, t.who())
+        (t.from_status, t.to_status, t.actor.username if t.actor else t.actor_label)
         for t in place.transitions.order_by("created_at", "pk")
     ]
     assert steps == [
@@ -855,9 +889,8 @@ def test_the_review_shows_a_proposal_by_labels_and_values_as_people_read_them(cl
     page = client.get(reverse("places:review", args=[place.pk])).content.decode()
     table = page.split('class="conflict-table proposal-table"')[1].split("</table>")[0]
     headers = re.findall(r'<th scope="row">(.*?)</th>', table)
-    assert (
-        headers[:3] == ["Kurzvorstellung", "Geschichte", "Gemeinde"] and "Art des Ortes" in headers
-    )
+    # In the order of the owner's form: the texts, the vocabulary lists, then where.
+    assert headers[:5] == ["Kurzvorstellung", "Geschichte", "Art des Ortes", "Angebote", "Gemeinde"]
     for internal in ("pitch", "story", "municipality", "contact_email", "type"):
         assert f'<th scope="row">{internal}</th>' not in table
     assert "Neu &lt;b&gt;x&lt;/b&gt;" in table  # a text field: escaped
@@ -872,8 +905,8 @@ def test_the_review_shows_a_proposal_by_labels_and_values_as_people_read_them(cl
 @pytest.mark.parametrize(
     ("language", "published", "review"),
     [
-        ("de", "veröffentlicht", "in Prüfung"),
-        ("en", "published", "in review"),
+        ("de", "veröffentlicht (vorher: in Prüfung)", "in Prüfung (vorher: eingereicht)"),
+        ("en", "published (before: in review)", "in review (before: submitted)"),
     ],
 )
 def test_the_log_names_the_statuses_by_their_labels(
@@ -887,7 +920,7 @@ def test_the_log_names_the_statuses_by_their_labels(
         url = reverse("places:review", args=[place.pk])
     page = client.get(url).content.decode()
     log = page.split('<ol class="history">')[1].split("</ol>")[0]
-    assert f"{review} → {published}" in log
+    assert published in log and review in log
     assert "in_review" not in log and "published" not in log.replace(published, "")
 
 

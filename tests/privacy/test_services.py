@@ -152,6 +152,14 @@ def everywhere(world, settings):
     Transition.objects.create(
         place=w.owned, to_status="published", message=f"Rückfrage an {ADDRESS} beantwortet"
     )
+    # The owner's own message in the thread with the editorial team (names no address).
+    w.reply = Transition.objects.create(
+        place=w.owned,
+        to_status="published",
+        kind="reply",
+        actor_label="owner",
+        message="Montags zu.",
+    )
 
     w.plot = PropertyFactory(
         title="Acker Muster",
@@ -250,6 +258,7 @@ def test_access_export_covers_every_kind_of_record(client, everywhere):
         "otto" not in json.dumps(data["places"]).lower()
     )  # the owner of the place Erika is contact of
     assert data["owner_consents"][0]["owner_address"] == POSTAL
+    assert "Montags zu." in [t["message"] for t in data["place_review_log"]]
     assert data["directory_contacts"][0]["events"] == ["Hoffest"]
     assert len(data["property_contacts_history"]) == 2
     mails = data["queued_mails"]
@@ -318,6 +327,8 @@ def test_erasure_in_one_step_leaves_nothing_of_the_address(client, everywhere):
     assert (owned.owner_name, owned.owner_email, owned.owner_phone) == ("", "", "")
     assert not owned.owner_links.exists()
     assert owned.status == "published"
+    assert not Transition.objects.filter(pk=w.reply.pk).exists()  # her own words go
+    assert owned.transitions.count() == 1  # the log entry that quoted her stays, anonymised
     contact_place = Place.objects.get(pk=w.contact_place.pk)
     assert (
         contact_place.contact_name,

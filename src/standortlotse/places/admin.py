@@ -19,7 +19,16 @@ class PhotoInline(admin.TabularInline):
 class TransitionInline(admin.TabularInline):
     model = Transition
     extra = 0
-    readonly_fields = ["from_status", "to_status", "actor", "actor_label", "message", "created_at"]
+    readonly_fields = [
+        "from_status",
+        "to_status",
+        "kind",
+        "details",
+        "actor",
+        "actor_label",
+        "message",
+        "created_at",
+    ]
     can_delete = False
 
 

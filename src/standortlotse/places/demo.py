@@ -298,7 +298,11 @@ def create_demo_places(seed: int = 20) -> int:
         photo.image.save(f"demo-place-{n}.webp", demo_photo(seed + 100 + n, name), save=False)
         photo.save()
         Transition.objects.create(
-            place=place, from_status="", to_status=Status.PUBLISHED, actor_label="demo data"
+            place=place,
+            from_status="",
+            to_status=Status.PUBLISHED,
+            actor_label="demo data",
+            kind=Transition.Kind.DEMO,
         )
         created += 1
     return created

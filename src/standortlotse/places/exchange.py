@@ -483,8 +483,6 @@ def apply(rows: list[Row], source: str, region, user) -> dict:
     municipalities = {m.ags: m for m in Municipality.objects.filter(district__regions=region)}
     counts = {"new": 0, "update": 0, "unchanged": 0, "conflict": 0, "error": 0}
     history: list[Transition] = []  # one entry per written place, stored together at the end
-    imported = _("Imported from %(source)s.") % {"source": source}
-    updated = _("Updated from %(source)s.") % {"source": source}
     for row in rows:
         counts[row.action] += 1
         if row.action == "new":
@@ -509,7 +507,8 @@ def apply(rows: list[Row], source: str, region, user) -> dict:
                     to_status=place.status,
                     actor=user,
                     actor_label="import",
-                    message=imported,
+                    kind=Transition.Kind.IMPORTED,
+                    details={"source": source},
                 )
             )
         elif row.action == "update":
@@ -524,7 +523,8 @@ def apply(rows: list[Row], source: str, region, user) -> dict:
                     to_status=row.place.status,
                     actor=user,
                     actor_label="import",
-                    message=updated,
+                    kind=Transition.Kind.IMPORTED,
+                    details={"source": source, "updated": True},
                 )
             )
         elif row.action == "conflict":
@@ -556,6 +556,6 @@ def resolve_conflict(user, conflict: ImportConflict, take_incoming: bool) -> Non
         from_status=place.status,
         to_status=place.status,
         actor=user,
-        message=_("Import conflict resolved: %(choice)s.")
-        % {"choice": _("partner version taken") if take_incoming else _("local version kept")},
+        kind=Transition.Kind.CONFLICT_RESOLVED,
+        details={"incoming": take_incoming},
     )

@@ -176,6 +176,112 @@ class SubmissionForm(HoneypotMixin, PlaceForm):
     photo_token = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
+class OwnerPlaceForm(PlaceForm):
+    """The owner's private page: the place form, and the photos to take off the place."""
+
+    remove_photos = forms.ModelMultipleChoiceField(
+        label=_("Remove photos"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["remove_photos"].queryset = self.instance.photos.all()
+        self.fields["remove_photos"].label_from_instance = lambda photo: photo.alt_text
+
+
+MESSAGE_MAX_LENGTH = 4000
+
+
+def message_field(label, required=False, help_text=""):
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        validators=TEXT,
+        help_text=help_text,
+    )
+
+
+class OwnerReplyForm(forms.Form):
+    """The owner's message to the editorial team, on the private page."""
+
+    reply = message_field(_("Your message to the editorial team"), required=True)
+
+
+class OwnerMessageForm(forms.Form):
+    """A moderator's message to the submitter/owner, on the review page."""
+
+    message = message_field(
+        _("Message to the owner"),
+        required=True,
+        help_text=_("Sent by mail with the owner's private link; the answer appears here."),
+    )
+
+
+class UpdateDecisionForm(forms.Form):
+    """The moderator's decision on one pending update (``proposals.Proposal``): which changes,
+    new photos and photo removals to take, or decline, or ask the owner back."""
+
+    ACCEPT, DECLINE, ASK = "accept", "decline", "ask"
+    decision = forms.ChoiceField(
+        choices=[(ACCEPT, _("Accept")), (DECLINE, _("Decline")), (ASK, _("Ask back"))]
+    )
+    # Set by the page's form: the checkboxes below are the choice (none ticked: nothing). A
+    # post without it (an older form, a script) takes the whole update, as "accept" did.
+    partial = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    changes = forms.MultipleChoiceField(required=False)
+    photos = forms.MultipleChoiceField(required=False)
+    removals = forms.MultipleChoiceField(required=False)
+    message = message_field(
+        _("Message to the owner"),
+        help_text=_(
+            "Optional when accepting or declining (it goes into the mail to the owner); "
+            "required when asking back."
+        ),
+    )
+
+    def __init__(self, *args, proposal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.proposal = proposal
+        self.fields["changes"].choices = [(c.name, c.label) for c in proposal.changes]
+        self.fields["photos"].choices = [(str(h.pk), h.alt_text) for h in proposal.added_photos]
+        self.fields["removals"].choices = [(str(p.pk), p.alt_text) for p in proposal.removed_photos]
+        prefix = f"update-{proposal.update.pk}"
+        self.auto_id = f"id_{prefix}_%s"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == self.ASK and not data.get("message", "").strip():
+            self.add_error("message", _("Please write your question to the owner."))
+        return data
+
+    def checked(self, name: str) -> set[str]:
+        """The ticked values of a checkbox list as the page shows them (all before a post)."""
+        if self.is_bound:
+            return set(self.data.getlist(name))
+        return {str(value) for value, _label in self.fields[name].choices}
+
+    @property
+    def checked_changes(self):
+        return self.checked("changes")
+
+    @property
+    def checked_photos(self):
+        return self.checked("photos")
+
+    @property
+    def checked_removals(self):
+        return self.checked("removals")
+
+    def choice(self, name: str):
+        """The values chosen of ``name`` for services.decide_update (None: all)."""
+        return self.cleaned_data[name] if self.cleaned_data.get("partial") else None
+
+
 class ModerationForm(forms.Form):
     action = forms.ChoiceField(
         choices=[

@@ -313,7 +313,29 @@ class PlacePhoto(Photo):
 
 
 class Transition(models.Model):
-    """The review log: every change of status or content, with who and when."""
+    """The review log: every change of status or content, with who and when. ``kind`` says what
+    happened (read as a sentence in the reader's language, places/log.py), ``details`` what it
+    needs for that (e.g. the fields of an update that were accepted), ``message`` only what a
+    person wrote: a moderator to the submitter, the owner's reply."""
+
+    class Kind(models.TextChoices):
+        LEGACY = "", _("entry of the older log")  # written before kinds: message as stored
+        STATUS = "status", _("review decision")
+        SUBMITTED = "submitted", _("submission")
+        OWNER_EDIT = "owner_edit", _("edited by the owner")
+        UPDATE_PROPOSED = "update_proposed", _("update proposed")
+        UPDATE_DECIDED = "update_decided", _("update decided")
+        QUESTION = "question", _("question to the owner")
+        REPLY = "reply", _("reply of the owner")
+        TRUST = "trust", _("trust in the owner")
+        NEW_LINK = "new_link", _("new private link")
+        FRESH_LINK = "fresh_link", _("fresh private link")
+        CONFIRMED = "confirmed", _("confirmed by the owner")
+        CONFIRM_REQUESTED = "confirm_requested", _("confirmation requested")
+        FLAGGED = "flagged", _("flagged as not confirmed")
+        IMPORTED = "imported", _("import")
+        CONFLICT_RESOLVED = "conflict_resolved", _("import conflict resolved")
+        DEMO = "demo", _("demo record")
 
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(max_length=20, blank=True)
@@ -323,7 +345,9 @@ class Transition(models.Model):
     )
     actor_label = models.CharField(
         max_length=50, blank=True
-    )  # "submitter", "owner", "system", "import"
+    )  # "submitter", "owner", "system", "import", "demo data" (never shown as such: log.py)
+    kind = models.CharField(max_length=30, blank=True, default="", choices=Kind.choices)
+    details = models.JSONField(default=dict, blank=True)
     message = models.TextField(blank=True, validators=TEXT)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -332,9 +356,6 @@ class Transition(models.Model):
 
     def __str__(self):
         return f"{self.from_status or '–'} → {self.to_status}"
-
-    def who(self) -> str:
-        return self.actor.get_username() if self.actor else self.actor_label
 
 
 class PendingUpdate(models.Model):

@@ -75,13 +75,24 @@ class PlaceUpdateProvider(Provider):
 
 @register
 class PlaceReviewLogProvider(Provider):
+    """Log entries that quote the address, and the owner's own messages to the editorial team
+    (found through the place's owner address): those are deleted, the rest anonymised."""
+
     key = "place_review_log"
     label = _("review log of places")
     model = Transition
     text_fields = ("message",)
-    export_fields = ("place_id", "created_at", "to_status", "message")
+    export_fields = ("place_id", "created_at", "kind", "to_status", "message")
     erase_by = "anonymise"
+    order = 90  # before the places, whose owner address finds the owner's messages
     visible = visible_by(policy.moderated_records, through="place")
+
+    def condition(self, email, identifiers):
+        return Q(kind=Transition.Kind.REPLY, place__owner_email__iexact=email)
+
+    def action(self, entry, email):
+        own = entry.kind == Transition.Kind.REPLY and address_in(entry.place, "owner_email", email)
+        return "delete" if own else "anonymise"
 
 
 @register

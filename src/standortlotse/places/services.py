@@ -16,6 +16,8 @@ from standortlotse.core.mail import queue_email
 from standortlotse.core.uploads import normalised_image
 from standortlotse.core.validators import store_upload
 from standortlotse.geo.models import Municipality
+from standortlotse.places import proposals
+from standortlotse.places.log import field_label
 from standortlotse.places.models import (
     HeldPhoto,
     OwnerLink,
@@ -53,11 +55,20 @@ def new_owner_url(place: Place) -> str:
     return owner_url(place, place.new_owner_token())
 
 
-def _log(place, to_status, *, actor=None, label="", message="", from_status=None):
-    Transition.objects.create(
+Kind = Transition.Kind
+
+
+def _log(
+    place, to_status, kind, *, actor=None, label="", message="", details=None, from_status=None
+):
+    """One entry of the place's log: what happened (``kind`` and its ``details``, read as a
+    sentence in the reader's language by places/log.py) and what a person wrote (``message``)."""
+    return Transition.objects.create(
         place=place,
         from_status=place.status if from_status is None else from_status,
         to_status=to_status,
+        kind=kind,
+        details=details or {},
         actor=actor,
         actor_label=label,
         message=message,
@@ -105,7 +116,7 @@ def submit(form, region=None) -> tuple[Place, str]:
         _save_photo(
             place, photo, form.cleaned_data["photo_alt"], form.cleaned_data.get("photo_credit", "")
         )
-    _log(place, Status.SUBMITTED, label="submitter", from_status="")
+    _log(place, Status.SUBMITTED, Kind.SUBMITTED, label="submitter", from_status="")
     queue_email(
         place.owner_email,
         "places/email/submitted",
@@ -126,7 +137,7 @@ def moderate(user, place: Place, to_status: str, message: str = "") -> Place:
         )
     if to_status in (Status.CHANGES_REQUESTED, Status.REJECTED) and not message.strip():
         raise ValidationError(_("A message to the submitter is required."))
-    _log(place, to_status, actor=user, message=message)
+    _log(place, to_status, Kind.STATUS, actor=user, message=message)
     previous = place.status
     place.status = to_status
     if to_status == Status.PUBLISHED:
@@ -161,27 +172,37 @@ def _apply(place: Place, data: dict, attributes: dict):
         place.set_values(group, values)
 
 
+def _remove_photos(photos) -> None:
+    """Photos off the place; their files (and card copies) go once the removal is committed."""
+    for photo in photos:
+        photo.delete()
+        transaction.on_commit(photo.delete_files)
+
+
 @transaction.atomic
 def owner_update(place: Place, form) -> str:
     """The owner's edit: applied directly before publication or for trusted owners,
-    otherwise kept whole, a new photo included, as a pending update for review.
-    Returns 'applied' or 'pending'."""
+    otherwise kept whole, a new photo and photos to remove included, as a pending update for
+    review. Returns 'applied' or 'pending'."""
     data = {name: form.cleaned_data[name] for name in form.Meta.fields}
     attributes = form.attribute_values()
     photo = form.cleaned_data.get("photo")
     photo_text = (form.cleaned_data.get("photo_alt", ""), form.cleaned_data.get("photo_credit", ""))
+    removals = list(form.cleaned_data.get("remove_photos") or [])
     if place.status != Status.PUBLISHED or place.owner_trusted:
         from_status = place.status
         if place.status == Status.CHANGES_REQUESTED:
             place.status = Status.SUBMITTED
         _apply(place, data, attributes)
+        _remove_photos(removals)
         if photo:
             _save_photo(place, photo, *photo_text)
         _log(
             place,
             place.status,
+            Kind.OWNER_EDIT,
             label="owner",
-            message=_("Updated by the owner."),
+            details={"resubmitted": from_status == Status.CHANGES_REQUESTED},
             from_status=from_status,
         )
         if from_status == Status.CHANGES_REQUESTED:
@@ -189,51 +210,165 @@ def owner_update(place: Place, form) -> str:
         return "applied"
     serialisable = {k: (v.pk if hasattr(v, "pk") else v) for k, v in data.items()}
     update = PendingUpdate.objects.create(
-        place=place, data={"fields": serialisable, "attributes": attributes}
+        place=place,
+        data={
+            "fields": serialisable,
+            "attributes": attributes,
+            "remove_photos": [p.pk for p in removals],
+        },
     )
     if photo:  # held outside the public media with the update, like every other part of it
         held = HeldPhoto(update=update, alt_text=photo_text[0], credit=photo_text[1])
         store_upload(held.image, "jpg", normalised_image(photo))
         held.save()
-    _log(
-        place,
-        place.status,
-        label="owner",
-        message=_("Update proposed by the owner, waiting for review."),
-    )
+    _log(place, place.status, Kind.UPDATE_PROPOSED, label="owner")
     _notify_moderators(place, "places/email/update_proposed")
     return "pending"
 
 
+def _publish_held(place: Place, held: HeldPhoto) -> None:
+    """A held photo copied into the public media; the held file goes with the update."""
+    item = PlacePhoto(
+        place=place, alt_text=held.alt_text, credit=held.credit, position=place.photos.count()
+    )
+    with held.image.open("rb") as handle:
+        store_upload(item.image, "jpg", ContentFile(handle.read()))
+    item.save()
+
+
+def _chosen(offered: list, wanted) -> tuple[list, list]:
+    """(taken, left) of what was offered; ``wanted`` None takes everything."""
+    if wanted is None:
+        return list(offered), []
+    wanted = {str(w) for w in wanted}
+    taken = [o for o in offered if str(getattr(o, "pk", o)) in wanted]
+    return taken, [o for o in offered if o not in taken]
+
+
 @transaction.atomic
-def decide_update(user, update: PendingUpdate, accept: bool) -> None:
+def decide_update(
+    user,
+    update: PendingUpdate,
+    accept: bool,
+    *,
+    fields=None,
+    photos=None,
+    removals=None,
+    message: str = "",
+) -> dict:
+    """The moderator's decision on an owner's pending update. ``accept`` False declines it
+    whole. With ``accept``, ``fields`` names the changes to take (``proposals.Proposed.name``,
+    the map point as one), ``photos`` the held photos to publish and ``removals`` the photo
+    removals to carry out (primary keys); None takes all of a kind. What is not taken stays as
+    it is on the place. The update is settled either way (the owner proposes again for more);
+    the log and the mail to the owner say what was taken. Returns the logged details."""
     place = update.place
     if not policy.can_moderate(user, place):
         raise PermissionDenied
+    found = proposals.proposal(update)
+    names = [c.name for c in found.changes]
     if accept:
-        fields = dict(update.data["fields"])
-        if "municipality" in fields:
-            fields["municipality"] = Municipality.objects.get(pk=fields["municipality"])
-        _apply(place, fields, update.data["attributes"])
-        for held in (
-            update.photos.all()
-        ):  # copied into the public media; the held file goes with the update
-            item = PlacePhoto(
-                place=place,
-                alt_text=held.alt_text,
-                credit=held.credit,
-                position=place.photos.count(),
-            )
-            with held.image.open("rb") as handle:
-                store_upload(item.image, "jpg", ContentFile(handle.read()))
-            item.save()
-    _log(
+        taken, kept = _chosen(names, fields)
+        new_photos, old_photos = _chosen(found.added_photos, photos)
+        gone, stay = _chosen(found.removed_photos, removals)
+        if not (taken or new_photos or gone) and not found.is_empty:
+            raise ValidationError(_("Choose at least one change to accept, or decline the update."))
+    else:
+        taken, kept = [], names
+        new_photos, old_photos = [], found.added_photos
+        gone, stay = [], found.removed_photos
+    values = proposals.proposed_values(update)
+    data, attributes = {}, {}
+    groups = {n: g for g, n in proposals.GROUP_NAMES.items()}
+    for name in taken:
+        if name == proposals.POINT:
+            data["lat"], data["lon"] = (float(v) for v in values[name])
+        elif name in groups:
+            attributes[groups[name]] = values[name]
+        elif name == "municipality":
+            data["municipality"] = Municipality.objects.get(pk=values[name])
+        else:
+            data[name] = values[name]
+    if data or attributes:
+        _apply(place, data, attributes)
+        errors = place.record_errors()
+        if errors:
+            raise ValidationError(errors)
+    _remove_photos(gone)
+    for held in new_photos:
+        _publish_held(place, held)
+    left = kept or old_photos or stay
+    outcome = "none" if not accept else ("some" if left else "all")
+    details = {
+        "update": update.pk,
+        "outcome": outcome,
+        "accepted": taken,
+        "kept": kept,
+        "photos_accepted": [h.alt_text for h in new_photos],
+        "photos_declined": [h.alt_text for h in old_photos],
+        "removals_accepted": [p.alt_text for p in gone],
+        "removals_declined": [p.alt_text for p in stay],
+    }
+    _log(place, place.status, Kind.UPDATE_DECIDED, actor=user, message=message, details=details)
+    update.delete()  # its held photos' files are removed after commit (places/signals.py)
+    if place.has_owner_address:
+        queue_email(
+            place.owner_email,
+            "places/email/update_decided",
+            {
+                "place": place,
+                "outcome": outcome,
+                "accepted": [field_label(n) for n in taken],
+                "kept": [field_label(n) for n in kept],
+                "details": details,
+                "message": message,
+                "link": new_owner_url(place),
+            },
+        )
+    return details
+
+
+@transaction.atomic
+def ask_owner(user, place: Place, message: str, update: PendingUpdate | None = None):
+    """A moderator's question to the submitter/owner (about a pending update, which stays
+    pending, or about the place), mailed with a private link to answer on the owner's page."""
+    if not policy.can_moderate(user, place):
+        raise PermissionDenied
+    if update is not None and update.place_id != place.pk:
+        raise PermissionDenied
+    if not message.strip():
+        raise ValidationError(_("Please write your question to the owner."))
+    if not place.has_owner_address:
+        raise ValidationError(no_owner_message(place))
+    entry = _log(
         place,
         place.status,
+        Kind.QUESTION,
         actor=user,
-        message=_("Owner's update accepted.") if accept else _("Owner's update declined."),
+        message=message.strip(),
+        details={"update": update.pk} if update else {},
     )
-    update.delete()  # its held photos' files are removed after commit (places/signals.py)
+    queue_email(
+        place.owner_email,
+        "places/email/question",
+        {"place": place, "message": entry.message, "update": update, "link": new_owner_url(place)},
+    )
+    return entry
+
+
+REPLY_MAX_LENGTH = 4000
+
+
+@transaction.atomic
+def owner_reply(place: Place, message: str):
+    """The owner's answer on their private page: into the place's thread, and the region's
+    moderators are told."""
+    message = message.strip()
+    if not message:
+        raise ValidationError(_("Please write your message."))
+    entry = _log(place, place.status, Kind.REPLY, label="owner", message=message)
+    _notify_moderators(place, "places/email/owner_reply", message=message)
+    return entry
 
 
 @transaction.atomic
@@ -242,12 +377,7 @@ def set_trusted(user, place: Place, trusted: bool) -> None:
         raise PermissionDenied
     place.owner_trusted = trusted
     place.save(update_fields=["owner_trusted", "updated_at"])
-    _log(
-        place,
-        place.status,
-        actor=user,
-        message=_("Owner marked as trusted.") if trusted else _("Owner no longer trusted."),
-    )
+    _log(place, place.status, Kind.TRUST, actor=user, details={"trusted": trusted})
 
 
 def no_owner_message(place: Place) -> str:
@@ -269,13 +399,7 @@ def rotate_link(place: Place, *, actor=None) -> str:
     place.owner_links.revoke()
     token = place.new_owner_token()
     place.save(update_fields=["updated_at"])
-    _log(
-        place,
-        place.status,
-        actor=actor,
-        label="" if actor else "owner",
-        message=_("New private link issued."),
-    )
+    _log(place, place.status, Kind.NEW_LINK, actor=actor, label="" if actor else "owner")
     queue_email(
         place.owner_email,
         "places/email/new_link",
@@ -300,12 +424,7 @@ def send_fresh_links(email: str, name: str = "") -> int:
         places = places.filter(name__icontains=name.strip())
     count = 0
     for place in places.order_by("pk")[:FRESH_LINK_MAX_PLACES]:
-        _log(
-            place,
-            place.status,
-            label="system",
-            message=_("A fresh private link was sent to the stored address."),
-        )
+        _log(place, place.status, Kind.FRESH_LINK, label="system")
         queue_email(
             place.owner_email,
             "places/email/fresh_link",
@@ -323,7 +442,7 @@ def confirm_by_owner(place: Place) -> None:
     place.save(
         update_fields=["verified_on", "unconfirmed", "confirmation_requested_at", "updated_at"]
     )
-    _log(place, place.status, label="owner", message=_("Confirmed as current by the owner."))
+    _log(place, place.status, Kind.CONFIRMED, label="owner")
 
 
 def send_confirmation_requests(now=None) -> dict:
@@ -342,12 +461,7 @@ def send_confirmation_requests(now=None) -> dict:
                 with transaction.atomic():
                     place.confirmation_requested_at = now
                     place.save(update_fields=["confirmation_requested_at"])
-                    _log(
-                        place,
-                        place.status,
-                        label="system",
-                        message=_("Owner asked to confirm the place."),
-                    )
+                    _log(place, place.status, Kind.CONFIRM_REQUESTED, label="system")
                     queue_email(
                         place.owner_email,
                         "places/email/confirm_request",
@@ -360,12 +474,7 @@ def send_confirmation_requests(now=None) -> dict:
             with transaction.atomic():
                 place.unconfirmed = True
                 place.save(update_fields=["unconfirmed"])
-                _log(
-                    place,
-                    place.status,
-                    label="system",
-                    message=_("Not confirmed by the owner: flagged for the moderators."),
-                )
+                _log(place, place.status, Kind.FLAGGED, label="system")
             flagged += 1
     return {"asked": asked, "flagged": flagged}
 

@@ -39,6 +39,7 @@ urlpatterns = [
     path("datenpflege/orte/<int:pk>/", moderation.review, name="review"),
     path("datenpflege/orte/<int:pk>/vertrauen/", moderation.review_trust, name="review_trust"),
     path("datenpflege/orte/<int:pk>/neuer-link/", moderation.review_rotate, name="review_rotate"),
+    path("datenpflege/orte/<int:pk>/nachricht/", moderation.review_message, name="review_message"),
     path(
         "datenpflege/orte/<int:pk>/aenderung/<int:update_pk>/",
         moderation.review_update,

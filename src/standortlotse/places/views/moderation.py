@@ -1,6 +1,7 @@
 """Moderation of the creative places: the queue, the review page and its decisions (status,
-owners' pending updates and held photos, trust, link rotation, import conflicts), and the
-region's settings. Moderators only, within their regions."""
+owners' pending updates field by field and their held photos, questions to the owner, trust,
+link rotation, import conflicts), and the region's settings. Moderators only, within their
+regions."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -8,12 +9,18 @@ from django.db.models import Count, Q
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from standortlotse.accounts import policy
 from standortlotse.accounts.decorators import moderator_required
-from standortlotse.places import conflicts, exchange, proposals, services
-from standortlotse.places.forms import ModerationForm, RegionSettingsForm
+from standortlotse.places import conflicts, exchange, log, proposals, selectors, services
+from standortlotse.places.forms import (
+    ModerationForm,
+    OwnerMessageForm,
+    RegionSettingsForm,
+    UpdateDecisionForm,
+)
 from standortlotse.places.models import (
     HeldPhoto,
     ImportConflict,
@@ -53,11 +60,16 @@ def queue(request):
             "import_conflicts", filter=Q(import_conflicts__resolved=False), distinct=True
         ),
     ).order_by("-updated_at")
+    places = list(places[:200])
+    moderated = _moderated_region_ids(request)
+    duplicates = selectors.duplicates_by_place(places)
+    for place in places:
+        place.possible_duplicates = _visible(duplicates.get(place.pk, []), moderated)
     return render(
         request,
         "places/queue.html",
         {
-            "places": places[:200],
+            "places": places,
             "status": status,
             "statuses": Status.choices,
             "counts": counts,
@@ -67,7 +79,68 @@ def queue(request):
 
 
 def _moderated(request, pk) -> Place:
-    return get_object_or_404(policy.moderated_records(request.user, Place.objects.all()), pk=pk)
+    return get_object_or_404(
+        policy.moderated_records(request.user, Place.objects.all())
+        .select_related("municipality__district", "region")
+        .prefetch_related("attributes", "photos"),
+        pk=pk,
+    )
+
+
+def _moderated_region_ids(request) -> set[int]:
+    return set(policy.moderated_regions(request.user).values_list("pk", flat=True))
+
+
+def _visible(duplicates, moderated: set[int]) -> list:
+    """The possible duplicates a moderator may see: those of the regions they moderate, and
+    published ones (a place of another region waiting for review stays unnamed)."""
+    shown = [d for d in duplicates if d.region_id in moderated or d.is_public]
+    for duplicate in shown:
+        duplicate.moderated = duplicate.region_id in moderated
+    return shown
+
+
+def _review_page(request, place, *, form=None, decisions=None, message_form=None):
+    """The review page: everything the public page will show, the owner's pending updates (each
+    with its decision form), partner conflicts, possible duplicates, the thread and the log."""
+    pending = proposals.proposals(place)
+    for proposal in pending:
+        proposal.form = (decisions or {}).get(proposal.update.pk) or UpdateDecisionForm(
+            proposal=proposal
+        )
+    duplicates = _visible(selectors.possible_duplicates_of(place), _moderated_region_ids(request))
+    return render(
+        request,
+        "places/review.html",
+        {
+            "place": place,
+            "form": form or ModerationForm(),
+            "message_form": message_form or OwnerMessageForm(),
+            "history": log.history(place),
+            "thread": log.thread(place),
+            "proposals": pending,
+            "conflicts": conflicts.open_conflicts(place),
+            "duplicates": duplicates,
+            "at_centre": selectors.at_municipality_centre(place),
+            "point": proposals.point_text((place.lat, place.lon)),
+            "allowed": services.MODERATOR_TRANSITIONS.get(place.status, set()),
+            "map_data": {
+                "lat": place.lat,
+                "lon": place.lon,
+                "title": place.name,
+                "outline": None,
+                "proposed": [
+                    {
+                        "lat": p.point[0],
+                        "lon": p.point[1],
+                        "title": _("Point proposed by the owner"),
+                    }
+                    for p in pending
+                    if p.point
+                ],
+            },
+        },
+    )
 
 
 @moderator_required
@@ -85,27 +158,66 @@ def review(request, pk):
             return redirect("places:review", pk=place.pk)
         except ValidationError as error:
             form.add_error(None, error)
-    return render(
-        request,
-        "places/review.html",
-        {
-            "place": place,
-            "form": form,
-            "history": proposals.history(place),
-            "proposals": proposals.proposals(place),
-            "conflicts": conflicts.open_conflicts(place),
-            "allowed": services.MODERATOR_TRANSITIONS.get(place.status, set()),
-        },
-    )
+    return _review_page(request, place, form=form)
+
+
+DECIDED = {
+    "all": gettext_lazy("The update was accepted."),
+    "some": gettext_lazy("The update was partly accepted; the rest stays as it was."),
+    "none": gettext_lazy("The update was declined."),
+}
 
 
 @moderator_required
 @require_POST
 def review_update(request, pk, update_pk):
+    """Accept the ticked changes of an owner's update, decline it, or ask the owner back."""
     place = _moderated(request, pk)
-    update = get_object_or_404(PendingUpdate, pk=update_pk, place=place)
-    services.decide_update(request.user, update, accept=request.POST.get("decision") == "accept")
-    return redirect("places:review", pk=pk)
+    update = PendingUpdate.objects.filter(pk=update_pk, place=place).first()
+    if update is None:  # decided meanwhile (another tab, another moderator)
+        messages.info(request, _("This update has been decided already."))
+        return redirect("places:review", pk=pk)
+    form = UpdateDecisionForm(request.POST, proposal=proposals.proposal(update))
+    if form.is_valid():
+        decision, message = form.cleaned_data["decision"], form.cleaned_data["message"]
+        try:
+            if decision == form.ASK:
+                services.ask_owner(request.user, place, message, update=update)
+                done = _("Your question was sent to the owner; the update stays pending.")
+            else:
+                details = services.decide_update(
+                    request.user,
+                    update,
+                    accept=decision == form.ACCEPT,
+                    fields=form.choice("changes"),
+                    photos=form.choice("photos"),
+                    removals=form.choice("removals"),
+                    message=message,
+                )
+                done = str(DECIDED[details["outcome"]])
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, done)
+            return redirect("places:review", pk=pk)
+    return _review_page(request, place, decisions={update.pk: form})
+
+
+@moderator_required
+@require_POST
+def review_message(request, pk):
+    """A message to the submitter/owner, by mail with their private link (into the thread)."""
+    place = _moderated(request, pk)
+    form = OwnerMessageForm(request.POST)
+    if form.is_valid():
+        try:
+            services.ask_owner(request.user, place, form.cleaned_data["message"])
+        except ValidationError as error:  # e.g. no owner address: nothing the form could fix
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Your message was sent to the owner."))
+        return redirect("places:review", pk=pk)
+    return _review_page(request, place, message_form=form)
 
 
 @moderator_required

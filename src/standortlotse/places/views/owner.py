@@ -1,5 +1,6 @@
-"""The owner's private link to their place: edit, confirm as current, rotate the link, ask for a
-fresh link. No account; unknown, expired and revoked links look alike."""
+"""The owner's private link to their place: edit, confirm as current, rotate the link, write to
+the editorial team (the thread of messages), ask for a fresh link. No account; unknown, expired
+and revoked links look alike."""
 
 from django.contrib import messages
 from django.db.models import F
@@ -7,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from standortlotse.core.links import FreshLinkForm, fresh_link_request
-from standortlotse.places import services
-from standortlotse.places.forms import PlaceForm
+from standortlotse.places import log, services
+from standortlotse.places.forms import OwnerPlaceForm, OwnerReplyForm
 from standortlotse.places.models import Status
 from standortlotse.places.views.submission import municipality_centres
 
@@ -18,9 +19,13 @@ def owner(request, token):
     if place is None:
         # Unknown, expired and revoked links look alike; the page offers a fresh link.
         return render(request, "places/owner_invalid.html", {"form": FreshLinkForm()}, status=404)
-    form = PlaceForm(request.POST or None, request.FILES or None, instance=place)
+    action = request.POST.get("action", "update") if request.method == "POST" else ""
+    editing = action not in ("", "confirm", "rotate", "reply")
+    form = OwnerPlaceForm(
+        request.POST if editing else None, request.FILES if editing else None, instance=place
+    )
+    reply_form = OwnerReplyForm(request.POST if action == "reply" else None)
     if request.method == "POST":
-        action = request.POST.get("action", "update")
         if action == "confirm":
             services.confirm_by_owner(place)
             messages.success(request, _("Thank you! Your place is confirmed as current."))
@@ -28,7 +33,14 @@ def owner(request, token):
         if action == "rotate":
             services.rotate_link(place)
             return render(request, "places/owner_rotated.html")
-        if form.is_valid():
+        if action == "reply":
+            if reply_form.is_valid():
+                services.owner_reply(place, reply_form.cleaned_data["reply"])
+                messages.success(
+                    request, _("Thank you! Your message was sent to the editorial team.")
+                )
+                return redirect("places:owner", token=token)
+        elif form.is_valid():
             result = services.owner_update(place, form)
             messages.success(
                 request,
@@ -37,7 +49,8 @@ def owner(request, token):
                 else _("Thank you! Your changes were saved and will be reviewed."),
             )
             return redirect("places:owner", token=token)
-        messages.error(request, _("Please correct the marked fields. Nothing was saved yet."))
+        if action != "reply":
+            messages.error(request, _("Please correct the marked fields. Nothing was saved yet."))
     # The moderator's request: the step into "changes requested", not later log entries.
     request_note = (
         place.transitions.filter(to_status=Status.CHANGES_REQUESTED)
@@ -51,9 +64,10 @@ def owner(request, token):
         {
             "place": place,
             "form": form,
+            "reply_form": reply_form,
             "token": token,
             "request_note": request_note,
-            "transitions": place.transitions.all()[:10],
+            "thread": log.thread(place, for_owner=True),
             "pending": place.pending_updates.exists(),
             "municipality_centres": municipality_centres(form),
         },

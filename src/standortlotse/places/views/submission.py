@@ -1,4 +1,5 @@
-"""Proposing a place: choosing the region, the submission form (rate limited), the thank-you page."""
+"""Proposing a place: choosing the region, the submission form (rate limited; places it may
+duplicate are shown before it is sent), the thank-you page."""
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect, render
@@ -7,7 +8,7 @@ from django.utils.translation import get_language
 from standortlotse.core.collation import sorted_by_name
 from standortlotse.core.forms import within_rate_limit
 from standortlotse.geo.models import Region
-from standortlotse.places import kept_photos, services
+from standortlotse.places import kept_photos, selectors, services
 from standortlotse.places.forms import SubmissionForm
 from standortlotse.places.models import RegionSettings
 
@@ -26,8 +27,11 @@ def submit(request, slug):
         files, kept = kept_photos.restore(request, request.POST)
         form = SubmissionForm(request.POST, files, region=region)
         status = 200
+        duplicates = []
         # Only complete submissions count against the limit: fixing typos never locks anyone out.
         if form.is_valid():
+            duplicates = _unseen_duplicates(request, form)
+        if form.is_valid() and not duplicates:
             if within_rate_limit(
                 request, form, "place-submit", settings.PLACE_SUBMISSIONS_PER_HOUR
             ):
@@ -39,6 +43,7 @@ def submit(request, slug):
     else:
         form = SubmissionForm(region=region)
         status = 200
+        duplicates = []
     return render(
         request,
         "places/submit.html",
@@ -47,9 +52,23 @@ def submit(request, slug):
             "region": region,
             "criteria": rules.criteria(get_language() or "de"),
             "municipality_centres": municipality_centres(form),
+            "duplicates": duplicates,
+            "listed_duplicates": [d for d in duplicates if d.is_public],
+            "duplicates_seen": ",".join(str(d.pk) for d in duplicates),
         },
         status=status,
     )
+
+
+def _unseen_duplicates(request, form) -> list:
+    """The places the new one may duplicate, unless the submitter has seen each of them already
+    (the form came back once with them and was sent again): then nothing stops it."""
+    data = form.cleaned_data
+    found = selectors.possible_duplicates(
+        data["name"], data["municipality"], data["lat"], data["lon"]
+    )
+    seen = {v for v in request.POST.get("duplicates_seen", "").split(",") if v.strip()}
+    return [] if {str(d.pk) for d in found} <= seen else found
 
 
 def municipality_centres(form):

@@ -477,9 +477,16 @@
     var map = create(el);
     loadOutlines(map, el.dataset.outlinesUrl, false);
     L.marker([data.lat, data.lon], { title: data.title, alt: data.title }).addTo(map);
+    // Points proposed instead (a moderator's review of an owner's update): another symbol.
+    var proposed = (data.proposed || []).map(function (point) {
+      return L.marker([point.lat, point.lon], { icon: markerIcon(1, point.title), title: point.title, alt: point.title }).addTo(map);
+    });
     if (data.outline) {
       var outline = L.geoJSON(data.outline, { style: { color: "#b4461e", weight: 2 } }).addTo(map);
       map.fitBounds(outline.getBounds(), { maxZoom: 16 });
+    } else if (proposed.length) {
+      var bounds = L.latLngBounds([[data.lat, data.lon]].concat(proposed.map(function (m) { return m.getLatLng(); })));
+      map.fitBounds(bounds, { maxZoom: 15, padding: [30, 30] });
     } else {
       map.setView([data.lat, data.lon], 14);
     }
