@@ -93,7 +93,7 @@ class PublishRequirement(models.TextChoices):
     DESCRIPTION = "description", _("description")
     AREA_AVAILABLE = "area_available", _("available area")
     AVAILABILITY = "availability", _("availability")
-    CONTACT = "contact", _("contact")
+    CONTACT = "contact", _("contact with an email address")
     PRICE = "price", _("price or 'on request'")
     ZONING = "zoning", _("zoning")
     PLANNING_STATUS = "planning_status", _("planning status")

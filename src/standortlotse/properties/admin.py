@@ -3,6 +3,7 @@ from types import SimpleNamespace
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -123,4 +124,6 @@ class PropertyAdmin(SimpleHistoryAdmin):
             gaps = obj.publication_gaps()
             if gaps:
                 obj._change_reason = publication.override_change_reason(gaps, reason)
+        if obj.status == Status.PUBLISHED and obj.published_at is None:
+            obj.published_at = timezone.now()  # as change_status does
         super().save_model(request, obj, form, change)

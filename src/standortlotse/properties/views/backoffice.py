@@ -212,6 +212,22 @@ def freshness_dashboard(request):
     )
 
 
+def _photo_panel(request, prop, photo_form):
+    """The photos after an htmx upload or removal, and what publishing still needs (a photo is
+    one of the requirements) swapped in beside them."""
+    gaps = prop.publication_gaps()
+    return render(
+        request,
+        "properties/_photos.html",
+        {
+            "prop": prop,
+            "photo_form": photo_form,
+            "gaps": [publication.REQUIREMENTS[key] for key in gaps],
+            "gate_oob": True,
+        },
+    )
+
+
 @editor_required
 @require_POST
 def editor_photo_add(request, pk):
@@ -231,7 +247,7 @@ def editor_photo_add(request, pk):
             messages.success(request, _("The photo was added."))
             return redirect(reverse("properties:editor_edit", args=[pk]) + "#photos")
     if request.htmx:
-        return render(request, "properties/_photos.html", {"prop": prop, "photo_form": photo_form})
+        return _photo_panel(request, prop, photo_form)
     form = PropertyForm(instance=prop, user=request.user)
     messages.error(request, _("The photo could not be added."))
     return render(
@@ -249,7 +265,7 @@ def editor_photo_delete(request, pk, photo_pk):
     photo = get_object_or_404(PropertyPhoto, pk=photo_pk, property=prop)
     services.remove_photo(request.user, photo)
     if request.htmx:
-        return render(request, "properties/_photos.html", {"prop": prop, "photo_form": PhotoForm()})
+        return _photo_panel(request, prop, PhotoForm())
     messages.success(request, _("The photo was removed."))
     if prop.is_public and "photo" in prop.publication_gaps():
         # Never refused (a photo may have to go at once), but the record now lacks one.
