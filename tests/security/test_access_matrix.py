@@ -568,6 +568,25 @@ BACK_OFFICE = [
     ),
     Row(
         "properties:editor_action",
+        "publish draft of A below the gate, with a reason",
+        roles(editor_a=403, editor_b=404),  # only moderators may override the gate
+        method="POST",
+        args=lambda o: {"pk": o.draft_a.pk, "action": "publish"},
+        data=lambda o: {"override_reason": "Fotos folgen"},
+        leaks=("draft_a",),
+        state=lambda o: _fresh(Property, o.draft_a.pk, "status"),
+    ),
+    Row(
+        "properties:editor_confirm_many",
+        "confirm published of A in bulk",
+        roles(editor_b=NOOP),
+        method="POST",
+        data=lambda o: {"pk": [o.prop_a.pk]},
+        hide={"editor_b": ("prop_a",)},
+        state=lambda o: _fresh(Property, o.prop_a.pk, "verified_on"),
+    ),
+    Row(
+        "properties:editor_action",
         "archive draft outside the region",
         SCOPE_C,
         method="POST",
