@@ -148,8 +148,12 @@ def objs(world):
         published_at=None,
         contact_email=SECRETS["draft_a_mail"],
     )
-    o.draft_c = PropertyFactory(
-        title=SECRETS["draft_c"], municipality=w.mun_c, status=Status.DRAFT, published_at=None
+    o.draft_c = PropertyFactory(  # complete for publishing: the state admin publishes it
+        title=SECRETS["draft_c"],
+        municipality=w.mun_c,
+        status=Status.DRAFT,
+        published_at=None,
+        complete=True,
     )
     o.photo = PropertyPhoto(property=o.draft_a, alt_text=SECRETS["photo_a"])
     o.photo.image.save("luftbild.jpg", ContentFile(_jpeg()), save=True)
