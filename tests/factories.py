@@ -100,9 +100,35 @@ def member(role, *, municipality=None, region=None, username=None):
     return user
 
 
+def _jpeg(size=(40, 30)) -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", size, (120, 160, 90)).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
 class PropertyFactory(factory.django.DjangoModelFactory):
+    """A property as the register holds it (published, saved as it is: no rule runs). Area and
+    availability are there; ``complete=True`` adds what the default publication gate asks for
+    besides (a photo, a description, a named contact with an address), for tests that publish
+    through a write path (``properties/publication.py``). Not the default: a photo, words in
+    the search text and a named contact (who then gets the inquiries) would change what the
+    tests of the other apps see, and a record published before stays editable on every path
+    (an edit may keep its gaps, only not add one)."""
+
     class Meta:
         model = Property
+        skip_postgeneration_save = True
+
+    class Params:
+        complete = factory.Trait(
+            description_de="Erschlossene Fläche mit Zufahrt.",
+            contact_name="Paula Planer",
+            contact_email=factory.Sequence(lambda n: f"flaeche{n}@example.org"),
+        )
 
     title = factory.Sequence(lambda n: f"Gewerbefläche {n}")
     kind = Kind.PLOT
@@ -113,6 +139,28 @@ class PropertyFactory(factory.django.DjangoModelFactory):
     area_total_m2 = 20_000
     area_available_m2 = 15_000
     published_at = factory.LazyFunction(timezone.now)
+
+    # complete=True (or photo=True): one small real photo, with its card copies.
+    photo = factory.Maybe(
+        "complete",
+        yes_declaration=factory.PostGeneration(
+            lambda prop, create, extracted, **kw: _photo(prop, create)
+        ),
+        no_declaration=factory.PostGeneration(
+            lambda prop, create, extracted, **kw: _photo(prop, create) if extracted else None
+        ),
+    )
+
+
+def _photo(prop, create):
+    if not create:
+        return
+    from django.core.files.base import ContentFile
+
+    from standortlotse.properties.models import PropertyPhoto
+
+    photo = PropertyPhoto(property=prop, alt_text=f"Ansicht {prop.title}")
+    photo.image.save("ansicht.jpg", ContentFile(_jpeg()), save=True)
 
 
 class PlaceFactory(factory.django.DjangoModelFactory):

@@ -246,3 +246,13 @@ def test_moderator_required_lets_only_moderators_through_and_keeps_the_view_name
     request.user = world.editor_a
     with pytest.raises(PermissionDenied):
         review_queue(request)
+
+
+def test_only_the_regions_moderators_and_state_admins_override_the_publication_gate(world):
+    assert policy.can_override_gate(world.moderator, world.prop_a)
+    assert policy.can_override_gate(world.moderator, world.prop_b)
+    assert not policy.can_override_gate(world.moderator, world.prop_c)  # outside the Altmark
+    assert policy.can_override_gate(world.state_admin, world.prop_c)
+    for editor in (world.editor_a, world.editor_b):
+        assert not policy.can_override_gate(editor, world.prop_a)
+    assert not policy.can_override_gate(AnonymousUser(), world.prop_a)

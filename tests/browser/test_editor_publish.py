@@ -1,5 +1,7 @@
 """Journey: a municipal editor records a new property, sets its point on the map, saves it as
-a draft, publishes it, and investors then find it on the public pages."""
+a draft, is told what publishing still needs (and refused when trying without), completes it
+with a description, a contact and a photo, publishes it, and investors then find it on the
+public pages."""
 
 import re
 
@@ -12,7 +14,7 @@ pytestmark = pytest.mark.browser
 TITLE = "Logistikhalle am Hafen Tangermünde"
 
 
-def test_editor_creates_and_publishes_a_property(live_world, new_ui):
+def test_editor_creates_and_publishes_a_property(live_world, new_ui, png_file):
     editor = new_ui()
     page = editor.page
     editor.login("editor_a")
@@ -65,9 +67,36 @@ def test_editor_creates_and_publishes_a_property(live_world, new_ui):
     assert response.status == 404
     investor.watch.console_errors.clear()  # the expected 404 of the document itself
 
-    # Publish.
+    # What publishing still needs, each a link to its field; publishing now is refused.
+    gaps = page.locator("#publication-gaps")
+    assert gaps.locator("a").all_inner_texts() == [
+        "Foto",
+        "Beschreibung",
+        "Kontakt mit E-Mail-Adresse",
+    ]
+    assert gaps.locator("a").first.get_attribute("href") == "#photos"
     publish = page.locator(f'form[action="/datenpflege/{pk}/aktion/publish/"] [type=submit]')
     assert publish.count() == 1
+    editor.submit(publish)
+    refusal = page.locator(".messages").inner_text()
+    assert "Nicht veröffentlicht" in refusal and "Foto, Beschreibung" in refusal, refusal
+    assert page.locator(".editor-status .status-draft").count() == 1
+
+    # Complete it: description and contact through the form, a photo through the photo panel.
+    page.fill("#id_description_de", "Halle mit Kran und Zufahrt für Lastzüge, direkt am Hafen.")
+    page.fill("#id_contact_email", "hafen@tangermuende.example")
+    editor.submit(page.locator("form.editor-form .form-actions [type=submit]"))
+    assert page.locator("#publication-gaps a").all_inner_texts() == ["Foto"]
+    page.set_input_files("#id_image", str(png_file))
+    page.fill("#photos #id_alt_text", "Die Halle von der Hafenseite")
+    page.locator("#photos .upload-form [type=submit]").click()
+    page.locator("#photos .photo-list img").wait_for()
+    # the photo panel brings what publishing needs anew: nothing is missing now
+    page.locator("#publication-gaps .gate-ready").wait_for()
+    assert page.locator("#publication-gaps a").count() == 0
+
+    # Publish.
+    publish = page.locator(f'form[action="/datenpflege/{pk}/aktion/publish/"] [type=submit]')
     editor.submit(publish)
     assert editor.path() == f"/datenpflege/{pk}/"
     assert page.locator(".editor-status .status-published").count() == 1

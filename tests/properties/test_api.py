@@ -8,6 +8,7 @@ from django.urls import reverse
 from standortlotse.properties.forms import PropertyForm
 from standortlotse.properties.models import Property, Status
 from tests.factories import PropertyFactory
+from tests.properties.support import add_photo
 
 pytestmark = pytest.mark.django_db
 
@@ -123,6 +124,18 @@ def test_editor_creates_and_publishes_via_api(client, world):
     assert response.status_code == 201, response.content
     pk = response.json()["id"]
     assert response.json()["status"] == "draft"
+    # Publishing needs what the region asks for: refused, naming each missing field.
+    response = client.post(f"/api/properties/{pk}/publish")
+    assert response.status_code == 422
+    missing = {"photos", "description_de", "area_available_m2", "contact_email"}
+    assert set(response.json()["detail"]) == missing
+    patch = {
+        "description_de": "Ebene Fläche am Hafen.",
+        "area_available_m2": 8000,
+        "contact_email": "wirtschaft@example.org",
+    }
+    client.patch(f"/api/properties/{pk}", json.dumps(patch), content_type="application/json")
+    add_photo(Property.objects.get(pk=pk))  # photos come through the editor page
     response = client.post(f"/api/properties/{pk}/publish")
     assert response.status_code == 200 and response.json()["status"] == "published"
     assert client.post(f"/api/properties/{pk}/publish").status_code == 422
@@ -270,3 +283,59 @@ def test_the_filters_the_search_page_reads_from_words(client, world):
         data = client.get("/api/properties", query).json()
         assert [item["title"] for item in data["items"]] == ["An der A14"], query
     assert client.get("/api/properties", {"motorway": "Autobahn"}).status_code == 422
+
+
+# --- the publication gate ---------------------------------------------------------------------
+
+
+def test_publishing_below_the_gate_answers_422_naming_the_fields(client, world):
+    from tests.properties.support import without_photo_and_description
+
+    prop = without_photo_and_description(world.mun_a)
+    client.force_login(world.editor_a)
+    response = client.post(f"/api/properties/{prop.pk}/publish")
+    assert response.status_code == 422
+    assert response.json()["detail"] == {
+        "photos": ["Zum Veröffentlichen nötig: Foto."],
+        "description_de": ["Zum Veröffentlichen nötig: Beschreibung."],
+    }
+    assert Property.objects.get(pk=prop.pk).status == Status.DRAFT
+
+
+def test_a_moderator_overrides_the_gate_through_the_api_with_a_reason(client, world):
+    from tests.properties.support import without_photo_and_description
+
+    prop = without_photo_and_description(world.mun_a)
+    url = f"/api/properties/{prop.pk}/publish"
+    body = json.dumps({"override_reason": "Fotos folgen im Mai"})
+    client.force_login(world.editor_a)
+    response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 403  # a municipal editor may not
+    client.force_login(world.moderator)
+    response = client.post(url, json.dumps({"override_reason": 5}), content_type="application/json")
+    assert response.status_code == 422 and "override_reason" in response.json()["detail"]
+    response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 200 and response.json()["status"] == "published"
+    reason = Property.objects.get(pk=prop.pk).history.first().history_change_reason
+    assert reason == "publish override [photo,description]: Fotos folgen im Mai"
+
+
+def test_a_patch_may_not_take_what_a_published_record_needs(client, world):
+    from tests.properties.support import make_complete
+
+    make_complete(world.prop_a)
+    client.force_login(world.editor_a)
+    response = client.patch(
+        f"/api/properties/{world.prop_a.pk}",
+        json.dumps({"description_de": ""}),
+        content_type="application/json",
+    )
+    assert response.status_code == 422 and list(response.json()["detail"]) == ["description_de"]
+    # a record published before the gate keeps its gaps on an edit of something else
+    client.force_login(world.editor_b)
+    response = client.patch(
+        f"/api/properties/{world.prop_b.pk}",
+        json.dumps({"title": "Halle Gardelegen Ost"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 200 and world.prop_b.publication_gaps()

@@ -32,6 +32,7 @@ def plots(world):
         owner_type="private",
         status=Status.DRAFT,
         published_at=None,
+        complete=True,  # what publishing needs besides the consent
     )
     consent.save_owner(
         world.editor_a, with_mail, "Erna Müller", "erna@example.org", "Dorfstraße 2\n39576 Stendal"
@@ -42,10 +43,15 @@ def plots(world):
         owner_type="private",
         status=Status.DRAFT,
         published_at=None,
+        complete=True,  # what publishing needs besides the consent
     )
     consent.save_owner(world.editor_a, by_post, "Karl Schmidt", "", "Feldweg 9\n39576 Stendal")
     municipal = PropertyFactory(
-        title="Kommunal", municipality=world.mun_a, owner_type="municipal", status=Status.DRAFT
+        title="Kommunal",
+        municipality=world.mun_a,
+        owner_type="municipal",
+        status=Status.DRAFT,
+        complete=True,
     )
     return with_mail, by_post, municipal
 

@@ -165,3 +165,36 @@ def test_reminders_in_each_editors_own_language(world, ages):
     assert german.body.startswith("Guten Tag,") and "/en/" not in german.body
     assert english_mail.subject == "Please confirm 3 properties are still current"
     assert english_mail.body.startswith("Hello,") and "Fällig" in english_mail.body
+
+
+# --- how current a record is, as the back-office lists say it (freshness.staleness) -----------
+
+
+def test_staleness_in_words_not_only_colour(ages):
+    today = timezone.localdate()
+    cases = {
+        "current": ("fresh", "aktuell", "vor 1 Monat bestätigt"),
+        "due": ("aging", "Bestätigung fällig", "seit 6 Monaten nicht bestätigt"),
+        "stale": ("stale", "veraltet", "seit 13 Monaten nicht bestätigt"),
+        "never": ("stale", "veraltet", "nie bestätigt, seit 13 Monaten"),
+    }
+    for name, (level, label, text) in cases.items():
+        state = freshness.staleness(ages[name], today)
+        assert (state.level, state.label, state.text) == (level, label, text), name
+    # the public flag and the list agree
+    assert [freshness.staleness(ages[n]).level == "stale" for n in ("due", "stale", "never")] == [
+        ages[n].not_confirmed for n in ("due", "stale", "never")
+    ]
+    fresh = PropertyFactory(verified_on=today)
+    assert freshness.staleness(fresh).text == "in diesem Monat bestätigt"
+
+
+def test_every_back_office_list_shows_how_current(client, world, ages):
+    client.force_login(world.editor_a)
+    for url in (
+        reverse("properties:editor_list"),
+        reverse("properties:freshness"),
+        reverse("reach:dashboard"),
+    ):
+        page = client.get(url).content.decode()
+        assert 'data-freshness="stale"' in page and "seit 13 Monaten nicht bestätigt" in page, url

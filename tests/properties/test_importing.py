@@ -1,8 +1,10 @@
-"""The property import target's suggestions (properties/importing.py): header words and values."""
+"""The property import target (properties/importing.py): suggestions from header words and
+values; "publish" and the publication gate."""
 
 import datetime
 
 import pytest
+from django.urls import reverse
 
 from standortlotse.properties import importing
 from tests.exchange.support import HAND_KEPT_MAPPING, HAND_KEPT_ROWS
@@ -231,3 +233,86 @@ def test_a_new_record_is_checked_by_the_same_record_rules_as_property_would_be(w
     assert [p[0] for p in planned] == ["error", "new"]
     assert [c for c, _m in planned[0][1].errors] == ["Fläche"]
     assert ctx._blank_record is not None and ctx._blank_record.title == ""
+
+
+# --- "publish" and the publication gate (importing.write, _note_gate) ---------------------------
+
+GATE_MAPPING = {
+    "Bezeichnung": "title",
+    "Gemeinde": "municipality_ags",
+    "frei (m²)": "area_available_m2",
+    "Beschreibung": "description_de",
+    "E-Mail": "contact_email",
+    "Breite": "lat",
+    "Länge": "lon",
+}
+GATE_ROWS = [
+    list(GATE_MAPPING),
+    ["Vollständige Fläche", "15090535", "8000", "Ebene Fläche.", "a@example.org", "52.6", "11.86"],
+    ["Fläche ohne Text", "15090535", "6000", "", "b@example.org", "52.61", "11.87"],
+]
+
+
+@pytest.fixture
+def _tasks_at_once(monkeypatch):
+    # The test transaction never commits: run on_commit callbacks (the task enqueueing) at once.
+    from django.db import transaction
+
+    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
+
+
+def _gate_import(client, world, publish=True):
+    from standortlotse.exchange.models import ImportJob
+    from tests.exchange.support import csv_bytes, run
+
+    job = run(world.editor_a, "liste.csv", csv_bytes(GATE_ROWS), GATE_MAPPING, publish=publish)
+    assert job.state == ImportJob.State.DONE, job.message
+    return job
+
+
+@pytest.mark.usefixtures("_tasks_at_once")
+def test_import_with_publish_leaves_rows_below_the_gate_as_drafts_with_a_note(client, world):
+    """The default gate asks for a photo, which no file brings: everything is imported, as
+    drafts, and each row says why."""
+    from standortlotse.properties.models import Property, Status
+    from tests.exchange.support import csv_bytes, run
+
+    preview = run(world.editor_a, "liste.csv", csv_bytes(GATE_ROWS), GATE_MAPPING, confirm=False)
+    assert preview.counts["new"] == 2 and preview.counts["warning"] == 2  # noted in the preview
+    assert all("es fehlt: Foto" in row.messages[0][1] for row in preview.rows.all())
+    job = _gate_import(client, world)
+    assert set(
+        Property.objects.values_list("status", flat=True).filter(pk__gt=world.prop_c.pk)
+    ) == {Status.DRAFT}
+    notes = {row.title: [m for _c, m in row.messages] for row in job.rows.all()}
+    assert notes["Vollständige Fläche"] == [
+        (
+            "Zum Veröffentlichen unvollständig (es fehlt: Foto): wird als Entwurf angelegt, auch "
+            "mit „veröffentlichen“."
+        )
+    ]
+    assert "es fehlt: Foto, Beschreibung" in notes["Fläche ohne Text"][0]
+    assert job.counts["written_new"] == 2 and job.counts["written_held"] == 2
+    client.force_login(world.editor_a)
+    page = client.get(reverse("exchange:job", args=[job.pk])).content.decode()
+    assert "2 neue Datensätze bleiben Entwürfe" in page
+    assert "es fehlt: Foto, Beschreibung" in page  # the row's note in the result
+    report = client.get(reverse("exchange:report", args=[job.pk]))
+    assert "es fehlt: Foto, Beschreibung" in report.content.decode("utf-8-sig")
+
+
+@pytest.mark.usefixtures("_tasks_at_once")
+def test_import_with_publish_publishes_the_rows_that_meet_the_regions_gate(client, world):
+    from standortlotse.properties.models import Property, Status
+
+    world.region.publish_requirements = ["description", "area_available", "contact"]
+    world.region.save()
+    job = _gate_import(client, world)
+    assert Property.objects.get(title="Vollständige Fläche").status == Status.PUBLISHED
+    held = Property.objects.get(title="Fläche ohne Text")
+    assert held.status == Status.DRAFT and held.published_at is None
+    rows = {row.title: row for row in job.rows.all()}
+    assert rows["Vollständige Fläche"].messages == []
+    assert "es fehlt: Beschreibung" in rows["Fläche ohne Text"].messages[0][1]
+    assert rows["Fläche ohne Text"].get_result_display() == "angelegt"  # imported, not failed
+    assert job.counts["written_held"] == 1

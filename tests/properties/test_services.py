@@ -9,9 +9,10 @@ from django.utils import timezone
 from PIL import Image
 
 from standortlotse.core import uploads
-from standortlotse.properties import services
-from standortlotse.properties.models import Status
+from standortlotse.properties import publication, services
+from standortlotse.properties.models import Property, Status
 from tests.factories import PropertyFactory
+from tests.properties.support import make_complete, without_photo_and_description
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +77,9 @@ def test_completeness_full_record_is_100():
 
 
 def test_status_workflow(world):
-    prop = PropertyFactory(municipality=world.mun_a, status=Status.DRAFT, published_at=None)
+    prop = PropertyFactory(
+        municipality=world.mun_a, status=Status.DRAFT, published_at=None, complete=True
+    )
     services.change_status(world.editor_a, prop, "publish")
     assert prop.status == Status.PUBLISHED and prop.published_at is not None
     services.change_status(world.editor_a, prop, "archive")
@@ -133,3 +136,76 @@ def test_photo_of_foreign_record_refused(world):
     with pytest.raises(PermissionDenied):
         services.add_photo(world.editor_a, world.prop_b, jpeg_upload(), "x")
     assert not world.prop_b.photos.exists()
+
+
+# --- the publication gate and "still current" for several records ------------------------------
+
+
+def test_publishing_below_the_gate_is_refused_naming_what_is_missing(world):
+    prop = without_photo_and_description(world.mun_a)
+    with pytest.raises(publication.BelowGate) as refused:
+        services.change_status(world.editor_a, prop, "publish")
+    assert refused.value.gaps == ["photo", "description"]
+    assert set(refused.value.message_dict) == {"photos", "description_de"}
+    assert "Regionalmoderation" in refused.value.summary  # the editor learns who may override
+    assert Property.objects.get(pk=prop.pk).status == Status.DRAFT
+    with pytest.raises(publication.BelowGate):  # a moderator without a reason: the same
+        services.change_status(world.moderator, prop, "publish")
+
+
+def test_a_moderator_publishes_below_the_gate_with_a_reason_kept_in_the_history(world):
+    prop = without_photo_and_description(world.mun_a)
+    services.change_status(
+        world.moderator, prop, "publish", override_reason="  Fotos folgen nach dem Abriss.  "
+    )
+    prop.refresh_from_db()
+    assert prop.status == Status.PUBLISHED and prop.published_at is not None
+    entry = prop.history.first()
+    assert entry.history_user == world.moderator
+    assert entry.history_change_reason == (
+        "publish override [photo,description]: Fotos folgen nach dem Abriss."
+    )
+    newest = services.changes_of(prop)[0]
+    assert newest["override"] == {
+        "missing": ["Foto", "Beschreibung"],
+        "reason": "Fotos folgen nach dem Abriss.",
+    }
+    assert newest["reason"] == ""
+
+
+def test_only_moderators_of_the_region_override_the_gate(world):
+    from django.core.exceptions import PermissionDenied
+
+    prop = without_photo_and_description(world.mun_a)
+    with pytest.raises(PermissionDenied):  # the municipality's own editor
+        services.change_status(world.editor_a, prop, "publish", override_reason="Eilt")
+    with pytest.raises(PermissionDenied):  # an editor of another municipality
+        services.change_status(world.editor_b, prop, "publish", override_reason="Eilt")
+    outside = without_photo_and_description(world.mun_c)
+    with pytest.raises(PermissionDenied):  # a moderator outside their region
+        services.change_status(world.moderator, outside, "publish", override_reason="Eilt")
+    assert Property.objects.filter(status=Status.DRAFT, pk__in=[prop.pk, outside.pk]).count() == 2
+    services.change_status(world.state_admin, outside, "publish", override_reason="Landesweit")
+    with pytest.raises(ValidationError) as refused:
+        services.change_status(world.moderator, prop, "publish", override_reason="x" * 501)
+    assert "override_reason" in refused.value.message_dict
+
+
+def test_a_complete_record_is_published_without_a_reason(world):
+    prop = make_complete(without_photo_and_description(world.mun_a))
+    services.change_status(world.editor_a, prop, "publish")
+    assert prop.status == Status.PUBLISHED
+    assert prop.history.first().history_change_reason == "publish"
+
+
+def test_still_current_for_several_records_confirms_only_the_users_own(world):
+    own = PropertyFactory(municipality=world.mun_a, verified_on=None)
+    result = services.confirm_current_many(
+        world.editor_a, [str(world.prop_a.pk), own.pk, world.prop_b.pk, "kein-id", 999_999]
+    )
+    assert {p.pk for p in result.confirmed} == {world.prop_a.pk, own.pk}
+    assert result.refused == 2  # B's record and one that does not exist; the word is skipped
+    today = timezone.localdate()
+    assert Property.objects.get(pk=own.pk).verified_on == today
+    assert Property.objects.get(pk=world.prop_b.pk).verified_on is None
+    assert Property.objects.get(pk=own.pk).history.first().history_change_reason == "confirmed"

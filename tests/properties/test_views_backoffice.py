@@ -1,18 +1,22 @@
 """Request tests of the property register's back office (properties/views/backoffice.py): the
-editor form, status actions, photos and documents."""
+editor form, status actions and the publication gate, the list (what publishing needs, how
+current, "still current" for several records), photos and documents."""
 
 import json
 import re
+from datetime import timedelta
 from html.parser import HTMLParser
 from io import BytesIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from standortlotse.properties.models import Property, Status
-from tests.properties.support import valid_pdf
+from tests.factories import PropertyFactory
+from tests.properties.support import make_complete, valid_pdf, without_photo_and_description
 
 pytestmark = pytest.mark.django_db
 
@@ -98,9 +102,11 @@ def test_editor_validation_messages_keep_input(client, world, overrides, field, 
 
 
 def test_editor_edits_publishes_confirms(client, world):
+    make_complete(world.prop_a)  # publishing it again meets the publication gate
     client.force_login(world.editor_a)
     url = reverse("properties:editor_edit", args=[world.prop_a.pk])
-    response = client.post(url, form_data(world, title="Gewerbepark Stendal Nord II"))
+    kept = {name: getattr(world.prop_a, name) for name in ("description_de", "contact_email")}
+    response = client.post(url, form_data(world, title="Gewerbepark Stendal Nord II", **kept))
     assert response.status_code == 302
     client.post(reverse("properties:editor_action", args=[world.prop_a.pk, "unpublish"]))
     world.prop_a.refresh_from_db()
@@ -133,6 +139,137 @@ def test_editor_list_shows_completeness_and_verified(client, world):
     assert b"<meter" in response.content
 
 
+# --- the publication gate on the editor's pages ------------------------------------------------
+
+
+def _messages(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]] if response.context else []
+
+
+def test_the_publish_button_below_the_gate_is_refused_naming_the_fields(client, world):
+    prop = without_photo_and_description(world.mun_a)
+    client.force_login(world.editor_a)
+    response = client.post(
+        reverse("properties:editor_action", args=[prop.pk, "publish"]), follow=True
+    )
+    assert _messages(response) == [
+        (
+            "Nicht veröffentlicht – es fehlt: Foto, Beschreibung. "
+            "Die Regionalmoderation kann ihn mit Begründung trotzdem veröffentlichen."
+        )
+    ]
+    assert Property.objects.get(pk=prop.pk).status == Status.DRAFT
+
+
+def test_the_edit_page_lists_what_is_missing_with_links_to_the_fields(client, world):
+    prop = without_photo_and_description(world.mun_a)
+    client.force_login(world.editor_a)
+    page = client.get(reverse("properties:editor_edit", args=[prop.pk])).content.decode()
+    gaps = re.search(r'<div class="gate-missing">.*?</div>', page, re.S)
+    assert gaps, "no list of what is missing"
+    links = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', gaps.group(0))
+    assert links == [("photos", "Foto"), ("id_description_de", "Beschreibung")]
+    assert 'id="photos"' in page and 'id="id_description_de"' in page  # the links lead somewhere
+    assert 'name="override_reason"' not in page  # an editor cannot override
+    client.force_login(world.moderator)
+    page = client.get(reverse("properties:editor_edit", args=[prop.pk])).content.decode()
+    assert 'name="override_reason"' in page
+    make_complete(prop)
+    page = client.get(reverse("properties:editor_edit", args=[prop.pk])).content.decode()
+    assert 'class="gate-missing"' not in page and 'name="override_reason"' not in page
+
+
+def test_a_moderator_publishes_from_the_page_with_a_reason_in_the_history(client, world):
+    prop = without_photo_and_description(world.mun_a)
+    client.force_login(world.moderator)
+    url = reverse("properties:editor_action", args=[prop.pk, "publish"])
+    response = client.post(url, {"override_reason": ""}, follow=True)  # no reason: refused
+    assert Property.objects.get(pk=prop.pk).status == Status.DRAFT
+    assert _messages(response)[0].startswith("Nicht veröffentlicht – es fehlt: Foto")
+    client.post(url, {"override_reason": "Fotos folgen nach dem Abriss im Mai."})
+    assert Property.objects.get(pk=prop.pk).status == Status.PUBLISHED
+    history = client.get(reverse("properties:editor_history", args=[prop.pk])).content.decode()
+    assert "Ohne alle nötigen Angaben veröffentlicht" in history
+    assert "Foto, Beschreibung" in history and "Fotos folgen nach dem Abriss im Mai." in history
+    assert "moderator" in history
+
+
+def test_editors_cannot_override_the_gate(client, world):
+    prop = without_photo_and_description(world.mun_a)
+    url = reverse("properties:editor_action", args=[prop.pk, "publish"])
+    client.force_login(world.editor_a)  # the municipality's editor: not a moderator
+    assert client.post(url, {"override_reason": "Eilt"}).status_code == 403
+    client.force_login(world.editor_b)  # another municipality's editor: the record is not there
+    assert client.post(url, {"override_reason": "Eilt"}).status_code == 404
+    assert Property.objects.get(pk=prop.pk).status == Status.DRAFT
+
+
+def test_an_edit_of_a_published_record_may_not_take_what_publishing_needs(client, world):
+    make_complete(world.prop_a)
+    client.force_login(world.editor_a)
+    url = reverse("properties:editor_edit", args=[world.prop_a.pk])
+    response = client.post(url, form_data(world, contact_email=world.prop_a.contact_email))
+    assert response.status_code == 200  # the description was emptied: refused on its field
+    assert list(response.context["form"].errors) == ["description_de"]
+    assert Property.objects.get(pk=world.prop_a.pk).description_de
+
+
+def test_unpublishing_a_record_below_the_gate_says_what_publishing_again_needs(client, world):
+    client.force_login(world.editor_a)
+    response = client.post(
+        reverse("properties:editor_action", args=[world.prop_a.pk, "unpublish"]), follow=True
+    )
+    assert any(
+        m.startswith("Zum erneuten Veröffentlichen fehlt: Foto") for m in _messages(response)
+    )
+
+
+def test_the_editor_list_shows_what_publishing_needs_and_how_current(client, world):
+    draft = without_photo_and_description(world.mun_a, title="Entwurf ohne Foto")
+    ready = make_complete(without_photo_and_description(world.mun_a, title="Bereit"))
+    world.prop_a.verified_on = timezone.localdate() - timedelta(days=250)
+    world.prop_a.save()
+    client.force_login(world.editor_a)
+    page = client.get(reverse("properties:editor_list")).content.decode()
+    rows = dict(re.findall(r'id="pick-(\d+)"(.*?)</tr>', page, re.S))
+    assert "Fehlt zum Veröffentlichen: Foto, Beschreibung" in rows[str(draft.pk)]
+    assert "Bereit zum Veröffentlichen" in rows[str(ready.pk)]
+    assert 'data-freshness="aging"' in rows[str(world.prop_a.pk)]
+    assert "Bestätigung fällig" in rows[str(world.prop_a.pk)]
+    assert "seit 8 Monaten nicht bestätigt" in rows[str(world.prop_a.pk)]
+
+
+def test_the_editor_list_confirms_the_checked_records(client, world):
+    other = PropertyFactory(municipality=world.mun_a, title="Zweite Fläche")
+    client.force_login(world.editor_a)
+    response = client.post(
+        reverse("properties:editor_confirm_many"),
+        {"pk": [world.prop_a.pk, other.pk], "back": "status=published&q=Fl&evil=1"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("properties:editor_list") + "?q=Fl&status=published"
+    today = timezone.localdate()
+    assert Property.objects.get(pk=world.prop_a.pk).verified_on == today
+    assert Property.objects.get(pk=other.pk).verified_on == today
+    response = client.post(reverse("properties:editor_confirm_many"), {}, follow=True)
+    assert _messages(response) == [
+        "2 Datensätze heute als aktuell bestätigt.",  # the first answer, shown now
+        "Wählen Sie zuerst die Datensätze aus, die Sie geprüft haben.",
+    ]
+
+
+def test_an_editor_of_another_municipality_cannot_confirm_in_bulk(client, world):
+    client.force_login(world.editor_b)
+    response = client.post(
+        reverse("properties:editor_confirm_many"), {"pk": [world.prop_a.pk]}, follow=True
+    )
+    assert _messages(response) == [
+        "1 Datensatz wurde nicht bestätigt: Sie dürfen ihn nicht bearbeiten."
+    ]
+    assert world.prop_a.title not in response.content.decode()
+    assert Property.objects.get(pk=world.prop_a.pk).verified_on is None
+
+
 def test_photo_upload_valid_and_htmx(client, world):
     client.force_login(world.editor_a)
     url = reverse("properties:editor_photo_add", args=[world.prop_a.pk])
@@ -145,6 +282,9 @@ def test_photo_upload_valid_and_htmx(client, world):
     )
     assert response.status_code == 200 and b"Zufahrt" in response.content
     assert world.prop_a.photos.count() == 2
+    # what publishing needs is swapped in anew beside the photos: the photo is no gap any more
+    gaps = response.content.decode().split('id="publication-gaps"', 1)[1]
+    assert 'hx-swap-oob="true"' in gaps and "Foto<" not in gaps and "Beschreibung" in gaps
 
 
 @pytest.mark.parametrize(

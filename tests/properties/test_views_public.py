@@ -238,3 +238,46 @@ def test_the_result_list_the_detail_page_and_the_api_show_both_zonings(client, g
 def test_the_comparison_and_the_expose_show_both_zonings(client, ge_gi, world):
     compare = client.get(reverse("properties:compare"), {"ids": [ge_gi.pk, world.prop_b.pk]})
     assert "GE – Gewerbegebiet, GI – Industriegebiet" in compare.content.decode()
+
+
+# --- no empty heading on the detail page --------------------------------------------------------
+
+
+def _headed_sections(page: str) -> dict[str, str]:
+    """Each section of the article with a heading: heading id → the section's text."""
+    import re
+
+    sections = re.findall(
+        r'<section class="fact-group[^"]*" aria-labelledby="([^"]+)">(.*?)</section>', page, re.S
+    )
+    return {key: " ".join(re.sub(r"<[^>]+>", " ", body).split()) for key, body in sections}
+
+
+def test_without_a_named_contact_the_page_shows_the_office_the_inquiry_reaches(client, world):
+    from standortlotse.accounts.models import Organisation
+
+    office = Organisation.objects.get(memberships__user=world.editor_a)
+    office.name, office.email, office.phone = "Stadt Stendal, Wirtschaft", "wf@stendal.example", ""
+    office.save()
+    prop = world.prop_a  # no contact of its own; no planning, access, utilities or funding facts
+    page = client.get(reverse("properties:detail", args=[prop.pk])).content.decode()
+    sections = _headed_sections(page)
+    assert set(sections) == {"facts-site", "facts-contact"}  # the empty groups are left out
+    contact = sections["facts-contact"]
+    assert contact.startswith("Kontakt Stadt Stendal, Wirtschaft wf@stendal.example")
+    assert "Ihre Anfrage erreicht Stadt Stendal, Wirtschaft direkt." in contact
+    for heading, text in sections.items():
+        assert len(text) > len("Kontakt"), f"empty section {heading}"
+    for group in ("planning", "access", "utilities", "funding"):
+        assert f'id="facts-{group}"' not in page
+
+
+def test_the_contact_block_is_left_out_when_nobody_could_receive_an_inquiry(client, db):
+    from standortlotse.accounts.models import Organisation
+
+    prop = PropertyFactory()  # a municipality in no region, and no organisation at all
+    assert not Organisation.objects.exists()
+    response = client.get(reverse("properties:detail", args=[prop.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'id="facts-contact"' not in page and "Kontakt</h2>" not in page

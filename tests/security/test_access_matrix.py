@@ -148,8 +148,12 @@ def objs(world):
         published_at=None,
         contact_email=SECRETS["draft_a_mail"],
     )
-    o.draft_c = PropertyFactory(
-        title=SECRETS["draft_c"], municipality=w.mun_c, status=Status.DRAFT, published_at=None
+    o.draft_c = PropertyFactory(  # complete for publishing: the state admin publishes it
+        title=SECRETS["draft_c"],
+        municipality=w.mun_c,
+        status=Status.DRAFT,
+        published_at=None,
+        complete=True,
     )
     o.photo = PropertyPhoto(property=o.draft_a, alt_text=SECRETS["photo_a"])
     o.photo.image.save("luftbild.jpg", ContentFile(_jpeg()), save=True)
@@ -564,6 +568,25 @@ BACK_OFFICE = [
         SCOPE_A,
         method="POST",
         args=lambda o: {"pk": o.prop_a.pk, "action": "confirm"},
+        state=lambda o: _fresh(Property, o.prop_a.pk, "verified_on"),
+    ),
+    Row(
+        "properties:editor_action",
+        "publish draft of A below the gate, with a reason",
+        roles(editor_a=403, editor_b=404),  # only moderators may override the gate
+        method="POST",
+        args=lambda o: {"pk": o.draft_a.pk, "action": "publish"},
+        data=lambda o: {"override_reason": "Fotos folgen"},
+        leaks=("draft_a",),
+        state=lambda o: _fresh(Property, o.draft_a.pk, "status"),
+    ),
+    Row(
+        "properties:editor_confirm_many",
+        "confirm published of A in bulk",
+        roles(editor_b=NOOP),
+        method="POST",
+        data=lambda o: {"pk": [o.prop_a.pk]},
+        hide={"editor_b": ("prop_a",)},
         state=lambda o: _fresh(Property, o.prop_a.pk, "verified_on"),
     ),
     Row(

@@ -4,9 +4,11 @@ Records that belong to a municipality (properties) are editable by: state admini
 superusers (everything), regional moderators (all municipalities of their organisation's region)
 and municipal editors (their organisation's municipality only). Records that belong to a region
 (creative places, guides, contacts, events) are moderated by the regional moderators of that
-region and by state administrators. Inquiries reach the members of the receiving organisation,
-investor cases their owning organisation and those it shares them with. Views, API endpoints,
-imports, exports and the privacy export ask these functions and nothing else.
+region and by state administrators; they alone may publish a property of their region that lacks
+what the region requires for publishing, giving a reason. Inquiries reach the members of the
+receiving organisation, investor cases their owning organisation and those it shares them with.
+Views, API endpoints, imports, exports and the privacy export ask these functions and nothing
+else.
 """
 
 from django.db.models import Q, QuerySet
@@ -122,6 +124,17 @@ def back_office_areas(user) -> frozenset[str]:
     if is_moderator(user):
         areas |= {"places", "guides"}
     return frozenset(areas)
+
+
+def can_override_gate(user, record) -> bool:
+    """Publishing a property below its region's publication gate (with a reason): the regional
+    moderators of the record's region and state administrators; never a municipal editor."""
+    municipality = getattr(record, "municipality", None)
+    if municipality is None:
+        return False
+    if is_state_admin(user):
+        return True
+    return moderated_regions(user).filter(districts=municipality.district_id).exists()
 
 
 def organisation_ids(user) -> list[int]:

@@ -140,7 +140,11 @@ class ConfirmForm(forms.Form):
     publish = forms.BooleanField(
         label=_("Publish new records at once"),
         required=False,
-        help_text=_("Otherwise they are created as drafts that you publish after a check."),
+        help_text=_(
+            "Otherwise they are created as drafts that you publish after a check. A record "
+            "that lacks what its region requires for publishing stays a draft (its row says "
+            "what is missing)."
+        ),
     )
     skip_errors = forms.BooleanField(label=_("Skip the rows with errors"), required=False)
     rest = forms.ChoiceField(

@@ -842,7 +842,9 @@ def apply(job: ImportJob) -> ImportJob:
     """Write the accepted rows in one transaction; a row that now checks differently than in the
     preview (the file or the register changed meanwhile) stops the import, and nothing is written."""
     module = target_of(job)
-    written = {"new": 0, "update": 0, "conflict": 0}
+    # "held": new records a target left as drafts although the import publishes (properties:
+    # below the publication gate).
+    written = {"new": 0, "update": 0, "conflict": 0, "held": 0}
     reason = _("import of %(file)s") % {"file": job.filename}
     done = 0
     try:
@@ -900,6 +902,7 @@ def apply(job: ImportJob) -> ImportJob:
         "written_new": written["new"],
         "written_update": written["update"],
         "written_conflict": written["conflict"],
+        "written_held": written["held"],
     }
     job.state, job.finished_at = State.DONE, timezone.now()
     job.save(update_fields=["counts", "state", "finished_at"])

@@ -23,5 +23,5 @@ class MunicipalityAdmin(admin.ModelAdmin):
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "brand_colour"]
-    fields = ["name", "slug", "districts", "brand_colour", "logo"]
+    fields = ["name", "slug", "districts", "brand_colour", "logo", "publish_requirements"]
     filter_horizontal = ["districts"]

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from standortlotse.core.colours import validate_brand_colour
+from standortlotse.core.fields import ChoiceListField
 from standortlotse.core.uploads import PhotoField
 from standortlotse.core.validators import TEXT_LINE
 
@@ -91,6 +92,33 @@ class MunicipalityOutline(models.Model):
         return str(self.municipality)
 
 
+class PublishRequirement(models.TextChoices):
+    """What a property needs before it goes public, chosen per region (``Region.
+    publish_requirements``). The meaning of each key is the property register's
+    (``properties/publication.py``); geo only names them, as it sits below the register."""
+
+    PHOTO = "photo", _("photo")
+    DESCRIPTION = "description", _("description")
+    AREA_AVAILABLE = "area_available", _("available area")
+    AVAILABILITY = "availability", _("availability")
+    CONTACT = "contact", _("contact with an email address")
+    PRICE = "price", _("price or 'on request'")
+    ZONING = "zoning", _("zoning")
+    PLANNING_STATUS = "planning_status", _("planning status")
+    MARKETING_TYPE = "marketing_type", _("marketing type")
+    EXACT_LOCATION = "exact_location", _("exact location (not the municipality centre)")
+    DESCRIPTION_EN = "description_en", _("description (English)")
+
+
+# What investors need first: a picture, what it is, how much, when, and whom to ask. Also the
+# gate of records whose municipality lies in no region.
+DEFAULT_PUBLISH_REQUIREMENTS = ("photo", "description", "area_available", "availability", "contact")
+
+
+def default_publish_requirements() -> list[str]:
+    return list(DEFAULT_PUBLISH_REQUIREMENTS)
+
+
 class Region(models.Model):
     """A marketing region grouping whole districts (e.g. Altmark)."""
 
@@ -117,6 +145,16 @@ class Region(models.Model):
         help_text=_(
             "Shown in the header beside the site name, 40 pixels high (PNG, JPEG or WebP; "
             "stored as JPEG, so give it a white background)."
+        ),
+    )
+    # The publication gate of the region's properties (properties/publication.py).
+    publish_requirements = ChoiceListField(
+        _("required for publishing a property"),
+        item_choices=PublishRequirement.choices,
+        default=default_publish_requirements,
+        help_text=_(
+            "A property of this region is published only when it has all of these; a regional "
+            "moderator may publish an incomplete record with a reason. None ticked: no check."
         ),
     )
 

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class InquiriesConfig(AppConfig):
     name = "standortlotse.inquiries"
     verbose_name = _("Inquiries")
+
+    def ready(self):
+        from standortlotse.inquiries import routing
+        from standortlotse.properties import publication
+
+        # The property register's publication gate counts "contact" as there when the contact
+        # rule yields an address: the one rule for who is shown and who gets the inquiry.
+        publication.set_contact_rule(routing.contact_email_of_property)

@@ -155,3 +155,12 @@ def property_contact(prop, topic: str = Topic.PROPERTY) -> PropertyContact:
         phone=organisation.phone,
         named=False,
     )
+
+
+def contact_email_of_property(prop) -> str:
+    """The address an inquiry about ``prop`` reaches, "" if none (nobody to route to, or an
+    office without an address): the publication gate's "contact" (properties/publication.py)."""
+    try:
+        return property_contact(prop).email
+    except LookupError:
+        return ""

@@ -1,11 +1,22 @@
+from types import SimpleNamespace
+
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from standortlotse.accounts import policy
-from standortlotse.properties import facts
-from standortlotse.properties.models import Property, PropertyDocument, PropertyPhoto, Zoning
+from standortlotse.core.validators import TEXT
+from standortlotse.properties import facts, freshness, publication
+from standortlotse.properties.models import (
+    Property,
+    PropertyDocument,
+    PropertyPhoto,
+    Status,
+    Zoning,
+)
 
 ADMIN_NEEDS_REASON = _(
     "This value is computed (%(value)s). To enter another value, add the fact with a reason to "
@@ -74,8 +85,47 @@ class ZoningFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PropertyAdminForm(forms.ModelForm):
+    """The admin's form meets the record rules and the publication gate through
+    ``Property.clean()``; a regional moderator may publish below the gate with a reason (as on
+    the editor page), which the history keeps. Photos count as stored: a photo added in the same
+    save counts from the next one."""
+
+    override_reason = forms.CharField(
+        label=_("Reason for publishing without all requirements"),
+        required=False,
+        max_length=publication.OVERRIDE_REASON_MAX,
+        validators=TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Regional moderators only: publishes the record although it lacks what "
+            "its region requires; kept in the history."
+        ),
+    )
+    request = None  # set by PropertyAdmin.get_form
+
+    class Meta:
+        model = Property
+        fields = "__all__"  # noqa: DJ007 -- the admin chooses them (ModelAdmin.get_form)
+
+    def clean(self):
+        data = super().clean()
+        reason = (data.get("override_reason") or "").strip()
+        self.instance._gate_override = ""
+        if reason and data.get("status") == Status.PUBLISHED:
+            user = getattr(self.request, "user", None)
+            where = SimpleNamespace(municipality=data.get("municipality"))
+            if not policy.can_override_gate(user, where):
+                raise ValidationError(
+                    {"override_reason": _("Only a regional moderator may publish below the gate.")}
+                )
+            self.instance._gate_override = " ".join(reason.split())
+        return data
+
+
 @admin.register(Property)
 class PropertyAdmin(SimpleHistoryAdmin):
+    form = PropertyAdminForm
     list_display = [
         "title",
         "kind",
@@ -83,6 +133,7 @@ class PropertyAdmin(SimpleHistoryAdmin):
         "municipality",
         "status",
         "verified_on",
+        "freshness_shown",
         "is_demo",
     ]
     list_filter = ["status", "kind", ZoningFilter, "is_demo", "municipality__district"]
@@ -102,6 +153,11 @@ class PropertyAdmin(SimpleHistoryAdmin):
             or "–"
         )
 
+    @admin.display(description=_("how current"))
+    def freshness_shown(self, obj):
+        state = freshness.staleness(obj)
+        return f"{state.label}: {state.text}"
+
     @admin.display(description=_("zoning"))
     def zonings_shown(self, obj):
         return ", ".join(obj.zonings)
@@ -109,3 +165,18 @@ class PropertyAdmin(SimpleHistoryAdmin):
     # The admin follows the same policy as the back office.
     def get_queryset(self, request):
         return policy.editable_records(request.user, super().get_queryset(request))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"request": request})
+
+    def save_model(self, request, obj, form, change):
+        # The history entry of an override names it, what was missing and why (publication.py).
+        reason = getattr(obj, "_gate_override", "")
+        if reason:
+            gaps = obj.publication_gaps()
+            if gaps:
+                obj._change_reason = publication.override_change_reason(gaps, reason)
+        if obj.status == Status.PUBLISHED and obj.published_at is None:
+            obj.published_at = timezone.now()  # as change_status does
+        super().save_model(request, obj, form, change)

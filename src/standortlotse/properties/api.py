@@ -5,7 +5,7 @@ The schemas are in properties/schemas.py."""
 import json
 from typing import Literal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import CharField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.forms.models import model_to_dict
@@ -25,6 +25,43 @@ from standortlotse.properties.models import Availability, Kind, Property, Proper
 from standortlotse.properties.schemas import Filters, Page, PropertyDetail, PropertyWrite
 
 router = Router(tags=["properties"])
+
+
+# The optional body of an action (read by hand: the actions are posted without a body too).
+ACTION_BODY = {
+    "requestBody": {
+        "required": False,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "override_reason": {
+                            "type": "string",
+                            "description": (
+                                "A regional moderator's reason for publishing a record below "
+                                "its region's publication requirements; kept in the history."
+                            ),
+                        }
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+def _override_reason(request) -> str:
+    if request.content_type != "application/json":
+        return request.POST.get("override_reason", "")
+    try:
+        data = json.loads(request.body) if request.body else {}
+    except ValueError:
+        raise HttpError(400, "Cannot parse request body") from None
+    reason = data.get("override_reason", "") if isinstance(data, dict) else ""
+    if not isinstance(reason, str):
+        raise FieldErrors({"override_reason": ["Give the reason as text."]})
+    return reason
 
 
 MAX_LIMIT = 200
@@ -231,16 +268,25 @@ def update_property(request, pk: int, payload: PropertyWrite):
     auth=staff_session,
     response={200: PropertyDetail, **errors(400, 401, 403, 404, 422)},
     summary="publish, archive, unpublish or confirm a property",
+    description=(
+        "Publishing needs what the record's region requires (`publication.py`): otherwise 422 "
+        "with a message per missing field (the photos under `photos`). A regional moderator "
+        "may publish anyway with `override_reason` in the body; anyone else gets 403 for it."
+    ),
+    openapi_extra=ACTION_BODY,
 )
 def property_action(
     request, pk: int, action: Literal["publish", "archive", "unpublish", "confirm"]
 ):
     prop = _editable_for_write(request, pk)
+    reason = _override_reason(request) if action == "publish" else ""
     try:
         if action == "confirm":
             services.confirm_current(request.user, prop)
         else:
-            services.change_status(request.user, prop, action)
+            services.change_status(request.user, prop, action, override_reason=reason)
+    except PermissionDenied as denied:
+        raise HttpError(403, "Only a regional moderator may publish below the gate.") from denied
     except ValidationError as error:
         if hasattr(error, "error_dict"):  # a record rule: answered per field, like a PATCH
             raise FieldErrors(error.message_dict) from error

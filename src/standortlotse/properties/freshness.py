@@ -17,11 +17,85 @@ from django.conf import settings
 from django.db.models import Count, Min, Q
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from standortlotse.accounts import policy
 from standortlotse.accounts.recipients import editors_of_municipality, mail_languages
 from standortlotse.core.mail import queue_email
 from standortlotse.properties.models import Property, flag_before, reminder_before
+
+
+@dataclass(frozen=True)
+class Staleness:
+    """How current one record is, as every list of the back office shows it: a level (for the
+    colour), its name and a sentence (so that it never rests on the colour alone).
+
+    ``fresh``: confirmed within the reminder period; ``aging``: the reminder is due; ``stale``:
+    not confirmed for longer (a published record says "not confirmed" publicly). A record never
+    confirmed counts from its publication, a draft from its creation (``Property.not_confirmed``
+    is the same rule for published records)."""
+
+    level: str
+    since: date | None
+    months: int
+    verified: bool
+
+    LEVELS = {
+        "fresh": _("current"),
+        "aging": _("confirmation due"),
+        "stale": _("out of date"),
+    }
+
+    @property
+    def label(self) -> str:
+        return str(self.LEVELS[self.level])
+
+    @property
+    def text(self) -> str:
+        if self.level == "fresh":
+            if not self.months:
+                return str(_("confirmed this month") if self.verified else _("new this month"))
+            return ngettext(
+                "confirmed %(count)d month ago",
+                "confirmed %(count)d months ago",
+                self.months,
+            ) % {"count": self.months}
+        if not self.verified:
+            return ngettext(
+                "never confirmed, for %(count)d month",
+                "never confirmed, for %(count)d months",
+                self.months,
+            ) % {"count": self.months}
+        return ngettext(
+            "not confirmed for %(count)d month",
+            "not confirmed for %(count)d months",
+            self.months,
+        ) % {"count": self.months}
+
+
+def _months(since: date, today: date) -> int:
+    """Whole months from ``since`` to ``today`` (calendar months, the day counted)."""
+    months = (today.year - since.year) * 12 + today.month - since.month
+    if today.day < since.day:
+        months -= 1
+    return max(months, 0)
+
+
+def staleness(prop: Property, today: date | None = None) -> Staleness:
+    today = today or timezone.localdate()
+    since = prop.verified_on
+    if since is None:
+        started = prop.published_at or prop.created_at
+        since = timezone.localdate(started) if started else today
+    undated = prop.is_public and prop.verified_on is None and prop.published_at is None
+    if undated or since < flag_before(today):
+        level = "stale"  # a published record without any date is "not confirmed" publicly too
+    elif since < reminder_before(today):
+        level = "aging"
+    else:
+        level = "fresh"
+    return Staleness(level, prop.verified_on, _months(since, today), prop.verified_on is not None)
 
 
 def _unconfirmed_since(before: date) -> Q:

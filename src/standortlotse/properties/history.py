@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from standortlotse.accounts import people
+from standortlotse.properties import publication
 from standortlotse.properties.models import Property
 from standortlotse.properties.services import history_value
 
@@ -92,6 +93,13 @@ def source_text(reason: str) -> str:
     if reason in REASONS:
         label = REASONS[reason]
         return str(label) if label else ""
+    override = publication.parse_override(reason)
+    if override is not None:
+        missing, why = override
+        return _(
+            "published below the publication requirements (missing: %(missing)s), reason: "
+            "%(reason)s"
+        ) % {"missing": publication.missing_text(missing), "reason": why}
     file = _import_file(reason)
     if file is not None:
         return _(IMPORT_REASON) % {"file": file}

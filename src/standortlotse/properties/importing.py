@@ -46,7 +46,7 @@ from standortlotse.core.textsearch import fold
 from standortlotse.core.validators import validate_geojson_polygon
 from standortlotse.geo import infrastructure
 from standortlotse.geo.models import Municipality
-from standortlotse.properties import duplicates, facts
+from standortlotse.properties import duplicates, facts, publication
 from standortlotse.properties.exports import COLUMNS
 from standortlotse.properties.models import (
     Availability,
@@ -568,6 +568,9 @@ class Converted:
     centre_fallback: bool = False  # no coordinates: the municipality centre was taken
     geocoded: bool = False  # no coordinates: the point was looked up by the row's address
     point_rejected: bool = False  # coordinates given but not usable (an error names them)
+    # A new row: what publishing the record would still need (publication.py); such a row is
+    # created as a draft, also when the import publishes.
+    gaps: list[str] = field(default_factory=list)
 
 
 def _model_field(name: str) -> models.Field:
@@ -649,6 +652,8 @@ class Context:
         # Addresses this run may still look up (cached or not, in row order: the apply step
         # places the same rows as the preview did).
         self.geocode_budget = settings.GEOCODER_REQUESTS_PER_IMPORT
+        # The publication gate's requirements and office addresses, once per municipality.
+        self.gate = publication.GateCache()
 
 
 MEMO_PER_COLUMN = 4096
@@ -1338,6 +1343,7 @@ def plan(
             continue
         _computed_columns(row, prop, ctx)
         if prop is None:
+            _note_gate(row, ctx)
             outcome.append(("new", row, None, []))
             continue
         if row.centre_fallback:
@@ -1411,6 +1417,24 @@ def _break_record_rules(row: Converted, prop: Property | None, ctx: Context, gra
         label = ctx.headers.get(name) or column_label(name)
         row.errors.extend((label, str(message)) for message in messages)
     return bool(errors)
+
+
+def _note_gate(row: Converted, ctx: Context) -> None:
+    """A new row that lacks what its region requires for publishing (a file brings no photos):
+    created as a draft even when the import publishes, with a note naming what is missing."""
+    record = blank_record(ctx)
+    for name, value in row.values.items():
+        setattr(record, name, value)
+    row.gaps = ctx.gate.gaps(record, photo_count=0)
+    if row.gaps:
+        row.warnings.append(gate_note(row.gaps))
+
+
+def gate_note(gaps: list[str]) -> str:
+    return _(
+        "Not complete enough to publish (missing: %(missing)s): created as a draft, also "
+        "with “publish”."
+    ) % {"missing": publication.missing_text(gaps)}
 
 
 def duplicate_check(ctx: Context):
@@ -1511,13 +1535,16 @@ def write(outcomes, user, publish: bool, reason: str) -> dict:
     and per row number what was done to which record."""
     now = timezone.now()
     new, updated, fields = [], [], set()
+    held = 0  # new records left as drafts for the publication gate
     numbers: list[tuple[int, str, Property, list[str]]] = []
     index = infrastructure.current_index()
     for outcome, row, prop, changed in outcomes:
         if outcome == "new":
             prop = Property(**row.values)
             facts.apply(prop, index=index)  # the record rule of Property.save
-            if publish and not prop.lacks_owner_consent(
+            if publish and row.gaps:
+                held += 1
+            elif publish and not prop.lacks_owner_consent(
                 status=Status.PUBLISHED, granted=False
             ):  # a new record has no consent yet
                 prop.status, prop.published_at = Status.PUBLISHED, now
@@ -1545,7 +1572,7 @@ def write(outcomes, user, publish: bool, reason: str) -> dict:
         _record_history([p.pk for p in updated], user, reason, "~")
     # Per row: what was done and to which record (the result page and the report show it).
     rows = {number: (outcome, prop.pk, changed) for number, outcome, prop, changed in numbers}
-    return {"new": len(new), "update": len(updated), "rows": rows}
+    return {"new": len(new), "update": len(updated), "held": held, "rows": rows}
 
 
 def template_example() -> list[list]:

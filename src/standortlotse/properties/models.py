@@ -26,7 +26,7 @@ from standortlotse.core.validators import (
     validate_geojson_polygon,
 )
 from standortlotse.geo.models import Municipality
-from standortlotse.properties import facts
+from standortlotse.properties import facts, publication
 
 
 class Kind(models.TextChoices):
@@ -386,7 +386,9 @@ class Property(models.Model):
     search_text = SearchTextField()
 
     history = HistoricalRecords(
-        excluded_fields=["updated_at", "search_text", "reminder_sent_at", "location_facts"]
+        excluded_fields=["updated_at", "search_text", "reminder_sent_at", "location_facts"],
+        # Room for a moderator's reason for publishing below the gate (publication.py).
+        history_change_reason_field=models.TextField(null=True),
     )
     objects = PublishedQuerySet.as_manager()
 
@@ -518,6 +520,10 @@ class Property(models.Model):
     def clean(self):
         super().clean()
         self.check_record()
+        # The publication gate, for a record that is valid otherwise (one message per problem).
+        errors = self.gate_errors()
+        if errors:
+            raise ValidationError(errors)
 
     def record_errors(self, granted: bool | None = None) -> dict[str, list]:
         """Field → messages for every record rule the values break (empty when none).
@@ -552,6 +558,55 @@ class Property(models.Model):
         errors = self.record_errors(granted)
         if errors:
             raise ValidationError(errors)
+
+    # --- Record rule: the publication gate (properties/publication.py). The form, the API and
+    # the admin meet it through clean(); change_status and the import ask publication_gaps().
+
+    def publication_gaps(
+        self,
+        *,
+        photo_count: int | None = None,
+        required: list[str] | None = None,
+        email=None,
+    ) -> list[str]:
+        """The requirements of the record's region it does not meet (keys, in their order).
+
+        ``photo_count``, ``required`` and ``email`` (a callable giving the contact address)
+        when the caller knows them already (lists and imports, ``publication.GateCache``)."""
+        if required is None:
+            required = publication.requirements_of_municipality(
+                self.municipality if self.municipality_id else None
+            )
+        if photo_count is None:
+            photo_count = self.photos.count() if self.pk and "photo" in required else 0
+        contact = email or (lambda: publication.contact_email(self))
+        return [key for key in required if not publication.meets(self, key, photo_count, contact)]
+
+    def gate_errors(self) -> dict[str, list]:
+        """Field → messages where saving these values breaks the gate: a record going public
+        (the admin's status field) must meet every requirement, a public one must not lose what
+        it has. Empty when a moderator's override is set (``_gate_override``, by the caller
+        that checked the permission)."""
+        if self.status != Status.PUBLISHED or getattr(self, "_gate_override", ""):
+            return {}
+        photo_count = self.photos.count() if self.pk else 0
+        gaps = self.publication_gaps(photo_count=photo_count)
+        if not gaps:
+            return {}
+        stored = (
+            Property.objects.select_related("municipality").filter(pk=self.pk).first()
+            if self.pk
+            else None
+        )
+        if stored is None or stored.status != Status.PUBLISHED:
+            return {"status": [publication.refusal(gaps)]}
+        before = set(stored.publication_gaps(photo_count=photo_count))
+        errors: dict[str, list] = {}
+        for key in gaps:
+            if key not in before:
+                field = publication.REQUIREMENTS[key].field or "status"
+                errors.setdefault(field, []).append(publication.needed(key, public=True))
+        return errors
 
     def description(self, language: str) -> str:
         if language.startswith("en") and self.description_en:

@@ -11,6 +11,7 @@ from django.utils.functional import cached_property
 
 from standortlotse.accounts import policy
 from standortlotse.core import textsearch
+from standortlotse.properties import publication
 from standortlotse.properties.models import Property, RailSiding
 
 SORTS = {
@@ -290,3 +291,15 @@ def similar(prop: Property, km: float = SIMILAR_KM, limit: int = SIMILAR_LIMIT) 
     found = found[:limit]
     prefetch_related_objects(found, "photos")
     return found
+
+
+def publication_gaps(records) -> dict[int, list[str]]:
+    """Per record what publishing it still needs (requirement keys, ``publication.py``), for a
+    list of the back office: the region's requirements and the office's address looked up once
+    per municipality; the photos from the ``photo_count`` annotation where there is one."""
+    gate = publication.GateCache()
+    gaps = {}
+    for prop in records:
+        count = getattr(prop, "photo_count", None)
+        gaps[prop.pk] = gate.gaps(prop, prop.photos.count() if count is None else count)
+    return gaps

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from standortlotse.accounts import policy
 from standortlotse.core.uploads import normalised_image
 from standortlotse.core.validators import store_upload
+from standortlotse.properties import publication
 from standortlotse.properties.models import (
     CONSENT_MISSING_FOR_PUBLISHING,
     Property,
@@ -101,7 +102,12 @@ TRANSITIONS = {
 
 
 @transaction.atomic
-def change_status(user, prop: Property, action: str) -> Property:
+def change_status(user, prop: Property, action: str, override_reason: str = "") -> Property:
+    """Publish, archive or unpublish. Publishing meets the publication gate
+    (``publication.py``): a record lacking what its region requires is refused
+    (``publication.BelowGate``, naming the gaps), unless a regional moderator
+    (``policy.can_override_gate``) gives ``override_reason``; the history keeps the override, the
+    gaps and the reason with the publishing entry."""
     _require_edit(user, prop)
     if action not in TRANSITIONS:
         raise ValidationError(_("Unknown action."))
@@ -113,10 +119,23 @@ def change_status(user, prop: Property, action: str) -> Property:
         )
     if prop.lacks_owner_consent(status=target):
         raise ValidationError({"status": CONSENT_MISSING_FOR_PUBLISHING})
+    reason = action
+    if target == Status.PUBLISHED:
+        gaps = prop.publication_gaps()
+        if gaps:
+            may_override = policy.can_override_gate(user, prop)
+            if not override_reason.strip():
+                raise publication.BelowGate(gaps, hint=not may_override)
+            if not may_override:
+                raise PermissionDenied
+            reason = publication.override_change_reason(
+                gaps, publication.checked_reason(override_reason)
+            )
     prop.status = target
     if target == Status.PUBLISHED and prop.published_at is None:
         prop.published_at = timezone.now()
-    prop._change_reason = action
+    prop._change_reason = reason
+    prop._history_user = user
     prop.save()
     return prop
 
@@ -129,6 +148,40 @@ def confirm_current(user, prop: Property) -> Property:
     prop._change_reason = "confirmed"
     prop.save()
     return prop
+
+
+# The most records one "still current" confirms at once (a page of the editor list is 50).
+CONFIRM_MANY_MAX = 200
+
+
+@dataclass
+class Confirmed:
+    confirmed: list[Property]
+    refused: int  # asked for, but not records the user may edit (or not there)
+
+
+@transaction.atomic
+def confirm_current_many(user, ids) -> Confirmed:
+    """'Still current' for the records an editor has checked: today's verified-on date on each
+    one the user may edit (each with its history entry, as one at a time); the others are left
+    as they are and counted."""
+    wanted = set()
+    for value in list(ids)[:CONFIRM_MANY_MAX]:
+        try:
+            wanted.add(int(value))
+        except (TypeError, ValueError):
+            continue
+    records = list(
+        policy.editable_records(user, Property.objects.filter(pk__in=wanted)).select_related(
+            "municipality"
+        )
+    )
+    for prop in records:
+        prop.mark_verified()
+        prop._change_reason = "confirmed"
+        prop._history_user = user
+        prop.save()
+    return Confirmed(confirmed=records, refused=len(wanted) - len(records))
 
 
 @transaction.atomic
@@ -192,12 +245,20 @@ def changes_of(prop: Property) -> list[dict]:
                         "new": history_value(field, change.new),
                     }
                 )
+        reason = newer.history_change_reason or ""
+        override = publication.parse_override(reason)
         entries.append(
             {
                 "when": newer.history_date,
                 "who": newer.history_user.get_username() if newer.history_user else "",
                 "type": newer.history_type,
-                "reason": newer.history_change_reason or "",
+                "reason": "" if override else reason,
+                # Published below the gate by a moderator: what was missing, and why.
+                "override": (
+                    {"missing": publication.labels(override[0]), "reason": override[1]}
+                    if override
+                    else None
+                ),
                 "changes": changes,
             }
         )

@@ -18,6 +18,7 @@ urlpatterns = [
     path("immobilien/vergleich/vergleich.pdf", public.compare_pdf, name="compare_pdf"),
     path("datenpflege/", backoffice.editor_list, name="editor_list"),
     path("datenpflege/aktualitaet/", backoffice.freshness_dashboard, name="freshness"),
+    path("datenpflege/bestaetigen/", backoffice.editor_confirm_many, name="editor_confirm_many"),
     path("datenpflege/eigentuemer/", consent.consent_list, name="consent_list"),
     path("datenpflege/<int:pk>/eigentuemer/", consent.consent_edit, name="consent_edit"),
     path("zustimmung/neuer-link/", consent.consent_link_request, name="consent_link_request"),

@@ -13,7 +13,12 @@ register = template.Library()
 
 @register.simple_tag
 def property_contact(prop):
-    return routing.property_contact(prop)
+    """The contact shown, or None when nobody could receive an inquiry (no organisation at all):
+    the page then leaves the contact block out rather than show an empty heading."""
+    try:
+        return routing.property_contact(prop)
+    except LookupError:
+        return None
 
 
 @register.filter

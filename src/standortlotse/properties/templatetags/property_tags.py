@@ -30,3 +30,11 @@ def area_short(value):
     from standortlotse.properties.query import area_label
 
     return "" if value in (None, "") else area_label(int(value))
+
+
+@register.simple_tag
+def staleness(prop):
+    """How current the record is, for the back-office lists (``freshness.staleness``)."""
+    from standortlotse.properties.freshness import staleness as of
+
+    return of(prop)

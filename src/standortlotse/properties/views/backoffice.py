@@ -7,14 +7,16 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from standortlotse.accounts import policy
 from standortlotse.accounts.decorators import editor_required
-from standortlotse.properties import freshness, history, services
+from standortlotse.properties import freshness, history, publication, selectors, services
 from standortlotse.properties.facts import postcode_warning
 from standortlotse.properties.forms import DocumentForm, PhotoForm, PropertyForm
 from standortlotse.properties.models import Property, PropertyDocument, PropertyPhoto, Status
@@ -40,8 +42,10 @@ def editor_list(request):
     if text:
         records = records.filter(title__icontains=text)
     page = Paginator(records, 50).get_page(request.GET.get("page"))
+    gaps = selectors.publication_gaps(page)
     for prop in page:
         prop.completeness = services.completeness(prop, prop.photo_count)
+        prop.gaps = publication.labels(gaps[prop.pk])
     return render(
         request,
         "properties/editor_list.html",
@@ -51,6 +55,7 @@ def editor_list(request):
             "q": text,
             "statuses": Status.choices,
             "is_moderator": policy.is_moderator(request.user),
+            "back": _list_query(request.GET),
         },
     )
 
@@ -59,6 +64,50 @@ def _new_record_initial(user) -> dict:
     """A new record's form: an editor with exactly one municipality finds it chosen."""
     only = list(policy.editable_municipalities(user).values_list("pk", flat=True)[:2])
     return {"municipality": only[0]} if len(only) == 1 else {}
+
+
+def _list_query(params) -> str:
+    """The editor list's own filters and page, to come back to after a bulk action."""
+    kept = QueryDict(mutable=True)
+    for name in ("q", "status", "page"):
+        if params.get(name):
+            kept[name] = params[name][:200]
+    return kept.urlencode()
+
+
+@editor_required
+@require_POST
+def editor_confirm_many(request):
+    """'Still current' for the records the editor has checked in the list (only those the user
+    may edit are confirmed; the others are counted, never named)."""
+    chosen = request.POST.getlist("pk")
+    if not chosen:
+        messages.error(request, _("Select the records you have checked first."))
+    else:
+        result = services.confirm_current_many(request.user, chosen)
+        if result.confirmed:
+            count = len(result.confirmed)
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d record confirmed as current today.",
+                    "%(count)d records confirmed as current today.",
+                    count,
+                )
+                % {"count": count},
+            )
+        if result.refused:
+            messages.error(
+                request,
+                ngettext(
+                    "%(count)d record was not confirmed: you may not edit it.",
+                    "%(count)d records were not confirmed: you may not edit them.",
+                    result.refused,
+                )
+                % {"count": result.refused},
+            )
+    back = _list_query(QueryDict(request.POST.get("back", "")))
+    return redirect(reverse("properties:editor_list") + (f"?{back}" if back else ""))
 
 
 @editor_required
@@ -75,7 +124,9 @@ def editor_create(request):
         messages.success(request, _("The record was saved as a draft. Add photos and publish it."))
         _after_save_notes(request, form)
         return redirect("properties:editor_edit", pk=prop.pk)
-    return render(request, "properties/editor_form.html", _form_context(form, None))
+    return render(
+        request, "properties/editor_form.html", _form_context(form, None, user=request.user)
+    )
 
 
 @editor_required
@@ -91,7 +142,9 @@ def editor_edit(request, pk):
             _after_save_notes(request, form)
             return redirect("properties:editor_edit", pk=prop.pk)
         messages.error(request, _("Please correct the marked fields. Nothing was saved yet."))
-    return render(request, "properties/editor_form.html", _form_context(form, prop))
+    return render(
+        request, "properties/editor_form.html", _form_context(form, prop, user=request.user)
+    )
 
 
 def _after_save_notes(request, form):
@@ -110,7 +163,8 @@ def _after_save_notes(request, form):
         )
 
 
-def _form_context(form, prop, photo_form=None, document_form=None):
+def _form_context(form, prop, photo_form=None, document_form=None, user=None):
+    gaps = prop.publication_gaps() if prop else []
     return {
         "form": form,
         "prop": prop,
@@ -120,6 +174,12 @@ def _form_context(form, prop, photo_form=None, document_form=None):
         if prop
         else "",
         "completeness": services.completeness(prop) if prop else None,
+        # What publishing still needs, each linked to where it is filled in.
+        "gaps": [publication.REQUIREMENTS[key] for key in gaps],
+        "may_override": bool(
+            gaps and user is not None and prop and policy.can_override_gate(user, prop)
+        ),
+        "override_max": publication.OVERRIDE_REASON_MAX,
         "photo_form": photo_form or PhotoForm(),
         "document_form": document_form or DocumentForm(),
         "municipality_centres": {
@@ -137,10 +197,20 @@ def editor_action(request, pk, action):
             services.confirm_current(request.user, prop)
             messages.success(request, _("Confirmed as current today."))
         else:
-            services.change_status(request.user, prop, action)
+            services.change_status(
+                request.user, prop, action, override_reason=request.POST.get("override_reason", "")
+            )
             messages.success(
                 request, _("Status is now: %(status)s.") % {"status": prop.get_status_display()}
             )
+            if not prop.is_public and (gaps := prop.publication_gaps()):
+                messages.warning(
+                    request,
+                    _("Publishing it again needs: %(missing)s.")
+                    % {"missing": publication.missing_text(gaps)},
+                )
+    except publication.BelowGate as refused:
+        messages.error(request, refused.summary)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     next_url = request.POST.get("next")
@@ -174,6 +244,22 @@ def freshness_dashboard(request):
     )
 
 
+def _photo_panel(request, prop, photo_form):
+    """The photos after an htmx upload or removal, and what publishing still needs (a photo is
+    one of the requirements) swapped in beside them."""
+    gaps = prop.publication_gaps()
+    return render(
+        request,
+        "properties/_photos.html",
+        {
+            "prop": prop,
+            "photo_form": photo_form,
+            "gaps": [publication.REQUIREMENTS[key] for key in gaps],
+            "gate_oob": True,
+        },
+    )
+
+
 @editor_required
 @require_POST
 def editor_photo_add(request, pk):
@@ -193,13 +279,13 @@ def editor_photo_add(request, pk):
             messages.success(request, _("The photo was added."))
             return redirect(reverse("properties:editor_edit", args=[pk]) + "#photos")
     if request.htmx:
-        return render(request, "properties/_photos.html", {"prop": prop, "photo_form": photo_form})
+        return _photo_panel(request, prop, photo_form)
     form = PropertyForm(instance=prop, user=request.user)
     messages.error(request, _("The photo could not be added."))
     return render(
         request,
         "properties/editor_form.html",
-        _form_context(form, prop, photo_form=photo_form),
+        _form_context(form, prop, photo_form=photo_form, user=request.user),
         status=422,
     )
 
@@ -211,8 +297,14 @@ def editor_photo_delete(request, pk, photo_pk):
     photo = get_object_or_404(PropertyPhoto, pk=photo_pk, property=prop)
     services.remove_photo(request.user, photo)
     if request.htmx:
-        return render(request, "properties/_photos.html", {"prop": prop, "photo_form": PhotoForm()})
+        return _photo_panel(request, prop, PhotoForm())
     messages.success(request, _("The photo was removed."))
+    if prop.is_public and "photo" in prop.publication_gaps():
+        # Never refused (a photo may have to go at once), but the record now lacks one.
+        messages.warning(
+            request,
+            _("The record is public without a photo now, which its region requires: add one."),
+        )
     return redirect(reverse("properties:editor_edit", args=[pk]) + "#photos")
 
 
@@ -232,7 +324,7 @@ def editor_document_add(request, pk):
     return render(
         request,
         "properties/editor_form.html",
-        _form_context(form, prop, document_form=document_form),
+        _form_context(form, prop, document_form=document_form, user=request.user),
         status=422,
     )
 
