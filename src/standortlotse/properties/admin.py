@@ -24,7 +24,7 @@ ADMIN_NEEDS_REASON = _(
 )
 
 
-class PropertyAdminForm(forms.ModelForm):
+class FactsAdminForm(forms.ModelForm):
     """The admin meets the location-facts rule of the editor form: a computed value is changed
     only with a reason (fact → reason in fact_overrides). Its model and fields come from the
     admin (modelform_factory)."""
@@ -85,7 +85,7 @@ class ZoningFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PropertyAdminForm(forms.ModelForm):
+class PropertyAdminForm(FactsAdminForm):
     """The admin's form meets the record rules and the publication gate through
     ``Property.clean()``; a regional moderator may publish below the gate with a reason (as on
     the editor page), which the history keeps. Photos count as stored: a photo added in the same
@@ -140,7 +140,6 @@ class PropertyAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "external_id"]
     raw_id_fields = ["municipality"]
     inlines = [PhotoInline, DocumentInline]
-    form = PropertyAdminForm
     readonly_fields = ["location_facts_shown"]
 
     @admin.display(description=_("computed location facts"))
