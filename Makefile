@@ -97,11 +97,15 @@ fmt: $(TOOLS)  ## ruff's safe fixes, ruff format, djhtml (rewrites files)
 	$(BIN)/ruff format .
 	$(BIN)/djhtml --tabwidth 2 $(TEMPLATES)
 
+# Tests run in one worker process per CPU (pytest-xdist; each worker has its own test database):
+# TEST_WORKERS=0 runs them in this process.
+TEST_WORKERS ?= auto
+
 test-sqlite:  ## all tests on SQLite (PYTEST_ARGS=... passes options)
-	DATABASE_URL= $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	DATABASE_URL= $(BIN)/python -m pytest -q -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test-postgres:  ## all tests on PostgreSQL at PG_URL
-	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -q -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 messages: $(BIN)/python  ## update and compile the translation catalogues
 	cd src/standortlotse && ../../$(BIN)/django-admin makemessages -l de -l en --no-obsolete --ignore "core/static/vendor/*"
