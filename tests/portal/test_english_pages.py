@@ -97,17 +97,34 @@ def test_history_shows_labels_dates_and_numbers_in_the_page_language(client, wor
     prop.status = "draft"
     prop.save()
     client.force_login(world.editor_a)
-    english = client.get(f"/en/datenpflege/{prop.pk}/verlauf/").content.decode()
-    # cells are "<td>value</td>" or, stacked on phones, '<td data-label="before">value</td>'
-    english_cells = set(re.findall(r"<td[^>]*>([^<]*)</td>", english))
-    for shown in ["hall/warehouse", "from date", "1 Dec 2026", "12,500", "15,000", "draft"]:
-        assert shown in english_cells, shown
-    for raw in ["hall", "from_date", "2026-12-01", "12500"]:
-        assert raw not in english_cells
-    german = client.get(f"/datenpflege/{prop.pk}/verlauf/").content.decode()
-    german_cells = set(re.findall(r"<td[^>]*>([^<]*)</td>", german))
-    for shown in ["Halle/Lager", "ab Datum", "01.12.2026", "12.500", "Entwurf"]:
-        assert shown in german_cells, shown
+    english = _history_text(client.get(f"/en/datenpflege/{prop.pk}/verlauf/"))
+    for shown in [
+        "Kind commercial/industrial plot → hall/warehouse",
+        "Availability immediately → from date",
+        "Available from – → 1 Dec 2026",
+        "Available area 15,000 m² → 12,500 m²",
+        "Status published → draft",
+    ]:
+        assert shown in english, shown
+    for raw in ["from_date", "2026-12-01", "12500", "area_available_m2"]:
+        assert raw not in english
+    german = _history_text(client.get(f"/datenpflege/{prop.pk}/verlauf/"))
+    for shown in [
+        "Art Gewerbe-/Industriefläche → Halle/Lager",
+        "Verfügbarkeit sofort → ab Datum",
+        "Verfügbar ab – → 01.12.2026",
+        "Verfügbare Fläche 15.000 m² → 12.500 m²",
+        "Status veröffentlicht → Entwurf",
+    ]:
+        assert shown in german, shown
+
+
+def _history_text(response) -> str:
+    """The history list as a reader sees it (the entries are sentences)."""
+    page = response.content.decode()
+    found = re.search(r'<ol class="history">(.*?)</ol>', page, re.S)
+    assert found, "no history list"
+    return " ".join(re.sub(r"<[^>]+>", " ", found.group(1)).split())
 
 
 def test_demo_places_and_guides_show_their_english_texts_under_en(client, db):

@@ -241,6 +241,11 @@ INTERNAL_TEXT_FIELDS = {
     "geo.Municipality.ags",
     "exchange.ApiKey.prefix",
     "exchange.ApiKey.secret_hash",
+    # A notification held for the daily summary, as the platform rendered it (nobody types it).
+    "accounts.DigestItem.template",
+    "accounts.DigestItem.language",
+    "accounts.DigestItem.subject",
+    "accounts.DigestItem.body",
 }
 DOMAIN_APPS = {"accounts", "cases", "geo", "guides", "inquiries", "places", "properties"}
 

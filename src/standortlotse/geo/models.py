@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from standortlotse.core.colours import validate_brand_colour
 from standortlotse.core.fields import ChoiceListField
 from standortlotse.core.uploads import PhotoField
-from standortlotse.core.validators import TEXT_LINE
+from standortlotse.core.validators import TEXT, TEXT_LINE
 
 
 class State(models.Model):
@@ -178,8 +178,8 @@ class InfrastructureDataset(models.Model):
 
     key = models.SlugField(_("key"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=200, validators=TEXT_LINE)
-    source = models.TextField(_("source"), blank=True)
-    licence = models.TextField(_("licence"), blank=True)
+    source = models.TextField(_("source"), blank=True, validators=TEXT)
+    licence = models.TextField(_("licence"), blank=True, validators=TEXT)
     as_of = models.DateField(_("as of"))
     # west, south, east, north (WGS84): points outside get no computed facts from this data set.
     coverage = models.JSONField(_("coverage (west, south, east, north)"))

@@ -70,3 +70,25 @@ document.addEventListener("DOMContentLoaded", function () {
   if (narrow.addEventListener) { narrow.addEventListener("change", apply); }
   apply();
 })();
+
+// A field that gets the focus while partly under the sticky action bar is scrolled up above it
+// (WCAG 2.2 SC 2.4.11). The browser scrolls only fields out of view: one whose top edge shows
+// above the bar (a tall text box) stayed under it, scroll-padding-bottom notwithstanding.
+(function () {
+  "use strict";
+  if (!document.querySelector(".form-actions")) { return; }
+  document.addEventListener("focusin", function (event) {
+    var field = event.target;
+    var form = field && field.closest ? field.closest("form") : null;
+    var bar = form ? form.querySelector(".form-actions") : null;
+    if (!bar || bar.contains(field)) { return; }  // only the fields of the bar's own form
+    var top = bar.getBoundingClientRect().top;
+    var box = field.getBoundingClientRect();
+    if (top >= window.innerHeight || top <= box.top) { return; }  // the bar is not over it
+    var below = box.bottom - (top - 8);
+    if (below > 0) {
+      // Never past the field's top: a field taller than the space shows its start.
+      window.scrollBy(0, Math.min(below, Math.max(0, box.top - 8)));
+    }
+  });
+})();
