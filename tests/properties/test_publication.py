@@ -28,11 +28,11 @@ def test_the_default_gate_names_what_is_missing(world):
 
 def test_each_region_chooses_its_requirements(world):
     prop = without_photo_and_description(world.mun_a)
-    world.region.publish_requirements = ["price", "zoning", "exact_location"]
+    world.region.publish_requirements = ["price_or_request", "zoning", "exact_location"]
     world.region.save()
     prop.location_approximate = True
-    assert Property.objects.get(pk=prop.pk).publication_gaps() == ["price", "zoning"]
-    assert prop.publication_gaps() == ["price", "zoning", "exact_location"]
+    assert Property.objects.get(pk=prop.pk).publication_gaps() == ["price_or_request", "zoning"]
+    assert prop.publication_gaps() == ["price_or_request", "zoning", "exact_location"]
     prop.price_on_request, prop.zonings, prop.location_approximate = True, ["GI"], False
     assert prop.publication_gaps() == []
     world.region.publish_requirements = []  # no check in this region

@@ -189,7 +189,7 @@ def test_a_moderator_publishes_from_the_page_with_a_reason_in_the_history(client
     client.post(url, {"override_reason": "Fotos folgen nach dem Abriss im Mai."})
     assert Property.objects.get(pk=prop.pk).status == Status.PUBLISHED
     history = client.get(reverse("properties:editor_history", args=[prop.pk])).content.decode()
-    assert "Ohne alle nötigen Angaben veröffentlicht" in history
+    assert "unterhalb der Anforderungen für die Veröffentlichung veröffentlicht" in history
     assert "Foto, Beschreibung" in history and "Fotos folgen nach dem Abriss im Mai." in history
     assert "moderator" in history
 

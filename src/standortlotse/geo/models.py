@@ -102,7 +102,7 @@ class PublishRequirement(models.TextChoices):
     AREA_AVAILABLE = "area_available", _("available area")
     AVAILABILITY = "availability", _("availability")
     CONTACT = "contact", _("contact with an email address")
-    PRICE = "price", _("price or 'on request'")
+    PRICE = "price_or_request", _("price or 'on request'")
     ZONING = "zoning", _("zoning")
     PLANNING_STATUS = "planning_status", _("planning status")
     MARKETING_TYPE = "marketing_type", _("marketing type")

@@ -56,7 +56,7 @@ REQUIREMENTS: dict[str, Requirement] = {
         _requirement("area_available", "area_available_m2"),
         _requirement("availability", "availability"),
         _requirement("contact", "contact_email"),
-        _requirement("price", "price_per_m2"),
+        _requirement("price_or_request", "price_per_m2"),
         _requirement("zoning", "zonings", "id_zonings_0"),
         _requirement("planning_status", "planning_status"),
         _requirement("marketing_type", "marketing_type"),
@@ -174,7 +174,7 @@ def meets(prop, key: str, photo_count: int, email: Callable[[], str]) -> bool:
         )
     if key == "contact":
         return bool(email())
-    if key == "price":
+    if key == "price_or_request":
         return prop.price_per_m2 is not None or bool(prop.price_on_request)
     if key == "zoning":
         return _filled(prop.zonings)
