@@ -123,6 +123,16 @@ class StrictEmailValidator(EmailValidator):
 
 validate_email_address = StrictEmailValidator()
 
+
+def valid_email(value: str) -> str:
+    """``value`` if it is an address mail can go to (``validate_email_address``), else ""."""
+    try:
+        validate_email_address(value)
+    except ValidationError:
+        return ""
+    return value
+
+
 TEXT_LINE = [validate_text_line]
 TEXT = [validate_text]
 

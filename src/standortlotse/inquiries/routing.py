@@ -3,12 +3,11 @@ the property or place, then general rules, then the state agency."""
 
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from standortlotse.accounts.models import Membership, Organisation
 from standortlotse.accounts.recipients import state_agency
-from standortlotse.core.validators import validate_email_address
+from standortlotse.core.validators import valid_email
 from standortlotse.guides.models import Topic
 from standortlotse.guides.services import routing_contact
 from standortlotse.inquiries.models import RoutingRule
@@ -125,19 +124,11 @@ class PropertyContact:
     named: bool
 
 
-def _valid_email(value: str) -> str:
-    try:
-        validate_email_address(value)
-    except ValidationError:
-        return ""
-    return value
-
-
 def property_contact(prop, topic: str = Topic.PROPERTY) -> PropertyContact:
     """The one rule for the contact of a property: used by the detail page, the exposé and
     ``services.receive`` (so the person shown is the person the inquiry reaches)."""
     organisation, _region = route(topic=topic or Topic.PROPERTY, property=prop)
-    email = _valid_email(prop.contact_email)
+    email = valid_email(prop.contact_email)
     if email:
         return PropertyContact(
             organisation=organisation,
@@ -151,7 +142,7 @@ def property_contact(prop, topic: str = Topic.PROPERTY) -> PropertyContact:
         organisation=organisation,
         name="",
         organisation_name=organisation.name,
-        email=_valid_email(organisation.email),
+        email=valid_email(organisation.email),
         phone=organisation.phone,
         named=False,
     )

@@ -32,7 +32,7 @@ from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from standortlotse.core.validators import validate_email_address
+from standortlotse.core.validators import valid_email
 from standortlotse.geo.models import DEFAULT_PUBLISH_REQUIREMENTS, PublishRequirement
 
 
@@ -124,14 +124,6 @@ def set_contact_rule(rule: Callable) -> None:
     """``rule(prop) -> str``: the email address an inquiry about ``prop`` reaches ("" if none)."""
     global _contact_rule
     _contact_rule = rule
-
-
-def valid_email(value: str) -> str:
-    try:
-        validate_email_address(value)
-    except ValidationError:
-        return ""
-    return value
 
 
 def contact_email(prop) -> str:
