@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -302,16 +302,17 @@ def create_demo_guides() -> int:
         )
         _fill_english(guide, **english)
         created += made
-    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    today = timezone.localdate()
     for title_de, title_en, days, location, municipality_name in EVENTS:
+        starts = event_start(today + timedelta(days=days))
         event, _made = Event.objects.get_or_create(
             region=region,
             title_de=f"{title_de} {DEMO}",
             defaults={
                 "title_en": f"{title_en} (demo)",
                 "description_en": EVENT_TEXT[1],
-                "starts_at": now + timedelta(days=days, hours=2),
-                "ends_at": now + timedelta(days=days, hours=4),
+                "starts_at": starts,
+                "ends_at": starts + timedelta(hours=2),
                 "location": location,
                 "municipality": Municipality.objects.filter(name=municipality_name).first(),
                 "description_de": EVENT_TEXT[0],
@@ -320,6 +321,20 @@ def create_demo_guides() -> int:
         )
         _fill_english(event, description_en=EVENT_TEXT[1])
     return created
+
+
+# Days nobody holds a network meeting or an open day (fixed holidays across Germany and
+# Saxony-Anhalt, and Christmas Eve and New Year's Eve).
+NO_EVENT_DAYS = {(1, 1), (1, 6), (5, 1), (10, 3), (10, 31), (12, 24), (12, 25), (12, 26), (12, 31)}
+
+
+def event_start(day):
+    """A plausible start for a demo event on or after ``day``: a working day at 18:00 or a
+    Saturday at 10:00 (local time), never on a Sunday or a holiday of NO_EVENT_DAYS."""
+    while day.weekday() == 6 or (day.month, day.day) in NO_EVENT_DAYS:
+        day += timedelta(days=1)
+    hour = 10 if day.weekday() == 5 else 18
+    return timezone.make_aware(datetime.combine(day, time(hour)))
 
 
 def generate_guides(count: int = 1000, seed: int = 7) -> int:
