@@ -314,7 +314,7 @@ def test_demo_data_is_consistent_with_the_computation_and_the_postcodes(db, sett
 
     load_shipped_regions()
     load_shipped_infrastructure()
-    create_demo_data(count=14)
+    create_demo_data(count=40)
     index = infrastructure.current_index()
     open_junctions = {
         facts.junction_label(f.name, f.refs)
@@ -322,7 +322,7 @@ def test_demo_data_is_consistent_with_the_computation_and_the_postcodes(db, sett
         if f.properties["status"] == "open"
     }
     demo = Property.objects.filter(is_demo=True).select_related("municipality")
-    assert demo.count() == 14
+    assert demo.count() == 40
     for prop in demo:
         results = facts.compute(prop.lat, prop.lon, prop.municipality, index=index)
         for fact, result in results.items():
@@ -336,6 +336,14 @@ def test_demo_data_is_consistent_with_the_computation_and_the_postcodes(db, sett
         if "an der B" in prop.title:
             number = prop.title.split("an der B")[1].split()[0]
             assert results["federal_road"]["refs"] == [f"B{number}"], prop.title
+        # the zoning fits the name: no "Industrie- und Gewerbepark" or "Produktionshalle" in MI
+        if any(word in prop.title for word in ("Gewerbe", "Industrie", "Produktionshalle")):
+            assert set(prop.zonings) <= {"GE", "GI", "SO"} and "MI" not in prop.zonings, (
+                prop.title,
+                prop.zonings,
+            )
+            if prop.kind != "brownfield":
+                assert "SO" not in prop.zonings, (prop.title, prop.zonings)
     # every shipped municipality has postcodes and the GRW classification
     assert not Municipality.objects.filter(postcodes=[]).exists()
     assert not Municipality.objects.filter(funding=None).exists()

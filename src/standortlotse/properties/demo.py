@@ -285,9 +285,20 @@ def _draw_plot(draw, rnd, w, horizon):
     draw.rectangle([sx + 18, base - 288, sx + 140, base - 276], fill=(240, 240, 232))
 
 
-def _zonings(zoning: str, total: int) -> list[str]:
+# Commercial kinds whose names promise commercial land ("Industrie- und Gewerbepark",
+# "Gewerbefläche", "Produktionshalle") are never mixed-use areas; a conversion site may be a
+# special area (SO), the others are commercial (GE) then.
+COMMERCIAL_KINDS = {Kind.BUSINESS_PARK, Kind.PLOT, Kind.BROWNFIELD, Kind.HALL}
+
+
+def _zonings(zoning: str, total: int, kind: str = "") -> list[str]:
     """About a third of the GE records are zoned GE/GI (decided by the area, so the random
-    sequence, and with it every other demo value, stays as it was)."""
+    sequence, and with it every other demo value, stays as it was); a commercial kind drawn as
+    MI (or SO, except a conversion site) is GE."""
+    if kind in COMMERCIAL_KINDS and (
+        zoning == Zoning.MI or (zoning == Zoning.SO and kind != Kind.BROWNFIELD)
+    ):
+        zoning = Zoning.GE
     return [Zoning.GE, Zoning.GI] if zoning == Zoning.GE and total % 3 == 0 else [zoning]
 
 
@@ -314,6 +325,7 @@ def _random_fields(rnd: random.Random, kind: str) -> dict:
             if big or kind == Kind.HALL
             else rnd.choice([Zoning.MI, Zoning.NONE]),
             total,
+            kind,
         ),
         "planning_status": rnd.choice(PlanningStatus.values),
         "marketing_type": rnd.choice(
