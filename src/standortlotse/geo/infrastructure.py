@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from django.db import transaction
 
 from standortlotse.geo.models import InfrastructureDataset, InfrastructureFeature
@@ -325,3 +326,64 @@ def nearest(
         if best is None or km < best.km:
             best = Nearest(feature, km)
     return best
+
+
+def nearest_many(
+    index: Index,
+    kind: str,
+    points: list[tuple[float, float]],
+    where: Callable[[Feature], bool] | None = None,
+) -> list[Nearest | None]:
+    """``nearest`` for many points at once (an import batch): one numpy computation of every
+    point against every point or segment of the kind, with the formulas of ``point_km`` and
+    ``segment_km``. ``nearest`` looped in Python over the features, 0.56 ms a point for the
+    eight facts: minutes for an import of 100,000 rows."""
+    if not points:
+        return []
+    rows: list[tuple[Feature, tuple, tuple]] = []
+    for feature in index.features.get(kind, ()):
+        if where is not None and not where(feature):
+            continue
+        if feature.is_line:
+            pairs = list(itertools.pairwise(feature.points)) or [(feature.points[0],) * 2]
+        else:
+            pairs = [(feature.points[0], feature.points[0])]
+        rows.extend((feature, a, b) for a, b in pairs)
+    if not rows:
+        return [None] * len(points)
+    features = [r[0] for r in rows]
+    owner = np.array([f.dataset for f in features])
+    is_point = np.array([not f.is_line for f in features])
+    a = np.radians(np.array([r[1] for r in rows], dtype=float))
+    b = np.radians(np.array([r[2] for r in rows], dtype=float))
+    p = np.radians(np.array(points, dtype=float))
+    plat, plon = p[:, 0:1], p[:, 1:2]  # (N, 1)
+    alat, alon, blat, blon = a[:, 0], a[:, 1], b[:, 0], b[:, 1]  # (M,)
+    h = (
+        np.sin((alat - plat) / 2) ** 2
+        + np.cos(plat) * np.cos(alat) * np.sin((alon - plon) / 2) ** 2
+    )
+    by_point = EARTH_KM * 2 * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+    scale = np.cos(plat)
+    ax, ay = (alon - plon) * scale * EARTH_KM, (alat - plat) * EARTH_KM
+    bx, by = (blon - plon) * scale * EARTH_KM, (blat - plat) * EARTH_KM
+    dx, dy = bx - ax, by - ay
+    length = dx * dx + dy * dy
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = np.where(length == 0, 0.0, np.clip(-(ax * dx + ay * dy) / length, 0.0, 1.0))
+    by_segment = np.hypot(ax + t * dx, ay + t * dy)
+    distances = np.where(is_point, by_point, by_segment)
+    # Only the features of the data sets covering each point.
+    allowed = np.zeros(distances.shape, dtype=bool)
+    for dataset in index.datasets:
+        west, south, east, north = dataset.coverage
+        lats, lons = np.array(points, dtype=float).T
+        covers = (west <= lons) & (lons <= east) & (south <= lats) & (lats <= north)
+        allowed |= covers[:, None] & (owner == dataset.id)[None, :]
+    distances = np.where(allowed, distances, np.inf)
+    best = np.argmin(distances, axis=1)
+    found = distances[np.arange(len(points)), best]
+    return [
+        Nearest(features[i], float(km)) if math.isfinite(km) else None
+        for i, km in zip(best.tolist(), found.tolist(), strict=True)
+    ]

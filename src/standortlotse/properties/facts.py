@@ -89,10 +89,16 @@ def compute(lat, lon, municipality=None, index=None) -> dict:
         covering = index.covering(lat, lon)
         if covering:
             factor = covering[0].road_factor or DEFAULT_ROAD_FACTOR
+            primed = _primed.get((index.version, float(lat), float(lon)))
             for spec in FACTS.values():
                 if not spec.kind:
                     continue
-                found = infrastructure.nearest(index, spec.kind, lat, lon, FILTERS.get(spec.key))
+                if primed is not None:
+                    found = primed.get(spec.key)
+                else:
+                    found = infrastructure.nearest(
+                        index, spec.kind, lat, lon, FILTERS.get(spec.key)
+                    )
                 if found is None:
                     continue
                 feature = found.feature
@@ -119,6 +125,39 @@ def compute(lat, lon, municipality=None, index=None) -> dict:
             "valid_until": funding.get("valid_until", ""),
         }
     return results
+
+
+# The nearest features of points computed ahead for a batch (``prime``): (index version, lat,
+# lon) → fact → Nearest | None. Bounded; a loaded data set has another version.
+_primed: dict[tuple, dict] = {}
+PRIMED_MAX = 20_000
+
+
+def prime(points, index=None) -> None:
+    """Compute the nearest features of many points at once (``infrastructure.nearest_many``),
+    so that ``compute`` for each of them (an import batch: the check, then the record rule on
+    write) reads them instead of looping over the features per point."""
+    index = index or infrastructure.current_index()
+    wanted = sorted(
+        {
+            (float(lat), float(lon))
+            for lat, lon in points
+            if lat is not None
+            and lon is not None
+            and (index.version, float(lat), float(lon)) not in _primed
+        }
+    )
+    if not wanted:
+        return
+    if len(_primed) + len(wanted) > PRIMED_MAX:
+        _primed.clear()
+    found = {
+        spec.key: infrastructure.nearest_many(index, spec.kind, wanted, FILTERS.get(spec.key))
+        for spec in FACTS.values()
+        if spec.kind
+    }
+    for n, (lat, lon) in enumerate(wanted):
+        _primed[(index.version, lat, lon)] = {key: values[n] for key, values in found.items()}
 
 
 def field_values(fact: str, result: dict | None) -> dict:

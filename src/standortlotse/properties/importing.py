@@ -1317,6 +1317,12 @@ def plan(
 ) -> list[tuple[str, Converted, Property | None, list[str]]]:
     """Outcome per row: ("error" | "new" | "update" | "unchanged", row, existing, changed fields)."""
     existing = find_existing([c.external_id for c in converted if c.external_id])
+    # The location facts of the batch's points in one computation (the check below and the
+    # record rule on write read them).
+    facts.prime(
+        [(c.values.get("lat"), c.values.get("lon")) for c in converted if not c.errors],
+        index=facts_index(ctx),
+    )
     public = [p.pk for p in existing.values() if p.status == Status.PUBLISHED]
     consented = set(
         OwnerConsent.objects.filter(
