@@ -300,12 +300,6 @@ def segment_km(lat: float, lon: float, a: tuple, b: tuple) -> float:
     return math.hypot(ax + t * dx, ay + t * dy)
 
 
-def feature_km(feature: Feature, lat: float, lon: float) -> float:
-    if not feature.is_line:
-        return point_km(lat, lon, *feature.points[0])
-    return min(segment_km(lat, lon, a, b) for a, b in itertools.pairwise(feature.points))
-
-
 def nearest(
     index: Index,
     kind: str,
@@ -314,18 +308,9 @@ def nearest(
     where: Callable[[Feature], bool] | None = None,
 ) -> Nearest | None:
     """The nearest feature of a kind (that ``where`` accepts) among the data sets covering the
-    point; None when no data set covers it or none of its features qualifies."""
-    covering = {d.id for d in index.covering(lat, lon)}
-    if not covering:
-        return None
-    best: Nearest | None = None
-    for feature in index.features.get(kind, ()):
-        if feature.dataset not in covering or (where is not None and not where(feature)):
-            continue
-        km = feature_km(feature, lat, lon)
-        if best is None or km < best.km:
-            best = Nearest(feature, km)
-    return best
+    point; None when no data set covers it or none of its features qualifies (``nearest_many``
+    for one point)."""
+    return nearest_many(index, kind, [(lat, lon)], where)[0]
 
 
 def nearest_many(
@@ -334,10 +319,11 @@ def nearest_many(
     points: list[tuple[float, float]],
     where: Callable[[Feature], bool] | None = None,
 ) -> list[Nearest | None]:
-    """``nearest`` for many points at once (an import batch): one numpy computation of every
-    point against every point or segment of the kind, with the formulas of ``point_km`` and
-    ``segment_km``. ``nearest`` looped in Python over the features, 0.56 ms a point for the
-    eight facts: minutes for an import of 100,000 rows."""
+    """The nearest feature of a kind (that ``where`` accepts) for each point, among the data sets
+    covering that point (None where none covers it or none qualifies): one numpy computation of
+    every point against every point or segment of the kind, with the formulas of ``point_km``
+    and ``segment_km``. A loop in Python over the features took 0.56 ms a point for the eight
+    facts: minutes for an import of 100,000 rows."""
     if not points:
         return []
     rows: list[tuple[Feature, tuple, tuple]] = []

@@ -87,8 +87,9 @@ def compute(lat, lon, municipality=None, index=None) -> dict:
     if lat is not None and lon is not None:
         index = index or infrastructure.current_index()
         covering = index.covering(lat, lon)
-        primed = _primed.get((index.version, float(lat), float(lon)))
-        if covering and primed is not None and "_items" in primed:
+        # The point's nearest features: its batch's (``prime``), or computed now.
+        primed = prime([(lat, lon)], index=index)[(float(lat), float(lon))] if covering else {}
+        if "_items" in primed:
             # computed for this batch already (the check, then the record rule on write)
             results.update(
                 {
@@ -101,12 +102,7 @@ def compute(lat, lon, municipality=None, index=None) -> dict:
             for spec in FACTS.values():
                 if not spec.kind:
                     continue
-                if primed is not None:
-                    found = primed.get(spec.key)
-                else:
-                    found = infrastructure.nearest(
-                        index, spec.kind, lat, lon, FILTERS.get(spec.key)
-                    )
+                found = primed.get(spec.key)
                 if found is None:
                     continue
                 feature = found.feature
@@ -120,10 +116,9 @@ def compute(lat, lon, municipality=None, index=None) -> dict:
                 if spec.key == "motorway":
                     item["label"] = junction_label(feature.name, feature.refs)
                 results[spec.key] = item
-            if primed is not None:
-                primed["_items"] = {
-                    key: {**item, "refs": list(item["refs"])} for key, item in results.items()
-                }
+            primed["_items"] = {
+                key: {**item, "refs": list(item["refs"])} for key, item in results.items()
+            }
     funding = getattr(municipality, "funding", None) if municipality is not None else None
     if funding and isinstance(funding.get("rates"), dict):
         rates = {k: v for k, v in funding["rates"].items() if isinstance(v, int | float)}
@@ -145,22 +140,17 @@ _primed: dict[tuple, dict] = {}
 PRIMED_MAX = 5_000
 
 
-def prime(points, index=None) -> None:
+def prime(points, index=None) -> dict[tuple[float, float], dict]:
     """Compute the nearest features of many points at once (``infrastructure.nearest_many``),
     so that ``compute`` for each of them (an import batch: the check, then the record rule on
-    write) reads them instead of looping over the features per point."""
+    write) reads them instead of computing them again; (lat, lon) → fact → Nearest | None, for
+    the points given."""
     index = index or infrastructure.current_index()
-    wanted = sorted(
-        {
-            (float(lat), float(lon))
-            for lat, lon in points
-            if lat is not None
-            and lon is not None
-            and (index.version, float(lat), float(lon)) not in _primed
-        }
-    )
+    given = {(float(lat), float(lon)) for lat, lon in points if lat is not None and lon is not None}
+    entries = {p: _primed[(index.version, *p)] for p in given if (index.version, *p) in _primed}
+    wanted = sorted(given - set(entries))
     if not wanted:
-        return
+        return entries
     if len(_primed) + len(wanted) > PRIMED_MAX:
         _primed.clear()
     found = {
@@ -168,8 +158,11 @@ def prime(points, index=None) -> None:
         for spec in FACTS.values()
         if spec.kind
     }
-    for n, (lat, lon) in enumerate(wanted):
-        _primed[(index.version, lat, lon)] = {key: values[n] for key, values in found.items()}
+    for n, point in enumerate(wanted):
+        entries[point] = _primed[(index.version, *point)] = {
+            key: values[n] for key, values in found.items()
+        }
+    return entries
 
 
 def field_values(fact: str, result: dict | None) -> dict:
