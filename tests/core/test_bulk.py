@@ -2,6 +2,7 @@
 as bulk_create's would, keys included."""
 
 import datetime
+import enum
 from decimal import Decimal
 
 import pytest
@@ -110,3 +111,42 @@ def test_on_postgresql_the_full_text_column_is_computed_for_copied_rows():
             [record.pk],
         )
         assert cursor.fetchone()[0] is True
+
+
+def test_values_taken_as_given_are_the_ones_each_field_would_prepare():
+    """The fast path of ``_values`` (a str for a text field, an int for a number or key, a bool)
+    gives what ``get_db_prep_save`` gives; a choice member, a date, a Decimal and JSON go
+    through the field."""
+    town = MunicipalityFactory()
+    record = Property(
+        title="Halle Süd",
+        kind=Kind.HALL,
+        status=Status.DRAFT,
+        municipality=town,
+        lat=52.6,
+        lon=11.86,
+        area_total_m2=20_000,
+        area_available_m2=15_000,
+        zonings=["GE", "GI"],
+        price_per_m2=Decimal("18.50"),
+        price_on_request=True,
+        availability=Availability.FROM_DATE,
+        available_from=datetime.date(2025, 3, 1),
+        description_de="Zeile eins",
+    )
+    fields = [f for f in Property._meta.concrete_fields if not f.primary_key]
+    fast = bulk._values(bulk._columns(fields), record, connection, add=True)
+    slow = []
+    for field in fields:
+        value = field.get_db_prep_save(field.pre_save(record, True), connection)
+        slow.append(value.value if isinstance(value, enum.Enum) else value)
+    timestamps = {
+        n
+        for n, f in enumerate(fields)
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    }
+    assert [v for n, v in enumerate(fast) if n not in timestamps] == [
+        v for n, v in enumerate(slow) if n not in timestamps
+    ]
+    kinds = {fields[n].name: type(v) for n, v in enumerate(fast)}
+    assert kinds["kind"] is str and kinds["title"] is str  # the choice member's value

@@ -316,3 +316,12 @@ def test_import_with_publish_publishes_the_rows_that_meet_the_regions_gate(clien
     assert "es fehlt: Beschreibung" in rows["Fläche ohne Text"].messages[0][1]
     assert rows["Fläche ohne Text"].get_result_display() == "angelegt"  # imported, not failed
     assert job.counts["written_held"] == 1
+
+
+def test_records_made_from_the_blank_record_get_their_own_list_and_dict_defaults(world):
+    first, second = importing.blank_record(), importing.blank_record(values={"title": "B"})
+    first.zonings.append("GE")
+    first.fact_overrides["motorway"] = {"reason": "x"}
+    assert second.zonings == [] and second.fact_overrides == {} and second.title == "B"
+    made = importing.blank_record(values={"municipality": world.mun_a})
+    assert made.municipality_id == world.mun_a.pk and made._state.adding

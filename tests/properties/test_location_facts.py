@@ -350,3 +350,72 @@ def test_demo_data_is_consistent_with_the_computation_and_the_postcodes(db, sett
     stendal = Municipality.objects.get(name="Stendal")
     outline = shape(stendal.outline.geometry)
     assert outline.contains(Point(stendal.lon, stendal.lat))
+
+
+CELLS = {
+    "Bezeichnung": ("title", "Import-Halle"),
+    "AGS": ("municipality_ags", None),
+    "Breite": ("lat", "52,5"),
+    "Länge": ("lon", "11,8"),
+    "Autobahn (km)": ("motorway_km", "27,6"),
+}
+
+
+def _written(world, previewed: bool, publish: bool = False):
+    """The record and row a new row gives when planned as the check plans it, or as the apply
+    step does for a row the preview found new (``ctx.previewed``)."""
+    from standortlotse.core.tabular.readers import Row
+
+    cells = {h: (c, world.mun_a.ags if v is None else v) for h, (c, v) in CELLS.items()}
+    mapping = {header: column for header, (column, _value) in cells.items()}
+    ctx = importing.Context(world.editor_a, mapping, list(mapping))
+    if previewed:
+        ctx.previewed, ctx.publish = {2: "new"}, publish
+    row = importing.convert(Row(number=2, cells={h: v for h, (_c, v) in cells.items()}), ctx)
+    outcomes = importing.plan([row], ctx)
+    importing.write(outcomes, world.editor_a, publish, "import")
+    prop = Property.objects.get(title="Import-Halle")
+    fields = [f.attname for f in Property._meta.concrete_fields]
+    values = {
+        name: getattr(prop, name)
+        for name in fields
+        if name not in ("id", "created_at", "updated_at", "published_at")
+    }
+    prop.delete()
+    return outcomes[0][0], row, values
+
+
+def test_the_apply_step_writes_what_the_checked_row_writes_without_its_notes(data):
+    checked_outcome, checked_row, checked = _written(data, previewed=False)
+    applied_outcome, applied_row, applied = _written(data, previewed=True)
+    assert checked_outcome == applied_outcome == "new"
+    assert applied == checked  # the computed distance, not the file's 27.6 km
+    assert checked["motorway_km"] == 0 and checked["motorway_junction"] == "AS Testdorf (A14)"
+    assert checked_row.warnings and not applied_row.warnings  # the preview showed the notes
+
+
+def test_the_apply_step_checks_the_gate_only_when_the_import_publishes(data):
+    _outcome, quiet, _values = _written(data, previewed=True, publish=False)
+    assert quiet.gaps == []
+    _outcome, publishing, values = _written(data, previewed=True, publish=True)
+    assert "photo" in publishing.gaps and values["status"] == "draft"  # held back, as checked
+
+
+def test_a_row_previewed_new_whose_id_is_now_in_the_register_is_planned_again(data):
+    from standortlotse.core.tabular.readers import Row
+
+    PropertyFactory(municipality=data.mun_a, external_id="X-1", title="Schon da")
+    mapping = {"ID": "external_id", "Bezeichnung": "title", "AGS": "municipality_ags"}
+    ctx = importing.Context(data.editor_a, mapping, list(mapping))
+    ctx.previewed = {2: "new"}
+    cells = {"ID": "X-1", "Bezeichnung": "Neu", "AGS": data.mun_a.ags}
+    row = importing.convert(Row(number=2, cells=cells), ctx)
+    assert importing.plan([row], ctx)[0][0] == "update"  # differs from the preview: apply stops
+
+
+def test_tenth_rounds_as_the_decimal_km():
+    import random
+
+    rnd = random.Random(7)
+    values = [rnd.random() * 90 for _ in range(20_000)] + [n / 100 for n in range(10_000)]
+    assert all(facts.tenth(v) == float(facts.km(v)) for v in values)

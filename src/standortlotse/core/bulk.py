@@ -17,15 +17,61 @@ module's ``executemany`` binds the prepared rows in C. The new keys follow from
 
 import enum
 
-from django.db import connections, router, transaction
+from django.db import connections, models, router, transaction
+
+# Field classes whose ``get_db_prep_save`` gives a value of these exact types back as it is
+# (``CharField.get_prep_value`` is ``to_python``, the identity for a str; ``IntegerField``'s is
+# ``int()``; a foreign key's attname holds the key). A str subclass (a choice member), a str
+# for a date and anything else go through the field. Preparing each of the 70 values of a
+# property through its field was 14 % of an import of 10,000 rows (cProfile).
+_AS_GIVEN: dict[type, tuple[type, ...]] = {
+    **{
+        cls: (str, type(None))
+        for cls in (
+            models.CharField,
+            models.TextField,
+            models.SlugField,
+            models.EmailField,
+            models.URLField,
+        )
+    },
+    **{
+        cls: (int, type(None))
+        for cls in (
+            models.IntegerField,
+            models.BigIntegerField,
+            models.PositiveIntegerField,
+            models.PositiveSmallIntegerField,
+            models.SmallIntegerField,
+            models.ForeignKey,
+        )
+    },
+    models.BooleanField: (bool, type(None)),
+}
 
 
-def _values(fields, obj, connection, add: bool) -> list:
+def _columns(fields) -> list[tuple]:
+    """Per field: attname, its own ``pre_save`` (None where it is ``Field.pre_save``, which
+    reads the attribute), ``get_db_prep_save``, the value types it takes as they are."""
+    return [
+        (
+            f.attname,
+            f.pre_save if type(f).pre_save is not models.Field.pre_save else None,
+            f.get_db_prep_save,
+            _AS_GIVEN.get(type(f), ()),
+        )
+        for f in fields
+    ]
+
+
+def _values(columns, obj, connection, add: bool) -> list:
     row = []
-    for field in fields:
-        value = field.get_db_prep_save(field.pre_save(obj, add), connection)
-        if isinstance(value, enum.Enum):  # a choice member: the database takes its value
-            value = value.value
+    for attname, pre_save, prepare, as_given in columns:
+        value = pre_save(obj, add) if pre_save is not None else getattr(obj, attname)
+        if value.__class__ not in as_given:
+            value = prepare(value, connection)
+            if isinstance(value, enum.Enum):  # a choice member: the database takes its value
+                value = value.value
         row.append(value)
     return row
 
@@ -59,11 +105,12 @@ def insert(model, objs: list, batch_size: int = 500) -> list:
     for obj, new_id in zip(objs, ids, strict=True):
         setattr(obj, pk.attname, new_id)
     fields = meta.concrete_fields
+    columns = _columns(fields)
     copy_rows(
         connection,
         meta.db_table,
         [f.column for f in fields],
-        (_values(fields, obj, connection, add=True) for obj in objs),
+        (_values(columns, obj, connection, add=True) for obj in objs),
     )
     for obj in objs:
         obj._state.adding = False
@@ -84,7 +131,8 @@ def _insert_sqlite(connection, model, objs: list) -> list:
         ", ".join(["%s"] * len(fields)),
     )
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        cursor.executemany(sql, [_values(fields, obj, connection, add=True) for obj in objs])
+        columns = _columns(fields)
+        cursor.executemany(sql, [_values(columns, obj, connection, add=True) for obj in objs])
         cursor.execute("SELECT last_insert_rowid()")
         last = cursor.fetchone()[0]
     for new_id, obj in enumerate(objs, start=last - len(objs) + 1):

@@ -849,10 +849,11 @@ def apply(job: ImportJob) -> ImportJob:
     done = 0
     try:
         ctx = _context(module, job)
+        if hasattr(ctx, "previewed"):  # a target that checks less of what the preview checked
+            ctx.publish = job.publish
         with transaction.atomic():
             for batch in _batches(_table(job).rows(), BATCH):
                 converted = [module.convert(row, ctx) for row in batch]
-                outcomes = module.plan(converted, ctx)
                 # What the preview said about these rows (one batch at a time: memory stays flat).
                 expected, decisions, stored = {}, {}, {}
                 for pk, number, outcome, decision, record in ImportRow.objects.filter(
@@ -861,6 +862,9 @@ def apply(job: ImportJob) -> ImportJob:
                     expected[number], stored[number] = outcome, pk
                     if decision:
                         decisions[number] = (decision, record)
+                if hasattr(ctx, "previewed"):
+                    ctx.previewed = expected
+                outcomes = module.plan(converted, ctx)
                 for outcome, row, _e, _c in outcomes:
                     if expected.get(row.number) != outcome and not (
                         expected.get(row.number) == "error"

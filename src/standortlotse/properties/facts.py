@@ -17,6 +17,7 @@ be computed (the point left the data's coverage) is cleared rather than left loo
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -72,6 +73,12 @@ def km(value: float) -> Decimal:
     return Decimal(str(value)).quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
+def tenth(value: float) -> float:
+    """``float(km(value))`` for a distance (≥ 0) without the Decimal (half a million calls in an
+    import of 10,000 rows): rounded half up to a tenth."""
+    return math.floor(value * 10 + 0.5) / 10
+
+
 def junction_label(name: str, refs) -> str:
     """ "AS Lüderitz (A14)", "Kreuz Magdeburg (A2/A14)": the motorway search finds the number."""
     prefix = "" if name.startswith(("Kreuz", "Dreieck", "AK ", "AD ")) else "AS "
@@ -90,13 +97,9 @@ def compute(lat, lon, municipality=None, index=None) -> dict:
         # The point's nearest features: its batch's (``prime``), or computed now.
         primed = prime([(lat, lon)], index=index)[(float(lat), float(lon))] if covering else {}
         if "_items" in primed:
-            # computed for this batch already (the check, then the record rule on write)
-            results.update(
-                {
-                    key: {**item, "refs": list(item["refs"])}
-                    for key, item in primed["_items"].items()
-                }
-            )
+            # computed for this batch already (the check, then the record rule on write); the
+            # items are shared, and nobody changes them (they become the record's JSON)
+            results.update(primed["_items"])
         elif covering:
             factor = covering[0].road_factor or DEFAULT_ROAD_FACTOR
             for spec in FACTS.values():
@@ -107,8 +110,8 @@ def compute(lat, lon, municipality=None, index=None) -> dict:
                     continue
                 feature = found.feature
                 item = {
-                    "km": float(km(found.km)),
-                    "road_km": float(km(found.km * factor)),
+                    "km": tenth(found.km),
+                    "road_km": tenth(found.km * factor),
                     "name": feature.name,
                     "refs": list(feature.refs),
                     "verified": bool(feature.properties.get("verified")),
@@ -116,9 +119,7 @@ def compute(lat, lon, municipality=None, index=None) -> dict:
                 if spec.key == "motorway":
                     item["label"] = junction_label(feature.name, feature.refs)
                 results[spec.key] = item
-            primed["_items"] = {
-                key: {**item, "refs": list(item["refs"])} for key, item in results.items()
-            }
+            primed["_items"] = dict(results)
     funding = getattr(municipality, "funding", None) if municipality is not None else None
     if funding and isinstance(funding.get("rates"), dict):
         rates = {k: v for k, v in funding["rates"].items() if isinstance(v, int | float)}

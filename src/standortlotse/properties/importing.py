@@ -654,6 +654,11 @@ class Context:
         self.geocode_budget = settings.GEOCODER_REQUESTS_PER_IMPORT
         # The publication gate's requirements and office addresses, once per municipality.
         self.gate = publication.GateCache()
+        self.gate_notes: dict[tuple, str] = {}  # the note per combination of gaps
+        # Set by the import's apply step (exchange.services.apply), per batch: row number → the
+        # preview's outcome, and whether the import publishes (``plan``).
+        self.previewed: dict[int, str] | None = None
+        self.publish = False
 
 
 MEMO_PER_COLUMN = 4096
@@ -675,17 +680,37 @@ def _memoisable(name: str, model_field: models.Field) -> bool:
     return True
 
 
-def blank_record(ctx: Context) -> Property:
+def blank_record(ctx: Context | None = None, values: dict | None = None) -> Property:
     """A new record with the model's defaults, made once per file and copied per row: the same
     attributes ``Property()`` sets (and a fresh ``_state``, as a new instance has), without its
-    constructor per row."""
-    if ctx._blank_record is None:
-        ctx._blank_record = Property()
-        ctx._blank_values = {k: v for k, v in vars(ctx._blank_record).items() if k != "_state"}
+    constructor per row (``Property(**values)`` was a tenth of writing a batch). A field with a
+    callable default (a list, a dict, a time) gets its own value per record, as in the
+    constructor. ``values`` are set as ``Property(**values)`` sets them (a municipality through
+    its descriptor)."""
+    if ctx is None:
+        blank = _BLANK
+    else:
+        if ctx._blank_record is None:
+            ctx._blank_record = Property()
+            ctx._blank_values = {k: v for k, v in vars(ctx._blank_record).items() if k != "_state"}
+        blank = ctx._blank_values
+    if not blank:
+        blank.update({k: v for k, v in vars(Property()).items() if k != "_state"})
     record = Property.__new__(Property)
-    vars(record).update(ctx._blank_values)
+    attributes = vars(record)
+    attributes.update(blank)
+    for default in _CALLABLE_DEFAULTS:
+        attributes[default.attname] = default.get_default()
     record._state = ModelState()
+    for name, value in (values or {}).items():
+        setattr(record, name, value)
     return record
+
+
+_BLANK: dict = {}  # the defaults of a new record, for ``blank_record`` without a context
+_CALLABLE_DEFAULTS = [
+    f for f in Property._meta.concrete_fields if f.has_default() and callable(f.default)
+]
 
 
 def _municipality(raw, ctx: Context) -> Municipality:
@@ -1315,8 +1340,22 @@ def changes(prop: Property, values: dict) -> list[str]:
 def plan(
     converted: list[Converted], ctx: Context
 ) -> list[tuple[str, Converted, Property | None, list[str]]]:
-    """Outcome per row: ("error" | "new" | "update" | "unchanged", row, existing, changed fields)."""
+    """Outcome per row: ("error" | "new" | "update" | "unchanged", row, existing, changed fields).
+
+    Applying (``ctx.previewed``: row number → the preview's outcome, ``ctx.publish``): a row the
+    preview found new, still without an error and without a record of its external ID, is new
+    again without the notes the preview showed (the location facts compared with the file's
+    values, the gate's text); the record rules still run, and the gate only when the import
+    publishes. The record rule on write computes the location facts (``write``)."""
     existing = find_existing([c.external_id for c in converted if c.external_id])
+    previewed = ctx.previewed or {}
+    quiet = {
+        c.number
+        for c in converted
+        if previewed.get(c.number) == "new"
+        and not c.errors
+        and not (c.external_id and c.external_id in existing)
+    }
     # The location facts of the batch's points in one computation (the check below and the
     # record rule on write read them).
     facts.prime(
@@ -1346,6 +1385,11 @@ def plan(
             continue
         if _break_record_rules(row, prop, ctx, granted=prop is not None and prop.pk in consented):
             outcome.append(("error", row, prop, []))
+            continue
+        if row.number in quiet:
+            if ctx.publish:
+                row.gaps = ctx.gate.gaps(_record_of(row, ctx), photo_count=0)
+            outcome.append(("new", row, None, []))
             continue
         _computed_columns(row, prop, ctx)
         if prop is None:
@@ -1428,12 +1472,20 @@ def _break_record_rules(row: Converted, prop: Property | None, ctx: Context, gra
 def _note_gate(row: Converted, ctx: Context) -> None:
     """A new row that lacks what its region requires for publishing (a file brings no photos):
     created as a draft even when the import publishes, with a note naming what is missing."""
+    row.gaps = ctx.gate.gaps(_record_of(row, ctx), photo_count=0)
+    if row.gaps:
+        key = tuple(row.gaps)
+        if key not in ctx.gate_notes:  # a few combinations per file
+            ctx.gate_notes[key] = gate_note(row.gaps)
+        row.warnings.append(ctx.gate_notes[key])
+
+
+def _record_of(row: Converted, ctx: Context) -> Property:
+    """A new record as the row would create it (not saved)."""
     record = blank_record(ctx)
     for name, value in row.values.items():
         setattr(record, name, value)
-    row.gaps = ctx.gate.gaps(record, photo_count=0)
-    if row.gaps:
-        row.warnings.append(gate_note(row.gaps))
+    return record
 
 
 def gate_note(gaps: list[str]) -> str:
@@ -1546,7 +1598,7 @@ def write(outcomes, user, publish: bool, reason: str) -> dict:
     index = infrastructure.current_index()
     for outcome, row, prop, changed in outcomes:
         if outcome == "new":
-            prop = Property(**row.values)
+            prop = blank_record(values=row.values)
             facts.apply(prop, index=index)  # the record rule of Property.save
             if publish and row.gaps:
                 held += 1
