@@ -1,10 +1,11 @@
 """Guides, guided entry, contacts directory (and routing through it), events with iCal and Atom."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from icalendar import Calendar
 
 from standortlotse.accounts.models import Organisation
@@ -212,3 +213,103 @@ def test_back_office_is_for_regional_moderators(client, lotse, world):
         client.get(reverse("guides:editor_edit", args=["seiten", lotse["guide"].pk])).status_code
         == 404
     )
+
+
+# --- the guided entry's fallbacks --------------------------------------------------------------
+
+
+def _overview(client, prefix="", **query):
+    with translation.override("de"):  # an /en/ request leaves English active
+        path = reverse("guides:entry")
+    response = client.get(prefix + path, query)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_cell_without_its_own_guide_shows_the_general_ones_and_says_so(client, lotse, world):
+    Guide.objects.create(
+        region=world.region,
+        slug="allgemein",
+        theme="work",
+        title_de="Arbeiten in der Altmark",
+        title_en="Working in the Altmark",
+        body_de="Text.",
+        body_en="Text.",
+        status=Status.PUBLISHED,
+    )
+    page = _overview(client, wer="investor", thema="work", gemeinde=world.mun_b.pk)
+    assert 'id="ov-fallback"' in page
+    assert "Noch gibt es keinen Ratgeber eigens für Ihre Auswahl („Ich investiere“, Arbeit)" in page
+    assert "Arbeiten in der Altmark" in page and "Zurück in die Altmark" not in page
+    english = _overview(client, "/en", wer="investor", thema="work", gemeinde=world.mun_b.pk)
+    assert "There is no guide written for your choice (“I am investing”, Work) yet" in english
+    assert "Working in the Altmark" in english
+
+
+def test_a_theme_without_guides_is_no_empty_page(client, lotse, world):
+    """Nothing for life at all: the page says so and still shows whom to ask (Gardelegen's own
+    office: the editors' organisation, found by the routing)."""
+    page = _overview(client, wer="founder", thema="life", gemeinde=world.mun_b.pk)
+    assert "Zu diesem Thema gibt es noch keinen Ratgeber" in page
+    assert 'class="card-list"' not in page
+    office = world.editor_b.memberships.get().organisation
+    assert "Ihre Ansprechstelle in Gardelegen für Leben in der Region:" in page
+    assert office.name in page
+    assert f"/kontakt/gemeinde/{world.mun_b.pk}/?thema=life" in page
+
+
+def test_a_municipality_without_its_own_contact_gets_its_districts(client, lotse, world):
+    district = Contact.objects.create(
+        region=world.region,
+        organisation=lotse["network"],
+        person="Kreisberatung",
+        topics=["housing"],
+    )
+    district.districts.set([world.district_salzwedel])
+    page = _overview(client, wer="returner", thema="housing", gemeinde=world.mun_b.pk)
+    assert (
+        "Gardelegen hat für Wohnen und Bauen keine eigene Ansprechstelle: Es hilft Ihnen der "
+        "Altmarkkreis Salzwedel." in page
+    )
+    start = page.index('aria-labelledby="ov-responsible"')
+    assert "Kreisberatung" in page[start : page.index("</ul>", start)]
+
+
+def test_overview_without_municipality_shows_the_districts_contacts(client, lotse, world):
+    page = _overview(client, wer="returner", thema="housing")
+    assert "Sie haben keine Gemeinde gewählt" in page
+    # No district contact for housing: each district falls back to the region's network.
+    assert page.count("Für die ganze Region") == 2
+    assert "Maria Vogel" not in page  # Stendal's own office, for those who chose Stendal
+
+
+def test_a_german_only_guide_is_marked_on_the_english_overview(client, lotse, world):
+    lotse["guide"].body_en = ""  # an English title, the text in German only
+    lotse["guide"].save()
+    page = _overview(client, "/en", wer="returner", thema="work")
+    assert '/">Back to the Altmark</a> <span class="small">(in German)</span>' in page
+    lotse["guide"].title_en = ""
+    lotse["guide"].save()
+    page = _overview(client, "/en", wer="returner", thema="work")
+    assert ' lang="de">Zurück in die Altmark</a> <span class="small">(in German)</span>' in page
+    assert '<p lang="de">Jobs und Beratung</p>' in page
+
+
+def test_change_my_answers_keeps_them(client, lotse, world):
+    query = {"wer": "returner", "thema": "housing", "gemeinde": world.mun_a.pk}
+    page = _overview(client, **query)
+    change = f"/lotse/?wer=returner&amp;thema=housing&amp;gemeinde={world.mun_a.pk}&amp;aendern=1"
+    assert change in page
+    response = client.get(reverse("guides:entry"), {**query, "aendern": "1"})
+    form = response.content.decode()
+    assert response.status_code == 200 and 'class="guided-entry"' in form
+    assert re.search(r'<input type="radio" name="wer" value="returner"[^>]* checked>', form)
+    assert re.search(r'<input type="radio" name="thema" value="housing"[^>]* checked>', form)
+    assert f'<option value="{world.mun_a.pk}" selected>' in form
+    assert "error-summary" not in form
+
+
+def test_theme_links_lead_to_the_themes_guides(client, lotse):
+    page = _overview(client, wer="returner", thema="housing")
+    assert '<a href="/lotse/themen/#thema-housing">Alle Ratgeber zum Thema Wohnen</a>' in page
+    assert 'id="thema-housing"' in client.get(reverse("guides:guide_list")).content.decode()

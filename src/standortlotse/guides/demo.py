@@ -13,9 +13,12 @@ from standortlotse.guides.models import Audience, Contact, Event, Guide, Status,
 
 DEMO = "(Demo)"
 
+# organisation, kind, person ("" for an office), role (German, English), topics, audiences,
+# districts (keys), municipalities served, email. The organisation's own area (its district or
+# municipality) follows from the kind: an economic development office of the one district, a
+# municipal administration of the one municipality. New offices name no person and no phone
+# number: the role says "(Demo)".
 CONTACTS = [
-    # organisation, kind, person, role (German, English), topics, audiences, districts (keys),
-    # municipalities
     (
         "Wirtschaftsförderung Landkreis Stendal",
         Organisation.Kind.ECONOMIC_DEVELOPMENT,
@@ -25,6 +28,7 @@ CONTACTS = [
         ["investor", "founder"],
         ["15090"],
         [],
+        "beratung@altmark.example",
     ),
     (
         "Wirtschaftsförderung Altmarkkreis Salzwedel",
@@ -35,6 +39,7 @@ CONTACTS = [
         ["investor", "founder"],
         ["15081"],
         [],
+        "beratung@altmark.example",
     ),
     (
         "Rückkehr-Netzwerk Altmark",
@@ -48,6 +53,7 @@ CONTACTS = [
         ["returner", "newcomer"],
         [],
         [],
+        "beratung@altmark.example",
     ),
     (
         "Fachkräfteservice Altmark",
@@ -58,6 +64,7 @@ CONTACTS = [
         ["returner", "newcomer", "stayer"],
         [],
         [],
+        "beratung@altmark.example",
     ),
     (
         "Hansestadt Stendal – Wirtschaftsförderung",
@@ -68,6 +75,7 @@ CONTACTS = [
         [],
         [],
         ["Stendal"],
+        "beratung@altmark.example",
     ),
     (
         "Gründungsnetzwerk Altmark",
@@ -78,6 +86,63 @@ CONTACTS = [
         ["founder"],
         [],
         [],
+        "beratung@altmark.example",
+    ),
+    # Every district answers work, housing and life itself (the guided entry's contact where a
+    # municipality has none of its own, and for visitors who chose no municipality).
+    (
+        "Wirtschaftsförderung Landkreis Stendal",
+        Organisation.Kind.ECONOMIC_DEVELOPMENT,
+        "",
+        (
+            "Willkommensservice: Arbeit, Wohnen und Leben im Landkreis Stendal (Demo)",
+            "Welcome service: work, housing and life in the district of Stendal (demo)",
+        ),
+        ["work", "housing", "life"],
+        [],
+        ["15090"],
+        [],
+        "willkommen@landkreis-stendal.example",
+    ),
+    (
+        "Wirtschaftsförderung Altmarkkreis Salzwedel",
+        Organisation.Kind.ECONOMIC_DEVELOPMENT,
+        "",
+        (
+            "Willkommensservice: Arbeit, Wohnen und Leben im Altmarkkreis Salzwedel (Demo)",
+            "Welcome service: work, housing and life in the Altmarkkreis Salzwedel (demo)",
+        ),
+        ["work", "housing", "life"],
+        [],
+        ["15081"],
+        [],
+        "willkommen@altmarkkreis-salzwedel.example",
+    ),
+    # Two towns with offices of their own: the guided entry shows them for their town.
+    (
+        "Hansestadt Stendal – Wirtschaftsförderung",
+        Organisation.Kind.MUNICIPALITY,
+        "",
+        ("Arbeiten und Leben in Stendal (Demo)", "Working and living in Stendal (demo)"),
+        ["work", "life"],
+        [],
+        [],
+        ["Stendal"],
+        "willkommen@stendal.example",
+    ),
+    (
+        "Hansestadt Gardelegen – Stadtverwaltung",
+        Organisation.Kind.MUNICIPALITY,
+        "",
+        (
+            "Bauplätze, Wohnen und Leben in Gardelegen (Demo)",
+            "Building plots, housing and life in Gardelegen (demo)",
+        ),
+        ["housing", "life"],
+        [],
+        [],
+        ["Gardelegen"],
+        "buergerservice@gardelegen.example",
     ),
 ]
 
@@ -210,6 +275,218 @@ GUIDES = [
         ),
         0,
     ),
+    # The cells that had no guide of their own (guides.coverage lists any left).
+    (
+        "herziehen-und-arbeiten",
+        Theme.WORK,
+        ["newcomer"],
+        (
+            "Herziehen und arbeiten: Stellen, Anerkennung, Pendeln",
+            "Moving here and working: jobs, recognition, commuting",
+        ),
+        (
+            "Eine Stelle finden, den Berufsabschluss anerkennen lassen, mit Bahn und Auto pendeln.",
+            "Finding a job, getting your qualification recognised, commuting by train or car.",
+        ),
+        (
+            (
+                "## Stellen finden\n\nGesucht werden vor allem Fachkräfte in Pflege, Handwerk, "
+                "Logistik und Industrie. Stellen finden Sie bei der Agentur für Arbeit und direkt "
+                "bei den Betrieben; der **Fachkräfteservice** hilft bei der Suche.\n\n"
+                "## Abschluss anerkennen lassen\n\nWer einen Berufsabschluss aus dem Ausland "
+                "mitbringt, lässt ihn anerkennen. Welche Stelle zuständig ist, zeigt das Portal "
+                "„Anerkennung in Deutschland“.\n\n## Pendeln\n\n- ICE-Halt in Stendal\n"
+                "- Regionalzüge von Stendal nach Magdeburg, Salzwedel, Uelzen und Wittenberge\n"
+                "- Arbeiten von zu Hause: fragen Sie nach dem Glasfaseranschluss in Ihrem Ort\n"
+            ),
+            (
+                "## Finding a job\n\nSkilled workers are wanted above all in care, the crafts, "
+                "logistics and industry. You find vacancies at the employment agency (Agentur für "
+                "Arbeit) and directly at the firms; the **skilled workers' service** helps you "
+                "look.\n\n## Getting your qualification recognised\n\nIf you trained abroad, "
+                'have your qualification recognised. The portal "Recognition in Germany" '
+                "(Anerkennung in Deutschland) shows which office is responsible.\n\n"
+                "## Commuting\n\n- ICE high-speed stop in Stendal\n"
+                "- Regional trains from Stendal to Magdeburg, Salzwedel, Uelzen and Wittenberge\n"
+                "- Working from home: ask about the fibre connection where you want to live\n"
+            ),
+        ),
+        3,
+    ),
+    (
+        "hierbleiben-und-weiterkommen",
+        Theme.WORK,
+        ["stayer"],
+        (
+            "Hierbleiben und weiterkommen: Ausbildung, Weiterbildung, Aufstieg",
+            "Staying and getting ahead: training, further education, promotion",
+        ),
+        (
+            (
+                "Ausbildung im Betrieb, Meister- und Technikerkurse mit Aufstiegs-BAföG, neue "
+                "Aufgaben in der Region."
+            ),
+            (
+                "Apprenticeships, master craftsman and technician courses with Aufstiegs-BAföG, "
+                "new jobs in the region."
+            ),
+        ),
+        (
+            (
+                "## Ausbildung\n\nViele Betriebe bilden aus und übernehmen ihre Auszubildenden. "
+                "Die Kammern beraten zu den Ausbildungsberufen.\n\n## Weiterbildung\n\n"
+                "- Meisterin, Techniker, Fachwirtin: das **Aufstiegs-BAföG** fördert Lehrgang "
+                "und Prüfung\n- Die Agentur für Arbeit berät auch Beschäftigte zur "
+                "Weiterbildung\n\n## Neue Aufgaben\n\nSie wollen den Betrieb wechseln, aber "
+                "nicht wegziehen? Der Fachkräfteservice kennt die Arbeitgeber der Region.\n"
+            ),
+            (
+                "## Apprenticeships\n\nMany firms train apprentices and keep them on "
+                "afterwards. The chambers advise on the trades you can learn.\n\n"
+                "## Further education\n\n- Master craftsman, technician, business "
+                "administrator: **Aufstiegs-BAföG** pays towards the course and the exam\n"
+                "- The employment agency also advises people in work about further training\n\n"
+                "## A new job\n\nWant to change employer without moving away? The skilled "
+                "workers' service knows the employers of the region.\n"
+            ),
+        ),
+        3,
+    ),
+    (
+        "gruenden-und-wohnen",
+        Theme.HOUSING,
+        ["founder"],
+        (
+            "Gründen und wohnen: Hof, Werkstatt und Wohnung unter einem Dach",
+            "Founding and living: farmstead, workshop and home under one roof",
+        ),
+        (
+            "Leerstehende Höfe für Wohnen und Arbeiten, Probewohnen, was vorher zu klären ist.",
+            "Empty farmsteads to live and work in, trial living, what to clear up first.",
+        ),
+        (
+            (
+                "## Wohnen, wo Sie arbeiten\n\nIn vielen Dörfern stehen Höfe mit Scheune oder "
+                "Stall leer: Platz für Werkstatt, Atelier oder Hofladen und die Wohnung "
+                "daneben.\n\n## Vorher klären\n\n- Ob das Gewerbe dort erlaubt ist: die "
+                "Bauaufsicht des Landkreises (Nutzungsänderung)\n- Förderung für die Sanierung: "
+                "die Gemeinde und die Wirtschaftsförderung\n\n## Erst einmal ausprobieren\n\n"
+                "Kreativorte bieten **Probewohnen** und Coworking: so lernen Sie den Ort kennen, "
+                "bevor Sie kaufen.\n"
+            ),
+            (
+                "## Living where you work\n\nIn many villages, farmsteads with a barn or a "
+                "stable stand empty: room for a workshop, a studio or a farm shop with your home "
+                "next to it.\n\n## Clear up first\n\n- Whether your business is allowed "
+                "there: the district's building authority (change of use)\n- Grants for the "
+                "renovation: the municipality and the economic development office\n\n"
+                "## Try it out first\n\nCreative places offer **trial living** and coworking: "
+                "get to know the place before you buy.\n"
+            ),
+        ),
+        5,
+    ),
+    (
+        "wohnraum-fuer-fachkraefte",
+        Theme.HOUSING,
+        ["investor"],
+        ("Wohnraum für Ihre Fachkräfte", "Housing for your staff"),
+        (
+            "Mietwohnungen, Bauplätze und Leerstand für Beschäftigte: was die Gemeinden bieten.",
+            (
+                "Flats, building plots and empty buildings for your employees: what the "
+                "municipalities offer."
+            ),
+        ),
+        (
+            (
+                "## Was es gibt\n\n- Mietwohnungen in den Städten, oft kurzfristig frei\n"
+                "- Bauplätze in den Wohngebieten der Gemeinden\n- Leerstehende Gebäude, die sich "
+                "zu Wohnungen umbauen lassen\n\n## Mit der Gemeinde planen\n\nWenn Sie viele "
+                "Beschäftigte ansiedeln, sprechen Sie früh mit der Gemeinde: über Wohngebiete im "
+                "Bebauungsplan, die Wohnungsunternehmen vor Ort und Übergangslösungen für die "
+                "Anlaufzeit.\n"
+            ),
+            (
+                "## What there is\n\n- Flats to rent in the towns, often available at short "
+                "notice\n- Building plots in the municipalities' residential areas\n- Empty "
+                "buildings that can be converted into flats\n\n## Plan with the "
+                "municipality\n\nIf you bring many employees, talk to the municipality early: "
+                "about residential areas in the land-use plan, the local housing companies and "
+                "interim solutions while you start up.\n"
+            ),
+        ),
+        0,
+    ),
+    (
+        "selbststaendig-leben",
+        Theme.LIFE,
+        ["founder"],
+        (
+            "Selbstständig in der Altmark: Netzwerke, Familie, Alltag",
+            "Self-employed in the Altmark: networks, family, everyday life",
+        ),
+        (
+            "Wo sich Gründende treffen, und wie Kita und Internet den Alltag leichter machen.",
+            "Where founders meet, and how childcare and broadband make everyday life easier.",
+        ),
+        (
+            (
+                "## Netzwerke\n\nUnternehmerfrühstück, Gründungssprechstunde und Stammtische in "
+                "den Städten: die Termine stehen im Veranstaltungskalender.\n\n## Familie und "
+                "Beruf\n\nIn Sachsen-Anhalt haben Kinder Anspruch auf einen Ganztagsplatz in "
+                "der Kita; Wartezeiten sind meist kurz.\n\n## Internet\n\nDer "
+                "Glasfaserausbau ist in vielen Orten weit, aber nicht überall: fragen Sie vor dem "
+                "Kauf nach dem Anschluss.\n"
+            ),
+            (
+                "## Networks\n\nEntrepreneurs' breakfasts, founders' consultations and regular "
+                "meetings in the towns: the dates are in the events calendar.\n\n## Family and "
+                "work\n\nIn Saxony-Anhalt children are entitled to a full-day nursery place; "
+                "waiting times are usually short.\n\n## Internet\n\nFibre has reached many "
+                "places, but not all: ask about the connection before you buy.\n"
+            ),
+        ),
+        5,
+    ),
+    (
+        "lebensqualitaet-fuer-ihre-beschaeftigten",
+        Theme.LIFE,
+        ["investor"],
+        (
+            "Lebensqualität als Standortfaktor: was Ihre Beschäftigten hier finden",
+            "Quality of life as a location factor: what your staff find here",
+        ),
+        (
+            (
+                "Kita und Schule, Gesundheit, Kultur und Natur: Argumente, mit denen Sie "
+                "Fachkräfte gewinnen."
+            ),
+            (
+                "Childcare and schools, health, culture and nature: arguments that win you "
+                "skilled staff."
+            ),
+        ),
+        (
+            (
+                "## Für Familien\n\nGanztagsplätze in der Kita, Schulen mit Schulbus, "
+                "bezahlbare Wohnungen und Bauplätze.\n\n## Gesundheit\n\nKliniken in Stendal "
+                "und Salzwedel, Arztpraxen in den Städten.\n\n## Freizeit\n\nHansestädte mit "
+                "Backsteingotik, die Elbe, der Arendsee und viel Natur.\n\n## Ankommen\n\n"
+                "Der **Willkommensservice** der Landkreise hilft neuen Beschäftigten mit "
+                "Wohnung, Kita und Behördengängen.\n"
+            ),
+            (
+                "## For families\n\nFull-day nursery places, schools with a school bus, "
+                "affordable flats and building plots.\n\n## Health\n\nHospitals in Stendal "
+                "and Salzwedel, doctors' practices in the towns.\n\n## Leisure\n\n"
+                "Hanseatic towns with brick Gothic churches, the Elbe, Lake Arendsee and a lot "
+                "of nature.\n\n## Settling in\n\nThe districts' **welcome service** helps "
+                "new employees with housing, childcare and the paperwork.\n"
+            ),
+        ),
+        0,
+    ),
 ]
 
 EVENTS = [
@@ -248,30 +525,47 @@ def _fill_english(record, **texts) -> None:
         record.save()
 
 
+def _area_of(kind, district_keys, municipality_names) -> dict:
+    """The district of an economic development office, the municipality of a municipal
+    administration (the routing's office of a place), when the guides demo creates them."""
+    if kind == Organisation.Kind.ECONOMIC_DEVELOPMENT and district_keys:
+        return {"district": District.objects.filter(key=district_keys[0]).first()}
+    if kind == Organisation.Kind.MUNICIPALITY and municipality_names:
+        return {"municipality": Municipality.objects.filter(name=municipality_names[0]).first()}
+    return {}
+
+
 def create_demo_guides() -> int:
     region = Region.objects.get(slug="altmark")
     districts = {d.key: d for d in District.objects.filter(regions=region)}
     contacts = []
-    for name, kind, person, roles, topics, audiences, district_keys, municipality_names in CONTACTS:
+    for entry in CONTACTS:
+        name, kind, person, roles, topics, audiences, district_keys, municipality_names, email = (
+            entry
+        )
         organisation, _created = Organisation.objects.get_or_create(
             name=name,
             defaults={
                 "kind": kind,
                 "region": region,
                 "email": f"kontakt@{name.split()[0].lower()}.example",
+                **_area_of(kind, district_keys, municipality_names),
             },
         )
+        # A person is known by name, an office without one by its role.
+        known_by = {"person": f"{person} {DEMO}"} if person else {"person": "", "role_de": roles[0]}
         contact, created = Contact.objects.get_or_create(
             region=region,
             organisation=organisation,
-            person=f"{person} {DEMO}",
+            **known_by,
             defaults={
                 "role_de": roles[0],
                 "role_en": roles[1],
                 "topics": topics,
                 "audiences": audiences,
-                "email": "beratung@altmark.example",
-                "phone": "+49 3931 000000",
+                "email": email,
+                # Only the people of the first demo had one, an obvious placeholder.
+                "phone": "+49 3931 000000" if person else "",
             },
         )
         _fill_english(contact, role_en=roles[1])

@@ -18,7 +18,7 @@ from standortlotse.accounts import policy, twofactor
 from standortlotse.accounts.decorators import editor_required
 from standortlotse.core.collation import sorted_by_name
 from standortlotse.geo.models import Municipality
-from standortlotse.guides import calendar, services
+from standortlotse.guides import calendar, coverage, services
 from standortlotse.guides.forms import ContactForm, EntryForm, EventForm, GuideForm
 from standortlotse.guides.models import Audience, Contact, Event, Guide, Status, Theme, Topic
 
@@ -28,13 +28,21 @@ def _language():
 
 
 def entry(request):
-    """The guided entry: who, topic, municipality → a shareable overview."""
-    complete = request.GET.get("wer") and request.GET.get("thema")
-    # A first choice from the home page ("?wer=returner") preselects, it is not yet an answer.
-    form = EntryForm(request.GET if complete else None, initial={"who": request.GET.get("wer", "")})
+    """The guided entry: who, theme, municipality → a shareable overview.
+
+    Incomplete answers (a first choice from the home page, "?wer=returner") or "change my
+    answers" ("&aendern=1") preselect the questions; they are not yet an answer."""
+    answered = request.GET.get("wer") and request.GET.get("thema")
+    complete = answered and "aendern" not in request.GET
+    initial = {"who": request.GET.get("wer", ""), "theme": request.GET.get("thema", "")}
+    if (request.GET.get("gemeinde") or "").isdigit():
+        initial["municipality"] = request.GET["gemeinde"]
+    form = EntryForm(request.GET if complete else None, initial=initial)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         result = services.overview(data["who"], data["theme"], data["municipality"])
+        query = request.GET.copy()
+        query["aendern"] = "1"
         return render(
             request,
             "guides/overview.html",
@@ -44,7 +52,13 @@ def entry(request):
                 "language": _language(),
                 "who_label": dict(Audience.choices).get(data["who"], ""),
                 "theme_label": dict(Theme.choices).get(data["theme"], ""),
+                "topic_label": dict(Topic.choices).get(result.topic, ""),
                 "share_url": request.build_absolute_uri(),
+                "change_url": reverse("guides:entry") + "?" + query.urlencode(),
+                # Guides shown in German on the English page (marked lang="de", "in German").
+                "untranslated": {
+                    g.pk for g in result.guides if not services.has_text(g, _language())
+                },
             },
         )
     return render(
@@ -64,7 +78,7 @@ def guide_list(request):
         request,
         "guides/guide_list.html",
         {
-            "themes": [(label, by_theme[value]) for value, label in Theme.choices],
+            "themes": [(value, label, by_theme[value]) for value, label in Theme.choices],
             "language": _language(),
         },
     )
@@ -277,6 +291,13 @@ def editor_list(request):
                 request.user, Event.objects.select_related("region")
             ).order_by("-starts_at"),
             "may_edit": regions.exists(),
+            # The gaps of the guided entry in the moderator's regions (also manage.py
+            # guides_gaps): a cell without a guide falls back to the general ones.
+            "gaps": (
+                coverage.described(coverage.cell_gaps(regions), coverage.contact_gaps(regions))
+                if regions.exists()
+                else None
+            ),
         },
     )
 

@@ -33,9 +33,10 @@ def _rule(region, topic):
     )
 
 
-def _responsible_for_target(property=None, place=None):
-    if property is not None:
-        municipality = property.municipality
+def _office_of(municipality=None, district=None):
+    """The municipality's own office (one that can answer: with members or an address), else
+    the district's economic development office."""
+    if municipality is not None:
         office = (
             Organisation.objects.filter(kind=Kind.MUNICIPALITY, municipality=municipality)
             .filter(Q(memberships__isnull=False) | ~Q(email=""))
@@ -43,14 +44,21 @@ def _responsible_for_target(property=None, place=None):
             .order_by("pk")
             .first()
         )
-        return (
-            office
-            or Organisation.objects.filter(
-                kind=Kind.ECONOMIC_DEVELOPMENT, district=municipality.district
-            )
-            .order_by("pk")
-            .first()
-        )
+        if office is not None:
+            return office
+        district = municipality.district
+    if district is None:
+        return None
+    return (
+        Organisation.objects.filter(kind=Kind.ECONOMIC_DEVELOPMENT, district=district)
+        .order_by("pk")
+        .first()
+    )
+
+
+def _responsible_for_target(property=None, place=None, municipality=None, district=None):
+    if property is not None:
+        return _office_of(property.municipality)
     if place is not None:
         return (
             Organisation.objects.filter(kind=Kind.REGIONAL_MARKETING, region=place.region)
@@ -62,31 +70,37 @@ def _responsible_for_target(property=None, place=None):
             .order_by("pk")
             .first()
         )
-    return None
+    return _office_of(municipality, district)
 
 
-def _directory(region, topic, property=None, place=None, municipality=None):
+def _directory(region, topic, property=None, place=None, municipality=None, district=None):
     """The contacts directory: a network partner serving this topic where the target is."""
     municipality = (
         municipality
         or (property.municipality if property is not None else None)
         or (place.municipality if place is not None else None)
     )
-    contact = routing_contact(region, municipality, topic)
+    contact = routing_contact(region, municipality, topic, district)
     return contact.organisation if contact else None
 
 
-def route(*, topic: str, property=None, place=None, region=None, municipality=None):
-    """The organisation that receives the inquiry, and the region it belongs to."""
+def route(*, topic: str, property=None, place=None, region=None, municipality=None, district=None):
+    """The organisation that receives the inquiry, and the region it belongs to.
+
+    The one rule (the inquiry forms, the property page and exposé, the guided entry's contact
+    through ``guides.services.responsible``): a rule of the region for the topic; the directory's
+    nearest contact for the topic (named for the municipality, its district, the region); the
+    office of the property, place, municipality or district; the region's general rule; the
+    general rules; the state agency."""
     region = region_of(property=property, place=place, region=region)
     candidates = [
         lambda: _rule(region, topic) if region else None,
         lambda: (
-            _directory(region, topic, property, place, municipality)
+            _directory(region, topic, property, place, municipality, district)
             if topic not in ("", "property", "place")
             else None
         ),
-        lambda: _responsible_for_target(property, place),
+        lambda: _responsible_for_target(property, place, municipality, district),
         lambda: _rule(region, "") if region else None,
         lambda: _rule(None, topic),
         lambda: _rule(None, ""),
