@@ -145,8 +145,10 @@ def test_values_taken_as_given_are_the_ones_each_field_would_prepare():
         for n, f in enumerate(fields)
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
     }
-    assert [v for n, v in enumerate(fast) if n not in timestamps] == [
-        v for n, v in enumerate(slow) if n not in timestamps
-    ]
+
+    def plain(values):  # psycopg's Jsonb wrapper compares by identity: its object
+        return [getattr(v, "obj", v) for n, v in enumerate(values) if n not in timestamps]
+
+    assert plain(fast) == plain(slow)
     kinds = {fields[n].name: type(v) for n, v in enumerate(fast)}
     assert kinds["kind"] is str and kinds["title"] is str  # the choice member's value
