@@ -152,3 +152,57 @@ def test_values_taken_as_given_are_the_ones_each_field_would_prepare():
     assert plain(fast) == plain(slow)
     kinds = {fields[n].name: type(v) for n, v in enumerate(fast)}
     assert kinds["kind"] is str and kinds["title"] is str  # the choice member's value
+
+
+def _trigger_exists() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = %s",
+            ["properties_property_fts_ai"],
+        )
+        return cursor.fetchone()[0] == 1
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 table")
+def test_on_sqlite_inserted_rows_are_found_by_the_text_search_and_the_trigger_is_back():
+    from standortlotse.core import textsearch
+
+    town = MunicipalityFactory()
+    records = bulk.insert(
+        Property,
+        [
+            Property(
+                title=f"Gleisanschluss {n}",
+                kind=Kind.PLOT,
+                municipality=town,
+                lat=52.6,
+                lon=11.8,
+                search_text=f"gleisanschluss stendal nummer{n}",
+            )
+            for n in range(3)
+        ],
+    )
+    assert sorted(textsearch.matching_ids(Property, ["gleisanschluss"])) == sorted(
+        r.pk for r in records
+    )
+    assert textsearch.matching_ids(Property, ["nummer1"]) == [records[1].pk]
+    assert _trigger_exists()
+    later = Property.objects.create(
+        title="Hafenkante", kind=Kind.PLOT, municipality=town, lat=52.6, lon=11.8
+    )
+    found = textsearch.matching_ids(Property, textsearch.query_words("Hafenkante"))
+    assert found == [later.pk]  # the trigger works again
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 table")
+def test_on_sqlite_a_failed_insert_leaves_the_trigger_and_no_rows():
+    from django.db import IntegrityError, transaction
+
+    town = MunicipalityFactory()
+    before = Property.objects.count()
+    good = Property(title="Gut", kind=Kind.PLOT, municipality=town, lat=52.6, lon=11.8)
+    broken = Property(title=None, kind=Kind.PLOT, municipality=town, lat=52.6, lon=11.8)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        bulk.insert(Property, [good, broken])  # NOT NULL fails in the executemany
+    assert Property.objects.count() == before
+    assert _trigger_exists()

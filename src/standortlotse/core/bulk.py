@@ -19,6 +19,8 @@ import enum
 
 from django.db import connections, models, router, transaction
 
+from standortlotse.core import textsearch
+
 # Field classes whose ``get_db_prep_save`` gives a value of these exact types back as it is
 # (``CharField.get_prep_value`` is ``to_python``, the identity for a str; ``IntegerField``'s is
 # ``int()``; a foreign key's attname holds the key). A str subclass (a choice member), a str
@@ -132,9 +134,11 @@ def _insert_sqlite(connection, model, objs: list) -> list:
     )
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         columns = _columns(fields)
-        cursor.executemany(sql, [_values(columns, obj, connection, add=True) for obj in objs])
-        cursor.execute("SELECT last_insert_rowid()")
-        last = cursor.fetchone()[0]
+        with textsearch.sqlite_bulk_insert(cursor, meta.db_table) as index:
+            cursor.executemany(sql, [_values(columns, obj, connection, add=True) for obj in objs])
+            cursor.execute("SELECT last_insert_rowid()")
+            last = cursor.fetchone()[0]
+            index(last - len(objs) + 1, last)
     for new_id, obj in enumerate(objs, start=last - len(objs) + 1):
         setattr(obj, pk.attname, new_id)
         obj._state.adding = False

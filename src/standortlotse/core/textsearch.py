@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Literal
 
@@ -237,6 +238,38 @@ def fts_index_operation(table: str, column: str = "search_text", pk: str = "id")
             schema_editor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_vector")
 
     return migrations.RunPython(forwards, backwards)
+
+
+@contextmanager
+def sqlite_bulk_insert(cursor, table: str, column: str = "search_text", pk: str = "id"):
+    """Inside a transaction on SQLite: rows inserted into ``table`` in the block are indexed for
+    the full-text search by one ``INSERT … SELECT`` per block of keys (the function the block
+    gets: ``index(first_key, last_key)``) instead of the insert trigger per row; the trigger is
+    dropped for the block and created again after it (SQLite's schema changes belong to the
+    transaction: a failed block rolls back with its rows). The trigger per row was two thirds
+    of inserting 20,000 imported properties (8.2 s with it, 2.7 s without, 3.0 s with the
+    ``INSERT … SELECT``). Tables without a full-text index get a function that does nothing."""
+    fts = fts_table(table)
+    cursor.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s", [f"{fts}_ai"]
+    )
+    found = cursor.fetchone()
+    if found is None:
+        yield lambda first, last: None
+        return
+
+    def index(first: int, last: int) -> None:
+        cursor.execute(
+            f"INSERT INTO {fts}(rowid, {column}) SELECT {pk}, {column} FROM {table} "
+            f"WHERE {pk} BETWEEN %s AND %s",
+            [first, last],
+        )
+
+    cursor.execute(f"DROP TRIGGER {fts}_ai")
+    try:
+        yield index
+    finally:
+        cursor.execute(found[0])
 
 
 def _sqlite_triggers(table: str, column: str, pk: str) -> list[str]:
