@@ -1,5 +1,5 @@
 """Who answers an inquiry: explicit rules per region and topic, then the responsible office of
-the property or place, then general rules, then the state agency."""
+the property, place or municipality, then general rules, then the state agency."""
 
 from dataclasses import dataclass
 
@@ -33,24 +33,29 @@ def _rule(region, topic):
     )
 
 
-def _responsible_for_target(property=None, place=None):
+def _office_of(municipality):
+    """The municipality's own office (with members or an address), else its district's economic
+    development office."""
+    office = (
+        Organisation.objects.filter(kind=Kind.MUNICIPALITY, municipality=municipality)
+        .filter(Q(memberships__isnull=False) | ~Q(email=""))
+        .distinct()
+        .order_by("pk")
+        .first()
+    )
+    return (
+        office
+        or Organisation.objects.filter(
+            kind=Kind.ECONOMIC_DEVELOPMENT, district=municipality.district
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def _responsible_for_target(property=None, place=None, municipality=None):
     if property is not None:
-        municipality = property.municipality
-        office = (
-            Organisation.objects.filter(kind=Kind.MUNICIPALITY, municipality=municipality)
-            .filter(Q(memberships__isnull=False) | ~Q(email=""))
-            .distinct()
-            .order_by("pk")
-            .first()
-        )
-        return (
-            office
-            or Organisation.objects.filter(
-                kind=Kind.ECONOMIC_DEVELOPMENT, district=municipality.district
-            )
-            .order_by("pk")
-            .first()
-        )
+        return _office_of(property.municipality)
     if place is not None:
         return (
             Organisation.objects.filter(kind=Kind.REGIONAL_MARKETING, region=place.region)
@@ -62,6 +67,9 @@ def _responsible_for_target(property=None, place=None):
             .order_by("pk")
             .first()
         )
+    if municipality is not None:
+        # An inquiry to a municipality (its Wohnen overview, the guided entry): its office.
+        return _office_of(municipality)
     return None
 
 
@@ -86,7 +94,7 @@ def route(*, topic: str, property=None, place=None, region=None, municipality=No
             if topic not in ("", "property", "place")
             else None
         ),
-        lambda: _responsible_for_target(property, place),
+        lambda: _responsible_for_target(property, place, municipality),
         lambda: _rule(region, "") if region else None,
         lambda: _rule(None, topic),
         lambda: _rule(None, ""),
@@ -99,6 +107,33 @@ def route(*, topic: str, property=None, place=None, region=None, municipality=No
             organisation = getattr(found, "organisation", found)
             return organisation, region
     raise LookupError("No organisation exists to receive inquiries.")
+
+
+@dataclass(frozen=True)
+class MunicipalityContact:
+    """Who an inquiry about ``topic`` to a municipality reaches (``route``), as a page shows
+    it: the page's button sends the inquiry with that topic, so the one shown is the one who
+    answers."""
+
+    organisation: Organisation
+    email: str
+    phone: str
+    topic: str
+
+
+def municipality_contact(municipality, topic: str = Topic.HOUSING) -> MunicipalityContact | None:
+    try:
+        organisation, _region = route(
+            topic=topic, municipality=municipality, region=municipality.region
+        )
+    except LookupError:
+        return None
+    return MunicipalityContact(
+        organisation=organisation,
+        email=valid_email(organisation.email),
+        phone=organisation.phone,
+        topic=topic,
+    )
 
 
 def notice_recipients(region) -> list[str]:
