@@ -541,28 +541,8 @@ def create_demo_data(
         prop.save()
         if prop.owner_type == OwnerType.PRIVATE:
             # Private plots: published ones have the owner's consent, drafts are still asking.
-            OwnerConsent.objects.create(
-                property=prop,
-                owner_name="Familie Beispiel (Demo)",
-                owner_email="eigentuemer@altmark.example",
-                owner_address="Dorfstraße 1\n39576 Stendal",
-                state=OwnerConsent.State.GRANTED
-                if prop.status == Status.PUBLISHED
-                else OwnerConsent.State.NOT_ASKED,
-                responded_on=timezone.localdate() if prop.status == Status.PUBLISHED else None,
-                how=OwnerConsent.How.LETTER if prop.status == Status.PUBLISHED else "",
-            )
-        photo = PropertyPhoto(
-            property=prop,
-            alt_text=f"Illustration: {prop.get_kind_display()} (Demo)",
-            credit="Standortlotse (generiert)",
-        )
-        photo.image.save(
-            f"demo-{n}.webp",
-            demo_photo(seed + n, str(prop.get_kind_display()), prop.kind),
-            save=False,
-        )
-        photo.save()
+            _demo_consent(prop, "Dorfstraße 1\n39576 Stendal")
+        _demo_photo(prop, f"demo-{n}.webp", seed + n)
         created += 1
     return {"created": created, "passwords": passwords, "users": [u[0] for u in users]}
 
@@ -785,28 +765,36 @@ def create_demo_housing(seed: int = 2027) -> int:
         prop._change_reason = "demo data"
         prop.save()
         if prop.owner_type == OwnerType.PRIVATE:
-            OwnerConsent.objects.create(
-                property=prop,
-                owner_name="Familie Beispiel (Demo)",
-                owner_email="eigentuemer@altmark.example",
-                owner_address="Dorfstraße 1\n39638 Gardelegen",
-                state=OwnerConsent.State.GRANTED,
-                responded_on=timezone.localdate(),
-                how=OwnerConsent.How.LETTER,
-            )
-        photo = PropertyPhoto(
-            property=prop,
-            alt_text=f"Illustration: {prop.get_kind_display()} (Demo)",
-            credit="Standortlotse (generiert)",
-        )
-        photo.image.save(
-            f"demo-housing-{n}.webp",
-            demo_photo(seed + n, str(prop.get_kind_display()), prop.kind),
-            save=False,
-        )
-        photo.save()
+            _demo_consent(prop, "Dorfstraße 1\n39638 Gardelegen")
+        _demo_photo(prop, f"demo-housing-{n}.webp", seed + n)
         created += 1
     return created
+
+
+def _demo_consent(prop, address: str) -> None:
+    """A private owner's consent: given for a published record, not yet asked for a draft."""
+    granted = prop.status == Status.PUBLISHED
+    OwnerConsent.objects.create(
+        property=prop,
+        owner_name="Familie Beispiel (Demo)",
+        owner_email="eigentuemer@altmark.example",
+        owner_address=address,
+        state=OwnerConsent.State.GRANTED if granted else OwnerConsent.State.NOT_ASKED,
+        responded_on=timezone.localdate() if granted else None,
+        how=OwnerConsent.How.LETTER if granted else "",
+    )
+
+
+def _demo_photo(prop, filename: str, seed: int) -> None:
+    photo = PropertyPhoto(
+        property=prop,
+        alt_text=f"Illustration: {prop.get_kind_display()} (Demo)",
+        credit="Standortlotse (generiert)",
+    )
+    photo.image.save(
+        filename, demo_photo(seed, str(prop.get_kind_display()), prop.kind), save=False
+    )
+    photo.save()
 
 
 SYNTHETIC_STATE = "99"
