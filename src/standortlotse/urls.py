@@ -39,6 +39,9 @@ urlpatterns += i18n_patterns(
     path("", include("standortlotse.inquiries.urls")),
     path("", include("standortlotse.cases.urls")),
     path("", include("standortlotse.exchange.urls")),
+    # Before the guides: "lotse/<region>/<slug>/" would take "lotse/wohnen/<municipality>/".
+    path("lotse/wohnen/", portal_views.housing_choose, name="housing_choose"),
+    path("lotse/wohnen/<slug:municipality>/", portal_views.housing, name="housing"),
     path("", include("standortlotse.guides.urls")),
     path("", include("standortlotse.reach.urls")),
     path("", include("standortlotse.privacy.urls")),

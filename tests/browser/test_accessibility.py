@@ -4,6 +4,7 @@ with the maps drawn, and the maps working with every third-party request blocked
 import pytest
 
 from standortlotse.properties.models import Zoning
+from tests.browser.housing_support import house_page, housing_world
 
 pytestmark = pytest.mark.browser
 
@@ -37,6 +38,10 @@ PUBLIC_PAGES = {
     "statistics": lambda w: "/statistik/",
     "statistics-en": lambda w: "/en/statistik/",
     "search-text": lambda w: "/immobilien/?q=Gewerbe",
+    "housing": housing_world,
+    "housing-en": lambda w: "/en" + housing_world(w),
+    "housing-choose": lambda w: "/lotse/wohnen/",
+    "housing-detail": house_page,
 }
 
 

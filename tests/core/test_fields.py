@@ -29,7 +29,7 @@ def test_an_unknown_value_is_named_with_the_accepted_ones():
     with pytest.raises(ValidationError) as error:
         _field().clean(["GE", "XY"], None)
     message = " ".join(error.value.messages)
-    assert "XY" in message and "GE, GI, MI, SO, none" in message and "“GE”" not in message
+    assert "XY" in message and "GE, GI, MI, SO, WA, none" in message and "“GE”" not in message
     with pytest.raises(ValidationError):
         _field().clean({"GE": True}, None)
 
@@ -39,7 +39,7 @@ def test_the_form_field_is_a_checkbox_group_naming_unknown_values():
     assert isinstance(form_field, ChoiceListFormField) and not form_field.required
     assert form_field.widget.input_type == "checkbox" and form_field.widget.allow_multiple_selected
     assert form_field.clean(["GE", "GI"]) == ["GE", "GI"]
-    with pytest.raises(ValidationError, match="XY.*GE, GI, MI, SO, none"):
+    with pytest.raises(ValidationError, match="XY.*GE, GI, MI, SO, WA, none"):
         form_field.clean(["XY"])
 
 

@@ -115,7 +115,9 @@ def test_shipped_data_is_valid_and_names_a_source_for_every_feature():
         props = feature["properties"]
         assert props["source"].strip() and isinstance(props["verified"], bool), props["name"]
     kinds = {f["properties"]["kind"] for f in data["features"]}
-    assert kinds == set(InfrastructureFeature.Kind.values)
+    # every transport kind; no Kitas and schools (no checked open data set was at hand: the
+    # housing facts of these kinds are entered, docs/location-facts.md)
+    assert kinds == set(InfrastructureFeature.Kind.values) - {"kita", "school"}
     junctions = {
         f["properties"]["name"]: f["properties"]
         for f in data["features"]

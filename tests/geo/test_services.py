@@ -76,20 +76,26 @@ def test_loader_is_idempotent():
 def test_demo_data_loads(django_user_model):
     from django.core.management import call_command
 
+    from standortlotse.properties.demo import DEMO_HOUSING
     from standortlotse.properties.models import Property
 
     call_command("load_demo", "--count", "8", "--allow-production")
-    assert Property.objects.filter(is_demo=True).count() == 8
-    assert Property.objects.filter(is_demo=True, photos__isnull=False).distinct().count() == 8
+    housing = len(DEMO_HOUSING)
+    assert Property.objects.filter(is_demo=True).commercial().count() == 8
+    assert Property.objects.filter(is_demo=True).housing().count() == housing
+    assert (
+        Property.objects.filter(is_demo=True, photos__isnull=False).distinct().count()
+        == 8 + housing
+    )
     assert django_user_model.objects.filter(username="redaktion-stendal").exists()
     from standortlotse.cases.models import Case
     from standortlotse.places.models import Place
 
-    assert Place.objects.published().filter(is_demo=True).count() == 20
+    assert Place.objects.published().filter(is_demo=True).count() == 21
     assert Case.objects.filter(company__startswith="Demo:").count() == 4
     call_command("load_demo", "--count", "8", "--allow-production")
-    assert Property.objects.filter(is_demo=True).count() == 8
-    assert Place.objects.count() == 20 and Case.objects.count() == 4
+    assert Property.objects.filter(is_demo=True).count() == 8 + housing
+    assert Place.objects.count() == 21 and Case.objects.count() == 4
 
 
 def test_generate_properties_command():

@@ -133,7 +133,7 @@ def test_either_or_is_read_as_both_with_a_note(world):
     assert any("GE oder GI" in w for w in converted.warnings)
 
 
-@pytest.mark.parametrize("cell", ["GE/XY", "Wohngebiet", "GE, , Acker"])
+@pytest.mark.parametrize("cell", ["GE/XY", "Kleinsiedlungsgebiet", "GE, , Acker"])
 def test_an_unknown_part_is_an_error_naming_the_cell_and_the_accepted_forms(world, cell):
     converted = _converted(world, {"Gebietsart": ("zonings", cell)})
     ((column, message),) = [(c, m) for c, m in converted.errors if c == "Gebietsart"]

@@ -182,7 +182,10 @@ def test_an_unknown_zoning_is_named_by_the_editor_form(world):
     form = PropertyForm(_form_data(world.prop_a, zonings=["GE", "XY"]), user=world.editor_a)
     assert not form.is_valid()
     assert list(form.errors) == ["zonings"]
-    assert "XY" in form.errors["zonings"][0] and "GE, GI, MI, SO, none" in form.errors["zonings"][0]
+    assert (
+        "XY" in form.errors["zonings"][0]
+        and "GE, GI, MI, SO, WA, none" in form.errors["zonings"][0]
+    )
 
 
 def test_none_and_a_zoning_together_are_refused(world):
@@ -228,7 +231,7 @@ def test_an_unknown_zoning_is_a_422_naming_the_field(client, world, zonings):
     assert "zonings" in detail
     if isinstance(zonings, list):  # answered by the form: the value and what is accepted
         assert "XY" in response.json()["detail"]["zonings"][0]
-        assert "GE, GI, MI, SO, none" in response.json()["detail"]["zonings"][0]
+        assert "GE, GI, MI, SO, WA, none" in response.json()["detail"]["zonings"][0]
     assert _stored(world.prop_a) == before
 
 

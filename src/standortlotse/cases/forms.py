@@ -11,7 +11,7 @@ from standortlotse.core.fields import EmailAddressFormField
 from standortlotse.core.forms import HoneypotMixin, checkboxes
 from standortlotse.core.validators import TEXT, TEXT_LINE
 from standortlotse.geo.models import District
-from standortlotse.properties.models import Kind, Zoning
+from standortlotse.properties.models import COMMERCIAL_KINDS, COMMERCIAL_ZONINGS
 
 WEIGHT_CHOICES = [
     (0, _("not important")),
@@ -26,8 +26,9 @@ WEIGHT_CHOICES = [
 class ProfileForm(HoneypotMixin, forms.ModelForm):
     """Step 1: what the investor needs. No personal data: the results follow at once."""
 
-    kinds = checkboxes(_("Kind of property"), Kind.choices)
-    zoning = checkboxes(_("Zoning"), Zoning.choices)
+    # The commercial register only: housing is not matched for investors (models.Segment).
+    kinds = checkboxes(_("Kind of property"), [(k.value, k.label) for k in COMMERCIAL_KINDS])
+    zoning = checkboxes(_("Zoning"), [(z.value, z.label) for z in COMMERCIAL_ZONINGS])
     districts = CollatedModelMultipleChoiceField(
         label=_("Preferred districts"),
         required=False,

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from standortlotse.geo.models import District, Municipality, Region, State
 
@@ -15,9 +16,24 @@ class DistrictAdmin(admin.ModelAdmin):
 
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
-    list_display = ["name", "ags", "association", "district"]
+    list_display = ["name", "ags", "association", "district", "vacancy_platform_name"]
     list_filter = ["district"]
     search_fields = ["name", "ags"]
+    readonly_fields = ["slug"]
+    fieldsets = [
+        (None, {"fields": ["name", "ags", "slug", "association", "district", "lat", "lon"]}),
+        (_("Reference data"), {"fields": ["postcodes", "funding"]}),
+        (
+            _("Housing"),
+            {
+                "fields": ["vacancy_platform_name", "vacancy_platform_url"],
+                "description": _(
+                    "Where the municipality lists vacant houses itself: the Wohnen overview "
+                    "links to it (“More vacant houses on …”) instead of copying its houses."
+                ),
+            },
+        ),
+    ]
 
 
 @admin.register(Region)

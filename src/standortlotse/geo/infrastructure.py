@@ -3,10 +3,11 @@ of a kind to a point (straight-line distance).
 
 A data set is a GeoJSON FeatureCollection with a ``metadata`` object (docs/location-facts.md):
 key, name, source, licence, as_of, coverage [west, south, east, north]; each feature has a
-Point (junction, station, port, airport) or LineString (federal road, railway line) geometry and
-the properties kind, name, refs (road numbers), source and verified, plus per kind status
-(junctions: "open", "under_construction", "planned"), service (stations: "long_distance" or
-"regional") or scheduled (airports: scheduled passenger flights, true or false).
+Point (junction, station, port, airport, and for the housing facts kita and school) or
+LineString (federal road, railway line) geometry and the properties kind, name, refs (road
+numbers), source and verified, plus per kind status (junctions: "open", "under_construction",
+"planned"), service (stations: "long_distance" or "regional") or scheduled (airports: scheduled
+passenger flights, true or false).
 
 The features are read from the database once per process and kept until a data set is loaded
 anew (one small query per use tells whether the kept copy is current).

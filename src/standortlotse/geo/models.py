@@ -1,10 +1,12 @@
 """Administrative geography: Bundesland → Landkreis → Gemeinde, and marketing regions."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from standortlotse.core.colours import validate_brand_colour
-from standortlotse.core.fields import ChoiceListField
+from standortlotse.core.fields import ChoiceListField, WebURLField
 from standortlotse.core.uploads import PhotoField
 from standortlotse.core.validators import TEXT, TEXT_LINE
 
@@ -59,6 +61,24 @@ class Municipality(models.Model):
     # "category": "C", "rates": {"small": 35, "medium": 25, "large": 15}, "map": …, "valid_until":
     # "2027-12-31", "source": …}. Empty: unknown, the record's values are entered by hand.
     funding = models.JSONField(_("regional aid classification"), null=True, blank=True)
+    # The name in public addresses (/lotse/wohnen/<slug>/): the name with umlauts spelt out,
+    # made once on the first save (``free_slug``); null for rows written without save().
+    slug = models.SlugField(_("address name"), max_length=160, unique=True, null=True, blank=True)
+    # Where the municipality lists vacant houses itself (ten Altmark municipalities run one
+    # platform together, "Luxus der Leere"): the Wohnen overview links to it instead of
+    # copying its houses.
+    vacancy_platform_name = models.CharField(
+        _("vacancy platform"),
+        max_length=150,
+        blank=True,
+        validators=TEXT_LINE,
+        help_text=_("The name of the platform on which the municipality lists vacant houses."),
+    )
+    vacancy_platform_url = WebURLField(
+        _("vacancy platform address"),
+        blank=True,
+        help_text=_("Its address (https://…); the Wohnen overview links to it."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -68,10 +88,52 @@ class Municipality(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = free_slug(self.name, self.ags, self.pk)
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "slug"}
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if bool(self.vacancy_platform_name.strip()) != bool(self.vacancy_platform_url):
+            missing = (
+                "vacancy_platform_url" if self.vacancy_platform_name else "vacancy_platform_name"
+            )
+            raise ValidationError(
+                {missing: _("Give the vacancy platform's name and its address together.")}
+            )
+
+    @property
+    def url_slug(self) -> str:
+        """What the public addresses name the municipality by (the AGS for rows without one)."""
+        return self.slug or self.ags
+
     @property
     def region(self) -> "Region | None":
         """The marketing region the municipality belongs to (through its district)."""
         return Region.objects.filter(districts=self.district_id).order_by("pk").first()
+
+
+UMLAUTS = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
+)
+
+
+def municipality_slug(name: str) -> str:
+    """ "Tangerhütte" → "tangerhuette", "Kalbe (Milde)" → "kalbe-milde"."""
+    return slugify(name.translate(UMLAUTS))[:140] or "gemeinde"
+
+
+def free_slug(name: str, ags: str, pk=None, model=None) -> str:
+    """The municipality's slug, with its AGS appended when another has the name already."""
+    model = model or Municipality
+    slug = municipality_slug(name)
+    if model.objects.filter(slug=slug).exclude(pk=pk).exists():
+        slug = f"{slug}-{ags}"
+    return slug
 
 
 class MunicipalityOutline(models.Model):
@@ -172,7 +234,8 @@ class Region(models.Model):
 
 class InfrastructureDataset(models.Model):
     """One shipped or loaded reference data set of transport infrastructure (motorway junctions,
-    federal roads, stations, railway lines, ports, airports) with its provenance. The location
+    federal roads, stations, railway lines, ports, airports; Kitas and schools where a data set
+    has them) with its provenance. The location
     facts of the property register (properties.facts) are computed from the features of all
     data sets. Loaded and replaced by ``manage.py load_infrastructure`` (geo.infrastructure)."""
 
@@ -203,6 +266,9 @@ class InfrastructureFeature(models.Model):
         RAIL_LINE = "rail_line", _("railway line")
         PORT = "port", _("inland port")
         AIRPORT = "airport", _("airport")
+        # For housing: points; a data set may carry them (none is shipped for the Altmark).
+        KITA = "kita", _("day-care centre (Kita)")
+        SCHOOL = "school", _("primary school")
 
     dataset = models.ForeignKey(
         InfrastructureDataset, on_delete=models.CASCADE, related_name="features"

@@ -1,5 +1,5 @@
 """Who answers an inquiry: explicit rules per region and topic, then the responsible office of
-the property or place, then general rules, then the state agency."""
+the property, place or municipality, then general rules, then the state agency."""
 
 from dataclasses import dataclass
 
@@ -113,6 +113,33 @@ def route(*, topic: str, property=None, place=None, region=None, municipality=No
             organisation = getattr(found, "organisation", found)
             return organisation, region
     raise LookupError("No organisation exists to receive inquiries.")
+
+
+@dataclass(frozen=True)
+class MunicipalityContact:
+    """Who an inquiry about ``topic`` to a municipality reaches (``route``), as a page shows
+    it: the page's button sends the inquiry with that topic, so the one shown is the one who
+    answers."""
+
+    organisation: Organisation
+    email: str
+    phone: str
+    topic: str
+
+
+def municipality_contact(municipality, topic: str = Topic.HOUSING) -> MunicipalityContact | None:
+    try:
+        organisation, _region = route(
+            topic=topic, municipality=municipality, region=municipality.region
+        )
+    except LookupError:
+        return None
+    return MunicipalityContact(
+        organisation=organisation,
+        email=valid_email(organisation.email),
+        phone=organisation.phone,
+        topic=topic,
+    )
 
 
 def notice_recipients(region) -> list[str]:

@@ -192,6 +192,15 @@ DEMO_PLACES = [
         "Gästezimmer, Seminarraum und Hofcafé in der kleinsten Hansestadt.",
         "Hansehof",
     ),
+    (
+        "Probewohnen im Fachwerkhaus Gardelegen",
+        "Gardelegen",
+        ["housing", "life"],
+        ["coliving"],
+        ["trial_living", "advice"],
+        "Vier Wochen zur Probe wohnen, mit Beratung zu Bauplätzen und Häusern der Stadt.",
+        "Ackerbürgerhaus",
+    ),
 ]
 
 # The English pitch of each demo place (shown under /en/).
@@ -216,6 +225,7 @@ PITCH_EN = {
     "Beetzendorfer Wohnprojekt": "Young families are converting an empty farmstead together.",
     "Schönhausener Kunstraum": "Exhibitions and artist residencies in the old rectory.",
     "Werbener Hansehof": "Guest rooms, a seminar room and a courtyard café in the smallest Hanseatic town.",
+    "Probewohnen im Fachwerkhaus Gardelegen": "Four weeks of trial living, with advice on homes.",
 }
 
 

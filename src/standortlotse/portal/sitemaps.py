@@ -44,7 +44,13 @@ class PropertyPages(I18nSitemap):
     limit = 5000
 
     def items(self):
-        return published_properties().select_related(None).only("pk", "updated_at").order_by("pk")
+        # Every segment: a house or building plot has its public page too.
+        return (
+            published_properties(segment=None)
+            .select_related(None)
+            .only("pk", "updated_at")
+            .order_by("pk")
+        )
 
     def lastmod(self, item):
         return item.updated_at

@@ -1,8 +1,8 @@
 """Site-wide pages that compose the domain apps: start page, robots.txt, accessibility statement,
 the region's theme stylesheet."""
 
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 
 from standortlotse.core.colours import theme_css
@@ -10,8 +10,9 @@ from standortlotse.geo.context_processors import site_region_info
 from standortlotse.geo.models import Region
 from standortlotse.guides.models import Audience
 from standortlotse.inquiries.forms import InquiryForm
+from standortlotse.portal import selectors
 from standortlotse.portal.selectors import key_figures
-from standortlotse.properties.models import Kind
+from standortlotse.properties.models import COMMERCIAL_KINDS
 from standortlotse.properties.selectors import published_properties
 
 
@@ -24,7 +25,41 @@ def home(request):
             "latest": latest,
             "audiences": Audience.choices,
             "figures": key_figures(),
-            "kind_choices": Kind.choices,
+            # the map shows the commercial register (housing: the Wohnen overview)
+            "kind_choices": [(kind.value, kind.label) for kind in COMMERCIAL_KINDS],
+        },
+    )
+
+
+def housing_choose(request):
+    """/lotse/wohnen/: choose a municipality (a plain GET form, or the list of links)."""
+    chosen = request.GET.get("gemeinde", "").strip()
+    if chosen:
+        municipality = selectors.municipality_by_slug(chosen)
+        if municipality is not None:
+            return redirect("housing", municipality.url_slug)
+    return render(
+        request,
+        "portal/housing_choose.html",
+        {"municipalities": selectors.housing_municipalities(), "unknown": bool(chosen)},
+        status=404 if chosen else 200,
+    )
+
+
+def housing(request, municipality):
+    """/lotse/wohnen/<municipality>/: the Wohnen overview of one municipality."""
+    found = selectors.municipality_by_slug(municipality)
+    if found is None:
+        raise Http404
+    if found.slug and municipality != found.slug:
+        return redirect("housing", found.slug, permanent=True)
+    return render(
+        request,
+        "portal/housing.html",
+        {
+            "overview": selectors.housing_overview(found),
+            "municipalities": selectors.housing_municipalities(),
+            "absolute_url": request.build_absolute_uri(),
         },
     )
 

@@ -20,6 +20,7 @@ from standortlotse.accounts.models import Membership, Organisation
 from standortlotse.geo.models import District, Municipality, Region, State
 from standortlotse.properties import facts
 from standortlotse.properties.models import (
+    COMMERCIAL_KINDS,
     Availability,
     Kind,
     MarketingType,
@@ -122,6 +123,8 @@ MOTIFS = {
     Kind.RETAIL: "retail",
     Kind.VACANT_BUILDING: "farm",
     Kind.BROWNFIELD: "works",
+    Kind.BUILDING_PLOT: "plot",
+    Kind.HOUSE: "house",
 }
 
 
@@ -271,6 +274,22 @@ def _draw_works(draw, rnd, w, horizon):
     draw.rectangle([0, base, w, base + 30], fill=(168, 170, 150))  # gravel
 
 
+def _draw_house(draw, rnd, w, horizon):
+    base = horizon + 60
+    width, height = rnd.randint(300, 380), rnd.randint(170, 200)
+    x = rnd.randint(200, w - width - 260)
+    _block(draw, x, base, width, height, rnd.choice(BUILDING), ROOF[2], pitch=140)
+    _windows(draw, x, base, width, height, 2, 3)
+    door = x + width // 2 - 28
+    draw.rectangle([door, base - 96, door + 56, base], fill=(110, 80, 64))
+    for i in range(10):  # the garden fence
+        px = x + width + 40 + i * 24
+        draw.rectangle([px, base - 44, px + 8, base], fill=(240, 238, 230))
+    draw.line(
+        [(x + width + 40, base - 30), (x + width + 264, base - 30)], fill=(240, 238, 230), width=5
+    )
+
+
 def _draw_plot(draw, rnd, w, horizon):
     base = horizon + 120
     # a surveyed plot: the fence posts and a sign board on the open field
@@ -288,14 +307,14 @@ def _draw_plot(draw, rnd, w, horizon):
 # Commercial kinds whose names promise commercial land ("Industrie- und Gewerbepark",
 # "Gewerbefläche", "Produktionshalle") are never mixed-use areas; a conversion site may be a
 # special area (SO), the others are commercial (GE) then.
-COMMERCIAL_KINDS = {Kind.BUSINESS_PARK, Kind.PLOT, Kind.BROWNFIELD, Kind.HALL}
+COMMERCIAL_NAMED_KINDS = {Kind.BUSINESS_PARK, Kind.PLOT, Kind.BROWNFIELD, Kind.HALL}
 
 
 def _zonings(zoning: str, total: int, kind: str = "") -> list[str]:
     """About a third of the GE records are zoned GE/GI (decided by the area, so the random
     sequence, and with it every other demo value, stays as it was); a commercial kind drawn as
     MI (or SO, except a conversion site) is GE."""
-    if kind in COMMERCIAL_KINDS and (
+    if kind in COMMERCIAL_NAMED_KINDS and (
         zoning == Zoning.MI or (zoning == Zoning.SO and kind != Kind.BROWNFIELD)
     ):
         zoning = Zoning.GE
@@ -454,12 +473,13 @@ def create_demo_data(
             user.save()
         Membership.objects.get_or_create(user=user, organisation=org, role=role)
 
-    existing = Property.objects.filter(is_demo=True).count()
+    # The commercial demo records (housing has its own, create_demo_housing).
+    existing = Property.objects.filter(is_demo=True).commercial().count()
     rnd = random.Random(seed)
     municipalities = list(
         Municipality.objects.filter(district__regions=region).select_related("district")
     )
-    kinds = list(Kind.values)
+    kinds = [kind.value for kind in COMMERCIAL_KINDS]
     created = 0
     for n in range(existing, count):
         kind = kinds[n % len(kinds)]
@@ -521,30 +541,260 @@ def create_demo_data(
         prop.save()
         if prop.owner_type == OwnerType.PRIVATE:
             # Private plots: published ones have the owner's consent, drafts are still asking.
-            OwnerConsent.objects.create(
-                property=prop,
-                owner_name="Familie Beispiel (Demo)",
-                owner_email="eigentuemer@altmark.example",
-                owner_address="Dorfstraße 1\n39576 Stendal",
-                state=OwnerConsent.State.GRANTED
-                if prop.status == Status.PUBLISHED
-                else OwnerConsent.State.NOT_ASKED,
-                responded_on=timezone.localdate() if prop.status == Status.PUBLISHED else None,
-                how=OwnerConsent.How.LETTER if prop.status == Status.PUBLISHED else "",
-            )
-        photo = PropertyPhoto(
-            property=prop,
-            alt_text=f"Illustration: {prop.get_kind_display()} (Demo)",
-            credit="Standortlotse (generiert)",
-        )
-        photo.image.save(
-            f"demo-{n}.webp",
-            demo_photo(seed + n, str(prop.get_kind_display()), prop.kind),
-            save=False,
-        )
-        photo.save()
+            _demo_consent(prop, "Dorfstraße 1\n39576 Stendal")
+        _demo_photo(prop, f"demo-{n}.webp", seed + n)
         created += 1
     return {"created": created, "passwords": passwords, "users": [u[0] for u in users]}
+
+
+# --- housing: building plots in development areas and vacant houses ---------------------------
+
+# (external ID, municipality, kind, title, fields, offset of the point from the municipality
+# centre in degrees (lat, lon), German and English description). The development areas are
+# named in the style of the region's B-Plans ("Wohngebiet „Am …“"), made up like every demo
+# record; the Kita and school distances are entered (the shipped reference data has no Kitas and
+# schools, docs/location-facts.md), plausible for a point this close to the town centre.
+DEMO_HOUSING = [
+    (
+        "demo-wohnen-1",
+        "Gardelegen",
+        Kind.BUILDING_PLOT,
+        "Bauplatz 3 im Wohngebiet „Am Lindenberg“",
+        {
+            "area_total_m2": 720,
+            "price_per_m2": Decimal("38.00"),
+            "kita_km": Decimal("0.8"),
+            "school_km": Decimal("1.3"),
+        },
+        (0.006, -0.008),
+        "Erschlossener Bauplatz für ein Einfamilienhaus, B-Plan rechtskräftig, Glasfaser liegt an.",
+        "Serviced plot for a detached house; binding B-Plan, road, power, water and fibre in place.",
+    ),
+    (
+        "demo-wohnen-2",
+        "Gardelegen",
+        Kind.BUILDING_PLOT,
+        "Bauplatz 7 im Wohngebiet „Am Lindenberg“",
+        {
+            "area_total_m2": 845,
+            "price_per_m2": Decimal("38.00"),
+            "kita_km": Decimal("0.9"),
+            "school_km": Decimal("1.4"),
+            "availability": Availability.RESERVED,
+        },
+        (0.0068, -0.0095),
+        "Eckgrundstück am Grünzug des Wohngebiets, reserviert – Nachrücker werden vorgemerkt.",
+        "Corner plot on the green strip of the estate, reserved; a waiting list is kept.",
+    ),
+    (
+        "demo-wohnen-3",
+        "Gardelegen",
+        Kind.HOUSE,
+        "Einfamilienhaus mit Garten am Stadtrand",
+        {
+            "area_total_m2": 540,
+            "living_area_m2": 118,
+            "purchase_price": Decimal("139000"),
+            "kita_km": Decimal("0.6"),
+            "school_km": Decimal("0.9"),
+            "owner_type": OwnerType.PRIVATE,
+            "planning_status": PlanningStatus.SECTION_34,
+            "zonings": [Zoning.NONE],
+        },
+        (-0.004, 0.005),
+        "Haus von 1936, 2012 neu eingedeckt, fünf Zimmer, Obstgarten; Heizung zu erneuern.",
+        "House of 1936, new roof in 2012, five rooms, orchard; the heating needs replacing.",
+    ),
+    (
+        "demo-wohnen-4",
+        "Stendal",
+        Kind.HOUSE,
+        "Reihenendhaus zur Miete",
+        {
+            "area_total_m2": 310,
+            "living_area_m2": 96,
+            "monthly_rent": Decimal("780"),
+            "marketing_type": MarketingType.LEASE,
+            "kita_km": Decimal("0.5"),
+            "school_km": Decimal("0.7"),
+            "owner_type": OwnerType.OTHER,
+            "planning_status": PlanningStatus.BPLAN,
+            "zonings": [Zoning.WA],
+        },
+        (-0.006, 0.009),
+        "Vier Zimmer, Terrasse und kleiner Garten; Kaltmiete, Heizung mit Fernwärme.",
+        "Four rooms, terrace and a small garden; rent without heating (district heating).",
+    ),
+    (
+        "demo-wohnen-5",
+        "Arendsee (Altmark)",
+        Kind.BUILDING_PLOT,
+        "Bauplatz im Wohngebiet „Am Seeblick“",
+        {
+            "area_total_m2": 960,
+            "price_per_m2": Decimal("45.00"),
+            "kita_km": Decimal("0.7"),
+            "school_km": Decimal("1.1"),
+        },
+        (0.003, 0.006),
+        "Ruhiger Bauplatz wenige Minuten vom See, B-Plan rechtskräftig, voll erschlossen.",
+        "Quiet serviced plot a few minutes from the lake; binding B-Plan.",
+    ),
+    (
+        "demo-wohnen-6",
+        "Arendsee (Altmark)",
+        Kind.HOUSE,
+        "Bauernhaus mit Scheune",
+        {
+            "area_total_m2": 2400,
+            "living_area_m2": 160,
+            "purchase_price": Decimal("89000"),
+            "kita_km": Decimal("1.6"),
+            "school_km": Decimal("1.8"),
+            "owner_type": OwnerType.PRIVATE,
+            "planning_status": PlanningStatus.SECTION_34,
+            "zonings": [Zoning.NONE],
+        },
+        (-0.008, -0.01),
+        "Fachwerk-Bauernhaus mit Scheune und großem Hof, sanierungsbedürftig: Platz für Familien.",
+        "Timber-framed farmhouse with barn and a large yard, to be renovated: room for a family.",
+    ),
+    (
+        "demo-wohnen-7",
+        "Tangerhütte",
+        Kind.HOUSE,
+        "Siedlungshaus zur Miete",
+        {
+            "area_total_m2": 620,
+            "living_area_m2": 88,
+            "monthly_rent": Decimal("590"),
+            "marketing_type": MarketingType.LEASE,
+            "kita_km": Decimal("0.9"),
+            "school_km": Decimal("1.2"),
+            "owner_type": OwnerType.MUNICIPAL,
+            "planning_status": PlanningStatus.SECTION_34,
+            "zonings": [Zoning.NONE],
+        },
+        (0.004, -0.006),
+        "Siedlungshaus der Gemeinde mit Garten, drei Zimmer, Ofenheizung und Gas-Therme.",
+        "The municipality's semi-detached house with garden, three rooms, gas heating.",
+    ),
+    (
+        "demo-wohnen-8",
+        "Kalbe (Milde)",
+        Kind.BUILDING_PLOT,
+        "Bauplatz 2 im Wohngebiet „Hinter den Gärten“",
+        {
+            "area_total_m2": 780,
+            "purchase_price": Decimal("19500"),
+            "kita_km": Decimal("0.6"),
+            "school_km": Decimal("0.8"),
+        },
+        (0.005, 0.004),
+        "Bauplatz der Stadt zum Festpreis, Wasser und Abwasser liegen an.",
+        "The town's plot at a fixed price; water and sewage connected.",
+    ),
+]
+
+# "Luxus der Leere" (altmark.kip-sachsen-anhalt.de): the vacancy platform the region's
+# municipalities run together. Members named in the Landkreis Stendal's Land(auf)Schwung pages
+# and the press (2016–2018): the Verbandsgemeinden Arneburg-Goldbeck and Seehausen (Altmark),
+# Osterburg, Bismark, Tangerhütte, Kalbe (Milde); ten today, the others not checked. Set by
+# load_demo where no address is entered; the operator confirms or corrects it in the admin.
+VACANCY_PLATFORM = ("Luxus der Leere", "https://altmark.kip-sachsen-anhalt.de/")
+VACANCY_PLATFORM_MUNICIPALITIES = ["Osterburg (Altmark)", "Bismark (Altmark)", "Tangerhütte",
+                                   "Kalbe (Milde)"]  # fmt: skip
+VACANCY_PLATFORM_ASSOCIATIONS = ["Arneburg-Goldbeck", "Seehausen (Altmark)"]
+
+
+def link_vacancy_platform() -> int:
+    """The platform's name and address on its member municipalities that have none; how many."""
+    from django.db.models import Q
+
+    name, url = VACANCY_PLATFORM
+    return Municipality.objects.filter(
+        Q(name__in=VACANCY_PLATFORM_MUNICIPALITIES)
+        | Q(association__in=VACANCY_PLATFORM_ASSOCIATIONS),
+        vacancy_platform_url="",
+    ).update(vacancy_platform_name=name, vacancy_platform_url=url)
+
+
+@transaction.atomic
+def create_demo_housing(seed: int = 2027) -> int:
+    """The demo building plots and houses (idempotent by external ID): the number created."""
+    created = 0
+    for n, (external_id, town, kind, title, fields, offset, text_de, text_en) in enumerate(
+        DEMO_HOUSING
+    ):
+        if Property.objects.filter(external_id=external_id, is_demo=True).exists():
+            continue
+        municipality = Municipality.objects.select_related("district").get(name=town)
+        values = {
+            "zonings": [Zoning.WA],
+            "planning_status": PlanningStatus.BPLAN,
+            "marketing_type": MarketingType.SALE,
+            "availability": Availability.IMMEDIATELY,
+            "owner_type": OwnerType.MUNICIPAL,
+            **fields,
+        }
+        prop = Property(
+            external_id=external_id,
+            title=title,
+            kind=kind,
+            municipality=municipality,
+            is_demo=True,
+            street=["Am Lindenberg", "Lindenweg", "Gartenstraße", "Dorfstraße"][n % 4]
+            + f" {n + 3}",
+            postcode=(municipality.postcodes or [""])[0],
+            locality=municipality.name,
+            lat=round(municipality.lat + offset[0], 6),
+            lon=round(municipality.lon + offset[1], 6),
+            description_de=f"{text_de} (Demo-Datensatz)",
+            description_en=f"{text_en} (demo record)",
+            contact_name="Bauamt (Demo)",
+            contact_organisation=f"Stadt- und Gemeindeverwaltung {municipality.name}",
+            contact_email="wohnen@altmark.example",
+            contact_phone="+49 3931 000000",
+            data_source="Demo-Daten Standortlotse",
+            verified_on=timezone.localdate() - timedelta(days=20 + 17 * n),
+            status=Status.PUBLISHED,
+            published_at=timezone.now() - timedelta(days=5 + 11 * n),
+            **values,
+        )
+        prop.check_record(granted=True)  # the demo meets the record rules it shows
+        prop._change_reason = "demo data"
+        prop.save()
+        if prop.owner_type == OwnerType.PRIVATE:
+            _demo_consent(prop, "Dorfstraße 1\n39638 Gardelegen")
+        _demo_photo(prop, f"demo-housing-{n}.webp", seed + n)
+        created += 1
+    return created
+
+
+def _demo_consent(prop, address: str) -> None:
+    """A private owner's consent: given for a published record, not yet asked for a draft."""
+    granted = prop.status == Status.PUBLISHED
+    OwnerConsent.objects.create(
+        property=prop,
+        owner_name="Familie Beispiel (Demo)",
+        owner_email="eigentuemer@altmark.example",
+        owner_address=address,
+        state=OwnerConsent.State.GRANTED if granted else OwnerConsent.State.NOT_ASKED,
+        responded_on=timezone.localdate() if granted else None,
+        how=OwnerConsent.How.LETTER if granted else "",
+    )
+
+
+def _demo_photo(prop, filename: str, seed: int) -> None:
+    photo = PropertyPhoto(
+        property=prop,
+        alt_text=f"Illustration: {prop.get_kind_display()} (Demo)",
+        credit="Standortlotse (generiert)",
+    )
+    photo.image.save(
+        filename, demo_photo(seed, str(prop.get_kind_display()), prop.kind), save=False
+    )
+    photo.save()
 
 
 SYNTHETIC_STATE = "99"
@@ -578,7 +828,7 @@ def generate_properties(count: int = 100_000, seed: int = 7, batch: int = 5000) 
     """Synthetic published properties across Germany, for benchmarks (no history, no photos)."""
     rnd = random.Random(seed)
     municipalities = _synthetic_municipalities(rnd)
-    kinds = list(Kind.values)
+    kinds = [kind.value for kind in COMMERCIAL_KINDS]
     now = timezone.now()
     created = 0
     while created < count:

@@ -32,11 +32,14 @@ COLUMNS = [
     "area_available_m2",
     "divisible",
     "smallest_plot_m2",
+    "living_area_m2",
     "zonings",
     "planning_status",
     "marketing_type",
     "price_per_m2",
     "price_on_request",
+    "purchase_price",
+    "monthly_rent",
     "availability",
     "available_from",
     "owner_type",
@@ -46,6 +49,8 @@ COLUMNS = [
     "rail_siding",
     "inland_port_km",
     "airport_km",
+    "kita_km",
+    "school_km",
     "electricity_kv",
     "electricity_mw",
     "gas",
@@ -102,12 +107,16 @@ def _cell(prop: Property, column: str):
 
 
 def json_record(prop: Property, columns=COLUMNS) -> dict:
-    """Column → value for the JSON formats, with ``zoning`` (the first zoning) after the list."""
+    """Column → value for the JSON formats, with ``zoning`` (the first zoning) after the list
+    and ``segment`` ("commercial" or "housing", from the kind) after the kind: feeds carry
+    housing records too, and a reader that wants the commercial register keeps that segment."""
     record = {}
     for column in columns:
         record[column] = _value(prop, column)
         if column == "zonings":
             record["zoning"] = prop.zoning
+        if column == "kind":
+            record["segment"] = str(prop.segment)
     return record
 
 

@@ -1,7 +1,8 @@
 """Location facts computed, not typed: distances from a record's point to the nearest motorway
 junction, federal road, station, long-distance station, railway line, inland port and airport
-(straight line, from the reference data of geo.infrastructure), and the regional aid
-classification of its municipality (GRW funding area and maximum rate).
+(straight line, from the reference data of geo.infrastructure), for housing also to the nearest
+day-care centre (Kita) and primary school where the reference data has them, and the regional
+aid classification of its municipality (GRW funding area and maximum rate).
 
 The record rule (``apply``) runs on every save of a Property (editor form, API, admin, demo)
 and in the bulk import's write: each computed fact sets its fields, unless an editor overrode
@@ -54,6 +55,11 @@ FACTS: dict[str, FactSpec] = {
         FactSpec("rail_network", ("rail_network_km",), _("railway line"), "rail_line"),
         FactSpec("inland_port", ("inland_port_km",), _("inland port"), "port"),
         FactSpec("airport", ("airport_km",), _("airport"), "airport"),
+        # What families ask: the shipped Altmark data has no Kitas and schools (no open data
+        # set with checked positions was at hand), so these are entered until a data set
+        # with features of these kinds is loaded (docs/location-facts.md).
+        FactSpec("kita", ("kita_km",), _("day-care centre (Kita)"), "kita"),
+        FactSpec("school", ("school_km",), _("primary school"), "school"),
         FactSpec("funding", ("funding_area", "funding_rate"), _("regional aid (GRW)")),
     )
 }

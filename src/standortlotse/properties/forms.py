@@ -12,17 +12,17 @@ from standortlotse.core.collation import CollatedModelChoiceField
 from standortlotse.core.fields import EmailAddressFormField
 from standortlotse.core.forms import checkboxes
 from standortlotse.core.validators import TEXT, TEXT_LINE, validate_photo
-from standortlotse.geo.models import District, InfrastructureDataset, Municipality, Region
+from standortlotse.geo.models import District, InfrastructureFeature, Municipality, Region
 from standortlotse.properties import facts
 from standortlotse.properties.facts import postcode_warning
 from standortlotse.properties.models import (
+    COMMERCIAL_KINDS,
+    COMMERCIAL_ZONINGS,
     Availability,
-    Kind,
     OwnerConsent,
     Property,
     PropertyDocument,
     RailSiding,
-    Zoning,
 )
 from standortlotse.properties.query import parse_area
 from standortlotse.properties.selectors import SORTS, SearchCriteria
@@ -86,6 +86,10 @@ SECTIONS = [
             "broadband_mbits",
             "mobile_coverage",
         ],
+    ),
+    (
+        _("Housing: houses and building plots"),
+        ["living_area_m2", "purchase_price", "monthly_rent", "kita_km", "school_km"],
     ),
     (_("Description"), ["description_de", "description_en"]),
     (
@@ -164,14 +168,15 @@ class PropertyForm(forms.ModelForm):
     # --- location facts: computed values, the editor's overrides with their reasons
 
     def _add_override_fields(self):
-        """A reason field per fact that can be computed here (a data set is loaded, or the
+        """A reason field per fact that can be computed here (a data set with its kind is loaded, or the
         municipality's regional aid is known), or that has an override; the computed fields say
         what was computed."""
         overrides = self.instance.fact_overrides or {}
-        infrastructure = InfrastructureDataset.objects.exists()
+        # the kinds some loaded data set has (the Altmark's has no Kitas and schools: entered)
+        kinds = set(InfrastructureFeature.objects.values_list("kind", flat=True).distinct())
         funding = Municipality.objects.exclude(funding=None).exists()
         for spec in facts.FACTS.values():
-            available = funding if spec.key == "funding" else infrastructure
+            available = funding if spec.key == "funding" else spec.kind in kinds
             if not (available or spec.key in overrides):
                 continue
             self.fields[OVERRIDE_PREFIX + spec.key] = forms.CharField(
@@ -346,7 +351,8 @@ class SearchForm(forms.Form):
             }
         ),
     )
-    kind = checkboxes(_("Kind"), Kind.choices)
+    # The commercial search: housing kinds and WA are the Wohnen overview's (models.Segment).
+    kind = checkboxes(_("Kind"), [(k.value, k.label) for k in COMMERCIAL_KINDS])
     region = CollatedModelChoiceField(
         label=_("Region"),
         queryset=Region.objects.all(),
@@ -367,7 +373,7 @@ class SearchForm(forms.Form):
     )
     area_min = AreaField(label=_("Area from"), required=False)
     area_max = AreaField(label=_("Area up to"), required=False)
-    zoning = checkboxes(_("Zoning"), Zoning.choices)
+    zoning = checkboxes(_("Zoning"), [(z.value, z.label) for z in COMMERCIAL_ZONINGS])
     zoning.help_text = _("Any of those ticked: a GE/GI plot is found under GE and under GI.")
     availability = checkboxes(_("Availability"), Availability.choices)
     price_max = forms.DecimalField(

@@ -1,4 +1,6 @@
-"""The property register: commercial land, business parks, halls, offices, retail, Leerstand."""
+"""The property register: commercial land, business parks, halls, offices, retail, Leerstand;
+and housing for people (residential building plots, vacant houses), kept out of the investors'
+commercial search (``Segment``)."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -37,6 +39,26 @@ class Kind(models.TextChoices):
     RETAIL = "retail", _("retail")
     VACANT_BUILDING = "vacant_building", _("vacant building for reuse")
     BROWNFIELD = "brownfield", _("brownfield")
+    # Housing (Segment.HOUSING): for returners and newcomers, not for the commercial search.
+    BUILDING_PLOT = "building_plot", _("residential building plot")
+    HOUSE = "house", _("vacant house for sale or rent")
+
+
+class Segment(models.TextChoices):
+    """Whom a record is for: investors (the commercial search, map, API list, OGC features,
+    matching, statistics) or people looking for a home (the Wohnen overview of a municipality).
+    Derived from the kind, never stored."""
+
+    COMMERCIAL = "commercial", _("commercial")
+    HOUSING = "housing", _("housing")
+
+
+HOUSING_KINDS = (Kind.BUILDING_PLOT, Kind.HOUSE)
+COMMERCIAL_KINDS = tuple(kind for kind in Kind if kind not in HOUSING_KINDS)
+
+
+def segment_of(kind: str) -> str:
+    return Segment.HOUSING if kind in HOUSING_KINDS else Segment.COMMERCIAL
 
 
 class Zoning(models.TextChoices):
@@ -45,7 +67,13 @@ class Zoning(models.TextChoices):
     GI = "GI", _("GI – industrial zone")
     MI = "MI", _("MI – mixed zone")
     SO = "SO", _("SO – special zone")
+    # For housing only (a record rule): building plots in a development area are mostly WA.
+    WA = "WA", _("WA – general residential zone")
     NONE = "none", _("none")
+
+
+# The zonings of the commercial search's filter (WA is for housing, which it never shows).
+COMMERCIAL_ZONINGS = tuple(zoning for zoning in Zoning if zoning != Zoning.WA)
 
 
 class PlanningStatus(models.TextChoices):
@@ -143,11 +171,30 @@ DATE_MISSING_FOR_FROM_DATE = _("Give the date from which the property is availab
 NO_ZONING_WITH_OTHERS = _(
     "“none” cannot be combined with a zoning: choose either “none” or the zonings that apply."
 )
+# Housing: the facts families ask belong to houses and building plots; the zoning must allow
+# living (no dwellings in a GI zone, § 9 BauNVO) and WA is no commercial zone (§ 4 BauNVO).
+ONLY_FOR_HOUSES = _("Only for a house (kind “vacant house for sale or rent”).")
+ONLY_FOR_HOUSING = _("Only for houses and residential building plots.")
+RENT_NOT_FOR_SALE = _("A monthly rent does not go with the marketing type “sale”.")
+PRICE_NOT_FOR_LEASE = _("A purchase price does not go with the marketing type “lease”.")
+WA_ONLY_FOR_HOUSING = _(
+    "WA (general residential zone) is for houses and residential building plots only."
+)
+GI_NOT_FOR_HOUSING = _(
+    "An industrial zone (GI) allows no dwellings: choose the zoning that applies."
+)
 
 
 class PublishedQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
+
+    def commercial(self):
+        """The investors' register: everything but housing (``Segment``)."""
+        return self.filter(kind__in=COMMERCIAL_KINDS)
+
+    def housing(self):
+        return self.filter(kind__in=HOUSING_KINDS)
 
 
 @cache
@@ -229,6 +276,10 @@ class Property(models.Model):
     smallest_plot_m2 = _nonneg(
         models.PositiveIntegerField, _("smallest plot"), _("m²"), validators=AREA_VALIDATORS
     )
+    # Housing (houses; the plot size of a house or building plot is the total area)
+    living_area_m2 = _nonneg(
+        models.PositiveIntegerField, _("living area"), _("m²"), validators=AREA_VALIDATORS
+    )
 
     # Planning
     # One or more zonings ("GE/GI"): a JSON list of Zoning values (core.fields.ChoiceListField).
@@ -255,6 +306,25 @@ class Property(models.Model):
         help_text=_("€/m²"),
     )
     price_on_request = models.BooleanField(_("price on request"), default=False)
+    # Housing: what a family pays, the whole price or the monthly rent (not per m²).
+    purchase_price = models.DecimalField(
+        _("purchase price"),
+        max_digits=11,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("€, for the whole house or building plot"),
+    )
+    monthly_rent = models.DecimalField(
+        _("monthly rent"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("€ per month, without heating and service charges"),
+    )
     availability = models.CharField(
         _("availability"),
         max_length=16,
@@ -280,6 +350,9 @@ class Property(models.Model):
     station_km = _km(_("distance to railway station"))
     long_distance_station_km = _km(_("distance to long-distance station"))
     rail_network_km = _km(_("distance to railway line"))
+    # What families ask (computed where the reference data has Kitas and schools, else entered)
+    kita_km = _km(_("distance to day-care centre (Kita)"))
+    school_km = _km(_("distance to primary school"))
     # Location facts (properties.facts): what was computed from the point and the municipality
     # (nearest features, straight line and road estimate, the data set's date), set on save; and
     # the facts an editor overrode, fact → reason ("motorway": "road distance per the town").
@@ -491,6 +564,14 @@ class Property(models.Model):
     def is_public(self):
         return self.status == Status.PUBLISHED
 
+    @property
+    def segment(self) -> str:
+        return segment_of(self.kind)
+
+    @property
+    def is_housing(self) -> bool:
+        return self.kind in HOUSING_KINDS
+
     # --- Record rule: a private plot is public only with its owner's recorded consent. Forms, the
     # API, the admin and the import meet it with the other record rules below; change_status and
     # the consent answers ask lacks_owner_consent() with the state they are about to write.
@@ -544,8 +625,11 @@ class Property(models.Model):
             errors.setdefault("area_available_m2", []).append(AVAILABLE_EXCEEDS_TOTAL)
         if smallest is not None and available is not None and smallest > available:
             errors.setdefault("smallest_plot_m2", []).append(SMALLEST_EXCEEDS_AVAILABLE)
-        if self.price_on_request and self.price_per_m2 is not None:
-            errors.setdefault("price_per_m2", []).append(PRICE_AND_ON_REQUEST)
+        if self.price_on_request:
+            for name in ("price_per_m2", "purchase_price", "monthly_rent"):
+                if getattr(self, name) is not None:
+                    errors.setdefault(name, []).append(PRICE_AND_ON_REQUEST)
+        self._housing_errors(errors)
         if self.availability == Availability.FROM_DATE and not self.available_from:
             errors.setdefault("available_from", []).append(DATE_MISSING_FOR_FROM_DATE)
         if Zoning.NONE in (self.zonings or ()) and len(self.zonings) > 1:
@@ -553,6 +637,28 @@ class Property(models.Model):
         if self.lacks_owner_consent(granted=granted):
             errors.setdefault("owner_type", []).append(CONSENT_MISSING_FOR_OWNER_TYPE)
         return errors
+
+    def _housing_errors(self, errors: dict[str, list]) -> None:
+        """The record rules of housing: its facts on houses and plots only, the rent or the
+        purchase price as marketed, a zoning that allows living."""
+        housing = self.kind in HOUSING_KINDS
+        if self.living_area_m2 is not None and self.kind != Kind.HOUSE:
+            errors.setdefault("living_area_m2", []).append(ONLY_FOR_HOUSES)
+        if self.monthly_rent is not None:
+            if self.kind != Kind.HOUSE:
+                errors.setdefault("monthly_rent", []).append(ONLY_FOR_HOUSES)
+            elif self.marketing_type == MarketingType.SALE:
+                errors.setdefault("monthly_rent", []).append(RENT_NOT_FOR_SALE)
+        if self.purchase_price is not None:
+            if not housing:
+                errors.setdefault("purchase_price", []).append(ONLY_FOR_HOUSING)
+            elif self.marketing_type == MarketingType.LEASE:
+                errors.setdefault("purchase_price", []).append(PRICE_NOT_FOR_LEASE)
+        zonings = self.zonings or ()
+        if Zoning.WA in zonings and not housing:
+            errors.setdefault("zonings", []).append(WA_ONLY_FOR_HOUSING)
+        if Zoning.GI in zonings and housing:
+            errors.setdefault("zonings", []).append(GI_NOT_FOR_HOUSING)
 
     def check_record(self, granted: bool | None = None) -> None:
         errors = self.record_errors(granted)
@@ -577,6 +683,7 @@ class Property(models.Model):
             required = publication.requirements_of_municipality(
                 self.municipality if self.municipality_id else None
             )
+        required = publication.for_kind(required, self.kind)
         if photo_count is None:
             photo_count = self.photos.count() if self.pk and "photo" in required else 0
         contact = email or (lambda: publication.contact_email(self))

@@ -29,10 +29,16 @@ def _yes_no(value):
     return _("yes") if value else _("no")
 
 
-def _num(value, unit, decimals=None):
+def _num(value, unit, decimals=None, grouped=False):
     if value is None:
         return ""
-    return f"{number_format(value, decimal_pos=decimals, use_l10n=True)} {unit}".strip()
+    text = number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=grouped)
+    return f"{text} {unit}".strip()
+
+
+def _euros(value) -> str:
+    """A whole amount with thousands: "139.000 €"."""
+    return _num(value, "€", 0, grouped=True)
 
 
 def price_text(prop: Property) -> str:
@@ -41,6 +47,17 @@ def price_text(prop: Property) -> str:
     if prop.price_per_m2 is None:
         return ""
     return _num(prop.price_per_m2, "€/m²", 2)
+
+
+def housing_price_text(prop: Property) -> str:
+    """What a family pays: "185.000 €", "650 € per month", else the price per m²."""
+    if prop.price_on_request:
+        return _("on request")
+    if prop.purchase_price is not None:
+        return _euros(prop.purchase_price)
+    if prop.monthly_rent is not None:
+        return _("%(amount)s per month") % {"amount": _euros(prop.monthly_rent)}
+    return price_text(prop)
 
 
 def availability_text(prop: Property) -> str:
@@ -80,6 +97,7 @@ def _distance(prop: Property, field: str, fact: str) -> str:
 # (inquiries.routing.property_contact) and is rendered by the page itself.
 GROUPS = (
     ("site", gettext_lazy("Site and offer")),
+    ("home", gettext_lazy("Living here")),
     ("planning", gettext_lazy("Planning law")),
     ("access", gettext_lazy("Transport access")),
     ("utilities", gettext_lazy("Utilities")),
@@ -106,6 +124,7 @@ def _grouped_facts(prop: Property) -> list[tuple[str, list[tuple[str, str, str]]
         if value is not None
     )
     address = ", ".join(x for x in (prop.street, f"{prop.postcode} {prop.locality}".strip()) if x)
+    housing = prop.is_housing
     return [
         (
             "site",
@@ -117,7 +136,11 @@ def _grouped_facts(prop: Property) -> list[tuple[str, list[tuple[str, str, str]]
                     f"{prop.municipality.name} ({prop.municipality.district.name})",
                 ),
                 ("address", _("Address"), address),
-                field("area_total_m2", format_area(prop.area_total_m2)),
+                (
+                    ("area_total_m2", _("plot size"), format_area(prop.area_total_m2))
+                    if housing
+                    else field("area_total_m2", format_area(prop.area_total_m2))
+                ),
                 field("area_available_m2", format_area(prop.area_available_m2)),
                 field("divisible", _yes_no(prop.divisible)),
                 field("smallest_plot_m2", format_area(prop.smallest_plot_m2)),
@@ -128,6 +151,22 @@ def _grouped_facts(prop: Property) -> list[tuple[str, list[tuple[str, str, str]]
                 field("price_per_m2", price_text(prop)),
                 field("availability", availability_text(prop)),
                 field("owner_type", prop.get_owner_type_display() if prop.owner_type else ""),
+            ],
+        ),
+        (
+            "home",
+            [
+                field("living_area_m2", format_area(prop.living_area_m2)),
+                field("purchase_price", _euros(prop.purchase_price)),
+                (
+                    "monthly_rent",
+                    _("monthly rent"),
+                    _("%(amount)s per month") % {"amount": _euros(prop.monthly_rent)}
+                    if prop.monthly_rent is not None
+                    else "",
+                ),
+                field("kita_km", _distance(prop, "kita_km", "kita")),
+                field("school_km", _distance(prop, "school_km", "school")),
             ],
         ),
         (
@@ -188,12 +227,25 @@ def _grouped_facts(prop: Property) -> list[tuple[str, list[tuple[str, str, str]]
     ]
 
 
+# Facts of the commercial register that say nothing to a family (a siding, the port, the
+# regional aid for businesses): left out of a house's or building plot's page.
+COMMERCIAL_ONLY = {"rail_siding", "rail_network_km", "inland_port_km", "funding_area",
+                   "funding_rate", "electricity", "hydrogen", "operation_24_7", "noise_limits"}  # fmt: skip
+
+
+def _shown_rows(prop: Property):
+    for group, rows in _grouped_facts(prop):
+        if prop.is_housing:
+            rows = [row for row in rows if row[0] not in COMMERCIAL_ONLY]
+        yield group, rows
+
+
 def fact_groups(prop: Property) -> list[dict]:
     """The detail page's fact groups: key, heading and the known facts (with the planning
     terms their values use, see ``glossary``); groups without a known fact are left out."""
     headings = dict(GROUPS)
     result = []
-    for key, rows in _grouped_facts(prop):
+    for key, rows in _shown_rows(prop):
         if key not in headings:
             continue
         shown = [
@@ -218,7 +270,7 @@ def fact_rows(prop: Property) -> list[tuple[str, str]]:
     """Label/value pairs for everything known about the property, in reading order."""
     return [
         (str(label), value)
-        for _group, rows in _grouped_facts(prop)
+        for _group, rows in _shown_rows(prop)
         for _key, label, value in rows
         if value
     ]
@@ -348,7 +400,20 @@ def json_ld(prop: Property, request) -> dict:
                 else "http://purl.org/goodrelations/v1#LeaseOut"
             ),
         }
-        if prop.price_per_m2 is not None:
+        if prop.purchase_price is not None:
+            offer["priceSpecification"] = {
+                "@type": "PriceSpecification",
+                "price": str(prop.purchase_price),
+                "priceCurrency": "EUR",
+            }
+        elif prop.monthly_rent is not None:
+            offer["priceSpecification"] = {
+                "@type": "UnitPriceSpecification",
+                "price": str(prop.monthly_rent),
+                "priceCurrency": "EUR",
+                "unitCode": "MON",
+            }
+        elif prop.price_per_m2 is not None:
             offer["priceSpecification"] = {
                 "@type": "UnitPriceSpecification",
                 "price": str(prop.price_per_m2),
@@ -357,3 +422,22 @@ def json_ld(prop: Property, request) -> dict:
             }
         data["offers"] = offer
     return data
+
+
+def family_facts(prop: Property) -> list[tuple[str, str]]:
+    """The facts families ask first, for the cards of the Wohnen overview: (label, value) of
+    what is known (plot size, living area, price, Kita, school, station, availability)."""
+    f = Property._meta.get_field
+    rows = [
+        (
+            _("plot size") if prop.is_housing else f("area_total_m2").verbose_name,
+            format_area(prop.area_total_m2),
+        ),
+        (f("living_area_m2").verbose_name, format_area(prop.living_area_m2)),
+        (_("price"), housing_price_text(prop)),
+        (_("Kita"), _num(prop.kita_km, "km", 1)),
+        (_("school"), _num(prop.school_km, "km", 1)),
+        (_("station"), _distance(prop, "station_km", "station")),
+        (f("availability").verbose_name, availability_text(prop)),
+    ]
+    return [(str(label), value) for label, value in rows if value]

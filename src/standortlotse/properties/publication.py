@@ -13,6 +13,14 @@ them to a record and ``Property.gate_errors()`` is the record rule every write p
   has: it keeps gaps it had when it went public before the gate existed, but gets no new ones;
 * the import creates a row below the gate as a draft even with "publish", with a note.
 
+Housing (building plots and houses, ``models.HOUSING_KINDS``) meets the same requirements of its
+region, read for what a family asks: "available area" is a commercial notion (the part of an
+estate still free, of which an investor buys some); a house is offered whole and a building plot
+is one plot. So for a building plot the region's "available area" asks the plot size (the total
+area) and for a house its living area (``for_kind``); "price or on request" is met by the price
+per m², the purchase price or the monthly rent. Everything else (photo, description, contact,
+availability, the zoning if the region asks it: WA or "none") is asked as for any record.
+
 Removing the last photo of a public record is never refused (a photo may have to go at once,
 for its rights or a person in it); the record then lists the gap like any other.
 
@@ -62,9 +70,26 @@ REQUIREMENTS: dict[str, Requirement] = {
         _requirement("marketing_type", "marketing_type"),
         _requirement("exact_location", "lat"),
         _requirement("description_en", "description_en"),
+        # housing's reading of "available area" (for_kind)
+        Requirement("plot_size", _("plot size"), "area_total_m2", "id_area_total_m2"),
+        Requirement("living_area", _("living area"), "living_area_m2", "id_living_area_m2"),
     )
 }
 ORDER = list(PublishRequirement.values)
+# What a requirement of the region means for a housing kind (the others mean the same).
+HOUSING_REQUIREMENTS = {
+    "building_plot": {"area_available": "plot_size"},
+    "house": {"area_available": "living_area"},
+}
+
+
+def for_kind(required: list[str], kind: str) -> list[str]:
+    """The region's requirements as they apply to a record of ``kind`` (same order)."""
+    meaning = HOUSING_REQUIREMENTS.get(kind)
+    if not meaning:
+        return list(required)
+    return [meaning.get(key, key) for key in required]
+
 
 PUBLISH_REFUSED = _("Not published: %(missing)s missing.")
 OVERRIDE_HINT = _("A regional moderator may publish it anyway, giving a reason.")
@@ -167,7 +192,16 @@ def meets(prop, key: str, photo_count: int, email: Callable[[], str]) -> bool:
     if key == "contact":
         return bool(email())
     if key == "price_or_request":
-        return prop.price_per_m2 is not None or bool(prop.price_on_request)
+        return (
+            prop.price_per_m2 is not None
+            or getattr(prop, "purchase_price", None) is not None
+            or getattr(prop, "monthly_rent", None) is not None
+            or bool(prop.price_on_request)
+        )
+    if key == "plot_size":
+        return bool(prop.area_total_m2)
+    if key == "living_area":
+        return bool(prop.living_area_m2)
     if key == "zoning":
         return _filled(prop.zonings)
     if key == "exact_location":

@@ -21,7 +21,11 @@ from standortlotse.properties.models import Availability, Kind, Property, RailSi
 
 class Filters(Schema):
     q: str = Field("", max_length=200, description="Full text in title, description, place")
-    kind: list[Kind] = Field([], description="Property kinds (repeat the parameter)")
+    kind: list[Kind] = Field(
+        [],
+        description="Property kinds (repeat the parameter); the housing kinds (building_plot, "
+        "house) are never listed here",
+    )
     municipality: int | None = Field(None, ge=1, le=MAX_ID, description="Municipality ID")
     district: int | None = Field(None, ge=1, le=MAX_ID, description="District ID")
     region: int | None = Field(None, ge=1, le=MAX_ID, description="Region ID")
@@ -82,6 +86,11 @@ class PropertySummary(Schema):
     id: int
     title: str
     kind: str
+    segment: str = Field(
+        description="'commercial', or 'housing' for building plots and houses (kinds "
+        "building_plot, house): those are shown to people on the Wohnen overview and never "
+        "listed by the search endpoints"
+    )
     municipality: PropertyMunicipality
     lat: float
     lon: float
@@ -150,6 +159,11 @@ class PropertyDetail(PropertySummary):
     station_km: Decimal | None
     long_distance_station_km: Decimal | None
     rail_network_km: Decimal | None
+    living_area_m2: int | None
+    purchase_price: Decimal | None
+    monthly_rent: Decimal | None
+    kita_km: Decimal | None
+    school_km: Decimal | None
     location_facts: dict | None = Field(
         description="What was computed from the point and the municipality (nearest features, "
         "straight-line km, road_km estimate, data sets and their date); null when nothing was "
@@ -158,7 +172,7 @@ class PropertyDetail(PropertySummary):
     fact_overrides: dict[str, str] = Field(
         description="Facts an editor entered instead of the computed value: fact → reason "
         "(motorway, federal_road, station, long_distance_station, rail_network, inland_port, "
-        "airport, funding)"
+        "airport, kita, school, funding)"
     )
     electricity_kv: int | None
     electricity_mw: Decimal | None

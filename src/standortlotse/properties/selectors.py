@@ -1,4 +1,10 @@
-"""Reading the property register: the public search used by the pages and the API."""
+"""Reading the property register: the public search used by the pages and the API.
+
+Housing (building plots and houses, ``models.Segment``) is for people, not investors: the
+commercial search and everything built on it (search page, map, API list and GeoJSON, OGC
+features, widget, comparison, matching, alerts, statistics) reads ``published_properties()``,
+the commercial segment; the detail page, the sitemap and the one search read every segment, and
+the Wohnen overview reads ``housing_in`` (docs/housing.md)."""
 
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
@@ -12,7 +18,14 @@ from django.utils.functional import cached_property
 from standortlotse.accounts import policy
 from standortlotse.core import textsearch
 from standortlotse.properties import publication
-from standortlotse.properties.models import Property, RailSiding
+from standortlotse.properties.models import (
+    COMMERCIAL_KINDS,
+    HOUSING_KINDS,
+    Kind,
+    Property,
+    RailSiding,
+    Segment,
+)
 
 SORTS = {
     "newest": ("-published_at", "-pk"),
@@ -89,13 +102,42 @@ class SearchCriteria:
         return cls(**values)
 
 
-def published_properties() -> QuerySet:
+SEGMENT_KINDS = {Segment.COMMERCIAL: COMMERCIAL_KINDS, Segment.HOUSING: HOUSING_KINDS}
+
+
+def published_properties(segment: str | None = Segment.COMMERCIAL) -> QuerySet:
+    """Published records of one segment: the investors' (commercial) register unless asked
+    otherwise; ``segment=None``: every segment."""
     # District outlines are large and never needed in a list.
-    return (
+    qs = (
         Property.objects.published()
         .select_related("municipality__district")
         .defer("municipality__district__outline")
     )
+    return qs if segment is None else qs.filter(kind__in=SEGMENT_KINDS[segment])
+
+
+# The Wohnen overview's groups: (kinds, heading key) in the order the page shows them.
+HOUSING_GROUPS = (
+    ("houses", (Kind.HOUSE,)),
+    ("plots", (Kind.BUILDING_PLOT,)),
+    # Commercial vacant buildings for reuse (in the investors' search too): a farmstead or an
+    # old school that a family or a group may turn into homes.
+    ("reuse", (Kind.VACANT_BUILDING,)),
+)
+
+
+def housing_in(municipality) -> dict[str, list[Property]]:
+    """The Wohnen overview's records of one municipality: group → published records (houses,
+    building plots, vacant buildings for reuse), newest first, with their photos."""
+    kinds = [kind for _key, group in HOUSING_GROUPS for kind in group]
+    records = list(
+        published_properties(segment=None)
+        .filter(municipality=municipality, kind__in=kinds)
+        .prefetch_related("photos")
+        .order_by("-published_at", "-pk")
+    )
+    return {key: [prop for prop in records if prop.kind in group] for key, group in HOUSING_GROUPS}
 
 
 def visible_property(user, pk) -> Property:
@@ -150,7 +192,8 @@ def motorway_pattern(road: str) -> str:
 
 
 def search(criteria: SearchCriteria, base: QuerySet | None = None) -> QuerySet:
-    qs = published_properties() if base is None else base
+    """The investors' search: the commercial segment only, whatever ``base`` holds."""
+    qs = published_properties() if base is None else base.filter(kind__in=COMMERCIAL_KINDS)
     c = criteria
     if c.q:
         qs = textsearch.filter_matches(qs, c.q)
@@ -255,14 +298,15 @@ def similar_area(a: int | None, b: int | None) -> bool:
 
 
 def similar(prop: Property, km: float = SIMILAR_KM, limit: int = SIMILAR_LIMIT) -> list:
-    """Up to ``limit`` published properties within ``km`` of ``prop`` of the same kind or with a
-    similar available area, nearest first; each gets ``distance_km``."""
+    """Up to ``limit`` published properties of the record's segment within ``km`` of ``prop``
+    of the same kind or with a similar available area, nearest first; each gets
+    ``distance_km``."""
     import math
 
     dlat = km / 111.32
     dlon = km / (111.32 * max(0.1, math.cos(math.radians(prop.lat))))
     candidates = (
-        published_properties()
+        published_properties(prop.segment)
         .exclude(pk=prop.pk)
         .filter(
             lat__gte=prop.lat - dlat,

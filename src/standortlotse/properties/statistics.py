@@ -60,7 +60,8 @@ def _zoning_rows(queryset, labels):
 
 
 def compute() -> dict:
-    published = Property.objects.published()
+    # The commercial register: investors' figures (housing is not available commercial land).
+    published = Property.objects.published().commercial()
     totals = published.aggregate(
         count=Count("pk"), area_m2=Coalesce(Sum("area_available_m2"), Value(0))
     )

@@ -252,7 +252,8 @@ def _search(fixed: str, language: str) -> Result:
         props, more = take(ranked, with_terms=False)
         result.fulfilled = sum(1 for p in props if p.fulfils == 0)
     else:
-        props, more = take(published_properties().order_by("-published_at", "-pk"))
+        # Plain words find every segment: "Bauplatz Arendsee" finds the building plot too.
+        props, more = take(published_properties(segment=None).order_by("-published_at", "-pk"))
     result.groups.append(
         Group(
             "properties",

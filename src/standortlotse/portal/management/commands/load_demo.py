@@ -6,7 +6,11 @@ from standortlotse.cases.demo import create_demo_cases
 from standortlotse.geo.models import Region
 from standortlotse.guides.demo import create_demo_guides
 from standortlotse.places.demo import create_demo_places
-from standortlotse.properties.demo import create_demo_data
+from standortlotse.properties.demo import (
+    create_demo_data,
+    create_demo_housing,
+    link_vacancy_platform,
+)
 
 DEMO_BRAND_COLOUR = "#2f5d50"
 
@@ -49,6 +53,10 @@ class Command(BaseCommand):
             options["count"], production=production, new_passwords=options["new_passwords"]
         )
         self.stdout.write(f"Created {result['created']} demo properties.")
+        self.stdout.write(f"Created {create_demo_housing()} demo building plots and houses.")
+        linked = link_vacancy_platform()
+        if linked:
+            self.stdout.write(f"Linked {linked} municipalities to their vacancy platform.")
         self.stdout.write(f"Created {create_demo_places()} demo places.")
         self.stdout.write(f"Created {create_demo_cases()} demo investor cases.")
         self.stdout.write(f"Created {create_demo_guides()} demo guides (with contacts and events).")
