@@ -408,6 +408,7 @@ class Row:
     show: dict = field(default_factory=dict)  # role -> must appear (the page really shows data)
     state: Callable | None = None  # what the request would change
     effective: bool = True  # an allowed request changes ``state``
+    multipart: bool = False  # an API row whose body is a form with files, not JSON
 
     @property
     def is_api(self):
@@ -1483,6 +1484,70 @@ API = [
         state=lambda o: _fresh(Property, o.draft_c.pk, "status"),
     ),
     Row(
+        "GET /api/properties/{pk}/photos",
+        "published of A",
+        PUBLIC,
+        args=lambda o: {"pk": o.prop_a.pk},
+    ),
+    Row(
+        "GET /api/properties/{pk}/photos",
+        "draft of A",
+        api(404, editor_a=200, moderator=200, state_admin=200),
+        args=lambda o: {"pk": o.draft_a.pk},
+        leaks=("draft_a", "photo_a"),
+        show={"editor_a": ("photo_a",)},
+    ),
+    Row(
+        "POST /api/properties/{pk}/photos",
+        "draft of A",
+        api(401, editor_a=201, editor_b=404, moderator=201, state_admin=201),
+        method="POST",
+        multipart=True,
+        args=lambda o: {"pk": o.draft_a.pk},
+        data=lambda o: {
+            "image": SimpleUploadedFile("neu.jpg", _jpeg(), "image/jpeg"),
+            "alt_text": "Neues Foto",
+        },
+        leaks=("draft_a", "photo_a"),
+        state=lambda o: o.draft_a.photos.count(),
+    ),
+    Row(
+        "POST /api/properties/{pk}/photos",
+        "published of A",
+        api(401, editor_a=201, editor_b=403, moderator=201, state_admin=201),
+        method="POST",
+        multipart=True,
+        args=lambda o: {"pk": o.prop_a.pk},
+        data=lambda o: {
+            "image": SimpleUploadedFile("neu.jpg", _jpeg(), "image/jpeg"),
+            "alt_text": "Neues Foto",
+        },
+        state=lambda o: o.prop_a.photos.count(),
+    ),
+    Row(
+        "POST /api/properties/{pk}/photos",
+        "draft outside the region",
+        api(401, editor_a=404, editor_b=404, moderator=404, state_admin=201),
+        method="POST",
+        multipart=True,
+        args=lambda o: {"pk": o.draft_c.pk},
+        data=lambda o: {
+            "image": SimpleUploadedFile("neu.jpg", _jpeg(), "image/jpeg"),
+            "alt_text": "Neues Foto",
+        },
+        leaks=("draft_c",),
+        state=lambda o: o.draft_c.photos.count(),
+    ),
+    Row(
+        "DELETE /api/properties/{pk}/photos/{photo_pk}",
+        "photo of A's draft",
+        api(401, editor_a=204, editor_b=404, moderator=204, state_admin=204),
+        method="DELETE",
+        args=lambda o: {"pk": o.draft_a.pk, "photo_pk": o.photo.pk},
+        leaks=("draft_a", "photo_a"),
+        state=lambda o: PropertyPhoto.objects.filter(pk=o.photo.pk).count(),
+    ),
+    Row(
         "GET /api/places",
         "feed",
         PUBLIC,
@@ -1641,7 +1706,11 @@ def run_cell(row: Row, role: str, o):
     url = row.url(o)
     before = row.state(o) if row.state else None
     response = send(
-        client, row.method, url, row.data(o) if row.data else None, json_body=row.is_api
+        client,
+        row.method,
+        url,
+        row.data(o) if row.data else None,
+        json_body=row.is_api and not row.multipart,
     )
     body = _body(response)
     expected = row.expect[role]
@@ -1771,7 +1840,7 @@ def test_every_cell_has_an_expectation():
 
 def _first_allowed(row):
     return next(
-        role for role in ROLES if row.expect[role] == ALLOW or row.expect[role] in (200, 201)
+        role for role in ROLES if row.expect[role] == ALLOW or row.expect[role] in (200, 201, 204)
     )
 
 
@@ -1794,7 +1863,7 @@ def test_writes_without_csrf_token_are_refused(objs, row):
         row.method,
         row.url(objs),
         row.data(objs) if row.data else None,
-        json_body=row.is_api,
+        json_body=row.is_api and not row.multipart,
         csrf=False,
     )
     assert response.status_code in (401, 403), f"{row.id(role)}: {response.status_code}"
