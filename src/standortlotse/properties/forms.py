@@ -4,6 +4,7 @@ import json
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -540,6 +541,13 @@ class OwnerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         validators=TEXT,
         help_text=_("For letters: name, street, postcode and town, one per line."),
+    )
+    owner_language = forms.ChoiceField(
+        label=_("Language of the mails to the owner"),
+        choices=settings.LANGUAGES,
+        initial="de",
+        required=False,  # not sent: the stored one stays
+        help_text=_("An owner who answers on the English pages gets English mails from then on."),
     )
 
 
