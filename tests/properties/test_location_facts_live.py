@@ -229,3 +229,12 @@ def test_the_form_shows_the_saved_facts_and_asks_for_new_ones_when_the_point_mov
     assert 'id="id_motorway_km_field"' in page
     new = client.get(reverse("properties:editor_create")).content.decode()
     assert f'hx-post="{reverse(NEW)}"' in new
+
+
+def test_without_reference_data_the_panel_says_so_and_fills_in_nothing(client, world):
+    client.force_login(world.editor_a)
+    response = ask(client, reverse(NEW), municipality=world.mun_a.pk, **TESTDORF)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "keine Referenzdaten" in page and "Luftlinie" not in page
+    assert input_value(oob_field(page, "motorway_km")) is None

@@ -192,8 +192,10 @@ def _facts_panel(prop, form) -> dict:
         {"name": d["name"], "as_of": datetime.date.fromisoformat(d["as_of"])}
         for d in (prop.location_facts or {}).get("datasets", [])
     ]
+    rows = facts.panel(prop, available)
     return {
-        "fact_rows": facts.panel(prop, available),
+        "fact_rows": rows,
+        "distances_computed": any(r.state == "computed" and r.key != "funding" for r in rows),
         "fact_fields": [form[name] for name in facts.COMPUTED_FIELDS if name in form.fields],
         "facts_shown": json.dumps(shown),
         "fact_datasets": datasets,
