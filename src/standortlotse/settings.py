@@ -277,6 +277,12 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # locked 15 minutes, not 
 AXES_DISABLE_ACCESS_LOG = True  # no record of successful logins with address and browser
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "csrfmiddlewaretoken"]
 INQUIRIES_PER_HOUR = int(os.environ.get("STANDORTLOTSE_INQUIRIES_PER_HOUR", 10))
+# The editor form's live location facts (the point moved, computed before saving): previews per
+# user and client address per hour; beyond it the facts are computed on save as without scripts.
+LOCATION_FACTS_PER_HOUR = int(os.environ.get("STANDORTLOTSE_LOCATION_FACTS_PER_HOUR", 600))
+# Photos uploaded through the JSON API (POST /api/properties/{id}/photos) per user and client
+# address per hour.
+API_PHOTOS_PER_HOUR = int(os.environ.get("STANDORTLOTSE_API_PHOTOS_PER_HOUR", 120))
 # Freshness of property data: a reminder to the editors after this many days without
 # confirmation, flagged publicly as "not confirmed" after the same period again.
 PROPERTY_REMINDER_DAYS = int(os.environ.get("STANDORTLOTSE_PROPERTY_REMINDER_DAYS", 182))

@@ -135,7 +135,7 @@ def test_editor_creates_and_publishes_via_api(client, world):
         "contact_email": "wirtschaft@example.org",
     }
     client.patch(f"/api/properties/{pk}", json.dumps(patch), content_type="application/json")
-    add_photo(Property.objects.get(pk=pk))  # photos come through the editor page
+    add_photo(Property.objects.get(pk=pk))  # or POST …/photos (test_api_photos.py)
     response = client.post(f"/api/properties/{pk}/publish")
     assert response.status_code == 200 and response.json()["status"] == "published"
     assert client.post(f"/api/properties/{pk}/publish").status_code == 422

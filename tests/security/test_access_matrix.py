@@ -408,6 +408,7 @@ class Row:
     show: dict = field(default_factory=dict)  # role -> must appear (the page really shows data)
     state: Callable | None = None  # what the request would change
     effective: bool = True  # an allowed request changes ``state``
+    multipart: bool = False  # an API row whose body is a form with files, not JSON
 
     @property
     def is_api(self):
@@ -545,6 +546,38 @@ BACK_OFFICE = [
         data=lambda o: dict(PROPERTY_FORM, title="Uebernommen", municipality=o.world.mun_c.pk),
         leaks=("draft_c",),
         state=lambda o: _fresh(Property, o.draft_c.pk, "title", "updated_at"),
+    ),
+    # the editor form's live location facts: computed, never saved
+    Row(
+        "properties:editor_location_facts_new",
+        "facts for a new record in A",
+        roles(editor_a=NOOP, editor_b=422, moderator=NOOP, state_admin=NOOP),
+        method="POST",
+        data=lambda o: {"lat": "52.6", "lon": "11.86", "municipality": o.world.mun_a.pk},
+        state=lambda o: Property.objects.count(),
+        effective=False,
+    ),
+    Row(
+        "properties:editor_location_facts",
+        "facts for a moved point of A's draft",
+        roles(editor_a=NOOP, editor_b=404, moderator=NOOP, state_admin=NOOP),
+        method="POST",
+        args=lambda o: {"pk": o.draft_a.pk},
+        data=lambda o: {"lat": "52.61", "lon": "11.87", "municipality": o.world.mun_a.pk},
+        leaks=("draft_a", "draft_a_mail"),
+        state=lambda o: _fresh(Property, o.draft_a.pk, "lat", "lon", "updated_at"),
+        effective=False,
+    ),
+    Row(
+        "properties:editor_location_facts",
+        "facts for a draft outside the region",
+        roles(editor_a=404, editor_b=404, moderator=404, state_admin=NOOP),
+        method="POST",
+        args=lambda o: {"pk": o.draft_c.pk},
+        data=lambda o: {"lat": "52.3", "lon": "11.4", "municipality": o.world.mun_c.pk},
+        leaks=("draft_c",),
+        state=lambda o: _fresh(Property, o.draft_c.pk, "lat", "lon", "updated_at"),
+        effective=False,
     ),
     Row(
         "properties:editor_history",
@@ -1451,6 +1484,70 @@ API = [
         state=lambda o: _fresh(Property, o.draft_c.pk, "status"),
     ),
     Row(
+        "GET /api/properties/{pk}/photos",
+        "published of A",
+        PUBLIC,
+        args=lambda o: {"pk": o.prop_a.pk},
+    ),
+    Row(
+        "GET /api/properties/{pk}/photos",
+        "draft of A",
+        api(404, editor_a=200, moderator=200, state_admin=200),
+        args=lambda o: {"pk": o.draft_a.pk},
+        leaks=("draft_a", "photo_a"),
+        show={"editor_a": ("photo_a",)},
+    ),
+    Row(
+        "POST /api/properties/{pk}/photos",
+        "draft of A",
+        api(401, editor_a=201, editor_b=404, moderator=201, state_admin=201),
+        method="POST",
+        multipart=True,
+        args=lambda o: {"pk": o.draft_a.pk},
+        data=lambda o: {
+            "image": SimpleUploadedFile("neu.jpg", _jpeg(), "image/jpeg"),
+            "alt_text": "Neues Foto",
+        },
+        leaks=("draft_a", "photo_a"),
+        state=lambda o: o.draft_a.photos.count(),
+    ),
+    Row(
+        "POST /api/properties/{pk}/photos",
+        "published of A",
+        api(401, editor_a=201, editor_b=403, moderator=201, state_admin=201),
+        method="POST",
+        multipart=True,
+        args=lambda o: {"pk": o.prop_a.pk},
+        data=lambda o: {
+            "image": SimpleUploadedFile("neu.jpg", _jpeg(), "image/jpeg"),
+            "alt_text": "Neues Foto",
+        },
+        state=lambda o: o.prop_a.photos.count(),
+    ),
+    Row(
+        "POST /api/properties/{pk}/photos",
+        "draft outside the region",
+        api(401, editor_a=404, editor_b=404, moderator=404, state_admin=201),
+        method="POST",
+        multipart=True,
+        args=lambda o: {"pk": o.draft_c.pk},
+        data=lambda o: {
+            "image": SimpleUploadedFile("neu.jpg", _jpeg(), "image/jpeg"),
+            "alt_text": "Neues Foto",
+        },
+        leaks=("draft_c",),
+        state=lambda o: o.draft_c.photos.count(),
+    ),
+    Row(
+        "DELETE /api/properties/{pk}/photos/{photo_pk}",
+        "photo of A's draft",
+        api(401, editor_a=204, editor_b=404, moderator=204, state_admin=204),
+        method="DELETE",
+        args=lambda o: {"pk": o.draft_a.pk, "photo_pk": o.photo.pk},
+        leaks=("draft_a", "photo_a"),
+        state=lambda o: PropertyPhoto.objects.filter(pk=o.photo.pk).count(),
+    ),
+    Row(
         "GET /api/places",
         "feed",
         PUBLIC,
@@ -1609,7 +1706,11 @@ def run_cell(row: Row, role: str, o):
     url = row.url(o)
     before = row.state(o) if row.state else None
     response = send(
-        client, row.method, url, row.data(o) if row.data else None, json_body=row.is_api
+        client,
+        row.method,
+        url,
+        row.data(o) if row.data else None,
+        json_body=row.is_api and not row.multipart,
     )
     body = _body(response)
     expected = row.expect[role]
@@ -1739,7 +1840,7 @@ def test_every_cell_has_an_expectation():
 
 def _first_allowed(row):
     return next(
-        role for role in ROLES if row.expect[role] == ALLOW or row.expect[role] in (200, 201)
+        role for role in ROLES if row.expect[role] == ALLOW or row.expect[role] in (200, 201, 204)
     )
 
 
@@ -1762,7 +1863,7 @@ def test_writes_without_csrf_token_are_refused(objs, row):
         row.method,
         row.url(objs),
         row.data(objs) if row.data else None,
-        json_body=row.is_api,
+        json_body=row.is_api and not row.multipart,
         csrf=False,
     )
     assert response.status_code in (401, 403), f"{row.id(role)}: {response.status_code}"

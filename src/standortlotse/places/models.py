@@ -129,6 +129,14 @@ class Place(models.Model):
     owner_phone = models.CharField(
         _("your phone (not published)"), max_length=50, blank=True, validators=TEXT_LINE
     )
+    # The language the submitter used (set on submission, and again whenever the owner acts on
+    # the private link): every mail to the submitter/owner is written in it (services.py).
+    owner_language = models.CharField(
+        _("language of the mails to the owner"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="de",
+    )
     former_use = models.CharField(
         _("former use of the building"),
         max_length=200,

@@ -40,6 +40,7 @@ class PlaceProvider(Provider):
         "owner_name",
         "owner_email",
         "owner_phone",
+        "owner_language",
         "contact_name",
         "contact_email",
         "contact_phone",

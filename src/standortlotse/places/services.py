@@ -1,5 +1,6 @@
 """Writing places: submission, review workflow, owner updates, owner links, confirmations."""
 
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
@@ -7,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from standortlotse.accounts import policy
@@ -58,6 +59,26 @@ def new_owner_url(place: Place) -> str:
 Kind = Transition.Kind
 
 
+def _language(code: str | None) -> str:
+    """One of the site's languages for ``code`` ("en-gb" → "en"); else the site's."""
+    base = (code or "").split("-")[0].lower()
+    return base if base in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+@contextmanager
+def in_owner_language(place: Place):
+    """Render a mail to the submitter/owner (text, subject, private link with its language
+    prefix) in the language they used, whoever's request sends it (a moderator's decision, the
+    yearly question)."""
+    with translation.override(_language(place.owner_language)):
+        yield
+
+
+def _owner_used(place: Place) -> None:
+    """The owner acts on their private link: the language they use now is theirs for mails."""
+    place.owner_language = _language(translation.get_language())
+
+
 def _log(
     place, to_status, kind, *, actor=None, label="", message="", details=None, from_status=None
 ):
@@ -102,11 +123,13 @@ def region_for(municipality):
 
 
 @transaction.atomic
-def submit(form, region=None) -> tuple[Place, str]:
-    """A new place from the public form; returns it and the raw owner token."""
+def submit(form, region=None, language: str | None = None) -> tuple[Place, str]:
+    """A new place from the public form; returns it and the raw owner token. ``language``: the
+    one the submitter used (default: the active language, the request's)."""
     place = form.save(commit=False)
     place.region = region or region_for(place.municipality)
     place.status = Status.SUBMITTED
+    place.owner_language = _language(language or translation.get_language())
     place.save()
     token = place.new_owner_token()
     for group, values in form.attribute_values().items():
@@ -117,11 +140,12 @@ def submit(form, region=None) -> tuple[Place, str]:
             place, photo, form.cleaned_data["photo_alt"], form.cleaned_data.get("photo_credit", "")
         )
     _log(place, Status.SUBMITTED, Kind.SUBMITTED, label="submitter", from_status="")
-    queue_email(
-        place.owner_email,
-        "places/email/submitted",
-        {"place": place, "link": owner_url(place, token)},
-    )
+    with in_owner_language(place):
+        queue_email(
+            place.owner_email,
+            "places/email/submitted",
+            {"place": place, "link": owner_url(place, token)},
+        )
     _notify_moderators(place, "places/email/new_submission")
     return place, token
 
@@ -150,11 +174,12 @@ def moderate(user, place: Place, to_status: str, message: str = "") -> Place:
         Status.REJECTED: "places/email/rejected",
     }.get(to_status)
     if template and previous != to_status and place.has_owner_address:
-        queue_email(
-            place.owner_email,
-            template,
-            {"place": place, "message": message, "link": new_owner_url(place)},
-        )
+        with in_owner_language(place):
+            queue_email(
+                place.owner_email,
+                template,
+                {"place": place, "message": message, "link": new_owner_url(place)},
+            )
     return place
 
 
@@ -189,6 +214,7 @@ def owner_update(place: Place, form) -> str:
     photo = form.cleaned_data.get("photo")
     photo_text = (form.cleaned_data.get("photo_alt", ""), form.cleaned_data.get("photo_credit", ""))
     removals = list(form.cleaned_data.get("remove_photos") or [])
+    _owner_used(place)
     if place.status != Status.PUBLISHED or place.owner_trusted:
         from_status = place.status
         if place.status == Status.CHANGES_REQUESTED:
@@ -208,6 +234,7 @@ def owner_update(place: Place, form) -> str:
         if from_status == Status.CHANGES_REQUESTED:
             _notify_moderators(place, "places/email/resubmitted")
         return "applied"
+    place.save(update_fields=["owner_language"])
     serialisable = {k: (v.pk if hasattr(v, "pk") else v) for k, v in data.items()}
     update = PendingUpdate.objects.create(
         place=place,
@@ -312,19 +339,20 @@ def decide_update(
     _log(place, place.status, Kind.UPDATE_DECIDED, actor=user, message=message, details=details)
     update.delete()  # its held photos' files are removed after commit (places/signals.py)
     if place.has_owner_address:
-        queue_email(
-            place.owner_email,
-            "places/email/update_decided",
-            {
-                "place": place,
-                "outcome": outcome,
-                "accepted": [field_label(n) for n in taken],
-                "kept": [field_label(n) for n in kept],
-                "details": details,
-                "message": message,
-                "link": new_owner_url(place),
-            },
-        )
+        with in_owner_language(place):  # the field names too
+            queue_email(
+                place.owner_email,
+                "places/email/update_decided",
+                {
+                    "place": place,
+                    "outcome": outcome,
+                    "accepted": [field_label(n) for n in taken],
+                    "kept": [field_label(n) for n in kept],
+                    "details": details,
+                    "message": message,
+                    "link": new_owner_url(place),
+                },
+            )
     return details
 
 
@@ -348,11 +376,17 @@ def ask_owner(user, place: Place, message: str, update: PendingUpdate | None = N
         message=message.strip(),
         details={"update": update.pk} if update else {},
     )
-    queue_email(
-        place.owner_email,
-        "places/email/question",
-        {"place": place, "message": entry.message, "update": update, "link": new_owner_url(place)},
-    )
+    with in_owner_language(place):
+        queue_email(
+            place.owner_email,
+            "places/email/question",
+            {
+                "place": place,
+                "message": entry.message,
+                "update": update,
+                "link": new_owner_url(place),
+            },
+        )
     return entry
 
 
@@ -366,6 +400,8 @@ def owner_reply(place: Place, message: str):
     message = message.strip()
     if not message:
         raise ValidationError(_("Please write your message."))
+    _owner_used(place)
+    place.save(update_fields=["owner_language"])
     entry = _log(place, place.status, Kind.REPLY, label="owner", message=message)
     _notify_moderators(place, "places/email/owner_reply", message=message)
     return entry
@@ -398,13 +434,16 @@ def rotate_link(place: Place, *, actor=None) -> str:
         raise ValidationError(no_owner_message(place))
     place.owner_links.revoke()
     token = place.new_owner_token()
-    place.save(update_fields=["updated_at"])
+    if actor is None:  # the owner, on their page
+        _owner_used(place)
+    place.save(update_fields=["updated_at", "owner_language"])
     _log(place, place.status, Kind.NEW_LINK, actor=actor, label="" if actor else "owner")
-    queue_email(
-        place.owner_email,
-        "places/email/new_link",
-        {"place": place, "link": owner_url(place, token)},
-    )
+    with in_owner_language(place):
+        queue_email(
+            place.owner_email,
+            "places/email/new_link",
+            {"place": place, "link": owner_url(place, token)},
+        )
     return token
 
 
@@ -439,8 +478,15 @@ def confirm_by_owner(place: Place) -> None:
     place.verified_on = timezone.localdate()
     place.unconfirmed = False
     place.confirmation_requested_at = None
+    _owner_used(place)
     place.save(
-        update_fields=["verified_on", "unconfirmed", "confirmation_requested_at", "updated_at"]
+        update_fields=[
+            "verified_on",
+            "unconfirmed",
+            "confirmation_requested_at",
+            "owner_language",
+            "updated_at",
+        ]
     )
     _log(place, place.status, Kind.CONFIRMED, label="owner")
 
@@ -462,11 +508,12 @@ def send_confirmation_requests(now=None) -> dict:
                     place.confirmation_requested_at = now
                     place.save(update_fields=["confirmation_requested_at"])
                     _log(place, place.status, Kind.CONFIRM_REQUESTED, label="system")
-                    queue_email(
-                        place.owner_email,
-                        "places/email/confirm_request",
-                        {"place": place, "link": new_owner_url(place)},
-                    )
+                    with in_owner_language(place):
+                        queue_email(
+                            place.owner_email,
+                            "places/email/confirm_request",
+                            {"place": place, "link": new_owner_url(place)},
+                        )
                 asked += 1
         elif not place.unconfirmed and place.confirmation_requested_at <= now - timedelta(
             days=rules.confirm_grace_days

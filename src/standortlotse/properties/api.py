@@ -5,6 +5,7 @@ The schemas are in properties/schemas.py."""
 import json
 from typing import Literal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import CharField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
@@ -17,12 +18,19 @@ from ninja.errors import HttpError
 
 from standortlotse.accounts import policy, twofactor
 from standortlotse.accounts.apiauth import staff_session
+from standortlotse.core import ratelimit
 from standortlotse.core.apiinput import checked_offset
 from standortlotse.core.apischema import FieldErrors, errors
 from standortlotse.properties import facts, selectors, services
-from standortlotse.properties.forms import OVERRIDE_PREFIX, PropertyForm
+from standortlotse.properties.forms import OVERRIDE_PREFIX, PhotoForm, PropertyForm
 from standortlotse.properties.models import Availability, Kind, Property, PropertyPhoto
-from standortlotse.properties.schemas import Filters, Page, PropertyDetail, PropertyWrite
+from standortlotse.properties.schemas import (
+    Filters,
+    Page,
+    PhotoOut,
+    PropertyDetail,
+    PropertyWrite,
+)
 
 router = Router(tags=["properties"])
 
@@ -261,6 +269,100 @@ def create_property(request, payload: PropertyWrite):
 def update_property(request, pk: int, payload: PropertyWrite):
     prop = _editable_for_write(request, pk)
     return _save(request, payload, prop)
+
+
+# --- Photos (the publication gate asks for one by default) --------------------------------------
+
+# The multipart body of a photo upload (read by the web form's PhotoForm, so the rules are the
+# form's: the same validation and re-encoding as /datenpflege/, errors per field as for PATCH).
+PHOTO_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["image", "alt_text"],
+                    "properties": {
+                        "image": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": (
+                                "A JPEG, PNG or WebP photo (at most the upload limit). It is "
+                                "decoded and stored re-encoded as JPEG of at most 1920 px, "
+                                "without its metadata, under a random name; a file that is no "
+                                "such photo (SVG, HTML, a polyglot, a broken image) is refused "
+                                "with 422 under `image`."
+                            ),
+                        },
+                        "alt_text": {
+                            "type": "string",
+                            "maxLength": 250,
+                            "description": "What the photo shows, for people who cannot see it.",
+                        },
+                        "credit": {"type": "string", "maxLength": 150, "default": ""},
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+@router.get(
+    "/properties/{int:pk}/photos",
+    response={200: list[PhotoOut], **errors(404)},
+    summary="The photos of a property",
+    description="Of a published property for everybody, of a draft for its editors.",
+)
+def list_photos(request, pk: int):
+    return list(_visible(request, pk).photos.all())
+
+
+@router.post(
+    "/properties/{int:pk}/photos",
+    auth=staff_session,
+    response={201: PhotoOut, **errors(400, 401, 403, 404, 422, 429)},
+    summary="Add a photo to a property (multipart)",
+    description=(
+        "Multipart form data with `image`, `alt_text` and optionally `credit`, checked as the "
+        "editors' web form checks them: 422 with the messages per field. The photo goes last; a "
+        "record of a region that requires a photo can be published once it has one. At most "
+        "STANDORTLOTSE_API_PHOTOS_PER_HOUR uploads per user and hour (429)."
+    ),
+    openapi_extra=PHOTO_BODY,
+)
+def add_photo(request, pk: int):
+    prop = _editable_for_write(request, pk)
+    limit = settings.API_PHOTOS_PER_HOUR
+    if not ratelimit.hit(request, f"api-photo:{request.user.pk}", limit, 3600):
+        raise HttpError(429, "Too many photo uploads in the last hour; try again later.")
+    form = PhotoForm(request.POST, request.FILES)
+    if not form.is_valid():
+        raise FieldErrors({key: list(messages) for key, messages in form.errors.items()})
+    data = form.cleaned_data
+    photo = services.add_photo(request.user, prop, data["image"], data["alt_text"], data["credit"])
+    return Reply(201, photo)
+
+
+@router.delete(
+    "/properties/{int:pk}/photos/{int:photo_pk}",
+    auth=staff_session,
+    response={204: None, **errors(401, 403, 404)},
+    summary="Remove a photo of a property",
+    description=(
+        "Never refused for the publication requirements (a photo may have to go at once): a "
+        "published record of a region that requires a photo stays public, but publishing it "
+        "again needs one."
+    ),
+)
+def delete_photo(request, pk: int, photo_pk: int):
+    prop = _editable_for_write(request, pk)
+    photo = prop.photos.filter(pk=photo_pk).first()
+    if photo is None:
+        raise HttpError(404, "Not found")
+    services.remove_photo(request.user, photo)
+    return Reply(204, None)
 
 
 @router.post(

@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from standortlotse.accounts import policy
@@ -72,10 +72,20 @@ def _require_edit(user, prop):
         raise PermissionDenied
 
 
-def save_owner(user, prop: Property, name: str, email: str, address: str) -> OwnerConsent:
+def _language(code: str | None) -> str:
+    base = (code or "").split("-")[0].lower()
+    return base if base in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def save_owner(
+    user, prop: Property, name: str, email: str, address: str, language: str | None = None
+) -> OwnerConsent:
+    """The owner's details; ``language`` the one mails to them are written in (kept if None)."""
     _require_edit(user, prop)
     consent = consent_of(prop)
     consent.owner_name, consent.owner_email, consent.owner_address = name, email, address
+    if language is not None:
+        consent.owner_language = _language(language)
     consent.save()
     return consent
 
@@ -102,20 +112,23 @@ def new_response_url(consent: OwnerConsent) -> str:
     return response_url(ConsentLink.issue(consent=consent, valid_days=LINK_VALID_DAYS))
 
 
-def _mail_request(
-    consent: OwnerConsent, prop: Property, url: str, template="properties/email/consent_request"
-):
-    queue_email(
-        consent.owner_email,
-        template,
-        {
-            "consent": consent,
-            "prop": prop,
-            "url": url,
-            "days": LINK_VALID_DAYS,
-        },
-        reply_to=[prop.contact_email] if prop.contact_email else None,
-    )
+def _mail_request(consent: OwnerConsent, prop: Property, language: str | None = None) -> str:
+    """Mail the owner a new answer link, in ``language`` (default: the owner's, whoever's
+    request sends it: the editor's language is not theirs); returns the link."""
+    with translation.override(_language(language or consent.owner_language)):
+        url = new_response_url(consent)  # its language prefix too
+        queue_email(
+            consent.owner_email,
+            "properties/email/consent_request",
+            {
+                "consent": consent,
+                "prop": prop,
+                "url": url,
+                "days": LINK_VALID_DAYS,
+            },
+            reply_to=[prop.contact_email] if prop.contact_email else None,
+        )
+    return url
 
 
 @transaction.atomic
@@ -139,9 +152,7 @@ def request(user, props: list[Property], channel: str) -> list[tuple[OwnerConsen
         consent.state, consent.requested_at = State.REQUESTED, timezone.now()
         consent.requested_how = How.EMAIL if channel == "email" else How.LETTER
         consent.save()
-        url = new_response_url(consent)
-        if channel == "email":
-            _mail_request(consent, prop, url)
+        url = _mail_request(consent, prop) if channel == "email" else new_response_url(consent)
         result.append((consent, url))
     return result
 
@@ -183,6 +194,7 @@ def respond(token: str, agree: bool) -> OwnerConsent:
         return consent
     consent.state = State.GRANTED if agree else State.REFUSED
     consent.responded_on, consent.how = timezone.localdate(), How.ONLINE
+    consent.owner_language = _language(translation.get_language())  # the one they answered in
     consent.save()
     _enforce(consent)
     return consent
@@ -205,7 +217,8 @@ def send_fresh_links(email: str, name: str = "") -> int:
         open_requests = open_requests.filter(property__title__icontains=name.strip())
     count = 0
     for consent in open_requests.order_by("pk")[:FRESH_LINK_MAX]:
-        _mail_request(consent, consent.property, new_response_url(consent))
+        # In the language the form was used in (not stored: anyone may send the form).
+        _mail_request(consent, consent.property, language=translation.get_language())
         count += 1
     return count
 

@@ -397,8 +397,9 @@ def editor_note(fact: str, prov: Provenance) -> str:
         return ""
     value = computed_text(fact, prov.computed)
     if fact != "funding":
-        value = gettext("%(value)s straight line, about %(road)s by road (estimate)") % {
-            "value": value,
+        value = gettext("%(km)s straight line to %(target)s, about %(road)s by road (estimate)") % {
+            "km": _km_text(prov.computed["km"]),
+            "target": target_text(fact, prov.computed),
             "road": _km_text(prov.computed["road_km"]),
         }
     if prov.state == "overridden":
@@ -437,3 +438,63 @@ def postcode_warning(postcode: str, municipality) -> str:
         "name": municipality.name,
         "codes": ", ".join(codes),
     }
+
+
+# --- the editor form's live preview (the point moved, nothing saved yet) ---------------------
+
+
+def preview(prop, lat, lon, municipality, reasons: dict) -> None:
+    """Set on ``prop`` (never saved) what a save with this point, municipality and these
+    reasons for other values (fact → reason) would compute: the record rule ``apply`` as on
+    every write, so the preview and the saved record cannot differ."""
+    prop.lat, prop.lon = lat, lon
+    if municipality is None:
+        prop.municipality_id = None
+    else:
+        prop.municipality = municipality
+    prop.fact_overrides = {key: reason for key, reason in reasons.items() if reason}
+    apply(prop)
+
+
+@dataclass(frozen=True)
+class PanelRow:
+    """One line of the editor's summary of the location facts (beside the map)."""
+
+    key: str
+    label: str
+    state: str  # "computed", "overridden" or "entered"
+    value: str
+    note: str
+
+
+def panel(prop, available) -> list[PanelRow]:
+    """The location facts of ``prop`` as the editor form's summary shows them: each fact that
+    is computed, overridden, or computable in this installation (``available``: fact keys)."""
+    from django.utils.translation import gettext
+
+    rows = []
+    for spec in FACTS.values():
+        prov = provenance(prop, spec.key)
+        if prov.state == "entered" and spec.key not in available:
+            continue
+        if prov.state == "computed":
+            value = computed_text(spec.key, prov.computed)
+            note = (
+                map_text(prov.computed)
+                if spec.key == "funding"
+                else gettext("by road about %(road)s (estimate)")
+                % {"road": _km_text(prov.computed["road_km"])}
+            )
+        elif prov.state == "overridden":
+            value = gettext("entered instead, reason: %(reason)s") % {"reason": prov.reason}
+            note = (
+                gettext("computed: %(value)s") % {"value": computed_text(spec.key, prov.computed)}
+                if prov.computed is not None
+                else gettext("not computable here")
+            )
+        elif spec.key == "funding" and not prop.municipality_id:
+            value, note = gettext("choose the municipality"), ""
+        else:
+            value, note = gettext("not computable here: enter it by hand"), ""
+        rows.append(PanelRow(spec.key, str(spec.label), prov.state, value, note))
+    return rows

@@ -4,15 +4,29 @@ import json
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from standortlotse.accounts import policy
 from standortlotse.core.collation import CollatedModelChoiceField
 from standortlotse.core.fields import EmailAddressFormField
 from standortlotse.core.forms import checkboxes
-from standortlotse.core.validators import TEXT, TEXT_LINE, validate_photo
-from standortlotse.geo.models import District, InfrastructureFeature, Municipality, Region
+from standortlotse.core.validators import (
+    POINT_OUTSIDE_GERMANY,
+    TEXT,
+    TEXT_LINE,
+    point_in_germany,
+    validate_photo,
+)
+from standortlotse.geo.models import (
+    District,
+    InfrastructureDataset,
+    InfrastructureFeature,
+    Municipality,
+    Region,
+)
 from standortlotse.properties import facts
 from standortlotse.properties.facts import postcode_warning
 from standortlotse.properties.models import (
@@ -132,7 +146,7 @@ REASON_WITHOUT_VALUE = _(
 
 class PropertyForm(forms.ModelForm):
     outline = forms.CharField(
-        label=_("outline (GeoJSON polygon)"),
+        label=capfirst(_("outline (GeoJSON polygon)")),  # as Django writes the model's labels
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "class": "geojson"}),
         help_text=_("Drawn on the map, or pasted as GeoJSON (Polygon, WGS84)."),
@@ -186,7 +200,9 @@ class PropertyForm(forms.ModelForm):
                 max_length=300,
                 validators=TEXT_LINE,
                 initial=overrides.get(spec.key, ""),
-                help_text=_("Empty: the computed value applies and follows the point."),
+                help_text=_("Empty: the value computed from the municipality applies.")
+                if spec.key == "funding"
+                else _("Empty: the computed value applies and follows the point."),
             )
             note = facts.editor_note(spec.key, facts.provenance(self.instance, spec.key))
             if note:
@@ -257,6 +273,63 @@ class PropertyForm(forms.ModelForm):
         # An editor who sets the point replaces the import's municipality centre.
         if {"lat", "lon"} & set(self.changed_data):
             self.instance.location_approximate = False
+
+
+def _model_label(name):
+    return Property._meta.get_field(name).verbose_name
+
+
+class LocationFactsForm(forms.Form):
+    """What the editor form's live location facts are computed from, as the form holds it now
+    (posted by htmx when the point or the municipality changes; nothing is saved): the point,
+    the municipality (one the user may edit, as in the editor form), the postcode and the
+    reasons given for other values than the computed ones."""
+
+    lat = forms.FloatField(label=_model_label("lat"), required=False, min_value=-90, max_value=90)
+    lon = forms.FloatField(label=_model_label("lon"), required=False, min_value=-180, max_value=180)
+    municipality = forms.ModelChoiceField(
+        label=_model_label("municipality"), queryset=Municipality.objects.none(), required=False
+    )
+    postcode = forms.CharField(label=_model_label("postcode"), required=False, max_length=10)
+    # What the previous preview filled in (field → value as the input showed it): a value still
+    # equal to it is the computation's, not the editor's, and goes when it is computable no more.
+    facts_shown = forms.JSONField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = policy.editable_municipalities(user)
+        for spec in facts.FACTS.values():
+            self.fields[OVERRIDE_PREFIX + spec.key] = forms.CharField(
+                required=False, max_length=300, validators=TEXT_LINE
+            )
+
+    def clean(self):
+        data = super().clean()
+        lat, lon = data.get("lat"), data.get("lon")
+        if lat is not None and lon is not None and not point_in_germany(lat, lon):
+            self.add_error("lat", POINT_OUTSIDE_GERMANY)
+        if not isinstance(data.get("facts_shown"), dict):
+            data["facts_shown"] = {}
+        return data
+
+    def point(self):
+        """(lat, lon), or (None, None) while one of them is missing."""
+        lat, lon = self.cleaned_data.get("lat"), self.cleaned_data.get("lon")
+        return (lat, lon) if lat is not None and lon is not None else (None, None)
+
+    def reasons(self) -> dict[str, str]:
+        return {
+            key: (self.cleaned_data.get(OVERRIDE_PREFIX + key) or "").strip() for key in facts.FACTS
+        }
+
+    def error_lines(self) -> list[tuple[str, str, str]]:
+        """(field id, label, message) for each error: the message names the field."""
+        return [
+            (f"id_{name}", str(self.fields[name].label or name), str(message))
+            for name, messages in self.errors.items()
+            if name in self.fields
+            for message in messages
+        ]
 
 
 class PhotoForm(forms.Form):
@@ -480,6 +553,13 @@ class OwnerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         validators=TEXT,
         help_text=_("For letters: name, street, postcode and town, one per line."),
+    )
+    owner_language = forms.ChoiceField(
+        label=_("Language of the mails to the owner"),
+        choices=settings.LANGUAGES,
+        initial="de",
+        required=False,  # not sent: the stored one stays
+        help_text=_("An owner who answers on the English pages gets English mails from then on."),
     )
 
 

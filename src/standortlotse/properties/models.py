@@ -843,6 +843,14 @@ class OwnerConsent(models.Model):
     owner_name = models.CharField(_("owner"), max_length=200, blank=True, validators=TEXT_LINE)
     owner_email = EmailAddressField(_("owner's email"), blank=True)
     owner_address = models.TextField(_("owner's postal address"), blank=True, validators=TEXT)
+    # The mails to the owner are written in it (the editors choose it; an owner who answers or
+    # asks for a fresh link on the English pages gets English from then on).
+    owner_language = models.CharField(
+        _("language of the mails to the owner"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="de",
+    )
     state = models.CharField(
         _("consent"), max_length=12, choices=State.choices, default=State.NOT_ASKED
     )

@@ -46,6 +46,7 @@ class OwnerConsentProvider(Provider):
         "owner_name",
         "owner_email",
         "owner_address",
+        "owner_language",
         "state",
         "requested_at",
         "responded_on",

@@ -121,9 +121,11 @@ class PropertySummary(Schema):
 
 
 class PhotoOut(Schema):
+    id: int
     url: str
     alt_text: str
     credit: str
+    position: int
 
     @staticmethod
     def resolve_url(obj):

@@ -24,7 +24,17 @@ urlpatterns = [
     path("zustimmung/neuer-link/", consent.consent_link_request, name="consent_link_request"),
     path("zustimmung/<str:token>/", consent.consent_response, name="consent_response"),
     path("datenpflege/neu/", backoffice.editor_create, name="editor_create"),
+    path(
+        "datenpflege/neu/standortfakten/",
+        backoffice.editor_location_facts,
+        name="editor_location_facts_new",
+    ),
     path("datenpflege/<int:pk>/", backoffice.editor_edit, name="editor_edit"),
+    path(
+        "datenpflege/<int:pk>/standortfakten/",
+        backoffice.editor_location_facts,
+        name="editor_location_facts",
+    ),
     path("datenpflege/<int:pk>/verlauf/", backoffice.editor_history, name="editor_history"),
     path(
         "datenpflege/<int:pk>/aktion/<slug:action>/", backoffice.editor_action, name="editor_action"

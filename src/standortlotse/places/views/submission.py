@@ -35,7 +35,7 @@ def submit(request, slug):
             if within_rate_limit(
                 request, form, "place-submit", settings.PLACE_SUBMISSIONS_PER_HOUR
             ):
-                services.submit(form, region)
+                services.submit(form, region, language=request.LANGUAGE_CODE)
                 kept_photos.discard(kept)
                 return redirect("places:submitted")
             status = 429

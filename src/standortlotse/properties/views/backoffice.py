@@ -2,6 +2,9 @@
 photos, documents, history and the freshness dashboard. Editors only; records outside their
 scope answer 404."""
 
+import datetime
+import json
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,9 +19,16 @@ from django.views.decorators.http import require_POST
 
 from standortlotse.accounts import policy
 from standortlotse.accounts.decorators import editor_required
-from standortlotse.properties import freshness, history, publication, selectors, services
+from standortlotse.core import ratelimit
+from standortlotse.properties import facts, freshness, history, publication, selectors, services
 from standortlotse.properties.facts import postcode_warning
-from standortlotse.properties.forms import DocumentForm, PhotoForm, PropertyForm
+from standortlotse.properties.forms import (
+    OVERRIDE_PREFIX,
+    DocumentForm,
+    LocationFactsForm,
+    PhotoForm,
+    PropertyForm,
+)
 from standortlotse.properties.models import Property, PropertyDocument, PropertyPhoto, Status
 
 
@@ -163,9 +173,59 @@ def _after_save_notes(request, form):
         )
 
 
+def _facts_panel(prop, form) -> dict:
+    """The summary of the location facts beside the map (``prop`` as computed, saved or
+    previewed), the computed fields as ``form`` shows them, and the values the computation
+    filled in (posted back with the next preview, see LocationFactsForm.facts_shown)."""
+    available = {
+        name.removeprefix(OVERRIDE_PREFIX)
+        for name in form.fields
+        if name.startswith(OVERRIDE_PREFIX)
+    }
+    shown = {}
+    for spec in facts.FACTS.values():
+        if facts.provenance(prop, spec.key).state == "computed":
+            for name in spec.fields:
+                bound = form[name]
+                shown[name] = bound.field.widget.format_value(bound.value())
+    datasets = [
+        {"name": d["name"], "as_of": datetime.date.fromisoformat(d["as_of"])}
+        for d in (prop.location_facts or {}).get("datasets", [])
+    ]
+    rows = facts.panel(prop, available)
+    return {
+        "fact_rows": rows,
+        "distances_computed": any(r.state == "computed" and r.key != "funding" for r in rows),
+        "fact_fields": [form[name] for name in facts.COMPUTED_FIELDS if name in form.fields],
+        "facts_shown": json.dumps(shown),
+        "fact_datasets": datasets,
+        "has_point": prop.lat is not None and prop.lon is not None,
+    }
+
+
+def _preview_of_bound(form) -> Property:
+    """The record as the bound form (shown again with its errors) would be saved: the point,
+    municipality and reasons posted, the facts computed for them (a copy, never saved)."""
+    import copy
+
+    shown = copy.copy(form.instance)
+    data = getattr(form, "cleaned_data", {})
+    reasons = {key: (data.get(OVERRIDE_PREFIX + key) or "").strip() for key in facts.FACTS}
+    facts.preview(shown, data.get("lat"), data.get("lon"), data.get("municipality"), reasons)
+    return shown
+
+
 def _form_context(form, prop, photo_form=None, document_form=None, user=None):
     gaps = prop.publication_gaps() if prop else []
+    if form.is_bound and not {"lat", "lon"} & set(form.errors):
+        shown = _preview_of_bound(form)
+    else:
+        shown = prop or Property()
     return {
+        **_facts_panel(shown, form),
+        "facts_url": reverse("properties:editor_location_facts", args=[prop.pk])
+        if prop
+        else reverse("properties:editor_location_facts_new"),
         "form": form,
         "prop": prop,
         "postcode_warning": form.postcode_warning
@@ -186,6 +246,46 @@ def _form_context(form, prop, photo_form=None, document_form=None, user=None):
             str(m.pk): [m.lat, m.lon] for m in form.fields["municipality"].queryset
         },
     }
+
+
+@editor_required
+@require_POST
+def editor_location_facts(request, pk=None):
+    """The location facts for the point, municipality and postcode as the editor form holds
+    them now, computed as a save would (nothing is saved): the summary beside the map, and the
+    computed fields swapped into the form (htmx, out of band). A value given with a reason
+    stays as typed. Whoever may use the form may ask, for a record they may edit (else 404)
+    and a municipality they may edit (else 422, as the form's choice)."""
+    prop = editable_property(request, pk) if pk is not None else Property()
+    context = {"prop": prop, "facts_shown": request.POST.get("facts_shown", "")}
+    limit = settings.LOCATION_FACTS_PER_HOUR
+    if not ratelimit.hit(request, f"location-facts:{request.user.pk}", limit, 3600):
+        return render(
+            request, "properties/_location_facts.html", context | {"refused": True}, status=429
+        )
+    query = LocationFactsForm(request.POST, user=request.user)
+    if not query.is_valid():
+        context["facts_errors"] = query.error_lines()
+        return render(request, "properties/_location_facts.html", context, status=422)
+    municipality = query.cleaned_data.get("municipality")
+    before = set(((prop.location_facts or {}).get("computed")) or {})
+    facts.preview(prop, *query.point(), municipality, query.reasons())
+    # What the editor typed stays: a value given with a reason, or one for a fact not
+    # computable here (unless it is what the previous preview computed, which goes with it).
+    typed = {}
+    for spec in facts.FACTS.values():
+        state = facts.provenance(prop, spec.key).state
+        if state == "computed" or (state == "entered" and spec.key in before):
+            continue  # computed now, or cleared as a save clears it
+        for name in spec.fields:
+            raw = request.POST.get(name, "")
+            if state == "entered" and raw == query.cleaned_data["facts_shown"].get(name):
+                raw = ""
+            typed[name] = raw
+    form = PropertyForm(instance=prop, user=request.user, initial=typed)
+    context |= _facts_panel(prop, form)
+    context["postcode_warning"] = postcode_warning(query.cleaned_data["postcode"], municipality)
+    return render(request, "properties/_location_facts.html", context | {"oob": True})
 
 
 @editor_required

@@ -67,6 +67,7 @@ def consent_edit(request, pk):
             "owner_name": current.owner_name,
             "owner_email": current.owner_email,
             "owner_address": current.owner_address,
+            "owner_language": current.owner_language,
         }
     )
     record_form = ConsentRecordForm(initial={"responded_on": timezone.localdate()})
@@ -82,6 +83,7 @@ def consent_edit(request, pk):
                     data["owner_name"],
                     data["owner_email"],
                     data["owner_address"],
+                    data["owner_language"] or None,
                 )
                 messages.success(request, _("The owner's details were saved."))
                 return redirect("properties:consent_edit", pk=pk)

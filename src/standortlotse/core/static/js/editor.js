@@ -1,5 +1,6 @@
 /* Editor map: click sets the point (lat/lon inputs), the polygon tool draws the outline
-   (GeoJSON textarea). Inputs stay the source of truth, so typing works without the map. */
+   (GeoJSON textarea). Inputs stay the source of truth, so typing works without the map. A
+   moved point asks for the location facts anew (the panel's hx-trigger). */
 (function () {
   "use strict";
 
@@ -38,6 +39,8 @@
     function writePoint(latlng) {
       lat.value = latlng.lat.toFixed(6);
       lon.value = latlng.lng.toFixed(6);
+      // The location facts beside the map follow the point (htmx, debounced; see the form).
+      document.body.dispatchEvent(new CustomEvent("point-moved"));
     }
 
     function showOutline(text) {
@@ -106,6 +109,18 @@
     preview.hidden = false;
   }
 
+  // The live location facts answer 422 (coordinates that are no point) and 429 (too many)
+  // with a message for the panel: show it there, it is no failure of the page.
+  function factsAnswer(event) {
+    var detail = event.detail;
+    if (detail.target && detail.target.id === "location-facts" &&
+        (detail.xhr.status === 422 || detail.xhr.status === 429)) {
+      detail.shouldSwap = true;
+      detail.isError = false;
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", init);
+  document.addEventListener("htmx:beforeSwap", factsAnswer);
   document.addEventListener("change", photoPreview);
 })();
