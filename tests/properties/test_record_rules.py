@@ -334,6 +334,7 @@ def test_place_admin_names_the_broken_rule(rf, world):
         "municipality": world.mun_a.pk,
         "owner_name": "Erika",
         "owner_email": "erika@example.org",
+        "owner_language": "de",
         "status": "submitted",
         "licence": "CC-BY-4.0",
         **SWAPPED,
