@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "standortlotse.guides",
     "standortlotse.search",
     "standortlotse.reach",
+    "standortlotse.transparency",
     "standortlotse.privacy",
     "standortlotse.portal",  # the site as a whole, above every domain app
     "django_otp",

@@ -44,6 +44,7 @@ urlpatterns += i18n_patterns(
     path("lotse/wohnen/<slug:municipality>/", portal_views.housing, name="housing"),
     path("", include("standortlotse.guides.urls")),
     path("", include("standortlotse.reach.urls")),
+    path("", include("standortlotse.transparency.urls")),
     path("", include("standortlotse.privacy.urls")),
     path("", include("standortlotse.geo.urls")),
     path("suche/", search_views.search, name="search"),

@@ -37,6 +37,8 @@ PUBLIC_PAGES = {
     "detail-en": lambda w: f"/en/immobilien/{w.prop_a.pk}/",
     "statistics": lambda w: "/statistik/",
     "statistics-en": lambda w: "/en/statistik/",
+    "transparency": lambda w: "/transparenz/?sort=confirmed",
+    "transparency-en": lambda w: "/en/transparenz/",
     "search-text": lambda w: "/immobilien/?q=Gewerbe",
     "housing": housing_world,
     "housing-en": lambda w: "/en" + housing_world(w),

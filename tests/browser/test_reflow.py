@@ -156,6 +156,7 @@ def _public(w):
         "investor profile": "/investieren/suchprofil/",
         "accessibility statement": "/barrierefreiheit/",
         "statistics": "/statistik/",
+        "transparency index": "/transparenz/?sort=area",
         "login": "/konto/anmelden/",
     }
 

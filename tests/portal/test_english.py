@@ -162,6 +162,7 @@ def _seeds() -> list[str]:
         f"/en/immobilien/{prop.pk}/",
         f"/en/immobilien/vergleich/?ids={ids[0]}&ids={ids[1]}",
         "/en/statistik/",
+        "/en/transparenz/",
         "/en/immobilien/einbetten/",
         "/en/widget/immobilien/",
         "/en/orte/",

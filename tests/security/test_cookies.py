@@ -48,6 +48,7 @@ def pages(db):
         "/kontakte/",
         "/veranstaltungen/",
         "/statistik/",
+        "/transparenz/",
         "/widget/orte/?region=altmark",
         "/widget/immobilien/",
         "/orte/einbetten/",

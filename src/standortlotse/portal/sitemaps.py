@@ -32,6 +32,7 @@ class StaticPages(I18nSitemap):
             "guides:contacts",
             "guides:events",
             "properties:statistics",
+            "transparency:ranking",
             "accessibility",
         ]
 
