@@ -22,7 +22,6 @@ from standortlotse.core.validators import (
 )
 from standortlotse.geo.models import (
     District,
-    InfrastructureDataset,
     InfrastructureFeature,
     Municipality,
     Region,
