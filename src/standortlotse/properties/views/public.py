@@ -15,7 +15,14 @@ from standortlotse.accounts import twofactor
 from standortlotse.core.ogimage import card_response
 from standortlotse.core.tabular.readers import csv_text
 from standortlotse.core.units import hectares_value
-from standortlotse.properties import exports, filterchips, searching, selectors, statistics
+from standortlotse.properties import (
+    exports,
+    filterchips,
+    searching,
+    selectors,
+    statistics,
+    statistics_charts,
+)
 from standortlotse.properties import expose as pdf
 from standortlotse.properties.forms import SearchForm
 from standortlotse.properties.models import Property
@@ -177,8 +184,12 @@ def compare(request):
 
 
 def statistics_page(request):
-    snap = statistics.latest()
+    """The figures of today (current after every change), the trend over the last year and the
+    map by municipality; one row read when nothing changed, the map from the cache."""
+    snap = statistics.current()
     data = snap.data
+    series = statistics.trend()
+    reconstructed = [row["day"] for row in series if row["reconstructed"]]
     return render(
         request,
         "properties/statistics.html",
@@ -186,12 +197,23 @@ def statistics_page(request):
             "snapshot": snap,
             "totals": data["totals"],
             "totals_ha": hectares_value(data["totals"]["area_m2"], 1),
+            "trend_area": statistics_charts.trend_chart(series, "area_m2"),
+            "trend_count": statistics_charts.trend_chart(series, "count"),
+            "trend_summary": statistics_charts.trend_summary(series),
+            "trend_rows": [
+                {**row, "ha": hectares_value(row["area_m2"], 1)}
+                for row in statistics.trend_table(series)
+            ],
+            "reconstructed_until": reconstructed[-1] if reconstructed else None,
+            "map": statistics_charts.municipality_map(snap),
+            "map_legend": statistics_charts.map_context(snap)["legend"],
             "charts": [
                 (key, title, statistics.bars(statistics.rows_for_display(data, key)))
                 for key, title in [
                     ("district", _("Available area by district")),
                     ("zoning", _("Available area by zoning")),
                     ("availability", _("Available area by availability")),
+                    ("kind", _("Available area by kind of property")),
                 ]
             ],
             "regions": statistics.bars(statistics.rows_for_display(data, "region")),
@@ -201,12 +223,16 @@ def statistics_page(request):
 
 
 def statistics_csv(request):
-    snap = statistics.latest()
+    """Today's figures as CSV, labelled in the language of the URL (/en/statistik.csv)."""
+    snap = statistics.current()
     body = csv_text(
         ["dimension", "key", "label", "count", "area_available_m2"], statistics.csv_rows(snap.data)
     )
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="standortlotse-statistik.csv"'
+    language = get_language() or "de"
+    name = "standortlotse-statistik" if language == "de" else f"standortlotse-statistics-{language}"
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    response["Content-Language"] = language
     return response
 
 

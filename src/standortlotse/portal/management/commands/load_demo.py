@@ -6,9 +6,11 @@ from standortlotse.cases.demo import create_demo_cases
 from standortlotse.geo.models import Region
 from standortlotse.guides.demo import create_demo_guides
 from standortlotse.places.demo import create_demo_places
+from standortlotse.properties import statistics
 from standortlotse.properties.demo import create_demo_data
 
 DEMO_BRAND_COLOUR = "#2f5d50"
+DEMO_TREND_DAYS = 120
 
 
 class Command(BaseCommand):
@@ -49,6 +51,10 @@ class Command(BaseCommand):
             options["count"], production=production, new_passwords=options["new_passwords"]
         )
         self.stdout.write(f"Created {result['created']} demo properties.")
+        # The statistics' trend: the past days worked out from the demo records' publication
+        # dates (marked as reconstructed on the page); days already counted stay.
+        days = statistics.reconstruct(DEMO_TREND_DAYS)
+        self.stdout.write(f"Reconstructed the statistics of {days} past days for the trend.")
         self.stdout.write(f"Created {create_demo_places()} demo places.")
         self.stdout.write(f"Created {create_demo_cases()} demo investor cases.")
         self.stdout.write(f"Created {create_demo_guides()} demo guides (with contacts and events).")
