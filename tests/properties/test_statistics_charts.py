@@ -176,7 +176,8 @@ def test_one_day_of_trend_is_a_dot_and_a_sentence():
 
 
 def _english(html):
-    return html.split("<main", 1)[1].split("</main>", 1)[0]
+    """The main part of a page, without the line-break hints after slashes."""
+    return html.split("<main", 1)[1].split("</main>", 1)[0].replace("<wbr>", "")
 
 
 def test_page_in_english_every_figure_labelled(client, mapped):

@@ -66,6 +66,8 @@ def trend_chart(series: list[dict], field: str) -> dict | None:
     to_value = (lambda m2: float(hectares_value(m2, 1))) if field == "area_m2" else float
     values = [to_value(row[field]) for row in series]
     top = nice_ceiling(max(values)) or 1
+    if field == "count" and top % 2:  # the middle line at a whole number of records (25 → 30)
+        top += 1 if top < 10 else 5
     first, last = series[0]["day"], series[-1]["day"]
     span = max((last - first).days, 1)
 
@@ -97,7 +99,6 @@ def trend_chart(series: list[dict], field: str) -> dict | None:
         day_labels.append(
             {"x": x, "anchor": anchor, "label": date_format(row["day"], "SHORT_DATE_FORMAT")}
         )
-    last_x, last_y = points[-1]
     return {
         "width": TREND_WIDTH,
         "height": TREND_HEIGHT,
@@ -110,7 +111,6 @@ def trend_chart(series: list[dict], field: str) -> dict | None:
         "observed": observed,
         "reconstructed": reconstructed,
         "dots": points if len(series) <= 31 else [points[-1]],
-        "last": {"x": last_x, "y": last_y},
         "ticks": ticks,
         "days": day_labels,
     }
@@ -358,11 +358,13 @@ def draw_map(snap) -> str:
     )
 
 
-def municipality_map(snap) -> SafeString:
-    """The map of ``snap`` in the active language, cached per snapshot, change and language."""
-    key = ":".join(
+def cache_key(kind: str, snap) -> str:
+    """The cache key of something drawn from ``snap`` in the active language: a new one after
+    every change (the row's counter and time) and for a new drawing (MAP_DRAWING)."""
+    return ":".join(
         [
-            "statistics:map",
+            "statistics",
+            kind,
             MAP_DRAWING,
             str(snap.pk),
             str(snap.version),
@@ -370,6 +372,11 @@ def municipality_map(snap) -> SafeString:
             get_language() or "de",
         ]
     )
+
+
+def municipality_map(snap) -> SafeString:
+    """The map of ``snap`` in the active language, cached per snapshot, change and language."""
+    key = cache_key("map", snap)
     svg = cache.get(key)
     if svg is None:
         svg = draw_map(snap)
