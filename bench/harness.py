@@ -228,7 +228,8 @@ def data_key(count: int) -> str:
     digest = hashlib.sha256(f"count={count};seed={SEED_DATA}".encode())
     files = [SRC / "standortlotse" / "properties" / "demo.py"]
     files += sorted(SRC.glob("standortlotse/*/migrations/*.py"))
-    files += sorted((SRC / "standortlotse" / "geo" / "data").glob("*"))
+    # The geography and the infrastructure reference data (a folder of files) below geo/data.
+    files += sorted(p for p in (SRC / "standortlotse" / "geo" / "data").rglob("*") if p.is_file())
     for path in files:
         digest.update(str(path.relative_to(SRC)).encode())
         digest.update(path.read_bytes())

@@ -47,7 +47,10 @@ def test_numbers_with_the_separators_of_each_language(language, decimal, area):
 def _rows_of(html, heading):
     """The row headers of the table after a heading, in page order."""
     section = html.split(heading, 1)[1].split("</table>", 1)[0]
-    return re.findall(r'<th scope="row">([^<]+)</th>', section)
+    return [
+        re.sub(r"<[^>]+>", "", cell)  # a municipality's name is a link to its search
+        for cell in re.findall(r'<th scope="row">(.+?)</th>', section)
+    ]
 
 
 @pytest.fixture

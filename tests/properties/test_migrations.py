@@ -58,3 +58,33 @@ def test_each_zoning_becomes_a_list_of_one_and_back(world):
     back = executor.loader.project_state(BEFORE).apps.get_model("properties", "Property")
     assert dict(back.objects.values_list("pk", "zoning")) == created
     MigrationExecutor(connection).migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_statistics_keep_the_newest_snapshot_of_each_day():
+    """properties/migrations/0020: one row a day, with its totals and day as columns."""
+    import datetime
+
+    before = [("properties", "0019_ownerconsent_owner_language")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps.get_model("properties", "StatisticsSnapshot")
+    berlin = datetime.timezone(datetime.timedelta(hours=1))
+    made = {}
+    for name, moment, count in [
+        ("early", datetime.datetime(2026, 11, 30, 2, 0, tzinfo=berlin), 3),
+        ("late", datetime.datetime(2026, 11, 30, 23, 30, tzinfo=berlin), 4),
+        ("next", datetime.datetime(2026, 12, 1, 0, 30, tzinfo=berlin), 5),
+    ]:
+        data = {"totals": {"count": count, "area_m2": count * 1000}}
+        made[name] = old.objects.create(created_at=moment, data=data).pk
+    executor = MigrationExecutor(connection)
+    executor.migrate([("properties", "0020_statistics_one_snapshot_a_day")])
+    from standortlotse.properties.models import StatisticsSnapshot
+
+    kept = {s.pk: (s.day, s.count, s.area_m2) for s in StatisticsSnapshot.objects.all()}
+    assert kept == {
+        made["late"]: (datetime.date(2026, 11, 30), 4, 4000),
+        made["next"]: (datetime.date(2026, 12, 1), 5, 5000),
+    }
+    MigrationExecutor(connection).migrate(executor.loader.graph.leaf_nodes())

@@ -18,7 +18,7 @@ from PIL import Image, ImageDraw
 
 from standortlotse.accounts.models import Membership, Organisation
 from standortlotse.geo.models import District, Municipality, Region, State
-from standortlotse.properties import facts
+from standortlotse.properties import facts, statistics
 from standortlotse.properties.models import (
     COMMERCIAL_KINDS,
     Availability,
@@ -857,6 +857,7 @@ def generate_properties(count: int = 100_000, seed: int = 7, batch: int = 5000) 
             Property.objects.bulk_create(rows, batch_size=1000)
         created += len(rows)
     _refresh_planner_statistics()
+    statistics.changed()  # bulk_create sends no signal
     return created
 
 

@@ -46,7 +46,7 @@ from standortlotse.core.textsearch import fold
 from standortlotse.core.validators import validate_geojson_polygon
 from standortlotse.geo import infrastructure
 from standortlotse.geo.models import Municipality
-from standortlotse.properties import duplicates, facts, publication
+from standortlotse.properties import duplicates, facts, publication, statistics
 from standortlotse.properties.exports import COLUMNS
 from standortlotse.properties.models import (
     Availability,
@@ -1659,6 +1659,8 @@ def write(outcomes, user, publish: bool, reason: str) -> dict:
         names = sorted(set(fields) | {"search_text", "updated_at"})
         Property.objects.bulk_update(updated, names, batch_size=500)
         _record_history([p.pk for p in updated], user, reason, "~")
+    if new or updated:
+        statistics.changed()  # bulk writes send no signal: the figures follow after the commit
     # Per row: what was done and to which record (the result page and the report show it).
     rows = {number: (outcome, prop.pk, changed) for number, outcome, prop, changed in numbers}
     return {"new": len(new), "update": len(updated), "held": held, "rows": rows}

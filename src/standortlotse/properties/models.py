@@ -805,17 +805,30 @@ class PropertyDocument(models.Model):
 
 
 class StatisticsSnapshot(models.Model):
-    """Figures of the register at one time (``manage.py statistics_snapshot``, run daily)."""
+    """The figures of the register on one day (properties/statistics.py): one row a day, kept
+    for the trend; today's row follows every change of the register (recomputed on the next
+    read after a write, ``version`` says which change it has seen), ``manage.py
+    statistics_snapshot`` writes it at night for days without visitors."""
 
+    day = models.DateField(unique=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    # The change counter of the register when the figures were computed (statistics.version).
+    version = models.BigIntegerField(null=True, blank=True)
+    # The totals again as columns: the trend reads a year of them without the JSON.
+    count = models.PositiveIntegerField(default=0)
+    area_m2 = models.BigIntegerField(default=0)
+    # Worked out afterwards from the records' publication dates (the demo data's past), not
+    # seen on the day; the page says so.
+    reconstructed = models.BooleanField(default=False)
     data = models.JSONField()
 
     class Meta:
-        ordering = ["-created_at"]
-        get_latest_by = "created_at"
+        ordering = ["-day"]
+        get_latest_by = "day"
 
     def __str__(self):
-        return f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
+        return f"{self.day:%Y-%m-%d}"
 
 
 class OwnerConsent(models.Model):

@@ -38,3 +38,12 @@ def staleness(prop):
     from standortlotse.properties.freshness import staleness as of
 
     return of(prop)
+
+
+@register.filter
+def break_after_slash(value):
+    """ "hall/warehouse" may wrap after its slash (<wbr>) in a narrow table cell."""
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    return mark_safe(escape(value).replace("/", "/<wbr>"))

@@ -5,9 +5,12 @@ No login needed; unpublished records are visible only to who may edit them
 PDF, so it is imported at the top here like everything else.
 """
 
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -15,7 +18,14 @@ from standortlotse.accounts import twofactor
 from standortlotse.core.ogimage import card_response
 from standortlotse.core.tabular.readers import csv_text
 from standortlotse.core.units import hectares_value
-from standortlotse.properties import exports, filterchips, searching, selectors, statistics
+from standortlotse.properties import (
+    exports,
+    filterchips,
+    searching,
+    selectors,
+    statistics,
+    statistics_charts,
+)
 from standortlotse.properties import expose as pdf
 from standortlotse.properties.forms import SearchForm
 from standortlotse.properties.models import Property
@@ -177,36 +187,63 @@ def compare(request):
 
 
 def statistics_page(request):
-    snap = statistics.latest()
+    """The figures of today (current after every change), the trend over the last year and the
+    map by municipality. The page's content is drawn once per change and language (cache):
+    unchanged, the page reads today's row only."""
+    snap = statistics.current()
+    key = statistics_charts.cache_key("page", snap)
+    body = cache.get(key)
+    if body is None:
+        body = render_to_string(
+            "properties/_statistics_body.html", _statistics_context(snap), request
+        )
+        cache.set(key, body, statistics_charts.MAP_CACHE_SECONDS)
+    return render(request, "properties/statistics.html", {"body": mark_safe(body)})
+
+
+def _statistics_context(snap) -> dict:
     data = snap.data
-    return render(
-        request,
-        "properties/statistics.html",
-        {
-            "snapshot": snap,
-            "totals": data["totals"],
-            "totals_ha": hectares_value(data["totals"]["area_m2"], 1),
-            "charts": [
-                (key, title, statistics.bars(statistics.rows_for_display(data, key)))
-                for key, title in [
-                    ("district", _("Available area by district")),
-                    ("zoning", _("Available area by zoning")),
-                    ("availability", _("Available area by availability")),
-                ]
-            ],
-            "regions": statistics.bars(statistics.rows_for_display(data, "region")),
-            "municipalities": statistics.bars(statistics.rows_for_display(data, "municipality")),
-        },
-    )
+    series = statistics.trend()
+    reconstructed = [row["day"] for row in series if row["reconstructed"]]
+    return {
+        "snapshot": snap,
+        "totals": data["totals"],
+        "totals_ha": hectares_value(data["totals"]["area_m2"], 1),
+        "trend_area": statistics_charts.trend_chart(series, "area_m2"),
+        "trend_count": statistics_charts.trend_chart(series, "count"),
+        "trend_summary": statistics_charts.trend_summary(series),
+        "trend_rows": [
+            {**row, "ha": hectares_value(row["area_m2"], 1)}
+            for row in statistics.trend_table(series)
+        ],
+        "reconstructed_until": reconstructed[-1] if reconstructed else None,
+        "map": statistics_charts.municipality_map(snap),
+        "map_legend": statistics_charts.map_context(snap)["legend"],
+        "charts": [
+            (key, title, statistics.bars(statistics.rows_for_display(data, key)))
+            for key, title in [
+                ("district", _("Available area by district")),
+                ("zoning", _("Available area by zoning")),
+                ("availability", _("Available area by availability")),
+                ("kind", _("Available area by kind of property")),
+            ]
+        ],
+        "regions": statistics.bars(statistics.rows_for_display(data, "region")),
+        "municipalities": statistics.bars(statistics.rows_for_display(data, "municipality")),
+    }
 
 
 def statistics_csv(request):
-    snap = statistics.latest()
+    """Today's figures as CSV, labelled in the language of the URL (/en/statistik.csv)."""
+    snap = statistics.current()
     body = csv_text(
         ["dimension", "key", "label", "count", "area_available_m2"], statistics.csv_rows(snap.data)
     )
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="standortlotse-statistik.csv"'
+    language = get_language() or "de"
+    name = "standortlotse-statistik" if language == "de" else f"standortlotse-statistics-{language}"
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    response["Content-Language"] = language
     return response
 
 

@@ -6,6 +6,7 @@ from standortlotse.cases.demo import create_demo_cases
 from standortlotse.geo.models import Region
 from standortlotse.guides.demo import create_demo_guides
 from standortlotse.places.demo import create_demo_places
+from standortlotse.properties import statistics
 from standortlotse.properties.demo import (
     create_demo_data,
     create_demo_housing,
@@ -13,6 +14,7 @@ from standortlotse.properties.demo import (
 )
 
 DEMO_BRAND_COLOUR = "#2f5d50"
+DEMO_TREND_DAYS = 120
 
 
 class Command(BaseCommand):
@@ -57,6 +59,10 @@ class Command(BaseCommand):
         linked = link_vacancy_platform()
         if linked:
             self.stdout.write(f"Linked {linked} municipalities to their vacancy platform.")
+        # The statistics' trend: the past days worked out from the demo records' publication
+        # dates (marked as reconstructed on the page); days already counted stay.
+        days = statistics.reconstruct(DEMO_TREND_DAYS)
+        self.stdout.write(f"Reconstructed the statistics of {days} past days for the trend.")
         self.stdout.write(f"Created {create_demo_places()} demo places.")
         self.stdout.write(f"Created {create_demo_cases()} demo investor cases.")
         self.stdout.write(f"Created {create_demo_guides()} demo guides (with contacts and events).")

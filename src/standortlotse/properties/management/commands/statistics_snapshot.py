@@ -4,11 +4,15 @@ from standortlotse.properties import statistics
 
 
 class Command(BaseCommand):
-    help = "Compute and store the statistics of the published register (run daily)."
+    help = (
+        "Compute and store today's statistics of the published register (run once a day, best "
+        "late in the evening: every change also updates them, this keeps days without visitors)."
+    )
 
     def handle(self, *args, **options):
         snap = statistics.snapshot()
         totals = snap.data["totals"]
         self.stdout.write(
-            f"{totals['count']} published properties, {totals['area_m2']} m² available"
+            f"{snap.day:%Y-%m-%d}: {totals['count']} published properties, "
+            f"{totals['area_m2']} m² available"
         )
