@@ -34,7 +34,7 @@ def test_page_in_german_without_cookie(client, crafted):  # noqa: F811
     assert _names(html, "transparency-municipalities") == ["Adorf", "Bedorf", "Cedorf", "Draußen"]
     assert "Testregion" in html
     assert "zu wenige Anfragen" in html  # Bedorf: two answered inquiries
-    assert "66,7 %" in html and "3,5 ha" in html
+    assert "66,7\u00a0%" in html and "3,5 ha" in html
     assert 'id="explanation"' in html and "So verbessern Sie" in html
     assert reverse("transparency:ranking") in client.get("/").content.decode()  # footer link
 
@@ -45,7 +45,7 @@ def test_page_in_english(client, crafted):  # noqa: F811
     assert not response.cookies
     html = response.content.decode()
     assert "<h1>Transparency index</h1>" in html
-    assert "too few inquiries" in html and "66.7 %" in html and "3.5 ha" in html
+    assert "too few inquiries" in html and "66.7\u00a0%" in html and "3.5 ha" in html
     assert "How to improve:" in html
     assert 'href="/en/transparenz/?sort=confirmed"' in html
 
@@ -95,11 +95,11 @@ def test_municipality_names_link_to_their_page_when_an_app_has_one(client, craft
 def test_figures_include_for_a_profile(crafted):  # noqa: F811
     template = Template("{% load transparency %}{% transparency_figures place %}")
     html = template.render(Context({"place": crafted.m1}))
-    assert "Transparenzindex" in html and "66,7 %" in html and "2 Std." in html
+    assert "Transparenzindex" in html and "66,7\u00a0%" in html and "2 Std." in html
     html = template.render(Context({"place": crafted.m2}))
     assert "zu wenige Anfragen" in html
     html = template.render(Context({"place": crafted.region}))
-    assert "60 %" in html and "5,5 ha" in html
+    assert "60\u00a0%" in html and "5,5 ha" in html
     html = Template("{% load transparency %}{% transparency_figures place 3 %}").render(
         Context({"place": crafted.m3})
     )

@@ -115,7 +115,7 @@ def age_text(days: float | None) -> str:
 def percent_text(value: float | None) -> str:
     if value is None:
         return "–"
-    return f"{number_format(value, decimal_pos=0 if value == int(value) else 1)} %"
+    return f"{number_format(value, decimal_pos=0 if value == int(value) else 1)}\u00a0%"
 
 
 def displayed(row: dict) -> dict:
