@@ -232,7 +232,13 @@ def test_a_new_record_is_checked_by_the_same_record_rules_as_property_would_be(w
     planned = importing.plan([importing.convert(r, ctx) for r in rows], ctx)
     assert [p[0] for p in planned] == ["error", "new"]
     assert [c for c, _m in planned[0][1].errors] == ["Fläche"]
-    assert ctx._blank_record is not None and ctx._blank_record.title == ""
+    from standortlotse.properties.models import Property
+
+    blank, constructed = importing.blank_record(), Property()
+    assert {k: v for k, v in vars(blank).items() if k != "_state"} == {
+        k: v for k, v in vars(constructed).items() if k != "_state"
+    }
+    assert blank._state.adding and blank._state is not importing.blank_record()._state
 
 
 # --- "publish" and the publication gate (importing.write, _note_gate) ---------------------------

@@ -677,8 +677,6 @@ class Context:
         self.memo_sizes: dict[str, int] = {}
         self.memo_columns = {name for name in self.fields if _memoisable(name, self.fields[name])}
         self.found_municipality: dict[object, Municipality] = {}
-        self._blank_record: Property | None = None
-        self._blank_values: dict = {}
         self.system_labels: dict[str, str] = {}
         # Addresses this run may still look up (cached or not, in row order: the apply step
         # places the same rows as the preview did).
@@ -712,24 +710,16 @@ def _memoisable(name: str, model_field: models.Field) -> bool:
 
 
 def blank_record(ctx: Context | None = None, values: dict | None = None) -> Property:
-    """A new record with the model's defaults, made once per file and copied per row: the same
-    attributes ``Property()`` sets (and a fresh ``_state``, as a new instance has), without its
-    constructor per row (``Property(**values)`` was a tenth of writing a batch). A field with a
-    callable default (a list, a dict, a time) gets its own value per record, as in the
+    """A new record with the model's defaults, copied from one blank record per process: the
+    same attributes ``Property()`` sets (and a fresh ``_state``, as a new instance has), without
+    its constructor per row (``Property(**values)`` was a tenth of writing a batch). A field with
+    a callable default (a list, a dict, a time) gets its own value per record, as in the
     constructor. ``values`` are set as ``Property(**values)`` sets them (a municipality through
-    its descriptor)."""
-    if ctx is None:
-        blank = _BLANK
-    else:
-        if ctx._blank_record is None:
-            ctx._blank_record = Property()
-            ctx._blank_values = {k: v for k, v in vars(ctx._blank_record).items() if k != "_state"}
-        blank = ctx._blank_values
-    if not blank:
-        blank.update({k: v for k, v in vars(Property()).items() if k != "_state"})
+    its descriptor). ``ctx`` is accepted for the callers' symmetry; the defaults are the same for
+    every file."""
     record = Property.__new__(Property)
     attributes = vars(record)
-    attributes.update(blank)
+    attributes.update(_blank_values())
     for default in _CALLABLE_DEFAULTS:
         attributes[default.attname] = default.get_default()
     record._state = ModelState()
@@ -738,7 +728,12 @@ def blank_record(ctx: Context | None = None, values: dict | None = None) -> Prop
     return record
 
 
-_BLANK: dict = {}  # the defaults of a new record, for ``blank_record`` without a context
+@functools.cache
+def _blank_values() -> dict:
+    """The attributes of ``Property()`` but its state: constants (the model's plain defaults)."""
+    return {k: v for k, v in vars(Property()).items() if k != "_state"}
+
+
 _CALLABLE_DEFAULTS = [
     f for f in Property._meta.concrete_fields if f.has_default() and callable(f.default)
 ]
