@@ -6,7 +6,7 @@ import enum
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, models
 
 from standortlotse.core import bulk
 from standortlotse.properties.models import Availability, Kind, Property, Status
@@ -114,9 +114,9 @@ def test_on_postgresql_the_full_text_column_is_computed_for_copied_rows():
 
 
 def test_values_taken_as_given_are_the_ones_each_field_would_prepare():
-    """The fast path of ``_values`` (a str for a text field, an int for a number or key, a bool)
-    gives what ``get_db_prep_save`` gives; a choice member, a date, a Decimal and JSON go
-    through the field."""
+    """The fast path of ``_values`` (a str for a text field, an int for a number or key, a bool,
+    a Decimal, a float, None for a null date or JSON value) gives what ``get_db_prep_save``
+    gives; a choice member, a date and JSON go through the field."""
     town = MunicipalityFactory()
     record = Property(
         title="Halle Süd",
@@ -152,6 +152,23 @@ def test_values_taken_as_given_are_the_ones_each_field_would_prepare():
     assert plain(fast) == plain(slow)
     kinds = {fields[n].name: type(v) for n, v in enumerate(fast)}
     assert kinds["kind"] is str and kinds["title"] is str  # the choice member's value
+    assert kinds["price_per_m2"] is Decimal and kinds["lat"] is float
+    assert record.published_at is None and kinds["published_at"] is type(None)
+
+
+def test_a_field_class_that_prepares_values_itself_takes_none_as_given():
+    """A subclass that only adds validators keeps its base's fast path; one that overrides a
+    preparing method (``ChoiceListField``, a JSON list of choices) goes through the field."""
+    from standortlotse.core.fields import ChoiceListField, EmailAddressField
+
+    class Upper(models.CharField):
+        def get_prep_value(self, value):
+            return super().get_prep_value(value).upper()
+
+    assert bulk._as_given(EmailAddressField) == (str, type(None))
+    assert bulk._as_given(models.DecimalField) == (Decimal, type(None))
+    assert bulk._as_given(Upper) == ()
+    assert bulk._as_given(ChoiceListField) == ()
 
 
 def _trigger_exists() -> bool:

@@ -16,6 +16,7 @@ module's ``executemany`` binds the prepared rows in C. The new keys follow from
 """
 
 import enum
+from decimal import Decimal
 
 from django.db import connections, models, router, transaction
 
@@ -49,6 +50,14 @@ _AS_GIVEN: dict[type, tuple[type, ...]] = {
         )
     },
     models.BooleanField: (bool, type(None)),
+    # ``DecimalField`` prepares a Decimal by ``Decimal(value)`` (a copy) and the backends of
+    # Django 5.2 take it as it is; ``FloatField`` by ``float()``. A null date, time or JSON
+    # value stays None through its field (JSON: SQL NULL, not JSON null).
+    models.DecimalField: (Decimal, type(None)),
+    models.FloatField: (float, type(None)),
+    models.DateField: (type(None),),
+    models.DateTimeField: (type(None),),
+    models.JSONField: (type(None),),
 }
 
 
@@ -60,10 +69,25 @@ def _columns(fields) -> list[tuple]:
             f.attname,
             f.pre_save if type(f).pre_save is not models.Field.pre_save else None,
             f.get_db_prep_save,
-            _AS_GIVEN.get(type(f), ()),
+            _as_given(type(f)),
         )
         for f in fields
     ]
+
+
+_PREPARING = ("get_prep_value", "get_db_prep_value", "get_db_prep_save", "to_python")
+
+
+def _as_given(cls: type) -> tuple[type, ...]:
+    """The value types a field class passes unchanged: those of the nearest class of
+    ``_AS_GIVEN`` among its bases, when the class prepares values exactly as that one does (a
+    subclass that only adds validators or a form field, e.g. ``core.fields.EmailAddressField``;
+    one that overrides a preparing method goes through the field)."""
+    for base in cls.__mro__:
+        if base in _AS_GIVEN:
+            same = all(getattr(cls, name) is getattr(base, name) for name in _PREPARING)
+            return _AS_GIVEN[base] if same else ()
+    return ()
 
 
 def _values(columns, obj, connection, add: bool) -> list:
