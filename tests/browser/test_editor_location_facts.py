@@ -60,6 +60,11 @@ def test_editor_clicks_a_point_and_finds_the_distances_filled_in(facts_world, ne
     page.fill("#id_postcode", "29410")  # Salzwedel's: the check says so at once
     page.select_option("#id_municipality", str(facts_world.mun_a.pk))
     panel = page.locator("#location-facts")
+    # The answer for the chosen municipality first (a click before it would cancel it).
+    page.wait_for_function(
+        "() => document.getElementById('location-facts').innerText.includes('GRW-Fördergebiet')"
+    )
+    page.locator("#location-facts:not(.htmx-request)").wait_for()
     assert "Setzen Sie den Punkt auf der Karte" in panel.inner_text()
     assert value(page, "motorway_km") == "" and value(page, "station_km") == ""
 
@@ -128,3 +133,35 @@ def test_editor_clicks_a_point_and_finds_the_distances_filled_in(facts_world, ne
     assert "14,0 km" in motorway and "angegeben von der Redaktion" in motorway
     funding = page.locator('[data-fact="funding_area"]').inner_text()
     assert "berechnet aus der Gemeinde" in funding
+
+
+def test_a_new_record_opens_on_the_whole_chosen_municipality_with_its_boundary_drawn(
+    facts_world, new_ui
+):
+    """Before a point is set the view shows the chosen municipality's outline (drawn stronger
+    than its neighbours'), so the editor sees where to click even when no background tiles
+    load; the distances wait for the point."""
+    from standortlotse.geo.models import MunicipalityOutline
+
+    ring = [[11.80, 52.56], [11.92, 52.56], [11.92, 52.63], [11.80, 52.63], [11.80, 52.56]]
+    MunicipalityOutline.objects.create(
+        municipality=facts_world.mun_a, geometry={"type": "Polygon", "coordinates": [ring]}
+    )
+    editor = new_ui()
+    page = editor.page
+    editor.login("editor_a")
+    editor.visit("/datenpflege/neu/")
+    page.select_option("#id_municipality", str(facts_world.mun_a.pk))
+    page.wait_for_selector("#editor-map path.municipal-outline[stroke-width='3']")
+    page.wait_for_function(
+        "() => document.getElementById('location-facts').innerText.includes('GRW-Fördergebiet')"
+    )
+    page.locator("#location-facts:not(.htmx-request)").wait_for()
+    box = page.locator("#editor-map path.municipal-outline[stroke-width='3']").bounding_box()
+    frame = page.locator("#editor-map").bounding_box()
+    left, top = box["x"] - frame["x"], box["y"] - frame["y"]
+    right, bottom = left + box["width"], top + box["height"]
+    width, height = frame["width"], frame["height"]
+    assert 0 <= left < right <= width and 0 <= top < bottom <= height  # all of it in view
+    assert right - left > width / 2 or bottom - top > height / 2  # and filling the view
+    assert "berechnet, sobald der Punkt gesetzt ist" in page.inner_text("#location-facts")

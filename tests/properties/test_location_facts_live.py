@@ -135,6 +135,9 @@ def test_without_a_point_the_funding_follows_the_municipality(client, data):
     page = ask(client, reverse(NEW), municipality=data.mun_a.pk).content.decode()
     assert "Setzen Sie den Punkt auf der Karte" in page
     assert "GRW-Fördergebiet, bis 35 %" in page
+    # No point yet: the distances wait for it (not "not computable here: enter it by hand").
+    assert "berechnet, sobald der Punkt gesetzt ist" in page
+    assert "hier nicht berechenbar" not in page
 
 
 def test_the_postcode_check_comes_along(client, data):

@@ -69,7 +69,7 @@ def municipalities_geojson(request, response: HttpResponse):
     © GeoBasis-DE / BKG, VG250 (modified), see geo/data/altmark.json."""
     response["Cache-Control"] = "public, max-age=86400"
     rows = MunicipalityOutline.objects.values(
-        "pk", "municipality__name", "municipality__ags", "geometry"
+        "pk", "municipality_id", "municipality__name", "municipality__ags", "geometry"
     )
     return {
         "type": "FeatureCollection",
@@ -79,7 +79,11 @@ def municipalities_geojson(request, response: HttpResponse):
                 "type": "Feature",
                 "id": row["pk"],
                 "geometry": row["geometry"],
-                "properties": {"name": row["municipality__name"], "ags": row["municipality__ags"]},
+                "properties": {
+                    "name": row["municipality__name"],
+                    "ags": row["municipality__ags"],
+                    "municipality": row["municipality_id"],
+                },
             }
             for row in rows
         ],

@@ -494,6 +494,8 @@ def panel(prop, available) -> list[PanelRow]:
             )
         elif spec.key == "funding" and not prop.municipality_id:
             value, note = gettext("choose the municipality"), ""
+        elif prop.lat is None or prop.lon is None:  # nothing to compute from yet
+            value, note = gettext("computed once the point is set"), ""
         else:
             value, note = gettext("not computable here: enter it by hand"), ""
         rows.append(PanelRow(spec.key, str(spec.label), prov.state, value, note))

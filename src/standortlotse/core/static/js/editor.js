@@ -21,10 +21,31 @@
     var hasPoint = num(lat) !== null && num(lon) !== null;
     // A new record whose municipality is chosen already (an editor of one municipality) opens there.
     var preset = !hasPoint && municipality ? centres[municipality.value] : null;
-    window.StandortlotseMap.loadOutlines(map, el.dataset.outlinesUrl, !hasPoint && !preset);
-    if (preset) { map.setView(preset, 13); }
+    var outlinesLoaded = window.StandortlotseMap.loadOutlines(map, el.dataset.outlinesUrl, !hasPoint && !preset);
+    if (preset) { map.setView(preset, 13, { animate: false }); }
     var marker = null;
     var outlineLayer = null;
+
+    // No point yet: the view shows the whole chosen municipality, its boundary drawn stronger,
+    // so the editor sees where to click (also when the background tiles do not load).
+    // At once to its centre (without animation, so the fit that follows is not dropped by
+    // Leaflet), then to its outline once the outlines are there.
+    function showMunicipality(pk, centre) {
+      if (centre && (num(lat) === null || num(lon) === null)) { map.setView(centre, 13, { animate: false }); }
+      outlinesLoaded.then(function () {
+        var layers = map.municipalOutlines;
+        var chosen = null;
+        var noPoint = num(lat) === null || num(lon) === null;
+        if (!layers) { return; }
+        layers.eachLayer(function (layer) {
+          var own = String(layer.feature.properties.municipality) === String(pk);
+          layer.setStyle(own ? { weight: 3, dashArray: null, color: "#2f5d50" } : { weight: 1, dashArray: "3 3", color: "#5b6b64" });
+          if (own) { chosen = layer; }
+        });
+        if (!noPoint) { return; }
+        if (chosen) { map.fitBounds(chosen.getBounds(), { padding: [12, 12], animate: false }); }
+      });
+    }
 
     function setMarker(latlng, pan) {
       if (!marker) {
@@ -52,6 +73,7 @@
     }
 
     if (hasPoint) { setMarker([num(lat), num(lon)], true); }
+    if (municipality && municipality.value) { showMunicipality(municipality.value); }
     if (outlineInput) { showOutline(outlineInput.value); }
 
     map.on("click", function (event) {
@@ -69,8 +91,7 @@
     }
     if (municipality) {
       municipality.addEventListener("change", function () {
-        var centre = centres[municipality.value];
-        if (centre && (num(lat) === null || num(lon) === null)) { map.setView(centre, 13); }
+        showMunicipality(municipality.value, centres[municipality.value]);
       });
     }
 

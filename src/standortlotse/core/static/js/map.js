@@ -145,7 +145,8 @@
           .then(function (r) { return r.ok ? r.json() : null; })
           .then(function (data) {
             if (data) {
-              drawOutlines(map, data, { color: "#5b6b64", weight: 1, dashArray: "3 3", fill: false, className: "municipal-outline" });
+              // Kept on the map: the editor fits its view to the chosen municipality's outline.
+              map.municipalOutlines = drawOutlines(map, data, { color: "#5b6b64", weight: 1, dashArray: "3 3", fill: false, className: "municipal-outline" });
             }
             return data;
           })
