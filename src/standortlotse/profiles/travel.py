@@ -11,6 +11,7 @@ show the result rounded to 5 minutes and always labelled as an estimate.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -50,7 +51,8 @@ def road_km(straight_km: float) -> float:
 def minutes(straight_km: float) -> int:
     """Estimated minutes by car, rounded to 5 (at least 5)."""
     exact = road_km(straight_km) / AVERAGE_SPEED_KMH * 60
-    return max(ROUND_TO_MINUTES, int(round(exact / ROUND_TO_MINUTES)) * ROUND_TO_MINUTES)
+    steps = math.floor(exact / ROUND_TO_MINUTES + 0.5)  # half up: 97.5 min -> 100
+    return max(ROUND_TO_MINUTES, steps * ROUND_TO_MINUTES)
 
 
 def estimates(lat: float, lon: float) -> list[Estimate]:
