@@ -51,6 +51,7 @@ class FigureForm(forms.ModelForm):
         model = Figure
         fields = ["municipality", "district", "key", "value", "as_of", "source", "source_url"]
         widgets = {"as_of": DATE}
+        localized_fields = ["value"]  # "12.345,6" on the German pages
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
