@@ -230,3 +230,23 @@ def test_transparency_ranking_links_to_the_profile(world):
     assert presenters.municipality_url({"id": world.mun_a.pk, "key": world.mun_a.ags}) == url(
         "profiles:municipality", world.mun_a.ags
     )
+
+
+def test_an_official_figure_wins_over_a_newer_demo_value(client, world, figures):
+    from datetime import date
+    from decimal import Decimal
+
+    from standortlotse.profiles.models import DEMO_SOURCE, Figure
+
+    newer_demo = Figure(
+        municipality=world.mun_a,
+        key=Key.POPULATION,
+        value=Decimal(50000),
+        as_of=date(2024, 12, 31),
+        source=DEMO_SOURCE,
+        is_demo=True,
+    )
+    newer_demo.full_clean()
+    newer_demo.save()
+    page = text_of(client.get(url("profiles:municipality", world.mun_a.ags)))
+    assert "39.127" in page and "50.000" not in page and "Demo-Wert" not in page

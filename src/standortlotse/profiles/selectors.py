@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.utils.formats import date_format, number_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from standortlotse.geo import infrastructure
@@ -82,7 +83,7 @@ class Shown:
 def _shown(figure: Figure) -> Shown:
     return Shown(
         key=figure.key,
-        label=str(Key(figure.key).label),
+        label=capfirst(Key(figure.key).label),
         value=figure.value,
         text=value_text(figure.key, figure.value),
         as_of=figure.as_of,
@@ -92,12 +93,17 @@ def _shown(figure: Figure) -> Shown:
     )
 
 
+def _rank(figure: Figure) -> tuple:
+    # an official figure wins over any demo value, then the newest
+    return (not figure.is_demo, figure.as_of)
+
+
 def latest(figures) -> dict[str, Shown]:
-    """key → the newest figure of that key."""
+    """key → the newest official figure of that key (a demo value only where none is)."""
     found: dict[str, Figure] = {}
     for figure in figures:
         kept = found.get(figure.key)
-        if kept is None or figure.as_of > kept.as_of:
+        if kept is None or _rank(figure) > _rank(kept):
             found[figure.key] = figure
     return {key: _shown(f) for key, f in found.items()}
 
@@ -113,6 +119,8 @@ def groups(shown: dict[str, Shown]) -> list[tuple[str, list[Shown]]]:
 def trend(figures) -> list[dict]:
     """The population by date, oldest first, with the bar's share of the largest (for CSS)."""
     rows = sorted((f for f in figures if f.key == Key.POPULATION), key=lambda f: f.as_of)
+    if any(not f.is_demo for f in rows):
+        rows = [f for f in rows if not f.is_demo]  # no demo years beside official ones
     if not rows:
         return []
     top = max(f.value for f in rows) or Decimal(1)
@@ -145,7 +153,7 @@ def summed(municipalities: list[Municipality]) -> dict[str, Shown]:
         sources = sorted({f.source for f in figures.values()})
         result[key] = Shown(
             key=key,
-            label=str(Key(key).label),
+            label=capfirst(Key(key).label),
             value=total,
             text=value_text(key, total),
             as_of=as_of,
@@ -345,5 +353,5 @@ def compare_rows(profiles: list[dict]) -> list[dict]:
     for key in ORDER:
         cells = [p["figures"].get(key) for p in profiles]
         if any(cells):
-            rows.append({"key": key, "label": str(Key(key).label), "cells": cells})
+            rows.append({"key": key, "label": capfirst(Key(key).label), "cells": cells})
     return rows
