@@ -68,8 +68,9 @@ PUBLIC_PAGES = {
     "profile": _profile,
     "profile-en": lambda w: _profile(w, "/en"),
     "profile-region": lambda w: _profile(w) and f"/standort/region/{w.region.slug}/",
-    "profile-compare": lambda w: _profile(w)
-    and f"/standort/vergleich/?ags={w.mun_a.ags},{w.mun_b.ags}",
+    "profile-compare": lambda w: (
+        _profile(w) and f"/standort/vergleich/?ags={w.mun_a.ags},{w.mun_b.ags}"
+    ),
     "profile-index": lambda w: "/standort/",
 }
 

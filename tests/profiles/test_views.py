@@ -236,7 +236,7 @@ def test_an_official_figure_wins_over_a_newer_demo_value(client, world, figures)
     from datetime import date
     from decimal import Decimal
 
-    from standortlotse.profiles.models import DEMO_SOURCE, Figure
+    from standortlotse.profiles.models import DEMO_SOURCE, Figure, Key
 
     newer_demo = Figure(
         municipality=world.mun_a,
