@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "standortlotse.search",
     "standortlotse.reach",
     "standortlotse.transparency",
+    "standortlotse.profiles",
     "standortlotse.privacy",
     "standortlotse.portal",  # the site as a whole, above every domain app
     "django_otp",

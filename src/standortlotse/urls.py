@@ -45,6 +45,7 @@ urlpatterns += i18n_patterns(
     path("", include("standortlotse.guides.urls")),
     path("", include("standortlotse.reach.urls")),
     path("", include("standortlotse.transparency.urls")),
+    path("", include("standortlotse.profiles.urls")),
     path("", include("standortlotse.privacy.urls")),
     path("", include("standortlotse.geo.urls")),
     path("suche/", search_views.search, name="search"),

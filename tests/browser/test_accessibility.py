@@ -24,6 +24,27 @@ def _enrich(prop):
     prop.save()
 
 
+def _profile(w, language=""):
+    """A municipality's location profile with demo figures (marked) and an official one."""
+    from datetime import date
+
+    from standortlotse.profiles.models import Figure, Key
+    from standortlotse.profiles.services import create_demo_figures
+
+    create_demo_figures()
+    official = Figure(
+        municipality=w.mun_a,
+        key=Key.TRADE_TAX_RATE,
+        value=400,
+        as_of=date(2023, 12, 31),
+        source="Regionalstatistik 71231-01-03-5",
+        source_url="https://www.regionalstatistik.de/",
+    )
+    official.full_clean()
+    official.save()
+    return f"{language}/standort/gemeinde/{w.mun_a.ags}/"
+
+
 PUBLIC_PAGES = {
     "home": lambda w: "/",
     "search": lambda w: "/immobilien/",
@@ -44,6 +65,13 @@ PUBLIC_PAGES = {
     "housing-en": lambda w: "/en" + housing_world(w),
     "housing-choose": lambda w: "/lotse/wohnen/",
     "housing-detail": house_page,
+    "profile": _profile,
+    "profile-en": lambda w: _profile(w, "/en"),
+    "profile-region": lambda w: _profile(w) and f"/standort/region/{w.region.slug}/",
+    "profile-compare": lambda w: (
+        _profile(w) and f"/standort/vergleich/?ags={w.mun_a.ags},{w.mun_b.ags}"
+    ),
+    "profile-index": lambda w: "/standort/",
 }
 
 
@@ -76,6 +104,9 @@ EDITOR_PAGES = {
     "consent-list": lambda w: "/datenpflege/eigentuemer/",
     "consent-edit": lambda w: f"/datenpflege/{w.prop_a.pk}/eigentuemer/",
     "import-start": lambda w: "/datenpflege/import/",
+    "figures": lambda w: _profile(w) and "/datenpflege/standortdaten/",
+    "figures-import": lambda w: "/datenpflege/standortdaten/import/",
+    "figure-new": lambda w: "/datenpflege/standortdaten/neu/",
 }
 
 GEOMAN_BUTTON = ".leaflet-buttons-control-button"

@@ -30,7 +30,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from io import BytesIO
 from types import SimpleNamespace
 
@@ -57,6 +57,8 @@ from standortlotse.places.models import (
     RegionSettings,
 )
 from standortlotse.places.models import Status as PlaceStatus
+from standortlotse.profiles.models import Figure
+from standortlotse.profiles.models import Key as FigureKey
 from standortlotse.properties import consent
 from standortlotse.properties.models import (
     OwnerConsent,
@@ -110,6 +112,10 @@ SECRETS = {
     "event_a": "Internes Netzwerktreffen Stendal",
     "feed_a": "Partnerkarte Altmark intern",
     "feed_other": "Partnerkarte Boerde intern",
+    "fig_a": "Quelle Stendal Haushaltsplan intern",
+    "fig_b": "Quelle Gardelegen Satzung intern",
+    "fig_c": "Quelle Haldensleben Statistik intern",
+    "fig_district": "Quelle Landkreis Stendal intern",
 }
 
 
@@ -315,6 +321,24 @@ def objs(world):
         starts_at=timezone.now() + timedelta(days=10),
         status="draft",
     )
+
+    # official figures of the location profiles: of A, B, C and of A's district
+    def figure(source, **subject):
+        made = Figure(
+            key=FigureKey.TRADE_TAX_RATE,
+            value=400,
+            as_of=date(2023, 12, 31),
+            source=source,
+            **subject,
+        )
+        made.full_clean()
+        made.save()
+        return made
+
+    o.fig_a = figure(SECRETS["fig_a"], municipality=w.mun_a)
+    o.fig_b = figure(SECRETS["fig_b"], municipality=w.mun_b)
+    o.fig_c = figure(SECRETS["fig_c"], municipality=w.mun_c)
+    o.fig_district = figure(SECRETS["fig_district"], district=w.district_stendal)
     return o
 
 
@@ -1338,6 +1362,103 @@ BACK_OFFICE = [
         show={"editor_a": ("prop_a",)},
     ),
     Row("reach:qr", "form", EVERY_EDITOR),
+    # location data (profiles): a municipality's figures as its records; a district's for the
+    # moderators of its region and state admins
+    Row(
+        "profiles:editor_list",
+        "list",
+        EVERY_EDITOR,
+        hide={
+            "editor_a": ("fig_b", "fig_c", "fig_district"),
+            "editor_b": ("fig_a", "fig_c", "fig_district"),
+            "moderator": ("fig_c",),
+        },
+        show={
+            "editor_a": ("fig_a",),
+            "editor_b": ("fig_b",),
+            "moderator": ("fig_a", "fig_b", "fig_district"),
+            "state_admin": ("fig_c",),
+        },
+    ),
+    Row(
+        "profiles:editor_edit",
+        "figure of A",
+        SCOPE_A,
+        args=lambda o: {"pk": o.fig_a.pk},
+        leaks=("fig_a",),
+        show={"editor_a": ("fig_a",)},
+    ),
+    Row(
+        "profiles:editor_edit",
+        "change figure of A",
+        SCOPE_A,
+        method="POST",
+        args=lambda o: {"pk": o.fig_a.pk},
+        data=lambda o: {
+            "municipality": o.world.mun_a.pk,
+            "key": "trade_tax_rate_pct",
+            "value": "395",
+            "as_of": "2023-12-31",
+            "source": "Haushaltssatzung 2024",
+        },
+        leaks=("fig_a",),
+        state=lambda o: _fresh(Figure, o.fig_a.pk, "value", "source"),
+    ),
+    Row(
+        "profiles:editor_edit",
+        "figure outside the region",
+        SCOPE_C,
+        args=lambda o: {"pk": o.fig_c.pk},
+        leaks=("fig_c",),
+    ),
+    Row(
+        "profiles:editor_edit",
+        "figure of A's district",
+        roles(editor_a=404, editor_b=404),
+        args=lambda o: {"pk": o.fig_district.pk},
+        leaks=("fig_district",),
+    ),
+    Row("profiles:editor_new", "form", EVERY_EDITOR),
+    Row(
+        "profiles:editor_new",
+        "create in A",
+        roles(editor_b=NOOP),
+        method="POST",
+        data=lambda o: {
+            "municipality": o.world.mun_a.pk,
+            "key": "area_km2",
+            "value": "268,0",
+            "as_of": "2023-12-31",
+            "source": "Neu angelegt Stendal Flaeche",
+        },
+        state=lambda o: Figure.objects.filter(source="Neu angelegt Stendal Flaeche").count(),
+    ),
+    Row("profiles:editor_import", "form", EVERY_EDITOR),
+    Row(
+        "profiles:editor_import",
+        "preview of a table",
+        EVERY_EDITOR,
+        method="POST",
+        data=lambda o: {
+            "file": SimpleUploadedFile(
+                "bevoelkerung.csv",
+                b";;Bev\xf6lkerung\n31.12.2023;;\n15090535;Stendal;39.127\n15081135;Gardelegen;22.095\n",
+                content_type="text/csv",
+            ),
+            "key": "population",
+            "source": "Statistisches Landesamt",
+        },
+        state=lambda o: Figure.objects.count(),
+        effective=False,  # a preview writes nothing
+    ),
+    Row(
+        "profiles:editor_import_confirm",
+        "confirm without a checked file",
+        roles(editor_a=NOOP, editor_b=NOOP, moderator=NOOP, state_admin=NOOP),
+        method="POST",
+        state=lambda o: Figure.objects.count(),
+        effective=False,  # nothing was checked in this session: back to the upload
+    ),
 ]
 
 # Real access-control bugs found by this matrix: (row id, role) -> reason. Marked xfail(strict).

@@ -3,7 +3,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from standortlotse.geo.models import Region
+from standortlotse.geo.models import District, Municipality, Region
 from standortlotse.guides.models import Guide
 from standortlotse.guides.services import upcoming_events
 from standortlotse.places.selectors import published_places
@@ -33,6 +33,8 @@ class StaticPages(I18nSitemap):
             "guides:events",
             "properties:statistics",
             "transparency:ranking",
+            "profiles:index",
+            "profiles:compare",
             "accessibility",
         ]
 
@@ -101,6 +103,23 @@ class EventPages(I18nSitemap):
         return item.updated_at
 
 
+class ProfilePages(I18nSitemap):
+    """The location profile of every municipality, district and region."""
+
+    changefreq = "monthly"
+
+    def items(self):
+        return [
+            *(("region", r.slug) for r in Region.objects.order_by("pk")),
+            *(("district", d.key) for d in District.objects.order_by("pk").only("key")),
+            *(("municipality", m.ags) for m in Municipality.objects.order_by("pk").only("ags")),
+        ]
+
+    def location(self, item):
+        kind, key = item
+        return reverse(f"profiles:{kind}", args=[key])
+
+
 SITEMAPS = {
     "pages": StaticPages,
     "properties": PropertyPages,
@@ -108,4 +127,5 @@ SITEMAPS = {
     "regions": RegionPages,
     "guides": GuidePages,
     "events": EventPages,
+    "profiles": ProfilePages,
 }

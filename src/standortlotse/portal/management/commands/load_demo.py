@@ -6,6 +6,7 @@ from standortlotse.cases.demo import create_demo_cases
 from standortlotse.geo.models import Region
 from standortlotse.guides.demo import create_demo_guides
 from standortlotse.places.demo import create_demo_places
+from standortlotse.profiles.services import create_demo_figures
 from standortlotse.properties import statistics
 from standortlotse.properties.demo import (
     create_demo_data,
@@ -66,6 +67,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Created {create_demo_places()} demo places.")
         self.stdout.write(f"Created {create_demo_cases()} demo investor cases.")
         self.stdout.write(f"Created {create_demo_guides()} demo guides (with contacts and events).")
+        self.stdout.write(f"Wrote {create_demo_figures()} demo figures of the location profiles.")
         self.stdout.write("Demo logins: " + ", ".join(result["users"]))
         for username, password in result["passwords"].items():
             # Printed once: only the hash is stored.
