@@ -70,7 +70,9 @@ def offer_create(request, pk):
     )
     found = matching.match(case.profile, limit=CANDIDATE_MATCHES) if case.profile else []
     reasons = {m.property.pk: m for m in found}
-    extra = _pks(post.getlist("extra")) if post else []
+    # Properties added by hand (searched earlier, or ticked): listed after the matches.
+    extra = _pks([*post.getlist("extra"), *post.getlist("properties")]) if post else []
+    extra = [k for k in extra if k not in reasons]
     query = (post or request.GET).get("q", "")
     if query:
         hits = offers.search_properties(query, exclude=list(reasons) + extra)
