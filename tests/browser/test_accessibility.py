@@ -5,6 +5,7 @@ import pytest
 
 from standortlotse.properties.models import Zoning
 from tests.browser.housing_support import house_page, housing_world
+from tests.browser.offers_support import make_offer, offer_path
 
 pytestmark = pytest.mark.browser
 
@@ -44,6 +45,8 @@ PUBLIC_PAGES = {
     "housing-en": lambda w: "/en" + housing_world(w),
     "housing-choose": lambda w: "/lotse/wohnen/",
     "housing-detail": house_page,
+    "site-offer-en": offer_path,
+    "site-offer": lambda w: offer_path(w, "de"),
 }
 
 
@@ -54,7 +57,7 @@ def test_public_page_is_accessible(live_world, ui, name):
     ui.visit(path)
     if name.startswith("search"):
         assert ui.page.locator(".result-list li.result").count() >= 1
-    if name == "compare":
+    if name == "compare" or name.startswith("site-offer"):
         assert ui.page.locator("table.compare thead th").count() == 2
     ui.assert_accessible()
 
@@ -76,6 +79,8 @@ EDITOR_PAGES = {
     "consent-list": lambda w: "/datenpflege/eigentuemer/",
     "consent-edit": lambda w: f"/datenpflege/{w.prop_a.pk}/eigentuemer/",
     "import-start": lambda w: "/datenpflege/import/",
+    "site-offer-form": lambda w: f"/datenpflege/ansiedlung/{make_offer(w).case_id}/angebot/neu/",
+    "site-offer-manage": lambda w: make_offer(w).get_absolute_url(),
 }
 
 GEOMAN_BUTTON = ".leaflet-buttons-control-button"
