@@ -77,6 +77,13 @@ def create_demo_offer():
     props = list(published_properties().filter(lat__isnull=False).order_by("pk")[:2])
     if contact is None or not props:
         return None
+    if case.profile is None:  # the space needs: the offer form lists the matching results
+        from standortlotse.cases.models import SearchProfile
+
+        case.profile = SearchProfile.objects.create(
+            kinds=["plot"], area_min_m2=20_000, language="en"
+        )
+        case.save(update_fields=["profile"])
     if not case.contact_email:
         case.contact_name = "Demo Investor"
         case.contact_email = "investor@example.org"
