@@ -318,3 +318,17 @@ def test_offer_pdf_reads_back(client, sent_offer, crafted):
     assert re.search(r"Ohne Gleis.*Mit Gleis", text, re.S)  # in the offer's order
     assert "Stendal" in text
     assert "PDF" in sent_offer.case.activities.first().text
+
+
+def test_erasing_the_investors_data_removes_questions_and_comments(sent_offer, crafted, world):
+    from standortlotse.privacy import services as privacy
+
+    item = sent_offer.items.get(property=crafted["rail"])
+    offers.answer(sent_offer, item, Verdict.INTERESTING, "Rufen Sie Ada an")
+    offers.ask(sent_offer, "Wann können wir kommen?")
+    kinds = {row["key"] for row in privacy.plan("ada@geheim.example")}
+    assert {"offer_questions", "offer_answers"} <= kinds
+    privacy.erase("ada@geheim.example", by=world.state_admin)
+    item.refresh_from_db()
+    assert item.comment == "" and item.verdict == Verdict.INTERESTING
+    assert not sent_offer.questions.exists()
