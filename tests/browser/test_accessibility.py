@@ -5,6 +5,7 @@ import pytest
 
 from standortlotse.properties.models import Zoning
 from tests.browser.housing_support import house_page, housing_world
+from tests.browser.offers_support import make_offer, offer_path
 
 pytestmark = pytest.mark.browser
 
@@ -72,6 +73,8 @@ PUBLIC_PAGES = {
         _profile(w) and f"/standort/vergleich/?ags={w.mun_a.ags},{w.mun_b.ags}"
     ),
     "profile-index": lambda w: "/standort/",
+    "site-offer-en": offer_path,
+    "site-offer": lambda w: offer_path(w, "de"),
 }
 
 
@@ -82,7 +85,7 @@ def test_public_page_is_accessible(live_world, ui, name):
     ui.visit(path)
     if name.startswith("search"):
         assert ui.page.locator(".result-list li.result").count() >= 1
-    if name == "compare":
+    if name == "compare" or name.startswith("site-offer"):
         assert ui.page.locator("table.compare thead th").count() == 2
     ui.assert_accessible()
 
@@ -107,6 +110,8 @@ EDITOR_PAGES = {
     "figures": lambda w: _profile(w) and "/datenpflege/standortdaten/",
     "figures-import": lambda w: "/datenpflege/standortdaten/import/",
     "figure-new": lambda w: "/datenpflege/standortdaten/neu/",
+    "site-offer-form": lambda w: f"/datenpflege/ansiedlung/{make_offer(w).case_id}/angebot/neu/",
+    "site-offer-manage": lambda w: make_offer(w).get_absolute_url(),
 }
 
 GEOMAN_BUTTON = ".leaflet-buttons-control-button"

@@ -42,7 +42,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
 
 from standortlotse.accounts.models import Membership
-from standortlotse.cases.models import Case, CaseShare, SearchProfile
+from standortlotse.cases.models import Case, CaseShare, Offer, SearchProfile
 from standortlotse.exchange import changes
 from standortlotse.exchange.models import ImportJob, ImportRow
 from standortlotse.guides.models import Contact, Event, Guide
@@ -260,6 +260,8 @@ def objs(world):
         confidential=True,
     )
     CaseShare.objects.create(case=o.case_shared, organisation=o.org_b, company_disclosed=False)
+    # a site offer of that case (its private link is the owner's to copy)
+    o.offer = Offer.objects.create(case=o.case_shared, contact=w.editor_a)
 
     # import job of editor_a, checked and waiting for confirmation (no file is written)
     o.job = ImportJob.objects.create(
@@ -1128,6 +1130,49 @@ BACK_OFFICE = [
         data=lambda o: {"action": "task", "title": "Rueckruf"},
         leaks=("case_a",),
         state=lambda o: o.case.tasks.count(),
+    ),
+    # site offers of a case: made and managed by the owning organisation only
+    Row(
+        "cases:offer_create",
+        "form for an offer of the shared case",
+        roles(editor_b=403, moderator=404),
+        args=lambda o: {"pk": o.case_shared.pk},
+        leaks=("case_shared", "case_shared_mail"),
+        show={"editor_a": ("case_shared", "case_shared_mail")},
+    ),
+    Row(
+        "cases:offer_create",
+        "send an offer for A's case",
+        ORG_A,
+        method="POST",
+        args=lambda o: {"pk": o.case.pk},
+        data=lambda o: {
+            "action": "send",
+            "properties": [str(o.prop_a.pk)],
+            "language": "en",
+            "contact": str(o.offer.contact_id),
+            "expires_on": (timezone.localdate() + timedelta(days=30)).isoformat(),
+        },
+        leaks=("case_a", "case_a_mail"),
+        state=lambda o: Offer.objects.filter(case=o.case).count(),
+    ),
+    Row(
+        "cases:offer_manage",
+        "offer of the shared case",
+        roles(editor_b=403, moderator=404),
+        args=lambda o: {"pk": o.case_shared.pk, "offer_pk": o.offer.pk},
+        leaks=("case_shared", "case_shared_mail"),
+        show={"editor_a": ("case_shared",)},
+    ),
+    Row(
+        "cases:offer_manage",
+        "revoke the offer of the shared case",
+        roles(editor_b=403, moderator=404),
+        method="POST",
+        args=lambda o: {"pk": o.case_shared.pk, "offer_pk": o.offer.pk},
+        data=lambda o: {"action": "revoke"},
+        leaks=("case_shared", "case_shared_mail"),
+        state=lambda o: _fresh(Offer, o.offer.pk, "revoked_at"),
     ),
     # bulk import (the user's own jobs)
     Row(

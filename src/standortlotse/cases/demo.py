@@ -51,3 +51,55 @@ def create_demo_cases() -> int:
             )
         created += 1
     return created
+
+
+DEMO_OFFER_NOTE = (
+    "Demo-Angebot: Sehr geehrte Damen und Herren, anbei zwei Flächen, die zu Ihrem Vorhaben "
+    "passen. Gern zeigen wir Ihnen beide vor Ort."
+)
+
+
+@transaction.atomic
+def create_demo_offer():
+    """One demo site offer (English) for the first demo case, with two published properties;
+    returns it (or None when there is no case, staff member or property to offer)."""
+    from standortlotse.cases import offers
+    from standortlotse.cases.models import Offer, OfferItem
+    from standortlotse.properties.selectors import published_properties
+
+    case = Case.objects.filter(company=DEMO_CASES[0][0]).first()
+    if case is None:
+        return None
+    existing = case.offers.order_by("pk").first()
+    if existing is not None:
+        return existing
+    contact = offers.contact_choices(case).first()
+    props = list(published_properties().filter(lat__isnull=False).order_by("pk")[:2])
+    if contact is None or not props:
+        return None
+    if case.profile is None:  # the space needs: the offer form lists the matching results
+        from standortlotse.cases.models import SearchProfile
+
+        case.profile = SearchProfile.objects.create(
+            kinds=["plot"], area_min_m2=20_000, language="en"
+        )
+        case.save(update_fields=["profile"])
+    if not case.contact_email:
+        case.contact_name = "Demo Investor"
+        case.contact_email = "investor@example.org"
+        case.save(update_fields=["contact_name", "contact_email"])
+    offer = Offer.objects.create(
+        case=case, language="en", note=DEMO_OFFER_NOTE, contact=contact, created_by=contact
+    )
+    for position, prop in enumerate(props):
+        OfferItem.objects.create(
+            offer=offer,
+            property=prop,
+            position=position,
+            note="Demo: erfundener Hinweis zu dieser Fläche.",
+        )
+    case.offered_properties.add(*props)
+    Activity.objects.create(
+        case=case, organisation=case.owner, text=f"Demo-Standortangebot {offer} angelegt."
+    )
+    return offer

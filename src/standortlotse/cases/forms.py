@@ -1,11 +1,12 @@
 """Forms of the investor service: the public search profile and the case back office."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from standortlotse.accounts.models import Organisation
 from standortlotse.cases.matching import NICE_TO_HAVES
-from standortlotse.cases.models import Case, SearchProfile, Source, Stage
+from standortlotse.cases.models import Case, SearchProfile, Source, Stage, Verdict
 from standortlotse.core.collation import CollatedModelMultipleChoiceField
 from standortlotse.core.fields import EmailAddressFormField
 from standortlotse.core.forms import HoneypotMixin, checkboxes
@@ -213,4 +214,53 @@ class BoardFilterForm(forms.Form):
     )
     until = forms.DateField(
         label=_("created until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class OfferForm(forms.Form):
+    """The parts of a site offer that are not per property (those come as ``properties``,
+    ``note_<pk>`` and ``position_<pk>``; see offer_views.offer_create)."""
+
+    note = forms.CharField(
+        label=_("Note to the investor"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        validators=TEXT,
+        max_length=4000,
+    )
+    language = forms.ChoiceField(label=_("Language of the investor"), choices=settings.LANGUAGES)
+    contact = forms.ModelChoiceField(label=_("Contact person"), queryset=None)
+    expires_on = forms.DateField(
+        label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args, contacts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = contacts
+        self.fields["contact"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class OfferExtendForm(forms.Form):
+    expires_on = forms.DateField(
+        label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+
+class OfferAnswerForm(forms.Form):
+    verdict = forms.ChoiceField(choices=Verdict.choices)
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=2000,
+        validators=TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class OfferQuestionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your question"),
+        max_length=4000,
+        validators=TEXT,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )

@@ -216,3 +216,118 @@ class Activity(models.Model):
     def __str__(self):
         when = f" {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}" if self.created_at else ""
         return f"#{self.case_id}{when}"
+
+
+# --- site offers (Standortangebot) ----------------------------------------------------------------
+
+# How long an offer's private link works unless staff set another date.
+OFFER_VALID_DAYS = 60
+
+
+def offer_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def hash_offer_token(token: str) -> str:
+    """The offer is looked up by the SHA-256 of its token (a lookup by the token itself would
+    compare it in the database, not in constant time); ``Offer.matches`` compares in constant
+    time."""
+    import hashlib
+
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def default_offer_expiry():
+    return timezone.localdate() + timedelta(days=OFFER_VALID_DAYS)
+
+
+class Verdict(models.TextChoices):
+    INTERESTING = "interesting", _("interesting")
+    NOT_INTERESTING = "not_interesting", _("not interesting")
+
+
+class Offer(models.Model):
+    """A private proposal of properties to the investor of a case, opened through a random link
+    (``/angebot/<token>/``) that expires and can be revoked."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="offers")
+    language = models.CharField(
+        _("language of the investor"), max_length=8, choices=settings.LANGUAGES, default="de"
+    )
+    note = models.TextField(_("note to the investor"), blank=True, validators=TEXT)
+    contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("contact person"),
+    )
+    # Kept so that staff can copy the link again; looked up by its hash (see hash_offer_token).
+    token = models.CharField(max_length=64, default=offer_token, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    expires_on = models.DateField(_("valid until"), default=default_offer_expiry)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    first_opened_at = models.DateTimeField(_("first opened"), null=True, blank=True)
+    last_opened_at = models.DateTimeField(_("last opened"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("site offer")
+        verbose_name_plural = _("site offers")
+
+    def __str__(self):
+        return f"#{self.case_id}/{self.pk}"
+
+    def save(self, *args, **kwargs):
+        self.token_hash = hash_offer_token(self.token)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("cases:offer_manage", args=[self.case_id, self.pk])
+
+    def matches(self, token: str) -> bool:
+        import hmac
+
+        return hmac.compare_digest(self.token.encode(), token.encode())
+
+    def expired(self, today=None) -> bool:
+        return (today or timezone.localdate()) > self.expires_on
+
+    def usable(self) -> bool:
+        return self.revoked_at is None and not self.expired()
+
+
+class OfferItem(models.Model):
+    """One property of an offer, in the order staff chose, with their note and the investor's
+    answer."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="items")
+    property = models.ForeignKey("properties.Property", on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+    note = models.TextField(_("note on this property"), blank=True, validators=TEXT)
+    verdict = models.CharField(_("answer"), max_length=20, choices=Verdict.choices, blank=True)
+    comment = models.TextField(_("comment"), blank=True, validators=TEXT)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        unique_together = [("offer", "property")]
+
+    def __str__(self):
+        return f"{self.offer} · {self.property_id}"
+
+
+class OfferQuestion(models.Model):
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="questions")
+    text = models.TextField(_("question"), validators=TEXT)
+    asked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["asked_at", "pk"]
+
+    def __str__(self):
+        return f"{self.offer} · {self.asked_at:%Y-%m-%d}"

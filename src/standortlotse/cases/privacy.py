@@ -5,7 +5,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from standortlotse.accounts import policy
-from standortlotse.cases.models import Activity, AlertSent, Case, SearchProfile
+from standortlotse.cases.models import (
+    Activity,
+    AlertSent,
+    Case,
+    OfferItem,
+    OfferQuestion,
+    SearchProfile,
+)
 from standortlotse.privacy.registry import Provider, plain, register, visible_by
 
 
@@ -99,3 +106,55 @@ class CaseActivityProvider(Provider):
     export_fields = ("case_id", "created_at", "text")
     erase_by = "anonymise"
     visible = visible_by(policy.owned_cases, through="case")  # the log, as its case
+
+
+def _owned_offer_records(self, user, queryset):
+    """Records of site offers: as their case, the owning organisation only."""
+    return queryset.filter(offer__case__in=policy.owned_cases(user, Case.objects.all()))
+
+
+@register
+class OfferQuestionProvider(Provider):
+    """Questions the investor asked on the page of a site offer (the case's contact)."""
+
+    key = "offer_questions"
+    label = _("questions asked on site offers")
+    model = OfferQuestion
+    text_fields = ("text",)
+    export_fields = ("asked_at", "text")
+    visible = _owned_offer_records
+
+    def condition(self, email, identifiers):
+        return Q(offer__case__contact_email__iexact=email)
+
+    def export(self, question):
+        data = super().export(question)
+        data["offer"] = str(question.offer)
+        return data
+
+
+@register
+class OfferAnswerProvider(Provider):
+    """The investor's answers to the properties of a site offer: the comment goes, the answer
+    (interesting or not) stays with the case."""
+
+    key = "offer_answers"
+    label = _("answers to site offers")
+    model = OfferItem
+    text_fields = ("comment",)
+    export_fields = ("verdict", "comment", "answered_at")
+    erase_by = "anonymise"
+    visible = _owned_offer_records
+
+    def condition(self, email, identifiers):
+        return Q(offer__case__contact_email__iexact=email) & ~Q(comment="")
+
+    def export(self, item):
+        data = super().export(item)
+        data["offer"] = str(item.offer)
+        data["property"] = item.property.title
+        return data
+
+    def anonymise(self, record, email: str, also=()) -> None:
+        record.comment = ""
+        record.save(update_fields=["comment"])

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from standortlotse.accounts import policy
 from standortlotse.accounts.decorators import editor_required
 from standortlotse.accounts.models import Organisation
-from standortlotse.cases import matching, services
+from standortlotse.cases import matching, offers, services
 from standortlotse.cases.forms import (
     ActivityForm,
     BoardFilterForm,
@@ -288,11 +288,20 @@ def detail(request, pk):
             "suggestions": suggestions,
             "shares": case.shares.select_related("organisation"),
             "tasks": case.tasks.all(),
-            "activities": case.activities.select_related("actor", "organisation")[:100],
+            "activities": _activities(request.user, case),
             "offered": case.offered_properties.all(),
+            "offers": offers.visible_offers(request.user, case),
             **forms,
         },
     )
+
+
+def _activities(user, case):
+    """The log as the user may read it (a confidential company's name masked)."""
+    items = list(case.activities.select_related("actor", "organisation")[:100])
+    for item in items:
+        item.text = offers.mask_company(user, case, item.text)
+    return items
 
 
 # Posted actions that come with a form: the form's name in the page (shown again with its errors).

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from standortlotse.cases.demo import create_demo_cases
+from standortlotse.cases.demo import create_demo_cases, create_demo_offer
 from standortlotse.geo.models import Region
 from standortlotse.guides.demo import create_demo_guides
 from standortlotse.places.demo import create_demo_places
@@ -66,6 +66,11 @@ class Command(BaseCommand):
         self.stdout.write(f"Reconstructed the statistics of {days} past days for the trend.")
         self.stdout.write(f"Created {create_demo_places()} demo places.")
         self.stdout.write(f"Created {create_demo_cases()} demo investor cases.")
+        offer = create_demo_offer()
+        if offer is not None:
+            from standortlotse.cases.offers import offer_url
+
+            self.stdout.write(f"Demo site offer (investor's private link): {offer_url(offer)}")
         self.stdout.write(f"Created {create_demo_guides()} demo guides (with contacts and events).")
         self.stdout.write(f"Wrote {create_demo_figures()} demo figures of the location profiles.")
         self.stdout.write("Demo logins: " + ", ".join(result["users"]))
