@@ -291,8 +291,10 @@ def test_grid_and_open_readiness_items_explained_in_german_and_english(world):
     ]
     reasons, partial, misses = _explained(profile, prop, "de")
     assert partial == [
-        "Netz: 630\u00a0kVA verfügbar, 2\u00a0MVA gewünscht — Ausbau auf 2,5\u00a0MVA für 2027 "
-        "geplant",
+        (
+            "Netz: 630\u00a0kVA verfügbar, 2\u00a0MVA gewünscht — Ausbau auf 2,5\u00a0MVA für "
+            "2027 geplant"
+        ),
         "Baureife: weitgehend geklärt — noch offen: Netzanschluss, Baugrund",
     ]
 
