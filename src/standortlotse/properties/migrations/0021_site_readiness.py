@@ -4,6 +4,8 @@ import django.core.validators
 import standortlotse.core.validators
 from django.db import migrations, models
 
+from standortlotse.core.textsearch import fts_triggers_restore_operation
+
 
 class Migration(migrations.Migration):
 
@@ -282,4 +284,6 @@ class Migration(migrations.Migration):
             name='readiness_item',
             field=models.CharField(blank=True, choices=[('building_rights', 'building rights'), ('grid', 'grid connection'), ('water', 'water and waste water'), ('contamination', 'contamination survey (Altlasten)'), ('flood', 'flood zone'), ('archaeology', 'archaeology (Bodendenkmal)'), ('soil', 'soil survey'), ('ownership', 'ownership and willingness to sell'), ('access', 'access road')], max_length=20, verbose_name='belongs to readiness item'),
         ),
+        # SQLite rebuilds the table for the new columns, dropping the full-text triggers.
+        fts_triggers_restore_operation("properties_property"),
     ]
