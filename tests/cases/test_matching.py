@@ -257,3 +257,74 @@ def test_almost_texts_for_price_motorway_power_broadband(world):
         "electric power 4.0 MW instead of at least 5.0 MW",
         "broadband 600 Mbit/s instead of at least 1000 Mbit/s",
     ]
+
+
+# --- site readiness in the explanation (properties/readiness.py) -----------------------------
+
+
+def _with_grid(prop, have, upgrade=None, year=None, **statuses):
+    import datetime
+
+    from standortlotse.properties import readiness
+
+    for item in readiness.ITEMS:
+        setattr(prop, item.status_field, statuses.get(item.key, "clear"))
+    prop.readiness_grid_kva = have
+    prop.readiness_grid_upgrade_kva = upgrade
+    prop.readiness_grid_upgrade_date = datetime.date(year, 6, 30) if year else None
+    prop.save()
+    return prop
+
+
+def _explained(profile, prop, language):
+    with translation.override(language):
+        return matching.explain(profile, prop)
+
+
+def test_grid_and_open_readiness_items_explained_in_german_and_english(world):
+    prop = _with_grid(world.prop_a, 630, 2500, 2027, grid="open", soil="unknown")
+    profile = SearchProfileFactory(need_grid_kva=2000)
+    reasons, partial, misses = _explained(profile, prop, "en")
+    assert partial == [
+        "grid: 630\u00a0kVA available, 2\u00a0MVA wished — upgrade to 2.5\u00a0MVA planned 2027",
+        "readiness: mostly clear — not clear yet: grid connection, soil survey",
+    ]
+    reasons, partial, misses = _explained(profile, prop, "de")
+    assert partial == [
+        (
+            "Netz: 630\u00a0kVA verfügbar, 2\u00a0MVA gewünscht — Ausbau auf 2,5\u00a0MVA für "
+            "2027 geplant"
+        ),
+        "Baureife: weitgehend geklärt — noch offen: Netzanschluss, Baugrund",
+    ]
+
+
+def test_enough_grid_and_ready_to_build_are_reasons(world):
+    prop = _with_grid(world.prop_a, 4000)
+    profile = SearchProfileFactory(need_grid_kva=2000)
+    reasons, partial, misses = _explained(profile, prop, "en")
+    assert "grid: 4\u00a0MVA available, 2\u00a0MVA wished" in reasons
+    assert "readiness: ready to build" in reasons
+    assert partial == [] and misses == []
+
+
+def test_too_little_grid_and_an_obstacle_are_misses(world):
+    prop = _with_grid(world.prop_a, 400, flood="issue")
+    prop.readiness_flood_note = "HQ100"
+    prop.save()
+    profile = SearchProfileFactory(need_grid_kva=630)
+    reasons, partial, misses = _explained(profile, prop, "en")
+    assert misses == [
+        "grid: 400\u00a0kVA available, 630\u00a0kVA wished",
+        "readiness: being clarified — obstacle: flood zone",
+    ]
+    unknown = SearchProfileFactory(need_grid_kva=630)
+    world.prop_b.readiness_grid_kva = None
+    _reasons, _partial, misses = _explained(unknown, world.prop_b, "de")
+    assert misses == ["Netz: Leistung unbekannt, 630\u00a0kVA gewünscht"]  # checklist empty
+
+
+def test_no_grid_wish_and_no_checklist_say_nothing(world):
+    profile = SearchProfileFactory()
+    reasons, partial, misses = _explained(profile, world.prop_b, "en")
+    assert not any("grid" in text or "readiness" in text for text in reasons + partial + misses)

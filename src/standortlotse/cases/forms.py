@@ -57,6 +57,7 @@ class ProfileForm(HoneypotMixin, forms.ModelForm):
             "need_electricity_mw",
             "need_broadband_mbits",
             "need_operation_24_7",
+            "need_grid_kva",
         ]
 
     def __init__(self, *args, **kwargs):

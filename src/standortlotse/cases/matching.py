@@ -36,6 +36,7 @@ from django.utils.translation import gettext_lazy
 
 from standortlotse.core.units import hectares
 from standortlotse.geo.models import Municipality
+from standortlotse.properties import readiness
 from standortlotse.properties.models import Availability, RailSiding
 from standortlotse.properties.selectors import published_properties
 
@@ -352,6 +353,7 @@ def explain(profile, prop) -> tuple[list[str], list[str], list[str]]:
         reasons.append(_("broadband %(mbits)s Mbit/s") % {"mbits": prop.broadband_mbits})
     if profile.need_operation_24_7:
         reasons.append(_("24/7 operation allowed"))
+    _explain_readiness(profile, prop, reasons, partial, misses)
     for key in _weights(profile):
         label, _full, half = NICE_TO_HAVES[key]
         if _holds(prop, key, "full"):
@@ -361,6 +363,69 @@ def explain(profile, prop) -> tuple[list[str], list[str], list[str]]:
         else:
             misses.append(_("%(label)s: no") % {"label": label})
     return reasons, partial, misses
+
+
+def grid_text(profile, prop) -> tuple[str, str]:
+    """The property's grid connection against the wished capacity, and where it belongs
+    ("reason": enough now, "partial": enough after the planned upgrade, "miss": not enough or not
+    known): "grid: 630 kVA available, 2 MVA wished — upgrade to 2.5 MVA planned 2027"."""
+    want = profile.need_grid_kva
+    have, upgrade = prop.readiness_grid_kva, prop.readiness_grid_upgrade_kva
+    wished = readiness.format_kva(want)
+    if have is None:
+        text = _("grid: capacity not known, %(want)s wished") % {"want": wished}
+    else:
+        text = _("grid: %(have)s available, %(want)s wished") % {
+            "have": readiness.format_kva(have),
+            "want": wished,
+        }
+    if upgrade is not None and (have is None or have < want):
+        date = prop.readiness_grid_upgrade_date
+        if date:
+            text += " — " + _("upgrade to %(kva)s planned %(year)s") % {
+                "kva": readiness.format_kva(upgrade),
+                "year": date.year,
+            }
+        else:
+            text += " — " + _("upgrade to %(kva)s planned") % {"kva": readiness.format_kva(upgrade)}
+    if have is not None and have >= want:
+        return text, "reason"
+    if upgrade is not None and upgrade >= want:
+        return text, "partial"
+    return text, "miss"
+
+
+def readiness_text(prop) -> tuple[str, str]:
+    """The property's readiness level and the items not clear yet, and where it belongs:
+    "readiness: mostly clear — open: soil survey, access road"."""
+    level = prop.readiness_level
+    label = prop.get_readiness_level_display()
+    if level == readiness.Level.READY:
+        return _("readiness: %(level)s") % {"level": label}, "reason"
+    statuses = readiness.statuses_of(prop)
+    issues = [str(item.label) for item in readiness.ITEMS if statuses[item.key] == "issue"]
+    unresolved = [
+        str(item.label) for item in readiness.missing(statuses) if statuses[item.key] != "issue"
+    ]
+    parts = []
+    if issues:
+        parts.append(_("obstacle: %(items)s") % {"items": ", ".join(issues)})
+    if unresolved:
+        parts.append(_("not clear yet: %(items)s") % {"items": ", ".join(unresolved)})
+    text = _("readiness: %(level)s") % {"level": label} + " — " + "; ".join(parts)
+    return text, "partial" if level == readiness.Level.MOSTLY else "miss"
+
+
+def _explain_readiness(profile, prop, reasons, partial, misses) -> None:
+    """The grid line when the profile wishes a capacity, and the readiness line for a property
+    whose checklist is filled in (an empty checklist says nothing)."""
+    lists = {"reason": reasons, "partial": partial, "miss": misses}
+    if profile.need_grid_kva:
+        text, where = grid_text(profile, prop)
+        lists[where].append(text)
+    if readiness.is_filled(prop):
+        text, where = readiness_text(prop)
+        lists[where].append(text)
 
 
 def _holds(prop, key, level) -> bool:

@@ -44,6 +44,14 @@ class SearchProfile(models.Model):
         _("broadband at least (Mbit/s)"), null=True, blank=True
     )
     need_operation_24_7 = models.BooleanField(_("24/7 operation required"), default=False)
+    # Explained, not filtered (few records state it): the matching says how the property's
+    # grid connection and its planned upgrade compare (matching.grid_text).
+    need_grid_kva = models.PositiveIntegerField(
+        _("grid connection needed (kVA)"),
+        null=True,
+        blank=True,
+        help_text=_("e.g. 2000 for 2 MVA; the results say how each property's grid compares."),
+    )
     # nice-to-haves: {"rail_siding": 3, "funding_area": 5, ...}
     weights = models.JSONField(_("nice-to-haves"), default=dict, blank=True)
 

@@ -40,6 +40,7 @@ class SearchProfileProvider(Provider):
         "need_electricity_mw",
         "need_broadband_mbits",
         "need_operation_24_7",
+        "need_grid_kva",
         "weights",
     )
 

@@ -134,13 +134,22 @@ class PropertyAdmin(SimpleHistoryAdmin):
         "status",
         "verified_on",
         "freshness_shown",
+        "readiness_level",
         "is_demo",
     ]
-    list_filter = ["status", "kind", ZoningFilter, "is_demo", "municipality__district"]
+    list_filter = [
+        "status",
+        "kind",
+        ZoningFilter,
+        "readiness_level",
+        "is_demo",
+        "municipality__district",
+    ]
     search_fields = ["title", "external_id"]
     raw_id_fields = ["municipality"]
     inlines = [PhotoInline, DocumentInline]
-    readonly_fields = ["location_facts_shown"]
+    # The readiness level is derived from the checklist on save (readiness.py).
+    readonly_fields = ["location_facts_shown", "readiness_level"]
 
     @admin.display(description=_("computed location facts"))
     def location_facts_shown(self, obj):

@@ -6,7 +6,7 @@ and say so on every page.
 
 import random
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from io import BytesIO
 
@@ -18,7 +18,7 @@ from PIL import Image, ImageDraw
 
 from standortlotse.accounts.models import Membership, Organisation
 from standortlotse.geo.models import District, Municipality, Region, State
-from standortlotse.properties import facts, statistics
+from standortlotse.properties import facts, readiness, statistics
 from standortlotse.properties.models import (
     COMMERCIAL_KINDS,
     Availability,
@@ -537,6 +537,7 @@ def create_demo_data(
                     ]
                 ],
             }
+        _demo_readiness(prop, n)
         prop._change_reason = "demo data"
         prop.save()
         if prop.owner_type == OwnerType.PRIVATE:
@@ -545,6 +546,72 @@ def create_demo_data(
         _demo_photo(prop, f"demo-{n}.webp", seed + n)
         created += 1
     return {"created": created, "passwords": passwords, "users": [u[0] for u in users]}
+
+
+# --- site readiness (readiness.py): filled checklists for some plots and business parks, keyed
+# by the record's number (n % 7 is 0 or 1: a plot or a business park). The rest stay unknown.
+_CLEAR_ALL = {item.key: ("clear", "") for item in readiness.ITEMS}
+DEMO_READINESS: dict[int, dict] = {
+    0: {  # ready to build
+        "items": _CLEAR_ALL
+        | {
+            "building_rights": ("clear", "B-Plan Nr. 12 rechtskräftig seit 2019"),
+            "soil": ("clear", "Baugrundgutachten 2023: tragfähiger Sand, keine Pfahlgründung"),
+        },
+        "values": {
+            "readiness_permitted_uses": "GI: Produktion, Logistik, Lager",
+            "readiness_grid_kva": 4000,
+            "readiness_grid_operator": "Avacon Netz GmbH",
+            "readiness_water_m3_day": 300,
+            "readiness_waste_water_m3_day": 250,
+            "readiness_willing_to_sell": True,
+        },
+    },
+    1: {  # mostly clear: the grid upgrade and the soil survey are open
+        "items": _CLEAR_ALL
+        | {
+            "grid": ("open", "Ausbau mit dem Netzbetreiber abgestimmt, Baubeginn 2026"),
+            "soil": ("unknown", ""),
+        },
+        "values": {
+            "readiness_grid_kva": 630,
+            "readiness_grid_operator": "Avacon Netz GmbH",
+            "readiness_grid_upgrade_kva": 2500,
+            "readiness_grid_upgrade_date": date(2027, 6, 30),
+            "readiness_water_m3_day": 80,
+            "readiness_willing_to_sell": True,
+        },
+    },
+    7: {  # being clarified: an obstacle (flood zone)
+        "items": _CLEAR_ALL
+        | {
+            "flood": ("issue", "Südteil im festgesetzten Überschwemmungsgebiet (HQ100)"),
+            "archaeology": ("open", "Voruntersuchung durch das Landesamt angefragt"),
+        },
+        "values": {"readiness_grid_kva": 400, "readiness_grid_operator": "Stadtwerke"},
+    },
+    8: {  # mostly clear
+        "items": _CLEAR_ALL | {"contamination": ("open", "Orientierende Untersuchung beauftragt")},
+        "values": {"readiness_grid_kva": 1000, "readiness_water_m3_day": 50},
+    },
+    14: {  # being clarified: many questions open
+        "items": {item.key: ("open", "") for item in readiness.ITEMS}
+        | {"building_rights": ("clear", "§ 34 BauGB")},
+        "values": {"readiness_willing_to_sell": True},
+    },
+}
+
+
+def _demo_readiness(prop: Property, n: int) -> None:
+    checklist = DEMO_READINESS.get(n)
+    if checklist is None:
+        return
+    for item in readiness.ITEMS:
+        status, note = checklist["items"][item.key]
+        setattr(prop, item.status_field, status)
+        setattr(prop, item.note_field, note)
+    for name, value in checklist["values"].items():
+        setattr(prop, name, value)
 
 
 # --- housing: building plots in development areas and vacant houses ---------------------------

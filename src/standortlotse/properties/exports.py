@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.core.serializers.json import DjangoJSONEncoder
 
 from standortlotse.core.spreadsheet import safe_cell
+from standortlotse.properties import readiness
 from standortlotse.properties.models import Property
 
 COLUMNS = [
@@ -76,6 +77,8 @@ COLUMNS = [
     "data_source",
     "verified_on",
     "outline",
+    # The site readiness checklist (readiness.ITEMS): status, figures and note per item.
+    *readiness.FIELDS,
 ]
 
 

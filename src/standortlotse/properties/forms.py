@@ -26,7 +26,7 @@ from standortlotse.geo.models import (
     Municipality,
     Region,
 )
-from standortlotse.properties import facts
+from standortlotse.properties import facts, readiness
 from standortlotse.properties.facts import postcode_warning
 from standortlotse.properties.models import (
     COMMERCIAL_KINDS,
@@ -100,6 +100,9 @@ SECTIONS = [
             "mobile_coverage",
         ],
     ),
+    # The readiness checklist (readiness.ITEMS): the section "Baureife"; the edit page shows
+    # above it which items are not clear yet (PropertyForm.readiness_summary).
+    (_("Site readiness"), list(readiness.FIELDS)),
     (
         _("Housing: houses and building plots"),
         ["living_area_m2", "purchase_price", "monthly_rent", "kita_km", "school_km"],
@@ -160,6 +163,9 @@ class PropertyForm(forms.ModelForm):
             "description_en": forms.Textarea(attrs={"rows": 6}),
             "available_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "verified_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "readiness_grid_upgrade_date": forms.DateInput(
+                attrs={"type": "date"}, format="%Y-%m-%d"
+            ),
             "lat": forms.NumberInput(attrs={"step": "0.000001"}),
             "lon": forms.NumberInput(attrs={"step": "0.000001"}),
         }
@@ -251,6 +257,12 @@ class PropertyForm(forms.ModelForm):
                 if name in OVERRIDE_AFTER and reason in self.fields:
                     fields.append(self[reason])
             yield title, fields
+
+    def readiness_summary(self) -> dict:
+        """The checklist as stored: its level and the items not clear yet (the editors see
+        what is missing above the section)."""
+        prop = self.instance
+        return {"level": prop.get_readiness_level_display(), "missing": prop.readiness_missing()}
 
     def clean_outline(self):
         raw = (self.cleaned_data.get("outline") or "").strip()
@@ -347,7 +359,7 @@ class PhotoForm(forms.Form):
 class DocumentForm(forms.ModelForm):
     class Meta:
         model = PropertyDocument
-        fields = ["file", "title", "description"]
+        fields = ["file", "title", "description", "readiness_item"]
 
     # The file is parsed as PDF by the model field (core.uploads.DocumentField), on every path.
 
@@ -477,6 +489,16 @@ class SearchForm(forms.Form):
     funding_area = yes_no_any(_("GRW funding area"))
     operation_24_7 = yes_no_any(_("24/7 operation allowed"))
     hydrogen = yes_no_any(_("Hydrogen"))
+    readiness = forms.ChoiceField(
+        label=_("Site readiness"),
+        required=False,
+        choices=[
+            ("", _("any")),
+            ("ready", _("ready to build only")),
+            ("mostly", _("ready to build or mostly clear")),
+            ("clarifying", _("being clarified")),
+        ],
+    )
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,

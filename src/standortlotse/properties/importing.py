@@ -46,7 +46,7 @@ from standortlotse.core.textsearch import fold
 from standortlotse.core.validators import validate_geojson_polygon
 from standortlotse.geo import infrastructure
 from standortlotse.geo.models import Municipality
-from standortlotse.properties import duplicates, facts, publication, statistics
+from standortlotse.properties import duplicates, facts, publication, readiness, statistics
 from standortlotse.properties.exports import COLUMNS
 from standortlotse.properties.models import (
     Availability,
@@ -60,6 +60,7 @@ from standortlotse.properties.models import (
     Status,
     Zoning,
 )
+from standortlotse.properties.readiness import ItemStatus
 
 KEY = "properties"
 
@@ -380,6 +381,25 @@ PLANNING_FORMS: list[tuple[str, str, tuple[str, ...]]] = [
 _PLANNING_NEGATED = re.compile(r"\b(?:kein|keine|keinen|ohne|nicht)\b")
 _PLAN_NUMBER = re.compile(r"\bnr\.?\s*([\w./-]*\d[\w./-]*)", re.IGNORECASE)
 
+# The readiness statuses as lists write them (German first; the codes and the labels of both
+# languages are read as well, tabular.choice_synonyms).
+READINESS_STATUS_WORDS: dict[str, str] = {
+    "geklärt": ItemStatus.CLEAR,
+    "erledigt": ItemStatus.CLEAR,
+    "ok": ItemStatus.CLEAR,
+    "clear": ItemStatus.CLEAR,
+    "offen": ItemStatus.OPEN,
+    "in Prüfung": ItemStatus.OPEN,
+    "open": ItemStatus.OPEN,
+    "Hindernis": ItemStatus.ISSUE,
+    "Problem": ItemStatus.ISSUE,
+    "issue": ItemStatus.ISSUE,
+    "obstacle": ItemStatus.ISSUE,
+    "unbekannt": ItemStatus.UNKNOWN,
+    "unknown": ItemStatus.UNKNOWN,
+}
+CHOICE_WORDS.update(dict.fromkeys(readiness.STATUS_FIELDS, READINESS_STATUS_WORDS))
+
 CHOICE_SYNONYMS: dict[str, dict[str, str]] = {
     name: {fold(word): choice for word, choice in words.items()}
     for name, words in CHOICE_WORDS.items()
@@ -412,6 +432,10 @@ UNIT_WORDS = {
     "broadband_mbits": ("mbit/s", "mbit", "mbits", "mb/s", "mbps"),
     "max_building_height_m": ("m",),
     "funding_rate": ("%", "prozent"),
+    "readiness_grid_kva": ("kva",),
+    "readiness_grid_upgrade_kva": ("kva",),
+    "readiness_water_m3_day": ("m³/tag", "m3/tag", "m³/d", "m3/d", "m³/day"),
+    "readiness_waste_water_m3_day": ("m³/tag", "m3/tag", "m³/d", "m3/d", "m³/day"),
 }
 
 REQUIRED = ("title", "municipality_ags")
@@ -1625,7 +1649,8 @@ def write(outcomes, user, publish: bool, reason: str) -> dict:
     for outcome, row, prop, changed in outcomes:
         if outcome == "new":
             prop = blank_record(values=row.values)
-            facts.apply(prop, index=index)  # the record rule of Property.save
+            facts.apply(prop, index=index)  # the record rules of Property.save
+            prop.update_readiness_level()
             if publish and row.gaps:
                 held += 1
             elif publish and not prop.lacks_owner_consent(
@@ -1638,6 +1663,8 @@ def write(outcomes, user, publish: bool, reason: str) -> dict:
             for name in changed:
                 setattr(prop, name, row.values[name])
             fields.update(facts.apply(prop, index=index))
+            if prop.update_readiness_level():
+                fields.add("readiness_level")
             prop.search_text = prop.build_search_text()
             prop.updated_at = now
             fields.update(changed)
@@ -1688,6 +1715,16 @@ def template_example() -> list[list]:
         "funding_area": "ja",
         "description_de": "Voll erschlossene Gewerbefläche.",
         "verified_on": "01.03.2025",
+        "readiness_building_rights_status": "geklärt",
+        "readiness_grid_status": "offen",
+        "readiness_grid_kva": "630 kVA",
+        "readiness_grid_operator": "Avacon Netz GmbH",
+        "readiness_grid_upgrade_kva": "2000",
+        "readiness_grid_upgrade_date": "30.06.2027",
+        "readiness_water_status": "geklärt",
+        "readiness_water_m3_day": "120",
+        "readiness_ownership_status": "geklärt",
+        "readiness_willing_to_sell": "ja",
     }
     second = {
         **example,

@@ -28,7 +28,7 @@ from standortlotse.core.validators import (
     validate_geojson_polygon,
 )
 from standortlotse.geo.models import Municipality
-from standortlotse.properties import facts, publication
+from standortlotse.properties import facts, publication, readiness
 
 
 class Kind(models.TextChoices):
@@ -137,6 +137,19 @@ def _nonneg(field_cls, label, help_text="", validators=(), **kwargs):
     )
 
 
+def _readiness_status(label):
+    return models.CharField(
+        label,
+        max_length=10,
+        choices=readiness.ItemStatus.choices,
+        default=readiness.ItemStatus.UNKNOWN,
+    )
+
+
+def _readiness_note(label):
+    return models.CharField(label, max_length=250, blank=True, validators=TEXT_LINE)
+
+
 # The largest plausible area of one record: 100 km² (the Altmark's largest industrial estates have
 # a few hundred hectares). A larger number is a typing or unit slip, and says so instead of
 # quoting the database's integer limit.
@@ -182,6 +195,21 @@ WA_ONLY_FOR_HOUSING = _(
 )
 GI_NOT_FOR_HOUSING = _(
     "An industrial zone (GI) allows no dwellings: choose the zoning that applies."
+)
+
+
+# Site readiness (readiness.py): the rules every write path shares.
+UPGRADE_DATE_WITHOUT_CAPACITY = _(
+    "Give the grid capacity after the planned upgrade (kVA) together with its date."
+)
+UPGRADE_NOT_ABOVE_AVAILABLE = _(
+    "The capacity after the upgrade must be more than the capacity available now "
+    "(%(available)s kVA)."
+)
+OBSTACLE_WITHOUT_NOTE = _("Say in the note what the obstacle is.")
+CLEAR_OWNERSHIP_UNWILLING = _(
+    "Ownership cannot be “clear” while the owner is not willing to sell: choose “open” or "
+    "“obstacle”."
 )
 
 
@@ -430,6 +458,63 @@ class Property(models.Model):
         help_text=_("%"),
     )
 
+    # Site readiness (Baureife, properties/readiness.py): a status and a note per checklist item,
+    # the figures some items have; ``readiness_level`` is derived from the statuses on save.
+    readiness_building_rights_status = _readiness_status(_("building rights: status"))
+    readiness_permitted_uses = models.CharField(
+        _("permitted uses"),
+        max_length=250,
+        blank=True,
+        validators=TEXT_LINE,
+        help_text=_("What the plan allows, e.g. 'GI, logistics and production'."),
+    )
+    readiness_building_rights_note = _readiness_note(_("building rights: note"))
+    readiness_grid_status = _readiness_status(_("grid connection: status"))
+    readiness_grid_kva = _nonneg(
+        models.PositiveIntegerField, _("grid capacity available"), _("kVA")
+    )
+    readiness_grid_operator = models.CharField(
+        _("grid operator"), max_length=150, blank=True, validators=TEXT_LINE
+    )
+    readiness_grid_upgrade_kva = _nonneg(
+        models.PositiveIntegerField,
+        _("grid capacity after the planned upgrade"),
+        _("kVA"),
+    )
+    readiness_grid_upgrade_date = models.DateField(
+        _("grid upgrade planned for"), null=True, blank=True
+    )
+    readiness_grid_note = _readiness_note(_("grid connection: note"))
+    readiness_water_status = _readiness_status(_("water and waste water: status"))
+    readiness_water_m3_day = _nonneg(models.PositiveIntegerField, _("water capacity"), _("m³/day"))
+    readiness_waste_water_m3_day = _nonneg(
+        models.PositiveIntegerField, _("waste-water capacity"), _("m³/day")
+    )
+    readiness_water_note = _readiness_note(_("water and waste water: note"))
+    readiness_contamination_status = _readiness_status(_("contamination survey: status"))
+    readiness_contamination_note = _readiness_note(_("contamination survey: note"))
+    readiness_flood_status = _readiness_status(_("flood zone: status"))
+    readiness_flood_note = _readiness_note(_("flood zone: note"))
+    readiness_archaeology_status = _readiness_status(_("archaeology: status"))
+    readiness_archaeology_note = _readiness_note(_("archaeology: note"))
+    readiness_soil_status = _readiness_status(_("soil survey: status"))
+    readiness_soil_note = _readiness_note(_("soil survey: note"))
+    readiness_ownership_status = _readiness_status(_("ownership: status"))
+    readiness_willing_to_sell = models.BooleanField(
+        _("owner willing to sell"), null=True, blank=True
+    )
+    readiness_ownership_note = _readiness_note(_("ownership: note"))
+    readiness_access_status = _readiness_status(_("access road: status"))
+    readiness_access_note = _readiness_note(_("access road: note"))
+    readiness_level = models.CharField(
+        _("readiness"),
+        max_length=12,
+        choices=readiness.Level.choices,
+        default=readiness.Level.CLARIFYING,
+        editable=False,
+        db_index=True,
+    )
+
     # Texts
     description_de = models.TextField(_("description (German)"), blank=True, validators=TEXT)
     description_en = models.TextField(_("description (English)"), blank=True, validators=TEXT)
@@ -459,7 +544,13 @@ class Property(models.Model):
     search_text = SearchTextField()
 
     history = HistoricalRecords(
-        excluded_fields=["updated_at", "search_text", "reminder_sent_at", "location_facts"],
+        excluded_fields=[
+            "updated_at",
+            "search_text",
+            "reminder_sent_at",
+            "location_facts",
+            "readiness_level",
+        ],
         # Room for a moderator's reason for publishing below the gate (publication.py).
         history_change_reason_field=models.TextField(null=True),
     )
@@ -528,13 +619,14 @@ class Property(models.Model):
     def save(self, *args, **kwargs):
         self.zonings = Property._meta.get_field("zonings").normalised(self.zonings)
         self.search_text = self.build_search_text()
+        self.update_readiness_level()
         update_fields = kwargs.get("update_fields")
         # Record rule: the location facts follow the point and the municipality (facts.apply).
         recomputed = set()
         if update_fields is None or facts.INPUT_FIELDS & set(update_fields):
             recomputed = facts.apply(self)
         if update_fields is not None:
-            extra = {"search_text", *recomputed} - set(update_fields)
+            extra = {"search_text", "readiness_level", *recomputed} - set(update_fields)
             kwargs["update_fields"] = [*update_fields, *sorted(extra)]
         super().save(*args, **kwargs)
 
@@ -636,7 +728,44 @@ class Property(models.Model):
             errors.setdefault("zonings", []).append(NO_ZONING_WITH_OTHERS)
         if self.lacks_owner_consent(granted=granted):
             errors.setdefault("owner_type", []).append(CONSENT_MISSING_FOR_OWNER_TYPE)
+        self._readiness_errors(errors)
         return errors
+
+    def _readiness_errors(self, errors: dict[str, list]) -> None:
+        """The record rules of the readiness checklist (readiness.py)."""
+        upgrade, available = self.readiness_grid_upgrade_kva, self.readiness_grid_kva
+        if self.readiness_grid_upgrade_date and upgrade is None:
+            errors.setdefault("readiness_grid_upgrade_date", []).append(
+                UPGRADE_DATE_WITHOUT_CAPACITY
+            )
+        if upgrade is not None and available is not None and upgrade <= available:
+            errors.setdefault("readiness_grid_upgrade_kva", []).append(
+                UPGRADE_NOT_ABOVE_AVAILABLE % {"available": available}
+            )
+        for item in readiness.ITEMS:
+            status = getattr(self, item.status_field)
+            if status == readiness.ItemStatus.ISSUE and not getattr(self, item.note_field).strip():
+                errors.setdefault(item.note_field, []).append(OBSTACLE_WITHOUT_NOTE)
+        if (
+            self.readiness_willing_to_sell is False
+            and self.readiness_ownership_status == readiness.ItemStatus.CLEAR
+        ):
+            errors.setdefault("readiness_ownership_status", []).append(CLEAR_OWNERSHIP_UNWILLING)
+
+    def update_readiness_level(self) -> bool:
+        """Derive the stored readiness level from the statuses (a record rule of every write:
+        save() and the import's bulk writes); whether it changed."""
+        level = readiness.level_of(self)
+        changed = level != self.readiness_level
+        self.readiness_level = level
+        return changed
+
+    def readiness_missing(self) -> list:
+        """The checklist items not clear yet (readiness.Item), for the editors."""
+        return readiness.missing(readiness.statuses_of(self))
+
+    def readiness_filled(self) -> bool:
+        return readiness.is_filled(self)
 
     def _housing_errors(self, errors: dict[str, list]) -> None:
         """The record rules of housing: its facts on houses and plots only, the rent or the
@@ -793,6 +922,14 @@ class PropertyDocument(models.Model):
         blank=True,
         validators=TEXT_LINE,
         help_text=_("What the document contains, e.g. 'B-Plan No. 12, text part'."),
+    )
+    # The readiness checklist item the document proves (readiness.ITEMS), if any: shown with
+    # the item on the property page (same upload rules and inert serving as every document).
+    readiness_item = models.CharField(
+        _("belongs to readiness item"),
+        max_length=20,
+        choices=readiness.ITEM_CHOICES,
+        blank=True,
     )
 
     class Meta:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from standortlotse.core.schema import geo, postal_address
 from standortlotse.core.units import hectares
-from standortlotse.properties import facts, glossary
+from standortlotse.properties import facts, glossary, readiness
 from standortlotse.properties.models import Availability, Property
 
 
@@ -441,3 +441,51 @@ def family_facts(prop: Property) -> list[tuple[str, str]]:
         (f("availability").verbose_name, availability_text(prop)),
     ]
     return [(str(label), value) for label, value in rows if value]
+
+
+def _readiness_value(prop: Property, name: str) -> str:
+    value = getattr(prop, name)
+    if value in (None, ""):
+        return ""
+    if name in ("readiness_grid_kva", "readiness_grid_upgrade_kva"):
+        return readiness.format_kva(value)
+    if name in ("readiness_water_m3_day", "readiness_waste_water_m3_day"):
+        return _num(value, _("m³/day"), 0, grouped=True)
+    if name == "readiness_grid_upgrade_date":
+        return date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, bool):
+        return _yes_no(value)
+    return str(value)
+
+
+def readiness_section(prop: Property) -> dict | None:
+    """The public "Baureife" section: the level and each item with its status, note, figures
+    and documents; None when nothing of the checklist is known (no empty heading)."""
+    if not readiness.is_filled(prop):
+        return None
+    documents = list(prop.documents.all())
+    items = []
+    for item in readiness.ITEMS:
+        status = getattr(prop, item.status_field)
+        values = []
+        for name in item.extra:
+            text = _readiness_value(prop, name)
+            if text:
+                label = Property._meta.get_field(name).verbose_name
+                values.append((str(label), text))
+        items.append(
+            {
+                "key": item.key,
+                "label": str(item.label),
+                "status": status,
+                "status_label": str(readiness.ItemStatus(status).label),
+                "note": getattr(prop, item.note_field),
+                "values": values,
+                "documents": [d for d in documents if d.readiness_item == item.key],
+            }
+        )
+    return {
+        "level": prop.readiness_level,
+        "level_label": str(prop.get_readiness_level_display()),
+        "items": items,
+    }

@@ -14,7 +14,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict, create_model, field_validator
 
 from standortlotse.core.apiinput import MAX_ID
-from standortlotse.properties import selectors
+from standortlotse.properties import readiness, selectors
 from standortlotse.properties.forms import PropertyForm
 from standortlotse.properties.models import Availability, Kind, Property, RailSiding, Zoning
 
@@ -50,6 +50,12 @@ class Filters(Schema):
     )
     operation_24_7: bool | None = None
     hydrogen: bool | None = None
+    readiness: Literal["", "ready", "mostly", "clarifying"] = Field(
+        "",
+        description="Site readiness: 'ready' ready to build only (every checklist item clear); "
+        "'mostly' ready to build or mostly clear (no obstacle, at most two items open or "
+        "unknown); 'clarifying' being clarified",
+    )
     bbox: str | None = Field(
         None, description="west,south,east,north in WGS84 degrees", examples=["11.0,52.3,12.3,53.1"]
     )
@@ -113,6 +119,10 @@ class PropertySummary(Schema):
     broadband_mbits: int | None
     funding_area: bool | None
     verified_on: date | None
+    readiness_level: str = Field(
+        description="Site readiness derived from the checklist: 'ready' (ready to build, every "
+        "item clear), 'mostly' (no obstacle, at most two items open or unknown), 'clarifying'"
+    )
     url: str
 
     @staticmethod
@@ -140,6 +150,29 @@ class DocumentOut(Schema):
     @staticmethod
     def resolve_url(obj):
         return obj.file.url
+
+
+class ReadinessItemOut(Schema):
+    item: str
+    status: str
+    note: str
+    # the item's figures and facts (model field name → value), e.g. readiness_grid_kva
+    values: dict[str, int | str | bool | date | None]
+    documents: list[str] = Field(description="URLs of the item's documents (PDF)")
+
+
+def readiness_items(prop) -> list[dict]:
+    documents = list(prop.documents.all())
+    return [
+        {
+            "item": item.key,
+            "status": getattr(prop, item.status_field),
+            "note": getattr(prop, item.note_field),
+            "values": {name: getattr(prop, name) for name in item.extra},
+            "documents": [d.file.url for d in documents if d.readiness_item == item.key],
+        }
+        for item in readiness.ITEMS
+    ]
 
 
 class PropertyDetail(PropertySummary):
@@ -198,8 +231,16 @@ class PropertyDetail(PropertySummary):
     contact_phone: str
     data_source: str
     updated_at: datetime
+    readiness: list[ReadinessItemOut] = Field(
+        description="The readiness checklist, one entry per item: status (clear, open, issue, "
+        "unknown), note and the item's figures"
+    )
     photos: list[PhotoOut]
     documents: list[DocumentOut]
+
+    @staticmethod
+    def resolve_readiness(obj):
+        return readiness_items(obj)
 
 
 class Page(Schema):
@@ -237,7 +278,11 @@ WRITE_TYPES: dict[str, type] = {
 WRITE_LISTS = {"zonings": list[str]}
 # Choice fields the schema lists by their values. Other choice fields take any text; the form
 # answers an unknown value for that field (422 with the field's error).
-WRITE_CHOICES = {"kind": Kind, "rail_siding": RailSiding}
+WRITE_CHOICES = {
+    "kind": Kind,
+    "rail_siding": RailSiding,
+    **dict.fromkeys(readiness.STATUS_FIELDS, readiness.ItemStatus),
+}
 
 
 def write_type(name: str):

@@ -184,9 +184,11 @@ def relaxations(criteria: SearchCriteria, pairs: bool = True) -> list[Suggestion
         ("funding_area", _("also outside the GRW funding area")),
         ("operation_24_7", _("also without 24/7 operation")),
         ("hydrogen", _("also without hydrogen")),
+        ("readiness", _("whatever the site readiness")),
     ):
         if not _empty(getattr(c, name)):
-            offer(replace(c, **{name: [] if name == "availability" else None}), text)
+            empty = {"availability": [], "readiness": ""}.get(name)
+            offer(replace(c, **{name: empty}), text)
     if c.q:
         offer(replace(c, q=""), _("without the search words “%(q)s”") % {"q": c.q})
     if pairs and len(found) < 2:

@@ -17,7 +17,7 @@ from django.utils.functional import cached_property
 
 from standortlotse.accounts import policy
 from standortlotse.core import textsearch
-from standortlotse.properties import publication
+from standortlotse.properties import publication, readiness
 from standortlotse.properties.models import (
     COMMERCIAL_KINDS,
     HOUSING_KINDS,
@@ -92,6 +92,7 @@ class SearchCriteria:
     funding_area: bool | None = None
     operation_24_7: bool | None = None
     hydrogen: bool | None = None
+    readiness: str = ""  # readiness.FILTER_LEVELS: "ready", "mostly" (or better), "clarifying"
     bbox: tuple[float, float, float, float] | None = None  # west, south, east, north
     sort: str = "newest"
 
@@ -206,6 +207,8 @@ def search(criteria: SearchCriteria, base: QuerySet | None = None) -> QuerySet:
         qs = qs.filter(rail_siding=RailSiding.YES)
     elif c.rail_siding == RailSiding.POSSIBLE:
         qs = qs.filter(rail_siding__in=[RailSiding.YES, RailSiding.POSSIBLE])
+    if c.readiness in readiness.FILTER_LEVELS:
+        qs = qs.filter(readiness_level__in=readiness.FILTER_LEVELS[c.readiness])
     if c.motorway and any(ch.isdigit() for ch in c.motorway):
         qs = qs.filter(motorway_junction__iregex=motorway_pattern(c.motorway))
     if c.bbox:

@@ -29,7 +29,12 @@ from standortlotse.properties import (
 from standortlotse.properties import expose as pdf
 from standortlotse.properties.forms import SearchForm
 from standortlotse.properties.models import Property
-from standortlotse.properties.presenters import compare_table, fact_groups, json_ld
+from standortlotse.properties.presenters import (
+    compare_table,
+    fact_groups,
+    json_ld,
+    readiness_section,
+)
 
 PAGE_SIZE = 20
 
@@ -152,6 +157,7 @@ def detail(request, pk):
         {
             "prop": prop,
             "groups": fact_groups(prop),
+            "readiness": readiness_section(prop),
             "description": prop.description(language),
             "json_ld": json_ld(prop, request),
             "map_data": _map_data(prop),
