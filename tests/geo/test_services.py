@@ -1,4 +1,5 @@
-"""The shipped geography: real Altmark municipalities with AGS and centres inside their district."""
+"""The shipped geography: real Altmark and Prignitz municipalities with AGS and centres inside
+their district."""
 
 import json
 
@@ -46,29 +47,80 @@ def test_every_municipality_has_a_simplified_outline_around_its_centre():
     assert 0.9 < total / districts_area < 1.1
 
 
+def test_shipped_prignitz_data_is_consistent():
+    """Landkreis Prignitz (Brandenburg): the 26 municipalities of VG250 with their Amt, every
+    outline valid, inside the district and around the centre, the Städte where they are."""
+    data = json.loads((DATA_DIR / "prignitz.json").read_text(encoding="utf-8"))
+    assert data["state"] == {"name": "Brandenburg", "code": "12"}
+    assert data["region"] == {"name": "Prignitz", "slug": "prignitz"}
+    assert "VG250" in data["source"] and "GeoBasis-DE / BKG" in data["source"]
+    assert "dl-de/by-2-0" in data["outline_licence"]["municipalities"]["licence"]
+    [district] = data["districts"]
+    assert (district["key"], district["name"]) == ("12070", "Landkreis Prignitz")
+    municipalities = {m["ags"]: m for m in district["municipalities"]}
+    assert len(municipalities) == len(district["municipalities"]) == 26
+    assert municipalities["12070296"]["name"] == "Perleberg"
+    assert municipalities["12070424"]["name"] == "Wittenberge"
+    assert municipalities["12070316"]["name"] == "Pritzwalk"
+    amtsfrei = {m["name"] for m in municipalities.values() if not m.get("association")}
+    assert amtsfrei == {
+        "Groß Pankow (Prignitz)", "Gumtow", "Karstädt", "Perleberg", "Plattenburg",
+        "Pritzwalk", "Wittenberge",
+    }  # fmt: skip
+    assert {m.get("association") for m in municipalities.values()} - {None} == {
+        "Bad Wilsnack/Weisen", "Lenzen-Elbtalaue", "Meyenburg", "Putlitz-Berge",
+    }  # fmt: skip
+    district_outline = shape(district["outline"])
+    assert district_outline.is_valid
+    total = 0.0
+    for m in municipalities.values():
+        outline = shape(m["outline"])
+        assert len(m["ags"]) == 8 and m["ags"].startswith("12070"), m
+        assert outline.is_valid and outline.contains(Point(m["lon"], m["lat"])), m["name"]
+        assert outline.difference(district_outline.buffer(0.01)).area < 0.001, m["name"]
+        assert m["postcodes"] and all(len(code) == 5 for code in m["postcodes"]), m["name"]
+        assert len(json.dumps(m["outline"])) < 8000, m["name"]
+        total += outline.area
+    assert 0.97 < total / district_outline.area < 1.03  # the same VG250, simplified
+    # Perleberg's centre is the town (53°04' N, 11°52' E), not a field in the middle
+    assert abs(municipalities["12070296"]["lat"] - 53.07) < 0.02
+    assert data["funding"]["areas"][0]["districts"] == ["12070"]
+
+
 def test_loader_stores_the_outlines_and_the_api_serves_them(client):
     from standortlotse.geo.models import MunicipalityOutline
 
     load_shipped_regions()
     load_shipped_regions()
-    assert MunicipalityOutline.objects.count() == 38
+    assert MunicipalityOutline.objects.count() == 38 + 26
     response = client.get("/api/geo/municipalities.geojson")
     assert response.status_code == 200 and response["Cache-Control"] == "public, max-age=86400"
     data = response.json()
-    assert len(data["features"]) == 38 and "GeoBasis-DE / BKG" in data["attribution"]
+    assert len(data["features"]) == 64 and "GeoBasis-DE / BKG" in data["attribution"]
     stendal = next(f for f in data["features"] if f["properties"]["ags"] == "15090535")
     assert stendal["properties"]["name"] == "Stendal"
     assert shape(stendal["geometry"]).contains(Point(11.86, 52.6))
-    assert len(response.content) < 120_000
+    assert len(response.content) < 200_000  # two regions; one region's alone: below
+    altmark = client.get("/api/geo/municipalities.geojson?region=altmark")
+    assert len(altmark.json()["features"]) == 38 and len(altmark.content) < 120_000
+    prignitz = client.get("/api/geo/municipalities.geojson?region=prignitz").json()
+    assert {f["properties"]["ags"][:5] for f in prignitz["features"]} == {"12070"}
+    assert client.get("/api/geo/municipalities.geojson?region=nirgendwo").status_code == 404
 
 
 def test_loader_is_idempotent():
     first = load_shipped_regions()
     second = load_shipped_regions()
-    assert first == second == {"districts": 2, "municipalities": 38}
-    assert Municipality.objects.count() == 38 and District.objects.count() == 2
+    assert first == second == {"districts": 3, "municipalities": 38 + 26}
+    assert Municipality.objects.count() == 64 and District.objects.count() == 3
     altmark = Region.objects.get(slug="altmark")
     assert altmark.municipalities().count() == 38
+    prignitz = Region.objects.get(slug="prignitz")
+    assert prignitz.municipalities().count() == 26
+    assert prignitz.districts.get().state.name == "Brandenburg"
+    perleberg = Municipality.objects.get(ags="12070296")
+    assert perleberg.region == prignitz and perleberg.postcodes == ["19348"]
+    assert perleberg.funding["category"] == "C" and perleberg.slug == "perleberg"
     assert Municipality.objects.get(ags="15090535").name == "Stendal"
     assert Municipality.objects.get(name="Tangermünde").district.key == "15090"
 
