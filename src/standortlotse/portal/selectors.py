@@ -143,10 +143,12 @@ def agency_overview() -> dict:
         )
         rows.append((region, counts))
     states = []
-    for state in sorted_by_name(State.objects.filter(districts__regions__isnull=False).distinct(),
-                                lambda s: s.name):
+    for state in sorted_by_name(
+        State.objects.filter(districts__regions__isnull=False).distinct(), lambda s: s.name
+    ):
         in_state = [
-            (region, counts) for region, counts in rows
+            (region, counts)
+            for region, counts in rows
             if region.districts.filter(state=state).exists()
         ]
         total = sum((counts for _region, counts in in_state), RegionCounts())

@@ -10,7 +10,6 @@ from django.utils.translation import get_language
 
 from standortlotse.accounts import policy
 from standortlotse.accounts.decorators import editor_required
-
 from standortlotse.core.colours import theme_css
 from standortlotse.geo.context_processors import site_region_info, theme_version
 from standortlotse.geo.models import Region
