@@ -2,6 +2,7 @@
 their district."""
 
 import json
+from io import StringIO
 
 import pytest
 from shapely.geometry import Point, shape
@@ -128,26 +129,37 @@ def test_loader_is_idempotent():
 def test_demo_data_loads(django_user_model):
     from django.core.management import call_command
 
-    from standortlotse.properties.demo import DEMO_HOUSING
+    from standortlotse.properties.demo import DEMO_HOUSING, DEMO_PRIGNITZ, PRIGNITZ_BRAND_COLOUR
     from standortlotse.properties.models import Property
 
-    call_command("load_demo", "--count", "8", "--allow-production")
+    out = StringIO()
+    call_command("load_demo", "--count", "8", "--allow-production", stdout=out)
+    assert "redaktion-perleberg" in out.getvalue() and "moderation-prignitz" in out.getvalue()
     housing = len(DEMO_HOUSING)
-    assert Property.objects.filter(is_demo=True).commercial().count() == 8
+    assert Property.objects.filter(is_demo=True).commercial().count() == 8 + len(DEMO_PRIGNITZ)
     assert Property.objects.filter(is_demo=True).housing().count() == housing
-    assert (
-        Property.objects.filter(is_demo=True, photos__isnull=False).distinct().count()
-        == 8 + housing
-    )
+    assert Property.objects.filter(
+        is_demo=True, photos__isnull=False
+    ).distinct().count() == 8 + housing + len(DEMO_PRIGNITZ)
     assert django_user_model.objects.filter(username="redaktion-stendal").exists()
     from standortlotse.cases.models import Case
     from standortlotse.places.models import Place
 
-    assert Place.objects.published().filter(is_demo=True).count() == 21
+    assert Place.objects.published().filter(is_demo=True).count() == 21 + 2
     assert Case.objects.filter(company__startswith="Demo:").count() == 4
+    # the second region, clearly marked, with its own staff and colour
+    prignitz = Property.objects.filter(is_demo=True, municipality__district__key="12070")
+    assert prignitz.count() == len(DEMO_PRIGNITZ)
+    assert all("(Demo-Datensatz)" in p.description_de for p in prignitz)
+    assert Place.objects.filter(is_demo=True, region__slug="prignitz").count() == 2
+    assert Region.objects.get(slug="prignitz").brand_colour == PRIGNITZ_BRAND_COLOUR
+    moderator = django_user_model.objects.get(username="moderation-prignitz")
+    assert moderator.memberships.get().organisation.region.slug == "prignitz"
+    editor = django_user_model.objects.get(username="redaktion-perleberg")
+    assert editor.memberships.get().organisation.municipality.ags == "12070296"
     call_command("load_demo", "--count", "8", "--allow-production")
-    assert Property.objects.filter(is_demo=True).count() == 8 + housing
-    assert Place.objects.count() == 21 and Case.objects.count() == 4
+    assert Property.objects.filter(is_demo=True).count() == 8 + housing + len(DEMO_PRIGNITZ)
+    assert Place.objects.count() == 21 + 2 and Case.objects.count() == 4
 
 
 def test_generate_properties_command():
