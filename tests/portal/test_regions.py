@@ -196,3 +196,11 @@ def test_a_superuser_of_the_platform_sees_the_overview(world, django_user_model)
 def test_a_moderator_of_another_state_is_still_refused(world, prignitz):
     other = member("regional_moderator", region=prignitz.region, username="zweiter")
     assert _login(other).get("/datenpflege/regionen/").status_code == 403
+
+
+def test_the_sitemap_lists_every_region_start_page(client, world, prignitz):
+    sections = client.get("/sitemap.xml").content.decode()
+    assert "/sitemap-region-homes.xml" in sections
+    homes = client.get("/sitemap-region-homes.xml").content.decode()
+    assert "/regionen/altmark/" in homes and "/en/regionen/prignitz/" in homes
+    assert "/regionen/</loc>" in client.get("/sitemap-pages.xml").content.decode()

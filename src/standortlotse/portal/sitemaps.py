@@ -34,6 +34,7 @@ class StaticPages(I18nSitemap):
             "properties:statistics",
             "transparency:ranking",
             "accessibility",
+            "regions",
         ]
 
     def location(self, item):
@@ -81,6 +82,16 @@ class RegionPages(I18nSitemap):
         return reverse("places:region", args=[item.slug])
 
 
+class RegionHomePages(I18nSitemap):
+    """Each region's start page (/regionen/<slug>/) beside its places portal."""
+
+    def items(self):
+        return Region.objects.order_by("pk")
+
+    def location(self, item):
+        return reverse("region_home", args=[item.slug])
+
+
 class GuidePages(I18nSitemap):
     changefreq = "monthly"
 
@@ -106,6 +117,7 @@ SITEMAPS = {
     "properties": PropertyPages,
     "places": PlacePages,
     "regions": RegionPages,
+    "region-homes": RegionHomePages,
     "guides": GuidePages,
     "events": EventPages,
 }
