@@ -74,3 +74,47 @@ def world(db):
     w.prop_b = PropertyFactory(title="Halle Gardelegen", municipality=w.mun_b, kind="hall")
     w.prop_c = PropertyFactory(title="Fläche Haldensleben", municipality=w.mun_c)
     return w
+
+
+@pytest.fixture
+def prignitz(world):
+    """A second region in another state beside ``world``'s Altmark: Landkreis Prignitz
+    (Brandenburg) with Perleberg and Wittenberge, a municipal editor of Perleberg, a regional
+    moderator of the Prignitz, the district's economic development office, and one published
+    property and one published place in Perleberg."""
+    from django.utils import timezone
+
+    from standortlotse.accounts.models import Organisation
+    from standortlotse.places.models import Status as PlaceStatus
+    from tests.factories import OrganisationFactory, PlaceFactory, StateFactory
+
+    class Prignitz:
+        pass
+
+    p = Prignitz()
+    p.state = StateFactory(name="Brandenburg", code="12")
+    p.district = DistrictFactory(name="Landkreis Prignitz", key="12070", state=p.state)
+    p.region = RegionFactory(name="Prignitz", slug="prignitz", districts=[p.district])
+    p.perleberg = MunicipalityFactory(
+        name="Perleberg", ags="12070296", district=p.district, lat=53.07, lon=11.87
+    )
+    p.wittenberge = MunicipalityFactory(
+        name="Wittenberge", ags="12070424", district=p.district, lat=53.0, lon=11.75
+    )
+    p.editor = member(Role.MUNICIPAL_EDITOR, municipality=p.perleberg, username="editor_perleberg")
+    p.moderator = member(Role.REGIONAL_MODERATOR, region=p.region, username="moderator_prignitz")
+    p.office = OrganisationFactory(
+        name="Wirtschaftsförderung Prignitz",
+        kind=Organisation.Kind.ECONOMIC_DEVELOPMENT,
+        district=p.district,
+        email="wirtschaft@prignitz.example",
+    )
+    p.prop = PropertyFactory(title="Gewerbegebiet Perleberg Süd", municipality=p.perleberg)
+    p.place = PlaceFactory(
+        name="Elbe-Werkstatt Perleberg",
+        region=p.region,
+        municipality=p.perleberg,
+        status=PlaceStatus.PUBLISHED,
+        published_at=timezone.now(),
+    )
+    return p

@@ -51,6 +51,9 @@ urlpatterns += i18n_patterns(
     path("suche/", search_views.search, name="search"),
     path("", include("standortlotse.search.urls")),
     path("barrierefreiheit/", portal_views.accessibility, name="accessibility"),
+    path("regionen/", portal_views.regions, name="regions"),
+    path("regionen/<slug:slug>/", portal_views.region_home, name="region_home"),
+    path("datenpflege/regionen/", portal_views.agency_overview, name="agency_overview"),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

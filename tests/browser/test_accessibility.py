@@ -75,6 +75,12 @@ PUBLIC_PAGES = {
     "profile-index": lambda w: "/standort/",
     "site-offer-en": offer_path,
     "site-offer": lambda w: offer_path(w, "de"),
+    # several regions: the list by state, a region's start page in its branding, the search
+    # filtered to one region
+    "regions": lambda w: "/regionen/",
+    "region": lambda w: "/regionen/altmark/",
+    "region-en": lambda w: "/en/regionen/altmark/",
+    "search-region": lambda w: "/immobilien/?region=altmark",
 }
 
 
@@ -127,6 +133,14 @@ def test_editor_page_is_accessible(live_world, ui, name):
         assert "→" in ui.page.locator("ol.history").inner_text()  # a change as a sentence
     if name in ("create", "edit"):
         assert ui.page.locator(f"#editor-map {GEOMAN_BUTTON}").count() >= 1
+    ui.assert_accessible()
+
+
+def test_agency_overview_is_accessible(live_world, ui):
+    """The state administrators' overview of the regions by state (a table)."""
+    ui.login("state_admin")
+    ui.visit("/datenpflege/regionen/")
+    assert ui.page.locator("table.region-overview tbody tr").count() >= 2
     ui.assert_accessible()
 
 

@@ -139,10 +139,22 @@ def test_every_cell_has_guides_and_the_right_contact(
 
 
 def test_the_demo_has_no_gaps(demo_db, db):
+    from standortlotse.geo.models import Region
     from standortlotse.guides import coverage
 
-    assert [str(gap) for gap in coverage.cell_gaps()] == []
-    assert [str(gap) for gap in coverage.contact_gaps()] == []
+    altmark = Region.objects.filter(slug="altmark")
+    assert [str(gap) for gap in coverage.cell_gaps(altmark)] == []
+    assert [str(gap) for gap in coverage.contact_gaps()] == []  # both regions
+    # The Prignitz's demo has contacts but no guides of its own: every cell falls back (and
+    # the back office lists it), in both languages.
+    prignitz = Region.objects.filter(slug="prignitz")
+    from django.conf import settings
+
+    from standortlotse.guides.models import Audience, Theme
+
+    gaps = coverage.cell_gaps(prignitz)
+    assert len(gaps) == len(Audience.values) * len(Theme.values) * len(settings.LANGUAGES)
+    assert {gap.region.slug for gap in gaps} == {"prignitz"}
 
 
 def test_towns_get_their_own_contact_or_their_districts(demo_db, db):

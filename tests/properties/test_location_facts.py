@@ -310,11 +310,16 @@ def test_demo_data_is_consistent_with_the_computation_and_the_postcodes(db, sett
 
     from standortlotse.geo.models import Municipality
     from standortlotse.geo.services import load_shipped_infrastructure, load_shipped_regions
-    from standortlotse.properties.demo import create_demo_data
+    from standortlotse.properties.demo import (
+        DEMO_PRIGNITZ,
+        create_demo_data,
+        create_demo_prignitz,
+    )
 
     load_shipped_regions()
     load_shipped_infrastructure()
     create_demo_data(count=40)
+    create_demo_prignitz()
     index = infrastructure.current_index()
     open_junctions = {
         facts.junction_label(f.name, f.refs)
@@ -322,7 +327,14 @@ def test_demo_data_is_consistent_with_the_computation_and_the_postcodes(db, sett
         if f.properties["status"] == "open"
     }
     demo = Property.objects.filter(is_demo=True).select_related("municipality")
-    assert demo.count() == 40
+    assert demo.count() == 40 + len(DEMO_PRIGNITZ)
+    # the Prignitz's (Brandenburg) records are checked alike: distances computed from the
+    # shipped data, postcodes of their town, inside their municipality
+    prignitz = demo.filter(municipality__district__key="12070")
+    assert {p.municipality.name for p in prignitz} == {"Perleberg", "Wittenberge"}
+    for prop in prignitz:
+        assert prop.motorway_km is not None and prop.station_km is not None, prop.title
+        assert shape(prop.municipality.outline.geometry).contains(Point(prop.lon, prop.lat))
     for prop in demo:
         results = facts.compute(prop.lat, prop.lon, prop.municipality, index=index)
         for fact, result in results.items():

@@ -18,6 +18,10 @@ Börde), and gives the expected outcome per role:
 * ``LOGIN``: 302 to the login page;
 * a status code (401, 403, 404, 422, or 200/201 for the API).
 
+CROSS_REGION (at the end) adds a second region in another state, the Prignitz (Brandenburg),
+with ``editor_perleberg`` (municipal editor of Perleberg) and ``moderator_prignitz``: each
+region's staff are refused the other's records, both ways.
+
 Every response that is not an allow is checked for leaks (titles, names, e-mail addresses of the
 records involved must not appear), and every state-changing row compares the record before and
 after: a refused request changes nothing, an allowed one really changes it (so the comparison is
@@ -116,6 +120,14 @@ SECRETS = {
     "fig_b": "Quelle Gardelegen Satzung intern",
     "fig_c": "Quelle Haldensleben Statistik intern",
     "fig_district": "Quelle Landkreis Stendal intern",
+    # the second region, in another state (CROSS_REGION below)
+    "draft_p": "Entwurf Hafen Perleberg",
+    "draft_p_mail": "hafen-perleberg@example.org",
+    "draft_w": "Entwurf Elbufer Wittenberge",
+    "place_p": "Prignitzer Werkhof intern",
+    "place_p_mail": "werkhof.owner@example.org",
+    "contact_p": "Paula Prignitzkontakt",
+    "inquiry_p": "Vertrauliche Anfrage Perleberg bitte diskret",
 }
 
 
@@ -1015,6 +1027,7 @@ BACK_OFFICE = [
         state=lambda o: _fresh(Inquiry, o.inquiry.pk, "name", "email"),
     ),
     Row("privacy:erasures", "erasure records", STATE_ONLY),
+    Row("agency_overview", "regions and states", STATE_ONLY),
     Row(
         "inquiries:detail",
         "inquiry to A",
@@ -2223,3 +2236,255 @@ def test_moderator_cannot_attach_a_foreign_unpublished_place_to_an_event(objs):
     public = Client().get(reverse("guides:event", args=[objs.event.pk]))
     assert SECRETS["place_other"] not in public.content.decode()
     assert _fresh(Event, objs.event.pk, "place") != (objs.place_other.pk,)
+
+
+# --- a second region in another state: the Prignitz (Brandenburg) ------------------------------
+
+CROSS_ROLES = ("editor_a", "moderator", "editor_perleberg", "moderator_prignitz", "state_admin")
+
+
+def cross(default=ALLOW, **per_role):
+    expected = dict.fromkeys(CROSS_ROLES, default)
+    expected.update(per_role)
+    return expected
+
+
+PRIGNITZ_SCOPE_PERLEBERG = cross(editor_a=404, moderator=404)  # records of Perleberg
+PRIGNITZ_SCOPE_REGION = cross(editor_a=404, moderator=404, editor_perleberg=404)  # Wittenberge
+ALTMARK_SCOPE_A = cross(editor_perleberg=404, moderator_prignitz=404)  # records of Stendal
+PRIGNITZ_MODERATION = cross(editor_a=403, moderator=404, editor_perleberg=403)
+ALTMARK_MODERATION = cross(editor_a=403, moderator_prignitz=404, editor_perleberg=403)
+PRIGNITZ_CONTENT = cross(editor_a=404, moderator=404, editor_perleberg=404)
+ALTMARK_CONTENT = cross(editor_a=404, moderator_prignitz=404, editor_perleberg=404)
+
+
+@pytest.fixture
+def cross_objs(objs, prignitz):
+    """``objs`` and the Prignitz: a draft in Perleberg and one in Wittenberge, a submitted place,
+    a draft contact and an inquiry to the district office."""
+    o = objs
+    o.p = prignitz
+    o.world.editor_perleberg = prignitz.editor
+    o.world.moderator_prignitz = prignitz.moderator
+    o.draft_p = PropertyFactory(
+        title=SECRETS["draft_p"],
+        municipality=prignitz.perleberg,
+        status=Status.DRAFT,
+        published_at=None,
+        contact_email=SECRETS["draft_p_mail"],
+    )
+    o.draft_w = PropertyFactory(
+        title=SECRETS["draft_w"],
+        municipality=prignitz.wittenberge,
+        status=Status.DRAFT,
+        published_at=None,
+    )
+    o.place_p = PlaceFactory(
+        name=SECRETS["place_p"],
+        pitch="Ein Ort zum Arbeiten",
+        region=prignitz.region,
+        municipality=prignitz.perleberg,
+        owner_email=SECRETS["place_p_mail"],
+        status=PlaceStatus.SUBMITTED,
+    )
+    o.contact_p = Contact.objects.create(
+        region=prignitz.region,
+        organisation=prignitz.office,
+        person=SECRETS["contact_p"],
+        topics=["investment"],
+        status="draft",
+    )
+    o.inquiry_p = Inquiry.objects.create(
+        name="Pia Anfragerin",
+        email="pia@example.org",
+        message=SECRETS["inquiry_p"],
+        topic="property",
+        property=o.draft_p,
+        region=prignitz.region,
+        recipient=prignitz.editor.memberships.get().organisation,
+    )
+    return o
+
+
+PERLEBERG_FORM = {"kind": "plot", "lat": "53.07", "lon": "11.87", "availability": "immediately"}
+
+CROSS_REGION = [
+    Row(
+        "properties:editor_list",
+        "two regions",
+        cross(),
+        hide={
+            "editor_a": ("draft_p", "draft_w"),
+            "moderator": ("draft_p", "draft_w"),
+            "editor_perleberg": ("draft_a", "draft_w"),
+            "moderator_prignitz": ("draft_a",),
+        },
+        show={
+            "editor_a": ("draft_a",),
+            "moderator": ("draft_a",),
+            "editor_perleberg": ("draft_p",),
+            "moderator_prignitz": ("draft_p", "draft_w"),
+            "state_admin": ("draft_a", "draft_p", "draft_w"),
+        },
+    ),
+    Row(
+        "properties:editor_edit",
+        "draft in Perleberg",
+        PRIGNITZ_SCOPE_PERLEBERG,
+        args=lambda o: {"pk": o.draft_p.pk},
+        leaks=("draft_p", "draft_p_mail"),
+        show={"editor_perleberg": ("draft_p_mail",), "moderator_prignitz": ("draft_p",)},
+    ),
+    Row(
+        "properties:editor_edit",
+        "draft in Wittenberge",
+        PRIGNITZ_SCOPE_REGION,
+        args=lambda o: {"pk": o.draft_w.pk},
+        leaks=("draft_w",),
+        show={"moderator_prignitz": ("draft_w",)},
+    ),
+    Row(
+        "properties:editor_edit",
+        "draft of A in the Altmark",
+        ALTMARK_SCOPE_A,
+        args=lambda o: {"pk": o.draft_a.pk},
+        leaks=("draft_a", "draft_a_mail"),
+        show={"editor_a": ("draft_a_mail",), "moderator": ("draft_a",)},
+    ),
+    Row(
+        "properties:editor_edit",
+        "edit draft in Perleberg",
+        PRIGNITZ_SCOPE_PERLEBERG,
+        method="POST",
+        args=lambda o: {"pk": o.draft_p.pk},
+        data=lambda o: dict(PERLEBERG_FORM, title="Uebernommen", municipality=o.p.perleberg.pk),
+        leaks=("draft_p", "draft_p_mail"),
+        state=lambda o: _fresh(Property, o.draft_p.pk, "title", "updated_at"),
+    ),
+    Row(
+        "properties:editor_edit",
+        "edit draft of A in the Altmark",
+        ALTMARK_SCOPE_A,
+        method="POST",
+        args=lambda o: {"pk": o.draft_a.pk},
+        data=lambda o: dict(PROPERTY_FORM, title="Uebernommen", municipality=o.world.mun_a.pk),
+        leaks=("draft_a", "draft_a_mail"),
+        state=lambda o: _fresh(Property, o.draft_a.pk, "title", "updated_at"),
+    ),
+    Row(
+        "properties:editor_create",
+        "new record in Wittenberge",
+        cross(NOOP, editor_perleberg=NOOP, state_admin=ALLOW, moderator_prignitz=ALLOW),
+        method="POST",
+        data=lambda o: dict(
+            PERLEBERG_FORM, title="Neu in Wittenberge", municipality=o.p.wittenberge.pk
+        ),
+        state=lambda o: Property.objects.filter(title="Neu in Wittenberge").count(),
+    ),
+    Row(
+        "places:queue",
+        "two regions",
+        cross(editor_a=403, editor_perleberg=403),
+        leaks=("place_a", "place_p"),
+        hide={"moderator": ("place_p",), "moderator_prignitz": ("place_a",)},
+        show={
+            "moderator": ("place_a",),
+            "moderator_prignitz": ("place_p",),
+            "state_admin": ("place_a", "place_p"),
+        },
+    ),
+    Row(
+        "places:review",
+        "place of the Prignitz",
+        PRIGNITZ_MODERATION,
+        args=lambda o: {"pk": o.place_p.pk},
+        leaks=("place_p", "place_p_mail"),
+        show={"moderator_prignitz": ("place_p_mail",)},
+    ),
+    Row(
+        "places:review",
+        "place of the Altmark",
+        ALTMARK_MODERATION,
+        args=lambda o: {"pk": o.place_a.pk},
+        leaks=("place_a", "place_a_mail", "place_a_owner"),
+        show={"moderator": ("place_a_mail",)},
+    ),
+    Row(
+        "guides:editor_edit",
+        "contact of the Prignitz",
+        PRIGNITZ_CONTENT,
+        args=lambda o: {"kind": "kontakte", "pk": o.contact_p.pk},
+        leaks=("contact_p",),
+        show={"moderator_prignitz": ("contact_p",)},
+    ),
+    Row(
+        "guides:editor_edit",
+        "contact of the Altmark",
+        ALTMARK_CONTENT,
+        args=lambda o: {"kind": "kontakte", "pk": o.contact.pk},
+        leaks=("contact_a", "contact_a_mail"),
+        show={"moderator": ("contact_a",)},
+    ),
+    Row(
+        "inquiries:detail",
+        "inquiry to Perleberg",
+        cross(404, editor_perleberg=ALLOW, state_admin=ALLOW),
+        args=lambda o: {"pk": o.inquiry_p.pk},
+        leaks=("inquiry_p",),
+        show={"editor_perleberg": ("inquiry_p",)},
+    ),
+    Row(
+        "inquiries:detail",
+        "inquiry to A",
+        cross(404, editor_a=ALLOW, state_admin=ALLOW),
+        args=lambda o: {"pk": o.inquiry.pk},
+        leaks=("inquiry_a", "inquiry_a_mail", "inquiry_a_text"),
+    ),
+    Row("agency_overview", "regions and states", cross(403, state_admin=ALLOW)),
+    Row(
+        "PATCH /api/properties/{pk}",
+        "draft in Perleberg",
+        cross(200, editor_a=404, moderator=404),
+        method="PATCH",
+        args=lambda o: {"pk": o.draft_p.pk},
+        data=lambda o: {"title": "Per API geaendert"},
+        leaks=("draft_p", "draft_p_mail"),
+        state=lambda o: _fresh(Property, o.draft_p.pk, "title"),
+    ),
+    Row(
+        "PATCH /api/properties/{pk}",
+        "draft of A in the Altmark",
+        cross(200, editor_perleberg=404, moderator_prignitz=404),
+        method="PATCH",
+        args=lambda o: {"pk": o.draft_a.pk},
+        data=lambda o: {"title": "Per API geaendert"},
+        leaks=("draft_a", "draft_a_mail"),
+        state=lambda o: _fresh(Property, o.draft_a.pk, "title"),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("row", "role"),
+    [pytest.param(row, role, id=row.id(role)) for row in CROSS_REGION for role in CROSS_ROLES],
+)
+def test_cross_region_matrix(cross_objs, row, role):
+    run_cell(row, role, cross_objs)
+
+
+def test_the_cross_region_policy_both_ways(cross_objs):
+    from standortlotse.accounts import policy
+
+    o = cross_objs
+    moderator_p, editor_p, moderator_a = o.p.moderator, o.p.editor, o.world.moderator
+    assert policy.can_edit(moderator_p, o.draft_w) and not policy.can_edit(moderator_p, o.draft_a)
+    assert policy.can_edit(editor_p, o.draft_p) and not policy.can_edit(editor_p, o.draft_w)
+    assert not policy.can_edit(moderator_a, o.draft_p)
+    assert policy.can_moderate(moderator_p, o.place_p)
+    assert not policy.can_moderate(moderator_p, o.place_a)
+    assert not policy.can_moderate(moderator_a, o.place_p)
+    assert not policy.can_override_gate(moderator_p, o.draft_a)
+    assert not policy.can_override_gate(moderator_a, o.draft_p)
+    assert policy.can_override_gate(moderator_p, o.draft_w)
+    assert list(policy.moderated_regions(moderator_p)) == [o.p.region]
+    assert set(policy.editable_municipalities(moderator_p)) == {o.p.perleberg, o.p.wittenberge}

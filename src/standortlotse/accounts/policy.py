@@ -123,7 +123,16 @@ def back_office_areas(user) -> frozenset[str]:
     areas = {"properties", "inquiries", "cases", "reach"}
     if is_moderator(user):
         areas |= {"places", "guides"}
+    if sees_all_regions(user):
+        areas.add("regions")
     return frozenset(areas)
+
+
+def sees_all_regions(user) -> bool:
+    """The state and cross-state overview of all regions (/datenpflege/regionen/): the state
+    agency's and the platform's staff (state administrators), not a region's moderators or a
+    municipality's editors."""
+    return is_state_admin(user)
 
 
 def can_override_gate(user, record) -> bool:

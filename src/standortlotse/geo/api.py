@@ -1,6 +1,7 @@
 """Read API for the geography used by filters and maps."""
 
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 
 from standortlotse.core.apischema import errors
@@ -61,14 +62,20 @@ def districts_geojson(request, response: HttpResponse):
 
 @router.get(
     "/municipalities.geojson",
-    response=dict,
+    response={200: dict, **errors(404, 422)},
     summary="Municipality outlines as GeoJSON (simplified)",
 )
-def municipalities_geojson(request, response: HttpResponse):
+def municipalities_geojson(
+    request, response: HttpResponse, region: str | None = Query(None, max_length=50)
+):
     """The simplified boundaries of the municipalities (about 75 m; for orientation on maps):
-    © GeoBasis-DE / BKG, VG250 (modified), see geo/data/altmark.json."""
+    © GeoBasis-DE / BKG, VG250 (modified), see geo/data/*.json. ``region``: one region's only."""
     response["Cache-Control"] = "public, max-age=86400"
-    rows = MunicipalityOutline.objects.values(
+    outlines = MunicipalityOutline.objects.all()
+    if region:
+        found = get_object_or_404(Region, slug=region)
+        outlines = outlines.filter(municipality__district__regions=found)
+    rows = outlines.values(
         "pk", "municipality_id", "municipality__name", "municipality__ags", "geometry"
     )
     return {

@@ -13,6 +13,11 @@ from standortlotse.geo.models import Region
 CACHE_KEY = "geo:site-region:v1"
 
 
+def theme_version(brand_colour: str) -> str:
+    """In the theme stylesheet's URL: a changed colour is a new URL, so it may be cached long."""
+    return hashlib.sha256(brand_colour.encode()).hexdigest()[:10]
+
+
 def site_region_info() -> dict | None:
     """Name, slug, theme version and logo of the site's region, cached until a region changes."""
     info = cache.get(CACHE_KEY)
@@ -27,8 +32,7 @@ def site_region_info() -> dict | None:
             info = {
                 "name": region.name,
                 "slug": region.slug,
-                # In the stylesheet's URL: a changed colour is a new URL, so it may be cached long.
-                "theme_version": hashlib.sha256(region.brand_colour.encode()).hexdigest()[:10],
+                "theme_version": theme_version(region.brand_colour),
                 "logo_url": region.logo.url if region.logo else "",
                 "logo_width": width,
                 "logo_height": height,

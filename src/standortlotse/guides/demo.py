@@ -614,7 +614,77 @@ def create_demo_guides() -> int:
             },
         )
         _fill_english(event, description_en=EVENT_TEXT[1])
+    create_demo_prignitz_contacts()
     return created
+
+
+# The second region's (Landkreis Prignitz, Brandenburg) contacts: the district's economic
+# development office for every topic the guided entry routes by, and the two towns' own
+# administrations for housing and life. (organisation name, kind, role (German, English),
+# topics, district keys, municipalities served)
+CONTACTS_PRIGNITZ = [
+    (
+        "Wirtschaftsförderung Landkreis Prignitz",
+        Organisation.Kind.ECONOMIC_DEVELOPMENT,
+        ("Ansiedlung, Gründung und Fachkräfte (Demo)",
+         "Business location, founding and skilled workers (demo)"),
+        ["investment", "founding", "property", "work", "housing", "life"],
+        ["12070"],
+        [],
+    ),
+    (
+        "Stadt Perleberg – Wirtschaftsförderung (Demo)",
+        Organisation.Kind.MUNICIPALITY,
+        ("Wohnen und Leben in Perleberg (Demo)", "Living in Perleberg (demo)"),
+        ["housing", "life"],
+        [],
+        ["Perleberg"],
+    ),
+    (
+        "Stadt Wittenberge – Stadtverwaltung (Demo)",
+        Organisation.Kind.MUNICIPALITY,
+        ("Wohnen und Leben in Wittenberge (Demo)", "Living in Wittenberge (demo)"),
+        ["housing", "life"],
+        [],
+        ["Wittenberge"],
+    ),
+]  # fmt: skip
+
+
+def create_demo_prignitz_contacts() -> None:
+    """The Prignitz's demo contacts (idempotent; nothing without the region). Its guided entry
+    has no guides of its own: the overview falls back to the theme's general guides and says so
+    (``coverage.cell_gaps`` lists them for the back office)."""
+    region = Region.objects.filter(slug="prignitz").first()
+    if region is None:
+        return
+    districts = {d.key: d for d in District.objects.filter(regions=region)}
+    towns = Municipality.objects.filter(district__regions=region)
+    for name, kind, roles, topics, district_keys, municipality_names in CONTACTS_PRIGNITZ:
+        area = (
+            {"district": districts[district_keys[0]]}
+            if district_keys
+            else {"municipality": towns.get(name=municipality_names[0])}
+        )
+        organisation, _created = Organisation.objects.get_or_create(
+            name=name,
+            defaults={"kind": kind, "region": region, "email": "kontakt@prignitz.example", **area},
+        )
+        contact, created = Contact.objects.get_or_create(
+            region=region,
+            organisation=organisation,
+            person="",
+            role_de=roles[0],
+            defaults={
+                "role_en": roles[1],
+                "topics": topics,
+                "audiences": [],
+                "email": "beratung@prignitz.example",
+            },
+        )
+        if created:
+            contact.districts.set([districts[k] for k in district_keys])
+            contact.municipalities.set(towns.filter(name__in=municipality_names))
 
 
 # Days nobody holds a network meeting or an open day (fixed holidays across Germany and

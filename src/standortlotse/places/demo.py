@@ -1,4 +1,5 @@
-"""About twenty plausible, clearly marked demo places in the Altmark (generated locally)."""
+"""About twenty plausible, clearly marked demo places in the Altmark and two in the Prignitz
+(generated locally)."""
 
 import random
 from datetime import timedelta
@@ -203,6 +204,28 @@ DEMO_PLACES = [
     ),
 ]
 
+# The second region's (Landkreis Prignitz, Brandenburg), made up alike.
+DEMO_PLACES_PRIGNITZ = [
+    (
+        "Coworking im Speicher Perleberg",
+        "Perleberg",
+        ["work"],
+        ["coworking"],
+        ["desks", "events"],
+        "Schreibtische und Besprechungsraum im alten Getreidespeicher an der Stepenitz.",
+        "Getreidespeicher",
+    ),
+    (
+        "Werkhof Pritzwalk",
+        "Pritzwalk",
+        ["work", "life"],
+        ["maker_space"],
+        ["workshop"],
+        "Offene Holz- und Metallwerkstatt in der ehemaligen Tuchfabrik.",
+        "Tuchfabrik",
+    ),
+]
+
 # The English pitch of each demo place (shown under /en/).
 PITCH_EN = {
     "Coworking im Alten Bahnhof": "Desks, fibre broadband and coffee in the restored station building.",
@@ -226,6 +249,8 @@ PITCH_EN = {
     "Schönhausener Kunstraum": "Exhibitions and artist residencies in the old rectory.",
     "Werbener Hansehof": "Guest rooms, a seminar room and a courtyard café in the smallest Hanseatic town.",
     "Probewohnen im Fachwerkhaus Gardelegen": "Four weeks of trial living, with advice on homes.",
+    "Coworking im Speicher Perleberg": "Desks and a meeting room in the old granary on the Stepenitz.",
+    "Werkhof Pritzwalk": "An open wood and metal workshop in the former cloth factory.",
 }
 
 
@@ -259,10 +284,32 @@ def create_demo_places(seed: int = 20) -> int:
             "to people who move here, return or stay. Pure advertising is not accepted."
         )
         settings_.save()
-    rnd = random.Random(seed)
+    created = _create_places(region, DEMO_PLACES, random.Random(seed), seed, 0)
+    prignitz = Region.objects.filter(slug="prignitz").first()
+    if prignitz is not None:
+        settings_ = RegionSettings.for_region(prignitz)
+        if not settings_.criteria_de:
+            settings_.intro_de = (
+                "Orte zum Arbeiten und Werken in der Prignitz, zwischen Elbe und A 24. (Demo)"
+            )
+            settings_.intro_en = "Places to work and make things in the Prignitz. (demo)"
+            settings_.criteria_de = (
+                "Wir veröffentlichen Orte in der Prignitz, die ein offenes Angebot machen. (Demo)"
+            )
+            settings_.criteria_en = (
+                "We publish places in the Prignitz that make an open offer. (demo)"
+            )
+            settings_.save()
+        created += _create_places(
+            prignitz, DEMO_PLACES_PRIGNITZ, random.Random(seed + 1), seed, len(DEMO_PLACES)
+        )
+    return created
+
+
+def _create_places(region, places, rnd, seed: int, first: int) -> int:
     created = 0
     for n, (name, municipality_name, fields, types, offers, pitch, former_use) in enumerate(
-        DEMO_PLACES
+        places, start=first
     ):
         existing = Place.objects.filter(name=name, is_demo=True).first()
         if existing is not None:
@@ -270,7 +317,7 @@ def create_demo_places(seed: int = 20) -> int:
                 existing.pitch_en, existing.story_en = PITCH_EN[name], _story_en(PITCH_EN[name])
                 existing.save()
             continue
-        municipality = Municipality.objects.get(name=municipality_name)
+        municipality = Municipality.objects.get(name=municipality_name, district__regions=region)
         place = Place.objects.create(
             name=name,
             pitch=pitch,

@@ -36,6 +36,7 @@ class StaticPages(I18nSitemap):
             "profiles:index",
             "profiles:compare",
             "accessibility",
+            "regions",
         ]
 
     def location(self, item):
@@ -83,6 +84,16 @@ class RegionPages(I18nSitemap):
         return reverse("places:region", args=[item.slug])
 
 
+class RegionHomePages(I18nSitemap):
+    """Each region's start page (/regionen/<slug>/) beside its places portal."""
+
+    def items(self):
+        return Region.objects.order_by("pk")
+
+    def location(self, item):
+        return reverse("region_home", args=[item.slug])
+
+
 class GuidePages(I18nSitemap):
     changefreq = "monthly"
 
@@ -125,6 +136,7 @@ SITEMAPS = {
     "properties": PropertyPages,
     "places": PlacePages,
     "regions": RegionPages,
+    "region-homes": RegionHomePages,
     "guides": GuidePages,
     "events": EventPages,
     "profiles": ProfilePages,

@@ -1,12 +1,17 @@
-"""Site-wide pages that compose the domain apps: start page, robots.txt, accessibility statement,
-the region's theme stylesheet."""
+"""Site-wide pages that compose the domain apps: start page, the regions' start pages and the
+agencies' overview of the regions, robots.txt, accessibility statement, the region's theme
+stylesheet."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
 
+from standortlotse.accounts import policy
+from standortlotse.accounts.decorators import editor_required
 from standortlotse.core.colours import theme_css
-from standortlotse.geo.context_processors import site_region_info
+from standortlotse.geo.context_processors import site_region_info, theme_version
 from standortlotse.geo.models import Region
 from standortlotse.guides.models import Audience
 from standortlotse.inquiries.forms import InquiryForm
@@ -62,6 +67,37 @@ def housing(request, municipality):
             "absolute_url": request.build_absolute_uri(),
         },
     )
+
+
+def regions(request):
+    """/regionen/: every region of the platform, grouped by federal state."""
+    return render(request, "portal/regions.html", {"groups": selectors.regions_by_state()})
+
+
+def region_home(request, slug):
+    """/regionen/<slug>/: a region's start page in its own branding (its theme stylesheet after
+    the site's), with its figures, properties, creative places, guides, events and contacts."""
+    region = get_object_or_404(Region, slug=slug)
+    return render(
+        request,
+        "portal/region.html",
+        {
+            "region": region,
+            "theme_version": theme_version(region.brand_colour),
+            "language": (get_language() or "de")[:2],
+            **selectors.region_page(region, (get_language() or "de")[:2]),
+        },
+    )
+
+
+@editor_required
+def agency_overview(request):
+    """/datenpflege/regionen/: the state and cross-state view for the agencies (state
+    administrators: the state agency and platform staff): per state and region the published
+    properties and places, open inquiries and open investor cases."""
+    if not policy.sees_all_regions(request.user):
+        raise PermissionDenied
+    return render(request, "portal/agency_overview.html", {"overview": selectors.agency_overview()})
 
 
 def robots_txt(request):

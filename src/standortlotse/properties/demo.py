@@ -614,6 +614,126 @@ def _demo_readiness(prop: Property, n: int) -> None:
         setattr(prop, name, value)
 
 
+# --- the second region: Landkreis Prignitz (Brandenburg) -------------------------------------
+
+# (title, municipality, kind, zonings, offset of the point from the municipality centre in
+# degrees (lat, lon)). Made up like every demo record, in towns the shipped infrastructure data
+# covers (its coverage ends at 53.15° N: Pritzwalk's motorway, the A 24, is not in it, so the
+# Prignitz's demo properties lie in Perleberg and Wittenberge).
+DEMO_PRIGNITZ = [
+    ("Gewerbegebiet Perleberg-Süd", "Perleberg", Kind.BUSINESS_PARK, ["GE"], (-0.012, 0.004)),
+    ("Lagerhalle an der Stepenitz", "Perleberg", Kind.HALL, ["GE"], (0.004, -0.006)),
+    ("Büroetage am Großen Markt", "Perleberg", Kind.OFFICE, ["MI"], (0.001, 0.002)),
+    ("Industriefläche am Elbhafen Wittenberge", "Wittenberge", Kind.PLOT, ["GI"], (-0.008, 0.01)),
+    ("Ehemaliges Nähmaschinenwerk Wittenberge", "Wittenberge", Kind.BROWNFIELD, ["GE", "SO"],
+     (0.003, 0.004)),
+]  # fmt: skip
+PRIGNITZ_BRAND_COLOUR = "#1f4e79"  # the demo's blue for the Prignitz (8.6:1 with white)
+
+
+@transaction.atomic
+def create_demo_prignitz(
+    seed: int = 2070, production: bool = False, new_passwords: bool = False
+) -> dict:
+    """The Prignitz's demo: its offices (the district's economic development, Perleberg's and
+    Wittenberge's administration, the regional marketing), a municipal editor of Perleberg and a
+    regional moderator, and a few demo properties (idempotent). Nothing without the region."""
+    region = Region.objects.filter(slug="prignitz").first()
+    if region is None:
+        return {"created": 0, "passwords": {}, "users": []}
+    towns = {
+        m.name: m
+        for m in Municipality.objects.filter(district__regions=region).select_related("district")
+    }
+    district = towns["Perleberg"].district
+
+    def org(name, **fields):
+        return Organisation.objects.get_or_create(name=name, defaults=fields)[0]
+
+    perleberg = org(
+        "Stadt Perleberg – Wirtschaftsförderung (Demo)",
+        kind=Organisation.Kind.MUNICIPALITY,
+        municipality=towns["Perleberg"],
+        email="wirtschaft@perleberg.example",
+    )
+    org(
+        "Stadt Wittenberge – Stadtverwaltung (Demo)",
+        kind=Organisation.Kind.MUNICIPALITY,
+        municipality=towns["Wittenberge"],
+        email="wirtschaft@wittenberge.example",
+    )
+    marketing = org(
+        "Regionalmarketing Prignitz (Demo)",
+        kind=Organisation.Kind.REGIONAL_MARKETING,
+        region=region,
+        email="info@prignitz.example",
+    )
+    org(
+        f"Wirtschaftsförderung {district.name}",
+        kind=Organisation.Kind.ECONOMIC_DEVELOPMENT,
+        district=district,
+        region=region,
+        email="ansiedlung@landkreis-prignitz.example",
+    )
+    users = [
+        ("redaktion-perleberg", perleberg, Membership.Role.MUNICIPAL_EDITOR),
+        ("moderation-prignitz", marketing, Membership.Role.REGIONAL_MODERATOR),
+    ]
+    User = get_user_model()
+    passwords = {}
+    for username, organisation, role in users:
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"email": f"{username}@example.org"}
+        )
+        if created or (production and (new_passwords or user.check_password(DEMO_PASSWORD))):
+            passwords[username] = demo_password(production)
+            user.set_password(passwords[username])
+            user.save()
+        Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
+
+    rnd = random.Random(seed)
+    created = 0
+    for n, (title, town, kind, zonings, (dlat, dlon)) in enumerate(DEMO_PRIGNITZ):
+        if Property.objects.filter(is_demo=True, title=title).exists():
+            continue
+        municipality = towns[town]
+        lat, lon = round(municipality.lat + dlat, 6), round(municipality.lon + dlon, 6)
+        computed = facts.compute(lat, lon, municipality)
+        fields = {k: v for k, v in _random_fields(rnd, kind).items() if k not in COMPUTED_IN_DEMO}
+        fields["zonings"] = zonings
+        if fields["rail_siding"] != RailSiding.NO:
+            fields["rail_siding"] = _demo_siding(computed.get("rail_network"))
+        prop = Property(
+            title=title,
+            kind=kind,
+            municipality=municipality,
+            is_demo=True,
+            street=f"{rnd.choice(STREETS)} {rnd.randint(1, 40)}",
+            postcode=(municipality.postcodes or [""])[0],
+            locality=municipality.name,
+            lat=lat,
+            lon=lon,
+            description_de=DESCRIPTIONS_DE[kind] + " (Demo-Datensatz)",
+            description_en=DESCRIPTIONS_EN[kind] + " (demo record)",
+            contact_name=rnd.choice(["Maria Prignitzer", "Henrik Elbing"]),
+            contact_organisation=f"Wirtschaftsförderung {district.name}",
+            contact_email="ansiedlung@landkreis-prignitz.example",
+            contact_phone="+49 3876 000000",
+            data_source="Demo-Daten Standortlotse",
+            verified_on=timezone.localdate() - timedelta(days=rnd.randint(0, 300)),
+            status=Status.PUBLISHED,
+            published_at=timezone.now() - timedelta(days=rnd.randint(0, 200)),
+            **fields,
+        )
+        prop._change_reason = "demo data"
+        prop.save()
+        if prop.owner_type == OwnerType.PRIVATE:
+            _demo_consent(prop, "Dorfstraße 1\n19348 Perleberg")
+        _demo_photo(prop, f"demo-prignitz-{n}.webp", seed + n)
+        created += 1
+    return {"created": created, "passwords": passwords, "users": [u[0] for u in users]}
+
+
 # --- housing: building plots in development areas and vacant houses ---------------------------
 
 # (external ID, municipality, kind, title, fields, offset of the point from the municipality

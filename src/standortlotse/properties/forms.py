@@ -421,6 +421,18 @@ def yes_no_any(label):
     )
 
 
+class RegionChoiceField(CollatedModelChoiceField):
+    """A region by its slug; a number is taken as the region's ID (links made before the search
+    named regions by slug)."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and str(value).isdigit():
+            found = self.queryset.filter(pk=int(value)).first()
+            if found is not None:
+                return found
+        return super().to_python(value)
+
+
 class SearchForm(forms.Form):
     """Public search filters. All optional; invalid values give a message, never a 500."""
 
@@ -437,11 +449,14 @@ class SearchForm(forms.Form):
     )
     # The commercial search: housing kinds and WA are the Wohnen overview's (models.Segment).
     kind = checkboxes(_("Kind"), [(k.value, k.label) for k in COMMERCIAL_KINDS])
-    region = CollatedModelChoiceField(
+    # ?region=prignitz (the slug, as the places search); the ID of older links and saved
+    # searches is still understood.
+    region = RegionChoiceField(
         label=_("Region"),
         queryset=Region.objects.all(),
         required=False,
         empty_label=_("all regions"),
+        to_field_name="slug",
     )
     district = CollatedModelChoiceField(
         label=_("District"),

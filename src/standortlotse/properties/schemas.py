@@ -14,6 +14,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict, create_model, field_validator
 
 from standortlotse.core.apiinput import MAX_ID
+from standortlotse.geo.models import Region
 from standortlotse.properties import readiness, selectors
 from standortlotse.properties.forms import PropertyForm
 from standortlotse.properties.models import Availability, Kind, Property, RailSiding, Zoning
@@ -28,7 +29,12 @@ class Filters(Schema):
     )
     municipality: int | None = Field(None, ge=1, le=MAX_ID, description="Municipality ID")
     district: int | None = Field(None, ge=1, le=MAX_ID, description="District ID")
-    region: int | None = Field(None, ge=1, le=MAX_ID, description="Region ID")
+    region: int | str | None = Field(
+        None,
+        max_length=50,
+        description="Region: its slug (e.g. prignitz) or its ID; none: every region",
+        examples=["prignitz"],
+    )
     area_min: int | None = Field(None, ge=0, description="Available area at least (m²)")
     area_max: int | None = Field(None, ge=0, description="Available area at most (m²)")
     zoning: list[Zoning] = Field(
@@ -60,6 +66,23 @@ class Filters(Schema):
         None, description="west,south,east,north in WGS84 degrees", examples=["11.0,52.3,12.3,53.1"]
     )
     sort: Literal[tuple(selectors.SORTS)] = "newest"  # type: ignore[valid-type]
+
+    @field_validator("region")
+    @classmethod
+    def _region(cls, value):
+        """The region's ID (an unknown slug or ID is an error, not an empty list)."""
+        if value in (None, ""):
+            return None
+        value = str(value)
+        if value.isdigit():
+            if not 1 <= int(value) <= MAX_ID:
+                raise ValueError(f"region ID must be between 1 and {MAX_ID}")
+            found = Region.objects.filter(pk=int(value)).values_list("pk", flat=True).first()
+        else:
+            found = Region.objects.filter(slug=value).values_list("pk", flat=True).first()
+        if found is None:
+            raise ValueError(f"no region {value!r} (give a region's slug or ID)")
+        return found
 
     @field_validator("bbox")
     @classmethod

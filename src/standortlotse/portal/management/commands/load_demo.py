@@ -9,8 +9,10 @@ from standortlotse.places.demo import create_demo_places
 from standortlotse.profiles.services import create_demo_figures
 from standortlotse.properties import statistics
 from standortlotse.properties.demo import (
+    PRIGNITZ_BRAND_COLOUR,
     create_demo_data,
     create_demo_housing,
+    create_demo_prignitz,
     link_vacancy_platform,
 )
 
@@ -20,7 +22,8 @@ DEMO_TREND_DAYS = 120
 
 class Command(BaseCommand):
     help = (
-        "Load the Altmark geography, demo organisations/users and demo properties (idempotent). "
+        "Load the shipped geography (Altmark, Prignitz), demo organisations/users and demo "
+        "properties of both regions (idempotent). "
         "Refused with DJANGO_DEBUG=0 unless --allow-production is given; the demo accounts then "
         "get random passwords, printed once."
     )
@@ -52,10 +55,20 @@ class Command(BaseCommand):
         for region in Region.objects.filter(slug="altmark", brand_colour=""):
             region.brand_colour = DEMO_BRAND_COLOUR
             region.save(update_fields=["brand_colour"])
+        for region in Region.objects.filter(slug="prignitz", brand_colour=""):
+            region.brand_colour = PRIGNITZ_BRAND_COLOUR
+            region.save(update_fields=["brand_colour"])
         result = create_demo_data(
             options["count"], production=production, new_passwords=options["new_passwords"]
         )
         self.stdout.write(f"Created {result['created']} demo properties.")
+        # The second region, in Brandenburg: its offices, staff and a few properties.
+        prignitz = create_demo_prignitz(
+            production=production, new_passwords=options["new_passwords"]
+        )
+        self.stdout.write(f"Created {prignitz['created']} demo properties in the Prignitz.")
+        result["users"] += prignitz["users"]
+        result["passwords"].update(prignitz["passwords"])
         self.stdout.write(f"Created {create_demo_housing()} demo building plots and houses.")
         linked = link_vacancy_platform()
         if linked:
