@@ -276,40 +276,38 @@ def district_profile(district: District) -> dict:
     municipalities = list(district.municipalities.all())
     shown = summed(municipalities)
     shown.update(latest(district.figures.all()))  # the district's own figures come first
-    region = district.region
-    centre = _centre(municipalities)
-    return {
-        "kind": "district",
-        "place": district,
-        "name": district.name,
-        "region": region,
-        "figures": shown,
-        "groups": groups(shown),
-        "has_demo": any(s.is_demo for s in shown.values()),
-        "trend": summed_trend(municipalities),
-        "travel": travel.estimates(*centre) if centre else [],
-        "municipalities": municipalities,
-        "offer": offer(municipalities, region),
-    }
+    return _area_profile("district", district, district.region, municipalities, shown)
 
 
 def region_profile(region: Region) -> dict:
     municipalities = list(region.municipalities().select_related("district"))
-    shown = summed(municipalities)
+    return _area_profile(
+        "region",
+        region,
+        region,
+        municipalities,
+        summed(municipalities),
+        districts=list(region.districts.all()),
+    )
+
+
+def _area_profile(kind, place, region, municipalities, shown, **extra) -> dict:
+    """A district's or region's profile: its figures summed over its municipalities (``shown``),
+    the trend, travel times from their centre, what they offer."""
     centre = _centre(municipalities)
     return {
-        "kind": "region",
-        "place": region,
-        "name": region.name,
+        "kind": kind,
+        "place": place,
+        "name": place.name,
         "region": region,
         "figures": shown,
         "groups": groups(shown),
         "has_demo": any(s.is_demo for s in shown.values()),
         "trend": summed_trend(municipalities),
         "travel": travel.estimates(*centre) if centre else [],
-        "districts": list(region.districts.all()),
         "municipalities": municipalities,
         "offer": offer(municipalities, region),
+        **extra,
     }
 
 

@@ -458,20 +458,7 @@ def create_demo_data(
         ("moderation-altmark", orgs["region"], Membership.Role.REGIONAL_MODERATOR),
         ("landesadmin", orgs["state"], Membership.Role.STATE_ADMIN),
     ]
-    User = get_user_model()
-    passwords = {}
-    for username, org, role in users:
-        user, created = User.objects.get_or_create(
-            username=username, defaults={"email": f"{username}@example.org"}
-        )
-        # In production mode an account that still has the published password gets a random one;
-        # `new_passwords` (make run) gives every demo account a fresh one, printed each start.
-        if created or (production and (new_passwords or user.check_password(DEMO_PASSWORD))):
-            passwords[username] = demo_password(production)
-            user.set_password(passwords[username])
-            user.is_staff = role == Membership.Role.STATE_ADMIN
-            user.save()
-        Membership.objects.get_or_create(user=user, organisation=org, role=role)
+    passwords = _demo_users(users, production, new_passwords)
 
     # The commercial demo records (housing has its own, create_demo_housing).
     existing = Property.objects.filter(is_demo=True).commercial().count()
@@ -679,17 +666,7 @@ def create_demo_prignitz(
         ("redaktion-perleberg", perleberg, Membership.Role.MUNICIPAL_EDITOR),
         ("moderation-prignitz", marketing, Membership.Role.REGIONAL_MODERATOR),
     ]
-    User = get_user_model()
-    passwords = {}
-    for username, organisation, role in users:
-        user, created = User.objects.get_or_create(
-            username=username, defaults={"email": f"{username}@example.org"}
-        )
-        if created or (production and (new_passwords or user.check_password(DEMO_PASSWORD))):
-            passwords[username] = demo_password(production)
-            user.set_password(passwords[username])
-            user.save()
-        Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
+    passwords = _demo_users(users, production, new_passwords)
 
     rnd = random.Random(seed)
     created = 0
@@ -1059,3 +1036,23 @@ def _refresh_planner_statistics():
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE properties_property")
+
+
+def _demo_users(users, production: bool, new_passwords: bool) -> dict[str, str]:
+    """The demo logins (username, organisation, role) with their memberships; the passwords
+    set now, by username. In production mode an account that still has the published password
+    gets a random one; ``new_passwords`` (make run) gives every demo account a fresh one,
+    printed each start. Only a state administrator may open the admin."""
+    User = get_user_model()
+    passwords = {}
+    for username, organisation, role in users:
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"email": f"{username}@example.org"}
+        )
+        if created or (production and (new_passwords or user.check_password(DEMO_PASSWORD))):
+            passwords[username] = demo_password(production)
+            user.set_password(passwords[username])
+            user.is_staff = role == Membership.Role.STATE_ADMIN
+            user.save()
+        Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
+    return passwords
