@@ -406,3 +406,18 @@ def test_opening_and_saving_the_form_unchanged_keeps_every_answer(client, world)
     after = Property.objects.filter(pk=prop.pk).values().get()
     changed = {k for k in before if before[k] != after[k]} - {"updated_at", "search_text"}
     assert not changed, {k: (before[k], after[k]) for k in changed}
+
+
+def test_a_readiness_status_left_out_stays_unknown_an_empty_one_is_an_error(client, world):
+    client.force_login(world.editor_a)
+    client.post(reverse("properties:editor_create"), form_data(world))
+    prop = Property.objects.get(title="Neue Halle Stendal")
+    assert prop.readiness_grid_status == "unknown" and prop.readiness_access_status == "unknown"
+    response = client.post(
+        reverse("properties:editor_create"),
+        form_data(world, title="Zweite Halle", readiness_grid_status=""),
+    )
+    assert (
+        response.status_code == 200 and "readiness_grid_status" in response.context["form"].errors
+    )
+    assert not Property.objects.filter(title="Zweite Halle").exists()

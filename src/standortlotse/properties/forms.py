@@ -178,6 +178,13 @@ class PropertyForm(forms.ModelForm):
         for form_field in self.fields.values():
             if isinstance(form_field, forms.NullBooleanField):
                 form_field.widget = YesNoUnknownSelect()
+        # A readiness item left out of the form (a form of an older page, a client that knows
+        # only the other fields) keeps the record's status, "unknown" for a new one: Django's
+        # construct_instance keeps a field's value when its input is omitted from the data. One
+        # sent empty is still an error.
+        for name in readiness.STATUS_FIELDS:
+            if self.is_bound and name in self.fields and name not in self.data:
+                self.fields[name].required = False
         if self.instance.outline and not self.is_bound:
             self.initial["outline"] = json.dumps(self.instance.outline)
         self.postcode_warning = ""
