@@ -16,6 +16,7 @@ from standortlotse.accounts.models import Membership
 from standortlotse.cases import offers, services
 from standortlotse.cases.models import Offer, OfferItem, SearchProfile, Verdict
 from tests.factories import UserFactory
+from tests.properties.test_pdf_template_syntax import assert_clean
 
 pytestmark = pytest.mark.django_db
 
@@ -318,6 +319,7 @@ def test_offer_pdf_reads_back(client, sent_offer, crafted):
     assert re.search(r"Ohne Gleis.*Mit Gleis", text, re.S)  # in the offer's order
     assert "Stendal" in text
     assert "PDF" in sent_offer.case.activities.first().text
+    assert_clean(cover + text)  # no template syntax reaches the reader (test_pdf_template_syntax)
 
 
 def test_erasing_the_investors_data_removes_questions_and_comments(sent_offer, crafted, world):

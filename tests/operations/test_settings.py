@@ -224,7 +224,14 @@ def test_load_demo_new_passwords_gives_working_fresh_passwords_at_every_start(se
     assert (
         set(first)
         == set(second)
-        == {"redaktion-stendal", "redaktion-gardelegen", "moderation-altmark", "landesadmin"}
+        == {
+            "redaktion-stendal",
+            "redaktion-gardelegen",
+            "moderation-altmark",
+            "landesadmin",
+            "redaktion-perleberg",  # the second region's demo logins
+            "moderation-prignitz",
+        }
     )
     for username, password in second.items():
         user = get_user_model().objects.get(username=username)

@@ -159,13 +159,15 @@ def visible_text(html: str) -> list[str]:
 
 def choice_codes() -> set[str]:
     """Every stored value of a choice field of the project's models whose English label differs
-    from it ("business_park" is "business park"; "office" is its own label and not a code)."""
-    codes = set()
+    from it ("business_park" is "business park"; "office" is its own label and not a code), but
+    for a value that is the English label of some field."""
+    codes, labels = set(), set()
     with translation.override("en"):
         for model in apps.get_models():
             if not model.__module__.startswith("standortlotse."):
                 continue
             for field in model._meta.get_fields():
+                labels.add(str(getattr(field, "verbose_name", "")).lower())
                 # A list of choices (zonings) has them on its base field or as item_choices.
                 field = getattr(field, "base_field", field)
                 choices = getattr(field, "flatchoices", None) or getattr(field, "item_choices", [])
@@ -176,7 +178,9 @@ def choice_codes() -> set[str]:
                         and str(label).lower() != value.lower()
                     ):
                         codes.add(value)
-    return codes
+    # A code that is also the English label of a field ("water": the readiness item and the
+    # property's water connection) is an English word where a page shows it.
+    return {code for code in codes if code.lower() not in labels}
 
 
 _TEXT_FIELDS = (models.CharField, models.TextField)

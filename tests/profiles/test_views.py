@@ -13,6 +13,7 @@ from django.utils import translation
 from standortlotse.accounts.models import Organisation
 from standortlotse.geo import infrastructure
 from tests.factories import OrganisationFactory, RoutingRuleFactory
+from tests.properties.test_pdf_template_syntax import assert_clean
 
 pytestmark = pytest.mark.django_db
 FIXTURE = Path(__file__).parents[1] / "geo" / "fixtures" / "mini-infrastructure.geojson"
@@ -172,6 +173,8 @@ def test_pdf_has_the_figures_and_sources(client, world, figures, infra, language
     demo = client.get(url("profiles:municipality_pdf", world.mun_b.ags, language=language))
     demo_text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(demo.content)).pages)
     assert "Demo-Wert" in demo_text
+    assert_clean(text)  # no template syntax reaches the reader (test_pdf_template_syntax)
+    assert_clean(demo_text)
 
 
 def test_social_card_is_a_png(client, world, figures):

@@ -22,8 +22,15 @@ pytestmark = pytest.mark.django_db
 
 TEMPLATE_SYNTAX = ("{%", "%}", "{{", "}}", "{#", "#}")
 SRC = pathlib.Path(__file__).resolve().parents[2] / "src" / "standortlotse"
-# The functions that turn HTML into a PDF (callers of expose.html_pdf), each rendered below.
-COVERED = {"property_pdf", "comparison_pdf", "letters_pdf"}
+# The functions that turn HTML into a PDF (callers of expose.html_pdf), each rendered below, or
+# with its own records by the test named (which calls ``assert_clean`` on the text).
+COVERED = {
+    "property_pdf",
+    "comparison_pdf",
+    "letters_pdf",
+    "profile_pdf",  # tests/profiles/test_views.py::test_pdf_has_the_figures_and_sources
+    "offer_pdf",  # tests/cases/test_offers.py::test_offer_pdf_reads_back
+}
 
 
 def pdf_text(content: bytes) -> str:
