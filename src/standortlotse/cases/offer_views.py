@@ -4,7 +4,7 @@ page behind the offer's link (no login; the token is the key)."""
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -21,6 +21,7 @@ from standortlotse.cases.forms import (
     OfferQuestionForm,
 )
 from standortlotse.cases.models import Case, Verdict, default_offer_expiry
+from standortlotse.cases.views import map_features
 from standortlotse.core import ratelimit
 from standortlotse.properties import expose
 from standortlotse.properties.models import Kind
@@ -312,26 +313,6 @@ def offer_geojson(request, token):
     offer, state = offers.offer_for_token(token)
     if state != "ok":
         raise Http404
-    kinds = dict(Kind.choices)
-    features = [
-        {
-            "type": "Feature",
-            "id": item.property.pk,
-            "geometry": {"type": "Point", "coordinates": [item.property.lon, item.property.lat]},
-            "properties": {
-                "title": item.property.title,
-                "kind": item.property.kind,
-                "kind_label": str(kinds.get(item.property.kind, item.property.kind)),
-                "area_available_m2": item.property.area_available_m2,
-                "availability": item.property.availability,
-                "municipality": item.property.municipality.name,
-                "url": item.property.get_absolute_url(),
-            },
-        }
-        for item in offers.shown_items(offer)
-        if item.property.lat is not None and item.property.lon is not None
-    ]
-    response = JsonResponse({"type": "FeatureCollection", "features": features})
-    response["X-Robots-Tag"] = "noindex"
+    response = map_features((item.property, {}) for item in offers.shown_items(offer))
     response["Cache-Control"] = "private, no-store"
     return response

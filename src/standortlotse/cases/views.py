@@ -155,25 +155,32 @@ def results_geojson(request, token):
         raise Http404
     matches, near, _shown_qs = _shown(saved)
     near_ids = {m.property.pk for m in near}
+    return map_features((m.property, {"almost": m.property.pk in near_ids}) for m in matches + near)
+
+
+def map_features(shown) -> JsonResponse:
+    """The results map's features (those of /api/properties.geojson) for ``shown``: (property,
+    extra feature properties) pairs; a property without a point is left out. Not for search
+    engines."""
     kinds = dict(Kind.choices)
     features = [
         {
             "type": "Feature",
-            "id": m.property.pk,
-            "geometry": {"type": "Point", "coordinates": [m.property.lon, m.property.lat]},
+            "id": prop.pk,
+            "geometry": {"type": "Point", "coordinates": [prop.lon, prop.lat]},
             "properties": {
-                "title": m.property.title,
-                "kind": m.property.kind,
-                "kind_label": str(kinds.get(m.property.kind, m.property.kind)),
-                "area_available_m2": m.property.area_available_m2,
-                "availability": m.property.availability,
-                "municipality": m.property.municipality.name,
-                "url": m.property.get_absolute_url(),
-                "almost": m.property.pk in near_ids,
+                "title": prop.title,
+                "kind": prop.kind,
+                "kind_label": str(kinds.get(prop.kind, prop.kind)),
+                "area_available_m2": prop.area_available_m2,
+                "availability": prop.availability,
+                "municipality": prop.municipality.name,
+                "url": prop.get_absolute_url(),
+                **extra,
             },
         }
-        for m in matches + near
-        if m.property.lat is not None and m.property.lon is not None
+        for prop, extra in shown
+        if prop.lat is not None and prop.lon is not None
     ]
     response = JsonResponse({"type": "FeatureCollection", "features": features})
     response["X-Robots-Tag"] = "noindex"
