@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from standortlotse.accounts import policy
@@ -339,12 +340,24 @@ def create_demo_figures(municipalities=None) -> int:
                 population = (start + (values[Key.POPULATION] - start) * share).quantize(Decimal(1))
                 when = DEMO_AS_OF.replace(year=DEMO_AS_OF.year - years_back)
                 rows.append((Key.POPULATION, population, when))
+            # One query for the municipality's figures and one write each for the new and the
+            # changed ones (a query per figure made this most of `load_demo`'s time).
+            existing = {
+                (figure.key, figure.as_of): figure
+                for figure in Figure.objects.filter(municipality=municipality)
+            }
+            new, changed = [], []
             for key, value, when in rows:
-                figure = Figure.objects.filter(
+                figure = existing.get((key, when)) or Figure(
                     municipality=municipality, key=key, as_of=when
-                ).first() or Figure(municipality=municipality, key=key, as_of=when)
+                )
                 figure.value, figure.source, figure.is_demo = value, DEMO_SOURCE, True
-                figure.full_clean()
-                figure.save()
-                written += 1
+                figure.updated_at = timezone.now()
+                # The record rules (clean, fields); the uniqueness the constraints would query
+                # for is given: each (key, as of) was looked up above and occurs once in rows.
+                figure.full_clean(validate_constraints=False)
+                (changed if figure.pk else new).append(figure)
+            Figure.objects.bulk_create(new)
+            Figure.objects.bulk_update(changed, ["value", "source", "is_demo", "updated_at"])
+            written += len(new) + len(changed)
     return written
