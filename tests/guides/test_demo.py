@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from standortlotse.guides import demo
+from tests.demo_once import demo_once
 
 
 @pytest.mark.parametrize(
@@ -48,29 +49,8 @@ def test_demo_events_are_never_on_sundays_holidays_or_at_night(monkeypatch):
 TOWNS = ["Stendal", "Gardelegen", "Tangermünde", None]  # own contacts, some, none; no choice
 
 
-@pytest.fixture(scope="module")
-def demo_db(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo of `make run`, loaded once for this module's requests (inside one transaction,
-    rolled back at the end: each test runs in a savepoint of it)."""
-    from io import StringIO
-
-    from django.core.management import call_command
-    from django.db import transaction
-    from django.test import override_settings
-
-    media = tmp_path_factory.mktemp("demo-media")
-    with (
-        django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=str(media), PRIVATE_ROOT=str(media / "private")),
-    ):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            call_command("load_demo", "--count", "2", "--allow-production", stdout=StringIO())
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+# The demo of `make run`, loaded once for this module's requests (tests/demo_once.py).
+_demo_module, demo_db = demo_once("--count", "2", name="demo_db")
 
 
 def _responsible_block(page: str) -> str:

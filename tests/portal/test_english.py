@@ -11,7 +11,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.test import Client
 from django.urls import Resolver404, resolve
 from django.utils import translation
@@ -21,6 +20,7 @@ from standortlotse.guides.models import Event, Guide
 from standortlotse.inquiries.models import Inquiry
 from standortlotse.places.models import Place
 from standortlotse.properties.models import ConsentLink, OwnerConsent, Property
+from tests.demo_once import demo_once
 from tests.portal.english_support import (
     Checker,
     choice_codes,
@@ -118,9 +118,8 @@ def crawl(client: Client, seeds: list[str]) -> dict[str, str]:
     return pages
 
 
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", "--count", "16", "--allow-production", stdout=open("/dev/null", "w"))
+# The demo of `make run`, loaded once for the module (tests/demo_once.py).
+_demo_module, demo = demo_once("--count", "16")
 
 
 def _private_pages() -> list[str]:

@@ -1,22 +1,20 @@
 """Every example shown in a search box finds something on the demo data of `make run`."""
 
 import re
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
+
+from tests.demo_once import demo_once
 
 pytestmark = pytest.mark.django_db
 
 EXAMPLE_PREFIX = re.compile(r"^\s*(?:z\.\s?B\.|e\.g\.)\s*", re.IGNORECASE)
 
 
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    call_command("load_demo", "--count", "40", stdout=StringIO())
+# The demo of `make run`, loaded once for both languages (tests/demo_once.py).
+_demo_module, demo = demo_once("--count", "40")
 
 
 def _inputs(html):

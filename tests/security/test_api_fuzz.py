@@ -25,7 +25,6 @@ import pytest
 import schemathesis
 from django.contrib.auth import get_user_model
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
 from django.test import Client
@@ -39,6 +38,7 @@ from standortlotse.cases.models import Case
 from standortlotse.exchange.changes import create_key
 from standortlotse.places.models import Place
 from standortlotse.properties.models import Property
+from tests.demo_once import demo_once
 from tests.factories import OrganisationFactory, member
 
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance]
@@ -263,11 +263,14 @@ def flatmap_path_parameters(context, path_parameters):
 # --- Fixtures and the runs --------------------------------------------------------------------
 
 
+# The demo data are loaded once for the module (tests/demo_once.py); each case runs in its own
+# savepoint inside that load's transaction, so every case starts from the same data.
+_demo_module, demo = demo_once("--count", "10")
+
+
 @pytest.fixture
-def fuzz_env(db):
+def fuzz_env(demo):
     """Demo data, an API key for the change feed, and the IDs of existing records."""
-    with open(os.devnull, "w") as quiet:
-        call_command("load_demo", "--count", "10", "--allow-production", stdout=quiet)
     _key, plain = create_key(
         Organisation.objects.first(),
         "fuzz",
