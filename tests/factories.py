@@ -278,3 +278,38 @@ class ApiKeyFactory(factory.django.DjangoModelFactory):
     def _create(cls, model_class, organisation, name, scopes, **kwargs):
         key, key.plain = changes.create_key(organisation, name, scopes, **kwargs)
         return key
+
+
+class World:
+    """The records of `make_world`, as attributes."""
+
+
+def make_world() -> World:
+    """The records of the `world` fixture (tests/conftest.py): region Altmark with districts
+    Stendal and Salzwedel, a third district outside it, municipalities A (Stendal),
+    B (Gardelegen) inside and C outside, users of every role and one published property per
+    municipality. Also built once per module (tests/once.py)."""
+    w = World()
+    w.district_stendal = DistrictFactory(name="Landkreis Stendal", key="15090")
+    w.district_salzwedel = DistrictFactory(name="Altmarkkreis Salzwedel", key="15081")
+    w.district_other = DistrictFactory(name="Landkreis Börde", key="15083")
+    w.region = RegionFactory(
+        name="Altmark", slug="altmark", districts=[w.district_stendal, w.district_salzwedel]
+    )
+    w.mun_a = MunicipalityFactory(
+        name="Stendal", ags="15090535", district=w.district_stendal, lat=52.6, lon=11.86
+    )
+    w.mun_b = MunicipalityFactory(
+        name="Gardelegen", ags="15081135", district=w.district_salzwedel, lat=52.53, lon=11.39
+    )
+    w.mun_c = MunicipalityFactory(
+        name="Haldensleben", ags="15083270", district=w.district_other, lat=52.29, lon=11.41
+    )
+    w.editor_a = member(Membership.Role.MUNICIPAL_EDITOR, municipality=w.mun_a, username="editor_a")
+    w.editor_b = member(Membership.Role.MUNICIPAL_EDITOR, municipality=w.mun_b, username="editor_b")
+    w.moderator = member(Membership.Role.REGIONAL_MODERATOR, region=w.region, username="moderator")
+    w.state_admin = member(Membership.Role.STATE_ADMIN, username="state_admin")
+    w.prop_a = PropertyFactory(title="Gewerbepark Stendal Nord", municipality=w.mun_a)
+    w.prop_b = PropertyFactory(title="Halle Gardelegen", municipality=w.mun_b, kind="hall")
+    w.prop_c = PropertyFactory(title="Fläche Haldensleben", municipality=w.mun_c)
+    return w

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from standortlotse.guides import demo
-from tests.demo_once import demo_once
+from tests.once import demo_once
 
 
 @pytest.mark.parametrize(
@@ -49,8 +49,8 @@ def test_demo_events_are_never_on_sundays_holidays_or_at_night(monkeypatch):
 TOWNS = ["Stendal", "Gardelegen", "Tangermünde", None]  # own contacts, some, none; no choice
 
 
-# The demo of `make run`, loaded once for this module's requests (tests/demo_once.py).
-_demo_module, demo_db = demo_once("--count", "2", name="demo_db")
+# The demo of `make run`, loaded once for this module's requests (tests/once.py).
+_once_module, demo_db = demo_once("--count", "2", name="demo_db")
 
 
 def _responsible_block(page: str) -> str:

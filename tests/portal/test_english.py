@@ -20,7 +20,7 @@ from standortlotse.guides.models import Event, Guide
 from standortlotse.inquiries.models import Inquiry
 from standortlotse.places.models import Place
 from standortlotse.properties.models import ConsentLink, OwnerConsent, Property
-from tests.demo_once import demo_once
+from tests.once import demo_once
 from tests.portal.english_support import (
     Checker,
     choice_codes,
@@ -118,8 +118,8 @@ def crawl(client: Client, seeds: list[str]) -> dict[str, str]:
     return pages
 
 
-# The demo of `make run`, loaded once for the module (tests/demo_once.py).
-_demo_module, demo = demo_once("--count", "16")
+# The demo of `make run`, loaded once for the module (tests/once.py).
+_once_module, demo = demo_once("--count", "16")
 
 
 def _private_pages() -> list[str]:

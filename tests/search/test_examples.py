@@ -6,15 +6,15 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from tests.demo_once import demo_once
+from tests.once import demo_once
 
 pytestmark = pytest.mark.django_db
 
 EXAMPLE_PREFIX = re.compile(r"^\s*(?:z\.\s?B\.|e\.g\.)\s*", re.IGNORECASE)
 
 
-# The demo of `make run`, loaded once for both languages (tests/demo_once.py).
-_demo_module, demo = demo_once("--count", "40")
+# The demo of `make run`, loaded once for both languages (tests/once.py).
+_once_module, demo = demo_once("--count", "40")
 
 
 def _inputs(html):

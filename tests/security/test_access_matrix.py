@@ -71,7 +71,8 @@ from standortlotse.properties.models import (
     PropertyPhoto,
     Status,
 )
-from tests.factories import PlaceFactory, PropertyFactory, RegionFactory, member
+from tests.factories import PlaceFactory, PropertyFactory, RegionFactory, make_world, member
+from tests.once import once_per_module
 from tests.properties.support import valid_pdf
 
 pytestmark = pytest.mark.django_db
@@ -142,10 +143,10 @@ def _jpeg() -> bytes:
 PDF = valid_pdf()  # parsed as PDF on upload
 
 
-@pytest.fixture
-def objs(world):
-    """Real records of every kind in A's municipality / the Altmark, and a few outside it."""
-    w = world
+def build_objs():
+    """Real records of every kind in A's municipality / the Altmark, and a few outside it: built
+    once for the module (tests/once.py), each cell starts from them in its own savepoint."""
+    w = make_world()
     o = SimpleNamespace(world=w, s=SECRETS)
     o.org_a = w.editor_a.memberships.get().organisation
     o.region = w.region
@@ -354,6 +355,15 @@ def objs(world):
     o.fig_c = figure(SECRETS["fig_c"], municipality=w.mun_c)
     o.fig_district = figure(SECRETS["fig_district"], district=w.district_stendal)
     return o
+
+
+_once_module, objs = once_per_module(build_objs, name="objs")
+
+
+@pytest.fixture
+def world(objs):
+    """The module's world is the one in `objs` (the `prignitz` fixture builds beside it)."""
+    return objs.world
 
 
 # --- clients ----------------------------------------------------------------------------------

@@ -38,8 +38,8 @@ from standortlotse.cases.models import Case
 from standortlotse.exchange.changes import create_key
 from standortlotse.places.models import Place
 from standortlotse.properties.models import Property
-from tests.demo_once import demo_once
 from tests.factories import OrganisationFactory, member
+from tests.once import demo_once
 
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance]
 MIN_TOTAL_REQUESTS = 1000
@@ -263,9 +263,9 @@ def flatmap_path_parameters(context, path_parameters):
 # --- Fixtures and the runs --------------------------------------------------------------------
 
 
-# The demo data are loaded once for the module (tests/demo_once.py); each case runs in its own
+# The demo data are loaded once for the module (tests/once.py); each case runs in its own
 # savepoint inside that load's transaction, so every case starts from the same data.
-_demo_module, demo = demo_once("--count", "10")
+_once_module, demo = demo_once("--count", "10")
 
 
 @pytest.fixture
