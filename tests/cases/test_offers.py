@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
@@ -131,7 +132,8 @@ def test_investor_page_in_english_records_opening(client, sent_offer, profiled_c
     assert "Greta Lotsin" in html and "0391 1234567" in html and "greta@lsa.example" in html
     assert "Zwei Flächen" in html and "Hinweis zu Mit Gleis" in html
     assert reverse("cases:offer_geojson", args=[sent_offer.token]) in html
-    assert "Stendal (Landkreis Stendal)" in html  # the municipality concerned
+    # the municipality concerned, linked to its location profile in the investor's language
+    assert '<a href="/en/standort/gemeinde/15090535/">Stendal</a> (Landkreis Stendal)' in html
     assert 'data-row="area_available_m2"' in html  # the comparison
     assert "no-store" in page["Cache-Control"]
     assert "<script>" not in html and " style=" not in html
@@ -314,6 +316,9 @@ def test_offer_pdf_reads_back(client, sent_offer, crafted):
     cover = reader.pages[0].extract_text()
     assert "Site offer for Geheim AG" in cover and "Greta Lotsin" in cover
     assert "Zwei Flächen" in cover and "Your contact person" in cover
+    # the municipality's location profile, as an address to type in (a PDF is read offline)
+    profile = f"{settings.SITE_URL}/en/standort/gemeinde/15090535/"
+    assert "Location profile:" in cover and profile in "".join(cover.split())
     text = " ".join(page.extract_text() for page in reader.pages[1:])
     assert "Hinweis zu Mit Gleis" in text and "Hinweis zu Ohne Gleis" in text
     assert re.search(r"Ohne Gleis.*Mit Gleis", text, re.S)  # in the offer's order

@@ -81,6 +81,14 @@ def test_demo_figures_are_marked(client, world, figures):
     assert "data-demo" in response.content.decode()
 
 
+def test_demo_figures_are_marked_in_english_under_en(client, world, figures):
+    address = url("profiles:municipality", world.mun_b.ags, language="en")
+    assert address.startswith("/en/")
+    page = text_of(client.get(address))
+    assert "Demo value (not an official figure)" in page
+    assert "Demo-Wert" not in page and "keine amtliche Zahl" not in page
+
+
 def test_json_ld_is_an_administrative_area_with_the_figures(client, world, figures):
     response = client.get(url("profiles:municipality", world.mun_a.ags))
     blocks = [b for b in json_ld_blocks(response) if b.get("@type") == "AdministrativeArea"]
@@ -126,7 +134,7 @@ def test_district_and_region_pages_sum_the_municipalities(client, world, figures
     page = text_of(region)
     # Stendal + Gardelegen (demo): the sum of both, marked as demo since one of them is
     assert ("61.222" if language == "de" else "61,222") in page
-    assert "Demo-Wert" in page
+    assert ("Demo-Wert" if language == "de" else "Demo value") in page
     assert "Altmarkkreis Salzwedel" in page  # the list of districts
     blocks = [b for b in json_ld_blocks(region) if b.get("@type") == "AdministrativeArea"]
     assert {p["name"] for p in blocks[0]["containsPlace"]} == {
@@ -172,7 +180,7 @@ def test_pdf_has_the_figures_and_sources(client, world, figures, infra, language
         assert "Location profile Stendal" in text and "39,127" in text and "estimate" in text
     demo = client.get(url("profiles:municipality_pdf", world.mun_b.ags, language=language))
     demo_text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(demo.content)).pages)
-    assert "Demo-Wert" in demo_text
+    assert ("Demo-Wert" if language == "de" else "Demo value (not an official figure)") in demo_text
     assert_clean(text)  # no template syntax reaches the reader (test_pdf_template_syntax)
     assert_clean(demo_text)
 
@@ -205,7 +213,8 @@ def test_compare_up_to_four_municipalities(client, world, figures, language):
     html = response.content.decode()
     row = re.search(r'<tr data-row="population">(.*?)</tr>', html, re.S).group(1)
     cells = re.findall(r"<td>(.*?)</td>", row, re.S)
-    assert "39" in cells[0] and "22" in cells[1] and "Demo-Wert" in cells[1]
+    demo = "Demo-Wert" if language == "de" else "Demo value (not an official figure)"
+    assert "39" in cells[0] and "22" in cells[1] and demo in cells[1]
     assert 'data-row="travel-Berlin"' in html
     many = ",".join(["15090535", "15081135", "15083270", "15090535"])  # a repeat counts once
     assert "notice" not in client.get(url("profiles:compare") + f"?ags={many}").content.decode()

@@ -90,3 +90,47 @@ def test_the_expose_names_both_zonings(client, prop):
     prop.save()
     text = pdf_text(client.get(reverse("properties:expose", args=[prop.pk])).content)
     assert "GE – Gewerbegebiet, GI – Industriegebiet" in " ".join(text.split())
+
+
+def _checklist(prop):
+    prop.readiness_building_rights_status = "clear"
+    prop.readiness_grid_status = "open"
+    prop.readiness_grid_kva = 630
+    prop.readiness_grid_upgrade_kva = 2500
+    prop.readiness_grid_upgrade_date = "2027-06-30"
+    prop.readiness_grid_operator = "Avacon Netz"
+    prop.readiness_contamination_status = "clear"
+    prop.readiness_contamination_note = "Gutachten 2021 ohne Befund"
+    prop.save()
+    return prop
+
+
+def test_the_expose_carries_the_readiness_checklist(client, prop):
+    _checklist(prop)
+    text = " ".join(
+        pdf_text(client.get(reverse("properties:expose", args=[prop.pk])).content).split()
+    )
+    assert "Baureife" in text and "in Klärung" in text  # the level (six items unknown)
+    assert "Netzanschluss" in text and "verfügbare Netzanschlussleistung: 630 kVA" in text
+    assert "Netzbetreiber: Avacon Netz" in text and "30.06.2027" in text
+    assert "Gutachten 2021 ohne Befund" in text
+    english = client.get(f"/en/immobilien/{prop.pk}/expose.pdf")
+    text = " ".join(pdf_text(english.content).split())
+    assert "Site readiness" in text and "Grid connection" in text and "630 kVA" in text
+
+
+def test_a_property_without_checklist_has_no_readiness_rows(client, prop):
+    text = pdf_text(client.get(reverse("properties:expose", args=[prop.pk])).content)
+    assert "Baureife" not in text and "Netzanschluss" not in text
+
+
+def test_the_comparison_puts_the_checklists_side_by_side(client, prop, world):
+    _checklist(prop)
+    ids = {"ids": [prop.pk, world.prop_b.pk]}
+    page = client.get(reverse("properties:compare"), ids).content.decode()
+    assert 'data-row="readiness_level"' in page and 'data-row="readiness_grid_status"' in page
+    row = page[page.index('data-row="readiness_grid_status"') :]
+    row = row[: row.index("</tr>")]
+    assert "offen" in row and "630" in row and "–" in row  # prop_b has no checklist
+    text = " ".join(pdf_text(client.get(reverse("properties:compare_pdf"), ids).content).split())
+    assert "Baureife" in text and "verfügbare Netzanschlussleistung: 630 kVA" in text

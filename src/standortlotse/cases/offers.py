@@ -31,6 +31,7 @@ from standortlotse.cases.models import (
     hash_offer_token,
 )
 from standortlotse.core.mail import queue_email
+from standortlotse.profiles import presenters as profile_presenters
 from standortlotse.properties.selectors import published_properties
 
 MAX_OFFER_PROPERTIES = 12
@@ -38,10 +39,11 @@ MAX_OFFER_PROPERTIES = 12
 OFFER_POSTS_PER_HOUR = 30
 
 
-def municipality_profile_url(municipality) -> str:
-    """The public location profile of ``municipality`` (built elsewhere, issue 17); "" until it
-    exists, and the offer shows the name and district without a link."""
-    return ""
+def municipality_profile_url(municipality, *, absolute: bool = False) -> str:
+    """The public location profile of ``municipality`` in the active language (with the
+    site's address for the PDF, which is read away from the site)."""
+    path = profile_presenters.url_of(municipality)
+    return settings.SITE_URL.rstrip("/") + path if absolute else path
 
 
 def _log(case: Case, text: str, user=None) -> None:
@@ -240,7 +242,7 @@ def shown_items(offer: Offer) -> list[OfferItem]:
     return items
 
 
-def municipalities(items: list[OfferItem]) -> list[dict]:
+def municipalities(items: list[OfferItem], *, absolute: bool = False) -> list[dict]:
     """The municipalities concerned, each once, with their district and profile link."""
     seen = {}
     for item in items:
@@ -249,7 +251,7 @@ def municipalities(items: list[OfferItem]) -> list[dict]:
             seen[m.pk] = {
                 "name": m.name,
                 "district": m.district.name,
-                "url": municipality_profile_url(m),
+                "url": municipality_profile_url(m, absolute=absolute),
             }
     return list(seen.values())
 
@@ -367,7 +369,7 @@ def offer_pdf(offer: Offer, language: str) -> bytes:
                 "offer": offer,
                 "company": offer.case.company,
                 "sections": sections,
-                "municipalities": municipalities(items),
+                "municipalities": municipalities(items, absolute=True),
                 "contact_name": contact_name(offer.contact),
                 "organisation": offer.case.owner,
                 "created": timezone.localdate(),

@@ -80,6 +80,12 @@ class Shown:
         return date_format(self.as_of, "SHORT_DATE_FORMAT")
 
 
+def source_text(figure: Figure) -> str:
+    """The source as shown: a demo value's stored marker (DEMO_SOURCE, German) in the reader's
+    language; official sources are names of offices and tables, shown as recorded."""
+    return str(_("Demo value (not an official figure)")) if figure.is_demo else figure.source
+
+
 def _shown(figure: Figure) -> Shown:
     return Shown(
         key=figure.key,
@@ -87,7 +93,7 @@ def _shown(figure: Figure) -> Shown:
         value=figure.value,
         text=value_text(figure.key, figure.value),
         as_of=figure.as_of,
-        source=figure.source,
+        source=source_text(figure),
         source_url=figure.source_url,
         is_demo=figure.is_demo,
     )
@@ -150,7 +156,7 @@ def summed(municipalities: list[Municipality]) -> dict[str, Shown]:
         if len(figures) < wanted:
             continue
         total = sum((f.value for f in figures.values()), Decimal(0))
-        sources = sorted({f.source for f in figures.values()})
+        sources = sorted({source_text(f) for f in figures.values()})
         result[key] = Shown(
             key=key,
             label=capfirst(Key(key).label),

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.formats import date_format, number_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -218,6 +219,7 @@ def _grouped_facts(prop: Property) -> list[tuple[str, list[tuple[str, str, str]]
                 field("funding_rate", _num(prop.funding_rate, "%", 0)),
             ],
         ),
+        ("readiness", _readiness_rows(prop)),
         (
             "verified",
             [
@@ -225,6 +227,24 @@ def _grouped_facts(prop: Property) -> list[tuple[str, list[tuple[str, str, str]]
             ],
         ),
     ]
+
+
+def _readiness_rows(prop: Property) -> list[tuple[str, str, str]]:
+    """The checklist as fact rows for the exposé and the comparison: the level, then each item
+    with its status, figures and note ("clear · available capacity 630 kVA · …"). Nothing when
+    no item is known (the detail page has its own section: ``readiness_section``)."""
+    if not readiness.is_filled(prop):
+        return []
+    rows = [("readiness_level", _("Site readiness"), str(prop.get_readiness_level_display()))]
+    for item in readiness.ITEMS:
+        parts = [str(readiness.ItemStatus(getattr(prop, item.status_field)).label)]
+        for name in item.extra:
+            if text := _readiness_value(prop, name):
+                parts.append(f"{Property._meta.get_field(name).verbose_name}: {text}")
+        if note := getattr(prop, item.note_field):
+            parts.append(note)
+        rows.append((item.status_field, capfirst(str(item.label)), " · ".join(parts)))
+    return rows
 
 
 # Facts of the commercial register that say nothing to a family (a siding, the port, the
