@@ -306,6 +306,24 @@ def test_offer_refuses_drafts_and_a_contact_outside_the_owner(
     assert response.status_code == 400 and "contact" in response.context["form"].errors
 
 
+def test_a_bare_visit_points_to_the_offers_language_and_keeps_the_visitors_choice(
+    client, sent_offer
+):
+    assert sent_offer.language == "en"
+    german = client.get(f"/angebot/{sent_offer.token}/").content.decode()
+    notice = german[german.index('id="offer-language"') :]
+    notice = notice[: notice.index("</p>")]
+    assert 'lang="en"' in german and "This offer was written for you in English." in notice
+    assert f'href="/en/angebot/{sent_offer.token}/"' in notice  # no redirect: a link
+    english = client.get(f"/en/angebot/{sent_offer.token}/").content.decode()
+    assert 'id="offer-language"' not in english
+    sent_offer.language = "de"
+    sent_offer.save()
+    english = client.get(f"/en/angebot/{sent_offer.token}/").content.decode()
+    assert "Dieses Angebot wurde für Sie auf Deutsch verfasst." in english
+    assert f'href="/angebot/{sent_offer.token}/"' in english
+
+
 def test_offer_pdf_reads_back(client, sent_offer, crafted):
     from pypdf import PdfReader
 

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse, translate_url
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -208,6 +208,24 @@ def _offer_or_response(request, token):
     return offer, None
 
 
+def _language_notice(request, offer) -> dict | None:
+    """On the page in another language than the offer's (a link typed in without its /en/, or
+    the language switch), a line in the offer's language leading back to it; the visitor's
+    choice of language is kept (no redirect)."""
+    if translation.get_language() == offer.language:
+        return None
+    url = translate_url(request.path, offer.language)  # resolved in the page's language
+    with translation.override(offer.language):
+        return {
+            "lang": offer.language,
+            "url": url,
+            "text": _("This offer was written for you in English.")
+            if offer.language == "en"
+            else _("This offer was written for you in German."),
+            "link": _("Read it in English") if offer.language == "en" else _("Read it in German"),
+        }
+
+
 def _investor_page(request, offer, *, answer_forms=None, question_form=None, status=200, sent=""):
     items = offers.shown_items(offer)
     props = [item.property for item in items]
@@ -233,6 +251,7 @@ def _investor_page(request, offer, *, answer_forms=None, question_form=None, sta
             "kind_choices": Kind.choices,
             "sent": sent or request.GET.get("sent", ""),
             "verdicts": Verdict,
+            "language_notice": _language_notice(request, offer),
         },
         status=status,
     )
