@@ -129,6 +129,10 @@ def test_district_and_region_pages_sum_the_municipalities(client, world, figures
     # one municipality in the test district: its population is the sum
     assert ("39.127" if language == "de" else "39,127") in page
     assert ("Summe über 1 Gemeinde" if language == "de" else "Sum over 1 municipality") in page
+    # the district's transparency figures (its one published property)
+    figures = district.content.decode().split('class="transparency-figures"', 1)[1]
+    figures = figures[: figures.index("</section>")]
+    assert "(1 " in figures and ("No figures yet" not in page and "Noch keine" not in figures)
     region = client.get(url("profiles:region", world.region.slug, language=language))
     assert region.status_code == 200
     page = text_of(region)

@@ -160,6 +160,40 @@ def test_the_region_is_the_union_of_its_municipalities(crafted):
     assert region["area_m2"] == 55_000
 
 
+def test_the_district_is_the_union_of_its_municipalities_and_offices(crafted):
+    d1 = crafted.m1.district
+    # A district office's inquiry about nothing in a municipality: the district's (4 h), and
+    # through it the region's; not Adorf's or Bedorf's.
+    _inquiry(hours=4, recipient=OrganisationFactory(district=d1))
+    data = index.compute()
+    district = _row(data, "districts", d1.pk)
+    assert district["key"] == d1.key and district["municipalities"] == 2
+    # Adorf (10, 100, 400 days; 2 confirmed, 2 complete) + Bedorf (30, 200; 1 and 1)
+    assert district["published"] == 5
+    assert (district["confirmed"], district["confirmed_pct"]) == (3, 60.0)
+    assert district["median_age_days"] == 100.0
+    assert (district["complete"], district["complete_pct"]) == (3, 60.0)
+    # 1, 2, 10 (Adorf) + 1, 3 (Bedorf) + 4 (the office) h: median (2 + 3) / 2
+    assert district["inquiries_answered"] == 6
+    assert district["median_answer_seconds"] == 2.5 * HOUR
+    assert district["area_m2"] == 55_000
+    assert _row(data, "municipalities", crafted.m1.pk)["inquiries_answered"] == 3
+    # the region: 6 above + 5 h general = 7 answers, median 3 h
+    region = _row(data, "regions", crafted.region.pk)
+    assert region["inquiries_answered"] == 7 and region["median_answer_seconds"] == 3 * HOUR
+    # Cedorf's district: no records; the district outside every region is listed too
+    cedorf = _row(data, "districts", crafted.m3.district_id)
+    assert cedorf["published"] == 0 and cedorf["median_age_days"] is None
+    assert _row(data, "districts", crafted.m4.district_id)["published"] == 1
+
+
+def test_a_snapshot_from_before_the_districts_is_replaced(crafted):
+    old = index.snapshot()
+    old.data.pop("districts")
+    old.save()
+    assert "districts" in index.latest().data
+
+
 def test_no_records_at_all(db):
     region = RegionFactory(districts=[DistrictFactory()])
     data = index.compute()

@@ -1,7 +1,7 @@
 """The public transparency index: how current and complete each municipality's and region's
 data is, how fast their inquiries are answered, and how much land they offer.
 
-Five figures per municipality and per marketing region, computed by ``compute()`` (daily via
+Five figures per municipality, district and marketing region, computed by ``compute()`` (daily via
 ``manage.py transparency_snapshot``) and stored as a ``TransparencySnapshot``, so the page
 reads one row:
 
@@ -17,14 +17,16 @@ reads one row:
   complete until the gaps are filled).
 * **median time to first answer** of the inquiries received in the last ``INQUIRY_DAYS`` days
   and answered: an inquiry belongs to the municipality of the property or place it is about,
-  else to the municipality of the office it went to; a region has those of its municipalities
-  and the general inquiries addressed to it. The median is given only from ``MIN_INQUIRIES``
-  answered inquiries on (fewer: the page says "too few inquiries"), so that no single person's
-  inquiry can be read from it; the snapshot keeps no median below that.
+  else to the municipality of the office it went to, else (a district office's) to that district;
+  a district has those of its municipalities and its offices, a region those of its districts
+  and the general inquiries addressed to it (each inquiry counts in one place only). The
+  median is given only from ``MIN_INQUIRIES`` answered inquiries on (fewer: the page says "too
+  few inquiries"), so that no single person's inquiry can be read from it; the snapshot keeps
+  no median below that.
 * **available area**: the sum of the published records' available area (m², shown in ha).
 
-A region is the union of its districts' municipalities: its medians are taken over all their
-records and inquiries, not of the municipalities' medians. No personal data is read but the
+A district is the union of its municipalities, a region of its districts: the medians are taken
+over all their records and inquiries, not of the municipalities' medians. No personal data is read but the
 dates of the inquiries.
 """
 
@@ -39,7 +41,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from standortlotse.core.collation import sorted_by_name
-from standortlotse.geo.models import Municipality, Region
+from standortlotse.geo.models import District, Municipality, Region
 from standortlotse.inquiries.models import Inquiry
 from standortlotse.properties import publication
 from standortlotse.properties.models import Property, reminder_before
@@ -127,6 +129,8 @@ def compute(now=None) -> dict:
         )
 
     general: dict[int, list[float]] = defaultdict(list)  # region id → inquiries without a place
+    # district id → inquiries to a district office about no municipality's property or place
+    district_general: dict[int, list[float]] = defaultdict(list)
     answered = Inquiry.objects.filter(
         created_at__gte=now - timedelta(days=INQUIRY_DAYS), first_answered_at__isnull=False
     ).values_list(
@@ -135,13 +139,24 @@ def compute(now=None) -> dict:
         "property__municipality_id",
         "place__municipality_id",
         "recipient__municipality_id",
+        "recipient__district_id",
         "region_id",
     )
-    for created, first, prop_mun, place_mun, recipient_mun, region_id in answered:
+    for (
+        created,
+        first,
+        prop_mun,
+        place_mun,
+        recipient_mun,
+        recipient_district,
+        region_id,
+    ) in answered:
         seconds = max((first - created).total_seconds(), 0.0)
         mun = _inquiry_municipality(prop_mun, place_mun, recipient_mun)
         if mun is not None:
             municipalities[mun].answer_seconds.append(seconds)
+        elif recipient_district is not None:
+            district_general[recipient_district].append(seconds)
         elif region_id is not None:
             general[region_id].append(seconds)
 
@@ -174,9 +189,7 @@ def compute(now=None) -> dict:
             }
         )
 
-    region_rows = []
-    for region in regions:
-        district_ids = {d.pk for d in region.districts.all()}
+    def union(district_ids: set[int]) -> tuple[_Tally, list[int]]:
         tally = _Tally()
         members = [mid for mid, did in district_of.items() if did in district_ids]
         for mid in members:
@@ -189,6 +202,28 @@ def compute(now=None) -> dict:
             tally.ages += part.ages
             tally.area_m2 += part.area_m2
             tally.answer_seconds += part.answer_seconds
+        for district_id in district_ids:
+            tally.answer_seconds += district_general.get(district_id, [])
+        return tally, members
+
+    district_rows = []
+    for district in sorted_by_name(
+        District.objects.filter(pk__in=set(district_of.values())), lambda d: d.name
+    ):
+        tally, members = union({district.pk})
+        district_rows.append(
+            {
+                "id": district.pk,
+                "key": district.key,
+                "name": district.name,
+                "municipalities": len(members),
+                **tally.figures(),
+            }
+        )
+
+    region_rows = []
+    for region in regions:
+        tally, members = union({d.pk for d in region.districts.all()})
         tally.answer_seconds += general.get(region.pk, [])
         region_rows.append(
             {
@@ -207,6 +242,7 @@ def compute(now=None) -> dict:
         "inquiry_days": INQUIRY_DAYS,
         "min_inquiries": MIN_INQUIRIES,
         "municipalities": municipality_rows,
+        "districts": district_rows,
         "regions": region_rows,
     }
 
@@ -220,11 +256,16 @@ def latest(max_age_hours: int = 26) -> TransparencySnapshot:
     """The newest snapshot; a new one when none is younger than a day (and a bit), so the page
     works before the first cron run."""
     found = TransparencySnapshot.objects.order_by("-created_at").first()
-    if found is None or (timezone.now() - found.created_at).total_seconds() > max_age_hours * 3600:
+    if (
+        found is None
+        or (timezone.now() - found.created_at).total_seconds() > max_age_hours * 3600
+        or "districts" not in found.data  # from before the districts were computed
+    ):
         found = snapshot()
     return found
 
 
 def figures_of(data: dict, kind: str, pk: int) -> dict | None:
-    """The row of one municipality (``kind`` "municipalities") or region ("regions")."""
+    """The row of one municipality (``kind`` "municipalities"), district ("districts") or
+    region ("regions"); None for a snapshot from before districts were computed."""
     return next((row for row in data.get(kind, []) if row["id"] == pk), None)

@@ -1,9 +1,9 @@
-"""``{% transparency_figures municipality %}`` (or a region): the five figures of the latest
+"""``{% transparency_figures municipality %}`` (or a district, or a region): the five figures of the latest
 transparency snapshot for a profile page, with a link to the ranking and its explanation."""
 
 from django import template
 
-from standortlotse.geo.models import Region
+from standortlotse.geo.models import District, Region
 from standortlotse.transparency import index, presenters
 
 register = template.Library()
@@ -12,7 +12,12 @@ register = template.Library()
 @register.inclusion_tag("transparency/_figures.html")
 def transparency_figures(place, heading_level: int = 2):
     snap = index.latest()
-    kind = "regions" if isinstance(place, Region) else "municipalities"
+    if isinstance(place, Region):
+        kind = "regions"
+    elif isinstance(place, District):
+        kind = "districts"
+    else:
+        kind = "municipalities"
     row = index.figures_of(snap.data, kind, place.pk) if place is not None else None
     return {
         "row": presenters.displayed(row) if row else None,
