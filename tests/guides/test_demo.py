@@ -122,19 +122,25 @@ def test_the_demo_has_no_gaps(demo_db, db):
     from standortlotse.geo.models import Region
     from standortlotse.guides import coverage
 
-    altmark = Region.objects.filter(slug="altmark")
-    assert [str(gap) for gap in coverage.cell_gaps(altmark)] == []
+    # Both regions have a guide of their own in every cell, in both languages.
+    assert [str(gap) for gap in coverage.cell_gaps(Region.objects.all())] == []
     assert [str(gap) for gap in coverage.contact_gaps()] == []  # both regions
-    # The Prignitz's demo has contacts but no guides of its own: every cell falls back (and
-    # the back office lists it), in both languages.
-    prignitz = Region.objects.filter(slug="prignitz")
-    from django.conf import settings
 
-    from standortlotse.guides.models import Audience, Theme
 
-    gaps = coverage.cell_gaps(prignitz)
-    assert len(gaps) == len(Audience.values) * len(Theme.values) * len(settings.LANGUAGES)
-    assert {gap.region.slug for gap in gaps} == {"prignitz"}
+def test_the_prignitz_guides_are_its_own_and_lead_to_its_offices(demo_db, db, client):
+    from standortlotse.guides.models import Guide
+
+    guides = list(Guide.objects.filter(region__slug="prignitz", status="published"))
+    assert len(guides) == 5
+    for guide in guides:
+        assert guide.contact is not None and guide.contact.region.slug == "prignitz"
+        assert guide.body_en and guide.title_en and "(Demo" in guide.body_de
+    investing = Guide.objects.get(region__slug="prignitz", slug="investieren-in-der-prignitz")
+    assert investing.contact.organisation.name == "Wirtschaftsförderung Landkreis Prignitz"
+    page = client.get(investing.get_absolute_url()).content.decode()
+    assert (
+        "Investieren in der Prignitz" in page and "Wirtschaftsförderung Landkreis Prignitz" in page
+    )
 
 
 def test_towns_get_their_own_contact_or_their_districts(demo_db, db):

@@ -651,10 +651,136 @@ CONTACTS_PRIGNITZ = [
 ]  # fmt: skip
 
 
+# The Prignitz's own guides, one for every cell of the guided entry (audience × theme), each
+# with the office a reader of that cell reaches: (slug, theme, audiences, (title de, en),
+# (summary de, en), (body de, en), contact's organisation).
+_ALL = ["returner", "newcomer", "stayer", "founder", "investor"]
+GUIDES_PRIGNITZ = [
+    (
+        "arbeiten-in-der-prignitz",
+        Theme.WORK,
+        ["returner", "newcomer", "stayer"],
+        ("Arbeiten in der Prignitz", "Working in the Prignitz"),
+        (
+            "Betriebe, Pendelwege nach Berlin und Hamburg und Beratung vor Ort.",
+            "Employers, commuting to Berlin and Hamburg and advice on the spot.",
+        ),
+        (
+            (
+                "## Arbeit finden\n\nIn Perleberg, Wittenberge und Pritzwalk suchen Handwerk, Pflege "
+                "und Industrie Fachkräfte. Die Wirtschaftsförderung des Landkreises kennt die "
+                "Betriebe und stellt Kontakte her.\n\n## Pendeln\n\nWittenberge liegt an der "
+                "Bahnstrecke Berlin–Hamburg; wer pendelt, erreicht beide Städte mit dem Zug.\n"
+            ),
+            (
+                "## Finding work\n\nIn Perleberg, Wittenberge and Pritzwalk, trades, care and "
+                "industry are looking for skilled staff. The district's economic development office "
+                "knows the firms and makes introductions.\n\n## Commuting\n\nWittenberge lies on "
+                "the Berlin–Hamburg railway; commuters reach both cities by train.\n"
+            ),
+        ),
+        "Wirtschaftsförderung Landkreis Prignitz",
+    ),
+    (
+        "gruenden-in-der-prignitz",
+        Theme.WORK,
+        ["founder"],
+        ("Gründen in der Prignitz", "Founding a business in the Prignitz"),
+        (
+            "Beratung, Räume und Förderung für Gründerinnen und Gründer.",
+            "Advice, premises and funding for founders.",
+        ),
+        (
+            (
+                "## Beratung\n\nDie Wirtschaftsförderung berät zu Businessplan, Förderprogrammen "
+                "des Landes Brandenburg und Räumen.\n\n## Räume\n\nLeerstehende Läden und Höfe "
+                "lassen sich für Werkstatt, Büro oder Laden nutzen.\n"
+            ),
+            (
+                "## Advice\n\nThe economic development office advises on the business plan, the "
+                "State of Brandenburg's funding programmes and premises.\n\n## Premises\n\n"
+                "Empty shops and farmsteads can become a workshop, an office or a shop.\n"
+            ),
+        ),
+        "Wirtschaftsförderung Landkreis Prignitz",
+    ),
+    (
+        "investieren-in-der-prignitz",
+        Theme.WORK,
+        ["investor"],
+        ("Investieren in der Prignitz", "Investing in the Prignitz"),
+        (
+            "Gewerbeflächen an der A 24 und an der Elbe, ein Ansprechpartner für alles.",
+            "Commercial land on the A 24 and the Elbe, one contact for everything.",
+        ),
+        (
+            (
+                "## Flächen\n\nGewerbe- und Industrieflächen liegen an der A 24 und am Elbhafen "
+                "Wittenberge. Die Wirtschaftsförderung begleitet Vorhaben von der Standortsuche bis "
+                "zur Genehmigung.\n\n## Förderung\n\nInvestitionen können mit Mitteln der "
+                "regionalen Wirtschaftsförderung (GRW) unterstützt werden.\n"
+            ),
+            (
+                "## Sites\n\nCommercial and industrial land lies on the A 24 and at the Elbe port "
+                "of Wittenberge. The economic development office accompanies projects from the site "
+                "search to the permit.\n\n## Funding\n\nInvestments can be supported by the "
+                "regional economic development programme (GRW).\n"
+            ),
+        ),
+        "Wirtschaftsförderung Landkreis Prignitz",
+    ),
+    (
+        "wohnen-in-der-prignitz",
+        Theme.HOUSING,
+        _ALL,
+        ("Wohnen in der Prignitz", "Housing in the Prignitz"),
+        (
+            "Mietwohnungen, Bauplätze und alte Höfe in Perleberg, Wittenberge und den Dörfern.",
+            "Flats, building plots and old farmsteads in Perleberg, Wittenberge and the villages.",
+        ),
+        (
+            (
+                "## Wohnungen und Bauplätze\n\nDie Städte vermitteln Mietwohnungen und "
+                "Bauplätze; in den Dörfern warten Höfe auf neue Bewohner.\n\n## Beratung\n\n"
+                "Die Stadtverwaltungen beraten zu Bauanträgen und Sanierung.\n"
+            ),
+            (
+                "## Flats and plots\n\nThe towns help with flats to rent and building plots; in "
+                "the villages, farmsteads are waiting for new residents.\n\n## Advice\n\nThe "
+                "town administrations advise on planning applications and renovation.\n"
+            ),
+        ),
+        "Stadt Perleberg – Wirtschaftsförderung (Demo)",
+    ),
+    (
+        "leben-in-der-prignitz",
+        Theme.LIFE,
+        _ALL,
+        ("Leben in der Prignitz", "Living in the Prignitz"),
+        (
+            "Kita, Schule, Vereine und Natur an Elbe und Stepenitz.",
+            "Day care, schools, clubs and nature on the Elbe and the Stepenitz.",
+        ),
+        (
+            (
+                "## Familie\n\nKitas und Schulen gibt es in allen Städten; die Verwaltung hilft "
+                "bei der Anmeldung.\n\n## Freizeit\n\nVereine, Radwege an der Elbe und das "
+                "Biosphärenreservat Flusslandschaft Elbe laden ein.\n"
+            ),
+            (
+                "## Family\n\nThere are day-care centres and schools in every town; the "
+                "administration helps with registering.\n\n## Leisure\n\nClubs, cycle paths "
+                "along the Elbe and the Elbe River Landscape biosphere reserve.\n"
+            ),
+        ),
+        "Stadt Wittenberge – Stadtverwaltung (Demo)",
+    ),
+]
+
+
 def create_demo_prignitz_contacts() -> None:
-    """The Prignitz's demo contacts (idempotent; nothing without the region). Its guided entry
-    has no guides of its own: the overview falls back to the theme's general guides and says so
-    (``coverage.cell_gaps`` lists them for the back office)."""
+    """The Prignitz's demo contacts and guides, one guide for every cell of the guided entry
+    (idempotent; nothing without the region)."""
     region = Region.objects.filter(slug="prignitz").first()
     if region is None:
         return
@@ -685,6 +811,29 @@ def create_demo_prignitz_contacts() -> None:
         if created:
             contact.districts.set([districts[k] for k in district_keys])
             contact.municipalities.set(towns.filter(name__in=municipality_names))
+    for slug, theme, audiences, titles, summaries, bodies, organisation in GUIDES_PRIGNITZ:
+        english = {
+            "title_en": titles[1],
+            "summary_en": summaries[1],
+            "body_en": bodies[1] + "\n\n*(Demo text)*",
+        }
+        guide, _made = Guide.objects.get_or_create(
+            region=region,
+            slug=slug,
+            defaults={
+                "theme": theme,
+                "audiences": audiences,
+                "title_de": titles[0],
+                "summary_de": summaries[0],
+                "body_de": bodies[0] + f"\n\n*{DEMO}-Text*",
+                **english,
+                "contact": Contact.objects.filter(
+                    region=region, organisation__name=organisation
+                ).first(),
+                "status": Status.PUBLISHED,
+            },
+        )
+        _fill_english(guide, **english)
 
 
 # Days nobody holds a network meeting or an open day (fixed holidays across Germany and
