@@ -24,3 +24,11 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # a fake upstream (tests/core/test_tiles.py, tests/browser/test_map_tiles.py).
 MAP_TILE_UPSTREAM = "http://127.0.0.1:9/{z}/{x}/{y}.png"
 MAP_TILE_CACHE_DIR = __import__("tempfile").mkdtemp(prefix="standortlotse-tiles-")
+
+# PostgreSQL: commits do not wait for the write-ahead log to reach the disk (a per-session
+# setting, nothing changes on the server). The tests of the live server and of transactions
+# commit thousands of times and every commit waited for an fsync; a crash can lose at most the
+# last moments of a test database, which is thrown away anyway. Production keeps the default.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    _options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
+    _options["options"] = (_options.get("options", "") + " -c synchronous_commit=off").strip()

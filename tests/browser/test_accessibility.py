@@ -216,3 +216,23 @@ def test_owner_consent_answer_page_is_accessible(live_world, ui):
     ui.visit("/" + url.split("://", 1)[1].split("/", 1)[1])  # the path of the answer link
     assert ui.page.get_by_role("button").count() >= 2
     ui.assert_accessible()
+
+
+def test_the_audit_finds_a_planted_violation(live_world, ui):
+    """The check can fail: an image without alt text and a nameless button planted into a page
+    are reported (with the elements), so a page passing the audit means something."""
+    ui.visit("/")
+    ui.page.evaluate(
+        """() => {
+          const main = document.querySelector('main');
+          const img = document.createElement('img');
+          img.src = '/static/favicon.ico';
+          img.id = 'planted-image';
+          const button = document.createElement('button');
+          button.id = 'planted-button';
+          main.append(img, button);
+        }"""
+    )
+    found = {v["id"]: v for v in ui.axe()}
+    assert "image-alt" in found and "button-name" in found
+    assert found["image-alt"]["nodes"][0]["target"] == ["#planted-image"]
