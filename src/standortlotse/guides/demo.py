@@ -535,6 +535,32 @@ def _area_of(kind, district_keys, municipality_names) -> dict:
     return {}
 
 
+def _demo_guide(region, slug, theme, audiences, titles, summaries, bodies, contact) -> bool:
+    """A published demo guide of ``region`` in German and English (idempotent); whether it is
+    new."""
+    english = {
+        "title_en": titles[1],
+        "summary_en": summaries[1],
+        "body_en": bodies[1] + "\n\n*(Demo text)*",
+    }
+    guide, made = Guide.objects.get_or_create(
+        region=region,
+        slug=slug,
+        defaults={
+            "theme": theme,
+            "audiences": audiences,
+            "title_de": titles[0],
+            "summary_de": summaries[0],
+            "body_de": bodies[0] + f"\n\n*{DEMO}-Text*",
+            **english,
+            "contact": contact,
+            "status": Status.PUBLISHED,
+        },
+    )
+    _fill_english(guide, **english)
+    return made
+
+
 def create_demo_guides() -> int:
     region = Region.objects.get(slug="altmark")
     districts = {d.key: d for d in District.objects.filter(regions=region)}
@@ -575,27 +601,9 @@ def create_demo_guides() -> int:
         contacts.append(contact)
     created = 0
     for slug, theme, audiences, titles, summaries, bodies, contact_index in GUIDES:
-        english = {
-            "title_en": titles[1],
-            "summary_en": summaries[1],
-            "body_en": bodies[1] + "\n\n*(Demo text)*",
-        }
-        guide, made = Guide.objects.get_or_create(
-            region=region,
-            slug=slug,
-            defaults={
-                "theme": theme,
-                "audiences": audiences,
-                "title_de": titles[0],
-                "summary_de": summaries[0],
-                "body_de": bodies[0] + f"\n\n*{DEMO}-Text*",
-                **english,
-                "contact": contacts[contact_index],
-                "status": Status.PUBLISHED,
-            },
+        created += _demo_guide(
+            region, slug, theme, audiences, titles, summaries, bodies, contacts[contact_index]
         )
-        _fill_english(guide, **english)
-        created += made
     today = timezone.localdate()
     for title_de, title_en, days, location, municipality_name in EVENTS:
         starts = event_start(today + timedelta(days=days))
@@ -812,28 +820,8 @@ def create_demo_prignitz_contacts() -> None:
             contact.districts.set([districts[k] for k in district_keys])
             contact.municipalities.set(towns.filter(name__in=municipality_names))
     for slug, theme, audiences, titles, summaries, bodies, organisation in GUIDES_PRIGNITZ:
-        english = {
-            "title_en": titles[1],
-            "summary_en": summaries[1],
-            "body_en": bodies[1] + "\n\n*(Demo text)*",
-        }
-        guide, _made = Guide.objects.get_or_create(
-            region=region,
-            slug=slug,
-            defaults={
-                "theme": theme,
-                "audiences": audiences,
-                "title_de": titles[0],
-                "summary_de": summaries[0],
-                "body_de": bodies[0] + f"\n\n*{DEMO}-Text*",
-                **english,
-                "contact": Contact.objects.filter(
-                    region=region, organisation__name=organisation
-                ).first(),
-                "status": Status.PUBLISHED,
-            },
-        )
-        _fill_english(guide, **english)
+        contact = Contact.objects.filter(region=region, organisation__name=organisation).first()
+        _demo_guide(region, slug, theme, audiences, titles, summaries, bodies, contact)
 
 
 # Days nobody holds a network meeting or an open day (fixed holidays across Germany and
