@@ -9,10 +9,11 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from standortlotse.geo import infrastructure
-from standortlotse.geo.models import InfrastructureDataset, InfrastructureFeature
+from standortlotse.geo.models import InfrastructureDataset, InfrastructureFeature, Municipality
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini-infrastructure.geojson"
 SHIPPED = infrastructure.SHIPPED_DIR / "altmark.geojson"
+SHIPPED_PRIGNITZ = infrastructure.SHIPPED_DIR / "prignitz.geojson"
 
 
 def run(*args) -> str:
@@ -107,8 +108,9 @@ def test_a_broken_file_is_refused_whole_with_every_problem_named(tmp_path):
 # --- the shipped Altmark data -----------------------------------------------------------------------
 
 
-def test_shipped_data_is_valid_and_names_a_source_for_every_feature():
-    data = infrastructure.read_dataset(SHIPPED)
+@pytest.mark.parametrize("path", [SHIPPED, SHIPPED_PRIGNITZ], ids=["altmark", "prignitz"])
+def test_shipped_data_is_valid_and_names_a_source_for_every_feature(path):
+    data = infrastructure.read_dataset(path)
     meta = data["metadata"]
     assert meta["as_of"] and meta["licence"] and "verified" in meta["source"]
     for feature in data["features"]:
@@ -118,6 +120,15 @@ def test_shipped_data_is_valid_and_names_a_source_for_every_feature():
     # every transport kind; no Kitas and schools (no checked open data set was at hand: the
     # housing facts of these kinds are entered, docs/location-facts.md)
     assert kinds == set(InfrastructureFeature.Kind.values) - {"kita", "school"}
+    # the stations from DB's StaDa are verified; the few of other operators name theirs
+    for f in data["features"]:
+        props = f["properties"]
+        if props["kind"] == "station" and not props["verified"]:
+            assert "not a DB station" in props["note"], props["name"]
+
+
+def test_shipped_altmark_junctions_follow_the_a14_extension():
+    data = infrastructure.read_dataset(SHIPPED)
     junctions = {
         f["properties"]["name"]: f["properties"]
         for f in data["features"]
@@ -150,3 +161,43 @@ def test_shipped_data_gives_plausible_distances():
         index, "junction", 52.5252, 11.3952, lambda f: f.properties["status"] == "open"
     )
     assert junction.km > 20 and junction.feature.name != "Osterburg"
+
+
+@pytest.mark.django_db
+def test_shipped_prignitz_data_gives_plausible_location_facts():
+    """The Prignitz north of 53.15° N (beyond the Altmark data set) gets the A 24 and its own
+    stations; in the overlap (Wittenberge) both data sets count; the A 14 exit Wittenberge, not
+    open, is never the nearest junction."""
+    from standortlotse.geo.services import load_shipped_regions
+    from standortlotse.properties import facts
+
+    load_shipped_regions()
+    infrastructure.load_file(SHIPPED)
+    infrastructure.load_file(SHIPPED_PRIGNITZ)
+    towns = {m.name: m for m in Municipality.objects.filter(district__key="12070")}
+
+    def at(name, dlat=0.0, dlon=0.0):
+        town = towns[name]
+        return facts.compute(town.lat + dlat, town.lon + dlon, town)
+
+    falkenhagen = at("Pritzwalk", 0.045, 0.09)  # the industrial estate at the A 24
+    assert falkenhagen["motorway"]["label"] == "AS Pritzwalk (A24)"
+    assert falkenhagen["motorway"]["km"] < 3 and falkenhagen["motorway"]["road_km"] < 4
+    meyenburg = at("Meyenburg")
+    assert meyenburg["station"]["name"] == "Meyenburg" and meyenburg["station"]["km"] < 2
+    assert meyenburg["motorway"]["label"] == "AS Meyenburg (A24)"
+    assert 5 < meyenburg["motorway"]["km"] < 15
+    putlitz = at("Putlitz")
+    assert putlitz["motorway"]["label"] == "AS Putlitz (A24)" and putlitz["motorway"]["km"] < 5
+    karstaedt = at("Karstädt")
+    assert karstaedt["motorway"]["label"] == "AS Karstädt (A14)" and karstaedt["motorway"]["km"] < 4
+    wittenberge = at("Wittenberge")
+    assert wittenberge["long_distance_station"]["name"] == "Wittenberge"
+    assert wittenberge["long_distance_station"]["km"] < 2
+    assert wittenberge["motorway"]["label"] != "AS Wittenberge (A14)"
+    assert wittenberge["inland_port"]["km"] < 2
+    # no point of the district is left without a motorway distance, and none is absurd
+    for town in towns.values():
+        result = facts.compute(town.lat, town.lon, town)
+        assert 0 < result["motorway"]["km"] < 40, town.name
+        assert result["station"]["km"] < 25, town.name

@@ -1,6 +1,6 @@
 """geo.infrastructure.nearest_many: the batch computation finds what a loop over the features
 with the scalar formulas (point_km, segment_km) finds, point by point (feature and distance),
-including points outside every data set."""
+including points outside every data set, and features both of two overlapping data sets list."""
 
 import itertools
 import random
@@ -49,7 +49,11 @@ def test_batch_equals_one_point_at_a_time():
             single = _reference(index, spec.kind, lat, lon, where)
             assert (found is None) == (single is None), (spec.key, lat, lon)
             if single is not None:
-                assert found.feature.id == single[0].id, (spec.key, lat, lon)
+                if found.feature.id != single[0].id:
+                    # a tie: the same line or point in two data sets that overlap (the
+                    # Altmark's and the Prignitz's share the Berlin–Hamburg line near Wittenberge)
+                    assert found.feature.dataset != single[0].dataset, (spec.key, lat, lon)
+                    assert set(found.feature.points) & set(single[0].points), (spec.key, lat, lon)
                 assert found.km == pytest.approx(single[1], abs=1e-9)
     assert batch[-1] is None
 

@@ -331,10 +331,20 @@ def test_demo_data_is_consistent_with_the_computation_and_the_postcodes(db, sett
     # the Prignitz's (Brandenburg) records are checked alike: distances computed from the
     # shipped data, postcodes of their town, inside their municipality
     prignitz = demo.filter(municipality__district__key="12070")
-    assert {p.municipality.name for p in prignitz} == {"Perleberg", "Wittenberge"}
+    assert {p.municipality.name for p in prignitz} == {
+        "Perleberg",
+        "Wittenberge",
+        "Pritzwalk",
+        "Karstädt",
+    }
     for prop in prignitz:
         assert prop.motorway_km is not None and prop.station_km is not None, prop.title
         assert shape(prop.municipality.outline.geometry).contains(Point(prop.lon, prop.lat))
+    # a site "an der A 24" lies at the A 24 (the shipped Prignitz data), one "an der A 14" at it
+    falkenhagen = prignitz.get(title__contains="an der A 24")
+    assert falkenhagen.motorway_junction == "AS Pritzwalk (A24)" and falkenhagen.motorway_km < 3
+    karstaedt = prignitz.get(title__contains="an der A 14")
+    assert karstaedt.motorway_junction == "AS Karstädt (A14)" and karstaedt.motorway_km < 3
     for prop in demo:
         results = facts.compute(prop.lat, prop.lon, prop.municipality, index=index)
         for fact, result in results.items():

@@ -604,9 +604,9 @@ def _demo_readiness(prop: Property, n: int) -> None:
 # --- the second region: Landkreis Prignitz (Brandenburg) -------------------------------------
 
 # (title, municipality, kind, zonings, offset of the point from the municipality centre in
-# degrees (lat, lon)). Made up like every demo record, in towns the shipped infrastructure data
-# covers (its coverage ends at 53.15° N: Pritzwalk's motorway, the A 24, is not in it, so the
-# Prignitz's demo properties lie in Perleberg and Wittenberge).
+# degrees (lat, lon)). Made up like every demo record; their distances come from the shipped
+# Prignitz infrastructure data (geo/data/infrastructure/prignitz.geojson: the A 24 and the A 14
+# north of Wittenberge), like the Altmark's.
 DEMO_PRIGNITZ = [
     ("Gewerbegebiet Perleberg-Süd", "Perleberg", Kind.BUSINESS_PARK, ["GE"], (-0.012, 0.004)),
     ("Lagerhalle an der Stepenitz", "Perleberg", Kind.HALL, ["GE"], (0.004, -0.006)),
@@ -614,6 +614,9 @@ DEMO_PRIGNITZ = [
     ("Industriefläche am Elbhafen Wittenberge", "Wittenberge", Kind.PLOT, ["GI"], (-0.008, 0.01)),
     ("Ehemaliges Nähmaschinenwerk Wittenberge", "Wittenberge", Kind.BROWNFIELD, ["GE", "SO"],
      (0.003, 0.004)),
+    ("Industriegebiet Falkenhagen an der A 24", "Pritzwalk", Kind.BUSINESS_PARK, ["GI"],
+     (0.045, 0.09)),
+    ("Gewerbefläche an der A 14 in Karstädt", "Karstädt", Kind.PLOT, ["GE"], (-0.01, -0.02)),
 ]  # fmt: skip
 PRIGNITZ_BRAND_COLOUR = "#1f4e79"  # the demo's blue for the Prignitz (8.6:1 with white)
 
