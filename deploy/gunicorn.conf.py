@@ -44,3 +44,32 @@ access_log_format = "%(m)s %(U)s %(s)s %(b)s %(L)s"
 logconfig_dict = logs.config(
     os.environ.get("DJANGO_LOG_FORMAT", "json"), os.environ.get("DJANGO_LOG_LEVEL", "INFO")
 )
+
+# gunicorn 27's control socket (`gunicornc`): by default one path per user, so that two
+# instances of one user (two sites, or web and a benchmark) would share it. One per instance
+# here: GUNICORN_CONTROL_SOCKET if set; else, under systemd, in the unit's RuntimeDirectory,
+# named by the bound address; else off.
+_control = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+if not _control and os.environ.get("RUNTIME_DIRECTORY"):
+    _name = "".join(c if c.isalnum() else "-" for c in bind)
+    _control = str(Path(os.environ["RUNTIME_DIRECTORY"].split(":")[0]) / f"gunicorn-{_name}.ctl")
+if _control:
+    control_socket = _control
+else:
+    control_socket_disable = True
+
+
+def on_starting(server):
+    """Refuse to start when a folder the app writes is not writable (the check
+    standortlotse.E001 names it), instead of answering 500 at the first login or upload."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "standortlotse.settings")
+    import django
+
+    django.setup()
+    from standortlotse.core.checks import check_writable_folders
+
+    problems = check_writable_folders(None)
+    for problem in problems:
+        server.log.error("%s %s", problem.msg, problem.hint)
+    if problems:
+        raise SystemExit(3)

@@ -82,6 +82,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "standortlotse.core.headers.HeadersMiddleware",
+    # /health/ and /health/ready/ for load balancers: before the host check and the sessions
+    # (core/health.py); SECURE_REDIRECT_EXEMPT spares them the HTTPS redirect.
+    "standortlotse.core.health.HealthMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -371,6 +374,7 @@ SESSION_COOKIE_HTTPONLY = True
 # the page uses the token); no script reads it, and it ends with the browser session.
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_AGE = None
+SECURE_REDIRECT_EXEMPT = [r"^health/(ready/)?$"]  # load balancers ask over plain HTTP
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("health/", core_views.health, name="health"),
+    path("health/ready/", core_views.health_ready, name="health-ready"),
     # Background map tiles through our own origin (core/tiles.py; nginx caches them in production).
     path("karte/kacheln/<int:z>/<int:x>/<int:y>.png", tiles.tile, name="map_tile"),
     path("robots.txt", portal_views.robots_txt, name="robots_txt"),
@@ -61,4 +62,5 @@ urlpatterns += i18n_patterns(
 if settings.DEBUG or settings.SERVE_MEDIA:
     urlpatterns += [path("media/<path:path>", serve_media)]
 
+handler404 = "standortlotse.core.views.page_not_found"
 handler500 = "standortlotse.core.views.server_error"

@@ -1,7 +1,8 @@
-"""Deployment checks of our own (`manage.py check --deploy`), beside Django's."""
+"""Checks of our own beside Django's: the deployment checks (`manage.py check --deploy`) and the
+writable folders (every `check`, and at gunicorn's start)."""
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 
 # Backends that never deliver a mail: they print it, write it to a file, keep it in memory or drop it.
 UNDELIVERED_MAIL_BACKENDS = {
@@ -24,4 +25,32 @@ def check_email_backend(app_configs, **kwargs):
             "EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS (docs/deployment.md).",
             id="standortlotse.W001",
         )
+    ]
+
+
+@register()
+def check_writable_folders(app_configs, **kwargs):
+    """Every folder the app writes at run time (uploads, import files, the file cache, the tile
+    cache) must be writable by the user the app runs as: said when the app starts (``check``
+    runs before ``migrate`` and ``runserver``; gunicorn runs it in ``deploy/gunicorn.conf.py``)
+    instead of a 500 at the first login or upload."""
+    import getpass
+
+    from standortlotse.core.health import folder_problems
+
+    problems = folder_problems()
+    if not problems:
+        return []
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry for the uid (containers)
+        user = "the app's user"
+    return [
+        Error(
+            f"{name}: {user} cannot write to {reason}.",
+            hint=f"Create the folder and give it to {user}, e.g. "
+            f"`install -d -o {user} -g {user} -m 750 <folder>` (docs/deployment.md, step 1).",
+            id="standortlotse.E001",
+        )
+        for name, reason in problems.items()
     ]
