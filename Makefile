@@ -128,7 +128,7 @@ security: install-test  ## bandit: fails on any high-severity finding
 	$(BIN)/bandit -q -r src -x '*/migrations/*' --severity-level high
 
 check-deploy: install  ## Django's deployment checks with production settings
-	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$($(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))") DJANGO_ALLOWED_HOSTS=example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$($(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))") DJANGO_ALLOWED_HOSTS=example.org DJANGO_ADMINS="Betrieb <betrieb@example.org>" $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:  ## remove the virtualenv, static and media files, the SQLite database
 	rm -rf $(VENV) staticfiles media standortlotse.sqlite3*

@@ -48,7 +48,7 @@ def test_documented_pruning_removes_old_finished_mail_tasks(settings):
         .splitlines()
         if "prune_db_task_results" in text and text[:1].isdigit()
     )
-    arguments = shlex.split(re.sub(r"^.*?manage\.py ", "", line))
+    arguments = shlex.split(re.sub(r"^.*?standortlotse-env ", "", line))
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     now = timezone.now()
     rows = {}

@@ -54,3 +54,17 @@ def check_writable_folders(app_configs, **kwargs):
         )
         for name, reason in problems.items()
     ]
+
+
+@register(Tags.security, deploy=True)
+def check_error_recipients(app_configs, **kwargs):
+    """The error page says the operators are informed: someone must get the error mails."""
+    if settings.ADMINS:
+        return []
+    return [
+        Warning(
+            "Nobody gets the error reports (ADMINS is empty): a 500 would go unnoticed.",
+            hint='Set DJANGO_ADMINS="Betrieb <betrieb@example.org>" (comma separated; docs/deployment.md).',
+            id="standortlotse.W002",
+        )
+    ]

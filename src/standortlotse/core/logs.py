@@ -66,9 +66,14 @@ def config(fmt: str, level: str) -> dict:
                 "class": "logging.StreamHandler",
                 "formatter": "main",
                 "filters": ["privacy"],
-            }
+            },
+            # errors to settings.ADMINS (DJANGO_ADMINS), redacted like the log
+            "mail_admins": {
+                "()": "standortlotse.core.logs.ErrorMailHandler",
+                "filters": ["privacy"],
+            },
         },
-        "root": {"handlers": ["console"], "level": level},
+        "root": {"handlers": ["console", "mail_admins"], "level": level},
         "loggers": {
             # Django's own defaults (django.utils.log.DEFAULT_LOGGING, configured before this)
             # give "django" and "django.server" (runserver's request lines) handlers without the
@@ -90,3 +95,48 @@ def _reserved() -> list[str]:
     from pythonjsonlogger.core import RESERVED_ATTRS
 
     return list(RESERVED_ATTRS)
+
+
+class ErrorMailHandler(logging.Handler):
+    """Errors (a 500, a failed task) mailed to ``settings.ADMINS`` (``DJANGO_ADMINS``), so that
+    the error page's "the operators are informed" is true. The mail holds what the log holds
+    after ``PrivacyFilter`` (attached to this handler too): the message, logger, method and path
+    and the redacted traceback; never the request's headers, cookies, query string or form
+    content, which Django's own AdminEmailHandler would send. One mail per kind of error
+    (logger and first line) in ten minutes, so that an outage does not flood the inbox; a mail
+    server that is down never breaks the request (``fail_silently``)."""
+
+    THROTTLE_SECONDS = 600
+
+    def __init__(self):
+        super().__init__(level=logging.ERROR)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        from django.conf import settings
+
+        if not settings.ADMINS:
+            return
+        try:
+            import hashlib
+
+            from django.core.cache import cache
+            from django.core.mail import mail_admins
+
+            message = record.getMessage()
+            first = (message.splitlines() or [""])[0]
+            key = "errormail:" + hashlib.sha256(f"{record.name}|{first}".encode()).hexdigest()
+            if not cache.add(key, 1, self.THROTTLE_SECONDS):
+                return
+            lines = [message, "", f"logger: {record.name}", f"level: {record.levelname}"]
+            if path := getattr(record, "path", ""):
+                lines.append(f"request: {getattr(record, 'method', '')} {path}")
+            if record.exc_text:
+                lines += ["", record.exc_text]
+            minutes = self.THROTTLE_SECONDS // 60
+            lines += [
+                "",
+                f"Further errors of this kind in the next {minutes} minutes: see the log.",
+            ]
+            mail_admins(first[:120] or record.levelname, "\n".join(lines), fail_silently=True)
+        except Exception:  # noqa: BLE001 - reporting an error must never raise one
+            self.handleError(record)
