@@ -21,6 +21,7 @@ PRODUCTION = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "prod-Key-4-tests_" + "AbCdEf0123456789" * 3,
     "DJANGO_ALLOWED_HOSTS": "example.org",
+    "DJANGO_ADMINS": "Betrieb <betrieb@example.org>",  # someone gets the error mails (W002)
 }
 
 

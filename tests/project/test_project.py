@@ -73,6 +73,7 @@ def test_check_deploy_is_clean_with_production_settings():
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": "x" * 30 + "-prod-AbC123!@#%^&*()_+-=",
         "DJANGO_ALLOWED_HOSTS": "standortlotse.example.org",
+        "DJANGO_ADMINS": "Betrieb <betrieb@standortlotse.example.org>",
         "DATABASE_URL": "",
     }
     result = subprocess.run(
