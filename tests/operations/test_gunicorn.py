@@ -5,20 +5,15 @@ write stops the start with its name, and each instance has a control socket of i
 import http.client
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from tests.operations.nginx_support import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
-
-
-def _port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _env(tmp_path, port, **extra):
@@ -52,7 +47,7 @@ def _get(port, path, host):
 
 
 def test_health_answers_a_load_balancer_and_each_instance_has_its_control_socket(tmp_path):
-    port = _port()
+    port = free_port()
     runtime = tmp_path / "run"
     runtime.mkdir()
     server = subprocess.Popen(
@@ -87,7 +82,7 @@ def test_a_folder_the_app_cannot_write_stops_the_start_with_its_name(tmp_path):
     result = subprocess.run(
         [str(GUNICORN), "-c", "deploy/gunicorn.conf.py"],
         cwd=ROOT,
-        env=_env(tmp_path, _port(), STANDORTLOTSE_PRIVATE_ROOT=str(blocker / "private")),
+        env=_env(tmp_path, free_port(), STANDORTLOTSE_PRIVATE_ROOT=str(blocker / "private")),
         capture_output=True,
         text=True,
         timeout=120,

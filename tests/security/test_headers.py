@@ -1,7 +1,6 @@
 """Security headers: framing rules that agree, a Permissions-Policy, no server banner."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -10,6 +9,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.operations.nginx_support import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db
@@ -56,9 +57,7 @@ def test_no_page_asks_for_the_location():
 
 
 def test_gunicorn_with_the_documented_config_sends_no_server_banner(tmp_path):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "standortlotse.settings",

@@ -10,6 +10,7 @@ form's content or a search term never reaches the log.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 
@@ -117,8 +118,6 @@ class ErrorMailHandler(logging.Handler):
         if not settings.ADMINS:
             return
         try:
-            import hashlib
-
             from django.core.cache import cache
             from django.core.mail import mail_admins
 
