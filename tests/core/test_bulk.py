@@ -223,3 +223,45 @@ def test_on_sqlite_a_failed_insert_leaves_the_trigger_and_no_rows():
         bulk.insert(Property, [good, broken])  # NOT NULL fails in the executemany
     assert Property.objects.count() == before
     assert _trigger_exists()
+
+
+def test_staged_rows_read_back_as_the_records_they_were_staged_from():
+    """``stage`` → ``staged_text`` → JSON → ``insert_staged``: every kind of value (text with
+    tabs, quotes and backslashes, decimals, dates, JSON lists and objects, booleans, None) comes
+    back as ``insert`` writes it; the times of writing are set when written."""
+    import json
+
+    from django.utils import timezone
+
+    town = MunicipalityFactory()
+    record = Property(
+        title="Halle – „Süd“\\Tab\t2",
+        kind=Kind.HALL,
+        status=Status.DRAFT,
+        municipality=town,
+        lat=52.61,
+        lon=11.86,
+        area_total_m2=20_000,
+        zonings=["GE", "GI"],
+        price_per_m2=Decimal("18.50"),
+        price_on_request=True,
+        availability=Availability.FROM_DATE,
+        available_from=datetime.date(2025, 3, 1),
+        location_facts={"computed": {"station": {"km": 1.5, "name": "Stendal Hbf"}}},
+        description_de='Zeile eins\nZeile zwei; "quotes" \\N',
+    )
+    record.search_text = record.build_search_text()
+    text = bulk.staged_text(bulk.stage(Property, record, connection))
+    values = json.loads(text)
+    assert len(values) == len(bulk.staged_fields(Property))
+    written_at = timezone.now()
+    for position, value in bulk.now_values(Property, connection, written_at).items():
+        values[position] = value
+    (key,) = bulk.insert_staged(Property, [values])
+    stored = Property.objects.get(pk=key)
+    for field in bulk.staged_fields(Property):
+        if field.attname not in ("created_at", "updated_at"):
+            assert getattr(stored, field.attname) == getattr(record, field.attname), field.name
+    assert stored.created_at == stored.updated_at == written_at
+    # the full-text index has the row (SQLite: filled for the inserted keys; PostgreSQL: generated)
+    assert list(Property.objects.filter(search_text__matches=["hall", "sud"])) == [stored]

@@ -171,16 +171,17 @@ def test_the_whole_import_rolls_back_when_a_row_fails_on_writing(world, monkeypa
     job = run(world.moderator, "r.csv", csv_bytes(rows), confirm=False)
     from standortlotse.properties import importing
 
-    original = importing.write
+    # New rows are written from the records the preview built (write_staged).
+    original = importing.write_staged
     calls = []
 
-    def failing(outcomes, *args):
+    def failing(staged, *args):
         calls.append(1)
         if len(calls) == 3:
             raise RuntimeError("disk full")
-        return original(outcomes, *args)
+        return original(staged, *args)
 
-    monkeypatch.setattr(importing, "write", failing)
+    monkeypatch.setattr(importing, "write_staged", failing)
     services.confirm(job, skip_errors=False, publish=False)
     job.refresh_from_db()
     assert (

@@ -416,6 +416,29 @@ def test_the_apply_step_writes_what_the_checked_row_writes_without_its_notes(dat
     assert checked_row.warnings and not applied_row.warnings  # the preview showed the notes
 
 
+def test_the_record_staged_at_the_preview_is_the_record_the_write_step_writes(data):
+    """``importing.stage`` (at the preview) and ``write_staged`` (the apply step) give the record
+    ``write`` gives for the same row: computed facts, readiness, search text, every column."""
+    from standortlotse.core.tabular.readers import Row
+
+    _outcome, _row, written = _written(data, previewed=False)
+    cells = {h: (c, data.mun_a.ags if v is None else v) for h, (c, v) in CELLS.items()}
+    mapping = {header: column for header, (column, _value) in cells.items()}
+    ctx = importing.Context(data.editor_a, mapping, list(mapping))
+    row = importing.convert(Row(number=2, cells={h: v for h, (_c, v) in cells.items()}), ctx)
+    staged = importing.stage(importing.plan([row], ctx), ctx)
+    result = importing.write_staged(staged, data.editor_a, False, "import", ctx)
+    assert result["new"] == 1 and result["rows"][2][0] == "new"
+    prop = Property.objects.get(pk=result["rows"][2][1])
+    assert prop.location_facts and prop.motorway_junction == "AS Testdorf (A14)"
+    fields = [f.attname for f in Property._meta.concrete_fields]
+    assert {
+        name: getattr(prop, name)
+        for name in fields
+        if name not in ("id", "created_at", "updated_at", "published_at")
+    } == written
+
+
 def test_the_apply_step_checks_the_gate_only_when_the_import_publishes(data):
     _outcome, quiet, _values = _written(data, previewed=True, publish=False)
     assert quiet.gaps == []

@@ -126,3 +126,38 @@ def test_an_override_needs_a_reason_of_plain_text(reason):
     with pytest.raises(ValidationError) as refused:
         publication.checked_reason(reason)
     assert "override_reason" in refused.value.message_dict
+
+
+def test_the_gaps_known_from_the_fields_are_the_gaps_of_the_record_for_every_requirement():
+    """``gaps_of`` over ``unmet_by_fields`` (what an import keeps from its preview) gives what
+    ``publication_gaps`` gives, for each requirement alone and all of them, for business and
+    housing kinds, with and without the fields, with and without a contact address."""
+    import functools
+    import itertools
+    from decimal import Decimal
+
+    from standortlotse.properties.models import Availability, Kind
+
+    variants = []
+    for kind, filled in itertools.product((Kind.HALL, Kind.HOUSE, Kind.BUILDING_PLOT), (0, 1)):
+        record = Property(kind=kind, title="Objekt", lat=52.6, lon=11.8)
+        if filled:
+            record.description_de, record.description_en = "Halle.", "Hall."
+            record.area_available_m2 = record.area_total_m2 = Decimal("1000")
+            record.living_area_m2 = Decimal("120")
+            record.availability = Availability.IMMEDIATELY
+            record.price_on_request, record.zonings = True, ["GE"]
+        else:
+            record.availability, record.location_approximate = Availability.FROM_DATE, True
+        variants.append(record)
+    requirement_sets = [[key] for key in publication.ORDER] + [list(publication.ORDER)]
+    seen = set()
+    for record, required, address in itertools.product(variants, requirement_sets, ("", "a@b.de")):
+        email = functools.partial(str, address)
+        expected = record.publication_gaps(photo_count=0, required=required, email=email)
+        unmet = publication.unmet_by_fields(record)
+        got = publication.gaps_of(unmet, required, record.kind, 0, email=email)
+        assert got == expected, (record.kind, required, address)
+        seen.update(expected)
+    # every requirement was missed by some record (and met by another: the filled ones)
+    assert seen >= set(publication.ORDER) - {"area_available"} and "plot_size" in seen

@@ -15,7 +15,9 @@ module's ``executemany`` binds the prepared rows in C. The new keys follow from
 ``AUTOINCREMENT`` key of rows inserted without one counts up by one.
 """
 
+import datetime
 import enum
+import json
 from decimal import Decimal
 
 from django.db import connections, models, router, transaction
@@ -116,40 +118,50 @@ def insert(model, objs: list, batch_size: int = 500) -> list:
     if not objs:
         return objs
     connection = connections[router.db_for_write(model)]
-    if connection.vendor == "sqlite":
-        return _insert_sqlite(connection, model, objs)
-    if connection.vendor != "postgresql":
-        return model.objects.bulk_create(objs, batch_size=batch_size)
     meta = model._meta
     pk = meta.pk
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, pk.column, len(objs)],
+    if connection.vendor == "sqlite":
+        if any(getattr(obj, pk.attname) is not None for obj in objs):
+            return model.objects.bulk_create(objs)  # keys given: let Django handle them
+        fields = [f for f in meta.concrete_fields if f is not pk]
+        columns = _columns(fields)
+        ids = _insert_sqlite(
+            connection, meta, fields, [_values(columns, obj, connection, add=True) for obj in objs]
         )
-        ids = [row[0] for row in cursor.fetchall()]
+    elif connection.vendor == "postgresql":
+        ids = _next_keys(connection, meta, len(objs))
+        for obj, new_id in zip(objs, ids, strict=True):
+            setattr(obj, pk.attname, new_id)  # the COPY writes the key column too
+        fields = meta.concrete_fields
+        columns = _columns(fields)
+        copy_rows(
+            connection,
+            meta.db_table,
+            [f.column for f in fields],
+            (_values(columns, obj, connection, add=True) for obj in objs),
+        )
+    else:
+        return model.objects.bulk_create(objs, batch_size=batch_size)
     for obj, new_id in zip(objs, ids, strict=True):
         setattr(obj, pk.attname, new_id)
-    fields = meta.concrete_fields
-    columns = _columns(fields)
-    copy_rows(
-        connection,
-        meta.db_table,
-        [f.column for f in fields],
-        (_values(columns, obj, connection, add=True) for obj in objs),
-    )
-    for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias
     return objs
 
 
-def _insert_sqlite(connection, model, objs: list) -> list:
-    meta = model._meta
-    pk = meta.pk
-    if any(getattr(obj, pk.attname) is not None for obj in objs):
-        return model.objects.bulk_create(objs)  # keys given: let Django handle them
-    fields = [f for f in meta.concrete_fields if f is not pk]
+def _next_keys(connection, meta, n: int) -> list[int]:
+    """``n`` new keys of ``meta``'s table from its sequence (PostgreSQL)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, n],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _insert_sqlite(connection, meta, fields, rows: list[list]) -> list[int]:
+    """One ``executemany`` of prepared rows (the values of ``fields``), the full-text index
+    filled once for them; the new keys."""
     quote = connection.ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
         quote(meta.db_table),
@@ -157,14 +169,105 @@ def _insert_sqlite(connection, model, objs: list) -> list:
         ", ".join(["%s"] * len(fields)),
     )
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        columns = _columns(fields)
         with textsearch.sqlite_bulk_insert(cursor, meta.db_table) as index:
-            cursor.executemany(sql, [_values(columns, obj, connection, add=True) for obj in objs])
+            cursor.executemany(sql, rows)
             cursor.execute("SELECT last_insert_rowid()")
             last = cursor.fetchone()[0]
-            index(last - len(objs) + 1, last)
-    for new_id, obj in enumerate(objs, start=last - len(objs) + 1):
-        setattr(obj, pk.attname, new_id)
-        obj._state.adding = False
-        obj._state.db = connection.alias
-    return objs
+            index(last - len(rows) + 1, last)
+    return list(range(last - len(rows) + 1, last + 1))
+
+
+# --- Rows prepared once and written later (an import's preview builds the records, its apply
+# writes them): the values of ``insert``, kept as JSON text between the two steps.
+
+
+def staged_fields(model) -> list:
+    """The fields of a staged row, in the order of its values: the concrete fields but the
+    primary key (the key is given when the row is written)."""
+    pk = model._meta.pk
+    return [f for f in model._meta.concrete_fields if f is not pk]
+
+
+def stage(model, obj, connection) -> list:
+    """The values ``insert`` would write for ``obj`` (a new instance), in ``staged_fields``
+    order: each field's ``pre_save`` and ``get_db_prep_save`` on ``connection``."""
+    return _values(_columns_of(model), obj, connection, add=True)
+
+
+_COLUMNS: dict = {}
+
+
+def _columns_of(model) -> list[tuple]:
+    """``_columns`` of the staged fields; the times of writing are left empty (``now_values``
+    gives them when the row is written)."""
+    key = (model._meta.label, len(model._meta.concrete_fields))
+    if key not in _COLUMNS:
+        fields = staged_fields(model)
+        _COLUMNS[key] = [
+            (column[0], _empty, column[2], (type(None),)) if _written_at(f) else column
+            for f, column in zip(fields, _columns(fields), strict=True)
+        ]
+    return _COLUMNS[key]
+
+
+def _empty(obj, add):
+    return None
+
+
+def _written_at(field) -> bool:
+    return bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
+
+
+def _jsonable(value):
+    """A prepared value JSON has no type for, as text the database reads back as that value:
+    a Decimal as its digits (SQLite's adapter writes a Decimal as ``str`` too), a date or time
+    in ISO 8601 (what SQLite's adapters give and PostgreSQL's COPY reads), a JSON value
+    wrapped for psycopg (``Jsonb``) as its JSON text."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    obj, dumps = getattr(value, "obj", None), getattr(value, "dumps", None)
+    if dumps is not None:  # psycopg.types.json.Jsonb / Json
+        return dumps(obj)
+    raise TypeError(f"cannot stage a value of type {type(value).__name__}")
+
+
+def staged_text(values) -> str:
+    """``values`` (any JSON structure holding prepared rows) as compact JSON text."""
+    return json.dumps(values, default=_jsonable, separators=(",", ":"), ensure_ascii=False)
+
+
+def now_values(model, connection, now) -> dict[int, object]:
+    """Position → prepared value of the fields that take the time of writing (``auto_now`` and
+    ``auto_now_add``): a staged row gets the time it is written, not the time it was staged."""
+    return {
+        n: f.get_db_prep_save(now, connection)
+        for n, f in enumerate(staged_fields(model))
+        if _written_at(f)
+    }
+
+
+def insert_staged(model, rows: list[list]) -> list[int]:
+    """Insert rows of ``stage`` values (as ``staged_text`` gave them back through ``json``); the
+    new keys in the order of ``rows``. The caller holds the transaction (SQLite: the keys
+    follow from ``last_insert_rowid()``, as in ``insert``)."""
+    if not rows:
+        return []
+    connection = connections[router.db_for_write(model)]
+    meta = model._meta
+    fields = staged_fields(model)
+    if connection.vendor == "sqlite":
+        return _insert_sqlite(connection, meta, fields, rows)
+    if connection.vendor == "postgresql":
+        ids = _next_keys(connection, meta, len(rows))
+        copy_rows(
+            connection,
+            meta.db_table,
+            [meta.pk.column, *(f.column for f in fields)],
+            ([new_id, *row] for new_id, row in zip(ids, rows, strict=True)),
+        )
+        return ids
+    raise NotImplementedError(
+        f"staged rows are written on SQLite and PostgreSQL, not {connection.vendor}"
+    )

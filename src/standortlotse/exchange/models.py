@@ -117,6 +117,10 @@ class ImportRow(models.Model):
     near_group = models.BigIntegerField(null=True, blank=True)
     near_a = models.BigIntegerField(null=True, blank=True)
     near_b = models.BigIntegerField(null=True, blank=True)
+    # A new row's record as the preview built it, ready to write (the target's ``stage``: JSON
+    # text of the prepared column values): the import writes it without converting and checking
+    # the row a second time. Cleared when the import has run.
+    staged = models.TextField(blank=True, default="")
 
     class Result(models.TextChoices):
         """What the import did with the row ("" = not imported yet)."""

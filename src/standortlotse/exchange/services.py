@@ -485,6 +485,8 @@ def analyse(job: ImportJob) -> ImportJob:
             )
             fingerprints = getattr(check, "fingerprints", {})
             near = getattr(check, "near", {})
+            # The new rows' records, built once here and written by apply as they are.
+            staged = module.stage(planned, ctx) if hasattr(module, "stage") else {}
             for outcome, row, _existing, changed in planned:
                 counts[outcome] = counts.get(outcome, 0) + 1  # "conflict" only where there are
                 counts["warning"] += bool(row.warnings)
@@ -497,6 +499,7 @@ def analyse(job: ImportJob) -> ImportJob:
                     messages=[list(e) for e in row.errors] + [["", w] for w in row.warnings],
                     changed=changed,
                     fingerprint=fingerprints.get(row.number),
+                    staged=staged.get(row.number, ""),
                 )
                 if compared := near.get(row.number):
                     result.near_group, result.near_a, result.near_b = compared
@@ -853,18 +856,24 @@ def apply(job: ImportJob) -> ImportJob:
             ctx.publish = job.publish
         with transaction.atomic():
             for batch in _batches(_table(job).rows(), BATCH):
-                converted = [module.convert(row, ctx) for row in batch]
                 # What the preview said about these rows (one batch at a time: memory stays flat).
-                expected, decisions, stored = {}, {}, {}
-                for pk, number, outcome, decision, record in ImportRow.objects.filter(
+                expected, decisions, stored, staged = {}, {}, {}, {}
+                for pk, number, outcome, decision, record, text in ImportRow.objects.filter(
                     job=job, number__in=[row.number for row in batch]
-                ).values_list("pk", "number", "outcome", "decision", "duplicate_of_record"):
+                ).values_list(
+                    "pk", "number", "outcome", "decision", "duplicate_of_record", "staged"
+                ):
                     expected[number], stored[number] = outcome, pk
                     if decision:
                         decisions[number] = (decision, record)
+                    if text and outcome == "new" and decision in ("", ImportRow.Decision.CREATE):
+                        staged[number] = text
                 if hasattr(ctx, "previewed"):
                     ctx.previewed = expected
-                outcomes = module.plan(converted, ctx)
+                # A new row the preview built the record of is written as built; the others
+                # are read, checked and planned again.
+                converted = [module.convert(row, ctx) for row in batch if row.number not in staged]
+                outcomes = module.plan(converted, ctx) if converted else []
                 for outcome, row, _e, _c in outcomes:
                     if expected.get(row.number) != outcome and not (
                         expected.get(row.number) == "error"
@@ -878,9 +887,19 @@ def apply(job: ImportJob) -> ImportJob:
                 if decisions:
                     accepted = module.decide(accepted, decisions, ctx)
                 result = module.write(accepted, job.created_by, job.publish, reason)
+                rows = dict(result.get("rows", {}))
+                if staged:
+                    written_staged = module.write_staged(
+                        staged, job.created_by, job.publish, reason, ctx
+                    )
+                    if changed := written_staged.get("changed"):
+                        raise _Changed(changed)
+                    rows.update(written_staged["rows"])
+                    for key in ("new", "held"):
+                        result[key] = result.get(key, 0) + written_staged.get(key, 0)
                 for key in written:
                     written[key] += result.get(key, 0)
-                _record_results(stored, expected, accepted, result.get("rows", {}))
+                _record_results(stored, expected, accepted, rows)
                 done += len(batch)
                 _report_progress(job, done)
     except _Changed as changed:
@@ -960,6 +979,7 @@ def _record_results(stored: dict, expected: dict, accepted: list, written: dict)
         ["result", "record_id"],
         [(pk, result, record) for result, record, pk in results],
         casts=[None, "bigint"],
+        also={"staged": ""},  # written or not, a staged record is not needed any more
     )
     if changes:
         connection = connections[router.db_for_write(ImportRow)]

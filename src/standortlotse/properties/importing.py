@@ -31,7 +31,7 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models, router
 from django.db.models.base import ModelState
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -626,6 +626,10 @@ class Converted:
     # A new row: what publishing the record would still need (publication.py); such a row is
     # created as a draft, also when the import publishes.
     gaps: list[str] = field(default_factory=list)
+    # A new row at the preview: the record as the record rules checked it (``plan``), completed
+    # by ``stage``, and the publication requirements its fields do not meet.
+    record: Property | None = None
+    unmet: list[str] = field(default_factory=list)
 
 
 def _model_field(name: str) -> models.Field:
@@ -708,6 +712,7 @@ class Context:
         # The publication gate's requirements and office addresses, once per municipality.
         self.gate = publication.GateCache()
         self.gate_notes: dict[tuple, str] = {}  # the note per combination of gaps
+        self.office_records: dict[int, Property] = {}  # write_staged's, by municipality
         # Set by the import's apply step (exchange.services.apply), per batch: row number → the
         # preview's outcome, and whether the import publishes (``plan``).
         self.previewed: dict[int, str] | None = None
@@ -1505,7 +1510,7 @@ def _break_record_rules(row: Converted, prop: Property | None, ctx: Context, gra
     """The record as the row would leave it, checked by the model's record rules (the same as
     form, API and admin); each broken rule is named by the column of the user's file."""
     if prop is None:
-        record = blank_record(ctx)
+        record = row.record = blank_record(ctx)
         for name, value in row.values.items():
             setattr(record, name, value)
     else:
@@ -1522,7 +1527,15 @@ def _break_record_rules(row: Converted, prop: Property | None, ctx: Context, gra
 def _note_gate(row: Converted, ctx: Context) -> None:
     """A new row that lacks what its region requires for publishing (a file brings no photos):
     created as a draft even when the import publishes, with a note naming what is missing."""
-    row.gaps = ctx.gate.gaps(_record_of(row, ctx), photo_count=0)
+    record = row.record or _record_of(row, ctx)
+    row.unmet = publication.unmet_by_fields(record)
+    row.gaps = publication.gaps_of(
+        row.unmet,
+        ctx.gate.requirements(record),
+        record.kind,
+        photo_count=0,
+        email=lambda: ctx.gate.contact_email(record),
+    )
     if row.gaps:
         key = tuple(row.gaps)
         if key not in ctx.gate_notes:  # a few combinations per file
@@ -1648,16 +1661,11 @@ def write(outcomes, user, publish: bool, reason: str) -> dict:
     index = infrastructure.current_index()
     for outcome, row, prop, changed in outcomes:
         if outcome == "new":
-            prop = blank_record(values=row.values)
-            facts.apply(prop, index=index)  # the record rules of Property.save
-            prop.update_readiness_level()
+            prop = _new_record(row, index)
             if publish and row.gaps:
                 held += 1
-            elif publish and not prop.lacks_owner_consent(
-                status=Status.PUBLISHED, granted=False
-            ):  # a new record has no consent yet
+            elif publish and _may_publish(prop):
                 prop.status, prop.published_at = Status.PUBLISHED, now
-            prop.search_text = prop.build_search_text()
             new.append(prop)
         elif outcome == "update":
             for name in changed:
@@ -1686,6 +1694,121 @@ def write(outcomes, user, publish: bool, reason: str) -> dict:
     # Per row: what was done and to which record (the result page and the report show it).
     rows = {number: (outcome, prop.pk, changed) for number, outcome, prop, changed in numbers}
     return {"new": len(new), "update": len(updated), "held": held, "rows": rows}
+
+
+def _new_record(row: Converted, index) -> Property:
+    """The new record a row creates, with what the record rules of ``Property.save`` derive:
+    the location facts, the readiness level, the search text (as a draft)."""
+    return _derived(blank_record(values=row.values), index)
+
+
+def _derived(prop: Property, index) -> Property:
+    facts.apply(prop, index=index)
+    prop.update_readiness_level()
+    prop.search_text = prop.build_search_text()
+    return prop
+
+
+def _may_publish(prop: Property) -> bool:
+    """Whether a new record may be published by the import: the consent rule (a new record has
+    no owner's consent yet)."""
+    return not prop.lacks_owner_consent(status=Status.PUBLISHED, granted=False)
+
+
+def stage(planned, ctx: Context) -> dict[int, str]:
+    """The records of a batch's new rows, built at the preview and kept with its rows (row number
+    → text): the publication requirements its fields do not meet, whether the consent rule lets
+    the import publish it, and its prepared column values (``core.bulk.stage``).
+    ``write_staged`` writes them without converting and checking the rows again."""
+    connection = connections[router.db_for_write(Property)]
+    index = facts_index(ctx)
+    staged = {}
+    for outcome, row, prop, _changed in planned:
+        if outcome != "new" or prop is not None:
+            continue
+        # The record the rules checked (its computed facts as the file gave them: set now).
+        record = _derived(row.record, index) if row.record else _new_record(row, index)
+        staged[row.number] = bulk.staged_text(
+            [
+                row.unmet if row.record else publication.unmet_by_fields(record),
+                _may_publish(record),
+                bulk.stage(Property, record, connection),
+            ]
+        )
+    return staged
+
+
+@functools.cache
+def _staged_positions() -> dict[str, int]:
+    return {f.attname: n for n, f in enumerate(bulk.staged_fields(Property))}
+
+
+def write_staged(staged: dict[int, str], user, publish: bool, reason: str, ctx: Context) -> dict:
+    """Write the records ``stage`` built for new rows (row number → text), as ``write`` writes new
+    records: with the time of writing, published where the import publishes and the record
+    meets the publication gate of its region as it is now and the consent rule (else a draft;
+    "held" counts the drafts the gate keeps), with a history entry. ``{"changed": row}``
+    instead, and nothing written, when the register changed since the preview: a record with
+    the row's external ID exists now, or its municipality is no longer one the user may edit."""
+    connection = connections[router.db_for_write(Property)]
+    at = _staged_positions()
+    decoded = {number: json.loads(text) for number, text in staged.items()}
+    external_ids = [values[at["external_id"]] for _u, _p, values in decoded.values()]
+    existing = find_existing([e for e in external_ids if e])
+    for number, (_unmet, _may, values) in decoded.items():
+        if (
+            len(values) != len(at)  # staged by a version with other columns
+            or (values[at["external_id"]] and values[at["external_id"]] in existing)
+            or values[at["municipality_id"]] not in ctx.editable
+        ):
+            return {"changed": number}
+    now = timezone.now()
+    times = bulk.now_values(Property, connection, now)
+    published_at = Property._meta.get_field("published_at").get_db_prep_save(now, connection)
+    rows, numbers, held = [], [], 0
+    for number, (unmet, may_publish, values) in decoded.items():
+        for n, value in times.items():
+            values[n] = value
+        if publish:
+            if _staged_gaps(unmet, values, at, ctx):
+                held += 1
+            elif may_publish:
+                values[at["status"]] = Status.PUBLISHED.value
+                values[at["published_at"]] = published_at
+        rows.append(values)
+        numbers.append(number)
+    ids = bulk.insert_staged(Property, rows)
+    _record_history(ids, user, reason, "+")
+    statistics.changed()
+    return {
+        "new": len(ids),
+        "held": held,
+        "rows": {number: ("new", pk, []) for number, pk in zip(numbers, ids, strict=True)},
+    }
+
+
+def _staged_gaps(unmet: list[str], values: list, at: dict[str, int], ctx: Context) -> list[str]:
+    """The publication gate of the staged record's region as it is when the import runs (a
+    record from a file has no photos; the contact is its own address or its office's)."""
+    office = _office_record(values[at["municipality_id"]], ctx)
+    own = values[at["contact_email"]] or ""
+    return publication.gaps_of(
+        unmet,
+        ctx.gate.requirements(office),
+        values[at["kind"]],
+        photo_count=0,
+        email=lambda: publication.valid_email(own) or ctx.gate.contact_email(office),
+    )
+
+
+def _office_record(pk: int, ctx: Context) -> Property:
+    """A blank record of the municipality ``pk``: what the gate's requirements and the office's
+    address depend on (``publication.GateCache``), one per municipality."""
+    found = ctx.office_records.get(pk)
+    if found is None:
+        municipality = Municipality.objects.get(pk=pk)
+        found = ctx.office_records[pk] = blank_record(values={"municipality": municipality})
+    return found
 
 
 def template_example() -> list[list]:

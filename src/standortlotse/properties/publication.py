@@ -209,6 +209,38 @@ def meets(prop, key: str, photo_count: int, email: Callable[[], str]) -> bool:
     return _filled(getattr(prop, key, None))
 
 
+# The requirements a record's own fields meet or not; "photo" and "contact" depend on what is
+# attached to it and on the office of its municipality.
+FIELD_REQUIREMENTS = [
+    *(key for key in ORDER if key not in ("photo", "contact")),
+    *(key for meaning in HOUSING_REQUIREMENTS.values() for key in meaning.values()),
+]
+
+
+def unmet_by_fields(prop) -> list[str]:
+    """The requirements of any region (for any kind) the record's fields do not meet: with the
+    record's photos and contact address, what the gate of its region asks when it is applied
+    later (``gaps_of``)."""
+    return [key for key in FIELD_REQUIREMENTS if not meets(prop, key, 0, email=str)]
+
+
+def gaps_of(unmet: list[str], required: list[str], kind: str, photo_count: int, email) -> list[str]:
+    """What ``Property.publication_gaps`` gives for a record whose ``unmet_by_fields`` are known:
+    the region's requirements (``required``, as they apply to ``kind``) it does not meet."""
+    missing = set(unmet)
+    gaps = []
+    for key in for_kind(required, kind):
+        if key == "photo":
+            met = photo_count > 0
+        elif key == "contact":
+            met = bool(email())
+        else:
+            met = key not in missing
+        if not met:
+            gaps.append(key)
+    return gaps
+
+
 class GateCache:
     """The gate of many records at once (a page of the editor list, a batch of an import): the
     requirements and the office's address looked up once per municipality. The office an
