@@ -158,3 +158,26 @@ def test_an_unknown_api_path_answers_json(client, db):
     assert response.json() == {"detail": "Not Found"}
     page = client.get("/nope/")
     assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+
+
+def test_a_redis_cache_without_its_client_library_stops_the_start_with_the_extra_named(
+    settings, monkeypatch
+):
+    import importlib.util
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/0",
+        }
+    }
+    assert checks.check_cache_client(None) == []  # the test environment has the extra
+    found = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "redis" else found(name, *a)
+    )
+    [error] = checks.check_cache_client(None)
+    assert error.id == "standortlotse.E002" and error.level >= 40
+    assert '".[redis]"' in error.hint
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert checks.check_cache_client(None) == []

@@ -28,7 +28,7 @@ pytestmark = [
     pytest.mark.skipif(shutil.which("pg_dump") is None, reason="pg_dump not installed"),
 ]
 
-GOOD_MIGRATION = '''from django.db import migrations
+GOOD_MIGRATION = """from django.db import migrations
 
 
 class Migration(migrations.Migration):
@@ -38,9 +38,9 @@ class Migration(migrations.Migration):
             "CREATE TABLE upgrade_probe (id integer)", "DROP TABLE upgrade_probe"
         )
     ]
-'''
+"""
 
-FAILING_MIGRATION = '''from django.db import migrations
+FAILING_MIGRATION = """from django.db import migrations
 
 
 def fail(apps, schema_editor):
@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
         migrations.RunSQL("CREATE TABLE upgrade_half (id integer)"),
         migrations.RunPython(fail),
     ]
-'''
+"""
 
 
 def _git(app, *args):
@@ -126,9 +126,7 @@ def _env(tmp_path, app, database_url, port) -> dict:
 
 
 def _upgrade(env, ref):
-    return subprocess.run(
-        [str(UPGRADE), ref], env=env, capture_output=True, text=True, timeout=600
-    )
+    return subprocess.run([str(UPGRADE), ref], env=env, capture_output=True, text=True, timeout=600)
 
 
 def _tables(url) -> set[str]:

@@ -68,3 +68,24 @@ def check_error_recipients(app_configs, **kwargs):
             id="standortlotse.W002",
         )
     ]
+
+
+@register()
+def check_cache_client(app_configs, **kwargs):
+    """A Redis cache (``REDIS_URL``) needs the client library of the extra ``redis``; without it
+    the first use of the cache fails (a command, a login) instead of the start."""
+    backends = {options.get("BACKEND", "") for options in settings.CACHES.values()}
+    if "django.core.cache.backends.redis.RedisCache" not in backends:
+        return []
+    import importlib.util
+
+    if importlib.util.find_spec("redis") is not None:
+        return []
+    return [
+        Error(
+            "REDIS_URL is set, but the Redis client library is not installed.",
+            hint='Install the platform with the extra: `.venv/bin/pip install ".[redis]"` '
+            "(docs/deployment.md, step 1), or unset REDIS_URL (a file cache for one server).",
+            id="standortlotse.E002",
+        )
+    ]
