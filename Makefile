@@ -11,7 +11,7 @@ TEMPLATES = $(shell find src -path '*/templates/*' -name '*.html' | sort)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help run dev test lint fmt test-sqlite test-postgres install install-test sysdeps browser security messages bench soak load check-deploy clean
+.PHONY: help run dev test lint fmt test-sqlite test-postgres install install-test sysdeps browser security messages bench soak load check-deploy deploy-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -126,6 +126,11 @@ load: install-test  ## load test with nginx, gunicorn, PostgreSQL (needs nginx, 
 # reviewed in docs/security.md).
 security: install-test  ## bandit: fails on any high-severity finding
 	$(BIN)/bandit -q -r src -x '*/migrations/*' --severity-level high
+
+# The installation of docs/deployment.md end to end on a fresh Debian 12 root (debootstrap; root,
+# network, about 10 minutes; outside CI): deploy/check/deploy-check.
+deploy-check:  ## install by docs/deployment.md on a fresh Debian 12 root and check it (root)
+	deploy/check/deploy-check
 
 check-deploy: install  ## Django's deployment checks with production settings
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$($(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))") DJANGO_ALLOWED_HOSTS=example.org DJANGO_ADMINS="Betrieb <betrieb@example.org>" $(BIN)/python manage.py check --deploy --fail-level WARNING
