@@ -17,8 +17,9 @@ READERS = re.compile(
 def read_by_the_code() -> set[str]:
     files = [*(ROOT / "src" / "standortlotse").rglob("*.py"), ROOT / "deploy" / "gunicorn.conf.py"]
     names = {name for path in files for name in READERS.findall(path.read_text())}
-    for script in (ROOT / "deploy" / "bin").iterdir():  # the wrapper, backup and restore
-        names |= set(re.findall(r"\$\{([A-Z][A-Z0-9_]+):[-?]", script.read_text()))
+    for script in (ROOT / "deploy" / "bin").iterdir():  # the wrapper, backup, restore, upgrade
+        # ${NAME:-default}, ${NAME:?message} and ${NAME-default} (empty is a value of its own)
+        names |= set(re.findall(r"\$\{([A-Z][A-Z0-9_]+):?[-?]", script.read_text()))
     # set by the programs themselves (Django's settings module) or by systemd, not by the operator
     return names - {"DJANGO_SETTINGS_MODULE", "RUNTIME_DIRECTORY"}
 
