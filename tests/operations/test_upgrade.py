@@ -200,6 +200,9 @@ def test_upgrade_installs_a_release_and_rolls_back_a_failing_one(tmp_path):
         assert _ready(web) == 200  # the previous release runs again
         assert "rolled back; running" in failed.stderr
         assert "not restored" not in failed.stderr and "could not" not in failed.stderr
+        # the failed release's migration is not installed any more (setuptools' build/ kept it)
+        installed = next((app / ".venv" / "lib").glob("python*/site-packages/standortlotse"))
+        assert not (installed / "exchange" / "migrations" / "0016_upgrade_fails.py").exists()
 
         (app / "README.md").write_text("changed on the server\n")
         refused = _upgrade(env, "v-failing")
