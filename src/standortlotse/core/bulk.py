@@ -17,6 +17,7 @@ module's ``executemany`` binds the prepared rows in C. The new keys follow from
 
 import datetime
 import enum
+import functools
 import json
 from decimal import Decimal
 
@@ -118,30 +119,15 @@ def insert(model, objs: list, batch_size: int = 500) -> list:
     if not objs:
         return objs
     connection = connections[router.db_for_write(model)]
-    meta = model._meta
-    pk = meta.pk
-    if connection.vendor == "sqlite":
-        if any(getattr(obj, pk.attname) is not None for obj in objs):
-            return model.objects.bulk_create(objs)  # keys given: let Django handle them
-        fields = [f for f in meta.concrete_fields if f is not pk]
-        columns = _columns(fields)
-        ids = _insert_sqlite(
-            connection, meta, fields, [_values(columns, obj, connection, add=True) for obj in objs]
-        )
-    elif connection.vendor == "postgresql":
-        ids = _next_keys(connection, meta, len(objs))
-        for obj, new_id in zip(objs, ids, strict=True):
-            setattr(obj, pk.attname, new_id)  # the COPY writes the key column too
-        fields = meta.concrete_fields
-        columns = _columns(fields)
-        copy_rows(
-            connection,
-            meta.db_table,
-            [f.column for f in fields],
-            (_values(columns, obj, connection, add=True) for obj in objs),
-        )
-    else:
+    pk = model._meta.pk
+    if connection.vendor not in ("sqlite", "postgresql"):
         return model.objects.bulk_create(objs, batch_size=batch_size)
+    if connection.vendor == "sqlite" and any(getattr(obj, pk.attname) is not None for obj in objs):
+        return model.objects.bulk_create(objs)  # keys given: let Django handle them
+    columns = _columns(staged_fields(model))
+    ids = _insert_rows(
+        connection, model, [_values(columns, obj, connection, add=True) for obj in objs]
+    )
     for obj, new_id in zip(objs, ids, strict=True):
         setattr(obj, pk.attname, new_id)
         obj._state.adding = False
@@ -149,19 +135,27 @@ def insert(model, objs: list, batch_size: int = 500) -> list:
     return objs
 
 
-def _next_keys(connection, meta, n: int) -> list[int]:
-    """``n`` new keys of ``meta``'s table from its sequence (PostgreSQL)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, n],
+def _insert_rows(connection, model, rows: list[list]) -> list[int]:
+    """Insert prepared rows (the values of ``staged_fields``, no key); the new keys in their
+    order. PostgreSQL: keys from the table's sequence, then ``COPY``. SQLite: one
+    ``executemany``, the full-text index filled once for the rows, the keys from
+    ``last_insert_rowid()``."""
+    meta = model._meta
+    fields = staged_fields(model)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, len(rows)],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+        copy_rows(
+            connection,
+            meta.db_table,
+            [meta.pk.column, *(f.column for f in fields)],
+            ([new_id, *row] for new_id, row in zip(ids, rows, strict=True)),
         )
-        return [row[0] for row in cursor.fetchall()]
-
-
-def _insert_sqlite(connection, meta, fields, rows: list[list]) -> list[int]:
-    """One ``executemany`` of prepared rows (the values of ``fields``), the full-text index
-    filled once for them; the new keys."""
+        return ids
     quote = connection.ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
         quote(meta.db_table),
@@ -194,20 +188,15 @@ def stage(model, obj, connection) -> list:
     return _values(_columns_of(model), obj, connection, add=True)
 
 
-_COLUMNS: dict = {}
-
-
+@functools.cache
 def _columns_of(model) -> list[tuple]:
     """``_columns`` of the staged fields; the times of writing are left empty (``now_values``
     gives them when the row is written)."""
-    key = (model._meta.label, len(model._meta.concrete_fields))
-    if key not in _COLUMNS:
-        fields = staged_fields(model)
-        _COLUMNS[key] = [
-            (column[0], _empty, column[2], (type(None),)) if _written_at(f) else column
-            for f, column in zip(fields, _columns(fields), strict=True)
-        ]
-    return _COLUMNS[key]
+    fields = staged_fields(model)
+    return [
+        (column[0], _empty, column[2], (type(None),)) if _written_at(f) else column
+        for f, column in zip(fields, _columns(fields), strict=True)
+    ]
 
 
 def _empty(obj, add):
@@ -255,19 +244,8 @@ def insert_staged(model, rows: list[list]) -> list[int]:
     if not rows:
         return []
     connection = connections[router.db_for_write(model)]
-    meta = model._meta
-    fields = staged_fields(model)
-    if connection.vendor == "sqlite":
-        return _insert_sqlite(connection, meta, fields, rows)
-    if connection.vendor == "postgresql":
-        ids = _next_keys(connection, meta, len(rows))
-        copy_rows(
-            connection,
-            meta.db_table,
-            [meta.pk.column, *(f.column for f in fields)],
-            ([new_id, *row] for new_id, row in zip(ids, rows, strict=True)),
+    if connection.vendor not in ("sqlite", "postgresql"):
+        raise NotImplementedError(
+            f"staged rows are written on SQLite and PostgreSQL, not {connection.vendor}"
         )
-        return ids
-    raise NotImplementedError(
-        f"staged rows are written on SQLite and PostgreSQL, not {connection.vendor}"
-    )
+    return _insert_rows(connection, model, rows)

@@ -1726,11 +1726,12 @@ def stage(planned, ctx: Context) -> dict[int, str]:
     for outcome, row, prop, _changed in planned:
         if outcome != "new" or prop is not None:
             continue
-        # The record the rules checked (its computed facts as the file gave them: set now).
-        record = _derived(row.record, index) if row.record else _new_record(row, index)
+        # The record the rules checked (``_break_record_rules``; its computed facts as the file
+        # gave them: set now) and its unmet requirements (``_note_gate``).
+        record = _derived(row.record, index)
         staged[row.number] = bulk.staged_text(
             [
-                row.unmet if row.record else publication.unmet_by_fields(record),
+                row.unmet,
                 _may_publish(record),
                 bulk.stage(Property, record, connection),
             ]
@@ -1797,7 +1798,7 @@ def _staged_gaps(unmet: list[str], values: list, at: dict[str, int], ctx: Contex
         ctx.gate.requirements(office),
         values[at["kind"]],
         photo_count=0,
-        email=lambda: publication.valid_email(own) or ctx.gate.contact_email(office),
+        email=lambda: ctx.gate.contact_email(office, own=own),
     )
 
 

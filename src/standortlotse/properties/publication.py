@@ -260,8 +260,10 @@ class GateCache:
             )
         return self._requirements[key]
 
-    def contact_email(self, prop) -> str:
-        own = valid_email(prop.contact_email or "")
+    def contact_email(self, prop, own: str | None = None) -> str:
+        """The record's own valid address (``own`` instead of its field where given, e.g. a
+        staged record's), else its municipality's office's."""
+        own = valid_email((prop.contact_email if own is None else own) or "")
         if own or prop.municipality_id is None:
             return own
         if prop.municipality_id not in self._office:
